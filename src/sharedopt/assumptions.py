@@ -1,0 +1,193 @@
+"""Every modelling default in one place, each with its source or rationale.
+
+These are **assumptions**, not data. They are calibrated against published
+evidence where there is some (cited), and otherwise stated as judgement. Every
+value can be overridden from the ``[model]`` section of a config (see
+:mod:`sharedopt.params`).
+
+Units: money in £ thousand (``_gbp_k``), populations in residents.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------------------
+# Per-service defaults.
+#
+# asset_intensity: share of net spend tied to specific, shareable assets
+#   (physical capital, specialist human capital, back office): the only part a
+#   partnership can pool. The rest (front-line, local) is left unchanged.
+# e_down: elasticity of unit cost with population below the minimum efficient
+#   scale (unit cost ~ (P/mes)^-e_down); e_up: elasticity above it
+#   (unit cost ~ (P/mes)^e_up): a U-shaped curve with its minimum at ``mes``.
+# mes: minimum efficient scale, residents served.
+#
+# Calibration: front-line scale economies mostly run out at 20-50k residents
+# (Holzer et al. 2009 review; Katsuyama 2003; Bel & Fageda on waste in Galicia),
+# so the front-line share is excluded from pooling altogether (asset_intensity).
+# The asset-tied share behaves differently: real asset-heavy partnerships are far
+# larger (the Welsh residual-waste partnerships serve about 0.6-1.2 million people;
+# Welsh school-improvement consortia join 4-6 councils, 0.4-0.9 million), and
+# central administration keeps getting cheaper with size (Andrews & Boyne 2009),
+# so those services have a high ``mes``. Cooperation pays mainly for small units
+# (Bel & Sebo 2021): the curve's slope falls as P approaches ``mes``.
+# Elasticities of 0.05-0.15 sit inside the range of English and Spanish
+# cost-function estimates (Andrews & Boyne 2009 report a central-administration
+# elasticity around -0.1 to -0.2 for English councils).
+# ---------------------------------------------------------------------------
+SERVICE_DEFAULTS: list[dict] = [
+    dict(service="Education", label="Education (non-delegated: school improvement, SEN, transport)",
+         eligible=True, asset_intensity=0.06, asset_type="specialist human capital",
+         e_down=0.12, mes=700_000, e_up=0.03,
+         source="Assumption. Most education net spend is delegated school budgets (not poolable); "
+                "~6% is central specialist services. mes from Welsh school-improvement consortia "
+                "(4-6 councils, 0.4-0.9m residents)."),
+    dict(service="Highways_Transport", label="Highways and transport",
+         eligible=True, asset_intensity=0.30, asset_type="physical capital",
+         e_down=0.08, mes=500_000, e_up=0.03,
+         source="Assumption. Depots, fleets, materials labs and engineering staff; mes set near "
+                "county scale (shared highways contracts typically cover 0.5-1m residents)."),
+    dict(service="Children_Social_Care", label="Children's social care",
+         eligible=True, asset_intensity=0.08, asset_type="specialist human capital",
+         e_down=0.08, mes=900_000, e_up=0.03,
+         source="Assumption. Commissioning of placements, fostering and adoption services; "
+                "English regional adoption agencies typically serve about 1m residents."),
+    dict(service="Adult_Social_Care", label="Adult social care",
+         eligible=True, asset_intensity=0.05, asset_type="back office / commissioning",
+         e_down=0.06, mes=600_000, e_up=0.03,
+         source="Assumption. Mostly purchased front-line care; commissioning, brokerage and "
+                "assessment systems are the poolable part."),
+    dict(service="Public_Health", label="Public health",
+         eligible=True, asset_intensity=0.12, asset_type="specialist human capital",
+         e_down=0.10, mes=700_000, e_up=0.03,
+         source="Assumption. Specialist public-health staff and commissioning; several English "
+                "councils already share a director of public health."),
+    dict(service="Housing", label="Housing (general fund)",
+         eligible=True, asset_intensity=0.12, asset_type="back office",
+         e_down=0.05, mes=250_000, e_up=0.03,
+         source="Assumption. Homelessness services and housing systems; mostly local."),
+    dict(service="Culture", label="Culture, leisure and libraries",
+         eligible=True, asset_intensity=0.15, asset_type="physical capital / systems",
+         e_down=0.05, mes=300_000, e_up=0.03,
+         source="Assumption. Library management systems, stock, leisure-trust management."),
+    dict(service="Environment", label="Environmental and regulatory (incl. waste)",
+         eligible=True, asset_intensity=0.35, asset_type="physical capital",
+         e_down=0.12, mes=900_000, e_up=0.04,
+         source="Assumption. Waste plant, fleets and regulatory specialists; mes from the Welsh "
+                "residual-waste partnerships (0.6-1.2m residents)."),
+    dict(service="Planning", label="Planning and development",
+         eligible=True, asset_intensity=0.20, asset_type="specialist human capital",
+         e_down=0.08, mes=400_000, e_up=0.03,
+         source="Assumption. Specialist planners, building control, local-plan evidence bases."),
+    dict(service="Central_Services", label="Central services (back office)",
+         eligible=True, asset_intensity=0.40, asset_type="back office",
+         e_down=0.08, mes=3_000_000, e_up=0.02,
+         source="Assumption. Finance, HR, IT, revenues and benefits. Andrews & Boyne (2009): "
+                "central administration costs keep falling with size, so mes is set very high."),
+    dict(service="Other", label="Other services",
+         eligible=False, asset_intensity=0.0, asset_type="unknown",
+         e_down=0.0, mes=1, e_up=0.0,
+         source="Not eligible: the line's composition is unknown, so nothing is assumed poolable."),
+    dict(service="Police", label="Police (not a council service)",
+         eligible=False, asset_intensity=0.0, asset_type="n/a", e_down=0.0, mes=1, e_up=0.0,
+         source="Excluded by default: police is not a council service."),
+    dict(service="Fire_Rescue", label="Fire and rescue (not a council service)",
+         eligible=False, asset_intensity=0.0, asset_type="n/a", e_down=0.0, mes=1, e_up=0.0,
+         source="Excluded by default: fire and rescue is not a council service."),
+]
+
+NON_COUNCIL_SERVICES = ("Police", "Fire_Rescue")
+
+# ---------------------------------------------------------------------------
+# Economies of scope: complementary service pairs. scope_rate is the share of
+# the smaller of the two pooled asset-tied budgets saved by running them together
+# (shared management, premises, systems).
+# ---------------------------------------------------------------------------
+SCOPE_DEFAULTS: list[dict] = [
+    dict(services=("Adult_Social_Care", "Public_Health"), scope_rate=0.05,
+         source="Assumption. 'Health and social care': joint commissioning and shared "
+                "management teams; NHS-council integration evidence reports modest savings."),
+    dict(services=("Children_Social_Care", "Education"), scope_rate=0.05,
+         source="Assumption. Single children's services directorate (Children Act 2004 model)."),
+    dict(services=("Environment", "Highways_Transport"), scope_rate=0.06,
+         source="Assumption. Street scene: shared depots, fleets and workforce."),
+    dict(services=("Central_Services", "Environment"), scope_rate=0.03,
+         source="Assumption. Back office shared with a front-line service."),
+    dict(services=("Central_Services", "Housing"), scope_rate=0.03,
+         source="Assumption. Back office shared with a front-line service."),
+    dict(services=("Environment", "Planning"), scope_rate=0.04,
+         source="Assumption. Shared regulatory services (planning enforcement, environmental health)."),
+]
+
+# ---------------------------------------------------------------------------
+# Costs of collaboration (all £ thousand).
+# Sanity check applied by the tests: with these defaults the typical worthwhile
+# partnership pays back its set-up cost in 2-5 years, the range reported in
+# evaluations of English shared-services programmes (LGA shared services map;
+# Tomkinson 2007; Dollery et al. on shared services).
+# ---------------------------------------------------------------------------
+COST_DEFAULTS: dict[str, dict] = {
+    "setup_fixed_gbp_k": dict(value=250.0, source="Assumption: programme management, legal "
+                              "agreements and business case for a new partnership."),
+    "setup_per_member_gbp_k": dict(value=100.0, source="Assumption: each member's HR "
+                                   "(TUPE), systems migration and democratic sign-off."),
+    "setup_rate": dict(value=0.5, source="Assumption: one-off transition cost as a share of the "
+                       "projected gross annual saving (redundancy, systems, estate); with the other "
+                       "costs this puts payback in the published 2-5 year range."),
+    "governance_per_member_gbp_k": dict(value=25.0, source="Assumption: recurring joint "
+                                        "committee, client-side monitoring per member."),
+    "governance_per_pair_gbp_k": dict(value=10.0, source="Assumption: coordination cost per "
+                                      "pair of members; grows as n(n-1)/2, so large groups cost more."),
+}
+
+# ---------------------------------------------------------------------------
+# Money over time (HM Treasury Green Book).
+# ---------------------------------------------------------------------------
+APPRAISAL_DEFAULTS: dict[str, dict] = {
+    "discount_rate": dict(value=0.035, source="HM Treasury Green Book (2022) social time "
+                          "preference rate, years 0-30."),
+    "horizon_years": dict(value=10, source="Assumption: appraisal period for a shared service "
+                          "agreement (typical contract length)."),
+    "ramp_years": dict(value=2, source="Assumption: savings build up linearly over the first "
+                       "years (year 1: 1/2, year 2 onwards: full, with ramp_years = 2)."),
+    "optimism_bias_cost_uplift": dict(value=0.10, source="Green Book supplementary guidance on "
+                                      "optimism bias: lower bound for equipment/development "
+                                      "projects (10%) applied to one-off costs."),
+    "optimism_bias_saving_reduction": dict(value=0.0, source="Neutral default: no reduction of "
+                                           "projected savings; set it to test benefit shortfall."),
+}
+
+# ---------------------------------------------------------------------------
+# Realisation: partnership conditions and mode (research on shared services:
+# sponsor, multi-level engagement, formal reporting, active management; voluntary,
+# trust-based partnerships outperform mandated, contract-only ones).
+# Each absent condition multiplies expected savings by (1 - penalty). Defaults are
+# neutral: every condition assumed present and a voluntary, trust-based mode, so
+# the factor is 1 unless a scenario says otherwise.
+# ---------------------------------------------------------------------------
+REALISATION_DEFAULTS: dict[str, dict] = {
+    "condition_penalties": dict(value={"sponsor": 0.10, "multi_level_engagement": 0.10,
+                                       "formal_reporting": 0.10, "active_management": 0.10},
+                                source="Assumption: each missing condition loses 10% of the "
+                                       "expected saving."),
+    "mode_factors": dict(value={"voluntary": 1.0, "mandated": 0.85, "trust": 1.0, "contract": 0.9},
+                         source="Assumption: mandated and contract-only partnerships deliver "
+                                "less than voluntary, trust-based ones."),
+}
+
+# ---------------------------------------------------------------------------
+# Adjacency: links that are not land borders.
+# ---------------------------------------------------------------------------
+DEFAULT_LINKS: list[dict] = [
+    dict(a="W06000001", b="W06000002", reason="Menai Suspension and Britannia bridges "
+         "(Isle of Anglesey - Gwynedd)"),
+]
+OPTIONAL_LINKS: list[dict] = [
+    dict(a="E06000046", b="E06000044", reason="Isle of Wight - Portsmouth car ferry (user choice)"),
+    dict(a="E06000046", b="E06000045", reason="Isle of Wight - Southampton car ferry (user choice)"),
+]
+ADJACENCY_TOLERANCE_M = 100.0  # boundaries are generalised: gaps under 100 m count as a border
+# In a two-tier area a tier delivers a service when its share of the area's net
+# spend on it is at least this much (Environment: districts collect waste, the
+# county disposes of it, so both deliver; a district's small adult-social-care
+# grant line does not make it a social-care authority).
+DELIVERY_SHARE_THRESHOLD = 0.10

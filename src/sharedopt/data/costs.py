@@ -1,0 +1,166 @@
+"""Service costs by authority: MHCLG outturn (England), an estimate (Wales), or a user CSV."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from sharedopt.assumptions import NON_COUNCIL_SERVICES
+from sharedopt.data.authorities import authority_table, resolve_region
+from sharedopt.data.paths import data_dir
+from sharedopt.data.services import service_names
+from sharedopt.data.validate import (
+    COST_COLUMNS, DataQuality, check_code_sets, check_codes, check_known_services,
+    check_numeric, check_unique, require_columns, require_file,
+)
+from sharedopt.errors import DataError
+
+ENGLAND_FILE = "derived/costs_england.csv"
+ENGLAND_RAW = "raw/finance/england_revenue_outturn_net_by_service_2023_24.csv"
+WALES_FILE = "derived/costs_wales_estimated.csv"
+DEFAULT_YEAR = "2023-24"
+
+
+def normalise_year(year: str | int | None) -> str:
+    """Financial year as ``"2023-24"`` from ``"2023-24"``, ``2023`` (start year) or None."""
+    if year is None:
+        return DEFAULT_YEAR
+    text = str(year)
+    if text.isdigit() and len(text) == 4:
+        start = int(text)
+        return f"{start}-{(start + 1) % 100:02d}"
+    return text
+
+
+@lru_cache(maxsize=4)
+def _embedded(rel: str) -> pd.DataFrame:
+    path = require_file(data_dir() / rel, "embedded cost table")
+    return pd.read_csv(path, dtype={"year": str})
+
+
+def _aggregate_rows(quality: DataQuality) -> None:
+    raw = pd.read_csv(require_file(data_dir() / ENGLAND_RAW, "outturn file"), dtype=str)
+    for i, row in raw[raw["ONS_code"].str.len() != 9].iterrows():
+        quality.add(file=ENGLAND_RAW, row=int(i) + 2, code=row["ONS_code"], field="ONS_code",
+                    issue=f"aggregate row '{row['LA_name']}' (a class total, not an authority)",
+                    action="excluded")
+
+
+def _embedded_costs(codes: list[str], year: str, quality: DataQuality) -> pd.DataFrame:
+    table = authority_table()
+    nations = table.loc[codes, "nation"]
+    parts = []
+    if (nations == "England").any():
+        england = _embedded(ENGLAND_FILE)
+        years = sorted(england["year"].unique())
+        if year not in years:
+            raise DataError(f"{ENGLAND_FILE}: no outturn for year '{year}'; choose one of "
+                            f"{', '.join(years)} ([data] year)")
+        parts.append(england[(england["year"] == year) & england["authority"].isin(codes)])
+        _aggregate_rows(quality)
+    if (nations == "Wales").any():
+        wales = _embedded(WALES_FILE)
+        if year != DEFAULT_YEAR:
+            raise DataError(f"{WALES_FILE}: the Welsh cost estimate exists for {DEFAULT_YEAR} only; "
+                            "set [data] year to it or supply a StatsWales costs CSV ([data] costs_csv)")
+        parts.append(wales[wales["authority"].isin(codes)].drop(columns="method"))
+        quality.add(file=WALES_FILE, code="W06*", field="net_expenditure_gbp_k",
+                    issue="no per-service outturn for Welsh councils in the embedded data",
+                    action="ESTIMATED from StatsWales totals and English unitary service shares")
+    missing = sorted(set(nations.index[~nations.isin(["England", "Wales"])]))
+    if missing:
+        raise DataError(f"costs: no embedded spending data for {', '.join(missing[:5])} "
+                        f"({nations[missing[0]]}); supply a costs CSV ([data] costs_csv) in the "
+                        "tidy format authority,service,year,net_expenditure_gbp_k")
+    return pd.concat(parts, ignore_index=True)
+
+
+def read_cost_csv(path: str | Path, year: str | None = None) -> pd.DataFrame:
+    """Read and validate a user's tidy cost CSV.
+
+    Columns: ``authority`` (GSS code), ``service`` (catalogue name), ``year``
+    (e.g. ``2023-24``), ``net_expenditure_gbp_k`` (£ thousand); an optional
+    ``estimated`` column (true/false) marks estimated rows.
+    """
+    path = require_file(Path(path), "costs CSV")
+    file = str(path)
+    df = pd.read_csv(path, dtype={"authority": str, "service": str, "year": str})
+    require_columns(df, COST_COLUMNS, file)
+    if df.empty:
+        raise DataError(f"{file}: the costs CSV has no rows")
+    check_codes(df["authority"], file)
+    check_known_services(df["service"], service_names(include_non_council=True), file)
+    df["net_expenditure_gbp_k"] = check_numeric(df, "net_expenditure_gbp_k", file)
+    check_unique(df, ["authority", "service", "year"], file)
+    if "estimated" in df.columns:
+        df["estimated"] = df["estimated"].astype(str).str.lower().isin(["true", "1", "yes"])
+    else:
+        df["estimated"] = False
+    if year is not None:
+        df = df[df["year"] == normalise_year(year)]
+        if df.empty:
+            raise DataError(f"{file}: no rows for year '{normalise_year(year)}'; check [data] year")
+    return df[COST_COLUMNS + ["estimated"]].reset_index(drop=True)
+
+
+def load_costs(region: str | list[str], year: str | int | None = None, *,
+               costs_csv: str | Path | None = None, include_non_council: bool = False,
+               quality: DataQuality | None = None) -> pd.DataFrame:
+    """Net current expenditure by authority and service, as a tidy table.
+
+    Parameters
+    ----------
+    region : str or list of str
+        As for :func:`load_authorities`.
+    year : str or int, optional
+        Financial year (``"2023-24"``, the default, or its start year ``2023``).
+    costs_csv : path, optional
+        A user CSV in the tidy format, used instead of the embedded data.
+    include_non_council : bool
+        Keep police and fire (not council services; excluded by default, and listed
+        in the data-quality report).
+    quality : DataQuality, optional
+        Receives the rows excluded or flagged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``authority, service, year, net_expenditure_gbp_k, estimated, eligible``;
+        ``eligible`` is False where spend is zero or negative (kept as data, never a saving).
+    """
+    quality = quality if quality is not None else DataQuality()
+    codes = resolve_region(region)
+    year = normalise_year(year)
+    if costs_csv is not None:
+        costs = read_cost_csv(costs_csv, year)
+        file = str(costs_csv)
+        costs = costs[costs["authority"].isin(codes) | ~costs["authority"].isin(authority_table().index)]
+    else:
+        costs = _embedded_costs(codes, year, quality)
+        file = ENGLAND_FILE
+    check_code_sets(set(costs["authority"]), set(codes), file, quality, strict=costs_csv is not None)
+    return finish_costs(costs, file, include_non_council, quality)
+
+
+def finish_costs(costs: pd.DataFrame, file: str, include_non_council: bool,
+                 quality: DataQuality) -> pd.DataFrame:
+    """Drop non-council services (recorded), flag ineligible rows, sort."""
+    if not include_non_council:
+        dropped = costs[costs["service"].isin(NON_COUNCIL_SERVICES)]
+        spent = dropped[dropped["net_expenditure_gbp_k"] != 0]
+        for _, row in spent.iterrows():
+            quality.add(file=file, code=row["authority"], field=row["service"],
+                        issue=f"non-council service with spend {row['net_expenditure_gbp_k']:.0f}",
+                        action="excluded (police and fire are not council services)")
+        costs = costs[~costs["service"].isin(NON_COUNCIL_SERVICES)]
+    costs = costs.copy()
+    costs["eligible"] = costs["net_expenditure_gbp_k"] > 0
+    negative = costs[costs["net_expenditure_gbp_k"] < 0]
+    for _, row in negative.iterrows():
+        quality.add(file=file, code=row["authority"], field=row["service"],
+                    issue=f"negative net spend {row['net_expenditure_gbp_k']:.0f} (income above spend)",
+                    action="kept as data; not eligible for a saving")
+    cols = ["authority", "service", "year", "net_expenditure_gbp_k", "estimated", "eligible"]
+    return costs[cols].sort_values(["authority", "service"]).reset_index(drop=True)

@@ -1,0 +1,156 @@
+"""Input validation in one place, and the data-quality report.
+
+Every check raises :class:`~sharedopt.errors.DataError` with a message that names
+the file, the row (1-based line number in the file, header = line 1) or code, the
+field, and what to do. Anything the loaders leave out on purpose is recorded in a
+:class:`DataQuality` report instead of being dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sharedopt.errors import DataError
+
+COST_COLUMNS = ["authority", "service", "year", "net_expenditure_gbp_k"]
+GSS_PATTERN = r"^[EWSNK]\d{8}$"
+
+
+@dataclass
+class DataQuality:
+    """Rows and items the loaders excluded or flagged, with the reason.
+
+    Attributes
+    ----------
+    entries : list of dict
+        One dict per issue: ``file``, ``row``, ``code``, ``field``, ``issue``, ``action``.
+    """
+
+    entries: list[dict] = field(default_factory=list)
+
+    def add(self, *, file: str, issue: str, action: str, row: int | None = None,
+            code: str = "", field: str = "") -> None:
+        """Record one issue."""
+        self.entries.append({"file": file, "row": row, "code": code, "field": field,
+                             "issue": issue, "action": action})
+
+    def extend(self, other: "DataQuality") -> None:
+        """Append the entries of another report."""
+        self.entries.extend(other.entries)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The report as a DataFrame (one row per issue)."""
+        cols = ["file", "row", "code", "field", "issue", "action"]
+        return pd.DataFrame(self.entries, columns=cols)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def require_file(path: Path, what: str) -> Path:
+    """Raise a DataError naming ``path`` when it does not exist."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: {what} not found; check the path (relative paths are resolved "
+                        "from the config file's folder) or run `python -m sharedopt.data.build`")
+    return path
+
+
+def require_columns(df: pd.DataFrame, columns: list[str], file: str) -> None:
+    """Raise when a required column is missing, spotting unit mix-ups."""
+    for col in columns:
+        if col in df.columns:
+            continue
+        hint = ""
+        if col == "net_expenditure_gbp_k":
+            other = [c for c in df.columns if c.startswith("net_expenditure")]
+            if other:
+                hint = (f"; found '{other[0]}': spend must be in £ thousand. Convert the values "
+                        "and name the column 'net_expenditure_gbp_k'")
+        raise DataError(f"{file}: required column '{col}' is missing (columns: "
+                        f"{', '.join(map(str, df.columns))}){hint}")
+
+
+def check_codes(codes: pd.Series, file: str, field: str = "authority") -> None:
+    """Every code must look like a GSS code (e.g. E06000001)."""
+    bad = ~codes.astype(str).str.match(GSS_PATTERN)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"{file}: row {i + 2}, field '{field}': '{codes.iloc[i]}' is not a GSS code "
+                        "(a letter and 8 digits, e.g. E06000001); fix or remove the row")
+
+
+def check_numeric(df: pd.DataFrame, column: str, file: str) -> pd.Series:
+    """Return ``df[column]`` as floats; raise naming the first NaN or non-numeric row."""
+    values = pd.to_numeric(df[column], errors="coerce")
+    bad = values.isna() | ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        code = df["authority"].iloc[i] if "authority" in df.columns else ""
+        raise DataError(f"{file}: row {i + 2} ({code}), field '{column}': value "
+                        f"'{df[column].iloc[i]}' is missing or not a number; give a number in £ thousand "
+                        "(0 if the authority does not spend on the service)")
+    return values.astype(float)
+
+
+def check_unique(df: pd.DataFrame, keys: list[str], file: str) -> None:
+    """Raise when a key combination occurs twice."""
+    dup = df.duplicated(keys, keep="first")
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        key = ", ".join(f"{k}={df[k].iloc[i]}" for k in keys)
+        raise DataError(f"{file}: row {i + 2}: duplicate entry ({key}); keep one row per "
+                        f"{'/'.join(keys)}")
+
+
+def check_known_services(services: pd.Series, known: list[str], file: str) -> None:
+    """Every service name must be in the catalogue."""
+    unknown = ~services.isin(known)
+    if unknown.any():
+        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise DataError(f"{file}: row {i + 2}, field 'service': unknown service '{services.iloc[i]}'; "
+                        f"use one of {', '.join(known)}")
+
+
+def check_code_sets(cost_codes: set[str], boundary_codes: set[str], file: str,
+                    quality: DataQuality, strict: bool = True) -> None:
+    """Costs and boundaries must cover the same authorities."""
+    only_costs = sorted(cost_codes - boundary_codes)
+    only_bounds = sorted(boundary_codes - cost_codes)
+    if only_costs:
+        raise DataError(f"{file}: authority code(s) {', '.join(only_costs[:10])} have costs but no "
+                        "boundary in the selected region; fix the code, add the boundary, or remove the rows")
+    if only_bounds:
+        msg = (f"authority code(s) {', '.join(only_bounds[:10])} are in the region's boundaries but "
+               "have no cost rows")
+        if strict:
+            raise DataError(f"{file}: {msg}; add their costs (0 where they do not deliver a service) "
+                            "or narrow the region")
+        for code in only_bounds:
+            quality.add(file=file, code=code, field="authority", issue="no cost rows",
+                        action="authority kept on the map, not eligible for any saving")
+
+
+def check_geometry(gdf, file: str) -> None:
+    """Raise on a missing CRS or an empty/missing geometry, naming the feature."""
+    if gdf.crs is None:
+        raise DataError(f"{file}: the boundary file has no CRS; set one (e.g. EPSG:4326 for lon/lat "
+                        "or EPSG:27700 for British National Grid) and save it again")
+    empty = gdf.geometry.isna() | gdf.geometry.is_empty
+    if empty.any():
+        i = int(np.flatnonzero(empty.to_numpy())[0])
+        raise DataError(f"{file}: feature {i + 1} ({gdf.index[i]}), field 'geometry': empty or "
+                        "missing geometry; fix the boundary or remove the feature")
+
+
+def check_population(values: pd.Series, file: str) -> None:
+    """Population must be a positive number for every authority."""
+    bad = values.isna() | (values <= 0)
+    if bad.any():
+        code = values.index[int(np.flatnonzero(bad.to_numpy())[0])]
+        raise DataError(f"{file}: code {code}, field 'population': missing or not positive; "
+                        "give the resident population (ONS mid-year estimate)")

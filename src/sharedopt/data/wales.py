@@ -1,0 +1,79 @@
+"""Estimated per-service net expenditure for the 22 Welsh principal areas.
+
+The embedded data hold no per-service spending table for Welsh councils, only
+StatsWales 20-year means of five lines. This module builds an **estimate**, and
+every row it returns carries ``estimated = True``:
+
+1. ``T``: sum over services of the median 2023-24 net spend per head of English
+   single-tier unitary councils (E06, Isles of Scilly excluded), police and fire
+   excluded.
+2. ``need_i``: council *i*'s StatsWales net current expenditure per head relative
+   to the Welsh population-weighted mean (mean 2002-03..2021-22 spend divided by
+   mid-2022 population).
+3. ``total_i = population_i x T x need_i``.
+4. Education and children's social care take council *i*'s own StatsWales shares
+   of net current expenditure (schools + non-school; children and families).
+5. The rest is split across the other services by the English comparators'
+   median per-head shares.
+
+A user with a real StatsWales "revenue outturn expenditure by authority and
+service" export supplies it through ``[data] costs_csv`` instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+WALES_FILE = "wales/statswales_net_expenditure_5_lines_mean_2002_03_to_2021_22.csv"
+COMPARATOR_YEAR = "2023-24"
+NON_COUNCIL = {"Police", "Fire_Rescue"}
+METHOD = "comparator-split-v1"  # described in the module docstring and data/README.md
+_METHOD_TEXT = (
+    "estimate: English unitary median spend per head (2023-24) x population x StatsWales "
+    "relative need; education and children's social care shares from StatsWales"
+)
+
+
+def comparator_per_head(authorities: pd.DataFrame, england: pd.DataFrame) -> pd.Series:
+    """Median 2023-24 net spend per head by service for English unitary councils."""
+    pop = authorities.set_index("code")["population"].astype(float)
+    e06 = england[
+        england["authority"].str.startswith("E06")
+        & (england["authority"] != "E06000053")
+        & (england["year"] == COMPARATOR_YEAR)
+        & ~england["service"].isin(NON_COUNCIL)
+    ]
+    per_head = e06["net_expenditure_gbp_k"] / e06["authority"].map(pop)
+    return per_head.groupby(e06["service"]).median().clip(lower=0.0)
+
+
+def estimate_wales_costs(raw: Path, authorities: pd.DataFrame, england: pd.DataFrame) -> pd.DataFrame:
+    """Return the tidy estimated cost table for Wales (see the module docstring)."""
+    lines = pd.read_csv(raw / WALES_FILE)
+    wide = lines.pivot(index="lad_code", columns="service_line",
+                       values="mean_annual_gbp_thousand_2002_03_to_2021_22")
+    nce = wide["Net current expenditure"]
+    pop = authorities.set_index("code")["population"].astype(float).reindex(wide.index)
+    need = (nce / pop) / (nce.sum() / pop.sum())
+    per_head = comparator_per_head(authorities, england)
+    total = pop * per_head.sum() * need
+    education = total * (wide["Schools expenditure (including delegated and non-delegated funding)"]
+                         + wide["Non-school expenditure"]) / nce
+    children = total * wide["Personal social services - children and families"] / nce
+    others = per_head.drop(["Education", "Children_Social_Care"])
+    rest = total - education - children
+    columns = {"Education": education, "Children_Social_Care": children}
+    for service, value in others.items():
+        columns[service] = rest * value / others.sum()
+    wide_est = pd.DataFrame(columns)
+    wide_est["Police"] = 0.0
+    wide_est["Fire_Rescue"] = 0.0
+    tidy = wide_est.rename_axis("authority").reset_index().melt(
+        id_vars="authority", var_name="service", value_name="net_expenditure_gbp_k")
+    tidy["year"] = COMPARATOR_YEAR
+    tidy["estimated"] = True
+    tidy["method"] = METHOD
+    cols = ["authority", "service", "year", "net_expenditure_gbp_k", "estimated", "method"]
+    return tidy[cols].sort_values(["authority", "service"]).reset_index(drop=True)

@@ -1,0 +1,13 @@
+"""Exceptions raised by sharedopt, each carrying a message an analyst can act on."""
+
+
+class SharedoptError(Exception):
+    """Base class for every error sharedopt raises on purpose."""
+
+
+class DataError(SharedoptError, ValueError):
+    """Bad or missing input data: the message names the file, row/code, field and the fix."""
+
+
+class ConfigError(SharedoptError, ValueError):
+    """A configuration that cannot be run: the message names the key and the fix."""
