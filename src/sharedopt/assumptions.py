@@ -130,9 +130,9 @@ COST_DEFAULTS: dict[str, dict] = {
                               "agreements and business case for a new partnership."),
     "setup_per_member_gbp_k": dict(value=100.0, source="Assumption: each member's HR "
                                    "(TUPE), systems migration and democratic sign-off."),
-    "setup_rate": dict(value=0.5, source="Assumption: one-off transition cost as a share of the "
-                       "projected gross annual saving (redundancy, systems, estate); with the other "
-                       "costs this puts payback in the published 2-5 year range."),
+    "setup_rate": dict(value=0.15, source="Assumption: one-off transition cost as a share of the "
+                       "pooled asset-tied annual spend (redundancy, systems migration, estate); "
+                       "with the other costs this puts payback in the published 2-5 year range."),
     "governance_per_member_gbp_k": dict(value=25.0, source="Assumption: recurring joint "
                                         "committee, client-side monitoring per member."),
     "governance_per_pair_gbp_k": dict(value=10.0, source="Assumption: coordination cost per "

@@ -1,0 +1,118 @@
+"""Typed model parameters (the ``[model]`` config section), defaults from :mod:`sharedopt.assumptions`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sharedopt.assumptions import (
+    APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS,
+)
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServiceParams(BaseModel):
+    """Per-service parameters of the savings model."""
+
+    model_config = _STRICT
+    eligible: bool = True
+    asset_intensity: float = Field(ge=0.0, le=1.0)
+    e_down: float = Field(ge=0.0, le=2.0)
+    mes: float = Field(gt=0.0)
+    e_up: float = Field(ge=0.0, le=2.0)
+
+
+class ScopePair(BaseModel):
+    """Two complementary services and the share of the smaller pooled budget saved."""
+
+    model_config = _STRICT
+    services: tuple[str, str]
+    scope_rate: float = Field(ge=0.0, le=1.0)
+
+    @field_validator("services")
+    @classmethod
+    def _distinct_sorted(cls, value: tuple[str, str]) -> tuple[str, str]:
+        if value[0] == value[1]:
+            raise ValueError(f"a scope pair needs two different services, got {value[0]} twice")
+        return tuple(sorted(value))
+
+
+class Realisation(BaseModel):
+    """Partnership conditions and mode that scale expected savings."""
+
+    model_config = _STRICT
+    sponsor: bool = True
+    multi_level_engagement: bool = True
+    formal_reporting: bool = True
+    active_management: bool = True
+    mode: Literal["voluntary", "mandated"] = "voluntary"
+    relationship: Literal["trust", "contract"] = "trust"
+    condition_penalties: dict[str, float] = Field(
+        default_factory=lambda: dict(REALISATION_DEFAULTS["condition_penalties"]["value"]))
+    mode_factors: dict[str, float] = Field(
+        default_factory=lambda: dict(REALISATION_DEFAULTS["mode_factors"]["value"]))
+
+    def factor(self) -> float:
+        """Multiplier on expected savings (1.0 with the neutral defaults)."""
+        value = 1.0
+        for condition, penalty in self.condition_penalties.items():
+            if not getattr(self, condition):
+                value *= 1.0 - penalty
+        return value * self.mode_factors[self.mode] * self.mode_factors[self.relationship]
+
+
+def _default_services() -> dict[str, ServiceParams]:
+    keys = ("eligible", "asset_intensity", "e_down", "mes", "e_up")
+    return {row["service"]: ServiceParams(**{k: row[k] for k in keys}) for row in SERVICE_DEFAULTS}
+
+
+def _default(table: dict, key: str):
+    return table[key]["value"]
+
+
+class ModelParams(BaseModel):
+    """Every parameter of the savings model; defaults and sources in :mod:`sharedopt.assumptions`."""
+
+    model_config = _STRICT
+    max_group_size: int = Field(default=5, ge=1, le=8)
+    scope_max_group_size: int = Field(default=3, ge=1, le=8)
+    include_scale: bool = True
+    include_scope: bool = True
+    services: dict[str, ServiceParams] = Field(default_factory=_default_services)
+    scope_pairs: list[ScopePair] = Field(default_factory=lambda: [
+        ScopePair(services=row["services"], scope_rate=row["scope_rate"]) for row in SCOPE_DEFAULTS])
+    setup_fixed_gbp_k: float = Field(default=_default(COST_DEFAULTS, "setup_fixed_gbp_k"), ge=0)
+    setup_per_member_gbp_k: float = Field(default=_default(COST_DEFAULTS, "setup_per_member_gbp_k"), ge=0)
+    setup_rate: float = Field(default=_default(COST_DEFAULTS, "setup_rate"), ge=0)
+    governance_per_member_gbp_k: float = Field(default=_default(COST_DEFAULTS, "governance_per_member_gbp_k"), ge=0)
+    governance_per_pair_gbp_k: float = Field(default=_default(COST_DEFAULTS, "governance_per_pair_gbp_k"), ge=0)
+    discount_rate: float = Field(default=_default(APPRAISAL_DEFAULTS, "discount_rate"), ge=0, le=1)
+    horizon_years: int = Field(default=_default(APPRAISAL_DEFAULTS, "horizon_years"), ge=1, le=60)
+    ramp_years: int = Field(default=_default(APPRAISAL_DEFAULTS, "ramp_years"), ge=1, le=20)
+    optimism_bias_cost_uplift: float = Field(default=_default(APPRAISAL_DEFAULTS, "optimism_bias_cost_uplift"), ge=0)
+    optimism_bias_saving_reduction: float = Field(
+        default=_default(APPRAISAL_DEFAULTS, "optimism_bias_saving_reduction"), ge=0, le=1)
+    realisation: Realisation = Field(default_factory=Realisation)
+    realisation_overrides: dict[str, Realisation] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_service_overrides(cls, data):
+        """Let a config give only the fields it changes: ``[model.services.Environment] mes = 6e5``."""
+        if isinstance(data, dict) and isinstance(data.get("services"), dict):
+            merged = {k: v.model_dump() for k, v in _default_services().items()}
+            for name, override in data["services"].items():
+                if isinstance(override, ServiceParams):
+                    override = override.model_dump()
+                if name not in merged:
+                    raise ValueError(f"services: unknown service '{name}'; known: {', '.join(merged)}")
+                merged[name] = {**merged[name], **override}
+            data = {**data, "services": merged}
+        return data
+
+    def realisation_factor(self, candidate_id: str | None = None) -> float:
+        """Realisation factor for a candidate (its override, else the scenario's)."""
+        rule = self.realisation_overrides.get(candidate_id, self.realisation) if candidate_id else self.realisation
+        return rule.factor() * (1.0 - self.optimism_bias_saving_reduction)
