@@ -266,3 +266,48 @@ def _apply_realisation_overrides(table: pd.DataFrame, params: ModelParams, base:
         for key, array in values.items():
             table.loc[hit[0], key] = array[0]
     return table
+
+
+def ensure_candidates(candidates: CandidateSet, ids: list[str], authorities, costs: pd.DataFrame,
+                      params: ModelParams) -> CandidateSet:
+    """Add candidates named by id (e.g. forced ones) that pruning left out.
+
+    An id is ``"<service>[+<service>]|<code>[+<code>...]"``. A candidate whose NPV was
+    not positive is normally pruned; forcing it brings it back with its real value.
+    """
+    from sharedopt.errors import ConfigError
+
+    known = set(candidates.table["candidate_id"]) if len(candidates.table) else set()
+    missing = [cid for cid in ids if cid not in known]
+    if not missing:
+        return candidates
+    base = CostBase.from_frames(authorities, costs)
+    rows, shares = [], []
+    for cid in missing:
+        services, members = _parse_id(cid, base)
+        graph = candidates.graphs.get(services[0]) if len(services) == 1 else intersection_graph(
+            candidates.graphs[services[0]], candidates.graphs[services[1]])
+        codes = list(base.codes[members])
+        if graph is None or not all(c in graph for c in codes) or not nx.is_connected(graph.subgraph(codes)):
+            raise ConfigError(f"[constraints] forced: candidate '{cid}' is not a connected group of "
+                              "bodies delivering its service(s); check the id (see candidates.csv)")
+        values = evaluate(base, params, services, members[None, :], params.realisation_factor(cid))
+        kind = "scale" if len(services) == 1 else ("scope" if len(codes) == 1 else "scale+scope")
+        rows.append(_table(base, services, members[None, :], values, np.array([kind], dtype=object)))
+    table = _finish(pd.concat([candidates.table, *rows], ignore_index=True), params, base)
+    return CandidateSet(table, candidates.shares, candidates.enumeration, candidates.graphs)
+
+
+def _parse_id(cid: str, base: CostBase) -> tuple[tuple[str, ...], np.ndarray]:
+    from sharedopt.errors import ConfigError
+
+    try:
+        service_part, member_part = cid.split("|")
+        services = tuple(service_part.split("+"))
+        members = base.index_of(sorted(member_part.split("+")))
+        for s in services:
+            base.service_index(s)
+    except (ValueError, KeyError):
+        raise ConfigError(f"[constraints] forced: '{cid}' is not a candidate id of this region "
+                          "(format 'Service|E06000001+E06000002'; see candidates.csv)") from None
+    return services, members

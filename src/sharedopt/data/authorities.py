@@ -138,7 +138,9 @@ def load_authorities(region: str | list[str], detail: str = "analysis",
     gdf = gpd.GeoDataFrame(table, geometry=geoms, crs="EPSG:4326")
     gdf.index.name = "code"
     check_geometry(gdf, data_dir().name + "/" + LAD_FILE)
-    gdf["geometry"] = repair_geometry(gdf.geometry, LAD_FILE, quality)
+    county = (gdf["tier"] == "county").to_numpy()
+    gdf.loc[~county, "geometry"] = repair_geometry(gdf.geometry[~county], LAD_FILE, quality)
+    gdf.loc[county, "geometry"] = repair_geometry(gdf.geometry[county], CUA_FILE, quality)
     gdf["population"] = gdf["population"].astype(float)
     check_population(gdf["population"], ATTRIBUTES_FILE)
     return gdf

@@ -107,7 +107,7 @@ def read_cost_csv(path: str | Path, year: str | None = None) -> pd.DataFrame:
 
 def load_costs(region: str | list[str], year: str | int | None = None, *,
                costs_csv: str | Path | None = None, include_non_council: bool = False,
-               quality: DataQuality | None = None) -> pd.DataFrame:
+               quality: DataQuality | None = None, authorities: pd.DataFrame | None = None) -> pd.DataFrame:
     """Net current expenditure by authority and service, as a tidy table.
 
     Parameters
@@ -123,6 +123,9 @@ def load_costs(region: str | list[str], year: str | int | None = None, *,
         in the data-quality report).
     quality : DataQuality, optional
         Receives the rows excluded or flagged.
+    authorities : pandas.DataFrame, optional
+        The authorities to cover, when they come from a user boundary file (their
+        codes need not be in the embedded register); ``region`` is then ignored.
 
     Returns
     -------
@@ -131,12 +134,20 @@ def load_costs(region: str | list[str], year: str | int | None = None, *,
         ``eligible`` is False where spend is zero or negative (kept as data, never a saving).
     """
     quality = quality if quality is not None else DataQuality()
-    codes = resolve_region(region)
+    codes = sorted(authorities.index) if authorities is not None else resolve_region(region)
     year = normalise_year(year)
     if costs_csv is not None:
         costs = read_cost_csv(costs_csv, year)
         file = str(costs_csv)
-        costs = costs[costs["authority"].isin(codes) | ~costs["authority"].isin(authority_table().index)]
+        outside = costs["authority"].isin(authority_table().index) & ~costs["authority"].isin(codes)
+        for code in sorted(costs.loc[outside, "authority"].unique()):
+            quality.add(file=file, code=code, field="authority", issue="authority outside the selected region",
+                        action="rows ignored for this run")
+        costs = costs[~outside]
+    elif authorities is not None and not set(codes) <= set(authority_table().index):
+        unknown = sorted(set(codes) - set(authority_table().index))
+        raise DataError(f"costs: authorities {', '.join(unknown[:5])} from the boundary file have no "
+                        "embedded spending data; supply their costs with [data] costs_csv")
     else:
         costs = _embedded_costs(codes, year, quality)
         file = ENGLAND_FILE
@@ -149,7 +160,7 @@ def finish_costs(costs: pd.DataFrame, file: str, include_non_council: bool,
     """Drop non-council services (recorded), flag ineligible rows, sort."""
     if not include_non_council:
         dropped = costs[costs["service"].isin(NON_COUNCIL_SERVICES)]
-        spent = dropped[dropped["net_expenditure_gbp_k"] != 0]
+        spent = dropped[dropped["net_expenditure_gbp_k"].fillna(0) != 0]
         for _, row in spent.iterrows():
             quality.add(file=file, code=row["authority"], field=row["service"],
                         issue=f"non-council service with spend {row['net_expenditure_gbp_k']:.0f}",
@@ -157,6 +168,10 @@ def finish_costs(costs: pd.DataFrame, file: str, include_non_council: bool,
         costs = costs[~costs["service"].isin(NON_COUNCIL_SERVICES)]
     costs = costs.copy()
     costs["eligible"] = costs["net_expenditure_gbp_k"] > 0
+    for _, row in costs[costs["net_expenditure_gbp_k"].isna()].iterrows():
+        quality.add(file=file, code=row["authority"], field=row["service"],
+                    issue="net spend missing (no outturn return for the year)",
+                    action="kept as data; not eligible for a saving")
     negative = costs[costs["net_expenditure_gbp_k"] < 0]
     for _, row in negative.iterrows():
         quality.add(file=file, code=row["authority"], field=row["service"],

@@ -14,6 +14,11 @@ from sharedopt.data.validate import DataQuality
 from sharedopt.errors import DataError
 
 METRIC_CRS = "EPSG:27700"
+# In two-tier England the law, not the spending line, says who delivers some services:
+# the district is the local housing authority (Housing Act 1985 s.1, Housing Act 1996
+# Part 7), so a county's general-fund housing line (e.g. housing-related support)
+# does not make it a housing authority.
+STATUTORY_TIER = {"Housing": "district"}
 
 
 def normalise_links(links: Iterable | None) -> list[dict]:
@@ -66,6 +71,8 @@ def delivering_bodies(costs: pd.DataFrame, service: str, authorities: pd.DataFra
     tier_total = spend.groupby([county_of, tier]).transform("sum")
     two_tier = tier.isin(["county", "district"])
     keep = ~two_tier | (tier_total >= threshold * area_total)
+    if service in STATUTORY_TIER:
+        keep = ~two_tier | (tier == STATUTORY_TIER[service])
     return set(spend.index[keep.to_numpy()])
 
 

@@ -45,7 +45,9 @@ class DataQuality:
     def to_frame(self) -> pd.DataFrame:
         """The report as a DataFrame (one row per issue)."""
         cols = ["file", "row", "code", "field", "issue", "action"]
-        return pd.DataFrame(self.entries, columns=cols)
+        frame = pd.DataFrame(self.entries, columns=cols)
+        frame["row"] = frame["row"].astype("Int64")
+        return frame
 
     def __len__(self) -> int:
         return len(self.entries)

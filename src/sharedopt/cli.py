@@ -1,0 +1,194 @@
+"""Command-line interface: ``sharedopt run|validate|compare|list``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sharedopt.errors import SharedoptError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="sharedopt: shared-services opportunity optimiser for local government.")
+
+
+def _console() -> Console:
+    """Console for messages and progress (stderr), made per call so COLUMNS is honoured."""
+    return Console(stderr=True)
+
+
+def _out() -> Console:
+    """Console for results (stdout)."""
+    return Console()
+
+STEPS = ["load", "enumerate", "model", "solve", "report"]
+
+
+def default_config() -> Path:
+    """The embedded default scenario (North East, fully real data)."""
+    from sharedopt.data.paths import data_dir
+    return data_dir().parent / "configs" / "north-east.toml"
+
+
+def _fail(exc: Exception) -> None:
+    _console().print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+def _apply_overrides(config, time_limit, solver, formats):
+    updates = {}
+    if time_limit is not None or solver is not None:
+        solver_opts = config.solver.model_copy(update={k: v for k, v in (("time_limit", time_limit),
+                                                                          ("name", solver)) if v is not None})
+        updates["solver"] = solver_opts
+    if formats:
+        wanted = [f.strip() for item in formats for f in item.split(",") if f.strip()]
+        updates["report"] = config.report.model_copy(update={"formats": wanted})
+    if not updates:
+        return config
+    from sharedopt.config import config_from_dict
+    raw = config.model_dump()
+    for key, value in updates.items():
+        raw[key] = value.model_dump()
+    return config_from_dict(raw, source="command-line options")
+
+
+@app.command()
+def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (default: configs/north-east.toml)"),
+        out_dir: Optional[Path] = typer.Option(None, "--out", help="output folder (default reports/<config name>/)"),
+        time_limit: Optional[float] = typer.Option(None, "--time-limit", help="solver time limit, seconds"),
+        solver: Optional[str] = typer.Option(None, "--solver", help="highs (default) or cbc"),
+        formats: Optional[list[str]] = typer.Option(None, "--format",
+                                                    help="output formats: csv,json,xlsx,png,svg,html")) -> None:
+    """Run a scenario end to end and write its report."""
+    from sharedopt.config import load_config
+    from sharedopt.pipeline import assign_solution, create_model, enumerate_candidates, load_inputs, solve_model
+
+    try:
+        path = config or default_config()
+        cfg = _apply_overrides(load_config(path), time_limit, solver, formats)
+        target = out_dir or Path("reports") / cfg.name
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
+                      TimeElapsedColumn(), console=_console(), transient=False) as bar:
+            tasks = {step: bar.add_task(step, total=1, info="", start=False) for step in STEPS}
+
+            def begin(step):
+                bar.start_task(tasks[step])
+
+            def done(step, info):
+                bar.update(tasks[step], completed=1, info=info)
+
+            begin("load")
+            inputs = load_inputs(cfg)
+            done("load", f"{len(inputs.authorities)} authorities, {len(inputs.costs)} cost rows")
+            begin("enumerate")
+            cands = enumerate_candidates(inputs, cfg, progress=lambda step, info: bar.update(
+                tasks["enumerate"], info=f"{info['label']}: {info['candidates']:,} candidates"))
+            done("enumerate", f"{len(cands.table):,} candidates kept, "
+                              f"{int(cands.enumeration['pruned_nonpositive_npv'].sum()):,} pruned")
+            begin("model")
+            model = create_model(cands, cfg)
+            done("model", f"{model.n_variables:,} variables, {model.n_constraints:,} constraints")
+            begin("solve")
+            solved, chosen = solve_model(model, cfg)
+            done("solve", f"{solved.status}, objective {solved.objective or 0:,.0f}, gap {solved.gap or 0:.4%}")
+            begin("report")
+            result = assign_solution(inputs, cands, model, solved, chosen, cfg)
+            result.to_dir(target)
+            done("report", str(target))
+        _print_headline(result, target)
+    except SharedoptError as exc:
+        _fail(exc)
+    except (FileNotFoundError, ValueError) as exc:
+        _fail(exc)
+
+
+def _print_headline(result, target: Path) -> None:
+    t = result.summary["totals"]
+    s = result.summary
+    status = s["status"]
+    gap = s.get("gap")
+    quality = "proven optimal" if status == "optimal" else f"{status} (gap {gap if gap is not None else 'unknown'})"
+    _out().print(f"[bold]{result.config.name}[/]: {t['n_partnerships']} partnerships, annual net saving "
+              f"£{t['annual_net_saving_gbp_k']:,.0f}k, NPV £{t['npv_gbp_k']:,.0f}k, one-off cost "
+              f"£{t['one_off_cost_gbp_k']:,.0f}k; {quality}.")
+    if s.get("estimated"):
+        _out().print("[yellow]Uses ESTIMATED inputs:[/] " + "; ".join(s.get("estimates", [])[:1]))
+    _out().print(f"Outputs in {target}/")
+
+
+@app.command()
+def validate(config: Path = typer.Argument(..., help="scenario TOML")) -> None:
+    """Check a config and the data it points at; print the data-quality report."""
+    from sharedopt.config import load_config
+    from sharedopt.pipeline import load_inputs
+
+    try:
+        cfg = load_config(config)
+        inputs = load_inputs(cfg)
+    except SharedoptError as exc:
+        _fail(exc)
+    except (FileNotFoundError, ValueError) as exc:
+        _fail(exc)
+    frame = inputs.quality.to_frame()
+    _out().print(f"[green]OK[/]: {config} is valid: {len(inputs.authorities)} authorities, "
+              f"{len(inputs.costs)} cost rows, {len(inputs.graphs)} services.")
+    table = Table(title=f"Data-quality report ({len(frame)} items)")
+    for col in ["file", "row", "code", "field", "issue", "action"]:
+        table.add_column(col)
+    for _, row in frame.iterrows():
+        table.add_row(*["" if v is None or v != v else str(v) for v in row.tolist()])
+    _out().print(table)
+
+
+@app.command()
+def compare(out_a: Path = typer.Argument(..., help="first run's output folder"),
+            out_b: Path = typer.Argument(..., help="second run's output folder")) -> None:
+    """What changed between two runs: portfolio and savings by service and authority."""
+    from sharedopt.compare import compare_dirs
+
+    try:
+        diff = compare_dirs(out_a, out_b)
+    except SharedoptError as exc:
+        _fail(exc)
+    for title, frame in diff.items():
+        table = Table(title=title)
+        for col in frame.columns:
+            table.add_column(str(col))
+        for _, row in frame.iterrows():
+            table.add_row(*[f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row.tolist()])
+        _out().print(table)
+
+
+@app.command("list")
+def list_items(what: str = typer.Argument(..., help="regions or services")) -> None:
+    """List what the embedded data offers: regions or services."""
+    from sharedopt.data import load_services, region_names
+
+    if what == "regions":
+        table = Table(title="Regions (use as [region] name)")
+        table.add_column("name")
+        table.add_column("what")
+        for key, text in region_names().items():
+            table.add_row(key, text)
+        _out().print(table)
+    elif what == "services":
+        services = load_services()
+        table = Table(title="Services (defaults are assumptions; override in \\[model.services.<name>])")
+        for col in ["service", "eligible", "asset_intensity", "e_down", "mes", "e_up", "source"]:
+            table.add_column(col)
+        for name, row in services.iterrows():
+            table.add_row(name, str(row["eligible"]), f"{row['asset_intensity']:.2f}", f"{row['e_down']:.2f}",
+                          f"{row['mes']:,.0f}", f"{row['e_up']:.2f}", row["source"])
+        _out().print(table)
+    else:
+        _fail(ValueError(f"unknown list '{what}': use 'regions' or 'services'"))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,53 @@
+"""Which data sources a run used, with vintage, licence and whether they are estimates."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government Licence "
+               "v.3.0. Contains OS data © Crown copyright and database right 2024. Contains "
+               "MHCLG and StatsWales data (OGL v3.0) and mySociety data (CC BY 4.0).")
+
+BOUNDARIES = dict(name="Boundaries", source="ONS Local Authority Districts and Counties & Unitary "
+                  "Authorities, ultra generalised (500 m)", vintage="December 2024",
+                  licence="OGL v3.0", estimated=False)
+POPULATION = dict(name="Population", source="ONS mid-year population estimates",
+                  vintage="mid-2022", licence="OGL v3.0", estimated=False)
+REGISTER = dict(name="Council register", source="mySociety UK local authorities register (tiers, "
+                "parent counties, regions)", vintage="current", licence="CC BY 4.0 (mySociety)",
+                estimated=False)
+ENGLAND = dict(name="England service spend", source="MHCLG revenue outturn, net current "
+               "expenditure by service", licence="OGL v3.0", estimated=False)
+WALES = dict(name="Wales service spend (ESTIMATE)", source="ESTIMATED: StatsWales net current "
+             "expenditure (mean 2002-03..2021-22) x English unitary service shares (MHCLG 2023-24); "
+             "see data/README.md", vintage="2023-24 (estimate)", licence="OGL v3.0", estimated=True)
+
+
+def sources_for(authorities: pd.DataFrame, costs: pd.DataFrame, config) -> list[dict]:
+    """Data sources behind a run, in a fixed order."""
+    out = []
+    user_boundaries = config.region.boundary_file is not None
+    if user_boundaries:
+        out.append(dict(name="Boundaries", source=f"user file {config.region.boundary_file.name}",
+                        vintage="user supplied", licence="user supplied", estimated=False))
+    else:
+        out += [dict(BOUNDARIES), dict(POPULATION), dict(REGISTER)]
+    years = ", ".join(sorted(costs["year"].astype(str).unique()))
+    if config.data.costs_csv is not None:
+        out.append(dict(name="Service spend", source=f"user file {config.data.costs_csv.name}",
+                        vintage=years, licence="user supplied",
+                        estimated=bool(costs["estimated"].any())))
+    else:
+        if costs["authority"].str.startswith("E").any():
+            out.append({**ENGLAND, "vintage": years})
+        if costs["authority"].str.startswith("W").any():
+            out.append(dict(WALES))
+    return out
+
+
+def estimate_notes(sources: list[dict]) -> list[str]:
+    """Plain-language list of the inputs that are estimates."""
+    notes = [f"{s['name']}: {s['source']}" for s in sources if s["estimated"]]
+    notes.append("All modelling parameters (asset intensity, scale elasticities, minimum efficient "
+                 "scale, cost rates, realisation) are stated assumptions, not data: see assumptions.")
+    return notes

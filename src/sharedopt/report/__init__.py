@@ -1,0 +1,191 @@
+"""Report step: write tables, maps and an HTML report for a solved run.
+
+The one entry point is :func:`write_outputs`; :func:`plot_portfolio_map`
+builds the map figure without writing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .atomic import atomic_directory, write_bytes_atomic, write_text_atomic
+from .html import build_context, render_html
+from .maps import (
+    figure_bytes,
+    plot_portfolio_map,
+    plot_service_map,
+    portfolio_services,
+    service_slug,
+)
+from .tables import write_csv, write_json, write_xlsx
+
+__all__ = [
+    "ALL_FORMATS",
+    "atomic_directory",
+    "plot_portfolio_map",
+    "write_outputs",
+    "write_text_atomic",
+    "write_bytes_atomic",
+]
+
+ALL_FORMATS = frozenset({"csv", "json", "xlsx", "png", "svg", "html"})
+MARKER = ".sharedopt-report"
+
+
+def write_outputs(
+    out_dir: Path,
+    *,
+    authorities: pd.DataFrame,
+    candidates: pd.DataFrame,
+    portfolio: pd.DataFrame,
+    shares: pd.DataFrame,
+    summary: Mapping[str, Any],
+    formats: set[str] | None = None,
+    per_service_maps: bool = False,
+    title: str = "sharedopt report",
+    extra_tables: Mapping[str, pd.DataFrame] | None = None,
+) -> dict[str, Path]:
+    """Write all report files into ``out_dir``, atomically.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Output directory. It is built next to itself and swapped in only
+        when complete; an existing directory is replaced whole. A
+        non-empty existing directory not written by this function (no
+        ``.sharedopt-report`` marker) is refused with ``FileExistsError``.
+    authorities : geopandas.GeoDataFrame
+        Indexed by GSS code; ``name``, ``tier``, ``population``, geometry
+        in EPSG:4326 (may be missing; see :func:`plot_portfolio_map`).
+    candidates : pandas.DataFrame
+        All ranked candidate partnerships.
+    portfolio : pandas.DataFrame
+        The chosen partnerships (same columns as ``candidates``).
+    shares : pandas.DataFrame
+        Per-member NPV shares of each partnership.
+    summary : Mapping
+        JSON-safe run summary (solver keys, ``totals``, ``by_service``, ...).
+    formats : set of str, optional
+        Subset of ``{'csv', 'json', 'xlsx', 'png', 'svg', 'html'}``;
+        default all. The HTML always embeds the map, even without 'png'.
+    per_service_maps : bool, default False
+        Also write ``map_<service>.png`` per service (needs 'png').
+    title : str, default 'sharedopt report'
+        Report title.
+    extra_tables : mapping of str to DataFrame, optional
+        More CSV files written with the 'csv' format (e.g. ``{'data_quality': frame}``
+        gives ``data_quality.csv``).
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        File name (e.g. ``'portfolio.csv'``) to its final path in
+        ``out_dir``.
+
+    Raises
+    ------
+    ValueError
+        For unknown format names.
+    FileExistsError
+        If ``out_dir`` is a file or a foreign non-empty directory.
+    """
+    wanted = _resolve_formats(formats)
+    out_dir = Path(out_dir)
+    inputs = {"authorities": authorities, "candidates": candidates, "portfolio": portfolio,
+              "shares": shares, "summary": summary}
+    with atomic_directory(out_dir, marker=MARKER) as tmp:
+        names = _write_all(tmp, inputs, wanted, per_service_maps, title)
+        if "csv" in wanted:
+            names += [write_csv(frame, tmp / f"{name}.csv").name for name, frame in sorted((extra_tables or {}).items())]
+    return {name: out_dir / name for name in names}
+
+
+def _resolve_formats(formats: set[str] | None) -> frozenset[str]:
+    """Validate requested formats (None means all)."""
+    if formats is None:
+        return ALL_FORMATS
+    wanted = frozenset(str(f).lower().lstrip(".") for f in formats)
+    unknown = wanted - ALL_FORMATS
+    if unknown:
+        raise ValueError(f"unknown output format(s) {sorted(unknown)}; choose from {sorted(ALL_FORMATS)}")
+    return wanted
+
+
+def _write_all(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: bool, title: str) -> list[str]:
+    """Write every requested file into ``tmp``; return the file names."""
+    written: list[str] = []
+    if "csv" in wanted:
+        written += _write_csvs(tmp, inputs)
+    if "json" in wanted:
+        written.append(write_json(inputs["summary"], tmp / "summary.json").name)
+    if "xlsx" in wanted:
+        written.append(_write_workbook(tmp, inputs, title).name)
+    if wanted & {"png", "svg", "html"}:
+        written += _write_maps_and_html(tmp, inputs, wanted, title)
+    if per_service and "png" in wanted:
+        written += _write_service_maps(tmp, inputs)
+    return written
+
+
+def _write_csvs(tmp: Path, inputs: dict) -> list[str]:
+    """portfolio.csv, candidates.csv and shares.csv."""
+    return [write_csv(inputs[key], tmp / f"{key}.csv").name for key in ("portfolio", "candidates", "shares")]
+
+
+def _write_workbook(tmp: Path, inputs: dict, title: str) -> Path:
+    """opportunities.xlsx."""
+    return write_xlsx(tmp / "opportunities.xlsx", summary=inputs["summary"], portfolio=inputs["portfolio"],
+                      candidates=inputs["candidates"], shares=inputs["shares"], title=title)
+
+
+def _map_title(title: str, summary: Mapping[str, Any]) -> str:
+    """Map heading: report title plus region when known."""
+    region = summary.get("region")
+    return f"{title} \u2014 {region}" if region else title
+
+
+def _write_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], title: str) -> list[str]:
+    """map.png, map.svg and report.html (which embeds the PNG)."""
+    summary = inputs["summary"]
+    fig = plot_portfolio_map(inputs["authorities"], inputs["portfolio"], inputs["shares"],
+                             title=_map_title(title, summary), attribution=summary.get("attribution"))
+    png = figure_bytes(fig, "png")
+    written = []
+    if "png" in wanted:
+        (tmp / "map.png").write_bytes(png)
+        written.append("map.png")
+    if "svg" in wanted:
+        (tmp / "map.svg").write_bytes(figure_bytes(fig, "svg"))
+        written.append("map.svg")
+    if "html" in wanted:
+        tables = {k: inputs[k] for k in ("authorities", "candidates", "portfolio", "shares", "summary")}
+        context = build_context(**tables, title=title, map_png=png)
+        (tmp / "report.html").write_text(render_html(context), encoding="utf-8")
+        written.append("report.html")
+    return written
+
+
+def _write_service_maps(tmp: Path, inputs: dict) -> list[str]:
+    """map_<service>.png, one small map per service in the portfolio."""
+    written: list[str] = []
+    attribution = inputs["summary"].get("attribution")
+    for service in portfolio_services(inputs["portfolio"]):
+        name = _unique_name(f"map_{service_slug(service)}", written)
+        fig = plot_service_map(inputs["authorities"], inputs["portfolio"], inputs["shares"], service,
+                               attribution=attribution)
+        (tmp / name).write_bytes(figure_bytes(fig, "png", dpi=110))
+        written.append(name)
+    return written
+
+
+def _unique_name(stem: str, taken: list[str]) -> str:
+    """``stem.png``, or ``stem_2.png`` etc. if two services slug the same."""
+    name, n = f"{stem}.png", 1
+    while name in taken:
+        n += 1
+        name = f"{stem}_{n}.png"
+    return name

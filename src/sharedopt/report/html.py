@@ -1,0 +1,483 @@
+"""Self-contained HTML report for regional bodies.
+
+One file, no network: inline CSS, the map embedded as a base64 PNG data URI,
+no scripts, and a Content-Security-Policy that forbids fetching anything.
+All text that comes from inputs is escaped by jinja2's autoescape.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+
+from .maps import ATTRIBUTION, authority_savings, split_list
+
+__all__ = [
+    "build_context",
+    "format_money",
+    "format_number",
+    "format_plain",
+    "format_years",
+    "render_html",
+    "solver_status",
+    "write_html",
+]
+
+TOP_N = 20
+_TEMPLATE = "report.html"
+_DASH = "\u2014"
+_MINUS = "\u2212"
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def format_money(value: Any, digits: int = 0) -> str:
+    """Format £ thousand figures, e.g. ``1234.5 -> '£1,235k'``.
+
+    Parameters
+    ----------
+    value : Any
+        Number in £ thousand; missing/non-numeric gives an em dash.
+    digits : int, default 0
+        Decimal places.
+
+    Returns
+    -------
+    str
+        Text such as ``'£1,235k'`` or ``'−£35k'``.
+    """
+    number = _number(value)
+    if number is None:
+        return _DASH
+    sign = _MINUS if number < 0 else ""
+    return f"{sign}£{abs(number):,.{digits}f}k"
+
+
+def format_number(value: Any, digits: int = 0) -> str:
+    """Format a plain number with thousands separators (em dash if missing).
+
+    Parameters
+    ----------
+    value : Any
+        Number.
+    digits : int, default 0
+        Decimal places.
+
+    Returns
+    -------
+    str
+        Formatted text.
+    """
+    number = _number(value)
+    if number is None:
+        return _DASH
+    text = f"{abs(number):,.{digits}f}"
+    return f"{_MINUS}{text}" if number < 0 else text
+
+
+def format_years(value: Any) -> str:
+    """Payback period, e.g. ``'2.4 yrs'``; infinite gives ``'never'``.
+
+    Parameters
+    ----------
+    value : Any
+        Years.
+
+    Returns
+    -------
+    str
+        Formatted text.
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return _DASH
+    if math.isinf(number) and number > 0:
+        return "never"
+    return _DASH if math.isnan(number) else f"{number:.1f} yrs"
+
+
+def format_plain(value: Any) -> str:
+    """Human text for an assumption value or similar free-form cell.
+
+    Parameters
+    ----------
+    value : Any
+        Scalar, list or mapping.
+
+    Returns
+    -------
+    str
+        ``'Yes'``/``'No'`` for booleans, compact numbers, comma-joined lists.
+    """
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float):
+        return _DASH if not math.isfinite(value) else f"{value:,.6g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(format_plain(v) for v in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {format_plain(v)}" for k, v in value.items())
+    return _DASH if value is None else str(value)
+
+
+def _number(value: Any) -> float | None:
+    """Finite float or None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+# --------------------------------------------------------------------------- solver status
+
+
+def solver_status(summary: Mapping[str, Any]) -> dict[str, str]:
+    """Plain-language solver status.
+
+    Parameters
+    ----------
+    summary : Mapping
+        Run summary with ``status`` and ideally ``gap`` (a relative
+        fraction, 0.01 = 1%) or ``objective`` and ``best_bound``.
+
+    Returns
+    -------
+    dict
+        ``text`` (the sentence shown), ``level`` ('ok', 'warn' or 'bad')
+        and ``raw`` (the status as given). The word 'optimal' is used only
+        when the status is 'optimal'.
+    """
+    raw = str(summary.get("status") or "unknown").strip()
+    status = raw.lower()
+    gap = _relative_gap(summary)
+    if status == "optimal":
+        text, level = "Optimal: the solver proved no better portfolio exists under the model.", "ok"
+    elif status == "feasible":
+        where = f"within {_percent(gap)} of the bound" if gap is not None else "distance from the bound unknown"
+        text, level = f"Best found, {where} (the solver stopped before proving it is the best).", "warn"
+    elif status == "infeasible":
+        text, level = "No feasible portfolio: the constraints cannot all be met.", "bad"
+    else:
+        text, level = f"Solver finished with status '{raw}'; treat the portfolio as unverified.", "bad"
+    return {"text": text, "level": level, "raw": raw}
+
+
+def _relative_gap(summary: Mapping[str, Any]) -> float | None:
+    """``gap`` if given, else |bound - objective| / |objective|."""
+    gap = _number(summary.get("gap"))
+    if gap is not None:
+        return abs(gap)
+    objective, bound = _number(summary.get("objective")), _number(summary.get("best_bound"))
+    if objective is None or bound is None:
+        return None
+    return abs(bound - objective) / max(abs(objective), 1e-9)
+
+
+def _percent(fraction: float) -> str:
+    """0.0123 -> '1.23%'."""
+    return f"{fraction * 100:.2f}%"
+
+
+# --------------------------------------------------------------------------- context
+
+
+def build_context(
+    *,
+    authorities: pd.DataFrame,
+    candidates: pd.DataFrame,
+    portfolio: pd.DataFrame,
+    shares: pd.DataFrame,
+    summary: Mapping[str, Any],
+    title: str = "sharedopt report",
+    map_png: bytes | None = None,
+) -> dict[str, Any]:
+    """Collect everything the template shows, already resolved to names.
+
+    Parameters
+    ----------
+    authorities : pandas.DataFrame
+        Indexed by code with a ``name`` column (used to show member names).
+    candidates, portfolio, shares : pandas.DataFrame
+        As for :func:`sharedopt.report.write_outputs`.
+    summary : Mapping
+        Run summary; optional keys are read with ``.get``.
+    title : str, default 'sharedopt report'
+        Page title.
+    map_png : bytes, optional
+        PNG bytes to embed; without it a placeholder note is shown.
+
+    Returns
+    -------
+    dict
+        Template context (plain Python values, raw unescaped text).
+    """
+    names = _name_lookup(authorities)
+    estimated_count = _count_true(candidates, "estimated")
+    return {
+        "title": title,
+        "region": summary.get("region"),
+        "headline": _headline(summary, portfolio),
+        "status": solver_status(summary),
+        "solver": _solver_facts(summary),
+        "map_data": base64.b64encode(map_png).decode("ascii") if map_png else None,
+        "map_alt": _map_alt(summary, portfolio),
+        "top": _top_rows(candidates, names, shares),
+        "n_candidates": len(candidates),
+        "portfolio": _portfolio_rows(portfolio, names, shares),
+        "by_service": _by_service(summary, portfolio),
+        "by_authority": _by_authority(summary, authorities, portfolio, shares, names),
+        "estimates": _estimates(summary, candidates, portfolio, estimated_count),
+        "assumptions": _records(summary.get("assumptions")),
+        "data_sources": _records(summary.get("data_sources")),
+        "attribution": summary.get("attribution") or ATTRIBUTION,
+        "config_hash": summary.get("config_hash"),
+    }
+
+
+def _name_lookup(authorities: pd.DataFrame) -> dict[str, str]:
+    """Authority code -> display name."""
+    if "name" not in authorities:
+        return {}
+    return {str(code): str(name) for code, name in authorities["name"].items() if pd.notna(name)}
+
+
+def _names(cell: Any, names: Mapping[str, str]) -> list[str]:
+    """Member codes in a cell resolved to names (unknown codes kept)."""
+    return [names.get(code, code) for code in split_list(cell)]
+
+
+def _count_true(frame: pd.DataFrame, column: str) -> int:
+    """Number of truthy values in a boolean-ish column (0 if absent)."""
+    if column not in frame:
+        return 0
+    return int(frame[column].map(_truthy).sum())
+
+
+def _truthy(value: Any) -> bool:
+    """Interpret bools, 0/1 and 'true'/'false' text."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes", "y"}
+    try:
+        return bool(value) and not pd.isna(value)
+    except (TypeError, ValueError):
+        return bool(value)
+
+
+def _headline(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> dict[str, Any]:
+    """Totals from ``summary['totals']``, falling back to portfolio sums."""
+    totals = summary.get("totals") or {}
+
+    def pick(key: str, column: str) -> Any:
+        if totals.get(key) is not None:
+            return totals[key]
+        return pd.to_numeric(portfolio[column], errors="coerce").sum() if column in portfolio else None
+
+    return {
+        "annual_net_saving": pick("annual_net_saving_gbp_k", "annual_net_saving_gbp_k"),
+        "npv": pick("npv_gbp_k", "npv_gbp_k"),
+        "one_off_cost": pick("one_off_cost_gbp_k", "one_off_cost_gbp_k"),
+        "n_partnerships": totals.get("n_partnerships", len(portfolio)),
+    }
+
+
+def _solver_facts(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs for the solver details table."""
+    gap = _relative_gap(summary)
+    facts = [
+        ("Solver", format_plain(summary.get("solver"))),
+        ("Status reported", format_plain(summary.get("status"))),
+        ("Objective (NPV)", format_money(summary.get("objective"))),
+        ("Best bound", format_money(summary.get("best_bound"))),
+        ("Relative gap", _percent(gap) if gap is not None else _DASH),
+        ("Model size", f"{format_number(summary.get('n_variables'))} variables, "
+                       f"{format_number(summary.get('n_constraints'))} constraints"),
+        ("Build / solve time", f"{format_number(summary.get('build_seconds'), 2)} s / "
+                               f"{format_number(summary.get('solve_seconds'), 2)} s"),
+    ]
+    return facts
+
+
+def _map_alt(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> str:
+    """Alt text for the map image."""
+    region = summary.get("region") or "the region"
+    return (f"Map of {region}: authorities shaded by projected saving, with {len(portfolio)} chosen "
+            "partnerships drawn as coloured links between member authorities.")
+
+
+def _better_off_alone(shares: pd.DataFrame) -> dict[str, list[str]]:
+    """candidate_id -> member codes flagged better off alone."""
+    needed = {"candidate_id", "member", "better_off_alone"}
+    if not needed <= set(shares.columns):
+        return {}
+    flagged = shares[shares["better_off_alone"].map(_truthy)]
+    return {str(cid): [str(m) for m in group["member"]] for cid, group in flagged.groupby("candidate_id", sort=True)}
+
+
+def _ranked(candidates: pd.DataFrame) -> pd.DataFrame:
+    """Candidates ordered by rank (missing ranks last, stable)."""
+    if "rank" not in candidates:
+        return candidates
+    order = pd.to_numeric(candidates["rank"], errors="coerce")
+    return candidates.assign(_order=order).sort_values("_order", kind="mergesort", na_position="last")
+
+
+def _row(record: Mapping[str, Any], names: Mapping[str, str], alone: Mapping[str, list[str]]) -> dict[str, Any]:
+    """One partnership as template-ready values."""
+    cid = str(record.get("candidate_id", ""))
+    return {
+        "candidate_id": cid,
+        "rank": format_number(record.get("rank")),
+        "chosen": _truthy(record.get("chosen")),
+        "estimated": _truthy(record.get("estimated")),
+        "members": _names(record.get("members"), names),
+        "services": split_list(record.get("services")),
+        "population": format_number(record.get("population")),
+        "annual_net_saving": format_money(record.get("annual_net_saving_gbp_k")),
+        "one_off_cost": format_money(record.get("one_off_cost_gbp_k")),
+        "npv": format_money(record.get("npv_gbp_k")),
+        "payback": format_years(record.get("payback_years")),
+        "realisation": format_plain(record.get("realisation_factor")),
+        "alone": [names.get(code, code) for code in alone.get(cid, [])],
+    }
+
+
+def _top_rows(candidates: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame) -> list[dict[str, Any]]:
+    """The ``TOP_N`` best-ranked candidates."""
+    alone = _better_off_alone(shares)
+    return [_row(r, names, alone) for r in _ranked(candidates).head(TOP_N).to_dict("records")]
+
+
+def _portfolio_rows(portfolio: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame) -> list[dict[str, Any]]:
+    """All chosen partnerships, by rank."""
+    alone = _better_off_alone(shares)
+    return [_row(r, names, alone) for r in _ranked(portfolio).to_dict("records")]
+
+
+def _by_service(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per-service rows from the summary (or derived from the portfolio)."""
+    records = summary.get("by_service")
+    if records is None:
+        records = _derive_by_service(portfolio)
+    return [
+        {
+            "service": format_plain(r.get("service")),
+            "n_partnerships": format_number(r.get("n_partnerships")),
+            "annual_net_saving": format_money(r.get("annual_net_saving_gbp_k")),
+            "npv": format_money(r.get("npv_gbp_k")),
+        }
+        for r in records
+    ]
+
+
+def _derive_by_service(portfolio: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per-service totals when the summary has none (bundles count per service)."""
+    rows: dict[str, dict[str, float]] = {}
+    for record in portfolio.to_dict("records"):
+        for service in split_list(record.get("services")):
+            row = rows.setdefault(service, {"service": service, "n_partnerships": 0,
+                                            "annual_net_saving_gbp_k": 0.0, "npv_gbp_k": 0.0})
+            row["n_partnerships"] += 1
+            row["annual_net_saving_gbp_k"] += _number(record.get("annual_net_saving_gbp_k")) or 0.0
+            row["npv_gbp_k"] += _number(record.get("npv_gbp_k")) or 0.0
+    return [rows[k] for k in sorted(rows)]
+
+
+def _by_authority(summary, authorities, portfolio, shares, names) -> list[dict[str, Any]]:
+    """Per-authority rows from the summary (or Shapley shares)."""
+    records = summary.get("by_authority")
+    if records is None:
+        savings = authority_savings(authorities, portfolio, shares)
+        records = [{"authority": str(code), "npv_share_gbp_k": value} for code, value in savings.items() if value]
+    return [
+        {
+            "authority": format_plain(r.get("authority")),
+            "name": format_plain(r.get("name") or names.get(str(r.get("authority")), r.get("authority"))),
+            "n_partnerships": format_number(r.get("n_partnerships")),
+            "npv_share": format_money(r.get("npv_share_gbp_k")),
+        }
+        for r in records
+    ]
+
+
+def _estimates(summary, candidates, portfolio, estimated_count: int) -> dict[str, Any] | None:
+    """Contents of the 'Estimates' warning box, or None if nothing is estimated."""
+    items = [format_plain(e) for e in (summary.get("estimates") or [])]
+    records = _records(summary.get("data_sources"))
+    sources = [format_plain(s.get("name")) for s in records if _truthy(s.get("estimated"))]
+    if not items and not estimated_count:
+        return None
+    return {
+        "items": items,
+        "sources": sources,
+        "n_candidates": estimated_count,
+        "n_chosen": _count_true(portfolio, "estimated"),
+        "n_total": len(candidates),
+    }
+
+
+def _records(value: Any) -> list[dict[str, Any]]:
+    """A list of dict records (anything else gives [])."""
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        return []
+    return [dict(r) for r in value if isinstance(r, Mapping)]
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _environment() -> jinja2.Environment:
+    """Jinja2 environment with autoescape on and the report filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(money=format_money, num=format_number, years=format_years, plain=format_plain)
+    return env
+
+
+def render_html(context: Mapping[str, Any]) -> str:
+    """Render the report template.
+
+    Parameters
+    ----------
+    context : Mapping
+        Output of :func:`build_context`.
+
+    Returns
+    -------
+    str
+        The complete HTML document.
+    """
+    return _environment().get_template(_TEMPLATE).render(**context)
+
+
+def write_html(path: Path, **kwargs: Any) -> Path:
+    """Build the context, render and write ``report.html``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Destination file.
+    **kwargs
+        Passed to :func:`build_context`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path.write_text(render_html(build_context(**kwargs)), encoding="utf-8")
+    return path

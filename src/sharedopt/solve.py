@@ -1,0 +1,800 @@
+"""Solve step: :class:`~sharedopt.model.PortfolioModel` -> (SolveResult, chosen).
+
+* HiGHS (default) is driven directly through ``highspy`` from the model
+  matrices (``passModel`` with CSR arrays), which exposes the true MIP dual
+  bound and the model status.  When a user ``extra`` hook is given, the PuLP
+  problem is built and solved with ``pulp.getSolver('HiGHS', ...)`` instead;
+  the bound then comes from ``prob.solverModel.getInfo()``.
+* CBC runs through PuLP (``COIN_CMD`` when a ``cbc`` binary is on PATH, else
+  the bundled ``PULP_CBC_CMD``); its log is captured to a temporary file to
+  read the final status and best bound.
+* Both PuLP wrappers report a time-limited run as status 1 ("Optimal"); the
+  status here is read from the HiGHS model status / ``prob.sol_status`` / the
+  CBC log, so a time-limited incumbent is always ``'feasible'``.
+* With ``decompose=True`` the candidates are split into independent pieces
+  (connected components of the candidate-row graph); tiny pieces are solved by
+  enumeration without a solver call.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import warnings
+from dataclasses import asdict, dataclass, replace
+from time import perf_counter
+from typing import Any
+
+import highspy
+import numpy as np
+import pulp
+import scipy.sparse as sp
+from pydantic import BaseModel, ConfigDict, field_validator
+from scipy.sparse.csgraph import connected_components
+
+from .diagnose import InfeasibleError, diagnose_infeasibility, precheck
+from .model import ExtraHook, PortfolioModel, build_pulp
+
+__all__ = [
+    "SolverOptions",
+    "SolveResult",
+    "SolverUnavailableError",
+    "STATUSES",
+    "resolve_solver",
+    "piece_labels",
+    "submodel",
+    "solve",
+]
+
+#: statuses, best first; the worst piece status is reported
+STATUSES = ("optimal", "feasible", "time_limit_no_solution", "infeasible", "error")
+#: alias -> PuLP solver names, first available wins
+SOLVER_ALIASES = {"highs": ("HiGHS",), "cbc": ("COIN_CMD", "PULP_CBC_CMD")}
+CBC_NAMES = ("COIN_CMD", "PULP_CBC_CMD")
+ENUMERATE_MAX_VARS = 10  # pieces up to this size are solved by enumeration
+_FEAS_TOL = 1e-6
+_MIN_PIECE_SECONDS = 0.01
+
+
+class SolverUnavailableError(ValueError):
+    """The requested solver is unknown or not installed."""
+
+
+class SolverOptions(BaseModel):
+    """Solver settings (plain data, e.g. a ``[solver]`` TOML section).
+
+    Attributes
+    ----------
+    name : str
+        'highs' (default) or 'cbc'; any other name from ``pulp.listSolvers()``
+        is passed to ``pulp.getSolver`` as is (bound then reported only when
+        optimal).
+    time_limit : float or None
+        Seconds for the whole solve (shared by decomposition pieces).
+    mip_gap : float
+        Relative MIP gap at which the solver may stop and report 'optimal'.
+    threads, seed : int
+        Solver threads / random seed (CBC: seed 0 keeps CBC's fixed default
+        seeds, because CBC's own 0 means "time of day").
+    msg : bool
+        Show solver output.
+    decompose : bool
+        Solve independent pieces separately.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = "highs"
+    time_limit: float | None = 60
+    mip_gap: float = 1e-3
+    threads: int = 2
+    seed: int = 0
+    msg: bool = False
+    decompose: bool = True
+
+    @field_validator("time_limit")
+    @classmethod
+    def _positive_time(cls, v: float | None) -> float | None:
+        if v is not None and not (v > 0):
+            raise ValueError(f"time_limit must be > 0 seconds or None (got {v})")
+        return v
+
+    @field_validator("mip_gap")
+    @classmethod
+    def _gap(cls, v: float) -> float:
+        if not (v >= 0):
+            raise ValueError(f"mip_gap must be >= 0 (got {v})")
+        return v
+
+    @field_validator("threads")
+    @classmethod
+    def _threads(cls, v: int) -> int:
+        if v < 1:
+            raise ValueError(f"threads must be >= 1 (got {v})")
+        return v
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """Outcome of :func:`solve` (never a mutated model).
+
+    Attributes
+    ----------
+    status : str
+        'optimal' (proven within ``mip_gap``), 'feasible' (incumbent, not
+        proven), 'infeasible', 'time_limit_no_solution' or 'error'.
+    termination : str
+        Raw solver termination text (';'-joined over pieces when they differ).
+    objective : float or None
+        Objective of the returned portfolio.
+    best_bound : float or None
+        Proven upper bound on the optimum (None if unknown).
+    gap : float or None
+        ``(best_bound - objective) / max(1e-9, |objective|)``.
+    solve_seconds, build_seconds : float
+        Solver wall time; model build time (+ solver-model construction).
+    solver, solver_version : str
+        Solver used and its version.
+    n_variables, n_constraints, n_nonzeros : int
+        Size of the full problem.
+    seed : int
+        Random seed passed to the solver.
+    n_pieces : int
+        Independent pieces solved (1 when not decomposed).
+    message : str
+        Human-readable notes.
+    """
+
+    status: str
+    termination: str
+    objective: float | None
+    best_bound: float | None
+    gap: float | None
+    solve_seconds: float
+    build_seconds: float
+    solver: str
+    solver_version: str
+    n_variables: int
+    n_constraints: int
+    n_nonzeros: int
+    seed: int
+    n_pieces: int
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (inf / NaN become None)."""
+        out = asdict(self)
+        for k, v in out.items():
+            if isinstance(v, float) and not math.isfinite(v):
+                out[k] = None
+        return out
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """Outcome of one (sub)problem; ``x`` is None without a solution."""
+
+    status: str
+    termination: str
+    objective: float | None
+    bound: float | None
+    x: np.ndarray | None
+    version: str = ""
+    setup_seconds: float = 0.0
+    message: str = ""
+
+
+# --------------------------------------------------------------------------
+# solver selection
+# --------------------------------------------------------------------------
+def resolve_solver(name: str) -> str:
+    """PuLP solver name for ``name`` ('highs', 'cbc' or a PuLP name).
+
+    Raises
+    ------
+    SolverUnavailableError
+        Unknown or unavailable solver; the message lists available solvers.
+    """
+    available = pulp.listSolvers(onlyAvailable=True)
+    key = str(name).strip().lower()
+    if key in SOLVER_ALIASES:
+        names = SOLVER_ALIASES[key]
+        target = next((s for s in names if s in available), names[-1])
+    else:
+        target = next((s for s in pulp.listSolvers() if s.lower() == key), None)
+    if target is None or target not in available:
+        why = "is not installed" if target else "is unknown"
+        raise SolverUnavailableError(
+            f"solver {name!r} {why}; available solvers: {available} "
+            f"(aliases: {sorted(SOLVER_ALIASES)})"
+        )
+    return target
+
+
+def _short_name(pulp_name: str) -> str:
+    inverse = {v: k for k, names in SOLVER_ALIASES.items() for v in names}
+    return inverse.get(pulp_name, pulp_name)
+
+
+# --------------------------------------------------------------------------
+# helpers on arrays
+# --------------------------------------------------------------------------
+def _is_feasible(model: PortfolioModel, x: np.ndarray, tol: float = _FEAS_TOL) -> bool:
+    if np.any(x < model.var_lower - tol) or np.any(x > model.var_upper + tol):
+        return False
+    act = model.A @ x
+    lo, hi = model.row_lower, model.row_upper
+    # relative slack for large right-hand sides (budgets in £k)
+    tol_lo = tol * np.maximum(1.0, np.abs(np.where(np.isfinite(lo), lo, 0.0)))
+    tol_hi = tol * np.maximum(1.0, np.abs(np.where(np.isfinite(hi), hi, 0.0)))
+    return bool(np.all(act >= lo - tol_lo) and np.all(act <= hi + tol_hi))
+
+
+def _trivial_bound(model: PortfolioModel) -> float:
+    """Upper bound from variable bounds only (valid for any feasible x)."""
+    c, lo, hi = model.c, model.var_lower, model.var_upper
+    return float(np.sum(np.where(c > 0, c * hi, c * lo)))
+
+
+def _finish(model: PortfolioModel, status: str, text: str, x, bound, **kw) -> _Piece:
+    """Round x, recompute the objective exactly, keep bound >= objective."""
+    if x is not None:
+        x = np.clip(np.round(np.asarray(x, dtype=float)), 0, 1)
+        if not _is_feasible(model, x):
+            note = "solver solution violates the constraints after rounding to 0/1"
+            return _Piece("error", text, None, None, None, message=note, **kw)
+    obj = float(model.c @ x) if x is not None else None
+    if bound is not None and not math.isfinite(bound):
+        bound = None
+    if bound is None and obj is not None:  # solver gave none: weak but true bound
+        bound = _trivial_bound(model)
+        kw["message"] = "solver reported no bound; best_bound from variable bounds only"
+    if bound is not None and obj is not None:
+        bound = max(float(bound), obj)
+    return _Piece(status, text, obj, bound, x, **kw)
+
+
+def _fallback(model: PortfolioModel, piece: _Piece) -> _Piece:
+    """No incumbent within the time limit: use x = lower bounds when feasible."""
+    if piece.status != "time_limit_no_solution" or not _is_feasible(model, model.var_lower):
+        return piece
+    note = "no incumbent within the time limit; returned the forced-only portfolio"
+    done = _finish(model, "feasible", piece.termination, model.var_lower, piece.bound,
+                   version=piece.version, setup_seconds=piece.setup_seconds)
+    return replace(done, message="; ".join(t for t in (note, done.message) if t))
+
+
+# --------------------------------------------------------------------------
+# HiGHS via highspy (matrices)
+# --------------------------------------------------------------------------
+_HMS = highspy.HighsModelStatus
+_LIMIT_STATUSES = {
+    _HMS.kTimeLimit,
+    _HMS.kIterationLimit,
+    _HMS.kInterrupt,
+    _HMS.kHighsInterrupt,
+    _HMS.kSolutionLimit,
+    _HMS.kObjectiveBound,
+    _HMS.kObjectiveTarget,
+    _HMS.kMemoryLimit,
+}
+
+
+def _highs_status(model_status, has_solution: bool) -> str:
+    if model_status == _HMS.kOptimal:
+        return "optimal" if has_solution else "error"
+    if model_status in (_HMS.kInfeasible, _HMS.kUnboundedOrInfeasible):
+        return "infeasible"
+    if model_status in _LIMIT_STATUSES:
+        return "feasible" if has_solution else "time_limit_no_solution"
+    return "error"
+
+
+def _highs_lp(model: PortfolioModel) -> highspy.HighsLp:
+    inf = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    n, m = model.n_variables, model.n_constraints
+    lp.num_col_, lp.num_row_ = n, m
+    lp.col_cost_ = np.asarray(model.c, dtype=np.float64)
+    lp.col_lower_ = np.asarray(model.var_lower, dtype=np.float64)
+    lp.col_upper_ = np.asarray(model.var_upper, dtype=np.float64)
+    lp.row_lower_ = np.where(np.isfinite(model.row_lower), model.row_lower, -inf)
+    lp.row_upper_ = np.where(np.isfinite(model.row_upper), model.row_upper, inf)
+    A = model.A.tocsr()
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, m
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(np.float64)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+    lp.sense_ = highspy.ObjSense.kMaximize
+    return lp
+
+
+def _configure_highs(h: highspy.Highs, options: SolverOptions, time_limit: float | None) -> None:
+    h.setOptionValue("output_flag", bool(options.msg))
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", float(options.mip_gap))
+    h.setOptionValue("threads", int(options.threads))
+    h.setOptionValue("random_seed", int(options.seed))
+
+
+def _solve_highs(
+    model: PortfolioModel, options: SolverOptions, time_limit: float | None, warm: np.ndarray | None
+) -> _Piece:
+    t0 = perf_counter()
+    h = highspy.Highs()
+    _configure_highs(h, options, time_limit)
+    h.passModel(_highs_lp(model))
+    if warm is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = np.asarray(warm, dtype=float).tolist()
+        h.setSolution(sol)
+    setup = perf_counter() - t0
+    h.run()
+    ms, info = h.getModelStatus(), h.getInfo()
+    has_sol = info.primal_solution_status == highspy.kSolutionStatusFeasible
+    status = _highs_status(ms, has_sol)
+    x = np.asarray(h.getSolution().col_value) if has_sol and status in STATUSES[:2] else None
+    piece = _finish(
+        model, status, h.modelStatusToString(ms), x, info.mip_dual_bound,
+        version=f"HiGHS {h.version()} (highspy)", setup_seconds=setup,
+    )
+    return _fallback(model, piece)
+
+
+# --------------------------------------------------------------------------
+# PuLP (CBC, HiGHS with a user hook, other PuLP solvers)
+# --------------------------------------------------------------------------
+_CBC_RESULT = re.compile(r"^Result - (.*)$", re.M)
+_CBC_BOUND = re.compile(r"^(?:Upper|Lower) bound:\s+(\S+)", re.M)
+_CBC_VERSION = re.compile(r"^Version:\s*(\S+)", re.M)
+
+
+def _cbc_log(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        return {}
+    out: dict[str, Any] = {}
+    if m := _CBC_RESULT.search(text):
+        out["result"] = m.group(1).strip()
+    if m := _CBC_BOUND.search(text):
+        raw = m.group(1)
+        try:
+            decimals = len(raw.split(".")[1]) if "." in raw else 0
+            # printed rounded: add half a unit of the last digit to stay an upper bound
+            out["bound"] = float(raw) + 0.5 * 10.0 ** (-decimals)
+        except ValueError:
+            pass
+    if m := _CBC_VERSION.search(text):
+        out["version"] = m.group(1)
+    return out
+
+
+def _pulp_solver(pulp_name: str, options: SolverOptions, time_limit, log_path, warm: bool):
+    kw: dict[str, Any] = {"msg": bool(options.msg), "timeLimit": time_limit}
+    if pulp_name in CBC_NAMES:
+        extra_opts = [f"randomCbcSeed {options.seed}", f"randomSeed {options.seed}"] if options.seed > 0 else []
+        kw.update(gapRel=options.mip_gap, threads=options.threads, logPath=log_path,
+                  warmStart=warm, options=extra_opts)
+        kw["msg"] = False  # the log goes to log_path; echoed below when msg=True
+    elif pulp_name == "HiGHS":
+        kw.update(gapRel=options.mip_gap, threads=options.threads, random_seed=options.seed)
+    with warnings.catch_warnings():  # PULP_CBC_CMD is deprecated for PuLP 4 but still bundled
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.getSolver(pulp_name, **kw)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    status: str
+    text: str
+    bound: float | None
+    version: str
+    bound_is_objective: bool = False  # search completed: bound = objective
+
+
+def _highs_pulp_outcome(prob: pulp.LpProblem) -> _Outcome:
+    h = prob.solverModel
+    ms, info = h.getModelStatus(), h.getInfo()
+    has_sol = info.primal_solution_status == highspy.kSolutionStatusFeasible
+    const = float(prob.objective.constant) if prob.objective is not None else 0.0
+    bound = -info.mip_dual_bound + const  # PuLP's HiGHS minimises -objective
+    text = h.modelStatusToString(ms)
+    return _Outcome(_highs_status(ms, has_sol), text, bound, f"HiGHS {h.version()} (PuLP)")
+
+
+def _generic_outcome(prob: pulp.LpProblem, pulp_name: str, log: dict[str, Any]) -> _Outcome:
+    """Status from ``prob.sol_status`` (PuLP maps time-limited runs to status 1)."""
+    is_cbc = pulp_name in CBC_NAMES
+    text = log.get("result") or pulp.LpStatus.get(prob.status, str(prob.status))
+    if prob.sol_status == pulp.LpSolutionOptimal:
+        status = "optimal"
+    elif prob.sol_status == pulp.LpSolutionIntegerFeasible:
+        status = "feasible"
+    elif prob.status == pulp.LpStatusInfeasible:
+        status = "infeasible"
+    elif prob.status == pulp.LpStatusNotSolved and (not is_cbc or "time" in text.lower()):
+        status = "time_limit_no_solution"
+    else:
+        status = "error"
+    result = log.get("result", "")
+    if is_cbc:
+        version = f"CBC {log.get('version', '?')} (PuLP {pulp.__version__})"
+        complete = status == "optimal" and result.startswith("Optimal") and "gap" not in result
+    else:  # other PuLP solvers: trust an optimal status, no bound otherwise
+        version = f"{pulp_name} (PuLP {pulp.__version__})"
+        complete = status == "optimal"
+    return _Outcome(status, text, log.get("bound"), version, complete)
+
+
+def _solve_pulp(
+    model: PortfolioModel,
+    options: SolverOptions,
+    pulp_name: str,
+    time_limit: float | None,
+    warm: np.ndarray | None,
+    extra: ExtraHook | None = None,
+) -> _Piece:
+    t0 = perf_counter()
+    prob, xs = build_pulp(model)
+    if extra is not None:
+        extra(prob, xs)
+    variables = list(xs.values())
+    if warm is not None:
+        for v, val in zip(variables, np.asarray(warm, dtype=float).tolist()):
+            v.setInitialValue(val)
+    fd, log_path = tempfile.mkstemp(prefix="sharedopt_cbc_", suffix=".log")
+    os.close(fd)
+    try:
+        solver = _pulp_solver(pulp_name, options, time_limit, log_path, warm is not None)
+        setup = perf_counter() - t0
+        try:
+            prob.solve(solver)
+        except Exception as exc:  # solver crash / wrapper bug: report, do not hide
+            text = f"{type(exc).__name__}: {exc}"
+            return _Piece("error", text, None, None, None, setup_seconds=setup, message=text)
+        log = _cbc_log(log_path) if pulp_name in CBC_NAMES else {}
+        if options.msg and pulp_name in CBC_NAMES:
+            with open(log_path, encoding="utf-8", errors="replace") as fh:
+                print(fh.read())
+    finally:
+        os.unlink(log_path)
+    if pulp_name == "HiGHS":
+        out = _highs_pulp_outcome(prob)
+    else:
+        out = _generic_outcome(prob, pulp_name, log)
+    x = None
+    if out.status in ("optimal", "feasible"):
+        x = np.clip(np.round([v.varValue or 0.0 for v in variables]), 0, 1)
+    if extra is None:
+        bound = float(model.c @ x) if out.bound_is_objective and x is not None else out.bound
+        piece = _finish(model, out.status, out.text, x, bound,
+                        version=out.version, setup_seconds=setup)
+        return _fallback(model, piece)
+    # user hook: the problem may have extra variables / terms: report PuLP's own objective
+    obj = pulp.value(prob.objective) if x is not None else None
+    bound = obj if out.bound_is_objective else out.bound
+    if bound is not None and not math.isfinite(bound):
+        bound = None
+    if bound is not None and obj is not None:
+        bound = max(bound, obj)
+    return _Piece(out.status, out.text, obj, bound, x, version=out.version, setup_seconds=setup)
+
+
+# --------------------------------------------------------------------------
+# decomposition
+# --------------------------------------------------------------------------
+def piece_labels(model: PortfolioModel) -> tuple[np.ndarray, np.ndarray]:
+    """Independent pieces of the model.
+
+    Returns
+    -------
+    col_labels : ndarray of int
+        Piece of each variable, -1 for variables fixed to 0 (excluded), which
+        couple nothing.
+    row_labels : ndarray of int
+        Piece of each row, -1 for rows without any free variable.
+    """
+    active = np.flatnonzero(model.var_upper > 0)
+    B = model.A[:, active].tocsr()
+    B.eliminate_zeros()
+    m, k = B.shape
+    if m and k:
+        graph = sp.bmat([[None, B.T], [B, None]], format="csr")
+    else:
+        graph = sp.csr_matrix((k + m, k + m))
+    n_comp, lab = connected_components(graph, directed=False)
+    col_comp, row_comp = lab[:k], lab[k:]
+    dense = np.full(n_comp, -1, dtype=np.int64)
+    uniq = np.unique(col_comp)
+    dense[uniq] = np.arange(len(uniq))
+    col_labels = np.full(model.n_variables, -1, dtype=np.int64)
+    col_labels[active] = dense[col_comp]
+    return col_labels, dense[row_comp]
+
+
+def submodel(model: PortfolioModel, cols: np.ndarray, rows: np.ndarray | None = None) -> PortfolioModel:
+    """Restriction of ``model`` to variables ``cols`` (a union of pieces).
+
+    ``rows`` defaults to every row touching ``cols``.  Other variables are
+    dropped, i.e. treated as 0, so ``cols`` should be closed under
+    :func:`piece_labels` for the result to be exact.
+    """
+    cols = np.asarray(cols, dtype=np.int64)
+    if rows is None:
+        touched = model.A[:, cols].tocsr()
+        rows = np.flatnonzero(np.diff(touched.indptr))
+    rows = np.asarray(rows, dtype=np.int64)
+    A = model.A[rows][:, cols].tocsr()
+    return replace(
+        model,
+        candidate_ids=model.candidate_ids[cols],
+        c=model.c[cols],
+        A=A,
+        row_lower=model.row_lower[rows],
+        row_upper=model.row_upper[rows],
+        var_lower=model.var_lower[cols],
+        var_upper=model.var_upper[cols],
+        rows=model.rows.iloc[rows].reset_index(drop=True),
+        excluded=model.excluded.iloc[cols],
+    )
+
+
+def _enumerate(c, A, rl, ru, lb, ub) -> _Piece:
+    """Exact solve of a tiny piece by listing every 0/1 vector in the box."""
+    k = len(c)
+    grid = ((np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1).astype(float)
+    ok = np.all((grid >= lb - _FEAS_TOL) & (grid <= ub + _FEAS_TOL), axis=1)
+    if A.shape[0]:
+        act = (A @ grid.T).T
+        ok &= np.all((act >= rl - _FEAS_TOL) & (act <= ru + _FEAS_TOL), axis=1)
+    if not ok.any():
+        return _Piece("infeasible", "enumerated: infeasible", None, None, None)
+    vals = np.where(ok, grid @ c, -np.inf)
+    best = int(np.argmax(vals))  # smallest index first -> fewest/low-index picks on ties
+    return _Piece("optimal", "enumerated", float(vals[best]), float(vals[best]), grid[best])
+
+
+@dataclass(frozen=True)
+class _Split:
+    """Variables / rows grouped by piece: piece p is ``order[starts[p]:starts[p+1]]``."""
+
+    col_labels: np.ndarray
+    row_labels: np.ndarray
+    col_order: np.ndarray
+    col_starts: np.ndarray
+    row_order: np.ndarray
+    row_starts: np.ndarray
+
+    @property
+    def n_pieces(self) -> int:
+        return len(self.col_starts) - 1
+
+
+def _split(model: PortfolioModel) -> _Split:
+    col_lab, row_lab = piece_labels(model)
+    n_pieces = int(col_lab.max()) + 1 if len(col_lab) and col_lab.max() >= 0 else 0
+    act_cols = np.flatnonzero(col_lab >= 0)
+    col_order = act_cols[np.argsort(col_lab[act_cols], kind="stable")]
+    act_rows = np.flatnonzero(row_lab >= 0)
+    row_order = act_rows[np.argsort(row_lab[act_rows], kind="stable")]
+    bins = np.arange(n_pieces + 1)
+    col_starts = np.searchsorted(col_lab[col_order], bins)
+    row_starts = np.searchsorted(row_lab[row_order], bins)
+    return _Split(col_lab, row_lab, col_order, col_starts, row_order, row_starts)
+
+
+def _dead_rows_hold(model: PortfolioModel, row_lab: np.ndarray) -> bool:
+    """Rows without free variables hold at x = lower bounds."""
+    dead = np.flatnonzero(row_lab < 0)
+    if not len(dead):
+        return True
+    act = model.A[dead] @ model.var_lower
+    lo, hi = model.row_lower[dead], model.row_upper[dead]
+    return bool(np.all(act >= lo - _FEAS_TOL) and np.all(act <= hi + _FEAS_TOL))
+
+
+def _singletons(model: PortfolioModel, split: _Split, pieces: np.ndarray) -> tuple[_Piece, np.ndarray]:
+    """Solve all one-variable pieces at once: best feasible end of [lb, ub]."""
+    cols = split.col_order[split.col_starts[pieces]]
+    lo, hi = model.var_lower[cols], model.var_upper[cols]
+    is_single = np.zeros(split.n_pieces, dtype=bool)
+    is_single[pieces] = True
+    rows = np.flatnonzero((split.row_labels >= 0) & is_single[np.maximum(split.row_labels, 0)])
+    ok_lo = np.ones(split.n_pieces, dtype=bool)
+    ok_hi = np.ones(split.n_pieces, dtype=bool)
+    if len(rows):
+        base = np.where(model.var_upper > 0, model.var_lower, 0.0)
+        x_hi = base.copy()
+        x_hi[cols] = hi
+        sub = model.A[rows]
+        rl, ru = model.row_lower[rows], model.row_upper[rows]
+        for x_try, ok in ((base, ok_lo), (x_hi, ok_hi)):
+            act = sub @ x_try
+            bad = (act < rl - _FEAS_TOL) | (act > ru + _FEAS_TOL)
+            ok[split.row_labels[rows[bad]]] = False
+    ok_lo, ok_hi = ok_lo[pieces], ok_hi[pieces]
+    c = model.c[cols]
+    take_hi = ok_hi & (~ok_lo | (c * hi > c * lo))
+    value = np.where(take_hi, hi, lo)
+    if not (ok_lo | ok_hi).all():
+        return _Piece("infeasible", "enumerated: infeasible", None, None, None), cols
+    obj = float(c @ value)
+    return _Piece("optimal", "enumerated", obj, obj, value), cols
+
+
+def _block_matrix(A_perm: sp.csr_matrix, r0: int, r1: int, c0: int, c1: int) -> sp.csr_matrix:
+    """Rows r0:r1 of the piece-permuted matrix as a (r1-r0) x (c1-c0) block."""
+    p0, p1 = A_perm.indptr[r0], A_perm.indptr[r1]
+    return sp.csr_matrix(
+        (A_perm.data[p0:p1], A_perm.indices[p0:p1] - c0, A_perm.indptr[r0 : r1 + 1] - p0),
+        shape=(r1 - r0, c1 - c0),
+    )
+
+
+def _solve_one(model, options, pulp_name, time_limit, warm, extra=None) -> _Piece:
+    if extra is None and model.n_variables == 0:
+        ok = _is_feasible(model, np.zeros(0))
+        return _Piece("optimal", "empty model", 0.0, 0.0, np.zeros(0)) if ok else \
+            _Piece("infeasible", "empty model", None, None, None)
+    if extra is None and pulp_name == "HiGHS":
+        return _solve_highs(model, options, time_limit, warm)
+    return _solve_pulp(model, options, pulp_name, time_limit, warm, extra)
+
+
+def _solve_decomposed(
+    model: PortfolioModel,
+    options: SolverOptions,
+    pulp_name: str,
+    warm: np.ndarray | None,
+    t_start: float,
+) -> tuple[list[_Piece], np.ndarray, int, str]:
+    """Solve every piece; also returns the number of pieces and a summary note."""
+    split = _split(model)
+    x = np.where(model.var_upper > 0, model.var_lower, 0.0).astype(float)
+    sizes = np.diff(split.col_starts)
+    pieces: list[_Piece] = []
+    if not _dead_rows_hold(model, split.row_labels):
+        pieces.append(_Piece("infeasible", "row without free variables violated", None, None, None))
+    single = np.flatnonzero(sizes == 1)
+    if len(single):
+        res, cols = _singletons(model, split, single)
+        pieces.append(res)
+        if res.x is not None:
+            x[cols] = res.x
+    A_perm = model.A[split.row_order][:, split.col_order].tocsr()
+    n_solver = 0
+    for p in [int(p) for p in np.argsort(sizes, kind="stable") if sizes[p] > 1]:
+        c0, c1 = split.col_starts[p], split.col_starts[p + 1]
+        r0, r1 = split.row_starts[p], split.row_starts[p + 1]
+        cols, rows = split.col_order[c0:c1], split.row_order[r0:r1]
+        if len(cols) <= ENUMERATE_MAX_VARS:
+            res = _enumerate(model.c[cols], _block_matrix(A_perm, r0, r1, c0, c1),
+                             model.row_lower[rows], model.row_upper[rows],
+                             model.var_lower[cols], model.var_upper[cols])
+        else:
+            left = None if options.time_limit is None else max(
+                options.time_limit - (perf_counter() - t_start), _MIN_PIECE_SECONDS)
+            sub = submodel(model, cols, rows)
+            res = _solve_one(sub, options, pulp_name, left, None if warm is None else warm[cols])
+            n_solver += 1
+        pieces.append(res)
+        if res.x is not None:
+            x[cols] = res.x
+    note = ""
+    if split.n_pieces > 1:
+        note = (f"decomposed into {split.n_pieces} pieces "
+                f"({split.n_pieces - n_solver} enumerated, {n_solver} solver calls)")
+    return pieces, x, split.n_pieces, note
+
+
+def _combine(pieces: list[_Piece], n_pieces: int) -> dict[str, Any]:
+    statuses = [p.status for p in pieces] or ["optimal"]
+    status = max(statuses, key=STATUSES.index)
+    objective = None if any(p.objective is None for p in pieces) else float(sum(p.objective for p in pieces))
+    bound = None if any(p.bound is None for p in pieces) else float(sum(p.bound for p in pieces))
+    texts = sorted({p.termination for p in pieces if p.termination != "enumerated"}) or ["enumerated"]
+    versions = sorted({p.version for p in pieces if p.version}) or ["enumeration"]
+    messages = sorted({p.message for p in pieces if p.message})
+    return dict(status=status, termination="; ".join(texts), objective=objective, best_bound=bound,
+                solver_version="; ".join(versions), message="; ".join(messages),
+                setup=sum(p.setup_seconds for p in pieces), n_pieces=max(n_pieces, 1))
+
+
+def _gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return max(0.0, (bound - objective) / max(1e-9, abs(objective)))
+
+
+def solve(
+    model: PortfolioModel,
+    options: SolverOptions | None = None,
+    extra: ExtraHook | None = None,
+    *,
+    warm_start: np.ndarray | None = None,
+) -> tuple[SolveResult, np.ndarray]:
+    """Solve the portfolio model.
+
+    Parameters
+    ----------
+    model : PortfolioModel
+        From :func:`sharedopt.model.build_model`.
+    options : SolverOptions, optional
+        Defaults to ``SolverOptions()``.
+    extra : callable, optional
+        ``extra(prob, variables)`` edits the PuLP problem before solving
+        (``variables`` maps candidate id -> LpVariable).  Forces the PuLP path
+        and disables decomposition.
+    warm_start : ndarray, optional
+        0/1 start vector aligned with candidates (used when feasible).
+
+    Returns
+    -------
+    result : SolveResult
+    chosen : ndarray of int8
+        1 for chosen candidates, aligned with ``model.candidate_ids``
+        (all zero when there is no solution).
+
+    Raises
+    ------
+    SolverUnavailableError
+        Unknown / unavailable solver.
+    InfeasibleError
+        The constraints cannot all hold; the message explains why in user terms.
+    """
+    options = options or SolverOptions()
+    pulp_name = resolve_solver(options.name)
+    issues = precheck(model)
+    if issues:
+        raise InfeasibleError(issues)
+    t0 = perf_counter()
+    warm = _usable_start(model, warm_start)
+    if options.decompose and extra is None:
+        pieces, x, n_pieces, note = _solve_decomposed(model, options, pulp_name, warm, t0)
+    else:
+        piece = _solve_one(model, options, pulp_name, options.time_limit, warm, extra)
+        pieces, x, n_pieces, note = [piece], piece.x, 1, ""
+    result = _make_result(model, options, pulp_name, pieces, n_pieces, note, perf_counter() - t0)
+    if result.status == "infeasible":
+        raise InfeasibleError(diagnose_infeasibility(model, options=options), result)
+    if result.status in ("optimal", "feasible") and x is not None:
+        return result, np.round(x).astype(np.int8)
+    return result, np.zeros(model.n_variables, dtype=np.int8)
+
+
+def _usable_start(model: PortfolioModel, warm_start) -> np.ndarray | None:
+    if warm_start is None:
+        return None
+    warm = np.asarray(warm_start, dtype=float)
+    if warm.shape != (model.n_variables,) or not _is_feasible(model, warm):
+        return None
+    return warm
+
+
+def _make_result(model, options, pulp_name, pieces, n_pieces, note, elapsed) -> SolveResult:
+    info = _combine(pieces, n_pieces)
+    solved = info["status"] in ("optimal", "feasible")
+    return SolveResult(
+        status=info["status"],
+        termination=info["termination"],
+        objective=info["objective"] if solved else None,
+        best_bound=info["best_bound"],
+        gap=_gap(info["objective"], info["best_bound"]) if solved else None,
+        solve_seconds=max(elapsed - info["setup"], 0.0),
+        build_seconds=model.build_seconds + info["setup"],
+        solver=_short_name(pulp_name),
+        solver_version=info["solver_version"],
+        n_variables=model.n_variables,
+        n_constraints=model.n_constraints,
+        n_nonzeros=model.n_nonzeros,
+        seed=options.seed,
+        n_pieces=info["n_pieces"],
+        message="; ".join(t for t in (note, info["message"]) if t),
+    )

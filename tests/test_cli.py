@@ -1,0 +1,133 @@
+"""End-to-end CLI tests on the embedded North East data (real outturn)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from sharedopt.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPECTED_FILES = {"portfolio.csv", "candidates.csv", "shares.csv", "summary.json", "opportunities.xlsx",
+                  "map.png", "map.svg", "report.html", "data_quality.csv"}
+CONTRACT = ["candidate_id", "kind", "services", "members", "annual_saving_gbp_k", "one_off_cost_gbp_k",
+            "npv_gbp_k", "payback_years", "chosen", "rank"]
+SOLVER_KEYS = ["status", "objective", "best_bound", "gap", "solver", "solve_seconds", "build_seconds",
+               "n_variables", "n_constraints"]
+
+runner = CliRunner(env={"COLUMNS": "250"})
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    """The default scenario run twice into two folders."""
+    base = tmp_path_factory.mktemp("runs")
+    outs = []
+    for i in range(2):
+        out = base / f"run{i}"
+        result = runner.invoke(app, ["run", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        outs.append(out)
+    return outs
+
+
+def test_default_run_writes_every_output(two_runs):
+    names = {p.name for p in two_runs[0].iterdir()}
+    assert EXPECTED_FILES <= names
+
+
+def test_contract_columns_and_solver_keys(two_runs):
+    out = two_runs[0]
+    candidates = pd.read_csv(out / "candidates.csv")
+    portfolio = pd.read_csv(out / "portfolio.csv")
+    for table in (candidates, portfolio):
+        assert all(col in table.columns for col in CONTRACT)
+    summary = json.loads((out / "summary.json").read_text())
+    assert all(key in summary for key in SOLVER_KEYS)
+    assert summary["status"] == "optimal"
+    assert summary["objective"] == pytest.approx(portfolio["npv_gbp_k"].sum(), rel=1e-6)
+    assert set(portfolio["candidate_id"]) == set(candidates.loc[candidates["chosen"], "candidate_id"])
+    # members are sorted GSS codes, ';'-joined; ranks are 1..n by NPV
+    assert all(m.split(";") == sorted(m.split(";")) for m in candidates["members"])
+    assert sorted(candidates["rank"]) == list(range(1, len(candidates) + 1))
+    assert candidates.sort_values("rank")["npv_gbp_k"].is_monotonic_decreasing
+
+
+def test_portfolio_respects_constraints(two_runs):
+    portfolio = pd.read_csv(two_runs[0] / "portfolio.csv")
+    slots = [(m, s) for _, r in portfolio.iterrows() for m in r["members"].split(";") for s in r["services"].split(";")]
+    assert len(slots) == len(set(slots)), "an authority-service is in two chosen partnerships"
+    per_member = pd.Series([m for ms in portfolio["members"] for m in ms.split(";")]).value_counts()
+    assert per_member.max() <= 3  # governance_capacity in configs/north-east.toml
+
+
+def test_same_config_twice_gives_identical_bytes(two_runs):
+    a, b = two_runs
+    for name in ["portfolio.csv", "candidates.csv", "shares.csv", "data_quality.csv"]:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    sa, sb = (json.loads((d / "summary.json").read_text()) for d in (a, b))
+    for key in sa["volatile_fields"]:
+        sa.pop(key), sb.pop(key)
+    assert sa == sb
+
+
+def test_compare_two_runs(two_runs, tmp_path):
+    result = runner.invoke(app, ["compare", str(two_runs[0]), str(two_runs[1])])
+    assert result.exit_code == 0, result.output
+    assert "portfolio differences" in result.output
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "scenario.toml"
+    path.write_text(text)
+    return path
+
+
+def test_validate_good_config_prints_quality_report():
+    result = runner.invoke(app, ["validate", str(ROOT / "configs" / "north-east.toml")])
+    assert result.exit_code == 0, result.output
+    assert "Shire Counties" in result.output  # the aggregate row excluded from the outturn
+
+
+def test_validate_typo_key_names_key_and_line(tmp_path):
+    path = _write(tmp_path, '[region]\nname = "north-east"\n\n[constraints]\ngovernance_capacty = 2\n')
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code != 0
+    assert "governance_capacty" in result.output and ":5" in result.output
+
+
+def test_validate_unknown_gss_code(tmp_path):
+    path = _write(tmp_path, '[region]\ncodes = ["E06000001", "E06999999"]\n')
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code != 0
+    assert "E06999999" in result.output
+
+
+def test_validate_missing_costs_file(tmp_path):
+    path = _write(tmp_path, '[region]\nname = "north-east"\n[data]\ncosts_csv = "nowhere.csv"\n')
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code != 0
+    assert "nowhere.csv" in result.output
+
+
+def test_missing_config_file(tmp_path):
+    result = runner.invoke(app, ["run", str(tmp_path / "absent.toml")])
+    assert result.exit_code != 0
+    assert "absent.toml" in result.output
+
+
+def test_list_regions_and_services():
+    regions = runner.invoke(app, ["list", "regions"])
+    assert regions.exit_code == 0 and "north-east" in regions.output and "wales" in regions.output
+    services = runner.invoke(app, ["list", "services"])
+    assert services.exit_code == 0 and "Environment" in services.output
+
+
+def test_every_shipped_config_validates():
+    for path in sorted((ROOT / "configs").glob("*.toml")):
+        result = runner.invoke(app, ["validate", str(path)])
+        assert result.exit_code == 0, f"{path.name}: {result.output}"

@@ -1,0 +1,382 @@
+"""Tests for the report step (``sharedopt.report``) on the report_mini fixtures."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from html import unescape
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from openpyxl import load_workbook
+
+import sharedopt.report as report
+from sharedopt.report import atomic_directory, plot_portfolio_map, write_outputs, write_text_atomic
+from sharedopt.report.html import solver_status
+
+FIXTURES = Path(__file__).parent / "fixtures" / "report_mini"
+SOLVER_KEYS = {"status", "objective", "best_bound", "gap", "solver", "solve_seconds", "build_seconds",
+               "n_variables", "n_constraints"}
+ALL_FILES = {"portfolio.csv", "candidates.csv", "shares.csv", "summary.json", "opportunities.xlsx",
+             "map.png", "map.svg", "report.html"}
+SHEETS = ["summary", "portfolio", "candidates", "shares"]
+
+
+def load_inputs() -> dict:
+    """The fixture inputs in the shape the pipeline hands to write_outputs."""
+    authorities = gpd.read_file(FIXTURES / "authorities.geojson").set_index("code")
+    candidates = pd.read_csv(FIXTURES / "candidates.csv")
+    return {
+        "authorities": authorities,
+        "candidates": candidates,
+        "portfolio": candidates[candidates["chosen"]].reset_index(drop=True),
+        "shares": pd.read_csv(FIXTURES / "shares.csv"),
+        "summary": json.loads((FIXTURES / "summary.json").read_text(encoding="utf-8")),
+    }
+
+
+@pytest.fixture(scope="module")
+def inputs() -> dict:
+    return load_inputs()
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, inputs) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("report") / "out"
+    return out, write_outputs(out, **inputs)
+
+
+def render(tmp_path: Path, inputs: dict, name: str = "out", **overrides) -> str:
+    """Write only the HTML and return it."""
+    args = {**inputs, **overrides}
+    paths = write_outputs(tmp_path / name, formats={"html"}, **args)
+    return paths["report.html"].read_text(encoding="utf-8")
+
+
+def table_body(html: str, table_id: str) -> str:
+    """The <tbody> of the table with ``table_id``."""
+    match = re.search(rf'<table id="{table_id}">.*?<tbody>(.*?)</tbody>', html, re.S)
+    assert match, f"table {table_id} not found"
+    return match.group(1)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def test_all_files_written(written):
+    out, paths = written
+    assert set(paths) == ALL_FILES
+    assert {p.name for p in out.iterdir()} == ALL_FILES | {".sharedopt-report"}
+    assert all(path.parent == out and path.stat().st_size > 0 for path in paths.values())
+
+
+@pytest.mark.parametrize("name, key", [("portfolio.csv", "portfolio"), ("candidates.csv", "candidates"),
+                                       ("shares.csv", "shares")])
+def test_csv_reads_back_equal(written, inputs, name, key):
+    out, _ = written
+    back = pd.read_csv(out / name)
+    pd.testing.assert_frame_equal(back, inputs[key].reset_index(drop=True), check_dtype=False, rtol=1e-6, atol=5e-4)
+
+
+def test_csv_is_plain_unix_text(written):
+    out, _ = written
+    raw = (out / "candidates.csv").read_bytes()
+    assert b"\r" not in raw and raw.endswith(b"\n")
+    assert b"3560.400" in raw  # fixed float format
+
+
+def test_summary_json_valid_with_solver_keys(written, inputs):
+    out, _ = written
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert SOLVER_KEYS <= set(data)
+    assert data == inputs["summary"]
+
+
+def test_json_nan_and_inf_become_null(tmp_path, inputs):
+    summary = {**inputs["summary"], "gap": float("nan"), "best_bound": float("inf"), "objective": np.float64(1.5)}
+    paths = write_outputs(tmp_path / "o", formats={"json"}, **{**inputs, "summary": summary})
+    text = paths["summary.json"].read_text(encoding="utf-8")
+    data = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
+    assert data["gap"] is None and data["best_bound"] is None and data["objective"] == 1.5
+
+
+# --------------------------------------------------------------------------- xlsx
+
+
+def test_xlsx_sheets_and_finance_formatting(written, inputs):
+    out, _ = written
+    wb = load_workbook(out / "opportunities.xlsx")
+    assert wb.sheetnames == SHEETS
+    for name in SHEETS:
+        ws = wb[name]
+        assert ws.freeze_panes == "A2"
+        assert ws["A1"].font.b
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+    ws = wb["candidates"]
+    header = [c.value for c in ws[1]]
+    money = [i for i, h in enumerate(header, start=1) if h and h.endswith("_gbp_k")]
+    assert len(money) == 7
+    for col in money:
+        assert all(ws.cell(row=r, column=col).number_format == "£#,##0" for r in range(2, ws.max_row + 1))
+    assert any(isinstance(v, str) and "£ thousand" in v for v in header)
+    assert ws.cell(row=2, column=header.index("npv_gbp_k") + 1).value == pytest.approx(3560.4)
+    assert ws.max_row == len(inputs["candidates"]) + 1
+    assert all(ws.column_dimensions[letter].width >= 8 for letter in "ABCD")
+
+
+def test_xlsx_summary_sheet_and_fixed_properties(written):
+    out, _ = written
+    wb = load_workbook(out / "opportunities.xlsx")
+    items = {row[0]: row[1] for row in wb["summary"].iter_rows(min_row=2, max_col=2, values_only=True) if row[0]}
+    assert items["status"] == "optimal"
+    assert items["totals.npv_gbp_k"] == pytest.approx(7161.0)
+    assert wb.properties.created.year == 2000 and wb.properties.modified == wb.properties.created
+
+
+def test_xlsx_never_turns_text_into_formulas(tmp_path, inputs):
+    candidates = inputs["candidates"].assign(kind="=HYPERLINK(\"x\")")
+    paths = write_outputs(tmp_path / "o", formats={"xlsx"}, **{**inputs, "candidates": candidates})
+    ws = load_workbook(paths["opportunities.xlsx"])["candidates"]
+    assert ws["B2"].data_type == "s" and ws["B2"].value == "=HYPERLINK(\"x\")"
+
+
+# --------------------------------------------------------------------------- determinism
+
+
+def test_outputs_are_byte_identical_across_runs(tmp_path, inputs, written):
+    out, _ = written
+    again = write_outputs(tmp_path / "second", **inputs)
+    for name in sorted(ALL_FILES):  # CSV, JSON, XLSX, PNG, SVG and HTML
+        assert again[name].read_bytes() == (out / name).read_bytes(), name
+
+
+def test_png_and_svg_have_no_timestamps(written):
+    out, _ = written
+    svg = (out / "map.svg").read_text(encoding="utf-8")
+    assert "<dc:date>" not in svg and "matplotlib.org" not in svg
+    assert b"Software" not in (out / "map.png").read_bytes()
+
+
+# --------------------------------------------------------------------------- atomicity
+
+
+def test_failure_midway_keeps_previous_output(tmp_path, inputs, monkeypatch):
+    out = tmp_path / "out"
+    write_outputs(out, **inputs)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(report, "write_xlsx", boom)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        write_outputs(out, **inputs)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temp or old dirs left
+
+
+def test_rewrite_replaces_whole_directory(tmp_path, inputs):
+    out = tmp_path / "out"
+    write_outputs(out, **inputs)
+    paths = write_outputs(out, formats={"csv"}, **inputs)
+    assert set(paths) == {"portfolio.csv", "candidates.csv", "shares.csv"}
+    assert {p.name for p in out.iterdir()} == set(paths) | {".sharedopt-report"}
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_refuses_to_replace_foreign_directory(tmp_path, inputs):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("precious", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        write_outputs(out, formats={"csv"}, **inputs)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["mine"]
+
+
+def test_atomic_directory_cleans_up_on_error(tmp_path):
+    target = tmp_path / "d"
+    with pytest.raises(ValueError):
+        with atomic_directory(target) as tmp:
+            (tmp / "partial").write_text("x", encoding="utf-8")
+            raise ValueError
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_text_atomic(tmp_path):
+    path = write_text_atomic(tmp_path / "a.txt", "héllo\n")
+    assert path.read_bytes() == "héllo\n".encode() and [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_formats_are_validated(tmp_path, inputs):
+    with pytest.raises(ValueError, match="unknown output format"):
+        write_outputs(tmp_path / "o", formats={"pdf"}, **inputs)
+    assert not (tmp_path / "o").exists()
+
+
+# --------------------------------------------------------------------------- html
+
+
+def test_html_escapes_input_text(written):
+    out, _ = written
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<b>Bold</b>" not in html
+    assert "&lt;b&gt;Bold&lt;/b&gt; District" in html
+    assert "Tees &amp; Wear Borough" in html and "Tees & Wear" not in html
+    assert "Revenues &amp; benefits" in html
+
+
+def test_html_script_injection_is_inert(tmp_path, inputs):
+    authorities = inputs["authorities"].copy()
+    authorities.loc["E06900003", "name"] = '<script>alert("x")</script>'
+    summary = {**inputs["summary"], "region": "<img src=x onerror=alert(1)>"}
+    html = render(tmp_path, inputs, authorities=authorities, summary=summary)
+    assert "<script" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_html_is_self_contained(written):
+    out, _ = written
+    html = (out / "report.html").read_text(encoding="utf-8")
+    refs = re.findall(r"""(?:src|href|action|poster|srcset)\s*=\s*["']?([^"'\s>]+)""", html, re.I)
+    assert refs and all(ref.startswith("data:") for ref in refs)
+    assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", html, re.I)
+    assert "<script" not in html.lower() and "<link" not in html.lower() and "@import" not in html
+    assert re.search(r'<img id="map" src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}"', html)
+    assert "default-src 'none'" in html  # CSP: a mail client or browser must not fetch anything
+
+
+def test_html_headline_tables_and_names(written, inputs):
+    out, _ = written
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Test Region (invented fixture)" in html
+    assert 'id="headline-npv">£7,161k<' in html and 'id="headline-count">4<' in html
+    top = table_body(html, "top-opportunities")
+    assert top.count("<tr") == len(inputs["candidates"])
+    assert "Westdale" in top and "E06900004" not in top  # codes resolved to names
+    assert top.count("chosen</span>") == 4
+    assert table_body(html, "portfolio").count("<tr") == 4
+    assert "Waste collection" in table_body(html, "by-service")
+    assert "discount_rate" in table_body(html, "assumptions")
+    assert "Revenue outturn (fixture)" in table_body(html, "data-sources")
+    assert "Open Government Licence" in html
+
+
+def test_top_table_is_capped_at_20_and_ranked(tmp_path, inputs):
+    many = pd.concat([inputs["candidates"].assign(candidate_id=lambda d, k=k: d["candidate_id"] + f"-{k}",
+                                                  rank=lambda d, k=k: d["rank"] + 8 * k) for k in range(3)])
+    html = render(tmp_path, inputs, candidates=many.iloc[::-1])
+    ranks = re.findall(r'<tr[^>]*><td class="num">(\d+)</td>', table_body(html, "top-opportunities"))
+    assert ranks == [str(r) for r in range(1, 21)]
+
+
+def test_estimates_box_only_when_estimated(tmp_path, inputs):
+    html = render(tmp_path, inputs, name="a")
+    assert 'id="estimates"' in html and "imputed from peers" in html
+    clean_summary = {**inputs["summary"], "estimates": []}
+    clean = inputs["candidates"].assign(estimated=False)
+    html = render(tmp_path, inputs, name="b", candidates=clean, portfolio=clean[clean["chosen"]],
+                  summary=clean_summary)
+    assert 'id="estimates"' not in html
+    html = render(tmp_path, inputs, name="c", summary=clean_summary)  # estimated candidates alone trigger it
+    assert 'id="estimates"' in html
+
+
+@pytest.mark.parametrize(
+    "status, gap, expected",
+    [
+        ("optimal", 0.0, "Optimal"),
+        ("feasible", 0.0123, "Best found, within 1.23% of the bound"),
+        ("infeasible", None, "No feasible portfolio"),
+        ("time_limit", None, "status 'time_limit'"),
+    ],
+)
+def test_status_text_says_optimal_only_when_optimal(tmp_path, inputs, status, gap, expected):
+    summary = {**inputs["summary"], "status": status, "gap": gap}
+    html = render(tmp_path, inputs, summary=summary)
+    text = unescape(re.search(r'id="solver-status"[^>]*>(.*?)</div>', html, re.S).group(1))
+    assert expected in text
+    if status != "optimal":
+        assert "optimal" not in html.lower()
+
+
+def test_feasible_gap_derived_from_bound_when_missing():
+    status = solver_status({"status": "feasible", "objective": 100.0, "best_bound": 105.0})
+    assert "within 5.00% of the bound" in status["text"] and status["level"] == "warn"
+
+
+def test_html_survives_sparse_summary(tmp_path, inputs):
+    summary = {"status": "optimal"}  # only guaranteed-ish key
+    html = render(tmp_path, inputs, summary=summary)
+    assert 'id="top-opportunities"' in html and "£" in html
+
+
+def test_attribution_override(tmp_path, inputs):
+    summary = {**inputs["summary"], "attribution": "Boundaries: invented & test-only"}
+    html = render(tmp_path, inputs, summary=summary)
+    assert "Boundaries: invented &amp; test-only" in html and "Crown copyright" not in html
+
+
+# --------------------------------------------------------------------------- maps
+
+
+def test_plot_portfolio_map_returns_figure(inputs, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fig = plot_portfolio_map(inputs["authorities"], inputs["portfolio"], inputs["shares"])
+    assert isinstance(fig, Figure)
+    texts = " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+    assert "Open Government Licence" in texts and "km" in texts and "£" in texts
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_map_with_partly_missing_geometry_uses_centroids(tmp_path, inputs):
+    authorities = inputs["authorities"].copy()
+    authorities["centroid_x"] = [-1.42, -1.26, -1.10, -1.42, -1.26]
+    authorities["centroid_y"] = [54.65, 54.65, 54.65, 54.55, 54.55]
+    authorities.loc[["E06900002", "E06900003"], "geometry"] = None
+    authorities.loc["E06900003", ["centroid_x", "centroid_y"]] = np.nan
+    paths = write_outputs(tmp_path / "o", formats={"png", "html"}, **{**inputs, "authorities": authorities})
+    assert paths["map.png"].stat().st_size > 10_000
+    fig = plot_portfolio_map(authorities, inputs["portfolio"], inputs["shares"])
+    texts = " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+    assert "1 authority without location not shown" in texts
+
+
+def test_map_without_any_geometry_is_a_placeholder(tmp_path, inputs):
+    authorities = inputs["authorities"].copy()
+    authorities["geometry"] = None
+    paths = write_outputs(tmp_path / "o", **{**inputs, "authorities": authorities})
+    assert paths["map.png"].exists() and paths["map.svg"].exists()
+    fig = plot_portfolio_map(authorities, inputs["portfolio"], inputs["shares"])
+    assert any("Map unavailable" in t.get_text() for t in fig.texts)
+
+
+def test_map_handles_empty_portfolio_and_dollar_names(tmp_path, inputs):
+    authorities = inputs["authorities"].copy()
+    authorities.loc["E06900001", "name"] = "Cost $5 $ Council"
+    empty = inputs["portfolio"].iloc[0:0]
+    paths = write_outputs(tmp_path / "o", formats={"png", "html"},
+                          **{**inputs, "authorities": authorities, "portfolio": empty})
+    html = paths["report.html"].read_text(encoding="utf-8")
+    assert "No partnerships were chosen." in html
+
+
+def test_per_service_maps(tmp_path, inputs):
+    paths = write_outputs(tmp_path / "o", formats={"png"}, per_service_maps=True, **inputs)
+    assert {"map_ict.png", "map_legal_services.png", "map_revenues_benefits.png",
+            "map_waste_collection.png"} <= set(paths)
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in paths.values())
+
+
+def test_authority_savings_sum_shapley_over_chosen(inputs):
+    from sharedopt.report.maps import authority_savings
+
+    savings = authority_savings(inputs["authorities"], inputs["portfolio"], inputs["shares"])
+    assert savings["E06900001"] == pytest.approx(1890.2 + 820.0 - 35.0)
+    assert savings["E06900003"] == 0.0  # in no chosen partnership
+    assert not math.isnan(savings.sum())

@@ -1,0 +1,322 @@
+"""Solve step: exactness against brute force, statuses, bounds, diagnostics."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pulp
+import pytest
+
+import sharedopt.solve as solve_mod
+from portfolio_instances import (
+    brute_force,
+    disjoint_candidates,
+    hard_instance,
+    random_candidates,
+    random_constraints,
+)
+from sharedopt.diagnose import InfeasibleError, diagnose_infeasibility, precheck
+from sharedopt.model import Constraints, ExistingPartnership, build_model
+from sharedopt.solve import (
+    SolveResult,
+    SolverOptions,
+    SolverUnavailableError,
+    piece_labels,
+    solve,
+)
+
+SEEDS = range(30)
+
+
+@lru_cache(maxsize=None)
+def instance(seed: int):
+    df = random_candidates(seed, n_auth=6 + seed % 7, n_services=1 + seed % 3, max_candidates=14)
+    cons = random_constraints(seed, df)
+    best, _ = brute_force(df, cons)
+    return df, cons, best
+
+
+def check_against(best, model, options) -> SolveResult | None:
+    """Solve and compare with the brute-force optimum (None = infeasible)."""
+    if best is None:
+        with pytest.raises(InfeasibleError):
+            solve(model, options)
+        return None
+    res, x = solve(model, options)
+    assert res.status == "optimal"
+    assert res.objective == pytest.approx(best, abs=1e-6)
+    assert float(model.c @ x) == pytest.approx(res.objective, abs=1e-9)
+    assert res.best_bound is not None and res.best_bound >= res.objective - 1e-9
+    assert res.gap is not None and res.gap <= 1e-6
+    act = model.A @ x
+    assert np.all(act <= model.row_upper + 1e-6) and np.all(act >= model.row_lower - 1e-6)
+    assert np.all(x >= model.var_lower) and np.all(x <= model.var_upper)
+    return res
+
+
+# ------------------------------------------------------------------ exactness
+@pytest.mark.parametrize("decompose", [True, False], ids=["decomp", "mono"])
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_matches_brute_force(seed, solver, decompose):
+    df, cons, best = instance(seed)
+    opts = SolverOptions(name=solver, decompose=decompose, mip_gap=0.0, time_limit=20)
+    check_against(best, build_model(df, cons), opts)
+
+
+def test_random_instances_cover_every_constraint_type():
+    """Guard: the random configs above really exercise all constraint kinds and both outcomes."""
+    seen = {k: 0 for k in ["governance_capacity", "budget_total_gbp_k", "budget_per_authority_gbp_k",
+                           "max_per_service", "forced", "forbidden", "forced_pairs",
+                           "forbidden_pairs", "existing", "max_payback_years"]}
+    infeasible = 0
+    for seed in SEEDS:
+        _, cons, best = instance(seed)
+        infeasible += best is None
+        for k in seen:
+            seen[k] += bool(getattr(cons, k))
+    assert all(v >= 2 for v in seen.values()), seen
+    assert 2 <= infeasible <= 15
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+@pytest.mark.parametrize("seed", range(6))
+def test_pieces_solved_by_solver(monkeypatch, seed, solver):
+    """Several independent pieces, each large enough to need a solver call."""
+    monkeypatch.setattr(solve_mod, "ENUMERATE_MAX_VARS", 1)
+    df = disjoint_candidates(seed, parts=2, per_part=8)
+    cons = Constraints(governance_capacity=1 + seed % 2, max_per_service=None)
+    best, _ = brute_force(df, cons)
+    model = build_model(df, cons)
+    res = check_against(best, model, SolverOptions(name=solver, mip_gap=0.0))
+    assert res.n_pieces >= 2
+    mono = check_against(best, model, SolverOptions(name=solver, mip_gap=0.0, decompose=False))
+    assert mono.n_pieces == 1
+
+
+def test_piece_labels_respect_rows():
+    df = disjoint_candidates(3, parts=3, per_part=6)
+    model = build_model(df, Constraints(governance_capacity=1))
+    col_lab, row_lab = piece_labels(model)
+    assert col_lab.max() >= 2  # disjoint authority sets -> >= 3 pieces
+    A = model.A.tocoo()
+    active = model.var_upper[A.col] > 0
+    np.testing.assert_array_equal(col_lab[A.col[active]], row_lab[A.row[active]])
+    # a total budget couples every candidate with a cost
+    coupled = build_model(df, Constraints(governance_capacity=1, budget_total_gbp_k=300.0))
+    lab, _ = piece_labels(coupled)
+    assert len(set(lab[lab >= 0])) == 1
+
+
+def test_excluded_only_model_is_trivial():
+    df, _, _ = instance(1)
+    model = build_model(df, Constraints(forbidden=df.candidate_id.tolist()))
+    res, x = solve(model, SolverOptions())
+    assert res.status == "optimal" and res.objective == 0.0 and x.sum() == 0
+
+
+# ------------------------------------------------------------------ user hook
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_extra_hook(solver):
+    df, _, _ = instance(2)
+    cons = Constraints(governance_capacity=2)
+    model = build_model(df, cons)
+    base, x0 = solve(model, SolverOptions(name=solver, mip_gap=0.0))
+    victim = model.candidate_ids[np.flatnonzero(x0)[0]]
+    seen = {}
+
+    def hook(prob: pulp.LpProblem, xs: dict[str, pulp.LpVariable]) -> None:
+        seen["n"] = len(xs)
+        prob += xs[victim] <= 0, "user_forbid"
+
+    res, x = solve(model, SolverOptions(name=solver, mip_gap=0.0), extra=hook)
+    expected, _ = brute_force(df, cons.model_copy(update={"forbidden": [victim]}))
+    assert seen["n"] == len(df)
+    assert res.objective == pytest.approx(expected, abs=1e-6)
+    assert res.objective < base.objective
+    assert x[list(model.candidate_ids).index(victim)] == 0
+    assert res.n_pieces == 1 and res.status == "optimal"
+
+
+def test_warm_start_keeps_optimum():
+    df, cons, best = instance(4)
+    model = build_model(df, cons)
+    _, x = solve(model, SolverOptions(mip_gap=0.0))
+    for name in ("highs", "cbc"):
+        res, _ = solve(model, SolverOptions(name=name, mip_gap=0.0, decompose=False), warm_start=x)
+        assert res.objective == pytest.approx(best, abs=1e-6)
+
+
+# ------------------------------------------------------------------ infeasibility
+def small_table() -> pd.DataFrame:
+    rows = [
+        ("A", "E06000001;E06000002", "Environment", 100.0, 50.0),
+        ("B", "E06000002;E06000003", "Environment", 80.0, 40.0),
+        ("C", "E06000002;E06000004", "Public_Health", 60.0, 300.0),
+        ("D", "E06000003;E06000004", "Public_Health", 30.0, 10.0),
+    ]
+    return pd.DataFrame([{
+        "candidate_id": cid, "kind": "scale", "services": s, "members": m, "n_members": 2,
+        "annual_saving_gbp_k": 50.0, "annual_net_saving_gbp_k": 40.0, "one_off_cost_gbp_k": cost,
+        "npv_gbp_k": npv, "payback_years": cost / 40.0} for cid, m, s, npv, cost in rows])
+
+
+def test_infeasible_forced_share_slot():
+    cons = Constraints(forced=["A", "B"])
+    with pytest.raises(InfeasibleError) as err:
+        solve(build_model(small_table(), cons))
+    msg = str(err.value)
+    assert "A" in msg and "B" in msg and "E06000002|Environment" in msg
+    assert err.value.lines == msg.splitlines()
+
+
+def test_infeasible_budget_below_forced_cost():
+    cons = Constraints(forced=["C"], budget_total_gbp_k=120.0)
+    with pytest.raises(InfeasibleError, match=r"(?s)C costs 300.*120") as err:
+        solve(build_model(small_table(), cons))
+    assert "budget_total_gbp_k" in str(err.value)
+
+
+def test_infeasible_budget_per_authority():
+    cons = Constraints(forced=["C"], budget_per_authority_gbp_k=100.0)
+    with pytest.raises(InfeasibleError, match=r"C costs E06000002 150.*per-authority budget.*100"):
+        solve(build_model(small_table(), cons))
+
+
+def test_infeasible_governance_capacity():
+    cons = Constraints(forced=["A", "C"], governance_capacity=1)
+    with pytest.raises(InfeasibleError, match=r"E06000002.*A, C.*governance capacity.*capacity 1"):
+        solve(build_model(small_table(), cons), SolverOptions(name="cbc"))
+
+
+def test_infeasible_forced_excluded_says_why():
+    cons = Constraints(
+        forced=["D"],
+        existing=[ExistingPartnership(service="Public_Health", members=["E06000003"], name="PH3")],
+    )
+    with pytest.raises(InfeasibleError, match="D is forced but excluded: existing partnership PH3"):
+        solve(build_model(small_table(), cons))
+
+
+def test_infeasible_forced_pair_without_candidate():
+    df = small_table()
+    cons = Constraints(forced_pairs=[("E06000001", "E06000003")], governance_capacity=None)
+    model = build_model(df, cons)
+    with pytest.raises(InfeasibleError, match="forced pair E06000001 \\+ E06000003"):
+        solve(model)
+    lines = diagnose_infeasibility(model, df, cons.model_copy(update={"forced_pairs": [("E06000001", "E09")]}))
+    assert any("E09 is not a member of any candidate" in line for line in lines)
+
+
+def test_infeasible_found_by_elastic_relaxation():
+    """Pre-checks pass; only the combination of constraints is infeasible."""
+    cons = Constraints(forced_pairs=[("E06000002", "E06000003"), ("E06000001", "E06000002")],
+                       governance_capacity=None)
+    model = build_model(small_table(), cons)
+    assert precheck(model) == []
+    with pytest.raises(InfeasibleError) as err:
+        solve(model, SolverOptions(name="cbc"))
+    msg = str(err.value)
+    assert "the fewest 1 constraint(s)" in msg
+    assert "forced pair" in msg or "one partnership per slot (E06000002, Environment)" in msg
+    assert err.value.result is not None and err.value.result.status == "infeasible"
+
+
+# ------------------------------------------------------------------ time limit, bounds
+@pytest.fixture(scope="module")
+def hard_model():
+    df = hard_instance(0, n_auth=60, n_cand=3000)
+    cons = Constraints(governance_capacity=2, budget_total_gbp_k=float(df.one_off_cost_gbp_k.sum() * 0.02))
+    return build_model(df, cons)
+
+
+@pytest.fixture(scope="module")
+def hard_longer_run(hard_model):
+    return solve(hard_model, SolverOptions(time_limit=2, mip_gap=0.0))[0]
+
+
+@pytest.mark.parametrize("solver, hook", [("highs", False), ("cbc", False), ("highs", True)])
+def test_time_limit_reports_feasible_with_gap(hard_model, hard_longer_run, solver, hook):
+    opts = SolverOptions(name=solver, time_limit=0.2, mip_gap=0.0)
+    res, x = solve(hard_model, opts, extra=(lambda prob, xs: None) if hook else None)
+    assert res.status in ("optimal", "feasible")
+    assert res.best_bound is not None and res.objective is not None
+    assert res.best_bound >= res.objective - 1e-9
+    assert float(hard_model.c @ x) == pytest.approx(res.objective)
+    if res.status == "optimal":  # proven: bound meets the objective
+        assert res.gap <= 1e-6
+    else:
+        assert res.gap > 0
+    # this instance cannot be proved optimal in 0.2 s: the limit must show
+    assert res.status == "feasible"
+    assert "time" in res.termination.lower()
+    # a longer run's incumbent never beats the reported bound
+    assert hard_longer_run.objective <= res.best_bound + 1e-6
+    assert hard_longer_run.best_bound >= res.objective - 1e-6
+
+
+def test_decomposed_bound_is_upper_bound(monkeypatch):
+    monkeypatch.setattr(solve_mod, "ENUMERATE_MAX_VARS", 1)
+    df = disjoint_candidates(5, parts=3, per_part=8)
+    cons = Constraints(governance_capacity=1)
+    res, _ = solve(build_model(df, cons), SolverOptions(mip_gap=0.0))
+    assert res.n_pieces >= 3 and res.best_bound >= res.objective - 1e-9
+
+
+# ------------------------------------------------------------------ solver selection, result
+def test_unknown_solver_lists_available():
+    df, _, _ = instance(1)
+    with pytest.raises(SolverUnavailableError) as err:
+        solve(build_model(df), SolverOptions(name="gurobi_magic"))
+    msg = str(err.value)
+    for name in pulp.listSolvers(onlyAvailable=True):
+        assert name in msg
+    assert isinstance(err.value, ValueError)
+
+
+def test_solver_options_validation():
+    with pytest.raises(ValueError, match="time_limit"):
+        SolverOptions(time_limit=0)
+    with pytest.raises(ValueError):
+        SolverOptions(threads=2, foo=1)
+
+
+def test_result_fields_and_json():
+    df, cons, best = instance(5)
+    model = build_model(df, cons)
+    res, x = solve(model, SolverOptions(name="cbc", seed=3, mip_gap=0.0))
+    d = res.to_dict()
+    json.dumps(d, allow_nan=False)
+    assert d["solver"] == "cbc" and d["seed"] == 3 and d["n_variables"] == len(df)
+    assert d["n_constraints"] == model.n_constraints and d["n_nonzeros"] == model.n_nonzeros
+    assert res.build_seconds >= model.build_seconds and res.solve_seconds >= 0
+    assert "CBC" in res.solver_version or res.solver_version == "enumeration"
+    inf_res = SolveResult(**{**d, "best_bound": math.inf, "gap": math.nan})
+    assert inf_res.to_dict()["best_bound"] is None and inf_res.to_dict()["gap"] is None
+    with pytest.raises(AttributeError):
+        res.status = "x"
+
+
+def test_no_incumbent_falls_back_to_forced_only_portfolio():
+    df, _, _ = instance(2)
+    model = build_model(df, Constraints(governance_capacity=2, forced=[df.candidate_id[0]]))
+    empty = solve_mod._Piece("time_limit_no_solution", "Time limit reached", None, None, None)
+    res = solve_mod._fallback(model, empty)
+    assert res.status == "feasible" and "forced-only" in res.message
+    np.testing.assert_array_equal(res.x, model.var_lower)
+    assert res.objective == pytest.approx(float(model.c @ model.var_lower))
+    assert res.bound >= res.objective and res.bound == pytest.approx(
+        max(res.objective, float(np.clip(model.c, 0, None) @ model.var_upper)))
+
+
+def test_cbc_log_bound_rounded_up(tmp_path):
+    log = tmp_path / "cbc.log"
+    log.write_text("Version: 2.10.3\nResult - Stopped on time limit\n\n"
+                   "Objective value:                8772.44619890\nUpper bound:                    9104.470\n")
+    parsed = solve_mod._cbc_log(str(log))
+    assert parsed["result"] == "Stopped on time limit" and parsed["version"] == "2.10.3"
+    assert parsed["bound"] == pytest.approx(9104.4705)

@@ -1,0 +1,210 @@
+"""Every bad input gives a DataError whose message names the file, the row/code and the field.
+
+Fixtures live in tests/fixtures/bad_inputs/ (see the README there): each bad
+file is ``good_costs_ne.csv`` or ``boundaries_good.geojson`` with exactly one
+defect, so the good file passing is the control for every failing one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sharedopt.data import load_authorities, load_costs, load_user_boundaries, read_cost_csv
+from sharedopt.errors import DataError
+
+BAD = Path(__file__).parent / "fixtures" / "bad_inputs"
+NE_CODES = [
+    "E06000001", "E06000002", "E06000003", "E06000004", "E06000005", "E06000047",
+    "E06000057", "E08000021", "E08000022", "E08000023", "E08000024", "E08000037",
+]
+
+
+def raises(call, *fragments: str) -> str:
+    """Run ``call``; it must raise DataError whose message contains every fragment."""
+    with pytest.raises(DataError) as info:
+        call()
+    message = str(info.value)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    return message
+
+
+def ne_costs(name: str):
+    return lambda: load_costs("north-east", costs_csv=BAD / name)
+
+
+# --------------------------------------------------------------------------- controls
+
+def test_good_fixture_matches_the_embedded_data():
+    """good_costs_ne.csv is the embedded 2023-24 outturn for 2 services of the 12 NE councils."""
+    good = pd.read_csv(BAD / "good_costs_ne.csv", dtype={"year": str})
+    assert sorted(good["authority"].unique()) == NE_CODES
+    assert set(good["service"]) == {"Environment", "Housing"}
+    embedded = load_costs("north-east").set_index(["authority", "service"])["net_expenditure_gbp_k"]
+    for row in good.itertuples():
+        assert row.net_expenditure_gbp_k == pytest.approx(embedded[(row.authority, row.service)])
+
+
+def test_good_costs_csv_loads():
+    costs = load_costs("north-east", costs_csv=BAD / "good_costs_ne.csv")
+    assert len(costs) == 24
+    assert sorted(costs["authority"].unique()) == NE_CODES
+    assert not costs["estimated"].any()
+    assert costs["eligible"].all()
+
+
+def test_good_boundaries_load():
+    gdf = load_user_boundaries(BAD / "boundaries_good.geojson")
+    assert list(gdf.index) == ["E06900001", "E06900002", "E06900003"]
+    assert list(gdf["population"]) == [50000, 100000, 150000]
+    assert gdf.crs.to_epsg() == 4326
+    # 0.1 x 0.1 degree squares at 54.5N: about 6.5 km x 11.1 km.
+    assert gdf["area_km2"].between(60, 85).all()
+
+
+# --------------------------------------------------------------------------- costs CSV
+
+def test_missing_costs_file():
+    path = BAD / "no_such_costs.csv"
+    raises(lambda: load_costs("north-east", costs_csv=path), str(path), "costs CSV not found")
+
+
+def test_unknown_service():
+    raises(ne_costs("unknown_service.csv"), "unknown_service.csv", "row 6", "field 'service'",
+           "'Enviroment'", "Environment")
+
+
+def test_nan_spend_names_the_row():
+    raises(ne_costs("nan_spend.csv"), "nan_spend.csv", "row 7", "E06000003",
+           "field 'net_expenditure_gbp_k'", "missing or not a number")
+
+
+def test_non_numeric_spend():
+    raises(ne_costs("non_numeric_spend.csv"), "non_numeric_spend.csv", "row 9", "E06000004",
+           "field 'net_expenditure_gbp_k'", "'£6341'", "not a number")
+
+
+def test_wrong_units_column():
+    message = raises(ne_costs("wrong_units.csv"), "wrong_units.csv", "'net_expenditure_gbp_k'",
+                     "'net_expenditure_gbp'", "£ thousand")
+    assert "missing" in message
+
+
+def test_missing_column_without_a_unit_hint(tmp_path):
+    path = tmp_path / "no_year.csv"
+    pd.read_csv(BAD / "good_costs_ne.csv").drop(columns="year").to_csv(path, index=False)
+    message = raises(lambda: read_cost_csv(path), str(path), "required column 'year' is missing")
+    assert "£ thousand" not in message
+
+
+def test_duplicate_row():
+    raises(ne_costs("duplicate_row.csv"), "duplicate_row.csv", "row 26", "duplicate",
+           "authority=E06000005", "service=Environment", "year=2023-24")
+
+
+def test_malformed_gss_code():
+    raises(ne_costs("malformed_code.csv"), "malformed_code.csv", "row 12", "field 'authority'",
+           "'E6000047'", "not a GSS code")
+
+
+def test_code_in_costs_without_a_boundary():
+    raises(ne_costs("code_not_in_region.csv"), "code_not_in_region.csv", "E06999999",
+           "no boundary")
+
+
+def test_region_code_without_cost_rows():
+    raises(ne_costs("missing_authority.csv"), "missing_authority.csv", "E08000037",
+           "no cost rows")
+
+
+def test_rows_for_other_regions_are_left_out_not_an_error():
+    """A national CSV is filtered to the region: a known code outside it is not a defect."""
+    costs = load_costs(NE_CODES[:2], costs_csv=BAD / "good_costs_ne.csv")
+    assert sorted(costs["authority"].unique()) == NE_CODES[:2]
+
+
+def test_empty_costs_csv(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("authority,service,year,net_expenditure_gbp_k\n")
+    raises(lambda: read_cost_csv(path), str(path), "no rows")
+
+
+def test_costs_csv_without_the_requested_year():
+    raises(lambda: load_costs("north-east", year=2019, costs_csv=BAD / "good_costs_ne.csv"),
+           "good_costs_ne.csv", "'2019-20'")
+
+
+def test_row_numbers_are_file_lines():
+    """The row number in a message is the line in the file (header = line 1)."""
+    lines = (BAD / "nan_spend.csv").read_text().splitlines()
+    message = raises(ne_costs("nan_spend.csv"))
+    row = int(re.search(r"row (\d+)", message).group(1))
+    assert lines[row - 1].startswith("E06000003,Housing,2023-24,")
+    assert lines[row - 1].split(",")[3] == ""
+
+
+# --------------------------------------------------------------------------- region lists
+
+def test_unknown_gss_code_in_region_list():
+    raises(lambda: load_authorities(["E06000001", "E06999999"]), "region", "unknown GSS code",
+           "E06999999")
+
+
+def test_duplicate_code_in_region_list():
+    message = raises(lambda: load_authorities(["E06000001", "E06000002", "E06000001"]),
+                     "region", "duplicate", "E06000001")
+    assert "E06000002" not in message
+
+
+def test_unknown_region_name():
+    raises(lambda: load_authorities("north-easst"), "region", "'north-easst'", "north-east")
+
+
+# --------------------------------------------------------------------------- user boundaries
+
+def test_boundary_file_without_crs():
+    raises(lambda: load_user_boundaries(BAD / "boundaries_no_crs.csv"), "boundaries_no_crs.csv",
+           "no CRS", "EPSG:27700")
+
+
+def test_boundary_file_with_empty_geometry():
+    raises(lambda: load_user_boundaries(BAD / "boundaries_empty_geometry.geojson"),
+           "boundaries_empty_geometry.geojson", "feature 2", "E06900002", "field 'geometry'",
+           "empty or missing geometry")
+
+
+def test_boundary_file_with_duplicate_code():
+    raises(lambda: load_user_boundaries(BAD / "boundaries_duplicate_code.geojson"),
+           "boundaries_duplicate_code.geojson", "duplicate code 'E06900001'", "field 'code'")
+
+
+def test_boundary_file_with_missing_field():
+    raises(lambda: load_user_boundaries(BAD / "boundaries_missing_field.geojson"),
+           "boundaries_missing_field.geojson", "field 'population' is missing", "population_field")
+
+
+def test_boundary_field_names_are_configurable(tmp_path):
+    """A differently named field loads when named: the error above really is about the name."""
+    text = (BAD / "boundaries_good.geojson").read_text().replace('"population"', '"residents"')
+    path = tmp_path / "residents.geojson"
+    path.write_text(text)
+    raises(lambda: load_user_boundaries(path), str(path), "field 'population' is missing")
+    gdf = load_user_boundaries(path, population_field="residents")
+    assert list(gdf["population"]) == [50000, 100000, 150000]
+
+
+def test_missing_boundary_file():
+    path = BAD / "no_such_boundaries.geojson"
+    raises(lambda: load_user_boundaries(path), str(path), "boundary file not found")
+
+
+def test_boundary_population_must_be_positive(tmp_path):
+    text = (BAD / "boundaries_good.geojson").read_text().replace('"population": 100000', '"population": 0')
+    path = tmp_path / "zero_population.geojson"
+    path.write_text(text)
+    raises(lambda: load_user_boundaries(path), str(path), "E06900002", "field 'population'",
+           "not positive")
