@@ -34,8 +34,9 @@ def compare_tables(portfolios: dict[str, pd.DataFrame], summaries: dict[str, dic
     membership = pd.DataFrame(rows, columns=["candidate_id", *names])
     service = _pivot(summaries, "by_service", "service", "npv_gbp_k")
     authority = _pivot(summaries, "by_authority", "authority", "npv_share_gbp_k")
-    totals = pd.DataFrame([{"run": n, **{k: v for k, v in summaries[n]["totals"].items()},
-                            "status": summaries[n].get("status")} for n in names])
+    totals = pd.DataFrame({n: {**summaries[n]["totals"], "objective": summaries[n].get("objective"),
+                               "status": summaries[n].get("status")} for n in names})
+    totals = totals.rename_axis("measure").reset_index()
     for frame in (service, authority):
         for name in names[1:]:
             frame[f"change_{name}"] = frame[name] - frame[ref]

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .errors import SharedoptError
 from .model import Constraints, PortfolioModel, member_incidence, row_activity_bounds
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,7 +32,7 @@ _TOL = 1e-6
 _MAX_LISTED = 10
 
 
-class InfeasibleError(ValueError):
+class InfeasibleError(SharedoptError, ValueError):
     """The constraints cannot all hold.
 
     Attributes
@@ -51,6 +52,10 @@ class InfeasibleError(ValueError):
 def _ids(ids: list[str]) -> str:
     shown = ", ".join(ids[:_MAX_LISTED])
     return shown + (f" and {len(ids) - _MAX_LISTED} more" if len(ids) > _MAX_LISTED else "")
+
+
+def _count(k: int, noun: str) -> str:
+    return f"{k} {noun}" + ("" if k == 1 else "s")
 
 
 def _fmt(v: float) -> str:
@@ -97,7 +102,8 @@ def _too_much(model: PortfolioModel, i: int, act: float) -> str:
         return (f"forced candidates {_ids(names)} share the authority-service slot "
                 f"{key} ({authority}, {service}); only one partnership per slot is allowed")
     if group == "governance":
-        return (f"authority {key}: {len(names)} forced candidates ({_ids(names)}) exceed its "
+        forced = _count(len(names), "forced candidate")
+        return (f"authority {key}: {forced} ({_ids(names)}) exceed its "
                 f"governance capacity ({row['note']}, {_fmt(ub)} left for new partnerships)")
     if group == "budget_total":
         each = ", ".join(f"{n} costs {_fmt(v)} £k" for n, v in zip(names, fcoef))
@@ -109,7 +115,7 @@ def _too_much(model: PortfolioModel, i: int, act: float) -> str:
                 f"total {_fmt(act)} £k) exceed the per-authority budget "
                 f"budget_per_authority_gbp_k = {_fmt(ub)} £k")
     if group == "max_per_service":
-        return (f"service {key}: {len(names)} forced candidates ({_ids(names)}) exceed "
+        return (f"service {key}: {_count(len(names), 'forced candidate')} ({_ids(names)}) exceed "
                 f"max_per_service = {_fmt(ub)}")
     return f"{describe_row(row)}: forced candidates {_ids(names)} give {_fmt(act)} > {_fmt(ub)}"
 
@@ -188,9 +194,9 @@ def _elastic_model(model: PortfolioModel) -> tuple[PortfolioModel, np.ndarray, n
         lows.append(np.full(len(sel), -np.inf) if side == "up" else model.row_lower[sel])
         ups.append(model.row_upper[sel] if side == "up" else np.full(len(sel), np.inf))
     if k_f:  # x_j + f_j >= 1
-        F = sp.csr_matrix((np.r_[np.ones(k_f), np.ones(k_f)],
-                           (np.r_[np.arange(k_f), np.arange(k_f)], np.r_[forced, n + k_r + np.arange(k_f)])),
-                          shape=(k_f, n + k_r + k_f))
+        rows = np.r_[np.arange(k_f), np.arange(k_f)]
+        cols = np.r_[forced, n + k_r + np.arange(k_f)]
+        F = sp.csr_matrix((np.ones(2 * k_f), (rows, cols)), shape=(k_f, n + k_r + k_f))
         blocks.append(F)
         lows.append(np.ones(k_f))
         ups.append(np.full(k_f, np.inf))

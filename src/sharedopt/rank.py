@@ -11,7 +11,7 @@ from .diagnose import InfeasibleError
 from .model import PortfolioModel, slot_incidence
 from .solve import SolverOptions, piece_labels, solve, submodel
 
-__all__ = ["rank_candidates", "portfolio_table", "loss_if_forced"]
+__all__ = ["rank_candidates", "portfolio_table", "loss_if_forced", "conflicts_with"]
 
 _TOL = 1e-6
 PORTFOLIO_COLUMNS = [

@@ -1,0 +1,803 @@
+"""sharedopt benchmarks: enumeration, portfolio, plain-PuLP baseline, sweep, Monte Carlo.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/run.py                 # full run (~15-25 min on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick         # smoke run: small instances, 20 draws
+    .venv/bin/python benchmarks/run.py --only sweep montecarlo
+
+Writes ``benchmarks/results/results.md`` (one Markdown table per section) and
+``benchmarks/results/results.json``, and prints the tables. With ``--only``, the other
+sections already in ``results.json`` are kept (each section records when it ran).
+
+Every measurement runs in its own child process (spawned, one at a time, never two
+heavy runs together): timings start cold (the data loaders' caches are per process),
+peak RSS is per measurement, and a run that exceeds its wall-clock or memory limit is
+stopped and recorded as such instead of taking the benchmark down. Only the public API
+is used: ``load_inputs``, ``enumerate_candidates``, ``create_model``, ``solve_model``,
+``assign_solution``, ``Scenario``, ``sweep``, ``uncertainty``, ``connected_groups``,
+``count_connected_groups``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata as metadata
+import json
+import math
+import multiprocessing as mp
+import os
+import platform
+import queue
+import resource
+import signal
+import subprocess
+import sys
+import time
+import traceback
+import warnings
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = ROOT / "configs"
+RESULTS = ROOT / "benchmarks" / "results"
+SECTIONS = ("enumeration", "portfolio", "baseline", "sweep", "montecarlo")
+
+# (label, config file, k, heavy) -- heavy instances are skipped with --quick
+INSTANCES = [
+    ("North East", "north-east.toml", 5, False),
+    ("Wales", "wales.toml", 6, False),
+    ("England", "england.toml", 4, True),
+    ("England", "england.toml", 5, True),
+    ("England", "england.toml", 6, True),
+]
+BASELINE_INSTANCES = [("North East", 5), ("Wales", 6), ("England", 4)]
+MC_DISTRIBUTIONS = {
+    "model.services.Environment.e_down": {"dist": "uniform", "low": 0.06, "high": 0.18},
+    "costs": {"dist": "lognormal", "sigma": 0.1},
+}
+
+
+# ----------------------------------------------------------------------------------
+# small helpers: peak memory, child processes, table formatting
+# ----------------------------------------------------------------------------------
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident set size in MiB (Linux reports KiB)."""
+    return resource.getrusage(who).ru_maxrss / 1024.0
+
+
+def _child_main(func_name: str, kwargs: dict, out: mp.Queue, mem_limit_gb: float | None) -> None:
+    os.setpgrp()  # own process group: the parent can stop this child and its workers together
+    if mem_limit_gb:
+        limit = int(mem_limit_gb * 1024**3)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    warnings.simplefilter("ignore", DeprecationWarning)
+
+    def report(**info) -> None:
+        out.put(("progress", info))
+
+    try:
+        result = globals()[func_name](report=report, **kwargs)
+        result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+        children = peak_rss_mb(resource.RUSAGE_CHILDREN)
+        if children > 0:
+            result["peak_rss_children_mb"] = round(children, 1)
+        out.put(("done", result))
+    except MemoryError:
+        out.put(("error", {"error": "MemoryError (address-space limit "
+                           f"{mem_limit_gb:g} GB)", "peak_rss_mb": round(peak_rss_mb(), 1)}))
+    except BaseException as exc:  # noqa: BLE001 -- report anything, the parent carries on
+        out.put(("error", {"error": f"{type(exc).__name__}: {exc}",
+                           "traceback": traceback.format_exc(limit=8),
+                           "peak_rss_mb": round(peak_rss_mb(), 1)}))
+
+
+def isolated(func_name: str, kwargs: dict, *, timeout: float, mem_limit_gb: float | None,
+             label: str) -> dict:
+    """Run ``func_name(report=..., **kwargs)`` in a spawned child; never raises.
+
+    Returns the function's dict, or ``{"error": ..., "progress": [...]}`` when the child
+    failed, ran out of memory, died, or passed ``timeout`` seconds (then it is killed).
+    """
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    proc = ctx.Process(target=_child_main, args=(func_name, kwargs, out, mem_limit_gb), daemon=False)
+    start = time.perf_counter()
+    proc.start()
+    progress: list[dict] = []
+    outcome: tuple[str, dict] | None = None
+    while outcome is None:
+        left = timeout - (time.perf_counter() - start)
+        if left <= 0:
+            break
+        try:
+            kind, info = out.get(timeout=min(left, 2.0))
+        except queue.Empty:
+            if not proc.is_alive():
+                try:  # the last message may still be in the pipe
+                    kind, info = out.get(timeout=1.0)
+                except queue.Empty:
+                    break
+            else:
+                continue
+        if kind == "progress":
+            progress.append({"t": round(time.perf_counter() - start, 2), **info})
+            print(f"    [{label}] {time.perf_counter() - start:7.1f}s {info}", flush=True)
+        else:
+            outcome = (kind, info)
+    wall = time.perf_counter() - start
+    if outcome is None:
+        if proc.is_alive():
+            reason = f"stopped after the {timeout:g} s wall-clock limit"
+            _kill_group(proc)
+        else:
+            proc.join()
+            reason = f"child died (exit code {proc.exitcode}; killed by the kernel if negative)"
+        print(f"    [{label}] {reason}", flush=True)
+        result = {"error": reason, "progress": progress}
+    else:
+        result = outcome[1]
+        if outcome[0] == "error":
+            result["progress"] = progress
+            print(f"    [{label}] error: {result['error']}", flush=True)
+        proc.join(timeout=30)
+        if proc.is_alive():
+            _kill_group(proc)
+    result["child_wall_s"] = round(wall, 2)
+    return result
+
+
+def _kill_group(proc) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the child's own group (it called setpgrp)
+    except ProcessLookupError:
+        pass
+    proc.join(timeout=30)
+
+
+def fmt(value, kind: str = "auto") -> str:
+    """Format one table cell."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if kind == "pct":
+        return f"{100 * value:.3f}%" if abs(value) < 0.1 else f"{100 * value:.1f}%"
+    if kind == "s":
+        return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+    if kind == "x":
+        return f"{value:.1f}x"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.2f}" if abs(value) >= 1 else f"{value:.3g}"
+    return str(value)
+
+
+def markdown_table(columns: list[tuple], rows: list[dict]) -> str:
+    """``columns`` are ``(key, header[, kind])``; missing keys show as a dash."""
+    head = "| " + " | ".join(c[1] for c in columns) + " |"
+    rule = "|" + "|".join("---" if (c[2] if len(c) > 2 else "auto") == "text" else "---:"
+                          for c in columns) + "|"
+    body = ["| " + " | ".join(fmt(row.get(c[0]), c[2] if len(c) > 2 else "auto")
+                              for c in columns) + " |" for row in rows]
+    return "\n".join([head, rule, *body])
+
+
+def scenario_changes(k: int | None, time_limit: float | None, config_limit: float | None) -> dict:
+    changes = {"report.top_n": 0}
+    if k is not None:
+        changes["model.max_group_size"] = k
+    if time_limit is not None:
+        changes["solver.time_limit"] = min(time_limit, config_limit) if config_limit else time_limit
+    return changes
+
+
+# ----------------------------------------------------------------------------------
+# child-process work (module-level so that spawned children can import them)
+# ----------------------------------------------------------------------------------
+def work_enumeration(*, report, config: str, k: int) -> dict:
+    import numpy as np
+
+    from sharedopt.enumerate import connected_groups, count_connected_groups
+    from sharedopt.options import service_graphs
+    from sharedopt.pipeline import load_inputs
+    from sharedopt.scenario import Scenario
+
+    scenario = Scenario.from_config(CONFIGS / config).with_({"model.max_group_size": k})
+    t0 = time.perf_counter()
+    inputs = load_inputs(scenario.config)
+    load_s = time.perf_counter() - t0
+    tiers = inputs.authorities["tier"]
+    rows = []
+    for service, graph in sorted(inputs.graphs.items()):
+        t = time.perf_counter()  # rebuild this service's graph alone, to time it
+        service_graphs(inputs.authorities, inputs.costs, scenario.config.model,
+                       scenario.config.region.link_list(), [service])
+        graph_s = time.perf_counter() - t
+        t = time.perf_counter()
+        groups = connected_groups(graph, k, min_size=2)
+        enum_s = time.perf_counter() - t
+        t = time.perf_counter()
+        counted = count_connected_groups(graph, k, min_size=2)
+        count_s = time.perf_counter() - t
+        by_size = np.bincount(np.asarray(groups.sizes, dtype=np.int64), minlength=k + 1)
+        row = {"service": service, "district_level": bool((tiers.reindex(list(graph.nodes)) == "district").any()),
+               "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
+               "groups": int(len(groups)), "graph_s": graph_s, "enumerate_s": enum_s, "count_s": count_s,
+               "counts_agree": {s: int(by_size[s]) for s in range(2, k + 1)} == counted}
+        row.update({f"size_{s}": int(by_size[s]) for s in range(2, k + 1)})
+        rows.append(row)
+        report(service=service, groups=row["groups"], seconds=round(enum_s, 3))
+    return {"rows": rows, "load_s": load_s}
+
+
+def work_portfolio(*, report, config: str, k: int, time_limit: float, baseline: bool) -> dict:
+    from sharedopt.pipeline import assign_solution, create_model, enumerate_candidates, load_inputs, solve_model
+    from sharedopt.scenario import Scenario
+
+    base = Scenario.from_config(CONFIGS / config)
+    scenario = base.with_(scenario_changes(k, time_limit, base.config.solver.time_limit))
+    config_ = scenario.config
+    out = {"time_limit_s": config_.solver.time_limit, "mip_gap": config_.solver.mip_gap}
+
+    t = time.perf_counter()
+    inputs = load_inputs(config_)
+    out["load_s"] = time.perf_counter() - t
+    out["authorities"] = int(len(inputs.authorities))
+    report(step="load", seconds=round(out["load_s"], 2))
+
+    last = [0.0]
+
+    def progress(step, info):  # throttled: one line every 15 s at most
+        if time.perf_counter() - last[0] > 15:
+            last[0] = time.perf_counter()
+            report(step=step, **info)
+
+    t = time.perf_counter()
+    candidates = enumerate_candidates(inputs, config_, progress)
+    out["enumerate_s"] = time.perf_counter() - t
+    out["candidates"] = int(len(candidates.table))
+    out["enumerated"] = int(candidates.enumeration["enumerated"].sum())
+    report(step="enumerate", seconds=round(out["enumerate_s"], 2), candidates=out["candidates"],
+           enumerated=out["enumerated"], rss_mb=round(peak_rss_mb(), 1))
+
+    t = time.perf_counter()
+    model = create_model(candidates, config_)
+    out["build_s"] = time.perf_counter() - t
+    out["rows"] = model.n_constraints
+    report(step="build", seconds=round(out["build_s"], 2), rows=model.n_constraints)
+
+    t = time.perf_counter()
+    solved, chosen = solve_model(model, config_)
+    out["solve_s"] = time.perf_counter() - t
+    out["end_to_end_s"] = out["load_s"] + out["enumerate_s"] + out["build_s"] + out["solve_s"]
+    out.update(status=solved.status, objective=solved.objective, best_bound=solved.best_bound,
+               gap=solved.gap, n_pieces=solved.n_pieces, solver=solved.solver_version,
+               solver_message=solved.message, termination=solved.termination)
+    report(step="solve", seconds=round(out["solve_s"], 2), status=solved.status, gap=solved.gap)
+
+    t = time.perf_counter()
+    result = assign_solution(inputs, candidates, model, solved, chosen, config_)
+    out["assign_s"] = time.perf_counter() - t
+    frontier = result.summary["frontier"]
+    out["frontier_annual_gbp_k"] = frontier["scale_frontier_annual_gbp_k"]
+    out["portfolio_scale_saving_gbp_k"] = frontier["portfolio_scale_saving_gbp_k"]
+    out["share_of_frontier"] = frontier["share_of_frontier_captured"]
+    out["n_partnerships"] = result.summary["totals"]["n_partnerships"]
+    out["peak_rss_before_baseline_mb"] = round(peak_rss_mb(), 1)
+
+    if baseline:
+        del result, model, chosen
+        report(step="baseline start", candidates=out["candidates"])
+        out["baseline"] = plain_baseline(candidates.table, config_, config_.solver.mip_gap,
+                                         config_.solver.time_limit)
+    return out
+
+
+def plain_baseline(table, config, gap: float, time_limit: float | None) -> dict:
+    """The portfolio MIP "as an analyst would write it": PuLP objects in Python loops, CBC."""
+    import pulp
+
+    cons = config.constraints
+    ignored = [name for name, value in cons.model_dump().items()
+               if name not in ("one_partnership_per_slot", "governance_capacity", "objective")
+               and value not in (None, [], {}, False)]
+    capacity = cons.governance_capacity
+    t0 = time.perf_counter()
+    prob = pulp.LpProblem("plain_baseline", pulp.LpMaximize)
+    x = [pulp.LpVariable(f"x_{j}", cat="Binary") for j in range(len(table))]
+    prob += pulp.lpSum(float(v) * x[j] for j, v in enumerate(table["npv_gbp_k"]))
+    slot_users = defaultdict(list)
+    authority_users = defaultdict(list)
+    for j, (services, members) in enumerate(zip(table["services"], table["members"])):
+        for authority in members.split(";"):
+            authority_users[authority].append(x[j])
+            for service in services.split(";"):
+                slot_users[(authority, service)].append(x[j])
+    for (authority, service), users in slot_users.items():
+        prob += pulp.lpSum(users) <= 1, f"slot_{authority}_{service}"
+    for authority, users in authority_users.items():
+        prob += pulp.lpSum(users) <= capacity, f"governance_{authority}"
+    build_s = time.perf_counter() - t0
+    t = time.perf_counter()
+    prob.solve(pulp.PULP_CBC_CMD(msg=False, gapRel=gap, timeLimit=time_limit))
+    solve_s = time.perf_counter() - t
+    return {"build_s": build_s, "solve_s": solve_s, "total_s": build_s + solve_s,
+            "status": pulp.LpStatus[prob.status], "sol_status": pulp.LpSolution.get(prob.sol_status),
+            "objective": pulp.value(prob.objective), "rows": len(prob.constraints),
+            "ignored_constraints": ignored}
+
+
+def work_sweep(*, report, config: str, k: int, time_limit: float, values: list, reuse: bool) -> dict:
+    from sharedopt.scenario import Scenario
+    from sharedopt.whatif import sweep
+
+    base = Scenario.from_config(CONFIGS / config)
+    changes = scenario_changes(k, time_limit, base.config.solver.time_limit)
+    changes.pop("report.top_n")  # sweep itself runs without ranking re-solves
+    scenario = base.with_(changes)
+    t = time.perf_counter()
+    frame = sweep(scenario, {"constraints.governance_capacity": values}, engine="serial",
+                  progress=False, reuse=reuse)
+    seconds = time.perf_counter() - t
+    report(reuse=reuse, seconds=round(seconds, 2))
+    return {"seconds": seconds, "rows": json.loads(frame.to_json(orient="records"))}
+
+
+def work_montecarlo(*, report, config: str, n: int, max_workers: int) -> dict:
+    from sharedopt.scenario import Scenario
+    from sharedopt.uncertainty import uncertainty
+
+    scenario = Scenario.from_config(CONFIGS / config)
+    t = time.perf_counter()
+    res = uncertainty(scenario, n, MC_DISTRIBUTIONS, engine="process", max_workers=max_workers,
+                      progress=False)
+    seconds = time.perf_counter() - t
+    totals = res.totals.set_index("measure")
+    statuses = res.draws["status"].value_counts().to_dict()
+    report(n=n, seconds=round(seconds, 2))
+    return {"seconds": seconds, "n": n, "statuses": {str(k): int(v) for k, v in statuses.items()},
+            "totals": json.loads(totals.reset_index().to_json(orient="records")),
+            "max_gap": float(res.draws["gap"].max()),
+            "time_limit_s": scenario.config.solver.time_limit}
+
+
+# ----------------------------------------------------------------------------------
+# sections (run in the parent; each measurement in a child)
+# ----------------------------------------------------------------------------------
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self._portfolio: dict[tuple[str, int], dict] = {}
+
+    def time_cap(self, label: str) -> float:
+        return self.args.england_time_cap if label == "England" else self.args.time_cap
+
+    def instances(self):
+        for label, config, k, heavy in INSTANCES:
+            if self.args.quick and heavy:
+                continue
+            yield label, config, k
+
+    def portfolio_result(self, label: str, config: str, k: int, baseline: bool) -> dict:
+        key = (label, k)
+        cached = self._portfolio.get(key)
+        if cached is not None and (not baseline or "baseline" in cached or "error" in cached):
+            return cached
+        cap = self.time_cap(label)
+        budget = self.args.instance_timeout + (cap + 120 if baseline else 0)
+        print(f"  portfolio {label} k={k} (solver cap {cap:g} s{', + baseline' if baseline else ''})",
+              flush=True)
+        result = isolated("work_portfolio", {"config": config, "k": k, "time_limit": cap,
+                                             "baseline": baseline},
+                          timeout=budget, mem_limit_gb=self.args.mem_limit_gb, label=f"{label} k={k}")
+        result.update(instance=label, k=k, config=config)
+        self._portfolio[key] = result
+        return result
+
+    # -- 1 ---------------------------------------------------------------------------
+    def enumeration(self) -> dict:
+        k = 5
+        res = isolated("work_enumeration", {"config": "england.toml", "k": k}, timeout=900,
+                       mem_limit_gb=self.args.mem_limit_gb, label="enumeration")
+        if "error" in res:
+            return {"columns": [("error", "error", "text")], "rows": [res], "notes": []}
+        services = res["rows"]
+        rows = list(services)
+        for scope, pick in (("district-level services", lambda r: r["district_level"]),
+                            ("all services", lambda r: True)):
+            chosen = [r for r in services if pick(r)]
+            total = {"service": f"**total: {scope}** ({len(chosen)})",
+                     "groups": sum(r["groups"] for r in chosen),
+                     "graph_s": sum(r["graph_s"] for r in chosen),
+                     "enumerate_s": sum(r["enumerate_s"] for r in chosen),
+                     "count_s": sum(r["count_s"] for r in chosen),
+                     "counts_agree": all(r["counts_agree"] for r in chosen)}
+            total.update({f"size_{s}": sum(r[f"size_{s}"] for r in chosen) for s in range(2, k + 1)})
+            rows.append(total)
+        columns = [("service", "service", "text"), ("district_level", "district-level", "text"),
+                   ("nodes", "nodes"), ("edges", "edges")]
+        columns += [(f"size_{s}", f"size {s}") for s in range(2, k + 1)]
+        columns += [("groups", f"groups 2..{k}"), ("graph_s", "graph s", "s"),
+                    ("enumerate_s", "connected_groups s", "s"),
+                    ("count_s", "count_connected_groups s", "s"),
+                    ("counts_agree", "counts agree", "text")]
+        district = rows[-2]
+        notes = [f"England (configs/england.toml), k = {k}; service graphs from `load_inputs` "
+                 f"({res['load_s']:.2f} s, not included). A service is district-level when a "
+                 "district council delivers it (its graph has district-tier nodes).",
+                 "graph s = `service_graphs` for that service alone (neighbour graph from the "
+                 "boundaries, spatial index); not part of the enumeration time. "
+                 "`connected_groups` builds the sorted group arrays the pipeline uses; "
+                 "`count_connected_groups` only counts (cross-check).",
+                 f"Peak RSS {res['peak_rss_mb']:.0f} MB."]
+        return {"columns": columns, "rows": rows, "notes": notes, "k": k,
+                "district_total_s": district["enumerate_s"]}
+
+    # -- 2 ---------------------------------------------------------------------------
+    def portfolio(self) -> dict:
+        rows = []
+        for label, config, k in self.instances():
+            want_baseline = (label, k) in BASELINE_INSTANCES and "baseline" in self.selected
+            res = self.portfolio_result(label, config, k, want_baseline)
+            row = {key: value for key, value in res.items() if key != "baseline"}
+            if "error" in res:
+                row["status"] = "not run to the end: " + res["error"]
+                row["stage"] = _last_stage(res.get("progress", []))
+            rows.append(row)
+        columns = [("instance", "instance", "text"), ("authorities", "authorities"), ("k", "k"),
+                   ("candidates", "candidates (kept)"), ("enumerated", "enumerated"),
+                   ("load_s", "load s", "s"), ("enumerate_s", "enumerate s", "s"),
+                   ("build_s", "build s", "s"), ("solve_s", "solve s", "s"),
+                   ("end_to_end_s", "end-to-end s", "s"), ("status", "status", "text"),
+                   ("objective", "objective £k"), ("best_bound", "best bound £k"),
+                   ("gap", "gap", "pct"), ("frontier_annual_gbp_k", "frontier annual £k"),
+                   ("share_of_frontier", "frontier captured", "pct"),
+                   ("time_limit_s", "solver limit s"), ("peak_rss_mb", "peak RSS MB")]
+        notes = ["End-to-end = load + enumerate + build + solve (wall clock, `time.perf_counter`), "
+                 "each step timed around the public pipeline function in a fresh process. "
+                 "`assign_solution` (run with `report.top_n = 0`) is not included "
+                 "(see `assign_s` in results.json).",
+                 "Objective and bound are NPV in £k; gap = (bound - objective) / objective. "
+                 "Frontier = economies-of-scale frontier (annual £k, every authority at its "
+                 "minimum unit cost); captured = portfolio scale saving / frontier.",
+                 f"Solver time limit = the config's, capped at {self.args.time_cap:g} s "
+                 f"({self.args.england_time_cap:g} s for England). Each instance has a "
+                 f"{self.args.instance_timeout:g} s wall-clock limit and a "
+                 f"{self.args.mem_limit_gb:g} GB address-space limit."]
+        for r in rows:
+            if r.get("solver_message"):
+                notes.append(f"{r['instance']} k={r['k']}: solver note: {r['solver_message']}")
+            if "error" in r:
+                notes.append(f"{r['instance']} k={r['k']}: {r['error']} (last stage: {r.get('stage')})")
+        return {"columns": columns, "rows": rows, "notes": notes}
+
+    # -- 3 ---------------------------------------------------------------------------
+    def baseline(self) -> dict:
+        rows = []
+        for label, config, k in self.instances():
+            if (label, k) not in BASELINE_INSTANCES:
+                continue
+            res = self.portfolio_result(label, config, k, baseline=True)
+            row = {"instance": label, "k": k, "candidates": res.get("candidates")}
+            if "error" in res:
+                row["status"] = "not run: " + res["error"]
+                rows.append(row)
+                continue
+            b = res["baseline"]
+            ours = res["build_s"] + res["solve_s"]
+            gap = res["mip_gap"]
+            agree = None
+            if b["objective"] is not None and res["objective"] is not None:
+                diff = abs(b["objective"] - res["objective"])
+                row["rel_diff"] = diff / max(abs(res["objective"]), 1e-9)
+                agree = diff <= gap * max(abs(b["objective"]), abs(res["objective"])) + 1e-6
+            proven = b["status"] == "Optimal" and b["sol_status"] == "Optimal Solution Found"
+            row.update(sharedopt_s=ours, sharedopt_status=res["status"], sharedopt_objective=res["objective"],
+                       baseline_build_s=b["build_s"], baseline_solve_s=b["solve_s"],
+                       baseline_s=b["total_s"], baseline_status=b["sol_status"],
+                       baseline_objective=b["objective"], ratio=b["total_s"] / ours if ours > 0 else None,
+                       agree=agree, gap_target=gap, baseline_rows=b["rows"], sharedopt_rows=res["rows"],
+                       baseline_proven=proven, time_limit_s=res["time_limit_s"])
+            rows.append(row)
+        columns = [("instance", "instance", "text"), ("k", "k"), ("candidates", "candidates"),
+                   ("gap_target", "gap target", "pct"),
+                   ("sharedopt_s", "sharedopt build+solve s", "s"),
+                   ("sharedopt_status", "sharedopt status", "text"),
+                   ("sharedopt_objective", "sharedopt objective £k"),
+                   ("baseline_build_s", "baseline build s", "s"),
+                   ("baseline_solve_s", "baseline solve s", "s"),
+                   ("baseline_s", "baseline total s", "s"), ("baseline_status", "baseline status", "text"),
+                   ("baseline_objective", "baseline objective £k"), ("ratio", "speed ratio", "x"),
+                   ("rel_diff", "objective diff", "pct"), ("agree", "agree within gap", "text"),
+                   ("sharedopt_rows", "sharedopt rows"), ("baseline_rows", "baseline rows")]
+        notes = ["Baseline: one `pulp.LpVariable` (binary) per candidate, `lpSum` constraints from "
+                 "Python loops (one per authority-service slot over the candidates using it, one "
+                 "per authority for governance capacity 3), solved by "
+                 "`pulp.PULP_CBC_CMD(msg=False, gapRel=<config gap>, timeLimit=<solver limit>)` "
+                 "(CBC, 1 thread), on the same candidates table as sharedopt. Timed build + solve.",
+                 "Speed ratio = baseline build+solve / sharedopt `create_model` + `solve_model` "
+                 "(HiGHS via highspy, 2 threads, decomposition). 'Agree within gap' = "
+                 "|difference| <= gap x max(|objectives|)."]
+        for r in rows:
+            if r.get("baseline_status") and r["baseline_status"] != "Optimal Solution Found":
+                notes.append(f"{r['instance']} k={r['k']}: the baseline stopped at its "
+                             f"{r['time_limit_s']:g} s limit without reaching the gap; the ratio is a "
+                             "lower bound.")
+        return {"columns": columns, "rows": rows, "notes": notes}
+
+    # -- 4 ---------------------------------------------------------------------------
+    def sweep(self) -> dict:
+        values = [1, 2, 3, 4, 5, 6]
+        runs = {}
+        for reuse in (True, False):
+            print(f"  sweep Wales k=6 reuse={reuse}", flush=True)
+            runs[reuse] = isolated("work_sweep", {"config": "wales.toml", "k": 6,
+                                                  "time_limit": self.args.time_cap, "values": values,
+                                                  "reuse": reuse},
+                                   timeout=self.args.instance_timeout + 6 * self.args.time_cap,
+                                   mem_limit_gb=self.args.mem_limit_gb, label=f"sweep reuse={reuse}")
+        if any("error" in r for r in runs.values()):
+            return {"columns": [("error", "error", "text")],
+                    "rows": [{"error": r.get("error")} for r in runs.values()], "notes": []}
+        a, b = runs[True]["rows"], runs[False]["rows"]
+        exact = a == b
+        close = len(a) == len(b) and all(_rows_close(x, y) for x, y in zip(a, b))
+        row = {"instance": "Wales k=6", "variants": len(values),
+               "reuse_s": runs[True]["seconds"], "no_reuse_s": runs[False]["seconds"],
+               "ratio": runs[False]["seconds"] / runs[True]["seconds"],
+               "equal": exact, "equal_tol": close,
+               "per_variant_reuse_s": runs[True]["seconds"] / len(values),
+               "per_variant_no_reuse_s": runs[False]["seconds"] / len(values),
+               "peak_rss_reuse_mb": runs[True]["peak_rss_mb"],
+               "peak_rss_no_reuse_mb": runs[False]["peak_rss_mb"]}
+        columns = [("instance", "instance", "text"), ("variants", "variants"),
+                   ("reuse_s", "reuse=True s", "s"), ("no_reuse_s", "reuse=False s", "s"),
+                   ("ratio", "speed-up", "x"), ("per_variant_reuse_s", "s/variant (reuse)", "s"),
+                   ("per_variant_no_reuse_s", "s/variant (no reuse)", "s"),
+                   ("equal", "rows identical", "text"), ("equal_tol", "rows equal (rel 1e-9)", "text")]
+        detail = [{"governance_capacity": r["constraints.governance_capacity"], "status": r["status"],
+                   "objective": r["objective"], "gap": r["gap"], "n_partnerships": r["n_partnerships"]}
+                  for r in a]
+        notes = ["`sweep(wales k=6, {'constraints.governance_capacity': [1..6]}, engine='serial')`, "
+                 "each timing in a fresh process (cold caches).",
+                 "Per variant (reuse=True): " + "; ".join(
+                     f"cap {d['governance_capacity']}: {d['status']}, NPV {fmt(d['objective'])}, "
+                     f"{d['n_partnerships']} partnerships" for d in detail)]
+        return {"columns": columns, "rows": [row], "notes": notes, "variants": detail}
+
+    # -- 5 ---------------------------------------------------------------------------
+    def montecarlo(self) -> dict:
+        n = 20 if self.args.quick else self.args.draws
+        print(f"  Monte Carlo North East, {n} draws", flush=True)
+        res = isolated("work_montecarlo", {"config": "north-east.toml", "n": n, "max_workers": 2},
+                       timeout=self.args.instance_timeout + 10 * n,
+                       mem_limit_gb=self.args.mem_limit_gb, label="montecarlo")
+        if "error" in res:
+            return {"columns": [("error", "error", "text")], "rows": [res], "notes": []}
+        q = {t["measure"]: t for t in res["totals"]}
+        row = {"instance": "North East k=5", "draws": n, "workers": 2, "total_s": res["seconds"],
+               "per_scenario_s": res["seconds"] / n,
+               "npv_p10": q["npv_gbp_k"]["p10"], "npv_p50": q["npv_gbp_k"]["p50"],
+               "npv_p90": q["npv_gbp_k"]["p90"],
+               "saving_p50": q["annual_net_saving_gbp_k"]["p50"],
+               "statuses": ", ".join(f"{k} {v}" for k, v in res["statuses"].items()),
+               "peak_rss_mb": res["peak_rss_mb"], "peak_rss_workers_mb": res.get("peak_rss_children_mb")}
+        columns = [("instance", "instance", "text"), ("draws", "draws"), ("workers", "workers"),
+                   ("total_s", "total s", "s"), ("per_scenario_s", "s/scenario", "s"),
+                   ("npv_p10", "NPV P10 £k"), ("npv_p50", "NPV P50 £k"), ("npv_p90", "NPV P90 £k"),
+                   ("saving_p50", "annual net saving P50 £k"), ("statuses", "statuses", "text")]
+        notes = ["`uncertainty(north-east default, n, {Environment.e_down ~ U(0.06, 0.18), "
+                 "costs ~ lognormal(sigma 0.1)}, engine='process', max_workers=2)`; "
+                 "s/scenario = total wall time / draws (2 workers in parallel).",
+                 f"Peak RSS: parent {res['peak_rss_mb']:.0f} MB, largest worker "
+                 f"{fmt(res.get('peak_rss_children_mb'))} MB."]
+        return {"columns": columns, "rows": [row], "notes": notes, "totals": res["totals"]}
+
+
+def _rows_close(x: dict, y: dict, rel: float = 1e-9) -> bool:
+    if x.keys() != y.keys():
+        return False
+    for key in x:
+        a, b = x[key], y[key]
+        if isinstance(a, float) and isinstance(b, float):
+            if not math.isclose(a, b, rel_tol=rel, abs_tol=1e-6):
+                return False
+        elif a != b:
+            return False
+    return True
+
+
+def _last_stage(progress: list[dict]) -> str:
+    done = [p["step"] for p in progress if "step" in p]
+    order = ["load", "enumerate", "build", "solve"]
+    last = max((order.index(s) for s in done if s in order), default=-1)
+    return "during " + (order[last + 1] if last + 1 < len(order) else "assign/baseline")
+
+
+# ----------------------------------------------------------------------------------
+# targets, machine info, output
+# ----------------------------------------------------------------------------------
+def targets(sections: dict) -> list[dict]:
+    """Targets from the issues, with the measured value and whether it is met."""
+    out = []
+
+    def port(label, k):
+        rows = sections.get("portfolio", {}).get("rows", [])
+        return next((r for r in rows if r.get("instance") == label and r.get("k") == k), None)
+
+    w = port("Wales", 6)
+    if w:
+        met = w.get("status") == "optimal" and (w.get("end_to_end_s") or 1e9) < 5
+        out.append({"target": "Wales all services k=6 proven optimal < 5 s end to end",
+                    "measured": f"{w.get('status')}, gap {fmt(w.get('gap'), 'pct')}, "
+                                f"{fmt(w.get('end_to_end_s'), 's')} s", "met": met})
+    e = port("England", 5)
+    if e:
+        gap = e.get("gap")
+        met = gap is not None and gap <= 0.001 and (e.get("end_to_end_s") or 1e9) < 60
+        out.append({"target": "England all bodies k=5 within 0.1% of the true bound < 60 s end to end",
+                    "measured": f"{e.get('status')}, gap {fmt(gap, 'pct')}, "
+                                f"{fmt(e.get('end_to_end_s'), 's')} s", "met": met})
+    for r in sections.get("baseline", {}).get("rows", []):
+        if r.get("ratio") is not None:
+            out.append({"target": f">= 5x faster than the plain PuLP/CBC baseline to the same gap "
+                                  f"({r['instance']} k={r['k']})",
+                        "measured": f"{fmt(r['ratio'], 'x')} ({fmt(r['baseline_s'], 's')} s vs "
+                                    f"{fmt(r['sharedopt_s'], 's')} s), objectives agree: {fmt(r['agree'])}",
+                        "met": r["ratio"] >= 5 and bool(r["agree"])})
+    en = sections.get("enumeration")
+    if en and "district_total_s" in en:
+        out.append({"target": "Enumerate all English district-level services at k=5 < 60 s",
+                    "measured": f"{fmt(en['district_total_s'], 's')} s", "met": en["district_total_s"] < 60})
+    sw = sections.get("sweep", {}).get("rows", [])
+    if sw and "ratio" in sw[0]:
+        out.append({"target": "Constraint-only sweep >= 3x faster with reuse (rows equal)",
+                    "measured": f"{fmt(sw[0]['ratio'], 'x')}, rows equal: {fmt(sw[0]['equal_tol'])}",
+                    "met": sw[0]["ratio"] >= 3 and bool(sw[0]["equal_tol"])})
+    mc = sections.get("montecarlo", {}).get("rows", [])
+    if mc and "per_scenario_s" in mc[0]:
+        out.append({"target": "200-scenario Monte Carlo: time per scenario (reported, no threshold)",
+                    "measured": f"{fmt(mc[0]['per_scenario_s'], 's')} s/scenario over {mc[0]['draws']} "
+                                f"draws ({fmt(mc[0]['total_s'], 's')} s total)", "met": None})
+    return out
+
+
+def machine_info() -> dict:
+    def version(name):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return None
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    mem = next((int(line.split()[1]) / 1024**2 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), None) if Path("/proc/meminfo").exists() else None
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT, capture_output=True,
+                               text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = None, ""
+    return {"cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)), "cpu": cpu,
+            "memory_gb": round(mem, 1) if mem else None, "python": platform.python_version(),
+            "platform": platform.platform(), "sharedopt": version("sharedopt"), "highspy": version("highspy"),
+            "pulp": version("pulp"), "numpy": version("numpy"), "scipy": version("scipy"),
+            "pandas": version("pandas"), "git_commit": commit,
+            "src_uncommitted_changes": [line[3:] for line in dirty.splitlines()]}
+
+
+def render(doc: dict) -> str:
+    m = doc["machine"]
+    lines = ["# sharedopt benchmark results", "",
+             f"Run {doc['run_at']} ({'quick' if doc['quick'] else 'full'} run; command "
+             f"`{doc['command']}`).", "",
+             f"Machine: {m['cores']} cores ({m['usable_cores']} usable), {m['cpu']}, "
+             f"{m['memory_gb']} GB RAM; Python {m['python']}, highspy {m['highspy']}, "
+             f"PuLP {m['pulp']}, numpy {m['numpy']}, scipy {m['scipy']}; sharedopt {m['sharedopt']} "
+             f"at commit {m['git_commit']}"
+             + (f" with uncommitted changes in {', '.join(m['src_uncommitted_changes'])}"
+                if m["src_uncommitted_changes"] else "") + ".", ""]
+    if doc.get("targets"):
+        lines += ["## Targets", "", markdown_table(
+            [("target", "target", "text"), ("measured", "measured", "text"), ("met", "met", "text")],
+            doc["targets"]), ""]
+    for name in SECTIONS:
+        section = doc["sections"].get(name)
+        if not section:
+            continue
+        lines += [f"## {name}", "", f"_ran {section.get('run_at', '?')}, section wall time "
+                  f"{fmt(section.get('section_s'), 's')} s_", "",
+                  markdown_table([tuple(c) for c in section["columns"]], section["rows"]), ""]
+        lines += [f"- {note}" for note in section.get("notes", [])]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="skip the England portfolio instances, 20 Monte Carlo draws")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, metavar="NAME",
+                        help=f"run only these sections ({', '.join(SECTIONS)})")
+    parser.add_argument("--time-cap", type=float, default=120.0,
+                        help="cap on the config's solver time limit, seconds (default 120)")
+    parser.add_argument("--england-time-cap", type=float, default=300.0,
+                        help="cap for the England instances (default 300)")
+    parser.add_argument("--instance-timeout", type=float, default=600.0,
+                        help="wall-clock limit of one measurement besides its solver limit (default 600)")
+    parser.add_argument("--mem-limit-gb", type=float, default=16.0,
+                        help="address-space limit of each measuring process (default 16)")
+    parser.add_argument("--draws", type=int, default=200, help="Monte Carlo draws (default 200)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
+    args = parser.parse_args(argv)
+
+    selected = list(args.only or SECTIONS)
+    bench = Bench(args)
+    bench.selected = selected
+    args.out.mkdir(parents=True, exist_ok=True)
+    json_path = args.out / "results.json"
+    old = json.loads(json_path.read_text()) if (args.only and json_path.exists()) else {}
+    doc = {"run_at": dt.datetime.now().isoformat(timespec="seconds"), "quick": args.quick,
+           "command": "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+           "machine": machine_info(), "sections": old.get("sections", {})}
+    t_all = time.perf_counter()
+    for name in SECTIONS:
+        if name not in selected:
+            continue
+        print(f"== {name}", flush=True)
+        t = time.perf_counter()
+        section = getattr(bench, name)()
+        section["run_at"] = dt.datetime.now().isoformat(timespec="seconds")
+        section["section_s"] = time.perf_counter() - t
+        section["quick"] = args.quick
+        doc["sections"][name] = section
+        print(markdown_table([tuple(c) for c in section["columns"]], section["rows"]), flush=True)
+        for note in section.get("notes", []):
+            print(f"  - {note}")
+        print(flush=True)
+        _write(doc, args.out)  # keep partial results if a later section fails
+    doc["total_s"] = time.perf_counter() - t_all
+    doc["targets"] = targets(doc["sections"])
+    print("== targets")
+    print(markdown_table([("target", "target", "text"), ("measured", "measured", "text"),
+                          ("met", "met", "text")], doc["targets"]))
+    print(f"\ntotal {doc['total_s']:.0f} s; wrote {args.out / 'results.md'} and {json_path}")
+    _write(doc, args.out)
+    return 0
+
+
+def _write(doc: dict, out: Path) -> None:
+    doc = dict(doc, targets=targets(doc["sections"]))
+    (out / "results.json").write_text(json.dumps(_finite(doc), indent=2, default=_json_default) + "\n")
+    (out / "results.md").write_text(render(doc) + "\n")
+
+
+def _finite(value):
+    """NaN / inf -> None, recursively (results.json stays strict JSON)."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _json_default(value):
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    return str(value)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

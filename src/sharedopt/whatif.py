@@ -1,0 +1,216 @@
+"""Scripted what-if runs: run, compare, sweep and Monte Carlo uncertainty.
+
+Scenarios are run on a local process pool by default, or on a Dask cluster when given
+a ``distributed.Client`` or a scheduler address: the same task function either way, and
+every task is seeded from the scenario seed and its index, so results are identical
+whichever engine runs them.
+
+Work that does not change is reused: a sweep whose changes touch only
+``constraints``/``solver``/``report`` enumerates candidates once; one that changes
+``model`` parameters reuses the loaded data and service graphs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sharedopt.compare import compare_tables
+from sharedopt.pipeline import (
+    Inputs, Result, assign_solution, create_model, enumerate_candidates, load_inputs, run as run_config,
+    solve_model,
+)
+from sharedopt.scenario import Scenario
+
+SOLVE_ONLY = ("constraints", "solver", "report", "name", "description")
+
+
+def run(scenario: Scenario, progress=None) -> Result:
+    """Run one scenario through the whole pipeline (the same steps as ``sharedopt run``)."""
+    return run_config(scenario.config, progress)
+
+
+def compare(*results: Result, names: list[str] | None = None) -> pd.DataFrame:
+    """Tidy differences between results: one row per (table, key, scenario, value)."""
+    names = names or [r.config.name if r.config.name not in [x.config.name for x in results[:i]] else f"{r.config.name}_{i}"
+                      for i, r in enumerate(results)]
+    tables = compare_tables({n: r.portfolio for n, r in zip(names, results)},
+                            {n: r.summary for n, r in zip(names, results)})
+    rows = []
+    for title, frame in tables.items():
+        key_col = frame.columns[0]
+        for _, row in frame.iterrows():
+            for name in names:
+                if name in frame.columns:
+                    rows.append({"table": title, "key": row[key_col], "scenario": name, "value": row[name]})
+    return pd.DataFrame(rows, columns=["table", "key", "scenario", "value"])
+
+
+def expand_grid(grid: dict[str, list] | list[dict]) -> list[dict]:
+    """A grid of dotted keys (cartesian product) or a list of change dicts -> list of change dicts."""
+    if isinstance(grid, dict):
+        keys = list(grid)
+        return [dict(zip(keys, values)) for values in itertools.product(*[grid[k] for k in keys])]
+    return [dict(changes) for changes in grid]
+
+
+def reuse_level(changes: Iterable[dict]) -> str:
+    """'candidates' when only solve-level keys change, 'inputs' for model keys, else 'none'."""
+    keys = {key.split(".")[0] for change in changes for key in change}
+    if keys <= set(SOLVE_ONLY):
+        return "candidates"
+    if keys <= set(SOLVE_ONLY) | {"model"}:
+        return "inputs"
+    return "none"
+
+
+@dataclass(frozen=True)
+class _Task:
+    index: int
+    config: object
+    shared: object  # Inputs, CandidateSet, or None
+    level: str
+    draw: dict | None = None
+
+
+def _summary_row(result_summary: dict, portfolio: pd.DataFrame) -> dict:
+    totals = result_summary["totals"]
+    return {
+        "status": result_summary["status"], "objective": result_summary["objective"],
+        "best_bound": result_summary["best_bound"], "gap": result_summary["gap"],
+        "n_partnerships": totals["n_partnerships"],
+        "annual_net_saving_gbp_k": totals["annual_net_saving_gbp_k"], "npv_gbp_k": totals["npv_gbp_k"],
+        "one_off_cost_gbp_k": totals["one_off_cost_gbp_k"],
+        "chosen": ";".join(sorted(portfolio["candidate_id"])) if len(portfolio) else "",
+    }
+
+
+def _light(config):
+    """Sweep tasks skip the ranking re-solves (not needed for a row of totals)."""
+    report = config.report.model_copy(update={"top_n": 0})
+    return config.model_copy(update={"report": report})
+
+
+def _run_task(task: _Task) -> dict:
+    config = _light(task.config)
+    if task.level == "candidates":
+        inputs, candidates = task.shared
+    else:
+        inputs = task.shared if task.level == "inputs" else load_inputs(config)
+        if task.draw is not None:
+            inputs = _perturb_costs(inputs, task.draw.get("costs_factor"))
+        candidates = enumerate_candidates(inputs, config)
+    model = create_model(candidates, config)
+    solved, chosen = solve_model(model, config)
+    result = assign_solution(inputs, candidates, model, solved, chosen, config)
+    return {"index": task.index, **_summary_row(result.summary, result.portfolio)}
+
+
+def _perturb_costs(inputs: Inputs, factor: np.ndarray | None) -> Inputs:
+    if factor is None:
+        return inputs
+    costs = inputs.costs.copy()
+    costs["net_expenditure_gbp_k"] = costs["net_expenditure_gbp_k"] * factor
+    return Inputs(inputs.authorities, costs, inputs.quality, inputs.graphs, inputs.sources)
+
+
+def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list:
+    """Run ``func`` over ``tasks`` on the chosen engine; results in task order.
+
+    ``engine``: ``"serial"``, ``"process"`` (local pool), a ``distributed.Client``, or a
+    Dask scheduler address such as ``"tcp://127.0.0.1:8786"``.
+    """
+    if engine == "serial" or len(tasks) <= 1:
+        out = []
+        for i, task in enumerate(tasks):
+            out.append(func(task))
+            if progress:
+                progress(i + 1, len(tasks))
+        return out
+    if engine == "process":
+        with ProcessPoolExecutor(max_workers=max_workers) as pool:
+            out = []
+            for i, value in enumerate(pool.map(func, tasks, chunksize=max(1, len(tasks) // 32))):
+                out.append(value)
+                if progress:
+                    progress(i + 1, len(tasks))
+            return out
+    return _map_dask(func, tasks, engine, progress)
+
+
+def _map_dask(func, tasks, engine, progress):
+    from distributed import Client, as_completed
+
+    client = Client(engine) if isinstance(engine, str) else engine
+    futures = client.map(func, tasks, pure=False)
+    done = 0
+    for _ in as_completed(futures):
+        done += 1
+        if progress:
+            progress(done, len(tasks))
+    results = client.gather(futures)
+    if isinstance(engine, str):
+        client.close()
+    return results
+
+
+def _with_bar(description: str, total: int, show: bool):
+    if not show:
+        return None, None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task = bar.add_task(description, total=total)
+    bar.start()
+    return bar, (lambda done, _total: bar.update(task, completed=done))
+
+
+def _shared_for(scenario: Scenario, level: str):
+    if level == "none":
+        return None
+    inputs = load_inputs(scenario.config)
+    if level == "inputs":
+        return inputs
+    return inputs, enumerate_candidates(inputs, scenario.config)
+
+
+def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="process",
+          max_workers: int | None = None, progress: bool = True, reuse: bool = True) -> pd.DataFrame:
+    """Run many variants of ``scenario``: one row per variant.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    grid : dict of dotted key -> list of values, or list of change dicts
+    engine : "process", "serial", distributed.Client or scheduler address
+    max_workers : int, optional
+    progress : bool
+        Show a progress bar.
+    reuse : bool
+        Reuse loaded data / enumerated candidates across variants where the changes
+        allow it (set False to re-run everything from scratch).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The changed keys, then ``status, objective, best_bound, gap, n_partnerships,
+        annual_net_saving_gbp_k, npv_gbp_k, one_off_cost_gbp_k, chosen``.
+    """
+    changes = expand_grid(grid)
+    level = reuse_level(changes) if reuse else "none"
+    shared = _shared_for(scenario, level)
+    tasks = [_Task(i, scenario.with_(c).config, shared, level) for i, c in enumerate(changes)]
+    bar, hook = _with_bar("sweep", len(tasks), progress)
+    try:
+        rows = map_tasks(_run_task, tasks, engine, max_workers, hook)
+    finally:
+        if bar is not None:
+            bar.stop()
+    frame = pd.DataFrame(changes)
+    return pd.concat([frame, pd.DataFrame(rows).drop(columns="index")], axis=1)

@@ -1,0 +1,137 @@
+"""Scripted what-if runs: Scenario.with_, sweep, Monte Carlo, engines (real North East data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sharedopt.errors import ConfigError
+from sharedopt.scenario import Scenario
+from sharedopt.uncertainty import make_draws, uncertainty
+from sharedopt.whatif import compare, expand_grid, reuse_level, run, sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def base() -> Scenario:
+    # k = 3 keeps the Monte Carlo light; everything else as the shipped default
+    return Scenario.from_config(ROOT / "configs" / "north-east.toml").with_(
+        {"model.max_group_size": 3, "solver.time_limit": 30})
+
+
+@pytest.fixture(scope="module")
+def deterministic(base):
+    return run(base.with_({"report.top_n": 0}))
+
+
+def test_with_returns_changed_copy_and_leaves_original(base):
+    changed = base.with_({"constraints.governance_capacity": 2,
+                          "model.services.Environment.asset_intensity": 0.3})
+    assert changed.get("constraints.governance_capacity") == 2
+    assert changed.config.model.services["Environment"].asset_intensity == 0.3
+    assert base.get("constraints.governance_capacity") == 3
+    assert base.config.model.services["Environment"].asset_intensity == 0.35
+    # other services keep their defaults
+    assert changed.config.model.services["Education"] == base.config.model.services["Education"]
+
+
+def test_with_validates_like_a_config(base):
+    with pytest.raises(ConfigError, match="governance_capacty"):
+        base.with_({"constraints.governance_capacty": 2})
+    with pytest.raises(ConfigError, match="asset_intensity"):
+        base.with_({"model.services.Environment.asset_intensity": 1.5})
+
+
+def test_expand_grid_and_reuse_level():
+    assert expand_grid({"a.x": [1, 2], "a.y": [3]}) == [{"a.x": 1, "a.y": 3}, {"a.x": 2, "a.y": 3}]
+    assert reuse_level([{"constraints.governance_capacity": 1}]) == "candidates"
+    assert reuse_level([{"model.discount_rate": 0.05}]) == "inputs"
+    assert reuse_level([{"region.name": "wales"}]) == "none"
+
+
+def test_sweep_governance_capacity_is_monotone(base):
+    table = sweep(base, {"constraints.governance_capacity": [1, 2, 3, 4]}, engine="serial", progress=False)
+    assert list(table["constraints.governance_capacity"]) == [1, 2, 3, 4]
+    assert (table["status"] == "optimal").all()
+    npv = table["npv_gbp_k"].to_numpy()
+    assert np.all(np.diff(npv) >= -1e-6 * npv.max()), npv
+    assert npv[0] < npv[-1]  # capacity 1 does bind on this data
+
+
+def test_sweep_with_reuse_matches_from_scratch(base):
+    grid = {"constraints.governance_capacity": [1, 3]}
+    reused = sweep(base, grid, engine="serial", progress=False, reuse=True)
+    scratch = sweep(base, grid, engine="serial", progress=False, reuse=False)
+    pd.testing.assert_series_equal(reused["chosen"], scratch["chosen"])
+    np.testing.assert_allclose(reused["npv_gbp_k"], scratch["npv_gbp_k"])
+
+
+def test_sweep_row_equals_a_full_run(base, deterministic):
+    table = sweep(base, [{}], engine="serial", progress=False)
+    assert table.loc[0, "npv_gbp_k"] == pytest.approx(deterministic.summary["totals"]["npv_gbp_k"])
+    assert table.loc[0, "chosen"] == ";".join(sorted(deterministic.portfolio["candidate_id"]))
+
+
+def test_zero_variance_monte_carlo_reproduces_the_deterministic_portfolio(base, deterministic):
+    zero = {"model.services.Environment.asset_intensity": {"dist": "normal", "sd": 0.0},
+            "model.services.Central_Services.e_down": {"dist": "lognormal", "sigma": 0.0},
+            "costs": {"dist": "lognormal", "sigma": 0.0}}
+    result = uncertainty(base, 4, zero, engine="serial", progress=False)
+    members = set(deterministic.portfolio["candidate_id"])
+    probability = result.candidates.set_index("candidate_id")["probability_chosen"]
+    assert set(probability.index) == members
+    assert (probability == 1.0).all()
+    # every other candidate: probability 0 (never chosen)
+    others = set(deterministic.candidates["candidate_id"]) - members
+    assert not others & set(probability.index)
+    p = result.totals.set_index("measure")
+    assert p.loc["npv_gbp_k", "p10"] == p.loc["npv_gbp_k", "p90"] == pytest.approx(
+        deterministic.summary["totals"]["npv_gbp_k"])
+
+
+def test_draws_are_seeded_and_independent_of_count(base):
+    spec = {"model.discount_rate": {"dist": "uniform", "low": 0.02, "high": 0.05},
+            "costs": {"dist": "lognormal", "sigma": 0.1}}
+    a = make_draws(base, 3, spec, seed=7, n_cost_rows=5)
+    b = make_draws(base, 5, spec, seed=7, n_cost_rows=5)
+    for (ca, fa), (cb, fb) in zip(a, b):
+        assert ca == cb
+        np.testing.assert_array_equal(fa, fb)
+    assert make_draws(base, 1, spec, seed=8, n_cost_rows=5)[0][0] != a[0][0]
+
+
+def test_uncertain_savings_spread_and_robust_view(base):
+    spec = {"model.services.Environment.e_down": {"dist": "uniform", "low": 0.06, "high": 0.18},
+            "costs": {"dist": "lognormal", "sigma": 0.15}}
+    result = uncertainty(base, 6, spec, seed=1, engine="serial", progress=False)
+    p = result.totals.set_index("measure")
+    assert p.loc["npv_gbp_k", "p10"] <= p.loc["npv_gbp_k", "p50"] <= p.loc["npv_gbp_k", "p90"]
+    assert p.loc["npv_gbp_k", "p10"] < p.loc["npv_gbp_k", "p90"]
+    assert result.candidates["probability_chosen"].between(0, 1).all()
+
+
+def test_dask_and_local_pool_give_identical_results(base):
+    distributed = pytest.importorskip("distributed")
+    spec = {"model.services.Environment.e_down": {"dist": "uniform", "low": 0.06, "high": 0.18},
+            "costs": {"dist": "lognormal", "sigma": 0.1}}
+    local = uncertainty(base, 4, spec, seed=3, engine="process", max_workers=2, progress=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        remote = uncertainty(base, 4, spec, seed=3, engine=client, progress=False)
+    pd.testing.assert_frame_equal(local.draws, remote.draws)
+    pd.testing.assert_frame_equal(local.candidates, remote.candidates)
+
+
+def test_compare_results_tidy(base, deterministic):
+    tight = run(base.with_({"constraints.governance_capacity": 1, "report.top_n": 0}, name="tight"))
+    diff = compare(deterministic, tight)
+    assert set(diff.columns) == {"table", "key", "scenario", "value"}
+    npv = diff[(diff["table"] == "totals") & (diff["key"] == "npv_gbp_k")].set_index("scenario")["value"]
+    assert len(npv) == 2
+    assert npv.iloc[0] == pytest.approx(deterministic.summary["totals"]["npv_gbp_k"])
+    assert npv.iloc[1] < npv.iloc[0]  # capacity 1 binds
+    assert (diff["table"] == "portfolio differences").any()
