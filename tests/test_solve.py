@@ -302,16 +302,35 @@ def test_result_fields_and_json():
         res.status = "x"
 
 
-def test_no_incumbent_falls_back_to_forced_only_portfolio():
+def test_no_incumbent_falls_back_to_start_or_forced_only():
     df, _, _ = instance(2)
     model = build_model(df, Constraints(governance_capacity=2, forced=[df.candidate_id[0]]))
     empty = solve_mod._Piece("time_limit_no_solution", "Time limit reached", None, None, None)
-    res = solve_mod._fallback(model, empty)
+    res = solve_mod._fallback(model, empty, None)
     assert res.status == "feasible" and "forced-only" in res.message
     np.testing.assert_array_equal(res.x, model.var_lower)
     assert res.objective == pytest.approx(float(model.c @ model.var_lower))
-    assert res.bound >= res.objective and res.bound == pytest.approx(
-        max(res.objective, float(np.clip(model.c, 0, None) @ model.var_upper)))
+    assert res.objective <= res.bound <= solve_mod._trivial_bound(model) + 1e-9
+    start = solve_mod.greedy_start(model)
+    res = solve_mod._fallback(model, empty, start)
+    assert "start portfolio" in res.message and res.objective == pytest.approx(float(model.c @ start))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_greedy_and_cheap_bound_bracket_optimum(seed):
+    df, cons, best = instance(seed)
+    if best is None:
+        return
+    model = build_model(df, cons)
+    bound = solve_mod.cheap_bound(model)
+    assert bound >= best - 1e-6
+    assert bound <= solve_mod._trivial_bound(model) + 1e-9
+    start = solve_mod.greedy_start(model)
+    if start is not None:
+        assert float(model.c @ start) <= best + 1e-6
+        act = model.A @ start
+        assert np.all(act <= model.row_upper + 1e-6) and np.all(act >= model.row_lower - 1e-6)
+        assert np.all(start >= model.var_lower) and np.all(start <= model.var_upper)
 
 
 def test_cbc_log_bound_rounded_up(tmp_path):

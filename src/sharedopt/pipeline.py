@@ -20,6 +20,7 @@ from sharedopt.data.sources import sources_for
 from sharedopt.model import PortfolioModel, build_model
 from sharedopt.options import CandidateSet, build_candidates, ensure_candidates, service_graphs
 from sharedopt.rank import rank_candidates
+from sharedopt.pricing import is_large, solve_large
 from sharedopt.savings import CostBase, scale_frontier
 from sharedopt.solve import SolveResult, solve
 from sharedopt.summary import build_summary
@@ -137,7 +138,13 @@ def create_model(candidates: CandidateSet, config: RunConfig) -> PortfolioModel:
 
 
 def solve_model(model: PortfolioModel, config: RunConfig, extra=None) -> tuple[SolveResult, np.ndarray]:
-    """Step 4 (solve): solve with the configured solver; optional user hook ``extra``."""
+    """Step 4 (solve): solve with the configured solver; optional user hook ``extra``.
+
+    Large HiGHS models (many more candidates than constraints) go through column
+    generation and reduced-cost fixing (:mod:`sharedopt.pricing`).
+    """
+    if extra is None and is_large(model, config.solver):
+        return solve_large(model, config.solver)
     return solve(model, config.solver, extra=extra)
 
 

@@ -32,6 +32,31 @@ import numpy as np
 import scipy.sparse as sp
 
 INF = highspy.kHighsInf
+PRESOLVE_OFF_ABOVE = 5000  # columns
+MAX_KEPT_FACTOR = 3  # fall back to the working set when fixing keeps more than this x its size
+
+
+def greedy_solution(c, A_csc, row_lower, row_upper, var_lower, var_upper,
+                    priority: np.ndarray | None = None) -> np.ndarray | None:
+    """A feasible 0/1 start: forced columns, then the best columns that keep every row within bounds.
+
+    Only for packing rows (non-negative coefficients, lower bounds <= 0); returns None
+    when the start violates a row (e.g. a forced pair that greed does not satisfy).
+    """
+    A_csr = A_csc.tocsr()
+    x = (var_lower > 0.5).astype(float)
+    activity = A_csr @ x
+    order = np.lexsort((-c, -priority)) if priority is not None else np.argsort(-c, kind="stable")
+    for j in order:
+        if x[j] or var_upper[j] < 0.5 or c[j] <= 0:
+            continue
+        rows = A_csc.indices[A_csc.indptr[j]:A_csc.indptr[j + 1]]
+        vals = A_csc.data[A_csc.indptr[j]:A_csc.indptr[j + 1]]
+        if np.all(activity[rows] + vals <= row_upper[rows] + 1e-9):
+            x[j] = 1.0
+            activity[rows] += vals
+    ok = np.all(activity >= row_lower - 1e-9) and np.all(activity <= row_upper + 1e-9)
+    return x if ok else None
 
 
 @dataclass(frozen=True)
@@ -145,7 +170,7 @@ def column_generation(c, A_csc, row_lower, row_upper, var_lower, var_upper, opti
         h.setOptionValue("time_limit", max(0.01, deadline - perf_counter()))
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return cols, best_y, best_bound, rounds, h.modelStatusToString(h.getModelStatus())
+            return cols, best_y, best_bound, rounds, h.modelStatusToString(h.getModelStatus()), None
         y = np.asarray(h.getSolution().row_dual, dtype=float)
         bound, rc = lagrangian_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper)
         if bound < best_bound:
@@ -153,7 +178,9 @@ def column_generation(c, A_csc, row_lower, row_upper, var_lower, var_upper, opti
         pricing = np.flatnonzero(~in_master & (rc > tol * scale) & (var_upper > 0.5))
         if len(pricing) == 0 or perf_counter() >= deadline:
             status = "optimal" if len(pricing) == 0 else "time limit"
-            return cols, best_y, best_bound, rounds, status
+            x_lp = np.zeros(len(c))
+            x_lp[cols] = np.asarray(h.getSolution().col_value)
+            return cols, best_y, best_bound, rounds, status, x_lp
         add = np.sort(pricing[np.argsort(-rc[pricing], kind="stable")[:batch]])
         sub = A_csc[:, add]
         h.addCols(len(add), c[add].astype(np.float64), var_lower[add].astype(np.float64),
@@ -167,6 +194,10 @@ def _mip(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, options, ti
          start: np.ndarray | None = None, gap: float | None = None):
     h = _highs(options, time_limit)
     h.setOptionValue("mip_rel_gap", float(options.mip_gap if gap is None else gap))
+    if len(cols) > PRESOLVE_OFF_ABOVE:
+        # HiGHS's MIP presolve spends minutes on large set-packing models (dominated
+        # columns, probing) without finding anything; branch-and-cut alone does better.
+        h.setOptionValue("presolve", "off")
     h.passModel(_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=True))
     if start is not None:
         sol = highspy.HighsSolution()
@@ -207,30 +238,81 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
     A = sp.csc_matrix(model.A)
     rl, ru = np.asarray(model.row_lower, float), np.asarray(model.row_upper, float)
     lb, ub = np.asarray(model.var_lower, float), np.asarray(model.var_upper, float)
-    cols, y, lp_bound, rounds, lp_status = column_generation(c, A, rl, ru, lb, ub, options, deadline, warm)
+    if warm is None:
+        warm = greedy_solution(c, A, rl, ru, lb, ub)
+    cols, y, lp_bound, rounds, lp_status, x_lp = column_generation(c, A, rl, ru, lb, ub, options, deadline, warm)
     if y is None:
         return PricingOutcome(None, None, np.inf, np.inf, False, rounds, len(cols), 0,
                               f"LP relaxation not solved: {lp_status}", perf_counter() - t0)
-    # incumbent from the working set (reuse a feasible warm start if it is better)
-    x_inc, z_inc, _, _, _ = _mip(c, A, cols, rl, ru, lb, ub, options, max(0.01, 0.3 * (deadline - perf_counter())),
-                                 start=warm, gap=max(options.mip_gap, 1e-4))
-    if warm is not None and (z_inc is None or c @ warm > z_inc):
-        x_inc, z_inc = warm.astype(float), float(c @ warm)
-    if z_inc is None:
-        return PricingOutcome(None, None, lp_bound, lp_bound, False, rounds, len(cols), 0,
-                              "no incumbent found on the working set", perf_counter() - t0)
+    # incumbent: LP rounding (greedy in order of LP value), the better of it and the warm start
+    rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
+    starts = [x for x in (warm, rounded) if x is not None]
+    x_inc = max(starts, key=lambda x: float(c @ x)) if starts else np.zeros(len(c))
+    z_inc = float(c @ x_inc)
     _, rc = lagrangian_bound(c, A, y, rl, ru, lb, ub)
-    slack = lp_bound - z_inc
     eps = 1e-9 * max(1.0, abs(lp_bound))
-    kept = np.flatnonzero(((rc >= -(slack + eps)) & (ub > 0.5)) | (lb > 0.5))
+    kept = np.flatnonzero(((rc >= -(lp_bound - z_inc + eps)) & (ub > 0.5)) | (lb > 0.5))
     kept = np.union1d(kept, np.flatnonzero(x_inc > 0.5))
-    x, z, bound, status, text = _mip(c, A, kept, rl, ru, lb, ub, options,
-                                     max(0.01, deadline - perf_counter()), start=x_inc)
+    if len(kept) > max(MAX_KEPT_FACTOR * len(cols), 20000):
+        # Fixing proves little (a weak incumbent or a fractional LP): search the working
+        # set instead. Its dual bound says nothing about the full problem; the LP bound does.
+        x, z, bound, status, text = _mip(c, A, np.union1d(cols, np.flatnonzero(x_inc > 0.5)), rl, ru, lb, ub,
+                                         options, max(0.01, deadline - perf_counter()), start=x_inc)
+        bound, scope = np.inf, "working set (reduced-cost fixing kept too many columns)"
+    else:
+        x, z, bound, status, text = _mip(c, A, kept, rl, ru, lb, ub, options,
+                                         max(0.01, deadline - perf_counter()), start=x_inc)
+        scope = "columns left after reduced-cost fixing"
     if z is None or z < z_inc:
         x, z = x_inc, z_inc
-    proven = status == highspy.HighsModelStatus.kOptimal
+    proven = status == highspy.HighsModelStatus.kOptimal and np.isfinite(bound)
     best = min(lp_bound, max(bound, z)) if np.isfinite(bound) else lp_bound
+    proven = proven and (best - z) <= max(options.mip_gap, 1e-9) * max(1.0, abs(z)) + 1e-6
     return PricingOutcome(x, z, best, lp_bound, proven, rounds, len(cols), len(kept),
                           f"column generation ({rounds} rounds, {len(cols)} columns), "
-                          f"{len(kept)} of {len(c)} columns left after reduced-cost fixing; MIP: {text}",
+                          f"{len(kept)} of {len(c)} columns left after reduced-cost fixing; MIP on {scope}: {text}",
                           perf_counter() - t0)
+
+
+LARGE_MODEL_COLUMNS = 20000
+
+
+def is_large(model, options) -> bool:
+    """Whether :func:`solve_large` should be used: HiGHS and many more columns than rows."""
+    return (options.name.lower() == "highs" and model.n_variables > LARGE_MODEL_COLUMNS
+            and model.n_variables > 10 * max(1, model.n_constraints))
+
+
+def solve_large(model, options):
+    """Solve a large model by pricing and fixing; return ``(SolveResult, chosen)``."""
+    from sharedopt.diagnose import InfeasibleError, precheck
+    from sharedopt.solve import SolveResult, solve
+
+    issues = precheck(model)
+    if issues:
+        raise InfeasibleError(issues)
+    t0 = perf_counter()
+    outcome = solve_by_pricing(model, options, options.time_limit)
+    if outcome.x is None and not np.isfinite(outcome.lp_bound):
+        # the LP did not solve (infeasible constraints?): the general path diagnoses it
+        return solve(model, options)
+    if outcome.x is None:
+        status = "time_limit_no_solution"
+        chosen = np.zeros(model.n_variables, dtype=np.int8)
+    else:
+        status = "optimal" if outcome.proven else "feasible"
+        chosen = (outcome.x > 0.5).astype(np.int8)
+    objective = outcome.objective
+    gap = None
+    if objective is not None and np.isfinite(outcome.best_bound):
+        gap = max(0.0, (outcome.best_bound - objective) / max(1e-9, abs(objective)))
+    result = SolveResult(
+        status=status, termination=outcome.termination, objective=objective,
+        best_bound=float(outcome.best_bound) if np.isfinite(outcome.best_bound) else None, gap=gap,
+        solve_seconds=perf_counter() - t0, build_seconds=model.build_seconds, solver="highs",
+        solver_version=f"HiGHS {highspy.Highs().version()} (highspy, column generation)",
+        n_variables=model.n_variables, n_constraints=model.n_constraints, n_nonzeros=model.n_nonzeros,
+        seed=options.seed, n_pieces=1,
+        message=f"{outcome.termination}; LP bound {outcome.lp_bound:,.1f}",
+    )
+    return result, chosen

@@ -47,6 +47,10 @@ __all__ = [
     "piece_labels",
     "submodel",
     "fix_unprofitable",
+    "fix_dominated",
+    "reduce_model",
+    "greedy_start",
+    "cheap_bound",
     "solve",
 ]
 
@@ -240,6 +244,62 @@ def _trivial_bound(model: PortfolioModel) -> float:
     return float(np.sum(np.where(c > 0, c * hi, c * lo)))
 
 
+def _dual_bound(model: PortfolioModel, rows: np.ndarray) -> float:
+    """Weak-duality bound ``u.y + ub.z`` from a cheap dual point on ``<=`` rows.
+
+    Each candidate spreads ``max(c, 0)`` over its positive entries in ``rows``
+    (``y_r`` = largest share asked of row r) and ``z = max(0, c - A^T y)``.
+    Any ``y, z >= 0`` with ``A^T y + z >= c`` bounds the relaxation
+    ``{A x <= u, 0 <= x <= ub}``, hence every feasible portfolio.
+    """
+    A = model.A[rows].tocsr()
+    pos = A.maximum(0).tocsr()
+    pos.eliminate_zeros()
+    weight = np.asarray(pos.sum(axis=0)).ravel()
+    share = np.divide(np.maximum(model.c, 0.0), weight, out=np.zeros_like(weight), where=weight > 0)
+    asks = pos.copy()
+    asks.data = share[asks.indices]
+    y = asks.max(axis=1).toarray().ravel() if asks.shape[0] else np.zeros(0)
+    z = np.maximum(model.c - A.T @ y, 0.0)
+    return float(model.row_upper[rows] @ y + model.var_upper @ z)
+
+
+def cheap_bound(model: PortfolioModel) -> float:
+    """Valid upper bound on the optimum without a solver (best of a few dual points)."""
+    best = _trivial_bound(model)
+    le = np.flatnonzero(np.isfinite(model.row_upper))
+    if len(le):
+        tight = le[model.row_upper[le] <= 1.0]  # e.g. slot rows: cheapest to price
+        for rows in (le, tight):
+            if len(rows):
+                best = min(best, _dual_bound(model, rows))
+    return best
+
+
+def greedy_start(model: PortfolioModel) -> np.ndarray | None:
+    """Feasible 0/1 portfolio by a greedy pass (forced first, then best ``c``).
+
+    Returns None when the greedy result misses a ``>=`` row (forced pairs).
+    """
+    x = np.where(model.var_upper > 0, model.var_lower, 0.0)
+    if not _is_feasible(model, x):
+        return None
+    A = model.A.tocsc()
+    slack = (model.row_upper - model.A @ x).tolist()
+    free = np.flatnonzero((x == 0) & (model.var_upper >= 1) & (model.c > 0))
+    order = free[np.argsort(-model.c[free], kind="stable")].tolist()
+    ptr, idx, val = A.indptr.tolist(), A.indices.tolist(), A.data.tolist()
+    chosen = []
+    for j in order:
+        span = range(ptr[j], ptr[j + 1])
+        if all(val[p] <= slack[idx[p]] + 1e-9 for p in span):
+            for p in span:
+                slack[idx[p]] -= val[p]
+            chosen.append(j)
+    x[chosen] = 1.0
+    return x if _is_feasible(model, x) else None
+
+
 def _finish(model: PortfolioModel, status: str, text: str, x, bound, **kw) -> _Piece:
     """Round x, recompute the objective exactly, keep bound >= objective."""
     if x is not None:
@@ -251,19 +311,25 @@ def _finish(model: PortfolioModel, status: str, text: str, x, bound, **kw) -> _P
     if bound is not None and not math.isfinite(bound):
         bound = None
     if bound is None and obj is not None:  # solver gave none: weak but true bound
-        bound = _trivial_bound(model)
-        kw["message"] = "solver reported no bound; best_bound from variable bounds only"
+        bound = cheap_bound(model)
+        kw["message"] = "solver reported no bound; best_bound from a cheap dual bound"
     if bound is not None and obj is not None:
         bound = max(float(bound), obj)
     return _Piece(status, text, obj, bound, x, **kw)
 
 
-def _fallback(model: PortfolioModel, piece: _Piece) -> _Piece:
-    """No incumbent within the time limit: use x = lower bounds when feasible."""
-    if piece.status != "time_limit_no_solution" or not _is_feasible(model, model.var_lower):
+def _fallback(model: PortfolioModel, piece: _Piece, start: np.ndarray | None) -> _Piece:
+    """No incumbent within the time limit: use the start (greedy) or x = lower bounds."""
+    if piece.status != "time_limit_no_solution":
         return piece
-    note = "no incumbent within the time limit; returned the forced-only portfolio"
-    done = _finish(model, "feasible", piece.termination, model.var_lower, piece.bound,
+    if start is not None and _is_feasible(model, start):
+        x, note = start, "no solver incumbent within the time limit; returned the start portfolio"
+    elif _is_feasible(model, model.var_lower):
+        x = model.var_lower
+        note = "no incumbent within the time limit; returned the forced-only portfolio"
+    else:
+        return piece
+    done = _finish(model, "feasible", piece.termination, x, piece.bound,
                    version=piece.version, setup_seconds=piece.setup_seconds)
     return replace(done, message="; ".join(t for t in (note, done.message) if t))
 
@@ -328,6 +394,7 @@ def _solve_highs(
     model: PortfolioModel, options: SolverOptions, time_limit: float | None, warm: np.ndarray | None
 ) -> _Piece:
     t0 = perf_counter()
+    warm = warm if warm is not None else greedy_start(model)
     h = highspy.Highs()
     _configure_highs(h, options, time_limit)
     h.passModel(_highs_lp(model))
@@ -345,7 +412,7 @@ def _solve_highs(
         model, status, h.modelStatusToString(ms), x, info.mip_dual_bound,
         version=f"HiGHS {h.version()} (highspy)", setup_seconds=setup,
     )
-    return _fallback(model, piece)
+    return _fallback(model, piece, warm)
 
 
 # --------------------------------------------------------------------------
@@ -445,6 +512,8 @@ def _solve_pulp(
     extra: ExtraHook | None = None,
 ) -> _Piece:
     t0 = perf_counter()
+    if warm is None and extra is None:
+        warm = greedy_start(model)
     prob, xs = build_pulp(model)
     if extra is not None:
         extra(prob, xs)
@@ -479,7 +548,7 @@ def _solve_pulp(
         bound = float(model.c @ x) if out.bound_is_objective and x is not None else out.bound
         piece = _finish(model, out.status, out.text, x, bound,
                         version=out.version, setup_seconds=setup)
-        return _fallback(model, piece)
+        return _fallback(model, piece, warm)
     # user hook: the problem may have extra variables / terms: report PuLP's own objective
     obj = pulp.value(prob.objective) if x is not None else None
     bound = obj if out.bound_is_objective else out.bound
@@ -537,6 +606,12 @@ def submodel(
         rows = np.flatnonzero(np.diff(touched.indptr))
     rows = np.asarray(rows, dtype=np.int64)
     A = model.A[rows][:, cols].tocsr()
+    dominated_by = None
+    if model.dominated_by is not None:  # re-point into the subset (outside -> none)
+        new_pos = np.full(model.n_variables, -1, dtype=np.int64)
+        new_pos[cols] = np.arange(len(cols))
+        old = model.dominated_by[cols]
+        dominated_by = np.where(old >= 0, new_pos[np.maximum(old, 0)], -1)
     return replace(
         model,
         candidate_ids=model.candidate_ids[cols],
@@ -548,6 +623,7 @@ def submodel(
         var_upper=model.var_upper[cols],
         rows=model.rows.iloc[rows].reset_index(drop=True),
         excluded=model.excluded.iloc[cols],
+        dominated_by=dominated_by,
     )
 
 
@@ -763,7 +839,7 @@ def solve(
     if issues:
         raise InfeasibleError(issues)
     t0 = perf_counter()
-    reduced = fix_unprofitable(model) if extra is None else model
+    reduced = reduce_model(model) if extra is None else model
     if warm_start is not None:  # dropping fixed candidates keeps a start feasible
         warm_start = np.minimum(np.asarray(warm_start, dtype=float), reduced.var_upper)
     warm = _usable_start(reduced, warm_start)
@@ -804,6 +880,39 @@ def fix_unprofitable(model: PortfolioModel) -> PortfolioModel:
     upper = model.var_upper.copy()
     upper[fix] = 0.0
     return replace(model, var_upper=upper)
+
+
+def fix_dominated(model: PortfolioModel) -> PortfolioModel:
+    """Fix to 0 free candidates dominated by an available candidate.
+
+    ``model.dominated_by[j] = k`` (verified in :func:`build_model`) means k uses
+    a subset of j's slots with no larger row coefficients, has an objective at
+    least as high, and cannot be chosen together with j.  Swapping j for its
+    highest available ancestor never loses feasibility or objective, so the
+    optimum is unchanged.  Unavailable dominators are skipped along the chain
+    (dominance is transitive).
+    """
+    dom = model.dominated_by
+    if dom is None or not (dom >= 0).any():
+        return model
+    avail = model.var_upper > 0
+    anc = dom.copy()
+    for _ in range(len(dom)):
+        stuck = (anc >= 0) & ~avail[np.maximum(anc, 0)]
+        if not stuck.any():
+            break
+        anc[stuck] = dom[anc[stuck]]
+    fix = (anc >= 0) & avail & (model.var_lower <= 0)
+    if not fix.any():
+        return model
+    upper = model.var_upper.copy()
+    upper[fix] = 0.0
+    return replace(model, var_upper=upper)
+
+
+def reduce_model(model: PortfolioModel) -> PortfolioModel:
+    """Exact reductions applied before solving (never changes the optimum)."""
+    return fix_dominated(fix_unprofitable(model))
 
 
 def _usable_start(model: PortfolioModel, warm_start) -> np.ndarray | None:
