@@ -164,6 +164,8 @@ def fmt(value, kind: str = "auto") -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if kind == "pct":
+        if abs(value) >= 10:
+            return f"{100 * value:.3g}%"
         return f"{100 * value:.3f}%" if abs(value) < 0.1 else f"{100 * value:.1f}%"
     if kind == "s":
         return f"{value:.3f}" if value < 10 else f"{value:.1f}"
@@ -236,7 +238,8 @@ def work_enumeration(*, report, config: str, k: int) -> dict:
     return {"rows": rows, "load_s": load_s}
 
 
-def work_portfolio(*, report, config: str, k: int, time_limit: float, baseline: bool) -> dict:
+def work_portfolio(*, report, config: str, k: int, time_limit: float, baseline: bool,
+                   baseline_limit: float | None = None) -> dict:
     from sharedopt.pipeline import assign_solution, create_model, enumerate_candidates, load_inputs, solve_model
     from sharedopt.scenario import Scenario
 
@@ -295,7 +298,7 @@ def work_portfolio(*, report, config: str, k: int, time_limit: float, baseline: 
         del result, model, chosen
         report(step="baseline start", candidates=out["candidates"])
         out["baseline"] = plain_baseline(candidates.table, config_, config_.solver.mip_gap,
-                                         config_.solver.time_limit)
+                                         baseline_limit or config_.solver.time_limit)
     return out
 
 
@@ -330,6 +333,7 @@ def plain_baseline(table, config, gap: float, time_limit: float | None) -> dict:
     return {"build_s": build_s, "solve_s": solve_s, "total_s": build_s + solve_s,
             "status": pulp.LpStatus[prob.status], "sol_status": pulp.LpSolution.get(prob.sol_status),
             "objective": pulp.value(prob.objective), "rows": len(prob.constraints),
+            "time_limit_s": time_limit,
             "ignored_constraints": ignored}
 
 
@@ -382,6 +386,8 @@ class Bench:
         for label, config, k, heavy in INSTANCES:
             if self.args.quick and heavy:
                 continue
+            if self.args.instances and f"{label}:{k}" not in self.args.instances:
+                continue
             yield label, config, k
 
     def portfolio_result(self, label: str, config: str, k: int, baseline: bool) -> dict:
@@ -390,11 +396,13 @@ class Bench:
         if cached is not None and (not baseline or "baseline" in cached or "error" in cached):
             return cached
         cap = self.time_cap(label)
-        budget = self.args.instance_timeout + (cap + 120 if baseline else 0)
+        # the plain baseline gets the same solver limit, except England (its own cap)
+        baseline_limit = self.args.baseline_england_cap if label == "England" else None
+        budget = self.args.instance_timeout + ((baseline_limit or cap) + 300 if baseline else 0)
         print(f"  portfolio {label} k={k} (solver cap {cap:g} s{', + baseline' if baseline else ''})",
               flush=True)
         result = isolated("work_portfolio", {"config": config, "k": k, "time_limit": cap,
-                                             "baseline": baseline},
+                                             "baseline": baseline, "baseline_limit": baseline_limit},
                           timeout=budget, mem_limit_gb=self.args.mem_limit_gb, label=f"{label} k={k}")
         result.update(instance=label, k=k, config=config)
         self._portfolio[key] = result
@@ -503,7 +511,8 @@ class Bench:
                        baseline_s=b["total_s"], baseline_status=b["sol_status"],
                        baseline_objective=b["objective"], ratio=b["total_s"] / ours if ours > 0 else None,
                        agree=agree, gap_target=gap, baseline_rows=b["rows"], sharedopt_rows=res["rows"],
-                       baseline_proven=proven, time_limit_s=res["time_limit_s"])
+                       baseline_proven=proven, time_limit_s=res["time_limit_s"],
+                       baseline_limit_s=b["time_limit_s"])
             rows.append(row)
         columns = [("instance", "instance", "text"), ("k", "k"), ("candidates", "candidates"),
                    ("gap_target", "gap target", "pct"),
@@ -515,7 +524,8 @@ class Bench:
                    ("baseline_s", "baseline total s", "s"), ("baseline_status", "baseline status", "text"),
                    ("baseline_objective", "baseline objective £k"), ("ratio", "speed ratio", "x"),
                    ("rel_diff", "objective diff", "pct"), ("agree", "agree within gap", "text"),
-                   ("sharedopt_rows", "sharedopt rows"), ("baseline_rows", "baseline rows")]
+                   ("sharedopt_rows", "sharedopt rows"), ("baseline_rows", "baseline rows"),
+                   ("time_limit_s", "sharedopt limit s"), ("baseline_limit_s", "baseline limit s")]
         notes = ["Baseline: one `pulp.LpVariable` (binary) per candidate, `lpSum` constraints from "
                  "Python loops (one per authority-service slot over the candidates using it, one "
                  "per authority for governance capacity 3), solved by "
@@ -527,7 +537,7 @@ class Bench:
         for r in rows:
             if r.get("baseline_status") and r["baseline_status"] != "Optimal Solution Found":
                 notes.append(f"{r['instance']} k={r['k']}: the baseline stopped at its "
-                             f"{r['time_limit_s']:g} s limit without reaching the gap; the ratio is a "
+                             f"{r['baseline_limit_s']:g} s limit without reaching the gap; the ratio is a "
                              "lower bound.")
         return {"columns": columns, "rows": rows, "notes": notes}
 
@@ -538,9 +548,9 @@ class Bench:
         for reuse in (True, False):
             print(f"  sweep Wales k=6 reuse={reuse}", flush=True)
             runs[reuse] = isolated("work_sweep", {"config": "wales.toml", "k": 6,
-                                                  "time_limit": self.args.time_cap, "values": values,
+                                                  "time_limit": self.args.sweep_time_cap, "values": values,
                                                   "reuse": reuse},
-                                   timeout=self.args.instance_timeout + 6 * self.args.time_cap,
+                                   timeout=self.args.instance_timeout + 6 * (self.args.sweep_time_cap + 30),
                                    mem_limit_gb=self.args.mem_limit_gb, label=f"sweep reuse={reuse}")
         if any("error" in r for r in runs.values()):
             return {"columns": [("error", "error", "text")],
@@ -565,6 +575,7 @@ class Bench:
                    "objective": r["objective"], "gap": r["gap"], "n_partnerships": r["n_partnerships"]}
                   for r in a]
         notes = ["`sweep(wales k=6, {'constraints.governance_capacity': [1..6]}, engine='serial')`, "
+                 f"solver time limit {self.args.sweep_time_cap:g} s per variant (`--sweep-time-cap`), "
                  "each timing in a fresh process (cold caches).",
                  "Per variant (reuse=True): " + "; ".join(
                      f"cap {d['governance_capacity']}: {d['status']}, NPV {fmt(d['objective'])}, "
@@ -735,6 +746,13 @@ def main(argv=None) -> int:
                         help="wall-clock limit of one measurement besides its solver limit (default 600)")
     parser.add_argument("--mem-limit-gb", type=float, default=16.0,
                         help="address-space limit of each measuring process (default 16)")
+    parser.add_argument("--instances", nargs="+", metavar="LABEL:K",
+                        help="portfolio/baseline instances to run, e.g. 'Wales:6' 'England:5' "
+                             "(default: all)")
+    parser.add_argument("--sweep-time-cap", type=float, default=20.0,
+                        help="solver time limit of each sweep variant, seconds (default 20)")
+    parser.add_argument("--baseline-england-cap", type=float, default=300.0,
+                        help="time limit of the plain baseline on England k=4 (default 300)")
     parser.add_argument("--draws", type=int, default=200, help="Monte Carlo draws (default 200)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
     args = parser.parse_args(argv)

@@ -255,3 +255,45 @@ def test_to_pulp_solves_to_brute_force(seed):
 def test_candidate_row_helper_consistent():
     row = candidate_row(np.random.default_rng(0), "X", ("E06000002", "E06000001"), ["Environment"])
     assert row["members"] == "E06000001;E06000002" and row["n_members"] == 2
+
+
+# -------------------------------------------------------------------- dominance
+def nested() -> pd.DataFrame:
+    return table([
+        ("P", "E06000001;E06000002", "Environment", 100.0, 50.0),
+        ("T", "E06000001;E06000002;E06000003", "Environment", 80.0, 60.0),
+        ("S", "E06000003", "Environment;Public_Health", 50.0, 10.0),
+        ("U", "E06000003", "Public_Health", 60.0, 10.0),
+        ("V", "E06000004;E06000005", "Environment", 10.0, 5.0),
+    ])
+
+
+def dom_of(model) -> dict[str, str]:
+    ids = list(model.candidate_ids)
+    return {ids[j]: ids[k] for j, k in enumerate(model.dominated_by) if k >= 0}
+
+
+def test_dominance_detected():
+    m = build_model(nested(), Constraints(governance_capacity=None))
+    # T uses P's slots plus one more and is worth less; S is U plus a service, worth less
+    assert dom_of(m) == {"T": "P", "S": "U"}
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"one_partnership_per_slot": False, "governance_capacity": None},  # never exclusive
+        {"forced_pairs": [("E06000001", "E06000003")]},  # T needed by a >= row
+    ],
+)
+def test_dominance_requires_exclusive_and_no_ge_rows(kw):
+    assert "T" not in dom_of(build_model(nested(), Constraints(**kw)))
+
+
+def test_dominance_respects_budget_coefficients():
+    df = nested()
+    df.loc[df.candidate_id == "P", "one_off_cost_gbp_k"] = 70.0  # P now costs more than T
+    m = build_model(df, Constraints(budget_total_gbp_k=100.0, governance_capacity=None))
+    assert "T" not in dom_of(m) and dom_of(m)["S"] == "U"
+    m = build_model(df, Constraints(governance_capacity=None))  # no budget row: dominance back
+    assert dom_of(m)["T"] == "P"

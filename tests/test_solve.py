@@ -354,3 +354,26 @@ def test_fix_unprofitable_is_exact_and_selective():
     assert model.var_upper[3] == 1  # the input model is not mutated
     res, x = solve(model, SolverOptions(mip_gap=0.0))
     assert res.objective == pytest.approx(brute_force(df, cons)[0]) and x[1] == 1
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_dominance_rich_instances_match_brute_force(seed):
+    """Few authorities -> many nested candidates; random exclusions break dominance chains."""
+    df = random_candidates(100 + seed, n_auth=4, n_services=2, max_candidates=14)
+    cons = random_constraints(100 + seed, df)
+    model = build_model(df, cons)
+    best, _ = brute_force(df, cons)
+    reduced = solve_mod.reduce_model(model)
+    assert np.all(reduced.var_upper <= model.var_upper)
+    for name in ("highs", "cbc"):
+        check_against(best, model, SolverOptions(name=name, mip_gap=0.0))
+    if best is not None:  # the reduced model keeps the optimum
+        assert brute_force(df, cons.model_copy(update={"forbidden": sorted(
+            set(cons.forbidden) | set(model.candidate_ids[reduced.var_upper < model.var_upper])
+        )}))[0] == pytest.approx(best, abs=1e-6)
+
+
+def test_dominance_rich_instances_do_reduce():
+    n_dom = sum(int((build_model(random_candidates(100 + s, n_auth=4, n_services=2, max_candidates=14),
+                                 Constraints()).dominated_by >= 0).sum()) for s in range(12))
+    assert n_dom >= 12

@@ -581,8 +581,11 @@ _MAX_DOM_MEMBERS = 4
 
 def _code_matrix(codes: _Codes, n: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """(n x width) sorted codes (-1 padded) and the count per candidate."""
-    order = np.lexsort((codes.code, codes.row))
-    row, code = codes.row[order], codes.code[order]
+    row, code = codes.row, codes.code
+    same_row = row[1:] == row[:-1]
+    if np.any(row[1:] < row[:-1]) or np.any(code[1:][same_row] <= code[:-1][same_row]):
+        order = np.lexsort((code, row))  # codes arrive sorted when members are sorted
+        row, code = row[order], code[order]
     count = np.bincount(row, minlength=n)
     start = np.concatenate([[0], np.cumsum(count)[:-1]])
     pos = np.arange(len(row)) - start[row]

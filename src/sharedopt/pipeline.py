@@ -98,6 +98,11 @@ def load_inputs(config: RunConfig, progress: Progress | None = None) -> Inputs:
     """Step 1 (data): authorities, costs and the per-service neighbour graphs."""
     quality = DataQuality()
     region = config.region
+    if (region.name or "").startswith("us-"):  # US counties: SYNTHETIC costs, graph from the JSON adjacency
+        from sharedopt.data.us import us_inputs
+        authorities, costs, graphs, sources = us_inputs(config, quality)
+        _emit(progress, "load", authorities=len(authorities), cost_rows=len(costs))
+        return Inputs(authorities, costs, quality, graphs, sources)
     if region.boundary_file is not None:
         authorities = load_user_boundaries(region.boundary_file, region.code_field, region.name_field,
                                            region.population_field, quality=quality)

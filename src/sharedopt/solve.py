@@ -11,6 +11,13 @@
 * Both PuLP wrappers report a time-limited run as status 1 ("Optimal"); the
   status here is read from the HiGHS model status / ``prob.sol_status`` / the
   CBC log, so a time-limited incumbent is always ``'feasible'``.
+* Before solving, exact reductions fix candidates that can never help
+  (non-positive objective; dominated by a cheaper-or-equal subset candidate),
+  see :func:`reduce_model`.  They are skipped when a user hook is given.
+* Each solver call gets a greedy feasible start; if the solver stops without
+  an incumbent, that start (or the forced-only portfolio) is returned as
+  'feasible', and a cheap weak-duality bound is reported when the solver has
+  none.  The optimum, statuses and bounds stay honest.
 * With ``decompose=True`` the candidates are split into independent pieces
   (connected components of the candidate-row graph); tiny pieces are solved by
   enumeration without a solver call.
@@ -277,17 +284,24 @@ def cheap_bound(model: PortfolioModel) -> float:
 
 
 def greedy_start(model: PortfolioModel) -> np.ndarray | None:
-    """Feasible 0/1 portfolio by a greedy pass (forced first, then best ``c``).
+    """Feasible 0/1 portfolio by a greedy pass.
 
-    Returns None when the greedy result misses a ``>=`` row (forced pairs).
+    Forced candidates first, then candidates by objective per unit of
+    capacity used (``c / sum_r |a_rj| / u_r`` over ``<=`` rows), each taken
+    when it still fits.  Returns None when the result misses a ``>=`` row
+    (forced pairs).
     """
     x = np.where(model.var_upper > 0, model.var_lower, 0.0)
     if not _is_feasible(model, x):
         return None
     A = model.A.tocsc()
     slack = (model.row_upper - model.A @ x).tolist()
+    u = model.row_upper
+    weight = np.where(np.isfinite(u), 1.0 / np.maximum(u, 1e-9), 0.0)
+    use = abs(model.A).T @ weight if model.n_constraints else np.zeros(model.n_variables)
+    score = model.c / np.maximum(use, 1e-12)
     free = np.flatnonzero((x == 0) & (model.var_upper >= 1) & (model.c > 0))
-    order = free[np.argsort(-model.c[free], kind="stable")].tolist()
+    order = free[np.argsort(-score[free], kind="stable")].tolist()
     ptr, idx, val = A.indptr.tolist(), A.indices.tolist(), A.data.tolist()
     chosen = []
     for j in order:
@@ -848,6 +862,10 @@ def solve(
     else:
         piece = _solve_one(reduced, options, pulp_name, options.time_limit, warm, extra)
         pieces, x, n_pieces, note = [piece], piece.x, 1, ""
+    n_fixed = int(np.sum((model.var_upper > 0) & (reduced.var_upper <= 0)))
+    if n_fixed:
+        fixed = f"reductions fixed {n_fixed} dominated/unprofitable candidates to 0"
+        note = "; ".join(t for t in (fixed, note) if t)
     result = _make_result(model, options, pulp_name, pieces, n_pieces, note, perf_counter() - t0)
     if result.status == "infeasible":
         raise InfeasibleError(diagnose_infeasibility(model, options=options), result)

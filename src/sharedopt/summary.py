@@ -127,8 +127,19 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
         "estimated": any(s["estimated"] for s in sources) or bool(candidates.get("estimated", pd.Series(dtype=bool)).any()),
         "estimates": estimate_notes(sources),
         "assumptions": assumptions_table(config.model),
-        "attribution": ATTRIBUTION,
+        "attribution": attribution_for(sources),
         "data_quality_issues": int(len(quality)),
         "volatile_fields": ["solve_seconds", "build_seconds"],
     })
     return json_safe(summary)
+
+
+US_ATTRIBUTION = ("County adjacency and 2010 population: Daryl DeFord's dual graphs of US Census "
+                  "TIGER/Line 2010 geography (public domain). Service costs are SYNTHETIC.")
+
+
+def attribution_for(sources: list[dict]) -> str:
+    """Map/report attribution line for the data a run used."""
+    if any(s["name"].startswith("US ") for s in sources):
+        return US_ATTRIBUTION
+    return ATTRIBUTION

@@ -13,6 +13,7 @@ Work that does not change is reused: a sweep whose changes touch only
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -134,7 +135,10 @@ def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | 
                 progress(i + 1, len(tasks))
         return out
     if engine == "process":
-        with ProcessPoolExecutor(max_workers=max_workers) as pool:
+        # forkserver: workers fork from a clean process, never from one whose solver
+        # threads may hold locks (fork-after-threads deadlocks)
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=max_workers, mp_context=context) as pool:
             out = []
             for i, value in enumerate(pool.map(func, tasks, chunksize=max(1, len(tasks) // 32))):
                 out.append(value)

@@ -44,6 +44,8 @@ def region_names() -> dict[str, str]:
         names[slug(region)] = f"{region} (English region)"
     for code, row in table[table["tier"] == "county"].sort_values("name").iterrows():
         names[slug(row["name"])] = f"{row['name']} county area ({code} and its districts)"
+    from sharedopt.data.us import us_region_names  # US counties (SYNTHETIC costs)
+    names.update(us_region_names())
     return names
 
 

@@ -1,0 +1,421 @@
+"""US counties as a region: the large-scale test case, with SYNTHETIC costs.
+
+Geography: Daryl DeFord's dual graphs of the US Census TIGER/Line 2010 counties
+(``data/raw/us_counties/countyNN.json``, one file per state FIPS code, 52 files,
+3,221 counties including DC and Puerto Rico; US public domain, cite DeFord's dual
+graphs). Each file is networkx adjacency-data JSON: one node per county with
+``GEOID10``, ``NAME10``, ``NAMELSAD10``, ``TOTPOP`` (2010 census population),
+centroid ``C_X``/``C_Y`` (lon/lat), ``ALAND10`` (m²); edges join counties of the
+same state that share a boundary. There are no boundaries, only centroids, and no
+edges across state lines.
+
+Costs: there is NO US spending data here. :func:`synthetic_us_costs` makes a
+SYNTHETIC cost table so the model can run at US scale; it must never be read as
+an estimate of what US counties spend. Money stays in £ thousand on purpose, so
+the model's parameters (setup and governance costs in £k, minimum efficient scales
+in residents) apply unchanged.
+
+Region names: ``us-counties`` (all 3,221) and ``us-state-NN`` (one state by FIPS
+code, e.g. ``us-state-10`` for Delaware). Codes are the 5-digit GEOID prefixed
+with ``US`` (``US10001``) so they never clash with GSS codes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+from networkx.readwrite import json_graph
+
+from sharedopt.data.paths import data_dir
+from sharedopt.data.validate import (
+    COST_COLUMNS, DataQuality, check_code_sets, check_known_services, check_numeric,
+    check_population, check_unique, require_columns, require_file,
+)
+from sharedopt.errors import DataError
+
+US_DIR = "raw/us_counties"
+PREFIX = "US"
+CODE_PATTERN = r"^US\d{5}$"
+ALL_REGION = "us-counties"
+STATE_REGION = "us-state-"
+NATION = "United States"
+TIER = "US county"
+SYNTHETIC_YEAR = "2023-24"
+# Synthetic cost model (see synthetic_us_costs).
+NOISE_SIGMA = 0.15        # lognormal sigma of the per-county, per-service noise
+SCALE_ELASTICITY = 0.05   # per-head spend ~ (population / reference)^-0.05: a mild scale effect
+RATE_TIER = "unitary"     # per-head rates from the median English unitary (E06) council
+
+# State FIPS -> (USPS abbreviation, name): the 50 states, DC and Puerto Rico.
+STATES = {
+    "01": ("AL", "Alabama"), "02": ("AK", "Alaska"), "04": ("AZ", "Arizona"), "05": ("AR", "Arkansas"),
+    "06": ("CA", "California"), "08": ("CO", "Colorado"), "09": ("CT", "Connecticut"),
+    "10": ("DE", "Delaware"), "11": ("DC", "District of Columbia"), "12": ("FL", "Florida"),
+    "13": ("GA", "Georgia"), "15": ("HI", "Hawaii"), "16": ("ID", "Idaho"), "17": ("IL", "Illinois"),
+    "18": ("IN", "Indiana"), "19": ("IA", "Iowa"), "20": ("KS", "Kansas"), "21": ("KY", "Kentucky"),
+    "22": ("LA", "Louisiana"), "23": ("ME", "Maine"), "24": ("MD", "Maryland"),
+    "25": ("MA", "Massachusetts"), "26": ("MI", "Michigan"), "27": ("MN", "Minnesota"),
+    "28": ("MS", "Mississippi"), "29": ("MO", "Missouri"), "30": ("MT", "Montana"),
+    "31": ("NE", "Nebraska"), "32": ("NV", "Nevada"), "33": ("NH", "New Hampshire"),
+    "34": ("NJ", "New Jersey"), "35": ("NM", "New Mexico"), "36": ("NY", "New York"),
+    "37": ("NC", "North Carolina"), "38": ("ND", "North Dakota"), "39": ("OH", "Ohio"),
+    "40": ("OK", "Oklahoma"), "41": ("OR", "Oregon"), "42": ("PA", "Pennsylvania"),
+    "44": ("RI", "Rhode Island"), "45": ("SC", "South Carolina"), "46": ("SD", "South Dakota"),
+    "47": ("TN", "Tennessee"), "48": ("TX", "Texas"), "49": ("UT", "Utah"), "50": ("VT", "Vermont"),
+    "51": ("VA", "Virginia"), "53": ("WA", "Washington"), "54": ("WV", "West Virginia"),
+    "55": ("WI", "Wisconsin"), "56": ("WY", "Wyoming"), "72": ("PR", "Puerto Rico"),
+}
+
+COUNTIES_SOURCE = dict(
+    name="US counties", source="Daryl DeFord's dual graphs of US Census TIGER/Line 2010 counties "
+    "(adjacency within each state, centroids, land area; no boundaries, no links across state lines)",
+    vintage="2010", licence="US public domain (cite DeFord's dual graphs)", estimated=False)
+US_POPULATION = dict(name="US population", source="US Census 2010 (TOTPOP in DeFord's dual graphs)",
+                     vintage="2010", licence="US public domain", estimated=False)
+
+
+def is_us_region(name: object) -> bool:
+    """True for a US region name (``us-counties``, ``us-state-NN``)."""
+    return isinstance(name, str) and name.strip().lower().startswith("us-")
+
+
+def us_dir() -> Path:
+    """Folder of the county dual-graph files."""
+    return data_dir() / US_DIR
+
+
+def state_fips() -> list[str]:
+    """State FIPS codes with a county file, sorted."""
+    files = sorted(us_dir().glob("county[0-9][0-9].json"))
+    return [f.stem[-2:] for f in files]
+
+
+def us_region_names() -> dict[str, str]:
+    """US region names with a description, for ``sharedopt list regions``."""
+    names = {ALL_REGION: "All 3,221 US counties (SYNTHETIC costs; large-scale test case)"}
+    for fips in state_fips():
+        abbr, state = STATES.get(fips, ("", f"state {fips}"))
+        names[f"{STATE_REGION}{fips}"] = f"{state} ({abbr}) counties (SYNTHETIC costs)"
+    return names
+
+
+def resolve_us_region(name: str) -> list[str]:
+    """State FIPS codes of a US region name."""
+    key = name.strip().lower()
+    available = state_fips()
+    if not available:
+        raise DataError(f"{us_dir()}: no countyNN.json files; run `python -m sharedopt.data.build` "
+                        "with the US county graphs in the source folder")
+    if key == ALL_REGION:
+        return available
+    match = re.fullmatch(rf"{STATE_REGION}(\d{{1,2}})", key)
+    if match and match.group(1).zfill(2) in available:
+        return [match.group(1).zfill(2)]
+    raise DataError(f"region: unknown US region '{name}'; use '{ALL_REGION}' or '{STATE_REGION}NN' "
+                    f"with a state FIPS code (known: {', '.join(available)})")
+
+
+@lru_cache(maxsize=64)
+def _state_graph(fips: str) -> nx.Graph:
+    """One state's dual graph as stored (nodes are the file's integer ids)."""
+    path = require_file(us_dir() / f"county{fips}.json", "US county graph")
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    return json_graph.adjacency_graph(data)
+
+
+def _code(geoid: object) -> str:
+    return PREFIX + str(geoid).zfill(5)
+
+
+def load_us_counties(states: list[str] | None = None, quality: DataQuality | None = None) -> gpd.GeoDataFrame:
+    """US counties as an authorities table.
+
+    Parameters
+    ----------
+    states : list of str, optional
+        State FIPS codes (``"10"`` or ``10``); None loads every state file (3,221 counties).
+    quality : DataQuality, optional
+        Receives a line per state whose file has no ``C_X``/``C_Y`` centroid (DC,
+        Kentucky, Mississippi, Puerto Rico): the Census internal point
+        (``INTPTLON10``/``INTPTLAT10``) is used there instead.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by ``code`` (``"US"`` + 5-digit GEOID): ``name`` ("Kent County, DE"),
+        ``nation`` ("United States"), ``region`` (state FIPS), ``tier`` ("US county"),
+        ``parent_county`` (None), ``population`` (2010 census), ``centroid_lon``,
+        ``centroid_lat``, ``area_km2`` (land), ``centroid_x``/``centroid_y`` (= lon/lat,
+        for the map's point fallback) and ``geometry``: Points at the centroids in
+        EPSG:4326 (there are no boundaries).
+    """
+    fips_list = state_fips() if states is None else sorted({str(s).zfill(2) for s in states})
+    rows = []
+    for fips in fips_list:
+        graph = _state_graph(fips)
+        abbr = STATES.get(fips, (fips, ""))[0]
+        fallback = 0
+        for _, attrs in graph.nodes(data=True):
+            lon, lat = attrs.get("C_X"), attrs.get("C_Y")
+            if lon is None or lat is None:
+                lon, lat = float(attrs["INTPTLON10"]), float(attrs["INTPTLAT10"])
+                fallback += 1
+            label = attrs.get("NAMELSAD10") or attrs["NAME10"]
+            rows.append({"code": _code(attrs["GEOID10"]), "name": f"{label}, {abbr}", "nation": NATION,
+                         "region": fips, "tier": TIER, "parent_county": None,
+                         "population": float(attrs["TOTPOP"]), "centroid_lon": float(lon),
+                         "centroid_lat": float(lat), "area_km2": float(attrs["ALAND10"]) / 1e6})
+        if fallback and quality is not None:
+            quality.add(file=f"{US_DIR}/county{fips}.json", code=f"{PREFIX}{fips}*", field="C_X/C_Y",
+                        issue=f"no centroid for {fallback} count{'y' if fallback == 1 else 'ies'}",
+                        action="used the Census internal point (INTPTLON10/INTPTLAT10)")
+    table = pd.DataFrame(rows).set_index("code").sort_index()
+    if table.index.duplicated().any():
+        raise DataError(f"{US_DIR}: duplicate GEOID {table.index[table.index.duplicated()][0]}")
+    check_population(table["population"], US_DIR)
+    table["centroid_x"], table["centroid_y"] = table["centroid_lon"], table["centroid_lat"]
+    geometry = gpd.points_from_xy(table["centroid_lon"], table["centroid_lat"], crs="EPSG:4326")
+    return gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
+
+
+def us_county_graph(authorities: pd.DataFrame, links: list[dict] | None = None) -> nx.Graph:
+    """Neighbour graph of US counties from the dual-graph adjacency (not from geometry).
+
+    Nodes are the codes of ``authorities`` with ``name``, ``population`` and ``tier``;
+    edges (``kind="border"``) join counties sharing a boundary within a state. Optional
+    ``links`` (``{a, b, reason}`` dicts, e.g. across a state line) are added as
+    ``kind="link"``; links naming codes outside ``authorities`` are skipped only when
+    they are the UK default links. Graph attributes as for
+    :func:`sharedopt.data.graph.neighbour_graph` (``isolated``, ``n_components``).
+    """
+    from sharedopt.data.graph import add_links
+
+    codes = set(authorities.index)
+    graph = nx.Graph(service=None, source="DeFord county dual graphs (2010)")
+    for code, row in authorities.sort_index().iterrows():
+        graph.add_node(code, name=row["name"], population=float(row["population"]), tier=row["tier"])
+    for fips in sorted(set(authorities["region"])):
+        state = _state_graph(str(fips))
+        label = {node: _code(attrs["GEOID10"]) for node, attrs in state.nodes(data=True)}
+        for u, v in state.edges():
+            a, b = label[u], label[v]
+            if a != b and a in codes and b in codes:
+                graph.add_edge(a, b, kind="border")
+    if links:
+        add_links(graph, list(links), codes)
+    _mark(graph)
+    return graph
+
+
+def _mark(graph: nx.Graph) -> nx.Graph:
+    graph.graph["isolated"] = sorted(nx.isolates(graph))
+    graph.graph["n_components"] = nx.number_connected_components(graph) if len(graph) else 0
+    return graph
+
+
+@lru_cache(maxsize=4)
+def per_head_rates(year: str = SYNTHETIC_YEAR) -> pd.Series:
+    """Median net spend per resident (£k) by service over English unitary (E06) councils.
+
+    Net current expenditure from the embedded MHCLG outturn for ``year``
+    (``load_costs('england')``) divided by ONS mid-2022 population; the median is over
+    the unitary councils with spend data. Services whose median is not positive
+    (``Other``) are left out. These rates drive :func:`synthetic_us_costs`.
+    """
+    from sharedopt.data.authorities import authority_table
+    from sharedopt.data.costs import load_costs
+
+    table = authority_table()
+    unitary = table[(table["nation"] == "England") & (table["tier"] == RATE_TIER)]
+    costs = load_costs("england", year)
+    costs = costs[costs["authority"].isin(unitary.index)]
+    per_head = costs["net_expenditure_gbp_k"] / costs["authority"].map(unitary["population"])
+    rates = per_head.groupby(costs["service"]).median()
+    return rates[rates > 0].sort_index().rename("gbp_k_per_head")
+
+
+@lru_cache(maxsize=1)
+def reference_population() -> float:
+    """Median population of English unitary councils (ONS mid-2022): the scale-effect pivot."""
+    from sharedopt.data.authorities import authority_table
+    table = authority_table()
+    return float(table.loc[(table["nation"] == "England") & (table["tier"] == RATE_TIER), "population"].median())
+
+
+def synthetic_us_costs(authorities: pd.DataFrame, seed: int = 0, year: str = SYNTHETIC_YEAR) -> pd.DataFrame:
+    """SYNTHETIC service costs for US counties in the tidy cost format (every row ``estimated``).
+
+    This is not data. For county *c* and service *s*::
+
+        spend[c, s] = population[c] * rate[s] * noise[c, s] * (population[c] / P_ref) ** -0.05
+
+    * ``rate[s]``: median English unitary net spend per resident on *s*
+      (:func:`per_head_rates`, MHCLG outturn ``year`` / ONS mid-2022 population);
+    * ``noise[c, s]``: lognormal, median 1, sigma 0.15, drawn from a generator seeded
+      with ``(seed, GEOID)``, so a county's costs do not depend on which other
+      counties are loaded and the table is identical for the same seed;
+    * the last factor is a mild scale effect (elasticity 0.05 around ``P_ref``, the
+      median English unitary population, ~227,000): small counties spend a little
+      more per head.
+
+    Money is in £ thousand on purpose, like the rest of the model, so the same model
+    parameters (set-up and governance costs in £k) apply. The whole US case is
+    SYNTHETIC: a scale test of the optimiser on a real graph, not a costing of US
+    counties.
+
+    Parameters
+    ----------
+    authorities : pandas.DataFrame
+        From :func:`load_us_counties` (codes ``US#####`` and ``population``).
+    seed : int
+        Non-negative seed of the noise.
+    year : str
+        English outturn year the per-head rates come from (also the ``year`` column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``authority, service, year, net_expenditure_gbp_k, estimated`` (all True),
+        sorted by authority and service; spend is positive.
+    """
+    if int(seed) < 0:
+        raise DataError(f"synthetic costs: seed must be a non-negative integer, got {seed}")
+    rates = per_head_rates(year)
+    pivot = reference_population()
+    services = list(rates.index)
+    codes = sorted(authorities.index)
+    population = authorities["population"].reindex(codes).to_numpy(dtype=float)
+    noise = np.vstack([np.random.default_rng([int(seed), int(str(code)[len(PREFIX):])])
+                       .lognormal(0.0, NOISE_SIGMA, len(services)) for code in codes])
+    scale = (population / pivot) ** -SCALE_ELASTICITY
+    spend = population[:, None] * rates.to_numpy()[None, :] * noise * scale[:, None]
+    return pd.DataFrame({
+        "authority": np.repeat(codes, len(services)),
+        "service": np.tile(services, len(codes)),
+        "year": year,
+        "net_expenditure_gbp_k": np.round(spend.ravel(), 3),
+        "estimated": True,
+    })
+
+
+def read_us_cost_csv(path: str | Path, year: str | None = None) -> pd.DataFrame:
+    """A user's tidy cost CSV for US counties (codes ``US#####``); as :func:`read_cost_csv`."""
+    from sharedopt.data.costs import normalise_year
+    from sharedopt.data.services import service_names
+
+    path = require_file(Path(path), "costs CSV")
+    file = str(path)
+    df = pd.read_csv(path, dtype={"authority": str, "service": str, "year": str})
+    require_columns(df, COST_COLUMNS, file)
+    if df.empty:
+        raise DataError(f"{file}: the costs CSV has no rows")
+    bad = ~df["authority"].astype(str).str.match(CODE_PATTERN)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"{file}: row {i + 2}, field 'authority': '{df['authority'].iloc[i]}' is not a "
+                        "US county code ('US' + 5-digit GEOID, e.g. US10001); fix or remove the row")
+    check_known_services(df["service"], service_names(include_non_council=True), file)
+    df["net_expenditure_gbp_k"] = check_numeric(df, "net_expenditure_gbp_k", file)
+    check_unique(df, ["authority", "service", "year"], file)
+    if "estimated" in df.columns:
+        df["estimated"] = df["estimated"].astype(str).str.lower().isin(["true", "1", "yes"])
+    else:
+        df["estimated"] = False
+    if year is not None:
+        df = df[df["year"] == normalise_year(year)]
+        if df.empty:
+            raise DataError(f"{file}: no rows for year '{normalise_year(year)}'; check [data] year")
+    return df[COST_COLUMNS + ["estimated"]].reset_index(drop=True)
+
+
+def synthetic_source(seed: int = 0, year: str = SYNTHETIC_YEAR) -> dict:
+    """The sources entry for the SYNTHETIC costs (``estimated=True``)."""
+    return dict(
+        name="Service spend (SYNTHETIC costs)",
+        source=(f"SYNTHETIC costs, not US data: county population x median English unitary net "
+                f"spend per head by service (MHCLG {year} outturn / ONS mid-2022 population) x "
+                f"lognormal noise (sigma {NOISE_SIGMA}, seed {seed}) x scale effect "
+                f"(population / {reference_population():,.0f})^-{SCALE_ELASTICITY}; in £ thousand"),
+        vintage=f"synthetic ({year} English rates)", licence="derived from OGL v3.0 data",
+        estimated=True)
+
+
+def us_sources(costs: pd.DataFrame, config, seed: int = 0) -> list[dict]:
+    """Data sources of a US run, in a fixed order."""
+    out = [dict(COUNTIES_SOURCE), dict(US_POPULATION)]
+    if config.data.costs_csv is not None:
+        years = ", ".join(sorted(costs["year"].astype(str).unique()))
+        out.append(dict(name="Service spend", source=f"user file {config.data.costs_csv.name}",
+                        vintage=years, licence="user supplied", estimated=bool(costs["estimated"].any())))
+    else:
+        year = str(costs["year"].iloc[0]) if len(costs) else SYNTHETIC_YEAR
+        out.append(synthetic_source(seed, year))
+    return out
+
+
+def us_service_graphs(graph: nx.Graph, costs: pd.DataFrame, params, services: list[str] | None = None
+                      ) -> dict[str, nx.Graph]:
+    """Per-service graphs: the county graph restricted to counties with positive spend.
+
+    One graph per eligible service in ``params.services`` present in ``costs`` (and in
+    ``services`` when given); ``graph.graph['isolated']`` lists counties without a
+    neighbour delivering the service, as :func:`neighbour_graph` does.
+    """
+    present = sorted(set(costs["service"]))
+    wanted = [s for s in present if params.services.get(s) is not None and params.services[s].eligible
+              and (services is None or s in services)]
+    out = {}
+    for service in wanted:
+        rows = costs[(costs["service"] == service) & (costs["net_expenditure_gbp_k"] > 0)]
+        delivering = set(rows["authority"])
+        nodes = [n for n in graph if n in delivering]
+        sub = graph.subgraph(nodes).copy()
+        sub.graph["service"] = service
+        out[service] = _mark(sub)
+    return out
+
+
+def us_inputs(config, quality: DataQuality, seed: int = 0):
+    """Load a US region for the pipeline: ``(authorities, costs, graphs, sources)``.
+
+    Costs are SYNTHETIC (:func:`synthetic_us_costs`) unless ``[data] costs_csv`` is
+    given; the service graphs come from the dual-graph adjacency.
+    """
+    from sharedopt.data.costs import finish_costs, normalise_year
+
+    states = resolve_us_region(config.region.name)
+    authorities = load_us_counties(states, quality=quality)
+    codes = set(authorities.index)
+    year = normalise_year(config.data.year)
+    if config.data.costs_csv is not None:
+        file = str(config.data.costs_csv)
+        costs = read_us_cost_csv(config.data.costs_csv, year)
+        outside = ~costs["authority"].isin(codes)
+        for code in sorted(costs.loc[outside, "authority"].unique()):
+            quality.add(file=file, code=code, field="authority", issue="county outside the selected region",
+                        action="rows ignored for this run")
+        costs = costs[~outside]
+        check_code_sets(set(costs["authority"]), codes, file, quality, strict=True)
+    else:
+        file = "synthetic_us_costs"
+        costs = synthetic_us_costs(authorities, seed=seed, year=year)
+        quality.add(file=file, code=f"{PREFIX}*", field="net_expenditure_gbp_k",
+                    issue="no US spending data: every cost is SYNTHETIC",
+                    action="SYNTHETIC: population x median English unitary per-head spend x noise x scale effect")
+    costs = finish_costs(costs, file, config.data.include_non_council, quality)
+    graph = us_county_graph(authorities, [link.model_dump() for link in config.region.links])
+    graphs = us_service_graphs(graph, costs, config.model, config.data.services)
+    for service, sub in graphs.items():
+        for code in sub.graph["isolated"]:
+            quality.add(file="adjacency", code=code, field=service,
+                        issue=f"{sub.nodes[code]['name']} has no neighbour delivering {service}",
+                        action="no scale partnership possible; add a link in [region] links if one exists")
+    return authorities, costs, graphs, us_sources(costs, config, seed)
