@@ -26,7 +26,13 @@ from .model import Constraints, PortfolioModel, member_incidence, row_activity_b
 if TYPE_CHECKING:  # pragma: no cover
     from .solve import SolveResult, SolverOptions
 
-__all__ = ["InfeasibleError", "precheck", "elastic_relaxation", "diagnose_infeasibility"]
+__all__ = [
+    "InfeasibleError",
+    "precheck",
+    "elastic_relaxation",
+    "diagnose_infeasibility",
+    "describe_row",
+]
 
 _TOL = 1e-6
 _MAX_LISTED = 10

@@ -282,7 +282,7 @@ def ensure_candidates(candidates: CandidateSet, ids: list[str], authorities, cos
     if not missing:
         return candidates
     base = CostBase.from_frames(authorities, costs)
-    rows, shares = [], []
+    rows = []
     for cid in missing:
         services, members = _parse_id(cid, base)
         graph = candidates.graphs.get(services[0]) if len(services) == 1 else intersection_graph(

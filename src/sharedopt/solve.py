@@ -14,10 +14,11 @@
 * Before solving, exact reductions fix candidates that can never help
   (non-positive objective; dominated by a cheaper-or-equal subset candidate),
   see :func:`reduce_model`.  They are skipped when a user hook is given.
-* Each solver call gets a greedy feasible start; if the solver stops without
-  an incumbent, that start (or the forced-only portfolio) is returned as
-  'feasible', and a cheap weak-duality bound is reported when the solver has
-  none.  The optimum, statuses and bounds stay honest.
+* A greedy feasible portfolio is kept as a safety net (not passed to the
+  solver, whose own heuristics do better): if the solver stops without an
+  incumbent, or with a worse one, the greedy portfolio (or the forced-only
+  one) is returned as 'feasible', with a cheap weak-duality bound when the
+  solver has none.  A user ``warm_start`` is passed to the solver.
 * With ``decompose=True`` the candidates are split into independent pieces
   (connected components of the candidate-row graph); tiny pieces are solved by
   enumeration without a solver call.
@@ -332,10 +333,23 @@ def _finish(model: PortfolioModel, status: str, text: str, x, bound, **kw) -> _P
     return _Piece(status, text, obj, bound, x, **kw)
 
 
+def _prefer_start(model: PortfolioModel, piece: _Piece, start: np.ndarray | None) -> _Piece:
+    """Return the start portfolio when it beats the solver's incumbent."""
+    if piece.x is None or start is None or piece.objective is None:
+        return piece
+    value = float(model.c @ start)
+    if value <= piece.objective + 1e-9 or not _is_feasible(model, start):
+        return piece
+    note = "the solver's incumbent was worse than the start portfolio; returned the start"
+    message = "; ".join(t for t in (piece.message, note) if t)
+    bound = None if piece.bound is None else max(piece.bound, value)
+    return replace(piece, x=start.copy(), objective=value, bound=bound, message=message)
+
+
 def _fallback(model: PortfolioModel, piece: _Piece, start: np.ndarray | None) -> _Piece:
     """No incumbent within the time limit: use the start (greedy) or x = lower bounds."""
     if piece.status != "time_limit_no_solution":
-        return piece
+        return _prefer_start(model, piece, start)
     if start is not None and _is_feasible(model, start):
         x, note = start, "no solver incumbent within the time limit; returned the start portfolio"
     elif _is_feasible(model, model.var_lower):
@@ -408,7 +422,9 @@ def _solve_highs(
     model: PortfolioModel, options: SolverOptions, time_limit: float | None, warm: np.ndarray | None
 ) -> _Piece:
     t0 = perf_counter()
-    warm = warm if warm is not None else greedy_start(model)
+    # the greedy portfolio is only a safety net: handing it to HiGHS as a MIP
+    # start switches off some of HiGHS's own (better) primal heuristics
+    start = warm if warm is not None else greedy_start(model)
     h = highspy.Highs()
     _configure_highs(h, options, time_limit)
     h.passModel(_highs_lp(model))
@@ -426,7 +442,7 @@ def _solve_highs(
         model, status, h.modelStatusToString(ms), x, info.mip_dual_bound,
         version=f"HiGHS {h.version()} (highspy)", setup_seconds=setup,
     )
-    return _fallback(model, piece, warm)
+    return _fallback(model, piece, start)
 
 
 # --------------------------------------------------------------------------
@@ -526,8 +542,7 @@ def _solve_pulp(
     extra: ExtraHook | None = None,
 ) -> _Piece:
     t0 = perf_counter()
-    if warm is None and extra is None:
-        warm = greedy_start(model)
+    start = warm if warm is not None or extra is not None else greedy_start(model)
     prob, xs = build_pulp(model)
     if extra is not None:
         extra(prob, xs)
@@ -562,7 +577,7 @@ def _solve_pulp(
         bound = float(model.c @ x) if out.bound_is_objective and x is not None else out.bound
         piece = _finish(model, out.status, out.text, x, bound,
                         version=out.version, setup_seconds=setup)
-        return _fallback(model, piece, warm)
+        return _fallback(model, piece, start)
     # user hook: the problem may have extra variables / terms: report PuLP's own objective
     obj = pulp.value(prob.objective) if x is not None else None
     bound = obj if out.bound_is_objective else out.bound

@@ -28,7 +28,7 @@ import pandas as pd
 
 from sharedopt.pipeline import load_inputs
 from sharedopt.scenario import Scenario
-from sharedopt.whatif import _Task, _run_task, _with_bar, map_tasks
+from sharedopt.whatif import _Task, run_tasks
 
 PARAM_DISTS = ("normal", "lognormal", "uniform", "triangular")
 
@@ -116,12 +116,7 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     for i, (changes, factors) in enumerate(draws):
         config = scenario.with_(changes).config if changes else scenario.config
         tasks.append(_Task(i, config, inputs, "inputs", {"costs_factor": factors}))
-    bar, hook = _with_bar("Monte Carlo", len(tasks), progress)
-    try:
-        rows = map_tasks(_run_task, tasks, engine, max_workers, hook)
-    finally:
-        if bar is not None:
-            bar.stop()
+    rows = run_tasks(tasks, "Monte Carlo", engine, max_workers, progress)
     frame = pd.concat([pd.DataFrame([c for c, _ in draws], index=range(n)),
                        pd.DataFrame(rows).drop(columns="index")], axis=1)
     return UncertaintyResult(frame, candidate_probabilities(frame), total_quantiles(frame))

@@ -175,6 +175,16 @@ def _with_bar(description: str, total: int, show: bool):
     return bar, (lambda done, _total: bar.update(task, completed=done))
 
 
+def run_tasks(tasks: list, description: str, engine, max_workers: int | None, progress: bool) -> list[dict]:
+    """Run scenario tasks on the engine behind an optional progress bar; rows in task order."""
+    bar, hook = _with_bar(description, len(tasks), progress)
+    try:
+        return map_tasks(_run_task, tasks, engine, max_workers, hook)
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
 def _shared_for(scenario: Scenario, level: str):
     if level == "none":
         return None
@@ -210,11 +220,6 @@ def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="pro
     level = reuse_level(changes) if reuse else "none"
     shared = _shared_for(scenario, level)
     tasks = [_Task(i, scenario.with_(c).config, shared, level) for i, c in enumerate(changes)]
-    bar, hook = _with_bar("sweep", len(tasks), progress)
-    try:
-        rows = map_tasks(_run_task, tasks, engine, max_workers, hook)
-    finally:
-        if bar is not None:
-            bar.stop()
+    rows = run_tasks(tasks, "sweep", engine, max_workers, progress)
     frame = pd.DataFrame(changes)
     return pd.concat([frame, pd.DataFrame(rows).drop(columns="index")], axis=1)

@@ -77,12 +77,14 @@ def _embedded_costs(codes: list[str], year: str, quality: DataQuality) -> pd.Dat
     return pd.concat(parts, ignore_index=True)
 
 
-def read_cost_csv(path: str | Path, year: str | None = None) -> pd.DataFrame:
+def read_cost_csv(path: str | Path, year: str | None = None,
+                  check_authority_codes=check_codes) -> pd.DataFrame:
     """Read and validate a user's tidy cost CSV.
 
     Columns: ``authority`` (GSS code), ``service`` (catalogue name), ``year``
     (e.g. ``2023-24``), ``net_expenditure_gbp_k`` (£ thousand); an optional
-    ``estimated`` column (true/false) marks estimated rows.
+    ``estimated`` column (true/false) marks estimated rows. ``check_authority_codes``
+    validates the code column (GSS codes by default).
     """
     path = require_file(Path(path), "costs CSV")
     file = str(path)
@@ -90,7 +92,7 @@ def read_cost_csv(path: str | Path, year: str | None = None) -> pd.DataFrame:
     require_columns(df, COST_COLUMNS, file)
     if df.empty:
         raise DataError(f"{file}: the costs CSV has no rows")
-    check_codes(df["authority"], file)
+    check_authority_codes(df["authority"], file)
     check_known_services(df["service"], service_names(include_non_council=True), file)
     df["net_expenditure_gbp_k"] = check_numeric(df, "net_expenditure_gbp_k", file)
     check_unique(df, ["authority", "service", "year"], file)

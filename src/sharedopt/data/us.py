@@ -34,10 +34,7 @@ import pandas as pd
 from networkx.readwrite import json_graph
 
 from sharedopt.data.paths import data_dir
-from sharedopt.data.validate import (
-    COST_COLUMNS, DataQuality, check_code_sets, check_known_services, check_numeric,
-    check_population, check_unique, require_columns, require_file,
-)
+from sharedopt.data.validate import DataQuality, check_code_sets, check_population, require_file
 from sharedopt.errors import DataError
 
 US_DIR = "raw/us_counties"
@@ -306,34 +303,20 @@ def synthetic_us_costs(authorities: pd.DataFrame, seed: int = 0, year: str = SYN
     })
 
 
-def read_us_cost_csv(path: str | Path, year: str | None = None) -> pd.DataFrame:
-    """A user's tidy cost CSV for US counties (codes ``US#####``); as :func:`read_cost_csv`."""
-    from sharedopt.data.costs import normalise_year
-    from sharedopt.data.services import service_names
-
-    path = require_file(Path(path), "costs CSV")
-    file = str(path)
-    df = pd.read_csv(path, dtype={"authority": str, "service": str, "year": str})
-    require_columns(df, COST_COLUMNS, file)
-    if df.empty:
-        raise DataError(f"{file}: the costs CSV has no rows")
-    bad = ~df["authority"].astype(str).str.match(CODE_PATTERN)
+def check_us_codes(codes: pd.Series, file: str) -> None:
+    """Every code must be a US county code (``US`` + 5-digit GEOID)."""
+    bad = ~codes.astype(str).str.match(CODE_PATTERN)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"{file}: row {i + 2}, field 'authority': '{df['authority'].iloc[i]}' is not a "
+        raise DataError(f"{file}: row {i + 2}, field 'authority': '{codes.iloc[i]}' is not a "
                         "US county code ('US' + 5-digit GEOID, e.g. US10001); fix or remove the row")
-    check_known_services(df["service"], service_names(include_non_council=True), file)
-    df["net_expenditure_gbp_k"] = check_numeric(df, "net_expenditure_gbp_k", file)
-    check_unique(df, ["authority", "service", "year"], file)
-    if "estimated" in df.columns:
-        df["estimated"] = df["estimated"].astype(str).str.lower().isin(["true", "1", "yes"])
-    else:
-        df["estimated"] = False
-    if year is not None:
-        df = df[df["year"] == normalise_year(year)]
-        if df.empty:
-            raise DataError(f"{file}: no rows for year '{normalise_year(year)}'; check [data] year")
-    return df[COST_COLUMNS + ["estimated"]].reset_index(drop=True)
+
+
+def read_us_cost_csv(path: str | Path, year: str | None = None) -> pd.DataFrame:
+    """A user's tidy cost CSV for US counties (codes ``US#####``); as :func:`read_cost_csv`."""
+    from sharedopt.data.costs import read_cost_csv
+
+    return read_cost_csv(path, year, check_authority_codes=check_us_codes)
 
 
 def synthetic_source(seed: int = 0, year: str = SYNTHETIC_YEAR) -> dict:
