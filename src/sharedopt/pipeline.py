@@ -156,7 +156,8 @@ def solve_model(model: PortfolioModel, config: RunConfig, extra=None) -> tuple[S
 def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioModel, solved: SolveResult,
                     chosen: np.ndarray, config: RunConfig) -> Result:
     """Step 5: rank candidates, pick the portfolio, build the summary."""
-    ranked = rank_candidates(candidates.table, chosen, model, config.solver, top_n=config.report.top_n)
+    ranked = rank_candidates(candidates.table, chosen, model, ranking_options(config, model),
+                             top_n=ranking_depth(config, model))
     portfolio = chosen_portfolio(ranked)
     base = CostBase.from_frames(inputs.authorities, inputs.costs)
     frontier = scale_frontier(base, config.model)
@@ -166,6 +167,22 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
                             sources=inputs.sources, quality=inputs.quality)
     return Result(config, solved, ranked, portfolio, candidates.shares, summary,
                   inputs.quality.to_frame(), inputs.authorities, candidates.enumeration)
+
+
+RANKING_TIME_LIMIT = 10.0  # seconds per "loss if forced" re-solve
+LARGE_RANKING_DEPTH = 5  # re-solves for a large model (each one is a full MIP)
+
+
+def ranking_options(config: RunConfig, model: PortfolioModel):
+    """Solver options for the ranking re-solves: a short time limit each."""
+    limit = config.solver.time_limit
+    return config.solver.model_copy(update={"time_limit": min(limit or RANKING_TIME_LIMIT, RANKING_TIME_LIMIT)})
+
+
+def ranking_depth(config: RunConfig, model: PortfolioModel) -> int:
+    """How many not-chosen candidates get a loss-if-forced re-solve."""
+    top_n = config.report.top_n
+    return min(top_n, LARGE_RANKING_DEPTH) if is_large(model, config.solver) else top_n
 
 
 def chosen_portfolio(ranked: pd.DataFrame) -> pd.DataFrame:

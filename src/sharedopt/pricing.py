@@ -286,13 +286,14 @@ def is_large(model, options) -> bool:
 def solve_large(model, options):
     """Solve a large model by pricing and fixing; return ``(SolveResult, chosen)``."""
     from sharedopt.diagnose import InfeasibleError, precheck
-    from sharedopt.solve import SolveResult, solve
+    from sharedopt.solve import SolveResult, reduce_model, solve
 
     issues = precheck(model)
     if issues:
         raise InfeasibleError(issues)
     t0 = perf_counter()
-    outcome = solve_by_pricing(model, options, options.time_limit)
+    reduced = reduce_model(model)  # exact: unprofitable and dominated candidates fixed to 0
+    outcome = solve_by_pricing(reduced, options, options.time_limit)
     if outcome.x is None and not np.isfinite(outcome.lp_bound):
         # the LP did not solve (infeasible constraints?): the general path diagnoses it
         return solve(model, options)
