@@ -86,7 +86,8 @@ class Result:
     def plot(self):
         """The portfolio map as a matplotlib Figure."""
         from sharedopt.report.maps import plot_portfolio_map
-        return plot_portfolio_map(self.authorities, self.portfolio, self.shares)
+        return plot_portfolio_map(self.authorities, self.portfolio, self.shares,
+                                  attribution=self.summary.get("attribution"))
 
 
 def _emit(progress: Progress | None, step: str, **info) -> None:

@@ -324,7 +324,25 @@ def _projected_shapes(authorities: pd.DataFrame) -> gpd.GeoSeries:
         geoms = gpd.GeoSeries([None] * len(authorities), index=authorities.index)
     if geoms.crs is None:
         geoms = geoms.set_crs(_guess_crs(geoms.total_bounds))
-    return geoms.to_crs(DRAW_CRS)
+    return geoms.to_crs(draw_crs(authorities))
+
+
+def draw_crs(authorities: pd.DataFrame) -> str:
+    """Metric CRS to draw in: British National Grid for Great Britain, else an azimuthal
+    equidistant projection centred on the data (north up, true scale near the centre)."""
+    lon, lat = _lon_lat_centre(authorities)
+    if lon is None or (-9.0 <= lon <= 2.5 and 49.5 <= lat <= 61.0):
+        return DRAW_CRS
+    return f"+proj=aeqd +lat_0={lat:.4f} +lon_0={lon:.4f} +datum=WGS84 +units=m +no_defs"
+
+
+def _lon_lat_centre(authorities: pd.DataFrame) -> tuple[float | None, float | None]:
+    for x, y in (("centroid_lon", "centroid_lat"), ("centroid_x", "centroid_y")):
+        if {x, y} <= set(authorities.columns):
+            xy = authorities[[x, y]].apply(pd.to_numeric, errors="coerce").dropna()
+            if len(xy) and xy.abs().to_numpy().max() <= 360:
+                return float(xy[x].median()), float(xy[y].median())
+    return None, None
 
 
 def _guess_crs(bounds: Sequence[float]) -> str:
@@ -354,7 +372,7 @@ def _centroid_columns(authorities: pd.DataFrame) -> dict:
     if xy.empty:
         return {}
     points = gpd.GeoSeries([Point(x, y) for x, y in xy.itertuples(index=False)], index=xy.index)
-    points = points.set_crs(_guess_crs(xy.to_numpy().ravel())).to_crs(DRAW_CRS)
+    points = points.set_crs(_guess_crs(xy.to_numpy().ravel())).to_crs(draw_crs(authorities))
     return {code: (p.x, p.y) for code, p in points.items()}
 
 
