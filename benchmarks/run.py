@@ -731,6 +731,15 @@ def machine_info() -> dict:
             "src_uncommitted_changes": [line[3:] for line in dirty.splitlines()]}
 
 
+def source_hashes() -> dict[str, str]:
+    """SHA-256 (short) of every sharedopt source file: shows edits made during the run."""
+    import hashlib
+
+    src = ROOT / "src" / "sharedopt"
+    return {str(p.relative_to(src)): hashlib.sha256(p.read_bytes()).hexdigest()[:12]
+            for p in sorted(src.rglob("*.py"))}
+
+
 def render(doc: dict) -> str:
     m = doc["machine"]
     lines = ["# sharedopt benchmark results", "",
@@ -742,6 +751,10 @@ def render(doc: dict) -> str:
              f"at commit {m['git_commit']}"
              + (f" with uncommitted changes in {', '.join(m['src_uncommitted_changes'])}"
                 if m["src_uncommitted_changes"] else "") + ".", ""]
+    if doc.get("sources_changed_during_run"):
+        lines += ["**Source files changed while the benchmark ran** (another engineer's edits; "
+                  "sections may have used different versions): "
+                  + ", ".join(doc["sources_changed_during_run"]), ""]
     if doc.get("targets"):
         lines += ["## Targets", "", markdown_table(
             [("target", "target", "text"), ("measured", "measured", "text"), ("met", "met", "text")],
@@ -775,8 +788,8 @@ def main(argv=None) -> int:
     parser.add_argument("--instances", nargs="+", metavar="LABEL:K",
                         help="portfolio/baseline instances to run, e.g. 'Wales:6' 'England:5' "
                              "(default: all)")
-    parser.add_argument("--sweep-time-cap", type=float, default=15.0,
-                        help="solver time limit of each sweep variant, seconds (default 15)")
+    parser.add_argument("--sweep-time-cap", type=float, default=10.0,
+                        help="solver time limit of each sweep variant, seconds (default 10)")
     parser.add_argument("--baseline-england-cap", type=float, default=300.0,
                         help="time limit of the plain baseline on England k=4 (default 300)")
     parser.add_argument("--draws", type=int, default=200, help="Monte Carlo draws (default 200)")
@@ -792,6 +805,8 @@ def main(argv=None) -> int:
     doc = {"run_at": dt.datetime.now().isoformat(timespec="seconds"), "quick": args.quick,
            "command": "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
            "machine": machine_info(), "sections": old.get("sections", {})}
+    hashes = source_hashes()
+    doc["source_hashes"] = hashes
     t_all = time.perf_counter()
     for name in SECTIONS:
         if name not in selected:
@@ -809,6 +824,9 @@ def main(argv=None) -> int:
         print(flush=True)
         _write(doc, args.out)  # keep partial results if a later section fails
     doc["total_s"] = time.perf_counter() - t_all
+    after = source_hashes()
+    doc["sources_changed_during_run"] = sorted(f for f in set(hashes) | set(after)
+                                               if hashes.get(f) != after.get(f))
     doc["targets"] = targets(doc["sections"])
     print("== targets")
     print(markdown_table([("target", "target", "text"), ("measured", "measured", "text"),

@@ -171,7 +171,9 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
 
 
 RANKING_TIME_LIMIT = 10.0  # seconds per "loss if forced" re-solve
-LARGE_RANKING_DEPTH = 5  # re-solves for a large model (each one is a full MIP)
+# Large models: no loss-if-forced re-solves. Each would be a full MIP on which HiGHS
+# overruns short time limits (presolve), so the ranking keeps NPV, chosen and conflicts only.
+LARGE_RANKING_DEPTH = 0
 
 
 def ranking_options(config: RunConfig, model: PortfolioModel):
