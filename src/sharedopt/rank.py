@@ -8,24 +8,13 @@ import numpy as np
 import pandas as pd
 
 from .diagnose import InfeasibleError
-from .model import PortfolioModel, slot_incidence
+from .model import REQUIRED_COLUMNS, PortfolioModel, slot_incidence
 from .solve import SolverOptions, piece_labels, solve, submodel
 
 __all__ = ["rank_candidates", "portfolio_table", "loss_if_forced", "conflicts_with"]
 
 _TOL = 1e-6
-PORTFOLIO_COLUMNS = [
-    "candidate_id",
-    "kind",
-    "services",
-    "members",
-    "n_members",
-    "annual_saving_gbp_k",
-    "annual_net_saving_gbp_k",
-    "one_off_cost_gbp_k",
-    "npv_gbp_k",
-    "payback_years",
-]
+PORTFOLIO_COLUMNS = list(REQUIRED_COLUMNS)
 
 
 def _aligned(candidates: pd.DataFrame, model: PortfolioModel, chosen) -> np.ndarray:
