@@ -67,6 +67,7 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
     """Run a scenario end to end and write its report."""
     from sharedopt.config import load_config
     from sharedopt.pipeline import assign_solution, create_model, enumerate_candidates, load_inputs, solve_model
+    from sharedopt.progress import listening
 
     try:
         path = config or default_config()
@@ -94,7 +95,14 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
             model = create_model(cands, cfg)
             done("model", f"{model.n_variables:,} variables, {model.n_constraints:,} constraints")
             begin("solve")
-            solved, chosen = solve_model(model, cfg)
+
+            def live(incumbent, bound, gap):
+                bar.update(tasks["solve"], info=f"incumbent {incumbent or 0:,.0f}, bound "
+                                                f"{bound if bound is not None else float('inf'):,.0f}, "
+                                                f"gap {gap if gap is not None else float('inf'):.3%}")
+
+            with listening(live):
+                solved, chosen = solve_model(model, cfg)
             done("solve", f"{solved.status}, objective {solved.objective or 0:,.0f}, gap {solved.gap or 0:.4%}")
             begin("report")
             result = assign_solution(inputs, cands, model, solved, chosen, cfg)

@@ -31,6 +31,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from sharedopt.progress import attach
+
 INF = highspy.kHighsInf
 PRESOLVE_OFF_ABOVE = 5000  # columns
 MAX_KEPT_FACTOR = 3  # fall back to the working set when fixing keeps more than this x its size
@@ -199,6 +201,7 @@ def _mip(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, options, ti
         # columns, probing) without finding anything; branch-and-cut alone does better.
         h.setOptionValue("presolve", "off")
     h.passModel(_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=True))
+    attach(h)
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = start[cols].astype(float).tolist()

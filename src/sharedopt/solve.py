@@ -42,6 +42,7 @@ import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, field_validator
 from scipy.sparse.csgraph import connected_components
 
+from .progress import attach
 from .diagnose import InfeasibleError, diagnose_infeasibility, precheck
 from .errors import SharedoptError
 from .model import ExtraHook, PortfolioModel, build_pulp
@@ -428,6 +429,7 @@ def _solve_highs(
     h = highspy.Highs()
     _configure_highs(h, options, time_limit)
     h.passModel(_highs_lp(model))
+    attach(h)
     if warm is not None:
         sol = highspy.HighsSolution()
         sol.col_value = np.asarray(warm, dtype=float).tolist()

@@ -1,0 +1,30 @@
+"""Live solver progress reaches a listener, and nothing is attached without one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sharedopt.config import load_config
+from sharedopt.pipeline import create_model, enumerate_candidates, load_inputs, solve_model
+from sharedopt.progress import listening
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_listener_sees_incumbents_below_the_bound():
+    config = load_config(ROOT / "configs" / "north-east.toml")
+    config = config.model_copy(update={"solver": config.solver.model_copy(update={"decompose": False})})
+    model = create_model(enumerate_candidates(load_inputs(config), config), config)
+    seen = []
+    with listening(lambda incumbent, bound, gap: seen.append((incumbent, bound, gap))):
+        result, _ = solve_model(model, config)
+    assert seen, "HiGHS reported no progress"
+    for incumbent, bound, _ in seen:
+        if incumbent is not None and bound is not None:
+            assert incumbent <= bound + 1e-6 * abs(bound)
+    best = max(i for i, _, _ in seen if i is not None)
+    assert best <= result.objective + 1e-6 * abs(result.objective)
+    # outside the block nothing is reported
+    seen.clear()
+    solve_model(model, config)
+    assert seen == []
