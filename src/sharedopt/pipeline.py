@@ -127,13 +127,14 @@ def load_inputs(config: RunConfig, progress: Progress | None = None) -> Inputs:
     return Inputs(authorities, costs, quality, graphs, sources)
 
 
-def enumerate_candidates(inputs: Inputs, config: RunConfig, progress: Progress | None = None) -> CandidateSet:
-    """Step 2 (options): every candidate collaboration with its value and shares."""
+def enumerate_candidates(inputs: Inputs, config: RunConfig, progress: Progress | None = None,
+                         with_shares: bool = True) -> CandidateSet:
+    """Step 2 (options): every candidate collaboration with its value and (optionally) shares."""
     def report(label: str, count: int) -> None:
         _emit(progress, "enumerate", label=label, candidates=count)
 
     candidates = build_candidates(inputs.authorities, inputs.costs, config.model,
-                                  graphs=inputs.graphs, progress=report)
+                                  graphs=inputs.graphs, progress=report, with_shares=with_shares)
     return ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
                              inputs.costs, config.model)
 

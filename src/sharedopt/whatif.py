@@ -23,7 +23,7 @@ import pandas as pd
 
 from sharedopt.compare import compare_tables
 from sharedopt.pipeline import (
-    Inputs, Result, assign_solution, create_model, enumerate_candidates, load_inputs, run as run_config,
+    Inputs, Result, create_model, enumerate_candidates, load_inputs, run as run_config,
     solve_model,
 )
 from sharedopt.scenario import Scenario
@@ -79,15 +79,17 @@ class _Task:
     draw: dict | None = None
 
 
-def _summary_row(result_summary: dict, portfolio: pd.DataFrame) -> dict:
-    totals = result_summary["totals"]
+def _summary_row(solved, table: pd.DataFrame, chosen: np.ndarray) -> dict:
+    """One sweep row: the solver report and the chosen portfolio's totals."""
+    picked = table[np.asarray(chosen).astype(bool)]
     return {
-        "status": result_summary["status"], "objective": result_summary["objective"],
-        "best_bound": result_summary["best_bound"], "gap": result_summary["gap"],
-        "n_partnerships": totals["n_partnerships"],
-        "annual_net_saving_gbp_k": totals["annual_net_saving_gbp_k"], "npv_gbp_k": totals["npv_gbp_k"],
-        "one_off_cost_gbp_k": totals["one_off_cost_gbp_k"],
-        "chosen": ";".join(sorted(portfolio["candidate_id"])) if len(portfolio) else "",
+        "status": solved.status, "objective": solved.objective,
+        "best_bound": solved.best_bound, "gap": solved.gap,
+        "n_partnerships": int(len(picked)),
+        "annual_net_saving_gbp_k": float(picked["annual_net_saving_gbp_k"].sum()),
+        "npv_gbp_k": float(picked["npv_gbp_k"].sum()),
+        "one_off_cost_gbp_k": float(picked["one_off_cost_gbp_k"].sum()),
+        "chosen": ";".join(sorted(picked["candidate_id"])),
     }
 
 
@@ -105,11 +107,10 @@ def _run_task(task: _Task) -> dict:
         inputs = task.shared if task.level == "inputs" else load_inputs(config)
         if task.draw is not None:
             inputs = _perturb_costs(inputs, task.draw.get("costs_factor"))
-        candidates = enumerate_candidates(inputs, config)
+        candidates = enumerate_candidates(inputs, config, with_shares=False)
     model = create_model(candidates, config)
     solved, chosen = solve_model(model, config)
-    result = assign_solution(inputs, candidates, model, solved, chosen, config)
-    return {"index": task.index, **_summary_row(result.summary, result.portfolio)}
+    return {"index": task.index, **_summary_row(solved, candidates.table, chosen)}
 
 
 def _perturb_costs(inputs: Inputs, factor: np.ndarray | None) -> Inputs:
@@ -191,7 +192,7 @@ def _shared_for(scenario: Scenario, level: str):
     inputs = load_inputs(scenario.config)
     if level == "inputs":
         return inputs
-    return inputs, enumerate_candidates(inputs, scenario.config)
+    return inputs, enumerate_candidates(inputs, scenario.config, with_shares=False)
 
 
 def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="process",
