@@ -493,19 +493,25 @@ def _capacities(
     return cap
 
 
-def _governance_rows(M: sp.csr_matrix, auth: pd.Index, cons: Constraints) -> list[_Block]:
-    cap = _capacities(auth, cons.governance_capacity, cons.governance_overrides)
+def _capacity_block(incidence: sp.csr_matrix, index: pd.Index, cap: np.ndarray, used: np.ndarray | None,
+                    group: str, notes=None) -> list[_Block]:
+    """``sum of incidence columns <= cap - used`` for every entry of ``index`` with a capacity."""
     keep = np.flatnonzero(~np.isnan(cap))
     if not len(keep):
         return []
-    used = _existing_use(cons).reindex(auth[keep]).fillna(0.0).to_numpy()
-    upper = np.maximum(cap[keep] - used, 0.0)
-    notes = [
-        f"capacity {int(c)}" + (f", {int(u)} used by existing partnerships" if u else "")
-        for c, u in zip(cap[keep], used)
-    ]
-    A = M[:, keep].T.tocsr()
-    return [_block(A, -np.inf, upper, "governance", auth[keep], cap[keep], notes)]
+    used_keep = np.zeros(len(keep)) if used is None else used[keep]
+    upper = np.maximum(cap[keep] - used_keep, 0.0)
+    A = incidence[:, keep].T.tocsr()
+    return [_block(A, -np.inf, upper, group, index[keep], cap[keep],
+                   None if notes is None else [notes[i] for i in keep])]
+
+
+def _governance_rows(M: sp.csr_matrix, auth: pd.Index, cons: Constraints) -> list[_Block]:
+    cap = _capacities(auth, cons.governance_capacity, cons.governance_overrides)
+    used = _existing_use(cons).reindex(auth).fillna(0.0).to_numpy()
+    notes = [f"capacity {int(c)}" + (f", {int(u)} used by existing partnerships" if u else "")
+             if not np.isnan(c) else "" for c, u in zip(cap, used)]
+    return _capacity_block(M, auth, cap, used, "governance", notes)
 
 
 def _budget_rows(
@@ -532,11 +538,7 @@ def _budget_rows(
 
 def _service_rows(V: sp.csr_matrix, services: pd.Index, cons: Constraints) -> list[_Block]:
     cap = _capacities(services, cons.max_per_service, cons.max_per_service_overrides)
-    keep = np.flatnonzero(~np.isnan(cap))
-    if not len(keep):
-        return []
-    A = V[:, keep].T.tocsr()
-    return [_block(A, -np.inf, cap[keep], "max_per_service", services[keep], cap[keep])]
+    return _capacity_block(V, services, cap, None, "max_per_service")
 
 
 def _forced_pair_rows(M: sp.csr_matrix, auth: pd.Index, cons: Constraints) -> list[_Block]:

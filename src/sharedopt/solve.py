@@ -910,6 +910,11 @@ def fix_unprofitable(model: PortfolioModel) -> PortfolioModel:
         in_ge = neg_le = np.zeros(model.n_variables, dtype=bool)
     free = (model.var_lower <= 0) & (model.var_upper > 0)
     fix = free & (model.c <= 0) & ~in_ge & ~neg_le
+    return _fix_to_zero(model, fix)
+
+
+def _fix_to_zero(model: PortfolioModel, fix: np.ndarray) -> PortfolioModel:
+    """A copy of ``model`` with the candidates in ``fix`` fixed to 0 (the model itself if none)."""
     if not fix.any():
         return model
     upper = model.var_upper.copy()
@@ -938,11 +943,7 @@ def fix_dominated(model: PortfolioModel) -> PortfolioModel:
             break
         anc[stuck] = dom[anc[stuck]]
     fix = (anc >= 0) & avail & (model.var_lower <= 0)
-    if not fix.any():
-        return model
-    upper = model.var_upper.copy()
-    upper[fix] = 0.0
-    return replace(model, var_upper=upper)
+    return _fix_to_zero(model, fix)
 
 
 def reduce_model(model: PortfolioModel) -> PortfolioModel:
