@@ -316,6 +316,10 @@ class PortfolioModel:
         subset, objective at least as high, every row coefficient at most as
         high, and the two can never be chosen together), else -1.  Used by the
         solve step to drop dominated candidates exactly; never an exclusion.
+    outer_bound : float or None
+        When the candidates are a generated subset of a larger space
+        (:mod:`sharedopt.colgen`): an upper bound on the optimum over the whole
+        space. The solve step reports its gap against it.
     """
 
     candidate_ids: np.ndarray
@@ -330,6 +334,7 @@ class PortfolioModel:
     objective_name: str = "npv"
     build_seconds: float = 0.0
     dominated_by: np.ndarray | None = None
+    outer_bound: float | None = None
 
     @property
     def n_variables(self) -> int:

@@ -80,6 +80,14 @@ class ModelParams(BaseModel):
     scope_max_group_size: int = Field(default=3, ge=1, le=8)
     include_scale: bool = True
     include_scope: bool = True
+    # How scale candidates are found (an algorithm setting, not a modelling assumption):
+    # "enumerate" lists every connected group; "generate" prices groups against the
+    # portfolio LP's duals (sharedopt.colgen) and never lists them all; "auto" counts the
+    # groups first and generates when there are more than `generate_above`.
+    candidates: Literal["auto", "enumerate", "generate"] = "auto"
+    generate_above: int = Field(default=2_000_000, ge=0)
+    generation_time_limit: float | None = Field(default=120.0, gt=0)
+    generation_seed_size: int = Field(default=3, ge=2, le=8)
     services: dict[str, ServiceParams] = Field(default_factory=_default_services)
     scope_pairs: list[ScopePair] = Field(default_factory=lambda: [
         ScopePair(services=row["services"], scope_rate=row["scope_rate"]) for row in SCOPE_DEFAULTS])

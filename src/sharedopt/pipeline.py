@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,7 @@ from sharedopt.data.sources import sources_for
 from sharedopt.model import PortfolioModel, build_model
 from sharedopt.options import CandidateSet, build_candidates, ensure_candidates, service_graphs
 from sharedopt.rank import rank_candidates
-from sharedopt.pricing import is_large, solve_large
+from sharedopt.pricing import is_large
 from sharedopt.savings import CostBase, scale_frontier
 from sharedopt.solve import SolveResult, solve
 from sharedopt.summary import build_summary
@@ -134,24 +134,31 @@ def enumerate_candidates(inputs: Inputs, config: RunConfig, progress: Progress |
         _emit(progress, "enumerate", label=label, candidates=count)
 
     candidates = build_candidates(inputs.authorities, inputs.costs, config.model,
-                                  graphs=inputs.graphs, progress=report, with_shares=with_shares)
+                                  graphs=inputs.graphs, progress=report, with_shares=with_shares,
+                                  constraints=config.constraints, solver=config.solver)
     return ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
                              inputs.costs, config.model)
 
 
 def create_model(candidates: CandidateSet, config: RunConfig) -> PortfolioModel:
-    """Step 3 (model): the 0/1 programme over the candidates."""
-    return build_model(candidates.table, config.constraints)
+    """Step 3 (model): the 0/1 programme over the candidates.
+
+    When the candidates were generated (:mod:`sharedopt.colgen`), the model carries the
+    bound over every connected group, so the solve step reports its gap against it.
+    """
+    model = build_model(candidates.table, config.constraints)
+    if candidates.generation is not None and not candidates.generation.closed:
+        model = replace(model, outer_bound=candidates.generation.lp_bound)
+    return model
 
 
 def solve_model(model: PortfolioModel, config: RunConfig, extra=None) -> tuple[SolveResult, np.ndarray]:
     """Step 4 (solve): solve with the configured solver; optional user hook ``extra``.
 
-    Large HiGHS models (many more candidates than constraints) go through column
-    generation and reduced-cost fixing (:mod:`sharedopt.pricing`).
+    The model is split into independent pieces first; large HiGHS pieces (many more
+    candidates than constraints) go through column generation and reduced-cost fixing
+    (:mod:`sharedopt.pricing`), and pieces run in parallel threads (``solver.threads``).
     """
-    if extra is None and is_large(model, config.solver):
-        return solve_large(model, config.solver)
     return solve(model, config.solver, extra=extra)
 
 

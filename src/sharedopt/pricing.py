@@ -24,6 +24,7 @@ matrices.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from time import perf_counter
 
@@ -124,10 +125,30 @@ def _lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer: boo
     return lp
 
 
+_SCHEDULER = {"threads": None}
+_SCHEDULER_LOCK = threading.Lock()
+
+
+def set_threads(h: highspy.Highs, threads: int) -> None:
+    """Set a HiGHS instance's thread count; every HiGHS instance here goes through this.
+
+    HiGHS keeps one thread scheduler per process, and an instance asking for a
+    different thread count than the scheduler's fails to run ("global scheduler has
+    already been initialized"). A change of thread count (e.g. between two scenarios
+    with different ``solver.threads``) therefore resets the scheduler first.
+    """
+    threads = int(threads)
+    with _SCHEDULER_LOCK:
+        if _SCHEDULER["threads"] not in (None, threads):
+            highspy.Highs.resetGlobalScheduler(True)
+        _SCHEDULER["threads"] = threads
+    h.setOptionValue("threads", threads)
+
+
 def _highs(options, time_limit: float | None) -> highspy.Highs:
     h = highspy.Highs()
     h.setOptionValue("output_flag", bool(getattr(options, "msg", False)))
-    h.setOptionValue("threads", int(getattr(options, "threads", 1)))
+    set_threads(h, getattr(options, "threads", 1))
     h.setOptionValue("random_seed", int(getattr(options, "seed", 0)))
     if time_limit is not None:
         h.setOptionValue("time_limit", max(0.01, float(time_limit)))
@@ -244,8 +265,9 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
     if warm is None:
         warm = greedy_solution(c, A, rl, ru, lb, ub)
     cols, y, lp_bound, rounds, lp_status, x_lp = column_generation(c, A, rl, ru, lb, ub, options, deadline, warm)
-    if y is None:
-        return PricingOutcome(None, None, np.inf, np.inf, False, rounds, len(cols), 0,
+    if y is None:  # no LP solution (time limit, or infeasible forced columns): greedy start only
+        z = float(c @ warm) if warm is not None else None
+        return PricingOutcome(warm, z, np.inf, np.inf, False, rounds, len(cols), 0,
                               f"LP relaxation not solved: {lp_status}", perf_counter() - t0)
     # incumbent: LP rounding (greedy in order of LP value), the better of it and the warm start
     rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
@@ -281,42 +303,6 @@ LARGE_MODEL_COLUMNS = 20000
 
 
 def is_large(model, options) -> bool:
-    """Whether :func:`solve_large` should be used: HiGHS and many more columns than rows."""
+    """Whether a (piece of a) model goes to :func:`solve_by_pricing`: HiGHS and many more columns than rows."""
     return (options.name.lower() == "highs" and model.n_variables > LARGE_MODEL_COLUMNS
             and model.n_variables > 10 * max(1, model.n_constraints))
-
-
-def solve_large(model, options):
-    """Solve a large model by pricing and fixing; return ``(SolveResult, chosen)``."""
-    from sharedopt.diagnose import InfeasibleError, precheck
-    from sharedopt.solve import SolveResult, reduce_model, solve
-
-    issues = precheck(model)
-    if issues:
-        raise InfeasibleError(issues)
-    t0 = perf_counter()
-    reduced = reduce_model(model)  # exact: unprofitable and dominated candidates fixed to 0
-    outcome = solve_by_pricing(reduced, options, options.time_limit)
-    if outcome.x is None and not np.isfinite(outcome.lp_bound):
-        # the LP did not solve (infeasible constraints?): the general path diagnoses it
-        return solve(model, options)
-    if outcome.x is None:
-        status = "time_limit_no_solution"
-        chosen = np.zeros(model.n_variables, dtype=np.int8)
-    else:
-        status = "optimal" if outcome.proven else "feasible"
-        chosen = (outcome.x > 0.5).astype(np.int8)
-    objective = outcome.objective
-    gap = None
-    if objective is not None and np.isfinite(outcome.best_bound):
-        gap = max(0.0, (outcome.best_bound - objective) / max(1e-9, abs(objective)))
-    result = SolveResult(
-        status=status, termination=outcome.termination, objective=objective,
-        best_bound=float(outcome.best_bound) if np.isfinite(outcome.best_bound) else None, gap=gap,
-        solve_seconds=perf_counter() - t0, build_seconds=model.build_seconds, solver="highs",
-        solver_version=f"HiGHS {highspy.Highs().version()} (highspy, column generation)",
-        n_variables=model.n_variables, n_constraints=model.n_constraints, n_nonzeros=model.n_nonzeros,
-        seed=options.seed, n_pieces=1,
-        message=f"{outcome.termination}; LP bound {outcome.lp_bound:,.1f}",
-    )
-    return result, chosen

@@ -26,10 +26,12 @@
 
 from __future__ import annotations
 
+import contextvars
 import math
 import os
 import re
 import tempfile
+import threading
 import warnings
 from dataclasses import asdict, dataclass, replace
 from time import perf_counter
@@ -46,6 +48,7 @@ from .progress import attach
 from .diagnose import InfeasibleError, diagnose_infeasibility, precheck
 from .errors import SharedoptError
 from .model import ExtraHook, PortfolioModel, build_pulp
+from .pricing import is_large, set_threads, solve_by_pricing
 
 __all__ = [
     "SolverOptions",
@@ -415,7 +418,7 @@ def _configure_highs(h: highspy.Highs, options: SolverOptions, time_limit: float
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
-    h.setOptionValue("threads", int(options.threads))
+    set_threads(h, options.threads)
     h.setOptionValue("random_seed", int(options.seed))
 
 
@@ -758,8 +761,23 @@ def _solve_one(model, options, pulp_name, time_limit, warm, extra=None) -> _Piec
         return _Piece("optimal", "empty model", 0.0, 0.0, np.zeros(0)) if ok else \
             _Piece("infeasible", "empty model", None, None, None)
     if extra is None and pulp_name == "HiGHS":
+        if is_large(model, options):
+            return _solve_by_pricing(model, options, time_limit, warm)
         return _solve_highs(model, options, time_limit, warm)
     return _solve_pulp(model, options, pulp_name, time_limit, warm, extra)
+
+
+def _solve_by_pricing(model, options, time_limit, warm) -> _Piece:
+    """A large piece (many more candidates than rows): pricing and reduced-cost fixing."""
+    out = solve_by_pricing(model, options, time_limit, warm)
+    if out.x is None:
+        status = "infeasible" if "infeasible" in out.termination.lower() else "time_limit_no_solution"
+    else:
+        status = "optimal" if out.proven else "feasible"
+    bound = float(out.best_bound) if np.isfinite(out.best_bound) else None
+    return _Piece(status, out.termination, out.objective, bound, out.x,
+                  version=f"HiGHS {highspy.Highs().version()} (highspy, column generation)",
+                  message=f"LP bound {out.lp_bound:,.1f}" if np.isfinite(out.lp_bound) else "")
 
 
 def _solve_decomposed(
@@ -783,29 +801,84 @@ def _solve_decomposed(
         if res.x is not None:
             x[cols] = res.x
     A_perm = model.A[split.row_order][:, split.col_order].tocsr()
-    n_solver = 0
-    for p in [int(p) for p in np.argsort(sizes, kind="stable") if sizes[p] > 1]:
+    multi = [int(p) for p in np.argsort(sizes, kind="stable") if sizes[p] > 1]
+    small = [p for p in multi if sizes[p] <= ENUMERATE_MAX_VARS]
+    big = [p for p in multi if sizes[p] > ENUMERATE_MAX_VARS]
+    for p in small:
         c0, c1 = split.col_starts[p], split.col_starts[p + 1]
         r0, r1 = split.row_starts[p], split.row_starts[p + 1]
         cols, rows = split.col_order[c0:c1], split.row_order[r0:r1]
-        if len(cols) <= ENUMERATE_MAX_VARS:
-            res = _enumerate(model.c[cols], _block_matrix(A_perm, r0, r1, c0, c1),
-                             model.row_lower[rows], model.row_upper[rows],
-                             model.var_lower[cols], model.var_upper[cols])
-        else:
-            left = None if options.time_limit is None else max(
-                options.time_limit - (perf_counter() - t_start), _MIN_PIECE_SECONDS)
-            sub = submodel(model, cols, rows)
-            res = _solve_one(sub, options, pulp_name, left, None if warm is None else warm[cols])
-            n_solver += 1
+        res = _enumerate(model.c[cols], _block_matrix(A_perm, r0, r1, c0, c1),
+                         model.row_lower[rows], model.row_upper[rows],
+                         model.var_lower[cols], model.var_upper[cols])
         pieces.append(res)
         if res.x is not None:
             x[cols] = res.x
+    budget = _PieceBudget(options.time_limit, t_start, sizes[big].sum() if big else 0,
+                          _piece_workers(options, pulp_name, len(big)))
+
+    def solve_piece(p: int) -> _Piece:
+        cols = split.col_order[split.col_starts[p]:split.col_starts[p + 1]]
+        rows = split.row_order[split.row_starts[p]:split.row_starts[p + 1]]
+        sub = submodel(model, cols, rows)
+        return _solve_one(sub, options, pulp_name, budget.take(int(sizes[p])),
+                          None if warm is None else warm[cols])
+
+    for p, res in zip(big, _map_pieces(solve_piece, big, budget.workers)):
+        pieces.append(res)
+        if res.x is not None:
+            x[split.col_order[split.col_starts[p]:split.col_starts[p + 1]]] = res.x
     note = ""
     if split.n_pieces > 1:
+        parallel = f", {budget.workers} in parallel" if budget.workers > 1 else ""
         note = (f"decomposed into {split.n_pieces} pieces "
-                f"({split.n_pieces - n_solver} enumerated, {n_solver} solver calls)")
+                f"({split.n_pieces - len(big)} enumerated, {len(big)} solver calls{parallel})")
     return pieces, x, split.n_pieces, note
+
+
+def _piece_workers(options: SolverOptions, pulp_name: str, n_big: int) -> int:
+    """Pieces solved at once: up to ``threads`` HiGHS pieces in parallel threads.
+
+    HiGHS's branch and bound is essentially serial, so independent pieces on
+    separate cores are the parallelism that pays; PuLP solvers run one at a time.
+    """
+    if pulp_name != "HiGHS" or n_big < 2:
+        return 1
+    return max(1, min(int(options.threads), n_big))
+
+
+class _PieceBudget:
+    """Shares the time limit between pieces in proportion to their size.
+
+    A piece started when ``done`` columns remain gets ``remaining time x workers x
+    size / remaining columns`` (at most the remaining time), so time a quick piece
+    does not use passes on to the pieces after it.
+    """
+
+    def __init__(self, time_limit: float | None, t_start: float, total: int, workers: int):
+        self.time_limit, self.t_start, self.left, self.workers = time_limit, t_start, int(total), workers
+        self._lock = threading.Lock()
+
+    def take(self, size: int) -> float | None:
+        with self._lock:
+            share = size / max(self.left, 1)
+            self.left -= size
+        if self.time_limit is None:
+            return None
+        remaining = self.time_limit - (perf_counter() - self.t_start)
+        return max(min(remaining, remaining * self.workers * share), _MIN_PIECE_SECONDS)
+
+
+def _map_pieces(func, pieces: list[int], workers: int) -> list:
+    """``func`` over ``pieces`` (largest first when parallel); results in ``pieces`` order."""
+    if workers <= 1:
+        return [func(p) for p in pieces]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        # each task runs in a copy of the caller's context, so live progress reaches the listener
+        futures = {p: pool.submit(contextvars.copy_context().run, func, p) for p in reversed(pieces)}
+        return [futures[p].result() for p in pieces]
 
 
 def _combine(pieces: list[_Piece], n_pieces: int) -> dict[str, Any]:
@@ -884,11 +957,30 @@ def solve(
         fixed = f"reductions fixed {n_fixed} dominated/unprofitable candidates to 0"
         note = "; ".join(t for t in (fixed, note) if t)
     result = _make_result(model, options, pulp_name, pieces, n_pieces, note, perf_counter() - t0)
+    result = against_outer_bound(result, model.outer_bound, options.mip_gap)
     if result.status == "infeasible":
         raise InfeasibleError(diagnose_infeasibility(model, options=options), result)
     if result.status in ("optimal", "feasible") and x is not None:
         return result, np.round(x).astype(np.int8)
     return result, np.zeros(model.n_variables, dtype=np.int8)
+
+
+def against_outer_bound(result: SolveResult, outer: float | None, mip_gap: float) -> SolveResult:
+    """Report a restricted model's solution against the bound of the full candidate space.
+
+    The solver's own bound only covers the generated candidates; ``outer`` covers
+    every candidate. The result is 'optimal' only when within ``mip_gap`` of it.
+    """
+    if outer is None or result.objective is None or result.status not in ("optimal", "feasible"):
+        return result
+    bound = max(float(outer), result.objective)
+    gap = _gap(result.objective, bound)
+    status = "optimal" if result.status == "optimal" and gap <= mip_gap + 1e-12 else "feasible"
+    note = (f"gap against the bound over all connected groups {bound:,.1f}"
+            f" (the solver's bound over the generated candidates: {result.best_bound:,.1f})"
+            if result.best_bound is not None else "")
+    message = "; ".join(t for t in (result.message, note) if t)
+    return replace(result, status=status, best_bound=bound, gap=gap, message=message)
 
 
 def fix_unprofitable(model: PortfolioModel) -> PortfolioModel:

@@ -7,7 +7,9 @@ whichever engine runs them.
 
 Work that does not change is reused: a sweep whose changes touch only
 ``constraints``/``solver``/``report`` enumerates candidates once; one that changes
-``model`` parameters reuses the loaded data and service graphs.
+``model`` parameters reuses the loaded data and service graphs. Candidates found by
+column generation (:mod:`sharedopt.colgen`) depend on the constraints, so such sweeps
+reuse the data only.
 """
 
 from __future__ import annotations
@@ -220,6 +222,10 @@ def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="pro
     changes = expand_grid(grid)
     level = reuse_level(changes) if reuse else "none"
     shared = _shared_for(scenario, level)
+    if level == "candidates" and shared[1].generation is not None:
+        # generated candidates are priced against this scenario's constraints: with other
+        # constraints they are a valid subset but their bound is not, so each variant generates its own
+        level, shared = "inputs", shared[0]
     tasks = [_Task(i, scenario.with_(c).config, shared, level) for i, c in enumerate(changes)]
     rows = run_tasks(tasks, "sweep", engine, max_workers, progress)
     frame = pd.DataFrame(changes)

@@ -1,0 +1,195 @@
+"""Column generation over implicit connected groups (sharedopt.colgen) against full enumeration.
+
+Real data (North East, Wales); the pricing search is checked against brute force over
+every connected group, the generated portfolio against the enumerated optimum, and the
+reported bound against the true optimum.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sharedopt.colgen import ServicePricer, count_groups_capped, generation_blockers, plan_generation
+from sharedopt.config import load_config
+from sharedopt.enumerate import connected_groups, count_connected_groups
+from sharedopt.errors import ConfigError
+from sharedopt.model import Constraints
+from sharedopt.pipeline import create_model, enumerate_candidates, load_inputs, solve_model
+from sharedopt.savings import CostBase, evaluate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _config(name: str, model: dict | None = None, constraints: dict | None = None, solver: dict | None = None):
+    config = load_config(ROOT / "configs" / name)
+    updates = {}
+    if model:
+        updates["model"] = config.model.model_copy(update=model)
+    if constraints:
+        updates["constraints"] = config.constraints.model_copy(update=constraints)
+    if solver:
+        updates["solver"] = config.solver.model_copy(update=solver)
+    return config.model_copy(update=updates)
+
+
+@pytest.fixture(scope="module")
+def ne_inputs():
+    return load_inputs(_config("north-east.toml"))
+
+
+@pytest.fixture(scope="module")
+def wales_inputs():
+    return load_inputs(_config("wales.toml"))
+
+
+def _solve(inputs, config):
+    candidates = enumerate_candidates(inputs, config, with_shares=False)
+    model = create_model(candidates, config)
+    result, chosen = solve_model(model, config)
+    return candidates, model, result, chosen
+
+
+# --------------------------------------------------------------------------
+# pricing search = brute force
+# --------------------------------------------------------------------------
+def _brute_force_rc(base, params, service, graph, k, d_local, beta, lam, nodes_global):
+    groups = connected_groups(graph, k, min_size=2)
+    members = np.where(groups.members >= 0, nodes_global[np.maximum(groups.members, 0)], -1)
+    values = evaluate(base, params, (service,), members)
+    d_sum = np.where(groups.members >= 0, d_local[np.maximum(groups.members, 0)], 0.0).sum(axis=1)
+    rc = values["npv_gbp_k"] - beta * values["one_off_cost_gbp_k"] - d_sum - lam
+    return members, groups.sizes, rc
+
+
+@pytest.mark.parametrize("service,k,seed_size,dual_scale,beta,lam", [
+    ("Environment", 5, 2, 0.0, 0.0, 0.0),
+    ("Environment", 5, 3, 0.5, 0.1, 50.0),
+    ("Housing", 6, 3, 1.0, 0.0, 0.0),
+    ("Central_Services", 6, 2, 2.0, 0.3, 10.0),
+])
+def test_pricing_finds_exactly_the_groups_that_price_out(wales_inputs, service, k, seed_size, dual_scale, beta, lam):
+    params = _config("wales.toml").model
+    base = CostBase.from_frames(wales_inputs.authorities, wales_inputs.costs)
+    graph = wales_inputs.graphs[service]
+    pricer = ServicePricer(base, params, service, graph, k, seed_size)
+    rng = np.random.default_rng(7)
+    spend = base.spend[pricer.to_global, base.service_index(service)]
+    d = dual_scale * rng.uniform(0.0, 0.05, len(spend)) * spend
+    members, sizes, rc = _brute_force_rc(base, params, service, graph, k, d, beta, lam, pricer.to_global)
+    tol = 1e-6
+    res = pricer.price(d, beta, lam, known=set(), tol=tol, deadline=float("inf"), max_found=10**9)
+    assert res.complete
+    want = {tuple(m[m >= 0].tolist()) for m, s, r in zip(members, sizes, rc) if s > seed_size and r > tol}
+    got = {tuple(g[g >= 0].tolist()) for g in res.groups}
+    assert got == want
+    # the reduced costs it reports are the exact ones
+    exact = {tuple(m[m >= 0].tolist()): r for m, r in zip(members, rc)}
+    for g, r in zip(res.groups, res.reduced_costs):
+        assert r == pytest.approx(exact[tuple(g[g >= 0].tolist())], rel=1e-9, abs=1e-6)
+    # the bound covers the best group of every seed (smallest member)
+    best = {}
+    for m, s, r in zip(members, sizes, rc):
+        if s > seed_size:
+            best[m[0]] = max(best.get(m[0], 0.0), r)
+    assert res.bound >= sum(max(v, 0.0) for v in best.values()) - 1e-6
+    # known groups are never returned
+    if res.groups.size:
+        known = {tuple(res.groups[0][res.groups[0] >= 0].tolist())}
+        again = pricer.price(d, beta, lam, known=known, tol=tol, deadline=float("inf"), max_found=10**9)
+        assert {tuple(g[g >= 0].tolist()) for g in again.groups} == got - known
+
+
+def test_pricing_bound_holds_when_stopped_early(wales_inputs):
+    params = _config("wales.toml").model
+    base = CostBase.from_frames(wales_inputs.authorities, wales_inputs.costs)
+    graph = wales_inputs.graphs["Environment"]
+    pricer = ServicePricer(base, params, "Environment", graph, 5, 2)
+    d = np.zeros(len(pricer.nodes))
+    members, sizes, rc = _brute_force_rc(base, params, "Environment", graph, 5, d, 0.0, 0.0, pricer.to_global)
+    res = pricer.price(d, 0.0, 0.0, known=set(), tol=1e-6, deadline=float("inf"), max_found=1)
+    assert not res.complete
+    found = {tuple(g[g >= 0].tolist()) for g in res.groups}
+    best = {}
+    for m, s, r in zip(members, sizes, rc):
+        if s > 2 and tuple(m[m >= 0].tolist()) not in found:
+            best[m[0]] = max(best.get(m[0], 0.0), r)
+    assert res.bound >= sum(max(v, 0.0) for v in best.values()) - 1e-6
+
+
+def test_capped_count_matches_full_count(wales_inputs):
+    graph = wales_inputs.graphs["Environment"]
+    full = count_connected_groups(graph, 5, min_size=2)
+    total = sum(full.values())
+    assert count_groups_capped(graph, 5, 2, 10**9) == (total, True)
+    n, exact = count_groups_capped(graph, 5, 2, total // 3)
+    assert not exact and total // 3 < n <= total
+
+
+# --------------------------------------------------------------------------
+# generated portfolio = enumerated portfolio; bound >= optimum
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("constraints", [
+    {"governance_capacity": 3},
+    {"governance_capacity": 1},
+    {"governance_capacity": 2, "budget_total_gbp_k": 20_000.0},
+    {"governance_capacity": None, "max_per_service": 2},
+    {"governance_capacity": 2, "governance_overrides": {"E06000047": 0}},
+])
+def test_generated_candidates_reach_the_enumerated_optimum(ne_inputs, constraints):
+    solver = {"mip_gap": 0.0, "time_limit": 120}
+    full = _config("north-east.toml", {"candidates": "enumerate"}, constraints, solver)
+    gen = _config("north-east.toml", {"candidates": "generate", "generation_seed_size": 2}, constraints, solver)
+    _, _, r_full, _ = _solve(ne_inputs, full)
+    cands, model, r_gen, chosen = _solve(ne_inputs, gen)
+    assert r_full.status == "optimal"
+    assert cands.generation is not None and cands.generation.complete
+    assert r_gen.objective == pytest.approx(r_full.objective, rel=1e-9, abs=1e-6)
+    # the LP bound over every connected group is a true bound
+    assert cands.generation.lp_bound >= r_full.objective - 1e-6
+    assert r_gen.best_bound >= r_full.objective - 1e-6
+    # fewer columns than full enumeration, and the chosen portfolio is feasible
+    assert len(cands.table) <= len(enumerate_candidates(ne_inputs, full, with_shares=False).table)
+    act = model.A @ chosen
+    assert np.all(act <= model.row_upper + 1e-9)
+
+
+def test_generation_stopped_by_time_still_reports_a_true_bound(wales_inputs):
+    solver = {"mip_gap": 0.0, "time_limit": 120}
+    full = _config("wales.toml", {"candidates": "enumerate", "max_group_size": 4}, None, solver)
+    gen = _config("wales.toml", {"candidates": "generate", "max_group_size": 4, "generation_seed_size": 2,
+                                 "generation_time_limit": 0.05}, None, solver)
+    _, _, r_full, _ = _solve(wales_inputs, full)
+    cands, _, r_gen, _ = _solve(wales_inputs, gen)
+    assert r_full.status == "optimal"
+    assert r_gen.best_bound >= r_full.objective - 1e-6
+    assert r_gen.objective <= r_full.objective + 1e-6
+    if not cands.generation.closed:
+        assert r_gen.best_bound == pytest.approx(max(cands.generation.lp_bound, r_gen.objective))
+
+
+# --------------------------------------------------------------------------
+# when to generate
+# --------------------------------------------------------------------------
+def test_auto_generates_above_the_threshold_and_says_so(ne_inputs):
+    config = _config("north-east.toml", {"candidates": "auto", "generate_above": 100})
+    plan = plan_generation(ne_inputs.graphs, config.model, config.constraints)
+    assert plan.generate and "more than 100" in plan.reason
+    assert not all(plan.exact.values())
+    config = _config("north-east.toml", {"candidates": "auto"})
+    assert not plan_generation(ne_inputs.graphs, config.model, config.constraints).generate
+    cands = enumerate_candidates(ne_inputs, _config("north-east.toml", {"generate_above": 100}), with_shares=False)
+    assert cands.generation is not None
+    assert set(cands.enumeration.loc[cands.enumeration["kind"] == "scale", "method"]) == {"generated"}
+
+
+def test_generation_refuses_constraints_it_does_not_model(ne_inputs):
+    constraints = Constraints(forbidden_pairs=[("E06000001", "E06000002")])
+    params = _config("north-east.toml", {"candidates": "generate"}).model
+    assert generation_blockers(params, constraints) == ["constraints.forbidden_pairs"]
+    with pytest.raises(ConfigError, match="forbidden_pairs"):
+        plan_generation(ne_inputs.graphs, params, constraints)
+    auto = params.model_copy(update={"candidates": "auto", "generate_above": 100})
+    assert not plan_generation(ne_inputs.graphs, auto, constraints).generate
