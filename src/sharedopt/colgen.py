@@ -40,7 +40,6 @@ what they are worth in ways the pricing does not model: such runs enumerate in f
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 
@@ -134,70 +133,37 @@ class PricingResult:
 
 
 class ServicePricer:
-    """Prices connected groups of one service against LP duals (see module docstring)."""
+    """Prices connected groups of one service against LP duals (see module docstring).
+
+    The search itself runs compiled (:mod:`sharedopt.colgen_kernel`); this class holds
+    the service's graph (CSR), each seed's reach (the nodes above it within ``k-1``
+    steps through nodes above it, as ESU can add them) and the savings constants.
+    """
+
+    CHUNK = 256  # seeds per compiled call (the deadline is checked between calls)
 
     def __init__(self, base: CostBase, params: ModelParams, service: str, graph, k: int, seed_size: int):
         self.service, self.k, self.seed_size = service, int(k), int(seed_size)
         nodes = index_nodes(graph)
         self.nodes = nodes
         self.to_global = base.index_of(nodes.tolist())
-        self.adjacency = adjacency_bitsets(graph, nodes)
+        bits = adjacency_bitsets(graph, nodes)
+        self.indptr, self.indices = _csr_from_bits(bits)
         sp_ = params.services[service]
         self.mes, self.e_down, self.e_up = float(sp_.mes), float(sp_.e_down), float(sp_.e_up)
-        asset = asset_budget(base, params, service)[self.to_global]
-        pop = base.population[self.to_global].astype(float)
-        own = unit_cost(pop, self.mes, self.e_down, self.e_up)
-        self.asset, self.pop, self.ratio = asset, pop, asset / own
+        self.asset = np.ascontiguousarray(asset_budget(base, params, service)[self.to_global], dtype=float)
+        self.pop = np.ascontiguousarray(base.population[self.to_global], dtype=float)
+        self.ratio = self.asset / unit_cost(self.pop, self.mes, self.e_down, self.e_up)
         ramp_annuity, self.annuity = annuity_factors(params)
         self.F = params.realisation_factor() * ramp_annuity
         self.ob = 1.0 + params.optimism_bias_cost_uplift
         self.setup_fixed, self.setup_member = params.setup_fixed_gbp_k, params.setup_per_member_gbp_k
         self.setup_rate = params.setup_rate
         self.gov_member, self.gov_pair = params.governance_per_member_gbp_k, params.governance_per_pair_gbp_k
-        self.balls = [self._ball(v) for v in range(len(nodes))]
-        self.top_pop = [self._top_prefix(pop[b]) for b in self.balls]
-
-    def _ball(self, seed: int) -> np.ndarray:
-        """Nodes above ``seed`` within ``k-1`` steps through nodes above ``seed`` (ESU's reach)."""
-        above = ~((1 << (seed + 1)) - 1)
-        reach, frontier = 0, 1 << seed
-        for _ in range(self.k - 1):
-            grown = 0
-            f = frontier
-            while f:
-                low = f & -f
-                f ^= low
-                grown |= self.adjacency[low.bit_length() - 1]
-            frontier = grown & above & ~reach
-            reach |= frontier
-            if not frontier:
-                break
-        out = []
-        while reach:
-            low = reach & -reach
-            reach ^= low
-            out.append(low.bit_length() - 1)
-        return np.array(out, dtype=np.int64)
-
-    def _top_prefix(self, values: np.ndarray) -> list[float]:
-        """``out[r]`` = sum of the ``r`` largest non-negative values (r = 0..k-1)."""
-        top = np.sort(np.maximum(values, 0.0))[::-1][: self.k - 1]
-        out = np.zeros(self.k)
-        out[1:len(top) + 1] = np.cumsum(top)
-        out[len(top) + 1:] = out[len(top)]
-        return out.tolist()
-
-    def _u(self, population: float) -> float:
-        ratio = population / self.mes
-        return ratio ** (-self.e_down) if ratio <= 1.0 else ratio ** self.e_up
-
-    def _u_low(self, population: float, reach: float) -> float:
-        """Smallest unit-cost index over populations in ``[population, population + reach]``."""
-        if population >= self.mes:
-            return self._u(population)
-        if population + reach <= self.mes:
-            return self._u(population + reach)
-        return 1.0
+        balls = [_reach(bits, v, self.k) for v in range(len(nodes))]
+        self.ball_ptr = np.concatenate([[0], np.cumsum([len(b) for b in balls])]).astype(np.int64)
+        self.ball_idx = np.concatenate(balls).astype(np.int64) if balls else np.zeros(0, dtype=np.int64)
+        self.top_pop = np.array([_top_prefix(self.pop[b], self.k) for b in balls]).reshape(len(nodes), self.k)
 
     def price(self, node_dual: np.ndarray, beta: float, lam: float, known: set, tol: float,
               deadline: float, max_found: int) -> PricingResult:
@@ -218,91 +184,97 @@ class ServicePricer:
         max_found : int
             Stop searching further seeds once this many groups were found.
         """
+        from sharedopt.colgen_kernel import price_seeds, seed_bounds
+
         k, F, ann = self.k, self.F, self.annuity
         scale = (1.0 + beta) * self.ob
-        A, R, P = self.asset.tolist(), self.ratio.tolist(), self.pop.tolist()
-        K = (scale * (self.setup_member + self.setup_rate * self.asset) + ann * self.gov_member
-             + node_dual).tolist()
-        K_arr = np.asarray(K)
+        K = np.ascontiguousarray(scale * (self.setup_member + self.setup_rate * self.asset)
+                                 + ann * self.gov_member + node_dual, dtype=float)
         const = scale * self.setup_fixed + lam
-        pair_cost = [ann * self.gov_pair * n * (n - 1) / 2 for n in range(k + 1)]
-        adjacency, u_of, u_low = self.adjacency, self._u, self._u_low
-        found_rc: list[float] = []
-        found: list[tuple] = []
-        total_bound, complete, visited = 0.0, True, 0
-        seeds = self._seed_order(A, R, K, const, pair_cost, tol)
-        for seed, seed_ub in seeds:
-            if seed_ub <= tol:
-                # seeds come in decreasing bound order: none of the rest prices out
-                total_bound += self._rest_bound(seeds, seed)
+        pair_cost = np.array([ann * self.gov_pair * n * (n - 1) / 2 for n in range(k + 1)])
+        consts = (1.0 / self.mes, self.e_down, self.e_up)
+        top_w, ub = seed_bounds(self.ball_ptr, self.ball_idx, self.asset, self.ratio, K, self.pop,
+                                self.top_pop, F, const, pair_cost[2], *consts, k)
+        order = np.argsort(-ub, kind="stable")
+        live = order[ub[order] > tol]
+        # seeds that cannot price out still add their (<= tol) bound
+        bound = float(np.maximum(ub[np.isfinite(ub) & (ub <= tol)], 0.0).sum())
+        members = np.empty((int(min(max(2 * max_found, 1024), 1 << 20)), k), dtype=np.int64)
+        rcs = np.empty(len(members))
+        best = np.full(len(live), -np.inf)
+        pos = n_found = visited = 0
+        while pos < len(live):
+            if time.perf_counter() > deadline or n_found >= max_found:
                 break
-            if time.perf_counter() > deadline or len(found) >= max_found:
-                complete = False
-                total_bound += self._rest_bound(seeds, seed)
-                break
-            ball = self.balls[seed]
-            u_seed = u_low(P[seed], self.top_pop[seed][k - 1])
-            weights = F * self.asset[ball] - F * u_seed * self.ratio[ball] - K_arr[ball]
-            top_w = self._top_prefix(weights)
-            top_p = self.top_pop[seed]
-            best = -math.inf
-            below = (1 << (seed + 1)) - 1
-            stack = [((seed,), adjacency[seed] & ~below, below | adjacency[seed],
-                      A[seed], R[seed], K[seed], P[seed])]
-            while stack:
-                members, ext, closed, sA, sR, sK, sP = stack.pop()
-                m = len(members) + 1
-                while ext:
-                    low = ext & -ext
-                    ext ^= low
-                    v = low.bit_length() - 1
-                    nA, nR, nK, nP = sA + A[v], sR + R[v], sK + K[v], sP + P[v]
-                    grown = members + (v,)
-                    visited += 1
-                    if m > self.seed_size:
-                        rc = F * (nA - u_of(nP) * nR) - nK - const - pair_cost[m]
-                        if rc > best:
-                            best = rc
-                        if rc > tol:
-                            key = tuple(sorted(self.to_global[list(grown)].tolist()))
-                            if key not in known:
-                                found.append(key)
-                                found_rc.append(rc)
-                    if m < k:
-                        r = k - m
-                        ub = (F * (nA - u_low(nP, top_p[r]) * nR) - nK + top_w[r] - const
-                              - pair_cost[max(m, 2)])
-                        if ub > tol:
-                            nb = adjacency[v]
-                            stack.append((grown, ext | (nb & ~closed), closed | nb, nA, nR, nK, nP))
-            total_bound += max(best, tol, 0.0)
-        groups = np.full((len(found), k), -1, dtype=np.int64)
-        for i, key in enumerate(found):
-            groups[i, :len(key)] = key
-        return PricingResult(groups, np.asarray(found_rc, dtype=float), float(total_bound), complete, visited)
+            chunk = live[pos:pos + self.CHUNK]
+            found, seen, done = price_seeds(chunk, self.indptr, self.indices, self.asset, self.ratio, K,
+                                            self.pop, self.top_pop, top_w, F, const, pair_cost, *consts, k,
+                                            self.seed_size, tol, members[n_found:], rcs[n_found:],
+                                            best[pos:pos + len(chunk)], max_found - n_found)
+            n_found, visited, pos = n_found + found, visited + seen, pos + done
+            if done < len(chunk) and n_found < max_found:  # output buffer full: grow it, redo that seed
+                members = np.vstack([members, np.empty_like(members)])
+                rcs = np.concatenate([rcs, np.empty_like(rcs)])
+        complete = pos >= len(live)
+        bound += float(np.maximum(best[:pos], max(tol, 0.0)).sum())
+        bound += float(np.maximum(ub[live[pos:]], 0.0).sum())
+        groups, rc = self._new_groups(members[:n_found], rcs[:n_found], known)
+        return PricingResult(groups, rc, bound, complete, int(visited))
 
-    def _seed_order(self, A, R, K, const, pair_cost, tol) -> list[tuple[int, float]]:
-        """Every seed with its bound on the reduced cost of any group it roots, best first."""
-        k, F = self.k, self.F
+    def _new_groups(self, local: np.ndarray, rc: np.ndarray, known: set) -> tuple[np.ndarray, np.ndarray]:
+        """Local groups -> sorted global indices (padded with -1), without the known ones."""
+        glob = np.where(local >= 0, self.to_global[np.maximum(local, 0)], np.iinfo(np.int64).max)
+        glob.sort(axis=1)
+        glob[glob == np.iinfo(np.int64).max] = -1
+        keep = np.array([tuple(row[row >= 0].tolist()) not in known for row in glob], dtype=bool)
+        return glob[keep] if len(glob) else glob.reshape(0, self.k), rc[keep] if len(rc) else rc
+
+
+def _csr_from_bits(bits: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Adjacency bitsets -> CSR (indptr, indices), neighbours ascending."""
+    rows = []
+    for b in bits:
         out = []
-        K_arr = np.asarray(K)
-        for seed in range(len(self.nodes)):
-            ball = self.balls[seed]
-            if not len(ball):
-                continue
-            u_seed = self._u_low(self.pop[seed], self.top_pop[seed][k - 1])
-            weights = F * self.asset[ball] - F * u_seed * self.ratio[ball] - K_arr[ball]
-            top_w = self._top_prefix(weights)
-            ub = F * (A[seed] - u_seed * R[seed]) - K[seed] + top_w[k - 1] - const - pair_cost[2]
-            out.append((seed, float(ub)))
-        out.sort(key=lambda item: (-item[1], item[0]))
-        return out
+        while b:
+            low = b & -b
+            b ^= low
+            out.append(low.bit_length() - 1)
+        rows.append(out)
+    indptr = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(np.int64)
+    indices = np.array([v for r in rows for v in r], dtype=np.int64)
+    return indptr, indices
 
-    @staticmethod
-    def _rest_bound(seeds: list[tuple[int, float]], first: int) -> float:
-        """Sum of the positive seed bounds from seed ``first`` on (in ``seeds`` order)."""
-        start = next(i for i, (s, _) in enumerate(seeds) if s == first)
-        return float(sum(max(ub, 0.0) for _, ub in seeds[start:]))
+
+def _reach(bits: list[int], seed: int, k: int) -> np.ndarray:
+    """Nodes above ``seed`` within ``k-1`` steps through nodes above ``seed`` (ESU's reach)."""
+    above = ~((1 << (seed + 1)) - 1)
+    reach, frontier = 0, 1 << seed
+    for _ in range(k - 1):
+        grown = 0
+        f = frontier
+        while f:
+            low = f & -f
+            f ^= low
+            grown |= bits[low.bit_length() - 1]
+        frontier = grown & above & ~reach
+        reach |= frontier
+        if not frontier:
+            break
+    out = []
+    while reach:
+        low = reach & -reach
+        reach ^= low
+        out.append(low.bit_length() - 1)
+    return np.array(out, dtype=np.int64)
+
+
+def _top_prefix(values: np.ndarray, k: int) -> list[float]:
+    """``out[r]`` = sum of the ``r`` largest non-negative values (r = 0..k-1)."""
+    top = np.sort(np.maximum(values, 0.0))[::-1][: k - 1]
+    out = np.zeros(k)
+    out[1:len(top) + 1] = np.cumsum(top)
+    out[len(top) + 1:] = out[len(top)]
+    return out.tolist()
 
 
 # --------------------------------------------------------------------------
@@ -440,7 +412,7 @@ def _add_columns(h: highspy.Highs, c: np.ndarray, block: sp.csc_matrix) -> None:
 
 def column_generation(base: CostBase, params: ModelParams, constraints, pricers: list[ServicePricer],
                       initial: list[tuple[np.ndarray, np.ndarray]], *, time_limit: float | None = None,
-                      max_found: int = 200_000, per_round: int | None = None, progress=None,
+                      max_found: int | None = None, per_round: int | None = None, progress=None,
                       solver=None) -> tuple[dict[str, np.ndarray], "Generation", "Master"]:
     """Solve the portfolio LP over every connected group by pricing; return the generated groups.
 
@@ -455,9 +427,10 @@ def column_generation(base: CostBase, params: ModelParams, constraints, pricers:
         columns of ``base.spend``): small scale groups and every scope candidate.
     time_limit : float, optional
         Seconds; when reached, the bound so far (still valid) is returned.
-    max_found : int
+    max_found : int, optional
         Pricing stops searching further seeds of a service once it found this many
-        groups (the round's bound then uses seed-level bounds for the rest).
+        groups (the round's bound then uses seed-level bounds for the rest); default
+        three times ``per_round``. Rounds that find fewer search every seed.
     per_round : int, optional
         Groups with the largest reduced costs added per service and round (default:
         ``max(200, 2 x rows / services)``).
@@ -500,6 +473,7 @@ def column_generation(base: CostBase, params: ModelParams, constraints, pricers:
     tol = 1e-7 * max(1.0, float(np.abs(c).max(initial=1.0)))
     if per_round is None:
         per_round = max(200, 2 * int(np.count_nonzero(np.isfinite(rows.upper))) // max(1, len(pricers)))
+    max_found = max_found or 3 * per_round
     best_bound, rounds, complete, lp_obj = np.inf, 0, False, np.nan
     ru = rows.upper
     rl = np.full(len(ru), -np.inf)
@@ -730,7 +704,8 @@ def generate_scale_candidates(base: CostBase, params: ModelParams, constraints, 
                 generated[service] = np.vstack([generated[service], groups]) if len(generated[service]) \
                     else groups
         else:
-            close_note = f"; not closed (more than {CLOSE_CAP:,} groups within the gap, or out of time)"
+            close_note = (f"; not closed: with the incumbent {z:,.1f} more than {CLOSE_CAP:,} groups "
+                          "could still beat it, or time ran out")
     tables, shares, stats = [], [], []
     for service, pricer in pricers.items():
         start = time.perf_counter()

@@ -129,20 +129,22 @@ _SCHEDULER = {"threads": None}
 _SCHEDULER_LOCK = threading.Lock()
 
 
-def set_threads(h: highspy.Highs, threads: int) -> None:
+def set_threads(h: highspy.Highs, threads: int) -> int:
     """Set a HiGHS instance's thread count; every HiGHS instance here goes through this.
 
-    HiGHS keeps one thread scheduler per process, and an instance asking for a
-    different thread count than the scheduler's fails to run ("global scheduler has
-    already been initialized"). A change of thread count (e.g. between two scenarios
-    with different ``solver.threads``) therefore resets the scheduler first.
+    HiGHS keeps one thread scheduler per process, and an instance asking for another
+    thread count than the one the scheduler started with fails to run ("global
+    scheduler has already been initialized"); resetting it is not safe once pieces have
+    run in worker threads. So the first count used in a process stays for the whole
+    process: a later, different ``solver.threads`` changes how many pieces run at once
+    (:func:`sharedopt.solve.solve`), not HiGHS's own threads. Returns the count used.
     """
-    threads = int(threads)
     with _SCHEDULER_LOCK:
-        if _SCHEDULER["threads"] not in (None, threads):
-            highspy.Highs.resetGlobalScheduler(True)
-        _SCHEDULER["threads"] = threads
-    h.setOptionValue("threads", threads)
+        if _SCHEDULER["threads"] is None:
+            _SCHEDULER["threads"] = int(threads)
+        used = _SCHEDULER["threads"]
+    h.setOptionValue("threads", used)
+    return used
 
 
 def _highs(options, time_limit: float | None) -> highspy.Highs:
