@@ -96,8 +96,9 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
             done("model", f"{model.n_variables:,} variables, {model.n_constraints:,} constraints")
             begin("solve")
 
-            def live(incumbent, bound, gap):
-                bar.update(tasks["solve"], info=f"incumbent {incumbent or 0:,.0f}, bound "
+            def live(incumbent, bound, gap, pieces=None):
+                done = f"pieces {pieces[0]}/{pieces[1]} done, " if pieces else ""
+                bar.update(tasks["solve"], info=f"{done}incumbent {incumbent or 0:,.0f}, bound "
                                                 f"{bound if bound is not None else float('inf'):,.0f}, "
                                                 f"gap {gap if gap is not None else float('inf'):.3%}")
 

@@ -42,3 +42,66 @@ def attach(highs) -> None:
 
     highs.cbMipImprovingSolution += forward
     highs.cbMipLogging += forward
+
+
+def current() -> Listener | None:
+    """The listener installed by :func:`listening` in this context (None without one)."""
+    return _LISTENER.get()
+
+
+def _call(listener, incumbent, bound, gap, pieces) -> None:
+    try:
+        listener(incumbent, bound, gap, pieces=pieces)
+    except TypeError:  # a listener of the plain (incumbent, bound, gap) form
+        listener(incumbent, bound, gap)
+
+
+class PieceProgress:
+    """Whole-model progress of a decomposed solve, from its pieces' own reports.
+
+    The incumbent is the sum over pieces of their best portfolio so far (0 for a piece
+    without one: choosing nothing is feasible), plus the pieces solved before
+    (``base_objective``); the bound is the sum of the pieces' bounds, known once every
+    piece has reported one. The listener also gets ``pieces=(done, total)`` when it
+    takes that keyword.
+    """
+
+    def __init__(self, listener: Listener, n_pieces: int, base_objective: float = 0.0, base_bound: float = 0.0):
+        import threading
+
+        self.listener, self.n = listener, int(n_pieces)
+        self.base_objective, self.base_bound = float(base_objective), float(base_bound)
+        self.incumbent: dict[int, float] = {}
+        self.bound: dict[int, float] = {}
+        self.done = 0
+        self._lock = threading.Lock()
+
+    def piece_listener(self, piece: int) -> Listener:
+        """A listener for one piece's solver (install it with :func:`listening`)."""
+
+        def hear(incumbent, bound, gap, pieces=None) -> None:
+            with self._lock:
+                if incumbent is not None:
+                    self.incumbent[piece] = max(incumbent, self.incumbent.get(piece, -math.inf))
+                if bound is not None:
+                    self.bound[piece] = min(bound, self.bound.get(piece, math.inf))
+            self._emit()
+
+        return hear
+
+    def finished(self, piece: int, objective: float | None, bound: float | None) -> None:
+        """Record a piece's final objective and bound."""
+        with self._lock:
+            self.done += 1
+            if objective is not None:
+                self.incumbent[piece] = objective
+            if bound is not None:
+                self.bound[piece] = bound
+        self._emit()
+
+    def _emit(self) -> None:
+        with self._lock:  # one report at a time, so 'pieces done' never goes back
+            incumbent = self.base_objective + sum(self.incumbent.values())
+            bound = self.base_bound + sum(self.bound.values()) if len(self.bound) == self.n else None
+            gap = (bound - incumbent) / max(abs(incumbent), 1e-9) if bound is not None and incumbent else None
+            _call(self.listener, incumbent, bound, gap, (self.done, self.n))

@@ -44,7 +44,8 @@ import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, field_validator
 from scipy.sparse.csgraph import connected_components
 
-from .progress import attach
+from .progress import PieceProgress, attach, listening
+from .progress import current as current_listener
 from .diagnose import InfeasibleError, diagnose_infeasibility, precheck
 from .errors import SharedoptError
 from .model import ExtraHook, PortfolioModel, build_pulp
@@ -816,13 +817,20 @@ def _solve_decomposed(
             x[cols] = res.x
     budget = _PieceBudget(options.time_limit, t_start, sizes[big].sum() if big else 0,
                           _piece_workers(options, pulp_name, len(big)))
+    tracker = _piece_progress(pieces, len(big))
 
     def solve_piece(p: int) -> _Piece:
         cols = split.col_order[split.col_starts[p]:split.col_starts[p + 1]]
         rows = split.row_order[split.row_starts[p]:split.row_starts[p + 1]]
         sub = submodel(model, cols, rows)
-        return _solve_one(sub, options, pulp_name, budget.take(int(sizes[p])),
-                          None if warm is None else warm[cols])
+        if tracker is None:
+            return _solve_one(sub, options, pulp_name, budget.take(int(sizes[p])),
+                              None if warm is None else warm[cols])
+        with listening(tracker.piece_listener(p)):
+            res = _solve_one(sub, options, pulp_name, budget.take(int(sizes[p])),
+                             None if warm is None else warm[cols])
+        tracker.finished(p, res.objective, res.bound)
+        return res
 
     for p, res in zip(big, _map_pieces(solve_piece, big, budget.workers)):
         pieces.append(res)
@@ -834,6 +842,16 @@ def _solve_decomposed(
         note = (f"decomposed into {split.n_pieces} pieces "
                 f"({split.n_pieces - len(big)} enumerated, {len(big)} solver calls{parallel})")
     return pieces, x, split.n_pieces, note
+
+
+def _piece_progress(settled: list[_Piece], n_big: int) -> PieceProgress | None:
+    """Whole-model live progress over the solver pieces (when someone listens and there are several)."""
+    listener = current_listener()
+    if listener is None or n_big < 2:
+        return None
+    base_obj = sum(p.objective or 0.0 for p in settled)
+    base_bound = sum(p.bound or 0.0 for p in settled)
+    return PieceProgress(listener, n_big, base_obj, base_bound)
 
 
 def _piece_workers(options: SolverOptions, pulp_name: str, n_big: int) -> int:
