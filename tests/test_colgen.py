@@ -193,3 +193,23 @@ def test_generation_refuses_constraints_it_does_not_model(ne_inputs):
         plan_generation(ne_inputs.graphs, params, constraints)
     auto = params.model_copy(update={"candidates": "auto", "generate_above": 100})
     assert not plan_generation(ne_inputs.graphs, auto, constraints).generate
+
+
+def test_run_with_generated_candidates_reports_how_they_were_found(ne_inputs, tmp_path):
+    import json
+
+    from sharedopt.pipeline import run
+
+    config = _config("north-east.toml", {"candidates": "generate"}, None, {"mip_gap": 0.0})
+    result = run(config)
+    gen = result.summary["candidate_generation"]
+    assert gen["complete"] and gen["lp_bound_over_all_groups"] >= result.summary["objective"] - 1e-6
+    assert result.summary["status"] == ("optimal" if gen["closed"] else result.summary["status"])
+    files = result.to_dir(tmp_path, {"csv", "json"})
+    written = json.loads(files["summary.json"].read_text())
+    assert written["candidate_generation"]["note"].startswith("[model] candidates")
+    enum = (tmp_path / "enumeration.csv").read_text()
+    assert "generated" in enum
+    enumerated = run(_config("north-east.toml", {"candidates": "enumerate"}, None, {"mip_gap": 0.0}))
+    assert enumerated.summary["candidate_generation"] is None
+    assert result.summary["objective"] == pytest.approx(enumerated.summary["objective"], rel=1e-9)

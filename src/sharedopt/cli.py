@@ -89,7 +89,8 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
             begin("enumerate")
             cands = enumerate_candidates(inputs, cfg, progress=lambda step, info: bar.update(
                 tasks["enumerate"], info=f"{info['label']}: {info['candidates']:,} candidates"))
-            done("enumerate", f"{len(cands.table):,} candidates kept, "
+            generated = " (scale groups by column generation)" if cands.generation is not None else ""
+            done("enumerate", f"{len(cands.table):,} candidates kept{generated}, "
                               f"{int(cands.enumeration['pruned_nonpositive_npv'].sum()):,} pruned")
             begin("model")
             model = create_model(cands, cfg)

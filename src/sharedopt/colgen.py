@@ -50,7 +50,7 @@ import scipy.sparse as sp
 
 from sharedopt.enumerate import GroupArrays, adjacency_bitsets, connected_groups, index_nodes
 from sharedopt.params import ModelParams
-from sharedopt.pricing import lagrangian_bound, set_threads
+from sharedopt.pricing import lagrangian_bound, matrix_lp, set_threads
 from sharedopt.savings import CostBase, annuity_factors, asset_budget, evaluate, unit_cost
 
 INF = highspy.kHighsInf
@@ -389,19 +389,9 @@ class Generation:
 
 
 def _master_lp(c: np.ndarray, A: sp.csc_matrix, upper: np.ndarray) -> highspy.HighsLp:
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
-    lp.col_cost_ = c.astype(np.float64)
-    lp.col_lower_ = np.zeros(A.shape[1])
-    lp.col_upper_ = np.ones(A.shape[1])
-    lp.row_lower_ = np.full(A.shape[0], -INF)
-    lp.row_upper_ = np.where(np.isfinite(upper), upper, INF)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = A.indices.astype(np.int32)
-    lp.a_matrix_.value_ = A.data.astype(np.float64)
-    lp.sense_ = highspy.ObjSense.kMaximize
-    return lp
+    """The master LP as matrices: ``max c x, A x <= upper, 0 <= x <= 1``."""
+    n = A.shape[1]
+    return matrix_lp(c, A, np.arange(n), np.full(A.shape[0], -np.inf), upper, np.zeros(n), np.ones(n), False)
 
 
 def _add_columns(h: highspy.Highs, c: np.ndarray, block: sp.csc_matrix) -> None:

@@ -173,7 +173,7 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     summary = build_summary(config=config, solver=solved, portfolio=portfolio, candidates=ranked,
                             shares=candidates.shares, authorities=inputs.authorities,
                             enumeration=candidates.enumeration, frontier=frontier,
-                            sources=inputs.sources, quality=inputs.quality)
+                            sources=inputs.sources, quality=inputs.quality, generation=candidates.generation)
     return Result(config, solved, ranked, portfolio, candidates.shares, summary,
                   inputs.quality.to_frame(), inputs.authorities, candidates.enumeration)
 

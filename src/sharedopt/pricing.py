@@ -106,7 +106,8 @@ def lagrangian_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper) ->
     return float(row_part + col_part), rc
 
 
-def _lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer: bool) -> highspy.HighsLp:
+def matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer: bool) -> highspy.HighsLp:
+    """``max c x`` over columns ``cols`` of ``A_csc`` as a HiGHS model (infinite bounds -> HiGHS infinity)."""
     sub = A_csc[:, cols]
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = len(cols), A_csc.shape[0]
@@ -188,7 +189,7 @@ def column_generation(c, A_csc, row_lower, row_upper, var_lower, var_upper, opti
     in_master = np.zeros(len(c), dtype=bool)
     in_master[cols] = True
     h = _highs(options, None)
-    h.passModel(_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=False))
+    h.passModel(matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=False))
     rounds, best_bound, best_y = 0, np.inf, None
     while True:
         rounds += 1
@@ -223,7 +224,7 @@ def _mip(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, options, ti
         # HiGHS's MIP presolve spends minutes on large set-packing models (dominated
         # columns, probing) without finding anything; branch-and-cut alone does better.
         h.setOptionValue("presolve", "off")
-    h.passModel(_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=True))
+    h.passModel(matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=True))
     attach(h)
     if start is not None:
         sol = highspy.HighsSolution()

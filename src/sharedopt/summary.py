@@ -98,8 +98,12 @@ def assumptions_table(params) -> list[dict]:
 
 
 def build_summary(*, config, solver, portfolio, candidates, shares, authorities, enumeration,
-                  frontier, sources, quality) -> dict:
-    """Assemble the JSON-safe summary of a run (solver report keys at the top level)."""
+                  frontier, sources, quality, generation=None) -> dict:
+    """Assemble the JSON-safe summary of a run (solver report keys at the top level).
+
+    ``generation`` (a :class:`sharedopt.colgen.Generation`) is reported under
+    ``candidate_generation`` when the scale candidates were generated, not enumerated.
+    """
     summary = dict(solver.to_dict())
     scale_captured = float(portfolio["scale_saving_gbp_k"].sum()) if len(portfolio) else 0.0
     frontier_annual = float(frontier["frontier_annual_gbp_k"].sum())
@@ -129,9 +133,21 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
         "assumptions": assumptions_table(config.model),
         "attribution": attribution_for(sources),
         "data_quality_issues": int(len(quality)),
+        "candidate_generation": _generation(generation),
         "volatile_fields": ["solve_seconds", "build_seconds"],
     })
     return json_safe(summary)
+
+
+def _generation(generation) -> dict | None:
+    """How the candidates were found by column generation (None when enumerated)."""
+    if generation is None:
+        return None
+    return {"method": "column generation over implicit connected groups",
+            "lp_bound_over_all_groups": generation.lp_bound, "lp_objective": generation.lp_objective,
+            "complete": generation.complete, "closed": generation.closed, "rounds": generation.rounds,
+            "master_columns": generation.columns, "groups_counted": generation.groups_counted,
+            "count_exact": generation.count_exact, "note": generation.note}
 
 
 US_ATTRIBUTION = ("County adjacency and 2010 population: Daryl DeFord's dual graphs of US Census "
