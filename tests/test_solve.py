@@ -305,7 +305,7 @@ def test_result_fields_and_json():
 def test_no_incumbent_falls_back_to_start_or_forced_only():
     df, _, _ = instance(2)
     model = build_model(df, Constraints(governance_capacity=2, forced=[df.candidate_id[0]]))
-    empty = solve_mod._Piece("time_limit_no_solution", "Time limit reached", None, None, None)
+    empty = solve_mod.Piece("time_limit_no_solution", "Time limit reached", None, None, None)
     res = solve_mod._fallback(model, empty, None)
     assert res.status == "feasible" and "forced-only" in res.message
     np.testing.assert_array_equal(res.x, model.var_lower)

@@ -26,12 +26,10 @@
 
 from __future__ import annotations
 
-import contextvars
 import math
 import os
 import re
 import tempfile
-import threading
 import warnings
 from dataclasses import asdict, dataclass, replace
 from time import perf_counter
@@ -40,16 +38,17 @@ from typing import Any
 import highspy
 import numpy as np
 import pulp
-import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, field_validator
-from scipy.sparse.csgraph import connected_components
 
-from .progress import PieceProgress, attach, listening
-from .progress import current as current_listener
+from .progress import attach, listening
 from .diagnose import InfeasibleError, diagnose_infeasibility, precheck
 from .errors import SharedoptError
 from .model import ExtraHook, PortfolioModel, build_pulp
 from .pricing import is_large, set_threads, solve_by_pricing
+from .pieces import (
+    ENUMERATE_MAX_VARS, FEAS_TOL, Piece, PieceBudget, block_matrix, dead_rows_hold, enumerate_piece, map_pieces,
+    piece_labels, piece_progress, piece_workers, solve_singletons, split_model, submodel,
+)
 
 __all__ = [
     "SolverOptions",
@@ -72,9 +71,6 @@ STATUSES = ("optimal", "feasible", "time_limit_no_solution", "infeasible", "erro
 #: alias -> PuLP solver names, first available wins
 SOLVER_ALIASES = {"highs": ("HiGHS",), "cbc": ("COIN_CMD", "PULP_CBC_CMD")}
 CBC_NAMES = ("COIN_CMD", "PULP_CBC_CMD")
-ENUMERATE_MAX_VARS = 10  # pieces up to this size are solved by enumeration
-_FEAS_TOL = 1e-6
-_MIN_PIECE_SECONDS = 0.01
 
 
 class SolverUnavailableError(SharedoptError, ValueError):
@@ -191,20 +187,6 @@ class SolveResult:
         return out
 
 
-@dataclass(frozen=True)
-class _Piece:
-    """Outcome of one (sub)problem; ``x`` is None without a solution."""
-
-    status: str
-    termination: str
-    objective: float | None
-    bound: float | None
-    x: np.ndarray | None
-    version: str = ""
-    setup_seconds: float = 0.0
-    message: str = ""
-
-
 # --------------------------------------------------------------------------
 # solver selection
 # --------------------------------------------------------------------------
@@ -240,7 +222,7 @@ def _short_name(pulp_name: str) -> str:
 # --------------------------------------------------------------------------
 # helpers on arrays
 # --------------------------------------------------------------------------
-def _is_feasible(model: PortfolioModel, x: np.ndarray, tol: float = _FEAS_TOL) -> bool:
+def _is_feasible(model: PortfolioModel, x: np.ndarray, tol: float = FEAS_TOL) -> bool:
     if np.any(x < model.var_lower - tol) or np.any(x > model.var_upper + tol):
         return False
     act = model.A @ x
@@ -320,13 +302,13 @@ def greedy_start(model: PortfolioModel) -> np.ndarray | None:
     return x if _is_feasible(model, x) else None
 
 
-def _finish(model: PortfolioModel, status: str, text: str, x, bound, **kw) -> _Piece:
+def _finish(model: PortfolioModel, status: str, text: str, x, bound, **kw) -> Piece:
     """Round x, recompute the objective exactly, keep bound >= objective."""
     if x is not None:
         x = np.clip(np.round(np.asarray(x, dtype=float)), 0, 1)
         if not _is_feasible(model, x):
             note = "solver solution violates the constraints after rounding to 0/1"
-            return _Piece("error", text, None, None, None, message=note, **kw)
+            return Piece("error", text, None, None, None, message=note, **kw)
     obj = float(model.c @ x) if x is not None else None
     if bound is not None and not math.isfinite(bound):
         bound = None
@@ -335,10 +317,10 @@ def _finish(model: PortfolioModel, status: str, text: str, x, bound, **kw) -> _P
         kw["message"] = "solver reported no bound; best_bound from a cheap dual bound"
     if bound is not None and obj is not None:
         bound = max(float(bound), obj)
-    return _Piece(status, text, obj, bound, x, **kw)
+    return Piece(status, text, obj, bound, x, **kw)
 
 
-def _prefer_start(model: PortfolioModel, piece: _Piece, start: np.ndarray | None) -> _Piece:
+def _prefer_start(model: PortfolioModel, piece: Piece, start: np.ndarray | None) -> Piece:
     """Return the start portfolio when it beats the solver's incumbent."""
     if piece.x is None or start is None or piece.objective is None:
         return piece
@@ -351,7 +333,7 @@ def _prefer_start(model: PortfolioModel, piece: _Piece, start: np.ndarray | None
     return replace(piece, x=start.copy(), objective=value, bound=bound, message=message)
 
 
-def _fallback(model: PortfolioModel, piece: _Piece, start: np.ndarray | None) -> _Piece:
+def _fallback(model: PortfolioModel, piece: Piece, start: np.ndarray | None) -> Piece:
     """No incumbent within the time limit: use the start (greedy) or x = lower bounds."""
     if piece.status != "time_limit_no_solution":
         return _prefer_start(model, piece, start)
@@ -425,7 +407,7 @@ def _configure_highs(h: highspy.Highs, options: SolverOptions, time_limit: float
 
 def _solve_highs(
     model: PortfolioModel, options: SolverOptions, time_limit: float | None, warm: np.ndarray | None
-) -> _Piece:
+) -> Piece:
     t0 = perf_counter()
     # the greedy portfolio is only a safety net: handing it to HiGHS as a MIP
     # start switches off some of HiGHS's own (better) primal heuristics
@@ -546,7 +528,7 @@ def _solve_pulp(
     time_limit: float | None,
     warm: np.ndarray | None,
     extra: ExtraHook | None = None,
-) -> _Piece:
+) -> Piece:
     t0 = perf_counter()
     start = warm if warm is not None or extra is not None else greedy_start(model)
     prob, xs = build_pulp(model)
@@ -565,7 +547,7 @@ def _solve_pulp(
             prob.solve(solver)
         except Exception as exc:  # solver crash / wrapper bug: report, do not hide
             text = f"{type(exc).__name__}: {exc}"
-            return _Piece("error", text, None, None, None, setup_seconds=setup, message=text)
+            return Piece("error", text, None, None, None, setup_seconds=setup, message=text)
         log = _cbc_log(log_path) if pulp_name in CBC_NAMES else {}
         if options.msg and pulp_name in CBC_NAMES:
             with open(log_path, encoding="utf-8", errors="replace") as fh:
@@ -591,176 +573,14 @@ def _solve_pulp(
         bound = None
     if bound is not None and obj is not None:
         bound = max(bound, obj)
-    return _Piece(out.status, out.text, obj, bound, x, version=out.version, setup_seconds=setup)
+    return Piece(out.status, out.text, obj, bound, x, version=out.version, setup_seconds=setup)
 
 
-# --------------------------------------------------------------------------
-# decomposition
-# --------------------------------------------------------------------------
-def piece_labels(model: PortfolioModel) -> tuple[np.ndarray, np.ndarray]:
-    """Independent pieces of the model.
-
-    Returns
-    -------
-    col_labels : ndarray of int
-        Piece of each variable, -1 for variables fixed to 0 (excluded), which
-        couple nothing.
-    row_labels : ndarray of int
-        Piece of each row, -1 for rows without any free variable.
-    """
-    active = np.flatnonzero(model.var_upper > 0)
-    B = model.A[:, active].tocsr()
-    B.eliminate_zeros()
-    m, k = B.shape
-    if m and k:
-        graph = sp.bmat([[None, B.T], [B, None]], format="csr")
-    else:
-        graph = sp.csr_matrix((k + m, k + m))
-    n_comp, lab = connected_components(graph, directed=False)
-    col_comp, row_comp = lab[:k], lab[k:]
-    dense = np.full(n_comp, -1, dtype=np.int64)
-    uniq = np.unique(col_comp)
-    dense[uniq] = np.arange(len(uniq))
-    col_labels = np.full(model.n_variables, -1, dtype=np.int64)
-    col_labels[active] = dense[col_comp]
-    return col_labels, dense[row_comp]
-
-
-def submodel(
-    model: PortfolioModel, cols: np.ndarray, rows: np.ndarray | None = None
-) -> PortfolioModel:
-    """Restriction of ``model`` to variables ``cols`` (a union of pieces).
-
-    ``rows`` defaults to every row touching ``cols``.  Other variables are
-    dropped, i.e. treated as 0, so ``cols`` should be closed under
-    :func:`piece_labels` for the result to be exact.
-    """
-    cols = np.asarray(cols, dtype=np.int64)
-    if rows is None:
-        touched = model.A[:, cols].tocsr()
-        rows = np.flatnonzero(np.diff(touched.indptr))
-    rows = np.asarray(rows, dtype=np.int64)
-    A = model.A[rows][:, cols].tocsr()
-    dominated_by = None
-    if model.dominated_by is not None:  # re-point into the subset (outside -> none)
-        new_pos = np.full(model.n_variables, -1, dtype=np.int64)
-        new_pos[cols] = np.arange(len(cols))
-        old = model.dominated_by[cols]
-        dominated_by = np.where(old >= 0, new_pos[np.maximum(old, 0)], -1)
-    return replace(
-        model,
-        candidate_ids=model.candidate_ids[cols],
-        c=model.c[cols],
-        A=A,
-        row_lower=model.row_lower[rows],
-        row_upper=model.row_upper[rows],
-        var_lower=model.var_lower[cols],
-        var_upper=model.var_upper[cols],
-        rows=model.rows.iloc[rows].reset_index(drop=True),
-        excluded=model.excluded.iloc[cols],
-        dominated_by=dominated_by,
-    )
-
-
-def _enumerate(c, A, rl, ru, lb, ub) -> _Piece:
-    """Exact solve of a tiny piece by listing every 0/1 vector in the box."""
-    k = len(c)
-    grid = ((np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1).astype(float)
-    ok = np.all((grid >= lb - _FEAS_TOL) & (grid <= ub + _FEAS_TOL), axis=1)
-    if A.shape[0]:
-        act = (A @ grid.T).T
-        ok &= np.all((act >= rl - _FEAS_TOL) & (act <= ru + _FEAS_TOL), axis=1)
-    if not ok.any():
-        return _Piece("infeasible", "enumerated: infeasible", None, None, None)
-    vals = np.where(ok, grid @ c, -np.inf)
-    best = int(np.argmax(vals))  # smallest index first -> fewest/low-index picks on ties
-    return _Piece("optimal", "enumerated", float(vals[best]), float(vals[best]), grid[best])
-
-
-@dataclass(frozen=True)
-class _Split:
-    """Variables / rows grouped by piece: piece p is ``order[starts[p]:starts[p+1]]``."""
-
-    col_labels: np.ndarray
-    row_labels: np.ndarray
-    col_order: np.ndarray
-    col_starts: np.ndarray
-    row_order: np.ndarray
-    row_starts: np.ndarray
-
-    @property
-    def n_pieces(self) -> int:
-        return len(self.col_starts) - 1
-
-
-def _split(model: PortfolioModel) -> _Split:
-    col_lab, row_lab = piece_labels(model)
-    n_pieces = int(col_lab.max()) + 1 if len(col_lab) and col_lab.max() >= 0 else 0
-    act_cols = np.flatnonzero(col_lab >= 0)
-    col_order = act_cols[np.argsort(col_lab[act_cols], kind="stable")]
-    act_rows = np.flatnonzero(row_lab >= 0)
-    row_order = act_rows[np.argsort(row_lab[act_rows], kind="stable")]
-    bins = np.arange(n_pieces + 1)
-    col_starts = np.searchsorted(col_lab[col_order], bins)
-    row_starts = np.searchsorted(row_lab[row_order], bins)
-    return _Split(col_lab, row_lab, col_order, col_starts, row_order, row_starts)
-
-
-def _dead_rows_hold(model: PortfolioModel, row_lab: np.ndarray) -> bool:
-    """Rows without free variables hold at x = lower bounds."""
-    dead = np.flatnonzero(row_lab < 0)
-    if not len(dead):
-        return True
-    act = model.A[dead] @ model.var_lower
-    lo, hi = model.row_lower[dead], model.row_upper[dead]
-    return bool(np.all(act >= lo - _FEAS_TOL) and np.all(act <= hi + _FEAS_TOL))
-
-
-def _singletons(
-    model: PortfolioModel, split: _Split, pieces: np.ndarray
-) -> tuple[_Piece, np.ndarray]:
-    """Solve all one-variable pieces at once: best feasible end of [lb, ub]."""
-    cols = split.col_order[split.col_starts[pieces]]
-    lo, hi = model.var_lower[cols], model.var_upper[cols]
-    is_single = np.zeros(split.n_pieces, dtype=bool)
-    is_single[pieces] = True
-    rows = np.flatnonzero((split.row_labels >= 0) & is_single[np.maximum(split.row_labels, 0)])
-    ok_lo = np.ones(split.n_pieces, dtype=bool)
-    ok_hi = np.ones(split.n_pieces, dtype=bool)
-    if len(rows):
-        base = np.where(model.var_upper > 0, model.var_lower, 0.0)
-        x_hi = base.copy()
-        x_hi[cols] = hi
-        sub = model.A[rows]
-        rl, ru = model.row_lower[rows], model.row_upper[rows]
-        for x_try, ok in ((base, ok_lo), (x_hi, ok_hi)):
-            act = sub @ x_try
-            bad = (act < rl - _FEAS_TOL) | (act > ru + _FEAS_TOL)
-            ok[split.row_labels[rows[bad]]] = False
-    ok_lo, ok_hi = ok_lo[pieces], ok_hi[pieces]
-    c = model.c[cols]
-    take_hi = ok_hi & (~ok_lo | (c * hi > c * lo))
-    value = np.where(take_hi, hi, lo)
-    if not (ok_lo | ok_hi).all():
-        return _Piece("infeasible", "enumerated: infeasible", None, None, None), cols
-    obj = float(c @ value)
-    return _Piece("optimal", "enumerated", obj, obj, value), cols
-
-
-def _block_matrix(A_perm: sp.csr_matrix, r0: int, r1: int, c0: int, c1: int) -> sp.csr_matrix:
-    """Rows r0:r1 of the piece-permuted matrix as a (r1-r0) x (c1-c0) block."""
-    p0, p1 = A_perm.indptr[r0], A_perm.indptr[r1]
-    return sp.csr_matrix(
-        (A_perm.data[p0:p1], A_perm.indices[p0:p1] - c0, A_perm.indptr[r0 : r1 + 1] - p0),
-        shape=(r1 - r0, c1 - c0),
-    )
-
-
-def _solve_one(model, options, pulp_name, time_limit, warm, extra=None) -> _Piece:
+def _solve_one(model, options, pulp_name, time_limit, warm, extra=None) -> Piece:
     if extra is None and model.n_variables == 0:
         ok = _is_feasible(model, np.zeros(0))
-        return _Piece("optimal", "empty model", 0.0, 0.0, np.zeros(0)) if ok else \
-            _Piece("infeasible", "empty model", None, None, None)
+        return Piece("optimal", "empty model", 0.0, 0.0, np.zeros(0)) if ok else \
+            Piece("infeasible", "empty model", None, None, None)
     if extra is None and pulp_name == "HiGHS":
         if is_large(model, options):
             return _solve_by_pricing(model, options, time_limit, warm)
@@ -768,7 +588,7 @@ def _solve_one(model, options, pulp_name, time_limit, warm, extra=None) -> _Piec
     return _solve_pulp(model, options, pulp_name, time_limit, warm, extra)
 
 
-def _solve_by_pricing(model, options, time_limit, warm) -> _Piece:
+def _solve_by_pricing(model, options, time_limit, warm) -> Piece:
     """A large piece (many more candidates than rows): pricing and reduced-cost fixing."""
     out = solve_by_pricing(model, options, time_limit, warm)
     if out.x is None:
@@ -776,7 +596,7 @@ def _solve_by_pricing(model, options, time_limit, warm) -> _Piece:
     else:
         status = "optimal" if out.proven else "feasible"
     bound = float(out.best_bound) if np.isfinite(out.best_bound) else None
-    return _Piece(status, out.termination, out.objective, bound, out.x,
+    return Piece(status, out.termination, out.objective, bound, out.x,
                   version=f"HiGHS {highspy.Highs().version()} (highspy, column generation)",
                   message=f"LP bound {out.lp_bound:,.1f}" if np.isfinite(out.lp_bound) else "")
 
@@ -787,17 +607,17 @@ def _solve_decomposed(
     pulp_name: str,
     warm: np.ndarray | None,
     t_start: float,
-) -> tuple[list[_Piece], np.ndarray, int, str]:
+) -> tuple[list[Piece], np.ndarray, int, str]:
     """Solve every piece; also returns the number of pieces and a summary note."""
-    split = _split(model)
+    split = split_model(model)
     x = np.where(model.var_upper > 0, model.var_lower, 0.0).astype(float)
     sizes = np.diff(split.col_starts)
-    pieces: list[_Piece] = []
-    if not _dead_rows_hold(model, split.row_labels):
-        pieces.append(_Piece("infeasible", "row without free variables violated", None, None, None))
+    pieces: list[Piece] = []
+    if not dead_rows_hold(model, split.row_labels):
+        pieces.append(Piece("infeasible", "row without free variables violated", None, None, None))
     single = np.flatnonzero(sizes == 1)
     if len(single):
-        res, cols = _singletons(model, split, single)
+        res, cols = solve_singletons(model, split, single)
         pieces.append(res)
         if res.x is not None:
             x[cols] = res.x
@@ -809,17 +629,17 @@ def _solve_decomposed(
         c0, c1 = split.col_starts[p], split.col_starts[p + 1]
         r0, r1 = split.row_starts[p], split.row_starts[p + 1]
         cols, rows = split.col_order[c0:c1], split.row_order[r0:r1]
-        res = _enumerate(model.c[cols], _block_matrix(A_perm, r0, r1, c0, c1),
+        res = enumerate_piece(model.c[cols], block_matrix(A_perm, r0, r1, c0, c1),
                          model.row_lower[rows], model.row_upper[rows],
                          model.var_lower[cols], model.var_upper[cols])
         pieces.append(res)
         if res.x is not None:
             x[cols] = res.x
-    budget = _PieceBudget(options.time_limit, t_start, sizes[big].sum() if big else 0,
-                          _piece_workers(options, pulp_name, len(big)))
-    tracker = _piece_progress(pieces, len(big))
+    budget = PieceBudget(options.time_limit, t_start, sizes[big].sum() if big else 0,
+                          piece_workers(options, pulp_name, len(big)))
+    tracker = piece_progress(pieces, len(big))
 
-    def solve_piece(p: int) -> _Piece:
+    def solve_piece(p: int) -> Piece:
         cols = split.col_order[split.col_starts[p]:split.col_starts[p + 1]]
         rows = split.row_order[split.row_starts[p]:split.row_starts[p + 1]]
         sub = submodel(model, cols, rows)
@@ -832,7 +652,7 @@ def _solve_decomposed(
         tracker.finished(p, res.objective, res.bound)
         return res
 
-    for p, res in zip(big, _map_pieces(solve_piece, big, budget.workers)):
+    for p, res in zip(big, map_pieces(solve_piece, big, budget.workers)):
         pieces.append(res)
         if res.x is not None:
             x[split.col_order[split.col_starts[p]:split.col_starts[p + 1]]] = res.x
@@ -844,62 +664,7 @@ def _solve_decomposed(
     return pieces, x, split.n_pieces, note
 
 
-def _piece_progress(settled: list[_Piece], n_big: int) -> PieceProgress | None:
-    """Whole-model live progress over the solver pieces (when someone listens and there are several)."""
-    listener = current_listener()
-    if listener is None or n_big < 2:
-        return None
-    base_obj = sum(p.objective or 0.0 for p in settled)
-    base_bound = sum(p.bound or 0.0 for p in settled)
-    return PieceProgress(listener, n_big, base_obj, base_bound)
-
-
-def _piece_workers(options: SolverOptions, pulp_name: str, n_big: int) -> int:
-    """Pieces solved at once: up to ``threads`` HiGHS pieces in parallel threads.
-
-    HiGHS's branch and bound is essentially serial, so independent pieces on
-    separate cores are the parallelism that pays; PuLP solvers run one at a time.
-    """
-    if pulp_name != "HiGHS" or n_big < 2:
-        return 1
-    return max(1, min(int(options.threads), n_big))
-
-
-class _PieceBudget:
-    """Shares the time limit between pieces in proportion to their size.
-
-    A piece started when ``done`` columns remain gets ``remaining time x workers x
-    size / remaining columns`` (at most the remaining time), so time a quick piece
-    does not use passes on to the pieces after it.
-    """
-
-    def __init__(self, time_limit: float | None, t_start: float, total: int, workers: int):
-        self.time_limit, self.t_start, self.left, self.workers = time_limit, t_start, int(total), workers
-        self._lock = threading.Lock()
-
-    def take(self, size: int) -> float | None:
-        with self._lock:
-            share = size / max(self.left, 1)
-            self.left -= size
-        if self.time_limit is None:
-            return None
-        remaining = self.time_limit - (perf_counter() - self.t_start)
-        return max(min(remaining, remaining * self.workers * share), _MIN_PIECE_SECONDS)
-
-
-def _map_pieces(func, pieces: list[int], workers: int) -> list:
-    """``func`` over ``pieces`` (largest first when parallel); results in ``pieces`` order."""
-    if workers <= 1:
-        return [func(p) for p in pieces]
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        # each task runs in a copy of the caller's context, so live progress reaches the listener
-        futures = {p: pool.submit(contextvars.copy_context().run, func, p) for p in reversed(pieces)}
-        return [futures[p].result() for p in pieces]
-
-
-def _combine(pieces: list[_Piece], n_pieces: int) -> dict[str, Any]:
+def _combine(pieces: list[Piece], n_pieces: int) -> dict[str, Any]:
     statuses = [p.status for p in pieces] or ["optimal"]
     status = max(statuses, key=STATUSES.index)
     objs, bounds = [p.objective for p in pieces], [p.bound for p in pieces]
