@@ -135,3 +135,24 @@ def test_compare_results_tidy(base, deterministic):
     assert npv.iloc[0] == pytest.approx(deterministic.summary["totals"]["npv_gbp_k"])
     assert npv.iloc[1] < npv.iloc[0]  # capacity 1 binds
     assert (diff["table"] == "portfolio differences").any()
+
+
+def test_sweep_over_generated_candidates_regenerates_per_variant(base, monkeypatch):
+    """Generated candidates depend on the constraints: a constraint-only sweep must not
+    reuse them (it reuses the data only) and gives the enumerated sweep's optima."""
+    import sharedopt.whatif as whatif
+
+    calls = []
+    real = whatif.enumerate_candidates
+    monkeypatch.setattr(whatif, "enumerate_candidates",
+                        lambda *a, **k: calls.append(a[1].model.candidates) or real(*a, **k))
+    exact = {"solver.mip_gap": 0.0, "model.max_group_size": 4}
+    generated = base.with_({"model.candidates": "generate", "model.generation_seed_size": 2, **exact})
+    enumerated = base.with_({"model.candidates": "enumerate", **exact})
+    grid = {"constraints.governance_capacity": [1, 3]}
+    a = sweep(generated, grid, engine="serial", progress=False, reuse=True)
+    b = sweep(enumerated, grid, engine="serial", progress=False, reuse=True)
+    assert calls.count("generate") == 2  # once per variant, never shared
+    assert calls.count("enumerate") == 1  # enumerated once, reused by both variants
+    np.testing.assert_allclose(a["objective"], b["objective"], rtol=1e-9)
+    assert list(a["chosen"]) == list(b["chosen"])

@@ -221,6 +221,8 @@ def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="pro
     """
     changes = expand_grid(grid)
     level = reuse_level(changes) if reuse else "none"
+    if level == "candidates" and scenario.config.model.candidates == "generate":
+        level = "inputs"  # generated per variant (see below)
     shared = _shared_for(scenario, level)
     if level == "candidates" and shared[1].generation is not None:
         # generated candidates are priced against this scenario's constraints: with other
