@@ -14,13 +14,15 @@ from sharedopt.params import ModelParams
 from sharedopt.savings import CostBase, evaluate
 
 
-def _table_columns(base: CostBase, table: pd.DataFrame, width: int) -> tuple[np.ndarray, np.ndarray]:
+def _table_columns(base: CostBase, table: pd.DataFrame, width: int) -> tuple:
+    """Valued candidates of a table as master columns ``(members, service_idx, npv, one_off)``."""
     members = np.full((len(table), width), -1, dtype=np.int64)
     for i, text in enumerate(table["members"].tolist()):
         idx = base.index_of(text.split(";"))
         members[i, :len(idx)] = idx
     services = [tuple(base.service_index(s) for s in text.split(";")) for text in table["services"].tolist()]
-    return members, np.array(services, dtype=np.int64)
+    return (members, np.array(services, dtype=np.int64), table["npv_gbp_k"].to_numpy(float),
+            table["one_off_cost_gbp_k"].to_numpy(float))
 
 
 def generate_scale_candidates(base: CostBase, params: ModelParams, constraints, graphs: dict,
@@ -36,9 +38,11 @@ def generate_scale_candidates(base: CostBase, params: ModelParams, constraints, 
     for service, pricer in pricers.items():
         groups = initial_groups(pricer, graphs[service])
         members = to_global(groups, pricer, k)
-        keep = evaluate(base, params, (service,), members)["npv_gbp_k"] > 0
+        values = evaluate(base, params, (service,), members)
+        keep = values["npv_gbp_k"] > 0
         seeds[service] = members[keep]
-        initial.append((members[keep], np.full((int(keep.sum()), 1), base.service_index(service))))
+        initial.append((members[keep], np.full((int(keep.sum()), 1), base.service_index(service)),
+                        values["npv_gbp_k"][keep], values["one_off_cost_gbp_k"][keep]))
     for table in scope_tables:
         if len(table):
             for services, part in table.groupby("services", sort=True):
@@ -51,7 +55,7 @@ def generate_scale_candidates(base: CostBase, params: ModelParams, constraints, 
     if generation.complete:
         left = (limit - (time.perf_counter() - t0)) if limit is not None else 60.0
         z, _ = master_incumbent(master, min(max(left / 2, 1.0), INCUMBENT_SECONDS), solver)
-        extra = close_gap(base, params, list(pricers.values()), master, generation.lp_bound, z,
+        extra = close_gap(base, params, list(pricers.values()), master, z,
                           CLOSE_CAP, time.perf_counter() + max(left / 2, 1.0))
         if extra is not None:
             closed = True

@@ -151,9 +151,10 @@ def column_generation(base: CostBase, params: ModelParams, constraints, pricers:
         Cost base, model parameters, portfolio constraints.
     pricers : list of ServicePricer
         One per service whose scale groups are generated.
-    initial : list of (members, service_idx)
+    initial : list of (members, service_idx, npv, one_off)
         Master columns to start from (global indices, padded with -1; service
-        columns of ``base.spend``): small scale groups and every scope candidate.
+        columns of ``base.spend``; their NPV and one-off cost): small scale groups
+        and every scope candidate, valued already.
     time_limit : float, optional
         Seconds; when reached, the bound so far (still valid) is returned.
     max_found : int, optional
@@ -179,31 +180,25 @@ def column_generation(base: CostBase, params: ModelParams, constraints, pricers:
     t0 = time.perf_counter()
     deadline = t0 + (time_limit if time_limit is not None else 1e12)
     rows = MasterRows.build(base, constraints)
-    blocks, costs = [], []
-    for members, svc in initial:
-        values = evaluate(base, params, tuple(base.services[i] for i in svc[0]), members) if len(members) else None
-        if values is None:
-            continue
-        blocks.append(rows.columns(members, svc, values["one_off_cost_gbp_k"]))
-        costs.append(values["npv_gbp_k"])
+    initial = [block for block in initial if len(block[0])]
+    blocks = [rows.columns(members, svc, one_off) for members, svc, _, one_off in initial]
     A = sp.hstack(blocks, format="csc") if blocks else sp.csc_matrix((len(rows.upper), 0))
-    c = np.concatenate(costs) if costs else np.zeros(0)
-    known = {service: set() for service in (p.service for p in pricers)}
-    for p in pricers:
-        s = base.service_index(p.service)
-        for members, svc in initial:
-            if svc.shape[1] == 1 and len(svc) and svc[0, 0] == s:
-                known[p.service].update(tuple(row[row >= 0].tolist()) for row in members)
+    c = np.concatenate([npv for _, _, npv, _ in initial]) if initial else np.zeros(0)
+    known = {p.service: set() for p in pricers}
+    for members, svc, _, _ in initial:
+        service = base.services[svc[0, 0]]
+        if svc.shape[1] == 1 and service in known:
+            known[service].update(tuple(row[row >= 0].tolist()) for row in members)
     generated = {p.service: [] for p in pricers}
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    set_threads(h, getattr(solver, "threads", 2) if solver is not None else 2)
+    set_threads(h, getattr(solver, "threads", 2))
     h.passModel(_master_lp(c, A, rows.upper))
     tol = 1e-7 * max(1.0, float(np.abs(c).max(initial=1.0)))
     if per_round is None:
         per_round = max(200, 2 * int(np.count_nonzero(np.isfinite(rows.upper))) // max(1, len(pricers)))
     max_found = max_found or 3 * per_round
-    best_bound, rounds, complete, lp_obj = np.inf, 0, False, np.nan
+    best_bound, rounds, complete, lp_obj, y, y_bound = np.inf, 0, False, np.nan, None, np.inf
     ru = rows.upper
     rl = np.full(len(ru), -np.inf)
     while True:
@@ -233,7 +228,7 @@ def column_generation(base: CostBase, params: ModelParams, constraints, pricers:
                 new_blocks.append(rows.columns(groups, np.full((len(groups), 1), s),
                                                values["one_off_cost_gbp_k"][ok]))
                 new_costs.append(values["npv_gbp_k"][ok])
-        best_bound = min(best_bound, bound)
+        best_bound, y_bound = min(best_bound, bound), bound
         if progress is not None:
             progress(rounds, A.shape[1], lp_obj, best_bound)
         if not new_blocks:
@@ -251,19 +246,21 @@ def column_generation(base: CostBase, params: ModelParams, constraints, pricers:
     status = "complete" if complete else ("time limit" if time.perf_counter() >= deadline else "stopped")
     note = (f"column generation: {rounds} rounds, {A.shape[1]:,} master columns, {status}; "
             f"LP {lp_obj:,.1f}, bound {best_bound:,.1f}")
-    master = Master(c, A, rows, y if np.isfinite(lp_obj) else None, known)
+    master = Master(c, A, rows, y, y_bound, known)
     return out, Generation(float(best_bound), float(lp_obj), complete, rounds, int(A.shape[1]),
                            seconds=time.perf_counter() - t0, note=note), master
 
 
 @dataclass(frozen=True)
 class Master:
-    """The final restricted master: objective, columns, row layout, duals, known groups."""
+    """The final restricted master: objective, columns, row layout, known groups, and the
+    last optimal round's duals ``y`` with the bound ``L(y)`` they give over all groups."""
 
     c: np.ndarray
     A: sp.csc_matrix
     rows: MasterRows
     y: np.ndarray | None
+    y_bound: float
     known: dict
 
 
@@ -286,15 +283,17 @@ def master_incumbent(master: Master, time_limit: float, solver=None) -> tuple[fl
 
 
 def close_gap(base: CostBase, params: ModelParams, pricers: list[ServicePricer], master: Master,
-              lp_bound: float, incumbent: float, cap: int, deadline: float) -> dict[str, np.ndarray] | None:
-    """Every group outside the master whose reduced cost exceeds ``incumbent - lp_bound``.
+              incumbent: float, cap: int, deadline: float) -> dict[str, np.ndarray] | None:
+    """Every group outside the master whose reduced cost exceeds ``incumbent - L(y)``.
 
-    Any portfolio that uses a group ``j`` is worth at most ``lp_bound + rc_j``
-    (Lagrangian bound), so groups with ``rc_j <= incumbent - lp_bound`` cannot be in a
-    portfolio better than the incumbent. With the returned groups added, the MIP over
-    the candidates is exact for the full space: its own bound is a true bound. Returns
-    None when there are more than ``cap`` such groups or time runs out.
+    For the master's duals ``y``, any portfolio that uses a group ``j`` is worth at most
+    ``L(y) + rc_j(y)`` (Lagrangian bound; bound and reduced costs from the same ``y``),
+    so groups with ``rc_j <= incumbent - L(y)`` cannot be in a portfolio better than the
+    incumbent. With the returned groups added, the MIP over the candidates is exact for
+    the full space: its own bound is a true bound. Returns None when there are more than
+    ``cap`` such groups or time runs out.
     """
+    lp_bound = master.y_bound
     if master.y is None or not np.isfinite(lp_bound):
         return None
     tol = incumbent - lp_bound - 1e-9 * max(1.0, abs(lp_bound))

@@ -120,11 +120,18 @@ class ServicePricer:
 
     def _new_groups(self, local: np.ndarray, rc: np.ndarray, known: set) -> tuple[np.ndarray, np.ndarray]:
         """Local groups -> sorted global indices (padded with -1), without the known ones."""
-        glob = np.where(local >= 0, self.to_global[np.maximum(local, 0)], np.iinfo(np.int64).max)
-        glob.sort(axis=1)
-        glob[glob == np.iinfo(np.int64).max] = -1
+        glob = sort_padded(np.where(local >= 0, self.to_global[np.maximum(local, 0)], -1))
         keep = np.array([tuple(row[row >= 0].tolist()) not in known for row in glob], dtype=bool)
         return glob[keep] if len(glob) else glob.reshape(0, self.k), rc[keep] if len(rc) else rc
+
+
+def sort_padded(rows: np.ndarray) -> np.ndarray:
+    """Each row's non-negative entries ascending, then the -1 padding."""
+    big = np.iinfo(np.int64).max
+    out = np.where(rows >= 0, rows, big).astype(np.int64)
+    out.sort(axis=1)
+    out[out == big] = -1
+    return out
 
 
 def _csr_from_bits(bits: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -178,10 +185,7 @@ def groups_to_local(groups: np.ndarray, pricer: ServicePricer) -> GroupArrays:
     """Global-index groups of one service as :class:`GroupArrays` over its graph's nodes (sorted)."""
     position = np.full(int(pricer.to_global.max(initial=-1)) + 2, -1, dtype=np.int64)
     position[pricer.to_global] = np.arange(len(pricer.to_global))
-    local = np.where(groups >= 0, position[np.maximum(groups, 0)], -1)
-    local = np.where(local >= 0, local, np.iinfo(np.int32).max)
-    local.sort(axis=1)
-    local = np.where(local == np.iinfo(np.int32).max, -1, local).astype(np.int32)
+    local = sort_padded(np.where(groups >= 0, position[np.maximum(groups, 0)], -1)).astype(np.int32)
     sizes = (local >= 0).sum(axis=1).astype(np.int16)
     order = np.lexsort(tuple(local[:, j] for j in range(local.shape[1] - 1, -1, -1)) + (sizes,))
     return GroupArrays(nodes=pricer.nodes, members=local[order], sizes=sizes[order])
