@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import inspect
 import math
+import threading
 from collections.abc import Callable, Iterator
 
 Listener = Callable[[float | None, float | None, float | None], None]
@@ -49,11 +51,13 @@ def current() -> Listener | None:
     return _LISTENER.get()
 
 
-def _call(listener, incumbent, bound, gap, pieces) -> None:
+def _takes_pieces(listener) -> bool:
+    """Whether ``listener`` accepts the ``pieces`` keyword (else it gets the plain three values)."""
     try:
-        listener(incumbent, bound, gap, pieces=pieces)
-    except TypeError:  # a listener of the plain (incumbent, bound, gap) form
-        listener(incumbent, bound, gap)
+        params = inspect.signature(listener).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "pieces" or p.kind is p.VAR_KEYWORD for p in params)
 
 
 class PieceProgress:
@@ -67,9 +71,8 @@ class PieceProgress:
     """
 
     def __init__(self, listener: Listener, n_pieces: int, base_objective: float = 0.0, base_bound: float = 0.0):
-        import threading
-
         self.listener, self.n = listener, int(n_pieces)
+        self._with_pieces = _takes_pieces(listener)
         self.base_objective, self.base_bound = float(base_objective), float(base_bound)
         self.incumbent: dict[int, float] = {}
         self.bound: dict[int, float] = {}
@@ -104,4 +107,7 @@ class PieceProgress:
             incumbent = self.base_objective + sum(self.incumbent.values())
             bound = self.base_bound + sum(self.bound.values()) if len(self.bound) == self.n else None
             gap = (bound - incumbent) / max(abs(incumbent), 1e-9) if bound is not None and incumbent else None
-            _call(self.listener, incumbent, bound, gap, (self.done, self.n))
+            if self._with_pieces:
+                self.listener(incumbent, bound, gap, pieces=(self.done, self.n))
+            else:
+                self.listener(incumbent, bound, gap)

@@ -26,6 +26,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -630,8 +631,8 @@ def _solve_decomposed(
         r0, r1 = split.row_starts[p], split.row_starts[p + 1]
         cols, rows = split.col_order[c0:c1], split.row_order[r0:r1]
         res = enumerate_piece(model.c[cols], block_matrix(A_perm, r0, r1, c0, c1),
-                         model.row_lower[rows], model.row_upper[rows],
-                         model.var_lower[cols], model.var_upper[cols])
+                              model.row_lower[rows], model.row_upper[rows],
+                              model.var_lower[cols], model.var_upper[cols])
         pieces.append(res)
         if res.x is not None:
             x[cols] = res.x
@@ -643,13 +644,11 @@ def _solve_decomposed(
         cols = split.col_order[split.col_starts[p]:split.col_starts[p + 1]]
         rows = split.row_order[split.row_starts[p]:split.row_starts[p + 1]]
         sub = submodel(model, cols, rows)
-        if tracker is None:
-            return _solve_one(sub, options, pulp_name, budget.take(int(sizes[p])),
-                              None if warm is None else warm[cols])
-        with listening(tracker.piece_listener(p)):
+        with listening(tracker.piece_listener(p)) if tracker else contextlib.nullcontext():
             res = _solve_one(sub, options, pulp_name, budget.take(int(sizes[p])),
                              None if warm is None else warm[cols])
-        tracker.finished(p, res.objective, res.bound)
+        if tracker:
+            tracker.finished(p, res.objective, res.bound)
         return res
 
     for p, res in zip(big, map_pieces(solve_piece, big, budget.workers)):
