@@ -15,11 +15,10 @@ from sharedopt.model import (
     Constraints,
     ExistingPartnership,
     build_model,
-    build_pulp,
     member_incidence,
     slot_incidence,
-    to_pulp,
 )
+from sharedopt.pulp_view import build_pulp, to_pulp
 
 
 def table(rows: list[tuple[str, str, str, float, float]]) -> pd.DataFrame:

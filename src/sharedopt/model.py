@@ -4,7 +4,7 @@ The model is built in bulk with numpy / scipy.sparse and kept as plain arrays
 (:class:`PortfolioModel`).  Steps, each callable alone (PyPSA style):
 
 1. :func:`build_model` -- candidates + :class:`Constraints` -> :class:`PortfolioModel`
-2. :func:`to_pulp` / :func:`build_pulp` -- optional PuLP view (for user hooks, CBC)
+2. :func:`sharedopt.pulp_view.to_pulp` / ``build_pulp`` -- optional PuLP view (for user hooks, CBC)
 3. :func:`sharedopt.solve.solve` -- solve, returning a frozen result + chosen array
 
 Every variable ``x_j`` is 1 when candidate ``j`` is chosen.  The objective is
@@ -15,25 +15,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from time import perf_counter
-from typing import Callable, Literal
 
 import numpy as np
 import pandas as pd
-import pulp
 import scipy.sparse as sp
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from .constraints import Constraints, ExistingPartnership
+from .dominance import dominator_guesses, verified_dominators
+from .incidence import all_incidences, member_incidence, service_incidence, slot_incidence
 
 __all__ = [
     "ExistingPartnership",
     "Constraints",
     "PortfolioModel",
-    "ExtraHook",
     "slot_incidence",
     "member_incidence",
     "service_incidence",
     "build_model",
-    "build_pulp",
-    "to_pulp",
     "row_activity_bounds",
 ]
 
@@ -52,236 +49,6 @@ REQUIRED_COLUMNS = (
 OBJECTIVE_COLUMNS = {"npv": "npv_gbp_k", "annual_net_saving": "annual_net_saving_gbp_k"}
 ROW_COLUMNS = ["group", "key", "limit", "note"]
 
-#: user hook applied to the PuLP problem before solving
-ExtraHook = Callable[[pulp.LpProblem, dict[str, pulp.LpVariable]], None]
-
-
-# --------------------------------------------------------------------------
-# configuration
-# --------------------------------------------------------------------------
-class ExistingPartnership(BaseModel):
-    """A partnership that already exists and is kept as it is.
-
-    Parameters
-    ----------
-    service : str
-        Service delivered by the partnership.
-    members : list of str
-        GSS codes of the member authorities.
-    name : str, optional
-        Label used in messages.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    service: str
-    members: list[str]
-    name: str = ""
-
-    @field_validator("members")
-    @classmethod
-    def _members_not_empty(cls, v: list[str]) -> list[str]:
-        if not v:
-            raise ValueError("an existing partnership needs at least one member")
-        if any(not str(m).strip() for m in v):
-            raise ValueError("existing partnership members must be non-empty GSS codes")
-        return v
-
-    @property
-    def label(self) -> str:
-        """Name if given, else ``service:member;member``."""
-        return self.name or f"{self.service}:{';'.join(self.members)}"
-
-
-def _check_pair(pair: tuple[str, str], what: str) -> tuple[str, str]:
-    a, b = (str(p).strip() for p in pair)
-    if not a or not b:
-        raise ValueError(f"{what} {pair!r}: both authority codes must be non-empty")
-    if a == b:
-        raise ValueError(f"{what} {pair!r}: the two authority codes must be distinct")
-    return (a, b) if a < b else (b, a)
-
-
-class Constraints(BaseModel):
-    """Portfolio constraints (the ``[constraints]`` TOML section).
-
-    Every constraint can be switched off with ``None`` / ``False`` / empty.
-
-    Attributes
-    ----------
-    one_partnership_per_slot : bool
-        An (authority, service) slot is in at most one chosen candidate.
-    governance_capacity : int or None
-        At most this many chosen candidates per authority (existing
-        partnerships use one unit each).
-    governance_overrides : dict of str to int
-        Per-authority capacity (applies even when ``governance_capacity`` is None).
-    budget_total_gbp_k : float or None
-        Sum of one-off costs of chosen candidates.
-    budget_per_authority_gbp_k : float or None
-        Each member bears ``one_off_cost / n_members``.
-    max_per_service : int or None
-        At most this many chosen candidates covering a service.
-    max_per_service_overrides : dict of str to int
-        Per-service limit (applies even when ``max_per_service`` is None).
-    forced, forbidden : list of str
-        Candidate ids that must / must not be chosen.
-    forced_pairs : list of (str, str)
-        The two authorities must be together in at least one chosen candidate.
-    forbidden_pairs : list of (str, str)
-        The two authorities are never in the same chosen candidate.
-    existing : list of ExistingPartnership
-        Partnerships kept as they are; candidates using their slots are excluded.
-    max_payback_years : float or None
-        Candidates with a longer payback are excluded.
-    objective : {'npv', 'annual_net_saving'}
-        Quantity maximised.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    one_partnership_per_slot: bool = True
-    governance_capacity: int | None = 3
-    governance_overrides: dict[str, int] = {}
-    budget_total_gbp_k: float | None = None
-    budget_per_authority_gbp_k: float | None = None
-    max_per_service: int | None = None
-    max_per_service_overrides: dict[str, int] = {}
-    forced: list[str] = []
-    forbidden: list[str] = []
-    forced_pairs: list[tuple[str, str]] = []
-    forbidden_pairs: list[tuple[str, str]] = []
-    existing: list[ExistingPartnership] = []
-    max_payback_years: float | None = None
-    objective: Literal["npv", "annual_net_saving"] = "npv"
-
-    @field_validator(
-        "governance_capacity",
-        "budget_total_gbp_k",
-        "budget_per_authority_gbp_k",
-        "max_per_service",
-        "max_payback_years",
-    )
-    @classmethod
-    def _non_negative(cls, v: float | None, info) -> float | None:
-        if v is not None and not (v >= 0):  # also rejects NaN
-            raise ValueError(f"{info.field_name} must be >= 0 (got {v})")
-        return v
-
-    @field_validator("governance_overrides", "max_per_service_overrides")
-    @classmethod
-    def _non_negative_overrides(cls, v: dict[str, int], info) -> dict[str, int]:
-        bad = {k: n for k, n in v.items() if n < 0}
-        if bad:
-            raise ValueError(f"{info.field_name} values must be >= 0 (got {bad})")
-        return v
-
-    @field_validator("forced_pairs", "forbidden_pairs")
-    @classmethod
-    def _valid_pairs(cls, v: list[tuple[str, str]], info) -> list[tuple[str, str]]:
-        what = info.field_name.rstrip("s").replace("_", " ")
-        return [_check_pair(p, what) for p in v]
-
-    @model_validator(mode="after")
-    def _pairs_not_both(self) -> "Constraints":
-        both = set(self.forced_pairs) & set(self.forbidden_pairs)
-        if both:
-            raise ValueError(f"pairs both forced and forbidden: {sorted(both)}")
-        return self
-
-
-# --------------------------------------------------------------------------
-# incidence helpers
-# --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Codes:
-    """Exploded ';'-joined column: entry e is code ``code[e]`` of candidate ``row[e]``."""
-
-    row: np.ndarray
-    code: np.ndarray
-    index: pd.Index  # sorted unique codes
-
-
-def _explode_codes(series: pd.Series, name: str) -> _Codes:
-    values = series.astype(str).tolist()
-    # one join + split is much cheaper than a split per row (fewer list objects)
-    lens = np.fromiter((v.count(";") + 1 for v in values), dtype=np.int64, count=len(values))
-    flat = ";".join(values).split(";") if values else []
-    flat = np.array([p.strip() for p in flat], dtype=object)
-    rows = np.repeat(np.arange(len(values), dtype=np.int64), lens)
-    keep = flat != ""
-    codes, uniques = pd.factorize(flat[keep], sort=True)
-    return _Codes(rows[keep], codes.astype(np.int64), pd.Index(uniques, dtype=object, name=name))
-
-
-def _incidence(rows: np.ndarray, codes: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
-    mat = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.float64), (rows, codes)), shape=(n_rows, n_cols)
-    )
-    mat.sum_duplicates()
-    mat.data[:] = 1.0  # a code listed twice still counts once
-    return mat
-
-
-def _slots_from(
-    mem: _Codes, svc: _Codes, n: int
-) -> tuple[sp.csr_matrix, pd.DataFrame]:
-    pairs = pd.DataFrame({"row": mem.row, "a": mem.code}).merge(
-        pd.DataFrame({"row": svc.row, "s": svc.code}), on="row", how="inner"
-    )
-    key = pairs["a"].to_numpy() * max(len(svc.index), 1) + pairs["s"].to_numpy()
-    uniq, inverse = np.unique(key, return_inverse=True)  # sorted by (authority, service)
-    n_s = max(len(svc.index), 1)
-    slots = pd.DataFrame(
-        {
-            "authority": np.asarray(mem.index, dtype=object)[uniq // n_s].astype(str),
-            "service": np.asarray(svc.index, dtype=object)[uniq % n_s].astype(str),
-        }
-    )
-    return _incidence(pairs["row"].to_numpy(), inverse.ravel(), n, len(slots)), slots
-
-
-def slot_incidence(candidates: pd.DataFrame) -> tuple[sp.csr_matrix, pd.DataFrame]:
-    """Candidate x (authority, service) slot incidence.
-
-    Parameters
-    ----------
-    candidates : DataFrame
-        Needs ``members`` and ``services`` (';'-joined).
-
-    Returns
-    -------
-    S : scipy.sparse.csr_matrix, shape (n_candidates, n_slots)
-        ``S[j, k] = 1`` when candidate ``j`` occupies slot ``k``.
-    slots : DataFrame
-        Columns ``authority``, ``service``; sorted, row ``k`` is slot ``k``.
-    """
-    mem = _explode_codes(candidates["members"], "authority")
-    svc = _explode_codes(candidates["services"], "service")
-    return _slots_from(mem, svc, len(candidates))
-
-
-def member_incidence(candidates: pd.DataFrame) -> tuple[sp.csr_matrix, pd.Index]:
-    """Candidate x authority incidence (CSR) and the sorted authority codes."""
-    mem = _explode_codes(candidates["members"], "authority")
-    return _incidence(mem.row, mem.code, len(candidates), len(mem.index)), mem.index
-
-
-def service_incidence(candidates: pd.DataFrame) -> tuple[sp.csr_matrix, pd.Index]:
-    """Candidate x service incidence (CSR) and the sorted service names."""
-    svc = _explode_codes(candidates["services"], "service")
-    return _incidence(svc.row, svc.code, len(candidates), len(svc.index)), svc.index
-
-
-def _all_incidences(candidates: pd.DataFrame):
-    """(S, slots, M, authorities, V, services, mem, svc) from one pass over the strings."""
-    n = len(candidates)
-    mem = _explode_codes(candidates["members"], "authority")
-    svc = _explode_codes(candidates["services"], "service")
-    S, slots = _slots_from(mem, svc, n)
-    M = _incidence(mem.row, mem.code, n, len(mem.index))
-    V = _incidence(svc.row, svc.code, n, len(svc.index))
-    return S, slots, M, mem.index, V, svc.index, mem, svc
 
 
 # --------------------------------------------------------------------------
@@ -580,104 +347,6 @@ def _drop_redundant(block: _Block, lb: np.ndarray, ub: np.ndarray, tol: float = 
     )
 
 
-# --------------------------------------------------------------------------
-# dominance (used by the solve step as an exact reduction)
-# --------------------------------------------------------------------------
-_MAX_DOM_MEMBERS = 4
-
-
-def _code_matrix(codes: _Codes, n: int, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """(n x width) sorted codes (-1 padded) and the count per candidate."""
-    row, code = codes.row, codes.code
-    same_row = row[1:] == row[:-1]
-    if np.any(row[1:] < row[:-1]) or np.any(code[1:][same_row] <= code[:-1][same_row]):
-        order = np.lexsort((code, row))  # codes arrive sorted when members are sorted
-        row, code = row[order], code[order]
-    count = np.bincount(row, minlength=n)
-    start = np.concatenate([[0], np.cumsum(count)[:-1]])
-    pos = np.arange(len(row)) - start[row]
-    mat = np.full((n, width), -1, dtype=np.int64)
-    ok = pos < width
-    mat[row[ok], pos[ok]] = code[ok]
-    return mat, count
-
-
-def _dominator_guesses(mem: _Codes, svc: _Codes, c: np.ndarray) -> np.ndarray:
-    """Best candidate whose members and services are subsets (not yet verified)."""
-    n = len(c)
-    guess = np.full(n, -1, dtype=np.int64)
-    n_auth, n_svc = len(mem.index), len(svc.index)
-    base = n_auth + 1
-    if n == 0 or n_svc > 20 or float(base) ** _MAX_DOM_MEMBERS * 2.0**n_svc > 2.0**62:
-        return guess
-    members, n_mem = _code_matrix(mem, n, _MAX_DOM_MEMBERS)
-    smask = np.zeros(n, dtype=np.int64)
-    np.bitwise_or.at(smask, svc.row, np.left_shift(1, svc.code.astype(np.int64)))
-    powers = base ** np.arange(_MAX_DOM_MEMBERS, dtype=np.int64)
-
-    def member_key(cols: np.ndarray) -> np.ndarray:
-        return ((cols + 1) * powers[: cols.shape[1]]).sum(axis=1)
-
-    ok = (n_mem >= 1) & (n_mem <= _MAX_DOM_MEMBERS) & (smask > 0)
-    full_key = np.where(ok, member_key(members) * (1 << n_svc) + smask, -1)
-    # best candidate per exact key: highest c, then lowest index
-    order = np.lexsort((np.arange(n), -c, full_key))
-    keys_sorted = full_key[order]
-    first = np.r_[True, keys_sorted[1:] != keys_sorted[:-1]]
-    uniq_keys, best = keys_sorted[first], order[first]
-    best_of = best[np.searchsorted(uniq_keys, full_key)]
-    same = ok & (best_of != np.arange(n))  # duplicates: the best one dominates
-    guess[same] = best_of[same]
-
-    def lookup(idx: np.ndarray, key: np.ndarray) -> None:
-        pos = np.minimum(np.searchsorted(uniq_keys, key), len(uniq_keys) - 1)
-        hit = uniq_keys[pos] == key
-        k = best[pos]
-        better = hit & (c[k] >= c[idx]) & (k != idx)
-        better &= (guess[idx] < 0) | (c[k] > c[np.maximum(guess[idx], 0)])
-        guess[idx[better]] = k[better]
-
-    for m in range(1, _MAX_DOM_MEMBERS + 1):
-        idx = np.flatnonzero(ok & (n_mem == m))
-        if not len(idx):
-            continue
-        for pattern in range(1, 2**m):
-            pick = [b for b in range(m) if pattern >> b & 1]
-            mkey = member_key(members[idx][:, pick]) * (1 << n_svc)
-            sub = smask[idx].copy()
-            while (sub > 0).any():  # every non-empty subset of the service mask
-                live = sub > 0
-                proper = live & ((pattern != 2**m - 1) | (sub != smask[idx]))
-                lookup(idx[proper], mkey[proper] + sub[proper])
-                sub = np.where(live, (sub - 1) & smask[idx], 0)
-    return guess
-
-
-def _verified_dominators(block: _Block, c: np.ndarray, guess: np.ndarray) -> np.ndarray:
-    """Keep guesses k for j where A[:,k] <= A[:,j], no >= rows, and k, j exclusive."""
-    dom = np.full(len(c), -1, dtype=np.int64)
-    J = np.flatnonzero(guess >= 0)
-    if not len(J) or block.A.shape[0] == 0:
-        return dom
-    K = guess[J]
-    A = block.A.tocsc()
-    AJ, AK = A[:, J], A[:, K]
-    bigger = (AK - AJ).tocsc()
-    bigger.data = (bigger.data > 1e-12).astype(float)
-    ok = np.asarray(bigger.sum(axis=0)).ravel() == 0
-    ge = np.isfinite(block.lower).astype(float)
-    ok &= (abs(AJ).T @ ge == 0) & (abs(AK).T @ ge == 0)
-    ok &= (AJ.min(axis=0).toarray().ravel() >= 0) & (AK.min(axis=0).toarray().ravel() >= 0)
-    both = (AK + AJ).tocsc()
-    on_k = (AK != 0).astype(float).tocsc()
-    excl = both.multiply(on_k).tocsc()
-    excl.data = (excl.data > block.upper[excl.indices] + 1e-9).astype(float)
-    ok &= np.asarray(excl.sum(axis=0)).ravel() > 0
-    ok &= c[K] >= c[J]
-    dom[J[ok]] = K[ok]
-    return dom
-
-
 def build_model(
     candidates: pd.DataFrame, constraints: Constraints | None = None
 ) -> PortfolioModel:
@@ -709,7 +378,7 @@ def build_model(
     n = len(candidates)
     ids = pd.Index(candidates["candidate_id"].astype(str))
 
-    S, slots, M, auth, V, services, mem, svc = _all_incidences(candidates)
+    S, slots, M, auth, V, services, mem, svc = all_incidences(candidates)
 
     excluded = _exclusions(candidates, cons, S, slots, M, auth)
     lb = np.zeros(n)
@@ -725,7 +394,7 @@ def build_model(
     )
     block = _drop_redundant(_stack(blocks, n), lb, ub)
     c = pd.to_numeric(candidates[obj_col]).to_numpy(dtype=float)
-    dominated_by = _verified_dominators(block, c, _dominator_guesses(mem, svc, c))
+    dominated_by = verified_dominators(block, c, dominator_guesses(mem, svc, c))
     return PortfolioModel(
         candidate_ids=ids.to_numpy(dtype=object),
         c=c,
@@ -742,55 +411,3 @@ def build_model(
     )
 
 
-# --------------------------------------------------------------------------
-# PuLP view
-# --------------------------------------------------------------------------
-def _pulp_rows(model: PortfolioModel, xs: list[pulp.LpVariable]):
-    A = model.A
-    indptr, indices, data = A.indptr, A.indices, A.data
-    for i in range(A.shape[0]):
-        sl = slice(indptr[i], indptr[i + 1])
-        terms = list(zip([xs[j] for j in indices[sl]], data[sl].tolist()))
-        lo, hi = model.row_lower[i], model.row_upper[i]
-        if np.isfinite(lo) and lo == hi:
-            yield f"r{i}_eq", pulp.LpConstraint(
-                pulp.LpAffineExpression(terms), pulp.LpConstraintEQ, rhs=float(hi)
-            )
-            continue
-        if np.isfinite(hi):
-            yield f"r{i}_le", pulp.LpConstraint(
-                pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rhs=float(hi)
-            )
-        if np.isfinite(lo):
-            yield f"r{i}_ge", pulp.LpConstraint(
-                pulp.LpAffineExpression(terms), pulp.LpConstraintGE, rhs=float(lo)
-            )
-
-
-def build_pulp(
-    model: PortfolioModel, name: str = "sharedopt_portfolio"
-) -> tuple[pulp.LpProblem, dict[str, pulp.LpVariable]]:
-    """PuLP problem equivalent to ``model`` plus its variables by candidate id.
-
-    Variables are named ``x_<j>`` (``j`` = position), integer in
-    ``[var_lower, var_upper]``; constraints ``r<i>_le`` / ``r<i>_ge`` / ``r<i>_eq``
-    where ``i`` indexes ``model.rows``.
-    """
-    prob = pulp.LpProblem(name, pulp.LpMaximize)
-    # PuLP >= 3.3 creates variables through the problem (PuLP 4 style)
-    new_var = getattr(prob, "add_variable", None) or pulp.LpVariable
-    xs = [
-        new_var(f"x_{j}", float(lo), float(hi), pulp.LpInteger)
-        for j, (lo, hi) in enumerate(zip(model.var_lower.tolist(), model.var_upper.tolist()))
-    ]
-    # every variable appears in the objective (zero coefficients kept) so that
-    # PuLP passes all of them to the solver
-    prob.setObjective(pulp.LpAffineExpression(zip(xs, model.c.tolist())))
-    for cname, con in _pulp_rows(model, xs):
-        prob.addConstraint(con, cname)
-    return prob, dict(zip(model.candidate_ids.tolist(), xs))
-
-
-def to_pulp(model: PortfolioModel) -> pulp.LpProblem:
-    """PuLP problem equivalent to ``model`` (see :func:`build_pulp`)."""
-    return build_pulp(model)[0]

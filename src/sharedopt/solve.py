@@ -44,7 +44,8 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from .progress import attach, listening
 from .diagnose import InfeasibleError, diagnose_infeasibility, precheck
 from .errors import SharedoptError
-from .model import ExtraHook, PortfolioModel, build_pulp
+from .model import PortfolioModel
+from .pulp_view import ExtraHook, build_pulp
 from .pricing import is_large, set_threads, solve_by_pricing
 from .pieces import (
     ENUMERATE_MAX_VARS, FEAS_TOL, Piece, PieceBudget, block_matrix, dead_rows_hold, enumerate_piece, map_pieces,
