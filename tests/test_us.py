@@ -17,9 +17,8 @@ import pytest
 from sharedopt.config import load_config
 from sharedopt.data import region_names
 from sharedopt.data.paths import data_dir
-from sharedopt.data.us import (
-    load_us_counties, per_head_rates, resolve_us_region, synthetic_us_costs, us_county_graph,
-)
+from sharedopt.data.us import load_us_counties, resolve_us_region, us_county_graph
+from sharedopt.data.us_costs import per_head_rates, synthetic_us_costs
 from sharedopt.errors import DataError
 from sharedopt.pipeline import run
 

@@ -9,7 +9,8 @@ centroid ``C_X``/``C_Y`` (lon/lat), ``ALAND10`` (m²); edges join counties of th
 same state that share a boundary. There are no boundaries, only centroids, and no
 edges across state lines.
 
-Costs: there is NO US spending data here. :func:`synthetic_us_costs` makes a
+Costs: there is NO US spending data here. :func:`synthetic_us_costs`
+(:mod:`sharedopt.data.us_costs`) makes a
 SYNTHETIC cost table so the model can run at US scale; it must never be read as
 an estimate of what US counties spend. Money stays in £ thousand on purpose, so
 the model's parameters (setup and governance costs in £k, minimum efficient scales
@@ -34,6 +35,7 @@ import pandas as pd
 from networkx.readwrite import json_graph
 
 from sharedopt.data.paths import data_dir
+from sharedopt.data.us_costs import SYNTHETIC_YEAR, synthetic_source, synthetic_us_costs
 from sharedopt.data.validate import DataQuality, check_code_sets, check_population, require_file
 from sharedopt.errors import DataError
 
@@ -44,11 +46,6 @@ ALL_REGION = "us-counties"
 STATE_REGION = "us-state-"
 NATION = "United States"
 TIER = "US county"
-SYNTHETIC_YEAR = "2023-24"
-# Synthetic cost model (see synthetic_us_costs).
-NOISE_SIGMA = 0.15        # lognormal sigma of the per-county, per-service noise
-SCALE_ELASTICITY = 0.05   # per-head spend ~ (population / reference)^-0.05: a mild scale effect
-RATE_TIER = "unitary"     # per-head rates from the median English unitary (E06) council
 
 # State FIPS -> (USPS abbreviation, name): the 50 states, DC and Puerto Rico.
 STATES = {
@@ -218,91 +215,6 @@ def _mark(graph: nx.Graph) -> nx.Graph:
     return graph
 
 
-@lru_cache(maxsize=4)
-def per_head_rates(year: str = SYNTHETIC_YEAR) -> pd.Series:
-    """Median net spend per resident (£k) by service over English unitary (E06) councils.
-
-    Net current expenditure from the embedded MHCLG outturn for ``year``
-    (``load_costs('england')``) divided by ONS mid-2022 population; the median is over
-    the unitary councils with spend data. Services whose median is not positive
-    (``Other``) are left out. These rates drive :func:`synthetic_us_costs`.
-    """
-    from sharedopt.data.authorities import authority_table
-    from sharedopt.data.costs import load_costs
-
-    table = authority_table()
-    unitary = table[(table["nation"] == "England") & (table["tier"] == RATE_TIER)]
-    costs = load_costs("england", year)
-    costs = costs[costs["authority"].isin(unitary.index)]
-    per_head = costs["net_expenditure_gbp_k"] / costs["authority"].map(unitary["population"])
-    rates = per_head.groupby(costs["service"]).median()
-    return rates[rates > 0].sort_index().rename("gbp_k_per_head")
-
-
-@lru_cache(maxsize=1)
-def reference_population() -> float:
-    """Median population of English unitary councils (ONS mid-2022): the scale-effect pivot."""
-    from sharedopt.data.authorities import authority_table
-    table = authority_table()
-    return float(table.loc[(table["nation"] == "England") & (table["tier"] == RATE_TIER), "population"].median())
-
-
-def synthetic_us_costs(authorities: pd.DataFrame, seed: int = 0, year: str = SYNTHETIC_YEAR) -> pd.DataFrame:
-    """SYNTHETIC service costs for US counties in the tidy cost format (every row ``estimated``).
-
-    This is not data. For county *c* and service *s*::
-
-        spend[c, s] = population[c] * rate[s] * noise[c, s] * (population[c] / P_ref) ** -0.05
-
-    * ``rate[s]``: median English unitary net spend per resident on *s*
-      (:func:`per_head_rates`, MHCLG outturn ``year`` / ONS mid-2022 population);
-    * ``noise[c, s]``: lognormal, median 1, sigma 0.15, drawn from a generator seeded
-      with ``(seed, GEOID)``, so a county's costs do not depend on which other
-      counties are loaded and the table is identical for the same seed;
-    * the last factor is a mild scale effect (elasticity 0.05 around ``P_ref``, the
-      median English unitary population, ~227,000): small counties spend a little
-      more per head.
-
-    Money is in £ thousand on purpose, like the rest of the model, so the same model
-    parameters (set-up and governance costs in £k) apply. The whole US case is
-    SYNTHETIC: a scale test of the optimiser on a real graph, not a costing of US
-    counties.
-
-    Parameters
-    ----------
-    authorities : pandas.DataFrame
-        From :func:`load_us_counties` (codes ``US#####`` and ``population``).
-    seed : int
-        Non-negative seed of the noise.
-    year : str
-        English outturn year the per-head rates come from (also the ``year`` column).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``authority, service, year, net_expenditure_gbp_k, estimated`` (all True),
-        sorted by authority and service; spend is positive.
-    """
-    if int(seed) < 0:
-        raise DataError(f"synthetic costs: seed must be a non-negative integer, got {seed}")
-    rates = per_head_rates(year)
-    pivot = reference_population()
-    services = list(rates.index)
-    codes = sorted(authorities.index)
-    population = authorities["population"].reindex(codes).to_numpy(dtype=float)
-    noise = np.vstack([np.random.default_rng([int(seed), int(str(code)[len(PREFIX):])])
-                       .lognormal(0.0, NOISE_SIGMA, len(services)) for code in codes])
-    scale = (population / pivot) ** -SCALE_ELASTICITY
-    spend = population[:, None] * rates.to_numpy()[None, :] * noise * scale[:, None]
-    return pd.DataFrame({
-        "authority": np.repeat(codes, len(services)),
-        "service": np.tile(services, len(codes)),
-        "year": year,
-        "net_expenditure_gbp_k": np.round(spend.ravel(), 3),
-        "estimated": True,
-    })
-
-
 def check_us_codes(codes: pd.Series, file: str) -> None:
     """Every code must be a US county code (``US`` + 5-digit GEOID)."""
     bad = ~codes.astype(str).str.match(CODE_PATTERN)
@@ -317,18 +229,6 @@ def read_us_cost_csv(path: str | Path, year: str | None = None) -> pd.DataFrame:
     from sharedopt.data.costs import read_cost_csv
 
     return read_cost_csv(path, year, check_authority_codes=check_us_codes)
-
-
-def synthetic_source(seed: int = 0, year: str = SYNTHETIC_YEAR) -> dict:
-    """The sources entry for the SYNTHETIC costs (``estimated=True``)."""
-    return dict(
-        name="Service spend (SYNTHETIC costs)",
-        source=(f"SYNTHETIC costs, not US data: county population x median English unitary net "
-                f"spend per head by service (MHCLG {year} outturn / ONS mid-2022 population) x "
-                f"lognormal noise (sigma {NOISE_SIGMA}, seed {seed}) x scale effect "
-                f"(population / {reference_population():,.0f})^-{SCALE_ELASTICITY}; in £ thousand"),
-        vintage=f"synthetic ({year} English rates)", licence="derived from OGL v3.0 data",
-        estimated=True)
 
 
 def us_sources(costs: pd.DataFrame, config, seed: int = 0) -> list[dict]:
