@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from sharedopt.errors import ConfigError
 from sharedopt.model import Constraints
@@ -99,6 +99,7 @@ class RunConfig(BaseModel):
     constraints: Constraints = Field(default_factory=Constraints)
     solver: SolverOptions = Field(default_factory=SolverOptions)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    _source: tuple[str, str] = PrivateAttr(default=("<config>", ""))  # file and text, for messages
 
     def config_hash(self) -> str:
         """SHA-256 of the validated config (stable across key order and formatting)."""
@@ -159,9 +160,33 @@ def config_from_dict(raw: dict, *, source: str = "<config>", text: str = "",
     if name is not None and "name" not in raw:
         raw["name"] = name
     try:
-        return RunConfig.model_validate(raw)
+        config = RunConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(format_validation_error(exc, text, source)) from None
+    config._source = (source, text)
+    return config
+
+
+def config_source(config: RunConfig) -> tuple[str, str]:
+    """The file (or other origin) a config came from and its text, for messages."""
+    return config._source
+
+
+def read_config_text(path: Path) -> str:
+    """The text of a TOML file; a UTF-8 byte-order mark is accepted and dropped.
+
+    Raises
+    ------
+    ConfigError
+        The file is not UTF-8: names the file, line and the fix.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: the config is not UTF-8 text (byte 0x{data[exc.start]:02x} "
+                          "cannot be decoded); save it as UTF-8") from None
 
 
 def load_config(path: str | Path) -> RunConfig:
@@ -177,7 +202,7 @@ def load_config(path: str | Path) -> RunConfig:
     if not path.exists():
         raise ConfigError(f"{path}: config file not found; give the path to a .toml file "
                           "(see configs/ for examples)")
-    text = path.read_text(encoding="utf-8")
+    text = read_config_text(path)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -20,6 +20,7 @@ from sharedopt.data.sources import sources_for
 from sharedopt.model import PortfolioModel, build_model
 from sharedopt.options import CandidateSet, build_candidates, ensure_candidates, service_graphs
 from sharedopt.rank import rank_candidates
+from sharedopt.references import check_references
 from sharedopt.pricing import is_large
 from sharedopt.savings import CostBase, scale_frontier
 from sharedopt.solve import SolveResult, solve
@@ -102,6 +103,7 @@ def load_inputs(config: RunConfig, progress: Progress | None = None) -> Inputs:
     if (region.name or "").startswith("us-"):  # US counties: SYNTHETIC costs, graph from the JSON adjacency
         from sharedopt.data.us import us_inputs
         authorities, costs, graphs, sources = us_inputs(config, quality)
+        check_references(config, authorities)
         _emit(progress, "load", authorities=len(authorities), cost_rows=len(costs))
         return Inputs(authorities, costs, quality, graphs, sources)
     if region.boundary_file is not None:
@@ -113,6 +115,7 @@ def load_inputs(config: RunConfig, progress: Progress | None = None) -> Inputs:
         selection = region.selection()
         authorities = load_authorities(selection, quality=quality)
         user_authorities = None
+    check_references(config, authorities)
     costs = load_costs(selection, config.data.year, costs_csv=config.data.costs_csv,
                        include_non_council=config.data.include_non_council, quality=quality,
                        authorities=user_authorities)
