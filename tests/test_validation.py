@@ -208,3 +208,75 @@ def test_boundary_population_must_be_positive(tmp_path):
     path.write_text(text)
     raises(lambda: load_user_boundaries(path), str(path), "E06900002", "field 'population'",
            "not positive")
+
+
+# --------------------------------------------------------------------------- parser errors (issue 11, item 8)
+
+def test_zero_byte_costs_csv():
+    """Was pandas' 'No columns to parse from file' with no file name."""
+    raises(ne_costs("empty_costs.csv"), "empty_costs.csv", "is empty (0 bytes)", "header line")
+
+
+def test_latin1_costs_csv_names_line_and_fix():
+    """Was "'utf-8' codec can't decode byte 0xa3 in position 9"."""
+    raises(ne_costs("latin1_costs.csv"), "latin1_costs.csv: line 4", "not UTF-8", "0xa3", "'£'",
+           "save it as CSV UTF-8")
+
+
+def test_workbook_given_as_costs_csv():
+    """An .xlsx given as costs_csv was a UnicodeDecodeError."""
+    assert (BAD / "costs_workbook.xlsx").read_bytes()[:2] == b"PK"
+    raises(ne_costs("costs_workbook.xlsx"), "costs_workbook.xlsx", "Excel workbook (.xlsx)",
+           "not a CSV", "CSV UTF-8")
+
+
+def test_unquoted_thousands_separator_names_the_line():
+    """Was 'Error tokenizing data. C error: Expected 4 fields in line 5, saw 5' (or, on the first
+    data line, pandas took the codes as an index and blamed the authority field)."""
+    message = raises(ne_costs("thousands_unquoted.csv"), "thousands_unquoted.csv: line 5", "5 fields",
+                     "header has 4", "'6,350'", "quote numbers with thousands separators or remove the comma")
+    assert "authority'" not in message
+
+
+def test_unquoted_thousands_separator_on_the_first_data_line(tmp_path):
+    lines = (BAD / "good_costs_ne.csv").read_text().splitlines()
+    lines[1] = "E06000001,Environment,2023-24,9,531"
+    path = tmp_path / "first.csv"
+    path.write_text("\n".join(lines) + "\n")
+    raises(lambda: load_costs("north-east", costs_csv=path), "first.csv: line 2", "'9,531'",
+           "remove the comma")
+
+
+def test_quoted_thousands_separator_is_read_as_a_number():
+    costs = load_costs("north-east", costs_csv=BAD / "thousands_quoted.csv").set_index(["authority", "service"])
+    assert costs.loc[("E06000002", "Housing"), "net_expenditure_gbp_k"] == 6350.0
+
+
+def test_utf8_bom_costs_csv_is_accepted(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + (BAD / "good_costs_ne.csv").read_bytes())
+    assert len(load_costs("north-east", costs_csv=path)) == 24
+
+
+# --------------------------------------------------------------------------- silent gaps (issue 11, item 9)
+
+def test_missing_authority_service_row_is_an_error():
+    """One (authority, service) row removed used to load (23 rows) and drop that council's partnerships."""
+    raises(ne_costs("missing_service_row.csv"), "missing_service_row.csv", "1 missing (authority, service)",
+           "(E06000004, Environment)", "0 if the authority does not spend")
+
+
+def test_estimated_must_be_a_boolean():
+    """'maybe' was read as False."""
+    raises(ne_costs("estimated_maybe.csv"), "estimated_maybe.csv", "row 7", "field 'estimated'", "'maybe'",
+           "true or false")
+
+
+@pytest.mark.parametrize("words, expected", [(["TRUE", "yes", "1"], True), (["false", "No", "0", ""], False)])
+def test_estimated_accepts_boolean_words(tmp_path, words, expected):
+    lines = (BAD / "good_costs_ne.csv").read_text().splitlines()
+    out = [lines[0] + ",estimated"] + [f"{line},{words[i % len(words)]}" for i, line in enumerate(lines[1:])]
+    path = tmp_path / "est.csv"
+    path.write_text("\n".join(out) + "\n")
+    costs = load_costs("north-east", costs_csv=path)
+    assert (costs["estimated"] == expected).all()

@@ -12,8 +12,8 @@ from sharedopt.data.authorities import authority_table, resolve_region
 from sharedopt.data.paths import data_dir
 from sharedopt.data.services import service_names
 from sharedopt.data.validate import (
-    COST_COLUMNS, DataQuality, check_code_sets, check_codes, check_known_services,
-    check_numeric, check_unique, require_columns, require_file,
+    COST_COLUMNS, DataQuality, check_boolean, check_code_sets, check_codes, check_complete, check_known_services,
+    check_numeric, check_unique, read_csv_checked, require_columns, require_file,
 )
 from sharedopt.errors import DataError
 
@@ -88,7 +88,7 @@ def read_cost_csv(path: str | Path, year: str | None = None,
     """
     path = require_file(Path(path), "costs CSV")
     file = str(path)
-    df = pd.read_csv(path, dtype={"authority": str, "service": str, "year": str})
+    df = read_csv_checked(path, "costs CSV", dtype={"authority": str, "service": str, "year": str})
     require_columns(df, COST_COLUMNS, file)
     if df.empty:
         raise DataError(f"{file}: the costs CSV has no rows")
@@ -96,10 +96,7 @@ def read_cost_csv(path: str | Path, year: str | None = None,
     check_known_services(df["service"], service_names(include_non_council=True), file)
     df["net_expenditure_gbp_k"] = check_numeric(df, "net_expenditure_gbp_k", file)
     check_unique(df, ["authority", "service", "year"], file)
-    if "estimated" in df.columns:
-        df["estimated"] = df["estimated"].astype(str).str.lower().isin(["true", "1", "yes"])
-    else:
-        df["estimated"] = False
+    df["estimated"] = check_boolean(df, "estimated", file) if "estimated" in df.columns else False
     if year is not None:
         df = df[df["year"] == normalise_year(year)]
         if df.empty:
@@ -146,6 +143,7 @@ def load_costs(region: str | list[str], year: str | int | None = None, *,
             quality.add(file=file, code=code, field="authority", issue="authority outside the selected region",
                         action="rows ignored for this run")
         costs = costs[~outside]
+        check_complete(costs, file)
     elif authorities is not None and not set(codes) <= set(authority_table().index):
         unknown = sorted(set(codes) - set(authority_table().index))
         raise DataError(f"costs: authorities {', '.join(unknown[:5])} from the boundary file have no "

@@ -8,6 +8,9 @@ field, and what to do. Anything the loaders leave out on purpose is recorded in 
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +63,60 @@ def require_file(path: Path, what: str) -> Path:
         raise DataError(f"{path}: {what} not found; check the path (relative paths are resolved "
                         "from the config file's folder) or run `python -m sharedopt.data.build`")
     return path
+
+
+WORKBOOK_MAGIC = {b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip file",
+                  b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)"}
+SAVE_AS_CSV = "save it as CSV UTF-8 (in Excel: File > Save As > 'CSV UTF-8 (Comma delimited)')"
+
+
+def read_csv_checked(path: Path, what: str, dtype: dict | None = None) -> pd.DataFrame:
+    """Read a CSV with messages that name the file, the line and the fix.
+
+    Catches what pandas reports without context: an empty file, a workbook or a
+    non-UTF-8 file given as CSV, and a line with more fields than the header (an
+    unquoted ``42,048``). A UTF-8 byte-order mark is accepted; quoted numbers with
+    thousands separators (``"42,048"``) are read as numbers.
+    """
+    data = Path(path).read_bytes()
+    text = _decode_csv(data, path, what)
+    if not text.strip():
+        raise DataError(f"{path}: the {what} is empty ({len(data)} bytes); it needs a header line "
+                        "and one row per record (see the README for the columns)")
+    _check_field_counts(text, path)
+    return pd.read_csv(io.StringIO(text), dtype=dtype, thousands=",")
+
+
+def _decode_csv(data: bytes, path: Path, what: str) -> str:
+    for magic, kind in WORKBOOK_MAGIC.items():
+        if data.startswith(magic):
+            raise DataError(f"{path}: line 1: the {what} is {kind}, not a CSV text file; {SAVE_AS_CSV}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        guess = data[exc.start:exc.start + 1].decode("latin-1")
+        raise DataError(f"{path}: line {line}: the {what} is not UTF-8 (byte 0x{data[exc.start]:02x}, "
+                        f"'{guess}' in Latin-1/Windows-1252); {SAVE_AS_CSV}") from None
+
+
+def _check_field_counts(text: str, path: Path) -> None:
+    """Every line must have as many fields as the header."""
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, [])
+    for row in rows:
+        if not row or len(row) == len(header):
+            continue
+        line = rows.line_num
+        if len(row) > len(header):
+            split = [v for v in row if re.fullmatch(r"\d{3}(\.\d*)?", v.strip())]
+            hint = (f"; a number with a thousands separator (such as '{row[len(header) - 1]},{split[0]}')"
+                    " splits into two fields: quote numbers with thousands separators or remove the comma"
+                    if split else "; quote any value that contains a comma")
+            raise DataError(f"{path}: line {line} has {len(row)} fields but the header has {len(header)} "
+                            f"({', '.join(header)}){hint}")
+        raise DataError(f"{path}: line {line} has {len(row)} fields but the header has {len(header)} "
+                        f"({', '.join(header)}); fill in the missing values")
 
 
 def require_columns(df: pd.DataFrame, columns: list[str], file: str) -> None:
@@ -156,3 +213,36 @@ def check_population(values: pd.Series, file: str) -> None:
         code = values.index[int(np.flatnonzero(bad.to_numpy())[0])]
         raise DataError(f"{file}: code {code}, field 'population': missing or not positive; "
                         "give the resident population (ONS mid-year estimate)")
+
+
+TRUE_WORDS = {"true", "1", "yes", "y"}
+FALSE_WORDS = {"false", "0", "no", "n", ""}
+
+
+def check_boolean(df: pd.DataFrame, column: str, file: str) -> pd.Series:
+    """``df[column]`` as booleans (true/false, yes/no, 1/0; blank = false); raise on anything else."""
+    text = df[column].map(lambda v: "" if v is None or v != v else str(v)).str.strip().str.lower()
+    text = text.str.replace(r"\.0$", "", regex=True)  # pandas reads 1/0 as 1.0/0.0 when blanks occur
+    bad = ~text.isin(TRUE_WORDS | FALSE_WORDS)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"{file}: row {i + 2}, field '{column}': '{df[column].iloc[i]}' is not true or false; "
+                        "write true or false (or leave it blank for false)")
+    return text.isin(TRUE_WORDS)
+
+
+def check_complete(costs: pd.DataFrame, file: str) -> None:
+    """Every authority in a user's costs needs a row for every service the file covers.
+
+    A missing (authority, service) row is an error, not a zero: a gap would silently
+    take that council out of every partnership for the service.
+    """
+    services = sorted(costs["service"].unique())
+    have = set(zip(costs["authority"], costs["service"]))
+    gaps = [(a, s) for a in sorted(costs["authority"].unique()) for s in services if (a, s) not in have]
+    if gaps:
+        shown = ", ".join(f"({a}, {s})" for a, s in gaps[:10])
+        more = f" and {len(gaps) - 10} more" if len(gaps) > 10 else ""
+        raise DataError(f"{file}: {len(gaps)} missing (authority, service) row(s): {shown}{more}; every "
+                        "authority needs a row for every service in the file: add the row "
+                        "(0 if the authority does not spend on the service)")
