@@ -197,8 +197,11 @@ def test_england_costs_cover_317_authorities_without_aggregates(england, england
     assert not costs.duplicated(["authority", "service", "year"]).any()
     assert set(costs["year"]) == {"2023-24"}
     assert list(costs.columns) == ["authority", "service", "year", "net_expenditure_gbp_k",
-                                   "estimated", "eligible"]
-    assert not costs["estimated"].any()
+                                   "estimated", "eligible", "provenance"]
+    # Only the councils with no 2023-24 return carry estimates (issue 11, item 9).
+    carried = costs["provenance"].str.startswith("carried forward from")
+    assert (costs["estimated"] == carried).all()
+    assert set(costs.loc[~carried, "provenance"]) == {"reported", "no return for this year or any earlier year"}
 
 
 def test_police_and_fire_excluded_by_default_and_kept_on_request(england_costs_and_quality):
@@ -264,19 +267,65 @@ def test_negative_spend_kept_ineligible_and_reported(england_costs_and_quality, 
     assert flagged == set(zip(negative["authority"], negative["service"]))
 
 
-def test_missing_outturn_rows_kept_ineligible_and_reported(england_costs_and_quality, raw_outturn):
-    """Authorities with a blank 2023-24 return (e.g. Birmingham) are kept, never eligible, and reported."""
+def test_blank_returns_are_carried_forward_or_listed(england_costs_and_quality, raw_outturn):
+    """The 13 councils with a blank 2023-24 return: 12 carried forward (labelled, estimated), and
+    Westmorland and Furness (new in 2023, no return ever) kept blank, ineligible and reported."""
     costs, quality = england_costs_and_quality
-    blank_raw = set(raw_outturn.loc[raw_outturn["Total"].isna(), "ONS_code"])
-    assert "E08000025" in blank_raw  # Birmingham
+    blank_raw = set(raw_outturn.loc[raw_outturn["Total"].isna(), "ONS_code"]) & set(costs["authority"])
+    assert len(blank_raw) == 13 and {"E08000025", "E07000217", "E07000008"} <= blank_raw
+    carried = costs[costs["provenance"].str.startswith("carried forward from")]
     missing = costs[costs["net_expenditure_gbp_k"].isna()]
-    assert set(missing["authority"]) == blank_raw
+    assert set(missing["authority"]) == {"E06000064"}  # Westmorland and Furness
+    assert set(carried["authority"]) == blank_raw - {"E06000064"}
+    assert carried["estimated"].all() and carried["net_expenditure_gbp_k"].notna().all()
     assert not missing["eligible"].any()
     report = quality.to_frame()
     reported = report[report["issue"].str.contains("missing")]
     assert set(zip(reported["code"], reported["field"])) == set(zip(missing["authority"], missing["service"]))
-    # No report line shows a spend of "nan".
+    assert reported["issue"].str.contains("no outturn return for 2023-24 or any earlier year").all()
+    lines = report[report["issue"].str.contains("carried forward")]
+    assert set(lines["code"]) == set(carried["authority"])
+    assert lines["action"].str.contains("ESTIMATE").all()
     assert not report["issue"].str.contains(r"\bnan\b").any()
+
+
+def _raw_years() -> pd.DataFrame:
+    wide = pd.read_json(OUTTURN_JSON)
+    wide = wide[wide["ONS_code"].str.len() == 9]
+    return wide.assign(year=(wide["year_ending"] // 100 - 1).astype(str) + "-"
+                       + (wide["year_ending"] // 100 % 100).astype(str).str.zfill(2))
+
+
+@pytest.mark.parametrize("code, source", [("E08000025", "2021-22"), ("E07000008", "2022-23")])
+def test_carried_forward_spend_is_uprated_by_the_class_growth(code, source, england_costs_and_quality):
+    """Birmingham (last return 2021-22) and Cambridge (2022-23): each service is the latest return
+    times that service's growth to 2023-24 across councils of the same class reporting both years,
+    recomputed here from the raw multi-year file."""
+    costs, _ = england_costs_and_quality
+    raw = _raw_years()
+    filed = raw[raw[COUNCIL_SERVICES].notna().any(axis=1)]
+    both = set(filed.loc[filed["year"] == source, "ONS_code"]) & set(filed.loc[filed["year"] == "2023-24", "ONS_code"])
+    peers = sorted(c for c in both if c.startswith(code[:3]))
+    assert len(peers) > 20
+    totals = filed[filed["ONS_code"].isin(peers)].groupby("year")[COUNCIL_SERVICES].sum()
+    own = filed[(filed["ONS_code"] == code) & (filed["year"] == source)].iloc[0]
+    ours = costs[costs["authority"] == code].set_index("service")
+    assert (ours["provenance"] == f"carried forward from {source}").all()
+    for service in COUNCIL_SERVICES:
+        base = totals.loc[source, service]
+        factor = totals.loc["2023-24", service] / base if base > 0 else 1.0
+        assert ours.loc[service, "net_expenditure_gbp_k"] == pytest.approx(own[service] * factor, abs=0.06)
+
+
+def test_derived_costs_are_rebuilt_byte_for_byte(tmp_path):
+    """data/derived/costs_england.csv is what sharedopt.data.build makes from data/raw (reproducible)."""
+    from sharedopt.data.build import derive_authorities, derive_england_costs
+
+    authorities = derive_authorities(RAW)
+    england = derive_england_costs(RAW, list(authorities.loc[authorities["nation"] == "England", "code"]))
+    path = tmp_path / "costs_england.csv"
+    england.to_csv(path, index=False, lineterminator="\n")
+    assert path.read_bytes() == (data_dir() / "derived" / "costs_england.csv").read_bytes()
 
 
 def test_aggregate_rows_reported_as_excluded(england_costs_and_quality, raw_outturn):

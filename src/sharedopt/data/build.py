@@ -108,11 +108,14 @@ def derive_authorities(raw: Path) -> pd.DataFrame:
     return base.sort_values("code").reset_index(drop=True)
 
 
-def derive_england_costs(raw: Path) -> pd.DataFrame:
+def derive_england_costs(raw: Path, current: list[str] | None = None) -> pd.DataFrame:
     """Tidy table (authority, service, year, net_expenditure_gbp_k) for all outturn years.
 
     Aggregate rows (codes with no serial number, such as ``E10`` "Shire Counties")
-    are not authorities and are left out here; the loader reports them.
+    are not authorities and are left out here; the loader reports them. For the
+    ``current`` councils, a year with no return carries the latest earlier return
+    forward, uprated (:func:`sharedopt.data.carry.carry_forward`): ``provenance``
+    says which rows, ``estimated`` is True on them.
     """
     wide = pd.read_json(raw / "finance/england_revenue_outturn_net_by_service_2017_2024.json")
     wide = wide[wide["ONS_code"].str.len() == 9]
@@ -123,7 +126,8 @@ def derive_england_costs(raw: Path) -> pd.DataFrame:
         var_name="service", value_name="net_expenditure_gbp_k",
     ).rename(columns={"ONS_code": "authority"})
     tidy["estimated"] = False
-    return tidy.sort_values(["year", "authority", "service"]).reset_index(drop=True)
+    from sharedopt.data.carry import carry_forward
+    return carry_forward(tidy, list(current or []))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -141,9 +145,9 @@ def main(argv: list[str] | None = None) -> None:
 
     authorities = derive_authorities(raw)
     authorities.to_csv(derived / "authorities.csv", index=False, lineterminator="\n")
-    england = derive_england_costs(raw)
+    england = derive_england_costs(raw, list(authorities.loc[authorities["nation"] == "England", "code"]))
     england.to_csv(derived / "costs_england.csv", index=False, lineterminator="\n")
-    wales = estimate_wales_costs(raw, authorities, england)
+    wales = estimate_wales_costs(raw, authorities, england[england["provenance"] == "reported"])
     wales.to_csv(derived / "costs_wales_estimated.csv", index=False, lineterminator="\n", float_format="%.1f")
     print(f"authorities: {len(authorities)}; england cost rows: {len(england)}; wales estimated rows: {len(wales)}")
 

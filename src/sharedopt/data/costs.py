@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sharedopt.assumptions import NON_COUNCIL_SERVICES
@@ -65,7 +66,8 @@ def _embedded_costs(codes: list[str], year: str, quality: DataQuality) -> pd.Dat
         if year != DEFAULT_YEAR:
             raise DataError(f"{WALES_FILE}: the Welsh cost estimate exists for {DEFAULT_YEAR} only; "
                             "set [data] year to it or supply a StatsWales costs CSV ([data] costs_csv)")
-        parts.append(wales[wales["authority"].isin(codes)].drop(columns="method"))
+        wales = wales[wales["authority"].isin(codes)]
+        parts.append(wales.assign(provenance="estimated (" + wales["method"] + ")").drop(columns="method"))
         quality.add(file=WALES_FILE, code="W06*", field="net_expenditure_gbp_k",
                     issue="no per-service outturn for Welsh councils in the embedded data",
                     action="ESTIMATED from StatsWales totals and English unitary service shares")
@@ -101,7 +103,8 @@ def read_cost_csv(path: str | Path, year: str | None = None,
         df = df[df["year"] == normalise_year(year)]
         if df.empty:
             raise DataError(f"{file}: no rows for year '{normalise_year(year)}'; check [data] year")
-    return df[COST_COLUMNS + ["estimated"]].reset_index(drop=True)
+    df["provenance"] = np.where(df["estimated"], "estimated (user file)", "user file")
+    return df[COST_COLUMNS + ["estimated", "provenance"]].reset_index(drop=True)
 
 
 def load_costs(region: str | list[str], year: str | int | None = None, *,
@@ -152,12 +155,17 @@ def load_costs(region: str | list[str], year: str | int | None = None, *,
         costs = _embedded_costs(codes, year, quality)
         file = ENGLAND_FILE
     check_code_sets(set(costs["authority"]), set(codes), file, quality, strict=costs_csv is not None)
-    return finish_costs(costs, file, include_non_council, quality)
+    population = (authorities if authorities is not None else authority_table().loc[codes])["population"]
+    return finish_costs(costs, file, include_non_council, quality, population=population)
 
 
 def finish_costs(costs: pd.DataFrame, file: str, include_non_council: bool,
-                 quality: DataQuality) -> pd.DataFrame:
-    """Drop non-council services (recorded), flag ineligible rows, sort."""
+                 quality: DataQuality, population: pd.Series | None = None) -> pd.DataFrame:
+    """Drop non-council services (recorded), flag ineligible, carried-forward and implausible rows, sort.
+
+    ``population`` (residents by code) switches on the plausibility check of spend
+    per head (:mod:`sharedopt.data.plausibility`).
+    """
     if not include_non_council:
         dropped = costs[costs["service"].isin(NON_COUNCIL_SERVICES)]
         spent = dropped[dropped["net_expenditure_gbp_k"].fillna(0) != 0]
@@ -167,15 +175,32 @@ def finish_costs(costs: pd.DataFrame, file: str, include_non_council: bool,
                         action="excluded (police and fire are not council services)")
         costs = costs[~costs["service"].isin(NON_COUNCIL_SERVICES)]
     costs = costs.copy()
+    if "provenance" not in costs.columns:
+        costs["provenance"] = np.where(costs["estimated"], "estimated", "reported")
+    if population is not None:
+        from sharedopt.data.plausibility import check_plausible
+        check_plausible(costs, population, file, quality)
     costs["eligible"] = costs["net_expenditure_gbp_k"] > 0
+    report_carried_forward(costs, file, quality)
     for _, row in costs[costs["net_expenditure_gbp_k"].isna()].iterrows():
         quality.add(file=file, code=row["authority"], field=row["service"],
-                    issue="net spend missing (no outturn return for the year)",
+                    issue=f"net spend missing (no outturn return for {row['year']} or any earlier year)",
                     action="kept as data; not eligible for a saving")
     negative = costs[costs["net_expenditure_gbp_k"] < 0]
     for _, row in negative.iterrows():
         quality.add(file=file, code=row["authority"], field=row["service"],
                     issue=f"negative net spend {row['net_expenditure_gbp_k']:.0f} (income above spend)",
                     action="kept as data; not eligible for a saving")
-    cols = ["authority", "service", "year", "net_expenditure_gbp_k", "estimated", "eligible"]
+    cols = ["authority", "service", "year", "net_expenditure_gbp_k", "estimated", "eligible", "provenance"]
     return costs[cols].sort_values(["authority", "service"]).reset_index(drop=True)
+
+
+def report_carried_forward(costs: pd.DataFrame, file: str, quality: DataQuality) -> None:
+    """One data-quality line per council whose spend is carried forward from an earlier return."""
+    carried = costs[costs["provenance"].astype(str).str.startswith("carried forward")]
+    for (code, label), rows in carried.groupby(["authority", "provenance"], sort=True):
+        year = rows["year"].iloc[0]
+        quality.add(file=file, code=code, field="net_expenditure_gbp_k",
+                    issue=f"no {year} outturn return; spend {label}, each service uprated by its growth "
+                          "across councils of the same class that reported both years",
+                    action=f"used as an ESTIMATE ({label}); candidates including it are marked estimated")

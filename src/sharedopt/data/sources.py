@@ -42,7 +42,27 @@ def sources_for(authorities: pd.DataFrame, costs: pd.DataFrame, config) -> list[
             out.append({**ENGLAND, "vintage": years})
         if costs["authority"].str.startswith("W").any():
             out.append(dict(WALES))
-    return out
+    carried = carried_forward_source(authorities, costs)
+    return out + ([carried] if carried else [])
+
+
+def carried_forward_source(authorities: pd.DataFrame, costs: pd.DataFrame) -> dict | None:
+    """A sources entry (``estimated=True``) naming the councils whose spend is carried forward."""
+    if "provenance" not in costs.columns:
+        return None
+    rows = costs[costs["provenance"].astype(str).str.startswith("carried forward")]
+    if rows.empty:
+        return None
+    names = authorities["name"] if "name" in authorities else pd.Series(dtype=str)
+    pairs = rows[["authority", "provenance"]].drop_duplicates().sort_values("authority")
+    listed = "; ".join(f"{names.get(code, code)} ({code}): {label}" for code, label in
+                       zip(pairs["authority"], pairs["provenance"]))
+    year = ", ".join(sorted(rows["year"].astype(str).unique()))
+    count = f"{len(pairs)} council" + ("s" if len(pairs) != 1 else "")
+    return dict(name=f"Service spend carried forward (ESTIMATE, {count})",
+                source=f"ESTIMATED: no {year} outturn return, latest return uprated by each service's "
+                       f"growth across councils that reported both years: {listed}",
+                vintage=year, licence="OGL v3.0", estimated=True)
 
 
 def estimate_notes(sources: list[dict]) -> list[str]:
