@@ -280,3 +280,71 @@ def test_estimated_accepts_boolean_words(tmp_path, words, expected):
     path.write_text("\n".join(out) + "\n")
     costs = load_costs("north-east", costs_csv=path)
     assert (costs["estimated"] == expected).all()
+
+
+# --------------------------------------------------------------------------- boundaries that cannot be right (item 10)
+
+def test_bng_metres_declared_as_lonlat():
+    """Was accepted by validate, then 'figure size must be positive finite' 35 s into run."""
+    raises(lambda: load_user_boundaries(BAD / "boundaries_bng_as_4326.geojson"),
+           "boundaries_bng_as_4326.geojson", "feature 1 (E06900001)", "field 'geometry'",
+           "(432,400, 511,746)", "outside longitude -180..180", "EPSG:4326",
+           "these look like British National Grid metres: set the CRS to EPSG:27700")
+
+
+def test_lonlat_declared_as_bng():
+    """Was accepted with areas of 0.0 km² at a point in the sea off Cornwall."""
+    raises(lambda: load_user_boundaries(BAD / "boundaries_lonlat_as_27700.geojson"),
+           "boundaries_lonlat_as_27700.geojson", "EPSG:27700", "look like longitude/latitude degrees",
+           "set the CRS to EPSG:4326")
+
+
+def test_point_geometries_are_refused():
+    """Points gave an empty 'proven optimal' result."""
+    raises(lambda: load_user_boundaries(BAD / "boundaries_points.geojson"), "boundaries_points.geojson",
+           "feature 1 (E06900001)", "is a Point, not a polygon", "3 of 3 features", "Polygon or MultiPolygon")
+
+
+def test_line_feature_is_named():
+    raises(lambda: load_user_boundaries(BAD / "boundaries_line_feature.geojson"),
+           "boundaries_line_feature.geojson", "feature 2 (E06900002)", "is a LineString")
+
+
+def test_zero_area_polygon_is_refused_after_repair():
+    raises(lambda: load_user_boundaries(BAD / "boundaries_zero_area.geojson"), "boundaries_zero_area.geojson",
+           "feature 3 (E06900003)", "has no area even after repair")
+
+
+def test_blank_boundary_code():
+    raises(lambda: load_user_boundaries(BAD / "boundaries_blank_code.geojson"),
+           "boundaries_blank_code.geojson", "feature 1", "field 'code'", "the code is missing")
+
+
+def test_duplicate_boundary_code_names_both_features():
+    raises(lambda: load_user_boundaries(BAD / "boundaries_duplicate_code.geojson"), "features 1, 3")
+
+
+def test_bng_file_declared_as_bng_loads(tmp_path):
+    """Control: the same BNG coordinates with the right CRS load, and match the lon/lat squares."""
+    import json
+    data = json.loads((BAD / "boundaries_bng_as_4326.geojson").read_text())
+    data["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}
+    path = tmp_path / "bng.geojson"
+    path.write_text(json.dumps(data))
+    gdf = load_user_boundaries(path)
+    good = load_user_boundaries(BAD / "boundaries_good.geojson")
+    assert gdf["area_km2"].to_numpy() == pytest.approx(good["area_km2"].to_numpy(), rel=1e-3)
+
+
+def test_validate_stops_on_bng_declared_as_lonlat(tmp_path):
+    """`sharedopt validate` used to say OK for this file."""
+    from typer.testing import CliRunner
+
+    from sharedopt.cli import app
+
+    config = tmp_path / "bng.toml"
+    config.write_text(f'[region]\nboundary_file = "{BAD / "boundaries_bng_as_4326.geojson"}"\n'
+                      f'[data]\ncosts_csv = "{BAD / "good_costs_ne.csv"}"\n')
+    result = CliRunner(env={"COLUMNS": "250"}).invoke(app, ["validate", str(config)])
+    assert result.exit_code == 2
+    assert "set the CRS to EPSG:27700" in result.output

@@ -11,7 +11,10 @@ import pandas as pd
 import shapely
 
 from sharedopt.data.paths import data_dir
-from sharedopt.data.validate import DataQuality, check_geometry, check_population, require_file
+from sharedopt.data.validate import (
+    DataQuality, check_boundary_codes, check_coordinates, check_geometry, check_polygons, check_population,
+    require_file,
+)
 from sharedopt.errors import DataError
 
 LAD_FILE = "raw/boundaries/lad_dec2024_uk_buc.topojson"
@@ -168,14 +171,14 @@ def load_user_boundaries(path: str | Path, code_field: str = "code", name_field:
                             f"{', '.join(c for c in gdf.columns if c != 'geometry')}); "
                             "name the fields in [region] code_field/name_field/population_field")
     gdf = gdf.rename(columns={code_field: "code", name_field: "name", population_field: "population"})
-    codes = gdf["code"].astype(str)
-    if codes.duplicated().any():
-        dup = codes[codes.duplicated()].iloc[0]
-        raise DataError(f"{path}: duplicate code '{dup}' in field '{code_field}'; each area once")
-    gdf = gdf.set_index(codes.rename("code"))
+    check_boundary_codes(gdf["code"], str(path), code_field)
+    gdf = gdf.set_index(gdf["code"].astype(str).str.strip().rename("code"))
     check_geometry(gdf, str(path))
+    check_coordinates(gdf, str(path))
+    check_polygons(gdf, str(path))
     gdf = gdf.to_crs("EPSG:4326")
     gdf["geometry"] = repair_geometry(gdf.geometry, str(path), quality)
+    check_polygons(gdf, str(path), repaired=True)
     gdf["population"] = pd.to_numeric(gdf["population"], errors="coerce")
     check_population(gdf["population"], str(path))
     for col, default in (("nation", ""), ("region", ""), ("tier", tier), ("parent_county", None)):

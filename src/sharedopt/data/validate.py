@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from sharedopt.errors import DataError
 
@@ -246,3 +247,84 @@ def check_complete(costs: pd.DataFrame, file: str) -> None:
         raise DataError(f"{file}: {len(gaps)} missing (authority, service) row(s): {shown}{more}; every "
                         "authority needs a row for every service in the file: add the row "
                         "(0 if the authority does not spend on the service)")
+
+
+POLYGONAL = ("Polygon", "MultiPolygon")
+BNG_EXTENT = (0.0, 0.0, 700_000.0, 1_300_000.0)  # British National Grid, metres (EPSG:27700)
+SET_CRS = ("(e.g. `ogr2ogr -a_srs {crs} out.gpkg in.geojson`, or in QGIS: Layer > Set CRS, then save "
+           "as GeoPackage)")
+
+
+def _feature(gdf, i: int) -> str:
+    return f"feature {i + 1} ({gdf.index[i]})"
+
+
+def check_polygons(gdf, file: str, repaired: bool = False) -> None:
+    """Every geometry must be a (multi)polygon: boundaries are areas, not points or lines.
+
+    After repair (``repaired=True``) each must also have an area (a zero-area polygon
+    is an invalid one that ``make_valid`` turns into lines).
+    """
+    types = gdf.geometry.geom_type.to_numpy()
+    bad = ~np.isin(types, POLYGONAL)
+    if repaired:
+        bad |= shapely.area(gdf.geometry.to_numpy()) <= 0  # degrees² will do: only > 0 matters
+    if not bad.any():
+        return
+    i = int(np.flatnonzero(bad)[0])
+    others = f"; {int(bad.sum())} of {len(gdf)} features are not areas" if bad.sum() > 1 else ""
+    if repaired:
+        what = f"has no area even after repair (it became a {types[i]}: its corners lie on a line?)"
+    else:
+        what = f"is a {types[i]}, not a polygon"
+    raise DataError(f"{file}: {_feature(gdf, i)}, field 'geometry': {what}{others}; a boundary file holds "
+                    "council areas (Polygon or MultiPolygon): points or lines cannot tell which councils "
+                    "border each other. Give the areas' boundaries or remove the feature")
+
+
+def check_coordinates(gdf, file: str) -> None:
+    """Coordinates must fit the declared CRS: degrees for a geographic CRS, metres-like for a projected one."""
+    bounds = gdf.geometry.bounds.to_numpy(dtype=float)
+    crs = gdf.crs
+    name = crs.to_string()
+    finite = np.isfinite(bounds).all(axis=1)
+    if not finite.all():
+        i = int(np.flatnonzero(~finite)[0])
+        raise DataError(f"{file}: {_feature(gdf, i)}, field 'geometry': coordinates are not finite numbers; "
+                        "fix the boundary")
+    if crs.is_geographic:
+        bad = (bounds[:, 0] < -180) | (bounds[:, 2] > 180) | (bounds[:, 1] < -90) | (bounds[:, 3] > 90)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            x, y = bounds[i, 0], bounds[i, 1]
+            lo_x, lo_y, hi_x, hi_y = BNG_EXTENT
+            total = gdf.total_bounds
+            bng = total[0] >= lo_x and total[1] >= lo_y and total[2] <= hi_x and total[3] <= hi_y
+            hint = (f"these look like British National Grid metres: set the CRS to EPSG:27700 "
+                    f"{SET_CRS.format(crs='EPSG:27700')}" if bng else
+                    "set the CRS the coordinates are really in " + SET_CRS.format(crs="EPSG:NNNN"))
+            raise DataError(f"{file}: {_feature(gdf, i)}, field 'geometry': coordinates ({x:,.0f}, {y:,.0f}) "
+                            f"are outside longitude -180..180 / latitude -90..90 of the declared CRS {name} "
+                            f"(degrees); {hint}. GeoJSON is always read as EPSG:4326 unless it names a CRS")
+    else:
+        total = gdf.total_bounds
+        if np.abs(total).max() <= 180 and (total[2] - total[0]) < 360:
+            raise DataError(f"{file}: every coordinate is within -180..180 but the declared CRS {name} is in "
+                            f"{crs.axis_info[0].unit_name}s: these look like longitude/latitude degrees: set the "
+                            f"CRS to EPSG:4326 {SET_CRS.format(crs='EPSG:4326')}")
+
+
+def check_boundary_codes(codes: pd.Series, file: str, field: str) -> None:
+    """Codes must be given and unique; name the feature rows."""
+    text = codes.astype(str).str.strip()
+    blank = codes.isna().to_numpy() | text.isin(["", "nan", "None"]).to_numpy()
+    if blank.any():
+        i = int(np.flatnonzero(blank)[0])
+        raise DataError(f"{file}: feature {i + 1}, field '{field}': the code is missing; give each area "
+                        "its GSS code (e.g. E06000001)")
+    dup = text.duplicated(keep=False).to_numpy()
+    if dup.any():
+        first = text[dup].iloc[0]
+        rows = [str(i + 1) for i in np.flatnonzero((text == first).to_numpy())]
+        raise DataError(f"{file}: duplicate code '{first}' in field '{field}' (features {', '.join(rows)}); "
+                        "each area once: merge the parts into one MultiPolygon or fix the code")
