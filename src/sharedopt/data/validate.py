@@ -85,7 +85,23 @@ def read_csv_checked(path: Path, what: str, dtype: dict | None = None) -> pd.Dat
         raise DataError(f"{path}: the {what} is empty ({len(data)} bytes); it needs a header line "
                         "and one row per record (see the README for the columns)")
     _check_field_counts(text, path)
-    return pd.read_csv(io.StringIO(text), dtype=dtype, thousands=",")
+    frame = pd.read_csv(io.StringIO(text), dtype=dtype)
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]):
+            frame[column] = _strip_thousands(frame[column])
+    return frame
+
+
+THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def _strip_thousands(values: pd.Series) -> pd.Series:
+    """``"42,048"`` -> ``"42048"`` where every comma separates a group of three digits; else unchanged."""
+    text = values.astype(str).str.strip()
+    grouped = text.str.match(THOUSANDS) & values.notna()
+    if not grouped.any():
+        return values
+    return values.where(~grouped, text.str.replace(",", "", regex=False))
 
 
 def _decode_csv(data: bytes, path: Path, what: str) -> str:
