@@ -125,3 +125,19 @@ def test_non_utf8_toml_names_file_line_and_fix():
         load_config(BAD / "latin1.toml")
     text = str(info.value)
     assert "latin1.toml:2:" in text and "byte 0xa3" in text and "save it as UTF-8" in text
+
+
+def test_model_services_typo_gets_a_close_name():
+    with pytest.raises(ConfigError) as info:
+        load_config(BAD / "model_services_typo.toml")
+    text = str(info.value)
+    assert "model_services_typo.toml" in text and "unknown service 'Enviroment'" in text
+    assert "model.services.Enviroment" in text and "did you mean 'Environment'?" in text
+
+
+def test_command_line_overrides_keep_the_config_file_in_messages(tmp_path):
+    """`run --time-limit 5` rebuilt the config and lost its file: the message said 'command-line options'."""
+    result = runner.invoke(app, ["run", str(BAD / "governance_override_code.toml"), "--time-limit", "5",
+                                 "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "governance_override_code.toml:7:" in result.output

@@ -54,7 +54,9 @@ def _apply_overrides(config, time_limit, solver, formats):
     raw = config.model_dump()
     for key, value in updates.items():
         raw[key] = value.model_dump()
-    return config_from_dict(raw, source="command-line options")
+    changed = config_from_dict(raw, source="command-line options")
+    changed._source = config._source  # later messages (reference checks) still name the config file
+    return changed
 
 
 @app.command()

@@ -115,7 +115,9 @@ class ModelParams(BaseModel):
                 if isinstance(override, ServiceParams):
                     override = override.model_dump()
                 if name not in merged:
-                    raise ValueError(f"services: unknown service '{name}'; known: {', '.join(merged)}")
+                    from sharedopt.references import did_you_mean
+                    raise ValueError(f"services: unknown service '{name}' (section model.services.{name})"
+                                     f"{did_you_mean(name, merged)} (known: {', '.join(merged)})")
                 merged[name] = {**merged[name], **override}
             data = {**data, "services": merged}
         return data
