@@ -348,3 +348,9 @@ def test_validate_stops_on_bng_declared_as_lonlat(tmp_path):
     result = CliRunner(env={"COLUMNS": "250"}).invoke(app, ["validate", str(config)])
     assert result.exit_code == 2
     assert "set the CRS to EPSG:27700" in result.output
+
+
+def test_unknown_region_and_code_get_a_close_name():
+    raises(lambda: load_authorities("north-eats"), "unknown region 'north-eats'", "did you mean 'north-east'?")
+    raises(lambda: load_authorities(["E06000001", "Hartlepol"]), "unknown GSS code(s) Hartlepol",
+           "did you mean 'E06000001' (Hartlepool)?")

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from sharedopt.errors import ConfigError
 
-__all__ = ["Problem", "check_references", "reference_problems"]
+__all__ = ["Problem", "check_references", "did_you_mean", "reference_problems"]
+
+MAX_SUGGESTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def did_you_mean(value: str, known: Iterable[str], labels: dict[str, str] | None
         text = str(value).lower()
         inside = sorted(n for n in by_name if len(text) >= 4 and text in n)
         close = [by_name[hit] for hit in (inside or _best(text, list(by_name), 0.75))]
-    if not close:
+    if not close or len(close) > MAX_SUGGESTIONS:  # many equally close names: no real hint
         return ""
     names = [f"'{c}'" + (f" ({labels[c]})" if labels and c in labels else "") for c in close]
     return f"; did you mean {' or '.join(names)}?"

@@ -59,7 +59,10 @@ def resolve_region(region: str | list[str]) -> list[str]:
         codes = [str(c) for c in region]
         unknown = [c for c in codes if c not in table.index]
         if unknown:
-            raise DataError(f"region: unknown GSS code(s) {', '.join(unknown)}; "
+            from sharedopt.references import did_you_mean
+            hints = "".join(did_you_mean(c, table.index, dict(table["name"]), cutoff=0.85).replace(
+                "; did you mean", f"; for '{c}' did you mean") for c in unknown)
+            raise DataError(f"region: unknown GSS code(s) {', '.join(unknown)}{hints}; "
                             "run `sharedopt list regions` or check the code (e.g. E06000001)")
         if len(set(codes)) != len(codes):
             dups = sorted({c for c in codes if codes.count(c) > 1})
@@ -73,7 +76,9 @@ def resolve_region(region: str | list[str]) -> list[str]:
     else:
         counties = table[(table["tier"] == "county") & (table["name"].map(slug) == key)]
         if counties.empty:
-            raise DataError(f"region: unknown region '{region}'; use a nation, an English region, "
+            from sharedopt.references import did_you_mean
+            raise DataError(f"region: unknown region '{region}'{did_you_mean(key, region_names())}; "
+                            "use a nation, an English region, "
                             f"a county name or a list of GSS codes (known: {', '.join(region_names())})")
         code = counties.index[0]
         mask = (table.index == code) | (table["parent_county"] == code)
