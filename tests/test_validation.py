@@ -354,3 +354,12 @@ def test_unknown_region_and_code_get_a_close_name():
     raises(lambda: load_authorities("north-eats"), "unknown region 'north-eats'", "did you mean 'north-east'?")
     raises(lambda: load_authorities(["E06000001", "Hartlepol"]), "unknown GSS code(s) Hartlepol",
            "did you mean 'E06000001' (Hartlepool)?")
+
+
+def test_trailing_commas_name_the_line(tmp_path):
+    lines = (BAD / "good_costs_ne.csv").read_text().splitlines()
+    lines[3] += ",,"
+    path = tmp_path / "trailing.csv"
+    path.write_text("\n".join(lines) + "\n")
+    raises(lambda: load_costs("north-east", costs_csv=path), "trailing.csv: line 4 has 6 fields",
+           "ends with extra commas; remove them")

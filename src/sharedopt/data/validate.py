@@ -127,6 +127,9 @@ def _check_field_counts(text: str, path: Path) -> None:
         line = rows.line_num
         if len(row) > len(header):
             split = [v for v in row if re.fullmatch(r"\d{3}(\.\d*)?", v.strip())]
+            if not any(v.strip() for v in row[len(header):]):
+                raise DataError(f"{path}: line {line} has {len(row)} fields but the header has {len(header)} "
+                                f"({', '.join(header)}): it ends with extra commas; remove them")
             hint = (f"; a number with a thousands separator (such as '{row[len(header) - 1]},{split[0]}')"
                     " splits into two fields: quote numbers with thousands separators or remove the comma"
                     if split else "; quote any value that contains a comma")
