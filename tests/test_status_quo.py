@@ -171,7 +171,9 @@ def test_status_quo_off_restores_the_blank_sheet(kent_runs):
 
 def test_outputs_list_the_existing_partnerships(kent_runs, tmp_path):
     on, _ = kent_runs
-    on.to_dir(tmp_path / "out", formats={"csv", "json"})
+    on.to_dir(tmp_path / "out", formats={"csv", "json", "html"})
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert 'id="existing"' in html and "Mid Kent Services Revenues and Benefits" in html
     table = pd.read_csv(tmp_path / "out" / "existing_partnerships.csv", dtype=str, keep_default_na=False)
     kept = table[table["status"] == "in region"]
     assert {"East Kent Services (EK Services)", "Mid Kent Services Revenues and Benefits"} <= set(kept["name"])
