@@ -20,7 +20,8 @@ candidates step only (:func:`sharedopt.options.build_candidates`; no solve):
    with :func:`sharedopt.savings.evaluate`, in or out of the candidate space) against
    the published figure in the data file, where one is cited.
 3. **size** -- per service, the Spearman rank correlation of NPV with group
-   population over the scale candidates at the config's ``max_group_size``.
+   population over the scale candidates at the config's ``max_group_size``; the
+   same for ``--spearman-also`` configs (default Wales, where the audit measured it).
 4. **England total** -- a greedy portfolio over the config's candidates (best NPV
    first, one partnership per authority-service slot, the config's governance
    capacity: a feasible portfolio, so a lower bound on the optimum) and, with
@@ -136,6 +137,7 @@ def rank_arrangements(inputs, config, k: int) -> pd.DataFrame:
                    modelled_npv_gbp_k=value["npv_gbp_k"],
                    modelled_annual_net_saving_gbp_k=value["annual_net_saving_gbp_k"],
                    candidate="", pruned=False, rank=None, n_candidates=None, percentile=None,
+                   percentile_as_valued=None,
                    reported_annual_saving_gbp_k=row.reported_annual_saving_gbp_k,
                    reported_saving_basis=row.reported_saving_basis)
         if not reason:
@@ -151,6 +153,11 @@ def rank_arrangements(inputs, config, k: int) -> pd.DataFrame:
                            percentile=percentile(npv, x))
             else:  # enumerated but pruned: NPV <= 0, below every candidate
                 rec.update(pruned=True, percentile=0.0)
+        if np.isfinite(value["npv_gbp_k"]) and row.service in inputs.graphs:
+            if row.service not in cache:
+                cache[row.service] = service_candidates(inputs, config.model, row.service, k)
+            npv = cache[row.service]["npv_gbp_k"].to_numpy()
+            rec["percentile_as_valued"] = percentile(npv, value["npv_gbp_k"]) if value["npv_gbp_k"] > 0 else 0.0
         rows.append(rec)
     out = pd.DataFrame(rows)
     rep = out["reported_annual_saving_gbp_k"]
@@ -262,7 +269,21 @@ def git_commit() -> str:
         return "unknown"
 
 
-def run(config_path: Path, k: int, summary_path: Path | None) -> dict:
+def spearman_for(config_path: Path) -> dict:
+    """Spearman rows of another config (e.g. Wales, where the size effect was first measured)."""
+    config = blank_sheet_config(config_path)
+    inputs = load_inputs(config)
+    table = build_candidates(inputs.authorities, inputs.costs, config.model, graphs=inputs.graphs,
+                             with_shares=False).table
+    return dict(config=_rel(config_path), max_group_size=config.model.max_group_size,
+                spearman=spearman_by_service(table))
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+def run(config_path: Path, k: int, summary_path: Path | None, also: list[Path] = ()) -> dict:
     """Every check; returns the JSON-safe result."""
     config = blank_sheet_config(config_path)
     inputs = load_inputs(config)
@@ -275,7 +296,7 @@ def run(config_path: Path, k: int, summary_path: Path | None) -> dict:
         s = json.loads(Path(summary_path).read_text())
         solved = dict(s["totals"], status=s.get("status"), status_quo=s.get("status_quo", {}).get("on"))
     return dict(
-        config=str(config_path.relative_to(ROOT) if config_path.is_relative_to(ROOT) else config_path),
+        config=_rel(config_path), spearman_other=[spearman_for(p) for p in also],
         commit=git_commit(), status_quo=False, config_max_group_size=config.model.max_group_size,
         arrangement_max_group_size=k, summary=summarise(arr),
         arrangements=json.loads(arr.to_json(orient="records")),
@@ -283,7 +304,9 @@ def run(config_path: Path, k: int, summary_path: Path | None) -> dict:
         greedy_portfolio=totals(chosen), solved_portfolio=solved, span=span_check(table, chosen, config.model),
         lga=lga_comparison(totals(chosen), solved),
         notes=["Percentile: among the service's scale candidates (positive NPV) at the arrangement group "
-               "size; a real group pruned as loss-making gets 0.",
+               "size; a real group pruned as loss-making gets 0; the median is over groups in the candidate "
+               "space. 'As valued': the real group's own NPV placed among the same candidates, also for "
+               "groups outside the candidate space (too large, not connected, cross-tier).",
                "Reported savings are as published (targets, projections or achieved averages: see "
                "reported_saving_basis); a ratio near 1 is agreement, not proof.",
                "Cross-sectional checks: they show where the model puts value, not what sharing causes."])
@@ -302,7 +325,7 @@ def to_markdown(res: dict) -> str:
              f"| real arrangements (arrangement x service) | {s['n_arrangement_services']} |",
              f"| in the candidate space (k = {res['arrangement_max_group_size']}) | {s['n_in_candidate_space']} |",
              f"| pruned as loss-making | {s['n_pruned']} |",
-             f"| median rank percentile (100 = best) | {_fmt(s['median_percentile'])} |",
+             f"| median rank percentile (100 = best) | {_fmt(s['median_percentile'], 2)} |",
              f"| share in the top quartile of their service | {_fmt(s['share_in_top_quartile'], 2)} |",
              f"| median modelled / reported annual saving ({s['n_with_reported_saving']} with a figure) | "
              f"{_fmt(s['median_modelled_over_reported'], 2)} |",
@@ -312,17 +335,23 @@ def to_markdown(res: dict) -> str:
              f"{res['span'].get('n_beyond_span', 'n/a: ' + res['span'].get('note', ''))} |",
              f"| England potential / LGA 2018/19 (£200m) | {_fmt(res['lga']['ratio_model_annual_to_lga_2018_19'], 2)} |",
              "", "## Real arrangements", "",
-             "| arrangement | service | n | in space | why not | percentile | modelled £k/yr | reported £k/yr | basis |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| arrangement | service | n | in space | why not | percentile | as valued | modelled £k/yr | reported £k/yr | basis |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for a in res["arrangements"]:
-        pct = "pruned (0)" if a["pruned"] else _fmt(a["percentile"])
+        pct = "pruned (0)" if a["pruned"] else _fmt(a["percentile"], 2)
         lines.append(f"| {a['arrangement']} | {a['service']} | {a['n_members']} | {'yes' if a['in_candidate_space'] else 'no'} "
-                     f"| {a['why_not'] or '-'} | {pct} | {_fmt(a['modelled_annual_net_saving_gbp_k'], 0)} | "
+                     f"| {a['why_not'] or '-'} | {pct} | {_fmt(a['percentile_as_valued'], 2)} | "
+                     f"{_fmt(a['modelled_annual_net_saving_gbp_k'], 0)} | "
                      f"{_fmt(a['reported_annual_saving_gbp_k'], 0)} | {a['reported_saving_basis'] or '-'} |")
     lines += ["", f"## NPV against group population (k = {res['config_max_group_size']}, scale candidates)", "",
               "| service | candidates | Spearman rho | share at max size |", "|---|---|---|---|"]
     lines += [f"| {r['service']} | {r['n_candidates']:,} | {_fmt(r['spearman_npv_population'], 3)} | "
               f"{_fmt(r['share_at_max_size'], 3)} |" for r in res["spearman"]]
+    for other in res["spearman_other"]:
+        lines += ["", f"## NPV against group population: {other['config']} (k = {other['max_group_size']})", "",
+                  "| service | candidates | Spearman rho | share at max size |", "|---|---|---|---|"]
+        lines += [f"| {r['service']} | {r['n_candidates']:,} | {_fmt(r['spearman_npv_population'], 3)} | "
+                  f"{_fmt(r['share_at_max_size'], 3)} |" for r in other["spearman"]]
     g, lga = res["greedy_portfolio"], res["lga"]
     lines += ["", "## England total against the LGA", "",
               f"Greedy portfolio (lower bound on the optimum): {g['n_partnerships']} partnerships, "
@@ -343,8 +372,11 @@ def main(argv=None) -> int:
                     help="group size for the arrangements' candidate space (default 6)")
     ap.add_argument("--summary", type=Path, default=None, help="summary.json of a solved run to compare")
     ap.add_argument("--name", default="validity", help="output base name in benchmarks/results/")
+    ap.add_argument("--spearman-also", type=Path, nargs="*", default=[ROOT / "configs" / "wales.toml"],
+                    help="more configs for the NPV-population correlation (default: Wales)")
     args = ap.parse_args(argv)
-    res = run(args.config.resolve(), args.max_group_size, args.summary)
+    res = run(args.config.resolve(), args.max_group_size, args.summary,
+              [p.resolve() for p in args.spearman_also])
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.name}.json").write_text(json.dumps(res, indent=2, sort_keys=True) + "\n")
     text = to_markdown(res)
