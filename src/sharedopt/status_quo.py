@@ -118,6 +118,7 @@ def existing_partnerships_table(constraints: Constraints, region_codes: Iterable
     data.loc[dup, "status"] = "also listed in the config"
     if not constraints.status_quo:
         data["status"] = "not applied: status_quo = false"
+    data = data.sort_values("n_members", key=lambda n: n == 0, kind="stable")  # ignored ones last
     return pd.DataFrame(user + data.to_dict("records"), columns=TABLE_COLUMNS)
 
 
