@@ -16,7 +16,7 @@ from sharedopt.colgen import ServicePricer, count_groups_capped, generation_bloc
 from sharedopt.config import load_config
 from sharedopt.enumerate import connected_groups, count_connected_groups
 from sharedopt.errors import ConfigError
-from sharedopt.model import Constraints
+from sharedopt.model import Constraints, ExistingPartnership
 from sharedopt.pipeline import create_model, enumerate_candidates, load_inputs, solve_model
 from sharedopt.savings import CostBase, evaluate
 
@@ -137,6 +137,10 @@ def test_capped_count_matches_full_count(wales_inputs):
     {"governance_capacity": 2, "budget_total_gbp_k": 20_000.0},
     {"governance_capacity": None, "max_per_service": 2},
     {"governance_capacity": 2, "governance_overrides": {"E06000047": 0}},
+    # existing partnerships: closed slots and used capacity in the master, as in the model
+    {"governance_capacity": 2, "existing": [
+        ExistingPartnership(service="Environment", members=["E08000021", "E08000022"], name="x"),
+        ExistingPartnership(service="Central_Services", members=["E06000047", "E06000001"], name="y")]},
 ])
 def test_generated_candidates_reach_the_enumerated_optimum(ne_inputs, constraints):
     solver = {"mip_gap": 0.0, "time_limit": 120}

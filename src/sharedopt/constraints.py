@@ -20,6 +20,8 @@ class ExistingPartnership(BaseModel):
         GSS codes of the member authorities.
     name : str, optional
         Label used in messages.
+    source : str, optional
+        Where the partnership is documented (a URL or reference), shown in the outputs.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -27,6 +29,7 @@ class ExistingPartnership(BaseModel):
     service: str
     members: list[str]
     name: str = ""
+    source: str = ""
 
     @field_validator("members")
     @classmethod
@@ -82,6 +85,10 @@ class Constraints(BaseModel):
         The two authorities are never in the same chosen candidate.
     existing : list of ExistingPartnership
         Partnerships kept as they are; candidates using their slots are excluded.
+    status_quo : bool
+        Add the real arrangements in ``data/`` whose members are in the run's region
+        to ``existing`` (the pipeline does it: :mod:`sharedopt.status_quo`); False
+        gives the blank-sheet view.
     max_payback_years : float or None
         Candidates with a longer payback are excluded.
     objective : {'npv', 'annual_net_saving'}
@@ -102,6 +109,7 @@ class Constraints(BaseModel):
     forced_pairs: list[tuple[str, str]] = []
     forbidden_pairs: list[tuple[str, str]] = []
     existing: list[ExistingPartnership] = []
+    status_quo: bool = True
     max_payback_years: float | None = None
     objective: Literal["npv", "annual_net_saving"] = "npv"
 

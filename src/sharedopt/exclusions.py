@@ -29,9 +29,12 @@ def pair_mask(M: sp.csr_matrix, authorities: pd.Index, pair: tuple[str, str]) ->
 
 
 def existing_slots(constraints: Constraints) -> dict[tuple[str, str], str]:
-    return {
-        (str(m).strip(), ex.service): ex.label for ex in constraints.existing for m in ex.members
-    }
+    """(authority, service) -> label(s) of the existing partnership(s) holding that slot."""
+    labels: dict[tuple[str, str], set[str]] = {}
+    for ex in constraints.existing:
+        for m in ex.members:
+            labels.setdefault((str(m).strip(), ex.service), set()).add(ex.label)
+    return {key: ", ".join(sorted(names)) for key, names in labels.items()}
 
 
 def exclusions(

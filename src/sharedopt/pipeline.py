@@ -23,6 +23,8 @@ from sharedopt.rank import rank_candidates
 from sharedopt.references import check_references
 from sharedopt.pricing import is_large
 from sharedopt.savings import CostBase, scale_frontier
+from sharedopt.status_quo import (effective_constraints, existing_partnerships_json,
+                                  existing_partnerships_table, status_quo_table)
 from sharedopt.solve import SolveResult, solve
 from sharedopt.summary import build_summary
 
@@ -70,6 +72,7 @@ class Result:
     quality: pd.DataFrame
     authorities: object
     enumeration: pd.DataFrame = field(default_factory=pd.DataFrame)
+    existing: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_dir(self, path: str | Path, formats: set[str] | None = None) -> dict[str, Path]:
         """Write the outputs (CSV, JSON, XLSX, map, HTML) atomically into ``path``."""
@@ -81,7 +84,8 @@ class Result:
             formats=formats, per_service_maps=self.config.report.per_service_maps,
             title=self.config.report.title or "Shared-services opportunities",
             extra_tables={"data_quality": self.quality,
-                          "enumeration": self.enumeration.drop(columns=["seconds"], errors="ignore")},
+                          "enumeration": self.enumeration.drop(columns=["seconds"], errors="ignore"),
+                          **({"existing_partnerships": self.existing} if len(self.existing.columns) else {})},
         )
 
     def plot(self):
@@ -126,6 +130,8 @@ def load_inputs(config: RunConfig, progress: Progress | None = None) -> Inputs:
             quality.add(file="adjacency", code=code, field=service,
                         issue=f"{graph.nodes[code]['name']} has no neighbour delivering {service}",
                         action="no scale partnership possible; add a link in [region] links if one exists")
+    if config.constraints.status_quo:
+        status_quo_table(authorities.index, quality)
     sources = sources_for(authorities, costs, config)
     return Inputs(authorities, costs, quality, graphs, sources)
 
@@ -138,7 +144,8 @@ def enumerate_candidates(inputs: Inputs, config: RunConfig, progress: Progress |
 
     candidates = build_candidates(inputs.authorities, inputs.costs, config.model,
                                   graphs=inputs.graphs, progress=report, with_shares=with_shares,
-                                  constraints=config.constraints, solver=config.solver)
+                                  constraints=effective_constraints(config.constraints, inputs.authorities.index),
+                                  solver=config.solver)
     return ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
                              inputs.costs, config.model)
 
@@ -149,7 +156,7 @@ def create_model(candidates: CandidateSet, config: RunConfig) -> PortfolioModel:
     When the candidates were generated (:mod:`sharedopt.colgen`), the model carries the
     bound over every connected group, so the solve step reports its gap against it.
     """
-    model = build_model(candidates.table, config.constraints)
+    model = build_model(candidates.table, effective_constraints(config.constraints, region_of(candidates)))
     if candidates.generation is not None and not candidates.generation.closed:
         model = replace(model, outer_bound=candidates.generation.lp_bound)
     return model
@@ -177,8 +184,32 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
                             shares=candidates.shares, authorities=inputs.authorities,
                             enumeration=candidates.enumeration, frontier=frontier,
                             sources=inputs.sources, quality=inputs.quality, generation=candidates.generation)
+    existing = existing_partnerships_table(config.constraints, inputs.authorities.index)
+    summary.update(status_quo_summary(config, existing))
     return Result(config, solved, ranked, portfolio, candidates.shares, summary,
-                  inputs.quality.to_frame(), inputs.authorities, candidates.enumeration)
+                  inputs.quality.to_frame(), inputs.authorities, candidates.enumeration, existing)
+
+
+def region_of(candidates: CandidateSet) -> set[str]:
+    """Codes of the bodies in the candidates' service graphs (all a model can allocate)."""
+    return {code for graph in candidates.graphs.values() for code in graph.nodes}
+
+
+def status_quo_summary(config: RunConfig, existing: pd.DataFrame) -> dict:
+    """``existing_partnerships`` (those with a member in the region) and a ``status_quo`` note."""
+    in_region = existing[existing["n_members"] > 0]
+    return {
+        "existing_partnerships": existing_partnerships_json(in_region),
+        "status_quo": {
+            "on": bool(config.constraints.status_quo),
+            "arrangements_in_data": int((existing["origin"] == "status quo data").sum()),
+            "with_members_in_region": int(((existing["origin"] == "status quo data")
+                                           & (existing["n_members"] > 0)).sum()),
+            "note": ("Savings are additional to the existing partnerships listed: their members are "
+                     "not re-allocated for that service." if config.constraints.status_quo else
+                     "Blank-sheet view (status_quo = false): real arrangements are listed but not kept."),
+        },
+    }
 
 
 RANKING_TIME_LIMIT = 10.0  # seconds per "loss if forced" re-solve

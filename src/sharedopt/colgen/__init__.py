@@ -31,8 +31,9 @@ step reports its gap against this bound (:attr:`Generation.lp_bound`), never aga
 the restricted problem's own bound.
 
 Supported constraints: one partnership per slot (required), governance capacity and
-overrides, a total budget, per-service limits, objective ``npv``. Anything else
-(forced / forbidden candidates or pairs, existing partnerships, payback limits,
+overrides, a total budget, per-service limits, existing partnerships (their slots
+closed, their governance use counted), objective ``npv``. Anything else
+(forced / forbidden candidates or pairs, payback limits,
 per-authority budgets, realisation overrides) changes which groups are allowed or
 what they are worth in ways the pricing does not model: such runs enumerate in full
 (:func:`generation_blockers` says why).

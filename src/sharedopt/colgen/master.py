@@ -59,6 +59,7 @@ class MasterRows:
         for name, cap in constraints.max_per_service_overrides.items():
             if name in base.services:
                 svc[base.service_index(name)] = float(cap)
+        _existing_rows(base, constraints, slots, gov)
         upper = np.concatenate([slots, gov, [budget], svc])
         return cls(n_a, n_s, upper, constraints.budget_total_gbp_k is not None)
 
@@ -85,6 +86,22 @@ class MasterRows:
         d = y[to_global * self.n_services + service] + y[self.gov0 + to_global]
         beta = y[self.budget] if self.budget_on else 0.0
         return d, float(beta), float(y[self.svc0 + service])
+
+
+def _existing_rows(base: CostBase, constraints, slots: np.ndarray, gov: np.ndarray) -> None:
+    """Existing partnerships: their slots closed (upper 0), one governance unit used per member.
+
+    The same rules as :func:`sharedopt.exclusions.exclusions` and the model's governance
+    rows, so the LP bound over all groups holds with them (a closed slot's dual prices
+    out every group using it).
+    """
+    n_s = len(base.services)
+    for ex in getattr(constraints, "existing", []):
+        for code in {str(m).strip() for m in ex.members}:
+            hit = np.flatnonzero(base.codes == code)
+            gov[hit] = np.maximum(gov[hit] - 1.0, 0.0)
+            if ex.service in base.services:
+                slots[hit * n_s + base.service_index(ex.service)] = 0.0
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ def generation_blockers(params: ModelParams, constraints) -> list[str]:
         (bool(c.forced), "constraints.forced"), (bool(c.forbidden), "constraints.forbidden"),
         (bool(c.forced_pairs), "constraints.forced_pairs"),
         (bool(c.forbidden_pairs), "constraints.forbidden_pairs"),
-        (bool(c.existing), "constraints.existing"),
         (c.max_payback_years is not None, "constraints.max_payback_years"),
         (c.budget_per_authority_gbp_k is not None, "constraints.budget_per_authority_gbp_k"),
         (bool(params.realisation_overrides), "model.realisation_overrides"),

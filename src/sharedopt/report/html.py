@@ -240,7 +240,20 @@ def build_context(
         "data_sources": _records(summary.get("data_sources")),
         "attribution": summary.get("attribution") or ATTRIBUTION,
         "config_hash": summary.get("config_hash"),
+        "existing": _existing(summary, names),
     }
+
+
+def _existing(summary: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any] | None:
+    """Existing partnerships with a member in the region, and whether the run kept them."""
+    rows = _records(summary.get("existing_partnerships"))
+    if not rows:
+        return None
+    on = bool((summary.get("status_quo") or {}).get("on", True))
+    return {"on": on, "rows": [{"name": format_plain(r.get("name")), "service": format_plain(r.get("service")),
+                                "members": [names.get(m, m) for m in r.get("members") or []],
+                                "status": format_plain(r.get("status")), "source": format_plain(r.get("source"))}
+                               for r in rows]}
 
 
 def _name_lookup(authorities: pd.DataFrame) -> dict[str, str]:
