@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sharedopt.cashflow import cashflow_summary, council_cashflows
 from sharedopt.config import RunConfig
 from sharedopt.data import DataQuality, load_authorities, load_costs, load_user_boundaries
 from sharedopt.data.sources import sources_for
@@ -24,7 +25,7 @@ from sharedopt.references import check_references
 from sharedopt.pricing import is_large
 from sharedopt.savings import CostBase, scale_frontier
 from sharedopt.solve import SolveResult, solve
-from sharedopt.summary import build_summary
+from sharedopt.summary import build_summary, json_safe
 
 Progress = Callable[[str, dict], None]
 
@@ -70,6 +71,7 @@ class Result:
     quality: pd.DataFrame
     authorities: object
     enumeration: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_dir(self, path: str | Path, formats: set[str] | None = None) -> dict[str, Path]:
         """Write the outputs (CSV, JSON, XLSX, map, HTML) atomically into ``path``."""
@@ -81,7 +83,8 @@ class Result:
             formats=formats, per_service_maps=self.config.report.per_service_maps,
             title=self.config.report.title or "Shared-services opportunities",
             extra_tables={"data_quality": self.quality,
-                          "enumeration": self.enumeration.drop(columns=["seconds"], errors="ignore")},
+                          "enumeration": self.enumeration.drop(columns=["seconds"], errors="ignore"),
+                          "council_cashflows": self.cashflows},
         )
 
     def plot(self):
@@ -177,8 +180,10 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
                             shares=candidates.shares, authorities=inputs.authorities,
                             enumeration=candidates.enumeration, frontier=frontier,
                             sources=inputs.sources, quality=inputs.quality, generation=candidates.generation)
+    flows = council_cashflows(portfolio, base, config.model)
+    summary = {**summary, "cash_flows": json_safe(cashflow_summary(flows, inputs.authorities, config.model))}
     return Result(config, solved, ranked, portfolio, candidates.shares, summary,
-                  inputs.quality.to_frame(), inputs.authorities, candidates.enumeration)
+                  inputs.quality.to_frame(), inputs.authorities, candidates.enumeration, flows)
 
 
 RANKING_TIME_LIMIT = 10.0  # seconds per "loss if forced" re-solve
