@@ -239,6 +239,14 @@ REALISATION_BASE: dict = dict(
            "systematic evidence is null. It is the Green Book optimism-bias adjustment on savings "
            "(no generic value exists for benefits; Green Book 2022, 5.45).")
 
+# Monte Carlo ([uncertainty] in a config, `sharedopt run --uncertainty N`): the inputs
+# drawn by default. The base rate is drawn over its evidence range, most likely at the
+# default (triangular): the evidence is skewed (full delivery only in selected successes).
+UNCERTAINTY_DEFAULTS: dict[str, dict] = {
+    "model.realisation.base": dict(dist="triangular", low=REALISATION_BASE["range"][0],
+                                   mode=REALISATION_BASE["value"], high=REALISATION_BASE["range"][1]),
+}
+
 REALISATION_DEFAULTS: dict[str, dict] = {
     "condition_penalties": dict(value={"sponsor": 0.10, "multi_level_engagement": 0.10,
                                        "formal_reporting": 0.10, "active_management": 0.10},

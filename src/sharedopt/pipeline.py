@@ -220,4 +220,8 @@ def run(config: RunConfig, progress: Progress | None = None, extra=None) -> Resu
     _emit(progress, "model", variables=model.n_variables, constraints=model.n_constraints)
     solved, chosen = solve_model(model, config, extra)
     _emit(progress, "solve", status=solved.status, objective=solved.objective, gap=solved.gap)
-    return assign_solution(inputs, candidates, model, solved, chosen, config)
+    result = assign_solution(inputs, candidates, model, solved, chosen, config)
+    if config.uncertainty.draws > 0:  # [uncertainty] draws = N: Monte Carlo over the uncertain inputs
+        from sharedopt.uncertainty import attach_uncertainty
+        result = attach_uncertainty(result)
+    return result
