@@ -92,7 +92,8 @@ def assumptions_table(params) -> list[dict]:
     rows += realisation_rows(params)
     factor = params.realisation_factor()
     rows.append({"parameter": "realisation_factor", "value": factor,
-                 "source": REALISATION_DEFAULTS["condition_penalties"]["source"] + " "
+                 "source": "realisation.base x condition and mode multipliers x (1 - "
+                 "optimism_bias_saving_reduction). " + REALISATION_DEFAULTS["condition_penalties"]["source"] + " "
                  + REALISATION_DEFAULTS["mode_factors"]["source"]})
     rows.append({"parameter": "max_group_size", "value": params.max_group_size,
                  "source": "config (largest partnership considered)"})
