@@ -65,7 +65,9 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
         time_limit: Optional[float] = typer.Option(None, "--time-limit", help="solver time limit, seconds"),
         solver: Optional[str] = typer.Option(None, "--solver", help="highs (default) or cbc"),
         formats: Optional[list[str]] = typer.Option(None, "--format",
-                                                    help="output formats: csv,json,xlsx,png,svg,html")) -> None:
+                                                    help="output formats: csv,json,xlsx,png,svg,html"),
+        uncertainty: Optional[int] = typer.Option(None, "--uncertainty", min=0,
+                                                  help="Monte Carlo draws (default: [uncertainty] draws, 0 = off)")) -> None:
     """Run a scenario end to end and write its report."""
     from sharedopt.config import load_config
     from sharedopt.pipeline import assign_solution, create_model, enumerate_candidates, load_inputs, solve_model
@@ -110,9 +112,19 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
             done("solve", f"{solved.status}, objective {solved.objective or 0:,.0f}, gap {solved.gap or 0:.4%}")
             begin("report")
             result = assign_solution(inputs, cands, model, solved, chosen, cfg)
+            draws = cfg.uncertainty.draws if uncertainty is None else uncertainty
+            if draws > 0:
+                from sharedopt.uncertainty import attach_uncertainty
+                bar.update(tasks["report"], info=f"Monte Carlo: {draws} draws")
+                result = attach_uncertainty(result, draws=draws)
             result.to_dir(target)
             done("report", str(target))
         _print_headline(result, target)
+        spread = result.summary.get("uncertainty")
+        if spread:
+            q = spread["npv_gbp_k"]
+            _out().print(f"Monte Carlo, {spread['draws']} draws: NPV P10 £{q['p10']:,.0f}k, "
+                         f"P50 £{q['p50']:,.0f}k, P90 £{q['p90']:,.0f}k.")
     except SharedoptError as exc:
         _fail(exc)
     except (FileNotFoundError, ValueError) as exc:

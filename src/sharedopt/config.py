@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from sharedopt.assumptions import UNCERTAINTY_DEFAULTS
 from sharedopt.errors import ConfigError
 from sharedopt.model import Constraints
 from sharedopt.params import ModelParams
@@ -87,6 +88,41 @@ class ReportConfig(BaseModel):
     title: str | None = None
 
 
+_DIST_KEYS = {"normal": {"sd"}, "lognormal": {"sigma"}, "uniform": {"low", "high"},
+              "triangular": {"low", "mode", "high"}}
+
+
+class UncertaintyConfig(BaseModel):
+    """Monte Carlo over uncertain inputs (``[uncertainty]``; see :mod:`sharedopt.uncertainty`).
+
+    ``draws = 0`` is off. ``distributions`` maps a dotted config key (or ``"costs"``) to a
+    spec such as ``{dist = "uniform", low = 0.3, high = 0.9}``; the default draws the
+    realisation base rate over its evidence range. Results depend only on ``seed``.
+    """
+
+    model_config = _STRICT
+    draws: int = Field(default=0, ge=0, le=100_000)
+    seed: int = 0
+    engine: Literal["process", "serial"] = "process"
+    max_workers: int | None = Field(default=None, ge=1)
+    distributions: dict[str, dict[str, str | float]] = Field(
+        default_factory=lambda: {k: dict(v) for k, v in UNCERTAINTY_DEFAULTS.items()})
+
+    @model_validator(mode="after")
+    def _known_specs(self):
+        for key, spec in self.distributions.items():
+            if key != "costs" and key.split(".")[0] not in ("model", "constraints"):
+                raise ValueError(f"distributions: '{key}' is not a model or constraints key (e.g. "
+                                 "'model.realisation.base') nor 'costs'")
+            kind = spec.get("dist")
+            if kind not in _DIST_KEYS:
+                raise ValueError(f"distributions.'{key}': dist must be one of {', '.join(_DIST_KEYS)}, got {kind!r}")
+            missing = _DIST_KEYS[kind] - set(spec)
+            if missing:
+                raise ValueError(f"distributions.'{key}': a {kind} distribution needs {', '.join(sorted(missing))}")
+        return self
+
+
 class RunConfig(BaseModel):
     """A whole scenario."""
 
@@ -99,6 +135,7 @@ class RunConfig(BaseModel):
     constraints: Constraints = Field(default_factory=Constraints)
     solver: SolverOptions = Field(default_factory=SolverOptions)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    uncertainty: UncertaintyConfig = Field(default_factory=UncertaintyConfig)
     _source: tuple[str, str] = PrivateAttr(default=("<config>", ""))  # file and text, for messages
 
     def config_hash(self) -> str:

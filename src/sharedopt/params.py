@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sharedopt.assumptions import (
-    APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS,
+    APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS, RING_FENCED_SHARES,
+    SCOPE_DEFAULTS, SERVICE_DEFAULTS,
 )
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -40,9 +41,15 @@ class ScopePair(BaseModel):
 
 
 class Realisation(BaseModel):
-    """Partnership conditions and mode that scale expected savings."""
+    """Realisation of projected savings: an evidence-based base rate times condition and mode multipliers.
+
+    ``base`` is the share of projected savings real programmes delivered
+    (:data:`sharedopt.assumptions.REALISATION_BASE`); ``None`` means the default (in
+    ``[model.realisation]``) or the scenario's base (in a per-candidate override).
+    """
 
     model_config = _STRICT
+    base: float | None = Field(default=None, ge=0.0, le=2.0)
     sponsor: bool = True
     multi_level_engagement: bool = True
     formal_reporting: bool = True
@@ -54,13 +61,23 @@ class Realisation(BaseModel):
     mode_factors: dict[str, float] = Field(
         default_factory=lambda: dict(REALISATION_DEFAULTS["mode_factors"]["value"]))
 
-    def factor(self) -> float:
-        """Multiplier on expected savings (1.0 with the neutral defaults)."""
+    def multiplier(self) -> float:
+        """Product of the condition and mode multipliers (1.0 when all conditions hold, voluntary, trust)."""
         value = 1.0
         for condition, penalty in self.condition_penalties.items():
             if not getattr(self, condition):
                 value *= 1.0 - penalty
         return value * self.mode_factors[self.mode] * self.mode_factors[self.relationship]
+
+    def base_rate(self, fallback: float | None = None) -> float:
+        """The base rate: this rule's ``base``, else ``fallback``, else the evidence default."""
+        if self.base is not None:
+            return self.base
+        return REALISATION_BASE["value"] if fallback is None else fallback
+
+    def factor(self, fallback_base: float | None = None) -> float:
+        """Multiplier on projected savings: base rate x condition and mode multipliers."""
+        return self.base_rate(fallback_base) * self.multiplier()
 
 
 def _default_services() -> dict[str, ServiceParams]:
@@ -104,6 +121,17 @@ class ModelParams(BaseModel):
         default=_default(APPRAISAL_DEFAULTS, "optimism_bias_saving_reduction"), ge=0, le=1)
     realisation: Realisation = Field(default_factory=Realisation)
     realisation_overrides: dict[str, Realisation] = Field(default_factory=dict)
+    # share of a service's saving that stays in a ring-fenced grant (sharedopt.cashflow)
+    ring_fenced_shares: dict[str, float] = Field(
+        default_factory=lambda: {k: v["value"] for k, v in RING_FENCED_SHARES.items()})
+
+    @field_validator("ring_fenced_shares")
+    @classmethod
+    def _shares_are_fractions(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = {k: v for k, v in value.items() if not 0.0 <= v <= 1.0}
+        if bad:
+            raise ValueError(f"ring-fenced shares must be between 0 and 1, got {bad}")
+        return value
 
     @model_validator(mode="before")
     @classmethod
@@ -125,4 +153,4 @@ class ModelParams(BaseModel):
     def realisation_factor(self, candidate_id: str | None = None) -> float:
         """Realisation factor for a candidate (its override, else the scenario's)."""
         rule = self.realisation_overrides.get(candidate_id, self.realisation) if candidate_id else self.realisation
-        return rule.factor() * (1.0 - self.optimism_bias_saving_reduction)
+        return rule.factor(self.realisation.base_rate()) * (1.0 - self.optimism_bias_saving_reduction)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sharedopt.cashflow import cashflow_summary, council_cashflows
 from sharedopt.config import RunConfig
 from sharedopt.data import DataQuality, load_authorities, load_costs, load_user_boundaries
 from sharedopt.data.sources import sources_for
@@ -26,7 +27,7 @@ from sharedopt.savings import CostBase, scale_frontier
 from sharedopt.status_quo import (effective_constraints, existing_partnerships_json,
                                   existing_partnerships_table, status_quo_table)
 from sharedopt.solve import SolveResult, solve
-from sharedopt.summary import build_summary
+from sharedopt.summary import build_summary, json_safe
 
 Progress = Callable[[str, dict], None]
 
@@ -73,6 +74,7 @@ class Result:
     authorities: object
     enumeration: pd.DataFrame = field(default_factory=pd.DataFrame)
     existing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_dir(self, path: str | Path, formats: set[str] | None = None) -> dict[str, Path]:
         """Write the outputs (CSV, JSON, XLSX, map, HTML) atomically into ``path``."""
@@ -85,6 +87,7 @@ class Result:
             title=self.config.report.title or "Shared-services opportunities",
             extra_tables={"data_quality": self.quality,
                           "enumeration": self.enumeration.drop(columns=["seconds"], errors="ignore"),
+                          "council_cashflows": self.cashflows,
                           **({"existing_partnerships": self.existing} if len(self.existing.columns) else {})},
         )
 
@@ -186,8 +189,10 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
                             sources=inputs.sources, quality=inputs.quality, generation=candidates.generation)
     existing = existing_partnerships_table(config.constraints, inputs.authorities.index)
     summary.update(status_quo_summary(config, existing))
+    flows = council_cashflows(portfolio, base, config.model)
+    summary = {**summary, "cash_flows": json_safe(cashflow_summary(flows, inputs.authorities, config.model))}
     return Result(config, solved, ranked, portfolio, candidates.shares, summary,
-                  inputs.quality.to_frame(), inputs.authorities, candidates.enumeration, existing)
+                  inputs.quality.to_frame(), inputs.authorities, candidates.enumeration, existing, flows)
 
 
 def region_of(candidates: CandidateSet) -> set[str]:
@@ -246,4 +251,8 @@ def run(config: RunConfig, progress: Progress | None = None, extra=None) -> Resu
     _emit(progress, "model", variables=model.n_variables, constraints=model.n_constraints)
     solved, chosen = solve_model(model, config, extra)
     _emit(progress, "solve", status=solved.status, objective=solved.objective, gap=solved.gap)
-    return assign_solution(inputs, candidates, model, solved, chosen, config)
+    result = assign_solution(inputs, candidates, model, solved, chosen, config)
+    if config.uncertainty.draws > 0:  # [uncertainty] draws = N: Monte Carlo over the uncertain inputs
+        from sharedopt.uncertainty import attach_uncertainty
+        result = attach_uncertainty(result)
+    return result

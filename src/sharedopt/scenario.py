@@ -10,7 +10,7 @@ from typing import Any
 from sharedopt.config import RunConfig, config_from_dict, load_config
 from sharedopt.errors import ConfigError
 
-SECTIONS = ("region", "data", "model", "constraints", "solver", "report")
+SECTIONS = ("region", "data", "model", "constraints", "solver", "report", "uncertainty")
 
 
 def set_dotted(raw: dict, key: str, value: Any) -> dict:

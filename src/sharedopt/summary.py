@@ -9,7 +9,8 @@ import pandas as pd
 
 from sharedopt import __version__
 from sharedopt.assumptions import (
-    APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS,
+    APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS, REALISATION_EVIDENCE,
+    SCOPE_DEFAULTS, SERVICE_DEFAULTS,
 )
 from sharedopt.data.sources import ATTRIBUTION, estimate_notes
 
@@ -88,12 +89,28 @@ def assumptions_table(params) -> list[dict]:
             value = getattr(params, key)
             rows.append({"parameter": key, "value": value,
                          "source": entry["source"] if value == entry["value"] else "config override"})
+    rows += realisation_rows(params)
     factor = params.realisation_factor()
     rows.append({"parameter": "realisation_factor", "value": factor,
-                 "source": REALISATION_DEFAULTS["condition_penalties"]["source"] + " "
+                 "source": "realisation.base x condition and mode multipliers x (1 - "
+                 "optimism_bias_saving_reduction). " + REALISATION_DEFAULTS["condition_penalties"]["source"] + " "
                  + REALISATION_DEFAULTS["mode_factors"]["source"]})
     rows.append({"parameter": "max_group_size", "value": params.max_group_size,
                  "source": "config (largest partnership considered)"})
+    return rows
+
+
+def realisation_rows(params) -> list[dict]:
+    """The realisation base rate in force (with its range) and the evidence behind the default."""
+    base = params.realisation.base_rate()
+    default = base == REALISATION_BASE["value"]
+    low, high = REALISATION_BASE["range"]
+    rows = [{"parameter": "realisation.base", "value": base, "range": [low, high],
+             "source": REALISATION_BASE["source"] if default else "config override"}]
+    for item in REALISATION_EVIDENCE:
+        rows.append({"parameter": f"realisation_evidence.{item['key']}", "value": item["ratio"],
+                     "source": f"{item['finding']} Reading: {item['arithmetic']}. {item['caveat']} "
+                               f"Source: {item['source']}"})
     return rows
 
 

@@ -138,3 +138,60 @@ def total_quantiles(draws: pd.DataFrame) -> pd.DataFrame:
     q.columns = ["p10", "p50", "p90"]
     q["mean"] = draws[cols].astype(float).mean()
     return q.rename_axis("measure").reset_index()
+
+
+def _quantiles(values: pd.Series) -> dict:
+    values = values.astype(float)
+    return {"p10": float(values.quantile(0.1)), "p50": float(values.quantile(0.5)),
+            "p90": float(values.quantile(0.9)), "mean": float(values.mean())}
+
+
+def uncertainty_summary(mc: UncertaintyResult, settings, n: int, known: set) -> dict:
+    """The ``uncertainty`` block of summary.json: P10/P50/P90 of the totals and of the drawn inputs."""
+    draws = mc.draws
+    chosen = set(mc.candidates["candidate_id"])
+    out = {"draws": int(n), "seed": int(settings.seed),
+           "distributions": {k: dict(v) for k, v in sorted(settings.distributions.items())}}
+    for col in ["npv_gbp_k", "annual_net_saving_gbp_k", "one_off_cost_gbp_k", "n_partnerships"]:
+        out[col] = _quantiles(draws[col])
+    out["drawn"] = {k: _quantiles(draws[k]) for k in sorted(settings.distributions) if k in draws}
+    out["solver_status"] = {str(k): int(v) for k, v in sorted(draws["status"].value_counts().items())}
+    out["candidates_chosen_in_some_draw"] = len(chosen)
+    out["chosen_but_not_in_candidates_csv"] = len(chosen - known)
+    out["note"] = ("Each draw re-runs enumeration and solve with the drawn inputs; p_in_portfolio in "
+                   "candidates.csv is the share of draws whose best portfolio holds the candidate. "
+                   "Draw i is seeded from (seed, i): same seed, same results.")
+    return out
+
+
+def attach_uncertainty(result, draws: int | None = None, progress: bool = False):
+    """A run's :class:`~sharedopt.pipeline.Result` with its Monte Carlo added.
+
+    Uses the config's ``[uncertainty]`` section (``draws`` overridden by ``draws``):
+    adds ``p_in_portfolio`` to the candidates and portfolio and ``uncertainty`` to the
+    summary. Returns ``result`` unchanged when there are no draws.
+    """
+    from dataclasses import replace
+
+    from sharedopt.summary import json_safe
+
+    settings = result.config.uncertainty
+    n = settings.draws if draws is None else int(draws)
+    if n <= 0:
+        return result
+    scenario = Scenario(result.config)
+    if "model.realisation.base" in settings.distributions and scenario.get("model.realisation.base") is None:
+        scenario = scenario.with_({"model.realisation.base": result.config.model.realisation.base_rate()})
+    mc = uncertainty(scenario, n, settings.distributions, seed=settings.seed, engine=settings.engine,
+                     max_workers=settings.max_workers, progress=progress)
+    share = mc.candidates.set_index("candidate_id")["probability_chosen"]
+
+    def with_p(frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty:
+            return frame.assign(p_in_portfolio=pd.Series(dtype=float))
+        return frame.assign(p_in_portfolio=frame["candidate_id"].map(share).fillna(0.0).astype(float))
+
+    known = set(result.candidates["candidate_id"]) if len(result.candidates) else set()
+    summary = {**result.summary, "uncertainty": json_safe(uncertainty_summary(mc, settings, n, known))}
+    return replace(result, candidates=with_p(result.candidates), portfolio=with_p(result.portfolio),
+                   summary=summary)
