@@ -96,10 +96,13 @@ def test_real_fit_is_deterministic_with_finite_cis(real):
     assert len(table) == 10 and (table["note"] == NOTE).all()
     assert np.isfinite(table[["elasticity", "ci_low", "ci_high", "fitted_ci_low", "fitted_ci_high", "r2"]]).all().all()
     assert (table["n"] > 900).all()
-    # the rule: a curve is used as fitted only when its whole CI is below 0
+    # the rule: a curve is used as fitted only when its whole CI is below 0, or it is a U with
+    # its minimum inside the data and a significant falling branch at the 10th percentile
     fitted = table[table["curve"] == "fitted"]
-    assert (fitted["ci_high"] < 0).all()
+    u = (fitted["shape"] == "U") & fitted["mes"].notna() & (fitted["elasticity_p10_ci_high"] < 0)
+    assert ((fitted["ci_high"] < 0) | u).all()
     assert (table.loc[table["curve"] == "literature", "fitted_ci_high"] >= 0).all()
+    assert set(table["curve"]) == {"fitted", "literature"}   # the real data identify some, not all
 
 
 def test_efficiency_ratios_centre_on_one(real):

@@ -206,15 +206,26 @@ COST_CURVE_RULE: dict[str, dict] = {
                         "it is identified; 'literature' uses the fallback for every service."),
     "ci_level": dict(value=0.95, range=(0.90, 0.99),
                      source="Convention: 95% confidence intervals."),
-    "identified_if": dict(value="upper CI bound of the elasticity at the median population < 0",
+    "identified_if": dict(value="upper CI bound of the elasticity at the median population < 0, or a "
+                                "U (b2 > 0 kept) whose minimum lies inside the data and whose elasticity "
+                                "at the 10th-percentile population has an upper CI bound < 0",
                           source="Assumption, because a scale curve is only used when the data show "
-                                 "per-head cost falling with size at 95%: a CI containing 0 (not "
-                                 "significant) or lying above 0 (per-head cost rising with size, the "
-                                 "wrong sign for a scale economy) falls back to the literature."),
+                                 "per-head cost falling with size at 95% (at the median council, or on "
+                                 "the falling branch of a U): a CI containing 0 (not significant) or "
+                                 "above 0 (per-head cost rising with size, the wrong sign for a scale "
+                                 "economy) falls back to the literature."),
     "quadratic_p_max": dict(value=0.05, range=(0.01, 0.10),
                             source="Assumption, because a (ln P)^2 term is kept only when it is "
-                                   "significant at 5% (else the curve is refitted log-linear, b2 = 0), "
-                                   "so a U-shape is reported only where the data show one."),
+                                   "positive (a U) and significant at 5%; else the curve is refitted "
+                                   "log-linear (b2 = 0). An inverted U (economies accelerating with size) "
+                                   "has no support in the cost-function literature and extrapolates badly."),
+    "low_quantile": dict(value=0.10, range=(0.05, 0.25),
+                         source="Assumption: the small-council end at which a U's falling branch is tested."),
+    "min_population": dict(value=10_000, range=(0, 20_000),
+                           source="Assumption, because councils under 10,000 residents are sui generis: "
+                                  "the one such council in the panel (an island council of 2,281) decides "
+                                  "the (ln P)^2 term by itself in 4 of 10 services (Environment, Planning, "
+                                  "Adult social care and Education lose their U when it is left out)."),
     "efficiency_shrinkage": dict(value="empirical Bayes", source="Assumption, because a council's "
                                  "mean residual over few years is noisy: it is shrunk toward 0 by "
                                  "tau^2 / (tau^2 + s^2 / T) (tau^2: between-council variance of the "

@@ -58,6 +58,9 @@ class ServiceCurve:
     n_nonpositive: int = 0
     fitted_elasticity: float | None = None     # the data's estimate even when not used
     fitted_ci: tuple[float, float] | None = None
+    elasticity_low: float | None = None        # at the 10th-percentile council population
+    elasticity_low_ci: tuple[float, float] | None = None
+    shape: str = "log-linear"                  # "U" when a positive (ln P)^2 term is kept
 
     def unit_cost(self, population: np.ndarray) -> np.ndarray:
         """Relative spend-per-head index exp(b1 lnP + b2 lnP^2) (only ratios are meaningful)."""
@@ -83,8 +86,10 @@ class CostCurves:
 
 
 def fit_frame(panel: pd.DataFrame, service: str) -> pd.DataFrame:
-    """The rows of one service that enter its log fit (delivering class, positive spend)."""
-    part = panel[(panel["service"] == service) & panel["delivers"] & (panel["spend_gbp_k"] > 0)].copy()
+    """The rows of one service that enter its log fit (delivering class, positive spend,
+    population at least ``COST_CURVE_RULE["min_population"]``)."""
+    part = panel[(panel["service"] == service) & panel["delivers"] & (panel["spend_gbp_k"] > 0)
+                 & (panel["population"] >= COST_CURVE_RULE["min_population"]["value"])].copy()
     part["ly"] = np.log(part["spend_per_head"])
     part["lp"] = np.log(part["population"])
     part["ldens"] = np.log(part["density"])
@@ -108,10 +113,10 @@ def _formula(frame: pd.DataFrame, quadratic: bool) -> str:
 
 
 def _fit(frame: pd.DataFrame, centre: float):
-    """Quadratic fit, refitted log-linear when the square term is not significant."""
+    """Quadratic fit, refitted log-linear unless the square term is positive and significant."""
     frame = frame.assign(x=frame["lp"] - centre)
     res = _ols(frame, _formula(frame, True))
-    if res.pvalues["I(x ** 2)"] >= COST_CURVE_RULE["quadratic_p_max"]["value"]:
+    if res.params["I(x ** 2)"] <= 0 or res.pvalues["I(x ** 2)"] >= COST_CURVE_RULE["quadratic_p_max"]["value"]:
         res = _ols(frame, _formula(frame, False))
     return res
 
@@ -130,6 +135,15 @@ def _mes(res, centre: float, lo: float, hi: float, z: float):
     se = float(np.sqrt(grad @ cov @ grad))
     return float(np.exp(xstar + centre)), (float(np.exp(xstar + centre - z * se)),
                                            float(np.exp(xstar + centre + z * se)))
+
+
+def _elasticity_at(res, x: float, z: float) -> tuple[float, tuple[float, float]]:
+    """Elasticity b1 + 2 b2 x at centred ln P = x, with its delta-method CI."""
+    names = ["x"] + (["I(x ** 2)"] if "I(x ** 2)" in res.params else [])
+    grad = np.array([1.0, 2.0 * x][:len(names)])
+    value = float(grad @ res.params[names].to_numpy())
+    se = float(np.sqrt(grad @ res.cov_params().loc[names, names].to_numpy() @ grad))
+    return value, (value - z * se, value + z * se)
 
 
 def fit_service(frame: pd.DataFrame, service: str) -> tuple[ServiceCurve, pd.Series]:
@@ -153,25 +167,31 @@ def fit_service(frame: pd.DataFrame, service: str) -> tuple[ServiceCurve, pd.Ser
     ci = (b1c - z * se, b1c + z * se)
     lo, hi = float(frame["lp"].min()), float(frame["lp"].max())
     mes, mes_ci = _mes(res, centre, lo, hi, z)
-    identified = ci[1] < 0
+    low = float(np.log(councils["population"].quantile(COST_CURVE_RULE["low_quantile"]["value"]))) - centre
+    e_low, e_low_ci = _elasticity_at(res, low, z)
+    identified = ci[1] < 0 or (mes is not None and e_low_ci[1] < 0)
     n = int(res.nobs)
     source = (f"fitted: MHCLG RO 2017-18..2023-24, n={n} ({councils.shape[0]} councils), OLS, "
               f"SE clustered by council, controls {CONTROLS}"
               + (", joint waste levy dummy" if "joint_waste" in res.params else "")
-              + ("" if "I(x ** 2)" in res.params else "; (ln P)^2 dropped (p >= 0.05)"))
+              + ("; U: (ln P)^2 kept" if "I(x ** 2)" in res.params
+                 else "; log-linear: (ln P)^2 not a significant positive term")
+              + f"; councils under {COST_CURVE_RULE['min_population']['value']:,} residents left out")
     curve = ServiceCurve(service=service, b1=b1c - 2 * b2 * centre, b2=b2, elasticity=b1c,
                          elasticity_ci=ci, mes=mes, mes_ci=mes_ci, n_obs=n, r2=float(res.rsquared),
                          identified=identified, source=source, p_lo=float(np.exp(lo)), p_hi=float(np.exp(hi)),
-                         n_councils=int(councils.shape[0]), fitted_elasticity=b1c, fitted_ci=ci)
+                         n_councils=int(councils.shape[0]), fitted_elasticity=b1c, fitted_ci=ci,
+                         elasticity_low=e_low, elasticity_low_ci=e_low_ci,
+                         shape="U" if b2 > 0 else "log-linear")
     return curve, res.resid
 
 
 def literature_curve(service: str, fitted: ServiceCurve | None = None, reason: str = "") -> ServiceCurve:
-    """The fallback curve: constant elasticity up to the literature mes, flat above it."""
+    """The fallback curve: constant elasticity up to the literature mes (``mes``), flat above it."""
     fb = COST_CURVE_FALLBACK.get(service, dict(elasticity=0.0, mes=1.0, source="none: no fallback"))
     e = float(fb["elasticity"])
     return ServiceCurve(
-        service=service, b1=e, b2=0.0, elasticity=e, elasticity_ci=(e, e), mes=None, mes_ci=None,
+        service=service, b1=e, b2=0.0, elasticity=e, elasticity_ci=(e, e), mes=float(fb["mes"]), mes_ci=None,
         n_obs=fitted.n_obs if fitted else 0, r2=fitted.r2 if fitted else float("nan"), identified=False,
         source=f"{fb['source']}{reason}", p_lo=1.0, p_hi=float(fb["mes"]),
         n_councils=fitted.n_councils if fitted else 0, n_nonpositive=fitted.n_nonpositive if fitted else 0,
@@ -182,6 +202,9 @@ def literature_curve(service: str, fitted: ServiceCurve | None = None, reason: s
 def _reason(curve: ServiceCurve) -> str:
     lo, hi = curve.elasticity_ci
     why = "CI includes 0" if lo <= 0 <= hi else "positive (per-head cost rising with size)"
+    if curve.shape == "U":
+        why += ("; U minimum outside the data" if curve.mes is None
+                else "; U without a significant falling branch")
     return f" [fitted elasticity {curve.elasticity:+.3f} ({lo:+.3f}, {hi:+.3f}) not identified: {why}]"
 
 
@@ -262,6 +285,10 @@ def curves_table(curves: CostCurves) -> pd.DataFrame:
                          mes_ci_high=None if c.mes_ci is None else round(c.mes_ci[1]),
                          fitted_elasticity=None if c.fitted_elasticity is None else round(c.fitted_elasticity, 4),
                          fitted_ci_low=round(fci[0], 4), fitted_ci_high=round(fci[1], 4),
+                         shape=c.shape if c.identified else "log-linear, capped at mes",
+                         elasticity_p10=None if c.elasticity_low is None else round(c.elasticity_low, 4),
+                         elasticity_p10_ci_high=None if c.elasticity_low_ci is None
+                         else round(c.elasticity_low_ci[1], 4),
                          n=c.n_obs, councils=c.n_councils, nonpositive_excluded=c.n_nonpositive,
                          r2=round(c.r2, 3), identified=c.identified,
                          curve="fitted" if c.identified else "literature", source=c.source, note=NOTE))
