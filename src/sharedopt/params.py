@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sharedopt.assumptions import (
-    APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS, RING_FENCED_SHARES,
-    SCOPE_DEFAULTS, SERVICE_DEFAULTS,
+    APPRAISAL_DEFAULTS, COST_CURVE_RULE, COST_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS,
+    RING_FENCED_SHARES, SCOPE_DEFAULTS, SERVICE_DEFAULTS,
 )
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -106,6 +106,9 @@ class ModelParams(BaseModel):
     generation_time_limit: float | None = Field(default=120.0, gt=0)
     generation_seed_size: int = Field(default=3, ge=2, le=8)
     services: dict[str, ServiceParams] = Field(default_factory=_default_services)
+    # Scale curves: estimated from the England panel where identified, else the literature
+    # fallback (sharedopt.costfit; rule and fallbacks in assumptions.COST_CURVE_RULE/FALLBACK).
+    cost_curves: Literal["fitted", "literature"] = COST_CURVE_RULE["mode"]["value"]
     scope_pairs: list[ScopePair] = Field(default_factory=lambda: [
         ScopePair(services=row["services"], scope_rate=row["scope_rate"]) for row in SCOPE_DEFAULTS])
     setup_fixed_gbp_k: float = Field(default=_default(COST_DEFAULTS, "setup_fixed_gbp_k"), ge=0)
