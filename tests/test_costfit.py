@@ -8,7 +8,8 @@ from sharedopt.costfit import (
     NOTE, curves_table, fit_cost_curves, fit_frame, fit_service, select_curve,
 )
 from sharedopt.data.authorities import authority_table
-from sharedopt.data.workday import plausibility_flags, service_population, workday_ratios
+from sharedopt.data.plausibility import plausibility_flags
+from sharedopt.data.workday import service_population, workday_ratios
 
 
 def synthetic_panel(b1: float, b2: float = 0.0, centre: float = np.log(150_000), n: int = 300,

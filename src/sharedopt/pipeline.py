@@ -17,6 +17,7 @@ import pandas as pd
 from sharedopt.cashflow import cashflow_summary, council_cashflows
 from sharedopt.config import RunConfig
 from sharedopt.data import DataQuality, load_authorities, load_costs, load_user_boundaries
+from sharedopt.data.plausibility import report_unusual_spend
 from sharedopt.data.sources import sources_for
 from sharedopt.model import PortfolioModel, build_model
 from sharedopt.options import CandidateSet, build_candidates, ensure_candidates, service_graphs
@@ -126,6 +127,7 @@ def load_inputs(config: RunConfig, progress: Progress | None = None) -> Inputs:
     costs = load_costs(selection, config.data.year, costs_csv=config.data.costs_csv,
                        include_non_council=config.data.include_non_council, quality=quality,
                        authorities=user_authorities)
+    report_unusual_spend(costs, authorities, quality)
     _emit(progress, "load", authorities=len(authorities), cost_rows=len(costs))
     graphs = service_graphs(authorities, costs, config.model, region.link_list(), config.data.services)
     for service, graph in graphs.items():

@@ -1,4 +1,9 @@
-"""Is a council's spend on a service plausible? Checked per resident against the national range.
+"""Is a council's spend on a service plausible? The one owner of spend plausibility checks.
+
+Two tiers: :func:`check_plausible` (per resident, on every cost table loaded) lists
+values far outside the national range and refuses absurd ones; :func:`plausibility_flags`
+(per *served* head, workday population for day-time services) flags the unusual ones
+for the data-quality report of English runs.
 
 The national range of a service is the 1st to 99th percentile of English councils'
 reported (not carried forward) 2023-24 net spend per head, from the embedded
@@ -14,8 +19,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from sharedopt.assumptions import SPEND_PLAUSIBILITY
+from sharedopt.assumptions import PLAUSIBILITY_RULE, SPEND_PLAUSIBILITY
 from sharedopt.data.validate import DataQuality
+from sharedopt.data.workday import service_population
 from sharedopt.errors import DataError
 
 RANGE_YEAR = "2023-24"
@@ -94,3 +100,83 @@ def check_plausible(costs: pd.DataFrame, population: pd.Series, file: str, quali
                           f"£{per_head[i] * 1000:,.0f} a resident, over {_setting('flag_multiple'):.0f} times "
                           f"the national range (99th percentile £{p99[i] * 1000:,.0f} a resident)",
                     action="kept; check the value and its units (£ thousand)")
+
+
+def plausibility_flags(costs: pd.DataFrame, authorities: pd.DataFrame,
+                       reference: pd.DataFrame | None = None,
+                       factor: float | None = None) -> pd.DataFrame:
+    """Flag spend per served head far outside the national range of the service.
+
+    The national range is the 1st..99th percentile of positive spend per served
+    head of the English councils that deliver the service (``reference``: by
+    default the latest year of the embedded panel, :func:`sharedopt.data.panel.cost_panel`).
+    A council is flagged when its spend per head is above ``factor`` x the 99th
+    percentile or below the 1st percentile / ``factor``
+    (:data:`sharedopt.assumptions.PLAUSIBILITY_RULE`).
+
+    Parameters
+    ----------
+    costs : pandas.DataFrame
+        Tidy ``authority, service, net_expenditure_gbp_k``.
+    authorities : pandas.DataFrame
+        Indexed by code with ``population``.
+    reference : pandas.DataFrame, optional
+        ``service, spend_per_served_head`` (GBP) of the reference councils.
+    factor : float, optional
+        Overrides the rule's factor.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``authority, service, spend_per_head_gbp, served_population, p01, p99, flag``
+        (``"high"`` or ``"low"``), one row per flagged (authority, service).
+    """
+    factor = PLAUSIBILITY_RULE["factor"]["value"] if factor is None else factor
+    if reference is None:
+        from sharedopt.data.panel import cost_panel
+        panel = cost_panel()
+        reference = panel[(panel["year"] == panel["year"].max()) & panel["delivers"] & (panel["spend_gbp_k"] > 0)]
+    delivering = set(zip(reference["service"], reference["cls"]))
+    bounds = reference.groupby("service")["spend_per_served_head"].quantile([0.01, 0.99]).unstack()
+    bounds.columns = ["p01", "p99"]
+    rows = []
+    for service, part in costs[costs["net_expenditure_gbp_k"] > 0].groupby("service"):
+        if service not in bounds.index:
+            continue
+        part = part[part["authority"].isin(authorities.index)]
+        from sharedopt.data.panel import CLASSES
+        part = part[[(service, CLASSES.get(str(code)[:3])) in delivering for code in part["authority"]]]
+        if part.empty:
+            continue
+        served = service_population(authorities.loc[part["authority"]], service).to_numpy()
+        per_head = part["net_expenditure_gbp_k"].to_numpy() * 1000.0 / served
+        p01, p99 = bounds.loc[service]
+        flag = np.where(per_head > factor * p99, "high", np.where(per_head < p01 / factor, "low", ""))
+        rows.append(pd.DataFrame({"authority": part["authority"].to_numpy(), "service": service,
+                                  "spend_per_head_gbp": per_head, "served_population": served,
+                                  "p01": p01, "p99": p99, "flag": flag}))
+    cols = ["authority", "service", "spend_per_head_gbp", "served_population", "p01", "p99", "flag"]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(rows, ignore_index=True)
+    return out[out["flag"] != ""][cols].sort_values(["service", "authority"]).reset_index(drop=True)
+
+
+def report_unusual_spend(costs: pd.DataFrame, authorities: pd.DataFrame, quality: DataQuality) -> int:
+    """Add a data-quality line for each (authority, service) :func:`plausibility_flags` flags.
+
+    Returns
+    -------
+    int
+        How many were flagged.
+    """
+    flags = plausibility_flags(costs, authorities)
+    factor = PLAUSIBILITY_RULE["factor"]["value"]
+    for row in flags.itertuples(index=False):
+        side = (f"over {factor:g} x the national 99th percentile (£{row.p99:,.0f})" if row.flag == "high"
+                else f"under the national 1st percentile (£{row.p01:,.0f}) / {factor:g}")
+        quality.add(file="costs", code=str(row.authority), field=str(row.service),
+                    issue=f"unusual spend: £{row.spend_per_head_gbp:,.0f} per served head "
+                          f"({row.served_population:,.0f} served), {side}",
+                    action="kept; savings that rest on it deserve a look before they are believed")
+    return len(flags)

@@ -1,8 +1,7 @@
 """The population a service serves: residents, or workday population where residents mislead.
 
 Census 2021 workday population (ONS ODWP01EW) per lower-tier area, carried to the
-current (2024) codes, and a plausibility check of spend per head against the
-national range.
+current (2024) codes.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from sharedopt.assumptions import DAYTIME_SERVICE_WEIGHTS, PLAUSIBILITY_RULE
+from sharedopt.assumptions import DAYTIME_SERVICE_WEIGHTS
 from sharedopt.data.authorities import authority_table
 from sharedopt.data.paths import data_dir
 from sharedopt.data.validate import require_columns, require_file
@@ -118,58 +117,3 @@ def service_population(authorities: pd.DataFrame, service: str) -> pd.Series:
         Served population, indexed like ``authorities``.
     """
     return authorities["population"] * served_ratio(authorities.index, service).to_numpy()
-
-
-def plausibility_flags(costs: pd.DataFrame, authorities: pd.DataFrame,
-                       reference: pd.DataFrame | None = None,
-                       factor: float | None = None) -> pd.DataFrame:
-    """Flag spend per served head far outside the national range of the service.
-
-    The national range is the 1st..99th percentile of positive spend per served
-    head of the English councils that deliver the service (``reference``: by
-    default the latest year of the embedded panel, :func:`sharedopt.data.panel.cost_panel`).
-    A council is flagged when its spend per head is above ``factor`` x the 99th
-    percentile or below the 1st percentile / ``factor``
-    (:data:`sharedopt.assumptions.PLAUSIBILITY_RULE`).
-
-    Parameters
-    ----------
-    costs : pandas.DataFrame
-        Tidy ``authority, service, net_expenditure_gbp_k``.
-    authorities : pandas.DataFrame
-        Indexed by code with ``population``.
-    reference : pandas.DataFrame, optional
-        ``service, spend_per_served_head`` (GBP) of the reference councils.
-    factor : float, optional
-        Overrides the rule's factor.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``authority, service, spend_per_head_gbp, served_population, p01, p99, flag``
-        (``"high"`` or ``"low"``), one row per flagged (authority, service).
-    """
-    factor = PLAUSIBILITY_RULE["factor"]["value"] if factor is None else factor
-    if reference is None:
-        from sharedopt.data.panel import cost_panel
-        panel = cost_panel()
-        reference = panel[(panel["year"] == panel["year"].max()) & panel["delivers"] & (panel["spend_gbp_k"] > 0)]
-    bounds = reference.groupby("service")["spend_per_served_head"].quantile([0.01, 0.99]).unstack()
-    bounds.columns = ["p01", "p99"]
-    rows = []
-    for service, part in costs[costs["net_expenditure_gbp_k"] > 0].groupby("service"):
-        if service not in bounds.index:
-            continue
-        part = part[part["authority"].isin(authorities.index)]
-        served = service_population(authorities.loc[part["authority"]], service).to_numpy()
-        per_head = part["net_expenditure_gbp_k"].to_numpy() * 1000.0 / served
-        p01, p99 = bounds.loc[service]
-        flag = np.where(per_head > factor * p99, "high", np.where(per_head < p01 / factor, "low", ""))
-        rows.append(pd.DataFrame({"authority": part["authority"].to_numpy(), "service": service,
-                                  "spend_per_head_gbp": per_head, "served_population": served,
-                                  "p01": p01, "p99": p99, "flag": flag}))
-    cols = ["authority", "service", "spend_per_head_gbp", "served_population", "p01", "p99", "flag"]
-    if not rows:
-        return pd.DataFrame(columns=cols)
-    out = pd.concat(rows, ignore_index=True)
-    return out[out["flag"] != ""][cols].sort_values(["service", "authority"]).reset_index(drop=True)
