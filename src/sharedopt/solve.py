@@ -109,6 +109,10 @@ class SolverOptions(BaseModel):
         threads >= 1, seed >= 0.
         Solver threads / random seed (CBC: seed 0 keeps CBC's fixed default
         seeds, because CBC's own 0 means "time of day").
+    node_limit : int or None
+        Deterministic work limit: branch-and-bound nodes per solver call (HiGHS
+        ``mip_max_nodes``, CBC ``maxNodes``); None for none. Unlike the time limit,
+        a result stopped by it does not depend on machine load.
     msg : bool
         Show solver output.
     decompose : bool
@@ -122,6 +126,7 @@ class SolverOptions(BaseModel):
     mip_gap: float = 1e-3
     threads: int = 2
     seed: int = 0
+    node_limit: int | None = None
     msg: bool = False
     decompose: bool = True
 
@@ -145,6 +150,13 @@ class SolverOptions(BaseModel):
     def _threads(cls, v: int) -> int:
         if v < 1:
             raise ValueError(f"threads must be >= 1 (got {v})")
+        return v
+
+    @field_validator("node_limit")
+    @classmethod
+    def _nodes(cls, v: int | None) -> int | None:
+        if v is not None and v < 1:
+            raise ValueError(f"node_limit must be >= 1 node or left out (got {v})")
         return v
 
     @field_validator("seed")
@@ -184,6 +196,9 @@ class SolveResult:
         Independent pieces solved (1 when not decomposed).
     message : str
         Human-readable notes.
+    stopped_by : str
+        'time limit' when the wall-clock limit stopped a solver call (the result may
+        then depend on machine load), 'work limit' when only ``node_limit`` did, else ''.
     """
 
     status: str
@@ -201,6 +216,7 @@ class SolveResult:
     seed: int
     n_pieces: int
     message: str = ""
+    stopped_by: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict (inf / NaN become None)."""
@@ -371,7 +387,7 @@ def _fallback(model: PortfolioModel, piece: Piece, start: np.ndarray | None) -> 
     else:
         return piece
     done = _finish(model, "feasible", piece.termination, x, piece.bound,
-                   version=piece.version, setup_seconds=piece.setup_seconds)
+                   version=piece.version, setup_seconds=piece.setup_seconds, limit=piece.limit)
     return replace(done, message="; ".join(t for t in (note, done.message) if t))
 
 
@@ -389,6 +405,13 @@ _LIMIT_STATUSES = {
     _HMS.kObjectiveTarget,
     _HMS.kMemoryLimit,
 }
+
+
+def _highs_limit(model_status) -> str:
+    """'time' (wall clock), 'work' (node / iteration limits) or '' for a HiGHS model status."""
+    if model_status == _HMS.kTimeLimit:
+        return "time"
+    return "work" if model_status in (_HMS.kSolutionLimit, _HMS.kIterationLimit) else ""
 
 
 def _highs_status(model_status, has_solution: bool) -> str:
@@ -427,6 +450,8 @@ def _configure_highs(h: highspy.Highs, options: SolverOptions, time_limit: float
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
+    if options.node_limit is not None:
+        h.setOptionValue("mip_max_nodes", int(options.node_limit))
     set_threads(h, options.threads)
     h.setOptionValue("random_seed", int(options.seed))
 
@@ -454,7 +479,7 @@ def _solve_highs(
     x = np.asarray(h.getSolution().col_value) if has_sol and status in STATUSES[:2] else None
     piece = _finish(
         model, status, h.modelStatusToString(ms), x, info.mip_dual_bound,
-        version=f"HiGHS {h.version()} (highspy)", setup_seconds=setup,
+        version=f"HiGHS {h.version()} (highspy)", setup_seconds=setup, limit=_highs_limit(ms),
     )
     return _fallback(model, piece, start)
 
@@ -477,6 +502,9 @@ def _cbc_log(path: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if m := _CBC_RESULT.search(text):
         out["result"] = m.group(1).strip()
+        # CBC's result line is the only place (PuLP 3) that says which limit stopped it
+        result = out["result"].lower()
+        out["limit"] = "time" if "time" in result else ("work" if "node" in result else "")
     if m := _CBC_BOUND.search(text):
         kind, raw = m.groups()
         try:
@@ -502,10 +530,12 @@ def _pulp_solver(pulp_name: str, options: SolverOptions, time_limit, log_path, w
         seed = options.seed
         extra_opts = [f"randomCbcSeed {seed}", f"randomSeed {seed}"] if seed > 0 else []
         kw.update(gapRel=options.mip_gap, threads=options.threads, logPath=log_path,
-                  warmStart=warm, options=extra_opts)
+                  warmStart=warm, options=extra_opts, maxNodes=options.node_limit)
         kw["msg"] = False  # the log goes to log_path; echoed below when msg=True
     elif pulp_name == "HiGHS":
         kw.update(gapRel=options.mip_gap, threads=options.threads, random_seed=options.seed)
+        if options.node_limit is not None:
+            kw["mip_max_nodes"] = int(options.node_limit)
     with warnings.catch_warnings():  # PULP_CBC_CMD is deprecated for PuLP 4 but still bundled
         warnings.simplefilter("ignore", DeprecationWarning)
         return pulp.getSolver(pulp_name, **kw)
@@ -518,6 +548,7 @@ class _Outcome:
     bound: float | None
     version: str
     bound_is_objective: bool = False  # search completed: bound = objective
+    limit: str = ""  # 'time', 'work' or ''
 
 
 def _highs_pulp_outcome(prob: pulp.LpProblem) -> _Outcome:
@@ -525,7 +556,8 @@ def _highs_pulp_outcome(prob: pulp.LpProblem) -> _Outcome:
     ms, info = h.getModelStatus(), h.getInfo()
     has_sol = info.primal_solution_status == highspy.kSolutionStatusFeasible
     text = h.modelStatusToString(ms)
-    return _Outcome(_highs_status(ms, has_sol), text, highs_pulp_bound(prob), f"HiGHS {h.version()} (PuLP)")
+    return _Outcome(_highs_status(ms, has_sol), text, highs_pulp_bound(prob), f"HiGHS {h.version()} (PuLP)",
+                    limit=_highs_limit(ms))
 
 
 def _cbc_outcome(run, log: dict[str, Any]) -> _Outcome:
@@ -533,7 +565,7 @@ def _cbc_outcome(run, log: dict[str, Any]) -> _Outcome:
     result = log.get("result", "")
     version = f"CBC {log.get('version', '?')} (PuLP {pulp.__version__})"
     complete = run.status == "optimal" and result.startswith("Optimal") and "gap" not in result
-    return _Outcome(run.status, result or run.text, log.get("bound"), version, complete)
+    return _Outcome(run.status, result or run.text, log.get("bound"), version, complete, log.get("limit", ""))
 
 
 def _checked_infeasibility(out: _Outcome, model: PortfolioModel, start, time_limit, log) -> tuple[_Outcome, str]:
@@ -550,11 +582,12 @@ def _checked_infeasibility(out: _Outcome, model: PortfolioModel, start, time_lim
         status = "time_limit_no_solution" if time_limit is not None else "error"
         note = ("CBC reported the model infeasible, but the start portfolio satisfies every "
                 "constraint: CBC stopped without a solution")
-        return replace(out, status=status, text=out.text or "stopped without a solution"), note
+        return replace(out, status=status, text=out.text or "stopped without a solution",
+                       limit="time" if time_limit is not None else out.limit), note
     timed_out = time_limit is not None and log.get("wallclock", 0.0) >= time_limit
     if timed_out and "infeasible" not in log.get("result", "").lower():
         note = "CBC used its whole time limit in preprocessing and stopped without a solution or a proof"
-        return replace(out, status="time_limit_no_solution", text="Stopped on time limit"), note
+        return replace(out, status="time_limit_no_solution", text="Stopped on time limit", limit="time"), note
     return out, ""
 
 
@@ -614,7 +647,7 @@ def _solve_pulp(
         if x is not None:
             bound = _gap_tested_bound(out.status, bound, float(model.c @ x), options.mip_gap)
         piece = _finish(model, out.status, out.text, x, bound,
-                        version=out.version, setup_seconds=setup)
+                        version=out.version, setup_seconds=setup, limit=out.limit)
         piece = _fallback(model, piece, start)
         return replace(piece, message="; ".join(t for t in (note, piece.message) if t))
     # user hook: the problem may have extra variables / terms: report PuLP's own objective
@@ -626,7 +659,8 @@ def _solve_pulp(
         bound = None
     if bound is not None and obj is not None:
         bound = max(bound, obj)
-    return Piece(out.status, out.text, obj, bound, x, version=out.version, setup_seconds=setup, message=note)
+    return Piece(out.status, out.text, obj, bound, x, version=out.version, setup_seconds=setup, message=note,
+                 limit=out.limit)
 
 
 def _solve_one(model, options, pulp_name, time_limit, warm, extra=None) -> Piece:
@@ -721,7 +755,9 @@ def _combine(pieces: list[Piece], n_pieces: int) -> dict[str, Any]:
     texts = sorted({p.termination for p in pieces} - {"enumerated"}) or ["enumerated"]
     versions = sorted({p.version for p in pieces if p.version}) or ["enumeration"]
     messages = sorted({p.message for p in pieces if p.message})
-    return dict(status=status, termination="; ".join(texts), objective=objective, best_bound=bound,
+    limits = {p.limit for p in pieces}
+    stopped_by = "time limit" if "time" in limits else ("work limit" if "work" in limits else "")
+    return dict(stopped_by=stopped_by, status=status, termination="; ".join(texts), objective=objective, best_bound=bound,
                 solver_version="; ".join(versions), message="; ".join(messages),
                 setup=sum(p.setup_seconds for p in pieces), n_pieces=max(n_pieces, 1))
 
@@ -910,4 +946,5 @@ def _make_result(model, options, pulp_name, pieces, n_pieces, note, elapsed) -> 
         seed=options.seed,
         n_pieces=info["n_pieces"],
         message="; ".join(t for t in (note, info["message"]) if t),
+        stopped_by=info["stopped_by"],
     )
