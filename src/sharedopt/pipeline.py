@@ -194,8 +194,11 @@ LARGE_RANKING_DEPTH = 0
 def ranking_options(config: RunConfig, model: PortfolioModel):
     """Solver options for the ranking re-solves: a node limit each, the time limit as a safety net."""
     limit, nodes = config.solver.time_limit, config.solver.node_limit
-    return config.solver.model_copy(update={"time_limit": max(limit or 0.0, RANKING_TIME_LIMIT),
-                                            "node_limit": min(nodes or RANKING_NODE_LIMIT, RANKING_NODE_LIMIT)})
+    update = {"time_limit": max(limit or 0.0, RANKING_TIME_LIMIT),
+              "node_limit": min(nodes or RANKING_NODE_LIMIT, RANKING_NODE_LIMIT)}
+    if config.solver.name.strip().lower() == "cbc":
+        update["threads"] = 1  # CBC's parallel search is not reproducible run to run
+    return config.solver.model_copy(update=update)
 
 
 def ranking_depth(config: RunConfig, model: PortfolioModel) -> int:
