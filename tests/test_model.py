@@ -19,6 +19,7 @@ from sharedopt.model import (
     slot_incidence,
 )
 from sharedopt.pulp_view import build_pulp, to_pulp
+from sharedopt.solvers import check_solver
 
 
 def table(rows: list[tuple[str, str, str, float, float]]) -> pd.DataFrame:
@@ -247,7 +248,7 @@ def test_to_pulp_solves_to_brute_force(seed):
     cons = Constraints(governance_capacity=2, max_per_service=3)
     best, _ = brute_force(df, cons)
     prob = to_pulp(build_model(df, cons))
-    prob.solve(pulp.PULP_CBC_CMD(msg=False))
+    prob.solve(pulp.getSolver(check_solver("cbc"), msg=False))
     assert pulp.value(prob.objective) == pytest.approx(best, abs=1e-6)
 
 

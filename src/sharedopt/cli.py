@@ -70,12 +70,14 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
                                                   help="Monte Carlo draws (default: [uncertainty] draws, 0 = off)")) -> None:
     """Run a scenario end to end and write its report."""
     from sharedopt.config import load_config
+    from sharedopt.solvers import check_solver
     from sharedopt.pipeline import assign_solution, create_model, enumerate_candidates, load_inputs, solve_model
     from sharedopt.progress import listening
 
     try:
         path = config or default_config()
         cfg = _apply_overrides(load_config(path), time_limit, solver, formats)
+        check_solver(cfg.solver.name)  # before loading anything
         target = out_dir or Path("reports") / cfg.name
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
                       TimeElapsedColumn(), console=_console(), transient=False) as bar:
@@ -132,11 +134,13 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
 
 
 def _print_headline(result, target: Path) -> None:
+    from sharedopt.solve import describe_status
+
     t = result.summary["totals"]
     s = result.summary
     status = s["status"]
     gap = s.get("gap")
-    quality = "proven optimal" if status == "optimal" else f"{status} (gap {gap if gap is not None else 'unknown'})"
+    quality = describe_status(status, gap, result.config.solver.mip_gap)
     _out().print(f"[bold]{result.config.name}[/]: {t['n_partnerships']} partnerships, annual net saving "
               f"£{t['annual_net_saving_gbp_k']:,.0f}k, NPV £{t['npv_gbp_k']:,.0f}k, one-off cost "
               f"£{t['one_off_cost_gbp_k']:,.0f}k; {quality}.")
@@ -150,9 +154,11 @@ def validate(config: Path = typer.Argument(..., help="scenario TOML")) -> None:
     """Check a config and the data it points at; print the data-quality report."""
     from sharedopt.config import load_config
     from sharedopt.pipeline import load_inputs
+    from sharedopt.solvers import check_solver
 
     try:
         cfg = load_config(config)
+        check_solver(cfg.solver.name)
         inputs = load_inputs(cfg)
     except SharedoptError as exc:
         _fail(exc)

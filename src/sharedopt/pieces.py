@@ -39,6 +39,8 @@ class Piece:
     version: str = ""
     setup_seconds: float = 0.0
     message: str = ""
+    #: which limit stopped the solver: 'time' (wall clock), 'work' (node limit) or ''
+    limit: str = ""
 
 
 def piece_labels(model: PortfolioModel) -> tuple[np.ndarray, np.ndarray]:

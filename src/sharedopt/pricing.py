@@ -32,6 +32,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from sharedopt.highs_quiet import new_highs
 from sharedopt.progress import attach
 
 INF = highspy.kHighsInf
@@ -77,6 +78,10 @@ class PricingOutcome:
         Lagrangian (LP) bound after column generation.
     proven : bool
         The reduced MIP was solved to optimality (within ``mip_gap``).
+    status : str
+        'optimal' (proven), 'feasible' (an incumbent, not proven), 'infeasible' (the LP
+        relaxation is infeasible, e.g. forced columns that conflict) or
+        'time_limit_no_solution'.
     rounds, n_master, n_kept : int
         Pricing rounds, working-set size at the end, columns left after fixing.
     termination : str
@@ -93,6 +98,7 @@ class PricingOutcome:
     n_kept: int
     termination: str
     seconds: float
+    status: str = ""
 
 
 def lagrangian_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper) -> tuple[float, np.ndarray]:
@@ -149,8 +155,7 @@ def set_threads(h: highspy.Highs, threads: int) -> int:
 
 
 def _highs(options, time_limit: float | None) -> highspy.Highs:
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", bool(getattr(options, "msg", False)))
+    h = new_highs(bool(getattr(options, "msg", False)))
     set_threads(h, getattr(options, "threads", 1))
     h.setOptionValue("random_seed", int(getattr(options, "seed", 0)))
     if time_limit is not None:
@@ -196,14 +201,14 @@ def column_generation(c, A_csc, row_lower, row_upper, var_lower, var_upper, opti
         h.setOptionValue("time_limit", max(0.01, deadline - perf_counter()))
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return cols, best_y, best_bound, rounds, h.modelStatusToString(h.getModelStatus()), None
+            return cols, best_y, best_bound, rounds, h.getModelStatus(), None
         y = np.asarray(h.getSolution().row_dual, dtype=float)
         bound, rc = lagrangian_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper)
         if bound < best_bound:
             best_bound, best_y = bound, y
         pricing = np.flatnonzero(~in_master & (rc > tol * scale) & (var_upper > 0.5))
         if len(pricing) == 0 or perf_counter() >= deadline:
-            status = "optimal" if len(pricing) == 0 else "time limit"
+            status = highspy.HighsModelStatus.kOptimal if len(pricing) == 0 else highspy.HighsModelStatus.kTimeLimit
             x_lp = np.zeros(len(c))
             x_lp[cols] = np.asarray(h.getSolution().col_value)
             return cols, best_y, best_bound, rounds, status, x_lp
@@ -270,8 +275,11 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
     cols, y, lp_bound, rounds, lp_status, x_lp = column_generation(c, A, rl, ru, lb, ub, options, deadline, warm)
     if y is None:  # no LP solution (time limit, or infeasible forced columns): greedy start only
         z = float(c @ warm) if warm is not None else None
+        infeasible = lp_status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+        status = "feasible" if warm is not None else ("infeasible" if infeasible else "time_limit_no_solution")
         return PricingOutcome(warm, z, np.inf, np.inf, False, rounds, len(cols), 0,
-                              f"LP relaxation not solved: {lp_status}", perf_counter() - t0)
+                              f"LP relaxation not solved: {new_highs().modelStatusToString(lp_status)}",
+                              perf_counter() - t0, status)
     # incumbent: LP rounding (greedy in order of LP value), the better of it and the warm start
     rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
     starts = [x for x in (warm, rounded) if x is not None]
@@ -299,7 +307,7 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
     return PricingOutcome(x, z, best, lp_bound, proven, rounds, len(cols), len(kept),
                           f"column generation ({rounds} rounds, {len(cols)} columns), "
                           f"{len(kept)} of {len(c)} columns left after reduced-cost fixing; MIP on {scope}: {text}",
-                          perf_counter() - t0)
+                          perf_counter() - t0, "optimal" if proven else "feasible")
 
 
 LARGE_MODEL_COLUMNS = 20000

@@ -1,4 +1,9 @@
-"""PuLP view of a :class:`~sharedopt.model.PortfolioModel` (for CBC and users' extra constraints)."""
+"""PuLP view of a :class:`~sharedopt.model.PortfolioModel` (for CBC and users' extra constraints).
+
+Works with PuLP 3.3 and PuLP 4.x (Rust core): the few calls that differ between
+them (creating variables and expressions, reading the outcome of a solve) go
+through :mod:`sharedopt.pulp_compat`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import numpy as np
 import pulp
 
 from .model import PortfolioModel
+from .pulp_compat import affine, new_variable
 
 __all__ = ["ExtraHook", "build_pulp", "to_pulp"]
 
@@ -23,18 +29,12 @@ def _pulp_rows(model: PortfolioModel, xs: list[pulp.LpVariable]):
         terms = list(zip([xs[j] for j in indices[sl]], data[sl].tolist()))
         lo, hi = model.row_lower[i], model.row_upper[i]
         if np.isfinite(lo) and lo == hi:
-            yield f"r{i}_eq", pulp.LpConstraint(
-                pulp.LpAffineExpression(terms), pulp.LpConstraintEQ, rhs=float(hi)
-            )
+            yield f"r{i}_eq", affine(terms) == float(hi)
             continue
         if np.isfinite(hi):
-            yield f"r{i}_le", pulp.LpConstraint(
-                pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rhs=float(hi)
-            )
+            yield f"r{i}_le", affine(terms) <= float(hi)
         if np.isfinite(lo):
-            yield f"r{i}_ge", pulp.LpConstraint(
-                pulp.LpAffineExpression(terms), pulp.LpConstraintGE, rhs=float(lo)
-            )
+            yield f"r{i}_ge", affine(terms) >= float(lo)
 
 
 def build_pulp(
@@ -47,15 +47,13 @@ def build_pulp(
     where ``i`` indexes ``model.rows``.
     """
     prob = pulp.LpProblem(name, pulp.LpMaximize)
-    # PuLP >= 3.3 creates variables through the problem (PuLP 4 style)
-    new_var = getattr(prob, "add_variable", None) or pulp.LpVariable
     xs = [
-        new_var(f"x_{j}", float(lo), float(hi), pulp.LpInteger)
+        new_variable(prob, f"x_{j}", float(lo), float(hi))
         for j, (lo, hi) in enumerate(zip(model.var_lower.tolist(), model.var_upper.tolist()))
     ]
     # every variable appears in the objective (zero coefficients kept) so that
     # PuLP passes all of them to the solver
-    prob.setObjective(pulp.LpAffineExpression(zip(xs, model.c.tolist())))
+    prob.setObjective(affine(list(zip(xs, model.c.tolist()))))
     for cname, con in _pulp_rows(model, xs):
         prob.addConstraint(con, cname)
     return prob, dict(zip(model.candidate_ids.tolist(), xs))

@@ -1,8 +1,19 @@
-"""Rank candidates against a solved portfolio and price forcing them in."""
+"""Rank candidates against a solved portfolio and price forcing them in.
+
+"Loss if forced" is ``z* - f*``: the best portfolio's value minus the best value
+with the candidate forced in. Both come from re-solves of the piece that holds the
+candidate, run with a deterministic work limit (``SolverOptions.node_limit``) so
+that the figures do not depend on machine load; the wall-clock limit is only a
+safety net and, when it fires, the status says so. What is written is what is
+proven: with base incumbent/bound ``z_b <= z* <= U_b`` and forced incumbent/bound
+``z_f <= f* <= U_f``, the loss lies in ``[max(0, z_b - U_f), U_b - z_f]``; the
+point value is given only when both re-solves are optimal (within ``mip_gap``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -11,7 +22,7 @@ from .diagnose import InfeasibleError
 from .model import REQUIRED_COLUMNS, PortfolioModel, slot_incidence
 from .solve import SolverOptions, piece_labels, solve, submodel
 
-__all__ = ["rank_candidates", "portfolio_table", "loss_if_forced", "conflicts_with"]
+__all__ = ["rank_candidates", "portfolio_table", "loss_if_forced", "forced_loss", "ForcedLoss", "conflicts_with"]
 
 _TOL = 1e-6
 PORTFOLIO_COLUMNS = list(REQUIRED_COLUMNS)
@@ -62,6 +73,118 @@ def _repaired_start(model: PortfolioModel, x: np.ndarray, j: int) -> np.ndarray 
     return x if ok else None
 
 
+@dataclass(frozen=True)
+class ForcedLoss:
+    """What is proven about the loss of forcing one candidate in.
+
+    Attributes
+    ----------
+    low, high : float
+        The loss lies in ``[low, high]`` (both ``inf`` when forcing is infeasible).
+    point : float
+        The loss when both re-solves are optimal (within ``mip_gap``), else NaN.
+    status : str
+        'optimal', 'infeasible', 'bounds (work limit)', 'bounds (time limit: safety net)'
+        (the interval then may depend on machine load) or 'bounds'.
+    """
+
+    low: float
+    high: float
+    point: float
+    status: str
+
+
+@dataclass(frozen=True)
+class _Resolve:
+    """Incumbent, bound, whether proven, and which limit stopped a re-solve."""
+
+    value: float
+    bound: float
+    proven: bool
+    stopped_by: str
+
+
+def _resolve(model: PortfolioModel, options: SolverOptions, start: np.ndarray | None,
+             floor: float = -math.inf) -> _Resolve | None:
+    """Re-solve ``model``; None when infeasible. ``floor`` is a known feasible value."""
+    try:
+        res, _ = solve(model, options, warm_start=start)
+    except InfeasibleError:
+        return None
+    value = max(res.objective if res.objective is not None else -math.inf, floor)
+    bound = res.best_bound if res.best_bound is not None else math.inf
+    return _Resolve(value, max(bound, value), res.status == "optimal", res.stopped_by)
+
+
+def _piece_of(model: PortfolioModel, j: int, options: SolverOptions, labels):
+    """(columns, submodel) of the piece holding ``j`` (the whole model without decomposition)."""
+    if not options.decompose:
+        return np.arange(model.n_variables), model
+    col_lab, row_lab = labels if labels is not None else piece_labels(model)
+    cols = np.flatnonzero(col_lab == col_lab[j]) if col_lab[j] >= 0 else np.array([j])
+    rows = np.flatnonzero(row_lab == col_lab[j]) if col_lab[j] >= 0 else None
+    return cols, submodel(model, cols, rows)
+
+
+def _status(base: _Resolve, forced: _Resolve) -> str:
+    if base.proven and forced.proven:
+        return "optimal"
+    limits = {base.stopped_by, forced.stopped_by}
+    if "time limit" in limits:
+        return "bounds (time limit: safety net)"
+    return "bounds (work limit)" if "work limit" in limits else "bounds"
+
+
+def forced_loss(
+    model: PortfolioModel,
+    chosen: np.ndarray,
+    j: int,
+    options: SolverOptions | None = None,
+    labels: tuple[np.ndarray, np.ndarray] | None = None,
+    base_cache: dict | None = None,
+) -> ForcedLoss:
+    """What is proven about the objective lost when candidate ``j`` is forced in.
+
+    Parameters
+    ----------
+    model : PortfolioModel
+    chosen : ndarray
+        Current 0/1 portfolio aligned with the model (a known feasible value).
+    j : int
+        Candidate position.
+    options : SolverOptions, optional
+        For both re-solves; set ``node_limit`` for results that do not depend on load.
+    labels : tuple, optional
+        Cached :func:`~sharedopt.solve.piece_labels` output.
+    base_cache : dict, optional
+        Base re-solves by piece, shared between calls.
+
+    Returns
+    -------
+    ForcedLoss
+    """
+    options = options or SolverOptions()
+    x = np.asarray(chosen, dtype=float)
+    cols, sub = _piece_of(model, j, options, labels)
+    key = int(cols[0]) if len(cols) else -1
+    cache = base_cache if base_cache is not None else {}
+    if key not in cache:
+        cache[key] = _resolve(sub, options, x[cols], floor=float(model.c[cols] @ x[cols]))
+    base = cache[key]
+    pos = int(np.searchsorted(cols, j))
+    lower = sub.var_lower.copy()
+    lower[pos] = 1.0
+    forced_model = replace(sub, var_lower=lower)
+    forced = _resolve(forced_model, options, _repaired_start(forced_model, x[cols], pos))
+    if forced is None or base is None:
+        return ForcedLoss(math.inf, math.inf, math.inf, "infeasible")
+    low = max(0.0, base.value - forced.bound)
+    high = max(low, base.bound - forced.value)
+    status = _status(base, forced)
+    point = max(0.0, base.value - forced.value) if status == "optimal" else math.nan
+    return ForcedLoss(low, high, point, status)
+
+
 def loss_if_forced(
     model: PortfolioModel,
     chosen: np.ndarray,
@@ -69,7 +192,9 @@ def loss_if_forced(
     options: SolverOptions | None = None,
     labels: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[float, str]:
-    """Objective lost when candidate ``j`` is forced into the portfolio.
+    """Objective lost when candidate ``j`` is forced into the portfolio (point value only).
+
+    See :func:`forced_loss` for the proven interval.
 
     Parameters
     ----------
@@ -86,31 +211,13 @@ def loss_if_forced(
     Returns
     -------
     loss : float
-        ``objective(current) - objective(forced)``; ``inf`` when forcing is infeasible.
+        ``optimum - optimum(forced)`` when both are proven; ``inf`` when forcing is
+        infeasible; NaN when not proven (see :func:`forced_loss`).
     status : str
-        Status of the re-solve ('infeasible' when forcing is impossible).
+        :attr:`ForcedLoss.status`.
     """
-    options = options or SolverOptions()
-    x = np.asarray(chosen, dtype=float)
-    if options.decompose:
-        col_lab, row_lab = labels if labels is not None else piece_labels(model)
-        cols = np.flatnonzero(col_lab == col_lab[j]) if col_lab[j] >= 0 else np.array([j])
-        rows = np.flatnonzero(row_lab == col_lab[j]) if col_lab[j] >= 0 else None
-        sub = submodel(model, cols, rows)
-        pos = int(np.searchsorted(cols, j))
-    else:
-        cols, sub, pos = np.arange(model.n_variables), model, j
-    lower = sub.var_lower.copy()
-    lower[pos] = 1.0
-    forced = replace(sub, var_lower=lower)
-    start = _repaired_start(forced, x[cols], pos)
-    try:
-        res, _ = solve(forced, options, warm_start=start)
-    except InfeasibleError:
-        return float("inf"), "infeasible"
-    if res.objective is None:
-        return float("nan"), res.status
-    return float(model.c[cols] @ x[cols] - res.objective), res.status
+    out = forced_loss(model, chosen, j, options, labels)
+    return out.point, out.status
 
 
 def rank_candidates(
@@ -140,8 +247,10 @@ def rank_candidates(
     DataFrame
         Candidate columns plus ``rank`` (1 = highest ``npv_gbp_k``, ties by
         ``candidate_id``), ``chosen``, ``conflicts_with``, ``excluded_reason``,
-        ``loss_if_forced_gbp_k`` (model objective units; NaN when not computed,
-        inf when forcing is infeasible) and ``forced_status``; sorted by rank.
+        ``loss_if_forced_gbp_k`` (model objective units; the proven value, NaN when
+        not computed or not proven, inf when forcing is infeasible),
+        ``loss_if_forced_low_gbp_k`` / ``loss_if_forced_high_gbp_k`` (the proven
+        interval, see :func:`forced_loss`) and ``forced_status``; sorted by rank.
     """
     chosen = _aligned(candidates, model, chosen)
     ids = candidates["candidate_id"].astype(str).to_numpy()
@@ -155,13 +264,17 @@ def rank_candidates(
     out["chosen"] = chosen
     out["conflicts_with"] = conflicts_with(candidates, chosen)
     out["excluded_reason"] = model.excluded.to_numpy()
-    loss = np.full(len(ids), np.nan)
+    loss, low, high = (np.full(len(ids), np.nan) for _ in range(3))
     status = np.full(len(ids), "", dtype=object)
     eligible = [j for j in order if not chosen[j] and model.var_upper[j] > 0][: max(top_n, 0)]
     labels = piece_labels(model) if (options or SolverOptions()).decompose and eligible else None
+    cache: dict = {}
     for j in eligible:
-        loss[j], status[j] = loss_if_forced(model, chosen, int(j), options, labels)
+        got = forced_loss(model, chosen, int(j), options, labels, cache)
+        loss[j], low[j], high[j], status[j] = got.point, got.low, got.high, got.status
     out["loss_if_forced_gbp_k"] = loss
+    out["loss_if_forced_low_gbp_k"] = low
+    out["loss_if_forced_high_gbp_k"] = high
     out["forced_status"] = status
     return out.sort_values("rank", kind="stable").reset_index(drop=True)
 

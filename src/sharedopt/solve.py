@@ -5,12 +5,17 @@
   bound and the model status.  When a user ``extra`` hook is given, the PuLP
   problem is built and solved with ``pulp.getSolver('HiGHS', ...)`` instead;
   the bound then comes from ``prob.solverModel.getInfo()``.
-* CBC runs through PuLP (``COIN_CMD`` when a ``cbc`` binary is on PATH, else
-  the bundled ``PULP_CBC_CMD``); its log is captured to a temporary file to
-  read the final status and best bound.
-* Both PuLP wrappers report a time-limited run as status 1 ("Optimal"); the
-  status here is read from the HiGHS model status / ``prob.sol_status`` / the
-  CBC log, so a time-limited incumbent is always ``'feasible'``.
+* CBC runs through PuLP (``COIN_CMD`` when a ``cbc`` binary is on PATH or, on
+  PuLP 4.x, from the ``cbcbox`` wheel of ``pulp[cbc]``; else PuLP 3.x's bundled
+  ``PULP_CBC_CMD``); its log is captured to a temporary file to read the final
+  result line and best bound. PuLP 3.3 and 4.x differ in how a solve reports its
+  outcome: :mod:`sharedopt.pulp_compat` turns either into one status value.
+* Statuses are values, never read back from message text: ``'optimal'`` only
+  when the reported gap (``best_bound`` against the objective) is within
+  ``mip_gap`` (:func:`_make_result` enforces it); a time-limited incumbent is
+  ``'feasible'``; a solver's claim of infeasibility that a feasible portfolio
+  refutes, or that CBC makes when its preprocessing is cut short by the time
+  limit, is ``'time_limit_no_solution'``, never ``'infeasible'``.
 * Before solving, exact reductions fix candidates that can never help
   (non-positive objective; dominated by a cheaper-or-equal subset candidate),
   see :func:`reduce_model`.  They are skipped when a user hook is given.
@@ -45,7 +50,10 @@ from .progress import attach, listening
 from .diagnose import InfeasibleError, diagnose_infeasibility, precheck
 from .errors import SharedoptError
 from .model import PortfolioModel
+from .highs_quiet import mute_banner, new_highs
+from .pulp_compat import highs_pulp_bound, run_pulp
 from .pulp_view import ExtraHook, build_pulp
+from .solvers import CBC_NAMES, SOLVERS, SolverUnavailableError, check_solver, user_name
 from .pricing import is_large, set_threads, solve_by_pricing
 from .pieces import (
     ENUMERATE_MAX_VARS, FEAS_TOL, Piece, PieceBudget, block_matrix, dead_rows_hold, enumerate_piece, map_pieces,
@@ -70,13 +78,18 @@ __all__ = [
 
 #: statuses, best first; the worst piece status is reported
 STATUSES = ("optimal", "feasible", "time_limit_no_solution", "infeasible", "error")
-#: alias -> PuLP solver names, first available wins
-SOLVER_ALIASES = {"highs": ("HiGHS",), "cbc": ("COIN_CMD", "PULP_CBC_CMD")}
-CBC_NAMES = ("COIN_CMD", "PULP_CBC_CMD")
-
-
-class SolverUnavailableError(SharedoptError, ValueError):
-    """The requested solver is unknown or not installed."""
+#: what each status says to a user (see :func:`describe_status`)
+STATUS_WORDS = {
+    "optimal": "optimal",
+    "feasible": "best found, not proven optimal",
+    "time_limit_no_solution": "time limit, no solution found",
+    "infeasible": "infeasible",
+    "error": "solver error",
+}
+#: gap at or below which a result is called "proven optimal" (floating-point noise of the bound)
+PROVEN_GAP = 1e-6
+#: alias -> PuLP solver names (kept for callers of the old name)
+SOLVER_ALIASES = SOLVERS
 
 
 class SolverOptions(BaseModel):
@@ -85,16 +98,21 @@ class SolverOptions(BaseModel):
     Attributes
     ----------
     name : str
-        'highs' (default) or 'cbc'; any other name from ``pulp.listSolvers()``
-        is passed to ``pulp.getSolver`` as is (bound then reported only when
-        optimal).
+        'highs' (default) or 'cbc' (see :mod:`sharedopt.solvers`).
     time_limit : float or None
-        Seconds for the whole solve (shared by decomposition pieces).
+        Seconds for the whole solve (shared by decomposition pieces): > 0 and
+        finite, or None for no limit.
     mip_gap : float
-        Relative MIP gap at which the solver may stop and report 'optimal'.
+        Relative MIP gap in [0, 1) at which the solver may stop; the result is
+        'optimal' only when its reported gap is within it.
     threads, seed : int
+        threads >= 1, seed >= 0.
         Solver threads / random seed (CBC: seed 0 keeps CBC's fixed default
         seeds, because CBC's own 0 means "time of day").
+    node_limit : int or None
+        Deterministic work limit: branch-and-bound nodes per solver call (HiGHS
+        ``mip_max_nodes``, CBC ``maxNodes``); None for none. Unlike the time limit,
+        a result stopped by it does not depend on machine load.
     msg : bool
         Show solver output.
     decompose : bool
@@ -108,21 +126,23 @@ class SolverOptions(BaseModel):
     mip_gap: float = 1e-3
     threads: int = 2
     seed: int = 0
+    node_limit: int | None = None
     msg: bool = False
     decompose: bool = True
 
     @field_validator("time_limit")
     @classmethod
     def _positive_time(cls, v: float | None) -> float | None:
-        if v is not None and not (v > 0):
-            raise ValueError(f"time_limit must be > 0 seconds or None (got {v})")
+        if v is not None and not (0 < v < math.inf):
+            raise ValueError(f"time_limit must be a finite number of seconds > 0, e.g. 60 "
+                             f"(got {v}); leave it out for no limit")
         return v
 
     @field_validator("mip_gap")
     @classmethod
     def _gap(cls, v: float) -> float:
-        if not (v >= 0):
-            raise ValueError(f"mip_gap must be >= 0 (got {v})")
+        if not (0 <= v < 1):
+            raise ValueError(f"mip_gap is a relative gap in [0, 1), e.g. 0.001 for 0.1% (got {v})")
         return v
 
     @field_validator("threads")
@@ -130,6 +150,20 @@ class SolverOptions(BaseModel):
     def _threads(cls, v: int) -> int:
         if v < 1:
             raise ValueError(f"threads must be >= 1 (got {v})")
+        return v
+
+    @field_validator("node_limit")
+    @classmethod
+    def _nodes(cls, v: int | None) -> int | None:
+        if v is not None and v < 1:
+            raise ValueError(f"node_limit must be >= 1 node or left out (got {v})")
+        return v
+
+    @field_validator("seed")
+    @classmethod
+    def _seed(cls, v: int) -> int:
+        if v < 0:
+            raise ValueError(f"seed must be >= 0 (got {v})")
         return v
 
 
@@ -162,6 +196,9 @@ class SolveResult:
         Independent pieces solved (1 when not decomposed).
     message : str
         Human-readable notes.
+    stopped_by : str
+        'time limit' when the wall-clock limit stopped a solver call (the result may
+        then depend on machine load), 'work limit' when only ``node_limit`` did, else ''.
     """
 
     status: str
@@ -179,6 +216,7 @@ class SolveResult:
     seed: int
     n_pieces: int
     message: str = ""
+    stopped_by: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict (inf / NaN become None)."""
@@ -193,32 +231,34 @@ class SolveResult:
 # solver selection
 # --------------------------------------------------------------------------
 def resolve_solver(name: str) -> str:
-    """PuLP solver name for ``name`` ('highs', 'cbc' or a PuLP name).
+    """PuLP solver name for ``name`` ('highs' or 'cbc'); see :func:`sharedopt.solvers.check_solver`.
 
     Raises
     ------
     SolverUnavailableError
-        Unknown or unavailable solver; the message lists available solvers.
+        Unknown or unavailable solver; the message lists the names and how to install CBC.
     """
-    available = pulp.listSolvers(onlyAvailable=True)
-    key = str(name).strip().lower()
-    if key in SOLVER_ALIASES:
-        names = SOLVER_ALIASES[key]
-        target = next((s for s in names if s in available), names[-1])
-    else:
-        target = next((s for s in pulp.listSolvers() if s.lower() == key), None)
-    if target is None or target not in available:
-        why = "is not installed" if target else "is unknown"
-        raise SolverUnavailableError(
-            f"solver {name!r} {why}; available solvers: {available} "
-            f"(aliases: {sorted(SOLVER_ALIASES)})"
-        )
-    return target
+    return check_solver(name)
 
 
 def _short_name(pulp_name: str) -> str:
-    inverse = {v: k for k, names in SOLVER_ALIASES.items() for v in names}
-    return inverse.get(pulp_name, pulp_name)
+    return user_name(pulp_name)
+
+
+def describe_status(status: str, gap: float | None, mip_gap: float) -> str:
+    """What a result's status says to a user, e.g. 'proven optimal' or 'time limit, no solution found'.
+
+    'proven optimal' only when the gap is at most :data:`PROVEN_GAP`; an 'optimal'
+    result within a looser ``mip_gap`` says so with both numbers.
+    """
+    gap_text = "gap unknown" if gap is None else f"gap {gap:.4%}"
+    if status == "optimal":
+        if gap is not None and gap <= PROVEN_GAP:
+            return "proven optimal"
+        return f"optimal within the {mip_gap:.4%} gap tolerance ({gap_text})"
+    if status == "feasible":
+        return f"{STATUS_WORDS['feasible']} ({gap_text})"
+    return STATUS_WORDS.get(status, status)
 
 
 # --------------------------------------------------------------------------
@@ -347,7 +387,7 @@ def _fallback(model: PortfolioModel, piece: Piece, start: np.ndarray | None) -> 
     else:
         return piece
     done = _finish(model, "feasible", piece.termination, x, piece.bound,
-                   version=piece.version, setup_seconds=piece.setup_seconds)
+                   version=piece.version, setup_seconds=piece.setup_seconds, limit=piece.limit)
     return replace(done, message="; ".join(t for t in (note, done.message) if t))
 
 
@@ -365,6 +405,13 @@ _LIMIT_STATUSES = {
     _HMS.kObjectiveTarget,
     _HMS.kMemoryLimit,
 }
+
+
+def _highs_limit(model_status) -> str:
+    """'time' (wall clock), 'work' (node / iteration limits) or '' for a HiGHS model status."""
+    if model_status == _HMS.kTimeLimit:
+        return "time"
+    return "work" if model_status in (_HMS.kSolutionLimit, _HMS.kIterationLimit) else ""
 
 
 def _highs_status(model_status, has_solution: bool) -> str:
@@ -403,6 +450,8 @@ def _configure_highs(h: highspy.Highs, options: SolverOptions, time_limit: float
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
+    if options.node_limit is not None:
+        h.setOptionValue("mip_max_nodes", int(options.node_limit))
     set_threads(h, options.threads)
     h.setOptionValue("random_seed", int(options.seed))
 
@@ -414,7 +463,7 @@ def _solve_highs(
     # the greedy portfolio is only a safety net: handing it to HiGHS as a MIP
     # start switches off some of HiGHS's own (better) primal heuristics
     start = warm if warm is not None else greedy_start(model)
-    h = highspy.Highs()
+    h = new_highs(options.msg)
     _configure_highs(h, options, time_limit)
     h.passModel(_highs_lp(model))
     attach(h)
@@ -430,7 +479,7 @@ def _solve_highs(
     x = np.asarray(h.getSolution().col_value) if has_sol and status in STATUSES[:2] else None
     piece = _finish(
         model, status, h.modelStatusToString(ms), x, info.mip_dual_bound,
-        version=f"HiGHS {h.version()} (highspy)", setup_seconds=setup,
+        version=f"HiGHS {h.version()} (highspy)", setup_seconds=setup, limit=_highs_limit(ms),
     )
     return _fallback(model, piece, start)
 
@@ -439,8 +488,9 @@ def _solve_highs(
 # PuLP (CBC, HiGHS with a user hook, other PuLP solvers)
 # --------------------------------------------------------------------------
 _CBC_RESULT = re.compile(r"^Result - (.*)$", re.M)
-_CBC_BOUND = re.compile(r"^(?:Upper|Lower) bound:\s+(\S+)", re.M)
+_CBC_BOUND = re.compile(r"^(Upper|Lower) bound:\s+(\S+)", re.M)
 _CBC_VERSION = re.compile(r"^Version:\s*(\S+)", re.M)
+_CBC_WALLCLOCK = re.compile(r"\(Wallclock seconds\):\s+(\S+)")
 
 
 def _cbc_log(path: str) -> dict[str, Any]:
@@ -452,16 +502,25 @@ def _cbc_log(path: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if m := _CBC_RESULT.search(text):
         out["result"] = m.group(1).strip()
+        # CBC's result line is the only place (PuLP 3) that says which limit stopped it
+        result = out["result"].lower()
+        out["limit"] = "time" if "time" in result else ("work" if "node" in result else "")
     if m := _CBC_BOUND.search(text):
-        raw = m.group(1)
+        kind, raw = m.groups()
         try:
             decimals = len(raw.split(".")[1]) if "." in raw else 0
+            # the model is a maximisation: PuLP 3 passes it with -max (CBC prints an upper
+            # bound), PuLP 4 as min -objective (CBC prints a lower bound of the negation)
+            value = float(raw) if kind == "Upper" else -float(raw)
             # printed rounded: add half a unit of the last digit to stay an upper bound
-            out["bound"] = float(raw) + 0.5 * 10.0 ** (-decimals)
+            out["bound"] = value + 0.5 * 10.0 ** (-decimals)
         except ValueError:
             pass
     if m := _CBC_VERSION.search(text):
         out["version"] = m.group(1)
+    if m := _CBC_WALLCLOCK.search(text):
+        with contextlib.suppress(ValueError):
+            out["wallclock"] = float(m.group(1))
     return out
 
 
@@ -471,10 +530,12 @@ def _pulp_solver(pulp_name: str, options: SolverOptions, time_limit, log_path, w
         seed = options.seed
         extra_opts = [f"randomCbcSeed {seed}", f"randomSeed {seed}"] if seed > 0 else []
         kw.update(gapRel=options.mip_gap, threads=options.threads, logPath=log_path,
-                  warmStart=warm, options=extra_opts)
+                  warmStart=warm, options=extra_opts, maxNodes=options.node_limit)
         kw["msg"] = False  # the log goes to log_path; echoed below when msg=True
     elif pulp_name == "HiGHS":
         kw.update(gapRel=options.mip_gap, threads=options.threads, random_seed=options.seed)
+        if options.node_limit is not None:
+            kw["mip_max_nodes"] = int(options.node_limit)
     with warnings.catch_warnings():  # PULP_CBC_CMD is deprecated for PuLP 4 but still bundled
         warnings.simplefilter("ignore", DeprecationWarning)
         return pulp.getSolver(pulp_name, **kw)
@@ -487,40 +548,55 @@ class _Outcome:
     bound: float | None
     version: str
     bound_is_objective: bool = False  # search completed: bound = objective
+    limit: str = ""  # 'time', 'work' or ''
 
 
 def _highs_pulp_outcome(prob: pulp.LpProblem) -> _Outcome:
     h = prob.solverModel
     ms, info = h.getModelStatus(), h.getInfo()
     has_sol = info.primal_solution_status == highspy.kSolutionStatusFeasible
-    const = float(prob.objective.constant) if prob.objective is not None else 0.0
-    bound = -info.mip_dual_bound + const  # PuLP's HiGHS minimises -objective
     text = h.modelStatusToString(ms)
-    return _Outcome(_highs_status(ms, has_sol), text, bound, f"HiGHS {h.version()} (PuLP)")
+    return _Outcome(_highs_status(ms, has_sol), text, highs_pulp_bound(prob), f"HiGHS {h.version()} (PuLP)",
+                    limit=_highs_limit(ms))
 
 
-def _generic_outcome(prob: pulp.LpProblem, pulp_name: str, log: dict[str, Any]) -> _Outcome:
-    """Status from ``prob.sol_status`` (PuLP maps time-limited runs to status 1)."""
-    is_cbc = pulp_name in CBC_NAMES
-    text = log.get("result") or pulp.LpStatus.get(prob.status, str(prob.status))
-    if prob.sol_status == pulp.LpSolutionOptimal:
-        status = "optimal"
-    elif prob.sol_status == pulp.LpSolutionIntegerFeasible:
-        status = "feasible"
-    elif prob.status == pulp.LpStatusInfeasible:
-        status = "infeasible"
-    elif prob.status == pulp.LpStatusNotSolved and (not is_cbc or "time" in text.lower()):
-        status = "time_limit_no_solution"
-    else:
-        status = "error"
+def _cbc_outcome(run, log: dict[str, Any]) -> _Outcome:
+    """CBC's status (from PuLP) with its log's result line, best bound and version."""
     result = log.get("result", "")
-    if is_cbc:
-        version = f"CBC {log.get('version', '?')} (PuLP {pulp.__version__})"
-        complete = status == "optimal" and result.startswith("Optimal") and "gap" not in result
-    else:  # other PuLP solvers: trust an optimal status, no bound otherwise
-        version = f"{pulp_name} (PuLP {pulp.__version__})"
-        complete = status == "optimal"
-    return _Outcome(status, text, log.get("bound"), version, complete)
+    version = f"CBC {log.get('version', '?')} (PuLP {pulp.__version__})"
+    complete = run.status == "optimal" and result.startswith("Optimal") and "gap" not in result
+    return _Outcome(run.status, result or run.text, log.get("bound"), version, complete, log.get("limit", ""))
+
+
+def _checked_infeasibility(out: _Outcome, model: PortfolioModel, start, time_limit, log) -> tuple[_Outcome, str]:
+    """Keep CBC's 'infeasible' only when nothing refutes it; else say what happened.
+
+    CBC stopped by the time limit during preprocessing reports "infeasible or
+    unbounded" without proof. A feasible start portfolio refutes the claim outright;
+    a run that used its whole time limit without a 'Result - ... infeasible' line
+    did not prove it.
+    """
+    if out.status != "infeasible":
+        return out, ""
+    if start is not None and _is_feasible(model, start):
+        status = "time_limit_no_solution" if time_limit is not None else "error"
+        note = ("CBC reported the model infeasible, but the start portfolio satisfies every "
+                "constraint: CBC stopped without a solution")
+        return replace(out, status=status, text=out.text or "stopped without a solution",
+                       limit="time" if time_limit is not None else out.limit), note
+    timed_out = time_limit is not None and log.get("wallclock", 0.0) >= time_limit
+    if timed_out and "infeasible" not in log.get("result", "").lower():
+        note = "CBC used its whole time limit in preprocessing and stopped without a solution or a proof"
+        return replace(out, status="time_limit_no_solution", text="Stopped on time limit", limit="time"), note
+    return out, ""
+
+
+def _gap_tested_bound(status: str, bound: float | None, obj: float, mip_gap: float) -> float | None:
+    """An 'optimal' solver stopped on its gap test, made with its exact bound; a log prints
+    the bound rounded, so the tighter of the two upper bounds is kept."""
+    if status != "optimal" or bound is None:
+        return bound
+    return min(bound, obj + mip_gap * max(1e-9, abs(obj)))
 
 
 def _solve_pulp(
@@ -544,9 +620,10 @@ def _solve_pulp(
     os.close(fd)
     try:
         solver = _pulp_solver(pulp_name, options, time_limit, log_path, warm is not None)
+        mute_banner()  # PuLP's HiGHS wrapper makes its Highs object before it can silence it
         setup = perf_counter() - t0
         try:
-            prob.solve(solver)
+            run = run_pulp(prob, solver)
         except Exception as exc:  # solver crash / wrapper bug: report, do not hide
             text = f"{type(exc).__name__}: {exc}"
             return Piece("error", text, None, None, None, setup_seconds=setup, message=text)
@@ -556,26 +633,34 @@ def _solve_pulp(
                 print(fh.read())
     finally:
         os.unlink(log_path)
+    note = ""
     if pulp_name == "HiGHS":
         out = _highs_pulp_outcome(prob)
     else:
-        out = _generic_outcome(prob, pulp_name, log)
+        out, note = _checked_infeasibility(_cbc_outcome(run, log), model,
+                                           start if extra is None else None, time_limit, log)
     x = None
     if out.status in ("optimal", "feasible"):
         x = np.clip(np.round([v.varValue or 0.0 for v in variables]), 0, 1)
     if extra is None:
         bound = float(model.c @ x) if out.bound_is_objective and x is not None else out.bound
+        if x is not None:
+            bound = _gap_tested_bound(out.status, bound, float(model.c @ x), options.mip_gap)
         piece = _finish(model, out.status, out.text, x, bound,
-                        version=out.version, setup_seconds=setup)
-        return _fallback(model, piece, start)
+                        version=out.version, setup_seconds=setup, limit=out.limit)
+        piece = _fallback(model, piece, start)
+        return replace(piece, message="; ".join(t for t in (note, piece.message) if t))
     # user hook: the problem may have extra variables / terms: report PuLP's own objective
     obj = pulp.value(prob.objective) if x is not None else None
     bound = obj if out.bound_is_objective else out.bound
+    if obj is not None:
+        bound = _gap_tested_bound(out.status, bound, obj, options.mip_gap)
     if bound is not None and not math.isfinite(bound):
         bound = None
     if bound is not None and obj is not None:
         bound = max(bound, obj)
-    return Piece(out.status, out.text, obj, bound, x, version=out.version, setup_seconds=setup)
+    return Piece(out.status, out.text, obj, bound, x, version=out.version, setup_seconds=setup, message=note,
+                 limit=out.limit)
 
 
 def _solve_one(model, options, pulp_name, time_limit, warm, extra=None) -> Piece:
@@ -593,13 +678,10 @@ def _solve_one(model, options, pulp_name, time_limit, warm, extra=None) -> Piece
 def _solve_by_pricing(model, options, time_limit, warm) -> Piece:
     """A large piece (many more candidates than rows): pricing and reduced-cost fixing."""
     out = solve_by_pricing(model, options, time_limit, warm)
-    if out.x is None:
-        status = "infeasible" if "infeasible" in out.termination.lower() else "time_limit_no_solution"
-    else:
-        status = "optimal" if out.proven else "feasible"
+    status = out.status
     bound = float(out.best_bound) if np.isfinite(out.best_bound) else None
     return Piece(status, out.termination, out.objective, bound, out.x,
-                  version=f"HiGHS {highspy.Highs().version()} (highspy, column generation)",
+                  version=f"HiGHS {new_highs().version()} (highspy, column generation)",
                   message=f"LP bound {out.lp_bound:,.1f}" if np.isfinite(out.lp_bound) else "")
 
 
@@ -673,7 +755,9 @@ def _combine(pieces: list[Piece], n_pieces: int) -> dict[str, Any]:
     texts = sorted({p.termination for p in pieces} - {"enumerated"}) or ["enumerated"]
     versions = sorted({p.version for p in pieces if p.version}) or ["enumeration"]
     messages = sorted({p.message for p in pieces if p.message})
-    return dict(status=status, termination="; ".join(texts), objective=objective, best_bound=bound,
+    limits = {p.limit for p in pieces}
+    stopped_by = "time limit" if "time" in limits else ("work limit" if "work" in limits else "")
+    return dict(stopped_by=stopped_by, status=status, termination="; ".join(texts), objective=objective, best_bound=bound,
                 solver_version="; ".join(versions), message="; ".join(messages),
                 setup=sum(p.setup_seconds for p in pieces), n_pieces=max(n_pieces, 1))
 
@@ -835,15 +919,23 @@ def _usable_start(model: PortfolioModel, warm_start) -> np.ndarray | None:
     return warm
 
 
+def _within_gap(status: str, gap: float | None, mip_gap: float) -> str:
+    """'optimal' only when the reported gap is within ``mip_gap`` (relative, +1e-9 for rounding)."""
+    if status == "optimal" and (gap is None or gap > mip_gap + 1e-9):
+        return "feasible"
+    return status
+
+
 def _make_result(model, options, pulp_name, pieces, n_pieces, note, elapsed) -> SolveResult:
     info = _combine(pieces, n_pieces)
     solved = info["status"] in ("optimal", "feasible")
+    gap = _gap(info["objective"], info["best_bound"]) if solved else None
     return SolveResult(
-        status=info["status"],
+        status=_within_gap(info["status"], gap, options.mip_gap),
         termination=info["termination"],
         objective=info["objective"] if solved else None,
         best_bound=info["best_bound"],
-        gap=_gap(info["objective"], info["best_bound"]) if solved else None,
+        gap=gap,
         solve_seconds=max(elapsed - info["setup"], 0.0),
         build_seconds=model.build_seconds + info["setup"],
         solver=_short_name(pulp_name),
@@ -854,4 +946,5 @@ def _make_result(model, options, pulp_name, pieces, n_pieces, note, elapsed) -> 
         seed=options.seed,
         n_pieces=info["n_pieces"],
         message="; ".join(t for t in (note, info["message"]) if t),
+        stopped_by=info["stopped_by"],
     )

@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sharedopt.colgen.pricer import ServicePricer
+from sharedopt.highs_quiet import new_highs
 from sharedopt.params import ModelParams
 from sharedopt.pricing import lagrangian_bound, matrix_lp, set_threads
 from sharedopt.savings import CostBase, evaluate
@@ -207,8 +208,7 @@ def column_generation(base: CostBase, params: ModelParams, constraints, pricers:
         if svc.shape[1] == 1 and service in known:
             known[service].update(tuple(row[row >= 0].tolist()) for row in members)
     generated = {p.service: [] for p in pricers}
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     set_threads(h, getattr(solver, "threads", 2))
     h.passModel(_master_lp(c, A, rows.upper))
     tol = 1e-7 * max(1.0, float(np.abs(c).max(initial=1.0)))
