@@ -74,6 +74,9 @@ class DataConfig(BaseModel):
     costs_csv: Path | None = None
     services: list[str] | None = None
     include_non_council: bool = False
+    # "top_level": the MHCLG top-level service lines; "fine": Environment, Culture, Planning
+    # and Central_Services swapped for their parts (sharedopt.data.detail; spend ESTIMATED).
+    service_detail: Literal["top_level", "fine"] = "top_level"
 
 
 class ReportConfig(BaseModel):
@@ -99,6 +102,13 @@ class RunConfig(BaseModel):
     constraints: Constraints = Field(default_factory=Constraints)
     solver: SolverOptions = Field(default_factory=SolverOptions)
     report: ReportConfig = Field(default_factory=ReportConfig)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fine_services(cls, data):
+        """With ``service_detail = "fine"``, map parent names in services and scope pairs to their parts."""
+        from sharedopt.data.detail import fine_config
+        return fine_config(data)
 
     def config_hash(self) -> str:
         """SHA-256 of the validated config (stable across key order and formatting)."""

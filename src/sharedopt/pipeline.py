@@ -115,7 +115,7 @@ def load_inputs(config: RunConfig, progress: Progress | None = None) -> Inputs:
         user_authorities = None
     costs = load_costs(selection, config.data.year, costs_csv=config.data.costs_csv,
                        include_non_council=config.data.include_non_council, quality=quality,
-                       authorities=user_authorities)
+                       authorities=user_authorities, service_detail=config.data.service_detail)
     _emit(progress, "load", authorities=len(authorities), cost_rows=len(costs))
     graphs = service_graphs(authorities, costs, config.model, region.link_list(), config.data.services)
     for service, graph in graphs.items():
