@@ -121,10 +121,10 @@ def derive_subservice_shares(raw: Path, england: pd.DataFrame) -> pd.DataFrame:
                              "parent": spec["parent"], "value_2024_25_gbp_k": ro5[spec["column"]]})
         keys = list(zip(part["authority"], [spec["parent"]] * len(part)))
         part["parent_2023_24_gbp_k"] = base.reindex(keys).to_numpy()
-        part["parent_growth"] = round(growth[spec["parent"]], 6)
+        part["parent_growth"] = round(growth[spec["parent"]], 12)
         part["flag"] = [_flag(r, service, spec, jwa) for _, r in part.iterrows()]
         share = part["value_2024_25_gbp_k"] / (1.0 + part["parent_growth"]) / part["parent_2023_24_gbp_k"]
-        part["share"] = np.where(part["flag"] == "", share.round(6), np.nan)
+        part["share"] = np.where(part["flag"] == "", share.round(12), np.nan)
         rows.append(part)
     out = pd.concat(rows, ignore_index=True)
     return out.sort_values(["authority", "service"]).reset_index(drop=True)
