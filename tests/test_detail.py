@@ -60,11 +60,29 @@ def test_2023_24_sub_line_is_the_2024_25_value_deflated_by_the_parent_growth(fin
     env = both.xs("Environment", level="service")
     growth = env["2023-24"].sum() / env["2022-23"].sum()
     shares = pd.read_csv(data_dir() / SHARES_FILE)
-    ok = shares[(shares["service"] == "Waste_Collection") & shares["flag"].isna()]["authority"]
+    ok = shares[(shares["service"] == "Waste_Collection") & shares["flag"].isna()
+                & (shares["scaled_by"] == 1.0)]["authority"]
     carved = wide(fine[1]).loc[ok, "Waste_Collection"]
     expected = raw.loc[ok, "waste_collection_nce_gbp_k"] / growth
     assert len(ok) > 250
     assert np.allclose(carved.to_numpy(), expected.to_numpy(), rtol=1e-5)
+
+
+def test_sub_lines_larger_than_their_parent_fill_it_and_are_flagged(fine):
+    top, costs, quality = fine
+    shares = pd.read_csv(data_dir() / SHARES_FILE)
+    scaled = shares[shares["scaled_by"] < 1.0]
+    assert len(scaled) > 0
+    parent_value = wide(top)
+    parts = wide(costs)
+    for parent, names in parents().items():
+        positive = parent_value[parent] > 0
+        assert (parts.loc[positive, names[-1]].fillna(0) >= 0).all(), parent  # never over-carved
+    for (code, parent), _ in scaled.groupby(["authority", "parent"]):
+        negative = parts.loc[code, parents()[parent][:-1]].clip(upper=0).sum()
+        assert parts.loc[code, f"{parent}_Other"] == pytest.approx(-negative, abs=1e-6)  # filled exactly
+        assert any(e["code"] == code and e["field"] == parent and "scaled down" in e["action"]
+                   for e in quality.entries)
 
 
 def test_derived_tables_are_reproducible_from_the_raw_copies():

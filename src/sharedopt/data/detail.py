@@ -127,6 +127,11 @@ def derive_subservice_shares(raw: Path, england: pd.DataFrame) -> pd.DataFrame:
         part["share"] = np.where(part["flag"] == "", share.round(12), np.nan)
         rows.append(part)
     out = pd.concat(rows, ignore_index=True)
+    # A parent cannot hold more than all of itself: where the deflated sub-lines' positive
+    # shares exceed 1 (year change, reclassification), scale them down pro rata to fill it.
+    positive = out["share"].clip(lower=0).fillna(0.0).groupby([out["authority"], out["parent"]]).transform("sum")
+    out["scaled_by"] = np.where(positive > 1.0, (1.0 / positive).round(12), 1.0)
+    out["share"] = np.where(out["share"] > 0, (out["share"] * out["scaled_by"]).round(12), out["share"])
     return out.sort_values(["authority", "service"]).reset_index(drop=True)
 
 
@@ -176,6 +181,7 @@ def _carve(parent_rows: pd.DataFrame, shares: pd.DataFrame, parts: list[str]) ->
     wide[~(value > 0)] = np.nan
     carved = wide.mul(value, axis=0)
     residual = value - carved.fillna(0.0).sum(axis=1)
+    residual = residual.mask(residual.abs() <= 1e-6 * value.abs(), 0.0)  # a parent filled exactly: 0, not -1e-13
     carved[parts[-1]] = residual
     tidy = carved.reset_index().melt(id_vars="authority", var_name="service",
                                      value_name="net_expenditure_gbp_k")
@@ -243,6 +249,11 @@ def report_flags(sub: pd.DataFrame, authorities: pd.DataFrame, quality: DataQual
                   f"{row['parent']}_Other" if row["flag"].startswith("joint waste")
                   else f"sub-service left blank; the whole {row['parent']} line kept in {row['parent']}_Other")
         quality.add(file=SHARES_FILE, code=row["authority"], field=row["service"], issue=row["flag"], action=action)
+    for (code, parent), part in sub[sub["scaled_by"] < 1.0].groupby(["authority", "parent"]):
+        quality.add(file=SHARES_FILE, code=code, field=parent,
+                    issue=f"the deflated 2024-25 sub-lines are {1 / part['scaled_by'].iloc[0]:.2f} times "
+                          f"the 2023-24 {parent} line",
+                    action=f"sub-lines scaled down pro rata to fill {parent}; {parent}_Other is 0 (ESTIMATE)")
     tier = authorities["tier"].reindex(sub["authority"]).to_numpy()
     for _, row in sub[(tier == "district") & (sub["service"] == "Waste_Disposal")
                       & (sub["value_2024_25_gbp_k"] > 0)].iterrows():
@@ -317,3 +328,18 @@ def detail_sources(years: str) -> list[dict]:
                     "and registration, land charges, rest", vintage=SUB_YEAR, licence="OGL v3.0",
              estimated=True),
     ]
+
+
+def fine_scope_rows() -> list[dict]:
+    """Default scope pairs between fine services, each with its source (mapped pairs name their parent pair)."""
+    from sharedopt.assumptions import FINE_SCOPE_DEFAULTS, FINE_SCOPE_MAP, SCOPE_DEFAULTS
+    rows = [dict(row) for row in FINE_SCOPE_DEFAULTS]
+    table = parents()
+    for row in SCOPE_DEFAULTS:
+        key = tuple(sorted(row["services"]))
+        if not set(key) & set(table):
+            continue
+        for services in FINE_SCOPE_MAP.get(key) or [tuple(sorted(f"{s}_Other" if s in table else s for s in key))]:
+            rows.append(dict(services=tuple(sorted(services)), scope_rate=row["scope_rate"],
+                             source=f"{row['source']} (mapped from {'+'.join(key)} for fine services)"))
+    return rows
