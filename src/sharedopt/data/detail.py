@@ -229,7 +229,8 @@ def refine_costs(costs: pd.DataFrame, authorities: pd.DataFrame, quality: DataQu
             quality.add(file=SHARES_FILE, code=row["authority"], field=parent,
                         issue=f"{parent} {row['net_expenditure_gbp_k']} in {row['year']}: nothing to carve",
                         action=f"parts left blank; the whole line kept in {parent}_Other")
-    report_flags(sub[sub["authority"].isin(costs["authority"])], authorities, quality)
+    year = str(costs["year"].iloc[0]) if len(costs) else BASE_YEAR
+    report_flags(sub[sub["authority"].isin(costs["authority"])], authorities, quality, year)
     out = pd.concat(pieces, ignore_index=True)
     residual = out["service"].str.endswith("_Other") & (out["net_expenditure_gbp_k"] < 0)
     parent_value = costs.set_index(["authority", "service"])["net_expenditure_gbp_k"]
@@ -242,7 +243,8 @@ def refine_costs(costs: pd.DataFrame, authorities: pd.DataFrame, quality: DataQu
     return out[costs.columns].sort_values(["authority", "service"]).reset_index(drop=True)
 
 
-def report_flags(sub: pd.DataFrame, authorities: pd.DataFrame, quality: DataQuality) -> None:
+def report_flags(sub: pd.DataFrame, authorities: pd.DataFrame, quality: DataQuality,
+                 year: str = BASE_YEAR) -> None:
     """Data-quality lines for the sub-service shares of the councils in a run."""
     for _, row in sub[sub["flag"] != ""].iterrows():
         action = ("cost unknown, NOT zero: not eligible; the reported value stays in "
@@ -261,9 +263,9 @@ def report_flags(sub: pd.DataFrame, authorities: pd.DataFrame, quality: DataQual
                     issue=f"a district reports waste disposal {row['value_2024_25_gbp_k']:.0f} (2024-25)",
                     action="kept as data; the county is the disposal authority, so no district partnership slot")
     quality.add(file=SHARES_FILE, code="E*", field="sub-services",
-                issue=f"RO5 sub-lines are {SUB_YEAR}, the top-level lines {BASE_YEAR}",
+                issue=f"RO5 sub-lines are {SUB_YEAR}, the top-level lines of this run {year}",
                 action="ESTIMATED: 2024-25 sub-line deflated by its parent's national growth "
-                       "2022-23 -> 2023-24, carved out as a share of the parent")
+                       f"2022-23 -> 2023-24, carved out as that share of the {year} parent")
     quality.add(file=CENTRAL_FILE, code="E*", field="Central_Services",
                 issue="no national split of Central_Services into functions",
                 action=f"{CENTRAL_SOURCE}; residual in Central_Services_Other")
