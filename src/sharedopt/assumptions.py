@@ -98,6 +98,110 @@ SERVICE_DEFAULTS: list[dict] = [
 NON_COUNCIL_SERVICES = ("Police", "Fire_Rescue")
 
 # ---------------------------------------------------------------------------
+# Finer services (``[data] service_detail = "fine"``, sharedopt.data.detail): the
+# RO5 2024-25 sub-lines carved out of Environment, Culture and Planning, and
+# Central_Services split into functions by 15 Lancashire councils' RO6 shares. Each
+# parent keeps a residual ``<parent>_Other`` so a council's services still sum to its
+# total. The spend is an ESTIMATE (year difference; Lancashire split); the curve
+# parameters below are assumptions like the ones above.
+# ---------------------------------------------------------------------------
+FINE_SERVICE_DEFAULTS: list[dict] = [
+    dict(service="Waste_Collection", label="Waste collection (RO5; district in two-tier areas)",
+         eligible=True, asset_intensity=0.30, asset_type="physical capital",
+         e_down=0.10, mes=300_000, e_up=0.05,
+         source="Assumption, because no English cost function of collection alone is in the data: "
+                "fleets and depots are the poolable part; economies of the rounds themselves run out "
+                "at 20-50k residents (Bel & Fageda, waste in Galicia), shared collection services of "
+                "two or three districts serve 0.2-0.4m, and longer rounds raise unit cost above "
+                "that (e_up 0.05)."),
+    dict(service="Waste_Disposal", label="Waste disposal (RO5; county in two-tier areas)",
+         eligible=True, asset_intensity=0.50, asset_type="physical capital",
+         e_down=0.15, mes=1_000_000, e_up=0.03,
+         source="Assumption, because treatment plant and long contracts are the bulk of the line: "
+                "mes from the Welsh residual-waste partnerships (0.6-1.2m residents) and the "
+                "statutory joint waste authorities (0.8-2.8m)."),
+    dict(service="Recycling", label="Recycling (RO5)",
+         eligible=True, asset_intensity=0.30, asset_type="physical capital",
+         e_down=0.10, mes=600_000, e_up=0.03,
+         source="Assumption, because sorting (MRF) capacity and material contracts pool at "
+                "sub-regional scale; set between collection and disposal."),
+    dict(service="Street_Cleansing", label="Street cleansing (RO5, not chargeable to highways)",
+         eligible=True, asset_intensity=0.20, asset_type="physical capital",
+         e_down=0.06, mes=150_000, e_up=0.05,
+         source="Assumption, because the line is mostly local labour; only sweepers, depots and "
+                "supervision pool, and the work needs proximity (e_up 0.05)."),
+    dict(service="Libraries", label="Libraries (RO5; county in two-tier areas)",
+         eligible=True, asset_intensity=0.20, asset_type="systems / stock",
+         e_down=0.06, mes=500_000, e_up=0.02,
+         source="Assumption, because library management systems, stock procurement and back "
+                "office are shared by consortia of several library authorities; branches are local."),
+    dict(service="Development_Control", label="Development control (RO5; district in two-tier areas)",
+         eligible=True, asset_intensity=0.25, asset_type="specialist human capital",
+         e_down=0.08, mes=300_000, e_up=0.03,
+         source="Assumption, because specialist planners, validation and systems pool; "
+                "shared planning services join two or three districts."),
+    dict(service="Environment_Other", label="Environment: rest (regulatory, cemeteries, ...) after the RO5 sub-lines",
+         eligible=True, asset_intensity=0.25, asset_type="specialist human capital",
+         e_down=0.08, mes=400_000, e_up=0.03,
+         source="Assumption, because the rest is mostly regulatory services (environmental "
+                "health, licensing, trading standards); shared regulatory services serve about "
+                "0.3-0.6m residents."),
+    dict(service="Culture_Other", label="Culture: rest (leisure, heritage, open spaces) after libraries",
+         eligible=True, asset_intensity=0.15, asset_type="physical capital / systems",
+         e_down=0.05, mes=300_000, e_up=0.03,
+         source="Assumption, because it is the Culture line without libraries: Culture's defaults."),
+    dict(service="Planning_Other", label="Planning: rest (policy, economic development, building control)",
+         eligible=True, asset_intensity=0.20, asset_type="specialist human capital",
+         e_down=0.08, mes=400_000, e_up=0.03,
+         source="Assumption, because it is the Planning line without development control: "
+                "Planning's defaults."),
+    dict(service="Revenues_Benefits", label="Revenues collection and council tax support administration "
+                                            "(RO6 part; housing benefit administration stays in Housing, RO4)",
+         eligible=True, asset_intensity=0.50, asset_type="back office",
+         e_down=0.10, mes=600_000, e_up=0.02,
+         source="Assumption, because processing, systems and recovery pool almost entirely; "
+                "revenues and benefits is the most common shared service (LGC count: 32), "
+                "partnerships of 3-7 councils serving 0.3-0.8m residents."),
+    dict(service="Corporate_Democratic_Core", label="Corporate and democratic core (RO6)",
+         eligible=True, asset_intensity=0.15, asset_type="management",
+         e_down=0.08, mes=1_000_000, e_up=0.02,
+         source="Assumption, because democratic representation stays with each council; only "
+                "corporate management and audit pool (shared chief executives and senior teams)."),
+    dict(service="Elections_Registration", label="Elections, electoral and civil registration (RO6)",
+         eligible=True, asset_intensity=0.25, asset_type="specialist human capital",
+         e_down=0.05, mes=300_000, e_up=0.03,
+         source="Assumption, because each council keeps its statutory returning and registration "
+                "officers; systems, printing and canvass staff pool."),
+    dict(service="Land_Charges", label="Local land charges (RO6)",
+         eligible=True, asset_intensity=0.30, asset_type="systems",
+         e_down=0.05, mes=300_000, e_up=0.03,
+         source="Assumption, because searches run on a register and a system; the line is small "
+                "and is moving to HM Land Registry."),
+    dict(service="Central_Services_Other", label="Central services: rest (unallocated management and "
+                                                 "support, pensions, coroners, ...) after the split",
+         eligible=True, asset_intensity=0.40, asset_type="back office",
+         e_down=0.08, mes=3_000_000, e_up=0.02,
+         source="Assumption, because it is the Central_Services line without the split functions: "
+                "Central_Services' defaults."),
+]
+SERVICE_DEFAULTS.extend(FINE_SERVICE_DEFAULTS)
+
+# With fine services a scope pair naming a parent is mapped to the fine pair(s) below
+# (same rate and source); a pair not listed maps the parent to its residual
+# ``<parent>_Other``. FINE_SCOPE_DEFAULTS are pairs that exist only between fine services.
+FINE_SCOPE_MAP: dict[tuple[str, str], list[tuple[str, str]]] = {
+    ("Environment", "Highways_Transport"): [("Highways_Transport", "Street_Cleansing")],
+    ("Central_Services", "Environment"): [("Central_Services_Other", "Environment_Other")],
+    ("Central_Services", "Housing"): [("Housing", "Revenues_Benefits")],
+    ("Environment", "Planning"): [("Development_Control", "Environment_Other")],
+}
+FINE_SCOPE_DEFAULTS: list[dict] = [
+    dict(services=("Recycling", "Waste_Collection"), scope_rate=0.05,
+         source="Assumption, because refuse and recycling rounds share fleet, depots and crews "
+                "(most councils let one contract for both)."),
+]
+
+# ---------------------------------------------------------------------------
 # Economies of scope: complementary service pairs. scope_rate is the share of
 # the smaller of the two pooled asset-tied budgets saved by running them together
 # (shared management, premises, systems).

@@ -75,6 +75,9 @@ class DataConfig(BaseModel):
     costs_csv: Path | None = None
     services: list[str] | None = None
     include_non_council: bool = False
+    # "top_level": the MHCLG top-level service lines; "fine": Environment, Culture, Planning
+    # and Central_Services swapped for their parts (sharedopt.data.detail; spend ESTIMATED).
+    service_detail: Literal["top_level", "fine"] = "top_level"
 
 
 class ReportConfig(BaseModel):
@@ -137,6 +140,13 @@ class RunConfig(BaseModel):
     report: ReportConfig = Field(default_factory=ReportConfig)
     uncertainty: UncertaintyConfig = Field(default_factory=UncertaintyConfig)
     _source: tuple[str, str] = PrivateAttr(default=("<config>", ""))  # file and text, for messages
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fine_services(cls, data):
+        """With ``service_detail = "fine"``, map parent names in services and scope pairs to their parts."""
+        from sharedopt.data.detail import fine_config
+        return fine_config(data)
 
     def config_hash(self) -> str:
         """SHA-256 of the validated config (stable across key order and formatting)."""

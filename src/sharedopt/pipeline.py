@@ -127,7 +127,7 @@ def load_inputs(config: RunConfig, progress: Progress | None = None) -> Inputs:
     check_references(config, authorities)
     costs = load_costs(selection, config.data.year, costs_csv=config.data.costs_csv,
                        include_non_council=config.data.include_non_council, quality=quality,
-                       authorities=user_authorities)
+                       authorities=user_authorities, service_detail=config.data.service_detail)
     report_unusual_spend(costs, authorities, quality)
     _emit(progress, "load", authorities=len(authorities), cost_rows=len(costs))
     graphs = service_graphs(authorities, costs, config.model, region.link_list(), config.data.services)

@@ -78,7 +78,8 @@ def assumptions_table(params) -> list[dict]:
             value = getattr(sp, key)
             source = defaults[service]["source"] if value == defaults[service][key] else "config override"
             rows.append({"parameter": f"{service}.{key}", "value": value, "source": source})
-    scope_defaults = {tuple(sorted(r["services"])): r for r in SCOPE_DEFAULTS}
+    from sharedopt.data.detail import fine_scope_rows
+    scope_defaults = {tuple(sorted(r["services"])): r for r in SCOPE_DEFAULTS + fine_scope_rows()}
     for pair in params.scope_pairs:
         d = scope_defaults.get(pair.services)
         same = d is not None and d["scope_rate"] == pair.scope_rate

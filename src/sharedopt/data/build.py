@@ -24,6 +24,8 @@ RAW_FILES = [
     "boundaries/cua_dec2024_uk_buc.topojson",
     "finance/england_revenue_outturn_net_by_service_2017_2024.json",
     "finance/england_revenue_outturn_net_by_service_2023_24.csv",
+    "finance/england_ro5_subservice_2024_25.csv",
+    "finance/lancashire15_ro4_ro5_ro6_detail_2024_25.csv",
     "population/ons_mid2022_population_uk.csv",
     "population/ons_lad_may2024_centroids_area.csv",
     "population/census2021_workday_population_ltla.csv",
@@ -133,6 +135,16 @@ def derive_england_costs(raw: Path, current: list[str] | None = None) -> pd.Data
     return carry_forward(tidy, list(current or []))
 
 
+def write_detail_tables(raw: Path, derived: Path, england: pd.DataFrame) -> None:
+    """The finer-service tables: RO5 sub-service shares and the Lancashire Central split."""
+    from sharedopt.data.detail import derive_central_split, derive_subservice_shares
+
+    shares = derive_subservice_shares(raw, england)
+    shares.to_csv(derived / "subservice_shares_england.csv", index=False, lineterminator="\n")
+    split = derive_central_split(raw)
+    split.to_csv(derived / "central_split_lancashire.csv", index=False, lineterminator="\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -152,6 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     england.to_csv(derived / "costs_england.csv", index=False, lineterminator="\n")
     wales = estimate_wales_costs(raw, authorities, england[england["provenance"] == "reported"])
     wales.to_csv(derived / "costs_wales_estimated.csv", index=False, lineterminator="\n", float_format="%.1f")
+    write_detail_tables(raw, derived, england)
     print(f"authorities: {len(authorities)}; england cost rows: {len(england)}; wales estimated rows: {len(wales)}")
 
 

@@ -109,7 +109,8 @@ def read_cost_csv(path: str | Path, year: str | None = None,
 
 def load_costs(region: str | list[str], year: str | int | None = None, *,
                costs_csv: str | Path | None = None, include_non_council: bool = False,
-               quality: DataQuality | None = None, authorities: pd.DataFrame | None = None) -> pd.DataFrame:
+               quality: DataQuality | None = None, authorities: pd.DataFrame | None = None,
+               service_detail: str = "top_level") -> pd.DataFrame:
     """Net current expenditure by authority and service, as a tidy table.
 
     Parameters
@@ -128,6 +129,9 @@ def load_costs(region: str | list[str], year: str | int | None = None, *,
     authorities : pandas.DataFrame, optional
         The authorities to cover, when they come from a user boundary file (their
         codes need not be in the embedded register); ``region`` is then ignored.
+    service_detail : {"top_level", "fine"}
+        ``"fine"`` swaps Environment, Culture, Planning and Central_Services of the
+        embedded English data for their parts (:mod:`sharedopt.data.detail`, ESTIMATED).
 
     Returns
     -------
@@ -154,6 +158,9 @@ def load_costs(region: str | list[str], year: str | int | None = None, *,
     else:
         costs = _embedded_costs(codes, year, quality)
         file = ENGLAND_FILE
+        if service_detail == "fine":
+            from sharedopt.data.detail import refine_embedded
+            costs = refine_embedded(costs, authority_table(), quality)
     check_code_sets(set(costs["authority"]), set(codes), file, quality, strict=costs_csv is not None)
     population = (authorities if authorities is not None else authority_table().loc[codes])["population"]
     return finish_costs(costs, file, include_non_council, quality, population=population)

@@ -18,7 +18,13 @@ METRIC_CRS = "EPSG:27700"
 # the district is the local housing authority (Housing Act 1985 s.1, Housing Act 1996
 # Part 7), so a county's general-fund housing line (e.g. housing-related support)
 # does not make it a housing authority.
-STATUTORY_TIER = {"Housing": "district"}
+# Likewise the Environmental Protection Act 1990 s.30 makes the district the waste
+# collection authority and the county the waste disposal authority; the county is the
+# library authority (Public Libraries and Museums Act 1964 s.1); the district is the
+# local planning authority for development control (counties decide only minerals
+# and waste applications) and the litter authority for street cleansing (EPA s.89).
+STATUTORY_TIER = {"Housing": "district", "Waste_Collection": "district", "Waste_Disposal": "county",
+                  "Libraries": "county", "Development_Control": "district", "Street_Cleansing": "district"}
 
 
 def normalise_links(links: Iterable | None) -> list[dict]:

@@ -42,6 +42,9 @@ def sources_for(authorities: pd.DataFrame, costs: pd.DataFrame, config) -> list[
             out.append({**ENGLAND, "vintage": years})
         if costs["authority"].str.startswith("W").any():
             out.append(dict(WALES))
+        if getattr(config.data, "service_detail", "top_level") == "fine":
+            from sharedopt.data.detail import detail_sources
+            out += detail_sources(years)
     carried = carried_forward_source(authorities, costs)
     return out + ([carried] if carried else [])
 
