@@ -21,6 +21,7 @@ from pathlib import Path
 HEADER = "Written by sharedopt; replaced on each run."
 _FILES = "files:"
 _WRITING = "writing: pid "
+_FOREIGN = "it holds files sharedopt did not write; delete it yourself if not needed"
 MIN_AGE_EMPTY_TMP_S = 60.0  # an empty temporary folder younger than this may be a run's first moment
 
 
@@ -121,7 +122,7 @@ def _clean_tmp(folder: Path, marker: str) -> str:
         return f"left {folder} alone: another sharedopt run (process {mark.pid} on {mark.host}) is writing it"
     if (mark is not None or empty) and remove_owned(folder, marker):
         return f"removed {folder}, left by an interrupted run"
-    return f"left {folder} alone: it holds files sharedopt did not write; delete it yourself if not needed"
+    return f"left {folder} alone: {_FOREIGN}"
 
 
 def _complete(folder: Path, marker: str) -> bool:
@@ -151,5 +152,5 @@ def clean_leftovers(target: Path, marker: str) -> list[str]:
         if remove_owned(folder, marker):
             notes.append(f"removed {folder}, a previous report left by an interrupted run")
         else:
-            notes.append(f"left {folder} alone: it holds files sharedopt did not write; delete it yourself if not needed")
+            notes.append(f"left {folder} alone: {_FOREIGN}")
     return notes
