@@ -133,3 +133,18 @@ def test_clean_shows_control_characters_and_keeps_text():
     assert clean("Dur\x1b[31mham\r\x07 [region] \u202eevil") == "Dur\\x1b[31mham\\r\\x07 [region] \\u202eevil"
     assert clean("two\nlines\tand tab") == "two\nlines\tand tab"
     assert line(("error: ", "bold red"), "[/x] \x1b").plain == "error: [/x] \\x1b"
+
+
+def test_tables_show_titles_headers_and_cells_literally():
+    import io
+
+    from rich.console import Console
+
+    from sharedopt.literal import table
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=200).print(table("[data] quality", ["[/x]", "name"],
+                                                [["E06000001", "Dur\x1b[2Jham [bold]"]]))
+    text = buffer.getvalue()
+    assert "[data] quality" in text and "[/x]" in text and "Dur\\x1b[2Jham [bold]" in text
+    assert "\x1b" not in text
