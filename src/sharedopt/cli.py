@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
-from typing import Optional
+from typing import Optional, get_args
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from sharedopt.errors import SharedoptError
+from sharedopt.literal import clean, line, table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="sharedopt: shared-services opportunity optimiser for local government.")
@@ -34,9 +35,63 @@ def default_config() -> Path:
     return data_dir().parent / "configs" / "north-east.toml"
 
 
-def _fail(exc: Exception) -> None:
-    _console().print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+def _say(console: Console, *parts) -> None:
+    """Print one message literally (see :func:`sharedopt.literal.line`): no markup, no control characters."""
+    console.print(line(*parts), highlight=False, soft_wrap=True)
+
+
+def _os_message(exc: OSError) -> str:
+    """An operating-system error as 'file: what went wrong' (no errno codes)."""
+    if isinstance(exc, SharedoptError) or exc.filename is None:
+        return str(exc)
+    return f"{exc.filename}: {exc.strerror or exc}"
+
+
+def _fail(exc: Exception | str) -> None:
+    message = _os_message(exc) if isinstance(exc, OSError) else str(exc)
+    _say(_console(), ("error: ", "bold red"), message)
     raise typer.Exit(code=2)
+
+
+def _version(value: bool) -> None:
+    """Print the installed version (package metadata) and exit."""
+    if not value:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        number = version("sharedopt")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from sharedopt import __version__ as number
+    _say(_out(), f"sharedopt {number}")
+    raise typer.Exit()
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Show a Python warning as a one-line note, literally (no source line, no markup)."""
+    _say(_console(), ("warning: ", "yellow"), message)
+
+
+@app.callback()
+def _main(show_version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                            help="print the version and exit")) -> None:
+    """Options for every command."""
+    warnings.showwarning = _show_warning
+
+
+def _formats(items: list[str]) -> list[str]:
+    """The output formats asked for with --format (comma-separated, repeatable), checked."""
+    from sharedopt.config import ReportConfig
+    from sharedopt.errors import ConfigError
+
+    valid = get_args(get_args(ReportConfig.model_fields["formats"].annotation)[0])
+    wanted = [f.strip().lower() for item in items for f in item.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in valid]
+    if unknown or not wanted:
+        what = f"unknown output format {', '.join(repr(f) for f in unknown)}" if unknown else "no format given"
+        raise ConfigError(f"--format: {what}; valid formats: {', '.join(valid)} "
+                          "(comma-separated, e.g. --format csv,html)")
+    return wanted
 
 
 def _apply_overrides(config, time_limit, solver, formats):
@@ -46,8 +101,7 @@ def _apply_overrides(config, time_limit, solver, formats):
                                                                           ("name", solver)) if v is not None})
         updates["solver"] = solver_opts
     if formats:
-        wanted = [f.strip() for item in formats for f in item.split(",") if f.strip()]
-        updates["report"] = config.report.model_copy(update={"formats": wanted})
+        updates["report"] = config.report.model_copy(update={"formats": _formats(formats)})
     if not updates:
         return config
     from sharedopt.config import config_from_dict
@@ -73,28 +127,33 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
     from sharedopt.solvers import check_solver
     from sharedopt.pipeline import assign_solution, create_model, enumerate_candidates, load_inputs, solve_model
     from sharedopt.progress import listening
+    from sharedopt.report import MARKER
+    from sharedopt.report.atomic import prepare_output_dir
 
     try:
         path = config or default_config()
         cfg = _apply_overrides(load_config(path), time_limit, solver, formats)
         check_solver(cfg.solver.name)  # before loading anything
         target = out_dir or Path("reports") / cfg.name
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
-                      TimeElapsedColumn(), console=_console(), transient=False) as bar:
+        for note in prepare_output_dir(target, marker=MARKER):  # before loading anything
+            _say(_console(), ("note: ", "yellow"), note)
+        with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
+                      TextColumn("{task.fields[info]}", markup=False), TimeElapsedColumn(),
+                      console=_console(), transient=False) as bar:
             tasks = {step: bar.add_task(step, total=1, info="", start=False) for step in STEPS}
 
             def begin(step):
                 bar.start_task(tasks[step])
 
             def done(step, info):
-                bar.update(tasks[step], completed=1, info=info)
+                bar.update(tasks[step], completed=1, info=clean(info))
 
             begin("load")
             inputs = load_inputs(cfg)
             done("load", f"{len(inputs.authorities)} authorities, {len(inputs.costs)} cost rows")
             begin("enumerate")
             cands = enumerate_candidates(inputs, cfg, progress=lambda step, info: bar.update(
-                tasks["enumerate"], info=f"{info['label']}: {info['candidates']:,} candidates"))
+                tasks["enumerate"], info=clean(f"{info['label']}: {info['candidates']:,} candidates")))
             generated = " (scale groups by column generation)" if cands.generation is not None else ""
             done("enumerate", f"{len(cands.table):,} candidates kept{generated}, "
                               f"{int(cands.enumeration['pruned_nonpositive_npv'].sum()):,} pruned")
@@ -129,7 +188,7 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
                          f"P50 £{q['p50']:,.0f}k, P90 £{q['p90']:,.0f}k.")
     except SharedoptError as exc:
         _fail(exc)
-    except (FileNotFoundError, ValueError) as exc:
+    except (OSError, ValueError) as exc:
         _fail(exc)
 
 
@@ -141,12 +200,12 @@ def _print_headline(result, target: Path) -> None:
     status = s["status"]
     gap = s.get("gap")
     quality = describe_status(status, gap, result.config.solver.mip_gap)
-    _out().print(f"[bold]{result.config.name}[/]: {t['n_partnerships']} partnerships, annual net saving "
-              f"£{t['annual_net_saving_gbp_k']:,.0f}k, NPV £{t['npv_gbp_k']:,.0f}k, one-off cost "
-              f"£{t['one_off_cost_gbp_k']:,.0f}k; {quality}.")
+    _say(_out(), (result.config.name, "bold"), f": {t['n_partnerships']} partnerships, annual net saving "
+         f"£{t['annual_net_saving_gbp_k']:,.0f}k, NPV £{t['npv_gbp_k']:,.0f}k, one-off cost "
+         f"£{t['one_off_cost_gbp_k']:,.0f}k; {quality}.")
     if s.get("estimated"):
-        _out().print("[yellow]Uses ESTIMATED inputs:[/] " + "; ".join(s.get("estimates", [])[:1]))
-    _out().print(f"Outputs in {target}/")
+        _say(_out(), ("Uses ESTIMATED inputs: ", "yellow"), "; ".join(s.get("estimates", [])[:1]))
+    _say(_out(), f"Outputs in {target}/")
 
 
 @app.command()
@@ -162,17 +221,16 @@ def validate(config: Path = typer.Argument(..., help="scenario TOML")) -> None:
         inputs = load_inputs(cfg)
     except SharedoptError as exc:
         _fail(exc)
-    except (FileNotFoundError, ValueError) as exc:
+    except (OSError, ValueError) as exc:
         _fail(exc)
     frame = inputs.quality.to_frame()
-    _out().print(f"[green]OK[/]: {config} is valid: {len(inputs.authorities)} authorities, "
-              f"{len(inputs.costs)} cost rows, {len(inputs.graphs)} services.")
-    table = Table(title=f"Data-quality report ({len(frame)} items)")
-    for col in ["file", "row", "code", "field", "issue", "action"]:
-        table.add_column(col)
-    for _, row in frame.iterrows():
-        table.add_row(*["" if v is None or v != v else str(v) for v in row.tolist()])
-    _out().print(table)
+    _say(_out(), ("OK", "green"), f": {config} is valid: {len(inputs.authorities)} authorities, "
+         f"{len(inputs.costs)} cost rows, {len(inputs.graphs)} services.")
+    import pandas as pd
+
+    columns = ["file", "row", "code", "field", "issue", "action"]
+    rows = (["" if pd.isna(v) else v for v in row.tolist()] for _, row in frame[columns].iterrows())
+    _out().print(table(f"Data-quality report ({len(frame)} items)", columns, rows))
 
 
 @app.command()
@@ -183,15 +241,11 @@ def compare(out_a: Path = typer.Argument(..., help="first run's output folder"),
 
     try:
         diff = compare_dirs(out_a, out_b)
-    except SharedoptError as exc:
+    except (SharedoptError, OSError, ValueError) as exc:
         _fail(exc)
     for title, frame in diff.items():
-        table = Table(title=title)
-        for col in frame.columns:
-            table.add_column(str(col))
-        for _, row in frame.iterrows():
-            table.add_row(*[f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row.tolist()])
-        _out().print(table)
+        rows = ([f"{v:,.1f}" if isinstance(v, float) else v for v in row.tolist()] for _, row in frame.iterrows())
+        _out().print(table(title, frame.columns, rows))
 
 
 @app.command("list")
@@ -200,30 +254,27 @@ def list_items(what: str = typer.Argument(..., help="regions or services")) -> N
     from sharedopt.data import load_services, region_names
 
     if what == "regions":
-        table = Table(title="Regions (use as [region] name)")
-        table.add_column("name")
-        table.add_column("what")
-        for key, text in region_names().items():
-            table.add_row(key, text)
-        _out().print(table)
+        _out().print(table("Regions (use as [region] name)", ["name", "what"], region_names().items()))
     elif what == "services":
         from sharedopt.costfit import curves_table, fit_cost_curves
 
-        services = load_services()
         curves = curves_table(fit_cost_curves()).set_index("service")
-        table = Table(title="Services (defaults are assumptions; override in \\[model.services.<name>]). "
-                            "Elasticity of spend per head with population: fitted on England 2017-18..2023-24 "
-                            "where identified, else literature; a cross-sectional association, not cause")
-        for col in ["service", "eligible", "asset_intensity", "e_down", "mes", "e_up", "elasticity (95% CI)",
-                    "curve", "source"]:
-            table.add_column(col)
-        for name, row in services.iterrows():
-            c = curves.loc[name] if name in curves.index else None
-            elasticity = "-" if c is None else f"{c['elasticity']:+.3f} ({c['ci_low']:+.3f}, {c['ci_high']:+.3f})"
-            table.add_row(name, str(row["eligible"]), f"{row['asset_intensity']:.2f}", f"{row['e_down']:.2f}",
-                          f"{row['mes']:,.0f}", f"{row['e_up']:.2f}", elasticity,
-                          "-" if c is None else c["curve"], row["source"] if c is None else c["source"])
-        _out().print(table)
+
+        def elasticity(name):
+            if name not in curves.index:
+                return "-", "-"
+            c = curves.loc[name]
+            return f"{c['elasticity']:+.3f} ({c['ci_low']:+.3f}, {c['ci_high']:+.3f})", c["curve"]
+
+        rows = ([name, row["eligible"], f"{row['asset_intensity']:.2f}", f"{row['e_down']:.2f}",
+                 f"{row['mes']:,.0f}", f"{row['e_up']:.2f}", *elasticity(name),
+                 curves.loc[name, "source"] if name in curves.index else row["source"]]
+                for name, row in load_services().iterrows())
+        _out().print(table("Services (defaults are assumptions; override in [model.services.<name>]). "
+                           "Elasticity of spend per head with population: fitted on England 2017-18..2023-24 "
+                           "where identified, else literature; a cross-sectional association, not cause",
+                           ["service", "eligible", "asset_intensity", "e_down", "mes", "e_up",
+                            "elasticity (95% CI)", "curve", "source"], rows))
     else:
         _fail(ValueError(f"unknown list '{what}': use 'regions' or 'services'"))
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from sharedopt.assumptions import UNCERTAINTY_DEFAULTS
 from sharedopt.errors import ConfigError
 from sharedopt.model import Constraints
+from sharedopt.names import ReportName, name_from_file
 from sharedopt.params import ModelParams
 from sharedopt.solve import SolverOptions
 
@@ -130,7 +131,7 @@ class RunConfig(BaseModel):
     """A whole scenario."""
 
     model_config = _STRICT
-    name: str = "scenario"
+    name: ReportName = "scenario"  # a folder under reports/: a safe file name (sharedopt.names)
     description: str = ""
     region: RegionConfig
     data: DataConfig = Field(default_factory=DataConfig)
@@ -246,6 +247,10 @@ def load_config(path: str | Path) -> RunConfig:
         names the file, line and key.
     """
     path = Path(path)
+    if path.is_dir():
+        example = min(path.glob("*.toml"), default=None)
+        hint = f" such as {example}" if example else " (see configs/ for examples)"
+        raise ConfigError(f"{path}: is a folder, not a config file; give the path to a .toml file{hint}")
     if not path.exists():
         raise ConfigError(f"{path}: config file not found; give the path to a .toml file "
                           "(see configs/ for examples)")
@@ -255,4 +260,4 @@ def load_config(path: str | Path) -> RunConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: TOML syntax error: {exc}") from None
     raw = _resolve_paths(raw, path.parent)
-    return config_from_dict(raw, source=str(path), text=text, name=path.stem)
+    return config_from_dict(raw, source=str(path), text=text, name=name_from_file(path.stem))

@@ -11,3 +11,7 @@ class DataError(SharedoptError, ValueError):
 
 class ConfigError(SharedoptError, ValueError):
     """A configuration that cannot be run: the message names the key and the fix."""
+
+
+class OutputError(SharedoptError, FileExistsError):
+    """An output folder that cannot be written or must not be replaced: the message names it and the fix."""

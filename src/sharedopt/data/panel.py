@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from sharedopt.assumptions import COST_CURVE_RULE, DELIVERY_SHARE_THRESHOLD, SERVICE_DEFAULTS
+from sharedopt.assumptions import FINE_SERVICE_DEFAULTS, COST_CURVE_RULE, DELIVERY_SHARE_THRESHOLD, SERVICE_DEFAULTS
 from sharedopt.data.authorities import authority_table
 from sharedopt.data.paths import data_dir
 from sharedopt.data.validate import require_columns, require_file
@@ -27,7 +27,8 @@ DEPRIVATION_FILE = "raw/deprivation/mysociety_composite_uk_imd_by_authority.csv"
 ARRANGEMENTS_FILE = "raw/arrangements/england_existing_arrangements.csv"
 CLASSES = {"E06": "unitary", "E07": "district", "E08": "metropolitan", "E09": "london", "E10": "county"}
 # The eligible council services ("Other" has an unknown composition; police and fire are not council services).
-PANEL_SERVICES = [row["service"] for row in SERVICE_DEFAULTS if row["eligible"]]
+_FINE = {row["service"] for row in FINE_SERVICE_DEFAULTS}
+PANEL_SERVICES = [row["service"] for row in SERVICE_DEFAULTS if row["eligible"] and row["service"] not in _FINE]
 
 
 def _read_outturn() -> pd.DataFrame:

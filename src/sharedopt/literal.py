@@ -1,0 +1,66 @@
+"""Text for the terminal, printed literally.
+
+Messages and tables carry text from input files (council names, codes, paths,
+config values). Printed through rich markup, ``[region]`` would vanish and
+``[/x]`` would crash; printed raw, an ANSI escape in a boundary file would drive
+the terminal. Everything the CLI prints goes through these helpers: rich ``Text``
+(never markup) with every control character shown as a visible escape (``\\x1b``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+
+# C0 controls except tab and newline, DEL, C1 controls, and the bidirectional
+# overrides and isolates that can make text display in another order than it reads.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: object) -> str:
+    """``str(text)`` with every control character replaced by its escape (ESC -> ``\\x1b``).
+
+    Parameters
+    ----------
+    text : object
+        Anything; converted with ``str``.
+
+    Returns
+    -------
+    str
+        The same text, safe to show on a terminal; tabs and newlines are kept.
+    """
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
+def literal(text: object, style: str = "") -> Text:
+    """A rich ``Text`` showing ``text`` exactly (no markup), control characters escaped."""
+    return Text(clean(text), style=style)
+
+
+def line(*parts: object | tuple[object, str]) -> Text:
+    """One message from parts: plain values, or ``(value, style)`` pairs; all shown literally.
+
+    Examples
+    --------
+    >>> line(("error: ", "bold red"), "typo.toml:5: [constraints] unknown key").plain
+    'error: typo.toml:5: [constraints] unknown key'
+    """
+    text = Text()
+    for part in parts:
+        value, style = part if isinstance(part, tuple) else (part, "")
+        text.append(clean(value), style=style)
+    return text
+
+
+def table(title: object, columns: Iterable[object], rows: Iterable[Iterable[object]]) -> Table:
+    """A rich ``Table`` whose title, headers and cells are all shown literally."""
+    out = Table(title=literal(title))
+    for column in columns:
+        out.add_column(literal(column))
+    for row in rows:
+        out.add_row(*[literal(cell) for cell in row])
+    return out
