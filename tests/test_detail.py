@@ -155,7 +155,8 @@ def test_central_split_sums_to_the_central_line_and_is_estimated(fine):
     got = wide(costs).loc[central.index, parts].fillna(0).sum(axis=1)
     assert np.allclose(got, central, atol=1e-6)
     assert costs[costs["service"].isin(parts + [p for v in parents().values() for p in v])]["estimated"].all()
-    assert not costs[costs["service"] == "Education"]["estimated"].any()
+    education = costs[costs["service"] == "Education"]
+    assert not education[education["provenance"] == "reported"]["estimated"].any()  # carried-forward spend is an estimate
     # districts: the median share of the 12 Lancashire districts, recomputed from the raw detail
     detail = pd.read_csv(RAW / "finance/lancashire15_ro4_ro5_ro6_detail_2024_25.csv")
     ro6 = detail[(detail["form"] == "RO6") & (detail["class"] == "SD")]
@@ -197,6 +198,10 @@ def test_fine_run_on_lancashire_solves_and_says_it_is_estimated():
     from sharedopt.pipeline import run
     from pathlib import Path
     config = load_config(Path(__file__).resolve().parents[1] / "configs" / "lancashire-fine.toml")
+    # Projected savings in full (realisation base 1), so small sub-service groups stay positive:
+    # this test is about the fine services reaching the candidates, not their realised value.
+    realisation = config.model.realisation.model_copy(update={"base": 1.0})
+    config = config.model_copy(update={"model": config.model.model_copy(update={"realisation": realisation})})
     result = run(config)
     assert result.solver.status == "optimal"
     fine_names = {p for parts in parents().values() for p in parts}
