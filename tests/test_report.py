@@ -142,7 +142,7 @@ def test_xlsx_never_turns_text_into_formulas(tmp_path, inputs):
     candidates = inputs["candidates"].assign(kind="=HYPERLINK(\"x\")")
     paths = write_outputs(tmp_path / "o", formats={"xlsx"}, **{**inputs, "candidates": candidates})
     ws = load_workbook(paths["opportunities.xlsx"])["candidates"]
-    assert ws["B2"].data_type == "s" and ws["B2"].value == "=HYPERLINK(\"x\")"
+    assert ws["B2"].data_type == "s" and ws["B2"].value == "'=HYPERLINK(\"x\")"  # quoted (issue 11, item 11)
 
 
 # --------------------------------------------------------------------------- determinism

@@ -108,7 +108,7 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
             done("solve", f"{solved.status}, objective {solved.objective or 0:,.0f}, gap {solved.gap or 0:.4%}")
             begin("report")
             result = assign_solution(inputs, cands, model, solved, chosen, cfg)
-            result.to_dir(target)
+            result.to_dir(target, progress=lambda text: bar.update(tasks["report"], info=f"writing {text}"))
             done("report", str(target))
         _print_headline(result, target)
     except SharedoptError as exc:

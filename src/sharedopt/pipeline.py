@@ -70,8 +70,12 @@ class Result:
     authorities: object
     enumeration: pd.DataFrame = field(default_factory=pd.DataFrame)
 
-    def to_dir(self, path: str | Path, formats: set[str] | None = None) -> dict[str, Path]:
-        """Write the outputs (CSV, JSON, XLSX, map, HTML) atomically into ``path``."""
+    def to_dir(self, path: str | Path, formats: set[str] | None = None,
+               progress: Callable[[str], None] | None = None) -> dict[str, Path]:
+        """Write the outputs (CSV, JSON, XLSX, map, HTML) atomically into ``path``.
+
+        ``progress``, when given, gets a short text per file (and per 5,000 workbook rows).
+        """
         from sharedopt.report import write_outputs
         formats = formats or set(self.config.report.formats)
         return write_outputs(
@@ -81,6 +85,7 @@ class Result:
             title=self.config.report.title or "Shared-services opportunities",
             extra_tables={"data_quality": self.quality,
                           "enumeration": self.enumeration.drop(columns=["seconds"], errors="ignore")},
+            progress=progress,
         )
 
     def plot(self):
