@@ -223,6 +223,16 @@ def test_outputs_are_byte_identical_across_runs(tmp_path, inputs, written):
         assert again[name].read_bytes() == (out / name).read_bytes(), name
 
 
+def test_run_times_change_only_summary_json(tmp_path, inputs):
+    """Wall-clock seconds are in summary.json alone: a slower run writes the same other bytes."""
+    slow = {**inputs, "summary": {**inputs["summary"], "solve_seconds": 987.654, "build_seconds": 321.5}}
+    a = write_outputs(tmp_path / "a", formats={"csv", "json", "xlsx", "html"}, **inputs)
+    b = write_outputs(tmp_path / "b", formats={"csv", "json", "xlsx", "html"}, **slow)
+    for name in sorted(a):
+        same = a[name].read_bytes() == b[name].read_bytes()
+        assert same == (name != "summary.json"), name
+
+
 def test_png_and_svg_have_no_timestamps(written):
     out, _ = written
     svg = (out / "map.svg").read_text(encoding="utf-8")
