@@ -62,7 +62,7 @@ def run_one(config: Path, timeout: float, keep: Path | None) -> dict:
     wall = time.perf_counter() - started
     row = {"config": config.name, "command": " ".join(["sharedopt", "run", f"configs/{config.name}", "--out", "TMPDIR"]),
            "exit_status": _exit_code(status), "timed_out": timed_out, "wall_seconds": round(wall, 1),
-           "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "ran_at": _now()}
+           "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "finished_at": _now()}
     row.update(_outputs(out))
     if row["exit_status"] != 0:
         row["error_tail"] = _tail(log)
@@ -137,7 +137,7 @@ def render(doc: dict) -> str:
              "at a time (`benchmarks/shipped_configs.py`). Peak RSS: the child's `ru_maxrss` from "
              "`os.wait4`. Load average: the machine's 1/5/15-minute load when the row ran (2 cores "
              "shared with other work make wall times noisy).", "",
-             "| config | exit | wall s | peak RSS MB | status | gap | partnerships | xlsx MB | files | load | ran at |",
+             "| config | exit | wall s | peak RSS MB | status | gap | partnerships | xlsx MB | files | load at start | finished at |",
              "|---|---:|---:|---:|---|---:|---:|---:|---:|---|---|"]
     for row in doc["runs"]:
         gap = row.get("gap")
@@ -148,7 +148,7 @@ def render(doc: dict) -> str:
                      f"{row.get('status') or '-'} | {f'{gap:.4%}' if gap is not None else '-'} | "
                      f"{row.get('n_partnerships') if row.get('n_partnerships') is not None else '-'} | "
                      f"{f'{xlsx / 1e6:.2f}' if xlsx else '-'} | {len(files)} | "
-                     f"{'/'.join(str(x) for x in row.get('load_average', []))} | {row['ran_at']} |")
+                     f"{'/'.join(str(x) for x in row.get('load_average', []))} | {row['finished_at']} |")
     failed = [row for row in doc["runs"] if row["exit_status"] != 0]
     for row in failed:
         lines += ["", f"**{row['config']}** failed:", "", "```", row.get("error_tail", ""), "```"]
