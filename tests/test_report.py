@@ -233,6 +233,24 @@ def test_run_times_change_only_summary_json(tmp_path, inputs):
         assert same == (name != "summary.json"), name
 
 
+def test_xlsx_bytes_do_not_depend_on_time_zone_or_clock(tmp_path, inputs, monkeypatch):
+    import time
+    import zipfile
+
+    paths = []
+    for zone in ("UTC", "Pacific/Kiritimati"):  # UTC+14: another local date for the same instant
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        paths.append(write_outputs(tmp_path / zone.replace("/", "_"), formats={"xlsx"}, **inputs)["opportunities.xlsx"])
+    monkeypatch.undo()
+    time.tzset()
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    with zipfile.ZipFile(paths[0]) as archive:
+        assert {info.date_time[:3] for info in archive.infolist()} == {(1980, 1, 31)}
+        core = archive.read("docProps/core.xml").decode()
+    assert core.count("2000-01-01T00:00:00Z") == 2  # created and modified, fixed
+
+
 def test_png_and_svg_have_no_timestamps(written):
     out, _ = written
     svg = (out / "map.svg").read_text(encoding="utf-8")
