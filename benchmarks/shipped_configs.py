@@ -60,7 +60,7 @@ def run_one(config: Path, timeout: float, keep: Path | None) -> dict:
         proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, env=env, cwd=ROOT, start_new_session=True)
         status, usage, timed_out = _wait(proc.pid, timeout)
     wall = time.perf_counter() - started
-    row = {"config": config.name, "command": " ".join(["sharedopt", "run", f"configs/{config.name}", "--out", "TMPDIR"]),
+    row = {"config": config.name, "command": f"sharedopt run configs/{config.name} --out TMPDIR",
            "exit_status": _exit_code(status), "timed_out": timed_out, "wall_seconds": round(wall, 1),
            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "finished_at": _now()}
     row.update(_outputs(out))
@@ -137,7 +137,8 @@ def render(doc: dict) -> str:
              "at a time (`benchmarks/shipped_configs.py`). Peak RSS: the child's `ru_maxrss` from "
              "`os.wait4`. Load average: the machine's 1/5/15-minute load when the row ran (2 cores "
              "shared with other work make wall times noisy).", "",
-             "| config | exit | wall s | peak RSS MB | status | gap | partnerships | xlsx MB | files | load at start | finished at |",
+             "| config | exit | wall s | peak RSS MB | status | gap | partnerships | xlsx MB | files "
+             "| load at start | finished at |",
              "|---|---:|---:|---:|---|---:|---:|---:|---:|---|---|"]
     for row in doc["runs"]:
         gap = row.get("gap")

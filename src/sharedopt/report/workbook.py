@@ -138,6 +138,7 @@ class _Styles:
         self.note = workbook.add_format({"italic": True, "font_color": "#555555"})
         self.block_title = workbook.add_format({"bold": True, "italic": True})
         self.bold = workbook.add_format({"bold": True})
+        self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         self._numbers: dict[str, Any] = {}
 
     def number(self, fmt: str | None):
@@ -210,13 +211,15 @@ def _money(header: list[str]) -> list[str]:
 def _write_summary_sheet(ws, styles: _Styles, summary: Mapping[str, Any], note: str) -> None:
     """The contents note, key figures as item/value rows, then per-service and per-authority blocks."""
     items = [("contents", note)] + _summary_rows(summary)
-    lines: list[list[tuple[Any, Any]]] = [[(item, None), (_cell(value), styles.number(_number_format(item.split(".")[-1])))]
-                                         for item, value in items]
+    lines: list[list[tuple[Any, Any]]] = [
+        [(item, None), (_cell(value), styles.number(_number_format(item.split(".")[-1])))] for item, value in items]
     for name in ("by_service", "by_authority"):
         lines += _block_lines(styles, name, summary.get(name))
     for col, width in _summary_widths(lines).items():
         ws.set_column(col, col, width)
     _write_header(ws, styles, ["item", "value"], note=True)
+    ws.set_row(1, 15 * math.ceil(len(note) / (_MAX_WIDTH - 5)), styles.wrap)  # the note, wrapped in its cell
+    lines[0][1] = (note, styles.wrap)
     for r, line in enumerate(lines, start=1):
         for c, (value, fmt) in enumerate(line):
             if value is not None:
