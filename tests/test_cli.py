@@ -67,7 +67,9 @@ def test_portfolio_respects_constraints(two_runs):
 
 def test_same_config_twice_gives_identical_bytes(two_runs):
     a, b = two_runs
-    for name in ["portfolio.csv", "candidates.csv", "shares.csv", "data_quality.csv"]:
+    names = sorted(p.name for p in a.iterdir() if p.suffix in {".csv", ".xlsx", ".png", ".svg", ".html"})
+    assert {"opportunities.xlsx", "report.html", "map.png", "map.svg", "enumeration.csv"} <= set(names)
+    for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     sa, sb = (json.loads((d / "summary.json").read_text()) for d in (a, b))
     for key in sa["volatile_fields"]:

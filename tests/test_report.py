@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 import sharedopt.report as report
 from sharedopt.report import atomic_directory, plot_portfolio_map, write_outputs, write_text_atomic
 from sharedopt.report.html import solver_status
+from sharedopt.report.sheets import EXCEL_MAX_CHARS, EXCEL_MAX_COLS, EXCEL_MAX_ROWS, contents_note, workbook_tables
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report_mini"
 SOLVER_KEYS = {"status", "objective", "best_bound", "gap", "solver", "solve_seconds", "build_seconds",
@@ -142,7 +143,74 @@ def test_xlsx_never_turns_text_into_formulas(tmp_path, inputs):
     candidates = inputs["candidates"].assign(kind="=HYPERLINK(\"x\")")
     paths = write_outputs(tmp_path / "o", formats={"xlsx"}, **{**inputs, "candidates": candidates})
     ws = load_workbook(paths["opportunities.xlsx"])["candidates"]
-    assert ws["B2"].data_type == "s" and ws["B2"].value == "=HYPERLINK(\"x\")"
+    assert ws["B2"].data_type == "s" and ws["B2"].value == "'=HYPERLINK(\"x\")"  # quoted (issue 11, item 11)
+
+
+def _capped_inputs(inputs: dict) -> dict:
+    """Fixture inputs where a cap of 2 leaves candidates and shares out of the workbook.
+
+    Loss-if-forced only for C004; shares added for C006 (not chosen, rank 6).
+    """
+    candidates = inputs["candidates"].copy()
+    candidates.loc[candidates["candidate_id"] != "C004", "loss_if_forced_gbp_k"] = np.nan
+    extra = pd.DataFrame({"candidate_id": ["C006", "C006"], "member": ["E06900002", "E06900003"]})
+    shares = pd.concat([inputs["shares"], extra], ignore_index=True)
+    return {**inputs, "candidates": candidates, "shares": shares}
+
+
+def _sheet_column(ws, name: str) -> list:
+    header = [c.value for c in ws[1]]
+    return [row[header.index(name)] for row in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def test_xlsx_holds_top_chosen_and_forced_candidates_and_says_where_the_rest_is(tmp_path, inputs):
+    capped = _capped_inputs(inputs)
+    paths = write_outputs(tmp_path / "o", formats={"csv", "xlsx"}, xlsx_max_candidates=2, **capped)
+    wb = load_workbook(paths["opportunities.xlsx"])
+    # top 2 by rank (C001, C002), chosen (C003, C008) and the one with a loss-if-forced figure (C004)
+    assert _sheet_column(wb["candidates"], "candidate_id") == ["C001", "C002", "C003", "C004", "C008"]
+    assert set(_sheet_column(wb["shares"], "candidate_id")) == {"C001", "C002", "C003", "C004", "C008"}
+    assert wb["shares"].max_row - 1 == len(inputs["shares"])  # all but the two C006 rows
+    assert _sheet_column(wb["portfolio"], "candidate_id") == ["C001", "C002", "C003", "C008"]
+    note = wb["summary"]["B2"].value
+    assert wb["summary"]["A2"].value == "contents"
+    assert "candidates: 5 of 8 rows" in note and "shares: 11 of 13 rows" in note
+    assert "3 candidate rows, 2 share rows" in note and "candidates.csv" in note
+    assert len(pd.read_csv(paths["candidates.csv"])) == 8 and len(pd.read_csv(paths["shares.csv"])) == 13
+
+
+def test_xlsx_note_when_everything_fits_or_csv_not_written(tmp_path, inputs):
+    wb = load_workbook(write_outputs(tmp_path / "a", formats={"xlsx"}, **inputs)["opportunities.xlsx"])
+    assert wb["summary"]["B2"].value.startswith("This workbook holds every row (portfolio: 4 of 4 rows;")
+    path = write_outputs(tmp_path / "b", formats={"xlsx"}, xlsx_max_candidates=2,
+                         **_capped_inputs(inputs))["opportunities.xlsx"]
+    assert "which this run did not write (add 'csv' to [report] formats)" in load_workbook(path)["summary"]["B2"].value
+
+
+def test_workbook_tables_never_pass_excel_limits():
+    tall = pd.DataFrame({"candidate_id": np.zeros(EXCEL_MAX_ROWS + 10, dtype=np.int8)})
+    wide = pd.DataFrame(np.zeros((2, EXCEL_MAX_COLS + 5), dtype=np.int8))
+    tables = {t.name: t for t in workbook_tables(tall, wide, tall.iloc[:0])}
+    assert len(tables["portfolio"].frame) == EXCEL_MAX_ROWS - 1  # plus the header row
+    assert tables["portfolio"].rows_left == 11
+    assert tables["candidates"].frame.shape[1] == EXCEL_MAX_COLS - 2  # plus a gap and the £k note
+    note = contents_note(list(tables.values()), 10)
+    assert "11 portfolio rows" in note and "7 candidates columns" in note
+
+
+def test_xlsx_cuts_overlong_text_at_the_cell_limit(tmp_path, inputs):
+    candidates = inputs["candidates"].assign(kind="x" * 40_000)
+    path = write_outputs(tmp_path / "o", formats={"xlsx"}, **{**inputs, "candidates": candidates})["opportunities.xlsx"]
+    value = load_workbook(path)["candidates"]["B2"].value
+    assert len(value) == EXCEL_MAX_CHARS and value.endswith("full text in the CSV]")
+
+
+def test_write_outputs_reports_progress(tmp_path, inputs):
+    said: list[str] = []
+    write_outputs(tmp_path / "o", formats={"csv", "xlsx", "html"}, progress=said.append, **inputs)
+    assert "candidates.csv: 8 rows" in said
+    assert "opportunities.xlsx: candidates 8/8 rows" in said and "opportunities.xlsx: shares 11/11 rows" in said
+    assert said[-1] == "map and report.html"
 
 
 # --------------------------------------------------------------------------- determinism
@@ -153,6 +221,34 @@ def test_outputs_are_byte_identical_across_runs(tmp_path, inputs, written):
     again = write_outputs(tmp_path / "second", **inputs)
     for name in sorted(ALL_FILES):  # CSV, JSON, XLSX, PNG, SVG and HTML
         assert again[name].read_bytes() == (out / name).read_bytes(), name
+
+
+def test_run_times_change_only_summary_json(tmp_path, inputs):
+    """Wall-clock seconds are in summary.json alone: a slower run writes the same other bytes."""
+    slow = {**inputs, "summary": {**inputs["summary"], "solve_seconds": 987.654, "build_seconds": 321.5}}
+    a = write_outputs(tmp_path / "a", formats={"csv", "json", "xlsx", "html"}, **inputs)
+    b = write_outputs(tmp_path / "b", formats={"csv", "json", "xlsx", "html"}, **slow)
+    for name in sorted(a):
+        same = a[name].read_bytes() == b[name].read_bytes()
+        assert same == (name != "summary.json"), name
+
+
+def test_xlsx_bytes_do_not_depend_on_time_zone_or_clock(tmp_path, inputs, monkeypatch):
+    import time
+    import zipfile
+
+    paths = []
+    for zone in ("UTC", "Pacific/Kiritimati"):  # UTC+14: another local date for the same instant
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        paths.append(write_outputs(tmp_path / zone.replace("/", "_"), formats={"xlsx"}, **inputs)["opportunities.xlsx"])
+    monkeypatch.undo()
+    time.tzset()
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    with zipfile.ZipFile(paths[0]) as archive:
+        assert {info.date_time[:3] for info in archive.infolist()} == {(1980, 1, 31)}
+        core = archive.read("docProps/core.xml").decode()
+    assert core.count("2000-01-01T00:00:00Z") == 2  # created and modified, fixed
 
 
 def test_png_and_svg_have_no_timestamps(written):

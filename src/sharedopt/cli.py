@@ -178,7 +178,7 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
                 from sharedopt.uncertainty import attach_uncertainty
                 bar.update(tasks["report"], info=f"Monte Carlo: {draws} draws")
                 result = attach_uncertainty(result, draws=draws)
-            result.to_dir(target)
+            result.to_dir(target, progress=lambda text: bar.update(tasks["report"], info=f"writing {text}"))
             done("report", str(target))
         _print_headline(result, target)
         spread = result.summary.get("uncertainty")

@@ -78,8 +78,12 @@ class Result:
     existing: pd.DataFrame = field(default_factory=pd.DataFrame)
     cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
 
-    def to_dir(self, path: str | Path, formats: set[str] | None = None) -> dict[str, Path]:
-        """Write the outputs (CSV, JSON, XLSX, map, HTML) atomically into ``path``."""
+    def to_dir(self, path: str | Path, formats: set[str] | None = None,
+               progress: Callable[[str], None] | None = None) -> dict[str, Path]:
+        """Write the outputs (CSV, JSON, XLSX, map, HTML) atomically into ``path``.
+
+        ``progress``, when given, gets a short text per file (and per 5,000 workbook rows).
+        """
         from sharedopt.report import write_outputs
         formats = formats or set(self.config.report.formats)
         return write_outputs(
@@ -91,6 +95,7 @@ class Result:
                           "enumeration": self.enumeration.drop(columns=["seconds"], errors="ignore"),
                           "council_cashflows": self.cashflows,
                           **({"existing_partnerships": self.existing} if len(self.existing.columns) else {})},
+            progress=progress,
         )
 
     def plot(self):

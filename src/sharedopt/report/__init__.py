@@ -6,7 +6,7 @@ builds the map figure without writing anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,9 @@ from .maps import (
     portfolio_services,
     service_slug,
 )
-from .tables import write_csv, write_json, write_xlsx
+from .sheets import MAX_CANDIDATE_ROWS
+from .tables import write_csv, write_json
+from .workbook import write_xlsx
 
 __all__ = [
     "ALL_FORMATS",
@@ -48,6 +50,8 @@ def write_outputs(
     per_service_maps: bool = False,
     title: str = "sharedopt report",
     extra_tables: Mapping[str, pd.DataFrame] | None = None,
+    xlsx_max_candidates: int = MAX_CANDIDATE_ROWS,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Path]:
     """Write all report files into ``out_dir``, atomically.
 
@@ -79,6 +83,13 @@ def write_outputs(
     extra_tables : mapping of str to DataFrame, optional
         More CSV files written with the 'csv' format (e.g. ``{'data_quality': frame}``
         gives ``data_quality.csv``).
+    xlsx_max_candidates : int, default 10,000
+        Best-ranked candidates the workbook holds (plus every chosen one and
+        every one with a loss-if-forced figure) and whose shares it holds; the
+        CSVs hold every row, and the workbook's summary sheet says so.
+    progress : callable, optional
+        Called with a short text (file being written, rows done) as the
+        files are written.
 
     Returns
     -------
@@ -96,11 +107,12 @@ def write_outputs(
     wanted = _resolve_formats(formats)
     out_dir = Path(out_dir)
     inputs = {"authorities": authorities, "candidates": candidates, "portfolio": portfolio,
-              "shares": shares, "summary": summary}
+              "shares": shares, "summary": summary, "xlsx_max_candidates": xlsx_max_candidates,
+              "progress": progress or _quiet}
     with atomic_directory(out_dir, marker=MARKER) as tmp:
         names = _write_all(tmp, inputs, wanted, per_service_maps, title)
         if "csv" in wanted:
-            names += [write_csv(frame, tmp / f"{name}.csv").name for name, frame in sorted((extra_tables or {}).items())]
+            names += [_csv(inputs, frame, tmp / f"{name}.csv") for name, frame in sorted((extra_tables or {}).items())]
     return {name: out_dir / name for name in names}
 
 
@@ -123,7 +135,7 @@ def _write_all(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: boo
     if "json" in wanted:
         written.append(write_json(inputs["summary"], tmp / "summary.json").name)
     if "xlsx" in wanted:
-        written.append(_write_workbook(tmp, inputs, title).name)
+        written.append(_write_workbook(tmp, inputs, title, csv_written="csv" in wanted).name)
     if wanted & {"png", "svg", "html"}:
         written += _write_maps_and_html(tmp, inputs, wanted, title)
     if per_service and "png" in wanted:
@@ -131,15 +143,28 @@ def _write_all(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: boo
     return written
 
 
+def _quiet(_: str) -> None:
+    """No progress display."""
+
+
+def _csv(inputs: dict, frame: pd.DataFrame, path: Path) -> str:
+    """Write one CSV, saying so; return its name."""
+    inputs["progress"](f"{path.name}: {len(frame):,} rows")
+    return write_csv(frame, path).name
+
+
 def _write_csvs(tmp: Path, inputs: dict) -> list[str]:
     """portfolio.csv, candidates.csv and shares.csv."""
-    return [write_csv(inputs[key], tmp / f"{key}.csv").name for key in ("portfolio", "candidates", "shares")]
+    return [_csv(inputs, inputs[key], tmp / f"{key}.csv") for key in ("portfolio", "candidates", "shares")]
 
 
-def _write_workbook(tmp: Path, inputs: dict, title: str) -> Path:
-    """opportunities.xlsx."""
+def _write_workbook(tmp: Path, inputs: dict, title: str, csv_written: bool) -> Path:
+    """opportunities.xlsx (the chosen portfolio, the best candidates and their shares)."""
+    say = inputs["progress"]
     return write_xlsx(tmp / "opportunities.xlsx", summary=inputs["summary"], portfolio=inputs["portfolio"],
-                      candidates=inputs["candidates"], shares=inputs["shares"], title=title)
+                      candidates=inputs["candidates"], shares=inputs["shares"], title=title,
+                      max_candidates=inputs["xlsx_max_candidates"], csv_written=csv_written,
+                      progress=lambda sheet, done, total: say(f"opportunities.xlsx: {sheet} {done:,}/{total:,} rows"))
 
 
 def _map_title(title: str, summary: Mapping[str, Any]) -> str:
@@ -151,6 +176,7 @@ def _map_title(title: str, summary: Mapping[str, Any]) -> str:
 def _write_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], title: str) -> list[str]:
     """map.png, map.svg and report.html (which embeds the PNG)."""
     summary = inputs["summary"]
+    inputs["progress"]("map and report.html")
     fig = plot_portfolio_map(inputs["authorities"], inputs["portfolio"], inputs["shares"],
                              title=_map_title(title, summary), attribution=summary.get("attribution"))
     png = figure_bytes(fig, "png")

@@ -1,0 +1,326 @@
+"""The finance workbook ``opportunities.xlsx``, written with XlsxWriter.
+
+XlsxWriter's constant-memory mode streams each row to disk, so memory does not
+grow with the tables. Which rows each sheet holds is :mod:`sharedopt.report.sheets`
+(the chosen portfolio, the best-ranked candidates and their shares; the CSVs hold
+every row, and the summary sheet's first row says so). No sheet passes Excel's
+limits (1,048,576 rows, 16,384 columns, 32,767 characters in a cell).
+
+Same input, same bytes: the document properties carry a fixed date
+(:func:`fixed_timestamp`), XlsxWriter stamps every zip entry 1980-01-31, and no
+wall-clock figure is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+
+from .cells import neutralise_text
+from .sheets import EXCEL_MAX_CHARS, EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
+from .tables import json_safe
+
+__all__ = ["MONEY_FORMAT", "fixed_timestamp", "write_xlsx"]
+
+PROGRESS_EVERY = 5_000
+MONEY_FORMAT = "£#,##0"
+MONEY_SUFFIX = "_gbp_k"
+MONEY_NOTE = "Money columns (ending _gbp_k) are £ thousand (£k)."
+CUT_MARK = " [cut at Excel's cell limit: full text in the CSV]"
+_OTHER_FORMATS = {
+    "population": "#,##0",
+    "n_members": "0",
+    "n_partnerships": "0",
+    "rank": "0",
+    "payback_years": "0.0",
+    "realisation_factor": "0.00",
+    "gap": "0.00%",
+}
+_SUMMARY_KEYS = ["region", "status", "objective", "best_bound", "gap", "solver", "n_variables",
+                 "n_constraints", "config_hash"]
+_MAX_WIDTH = 60
+_DEFAULT_STAMP = dt.datetime(2000, 1, 1)
+_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "nan_inf_to_errors": False}
+
+SheetProgress = Callable[[str, int, int], None]
+
+
+def fixed_timestamp() -> dt.datetime:
+    """Timestamp stamped into the workbook's document properties.
+
+    Returns
+    -------
+    datetime.datetime
+        ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) when set
+        to an integer, else 2000-01-01T00:00:00 (naive UTC).
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+    return _DEFAULT_STAMP
+
+
+def write_xlsx(
+    path: Path,
+    *,
+    summary: Mapping[str, Any],
+    portfolio: pd.DataFrame,
+    candidates: pd.DataFrame,
+    shares: pd.DataFrame,
+    title: str = "sharedopt report",
+    max_candidates: int = MAX_CANDIDATE_ROWS,
+    csv_written: bool = True,
+    progress: SheetProgress | None = None,
+) -> Path:
+    """Write the finance workbook ``summary``/``portfolio``/``candidates``/``shares``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Destination ``.xlsx`` file.
+    summary : Mapping
+        Run summary (see :func:`sharedopt.report.write_outputs`).
+    portfolio, candidates, shares : pandas.DataFrame
+        Full tables; the sheets hold what :func:`workbook_tables` selects.
+    title : str, default 'sharedopt report'
+        Workbook title property.
+    max_candidates : int, default MAX_CANDIDATE_ROWS
+        Best-ranked candidates the workbook holds (see :func:`select_candidates`).
+    csv_written : bool, default True
+        Whether the CSV files (which hold every row) are written too; the
+        summary note says where the rest is.
+    progress : callable, optional
+        Called as ``progress(sheet, rows_done, rows_total)`` every 5,000 rows
+        and at the end of each sheet.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Notes
+    -----
+    Each sheet has a bold, filled, frozen header row (panes at 'A2'), an
+    autofilter, column widths fitted to content and '£#,##0' on money
+    columns, with a note right of the header saying money is in £ thousand.
+    Text from input is stored as text, never as a formula, and quoted by
+    :func:`sharedopt.report.cells.neutralise_text`.
+    """
+    tables = workbook_tables(portfolio, candidates, shares, max_candidates)
+    note = contents_note(tables, max_candidates, csv_written)
+    workbook = xlsxwriter.Workbook(str(path), _OPTIONS)
+    stamp = fixed_timestamp()
+    workbook.set_properties({"title": title, "author": "sharedopt", "created": stamp})
+    styles = _Styles(workbook)
+    _write_summary_sheet(workbook.add_worksheet("summary"), styles, summary, note)
+    for table in tables:
+        _write_table_sheet(workbook.add_worksheet(table.name), styles, table, progress)
+    workbook.close()
+    return path
+
+
+class _Styles:
+    """XlsxWriter formats, made once per workbook."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook):
+        self._workbook = workbook
+        self.header = workbook.add_format({"bold": True, "bg_color": "#DDE7F0", "valign": "vcenter"})
+        self.note = workbook.add_format({"italic": True, "font_color": "#555555"})
+        self.block_title = workbook.add_format({"bold": True, "italic": True})
+        self.bold = workbook.add_format({"bold": True})
+        self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        self._numbers: dict[str, Any] = {}
+
+    def number(self, fmt: str | None):
+        """The format for an Excel number format string (None: General, no format)."""
+        if fmt is None:
+            return None
+        if fmt not in self._numbers:
+            self._numbers[fmt] = self._workbook.add_format({"num_format": fmt})
+        return self._numbers[fmt]
+
+
+def _number_format(column: str) -> str | None:
+    """Excel number format for a column name, or None for General."""
+    if column.endswith(MONEY_SUFFIX):
+        return MONEY_FORMAT
+    return _OTHER_FORMATS.get(column)
+
+
+def _write_table_sheet(ws, styles: _Styles, table: SheetTable, progress: SheetProgress | None) -> None:
+    """One DataFrame as a sheet: header, typed cells, formats, widths, filter and note."""
+    frame = table.frame
+    header = [_text(str(c)) for c in frame.columns]
+    columns = [_column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    formats = [_number_format(str(c)) for c in frame.columns]
+    for col, (name, values, fmt) in enumerate(zip(header, columns, formats)):
+        ws.set_column(col, col, _width([name], values, fmt), styles.number(fmt))
+    _write_header(ws, styles, header, note=bool(_money(header)))
+    n_rows = len(frame)
+    blanks = _formatted_blanks(columns, [styles.number(f) for f in formats])
+    for r, row in enumerate(zip(*columns), start=1):
+        ws.write_row(r, 0, row)
+        for col, style in blanks.get(r, ()):
+            ws.write_blank(r, col, None, style)
+        if progress is not None and r % PROGRESS_EVERY == 0:
+            progress(table.name, r, n_rows)
+    if progress is not None:
+        progress(table.name, n_rows, n_rows)
+    if header:
+        ws.autofilter(0, 0, n_rows, len(header) - 1)
+
+
+def _formatted_blanks(columns: list[list[Any]], styles: list[Any]) -> dict[int, list[tuple[int, Any]]]:
+    """Sheet row -> (column, format) of the missing values in formatted columns.
+
+    They are written as formatted blanks, so a whole money column is '£#,##0'.
+    """
+    blanks: dict[int, list[tuple[int, Any]]] = {}
+    for col, (values, style) in enumerate(zip(columns, styles)):
+        if style is None:
+            continue
+        for r, value in enumerate(values, start=1):
+            if value is None:
+                blanks.setdefault(r, []).append((col, style))
+    return blanks
+
+
+def _write_header(ws, styles: _Styles, header: list[str], note: bool) -> None:
+    """Bold frozen header row, with the £k note right of the table when wanted."""
+    ws.freeze_panes(1, 0)
+    ws.write_row(0, 0, header, styles.header)
+    if note and len(header) + 1 < EXCEL_MAX_COLS:
+        ws.write_string(0, len(header) + 1, MONEY_NOTE, styles.note)
+
+
+def _money(header: list[str]) -> list[str]:
+    """Header names of the £ thousand columns."""
+    return [h for h in header if h.endswith(MONEY_SUFFIX)]
+
+
+def _write_summary_sheet(ws, styles: _Styles, summary: Mapping[str, Any], note: str) -> None:
+    """The contents note, key figures as item/value rows, then per-service and per-authority blocks."""
+    items = [("contents", note)] + _summary_rows(summary)
+    lines: list[list[tuple[Any, Any]]] = [
+        [(item, None), (_cell(value), styles.number(_number_format(item.split(".")[-1])))] for item, value in items]
+    for name in ("by_service", "by_authority"):
+        lines += _block_lines(styles, name, summary.get(name))
+    for col, width in _summary_widths(lines).items():
+        ws.set_column(col, col, width)
+    _write_header(ws, styles, ["item", "value"], note=True)
+    ws.set_row(1, 15 * math.ceil(len(note) / (_MAX_WIDTH - 5)), styles.wrap)  # the note, wrapped in its cell
+    lines[0][1] = (note, styles.wrap)
+    for r, line in enumerate(lines, start=1):
+        for c, (value, fmt) in enumerate(line):
+            if value is not None:
+                ws.write(r, c, value, fmt)
+    ws.autofilter(0, 0, len(items), 1)
+
+
+def _summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Flatten the headline parts of the summary into (item, value) pairs (no wall-clock figures)."""
+    rows = [(k, summary.get(k)) for k in _SUMMARY_KEYS if k in summary]
+    totals = summary.get("totals") or {}
+    rows += [(f"totals.{k}", totals[k]) for k in sorted(totals)]
+    estimates = summary.get("estimates") or []
+    if estimates:
+        rows.append(("estimates", "; ".join(str(e) for e in estimates)))
+    return rows
+
+
+def _block_lines(styles: _Styles, name: str, records: Any) -> list[list[tuple[Any, Any]]]:
+    """A titled table of records: a blank line, the title, the header, the rows."""
+    if not records:
+        return []
+    frame = pd.DataFrame(list(records))
+    header = [str(c) for c in frame.columns]
+    lines = [[], [(name, styles.block_title)], [(_text(h), styles.bold) for h in header]]
+    formats = [styles.number(_number_format(h)) for h in header]
+    for row in frame.itertuples(index=False, name=None):
+        lines.append([(_cell(v), fmt) for v, fmt in zip(row, formats)])
+    return lines
+
+
+def _summary_widths(lines: list[list[tuple[Any, Any]]]) -> dict[int, float]:
+    """Column widths of the summary sheet from every value in it."""
+    by_col: dict[int, list[Any]] = {}
+    for line in lines:
+        for c, (value, _) in enumerate(line):
+            by_col.setdefault(c, []).append(value)
+    widths = {c: _width([], values, "0.00") for c, values in by_col.items()}
+    widths[0] = max(widths.get(0, 8), _width(["item"], [], None))
+    return widths
+
+
+def _width(header: list[str], values: list[Any], fmt: str | None) -> float:
+    """Column width in characters: the longest rendered value, between 8 and 60."""
+    longest = max((len(h) for h in header), default=0)
+    numbers = [abs(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if numbers:
+        decimals = 3 if fmt not in (None, MONEY_FORMAT) else 0
+        longest = max(longest, len(f"{max(numbers):,.0f}") + 2 + decimals)
+    longest = max([longest] + [len(v) for v in values if isinstance(v, str)])
+    if any(isinstance(v, bool) for v in values):
+        longest = max(longest, 5)
+    return min(max(longest + 2, 8), _MAX_WIDTH)
+
+
+def _column_values(series: pd.Series) -> list[Any]:
+    """A column as Python cell values: numbers, booleans, quoted text, None for missing."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not series.hasnans:
+        return series.tolist()
+    if pd.api.types.is_integer_dtype(dtype) and not series.hasnans:
+        return series.tolist()
+    if pd.api.types.is_float_dtype(dtype):
+        values = series.to_numpy(dtype=float)
+        out = values.tolist()
+        for i in np.flatnonzero(~np.isfinite(values)):
+            out[i] = None
+        return out
+    return [_cell(v) for v in series.astype(object).tolist()]
+
+
+def _cell(value: Any) -> Any:
+    """One value for a cell: finite number, bool, text (quoted, within the cell limit) or None."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, (Mapping, list, tuple, set, frozenset)):
+        return _text(json.dumps(json_safe(value), sort_keys=True))
+    if _is_missing(value):
+        return None
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.isoformat()
+    return _text(str(value))
+
+
+def _text(value: str) -> str:
+    """Text quoted against formula injection and cut to Excel's cell limit (saying so)."""
+    value = neutralise_text(value)
+    if len(value) > EXCEL_MAX_CHARS:
+        value = value[: EXCEL_MAX_CHARS - len(CUT_MARK)] + CUT_MARK
+    return value
+
+
+def _is_missing(value: Any) -> bool:
+    """True for pandas/numpy missing scalars (NA, NaT, nan)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
