@@ -146,7 +146,7 @@ def scale_terms(base: CostBase, params: ModelParams, service: str,
     group_pop = pop.sum(axis=1, keepdims=True)
     u_group = service_unit_cost(base, params, service, group_pop)
     u_own = service_unit_cost(base, params, service, np.where(members >= 0, pop, 1.0))
-    after = asset * u_group / u_own
+    after = asset * (u_group / u_own)
     scale = (asset - after).sum(axis=1)
     if base.efficiency is None or params.efficiency_theta == 0:
         return scale, np.zeros(len(members))

@@ -88,12 +88,38 @@ def assumptions_table(params) -> list[dict]:
             value = getattr(params, key)
             rows.append({"parameter": key, "value": value,
                          "source": entry["source"] if value == entry["value"] else "config override"})
+    rows.extend(savings_term_rows(params))
     factor = params.realisation_factor()
     rows.append({"parameter": "realisation_factor", "value": factor,
                  "source": REALISATION_DEFAULTS["condition_penalties"]["source"] + " "
                  + REALISATION_DEFAULTS["mode_factors"]["source"]})
     rows.append({"parameter": "max_group_size", "value": params.max_group_size,
                  "source": "config (largest partnership considered)"})
+    return rows
+
+
+def savings_term_rows(params) -> list[dict]:
+    """Rows for the decomposed-savings and whole-organisation parameters (value, range, source)."""
+    from sharedopt.assumptions import (SAVINGS_TERM_DEFAULTS, SERVICE_SPATIAL_DEFAULTS, SPATIAL_FALLBACK,
+                                       WHOLE_ORG_DEFAULTS)
+    from sharedopt.curves import uses_fitted
+
+    rows = []
+    for table in (SAVINGS_TERM_DEFAULTS, WHOLE_ORG_DEFAULTS):
+        for key, entry in table.items():
+            value = getattr(params, key)
+            rows.append({"parameter": key, "value": value, "range": entry["range"],
+                         "source": entry["source"] if value == entry["value"] else "config override"})
+    for service, sp in sorted(params.services.items()):
+        d = SERVICE_SPATIAL_DEFAULTS.get(service, SPATIAL_FALLBACK)
+        for i, key in enumerate(("distance_rate_per_km", "max_span_km")):
+            value = getattr(sp, key)
+            rows.append({"parameter": f"{service}.{key}", "value": value,
+                         "range": d["range"][i] if d["range"] else None,
+                         "source": d["source"] if value == d[key] else "config override"})
+    rows.append({"parameter": "cost_curves", "value": "fitted" if uses_fitted(params) else "literature",
+                 "source": f"[model] cost_curves = '{params.cost_curves}' (fitted: sharedopt.costfit; "
+                           "literature: the per-service mes/e_down/e_up and spend-per-head efficiency)"})
     return rows
 
 
