@@ -248,12 +248,13 @@ WHOLE_ORG_DEFAULTS: dict[str, dict] = {
                "(12 districts, 2 unitaries, 1 county); the unitary figure is used for every single-tier "
                "class (metropolitan, London, Welsh). The split comes from 15 Lancashire councils only."),
     "whole_org_saving_rate": dict(
-        value=0.2022, range=(0.10, 0.35),
-        source="Calibrated on the LGA aggregate (about 45 councils in about 20 shared chief executive / "
-               "senior team partnerships, at least £60m: about £3m a partnership a year): the rate at "
-               "which the mean modelled gross saving over every pair of neighbouring English districts (2023-24, "
-               "Central_Services neighbour graph, saving = rate x (sum - largest) overhead) is "
-               "£3m a year (tests/test_wholeorg.py recomputes it). Never calibrated on a named pair."),
+        value=0.1617, range=(0.08, 0.30),
+        source="Calibrated on the LGA aggregate: about 45 councils share a chief executive and senior "
+               "team in about 20 partnerships, saving at least £60m a year, i.e. £60m over the 25 "
+               "councils whose team is absorbed (£2.4m each). The rate makes the mean modelled gross "
+               "saving over every pair of neighbouring English districts (2023-24, Central_Services "
+               "neighbour graph; saving = rate x (sum - largest) overhead) £2.4m "
+               "(tests/test_decomposed.py recomputes it). Never calibrated on a named pair."),
     "whole_org_transition_rate": dict(
         value=0.75, range=(0.36, 1.18),
         source="One-off redundancy, pension strain and systems cost as a multiple of the annual gross "

@@ -131,15 +131,18 @@ def _table(base: CostBase, params: ModelParams, members: np.ndarray, values: dic
     return table
 
 
-LGA_SAVING_PER_PARTNERSHIP_GBP_K = 3_000.0  # at least £60m over about 20 partnerships (LGA)
+# LGA: about 45 councils share a chief executive and senior team in about 20 partnerships,
+# saving at least £60m a year: £60m over the 45 - 20 = 25 councils whose team is absorbed.
+LGA_SAVING_GBP_K, LGA_COUNCILS, LGA_PARTNERSHIPS = 60_000.0, 45, 20
+SAVING_PER_ABSORBED_COUNCIL_GBP_K = LGA_SAVING_GBP_K / (LGA_COUNCILS - LGA_PARTNERSHIPS)
 
 
 def calibrate_saving_rate(base: CostBase, params: ModelParams, graph: nx.Graph,
-                          target_gbp_k: float = LGA_SAVING_PER_PARTNERSHIP_GBP_K) -> float:
+                          target_gbp_k: float = SAVING_PER_ABSORBED_COUNCIL_GBP_K) -> float:
     """The saving rate at which the mean gross saving over every district-district edge is ``target``.
 
-    The LGA's aggregate (about 20 shared chief executive partnerships, mostly pairs of
-    districts, at least £60m) is matched on average over all neighbouring district
+    A pair absorbs one council's team, so ``target`` is the LGA aggregate per absorbed
+    council (£60m / 25 = £2.4m); matched on average over all neighbouring district
     pairs, never on a named pair.
     """
     codes = {c: i for i, c in enumerate(base.codes.tolist())}
