@@ -134,3 +134,19 @@ def test_whole_organisation_rate_is_calibrated_on_the_lga_aggregate():
     base = CostBase.from_frames(authorities, costs, params)
     rate = calibrate_saving_rate(base, params, neighbour_graph(authorities, "Central_Services"))
     assert rate == pytest.approx(params.whole_org_saving_rate, abs=5e-5)
+
+
+def test_new_parameters_are_overridable_and_listed_with_range_and_source():
+    from sharedopt.summary import assumptions_table
+
+    params = ModelParams(efficiency_theta=0.1, services={"Environment": {"max_span_km": 60.0}})
+    assert params.services["Environment"].max_span_km == 60.0
+    assert params.services["Environment"].distance_rate_per_km == 0.002  # other fields keep defaults
+    rows = {r["parameter"]: r for r in assumptions_table(params)}
+    assert rows["efficiency_theta"]["value"] == 0.1 and rows["efficiency_theta"]["source"] == "config override"
+    assert rows["Environment.max_span_km"]["source"] == "config override"
+    for key in ("distance_cost_per_km_gbp_k", "whole_org_saving_rate", "whole_org_transition_rate",
+                "whole_org_overhead_share", "Highways_Transport.max_span_km", "Culture.distance_rate_per_km"):
+        assert rows[key]["source"] and rows[key]["source"] != "config override", key
+        assert rows[key]["range"] is not None, key
+    assert rows["cost_curves"]["value"] in ("fitted", "literature")
