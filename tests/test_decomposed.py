@@ -150,3 +150,21 @@ def test_new_parameters_are_overridable_and_listed_with_range_and_source():
         assert rows[key]["source"] and rows[key]["source"] != "config override", key
         assert rows[key]["range"] is not None, key
     assert rows["cost_curves"]["value"] in ("fitted", "literature")
+
+
+def test_a_forced_whole_organisation_candidate_is_valued_and_checked(kent):
+    from sharedopt.errors import ConfigError
+    from sharedopt.options import ensure_candidates
+
+    authorities, costs, cands = kent
+    first = cands.table[cands.table["kind"] == "whole_organisation"].iloc[0]
+    dropped = cands.__class__(cands.table[cands.table["candidate_id"] != first["candidate_id"]],
+                              cands.shares, cands.enumeration, cands.graphs)
+    back = ensure_candidates(dropped, [first["candidate_id"]], authorities, costs, ModelParams(max_group_size=3))
+    row = back.table.set_index("candidate_id").loc[first["candidate_id"]]
+    assert row["kind"] == "whole_organisation"
+    assert row["npv_gbp_k"] == pytest.approx(first["npv_gbp_k"], rel=1e-12)
+    county = authorities.index[authorities["tier"] == "county"][0]
+    district = authorities.index[authorities["tier"] == "district"][0]
+    with pytest.raises(ConfigError, match="one tier class"):
+        ensure_candidates(cands, [f"Whole_Organisation|{county}+{district}"], authorities, costs, ModelParams())

@@ -351,6 +351,10 @@ def ensure_candidates(candidates: CandidateSet, ids: list[str], authorities, cos
     base = CostBase.from_frames(authorities, costs, params)
     rows = []
     for cid in missing:
+        if cid.startswith("Whole_Organisation|"):
+            from sharedopt.wholeorg import forced_whole_org
+            rows.append(forced_whole_org(cid, base, params, candidates.graphs))
+            continue
         services, members = _parse_id(cid, base)
         graph = candidates.graphs.get(services[0]) if len(services) == 1 else intersection_graph(
             candidates.graphs[services[0]], candidates.graphs[services[1]])

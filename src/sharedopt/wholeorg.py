@@ -131,6 +131,27 @@ def _table(base: CostBase, params: ModelParams, members: np.ndarray, values: dic
     return table
 
 
+def forced_whole_org(cid: str, base: CostBase, params: ModelParams, graphs: dict) -> pd.DataFrame:
+    """One whole-organisation candidate named by id (``Whole_Organisation|code+code``), valued.
+
+    Raises
+    ------
+    ConfigError
+        Unknown codes, or members that are not connected neighbours of one tier class.
+    """
+    from sharedopt.errors import ConfigError
+
+    codes = sorted(cid.split("|", 1)[1].split("+"))
+    known = set(base.codes.tolist())
+    graph = whole_org_graph(base, graphs, ("district", "single-tier", "county"))
+    if not set(codes) <= known or not set(codes) <= set(graph) or not nx.is_connected(graph.subgraph(codes)) \
+            or not 2 <= len(codes) <= params.whole_org_max_group_size:
+        raise ConfigError(f"[constraints] forced: '{cid}' is not 2..{params.whole_org_max_group_size} "
+                          "neighbouring councils of one tier class of this region (see candidates.csv)")
+    members = base.index_of(codes)[None, :]
+    return _table(base, params, members, evaluate_whole_org(base, params, members, params.realisation_factor(cid)))
+
+
 # LGA: about 45 councils share a chief executive and senior team in about 20 partnerships,
 # saving at least £60m a year: £60m over the 45 - 20 = 25 councils whose team is absorbed.
 LGA_SAVING_GBP_K, LGA_COUNCILS, LGA_PARTNERSHIPS = 60_000.0, 45, 20
