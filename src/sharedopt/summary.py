@@ -15,6 +15,9 @@ from sharedopt.data.sources import ATTRIBUTION, estimate_notes
 
 MONEY = ["annual_saving_gbp_k", "governance_cost_gbp_k", "annual_net_saving_gbp_k",
          "one_off_cost_gbp_k", "npv_gbp_k"]
+# the decomposition of annual_net_saving_gbp_k (issue 13)
+DECOMPOSITION = ["saving_scale_gbp_k", "saving_efficiency_gbp_k", "saving_scope_gbp_k",
+                 "cost_distance_gbp_k", "cost_governance_gbp_k"]
 
 
 def json_safe(value):
@@ -38,6 +41,9 @@ def totals(portfolio: pd.DataFrame) -> dict:
     out = {"n_partnerships": int(len(portfolio))}
     for col in MONEY:
         out[col] = float(portfolio[col].sum()) if len(portfolio) else 0.0
+    for col in DECOMPOSITION:
+        if col in portfolio:
+            out[col] = float(portfolio[col].sum()) if len(portfolio) else 0.0
     out["members_involved"] = int(len({m for ms in portfolio["members"] for m in ms.split(";")})) if len(portfolio) else 0
     return out
 
@@ -46,7 +52,10 @@ def by_service(portfolio: pd.DataFrame) -> list[dict]:
     """Totals per service (a scope pair is reported under its ';'-joined services)."""
     if portfolio.empty:
         return []
-    grouped = portfolio.groupby("services", sort=True)
+    label = portfolio["services"]
+    if "kind" in portfolio:  # a whole-organisation partnership covers every service: one label
+        label = label.where(portfolio["kind"] != "whole_organisation", "Whole_Organisation")
+    grouped = portfolio.groupby(label.rename("services"), sort=True)
     table = grouped[MONEY].sum()
     table["n_partnerships"] = grouped.size()
     return [{"service": s, **{k: float(v) if k != "n_partnerships" else int(v) for k, v in row.items()}}
