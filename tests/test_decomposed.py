@@ -168,3 +168,14 @@ def test_a_forced_whole_organisation_candidate_is_valued_and_checked(kent):
     district = authorities.index[authorities["tier"] == "district"][0]
     with pytest.raises(ConfigError, match="one tier class"):
         ensure_candidates(cands, [f"Whole_Organisation|{county}+{district}"], authorities, costs, ModelParams())
+
+
+def test_efficiency_ratios_are_clipped_to_their_bounds():
+    """B at 0.1 of expected counts as 0.5 (the lower bound): A closes theta of (1 - 0.5/(4/3))."""
+    params = ModelParams()
+    base = _pair_base(1_500.0)  # B's ratio 0.1
+    got = evaluate(base, params, ("Central_Services",), np.array([[0, 1]]))["saving_efficiency_gbp_k"][0]
+    a_pool = 0.40 * 20_000.0
+    u = (200_000 / 3e6) ** -0.08 / (100_000 / 3e6) ** -0.08
+    expected = params.efficiency_theta * a_pool * u * (1 - 0.5 / (4 / 3))
+    assert got == pytest.approx(expected, rel=1e-12)

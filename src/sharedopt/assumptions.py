@@ -204,6 +204,12 @@ SAVINGS_TERM_DEFAULTS: dict[str, dict] = {
                "group's most efficient member within the appraisal period. The Wales evidence note "
                "says partnerships work best with active collaborative management; 0.25 = a quarter of "
                "the gap, 0 = no convergence, 0.5 = half."),
+    "efficiency_ratio_bounds": dict(
+        value=(0.5, 2.0), range=((0.33, 3.0), (0.67, 1.5)),
+        source="Assumption, because a council spending less than half or more than twice what its "
+               "drivers predict (e.g. a tiny resident population with a large daytime one) is more "
+               "likely mis-measured than that (in)efficient: ratios are clipped to this range before "
+               "the convergence term uses them."),
     "distance_cost_per_km_gbp_k": dict(
         value=0.5, range=(0.0, 2.0),
         source="Assumption, because no source costs coordination by distance: management travel and "

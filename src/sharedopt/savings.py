@@ -150,7 +150,8 @@ def scale_terms(base: CostBase, params: ModelParams, service: str,
     scale = (asset - after).sum(axis=1)
     if base.efficiency is None or params.efficiency_theta == 0:
         return scale, np.zeros(len(members))
-    eff = base.efficiency[:, base.service_index(service)]
+    low, high = params.efficiency_ratio_bounds
+    eff = np.clip(base.efficiency[:, base.service_index(service)], low, high)  # NaN stays NaN
     return scale, convergence_saving(after, eff, members, params.efficiency_theta)
 
 
