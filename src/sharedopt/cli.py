@@ -187,13 +187,22 @@ def list_items(what: str = typer.Argument(..., help="regions or services")) -> N
             table.add_row(key, text)
         _out().print(table)
     elif what == "services":
+        from sharedopt.costfit import curves_table, fit_cost_curves
+
         services = load_services()
-        table = Table(title="Services (defaults are assumptions; override in \\[model.services.<name>])")
-        for col in ["service", "eligible", "asset_intensity", "e_down", "mes", "e_up", "source"]:
+        curves = curves_table(fit_cost_curves()).set_index("service")
+        table = Table(title="Services (defaults are assumptions; override in \\[model.services.<name>]). "
+                            "Elasticity of spend per head with population: fitted on England 2017-18..2023-24 "
+                            "where identified, else literature; a cross-sectional association, not cause")
+        for col in ["service", "eligible", "asset_intensity", "e_down", "mes", "e_up", "elasticity (95% CI)",
+                    "curve", "source"]:
             table.add_column(col)
         for name, row in services.iterrows():
+            c = curves.loc[name] if name in curves.index else None
+            elasticity = "-" if c is None else f"{c['elasticity']:+.3f} ({c['ci_low']:+.3f}, {c['ci_high']:+.3f})"
             table.add_row(name, str(row["eligible"]), f"{row['asset_intensity']:.2f}", f"{row['e_down']:.2f}",
-                          f"{row['mes']:,.0f}", f"{row['e_up']:.2f}", row["source"])
+                          f"{row['mes']:,.0f}", f"{row['e_up']:.2f}", elasticity,
+                          "-" if c is None else c["curve"], row["source"] if c is None else c["source"])
         _out().print(table)
     else:
         _fail(ValueError(f"unknown list '{what}': use 'regions' or 'services'"))

@@ -93,51 +93,30 @@ def fallback_efficiency(authorities: pd.DataFrame, costs: pd.DataFrame) -> pd.Da
 
 
 def resolve_curves(params, authorities: pd.DataFrame, costs: pd.DataFrame) -> Curves:
-    """The curves and efficiency ratios for a run (``params.cost_curves`` decides).
+    """The curves and efficiency ratios for a run.
 
-    Raises
-    ------
-    sharedopt.errors.ConfigError
-        ``cost_curves = "fitted"`` but :mod:`sharedopt.costfit` is not available.
+    ``params.cost_curves = "fitted"`` (default): :func:`sharedopt.costfit.fit_cost_curves`'s
+    curves (each service's fit where identified, else costfit's literature fallback).
+    ``"literature"``: the U-shape of the parameters (``mes``, ``e_down``, ``e_up``; the
+    documented fallback, and the only curve column generation prices). Efficiency ratios
+    come from costfit (English councils in its panel; others NaN: no convergence term),
+    or, without :mod:`sharedopt.costfit`, from :func:`fallback_efficiency`.
     """
-    fitted = _fitted(params) if params.cost_curves != "literature" else None
-    if fitted is not None:
-        return fitted
-    return Curves(literature_curves(params), fallback_efficiency(authorities, costs), "literature",
-                  [f"scale: {LITERATURE_SOURCE}", f"efficiency: {FALLBACK_EFFICIENCY}"])
+    try:
+        from sharedopt import costfit
+    except ImportError:  # pragma: no cover - costfit ships with the package
+        return Curves(literature_curves(params), fallback_efficiency(authorities, costs), "literature",
+                      [f"scale: {LITERATURE_SOURCE}", f"efficiency: {FALLBACK_EFFICIENCY}"])
+    fit = costfit.fit_cost_curves("fitted")
+    efficiency = fit.efficiency
+    note = ("efficiency: sharedopt.costfit ratios (actual/expected given population, density, "
+            "deprivation, workday ratio, class, year; English councils only, others 1.0)")
+    if params.cost_curves == "literature":
+        return Curves(literature_curves(params), efficiency, "literature", [f"scale: {LITERATURE_SOURCE}", note])
+    curves = {s: fit.curve(s) for s in params.services}
+    return Curves(curves, efficiency, "fitted", [f"{s}: {c.source}" for s, c in sorted(curves.items())] + [note])
 
 
 def uses_fitted(params) -> bool:
-    """True when ``params.cost_curves`` resolves to the fitted curves."""
-    if params.cost_curves == "literature":
-        return False
-    try:
-        from sharedopt import costfit  # noqa: F401
-    except ImportError:
-        return params.cost_curves == "fitted"
-    return True
-
-
-def _fitted(params) -> Curves | None:
-    try:
-        from sharedopt import costfit  # noqa: F401  (built by the costfit branch)
-    except ImportError:
-        if params.cost_curves == "fitted":
-            from sharedopt.errors import ConfigError
-            raise ConfigError("[model] cost_curves = \"fitted\" needs sharedopt.costfit, which this "
-                              "installation lacks: set cost_curves = \"literature\" or \"auto\"") from None
-        return None
-    return _from_costfit(params, costfit)
-
-
-def _from_costfit(params, costfit) -> Curves:
-    """Fitted curves where identified, literature curves elsewhere."""
-    fit = costfit.fit_cost_curves()
-    literature = literature_curves(params)
-    curves, notes = {}, []
-    for service, fallback in literature.items():
-        curve = fit.curves.get(service)
-        use = curve if curve is not None and curve.identified else fallback
-        curves[service] = use
-        notes.append(f"{service}: {use.source}")
-    return Curves(curves, fit.efficiency, "fitted", notes)
+    """True when the run's scale curves are costfit's, not the parameters' U-shape."""
+    return params.cost_curves == "fitted"

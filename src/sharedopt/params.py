@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sharedopt.assumptions import (
-    APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_DEFAULTS, SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS,
-    SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS, SPATIAL_FALLBACK, WHOLE_ORG_DEFAULTS,
+    APPRAISAL_DEFAULTS, COST_CURVE_RULE, COST_DEFAULTS, REALISATION_DEFAULTS, SAVINGS_TERM_DEFAULTS,
+    SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS, SPATIAL_FALLBACK, WHOLE_ORG_DEFAULTS,
 )
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -98,6 +98,9 @@ class ModelParams(BaseModel):
     generation_time_limit: float | None = Field(default=120.0, gt=0)
     generation_seed_size: int = Field(default=3, ge=2, le=8)
     services: dict[str, ServiceParams] = Field(default_factory=_default_services)
+    # Scale curves: estimated from the England panel where identified, else the literature
+    # fallback (sharedopt.costfit; rule and fallbacks in assumptions.COST_CURVE_RULE/FALLBACK).
+    cost_curves: Literal["fitted", "literature"] = COST_CURVE_RULE["mode"]["value"]
     scope_pairs: list[ScopePair] = Field(default_factory=lambda: [
         ScopePair(services=row["services"], scope_rate=row["scope_rate"]) for row in SCOPE_DEFAULTS])
     setup_fixed_gbp_k: float = Field(default=_default(COST_DEFAULTS, "setup_fixed_gbp_k"), ge=0)
@@ -116,10 +119,6 @@ class ModelParams(BaseModel):
     efficiency_ratio_bounds: tuple[float, float] = _default(SAVINGS_TERM_DEFAULTS, "efficiency_ratio_bounds")
     distance_cost_per_km_gbp_k: float = Field(
         default=_default(SAVINGS_TERM_DEFAULTS, "distance_cost_per_km_gbp_k"), ge=0)
-    # Scale curve and efficiency ratios: "fitted" (sharedopt.costfit), "literature" (the
-    # per-service mes/e_down/e_up above, efficiency from spend per head), "auto" (fitted when
-    # the costfit module is available, else literature).
-    cost_curves: Literal["auto", "fitted", "literature"] = "auto"
     # Whole-organisation sharing (assumptions.WHOLE_ORG_DEFAULTS).
     whole_organisation: bool = True
     whole_org_tiers: list[Literal["district", "single-tier", "county"]] = Field(

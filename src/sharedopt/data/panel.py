@@ -1,0 +1,143 @@
+"""The England cost panel: every council, year and top-level service, with its cost drivers.
+
+MHCLG revenue outturn 2017-18..2023-24 (net current expenditure, £ thousand) joined
+to population (ONS mid-2022, one year for every outturn year: a stated defect, the
+year fixed effects of the fits absorb inflation and common trends), density and
+deprivation (mySociety composite IMD), the Census 2021 workday ratio and the
+class of council (GSS prefix).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from sharedopt.assumptions import DELIVERY_SHARE_THRESHOLD, SERVICE_DEFAULTS
+from sharedopt.data.authorities import authority_table
+from sharedopt.data.paths import data_dir
+from sharedopt.data.validate import require_columns, require_file
+from sharedopt.data.workday import served_ratio, workday_ratios
+from sharedopt.errors import DataError
+
+PANEL_FILE = "raw/finance/england_revenue_outturn_net_by_service_2017_2024.json"
+DEPRIVATION_FILE = "raw/deprivation/mysociety_composite_uk_imd_by_authority.csv"
+ARRANGEMENTS_FILE = "raw/arrangements/england_existing_arrangements.csv"
+CLASSES = {"E06": "unitary", "E07": "district", "E08": "metropolitan", "E09": "london", "E10": "county"}
+# The eligible council services ("Other" has an unknown composition; police and fire are not council services).
+PANEL_SERVICES = [row["service"] for row in SERVICE_DEFAULTS if row["eligible"]]
+
+
+def _read_outturn() -> pd.DataFrame:
+    path = require_file(data_dir() / PANEL_FILE, "outturn panel")
+    try:
+        raw = pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
+    except ValueError as exc:
+        raise DataError(f"{PANEL_FILE}: not valid JSON ({exc}); restore the file from the shared data") from exc
+    require_columns(raw, ["year_ending", "ONS_code", "LA_name", *PANEL_SERVICES], PANEL_FILE)
+    ye = pd.to_numeric(raw["year_ending"], errors="coerce")
+    if ye.isna().any():
+        i = int(np.flatnonzero(ye.isna())[0])
+        raise DataError(f"{PANEL_FILE}: record {i}, field year_ending: '{raw['year_ending'].iloc[i]}' "
+                        "is not a YYYYMM number (e.g. 202403)")
+    end = (ye // 100).astype(int)
+    raw["year"] = [f"{y - 1}-{y % 100:02d}" for y in end]
+    return raw
+
+
+def _drivers() -> pd.DataFrame:
+    dep = pd.read_csv(require_file(data_dir() / DEPRIVATION_FILE, "deprivation file"), dtype={"gss_code": str})
+    require_columns(dep, ["gss_code", "la-deprivation-score", "density"], DEPRIVATION_FILE)
+    dep = dep.drop_duplicates("gss_code").set_index("gss_code")
+    return pd.DataFrame({"deprivation": pd.to_numeric(dep["la-deprivation-score"], errors="coerce"),
+                         "density": pd.to_numeric(dep["density"], errors="coerce")})
+
+
+def joint_waste_members() -> set[str]:
+    """Members of the statutory joint waste disposal authorities (they pay a levy that the
+    Environment line understates), from the arrangements file's ``service_category``."""
+    path = require_file(data_dir() / ARRANGEMENTS_FILE, "arrangements file")
+    arr = pd.read_csv(path, dtype=str)
+    require_columns(arr, ["service_category", "member_gss"], ARRANGEMENTS_FILE)
+    rows = arr[arr["service_category"].str.contains("statutory joint WDA", na=False)]
+    return {code.strip() for cell in rows["member_gss"].dropna() for code in cell.split(";") if code.strip()}
+
+
+def _delivering_classes(long: pd.DataFrame) -> pd.DataFrame:
+    """(service, class) pairs whose median spend per head is at least the delivery threshold
+    times the unitary councils' median (unitaries deliver every service)."""
+    med = long.groupby(["service", "cls"])["spend_per_head"].median().unstack()
+    ratio = med.div(med["unitary"], axis=0)
+    return ratio >= DELIVERY_SHARE_THRESHOLD
+
+
+@lru_cache(maxsize=1)
+def cost_panel() -> pd.DataFrame:
+    """The long England panel, one row per (council, year, service).
+
+    Only codes of the current register with a population are kept (councils
+    abolished by the 2019-2023 reorganisations drop out; their successors enter
+    from their first year). Rows of a class that does not deliver a service
+    (``delivers`` False, e.g. district Education) and non-positive net spend stay
+    in the table but are left out of the log fits.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, name, cls, year, service, spend_gbp_k, population, served_population,
+        spend_per_head, spend_per_served_head, density, deprivation, workday_ratio,
+        joint_waste, delivers``.
+    """
+    raw = _read_outturn()
+    table = authority_table()
+    england = table[table["nation"] == "England"]
+    raw = raw[raw["ONS_code"].isin(england.index)].rename(columns={"ONS_code": "code", "LA_name": "name"})
+    long = raw.melt(id_vars=["code", "name", "year"], value_vars=PANEL_SERVICES,
+                    var_name="service", value_name="spend_gbp_k")
+    long["spend_gbp_k"] = pd.to_numeric(long["spend_gbp_k"], errors="coerce")
+    long["cls"] = long["code"].str[:3].map(CLASSES)
+    long["population"] = long["code"].map(england["population"]).astype(float)
+    drivers = _drivers()
+    for col in ("density", "deprivation"):
+        long[col] = long["code"].map(drivers[col])
+    long["workday_ratio"] = long["code"].map(workday_ratios()["workday_ratio"]).fillna(1.0)
+    long["joint_waste"] = long["code"].isin(joint_waste_members()).astype(float)
+    long["spend_per_head"] = long["spend_gbp_k"] * 1000.0 / long["population"]
+    served = np.ones(len(long))
+    for service, idx in long.groupby("service").groups.items():
+        served[long.index.get_indexer(idx)] = served_ratio(long.loc[idx, "code"], service).to_numpy()
+    long["served_population"] = long["population"] * served
+    long["spend_per_served_head"] = long["spend_gbp_k"] * 1000.0 / long["served_population"]
+    ok = _delivering_classes(long)
+    long["delivers"] = [bool(ok.loc[s, c]) for s, c in zip(long["service"], long["cls"])]
+    missing = long[long[["density", "deprivation", "population"]].isna().any(axis=1)]
+    if len(missing):
+        raise DataError(f"{DEPRIVATION_FILE}: no density/deprivation for {missing['code'].iloc[0]}; "
+                        "add the council's row (mySociety composite UK IMD)")
+    return long.sort_values(["service", "code", "year"]).reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def panel_notes() -> pd.DataFrame:
+    """What the panel leaves out, and why (for the data-quality report and the README)."""
+    raw = _read_outturn()
+    england = authority_table()
+    england = england[england["nation"] == "England"]
+    authorities = raw[raw["ONS_code"].str.len() == 9]
+    gone = authorities[~authorities["ONS_code"].isin(england.index)]
+    panel = cost_panel()
+    rows = [dict(issue="codes not in the current register (abolished by reorganisation, or not a "
+                       "principal council: fire, police, parks, combined and waste authorities)",
+                 codes=gone["ONS_code"].nunique(), rows=len(gone), action="left out of the panel"),
+            dict(issue="class total rows (e.g. 'E10 Shire Counties')", codes=raw["ONS_code"].str.len().ne(9).sum(),
+                 rows=int(raw["ONS_code"].str.len().ne(9).sum()), action="left out")]
+    for service, part in panel.groupby("service"):
+        nd = part[~part["delivers"]]
+        npos = part[part["delivers"] & ~(part["spend_gbp_k"] > 0)]
+        rows.append(dict(issue=f"{service}: class does not deliver it ({', '.join(sorted(nd['cls'].unique())) or '-'})",
+                         codes=nd["code"].nunique(), rows=len(nd), action="left out of the fit"))
+        rows.append(dict(issue=f"{service}: zero or negative net spend", codes=npos["code"].nunique(),
+                         rows=len(npos), action="left out of the log fit (counted)"))
+    return pd.DataFrame(rows)

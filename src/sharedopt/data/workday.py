@@ -1,0 +1,175 @@
+"""The population a service serves: residents, or workday population where residents mislead.
+
+Census 2021 workday population (ONS ODWP01EW) per lower-tier area, carried to the
+current (2024) codes, and a plausibility check of spend per head against the
+national range.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from sharedopt.assumptions import DAYTIME_SERVICE_WEIGHTS, PLAUSIBILITY_RULE
+from sharedopt.data.authorities import authority_table
+from sharedopt.data.paths import data_dir
+from sharedopt.data.validate import require_columns, require_file
+from sharedopt.errors import DataError
+
+WORKDAY_FILE = "raw/population/census2021_workday_population_ltla.csv"
+REGISTER_FILE = "raw/register/mysociety_uk_local_authorities.csv"
+_WORKDAY_COLUMNS = ["lad21cd", "lad21nm", "residents16plus", "in_commuters", "out_commuters",
+                    "workday_pop_16plus"]
+
+
+def _read_workday() -> pd.DataFrame:
+    file = WORKDAY_FILE
+    raw = pd.read_csv(require_file(data_dir() / file, "workday population file"), dtype={"lad21cd": str})
+    require_columns(raw, _WORKDAY_COLUMNS, file)
+    for col in ("residents16plus", "workday_pop_16plus"):
+        bad = pd.to_numeric(raw[col], errors="coerce")
+        if bad.isna().any() or (bad <= 0).any():
+            i = int(np.flatnonzero(bad.isna() | (bad <= 0))[0])
+            raise DataError(f"{file}: row {i + 2}, field {col}: '{raw[col].iloc[i]}' is not a positive "
+                            "count; restore the ONS value")
+        raw[col] = bad
+    return raw.set_index("lad21cd")
+
+
+def _successors() -> dict[str, str]:
+    """2021 code -> current code for areas merged since (one successor only; splits are left out)."""
+    reg = pd.read_csv(require_file(data_dir() / REGISTER_FILE, "register"), dtype=str)
+    by_short = reg.set_index("local-authority-code")["gss-code"]
+    out = {}
+    for _, row in reg[reg["replaced-by"].notna() & reg["gss-code"].notna()].iterrows():
+        parts = str(row["replaced-by"]).split(",")
+        if len(parts) == 1 and parts[0] in by_short.index and isinstance(by_short[parts[0]], str):
+            out[row["gss-code"]] = by_short[parts[0]]
+    return out
+
+
+@lru_cache(maxsize=1)
+def workday_ratios() -> pd.DataFrame:
+    """Workday population aged 16+ over residents aged 16+, per current authority code.
+
+    Census 2021 on 2021 boundaries. Areas merged since (Cumbria, North Yorkshire,
+    Somerset in 2023) take the sums of their 2021 predecessors (commuting between
+    predecessors cancels, so the sum is the merged area's workday population);
+    county councils (E10) take the sums of their districts. Census day fell in a
+    lockdown, so commuting is understated (the 2011 census gave the City of London
+    about 56x); under-16s are excluded.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by GSS code: ``residents16plus``, ``workday_pop_16plus``,
+        ``workday_ratio`` and ``basis`` (how the row was made).
+    """
+    raw = _read_workday()
+    table = authority_table()
+    successor = _successors()
+    rows = raw[["residents16plus", "workday_pop_16plus"]].copy()
+    rows["code"] = [c if c in table.index else successor.get(c, c) for c in rows.index]
+    rows["basis"] = [f"census 2021 ({c})" if c == n else "sum of 2021 predecessors"
+                     for c, n in zip(rows.index, rows["code"])]
+    merged = rows.groupby("code").agg(residents16plus=("residents16plus", "sum"),
+                                      workday_pop_16plus=("workday_pop_16plus", "sum"),
+                                      basis=("basis", "first"))
+    merged = merged[merged.index.isin(table.index)]
+    counties = table[table["tier"] == "county"].index
+    parent = table["parent_county"].dropna()
+    for county in counties:
+        districts = merged.loc[merged.index.isin(parent[parent == county].index)]
+        if len(districts):
+            merged.loc[county] = [districts["residents16plus"].sum(),
+                                  districts["workday_pop_16plus"].sum(),
+                                  f"sum of {len(districts)} districts"]
+    merged["workday_ratio"] = merged["workday_pop_16plus"] / merged["residents16plus"]
+    return merged.sort_index()
+
+
+def served_ratio(codes, service: str) -> pd.Series:
+    """Served population over residents for ``service``: 1 + w (workday ratio - 1).
+
+    ``w`` is the service's daytime weight (:data:`sharedopt.assumptions.DAYTIME_SERVICE_WEIGHTS`,
+    0 for services used by residents). Codes without a workday figure (US counties,
+    user regions, Scotland, NI) get 1.0.
+    """
+    weight = DAYTIME_SERVICE_WEIGHTS.get(service, {"value": 0.0})["value"]
+    ratio = workday_ratios()["workday_ratio"].reindex(list(codes)).fillna(1.0)
+    return 1.0 + weight * (ratio - 1.0)
+
+
+def service_population(authorities: pd.DataFrame, service: str) -> pd.Series:
+    """Population a service serves, per authority (residents x :func:`served_ratio`).
+
+    Parameters
+    ----------
+    authorities : pandas.DataFrame
+        Indexed by code with a ``population`` column (residents).
+    service : str
+        Catalogue service name.
+
+    Returns
+    -------
+    pandas.Series
+        Served population, indexed like ``authorities``.
+    """
+    return authorities["population"] * served_ratio(authorities.index, service).to_numpy()
+
+
+def plausibility_flags(costs: pd.DataFrame, authorities: pd.DataFrame,
+                       reference: pd.DataFrame | None = None,
+                       factor: float | None = None) -> pd.DataFrame:
+    """Flag spend per served head far outside the national range of the service.
+
+    The national range is the 1st..99th percentile of positive spend per served
+    head of the English councils that deliver the service (``reference``: by
+    default the latest year of the embedded panel, :func:`sharedopt.data.panel.cost_panel`).
+    A council is flagged when its spend per head is above ``factor`` x the 99th
+    percentile or below the 1st percentile / ``factor``
+    (:data:`sharedopt.assumptions.PLAUSIBILITY_RULE`).
+
+    Parameters
+    ----------
+    costs : pandas.DataFrame
+        Tidy ``authority, service, net_expenditure_gbp_k``.
+    authorities : pandas.DataFrame
+        Indexed by code with ``population``.
+    reference : pandas.DataFrame, optional
+        ``service, spend_per_served_head`` (GBP) of the reference councils.
+    factor : float, optional
+        Overrides the rule's factor.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``authority, service, spend_per_head_gbp, served_population, p01, p99, flag``
+        (``"high"`` or ``"low"``), one row per flagged (authority, service).
+    """
+    factor = PLAUSIBILITY_RULE["factor"]["value"] if factor is None else factor
+    if reference is None:
+        from sharedopt.data.panel import cost_panel
+        panel = cost_panel()
+        reference = panel[(panel["year"] == panel["year"].max()) & panel["delivers"] & (panel["spend_gbp_k"] > 0)]
+    bounds = reference.groupby("service")["spend_per_served_head"].quantile([0.01, 0.99]).unstack()
+    bounds.columns = ["p01", "p99"]
+    rows = []
+    for service, part in costs[costs["net_expenditure_gbp_k"] > 0].groupby("service"):
+        if service not in bounds.index:
+            continue
+        part = part[part["authority"].isin(authorities.index)]
+        served = service_population(authorities.loc[part["authority"]], service).to_numpy()
+        per_head = part["net_expenditure_gbp_k"].to_numpy() * 1000.0 / served
+        p01, p99 = bounds.loc[service]
+        flag = np.where(per_head > factor * p99, "high", np.where(per_head < p01 / factor, "low", ""))
+        rows.append(pd.DataFrame({"authority": part["authority"].to_numpy(), "service": service,
+                                  "spend_per_head_gbp": per_head, "served_population": served,
+                                  "p01": p01, "p99": p99, "flag": flag}))
+    cols = ["authority", "service", "spend_per_head_gbp", "served_population", "p01", "p99", "flag"]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(rows, ignore_index=True)
+    return out[out["flag"] != ""][cols].sort_values(["service", "authority"]).reset_index(drop=True)
