@@ -179,3 +179,20 @@ def test_efficiency_ratios_are_clipped_to_their_bounds():
     u = (200_000 / 3e6) ** -0.08 / (100_000 / 3e6) ** -0.08
     expected = params.efficiency_theta * a_pool * u * (1 - 0.5 / (4 / 3))
     assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_whole_organisation_occupies_every_slot_of_its_members_in_the_model(kent):
+    """In the exact model a whole-organisation candidate shares a slot row with any partnership
+    of one of its members in any service, so the two can never both be chosen."""
+    from sharedopt.incidence import slot_incidence
+
+    table = kent[2].table
+    whole = table[table["kind"] == "whole_organisation"].iloc[[0]]
+    member = whole["members"].iloc[0].split(";")[0]
+    others = table[(table["kind"] != "whole_organisation") & table["members"].str.contains(member)]
+    assert len(others)
+    both = pd.concat([whole, others], ignore_index=True)
+    S, slots = slot_incidence(both)
+    shared = S[0].multiply(S[1:]).sum(axis=1)  # slots the whole-organisation row shares with each
+    assert (np.asarray(shared).ravel() >= 1).all()
+    assert set(slots.loc[S[0].indices, "authority"]) == set(whole["members"].iloc[0].split(";"))
