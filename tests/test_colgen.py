@@ -83,7 +83,7 @@ def _brute_force_rc(base, params, service, graph, k, d_local, beta, lam, nodes_g
 ])
 def test_pricing_finds_exactly_the_groups_that_price_out(wales_inputs, service, k, seed_size, dual_scale, beta, lam):
     params = _config("wales.toml").model
-    base = CostBase.from_frames(wales_inputs.authorities, wales_inputs.costs)
+    base = CostBase.from_frames(wales_inputs.authorities, wales_inputs.costs, params)
     graph = wales_inputs.graphs[service]
     pricer = ServicePricer(base, params, service, graph, k, seed_size)
     rng = np.random.default_rng(7)
@@ -115,7 +115,7 @@ def test_pricing_finds_exactly_the_groups_that_price_out(wales_inputs, service, 
 
 def test_pricing_bound_holds_when_stopped_early(wales_inputs):
     params = _config("wales.toml").model
-    base = CostBase.from_frames(wales_inputs.authorities, wales_inputs.costs)
+    base = CostBase.from_frames(wales_inputs.authorities, wales_inputs.costs, params)
     graph = wales_inputs.graphs["Environment"]
     pricer = ServicePricer(base, params, "Environment", graph, 5, 2)
     d = np.zeros(len(pricer.nodes))
