@@ -151,3 +151,37 @@ def test_plausibility_flags_a_planted_outlier():
     row = flags[(flags["authority"] == target) & (flags["service"] == "Culture")]
     assert len(row) == 1 and row["flag"].iloc[0] == "high"
     assert row["spend_per_head_gbp"].iloc[0] > 2 * row["p99"].iloc[0]
+
+
+def test_literature_switch_from_config_and_summary_rows():
+    from pydantic import ValidationError
+
+    from sharedopt.costfit import assumption_rows
+    from sharedopt.params import ModelParams
+
+    assert ModelParams().cost_curves == "fitted"
+    params = ModelParams(cost_curves="literature")
+    with pytest.raises(ValidationError):
+        ModelParams(cost_curves="fited")
+    lit = fit_cost_curves(params.cost_curves)
+    table = curves_table(lit)
+    assert (table["curve"] == "literature").all()
+    assert table.set_index("service").loc["Central_Services", "elasticity"] == pytest.approx(-0.15)
+    # the fits still ran: the data's estimate is kept beside the fallback
+    assert table["fitted_elasticity"].notna().all()
+    rows = {r["parameter"]: r for r in assumption_rows(params.cost_curves)}
+    assert rows["cost_curves"]["value"] == "literature" and rows["cost_curves"]["source"] == "config override"
+    assert rows["cost_curve.min_population"]["value"] == 10_000
+
+
+def test_list_services_shows_the_curve_used():
+    from typer.testing import CliRunner
+
+    from sharedopt.cli import app
+
+    result = CliRunner().invoke(app, ["list", "services"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "association, not cause" in result.output
+    line = next(row for row in result.output.splitlines() if "Central_Services" in row)
+    used = fit_cost_curves().curve("Central_Services")
+    assert f"{used.elasticity:+.3f}" in line and ("fitted" if used.identified else "literature") in line

@@ -22,8 +22,11 @@ import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
-from sharedopt.assumptions import COST_CURVE_FALLBACK, COST_CURVE_RULE
+from sharedopt.assumptions import (
+    COST_CURVE_FALLBACK, COST_CURVE_RULE, DAYTIME_SERVICE_WEIGHTS, PLAUSIBILITY_RULE,
+)
 from sharedopt.data.panel import PANEL_SERVICES, cost_panel
 
 NOTE = "cross-sectional association, not cause"
@@ -98,7 +101,10 @@ def fit_frame(panel: pd.DataFrame, service: str) -> pd.DataFrame:
 
 
 def _ols(frame: pd.DataFrame, formula: str):
-    return smf.ols(formula, data=frame).fit(cov_type="cluster", cov_kwds={"groups": frame["code"].to_numpy()})
+    groups = pd.factorize(frame["code"])[0]
+    # small matrices: a multi-threaded BLAS only contends for busy cores (0.5 s vs 2 ms a QR)
+    with threadpool_limits(limits=1, user_api="blas"):
+        return smf.ols(formula, data=frame).fit(method="qr", cov_type="cluster", cov_kwds={"groups": groups})
 
 
 def _formula(frame: pd.DataFrame, quadratic: bool) -> str:
@@ -179,7 +185,8 @@ def fit_service(frame: pd.DataFrame, service: str) -> tuple[ServiceCurve, pd.Ser
               + f"; councils under {COST_CURVE_RULE['min_population']['value']:,} residents left out")
     curve = ServiceCurve(service=service, b1=b1c - 2 * b2 * centre, b2=b2, elasticity=b1c,
                          elasticity_ci=ci, mes=mes, mes_ci=mes_ci, n_obs=n, r2=float(res.rsquared),
-                         identified=identified, source=source, p_lo=float(np.exp(lo)), p_hi=float(np.exp(hi)),
+                         identified=identified, source=source, p_lo=float(frame["population"].min()),
+                         p_hi=float(frame["population"].max()),
                          n_councils=int(councils.shape[0]), fitted_elasticity=b1c, fitted_ci=ci,
                          elasticity_low=e_low, elasticity_low_ci=e_low_ci,
                          shape="U" if b2 > 0 else "log-linear")
@@ -293,3 +300,33 @@ def curves_table(curves: CostCurves) -> pd.DataFrame:
                          r2=round(c.r2, 3), identified=c.identified,
                          curve="fitted" if c.identified else "literature", source=c.source, note=NOTE))
     return pd.DataFrame(rows)
+
+
+def summary_block(curves: CostCurves) -> dict:
+    """The cost curves for ``summary.json``: mode, the rule, one record per service, the panel's exclusions."""
+    from sharedopt.data.panel import panel_notes
+    table = curves_table(curves)
+    return {"cost_curves": curves.mode, "note": NOTE,
+            "identified_if": COST_CURVE_RULE["identified_if"]["value"],
+            "fitted": sorted(table.loc[table["curve"] == "fitted", "service"]),
+            "literature": sorted(table.loc[table["curve"] == "literature", "service"]),
+            "services": table.to_dict("records"), "panel_exclusions": panel_notes().to_dict("records")}
+
+
+def assumption_rows(mode: str = "fitted") -> list[dict]:
+    """The cost-curve rule, fallbacks, day-time weights and plausibility factor as
+    ``summary.json`` assumption rows (``parameter, value, source``)."""
+    rows = [{"parameter": "cost_curves", "value": mode,
+             "source": COST_CURVE_RULE["mode"]["source"] if mode == COST_CURVE_RULE["mode"]["value"]
+             else "config override"}]
+    for key, entry in COST_CURVE_RULE.items():
+        if key != "mode":
+            rows.append({"parameter": f"cost_curve.{key}", "value": entry["value"], "source": entry["source"]})
+    for service, entry in COST_CURVE_FALLBACK.items():
+        rows.append({"parameter": f"{service}.fallback_elasticity", "value": entry["elasticity"],
+                     "source": entry["source"]})
+    for service, entry in DAYTIME_SERVICE_WEIGHTS.items():
+        rows.append({"parameter": f"{service}.daytime_weight", "value": entry["value"], "source": entry["source"]})
+    rows.append({"parameter": "plausibility_factor", "value": PLAUSIBILITY_RULE["factor"]["value"],
+                 "source": PLAUSIBILITY_RULE["factor"]["source"]})
+    return rows

@@ -104,6 +104,8 @@ def assumptions_table(params) -> list[dict]:
                  + REALISATION_DEFAULTS["mode_factors"]["source"]})
     rows.append({"parameter": "max_group_size", "value": params.max_group_size,
                  "source": "config (largest partnership considered)"})
+    from sharedopt.costfit import assumption_rows  # cost curves: rule, fallbacks (no fit is run here)
+    rows.extend(assumption_rows(params.cost_curves))
     return rows
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from sharedopt.assumptions import DELIVERY_SHARE_THRESHOLD, SERVICE_DEFAULTS
+from sharedopt.assumptions import COST_CURVE_RULE, DELIVERY_SHARE_THRESHOLD, SERVICE_DEFAULTS
 from sharedopt.data.authorities import authority_table
 from sharedopt.data.paths import data_dir
 from sharedopt.data.validate import require_columns, require_file
@@ -111,7 +111,8 @@ def cost_panel() -> pd.DataFrame:
     long["served_population"] = long["population"] * served
     long["spend_per_served_head"] = long["spend_gbp_k"] * 1000.0 / long["served_population"]
     ok = _delivering_classes(long)
-    long["delivers"] = [bool(ok.loc[s, c]) for s, c in zip(long["service"], long["cls"])]
+    pairs = ok.stack()
+    long["delivers"] = pd.MultiIndex.from_arrays([long["service"], long["cls"]]).map(pairs).to_numpy(dtype=bool)
     missing = long[long[["density", "deprivation", "population"]].isna().any(axis=1)]
     if len(missing):
         raise DataError(f"{DEPRIVATION_FILE}: no density/deprivation for {missing['code'].iloc[0]}; "
@@ -131,8 +132,21 @@ def panel_notes() -> pd.DataFrame:
     rows = [dict(issue="codes not in the current register (abolished by reorganisation, or not a "
                        "principal council: fire, police, parks, combined and waste authorities)",
                  codes=gone["ONS_code"].nunique(), rows=len(gone), action="left out of the panel"),
-            dict(issue="class total rows (e.g. 'E10 Shire Counties')", codes=raw["ONS_code"].str.len().ne(9).sum(),
+            dict(issue="aggregate or non-GSS rows (class totals such as 'E10 Shire Counties'; 'EOTH', 'CA', ...)",
+                 codes=raw.loc[raw["ONS_code"].str.len().ne(9), "ONS_code"].nunique(),
                  rows=int(raw["ONS_code"].str.len().ne(9).sum()), action="left out")]
+    small = panel[panel["population"] < COST_CURVE_RULE["min_population"]["value"]]
+    rows.append(dict(issue=f"councils under {COST_CURVE_RULE['min_population']['value']:,} residents "
+                           "(COST_CURVE_RULE min_population)", codes=small["code"].nunique(),
+                     rows=int(small[["code", "year"]].drop_duplicates().shape[0]),
+                     action="left out of the fits (no efficiency ratio)"))
+    rows.append(dict(issue="members of statutory joint waste disposal authorities: their disposal levy is "
+                           "understated in Environment", codes=int(panel.loc[panel["joint_waste"] > 0, "code"].nunique()),
+                     rows=int(panel.loc[(panel["joint_waste"] > 0) & (panel["service"] == "Environment")].shape[0]),
+                     action="a membership dummy in the Environment fit"))
+    rows.append(dict(issue="population: ONS mid-2022 used for every outturn year",
+                     codes=int(panel["code"].nunique()), rows=int(len(panel)),
+                     action="stated defect; year fixed effects absorb inflation and common trends"))
     for service, part in panel.groupby("service"):
         nd = part[~part["delivers"]]
         npos = part[part["delivers"] & ~(part["spend_gbp_k"] > 0)]
