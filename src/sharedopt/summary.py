@@ -113,7 +113,6 @@ def savings_term_rows(params) -> list[dict]:
     """Rows for the decomposed-savings and whole-organisation parameters (value, range, source)."""
     from sharedopt.assumptions import (SAVINGS_TERM_DEFAULTS, SERVICE_SPATIAL_DEFAULTS, SPATIAL_FALLBACK,
                                        WHOLE_ORG_DEFAULTS)
-    from sharedopt.curves import uses_fitted
 
     rows = []
     for table in (SAVINGS_TERM_DEFAULTS, WHOLE_ORG_DEFAULTS):
@@ -128,9 +127,6 @@ def savings_term_rows(params) -> list[dict]:
             rows.append({"parameter": f"{service}.{key}", "value": value,
                          "range": d["range"][i] if d["range"] else None,
                          "source": d["source"] if value == d[key] else "config override"})
-    rows.append({"parameter": "cost_curves", "value": "fitted" if uses_fitted(params) else "literature",
-                 "source": f"[model] cost_curves = '{params.cost_curves}' (fitted: sharedopt.costfit; "
-                           "literature: the per-service mes/e_down/e_up and spend-per-head efficiency)"})
     return rows
 
 
