@@ -23,8 +23,19 @@ from sharedopt.savings import CostBase, evaluate
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def priced_terms_only(params):
+    """The model with only the terms the pricing prices (scale, set-up, governance): efficiency
+    convergence, distance cost, span limits and whole-organisation candidates switched off."""
+    services = {k: v.model_copy(update={"distance_rate_per_km": 0.0, "max_span_km": None})
+                for k, v in params.services.items()}
+    return params.model_copy(update={"efficiency_theta": 0.0, "distance_cost_per_km_gbp_k": 0.0,
+                                     "whole_organisation": False, "cost_curves": "literature",
+                                     "services": services})
+
+
 def _config(name: str, model: dict | None = None, constraints: dict | None = None, solver: dict | None = None):
     config = load_config(ROOT / "configs" / name)
+    config = config.model_copy(update={"model": priced_terms_only(config.model)})
     updates = {}
     if model:
         updates["model"] = config.model.model_copy(update=model)
@@ -72,7 +83,7 @@ def _brute_force_rc(base, params, service, graph, k, d_local, beta, lam, nodes_g
 ])
 def test_pricing_finds_exactly_the_groups_that_price_out(wales_inputs, service, k, seed_size, dual_scale, beta, lam):
     params = _config("wales.toml").model
-    base = CostBase.from_frames(wales_inputs.authorities, wales_inputs.costs)
+    base = CostBase.from_frames(wales_inputs.authorities, wales_inputs.costs, params)
     graph = wales_inputs.graphs[service]
     pricer = ServicePricer(base, params, service, graph, k, seed_size)
     rng = np.random.default_rng(7)
@@ -104,7 +115,7 @@ def test_pricing_finds_exactly_the_groups_that_price_out(wales_inputs, service, 
 
 def test_pricing_bound_holds_when_stopped_early(wales_inputs):
     params = _config("wales.toml").model
-    base = CostBase.from_frames(wales_inputs.authorities, wales_inputs.costs)
+    base = CostBase.from_frames(wales_inputs.authorities, wales_inputs.costs, params)
     graph = wales_inputs.graphs["Environment"]
     pricer = ServicePricer(base, params, "Environment", graph, 5, 2)
     d = np.zeros(len(pricer.nodes))
@@ -197,6 +208,20 @@ def test_generation_refuses_constraints_it_does_not_model(ne_inputs):
         plan_generation(ne_inputs.graphs, params, constraints)
     auto = params.model_copy(update={"candidates": "auto", "generate_above": 100})
     assert not plan_generation(ne_inputs.graphs, auto, constraints).generate
+
+
+def test_generation_refuses_savings_terms_it_does_not_price():
+    """Efficiency convergence, distance, span limits and whole-organisation candidates are not
+    sums over members: with any of them on, the generated path refuses and 'auto' enumerates."""
+    full = load_config(ROOT / "configs" / "north-east.toml").model
+    blockers = generation_blockers(full, Constraints())
+    assert any("efficiency_theta" in b for b in blockers)
+    assert any("distance" in b for b in blockers)
+    assert any("max_span_km" in b for b in blockers)
+    assert any("whole_organisation" in b for b in blockers)
+    assert generation_blockers(priced_terms_only(full), Constraints()) == []
+    one = priced_terms_only(full).model_copy(update={"efficiency_theta": 0.1})
+    assert len(generation_blockers(one, Constraints())) == 1
 
 
 def test_run_with_generated_candidates_reports_how_they_were_found(ne_inputs, tmp_path):

@@ -370,9 +370,32 @@ def test_wales_costs_are_estimates_with_a_plausible_total(wales):
                for issue, action in zip(quality.to_frame()["issue"], quality.to_frame()["action"]))
 
 
-def test_wales_estimate_only_for_2023_24():
-    with pytest.raises(DataError, match="2023-24"):
-        load_costs("wales", year=2019)
+def test_wales_estimate_uprated_to_the_run_year_and_without_public_health():
+    """Issue 13 item 7 (replaces the old 2023-24-only test): one estimate per English outturn
+    year, its level moving with the same English unitary lines; no Public Health line."""
+    quality = DataQuality()
+    new = load_costs("wales", year="2023-24", quality=quality)
+    old = load_costs("wales", year=2019)
+    assert (new["year"] == "2023-24").all() and (old["year"] == "2019-20").all()
+    assert new["estimated"].all() and old["estimated"].all()
+    assert (new.loc[new["service"] == "Public_Health", "net_expenditure_gbp_k"] == 0).all()
+    report = quality.to_frame()
+    assert ((report["field"] == "Public_Health") & report["issue"].str.contains("NHS")).any()
+    # the Welsh total grows like the English unitary comparators' spend per head
+    eng = load_costs("england", year="2023-24")
+    eng_old = load_costs("england", year=2019)
+    unitary = lambda c: c[c["authority"].str.startswith("E06") & (c["service"] != "Public_Health")]
+    pop = load_authorities("england")["population"]
+    def median_total(c):
+        per_head = unitary(c).pivot_table(index="authority", columns="service",
+                                          values="net_expenditure_gbp_k").div(pop, axis=0).dropna(how="all")
+        return per_head.median().clip(lower=0).sum()
+    growth = median_total(eng) / median_total(eng_old)
+    ratio = new["net_expenditure_gbp_k"].sum() / old["net_expenditure_gbp_k"].sum()
+    assert 1.1 < ratio < 1.6
+    assert ratio == pytest.approx(growth, rel=0.02)
+    with pytest.raises(DataError, match="2017-18"):
+        load_costs("wales", year=2015)
 
 
 def test_scotland_costs_need_a_csv():

@@ -146,7 +146,13 @@ def test_sweep_over_generated_candidates_regenerates_per_variant(base, monkeypat
     real = whatif.enumerate_candidates
     monkeypatch.setattr(whatif, "enumerate_candidates",
                         lambda *a, **k: calls.append(a[1].model.candidates) or real(*a, **k))
-    exact = {"solver.mip_gap": 0.0, "model.max_group_size": 4}
+    # only the terms the pricing prices (the others make the generated path refuse)
+    exact = {"solver.mip_gap": 0.0, "model.max_group_size": 4, "model.efficiency_theta": 0.0,
+             "model.distance_cost_per_km_gbp_k": 0.0, "model.whole_organisation": False,
+             "model.cost_curves": "literature"}
+    for service in base.config.model.services:
+        exact[f"model.services.{service}.distance_rate_per_km"] = 0.0
+        exact[f"model.services.{service}.max_span_km"] = None
     generated = base.with_({"model.candidates": "generate", "model.generation_seed_size": 2, **exact})
     enumerated = base.with_({"model.candidates": "enumerate", **exact})
     grid = {"constraints.governance_capacity": [1, 3]}

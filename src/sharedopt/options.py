@@ -21,7 +21,7 @@ import pandas as pd
 from sharedopt.data.graph import neighbour_graph
 from sharedopt.enumerate import connected_groups
 from sharedopt.params import ModelParams
-from sharedopt.savings import CostBase, evaluate
+from sharedopt.savings import CostBase, evaluate, span_km
 from sharedopt.shapley import internal_edge_masks, myerson_shares
 
 Progress = Callable[[str, int], None]
@@ -79,11 +79,11 @@ def _local_adjacency(graph: nx.Graph, nodes: np.ndarray) -> list[set[int]]:
 
 
 def _value_function(base: CostBase, params: ModelParams, services: tuple[str, ...],
-                    realisation: np.ndarray):
+                    realisation: np.ndarray, evaluator=evaluate):
     """v(S) for Myerson shares: NPV of the sub-group; a lone member gets its standalone value."""
 
     def subset_value(rows: np.ndarray, sub: np.ndarray) -> np.ndarray:
-        values = evaluate(base, params, services, sub, realisation[rows])["npv_gbp_k"]
+        values = evaluator(base, params, services, sub, realisation[rows])["npv_gbp_k"]
         alone = (sub >= 0).sum(axis=1) == 1
         return np.where(alone, _standalone(values, services), values)
 
@@ -117,20 +117,30 @@ def value_groups(base: CostBase, params: ModelParams, services: tuple[str, ...],
     label = "+".join(services)
     if groups is None or len(groups) == 0:
         return pd.DataFrame(), pd.DataFrame(), {"services": label, "enumerated": 0, "kept": 0,
-                                                "pruned_nonpositive_npv": 0}
+                                                "pruned_nonpositive_npv": 0, "pruned_beyond_max_span": 0}
     to_global = base.index_of(groups.nodes.tolist())
     members = np.where(groups.members >= 0, to_global[np.maximum(groups.members, 0)], -1)
+    limit = max_span(params, services)
+    within = span_km(base.lon, base.lat, members) <= limit if limit is not None else np.ones(len(members), bool)
     realisation = np.full(len(members), params.realisation_factor())
-    values = evaluate(base, params, services, members, realisation)
-    keep = values["npv_gbp_k"] > 0
-    table = _table(base, services, members[keep], {k: v[keep] for k, v in values.items()},
-                   kind_of(groups.sizes[keep]))
+    values = evaluate(base, params, services, members[within], realisation[within])
+    keep = np.zeros(len(members), dtype=bool)
+    keep[within] = values["npv_gbp_k"] > 0
+    values = {k: v[keep[within]] for k, v in values.items()}
+    table = _table(base, services, members[keep], values, kind_of(groups.sizes[keep]))
     shares = pd.DataFrame()
     if with_shares and keep.any():
         shares = _shares(base, params, services, graph, groups, members, keep, realisation, table)
     stats = {"services": label, "enumerated": int(len(members)), "kept": int(keep.sum()),
-             "pruned_nonpositive_npv": int((~keep).sum())}
+             "pruned_nonpositive_npv": int((within & ~keep).sum()),
+             "pruned_beyond_max_span": int((~within).sum()), "max_span_km": limit}
     return table, shares, stats
+
+
+def max_span(params: ModelParams, services: tuple[str, ...]) -> float | None:
+    """Largest span (km) a group sharing ``services`` may have (the tightest service's; None: no limit)."""
+    limits = [params.services[s].max_span_km for s in services if params.services[s].max_span_km is not None]
+    return min(limits) if limits else None
 
 
 def _codes(base: CostBase, members: np.ndarray) -> list[list[str]]:
@@ -150,19 +160,21 @@ def _table(base: CostBase, services: tuple[str, ...], members: np.ndarray, value
     return table
 
 
-def _shares(base, params, services, graph, groups, members, keep, realisation, table) -> pd.DataFrame:
+def _shares(base, params, services, graph, groups, members, keep, realisation, table,
+            evaluator=evaluate, weights=None) -> pd.DataFrame:
     local = groups.members[keep]
     sizes = groups.sizes[keep]
     masks = internal_edge_masks(local, sizes, _local_adjacency(graph, groups.nodes))
     kept_members = members[keep]
-    value = _value_function(base, params, services, realisation[keep])
+    value = _value_function(base, params, services, realisation[keep], evaluator)
     lookup = base.index_of(groups.nodes.tolist())
 
     def subset_value(rows, sub_local):
         return value(rows, np.where(sub_local >= 0, lookup[np.maximum(sub_local, 0)], -1))
 
     shapley = myerson_shares(local, sizes, masks, subset_value)
-    asset = sum(base.spend[:, base.service_index(s)] * params.services[s].asset_intensity for s in services)
+    asset = weights if weights is not None else sum(
+        base.spend[:, base.service_index(s)] * params.services[s].asset_intensity for s in services)
     own = np.where(kept_members >= 0, asset[np.maximum(kept_members, 0)], np.nan)
     proportional = own / np.nansum(own, axis=1, keepdims=True) * table["npv_gbp_k"].to_numpy()[:, None]
     alone = np.where(kept_members >= 0, _standalone_values(base, params, services, kept_members, realisation[keep]), np.nan)
@@ -233,12 +245,14 @@ def build_candidates(authorities, costs: pd.DataFrame, params: ModelParams | Non
     -------
     CandidateSet
         ``table`` columns: ``candidate_id, kind, services, members, n_members, population,
-        baseline_spend_gbp_k, pooled_spend_gbp_k, scale_saving_gbp_k, scope_saving_gbp_k,
+        span_km, baseline_spend_gbp_k, pooled_spend_gbp_k, saving_scale_gbp_k,
+        saving_efficiency_gbp_k, saving_scope_gbp_k, cost_distance_gbp_k, cost_governance_gbp_k
+        (the five terms add up to annual_net_saving_gbp_k), scale_saving_gbp_k, scope_saving_gbp_k,
         realisation_factor, annual_saving_gbp_k, governance_cost_gbp_k,
         annual_net_saving_gbp_k, one_off_cost_gbp_k, npv_gbp_k, payback_years, estimated``.
     """
     params = params or ModelParams()
-    base = CostBase.from_frames(authorities, costs)
+    base = CostBase.from_frames(authorities, costs, params)
     graphs = graphs if graphs is not None else service_graphs(authorities, costs, params, links, services)
     tables, shares, stats = [], [], []
 
@@ -263,6 +277,12 @@ def build_candidates(authorities, costs: pd.DataFrame, params: ModelParams | Non
             if all(s in graphs for s in pair.services):
                 graph = intersection_graph(graphs[pair.services[0]], graphs[pair.services[1]])
                 run(pair.services, graph, 1, params.scope_max_group_size, _scope_kind, "scope")
+    if params.whole_organisation:
+        from sharedopt.wholeorg import whole_org_candidates
+        table, share, stat = whole_org_candidates(base, params, graphs, with_shares)
+        tables.append(table), shares.append(share), stats.append(stat)
+        if progress is not None:
+            progress("whole organisation", sum(len(t) for t in tables))
     generation = None
     if plan and plan.generate:
         from sharedopt.colgen import generate_scale_candidates
@@ -300,12 +320,19 @@ def _apply_realisation_overrides(table: pd.DataFrame, params: ModelParams, base:
         if len(hit) == 0:
             continue
         row = table.loc[hit[0]]
-        services = tuple(row["services"].split(";"))
         members = base.index_of(row["members"].split(";"))[None, :]
-        values = evaluate(base, params, services, members, params.realisation_factor(cid))
+        values = _revalue(base, params, row, members, params.realisation_factor(cid))
         for key, array in values.items():
             table.loc[hit[0], key] = array[0]
     return table
+
+
+def _revalue(base: CostBase, params: ModelParams, row, members: np.ndarray, factor: float) -> dict:
+    """Value one table row again (whole-organisation rows by their own rule)."""
+    if row["kind"] == "whole_organisation":
+        from sharedopt.wholeorg import evaluate_whole_org
+        return evaluate_whole_org(base, params, members, factor)
+    return evaluate(base, params, tuple(row["services"].split(";")), members, factor)
 
 
 def ensure_candidates(candidates: CandidateSet, ids: list[str], authorities, costs: pd.DataFrame,
@@ -321,9 +348,13 @@ def ensure_candidates(candidates: CandidateSet, ids: list[str], authorities, cos
     missing = [cid for cid in ids if cid not in known]
     if not missing:
         return candidates
-    base = CostBase.from_frames(authorities, costs)
+    base = CostBase.from_frames(authorities, costs, params)
     rows = []
     for cid in missing:
+        if cid.startswith("Whole_Organisation|"):
+            from sharedopt.wholeorg import forced_whole_org
+            rows.append(forced_whole_org(cid, base, params, candidates.graphs))
+            continue
         services, members = _parse_id(cid, base)
         graph = candidates.graphs.get(services[0]) if len(services) == 1 else intersection_graph(
             candidates.graphs[services[0]], candidates.graphs[services[1]])

@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from sharedopt.assumptions import (
     APPRAISAL_DEFAULTS, COST_CURVE_RULE, COST_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS,
-    RING_FENCED_SHARES, SCOPE_DEFAULTS, SERVICE_DEFAULTS,
+    RING_FENCED_SHARES, SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS,
+    SPATIAL_FALLBACK, WHOLE_ORG_DEFAULTS,
 )
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -23,6 +24,8 @@ class ServiceParams(BaseModel):
     e_down: float = Field(ge=0.0, le=2.0)
     mes: float = Field(gt=0.0)
     e_up: float = Field(ge=0.0, le=2.0)
+    distance_rate_per_km: float = Field(default=SPATIAL_FALLBACK["distance_rate_per_km"], ge=0.0, le=0.1)
+    max_span_km: float | None = Field(default=None, gt=0.0)
 
 
 class ScopePair(BaseModel):
@@ -82,7 +85,13 @@ class Realisation(BaseModel):
 
 def _default_services() -> dict[str, ServiceParams]:
     keys = ("eligible", "asset_intensity", "e_down", "mes", "e_up")
-    return {row["service"]: ServiceParams(**{k: row[k] for k in keys}) for row in SERVICE_DEFAULTS}
+    out = {}
+    for row in SERVICE_DEFAULTS:
+        spatial = SERVICE_SPATIAL_DEFAULTS.get(row["service"], SPATIAL_FALLBACK)
+        out[row["service"]] = ServiceParams(**{k: row[k] for k in keys},
+                                            distance_rate_per_km=spatial["distance_rate_per_km"],
+                                            max_span_km=spatial["max_span_km"])
+    return out
 
 
 def _default(table: dict, key: str):
@@ -122,6 +131,23 @@ class ModelParams(BaseModel):
     optimism_bias_cost_uplift: float = Field(default=_default(APPRAISAL_DEFAULTS, "optimism_bias_cost_uplift"), ge=0)
     optimism_bias_saving_reduction: float = Field(
         default=_default(APPRAISAL_DEFAULTS, "optimism_bias_saving_reduction"), ge=0, le=1)
+    # Decomposed savings (defaults, ranges and sources in assumptions.SAVINGS_TERM_DEFAULTS).
+    efficiency_theta: float = Field(default=_default(SAVINGS_TERM_DEFAULTS, "efficiency_theta"), ge=0, le=1)
+    efficiency_ratio_bounds: tuple[float, float] = _default(SAVINGS_TERM_DEFAULTS, "efficiency_ratio_bounds")
+    distance_cost_per_km_gbp_k: float = Field(
+        default=_default(SAVINGS_TERM_DEFAULTS, "distance_cost_per_km_gbp_k"), ge=0)
+    # Whole-organisation sharing (assumptions.WHOLE_ORG_DEFAULTS).
+    whole_organisation: bool = True
+    whole_org_tiers: list[Literal["district", "single-tier", "county"]] = Field(
+        default_factory=lambda: list(_default(WHOLE_ORG_DEFAULTS, "whole_org_tiers")))
+    whole_org_max_group_size: int = Field(default=_default(WHOLE_ORG_DEFAULTS, "whole_org_max_group_size"),
+                                          ge=2, le=4)
+    whole_org_saving_rate: float = Field(default=_default(WHOLE_ORG_DEFAULTS, "whole_org_saving_rate"),
+                                         ge=0, le=1)
+    whole_org_transition_rate: float = Field(
+        default=_default(WHOLE_ORG_DEFAULTS, "whole_org_transition_rate"), ge=0)
+    whole_org_overhead_share: dict[str, float] = Field(
+        default_factory=lambda: dict(_default(WHOLE_ORG_DEFAULTS, "whole_org_overhead_share")))
     realisation: Realisation = Field(default_factory=Realisation)
     realisation_overrides: dict[str, Realisation] = Field(default_factory=dict)
     # share of a service's saving that stays in a ring-fenced grant (sharedopt.cashflow)

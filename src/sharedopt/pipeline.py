@@ -189,7 +189,7 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     ranked = rank_candidates(candidates.table, chosen, model, ranking_options(config, model),
                              top_n=ranking_depth(config, model))
     portfolio = chosen_portfolio(ranked)
-    base = CostBase.from_frames(inputs.authorities, inputs.costs)
+    base = CostBase.from_frames(inputs.authorities, inputs.costs, config.model)
     frontier = scale_frontier(base, config.model)
     summary = build_summary(config=config, solver=solved, portfolio=portfolio, candidates=ranked,
                             shares=candidates.shares, authorities=inputs.authorities,

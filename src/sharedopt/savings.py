@@ -1,28 +1,27 @@
-"""The savings model: economies of scale and of scope, costs, NPV and payback.
+"""The savings model: scale, efficiency convergence, scope, distance and governance.
 
 All functions are vectorised over candidates. A candidate is a set of member
 authorities (rows of an int array, padded with -1) and one or two services.
+Every formula is written out in README ("The savings model").
 
-Scale: the asset-tied budget of member *i* for service *s* is
-``A_is = asset_intensity_s * spend_is``. Its unit cost follows a U-shaped curve in
-the population served, ``u(P) = (P/mes)^-e_down`` below the minimum efficient scale
-and ``(P/mes)^e_up`` above it. Pooled, member *i* keeps its own efficiency level and
-only the scale effect moves: ``cost_i = A_is * u(P_group) / u(P_i)``. The gross
-scale saving is ``sum_i A_is (1 - u(P_group)/u(P_i))`` (negative beyond the
-efficient scale).
+Poolable budget of member *i* for service *s*: ``A_is = asset_intensity_s * spend_is``.
 
-Scope: two complementary services run together save ``scope_rate * min(sum_i A_is,
-sum_i A_it)``.
+* Scale: ``A_is * (1 - u(P_G)/u(P_i))`` with ``u`` the unit-cost curve of the
+  service (fitted, :mod:`sharedopt.costfit`, or the literature U-shape
+  ``(P/mes)^-e_down`` below / ``(P/mes)^e_up`` above the minimum efficient scale).
+* Efficiency convergence: ``theta * A_is * u(P_G)/u(P_i) * (1 - e_min/e_i)``, with
+  ``e`` the member's actual/expected spend ratio (:mod:`sharedopt.curves`).
+* Scope: ``scope_rate * min(sum_i A_is, sum_i A_it)`` for two complementary services.
+* Distance: ``span_km * (distance_cost_per_km + distance_rate_per_km_s * sum_i A_is)``,
+  ``span_km`` the minimum spanning tree over member centroids (:mod:`sharedopt.terms`).
+* Governance: ``governance_per_member * n + governance_per_pair * n(n-1)/2`` (n >= 2).
 
-Costs: one-off ``(setup_fixed + setup_per_member * n + setup_rate * pooled asset-tied
-spend) * (1 + optimism_bias_cost_uplift)``; recurring governance
-``governance_per_member * n + governance_per_pair * n(n-1)/2`` for partnerships of two
-or more members.
-
-Money: expected saving = gross saving x realisation factor; annual net saving =
-expected saving - governance; NPV over ``horizon_years`` at ``discount_rate`` with a
-linear ramp-up over ``ramp_years``; payback = years until cumulative undiscounted net
-savings cover the one-off cost (inf if never).
+Savings are multiplied by the realisation factor; costs are not. Annual net saving =
+scale + efficiency + scope - distance - governance. One-off ``(setup_fixed +
+setup_per_member * n + setup_rate * pooled) * (1 + optimism_bias_cost_uplift)``. NPV
+over ``horizon_years`` at ``discount_rate`` with a linear ramp-up of the savings over
+``ramp_years``; payback = years until cumulative undiscounted net savings cover the
+one-off cost (inf if never).
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from sharedopt.params import ModelParams
+from sharedopt.terms import convergence_saving, distance_cost, span_km, tier_class
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,15 @@ class CostBase:
         (n_authorities, n_services) positive net spend in £k (0 where not eligible).
     estimated : numpy.ndarray
         (n_authorities, n_services) True where the spend is an estimate.
+    lon, lat : numpy.ndarray or None
+        Centroid longitude/latitude (None: spans are 0).
+    tier : numpy.ndarray or None
+        Tier class per authority ('district', 'county', 'single-tier').
+    efficiency : numpy.ndarray or None
+        (n_authorities, n_services) actual/expected spend ratio (None or NaN: no
+        convergence term).
+    curves : dict or None
+        Service -> fitted unit-cost curve (None: the literature curve of the parameters).
     """
 
     codes: np.ndarray
@@ -58,10 +67,21 @@ class CostBase:
     population: np.ndarray
     spend: np.ndarray
     estimated: np.ndarray
+    lon: np.ndarray | None = None
+    lat: np.ndarray | None = None
+    tier: np.ndarray | None = None
+    efficiency: np.ndarray | None = None
+    curves: dict | None = None
 
     @classmethod
-    def from_frames(cls, authorities: pd.DataFrame, costs: pd.DataFrame) -> "CostBase":
-        """Build from an authorities table and a tidy cost table (ineligible spend -> 0)."""
+    def from_frames(cls, authorities: pd.DataFrame, costs: pd.DataFrame,
+                    params: ModelParams | None = None) -> "CostBase":
+        """Build from an authorities table and a tidy cost table (ineligible spend -> 0).
+
+        Centroids come from ``centroid_lon``/``centroid_lat``, efficiency ratios and
+        curves from :func:`sharedopt.curves.resolve_curves` (``params.cost_curves``).
+        """
+        from sharedopt.curves import resolve_curves
         codes = np.array(sorted(authorities.index), dtype=object)
         services = tuple(sorted(costs["service"].unique()))
         eligible = costs[costs["eligible"]] if "eligible" in costs else costs[costs["net_expenditure_gbp_k"] > 0]
@@ -70,7 +90,14 @@ class CostBase:
         est = costs.pivot_table(index="authority", columns="service", values="estimated", aggfunc="max")
         est = est.reindex(index=codes, columns=list(services)).fillna(False).astype(bool)
         pop = authorities["population"].reindex(codes).to_numpy(dtype=float)
-        return cls(codes, services, pop, wide.to_numpy(dtype=float), est.to_numpy())
+        lon, lat = (authorities[c].reindex(codes).to_numpy(dtype=float) if c in authorities else None
+                    for c in ("centroid_lon", "centroid_lat"))
+        tier = (authorities["tier"].reindex(codes).map(tier_class).to_numpy(dtype=object)
+                if "tier" in authorities else np.full(len(codes), "single-tier", dtype=object))
+        resolved = resolve_curves(params or ModelParams(), authorities, costs)
+        eff = resolved.efficiency.reindex(index=codes, columns=list(services)).to_numpy(dtype=float)
+        curves = resolved.curves if resolved.method == "fitted" else None
+        return cls(codes, services, pop, wide.to_numpy(dtype=float), est.to_numpy(), lon, lat, tier, eff, curves)
 
     def index_of(self, labels) -> np.ndarray:
         """Authority indices of GSS codes."""
@@ -103,15 +130,34 @@ def asset_budget(base: CostBase, params: ModelParams, service: str) -> np.ndarra
     return base.spend[:, base.service_index(service)] * sp.asset_intensity
 
 
-def scale_saving(base: CostBase, params: ModelParams, service: str, members: np.ndarray) -> np.ndarray:
-    """Gross annual scale saving of pooling ``service`` across each row of ``members``."""
+def service_unit_cost(base: CostBase, params: ModelParams, service: str, population) -> np.ndarray:
+    """Unit-cost index of a service: the fitted curve if the base has one, else the literature U."""
+    if base.curves is not None and service in base.curves:
+        return base.curves[service].unit_cost(np.asarray(population, dtype=float))
     sp = params.services[service]
+    return unit_cost(population, sp.mes, sp.e_down, sp.e_up)
+
+
+def scale_terms(base: CostBase, params: ModelParams, service: str,
+                members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gross annual (scale, efficiency-convergence) savings of pooling ``service`` per group."""
     asset = _gather(asset_budget(base, params, service), members)
     pop = _gather(base.population, members)
     group_pop = pop.sum(axis=1, keepdims=True)
-    u_group = unit_cost(group_pop, sp.mes, sp.e_down, sp.e_up)
-    u_own = unit_cost(np.where(members >= 0, pop, 1.0), sp.mes, sp.e_down, sp.e_up)
-    return (asset * (1.0 - u_group / u_own)).sum(axis=1)
+    u_group = service_unit_cost(base, params, service, group_pop)
+    u_own = service_unit_cost(base, params, service, np.where(members >= 0, pop, 1.0))
+    after = asset * (u_group / u_own)
+    scale = (asset - after).sum(axis=1)
+    if base.efficiency is None or params.efficiency_theta == 0:
+        return scale, np.zeros(len(members))
+    low, high = params.efficiency_ratio_bounds
+    eff = np.clip(base.efficiency[:, base.service_index(service)], low, high)  # NaN stays NaN
+    return scale, convergence_saving(after, eff, members, params.efficiency_theta)
+
+
+def scale_saving(base: CostBase, params: ModelParams, service: str, members: np.ndarray) -> np.ndarray:
+    """Gross annual scale saving of pooling ``service`` across each row of ``members``."""
+    return scale_terms(base, params, service, members)[0]
 
 
 def scope_rate(params: ModelParams, services: tuple[str, ...]) -> float:
@@ -175,40 +221,62 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
     Returns
     -------
     dict of numpy.ndarray
-        ``n_members, population, baseline_spend_gbp_k, pooled_spend_gbp_k,
-        scale_saving_gbp_k, scope_saving_gbp_k, realisation_factor, annual_saving_gbp_k,
-        governance_cost_gbp_k, annual_net_saving_gbp_k, one_off_cost_gbp_k, npv_gbp_k,
-        payback_years, estimated``.
+        ``n_members, population, span_km, baseline_spend_gbp_k, pooled_spend_gbp_k,
+        saving_scale_gbp_k, saving_efficiency_gbp_k, saving_scope_gbp_k,
+        cost_distance_gbp_k, cost_governance_gbp_k`` (the five terms add up to
+        ``annual_net_saving_gbp_k``), ``scale_saving_gbp_k, scope_saving_gbp_k,
+        realisation_factor, annual_saving_gbp_k, governance_cost_gbp_k,
+        annual_net_saving_gbp_k, one_off_cost_gbp_k, npv_gbp_k, payback_years, estimated``.
     """
     members = np.atleast_2d(members)
     n = (members >= 0).sum(axis=1)
     cols = [base.service_index(s) for s in services]
     baseline = sum(_gather(base.spend[:, c], members).sum(axis=1) for c in cols)
-    pooled = sum(_gather(asset_budget(base, params, s), members).sum(axis=1) for s in services)
-    scale = sum(scale_saving(base, params, s, members) for s in services)
+    pooled_by = [_gather(asset_budget(base, params, s), members).sum(axis=1) for s in services]
+    pooled = sum(pooled_by)
+    terms = [scale_terms(base, params, s, members) for s in services]
+    scale = sum(t[0] for t in terms)
+    efficiency = sum(t[1] for t in terms)
     scope = scope_saving(base, params, services, members)
-    factor = params.realisation_factor() if realisation is None else realisation
-    factor = np.broadcast_to(np.asarray(factor, dtype=float), n.shape)
-    saving = (scale + scope) * factor
-    governance = np.where(n >= 2, params.governance_per_member_gbp_k * n
-                          + params.governance_per_pair_gbp_k * n * (n - 1) / 2, 0.0)
+    span = span_km(base.lon, base.lat, members)
+    distance = sum(distance_cost(span, p, params.distance_cost_per_km_gbp_k / len(services),
+                                 params.services[s].distance_rate_per_km) for s, p in zip(services, pooled_by))
     one_off = (params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n
                + params.setup_rate * pooled) * (1.0 + params.optimism_bias_cost_uplift)
-    ramp_annuity, annuity = annuity_factors(params)
-    npv = -one_off + saving * ramp_annuity - governance * annuity
+    out = money(params, n, scale, efficiency, scope, distance, one_off, realisation)
     est_any = np.zeros(len(members), dtype=bool)
     for c in cols:
         flags = base.estimated[np.where(members >= 0, members, 0), c] & (members >= 0)
         est_any |= flags.any(axis=1)
+    return {"n_members": n, "population": _gather(base.population, members).sum(axis=1), "span_km": span,
+            "baseline_spend_gbp_k": baseline, "pooled_spend_gbp_k": pooled, **out, "estimated": est_any}
+
+
+def governance_cost(params: ModelParams, n: np.ndarray) -> np.ndarray:
+    """Recurring governance cost of a partnership of ``n`` members (0 for one member)."""
+    return np.where(n >= 2, params.governance_per_member_gbp_k * n
+                    + params.governance_per_pair_gbp_k * n * (n - 1) / 2, 0.0)
+
+
+def money(params: ModelParams, n: np.ndarray, scale, efficiency, scope, distance, one_off,
+          realisation=None) -> dict[str, np.ndarray]:
+    """The decomposed annual terms (after realisation), NPV and payback from gross terms."""
+    factor = params.realisation_factor() if realisation is None else realisation
+    factor = np.broadcast_to(np.asarray(factor, dtype=float), n.shape)
+    scale, efficiency, scope = scale * factor, efficiency * factor, scope * factor
+    saving = scale + efficiency + scope
+    governance = governance_cost(params, n)
+    recurring = governance + distance
+    ramp_annuity, annuity = annuity_factors(params)
+    npv = -one_off + saving * ramp_annuity - recurring * annuity
     return {
-        "n_members": n, "population": _gather(base.population, members).sum(axis=1),
-        "baseline_spend_gbp_k": baseline, "pooled_spend_gbp_k": pooled,
-        "scale_saving_gbp_k": scale * factor, "scope_saving_gbp_k": scope * factor,
+        "saving_scale_gbp_k": scale, "saving_efficiency_gbp_k": efficiency, "saving_scope_gbp_k": scope,
+        "cost_distance_gbp_k": distance, "cost_governance_gbp_k": governance,
+        "scale_saving_gbp_k": scale, "scope_saving_gbp_k": scope,
         "realisation_factor": np.array(factor), "annual_saving_gbp_k": saving,
-        "governance_cost_gbp_k": governance, "annual_net_saving_gbp_k": saving - governance,
+        "governance_cost_gbp_k": governance, "annual_net_saving_gbp_k": saving - recurring,
         "one_off_cost_gbp_k": one_off, "npv_gbp_k": npv,
-        "payback_years": payback_years(saving, governance, one_off, params.ramp_years),
-        "estimated": est_any,
+        "payback_years": payback_years(saving, recurring, one_off, params.ramp_years),
     }
 
 
@@ -222,10 +290,18 @@ def scale_frontier(base: CostBase, params: ModelParams) -> pd.DataFrame:
     ramp_annuity, _ = annuity_factors(params)
     rows = []
     for s in base.services:
-        sp = params.services[s]
         asset = asset_budget(base, params, s)
-        u_own = unit_cost(np.maximum(base.population, 1.0), sp.mes, sp.e_down, sp.e_up)
-        annual = float((asset * (1.0 - 1.0 / u_own)).sum()) * params.realisation_factor()
+        u_own = service_unit_cost(base, params, s, np.maximum(base.population, 1.0))
+        u_min = _curve_minimum(base, params, s)
+        annual = float((asset * (1.0 - u_min / u_own)).sum()) * params.realisation_factor()
         rows.append({"service": s, "frontier_annual_gbp_k": annual,
                      "frontier_npv_gbp_k": annual * ramp_annuity})
     return pd.DataFrame(rows)
+
+
+def _curve_minimum(base: CostBase, params: ModelParams, service: str) -> float:
+    """Smallest unit-cost index of the service's curve over 1k..100m residents (1 for the literature U)."""
+    if base.curves is None or service not in base.curves:
+        return 1.0
+    grid = np.geomspace(1e3, 1e8, 2001)
+    return float(np.min(base.curves[service].unit_cost(grid)))

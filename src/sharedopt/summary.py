@@ -16,6 +16,9 @@ from sharedopt.data.sources import ATTRIBUTION, estimate_notes
 
 MONEY = ["annual_saving_gbp_k", "governance_cost_gbp_k", "annual_net_saving_gbp_k",
          "one_off_cost_gbp_k", "npv_gbp_k"]
+# the decomposition of annual_net_saving_gbp_k (issue 13)
+DECOMPOSITION = ["saving_scale_gbp_k", "saving_efficiency_gbp_k", "saving_scope_gbp_k",
+                 "cost_distance_gbp_k", "cost_governance_gbp_k"]
 
 
 def json_safe(value):
@@ -39,6 +42,9 @@ def totals(portfolio: pd.DataFrame) -> dict:
     out = {"n_partnerships": int(len(portfolio))}
     for col in MONEY:
         out[col] = float(portfolio[col].sum()) if len(portfolio) else 0.0
+    for col in DECOMPOSITION:
+        if col in portfolio:
+            out[col] = float(portfolio[col].sum()) if len(portfolio) else 0.0
     out["members_involved"] = int(len({m for ms in portfolio["members"] for m in ms.split(";")})) if len(portfolio) else 0
     return out
 
@@ -47,7 +53,10 @@ def by_service(portfolio: pd.DataFrame) -> list[dict]:
     """Totals per service (a scope pair is reported under its ';'-joined services)."""
     if portfolio.empty:
         return []
-    grouped = portfolio.groupby("services", sort=True)
+    label = portfolio["services"]
+    if "kind" in portfolio:  # a whole-organisation partnership covers every service: one label
+        label = label.where(portfolio["kind"] != "whole_organisation", "Whole_Organisation")
+    grouped = portfolio.groupby(label.rename("services"), sort=True)
     table = grouped[MONEY].sum()
     table["n_partnerships"] = grouped.size()
     return [{"service": s, **{k: float(v) if k != "n_partnerships" else int(v) for k, v in row.items()}}
@@ -91,6 +100,7 @@ def assumptions_table(params) -> list[dict]:
             rows.append({"parameter": key, "value": value,
                          "source": entry["source"] if value == entry["value"] else "config override"})
     rows += realisation_rows(params)
+    rows.extend(savings_term_rows(params))
     factor = params.realisation_factor()
     rows.append({"parameter": "realisation_factor", "value": factor,
                  "source": "realisation.base x condition and mode multipliers x (1 - "
@@ -114,6 +124,27 @@ def realisation_rows(params) -> list[dict]:
         rows.append({"parameter": f"realisation_evidence.{item['key']}", "value": item["ratio"],
                      "source": f"{item['finding']} Reading: {item['arithmetic']}. {item['caveat']} "
                                f"Source: {item['source']}"})
+    return rows
+
+
+def savings_term_rows(params) -> list[dict]:
+    """Rows for the decomposed-savings and whole-organisation parameters (value, range, source)."""
+    from sharedopt.assumptions import (SAVINGS_TERM_DEFAULTS, SERVICE_SPATIAL_DEFAULTS, SPATIAL_FALLBACK,
+                                       WHOLE_ORG_DEFAULTS)
+
+    rows = []
+    for table in (SAVINGS_TERM_DEFAULTS, WHOLE_ORG_DEFAULTS):
+        for key, entry in table.items():
+            value = getattr(params, key)
+            rows.append({"parameter": key, "value": value, "range": entry["range"],
+                         "source": entry["source"] if value == entry["value"] else "config override"})
+    for service, sp in sorted(params.services.items()):
+        d = SERVICE_SPATIAL_DEFAULTS.get(service, SPATIAL_FALLBACK)
+        for i, key in enumerate(("distance_rate_per_km", "max_span_km")):
+            value = getattr(sp, key)
+            rows.append({"parameter": f"{service}.{key}", "value": value,
+                         "range": d["range"][i] if d["range"] else None,
+                         "source": d["source"] if value == d[key] else "config override"})
     return rows
 
 

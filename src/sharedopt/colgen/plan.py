@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sharedopt.curves import uses_fitted
 from sharedopt.enumerate import adjacency_bitsets, index_nodes
 from sharedopt.params import ModelParams
 
@@ -21,6 +22,27 @@ def generation_blockers(params: ModelParams, constraints) -> list[str]:
         (c.budget_per_authority_gbp_k is not None, "constraints.budget_per_authority_gbp_k"),
         (bool(params.realisation_overrides), "model.realisation_overrides"),
         (not params.include_scale, "model.include_scale is off"),
+    ]
+    return [why for bad, why in checks if bad] + savings_blockers(params)
+
+
+def savings_blockers(params: ModelParams) -> list[str]:
+    """Savings terms the pricing does not price (it prices scale, set-up and governance only).
+
+    Efficiency convergence depends on the group's most efficient member, the distance
+    cost and the span limit on the group's minimum spanning tree, whole-organisation
+    candidates span every service, and a fitted curve is not the kernel's U-shape: none
+    is a sum over members, so the generated path is not exact with them and the run
+    enumerates instead.
+    """
+    services = params.services.values()
+    checks = [
+        (params.efficiency_theta > 0, "model.efficiency_theta > 0 (efficiency convergence)"),
+        (params.distance_cost_per_km_gbp_k > 0 or any(s.distance_rate_per_km > 0 for s in services),
+         "model distance cost (distance_cost_per_km_gbp_k, services' distance_rate_per_km)"),
+        (any(s.max_span_km is not None for s in services), "model services' max_span_km"),
+        (params.whole_organisation, "model.whole_organisation"),
+        (uses_fitted(params), "model.cost_curves: fitted curves (not the kernel's U-shape)"),
     ]
     return [why for bad, why in checks if bad]
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sharedopt.colgen.plan import savings_blockers
 from sharedopt.enumerate import GroupArrays, adjacency_bitsets, connected_groups, index_nodes
 from sharedopt.params import ModelParams
 from sharedopt.savings import CostBase, annuity_factors, asset_budget, unit_cost
@@ -40,6 +41,9 @@ class ServicePricer:
     CHUNK = 256  # seeds per compiled call (the deadline is checked between calls)
 
     def __init__(self, base: CostBase, params: ModelParams, service: str, graph, k: int, seed_size: int):
+        if base.curves is not None or savings_blockers(params):
+            raise ValueError("ServicePricer prices scale (the parameters' U-shape), set-up and governance "
+                             "only; switch off: " + ", ".join(savings_blockers(params) or ["fitted curves"]))
         self.service, self.k, self.seed_size = service, int(k), int(seed_size)
         nodes = index_nodes(graph)
         self.nodes = nodes

@@ -12,6 +12,7 @@ from sharedopt.assumptions import NON_COUNCIL_SERVICES
 from sharedopt.data.authorities import authority_table, resolve_region
 from sharedopt.data.paths import data_dir
 from sharedopt.data.services import service_names
+from sharedopt.data.wales import NOT_WELSH_COUNCIL
 from sharedopt.data.validate import (
     COST_COLUMNS, DataQuality, check_boolean, check_code_sets, check_codes, check_complete, check_known_services,
     check_numeric, check_unique, read_csv_checked, require_columns, require_file,
@@ -63,14 +64,19 @@ def _embedded_costs(codes: list[str], year: str, quality: DataQuality) -> pd.Dat
         _aggregate_rows(quality)
     if (nations == "Wales").any():
         wales = _embedded(WALES_FILE)
-        if year != DEFAULT_YEAR:
-            raise DataError(f"{WALES_FILE}: the Welsh cost estimate exists for {DEFAULT_YEAR} only; "
-                            "set [data] year to it or supply a StatsWales costs CSV ([data] costs_csv)")
-        wales = wales[wales["authority"].isin(codes)]
+        years = sorted(wales["year"].unique())
+        if year not in years:
+            raise DataError(f"{WALES_FILE}: the Welsh cost estimate exists for {', '.join(years)}; "
+                            "set [data] year to one of them or supply a StatsWales costs CSV ([data] costs_csv)")
+        wales = wales[(wales["year"] == year) & wales["authority"].isin(codes)]
         parts.append(wales.assign(provenance="estimated (" + wales["method"] + ")").drop(columns="method"))
         quality.add(file=WALES_FILE, code="W06*", field="net_expenditure_gbp_k",
                     issue="no per-service outturn for Welsh councils in the embedded data",
-                    action="ESTIMATED from StatsWales totals and English unitary service shares")
+                    action=f"ESTIMATED from StatsWales relative need and English unitary spend per head in "
+                           f"{year} (uprated by the growth of the same English lines)")
+        for service, reason in NOT_WELSH_COUNCIL.items():
+            quality.add(file=WALES_FILE, code="W06*", field=service, issue=reason,
+                        action="line set to 0 for Welsh councils (not a council service in Wales)")
     missing = sorted(set(nations.index[~nations.isin(["England", "Wales"])]))
     if missing:
         raise DataError(f"costs: no embedded spending data for {', '.join(missing[:5])} "
