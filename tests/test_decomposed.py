@@ -69,7 +69,7 @@ def test_high_cost_and_low_cost_pair_gains_an_efficiency_term():
     # A (ratio 4/3) closes theta of its gap to B (ratio 2/3) on its post-scale poolable cost
     a_pool = 0.40 * 20_000.0
     u = (200_000 / 3e6) ** -0.08 / (100_000 / 3e6) ** -0.08
-    expected = params.efficiency_theta * a_pool * u * (1 - (2 / 3) / (4 / 3))
+    expected = params.efficiency_theta * a_pool * u * (1 - (2 / 3) / (4 / 3)) * params.realisation_factor()
     assert mixed["saving_efficiency_gbp_k"][0] == pytest.approx(expected, rel=1e-12)
     assert mixed["span_km"][0] == pytest.approx(10.0, rel=1e-9)
     assert mixed["cost_distance_gbp_k"][0] == pytest.approx(
@@ -93,7 +93,9 @@ def test_span_is_the_minimum_spanning_tree_of_a_triangle():
 
 def test_no_candidate_beyond_its_service_span():
     authorities, costs = load_authorities("wales"), load_costs("wales")
-    params = ModelParams(max_group_size=4, include_scope=False, whole_organisation=False)
+    # projected savings in full (realisation base 1): the test is about span, and keeps more groups
+    params = ModelParams(max_group_size=4, include_scope=False, whole_organisation=False,
+                         realisation=dict(base=1.0))
     cands = build_candidates(authorities, costs, params, with_shares=False)
     env = cands.table[cands.table["services"] == "Environment"]
     limit = params.services["Environment"].max_span_km
@@ -177,7 +179,7 @@ def test_efficiency_ratios_are_clipped_to_their_bounds():
     got = evaluate(base, params, ("Central_Services",), np.array([[0, 1]]))["saving_efficiency_gbp_k"][0]
     a_pool = 0.40 * 20_000.0
     u = (200_000 / 3e6) ** -0.08 / (100_000 / 3e6) ** -0.08
-    expected = params.efficiency_theta * a_pool * u * (1 - 0.5 / (4 / 3))
+    expected = params.efficiency_theta * a_pool * u * (1 - 0.5 / (4 / 3)) * params.realisation_factor()
     assert got == pytest.approx(expected, rel=1e-12)
 
 

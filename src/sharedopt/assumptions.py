@@ -492,7 +492,7 @@ WHOLE_ORG_DEFAULTS: dict[str, dict] = {
                "(12 districts, 2 unitaries, 1 county); the unitary figure is used for every single-tier "
                "class (metropolitan, London, Welsh). The split comes from 15 Lancashire councils only."),
     "whole_org_saving_rate": dict(
-        value=0.1617, range=(0.08, 0.30),
+        value=0.1628, range=(0.08, 0.30),
         source="Calibrated on the LGA aggregate: about 45 councils share a chief executive and senior "
                "team in about 20 partnerships, saving at least £60m a year, i.e. £60m over the 25 "
                "councils whose team is absorbed (£2.4m each). The rate makes the mean modelled gross "

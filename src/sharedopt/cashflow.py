@@ -1,15 +1,15 @@
 """Each council's money, year by year, in every chosen partnership.
 
-For a partnership with annual saving ``S`` (after realisation), governance ``G`` and
-one-off cost ``C`` the yearly profile is the one its NPV is built from
+For a partnership with annual saving ``S`` (after realisation), governance ``G``, distance
+(coordination) cost ``D`` and one-off cost ``C`` the yearly profile is the one its NPV is built from
 (:mod:`sharedopt.savings`): year 0 carries the whole one-off cost; year ``t = 1..H``
-carries ``ramp_t * S`` of saving (``ramp_t = min(1, t / ramp_years)``) and ``G`` of
-governance. Discounted at ``discount_rate`` the yearly net cash adds up to the
+carries ``ramp_t * S`` of saving (``ramp_t = min(1, t / ramp_years)``), ``G`` of
+governance and ``D`` of distance cost. Discounted at ``discount_rate`` the yearly net cash adds up to the
 candidate's ``npv_gbp_k``.
 
 Members share it under one rule (:data:`sharedopt.assumptions.CASHFLOW_RULES`): each
 member's weight is its share of the partnership's pooled asset-tied spend; it pays that
-share of the one-off and governance costs and receives that share of the saving, so its
+share of the one-off and recurring costs and receives that share of the saving, so its
 NPV is its proportional share in ``shares.csv``. Of a member's saving, the part from
 ring-fenced services (:data:`sharedopt.assumptions.RING_FENCED_SHARES`: Dedicated Schools
 Grant for education, the public health grant) stays ring-fenced; the rest reaches the
@@ -26,7 +26,7 @@ from sharedopt.params import ModelParams
 from sharedopt.savings import CostBase, asset_budget
 
 COLUMNS = ["authority", "candidate_id", "year", "member_weight", "one_off_cost_gbp_k", "saving_gbp_k",
-           "governance_cost_gbp_k", "net_cash_gbp_k", "ring_fenced_gbp_k", "general_fund_gbp_k",
+           "governance_cost_gbp_k", "distance_cost_gbp_k", "net_cash_gbp_k", "ring_fenced_gbp_k", "general_fund_gbp_k",
            "general_fund_net_gbp_k", "discount_factor", "discounted_net_gbp_k"]
 
 
@@ -63,6 +63,7 @@ def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams) -> pd
     years, ramp, discount = year_profile(params)
     saving = ramp * float(row["annual_saving_gbp_k"])
     governance = np.where(years == 0, 0.0, float(row["governance_cost_gbp_k"]))
+    distance = np.where(years == 0, 0.0, float(row.get("cost_distance_gbp_k", 0.0)))
     one_off = np.where(years == 0, float(row["one_off_cost_gbp_k"]), 0.0)
     w = weights[:, None]
     frame = pd.DataFrame({
@@ -73,13 +74,14 @@ def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams) -> pd
         "one_off_cost_gbp_k": (w * one_off).ravel(),
         "saving_gbp_k": (w * saving).ravel(),
         "governance_cost_gbp_k": (w * governance).ravel(),
+        "distance_cost_gbp_k": (w * distance).ravel(),
         "ring_fenced_gbp_k": (w * ring[:, None] * saving).ravel(),
         "discount_factor": np.tile(discount, len(members)),
     })
-    frame["net_cash_gbp_k"] = frame["saving_gbp_k"] - frame["governance_cost_gbp_k"] - frame["one_off_cost_gbp_k"]
+    recurring = frame["governance_cost_gbp_k"] + frame["distance_cost_gbp_k"]
+    frame["net_cash_gbp_k"] = frame["saving_gbp_k"] - recurring - frame["one_off_cost_gbp_k"]
     frame["general_fund_gbp_k"] = frame["saving_gbp_k"] - frame["ring_fenced_gbp_k"]
-    frame["general_fund_net_gbp_k"] = (frame["general_fund_gbp_k"] - frame["governance_cost_gbp_k"]
-                                       - frame["one_off_cost_gbp_k"])
+    frame["general_fund_net_gbp_k"] = frame["general_fund_gbp_k"] - recurring - frame["one_off_cost_gbp_k"]
     frame["discounted_net_gbp_k"] = frame["net_cash_gbp_k"] * frame["discount_factor"]
     return frame[COLUMNS]
 
@@ -112,7 +114,7 @@ def council_totals(flows: pd.DataFrame, authorities) -> list[dict]:
     """Per-council totals over the horizon (undiscounted sums, and NPV)."""
     if flows.empty:
         return []
-    money = ["one_off_cost_gbp_k", "saving_gbp_k", "governance_cost_gbp_k", "net_cash_gbp_k",
+    money = ["one_off_cost_gbp_k", "saving_gbp_k", "governance_cost_gbp_k", "distance_cost_gbp_k", "net_cash_gbp_k",
              "ring_fenced_gbp_k", "general_fund_gbp_k", "general_fund_net_gbp_k"]
     grouped = flows.groupby("authority", sort=True)
     table = grouped[money].sum()
