@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import multiprocessing
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -24,15 +27,40 @@ runner = CliRunner(env={"COLUMNS": "250"})
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
-    """The default scenario run twice into two folders."""
+    """The default scenario run twice into two folders: once idle, once beside CPU hogs."""
     base = tmp_path_factory.mktemp("runs")
     outs = []
     for i in range(2):
         out = base / f"run{i}"
-        result = runner.invoke(app, ["run", "--out", str(out)])
+        with cpu_hogs(active=i == 1):
+            result = runner.invoke(app, ["run", "--out", str(out)])
         assert result.exit_code == 0, result.output
         outs.append(out)
     return outs
+
+
+def _spin(stop):
+    while not stop.is_set():
+        pass
+
+
+@contextlib.contextmanager
+def cpu_hogs(active: bool = True):
+    """Busy processes on every core (so a figure that depended on wall-clock would change)."""
+    if not active:
+        yield
+        return
+    ctx = multiprocessing.get_context("spawn")
+    stop = ctx.Event()
+    hogs = [ctx.Process(target=_spin, args=(stop,)) for _ in range(max(2, os.cpu_count() or 2))]
+    for p in hogs:
+        p.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for p in hogs:
+            p.join()
 
 
 def test_default_run_writes_every_output(two_runs):
