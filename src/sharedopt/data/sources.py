@@ -18,9 +18,11 @@ REGISTER = dict(name="Council register", source="mySociety UK local authorities 
                 estimated=False)
 ENGLAND = dict(name="England service spend", source="MHCLG revenue outturn, net current "
                "expenditure by service", licence="OGL v3.0", estimated=False)
-WALES = dict(name="Wales service spend (ESTIMATE)", source="ESTIMATED: StatsWales net current "
-             "expenditure (mean 2002-03..2021-22) x English unitary service shares (MHCLG 2023-24); "
-             "see data/README.md", vintage="2023-24 (estimate)", licence="OGL v3.0", estimated=True)
+WALES = dict(name="Wales service spend (ESTIMATE)", source="ESTIMATED: English unitary median spend per "
+             "head in the run's year (MHCLG outturn) x each Welsh council's relative need from StatsWales net "
+             "current expenditure (mean 2002-03..2021-22, used only as ratios); education and children's "
+             "services from the council's own StatsWales shares; no Public Health line (an NHS service in "
+             "Wales); see data/README.md", licence="OGL v3.0", estimated=True)
 
 
 def sources_for(authorities: pd.DataFrame, costs: pd.DataFrame, config) -> list[dict]:
@@ -41,7 +43,7 @@ def sources_for(authorities: pd.DataFrame, costs: pd.DataFrame, config) -> list[
         if costs["authority"].str.startswith("E").any():
             out.append({**ENGLAND, "vintage": years})
         if costs["authority"].str.startswith("W").any():
-            out.append(dict(WALES))
+            out.append({**WALES, "vintage": f"{years} (estimate)"})
         if getattr(config.data, "service_detail", "top_level") == "fine":
             from sharedopt.data.detail import detail_sources
             out += detail_sources(years)
