@@ -25,7 +25,7 @@ SOLVER_KEYS = {"status", "objective", "best_bound", "gap", "solver", "solve_seco
                "n_variables", "n_constraints"}
 ALL_FILES = {"portfolio.csv", "candidates.csv", "shares.csv", "summary.json", "opportunities.xlsx",
              "map.png", "map.svg", "report.html"}
-SHEETS = ["summary", "portfolio", "candidates", "shares"]
+SHEETS = ["Scenario", "summary", "portfolio", "councils", "assumptions", "candidates", "shares"]
 
 
 def load_inputs() -> dict:
@@ -117,15 +117,16 @@ def test_xlsx_sheets_and_finance_formatting(written, inputs):
         ws = wb[name]
         assert ws.freeze_panes == "A2"
         assert ws["A1"].font.b
-        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+        if name != "Scenario":  # item/value sheet, no filter
+            assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
     ws = wb["candidates"]
     header = [c.value for c in ws[1]]
-    money = [i for i, h in enumerate(header, start=1) if h and h.endswith("_gbp_k")]
+    money = [i for i, h in enumerate(header, start=1) if h and h.endswith("(£k)")]  # issue 15: unit in header
     assert len(money) == 7
-    for col in money:
-        assert all(ws.cell(row=r, column=col).number_format == "£#,##0" for r in range(2, ws.max_row + 1))
+    for col in money:  # values are £k, and the format says so ('£3,560k', as in the HTML)
+        assert all(ws.cell(row=r, column=col).number_format == '£#,##0"k"' for r in range(2, ws.max_row + 1))
     assert any(isinstance(v, str) and "£ thousand" in v for v in header)
-    assert ws.cell(row=2, column=header.index("npv_gbp_k") + 1).value == pytest.approx(3560.4)
+    assert ws.cell(row=2, column=header.index("npv (£k)") + 1).value == pytest.approx(3560.4)
     assert ws.max_row == len(inputs["candidates"]) + 1
     assert all(ws.column_dimensions[letter].width >= 8 for letter in "ABCD")
 

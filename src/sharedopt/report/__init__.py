@@ -108,7 +108,7 @@ def write_outputs(
     out_dir = Path(out_dir)
     inputs = {"authorities": authorities, "candidates": candidates, "portfolio": portfolio,
               "shares": shares, "summary": summary, "xlsx_max_candidates": xlsx_max_candidates,
-              "progress": progress or _quiet}
+              "progress": progress or _quiet, "extra": dict(extra_tables or {})}
     with atomic_directory(out_dir, marker=MARKER) as tmp:
         names = _write_all(tmp, inputs, wanted, per_service_maps, title)
         if "csv" in wanted:
@@ -164,7 +164,15 @@ def _write_workbook(tmp: Path, inputs: dict, title: str, csv_written: bool) -> P
     return write_xlsx(tmp / "opportunities.xlsx", summary=inputs["summary"], portfolio=inputs["portfolio"],
                       candidates=inputs["candidates"], shares=inputs["shares"], title=title,
                       max_candidates=inputs["xlsx_max_candidates"], csv_written=csv_written,
+                      names=_authority_names(inputs["authorities"]), extra=inputs["extra"],
                       progress=lambda sheet, done, total: say(f"opportunities.xlsx: {sheet} {done:,}/{total:,} rows"))
+
+
+def _authority_names(authorities: pd.DataFrame) -> dict[str, str]:
+    """GSS code -> council name (empty when the table has no ``name``)."""
+    if "name" not in getattr(authorities, "columns", ()):
+        return {}
+    return {str(k): str(v) for k, v in authorities["name"].items()}
 
 
 def _map_title(title: str, summary: Mapping[str, Any]) -> str:

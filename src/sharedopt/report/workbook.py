@@ -26,15 +26,24 @@ import pandas as pd
 import xlsxwriter
 
 from .cells import neutralise_text
+from .finance_sheets import (
+    MONEY_FORMAT,
+    RATE_NAME,
+    cashflow_tables,
+    council_table,
+    discount_rate,
+    money_header,
+    scenario_rows,
+    write_cashflow_sheet,
+)
 from .sheets import EXCEL_MAX_CHARS, EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
 from .tables import json_safe
 
 __all__ = ["MONEY_FORMAT", "fixed_timestamp", "write_xlsx"]
 
 PROGRESS_EVERY = 5_000
-MONEY_FORMAT = "£#,##0"
 MONEY_SUFFIX = "_gbp_k"
-MONEY_NOTE = "Money columns (ending _gbp_k) are £ thousand (£k)."
+MONEY_NOTE = "Money columns, headed (£k), are in £ thousand and show it: £49,615k is £49.6m."
 CUT_MARK = " [cut at Excel's cell limit: full text in the CSV]"
 _OTHER_FORMATS = {
     "population": "#,##0",
@@ -81,6 +90,8 @@ def write_xlsx(
     max_candidates: int = MAX_CANDIDATE_ROWS,
     csv_written: bool = True,
     progress: SheetProgress | None = None,
+    names: Mapping[str, str] | None = None,
+    extra: Mapping[str, pd.DataFrame] | None = None,
 ) -> Path:
     """Write the finance workbook ``summary``/``portfolio``/``candidates``/``shares``.
 
@@ -102,6 +113,11 @@ def write_xlsx(
     progress : callable, optional
         Called as ``progress(sheet, rows_done, rows_total)`` every 5,000 rows
         and at the end of each sheet.
+    names : mapping of str to str, optional
+        GSS code -> council name, written beside the codes.
+    extra : mapping of str to DataFrame, optional
+        ``council_cashflows`` (one cash-flow sheet per chosen partnership),
+        ``existing_partnerships`` and ``data_quality`` (a sheet each).
 
     Returns
     -------
@@ -116,17 +132,94 @@ def write_xlsx(
     Text from input is stored as text, never as a formula, and quoted by
     :func:`sharedopt.report.cells.neutralise_text`.
     """
+    names = names or {}
+    extra = extra or {}
     tables = workbook_tables(portfolio, candidates, shares, max_candidates)
     note = contents_note(tables, max_candidates, csv_written)
     workbook = xlsxwriter.Workbook(str(path), _OPTIONS)
     stamp = fixed_timestamp()
     workbook.set_properties({"title": title, "author": "sharedopt", "created": stamp})
     styles = _Styles(workbook)
+    _write_scenario_sheet(workbook, styles, summary, note)
     _write_summary_sheet(workbook.add_worksheet("summary"), styles, summary, note)
-    for table in tables:
-        _write_table_sheet(workbook.add_worksheet(table.name), styles, table, progress)
+    by_name = {t.name: t for t in tables}
+    _write_table_sheet(workbook.add_worksheet("portfolio"), styles, _named(by_name["portfolio"], names), progress)
+    _write_cashflow_sheets(workbook, styles, _named(by_name["portfolio"], names).frame, extra.get("council_cashflows"),
+                           discount_rate(summary))
+    for name, frame in _side_tables(summary, extra, names):
+        _write_table_sheet(workbook.add_worksheet(name), styles, SheetTable(name, frame, len(frame), frame.shape[1]),
+                           progress)
+    for name in ("candidates", "shares"):
+        _write_table_sheet(workbook.add_worksheet(name), styles, _named(by_name[name], names), progress)
     workbook.close()
     return path
+
+
+def _named(table: SheetTable, names: Mapping[str, str]) -> SheetTable:
+    """The table with council names beside the codes (``member_names`` / ``member_name``)."""
+    frame = table.frame
+    if not names:
+        return table
+    frame = frame.copy()
+    for codes, label in (("members", "member_names"), ("member", "member_name"), ("authority", "name")):
+        if codes in frame and label not in frame:
+            spot = list(frame.columns).index(codes) + 1
+            frame.insert(spot, label, [_member_names(v, names) for v in frame[codes]])
+    return SheetTable(table.name, frame, table.total_rows, table.total_cols)
+
+
+def _member_names(cell: Any, names: Mapping[str, str]) -> Any:
+    """';'-joined codes as ';'-joined names (unknown codes kept)."""
+    if not isinstance(cell, str):
+        return cell
+    return "; ".join(names.get(code, code) for code in cell.split(";") if code)
+
+
+def _side_tables(summary: Mapping[str, Any], extra: Mapping[str, pd.DataFrame],
+                 names: Mapping[str, str]) -> list[tuple[str, pd.DataFrame]]:
+    """The councils, existing partnerships, assumptions and data-quality sheets (when there is data)."""
+    out = [("councils", council_table(summary))]
+    existing = extra.get("existing_partnerships")
+    if existing is not None and len(existing.columns):
+        out.append(("existing partnerships", _named(SheetTable("e", existing, 0, 0), names).frame))
+    out.append(("assumptions", pd.DataFrame(list(summary.get("assumptions") or []))))
+    quality = extra.get("data_quality")
+    if quality is not None:
+        out.append(("data quality", quality))
+    return [(name, frame) for name, frame in out if len(frame.columns)]
+
+
+_FIGURE_LABELS = {"services": "services", "members": "members (GSS codes)", "member_names": "members",
+                  "npv_gbp_k": "NPV in portfolio.csv (£k, at the run's rate)"}
+
+
+def _write_scenario_sheet(workbook, styles: "_Styles", summary: Mapping[str, Any], note: str) -> None:
+    """What was asked and how it came out, with the discount-rate input cell (named ``discount_rate``)."""
+    ws = workbook.add_worksheet("Scenario")
+    ws.freeze_panes(1, 0)
+    ws.write_row(0, 0, ["item", "value"], styles.header)
+    ws.set_column(0, 0, 44)
+    ws.set_column(1, 1, 90, styles.wrap)
+    kinds = {"money": styles.number(MONEY_FORMAT), "rate": styles.input, "count": styles.number("0")}
+    for r, (item, value, kind) in enumerate(scenario_rows(summary, note), start=1):
+        ws.write_string(r, 0, _text(item), styles.bold)
+        ws.write(r, 1, _cell(value), kinds.get(kind, styles.wrap))
+        if kind == "rate":
+            workbook.define_name(RATE_NAME, f"=Scenario!$B${r + 1}")
+
+
+def _write_cashflow_sheets(workbook, styles: "_Styles", portfolio: pd.DataFrame, flows: pd.DataFrame | None,
+                           rate: float) -> None:
+    """One 'cash flow N' sheet per chosen partnership, in portfolio order."""
+    indexed = portfolio.set_index("candidate_id") if "candidate_id" in portfolio else portfolio
+    for i, (cid, frame) in enumerate(cashflow_tables(portfolio, flows), start=1):
+        row = indexed.loc[cid]
+        figures = {"candidate_id": _text(cid)}
+        for key in ("services", "members", "member_names", "npv_gbp_k"):
+            if key in row:
+                figures[_FIGURE_LABELS[key]] = _cell(row[key])
+        write_cashflow_sheet(workbook.add_worksheet(f"cash flow {i}"), styles, f"Partnership {i}: year-by-year cash flow",
+                             frame, figures, rate)
 
 
 class _Styles:
@@ -139,6 +232,7 @@ class _Styles:
         self.block_title = workbook.add_format({"bold": True, "italic": True})
         self.bold = workbook.add_format({"bold": True})
         self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        self.input = workbook.add_format({"num_format": "0.00%", "bg_color": "#FFF2CC", "border": 1})
         self._numbers: dict[str, Any] = {}
 
     def number(self, fmt: str | None):
@@ -160,7 +254,7 @@ def _number_format(column: str) -> str | None:
 def _write_table_sheet(ws, styles: _Styles, table: SheetTable, progress: SheetProgress | None) -> None:
     """One DataFrame as a sheet: header, typed cells, formats, widths, filter and note."""
     frame = table.frame
-    header = [_text(str(c)) for c in frame.columns]
+    header = [_text(money_header(str(c))) for c in frame.columns]
     columns = [_column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
     formats = [_number_format(str(c)) for c in frame.columns]
     for col, (name, values, fmt) in enumerate(zip(header, columns, formats)):
@@ -205,7 +299,7 @@ def _write_header(ws, styles: _Styles, header: list[str], note: bool) -> None:
 
 def _money(header: list[str]) -> list[str]:
     """Header names of the £ thousand columns."""
-    return [h for h in header if h.endswith(MONEY_SUFFIX)]
+    return [h for h in header if h.endswith("(£k)")]
 
 
 def _write_summary_sheet(ws, styles: _Styles, summary: Mapping[str, Any], note: str) -> None:
@@ -244,7 +338,7 @@ def _block_lines(styles: _Styles, name: str, records: Any) -> list[list[tuple[An
         return []
     frame = pd.DataFrame(list(records))
     header = [str(c) for c in frame.columns]
-    lines = [[], [(name, styles.block_title)], [(_text(h), styles.bold) for h in header]]
+    lines = [[], [(name, styles.block_title)], [(_text(money_header(h)), styles.bold) for h in header]]
     formats = [styles.number(_number_format(h)) for h in header]
     for row in frame.itertuples(index=False, name=None):
         lines.append([(_cell(v), fmt) for v, fmt in zip(row, formats)])
