@@ -35,7 +35,7 @@ FLAGS = [
     "--disable-component-update", "--disable-sync", "--disable-quic", "--hide-scrollbars",
     "--enable-logging=stderr", "--v=0",
 ]
-WIDTH, HEIGHT = 1280, 2400
+WIDTH, HEIGHT = 1280, 4000  # the static map now sits below the portfolio, alternatives and interactive map
 TIMEOUT = 60
 
 
@@ -80,7 +80,7 @@ def test_screenshot_shows_the_map(tmp_path, report_html):
 def test_dom_has_tables_and_embedded_map(tmp_path, report_html):
     result = run_chromium(tmp_path, "--dump-dom", report_html.as_uri())
     dom = result.stdout
-    assert 'id="top-opportunities"' in dom, result.stderr[-2000:]
+    assert 'id="alternatives"' in dom, result.stderr[-2000:]
     assert re.search(r'<img id="map" src="data:image/png;base64,', dom)
     assert "&lt;b&gt;Bold&lt;/b&gt; District" in dom and "<b>Bold</b>" not in dom
     assert "net::ERR" not in result.stderr
@@ -172,7 +172,7 @@ def test_no_network_requests_and_map_decodes(tmp_path, report_html):
         cdp.wait(lambda m: m.get("method") == "Page.loadEventFired")
         probe = ("JSON.stringify({w: document.getElementById('map').naturalWidth,"
                  " ok: document.getElementById('map').complete,"
-                 " rows: document.querySelectorAll('#top-opportunities tbody tr').length,"
+                 " rows: document.querySelectorAll('#portfolio tbody tr').length,"
                  " rect: document.getElementById('map').getBoundingClientRect().toJSON()})")
         page = json.loads(cdp.call("Runtime.evaluate", {"expression": probe, "returnByValue": True},
                                    session=session)["result"]["value"])
@@ -187,7 +187,7 @@ def test_no_network_requests_and_map_decodes(tmp_path, report_html):
     errors = [e["params"]["entry"] for e in cdp.events
               if e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"]
     assert errors == []  # e.g. no Content-Security-Policy violations
-    assert page["ok"] and page["w"] > 500 and page["rows"] == 8
+    assert page["ok"] and page["w"] > 500 and page["rows"] == 4
 
     png = tmp_path / "cdp.png"
     png.write_bytes(base64.b64decode(shot))

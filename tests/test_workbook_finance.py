@@ -56,7 +56,7 @@ def test_scenario_sheet_first_states_what_was_asked(tight):
     items = [(a, b) for a, b in wb["Scenario"].iter_rows(min_row=2, max_col=2, values_only=True)]
     text = " ".join(str(b) for _, b in items)
     assert "governance capacity 1" in text and "£40m" in text
-    assert dict(items)["Optimality gap"] == "0.00% (proven optimal)"
+    assert dict(items)["Gap to the best bound"] == "0.00% (proven optimal)"
     assert dict(items)["Data vintage (the run's 'as of' date)"] == "2023-24"
 
 

@@ -63,7 +63,7 @@ def scenario_rows(summary: Mapping[str, Any], note: str) -> list[tuple[str, Any,
                          f"{summary.get('sharedopt_version', '?')}. No wall-clock date is written, so "
                          "the same input gives the same bytes.", None),
         ("Solver status", summary.get("status"), None),
-        ("Optimality gap", gap_text(summary), None),
+        ("Gap to the best bound", gap_text(summary), None),
         ("Discount rate (input: change it and every cash-flow NPV recalculates)", discount_rate(summary), "rate"),
     ]
     for c in summary.get("constraints") or []:

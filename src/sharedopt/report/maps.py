@@ -483,6 +483,7 @@ def _face_colour(code, savings, members, norm, cmap):
 def _draw_shapes(ax, layout: _Layout, faces: dict) -> None:
     """Filled polygons with outlines; points for authorities with no shape."""
     present = layout.shapes[[_has_shape(g) for g in layout.shapes]]
+    present = present.iloc[np.argsort(-present.area.to_numpy(), kind="stable")]  # counties under their districts
     if len(present):
         colours = [faces[code] for code in present.index]
         present.plot(ax=ax, color=colours, edgecolor="#3b3b3b", linewidth=0.7, zorder=1)
