@@ -94,3 +94,19 @@ def test_workbook_bytes_repeat(tight, tmp_path):
     again = tmp_path / "again"
     run(load_config(ROOT / "configs" / "north-east-tight-governance.toml")).to_dir(again)
     assert (again / "opportunities.xlsx").read_bytes() == (tight / "opportunities.xlsx").read_bytes()
+
+
+def test_tight_governance_report_states_capacity_and_budget(tight):
+    html = (tight / "report.html").read_text(encoding="utf-8")
+    scenario = html[html.index('id="scenario"'):html.index('id="headline-heading"')]
+    assert "governance capacity 1" in scenario and "£40m" in scenario
+    assert 'id="estimates"' not in html  # North East data are real: no estimates warning
+    assert "StatsWales" not in html and "MHCLG" in html  # attribution only for the sources used
+    assert "0.00% (proven optimal)" in html
+
+
+def test_summary_states_constraints_and_vintage(tight):
+    summary = json.loads((tight / "summary.json").read_text(encoding="utf-8"))
+    by_name = {c["constraint"]: c["value"] for c in summary["constraints"]}
+    assert by_name["governance_capacity"] == 1 and by_name["budget_total_gbp_k"] == 40000
+    assert summary["data_vintage"] == "2023-24" and "StatsWales" not in summary["attribution"]
