@@ -90,6 +90,7 @@ class Result:
             Path(path), authorities=self.authorities, candidates=self.candidates,
             portfolio=self.portfolio, shares=self.shares, summary=self.summary,
             formats=formats, per_service_maps=self.config.report.per_service_maps,
+            map_shading=self.config.report.map_shading,
             title=self.config.report.title or "Shared-services opportunities",
             extra_tables={"data_quality": self.quality,
                           "enumeration": self.enumeration.drop(columns=["seconds"], errors="ignore"),

@@ -52,6 +52,7 @@ def write_outputs(
     extra_tables: Mapping[str, pd.DataFrame] | None = None,
     xlsx_max_candidates: int = MAX_CANDIDATE_ROWS,
     progress: Callable[[str], None] | None = None,
+    map_shading: str = "per_head",
 ) -> dict[str, Path]:
     """Write all report files into ``out_dir``, atomically.
 
@@ -90,6 +91,8 @@ def write_outputs(
     progress : callable, optional
         Called with a short text (file being written, rows done) as the
         files are written.
+    map_shading : {'per_head', 'total'}, default 'per_head'
+        Static-map shading (``[report] map_shading``): NPV share per resident or in £k.
 
     Returns
     -------
@@ -108,7 +111,8 @@ def write_outputs(
     out_dir = Path(out_dir)
     inputs = {"authorities": authorities, "candidates": candidates, "portfolio": portfolio,
               "shares": shares, "summary": summary, "xlsx_max_candidates": xlsx_max_candidates,
-              "progress": progress or _quiet, "extra": dict(extra_tables or {})}
+              "progress": progress or _quiet, "extra": dict(extra_tables or {}),
+              "map": {"shading": map_shading, "estimated": estimated_text(summary)}}
     with atomic_directory(out_dir, marker=MARKER) as tmp:
         names = _write_all(tmp, inputs, wanted, per_service_maps, title)
         if "csv" in wanted:
@@ -168,6 +172,24 @@ def _write_workbook(tmp: Path, inputs: dict, title: str, csv_written: bool) -> P
                       progress=lambda sheet, done, total: say(f"opportunities.xlsx: {sheet} {done:,}/{total:,} rows"))
 
 
+def estimated_text(summary: Mapping[str, Any]) -> str | None:
+    """What a run estimated, for the map's ESTIMATED stamp (None when every input is data).
+
+    Parameters
+    ----------
+    summary : Mapping
+        Run summary (``data_sources`` with ``estimated`` flags).
+
+    Returns
+    -------
+    str or None
+        The estimated sources' names joined by '; '.
+    """
+    names = [str(s.get("name")) for s in summary.get("data_sources") or []
+             if isinstance(s, Mapping) and s.get("estimated")]
+    return "; ".join(names) if names else None
+
+
 def _authority_names(authorities: pd.DataFrame) -> dict[str, str]:
     """GSS code -> council name (empty when the table has no ``name``)."""
     if "name" not in getattr(authorities, "columns", ()):
@@ -186,7 +208,8 @@ def _write_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], title:
     summary = inputs["summary"]
     inputs["progress"]("map and report.html")
     fig = plot_portfolio_map(inputs["authorities"], inputs["portfolio"], inputs["shares"],
-                             title=_map_title(title, summary), attribution=summary.get("attribution"))
+                             title=_map_title(title, summary), attribution=summary.get("attribution"),
+                             shading=inputs["map"]["shading"], estimated=inputs["map"]["estimated"])
     png = figure_bytes(fig, "png")
     written = []
     if "png" in wanted:
@@ -210,7 +233,8 @@ def _write_service_maps(tmp: Path, inputs: dict) -> list[str]:
     for service in portfolio_services(inputs["portfolio"]):
         name = _unique_name(f"map_{service_slug(service)}", written)
         fig = plot_service_map(inputs["authorities"], inputs["portfolio"], inputs["shares"], service,
-                               attribution=attribution)
+                               attribution=attribution, shading=inputs["map"]["shading"],
+                               estimated=inputs["map"]["estimated"])
         (tmp / name).write_bytes(figure_bytes(fig, "png", dpi=110))
         written.append(name)
     return written

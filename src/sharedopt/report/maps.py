@@ -36,6 +36,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 from shapely.geometry import Point
 
+from .map_layers import add_estimated_stamp, draw_partnership_outlines, place_labels, service_label
+
 __all__ = [
     "ATTRIBUTION",
     "DRAW_CRS",
@@ -209,6 +211,8 @@ def plot_portfolio_map(
     attribution: str | None = None,
     service: str | None = None,
     figsize: tuple[float, float] = (8.27, 9.0),
+    shading: str = "per_head",
+    estimated: str | None = None,
 ) -> Figure:
     """Draw the portfolio map and return the figure (nothing is written).
 
@@ -235,6 +239,10 @@ def plot_portfolio_map(
     figsize : tuple of float, default (8.27, 9.0)
         Width and *maximum* height in inches; the height shrinks to fit the
         region's shape.
+    shading : {'per_head', 'total'}, default 'per_head'
+        Councils shaded by NPV share per resident (needs ``population``) or in £k.
+    estimated : str, optional
+        What is estimated; when given, 'ESTIMATED: ...' is written on the map.
 
     Returns
     -------
@@ -249,8 +257,10 @@ def plot_portfolio_map(
         layout = _layout(authorities)
         if not layout.anchors:
             return _placeholder(fig, title, attribution, "Map unavailable: no boundary geometry or centroids supplied.")
-        colours = _service_colours(portfolio_services(portfolio))  # same colours on every small multiple
-        _draw_map(fig, layout, chosen, authority_savings(authorities, chosen, shares), colours, title, attribution)
+        colours = None
+        population = authorities["population"] if "population" in authorities else None
+        _draw_map(fig, layout, chosen, authority_savings(authorities, chosen, shares), colours, title, attribution,
+                  shading, population, estimated)
         return fig
 
 
@@ -274,7 +284,7 @@ def plot_service_map(
         A smaller map showing only partnerships that include ``service``.
     """
     kwargs.setdefault("figsize", (6.0, 6.8))
-    kwargs.setdefault("title", f"Chosen partnerships: {service}")
+    kwargs.setdefault("title", f"Chosen partnerships: {service_label(service)}")
     return plot_portfolio_map(authorities, portfolio, shares, service=service, **kwargs)
 
 
@@ -394,28 +404,70 @@ def _share_column(shares: pd.DataFrame) -> str | None:
 # --------------------------------------------------------------------------- drawing
 
 
-def _draw_map(fig, layout, portfolio, savings, all_colours, title, attribution) -> None:
-    """Compose the full map: shading, links, furniture and text."""
-    links = list(_link_specs(layout, portfolio))
-    drawn = {service for service, _ in links}
-    colours = {name: colour for name, colour in _with_fallback(all_colours, drawn).items() if name in drawn}
-    page = _page_layout(_limits(layout), len(colours) + 1, tuple(fig.get_size_inches()))
+def _draw_map(fig, layout, portfolio, savings, all_colours, title, attribution, shading="per_head",
+              population=None, estimated=None) -> None:
+    """Compose the full map: shading, partnership outlines, labels, furniture and text."""
+    n_key = len(portfolio) + 1 + (len(layout.anchors) // 4 if len(layout.anchors) <= _MAX_LABELS else 0)
+    page = _page_layout(_limits(layout), n_key, tuple(fig.get_size_inches()))
     fig.set_size_inches(page.width, page.height)
     ax, cax = fig.add_axes(page.map_box), fig.add_axes(page.colourbar_box)
     members = _member_codes(portfolio)
-    norm, cmap = _colour_scale(savings[savings.index.isin(members)])
-    faces = {code: _face_colour(code, savings, members, norm, cmap) for code in layout.names.index}
+    values = _shaded_values(savings, population, shading)
+    norm, cmap = _colour_scale(values[values.index.isin(members)])
+    faces = {code: _face_colour(code, values, members, norm, cmap) for code in layout.names.index}
     _draw_shapes(ax, layout, faces)
-    _set_extent(ax, _limits(layout))
-    _draw_links(ax, links, colours)
-    _draw_member_nodes(ax, layout, portfolio)
-    _draw_labels(ax, layout)
-    _add_colourbar(fig, cax, norm, cmap)
+    limits = _limits(layout)
+    _set_extent(ax, limits)
+    extent = max(limits[0][1] - limits[0][0], limits[1][1] - limits[1][0])
+    member_lists = [split_list(m) for m in _column(portfolio, "members")]
+    labels = [f"{i}. " + " + ".join(service_label(s) for s in split_list(services)) + f" ({len(m)} councils)"
+              for i, (services, m) in enumerate(zip(_column(portfolio, "services"), member_lists), start=1)]
+    handles = draw_partnership_outlines(ax, layout.shapes, member_lists, labels, extent)
+    key = []
+    covering = _covering(layout)
+    _outline_covering(ax, layout, covering)
+    if len(layout.anchors) <= _MAX_LABELS:
+        order = sorted((c for c in layout.anchors if c not in covering),
+                       key=lambda c: -(layout.shapes[c].area if _has_shape(layout.shapes.get(c)) else 0))
+        key = place_labels(ax, layout.names, layout.anchors, order)
+    if estimated:
+        add_estimated_stamp(ax, estimated)
+    _add_colourbar(fig, cax, norm, cmap, _SHADING_LABELS.get(shading, _SHADING_LABELS["total"]))
     _add_scale_bar(ax)
     _add_north_arrow(fig, page)
-    _add_legend(fig, colours, page.legend_top)
+    _add_legend(fig, handles, key, page.legend_top)
     _add_missing_note(ax, layout)
     _add_text(fig, title, attribution)
+
+
+def _covering(layout: _Layout) -> set[str]:
+    """Codes of areas drawn under others (a county holding its districts' anchors): not labelled."""
+    out = set()
+    for code, geom in layout.shapes.items():
+        if _has_shape(geom) and any(other != code and geom.contains(Point(xy)) and _has_shape(layout.shapes.get(other))
+                                    and layout.shapes[other].area < geom.area
+                                    for other, xy in layout.anchors.items()):
+            out.add(code)
+    return out
+
+
+def _outline_covering(ax, layout: _Layout, covering: set[str]) -> None:
+    """The outer boundary of each covering area (county), drawn over its districts."""
+    for code in sorted(covering):
+        layout.shapes[[code]].boundary.plot(ax=ax, color="#222222", linewidth=1.8, zorder=2)
+
+
+_SHADING_LABELS = {"total": "Projected saving: NPV share (£k)",
+                   "per_head": "Projected saving per resident: NPV share (£ per head)"}
+
+
+def _shaded_values(savings: pd.Series, population, shading: str) -> pd.Series:
+    """The shaded figure: NPV share in £k ('total') or £ per resident ('per_head', needs population)."""
+    if shading != "per_head" or population is None:
+        return savings
+    people = pd.to_numeric(population.reindex(savings.index), errors="coerce")
+    per_head = savings * 1000.0 / people.where(people > 0)
+    return per_head.fillna(0.0)
 
 
 @dataclass(frozen=True)
@@ -440,7 +492,7 @@ def _page_layout(limits, n_legend: int, size: tuple[float, float]) -> _Page:
     """
     (x0, x1), (y0, y1) = limits
     width, max_height = size
-    legend_in = _LEGEND_BASE_IN + _LEGEND_ROW_IN * math.ceil(n_legend / 3)
+    legend_in = _LEGEND_BASE_IN + _LEGEND_ROW_IN * math.ceil(n_legend / 2)
     bottom_in = legend_in + _ATTRIBUTION_IN
     map_w = 0.80 * width
     room = max(max_height - _TITLE_IN - bottom_in, 0.4 * map_w)
@@ -553,100 +605,18 @@ def _extent_points(layout: _Layout) -> tuple[list[float], list[float]]:
     return xs, ys
 
 
-def _service_colours(services: Iterable[str]) -> dict[str, str]:
-    """Stable colour per service (sorted names, tab10 then tab20)."""
-    names = sorted(set(services))
-    palette = matplotlib.colormaps["tab10" if len(names) <= 10 else "tab20"]
-    return {name: mcolors.to_hex(palette(i % palette.N)) for i, name in enumerate(names)}
-
-
-def _with_fallback(colours: dict[str, str], services: set[str]) -> dict[str, str]:
-    """Add colours for services missing from ``colours`` (e.g. '(unspecified)')."""
-    missing = sorted(services - set(colours))
-    if not missing:
-        return colours
-    return {**colours, **{name: "#555555" for name in missing}}
-
-
-def _draw_links(ax, links: list, colours: dict[str, str]) -> None:
-    """Draw each (service, segments) link set; repeated segments fan out."""
-    seen: dict[tuple, int] = {}
-    for service, segments in links:
-        for start, end in segments:
-            _draw_link(ax, start, end, _arc_offset(seen, start, end), colours[service])
-        if len(segments) > 1:  # hub-and-spoke: mark the hub
-            ax.scatter(*segments[0][0], s=30, c="white", edgecolors=colours[service], linewidths=1.8, zorder=4)
-
-
-def _link_specs(layout: _Layout, portfolio: pd.DataFrame):
-    """Yield (service, segments) per partnership and service, in table order."""
-    for members, services in zip(_column(portfolio, "members"), _column(portfolio, "services")):
-        points = [layout.anchors[c] for c in split_list(members) if c in layout.anchors]
-        if len(points) < 2:
-            continue
-        segments = _segments(points)
-        for service in split_list(services) or ["(unspecified)"]:
-            yield service, segments
-
-
 def _column(frame: pd.DataFrame, name: str) -> list:
     """Column values as a list (Nones if the column is absent)."""
     return list(frame[name]) if name in frame else [None] * len(frame)
 
 
-def _segments(points: list[tuple[float, float]]) -> list[tuple[tuple, tuple]]:
-    """A direct link for two members, hub-and-spoke for three or more."""
-    if len(points) == 2:
-        return [(points[0], points[1])]
-    hub = (float(np.mean([p[0] for p in points])), float(np.mean([p[1] for p in points])))
-    return [(hub, p) for p in points]
-
-
-def _arc_offset(seen: dict, start, end) -> float:
-    """Curvature so repeated links between the same points fan out."""
-    key = tuple(sorted((tuple(np.round(start, 1)), tuple(np.round(end, 1)))))
-    count = seen.get(key, 0)
-    seen[key] = count + 1
-    step = (count + 1) // 2 * 0.18
-    return step if count % 2 else -step
-
-
-def _draw_link(ax, start, end, rad: float, colour: str) -> None:
-    """One curved or straight link line."""
-    patch = FancyArrowPatch(
-        start, end, arrowstyle="-", connectionstyle=f"arc3,rad={rad:.3f}",
-        color=colour, linewidth=2.4, alpha=0.9, zorder=3, shrinkA=0, shrinkB=0,
-        path_effects=[patheffects.withStroke(linewidth=4.0, foreground="white", alpha=0.8)],
-    )
-    ax.add_patch(patch)
-
-
-def _draw_member_nodes(ax, layout: _Layout, portfolio: pd.DataFrame) -> None:
-    """Dots on the centroids of authorities in a chosen partnership."""
-    codes = sorted(_member_codes(portfolio) & set(layout.anchors))
-    if codes:
-        xs, ys = zip(*(layout.anchors[c] for c in codes))
-        ax.scatter(xs, ys, s=22, c="#202020", edgecolors="white", linewidths=0.8, zorder=4)
-
-
-def _draw_labels(ax, layout: _Layout) -> None:
-    """Authority names under their centroids (skipped when crowded)."""
-    if len(layout.anchors) > _MAX_LABELS:
-        return
-    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-    for code, (x, y) in layout.anchors.items():
-        ax.annotate(
-            mpl_text(layout.names.get(code, code)), (x, y), xytext=(0, -9), textcoords="offset points",
-            ha="center", va="top", fontsize=7, color="#111111", path_effects=halo, zorder=5,
-        )
-
-
-def _add_colourbar(fig, cax, norm, cmap) -> None:
-    """Colourbar of projected saving in £k."""
+def _add_colourbar(fig, cax, norm, cmap, label: str = "Projected saving: NPV share (£k)") -> None:
+    """Colourbar of the shaded figure."""
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax)
-    bar.set_label("Projected saving: NPV share (£k)", fontsize=8)
+    bar.set_label(label, fontsize=8)
     bar.set_ticks(_colourbar_ticks(norm))
-    bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_money_tick))
+    per_head = "per head" in label
+    bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_pound_tick if per_head else _money_tick))
     bar.ax.tick_params(labelsize=7)
 
 
@@ -657,6 +627,12 @@ def _colourbar_ticks(norm) -> list[float]:
     if norm.vmin < 0:
         ticks = [float(norm.vmin)] + ticks
     return ticks
+
+
+def _pound_tick(value: float, _pos=None) -> str:
+    """Tick label in whole pounds, such as '£45' (or '−£5')."""
+    sign = "\u2212" if value < 0 else ""
+    return f"{sign}£{abs(value):,.0f}"
 
 
 def _money_tick(value: float, _pos=None) -> str:
@@ -720,14 +696,14 @@ def _add_north_arrow(fig, page: _Page) -> None:
                                    mutation_scale=16, color="black", linewidth=2.2))
 
 
-def _add_legend(fig, services: dict[str, str], top: float) -> None:
-    """Legend of link colours by service, plus the 'no partnership' fill."""
-    handles = [Line2D([0], [0], color=colour, linewidth=2.6, label=mpl_text(name))
-               for name, colour in services.items()]
-    handles.append(Patch(facecolor=NO_PARTNERSHIP_COLOUR, edgecolor="#3b3b3b",
-                         label="Authority in no chosen partnership"))
-    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.45, top), ncol=min(3, len(handles)),
-               fontsize=8, frameon=False, title="Chosen partnerships by service", title_fontsize=8.5)
+def _add_legend(fig, handles: list, key: list[tuple[int, str]], top: float) -> None:
+    """Legend: one outline per chosen partnership, the 'no partnership' fill, the numbered key."""
+    handles = list(handles) + [Patch(facecolor=NO_PARTNERSHIP_COLOUR, edgecolor="#3b3b3b",
+                                     label="Council in no chosen partnership")]
+    handles += [Line2D([0], [0], linestyle="none", label=mpl_text(f"{n}: {name}")) for n, name in key]
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.45, top), ncol=2 if len(handles) > 3 else 1,
+               fontsize=7.5, frameon=False, title="Chosen partnerships (each outlined in its colour)",
+               title_fontsize=8.5)
 
 
 def _add_missing_note(ax, layout: _Layout) -> None:
