@@ -47,7 +47,8 @@ def test_names_beside_codes(tight):
     assert header[header.index("members") + 1] == "member_names"
     row = [c.value for c in wb["portfolio"][2]]
     codes, names = row[header.index("members")], row[header.index("member_names")]
-    assert len(codes.split(";")) == len(names.split("; ")) and not any(n.startswith("E0") for n in names.split("; "))
+    listed = [n.strip() for n in names.split(";")]
+    assert len(codes.split(";")) == len(listed) and not any(n.startswith("E0") for n in listed)
 
 
 def test_scenario_sheet_first_states_what_was_asked(tight):
