@@ -112,7 +112,8 @@ def write_outputs(
     inputs = {"authorities": authorities, "candidates": candidates, "portfolio": portfolio,
               "shares": shares, "summary": summary, "xlsx_max_candidates": xlsx_max_candidates,
               "progress": progress or _quiet, "extra": dict(extra_tables or {}),
-              "map": {"shading": map_shading, "estimated": estimated_text(summary)}}
+              "map": {"shading": map_shading, "estimated": estimated_text(summary),
+                      "existing": [r for r in summary.get("existing_partnerships") or [] if isinstance(r, Mapping)]}}
     with atomic_directory(out_dir, marker=MARKER) as tmp:
         names = _write_all(tmp, inputs, wanted, per_service_maps, title)
         if "csv" in wanted:
@@ -209,7 +210,8 @@ def _write_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], title:
     inputs["progress"]("map and report.html")
     fig = plot_portfolio_map(inputs["authorities"], inputs["portfolio"], inputs["shares"],
                              title=_map_title(title, summary), attribution=summary.get("attribution"),
-                             shading=inputs["map"]["shading"], estimated=inputs["map"]["estimated"])
+                             shading=inputs["map"]["shading"], estimated=inputs["map"]["estimated"],
+                             existing=inputs["map"]["existing"])
     png = figure_bytes(fig, "png")
     written = []
     if "png" in wanted:

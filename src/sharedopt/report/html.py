@@ -281,7 +281,7 @@ def _existing(summary: Mapping[str, Any], names: Mapping[str, str]) -> dict[str,
             return None
         return {"on": True, "rows": [], "in_data": in_data}
     on = bool((summary.get("status_quo") or {}).get("on", True))
-    return {"on": on, "rows": [{"name": format_plain(r.get("name")), "service": format_plain(r.get("service")),
+    return {"on": on, "rows": [{"name": format_plain(r.get("name")), "service": service_label(format_plain(r.get("service"))),
                                 "members": [names.get(m, m) for m in r.get("members") or []],
                                 "status": format_plain(r.get("status")), "source": format_plain(r.get("source"))}
                                for r in rows], "in_data": (summary.get("status_quo") or {}).get("arrangements_in_data")}

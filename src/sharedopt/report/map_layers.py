@@ -20,7 +20,7 @@ from matplotlib import patheffects
 from matplotlib.lines import Line2D
 from shapely.ops import unary_union
 
-__all__ = ["add_estimated_stamp", "draw_partnership_outlines", "place_labels", "service_label"]
+__all__ = ["add_estimated_stamp", "draw_existing_outlines", "draw_partnership_outlines", "place_labels", "service_label"]
 
 _OFFSETS = [(0, -8), (0, 8), (10, 0), (-10, 0), (0, -18), (0, 18), (14, -10), (-14, 10), (14, 10), (-14, -10)]
 _ALIGN = {(0, -1): ("center", "top"), (0, 1): ("center", "bottom"), (1, 0): ("left", "center"),
@@ -83,6 +83,43 @@ def draw_partnership_outlines(ax, shapes, members: Sequence[Sequence[str]], labe
                     path_effects=[patheffects.withStroke(linewidth=3.6, foreground="white", alpha=0.7)])
         handles.append(Line2D([0], [0], color=colour, linewidth=2.6, label=label))
     return handles
+
+
+def draw_existing_outlines(ax, shapes, existing: Sequence[Mapping], extent: float) -> list[Line2D]:
+    """Existing partnerships (status quo) as dashed purple outlines of their members in the region.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Map axes.
+    shapes : geopandas.GeoSeries
+        Projected council geometry by code.
+    existing : sequence of mapping
+        ``summary['existing_partnerships']`` records (``members`` in the region, ``name``).
+    extent : float
+        Map extent (m).
+
+    Returns
+    -------
+    list of matplotlib.lines.Line2D
+        One legend handle when anything was drawn, else empty.
+    """
+    drawn = False
+    for record in existing:
+        codes = [c for c in record.get("members") or [] if c in shapes.index and shapes[c] is not None]
+        if not codes:
+            continue
+        shape = unary_union([shapes[c].buffer(extent * 0.002) for c in codes]).buffer(-extent * 0.004)
+        for poly in getattr(shape, "geoms", [shape]):
+            if poly.is_empty:
+                continue
+            xs, ys = poly.exterior.xy
+            ax.plot(xs, ys, color="#7c3aed", linewidth=1.6, linestyle=(0, (4, 2)), zorder=3)
+            drawn = True
+    if not drawn:
+        return []
+    return [Line2D([0], [0], color="#7c3aed", linewidth=1.6, linestyle=(0, (4, 2)),
+                   label="Existing partnership (kept as it is)")]
 
 
 def _overlaps(box, placed) -> bool:

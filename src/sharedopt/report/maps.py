@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 from shapely.geometry import Point
 
-from .map_layers import add_estimated_stamp, draw_partnership_outlines, place_labels, service_label
+from .map_layers import add_estimated_stamp, draw_existing_outlines, draw_partnership_outlines, place_labels, service_label
 
 __all__ = [
     "ATTRIBUTION",
@@ -213,6 +213,7 @@ def plot_portfolio_map(
     figsize: tuple[float, float] = (8.27, 9.0),
     shading: str = "per_head",
     estimated: str | None = None,
+    existing: Sequence[Mapping] = (),
 ) -> Figure:
     """Draw the portfolio map and return the figure (nothing is written).
 
@@ -243,6 +244,8 @@ def plot_portfolio_map(
         Councils shaded by NPV share per resident (needs ``population``) or in £k.
     estimated : str, optional
         What is estimated; when given, 'ESTIMATED: ...' is written on the map.
+    existing : sequence of mapping, optional
+        Existing partnerships (``summary['existing_partnerships']``), drawn as dashed outlines.
 
     Returns
     -------
@@ -260,7 +263,7 @@ def plot_portfolio_map(
         colours = None
         population = authorities["population"] if "population" in authorities else None
         _draw_map(fig, layout, chosen, authority_savings(authorities, chosen, shares), colours, title, attribution,
-                  shading, population, estimated)
+                  shading, population, estimated, existing)
         return fig
 
 
@@ -405,7 +408,7 @@ def _share_column(shares: pd.DataFrame) -> str | None:
 
 
 def _draw_map(fig, layout, portfolio, savings, all_colours, title, attribution, shading="per_head",
-              population=None, estimated=None) -> None:
+              population=None, estimated=None, existing=()) -> None:
     """Compose the full map: shading, partnership outlines, labels, furniture and text."""
     n_key = len(portfolio) + 1 + (len(layout.anchors) // 4 if len(layout.anchors) <= _MAX_LABELS else 0)
     page = _page_layout(_limits(layout), n_key, tuple(fig.get_size_inches()))
@@ -423,6 +426,7 @@ def _draw_map(fig, layout, portfolio, savings, all_colours, title, attribution, 
     labels = [f"{i}. " + " + ".join(service_label(s) for s in split_list(services)) + f" ({len(m)} councils)"
               for i, (services, m) in enumerate(zip(_column(portfolio, "services"), member_lists), start=1)]
     handles = draw_partnership_outlines(ax, layout.shapes, member_lists, labels, extent)
+    handles += draw_existing_outlines(ax, layout.shapes, existing, extent)
     key = []
     covering = _covering(layout)
     _outline_covering(ax, layout, covering)
