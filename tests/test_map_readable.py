@@ -73,3 +73,17 @@ def test_wales_map_says_estimated():
     assert any(t.startswith("ESTIMATED: Wales service spend") for t in texts)
     plain = plot_portfolio_map(_authorities("north-east"), EMPTY, pd.DataFrame())
     assert not any("ESTIMATED" in t.get_text() for t in plain.axes[0].texts)
+
+
+def test_many_partnerships_get_one_panel_per_service(tmp_path):
+    result = run(load_config(ROOT / "configs" / "north-east.toml"))
+    assert len(result.portfolio) > 6
+    paths = result.to_dir(tmp_path / "o", formats={"png", "html"})
+    assert "map_by_service.png" in {p.name for p in paths.values()}
+    from sharedopt.report.map_panels import plot_service_panels
+    fig = plot_service_panels(result.authorities, result.portfolio)
+    services = {s for cell in result.portfolio["services"] for s in cell.split(";")}
+    titles = {ax.get_title() for ax in fig.axes}
+    assert len(titles) == len(services) and "Adult social care" in titles  # readable service names
+    html = paths["report.html"].read_text(encoding="utf-8")
+    assert 'id="map-panels" src="data:image/png;base64,' in html

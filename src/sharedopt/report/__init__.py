@@ -6,6 +6,7 @@ builds the map figure without writing anything.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from .maps import (
     portfolio_services,
     service_slug,
 )
+from .map_panels import PANEL_THRESHOLD, plot_service_panels
 from .sheets import MAX_CANDIDATE_ROWS
 from .tables import write_csv, write_json
 from .workbook import write_xlsx
@@ -220,9 +222,19 @@ def _write_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], title:
     if "svg" in wanted:
         (tmp / "map.svg").write_bytes(figure_bytes(fig, "svg"))
         written.append("map.svg")
+    panels = None
+    if len(inputs["portfolio"]) > PANEL_THRESHOLD and wanted & {"png", "html"}:
+        panels = plot_service_panels(inputs["authorities"], inputs["portfolio"],
+                                     title="Chosen partnerships by service (numbers as in the main map's legend)",
+                                     attribution=summary.get("attribution"), estimated=inputs["map"]["estimated"])
+    if panels is not None and "png" in wanted:
+        (tmp / "map_by_service.png").write_bytes(figure_bytes(panels, "png", dpi=110))
+        written.append("map_by_service.png")
     if "html" in wanted:
         tables = {k: inputs[k] for k in ("authorities", "candidates", "portfolio", "shares", "summary")}
         context = build_context(**tables, title=title, map_png=png)
+        context["panels_png"] = (base64.b64encode(figure_bytes(panels, "png", dpi=90)).decode("ascii")
+                                 if panels is not None else None)
         (tmp / "report.html").write_text(render_html(context), encoding="utf-8")
         written.append("report.html")
     return written

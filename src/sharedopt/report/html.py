@@ -241,6 +241,7 @@ def build_context(
         "uncertainty": uncertainty_rows(summary),
         "councils": _council_rows(summary, names),
         "imap": interactive_map(authorities, portfolio, shares, summary),
+        "panels_png": None,
         "n_candidates": len(candidates),
         "portfolio": _portfolio_rows(portfolio, names, shares),
         "by_service": _by_service(summary, portfolio),
