@@ -22,8 +22,12 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from sharedopt.facts import gap_text
 
+from .cell_values import cell_text, cell_value
+from .sheets import SheetTable
+
 __all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_tables", "council_table", "discount_rate", "money_header",
-           "scenario_rows", "write_cashflow_sheet"]
+           "named_table", "scenario_rows", "side_tables", "write_cashflow_sheet", "write_cashflow_sheets",
+           "write_scenario_sheet"]
 
 MONEY_FORMAT = '£#,##0"k"'
 MONEY_SUFFIX = "_gbp_k"
@@ -151,3 +155,70 @@ def council_table(summary: Mapping[str, Any]) -> pd.DataFrame:
         return frame
     first = [c for c in ("authority", "name", "n_partnerships") if c in frame]
     return frame[first + [c for c in frame.columns if c not in first]]
+
+
+def named_table(table: SheetTable, names: Mapping[str, str]) -> SheetTable:
+    """The table with council names beside the codes (``member_names`` / ``member_name``)."""
+    frame = table.frame
+    if not names:
+        return table
+    frame = frame.copy()
+    for codes, label in (("members", "member_names"), ("member", "member_name"), ("authority", "name")):
+        if codes in frame and label not in frame:
+            spot = list(frame.columns).index(codes) + 1
+            frame.insert(spot, label, [_member_names(v, names) for v in frame[codes]])
+    return SheetTable(table.name, frame, table.total_rows, table.total_cols)
+
+
+def _member_names(cell: Any, names: Mapping[str, str]) -> Any:
+    """';'-joined codes as ';'-joined names (unknown codes kept)."""
+    if not isinstance(cell, str):
+        return cell
+    return "; ".join(names.get(code, code) for code in cell.split(";") if code)
+
+
+def side_tables(summary: Mapping[str, Any], extra: Mapping[str, pd.DataFrame],
+                 names: Mapping[str, str]) -> list[tuple[str, pd.DataFrame]]:
+    """The councils, existing partnerships, assumptions and data-quality sheets (when there is data)."""
+    out = [("councils", council_table(summary))]
+    existing = extra.get("existing_partnerships")
+    if existing is not None and len(existing.columns):
+        out.append(("existing partnerships", named_table(SheetTable("e", existing, 0, 0), names).frame))
+    out.append(("assumptions", pd.DataFrame(list(summary.get("assumptions") or []))))
+    quality = extra.get("data_quality")
+    if quality is not None:
+        out.append(("data quality", quality))
+    return [(name, frame) for name, frame in out if len(frame.columns)]
+
+
+_FIGURE_LABELS = {"services": "services", "members": "members (GSS codes)", "member_names": "members",
+                  "npv_gbp_k": "NPV in portfolio.csv (£k, at the run's rate)"}
+
+
+def write_scenario_sheet(workbook, styles: Any, summary: Mapping[str, Any], note: str) -> None:
+    """What was asked and how it came out, with the discount-rate input cell (named ``discount_rate``)."""
+    ws = workbook.add_worksheet("Scenario")
+    ws.freeze_panes(1, 0)
+    ws.write_row(0, 0, ["item", "value"], styles.header)
+    ws.set_column(0, 0, 44)
+    ws.set_column(1, 1, 90, styles.wrap)
+    kinds = {"money": styles.number(MONEY_FORMAT), "rate": styles.input, "count": styles.number("0")}
+    for r, (item, value, kind) in enumerate(scenario_rows(summary, note), start=1):
+        ws.write_string(r, 0, cell_text(item), styles.bold)
+        ws.write(r, 1, cell_value(value), kinds.get(kind, styles.wrap))
+        if kind == "rate":
+            workbook.define_name(RATE_NAME, f"=Scenario!$B${r + 1}")
+
+
+def write_cashflow_sheets(workbook, styles: Any, portfolio: pd.DataFrame, flows: pd.DataFrame | None,
+                           rate: float) -> None:
+    """One 'cash flow N' sheet per chosen partnership, in portfolio order."""
+    indexed = portfolio.set_index("candidate_id") if "candidate_id" in portfolio else portfolio
+    for i, (cid, frame) in enumerate(cashflow_tables(portfolio, flows), start=1):
+        row = indexed.loc[cid]
+        figures = {"candidate_id": cell_text(cid)}
+        for key in ("services", "members", "member_names", "npv_gbp_k"):
+            if key in row:
+                figures[_FIGURE_LABELS[key]] = cell_value(row[key])
+        write_cashflow_sheet(workbook.add_worksheet(f"cash flow {i}"), styles, f"Partnership {i}: year-by-year cash flow",
+                             frame, figures, rate)

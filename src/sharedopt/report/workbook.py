@@ -14,7 +14,6 @@ wall-clock figure is written.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import os
 from collections.abc import Callable, Mapping
@@ -25,26 +24,24 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from .cells import neutralise_text
+from .cell_values import cell_text as _text
+from .cell_values import cell_value as _cell
 from .finance_sheets import (
     MONEY_FORMAT,
-    RATE_NAME,
-    cashflow_tables,
-    council_table,
+    named_table,
+    side_tables,
+    write_cashflow_sheets,
+    write_scenario_sheet,
     discount_rate,
     money_header,
-    scenario_rows,
-    write_cashflow_sheet,
 )
-from .sheets import EXCEL_MAX_CHARS, EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
-from .tables import json_safe
+from .sheets import EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
 
 __all__ = ["MONEY_FORMAT", "fixed_timestamp", "write_xlsx"]
 
 PROGRESS_EVERY = 5_000
 MONEY_SUFFIX = "_gbp_k"
 MONEY_NOTE = "Money columns, headed (£k), are in £ thousand and show it: £49,615k is £49.6m."
-CUT_MARK = " [cut at Excel's cell limit: full text in the CSV]"
 _OTHER_FORMATS = {
     "population": "#,##0",
     "n_members": "0",
@@ -140,86 +137,19 @@ def write_xlsx(
     stamp = fixed_timestamp()
     workbook.set_properties({"title": title, "author": "sharedopt", "created": stamp})
     styles = _Styles(workbook)
-    _write_scenario_sheet(workbook, styles, summary, note)
+    write_scenario_sheet(workbook, styles, summary, note)
     _write_summary_sheet(workbook.add_worksheet("summary"), styles, summary, note)
     by_name = {t.name: t for t in tables}
-    _write_table_sheet(workbook.add_worksheet("portfolio"), styles, _named(by_name["portfolio"], names), progress)
-    _write_cashflow_sheets(workbook, styles, _named(by_name["portfolio"], names).frame, extra.get("council_cashflows"),
+    _write_table_sheet(workbook.add_worksheet("portfolio"), styles, named_table(by_name["portfolio"], names), progress)
+    write_cashflow_sheets(workbook, styles, named_table(by_name["portfolio"], names).frame, extra.get("council_cashflows"),
                            discount_rate(summary))
-    for name, frame in _side_tables(summary, extra, names):
+    for name, frame in side_tables(summary, extra, names):
         _write_table_sheet(workbook.add_worksheet(name), styles, SheetTable(name, frame, len(frame), frame.shape[1]),
                            progress)
     for name in ("candidates", "shares"):
-        _write_table_sheet(workbook.add_worksheet(name), styles, _named(by_name[name], names), progress)
+        _write_table_sheet(workbook.add_worksheet(name), styles, named_table(by_name[name], names), progress)
     workbook.close()
     return path
-
-
-def _named(table: SheetTable, names: Mapping[str, str]) -> SheetTable:
-    """The table with council names beside the codes (``member_names`` / ``member_name``)."""
-    frame = table.frame
-    if not names:
-        return table
-    frame = frame.copy()
-    for codes, label in (("members", "member_names"), ("member", "member_name"), ("authority", "name")):
-        if codes in frame and label not in frame:
-            spot = list(frame.columns).index(codes) + 1
-            frame.insert(spot, label, [_member_names(v, names) for v in frame[codes]])
-    return SheetTable(table.name, frame, table.total_rows, table.total_cols)
-
-
-def _member_names(cell: Any, names: Mapping[str, str]) -> Any:
-    """';'-joined codes as ';'-joined names (unknown codes kept)."""
-    if not isinstance(cell, str):
-        return cell
-    return "; ".join(names.get(code, code) for code in cell.split(";") if code)
-
-
-def _side_tables(summary: Mapping[str, Any], extra: Mapping[str, pd.DataFrame],
-                 names: Mapping[str, str]) -> list[tuple[str, pd.DataFrame]]:
-    """The councils, existing partnerships, assumptions and data-quality sheets (when there is data)."""
-    out = [("councils", council_table(summary))]
-    existing = extra.get("existing_partnerships")
-    if existing is not None and len(existing.columns):
-        out.append(("existing partnerships", _named(SheetTable("e", existing, 0, 0), names).frame))
-    out.append(("assumptions", pd.DataFrame(list(summary.get("assumptions") or []))))
-    quality = extra.get("data_quality")
-    if quality is not None:
-        out.append(("data quality", quality))
-    return [(name, frame) for name, frame in out if len(frame.columns)]
-
-
-_FIGURE_LABELS = {"services": "services", "members": "members (GSS codes)", "member_names": "members",
-                  "npv_gbp_k": "NPV in portfolio.csv (£k, at the run's rate)"}
-
-
-def _write_scenario_sheet(workbook, styles: "_Styles", summary: Mapping[str, Any], note: str) -> None:
-    """What was asked and how it came out, with the discount-rate input cell (named ``discount_rate``)."""
-    ws = workbook.add_worksheet("Scenario")
-    ws.freeze_panes(1, 0)
-    ws.write_row(0, 0, ["item", "value"], styles.header)
-    ws.set_column(0, 0, 44)
-    ws.set_column(1, 1, 90, styles.wrap)
-    kinds = {"money": styles.number(MONEY_FORMAT), "rate": styles.input, "count": styles.number("0")}
-    for r, (item, value, kind) in enumerate(scenario_rows(summary, note), start=1):
-        ws.write_string(r, 0, _text(item), styles.bold)
-        ws.write(r, 1, _cell(value), kinds.get(kind, styles.wrap))
-        if kind == "rate":
-            workbook.define_name(RATE_NAME, f"=Scenario!$B${r + 1}")
-
-
-def _write_cashflow_sheets(workbook, styles: "_Styles", portfolio: pd.DataFrame, flows: pd.DataFrame | None,
-                           rate: float) -> None:
-    """One 'cash flow N' sheet per chosen partnership, in portfolio order."""
-    indexed = portfolio.set_index("candidate_id") if "candidate_id" in portfolio else portfolio
-    for i, (cid, frame) in enumerate(cashflow_tables(portfolio, flows), start=1):
-        row = indexed.loc[cid]
-        figures = {"candidate_id": _text(cid)}
-        for key in ("services", "members", "member_names", "npv_gbp_k"):
-            if key in row:
-                figures[_FIGURE_LABELS[key]] = _cell(row[key])
-        write_cashflow_sheet(workbook.add_worksheet(f"cash flow {i}"), styles, f"Partnership {i}: year-by-year cash flow",
-                             frame, figures, rate)
 
 
 class _Styles:
@@ -383,38 +313,3 @@ def _column_values(series: pd.Series) -> list[Any]:
             out[i] = None
         return out
     return [_cell(v) for v in series.astype(object).tolist()]
-
-
-def _cell(value: Any) -> Any:
-    """One value for a cell: finite number, bool, text (quoted, within the cell limit) or None."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, (Mapping, list, tuple, set, frozenset)):
-        return _text(json.dumps(json_safe(value), sort_keys=True))
-    if _is_missing(value):
-        return None
-    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
-        return value.isoformat()
-    return _text(str(value))
-
-
-def _text(value: str) -> str:
-    """Text quoted against formula injection and cut to Excel's cell limit (saying so)."""
-    value = neutralise_text(value)
-    if len(value) > EXCEL_MAX_CHARS:
-        value = value[: EXCEL_MAX_CHARS - len(CUT_MARK)] + CUT_MARK
-    return value
-
-
-def _is_missing(value: Any) -> bool:
-    """True for pandas/numpy missing scalars (NA, NaT, nan)."""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
