@@ -21,17 +21,34 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas as gpd
 import matplotlib
 import matplotlib.style
 import matplotlib.ticker
-import numpy as np
 import pandas as pd
-from matplotlib import colors as mcolors
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from shapely.geometry import Point
 
+from .map_geometry import (
+    DRAW_CRS,
+    _Layout,
+    _has_shape,
+    _layout,
+    _limits,
+    _projected_shapes,
+    _set_extent,
+    draw_crs,
+)
+from .map_fill import (
+    split_list,
+    _SHADING_LABELS,
+    _colour_scale,
+    _covering,
+    _draw_shapes,
+    _face_colour,
+    _member_codes,
+    _outline_covering,
+    _shaded_values,
+)
 from .map_furniture import (
     ATTRIBUTION,
     NO_PARTNERSHIP_COLOUR,
@@ -62,8 +79,6 @@ __all__ = [
     "split_list",
 ]
 
-DRAW_CRS = "EPSG:27700"
-SOURCE_CRS = "EPSG:4326"
 PNG_DPI = 150
 _SVG_SALT = "sharedopt-report"
 _STYLE = {
@@ -77,36 +92,7 @@ _STYLE = {
 _MAX_LABELS = 40
 
 
-@dataclass(frozen=True)
-class _Layout:
-    """Projected drawing inputs: one row per authority."""
-
-    names: pd.Series  # display names, indexed by code
-    shapes: gpd.GeoSeries  # projected geometry (None where missing)
-    anchors: dict  # code -> (x, y) in metres, only for located authorities
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-def split_list(value: object) -> list[str]:
-    """Split a ';'-joined cell into stripped, non-empty items.
-
-    Parameters
-    ----------
-    value : object
-        A string such as ``'E06000001;E06000002'``; NaN/None give ``[]``.
-
-    Returns
-    -------
-    list of str
-        The items in their original order.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [part.strip() for part in str(value).split(";") if part.strip()]
 
 
 def service_slug(service: str) -> str:
@@ -316,83 +302,6 @@ def portfolio_services(portfolio: pd.DataFrame) -> list[str]:
 # --------------------------------------------------------------------------- layout
 
 
-def _layout(authorities: pd.DataFrame) -> _Layout:
-    """Project geometry and find one anchor point per authority."""
-    shapes = _projected_shapes(authorities)
-    anchors = {code: _shape_anchor(geom) for code, geom in shapes.items() if _has_shape(geom)}
-    for code, xy in _centroid_columns(authorities).items():
-        anchors.setdefault(code, xy)
-    return _Layout(names=_display_names(authorities), shapes=shapes, anchors=anchors)
-
-
-def _display_names(authorities: pd.DataFrame) -> pd.Series:
-    """Authority names, falling back to the code where a name is missing."""
-    codes = pd.Series(authorities.index.astype(str), index=authorities.index)
-    if "name" not in authorities:
-        return codes
-    return authorities["name"].where(authorities["name"].notna(), codes).astype(str)
-
-
-def _projected_shapes(authorities: pd.DataFrame) -> gpd.GeoSeries:
-    """Authority geometry in EPSG:27700 (all None if there is none)."""
-    if isinstance(authorities, gpd.GeoDataFrame) and authorities._geometry_column_name in authorities:
-        geoms = authorities.geometry
-    else:
-        geoms = gpd.GeoSeries([None] * len(authorities), index=authorities.index)
-    if geoms.crs is None:
-        geoms = geoms.set_crs(_guess_crs(geoms.total_bounds))
-    return geoms.to_crs(draw_crs(authorities))
-
-
-def draw_crs(authorities: pd.DataFrame) -> str:
-    """Metric CRS to draw in: British National Grid for Great Britain, else an azimuthal
-    equidistant projection centred on the data (north up, true scale near the centre)."""
-    lon, lat = _lon_lat_centre(authorities)
-    if lon is None or (-9.0 <= lon <= 2.5 and 49.5 <= lat <= 61.0):
-        return DRAW_CRS
-    return f"+proj=aeqd +lat_0={lat:.4f} +lon_0={lon:.4f} +datum=WGS84 +units=m +no_defs"
-
-
-def _lon_lat_centre(authorities: pd.DataFrame) -> tuple[float | None, float | None]:
-    for x, y in (("centroid_lon", "centroid_lat"), ("centroid_x", "centroid_y")):
-        if {x, y} <= set(authorities.columns):
-            xy = authorities[[x, y]].apply(pd.to_numeric, errors="coerce").dropna()
-            if len(xy) and xy.abs().to_numpy().max() <= 360:
-                return float(xy[x].median()), float(xy[y].median())
-    return None, None
-
-
-def _guess_crs(bounds: Sequence[float]) -> str:
-    """EPSG:4326 unless coordinates are clearly metres."""
-    finite = [b for b in bounds if np.isfinite(b)]
-    return DRAW_CRS if finite and max(abs(b) for b in finite) > 360 else SOURCE_CRS
-
-
-def _has_shape(geom) -> bool:
-    """True for a present, non-empty geometry."""
-    return geom is not None and not geom.is_empty
-
-
-def _shape_anchor(geom) -> tuple[float, float]:
-    """Centroid if it falls inside the shape, else a guaranteed interior point."""
-    point = geom.centroid
-    if not point.within(geom):
-        point = geom.representative_point()
-    return (point.x, point.y)
-
-
-def _centroid_columns(authorities: pd.DataFrame) -> dict:
-    """Anchors from ``centroid_x``/``centroid_y`` columns, projected."""
-    if not {"centroid_x", "centroid_y"} <= set(authorities.columns):
-        return {}
-    xy = authorities[["centroid_x", "centroid_y"]].apply(pd.to_numeric, errors="coerce").dropna()
-    if xy.empty:
-        return {}
-    points = gpd.GeoSeries([Point(x, y) for x, y in xy.itertuples(index=False)], index=xy.index)
-    points = points.set_crs(_guess_crs(xy.to_numpy().ravel())).to_crs(draw_crs(authorities))
-    return {code: (p.x, p.y) for code, p in points.items()}
-
-
 def _filter_service(portfolio: pd.DataFrame, service: str | None) -> pd.DataFrame:
     """Rows whose ``services`` include ``service`` (all rows if None)."""
     if service is None or "services" not in portfolio:
@@ -448,36 +357,6 @@ def _draw_map(fig, layout, portfolio, savings, all_colours, title, attribution, 
     _add_text(fig, title, attribution)
 
 
-def _covering(layout: _Layout) -> set[str]:
-    """Codes of areas drawn under others (a county holding its districts' anchors): not labelled."""
-    out = set()
-    for code, geom in layout.shapes.items():
-        if _has_shape(geom) and any(other != code and geom.contains(Point(xy)) and _has_shape(layout.shapes.get(other))
-                                    and layout.shapes[other].area < geom.area
-                                    for other, xy in layout.anchors.items()):
-            out.add(code)
-    return out
-
-
-def _outline_covering(ax, layout: _Layout, covering: set[str]) -> None:
-    """The outer boundary of each covering area (county), drawn over its districts."""
-    for code in sorted(covering):
-        layout.shapes[[code]].boundary.plot(ax=ax, color="#222222", linewidth=1.8, zorder=2)
-
-
-_SHADING_LABELS = {"total": "Projected saving: NPV share (£k)",
-                   "per_head": "Projected saving per resident: NPV share (£ per head)"}
-
-
-def _shaded_values(savings: pd.Series, population, shading: str) -> pd.Series:
-    """The shaded figure: NPV share in £k ('total') or £ per resident ('per_head', needs population)."""
-    if shading != "per_head" or population is None:
-        return savings
-    people = pd.to_numeric(population.reindex(savings.index), errors="coerce")
-    per_head = savings * 1000.0 / people.where(people > 0)
-    return per_head.fillna(0.0)
-
-
 @dataclass(frozen=True)
 class _Page:
     """Figure size (inches) and artist boxes (figure fractions)."""
@@ -514,103 +393,6 @@ def _page_layout(limits, n_legend: int, size: tuple[float, float]) -> _Page:
         colourbar_box=(0.87, (bottom_in + (map_h - bar_h) / 2) / height, 0.025, bar_h / height),
         legend_top=(legend_in + _ATTRIBUTION_IN - 0.05) / height,
     )
-
-
-def _member_codes(portfolio: pd.DataFrame) -> set[str]:
-    """All authority codes that belong to a chosen partnership."""
-    if "members" not in portfolio:
-        return set()
-    return {code for cell in portfolio["members"] for code in split_list(cell)}
-
-
-def _colour_scale(values: pd.Series):
-    """Sequential scale from 0 (or diverging if some shares are negative)."""
-    vmax = float(values.max()) if len(values) else 0.0
-    vmin = float(values.min()) if len(values) else 0.0
-    vmax = vmax if vmax > 0 else 1.0
-    if vmin < 0:
-        return mcolors.TwoSlopeNorm(vmin=vmin, vcenter=0.0, vmax=vmax), matplotlib.colormaps["RdYlGn"]
-    return mcolors.Normalize(vmin=0.0, vmax=vmax), matplotlib.colormaps["YlGn"]
-
-
-def _face_colour(code, savings, members, norm, cmap):
-    """Fill colour for one authority (grey when in no chosen partnership)."""
-    if code not in members:
-        return NO_PARTNERSHIP_COLOUR
-    return mcolors.to_hex(cmap(norm(float(savings.get(code, 0.0)))))
-
-
-def _draw_shapes(ax, layout: _Layout, faces: dict) -> None:
-    """Filled polygons with outlines; points for authorities with no shape."""
-    present = layout.shapes[[_has_shape(g) for g in layout.shapes]]
-    present = present.iloc[np.argsort(-present.area.to_numpy(), kind="stable")]  # counties under their districts
-    if len(present):
-        colours = [faces[code] for code in present.index]
-        present.plot(ax=ax, color=colours, edgecolor="#3b3b3b", linewidth=0.7, zorder=1)
-    points = [code for code in layout.anchors if code not in present.index]
-    if points:
-        xs, ys = zip(*(layout.anchors[c] for c in points))
-        ax.scatter(xs, ys, s=140, marker="s", c=[faces[c] for c in points], edgecolors="#3b3b3b",
-                   linewidths=0.7, zorder=1)
-    ax.set_axis_off()
-
-
-def _limits(layout: _Layout) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Padded x and y limits around everything drawn (metres).
-
-    The bottom margin is deeper to leave room for the scale bar; points
-    (authorities without shapes) get extra room for their labels.
-    """
-    xs, ys = _extent_points(layout)
-    span = max(max(xs) - min(xs), max(ys) - min(ys), 2000.0)
-    pad = (0.06 + (0.06 if _has_points(layout) else 0.0)) * span
-    return (min(xs) - pad, max(xs) + pad), (min(ys) - pad - 0.10 * span, max(ys) + pad)
-
-
-def _has_points(layout: _Layout) -> bool:
-    """True if some located authority has no shape (drawn as a point)."""
-    return any(not _has_shape(layout.shapes.get(code)) for code in layout.anchors)
-
-
-def _set_extent(ax, limits) -> None:
-    """Apply limits widened to the axes box's aspect, so equal aspect holds.
-
-    Matplotlib would otherwise re-adjust one of the limits at draw time.
-    """
-    (x0, x1), (y0, y1) = _match_box(*limits, _box_ratio(ax))
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_aspect("equal", adjustable="box")
-
-
-def _box_ratio(ax) -> float:
-    """Width / height of the axes box in inches."""
-    box = ax.get_position()
-    width, height = ax.figure.get_size_inches()
-    return (box.width * width) / (box.height * height)
-
-
-def _match_box(xlim, ylim, ratio: float):
-    """Grow the shorter side of the limits so width/height equals ``ratio``."""
-    (x0, x1), (y0, y1) = xlim, ylim
-    width, height = x1 - x0, y1 - y0
-    if width / height < ratio:
-        grow = (height * ratio - width) / 2
-        return (x0 - grow, x1 + grow), (y0, y1)
-    grow = (width / ratio - height) / 2
-    return (x0, x1), (y0 - grow, y1 + grow)
-
-
-def _extent_points(layout: _Layout) -> tuple[list[float], list[float]]:
-    """x and y coordinates bounding everything drawn."""
-    xs = [xy[0] for xy in layout.anchors.values()]
-    ys = [xy[1] for xy in layout.anchors.values()]
-    present = [g for g in layout.shapes if _has_shape(g)]
-    if present:
-        minx, miny, maxx, maxy = gpd.GeoSeries(present).total_bounds
-        xs += [minx, maxx]
-        ys += [miny, maxy]
-    return xs, ys
 
 
 def _column(frame: pd.DataFrame, name: str) -> list:
