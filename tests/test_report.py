@@ -25,7 +25,7 @@ SOLVER_KEYS = {"status", "objective", "best_bound", "gap", "solver", "solve_seco
                "n_variables", "n_constraints"}
 ALL_FILES = {"portfolio.csv", "candidates.csv", "shares.csv", "summary.json", "opportunities.xlsx",
              "map.png", "map.svg", "report.html"}
-SHEETS = ["summary", "portfolio", "candidates", "shares"]
+SHEETS = ["Scenario", "summary", "portfolio", "councils", "assumptions", "candidates", "shares"]
 
 
 def load_inputs() -> dict:
@@ -117,15 +117,16 @@ def test_xlsx_sheets_and_finance_formatting(written, inputs):
         ws = wb[name]
         assert ws.freeze_panes == "A2"
         assert ws["A1"].font.b
-        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+        if name != "Scenario":  # item/value sheet, no filter
+            assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
     ws = wb["candidates"]
     header = [c.value for c in ws[1]]
-    money = [i for i, h in enumerate(header, start=1) if h and h.endswith("_gbp_k")]
+    money = [i for i, h in enumerate(header, start=1) if h and h.endswith("(£k)")]  # issue 15: unit in header
     assert len(money) == 7
-    for col in money:
-        assert all(ws.cell(row=r, column=col).number_format == "£#,##0" for r in range(2, ws.max_row + 1))
+    for col in money:  # values are £k, and the format says so ('£3,560k', as in the HTML)
+        assert all(ws.cell(row=r, column=col).number_format == '£#,##0"k"' for r in range(2, ws.max_row + 1))
     assert any(isinstance(v, str) and "£ thousand" in v for v in header)
-    assert ws.cell(row=2, column=header.index("npv_gbp_k") + 1).value == pytest.approx(3560.4)
+    assert ws.cell(row=2, column=header.index("npv (£k)") + 1).value == pytest.approx(3560.4)
     assert ws.max_row == len(inputs["candidates"]) + 1
     assert all(ws.column_dimensions[letter].width >= 8 for letter in "ABCD")
 
@@ -332,7 +333,8 @@ def test_html_script_injection_is_inert(tmp_path, inputs):
     authorities.loc["E06900003", "name"] = '<script>alert("x")</script>'
     summary = {**inputs["summary"], "region": "<img src=x onerror=alert(1)>"}
     html = render(tmp_path, inputs, authorities=authorities, summary=summary)
-    assert "<script" not in html and "<img src=x" not in html
+    assert html.count("<script") == 1 and html.count("<script>(function ()") == 1  # only the map's own script
+    assert "<img src=x" not in html and 'alert("x")</script>' not in html
     assert "&lt;script&gt;" in html
 
 
@@ -342,7 +344,10 @@ def test_html_is_self_contained(written):
     refs = re.findall(r"""(?:src|href|action|poster|srcset)\s*=\s*["']?([^"'\s>]+)""", html, re.I)
     assert refs and all(ref.startswith("data:") for ref in refs)
     assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", html, re.I)
-    assert "<script" not in html.lower() and "<link" not in html.lower() and "@import" not in html
+    assert "<link" not in html.lower() and "@import" not in html
+    # issue 15: one inline script (the interactive map), no src, allowed by its hash, not 'unsafe-inline'
+    assert html.lower().count("<script") == 1 and "<script>" in html
+    assert re.search(r"script-src 'sha256-[A-Za-z0-9+/=]{44}'", html) and "unsafe-inline'; base" not in html
     assert re.search(r'<img id="map" src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}"', html)
     assert "default-src 'none'" in html  # CSP: a mail client or browser must not fetch anything
 
@@ -352,10 +357,10 @@ def test_html_headline_tables_and_names(written, inputs):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Test Region (invented fixture)" in html
     assert 'id="headline-npv">£7,161k<' in html and 'id="headline-count">4<' in html
-    top = table_body(html, "top-opportunities")
-    assert top.count("<tr") == len(inputs["candidates"])
+    top = table_body(html, "alternatives")  # issue 15: alternatives NOT chosen, near-duplicates collapsed
+    assert top.count("<tr") == (~inputs["candidates"]["chosen"]).sum() == 4
     assert "Westdale" in top and "E06900004" not in top  # codes resolved to names
-    assert top.count("chosen</span>") == 4
+    assert "chosen</span>" not in top
     assert table_body(html, "portfolio").count("<tr") == 4
     assert "Waste collection" in table_body(html, "by-service")
     assert "discount_rate" in table_body(html, "assumptions")
@@ -363,18 +368,23 @@ def test_html_headline_tables_and_names(written, inputs):
     assert "Open Government Licence" in html
 
 
-def test_top_table_is_capped_at_20_and_ranked(tmp_path, inputs):
+def test_alternatives_collapse_near_duplicates_and_are_ranked(tmp_path, inputs):
     many = pd.concat([inputs["candidates"].assign(candidate_id=lambda d, k=k: d["candidate_id"] + f"-{k}",
                                                   rank=lambda d, k=k: d["rank"] + 8 * k) for k in range(3)])
     html = render(tmp_path, inputs, candidates=many.iloc[::-1])
-    ranks = re.findall(r'<tr[^>]*><td class="num">(\d+)</td>', table_body(html, "top-opportunities"))
-    assert ranks == [str(r) for r in range(1, 21)]
+    body = table_body(html, "alternatives")
+    ranks = re.findall(r'<tr[^>]*><td class="num">(\d+)</td>', body)
+    # the copies (same members, same services) collapse into their best-ranked row: ranks 4..7 stay
+    assert ranks == ["4", "5", "6", "7"]
+    assert re.findall(r'<td class="num">(\d+)</td></tr>', body) == ["2", "2", "2", "2"]
 
 
 def test_estimates_box_only_when_estimated(tmp_path, inputs):
     html = render(tmp_path, inputs, name="a")
     assert 'id="estimates"' in html and "imputed from peers" in html
-    clean_summary = {**inputs["summary"], "estimates": []}
+    clean_sources = [{**s, "estimated": False} for s in inputs["summary"]["data_sources"]]
+    clean_summary = {**inputs["summary"], "data_sources": clean_sources,  # issue 15: modelling assumptions
+                     "estimates": ["All modelling parameters (...) are stated assumptions, not data."]}  # warn not
     clean = inputs["candidates"].assign(estimated=False)
     html = render(tmp_path, inputs, name="b", candidates=clean, portfolio=clean[clean["chosen"]],
                   summary=clean_summary)
@@ -409,7 +419,7 @@ def test_feasible_gap_derived_from_bound_when_missing():
 def test_html_survives_sparse_summary(tmp_path, inputs):
     summary = {"status": "optimal"}  # only guaranteed-ish key
     html = render(tmp_path, inputs, summary=summary)
-    assert 'id="top-opportunities"' in html and "£" in html
+    assert 'id="alternatives"' in html and "£" in html
 
 
 def test_attribution_override(tmp_path, inputs):

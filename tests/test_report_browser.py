@@ -35,7 +35,7 @@ FLAGS = [
     "--disable-component-update", "--disable-sync", "--disable-quic", "--hide-scrollbars",
     "--enable-logging=stderr", "--v=0",
 ]
-WIDTH, HEIGHT = 1280, 2400
+WIDTH, HEIGHT = 1280, 4000  # the static map now sits below the portfolio, alternatives and interactive map
 TIMEOUT = 60
 
 
@@ -80,7 +80,7 @@ def test_screenshot_shows_the_map(tmp_path, report_html):
 def test_dom_has_tables_and_embedded_map(tmp_path, report_html):
     result = run_chromium(tmp_path, "--dump-dom", report_html.as_uri())
     dom = result.stdout
-    assert 'id="top-opportunities"' in dom, result.stderr[-2000:]
+    assert 'id="alternatives"' in dom, result.stderr[-2000:]
     assert re.search(r'<img id="map" src="data:image/png;base64,', dom)
     assert "&lt;b&gt;Bold&lt;/b&gt; District" in dom and "<b>Bold</b>" not in dom
     assert "net::ERR" not in result.stderr
@@ -172,7 +172,7 @@ def test_no_network_requests_and_map_decodes(tmp_path, report_html):
         cdp.wait(lambda m: m.get("method") == "Page.loadEventFired")
         probe = ("JSON.stringify({w: document.getElementById('map').naturalWidth,"
                  " ok: document.getElementById('map').complete,"
-                 " rows: document.querySelectorAll('#top-opportunities tbody tr').length,"
+                 " rows: document.querySelectorAll('#portfolio tbody tr').length,"
                  " rect: document.getElementById('map').getBoundingClientRect().toJSON()})")
         page = json.loads(cdp.call("Runtime.evaluate", {"expression": probe, "returnByValue": True},
                                    session=session)["result"]["value"])
@@ -187,7 +187,7 @@ def test_no_network_requests_and_map_decodes(tmp_path, report_html):
     errors = [e["params"]["entry"] for e in cdp.events
               if e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"]
     assert errors == []  # e.g. no Content-Security-Policy violations
-    assert page["ok"] and page["w"] > 500 and page["rows"] == 8
+    assert page["ok"] and page["w"] > 500 and page["rows"] == 4
 
     png = tmp_path / "cdp.png"
     png.write_bytes(base64.b64decode(shot))
@@ -196,3 +196,48 @@ def test_no_network_requests_and_map_decodes(tmp_path, report_html):
     crop = image[int(r["top"]):int(r["bottom"]), int(r["left"]):int(r["right"])]
     assert crop.size and float(crop[..., :3].std()) > 0.05
     assert green_pixels(crop) > 20_000
+
+
+def test_interactive_map_click_highlights_the_partnership_members(tmp_path, report_html):
+    """Click the first partnership button with a real mouse event: its members, and only they, light up."""
+    portfolio = pd.read_csv(FIXTURES / "candidates.csv").query("chosen")
+    expected = sorted(portfolio.iloc[0]["members"].split(";"))
+    cdp = PipeDevTools(tmp_path / "profile")
+    try:
+        target = cdp.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = cdp.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Network", "Page", "Log", "Runtime"):
+            cdp.call(f"{domain}.enable", session=session)
+        cdp.call("Network.emulateNetworkConditions", {"offline": True, "latency": 0, "downloadThroughput": -1,
+                                                      "uploadThroughput": -1}, session=session)
+        cdp.call("Emulation.setDeviceMetricsOverride",
+                 {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        cdp.call("Page.navigate", {"url": report_html.as_uri()}, session=session)
+        cdp.wait(lambda m: m.get("method") == "Page.loadEventFired")
+
+        def evaluate(expression: str):
+            return cdp.call("Runtime.evaluate", {"expression": expression, "returnByValue": True},
+                            session=session)["result"]["value"]
+
+        n_areas = evaluate("document.querySelectorAll('#imap path.la').length")
+        box = evaluate("(function(){var b=document.querySelector('#pship-list button');"
+                       "b.scrollIntoView({block:'center'});return b.getBoundingClientRect().toJSON();})()")
+        x, y = box["left"] + box["width"] / 2, box["top"] + box["height"] / 2
+        for kind in ("mousePressed", "mouseReleased"):
+            cdp.call("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1},
+                     session=session)
+        lit = evaluate("Array.from(document.querySelectorAll('#imap path.la.hl')).map(p => p.dataset.code).sort()")
+        dim = evaluate("document.querySelectorAll('#imap path.la.dim').length")
+        figures = evaluate("document.getElementById('pship-figures').textContent")
+        hover = evaluate("(function(){var p=document.querySelector('#imap path.la');"
+                         "p.dispatchEvent(new MouseEvent('mousemove',{clientX:10,clientY:10,bubbles:true}));"
+                         "return document.getElementById('imap-tip').textContent;})()")
+    finally:
+        cdp.close()
+    assert n_areas == 5
+    assert lit == expected and dim == n_areas - len(expected)
+    assert "NPV £" in figures and "Westdale" in figures
+    assert hover.endswith("(NPV share)") and ": saving £" in hover
+    errors = [e["params"]["entry"] for e in cdp.events
+              if e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"]
+    assert errors == []  # the script ran under the page's CSP (allowed by its hash)

@@ -129,7 +129,10 @@ def test_dask_and_local_pool_give_identical_results(base):
 def test_compare_results_tidy(base, deterministic):
     tight = run(base.with_({"constraints.governance_capacity": 1, "report.top_n": 0}, name="tight"))
     diff = compare(deterministic, tight)
-    assert set(diff.columns) == {"table", "key", "scenario", "value"}
+    assert list(diff.columns) == ["table", "key", "scenario", "value", "text"]  # issue 15: typed columns
+    assert diff["value"].dtype == "float64"
+    assert diff.loc[(diff["table"] == "totals") & (diff["key"] == "status"), "text"].eq("optimal").all()
+    assert (diff["table"] == "npv_by_service_gbp_k").any()
     npv = diff[(diff["table"] == "totals") & (diff["key"] == "npv_gbp_k")].set_index("scenario")["value"]
     assert len(npv) == 2
     assert npv.iloc[0] == pytest.approx(deterministic.summary["totals"]["npv_gbp_k"])

@@ -90,6 +90,8 @@ class ReportConfig(BaseModel):
     top_n: int = Field(default=20, ge=0)
     per_service_maps: bool = False
     title: str | None = None
+    # static-map shading: NPV share per resident (default: the biggest councils are not always darkest) or £k
+    map_shading: Literal["per_head", "total"] = "per_head"
 
 
 _DIST_KEYS = {"normal": {"sd"}, "lognormal": {"sigma"}, "uniform": {"low", "high"},

@@ -78,6 +78,14 @@ class Result:
     existing: pd.DataFrame = field(default_factory=pd.DataFrame)
     cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    def __repr__(self) -> str:
+        """Short: name, solver status, objective and counts (the tables are attributes)."""
+        objective = self.summary.get("objective")
+        shown = f"£{objective:,.0f}k" if isinstance(objective, (int, float)) else "n/a"
+        return (f"Result(name={self.config.name!r}, status={self.summary.get('status')!r}, objective={shown}, "
+                f"partnerships={len(self.portfolio)}, candidates={len(self.candidates):,}, "
+                f"councils={len(self.authorities)})")
+
     def to_dir(self, path: str | Path, formats: set[str] | None = None,
                progress: Callable[[str], None] | None = None) -> dict[str, Path]:
         """Write the outputs (CSV, JSON, XLSX, map, HTML) atomically into ``path``.
@@ -90,6 +98,7 @@ class Result:
             Path(path), authorities=self.authorities, candidates=self.candidates,
             portfolio=self.portfolio, shares=self.shares, summary=self.summary,
             formats=formats, per_service_maps=self.config.report.per_service_maps,
+            map_shading=self.config.report.map_shading,
             title=self.config.report.title or "Shared-services opportunities",
             extra_tables={"data_quality": self.quality,
                           "enumeration": self.enumeration.drop(columns=["seconds"], errors="ignore"),
@@ -188,7 +197,8 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     """Step 5: rank candidates, pick the portfolio, build the summary."""
     ranked = rank_candidates(candidates.table, chosen, model, ranking_options(config, model),
                              top_n=ranking_depth(config, model))
-    portfolio = chosen_portfolio(ranked)
+    ranked = _integer_counts(ranked)
+    portfolio = with_member_names(chosen_portfolio(ranked), inputs.authorities)
     base = CostBase.from_frames(inputs.authorities, inputs.costs, config.model)
     frontier = scale_frontier(base, config.model)
     summary = build_summary(config=config, solver=solved, portfolio=portfolio, candidates=ranked,
@@ -251,6 +261,27 @@ def ranking_depth(config: RunConfig, model: PortfolioModel) -> int:
     """How many not-chosen candidates get a loss-if-forced re-solve."""
     top_n = config.report.top_n
     return min(top_n, LARGE_RANKING_DEPTH) if is_large(model, config.solver) else top_n
+
+
+def _integer_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Population as whole people (int64) when every value is a whole number."""
+    column = table.get("population")
+    if column is None or not pd.api.types.is_float_dtype(column) or column.isna().any():
+        return table
+    if not (column == column.round()).all():
+        return table
+    return table.assign(population=column.astype("int64"))
+
+
+def with_member_names(table: pd.DataFrame, authorities) -> pd.DataFrame:
+    """The table with ``member_names`` (';'-joined council names) right after ``members``."""
+    if "members" not in table or "name" not in getattr(authorities, "columns", ()) or "member_names" in table:
+        return table
+    names = authorities["name"].astype(str).to_dict()
+    out = table.copy()
+    out.insert(list(out.columns).index("members") + 1, "member_names",
+               [";".join(names.get(code, code) for code in str(cell).split(";") if code) for cell in out["members"]])
+    return out
 
 
 def chosen_portfolio(ranked: pd.DataFrame) -> pd.DataFrame:

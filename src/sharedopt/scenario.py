@@ -9,6 +9,7 @@ from typing import Any
 
 from sharedopt.config import RunConfig, config_from_dict, load_config
 from sharedopt.errors import ConfigError
+from sharedopt.names import safe_name
 
 SECTIONS = ("region", "data", "model", "constraints", "solver", "report", "uncertainty")
 
@@ -32,6 +33,27 @@ def set_dotted(raw: dict, key: str, value: Any) -> dict:
 def _sparse_dump(config: RunConfig) -> dict:
     """The config as the dict a TOML file would hold (defaults included, JSON-safe)."""
     return config.model_dump(mode="json")
+
+
+def variant_name(base: str, changes: dict[str, Any]) -> str:
+    """A what-if's name after what changed: 'north-east' + capacity 2 -> 'north-east_governance_capacity-2'.
+
+    Parameters
+    ----------
+    base : str
+        The base scenario's name.
+    changes : dict
+        Dotted keys to new values.
+
+    Returns
+    -------
+    str
+        A safe report name (see :func:`sharedopt.names.safe_name`); the base name when nothing changed.
+    """
+    if not changes:
+        return base
+    parts = [f"{key.split('.')[-1]}-{value}" for key, value in changes.items()]
+    return safe_name("_".join([base, *parts]), fallback=base)
 
 
 @dataclass(frozen=True)
@@ -69,8 +91,7 @@ class Scenario:
         raw = _sparse_dump(self.config)
         for key, value in changes.items():
             raw = set_dotted(raw, key, value)
-        if name is not None:
-            raw["name"] = name
+        raw["name"] = name if name is not None else variant_name(self.config.name, changes)
         return Scenario(config_from_dict(raw, source=f"with_({', '.join(changes)})"))
 
     def get(self, key: str) -> Any:

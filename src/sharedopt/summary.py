@@ -12,7 +12,8 @@ from sharedopt.assumptions import (
     APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS, REALISATION_EVIDENCE,
     SCOPE_DEFAULTS, SERVICE_DEFAULTS,
 )
-from sharedopt.data.sources import ATTRIBUTION, estimate_notes
+from sharedopt.data.sources import estimate_notes
+from sharedopt.facts import constraints_in_force, data_vintage, region_title
 
 MONEY = ["annual_saving_gbp_k", "governance_cost_gbp_k", "annual_net_saving_gbp_k",
          "one_off_cost_gbp_k", "npv_gbp_k"]
@@ -161,8 +162,10 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
     summary.update({
         "name": config.name,
         "description": config.description,
-        "region": config.region.name or (f"{len(config.region.codes)} codes" if config.region.codes
-                                         else str(config.region.boundary_file)),
+        "region": region_title(config.region.name, config.region.codes, _names(authorities),
+                               str(config.region.boundary_file)),
+        "constraints": constraints_in_force(config.constraints),
+        "data_vintage": data_vintage(sources),
         "sharedopt_version": __version__,
         "config_hash": config.config_hash(),
         "totals": totals(portfolio),
@@ -209,4 +212,24 @@ def attribution_for(sources: list[dict]) -> str:
     """Map/report attribution line for the data a run used."""
     if any(s["name"].startswith("US ") for s in sources):
         return US_ATTRIBUTION
-    return ATTRIBUTION
+    return uk_attribution(sources)
+
+
+def uk_attribution(sources: list[dict]) -> str:
+    """The UK attribution line naming only the publishers whose data the run used."""
+    names = " ".join(f"{s['name']} {s['source']}" for s in sources)
+    parts = ["Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+             "Contains OS data © Crown copyright and database right 2024."]
+    used = [who for who, key in (("MHCLG", "MHCLG"), ("StatsWales", "StatsWales")) if key in names]
+    if used:
+        parts.append(f"Contains {' and '.join(used)} data (OGL v3.0).")
+    if "mySociety" in names:
+        parts.append("Contains mySociety data (CC BY 4.0).")
+    return " ".join(parts)
+
+
+def _names(authorities: pd.DataFrame) -> dict[str, str]:
+    """GSS code -> council name (empty when the table has no names)."""
+    if "name" not in getattr(authorities, "columns", ()):
+        return {}
+    return {str(k): str(v) for k, v in authorities["name"].items()}

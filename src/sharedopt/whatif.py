@@ -19,6 +19,7 @@ import multiprocessing
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,7 +40,16 @@ def run(scenario: Scenario, progress=None) -> Result:
 
 
 def compare(*results: Result, names: list[str] | None = None) -> pd.DataFrame:
-    """Tidy differences between results: one row per (table, key, scenario, value)."""
+    """Tidy differences between results: one row per (table, key, scenario).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table`` (str: 'totals', 'portfolio differences', 'npv_by_service_gbp_k',
+        'npv_share_by_authority_gbp_k'), ``key`` (str), ``scenario`` (str),
+        ``value`` (float64; 1.0/0.0 for 'in the portfolio') and ``text`` (str, the
+        value as text for non-numeric entries such as the solver status, else '').
+    """
     names = names or [r.config.name if r.config.name not in [x.config.name for x in results[:i]] else f"{r.config.name}_{i}"
                       for i, r in enumerate(results)]
     tables = compare_tables({n: r.portfolio for n, r in zip(names, results)},
@@ -50,8 +60,23 @@ def compare(*results: Result, names: list[str] | None = None) -> pd.DataFrame:
         for _, row in frame.iterrows():
             for name in names:
                 if name in frame.columns:
-                    rows.append({"table": title, "key": row[key_col], "scenario": name, "value": row[name]})
-    return pd.DataFrame(rows, columns=["table", "key", "scenario", "value"])
+                    rows.append({"table": _TABLE_KEYS.get(title, title), "key": str(row[key_col]), "scenario": name,
+                                 **_typed(row[name])})
+    frame = pd.DataFrame(rows, columns=["table", "key", "scenario", "value", "text"])
+    return frame.astype({"table": str, "key": str, "scenario": str, "value": "float64", "text": str})
+
+
+_TABLE_KEYS = {"NPV by service (£k)": "npv_by_service_gbp_k", "NPV share by authority (£k)": "npv_share_by_authority_gbp_k"}
+
+
+def _typed(value: Any) -> dict[str, Any]:
+    """A cell as a float ``value`` (NaN when not a number) and a ``text``."""
+    if isinstance(value, (bool, np.bool_)):
+        return {"value": float(value), "text": ""}
+    try:
+        return {"value": float(value), "text": ""}
+    except (TypeError, ValueError):
+        return {"value": float("nan"), "text": "" if value is None else str(value)}
 
 
 def expand_grid(grid: dict[str, list] | list[dict]) -> list[dict]:

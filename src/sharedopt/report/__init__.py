@@ -6,6 +6,7 @@ builds the map figure without writing anything.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from .maps import (
     portfolio_services,
     service_slug,
 )
+from .map_panels import PANEL_THRESHOLD, plot_service_panels
 from .sheets import MAX_CANDIDATE_ROWS
 from .tables import write_csv, write_json
 from .workbook import write_xlsx
@@ -52,6 +54,7 @@ def write_outputs(
     extra_tables: Mapping[str, pd.DataFrame] | None = None,
     xlsx_max_candidates: int = MAX_CANDIDATE_ROWS,
     progress: Callable[[str], None] | None = None,
+    map_shading: str = "per_head",
 ) -> dict[str, Path]:
     """Write all report files into ``out_dir``, atomically.
 
@@ -90,6 +93,8 @@ def write_outputs(
     progress : callable, optional
         Called with a short text (file being written, rows done) as the
         files are written.
+    map_shading : {'per_head', 'total'}, default 'per_head'
+        Static-map shading (``[report] map_shading``): NPV share per resident or in £k.
 
     Returns
     -------
@@ -108,7 +113,9 @@ def write_outputs(
     out_dir = Path(out_dir)
     inputs = {"authorities": authorities, "candidates": candidates, "portfolio": portfolio,
               "shares": shares, "summary": summary, "xlsx_max_candidates": xlsx_max_candidates,
-              "progress": progress or _quiet}
+              "progress": progress or _quiet, "extra": dict(extra_tables or {}),
+              "map": {"shading": map_shading, "estimated": estimated_text(summary),
+                      "existing": [r for r in summary.get("existing_partnerships") or [] if isinstance(r, Mapping)]}}
     with atomic_directory(out_dir, marker=MARKER) as tmp:
         names = _write_all(tmp, inputs, wanted, per_service_maps, title)
         if "csv" in wanted:
@@ -164,7 +171,33 @@ def _write_workbook(tmp: Path, inputs: dict, title: str, csv_written: bool) -> P
     return write_xlsx(tmp / "opportunities.xlsx", summary=inputs["summary"], portfolio=inputs["portfolio"],
                       candidates=inputs["candidates"], shares=inputs["shares"], title=title,
                       max_candidates=inputs["xlsx_max_candidates"], csv_written=csv_written,
+                      names=_authority_names(inputs["authorities"]), extra=inputs["extra"],
                       progress=lambda sheet, done, total: say(f"opportunities.xlsx: {sheet} {done:,}/{total:,} rows"))
+
+
+def estimated_text(summary: Mapping[str, Any]) -> str | None:
+    """What a run estimated, for the map's ESTIMATED stamp (None when every input is data).
+
+    Parameters
+    ----------
+    summary : Mapping
+        Run summary (``data_sources`` with ``estimated`` flags).
+
+    Returns
+    -------
+    str or None
+        The estimated sources' names joined by '; '.
+    """
+    names = [str(s.get("name")) for s in summary.get("data_sources") or []
+             if isinstance(s, Mapping) and s.get("estimated")]
+    return "; ".join(names) if names else None
+
+
+def _authority_names(authorities: pd.DataFrame) -> dict[str, str]:
+    """GSS code -> council name (empty when the table has no ``name``)."""
+    if "name" not in getattr(authorities, "columns", ()):
+        return {}
+    return {str(k): str(v) for k, v in authorities["name"].items()}
 
 
 def _map_title(title: str, summary: Mapping[str, Any]) -> str:
@@ -178,7 +211,9 @@ def _write_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], title:
     summary = inputs["summary"]
     inputs["progress"]("map and report.html")
     fig = plot_portfolio_map(inputs["authorities"], inputs["portfolio"], inputs["shares"],
-                             title=_map_title(title, summary), attribution=summary.get("attribution"))
+                             title=_map_title(title, summary), attribution=summary.get("attribution"),
+                             shading=inputs["map"]["shading"], estimated=inputs["map"]["estimated"],
+                             existing=inputs["map"]["existing"])
     png = figure_bytes(fig, "png")
     written = []
     if "png" in wanted:
@@ -187,9 +222,19 @@ def _write_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], title:
     if "svg" in wanted:
         (tmp / "map.svg").write_bytes(figure_bytes(fig, "svg"))
         written.append("map.svg")
+    panels = None
+    if len(inputs["portfolio"]) > PANEL_THRESHOLD and wanted & {"png", "html"}:
+        panels = plot_service_panels(inputs["authorities"], inputs["portfolio"],
+                                     title="Chosen partnerships by service (numbers as in the main map's legend)",
+                                     attribution=summary.get("attribution"), estimated=inputs["map"]["estimated"])
+    if panels is not None and "png" in wanted:
+        (tmp / "map_by_service.png").write_bytes(figure_bytes(panels, "png", dpi=110))
+        written.append("map_by_service.png")
     if "html" in wanted:
         tables = {k: inputs[k] for k in ("authorities", "candidates", "portfolio", "shares", "summary")}
         context = build_context(**tables, title=title, map_png=png)
+        context["panels_png"] = (base64.b64encode(figure_bytes(panels, "png", dpi=90)).decode("ascii")
+                                 if panels is not None else None)
         (tmp / "report.html").write_text(render_html(context), encoding="utf-8")
         written.append("report.html")
     return written
@@ -202,7 +247,8 @@ def _write_service_maps(tmp: Path, inputs: dict) -> list[str]:
     for service in portfolio_services(inputs["portfolio"]):
         name = _unique_name(f"map_{service_slug(service)}", written)
         fig = plot_service_map(inputs["authorities"], inputs["portfolio"], inputs["shares"], service,
-                               attribution=attribution)
+                               attribution=attribution, shading=inputs["map"]["shading"],
+                               estimated=inputs["map"]["estimated"])
         (tmp / name).write_bytes(figure_bytes(fig, "png", dpi=110))
         written.append(name)
     return written

@@ -16,6 +16,11 @@ from typing import Any
 import jinja2
 import pandas as pd
 
+from sharedopt.facts import gap_text
+
+from .html_sections import service_label, services_label
+from .html_sections import alternatives, council_rows, data_estimates, scenario_section, service_chart, uncertainty_rows
+from .interactive import interactive_map
 from .maps import ATTRIBUTION, authority_savings, split_list
 
 __all__ = [
@@ -230,7 +235,13 @@ def build_context(
         "solver": _solver_facts(summary),
         "map_data": base64.b64encode(map_png).decode("ascii") if map_png else None,
         "map_alt": _map_alt(summary, portfolio),
-        "top": _top_rows(candidates, names, shares),
+        "scenario": scenario_section(summary),
+        "alternatives": _alternative_rows(candidates, names, shares),
+        "service_chart": service_chart(summary.get("by_service") or _derive_by_service(portfolio)),
+        "uncertainty": uncertainty_rows(summary),
+        "councils": _council_rows(summary, names),
+        "imap": interactive_map(authorities, portfolio, shares, summary),
+        "panels_png": None,
         "n_candidates": len(candidates),
         "portfolio": _portfolio_rows(portfolio, names, shares),
         "by_service": _by_service(summary, portfolio),
@@ -244,16 +255,37 @@ def build_context(
     }
 
 
+def _alternative_rows(candidates: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame) -> list[dict]:
+    """The best alternatives not chosen, one row per group of near-duplicates."""
+    alone = _better_off_alone(shares)
+    return [{**_row(g["lead"], names, alone), "n_similar": g["n_similar"]} for g in alternatives(candidates)]
+
+
+def _council_rows(summary: Mapping[str, Any], names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Per-council money rows, formatted."""
+    rows = []
+    for r in council_rows(summary):
+        code = str(r.get("authority"))
+        rows.append({"name": format_plain(r.get("name") or names.get(code, code)), "code": code,
+                     "n_partnerships": format_number(r.get("n_partnerships")),
+                     **{k: format_money(r.get(f"{k}_gbp_k")) for k in
+                        ("saving", "governance_cost", "one_off_cost", "net_cash", "general_fund_net", "npv")}})
+    return rows
+
+
 def _existing(summary: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any] | None:
     """Existing partnerships with a member in the region, and whether the run kept them."""
     rows = _records(summary.get("existing_partnerships"))
     if not rows:
-        return None
+        in_data = (summary.get("status_quo") or {}).get("arrangements_in_data")
+        if in_data is None:
+            return None
+        return {"on": True, "rows": [], "in_data": in_data}
     on = bool((summary.get("status_quo") or {}).get("on", True))
-    return {"on": on, "rows": [{"name": format_plain(r.get("name")), "service": format_plain(r.get("service")),
+    return {"on": on, "rows": [{"name": format_plain(r.get("name")), "service": service_label(format_plain(r.get("service"))),
                                 "members": [names.get(m, m) for m in r.get("members") or []],
                                 "status": format_plain(r.get("status")), "source": format_plain(r.get("source"))}
-                               for r in rows]}
+                               for r in rows], "in_data": (summary.get("status_quo") or {}).get("arrangements_in_data")}
 
 
 def _name_lookup(authorities: pd.DataFrame) -> dict[str, str]:
@@ -310,7 +342,7 @@ def _solver_facts(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("Status reported", format_plain(summary.get("status"))),
         ("Objective (NPV)", format_money(summary.get("objective"))),
         ("Best bound", format_money(summary.get("best_bound"))),
-        ("Relative gap", _percent(gap) if gap is not None else _DASH),
+        ("Gap to the best bound", gap_text(summary) if gap is not None else _DASH),
         ("Model size", f"{format_number(summary.get('n_variables'))} variables, "
                        f"{format_number(summary.get('n_constraints'))} constraints"),
         ("Run times", "in summary.json (solve_seconds, build_seconds), not here: "
@@ -352,7 +384,7 @@ def _row(record: Mapping[str, Any], names: Mapping[str, str], alone: Mapping[str
         "chosen": _truthy(record.get("chosen")),
         "estimated": _truthy(record.get("estimated")),
         "members": _names(record.get("members"), names),
-        "services": split_list(record.get("services")),
+        "services": [service_label(x) for x in split_list(record.get("services"))],
         "population": format_number(record.get("population")),
         "annual_net_saving": format_money(record.get("annual_net_saving_gbp_k")),
         "one_off_cost": format_money(record.get("one_off_cost_gbp_k")),
@@ -382,7 +414,7 @@ def _by_service(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> list[dic
         records = _derive_by_service(portfolio)
     return [
         {
-            "service": format_plain(r.get("service")),
+            "service": services_label(r.get("service")) or format_plain(r.get("service")),
             "n_partnerships": format_number(r.get("n_partnerships")),
             "annual_net_saving": format_money(r.get("annual_net_saving_gbp_k")),
             "npv": format_money(r.get("npv_gbp_k")),
@@ -423,11 +455,11 @@ def _by_authority(summary, authorities, portfolio, shares, names) -> list[dict[s
 
 def _estimates(summary, candidates, portfolio, estimated_count: int) -> dict[str, Any] | None:
     """Contents of the 'Estimates' warning box, or None if nothing is estimated."""
-    items = [format_plain(e) for e in (summary.get("estimates") or [])]
+    items = [format_plain(e) for e in data_estimates(summary)]
     records = _records(summary.get("data_sources"))
     sources = [format_plain(s.get("name")) for s in records if _truthy(s.get("estimated"))]
     if not items and not estimated_count:
-        return None
+        return None  # modelling assumptions are listed under Assumptions, not warned about
     return {
         "items": items,
         "sources": sources,

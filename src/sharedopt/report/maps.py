@@ -17,24 +17,52 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas as gpd
 import matplotlib
 import matplotlib.style
 import matplotlib.ticker
-import numpy as np
 import pandas as pd
-from matplotlib import colors as mcolors
-from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
-from shapely.geometry import Point
+
+from .map_geometry import (
+    DRAW_CRS,
+    _Layout,
+    _has_shape,
+    _layout,
+    _limits,
+    _projected_shapes,
+    _set_extent,
+    draw_crs,
+)
+from .map_fill import (
+    split_list,
+    _SHADING_LABELS,
+    _colour_scale,
+    _covering,
+    _draw_shapes,
+    _face_colour,
+    _member_codes,
+    _outline_covering,
+    _shaded_values,
+)
+from .map_furniture import (
+    ATTRIBUTION,
+    NO_PARTNERSHIP_COLOUR,
+    _add_colourbar,
+    nice_length,
+    _add_scale_bar,
+    _add_north_arrow,
+    _add_legend,
+    _add_missing_note,
+    _add_text,
+    _placeholder,
+    mpl_text,
+)
+from .map_layers import add_estimated_stamp, draw_existing_outlines, draw_partnership_outlines, place_labels, service_label
 
 __all__ = [
     "ATTRIBUTION",
@@ -51,14 +79,7 @@ __all__ = [
     "split_list",
 ]
 
-ATTRIBUTION = (
-    "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
-    "Contains OS data © Crown copyright and database right 2024."
-)
-DRAW_CRS = "EPSG:27700"
-SOURCE_CRS = "EPSG:4326"
 PNG_DPI = 150
-NO_PARTNERSHIP_COLOUR = "#d4d4d4"
 _SVG_SALT = "sharedopt-report"
 _STYLE = {
     "font.family": "DejaVu Sans",
@@ -71,36 +92,7 @@ _STYLE = {
 _MAX_LABELS = 40
 
 
-@dataclass(frozen=True)
-class _Layout:
-    """Projected drawing inputs: one row per authority."""
-
-    names: pd.Series  # display names, indexed by code
-    shapes: gpd.GeoSeries  # projected geometry (None where missing)
-    anchors: dict  # code -> (x, y) in metres, only for located authorities
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-def split_list(value: object) -> list[str]:
-    """Split a ';'-joined cell into stripped, non-empty items.
-
-    Parameters
-    ----------
-    value : object
-        A string such as ``'E06000001;E06000002'``; NaN/None give ``[]``.
-
-    Returns
-    -------
-    list of str
-        The items in their original order.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [part.strip() for part in str(value).split(";") if part.strip()]
 
 
 def service_slug(service: str) -> str:
@@ -209,6 +201,9 @@ def plot_portfolio_map(
     attribution: str | None = None,
     service: str | None = None,
     figsize: tuple[float, float] = (8.27, 9.0),
+    shading: str = "per_head",
+    estimated: str | None = None,
+    existing: Sequence[Mapping] = (),
 ) -> Figure:
     """Draw the portfolio map and return the figure (nothing is written).
 
@@ -235,6 +230,12 @@ def plot_portfolio_map(
     figsize : tuple of float, default (8.27, 9.0)
         Width and *maximum* height in inches; the height shrinks to fit the
         region's shape.
+    shading : {'per_head', 'total'}, default 'per_head'
+        Councils shaded by NPV share per resident (needs ``population``) or in £k.
+    estimated : str, optional
+        What is estimated; when given, 'ESTIMATED: ...' is written on the map.
+    existing : sequence of mapping, optional
+        Existing partnerships (``summary['existing_partnerships']``), drawn as dashed outlines.
 
     Returns
     -------
@@ -249,8 +250,10 @@ def plot_portfolio_map(
         layout = _layout(authorities)
         if not layout.anchors:
             return _placeholder(fig, title, attribution, "Map unavailable: no boundary geometry or centroids supplied.")
-        colours = _service_colours(portfolio_services(portfolio))  # same colours on every small multiple
-        _draw_map(fig, layout, chosen, authority_savings(authorities, chosen, shares), colours, title, attribution)
+        colours = None
+        population = authorities["population"] if "population" in authorities else None
+        _draw_map(fig, layout, chosen, authority_savings(authorities, chosen, shares), colours, title, attribution,
+                  shading, population, estimated, existing)
         return fig
 
 
@@ -274,7 +277,7 @@ def plot_service_map(
         A smaller map showing only partnerships that include ``service``.
     """
     kwargs.setdefault("figsize", (6.0, 6.8))
-    kwargs.setdefault("title", f"Chosen partnerships: {service}")
+    kwargs.setdefault("title", f"Chosen partnerships: {service_label(service)}")
     return plot_portfolio_map(authorities, portfolio, shares, service=service, **kwargs)
 
 
@@ -299,83 +302,6 @@ def portfolio_services(portfolio: pd.DataFrame) -> list[str]:
 # --------------------------------------------------------------------------- layout
 
 
-def _layout(authorities: pd.DataFrame) -> _Layout:
-    """Project geometry and find one anchor point per authority."""
-    shapes = _projected_shapes(authorities)
-    anchors = {code: _shape_anchor(geom) for code, geom in shapes.items() if _has_shape(geom)}
-    for code, xy in _centroid_columns(authorities).items():
-        anchors.setdefault(code, xy)
-    return _Layout(names=_display_names(authorities), shapes=shapes, anchors=anchors)
-
-
-def _display_names(authorities: pd.DataFrame) -> pd.Series:
-    """Authority names, falling back to the code where a name is missing."""
-    codes = pd.Series(authorities.index.astype(str), index=authorities.index)
-    if "name" not in authorities:
-        return codes
-    return authorities["name"].where(authorities["name"].notna(), codes).astype(str)
-
-
-def _projected_shapes(authorities: pd.DataFrame) -> gpd.GeoSeries:
-    """Authority geometry in EPSG:27700 (all None if there is none)."""
-    if isinstance(authorities, gpd.GeoDataFrame) and authorities._geometry_column_name in authorities:
-        geoms = authorities.geometry
-    else:
-        geoms = gpd.GeoSeries([None] * len(authorities), index=authorities.index)
-    if geoms.crs is None:
-        geoms = geoms.set_crs(_guess_crs(geoms.total_bounds))
-    return geoms.to_crs(draw_crs(authorities))
-
-
-def draw_crs(authorities: pd.DataFrame) -> str:
-    """Metric CRS to draw in: British National Grid for Great Britain, else an azimuthal
-    equidistant projection centred on the data (north up, true scale near the centre)."""
-    lon, lat = _lon_lat_centre(authorities)
-    if lon is None or (-9.0 <= lon <= 2.5 and 49.5 <= lat <= 61.0):
-        return DRAW_CRS
-    return f"+proj=aeqd +lat_0={lat:.4f} +lon_0={lon:.4f} +datum=WGS84 +units=m +no_defs"
-
-
-def _lon_lat_centre(authorities: pd.DataFrame) -> tuple[float | None, float | None]:
-    for x, y in (("centroid_lon", "centroid_lat"), ("centroid_x", "centroid_y")):
-        if {x, y} <= set(authorities.columns):
-            xy = authorities[[x, y]].apply(pd.to_numeric, errors="coerce").dropna()
-            if len(xy) and xy.abs().to_numpy().max() <= 360:
-                return float(xy[x].median()), float(xy[y].median())
-    return None, None
-
-
-def _guess_crs(bounds: Sequence[float]) -> str:
-    """EPSG:4326 unless coordinates are clearly metres."""
-    finite = [b for b in bounds if np.isfinite(b)]
-    return DRAW_CRS if finite and max(abs(b) for b in finite) > 360 else SOURCE_CRS
-
-
-def _has_shape(geom) -> bool:
-    """True for a present, non-empty geometry."""
-    return geom is not None and not geom.is_empty
-
-
-def _shape_anchor(geom) -> tuple[float, float]:
-    """Centroid if it falls inside the shape, else a guaranteed interior point."""
-    point = geom.centroid
-    if not point.within(geom):
-        point = geom.representative_point()
-    return (point.x, point.y)
-
-
-def _centroid_columns(authorities: pd.DataFrame) -> dict:
-    """Anchors from ``centroid_x``/``centroid_y`` columns, projected."""
-    if not {"centroid_x", "centroid_y"} <= set(authorities.columns):
-        return {}
-    xy = authorities[["centroid_x", "centroid_y"]].apply(pd.to_numeric, errors="coerce").dropna()
-    if xy.empty:
-        return {}
-    points = gpd.GeoSeries([Point(x, y) for x, y in xy.itertuples(index=False)], index=xy.index)
-    points = points.set_crs(_guess_crs(xy.to_numpy().ravel())).to_crs(draw_crs(authorities))
-    return {code: (p.x, p.y) for code, p in points.items()}
-
-
 def _filter_service(portfolio: pd.DataFrame, service: str | None) -> pd.DataFrame:
     """Rows whose ``services`` include ``service`` (all rows if None)."""
     if service is None or "services" not in portfolio:
@@ -394,26 +320,39 @@ def _share_column(shares: pd.DataFrame) -> str | None:
 # --------------------------------------------------------------------------- drawing
 
 
-def _draw_map(fig, layout, portfolio, savings, all_colours, title, attribution) -> None:
-    """Compose the full map: shading, links, furniture and text."""
-    links = list(_link_specs(layout, portfolio))
-    drawn = {service for service, _ in links}
-    colours = {name: colour for name, colour in _with_fallback(all_colours, drawn).items() if name in drawn}
-    page = _page_layout(_limits(layout), len(colours) + 1, tuple(fig.get_size_inches()))
+def _draw_map(fig, layout, portfolio, savings, all_colours, title, attribution, shading="per_head",
+              population=None, estimated=None, existing=()) -> None:
+    """Compose the full map: shading, partnership outlines, labels, furniture and text."""
+    n_key = len(portfolio) + 1 + (len(layout.anchors) // 4 if len(layout.anchors) <= _MAX_LABELS else 0)
+    page = _page_layout(_limits(layout), n_key, tuple(fig.get_size_inches()))
     fig.set_size_inches(page.width, page.height)
     ax, cax = fig.add_axes(page.map_box), fig.add_axes(page.colourbar_box)
     members = _member_codes(portfolio)
-    norm, cmap = _colour_scale(savings[savings.index.isin(members)])
-    faces = {code: _face_colour(code, savings, members, norm, cmap) for code in layout.names.index}
+    values = _shaded_values(savings, population, shading)
+    norm, cmap = _colour_scale(values[values.index.isin(members)])
+    faces = {code: _face_colour(code, values, members, norm, cmap) for code in layout.names.index}
     _draw_shapes(ax, layout, faces)
-    _set_extent(ax, _limits(layout))
-    _draw_links(ax, links, colours)
-    _draw_member_nodes(ax, layout, portfolio)
-    _draw_labels(ax, layout)
-    _add_colourbar(fig, cax, norm, cmap)
+    limits = _limits(layout)
+    _set_extent(ax, limits)
+    extent = max(limits[0][1] - limits[0][0], limits[1][1] - limits[1][0])
+    member_lists = [split_list(m) for m in _column(portfolio, "members")]
+    labels = [f"{i}. " + " + ".join(service_label(s) for s in split_list(services)) + f" ({len(m)} councils)"
+              for i, (services, m) in enumerate(zip(_column(portfolio, "services"), member_lists), start=1)]
+    handles = draw_partnership_outlines(ax, layout.shapes, member_lists, labels, extent)
+    handles += draw_existing_outlines(ax, layout.shapes, existing, extent)
+    key = []
+    covering = _covering(layout)
+    _outline_covering(ax, layout, covering)
+    if len(layout.anchors) <= _MAX_LABELS:
+        order = sorted((c for c in layout.anchors if c not in covering),
+                       key=lambda c: -(layout.shapes[c].area if _has_shape(layout.shapes.get(c)) else 0))
+        key = place_labels(ax, layout.names, layout.anchors, order)
+    if estimated:
+        add_estimated_stamp(ax, estimated)
+    _add_colourbar(fig, cax, norm, cmap, _SHADING_LABELS.get(shading, _SHADING_LABELS["total"]))
     _add_scale_bar(ax)
     _add_north_arrow(fig, page)
-    _add_legend(fig, colours, page.legend_top)
+    _add_legend(fig, handles, key, page.legend_top)
     _add_missing_note(ax, layout)
     _add_text(fig, title, attribution)
 
@@ -440,7 +379,7 @@ def _page_layout(limits, n_legend: int, size: tuple[float, float]) -> _Page:
     """
     (x0, x1), (y0, y1) = limits
     width, max_height = size
-    legend_in = _LEGEND_BASE_IN + _LEGEND_ROW_IN * math.ceil(n_legend / 3)
+    legend_in = _LEGEND_BASE_IN + _LEGEND_ROW_IN * math.ceil(n_legend / 2)
     bottom_in = legend_in + _ATTRIBUTION_IN
     map_w = 0.80 * width
     room = max(max_height - _TITLE_IN - bottom_in, 0.4 * map_w)
@@ -456,314 +395,6 @@ def _page_layout(limits, n_legend: int, size: tuple[float, float]) -> _Page:
     )
 
 
-def _member_codes(portfolio: pd.DataFrame) -> set[str]:
-    """All authority codes that belong to a chosen partnership."""
-    if "members" not in portfolio:
-        return set()
-    return {code for cell in portfolio["members"] for code in split_list(cell)}
-
-
-def _colour_scale(values: pd.Series):
-    """Sequential scale from 0 (or diverging if some shares are negative)."""
-    vmax = float(values.max()) if len(values) else 0.0
-    vmin = float(values.min()) if len(values) else 0.0
-    vmax = vmax if vmax > 0 else 1.0
-    if vmin < 0:
-        return mcolors.TwoSlopeNorm(vmin=vmin, vcenter=0.0, vmax=vmax), matplotlib.colormaps["RdYlGn"]
-    return mcolors.Normalize(vmin=0.0, vmax=vmax), matplotlib.colormaps["YlGn"]
-
-
-def _face_colour(code, savings, members, norm, cmap):
-    """Fill colour for one authority (grey when in no chosen partnership)."""
-    if code not in members:
-        return NO_PARTNERSHIP_COLOUR
-    return mcolors.to_hex(cmap(norm(float(savings.get(code, 0.0)))))
-
-
-def _draw_shapes(ax, layout: _Layout, faces: dict) -> None:
-    """Filled polygons with outlines; points for authorities with no shape."""
-    present = layout.shapes[[_has_shape(g) for g in layout.shapes]]
-    if len(present):
-        colours = [faces[code] for code in present.index]
-        present.plot(ax=ax, color=colours, edgecolor="#3b3b3b", linewidth=0.7, zorder=1)
-    points = [code for code in layout.anchors if code not in present.index]
-    if points:
-        xs, ys = zip(*(layout.anchors[c] for c in points))
-        ax.scatter(xs, ys, s=140, marker="s", c=[faces[c] for c in points], edgecolors="#3b3b3b",
-                   linewidths=0.7, zorder=1)
-    ax.set_axis_off()
-
-
-def _limits(layout: _Layout) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Padded x and y limits around everything drawn (metres).
-
-    The bottom margin is deeper to leave room for the scale bar; points
-    (authorities without shapes) get extra room for their labels.
-    """
-    xs, ys = _extent_points(layout)
-    span = max(max(xs) - min(xs), max(ys) - min(ys), 2000.0)
-    pad = (0.06 + (0.06 if _has_points(layout) else 0.0)) * span
-    return (min(xs) - pad, max(xs) + pad), (min(ys) - pad - 0.10 * span, max(ys) + pad)
-
-
-def _has_points(layout: _Layout) -> bool:
-    """True if some located authority has no shape (drawn as a point)."""
-    return any(not _has_shape(layout.shapes.get(code)) for code in layout.anchors)
-
-
-def _set_extent(ax, limits) -> None:
-    """Apply limits widened to the axes box's aspect, so equal aspect holds.
-
-    Matplotlib would otherwise re-adjust one of the limits at draw time.
-    """
-    (x0, x1), (y0, y1) = _match_box(*limits, _box_ratio(ax))
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_aspect("equal", adjustable="box")
-
-
-def _box_ratio(ax) -> float:
-    """Width / height of the axes box in inches."""
-    box = ax.get_position()
-    width, height = ax.figure.get_size_inches()
-    return (box.width * width) / (box.height * height)
-
-
-def _match_box(xlim, ylim, ratio: float):
-    """Grow the shorter side of the limits so width/height equals ``ratio``."""
-    (x0, x1), (y0, y1) = xlim, ylim
-    width, height = x1 - x0, y1 - y0
-    if width / height < ratio:
-        grow = (height * ratio - width) / 2
-        return (x0 - grow, x1 + grow), (y0, y1)
-    grow = (width / ratio - height) / 2
-    return (x0, x1), (y0 - grow, y1 + grow)
-
-
-def _extent_points(layout: _Layout) -> tuple[list[float], list[float]]:
-    """x and y coordinates bounding everything drawn."""
-    xs = [xy[0] for xy in layout.anchors.values()]
-    ys = [xy[1] for xy in layout.anchors.values()]
-    present = [g for g in layout.shapes if _has_shape(g)]
-    if present:
-        minx, miny, maxx, maxy = gpd.GeoSeries(present).total_bounds
-        xs += [minx, maxx]
-        ys += [miny, maxy]
-    return xs, ys
-
-
-def _service_colours(services: Iterable[str]) -> dict[str, str]:
-    """Stable colour per service (sorted names, tab10 then tab20)."""
-    names = sorted(set(services))
-    palette = matplotlib.colormaps["tab10" if len(names) <= 10 else "tab20"]
-    return {name: mcolors.to_hex(palette(i % palette.N)) for i, name in enumerate(names)}
-
-
-def _with_fallback(colours: dict[str, str], services: set[str]) -> dict[str, str]:
-    """Add colours for services missing from ``colours`` (e.g. '(unspecified)')."""
-    missing = sorted(services - set(colours))
-    if not missing:
-        return colours
-    return {**colours, **{name: "#555555" for name in missing}}
-
-
-def _draw_links(ax, links: list, colours: dict[str, str]) -> None:
-    """Draw each (service, segments) link set; repeated segments fan out."""
-    seen: dict[tuple, int] = {}
-    for service, segments in links:
-        for start, end in segments:
-            _draw_link(ax, start, end, _arc_offset(seen, start, end), colours[service])
-        if len(segments) > 1:  # hub-and-spoke: mark the hub
-            ax.scatter(*segments[0][0], s=30, c="white", edgecolors=colours[service], linewidths=1.8, zorder=4)
-
-
-def _link_specs(layout: _Layout, portfolio: pd.DataFrame):
-    """Yield (service, segments) per partnership and service, in table order."""
-    for members, services in zip(_column(portfolio, "members"), _column(portfolio, "services")):
-        points = [layout.anchors[c] for c in split_list(members) if c in layout.anchors]
-        if len(points) < 2:
-            continue
-        segments = _segments(points)
-        for service in split_list(services) or ["(unspecified)"]:
-            yield service, segments
-
-
 def _column(frame: pd.DataFrame, name: str) -> list:
     """Column values as a list (Nones if the column is absent)."""
     return list(frame[name]) if name in frame else [None] * len(frame)
-
-
-def _segments(points: list[tuple[float, float]]) -> list[tuple[tuple, tuple]]:
-    """A direct link for two members, hub-and-spoke for three or more."""
-    if len(points) == 2:
-        return [(points[0], points[1])]
-    hub = (float(np.mean([p[0] for p in points])), float(np.mean([p[1] for p in points])))
-    return [(hub, p) for p in points]
-
-
-def _arc_offset(seen: dict, start, end) -> float:
-    """Curvature so repeated links between the same points fan out."""
-    key = tuple(sorted((tuple(np.round(start, 1)), tuple(np.round(end, 1)))))
-    count = seen.get(key, 0)
-    seen[key] = count + 1
-    step = (count + 1) // 2 * 0.18
-    return step if count % 2 else -step
-
-
-def _draw_link(ax, start, end, rad: float, colour: str) -> None:
-    """One curved or straight link line."""
-    patch = FancyArrowPatch(
-        start, end, arrowstyle="-", connectionstyle=f"arc3,rad={rad:.3f}",
-        color=colour, linewidth=2.4, alpha=0.9, zorder=3, shrinkA=0, shrinkB=0,
-        path_effects=[patheffects.withStroke(linewidth=4.0, foreground="white", alpha=0.8)],
-    )
-    ax.add_patch(patch)
-
-
-def _draw_member_nodes(ax, layout: _Layout, portfolio: pd.DataFrame) -> None:
-    """Dots on the centroids of authorities in a chosen partnership."""
-    codes = sorted(_member_codes(portfolio) & set(layout.anchors))
-    if codes:
-        xs, ys = zip(*(layout.anchors[c] for c in codes))
-        ax.scatter(xs, ys, s=22, c="#202020", edgecolors="white", linewidths=0.8, zorder=4)
-
-
-def _draw_labels(ax, layout: _Layout) -> None:
-    """Authority names under their centroids (skipped when crowded)."""
-    if len(layout.anchors) > _MAX_LABELS:
-        return
-    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-    for code, (x, y) in layout.anchors.items():
-        ax.annotate(
-            mpl_text(layout.names.get(code, code)), (x, y), xytext=(0, -9), textcoords="offset points",
-            ha="center", va="top", fontsize=7, color="#111111", path_effects=halo, zorder=5,
-        )
-
-
-def _add_colourbar(fig, cax, norm, cmap) -> None:
-    """Colourbar of projected saving in £k."""
-    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax)
-    bar.set_label("Projected saving: NPV share (£k)", fontsize=8)
-    bar.set_ticks(_colourbar_ticks(norm))
-    bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_money_tick))
-    bar.ax.tick_params(labelsize=7)
-
-
-def _colourbar_ticks(norm) -> list[float]:
-    """Round ticks from 0 to vmax, plus vmin and 0 when the scale diverges."""
-    positive = matplotlib.ticker.MaxNLocator(5).tick_values(0.0, norm.vmax)
-    ticks = [float(t) for t in positive if 0.0 <= t <= norm.vmax * (1 + 1e-9)]
-    if norm.vmin < 0:
-        ticks = [float(norm.vmin)] + ticks
-    return ticks
-
-
-def _money_tick(value: float, _pos=None) -> str:
-    """Tick label such as '£1,250k' (or '−£50k')."""
-    sign = "\u2212" if value < 0 else ""
-    return f"{sign}£{abs(value):,.0f}k"
-
-
-def nice_length(target: float) -> float:
-    """Largest 1, 2 or 5 × 10^k not exceeding ``target``.
-
-    Parameters
-    ----------
-    target : float
-        Upper bound, > 0.
-
-    Returns
-    -------
-    float
-        A round length for a scale bar.
-    """
-    power = 10 ** math.floor(math.log10(target))
-    return next(m * power for m in (5, 2, 1) if m * power <= target)
-
-
-def _add_scale_bar(ax) -> None:
-    """Two-segment black/white scale bar in metres, bottom left."""
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    length = nice_length((x1 - x0) / 4)
-    left, base, height = x0 + 0.04 * (x1 - x0), y0 + 0.04 * (y1 - y0), 0.012 * (y1 - y0)
-    for i, face in enumerate(("black", "white")):
-        ax.add_patch(Rectangle((left + i * length / 2, base), length / 2, height, facecolor=face,
-                               edgecolor="black", linewidth=0.8, zorder=6))
-    label_y = base + 1.6 * height
-    labels = [(left, "0"), (left + length / 2, _km(length / 2)), (left + length, _km(length))]
-    if _width_inches(ax, length) < 1.3:  # too short for three labels
-        labels.pop(1)
-    for x, text in labels:
-        ax.text(x, label_y, text, ha="center", va="bottom", fontsize=7, zorder=6,
-                path_effects=[patheffects.withStroke(linewidth=2, foreground="white")])
-
-
-def _width_inches(ax, length: float) -> float:
-    """Drawn width in inches of ``length`` data units along x."""
-    x0, x1 = ax.get_xlim()
-    return length / (x1 - x0) * ax.get_position().width * ax.figure.get_size_inches()[0]
-
-
-def _km(metres: float) -> str:
-    """Distance label in km (or m below 1 km)."""
-    return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
-
-
-def _add_north_arrow(fig, page: _Page) -> None:
-    """North arrow (grid north) above the colourbar, clear of the map."""
-    _, bottom, _, height = page.colourbar_box
-    base, inch = bottom + height + 0.06 / page.height, 1 / page.height
-    fig.text(0.8825, base, "N", ha="center", va="bottom", fontsize=10, fontweight="bold")
-    fig.add_artist(FancyArrowPatch((0.8825, base + 0.2 * inch), (0.8825, base + 0.55 * inch),
-                                   transform=fig.transFigure, arrowstyle="-|>,head_width=0.25,head_length=0.5",
-                                   mutation_scale=16, color="black", linewidth=2.2))
-
-
-def _add_legend(fig, services: dict[str, str], top: float) -> None:
-    """Legend of link colours by service, plus the 'no partnership' fill."""
-    handles = [Line2D([0], [0], color=colour, linewidth=2.6, label=mpl_text(name))
-               for name, colour in services.items()]
-    handles.append(Patch(facecolor=NO_PARTNERSHIP_COLOUR, edgecolor="#3b3b3b",
-                         label="Authority in no chosen partnership"))
-    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.45, top), ncol=min(3, len(handles)),
-               fontsize=8, frameon=False, title="Chosen partnerships by service", title_fontsize=8.5)
-
-
-def _add_missing_note(ax, layout: _Layout) -> None:
-    """Say how many authorities could not be placed on the map."""
-    missing = len(layout.names) - len(layout.anchors)
-    if missing:
-        ax.text(0.01, 0.99, f"{missing} authorit{'y' if missing == 1 else 'ies'} without location not shown",
-                transform=ax.transAxes, ha="left", va="top", fontsize=7, color="#8a1c1c", zorder=6)
-
-
-def _add_text(fig, title: str, attribution: str | None) -> None:
-    """Title at the top, attribution at the bottom (fixed distances in inches)."""
-    height = fig.get_size_inches()[1]
-    fig.suptitle(mpl_text(title), x=0.03, y=1 - 0.3 / height, ha="left", va="center", fontsize=12, fontweight="bold")
-    fig.text(0.03, 0.12 / height, mpl_text(attribution or ATTRIBUTION), ha="left", va="bottom", fontsize=6.5,
-             color="#333333", wrap=True)
-
-
-def _placeholder(fig, title: str, attribution: str | None, message: str) -> Figure:
-    """A figure that says why there is no map."""
-    fig.set_size_inches(fig.get_size_inches()[0], 2.4)
-    fig.text(0.5, 0.5, mpl_text(message), ha="center", va="center", fontsize=11, color="#555555", wrap=True)
-    _add_text(fig, title, attribution)
-    return fig
-
-
-def mpl_text(text: object) -> str:
-    """Make input text literal for matplotlib (no mathtext from '$').
-
-    Parameters
-    ----------
-    text : object
-        Any value; converted with ``str``.
-
-    Returns
-    -------
-    str
-        Text with ``$`` escaped.
-    """
-    return str(text).replace("$", r"\$")

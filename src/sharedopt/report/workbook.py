@@ -14,7 +14,6 @@ wall-clock figure is written.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import os
 from collections.abc import Callable, Mapping
@@ -25,17 +24,24 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from .cells import neutralise_text
-from .sheets import EXCEL_MAX_CHARS, EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
-from .tables import json_safe
+from .cell_values import cell_text as _text
+from .cell_values import cell_value as _cell
+from .finance_sheets import (
+    MONEY_FORMAT,
+    named_table,
+    side_tables,
+    write_cashflow_sheets,
+    write_scenario_sheet,
+    discount_rate,
+    money_header,
+)
+from .sheets import EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
 
 __all__ = ["MONEY_FORMAT", "fixed_timestamp", "write_xlsx"]
 
 PROGRESS_EVERY = 5_000
-MONEY_FORMAT = "£#,##0"
 MONEY_SUFFIX = "_gbp_k"
-MONEY_NOTE = "Money columns (ending _gbp_k) are £ thousand (£k)."
-CUT_MARK = " [cut at Excel's cell limit: full text in the CSV]"
+MONEY_NOTE = "Money columns, headed (£k), are in £ thousand and show it: £49,615k is £49.6m."
 _OTHER_FORMATS = {
     "population": "#,##0",
     "n_members": "0",
@@ -81,6 +87,8 @@ def write_xlsx(
     max_candidates: int = MAX_CANDIDATE_ROWS,
     csv_written: bool = True,
     progress: SheetProgress | None = None,
+    names: Mapping[str, str] | None = None,
+    extra: Mapping[str, pd.DataFrame] | None = None,
 ) -> Path:
     """Write the finance workbook ``summary``/``portfolio``/``candidates``/``shares``.
 
@@ -102,6 +110,11 @@ def write_xlsx(
     progress : callable, optional
         Called as ``progress(sheet, rows_done, rows_total)`` every 5,000 rows
         and at the end of each sheet.
+    names : mapping of str to str, optional
+        GSS code -> council name, written beside the codes.
+    extra : mapping of str to DataFrame, optional
+        ``council_cashflows`` (one cash-flow sheet per chosen partnership),
+        ``existing_partnerships`` and ``data_quality`` (a sheet each).
 
     Returns
     -------
@@ -116,15 +129,25 @@ def write_xlsx(
     Text from input is stored as text, never as a formula, and quoted by
     :func:`sharedopt.report.cells.neutralise_text`.
     """
+    names = names or {}
+    extra = extra or {}
     tables = workbook_tables(portfolio, candidates, shares, max_candidates)
     note = contents_note(tables, max_candidates, csv_written)
     workbook = xlsxwriter.Workbook(str(path), _OPTIONS)
     stamp = fixed_timestamp()
     workbook.set_properties({"title": title, "author": "sharedopt", "created": stamp})
     styles = _Styles(workbook)
+    write_scenario_sheet(workbook, styles, summary, note)
     _write_summary_sheet(workbook.add_worksheet("summary"), styles, summary, note)
-    for table in tables:
-        _write_table_sheet(workbook.add_worksheet(table.name), styles, table, progress)
+    by_name = {t.name: t for t in tables}
+    _write_table_sheet(workbook.add_worksheet("portfolio"), styles, named_table(by_name["portfolio"], names), progress)
+    write_cashflow_sheets(workbook, styles, named_table(by_name["portfolio"], names).frame, extra.get("council_cashflows"),
+                           discount_rate(summary))
+    for name, frame in side_tables(summary, extra, names):
+        _write_table_sheet(workbook.add_worksheet(name), styles, SheetTable(name, frame, len(frame), frame.shape[1]),
+                           progress)
+    for name in ("candidates", "shares"):
+        _write_table_sheet(workbook.add_worksheet(name), styles, named_table(by_name[name], names), progress)
     workbook.close()
     return path
 
@@ -139,6 +162,7 @@ class _Styles:
         self.block_title = workbook.add_format({"bold": True, "italic": True})
         self.bold = workbook.add_format({"bold": True})
         self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        self.input = workbook.add_format({"num_format": "0.00%", "bg_color": "#FFF2CC", "border": 1})
         self._numbers: dict[str, Any] = {}
 
     def number(self, fmt: str | None):
@@ -160,7 +184,7 @@ def _number_format(column: str) -> str | None:
 def _write_table_sheet(ws, styles: _Styles, table: SheetTable, progress: SheetProgress | None) -> None:
     """One DataFrame as a sheet: header, typed cells, formats, widths, filter and note."""
     frame = table.frame
-    header = [_text(str(c)) for c in frame.columns]
+    header = [_text(money_header(str(c))) for c in frame.columns]
     columns = [_column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
     formats = [_number_format(str(c)) for c in frame.columns]
     for col, (name, values, fmt) in enumerate(zip(header, columns, formats)):
@@ -205,7 +229,7 @@ def _write_header(ws, styles: _Styles, header: list[str], note: bool) -> None:
 
 def _money(header: list[str]) -> list[str]:
     """Header names of the £ thousand columns."""
-    return [h for h in header if h.endswith(MONEY_SUFFIX)]
+    return [h for h in header if h.endswith("(£k)")]
 
 
 def _write_summary_sheet(ws, styles: _Styles, summary: Mapping[str, Any], note: str) -> None:
@@ -244,7 +268,7 @@ def _block_lines(styles: _Styles, name: str, records: Any) -> list[list[tuple[An
         return []
     frame = pd.DataFrame(list(records))
     header = [str(c) for c in frame.columns]
-    lines = [[], [(name, styles.block_title)], [(_text(h), styles.bold) for h in header]]
+    lines = [[], [(name, styles.block_title)], [(_text(money_header(h)), styles.bold) for h in header]]
     formats = [styles.number(_number_format(h)) for h in header]
     for row in frame.itertuples(index=False, name=None):
         lines.append([(_cell(v), fmt) for v, fmt in zip(row, formats)])
@@ -289,38 +313,3 @@ def _column_values(series: pd.Series) -> list[Any]:
             out[i] = None
         return out
     return [_cell(v) for v in series.astype(object).tolist()]
-
-
-def _cell(value: Any) -> Any:
-    """One value for a cell: finite number, bool, text (quoted, within the cell limit) or None."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, (Mapping, list, tuple, set, frozenset)):
-        return _text(json.dumps(json_safe(value), sort_keys=True))
-    if _is_missing(value):
-        return None
-    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
-        return value.isoformat()
-    return _text(str(value))
-
-
-def _text(value: str) -> str:
-    """Text quoted against formula injection and cut to Excel's cell limit (saying so)."""
-    value = neutralise_text(value)
-    if len(value) > EXCEL_MAX_CHARS:
-        value = value[: EXCEL_MAX_CHARS - len(CUT_MARK)] + CUT_MARK
-    return value
-
-
-def _is_missing(value: Any) -> bool:
-    """True for pandas/numpy missing scalars (NA, NaT, nan)."""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False

@@ -1,0 +1,224 @@
+"""The analyst's sheets of the workbook: Scenario, cash flow per partnership, councils.
+
+Money stays in £ thousand (as in the CSVs) and every money cell carries the
+number format :data:`MONEY_FORMAT` ('£#,##0"k"': 49,615 shows as '£49,615k',
+the same text as the HTML report). Each chosen partnership gets a year-by-year
+cash-flow sheet whose NPV is a live Excel formula,
+``=year0 + NPV(discount_rate, year1:yearN)``, on the ``discount_rate`` input
+cell of the Scenario sheet: change the rate and every NPV moves.
+
+The workbook has no wall-clock date: a run is dated by its data vintage and
+identified by its config hash (the Scenario sheet says so), so the same input
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from sharedopt.facts import gap_text
+
+from .cell_values import cell_text, cell_value
+from .sheets import SheetTable
+
+__all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_tables", "council_table", "discount_rate", "money_header",
+           "named_table", "scenario_rows", "side_tables", "write_cashflow_sheet", "write_cashflow_sheets",
+           "write_scenario_sheet"]
+
+MONEY_FORMAT = '£#,##0"k"'
+MONEY_SUFFIX = "_gbp_k"
+RATE_NAME = "discount_rate"
+_FLOW_COLUMNS = ["one_off_cost_gbp_k", "saving_gbp_k", "governance_cost_gbp_k", "net_cash_gbp_k"]
+_DEFAULT_RATE = 0.035
+_TOTAL_LABELS = {"n_partnerships": "Partnerships chosen", "members_involved": "Councils involved",
+                 "annual_net_saving_gbp_k": "Annual net saving (£k)", "one_off_cost_gbp_k": "One-off cost (£k)",
+                 "npv_gbp_k": "NPV (£k)"}
+
+
+def money_header(column: str) -> str:
+    """A column name as a header naming its unit: 'npv_gbp_k' -> 'npv (£k)'."""
+    if column.endswith(MONEY_SUFFIX):
+        return column[: -len(MONEY_SUFFIX)] + " (£k)"
+    return column
+
+
+def discount_rate(summary: Mapping[str, Any]) -> float:
+    """The run's discount rate from ``summary['assumptions']`` (3.5% when absent)."""
+    for row in summary.get("assumptions") or []:
+        if row.get("parameter") == "discount_rate":
+            return float(row["value"])
+    return _DEFAULT_RATE
+
+
+def scenario_rows(summary: Mapping[str, Any], note: str) -> list[tuple[str, Any, str | None]]:
+    """(item, value, kind) rows of the Scenario sheet; kind is 'money', 'rate', 'count' or None."""
+    totals = summary.get("totals") or {}
+    estimated = [f"{s['name']}: {s['source']}" for s in summary.get("data_sources") or [] if s.get("estimated")]
+    rows: list[tuple[str, Any, str | None]] = [
+        ("Scenario", summary.get("description") or summary.get("name"), None),
+        ("Config name", summary.get("name"), None),
+        ("Region", summary.get("region"), None),
+        ("Data vintage (the run's 'as of' date)", summary.get("data_vintage") or "not stated", None),
+        ("Run identity", f"config hash {summary.get('config_hash', '?')}, sharedopt "
+                         f"{summary.get('sharedopt_version', '?')}. No wall-clock date is written, so "
+                         "the same input gives the same bytes.", None),
+        ("Solver status", summary.get("status"), None),
+        ("Gap to the best bound", gap_text(summary), None),
+        ("Discount rate (input: change it and every cash-flow NPV recalculates)", discount_rate(summary), "rate"),
+    ]
+    for c in summary.get("constraints") or []:
+        rows.append(("Constraint in force", c.get("text"), None))
+    rows.append(("Estimated inputs", "; ".join(estimated) if estimated else "none: every input is published data",
+                 None))
+    for key, kind in (("n_partnerships", "count"), ("members_involved", "count"), ("annual_net_saving_gbp_k", "money"),
+                      ("one_off_cost_gbp_k", "money"), ("npv_gbp_k", "money")):
+        if key in totals:
+            rows.append((_TOTAL_LABELS[key], totals[key], kind))
+    rows.append(("Contents", note, None))
+    return rows
+
+
+def cashflow_tables(portfolio: pd.DataFrame, flows: pd.DataFrame | None) -> list[tuple[str, pd.DataFrame]]:
+    """Year-by-year cash flow of each chosen partnership, summed over its members.
+
+    Parameters
+    ----------
+    portfolio : pandas.DataFrame
+        Chosen partnerships (``candidate_id``).
+    flows : pandas.DataFrame or None
+        ``council_cashflows`` rows (``candidate_id``, ``year`` and the £k flows).
+
+    Returns
+    -------
+    list of (candidate_id, DataFrame)
+        In portfolio order; each frame has ``year`` and the four flows. Empty
+        when ``flows`` is None or lacks the columns.
+    """
+    need = {"candidate_id", "year", *_FLOW_COLUMNS}
+    if flows is None or not need <= set(flows.columns) or "candidate_id" not in portfolio:
+        return []
+    grouped = flows.groupby(["candidate_id", "year"], sort=True)[_FLOW_COLUMNS].sum()
+    out = []
+    for cid in portfolio["candidate_id"]:
+        if cid in grouped.index.get_level_values(0):
+            out.append((str(cid), grouped.loc[cid].reset_index()))
+    return out
+
+
+def write_cashflow_sheet(ws, styles, title: str, frame: pd.DataFrame, figures: Mapping[str, Any],
+                         rate: float = _DEFAULT_RATE) -> str:
+    """One partnership's cash flow with a live NPV formula; returns the NPV cell's address.
+
+    Rows: a title, the partnership's members/services, the header, one row per
+    year, then 'NPV (£k)' = year-0 net cash + NPV(discount_rate, years 1..N).
+    """
+    ws.write_string(0, 0, title, styles.bold)
+    r = 1
+    for label, value in figures.items():
+        ws.write_string(r, 0, label)
+        ws.write(r, 1, value, styles.number(MONEY_FORMAT) if label.endswith("rate)") else None)
+        r += 1
+    head = r + 1
+    header = ["year"] + [money_header(c) for c in _FLOW_COLUMNS]
+    ws.write_row(head, 0, header, styles.header)
+    money = styles.number(MONEY_FORMAT)
+    for i, row in enumerate(frame.itertuples(index=False), start=head + 1):
+        ws.write_number(i, 0, int(row.year))
+        for j, col in enumerate(_FLOW_COLUMNS, start=1):
+            ws.write_number(i, j, float(getattr(row, col)), money)
+    first, last = head + 1, head + len(frame)
+    net = len(_FLOW_COLUMNS)
+    year0 = xl_rowcol_to_cell(first, net)
+    later = f"{xl_rowcol_to_cell(first + 1, net)}:{xl_rowcol_to_cell(last, net)}"
+    npv_row = last + 2
+    ws.write_string(npv_row, net - 1, "NPV (£k)", styles.bold)
+    value = float(frame["net_cash_gbp_k"].iloc[0]) + sum(
+        float(v) / (1 + rate) ** int(y) for y, v in zip(frame["year"].iloc[1:], frame["net_cash_gbp_k"].iloc[1:]))
+    ws.write_formula(npv_row, net, f"={year0}+NPV({RATE_NAME},{later})", money, value)
+    ws.write_string(npv_row + 1, 0, f"NPV = year-0 net cash + NPV({RATE_NAME}, years 1..{int(frame['year'].max())}); "
+                                    "the rate is the input cell on the Scenario sheet.", styles.note)
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, net, 24)
+    ws.freeze_panes(head + 1, 0)
+    return xl_rowcol_to_cell(npv_row, net)
+
+
+def council_table(summary: Mapping[str, Any]) -> pd.DataFrame:
+    """Per-council figures: ``summary['cash_flows']['by_authority']``, else ``by_authority``."""
+    records = ((summary.get("cash_flows") or {}).get("by_authority")) or summary.get("by_authority") or []
+    frame = pd.DataFrame(list(records))
+    if frame.empty:
+        return frame
+    first = [c for c in ("authority", "name", "n_partnerships") if c in frame]
+    return frame[first + [c for c in frame.columns if c not in first]]
+
+
+def named_table(table: SheetTable, names: Mapping[str, str]) -> SheetTable:
+    """The table with council names beside the codes (``member_names`` / ``member_name``)."""
+    frame = table.frame
+    if not names:
+        return table
+    frame = frame.copy()
+    for codes, label in (("members", "member_names"), ("member", "member_name"), ("authority", "name")):
+        if codes in frame and label not in frame:
+            spot = list(frame.columns).index(codes) + 1
+            frame.insert(spot, label, [_member_names(v, names) for v in frame[codes]])
+    return SheetTable(table.name, frame, table.total_rows, table.total_cols)
+
+
+def _member_names(cell: Any, names: Mapping[str, str]) -> Any:
+    """';'-joined codes as ';'-joined names (unknown codes kept)."""
+    if not isinstance(cell, str):
+        return cell
+    return "; ".join(names.get(code, code) for code in cell.split(";") if code)
+
+
+def side_tables(summary: Mapping[str, Any], extra: Mapping[str, pd.DataFrame],
+                 names: Mapping[str, str]) -> list[tuple[str, pd.DataFrame]]:
+    """The councils, existing partnerships, assumptions and data-quality sheets (when there is data)."""
+    out = [("councils", council_table(summary))]
+    existing = extra.get("existing_partnerships")
+    if existing is not None and len(existing.columns):
+        out.append(("existing partnerships", named_table(SheetTable("e", existing, 0, 0), names).frame))
+    out.append(("assumptions", pd.DataFrame(list(summary.get("assumptions") or []))))
+    quality = extra.get("data_quality")
+    if quality is not None:
+        out.append(("data quality", quality))
+    return [(name, frame) for name, frame in out if len(frame.columns)]
+
+
+_FIGURE_LABELS = {"services": "services", "members": "members (GSS codes)", "member_names": "members",
+                  "npv_gbp_k": "NPV in portfolio.csv (£k, at the run's rate)"}
+
+
+def write_scenario_sheet(workbook, styles: Any, summary: Mapping[str, Any], note: str) -> None:
+    """What was asked and how it came out, with the discount-rate input cell (named ``discount_rate``)."""
+    ws = workbook.add_worksheet("Scenario")
+    ws.freeze_panes(1, 0)
+    ws.write_row(0, 0, ["item", "value"], styles.header)
+    ws.set_column(0, 0, 44)
+    ws.set_column(1, 1, 90, styles.wrap)
+    kinds = {"money": styles.number(MONEY_FORMAT), "rate": styles.input, "count": styles.number("0")}
+    for r, (item, value, kind) in enumerate(scenario_rows(summary, note), start=1):
+        ws.write_string(r, 0, cell_text(item), styles.bold)
+        ws.write(r, 1, cell_value(value), kinds.get(kind, styles.wrap))
+        if kind == "rate":
+            workbook.define_name(RATE_NAME, f"=Scenario!$B${r + 1}")
+
+
+def write_cashflow_sheets(workbook, styles: Any, portfolio: pd.DataFrame, flows: pd.DataFrame | None,
+                           rate: float) -> None:
+    """One 'cash flow N' sheet per chosen partnership, in portfolio order."""
+    indexed = portfolio.set_index("candidate_id") if "candidate_id" in portfolio else portfolio
+    for i, (cid, frame) in enumerate(cashflow_tables(portfolio, flows), start=1):
+        row = indexed.loc[cid]
+        figures = {"candidate_id": cell_text(cid)}
+        for key in ("services", "members", "member_names", "npv_gbp_k"):
+            if key in row:
+                figures[_FIGURE_LABELS[key]] = cell_value(row[key])
+        write_cashflow_sheet(workbook.add_worksheet(f"cash flow {i}"), styles, f"Partnership {i}: year-by-year cash flow",
+                             frame, figures, rate)

@@ -1,0 +1,170 @@
+"""Sections of ``report.html`` that say what the report shows (issue 15).
+
+The Scenario section (what was asked), the best alternatives not chosen with
+near-duplicates collapsed, savings by service as an inline SVG bar chart, the
+uncertainty band, and the per-council table. Every function returns plain
+values; the template escapes them (the SVG chart is built here with every text
+escaped, and marked safe).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+from sharedopt.facts import gap_text
+
+__all__ = ["alternatives", "council_rows", "scenario_section", "service_chart", "service_label", "uncertainty_rows"]
+
+MAX_ALTERNATIVES = 20
+SIMILAR_OVERLAP = 0.5
+_KEY_ASSUMPTIONS = {"discount_rate": "Discount rate", "horizon_years": "Appraisal horizon (years)",
+                    "realisation.base": "Share of modelled savings realised (base)",
+                    "ramp_years": "Years for savings to build up"}
+_MODELLING_NOTE = "All modelling parameters"
+
+
+def service_label(service: Any) -> str:
+    """A service as a reader writes it: 'Adult_Social_Care' -> 'Adult social care'."""
+    text = str(service).replace("_", " ").strip()
+    return text[:1].upper() + text[1:].lower() if "_" in str(service) else text
+
+
+def services_label(cell: Any) -> str:
+    """';'-joined services as readable names joined by ' + '."""
+    return " + ".join(service_label(s) for s in str(cell).split(";") if s) if isinstance(cell, str) else ""
+
+
+def scenario_section(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """What was asked: description, region, constraints, key assumptions, vintage, identity, gap."""
+    assumptions = {str(r.get("parameter")): r.get("value") for r in summary.get("assumptions") or []
+                   if isinstance(r, Mapping)}
+    key = [(label, _assumption_text(name, assumptions[name])) for name, label in _KEY_ASSUMPTIONS.items()
+           if name in assumptions]
+    return {
+        "description": summary.get("description"),
+        "region": summary.get("region"),
+        "constraints": [str(c.get("text")) for c in summary.get("constraints") or [] if isinstance(c, Mapping)],
+        "assumptions": key,
+        "vintage": summary.get("data_vintage"),
+        "config_hash": summary.get("config_hash"),
+        "gap": gap_text(summary),
+    }
+
+
+def _assumption_text(name: str, value: Any) -> str:
+    """A key assumption's value as text (rates as percentages)."""
+    if name in ("discount_rate", "realisation.base") and isinstance(value, (int, float)):
+        return f"{value * 100:.1f}%"
+    return str(value)
+
+
+def data_estimates(summary: Mapping[str, Any]) -> list[str]:
+    """The estimated DATA inputs (not the modelling assumptions), named."""
+    notes = [str(n) for n in summary.get("estimates") or [] if not str(n).startswith(_MODELLING_NOTE)]
+    sources = [f"{s.get('name')}: {s.get('source')}" for s in summary.get("data_sources") or []
+               if isinstance(s, Mapping) and s.get("estimated")]
+    return list(dict.fromkeys(sources + notes))
+
+
+def _members(cell: Any) -> frozenset[str]:
+    return frozenset(m for m in str(cell).split(";") if m) if isinstance(cell, str) else frozenset()
+
+
+def alternatives(candidates: pd.DataFrame, limit: int = MAX_ALTERNATIVES) -> list[dict[str, Any]]:
+    """The best-ranked candidates not chosen, near-duplicates collapsed.
+
+    A candidate joins an earlier (better-ranked) group when it covers the same
+    services and shares at least half its members with the group's lead
+    (overlap / smaller group >= :data:`SIMILAR_OVERLAP`).
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        Ranked candidates (``chosen``, ``rank``, ``members``, ``services``).
+    limit : int, default 20
+        Groups returned.
+
+    Returns
+    -------
+    list of dict
+        ``{"lead": record, "n_similar": int, "similar": [candidate ids]}`` by rank of the lead.
+    """
+    frame = candidates
+    if "chosen" in frame:
+        frame = frame[~frame["chosen"].map(lambda v: str(v).strip().lower() in {"true", "1"})]
+    if "rank" in frame:
+        frame = frame.assign(_r=pd.to_numeric(frame["rank"], errors="coerce")).sort_values(
+            "_r", kind="mergesort", na_position="last")
+    groups: list[dict[str, Any]] = []
+    for record in frame.to_dict("records"):
+        members, services = _members(record.get("members")), str(record.get("services"))
+        home = next((g for g in groups if g["services"] == services and members and g["members"]
+                     and len(members & g["members"]) / min(len(members), len(g["members"])) >= SIMILAR_OVERLAP),
+                    None)
+        if home is not None:
+            home["similar"].append(str(record.get("candidate_id")))
+        elif len(groups) < limit:
+            groups.append({"lead": record, "members": members, "services": services, "similar": []})
+    return [{"lead": g["lead"], "n_similar": len(g["similar"]), "similar": g["similar"]} for g in groups]
+
+
+def service_chart(rows: Sequence[Mapping[str, Any]], width: int = 720) -> Markup:
+    """Annual net saving by service as an inline SVG horizontal bar chart (£k).
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        ``summary['by_service']`` records (``service``, ``annual_net_saving_gbp_k``).
+    width : int, default 720
+        Chart width in px.
+
+    Returns
+    -------
+    markupsafe.Markup
+        ``<svg id="service-chart">`` with one labelled bar per service (empty
+        when there is nothing to draw).
+    """
+    data = sorted(((services_label(r.get("service")), float(r.get("annual_net_saving_gbp_k") or 0.0))
+                   for r in rows), key=lambda x: -x[1])
+    if not data:
+        return Markup("")
+    label_w, bar_h, gap = 250, 20, 6
+    top = max(max(v for _, v in data), 1e-9)
+    plot_w = width - label_w - 110
+    height = len(data) * (bar_h + gap) + 10
+    parts = [f'<svg id="service-chart" role="img" aria-label="Annual net saving by service" '
+             f'xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" font-family="Arial, sans-serif" font-size="12">']
+    for i, (label, value) in enumerate(data):
+        y = 5 + i * (bar_h + gap)
+        w = max(plot_w * max(value, 0.0) / top, 1.0)
+        parts.append(f'<text x="{label_w - 8}" y="{y + 14}" text-anchor="end">{escape(label)}</text>'
+                     f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#1f5f8b">'
+                     f'<title>{escape(label)}: £{value:,.0f}k a year</title></rect>'
+                     f'<text x="{label_w + w + 6:.1f}" y="{y + 14}">£{value:,.0f}k</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def uncertainty_rows(summary: Mapping[str, Any]) -> dict[str, Any] | None:
+    """P10/P50/P90 of the headline figures when the run drew them, else None."""
+    band = summary.get("uncertainty")
+    if not isinstance(band, Mapping):
+        return None
+    rows = []
+    for key, label in (("annual_net_saving_gbp_k", "Annual net saving"), ("npv_gbp_k", "NPV"),
+                       ("one_off_cost_gbp_k", "One-off cost")):
+        if isinstance(band.get(key), Mapping):
+            rows.append({"label": label, **{p: band[key].get(p) for p in ("p10", "p50", "p90")}})
+    return {"rows": rows, "draws": band.get("draws"), "varied": sorted((band.get("distributions") or {}).keys())}
+
+
+def council_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Each council's partnerships, saving, costs and NPV (``cash_flows.by_authority``)."""
+    records = (summary.get("cash_flows") or {}).get("by_authority") or []
+    return [dict(r) for r in records if isinstance(r, Mapping)]

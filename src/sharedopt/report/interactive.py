@@ -1,0 +1,203 @@
+"""The interactive map inside ``report.html``: inline SVG and a small inline script.
+
+No network, no tiles, no CDN: each council is an SVG ``<path>`` (geometry
+simplified to about 1/700 of the map's extent, projected to a metric CRS),
+each chosen partnership a button, each existing partnership a button in its
+own (dashed) style. The script (:data:`SCRIPT`, allowed by its SHA-256 in the
+page's Content-Security-Policy, never by 'unsafe-inline') shows a council's
+name and saving on hover, highlights a partnership's members and shows its
+figures on click, and filters partnerships by service.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from .html_sections import service_label, services_label
+from .maps import _projected_shapes, authority_savings, split_list
+
+__all__ = ["SCRIPT", "interactive_map", "script_hash"]
+
+WIDTH = 760
+SIMPLIFY = 1 / 700
+
+SCRIPT = """(function () {
+  var map = document.getElementById('imap');
+  if (!map) { return; }
+  var tip = document.getElementById('imap-tip');
+  var info = document.getElementById('pship-figures');
+  var areas = map.querySelectorAll('path.la');
+  var buttons = document.querySelectorAll('#pship-list button');
+  function money(v) { return '\\u00a3' + Math.round(Number(v)).toLocaleString('en-GB') + 'k'; }
+  areas.forEach(function (p) {
+    p.addEventListener('mousemove', function (e) {
+      tip.textContent = p.dataset.name + ': saving ' + money(p.dataset.saving) + ' (NPV share)';
+      tip.style.display = 'block';
+      var box = map.getBoundingClientRect();
+      tip.style.left = (e.clientX - box.left + 12) + 'px';
+      tip.style.top = (e.clientY - box.top + 12) + 'px';
+    });
+    p.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
+  });
+  function select(button) {
+    var members = button.dataset.members.split(';');
+    buttons.forEach(function (b) { b.classList.toggle('active', b === button); });
+    areas.forEach(function (p) {
+      var on = members.indexOf(p.dataset.code) >= 0;
+      p.classList.toggle('hl', on);
+      p.classList.toggle('dim', !on);
+    });
+    info.textContent = button.dataset.figures;
+  }
+  buttons.forEach(function (b) { b.addEventListener('click', function () { select(b); }); });
+  var filter = document.getElementById('service-filter');
+  filter.addEventListener('change', function () {
+    var want = filter.value;
+    buttons.forEach(function (b) {
+      var show = !want || b.dataset.services.split(';').indexOf(want) >= 0;
+      b.parentNode.style.display = show ? '' : 'none';
+    });
+    areas.forEach(function (p) {
+      var inService = !want || (p.dataset.services || '').split(';').indexOf(want) >= 0;
+      p.classList.toggle('off', !inService);
+    });
+  });
+})();
+"""
+
+
+def script_hash() -> str:
+    """The CSP source allowing :data:`SCRIPT` (``'sha256-...'``)."""
+    digest = hashlib.sha256(SCRIPT.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _ring_path(coords: np.ndarray, scale: float, x0: float, y1: float) -> str:
+    """One ring as 'M x y L ... Z' in view-box pixels (y down)."""
+    xs = (coords[:, 0] - x0) * scale
+    ys = (y1 - coords[:, 1]) * scale
+    points = " ".join(f"{x:.1f} {y:.1f}" for x, y in zip(xs, ys))
+    return f"M{points}Z"
+
+
+def _path_data(geom, scale: float, x0: float, y1: float) -> str:
+    """SVG path data of a (multi)polygon."""
+    polygons = getattr(geom, "geoms", [geom])
+    rings = []
+    for poly in polygons:
+        if poly.is_empty or not hasattr(poly, "exterior"):
+            continue
+        rings.append(_ring_path(np.asarray(poly.exterior.coords), scale, x0, y1))
+        rings += [_ring_path(np.asarray(r.coords), scale, x0, y1) for r in poly.interiors]
+    return "".join(rings)
+
+
+def _member_services(portfolio: pd.DataFrame) -> dict[str, set[str]]:
+    """Council code -> services of its chosen partnerships."""
+    out: dict[str, set[str]] = {}
+    for members, services in zip(portfolio.get("members", []), portfolio.get("services", [])):
+        for code in split_list(members):
+            out.setdefault(code, set()).update(split_list(services))
+    return out
+
+
+def _area_paths(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares: pd.DataFrame) -> tuple[str, int]:
+    """The councils as SVG paths (largest first, so districts sit over their county) and the height."""
+    shapes = _projected_shapes(authorities)
+    shapes = shapes[[g is not None and not g.is_empty for g in shapes]]
+    if shapes.empty:
+        return "", 0
+    x0, y0, x1, y1 = shapes.total_bounds
+    extent = max(x1 - x0, y1 - y0)
+    scale = WIDTH / max(x1 - x0, 1e-9)
+    height = int(np.ceil((y1 - y0) * scale))
+    simple = gpd.GeoSeries(shapes.simplify(extent * SIMPLIFY, preserve_topology=True), index=shapes.index)
+    savings = authority_savings(authorities, portfolio, shares)
+    services = _member_services(portfolio)
+    names = authorities["name"] if "name" in authorities else pd.Series(authorities.index, index=authorities.index)
+    order = np.argsort(-shapes.area.to_numpy(), kind="stable")
+    top = max(float(savings.max()), 1e-9) if len(savings) else 1.0
+    paths = []
+    for code in shapes.index[order]:
+        value = float(savings.get(code, 0.0))
+        shade = 0.15 + 0.75 * max(value, 0.0) / top if value > 0 else 0.0
+        fill = f"rgba(30,123,52,{shade:.2f})" if shade else "#e3e3e3"
+        paths.append(f'<path class="la" data-code="{escape(str(code))}" data-name="{escape(str(names.get(code, code)))}" '
+                     f'data-saving="{value:.0f}" data-services="{escape(";".join(sorted(services.get(str(code), ()))))}" '
+                     f'fill="{fill}" d="{_path_data(simple[code], scale, x0, y1)}"/>')
+    return "".join(paths), height
+
+
+def _figures(record: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """One partnership's figures as a sentence."""
+    members = ", ".join(names.get(m, m) for m in split_list(record.get("members")))
+    money = [(label, record.get(key)) for key, label in (("annual_net_saving_gbp_k", "annual net saving"),
+                                                          ("one_off_cost_gbp_k", "one-off cost"),
+                                                          ("npv_gbp_k", "NPV"))]
+    parts = [f"{label} £{float(v):,.0f}k" for label, v in money if v is not None and pd.notna(v)]
+    return f"{services_label(record.get('services'))}: {members}. " + ", ".join(parts) + "."
+
+
+def _buttons(portfolio: pd.DataFrame, existing: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> str:
+    """One list item per chosen partnership, then per existing partnership (class 'existing')."""
+    items = []
+    for i, record in enumerate(portfolio.to_dict("records"), start=1):
+        label = f"{i}. {services_label(record.get('services'))}: " + ", ".join(
+            names.get(m, m) for m in split_list(record.get("members")))
+        items.append(f'<li><button type="button" class="pship" data-id="{escape(str(record.get("candidate_id")))}" '
+                     f'data-members="{escape(";".join(split_list(record.get("members"))))}" '
+                     f'data-services="{escape(";".join(split_list(record.get("services"))))}" '
+                     f'data-figures="{escape(_figures(record, names))}">{escape(label)}</button></li>')
+    for record in existing:
+        members = [str(m) for m in record.get("members") or []]
+        if not members:
+            continue
+        text = (f"Existing: {record.get('name')} ({service_label(record.get('service'))}): "
+                + ", ".join(names.get(m, m) for m in members))
+        items.append(f'<li><button type="button" class="pship existing" data-members="{escape(";".join(members))}" '
+                     f'data-services="{escape(str(record.get("service")))}" '
+                     f'data-figures="{escape(text + ". Kept as it is (status quo).")}">{escape(text)}</button></li>')
+    return "".join(items)
+
+
+def interactive_map(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares: pd.DataFrame,
+                    summary: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Markup of the interactive map (SVG, partnership buttons, service filter), or None without geometry.
+
+    Parameters
+    ----------
+    authorities : geopandas.GeoDataFrame
+        Indexed by code, ``name`` and geometry.
+    portfolio, shares : pandas.DataFrame
+        Chosen partnerships and members' shares.
+    summary : Mapping
+        Run summary (``existing_partnerships``).
+
+    Returns
+    -------
+    dict or None
+        ``svg``, ``buttons``, ``services`` ((value, label) pairs) as safe markup/values.
+    """
+    if not isinstance(authorities, gpd.GeoDataFrame) or authorities.geometry.isna().all():
+        return None
+    paths, height = _area_paths(authorities, portfolio, shares)
+    if not paths:
+        return None
+    names = {str(k): str(v) for k, v in authorities["name"].items()} if "name" in authorities else {}
+    existing = [r for r in summary.get("existing_partnerships") or [] if isinstance(r, Mapping)]
+    services = sorted({s for cell in portfolio.get("services", []) for s in split_list(cell)}
+                      | {str(r.get("service")) for r in existing if r.get("members")})
+    svg = (f'<svg id="imap-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+           f'width="100%" role="img" aria-label="Interactive map of the councils">{paths}</svg>')
+    return {"svg": Markup(svg), "buttons": Markup(_buttons(portfolio, existing, names)),
+            "services": [(s, service_label(s)) for s in services], "script": Markup(SCRIPT),
+            "script_hash": Markup(script_hash())}

@@ -1,0 +1,163 @@
+"""Map geometry: projecting councils, anchor points, and the drawn extent.
+
+Split out of :mod:`sharedopt.report.maps`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import Point
+
+__all__ = ["DRAW_CRS", "SOURCE_CRS", "draw_crs"]
+
+DRAW_CRS = "EPSG:27700"
+SOURCE_CRS = "EPSG:4326"
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Projected drawing inputs: one row per authority."""
+
+    names: pd.Series  # display names, indexed by code
+    shapes: gpd.GeoSeries  # projected geometry (None where missing)
+    anchors: dict  # code -> (x, y) in metres, only for located authorities
+
+
+def _layout(authorities: pd.DataFrame) -> _Layout:
+    """Project geometry and find one anchor point per authority."""
+    shapes = _projected_shapes(authorities)
+    anchors = {code: _shape_anchor(geom) for code, geom in shapes.items() if _has_shape(geom)}
+    for code, xy in _centroid_columns(authorities).items():
+        anchors.setdefault(code, xy)
+    return _Layout(names=_display_names(authorities), shapes=shapes, anchors=anchors)
+
+
+def _display_names(authorities: pd.DataFrame) -> pd.Series:
+    """Authority names, falling back to the code where a name is missing."""
+    codes = pd.Series(authorities.index.astype(str), index=authorities.index)
+    if "name" not in authorities:
+        return codes
+    return authorities["name"].where(authorities["name"].notna(), codes).astype(str)
+
+
+def _projected_shapes(authorities: pd.DataFrame) -> gpd.GeoSeries:
+    """Authority geometry in EPSG:27700 (all None if there is none)."""
+    if isinstance(authorities, gpd.GeoDataFrame) and authorities._geometry_column_name in authorities:
+        geoms = authorities.geometry
+    else:
+        geoms = gpd.GeoSeries([None] * len(authorities), index=authorities.index)
+    if geoms.crs is None:
+        geoms = geoms.set_crs(_guess_crs(geoms.total_bounds))
+    return geoms.to_crs(draw_crs(authorities))
+
+
+def draw_crs(authorities: pd.DataFrame) -> str:
+    """Metric CRS to draw in: British National Grid for Great Britain, else an azimuthal
+    equidistant projection centred on the data (north up, true scale near the centre)."""
+    lon, lat = _lon_lat_centre(authorities)
+    if lon is None or (-9.0 <= lon <= 2.5 and 49.5 <= lat <= 61.0):
+        return DRAW_CRS
+    return f"+proj=aeqd +lat_0={lat:.4f} +lon_0={lon:.4f} +datum=WGS84 +units=m +no_defs"
+
+
+def _lon_lat_centre(authorities: pd.DataFrame) -> tuple[float | None, float | None]:
+    for x, y in (("centroid_lon", "centroid_lat"), ("centroid_x", "centroid_y")):
+        if {x, y} <= set(authorities.columns):
+            xy = authorities[[x, y]].apply(pd.to_numeric, errors="coerce").dropna()
+            if len(xy) and xy.abs().to_numpy().max() <= 360:
+                return float(xy[x].median()), float(xy[y].median())
+    return None, None
+
+
+def _guess_crs(bounds: Sequence[float]) -> str:
+    """EPSG:4326 unless coordinates are clearly metres."""
+    finite = [b for b in bounds if np.isfinite(b)]
+    return DRAW_CRS if finite and max(abs(b) for b in finite) > 360 else SOURCE_CRS
+
+
+def _has_shape(geom) -> bool:
+    """True for a present, non-empty geometry."""
+    return geom is not None and not geom.is_empty
+
+
+def _shape_anchor(geom) -> tuple[float, float]:
+    """Centroid if it falls inside the shape, else a guaranteed interior point."""
+    point = geom.centroid
+    if not point.within(geom):
+        point = geom.representative_point()
+    return (point.x, point.y)
+
+
+def _centroid_columns(authorities: pd.DataFrame) -> dict:
+    """Anchors from ``centroid_x``/``centroid_y`` columns, projected."""
+    if not {"centroid_x", "centroid_y"} <= set(authorities.columns):
+        return {}
+    xy = authorities[["centroid_x", "centroid_y"]].apply(pd.to_numeric, errors="coerce").dropna()
+    if xy.empty:
+        return {}
+    points = gpd.GeoSeries([Point(x, y) for x, y in xy.itertuples(index=False)], index=xy.index)
+    points = points.set_crs(_guess_crs(xy.to_numpy().ravel())).to_crs(draw_crs(authorities))
+    return {code: (p.x, p.y) for code, p in points.items()}
+
+
+def _limits(layout: _Layout) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Padded x and y limits around everything drawn (metres).
+
+    The bottom margin is deeper to leave room for the scale bar; points
+    (authorities without shapes) get extra room for their labels.
+    """
+    xs, ys = _extent_points(layout)
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 2000.0)
+    pad = (0.06 + (0.06 if _has_points(layout) else 0.0)) * span
+    return (min(xs) - pad, max(xs) + pad), (min(ys) - pad - 0.10 * span, max(ys) + pad)
+
+
+def _has_points(layout: _Layout) -> bool:
+    """True if some located authority has no shape (drawn as a point)."""
+    return any(not _has_shape(layout.shapes.get(code)) for code in layout.anchors)
+
+
+def _set_extent(ax, limits) -> None:
+    """Apply limits widened to the axes box's aspect, so equal aspect holds.
+
+    Matplotlib would otherwise re-adjust one of the limits at draw time.
+    """
+    (x0, x1), (y0, y1) = _match_box(*limits, _box_ratio(ax))
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal", adjustable="box")
+
+
+def _box_ratio(ax) -> float:
+    """Width / height of the axes box in inches."""
+    box = ax.get_position()
+    width, height = ax.figure.get_size_inches()
+    return (box.width * width) / (box.height * height)
+
+
+def _match_box(xlim, ylim, ratio: float):
+    """Grow the shorter side of the limits so width/height equals ``ratio``."""
+    (x0, x1), (y0, y1) = xlim, ylim
+    width, height = x1 - x0, y1 - y0
+    if width / height < ratio:
+        grow = (height * ratio - width) / 2
+        return (x0 - grow, x1 + grow), (y0, y1)
+    grow = (width / ratio - height) / 2
+    return (x0, x1), (y0 - grow, y1 + grow)
+
+
+def _extent_points(layout: _Layout) -> tuple[list[float], list[float]]:
+    """x and y coordinates bounding everything drawn."""
+    xs = [xy[0] for xy in layout.anchors.values()]
+    ys = [xy[1] for xy in layout.anchors.values()]
+    present = [g for g in layout.shapes if _has_shape(g)]
+    if present:
+        minx, miny, maxx, maxy = gpd.GeoSeries(present).total_bounds
+        xs += [minx, maxx]
+        ys += [miny, maxy]
+    return xs, ys

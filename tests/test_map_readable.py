@@ -1,0 +1,89 @@
+"""The static map can be read (issue 15): districts over counties, no colliding labels, ESTIMATED stamp."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib import colors as mcolors
+
+from sharedopt.config import load_config
+from sharedopt.pipeline import load_inputs, run
+from sharedopt.report.maps import plot_portfolio_map
+
+ROOT = Path(__file__).resolve().parents[1]
+EMPTY = pd.DataFrame({"candidate_id": [], "members": [], "services": []})
+
+
+def _authorities(name: str):
+    return load_inputs(load_config(ROOT / "configs" / f"{name}.toml")).authorities
+
+
+def _labels(fig):
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts if t.get_gid() == "label"]
+
+
+@pytest.mark.parametrize("region", ["north-east", "kent", "wales"])
+def test_no_two_labels_overlap_and_every_council_is_named(region):
+    authorities = _authorities(region)
+    fig = plot_portfolio_map(authorities, EMPTY, pd.DataFrame())
+    fig.canvas.draw()
+    labels = _labels(fig)
+    for (a, box_a), (b, box_b) in itertools.combinations(labels, 2):
+        assert not box_a.overlaps(box_b), (region, a, b)
+    legend = " ".join(t.get_text() for t in fig.legends[0].get_texts())
+    shown = {text for text, _ in labels}
+    counties = {"Kent"} if region == "kent" else set()  # drawn under its districts, outlined, not labelled
+    for name in set(authorities["name"]) - counties:
+        assert name in shown or f": {name}" in legend, (region, name)
+
+
+def test_kent_districts_drawn_over_the_county_each_with_its_own_fill(tmp_path):
+    result = run(load_config(ROOT / "configs" / "kent.toml"))
+    fig = result.plot()
+    fig.canvas.draw()
+    image = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float) / 255
+    ax = fig.axes[0]
+    shapes = result.authorities.to_crs("EPSG:27700")
+    districts = shapes[shapes["tier"] == "district"]
+    assert len(districts) == 12
+    seen = []
+    for code, geom in districts.geometry.items():
+        point = geom.representative_point()
+        x, y = ax.transData.transform((point.x, point.y))
+        row, col = int(image.shape[0] - y), int(x)
+        patch = image[row - 3:row + 4, col - 3:col + 4].reshape(-1, 3)
+        seen.append(tuple(np.round(np.median(patch, axis=0), 2)))
+    grey = np.array(mcolors.to_rgb("#d4d4d4"))
+    chosen_members = {m for cell in result.portfolio["members"] for m in cell.split(";")}
+    coloured = [c for c, code in zip(seen, districts.index) if code in chosen_members]
+    assert coloured and all(np.abs(np.array(c) - grey).max() > 0.05 for c in coloured)  # not the county's grey
+    assert len(set(seen)) >= 8  # districts differ from one another: the county is not painted over them
+
+
+def test_wales_map_says_estimated():
+    authorities = _authorities("wales")
+    fig = plot_portfolio_map(authorities, EMPTY, pd.DataFrame(), estimated="Wales service spend (ESTIMATE)")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith("ESTIMATED: Wales service spend") for t in texts)
+    plain = plot_portfolio_map(_authorities("north-east"), EMPTY, pd.DataFrame())
+    assert not any("ESTIMATED" in t.get_text() for t in plain.axes[0].texts)
+
+
+def test_many_partnerships_get_one_panel_per_service(tmp_path):
+    result = run(load_config(ROOT / "configs" / "north-east.toml"))
+    assert len(result.portfolio) > 6
+    paths = result.to_dir(tmp_path / "o", formats={"png", "html"})
+    assert "map_by_service.png" in {p.name for p in paths.values()}
+    from sharedopt.report.map_panels import plot_service_panels
+    fig = plot_service_panels(result.authorities, result.portfolio)
+    services = {s for cell in result.portfolio["services"] for s in cell.split(";")}
+    titles = {ax.get_title() for ax in fig.axes}
+    assert len(titles) == len(services) and "Adult social care" in titles  # readable service names
+    html = paths["report.html"].read_text(encoding="utf-8")
+    assert 'id="map-panels" src="data:image/png;base64,' in html
