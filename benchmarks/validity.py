@@ -263,7 +263,9 @@ def spearman_rows(part: pd.DataFrame, sizes=(2, 3)) -> dict:
 
     The fixed-size figures separate "size alone drives the ranking" (the all-sizes rho)
     from "bigger groups pool more money" (within one size, the rho left over says how
-    far the members' own size drives the value).
+    far the members' own size drives the value). With a ``pooled_spend_gbp_k`` column,
+    ``spearman_rate_population`` is the rho of NPV per £ pooled: size in the saving
+    RATE, not in the budget it applies to.
     """
     def rho(frame):
         if len(frame) <= 2 or frame["population"].nunique() < 2 or frame["npv_gbp_k"].nunique() < 2:
@@ -271,6 +273,8 @@ def spearman_rows(part: pd.DataFrame, sizes=(2, 3)) -> dict:
         return float(spearmanr(frame["npv_gbp_k"], frame["population"]).statistic)
 
     out = dict(n_candidates=int(len(part)), spearman_npv_population=rho(part),
+               spearman_rate_population=rho(part.assign(npv_gbp_k=part["npv_gbp_k"] / part["pooled_spend_gbp_k"]))
+               if "pooled_spend_gbp_k" in part and len(part) else None,
                share_at_max_size=float((part["n_members"] == part["n_members"].max()).mean()) if len(part) else None)
     for k in sizes:
         sub = part[part["n_members"] == k]
@@ -412,48 +416,82 @@ def member_index(base: CostBase, members: pd.Series) -> np.ndarray:
     return out
 
 
-def revalue(base: CostBase, params, table: pd.DataFrame) -> pd.DataFrame:
-    """Central_Services candidates re-valued on ``base``; only those still positive."""
+def class_range_cap() -> float:
+    """Largest district population in the Central_Services cost fit (the top of the district class's data)."""
+    from sharedopt.costfit import cost_panel, fit_frame
+    frame = fit_frame(cost_panel(), BACK_OFFICE)
+    return float(frame.loc[frame["cls"] == "district", "population"].max())
+
+
+def npv_function(base: CostBase, params, district_cap: float | None = None):
+    """members (m, k) -> Central_Services NPV; with ``district_cap``, groups of districts only read the
+    scale curve no further than ``district_cap`` (the curve's population is clipped there)."""
+    def npv(idx: np.ndarray) -> np.ndarray:
+        values = evaluate(base, params, (BACK_OFFICE,), idx)["npv_gbp_k"]
+        if district_cap is None or base.curves is None or BACK_OFFICE not in base.curves or not len(idx):
+            return values
+        curve = dataclasses.replace(base.curves[BACK_OFFICE], p_hi=min(base.curves[BACK_OFFICE].p_hi, district_cap))
+        capped = dataclasses.replace(base, curves={**base.curves, BACK_OFFICE: curve})
+        district = np.all((idx < 0) | (base.tier[np.maximum(idx, 0)] == "district"), axis=1)
+        if district.any():
+            values = values.copy()
+            values[district] = evaluate(capped, params, (BACK_OFFICE,), idx[district])["npv_gbp_k"]
+        return values
+    return npv
+
+
+def revalue(base: CostBase, npv, table: pd.DataFrame) -> pd.DataFrame:
+    """Central_Services candidates re-valued with ``npv``; only those still positive."""
     if not len(table):
         return table
-    npv = evaluate(base, params, (BACK_OFFICE,), member_index(base, table["members"]))["npv_gbp_k"]
-    return table.assign(npv_gbp_k=npv)[npv > 0].reset_index(drop=True)
+    values = npv(member_index(base, table["members"]))
+    return table.assign(npv_gbp_k=values)[values > 0].reset_index(drop=True)
 
 
-def poolable_sensitivity(inputs, config, full: pd.DataFrame, arr_table: pd.DataFrame,
-                         arr: pd.DataFrame) -> dict:
-    """SENSITIVITY (benchmark only, not the model): Central_Services without its democratic core.
-
-    A back-office partnership pools processing, systems and staff, not members'
-    allowances, committee support or the statutory corporate core, which stay with each
-    council. Every member's Central_Services spend is cut by its class's corporate and
-    democratic core share (Lancashire RO6 median) and the candidates are re-valued with
-    the model's own terms. The cut only lowers the variable terms (fixed governance and
-    set-up costs unchanged), so the candidates still positive are a subset of today's and
-    re-valuing today's positive table is exact.
-    """
-    shares = cdc_shares()
-    base = without_cdc(CostBase.from_frames(inputs.authorities, inputs.costs, config.model), shares)
-    params = config.model
-    scale = full[(full["kind"] == "scale") & (full["services"] == BACK_OFFICE)]
-    after = revalue(base, params, scale)
-    reference = revalue(base, params, arr_table)
+def _variant(base: CostBase, npv, scale: pd.DataFrame, arr_table: pd.DataFrame, arr: pd.DataFrame) -> dict:
+    """Spearman rows and the Central_Services arrangements' percentiles under one re-valuation."""
+    after, reference = revalue(base, npv, scale), revalue(base, npv, arr_table)
     rows = []
     for r in arr[(arr["service"] == BACK_OFFICE) & arr["in_candidate_space"]].itertuples(index=False):
         codes = tuple(r.members.split(";"))
-        npv = float(evaluate(base, params, (BACK_OFFICE,), base.index_of(list(codes))[None, :])["npv_gbp_k"][0])
-        cf = counterfactual_percentiles(reference, codes, npv)
-        rows.append(dict(arrangement=r.arrangement, n_members=r.n_members, npv_gbp_k=npv,
+        value = float(npv(base.index_of(list(codes))[None, :])[0])
+        cf = counterfactual_percentiles(reference, codes, value)
+        rows.append(dict(arrangement=r.arrangement, n_members=r.n_members, npv_gbp_k=value,
                          percentile=cf["national"], percentile_size_matched=cf["size_matched"],
                          percentile_own_options=cf["own_options"]))
     frame = pd.DataFrame(rows)
     medians = {c: float(frame[c].median()) for c in ("percentile", "percentile_size_matched",
                                                      "percentile_own_options")} if len(frame) else {}
-    return dict(label="SENSITIVITY, not the model: Central_Services poolable base without the corporate "
-                      "and democratic core", cdc_share_by_class=shares,
-                spearman_before=spearman_rows(scale), spearman_after=spearman_rows(after),
-                arrangements=rows, median_percentiles=medians,
-                n_positive_before=int(len(scale)), n_positive_after=int(len(after)))
+    return dict(spearman=spearman_rows(after), n_positive=int(len(after)), arrangements=rows,
+                median_percentiles=medians)
+
+
+def central_sensitivity(inputs, config, full: pd.DataFrame, arr_table: pd.DataFrame, arr: pd.DataFrame) -> dict:
+    """SENSITIVITY (benchmark only, not the model): two data-based changes to Central_Services.
+
+    (a) **no democratic core**: a back-office partnership pools processing, systems and
+    staff, not members' allowances, committee support or the statutory corporate core,
+    which stay with each council: every member's Central_Services spend is cut by its
+    class's corporate and democratic core share (Lancashire RO6 median). (b) **within the
+    class's data**: for groups of districts the fitted curve is read no further than the
+    largest district in the fit (above it the district slope is an extrapolation carried
+    by the other classes). (a+b) both. Candidates re-valued with the model's own terms;
+    both changes lower the scale term, so the candidates still positive are (up to the
+    convergence term's second-order rise) a subset of today's, and re-valuing today's
+    positive table covers them.
+    """
+    shares, cap = cdc_shares(), class_range_cap()
+    base = CostBase.from_frames(inputs.authorities, inputs.costs, config.model)
+    cut = without_cdc(base, shares)
+    scale = full[(full["kind"] == "scale") & (full["services"] == BACK_OFFICE)]
+    variants = {"model": (base, npv_function(base, config.model)),
+                "a_no_democratic_core": (cut, npv_function(cut, config.model)),
+                "b_within_district_range": (base, npv_function(base, config.model, cap)),
+                "a_plus_b": (cut, npv_function(cut, config.model, cap))}
+    return dict(label="SENSITIVITY, not the model: Central_Services re-valued (a) without the corporate and "
+                      "democratic core, (b) within the district class's data range, (a+b) both",
+                cdc_share_by_class=shares, district_cap_population=cap,
+                variants={name: _variant(b, f, scale, arr_table, arr) for name, (b, f) in variants.items()})
 
 
 def git_commit() -> str:
@@ -499,8 +537,8 @@ def run(config_path: Path, k: int, summary_path: Path | None, also: list[Path] =
         spearman=spearman_by_service(table), city_of_london_culture=city_of_london_culture(table),
         greedy_portfolio=totals(chosen), solved_portfolio=solved, span=span_check(table, chosen, config.model),
         lga=lga_comparison(totals(chosen), solved),
-        sensitivity_central_without_cdc=poolable_sensitivity(inputs, config, table,
-                                                             cache.get(BACK_OFFICE, pd.DataFrame()), arr),
+        sensitivity_central=central_sensitivity(inputs, config, table, cache.get(BACK_OFFICE, pd.DataFrame()),
+                                                arr),
         notes=["Percentile: among the service's scale candidates (positive NPV) at the arrangement group "
                "size k (whole-organisation arrangements: among the whole-organisation candidates); a real "
                "group pruned as loss-making gets 0 in every reference set; the median is over groups in the "
@@ -520,10 +558,10 @@ def _fmt(x, digits=1):
 
 
 def _spearman_table(rows: list[dict]) -> list[str]:
-    lines = ["| service | candidates | rho, all sizes | share at max size | pairs | rho, pairs | triples | "
-             "rho, triples |", "|---|---|---|---|---|---|---|---|"]
+    lines = ["| service | candidates | rho, all sizes | rho, NPV per £ pooled | share at max size | pairs | "
+             "rho, pairs | triples | rho, triples |", "|---|---|---|---|---|---|---|---|---|"]
     lines += [f"| {r['service']} | {r['n_candidates']:,} | {_fmt(r['spearman_npv_population'], 3)} | "
-              f"{_fmt(r['share_at_max_size'], 3)} | {r['n_size_2']:,} | {_fmt(r['spearman_size_2'], 3)} | "
+              f"{_fmt(r.get('spearman_rate_population'), 3)} | {_fmt(r['share_at_max_size'], 3)} | {r['n_size_2']:,} | {_fmt(r['spearman_size_2'], 3)} | "
               f"{r['n_size_3']:,} | {_fmt(r['spearman_size_3'], 3)} |" for r in rows]
     return lines
 
@@ -569,7 +607,7 @@ def _arrangement_lines(res: dict) -> list[str]:
         lines.append(f"| {a['arrangement']} | {a['service']} | {a['n_members']} | "
                      f"{'yes' if a['in_candidate_space'] else 'no'} | {a['why_not'] or '-'} | {pct} | "
                      f"{_fmt(a.get('percentile_size_matched'), 2)} | {_fmt(own, 2)}"
-                     f"{'' if a.get('n_own_options') is None else ' of ' + format(a['n_own_options'], ',')} | "
+                     f"{'' if a.get('n_own_options') is None else ' of ' + format(int(a['n_own_options']), ',')} | "
                      f"{_fmt(a['percentile_as_valued'], 2)} | {_fmt(a['modelled_annual_net_saving_gbp_k'], 0)} | "
                      f"{_fmt(a['reported_annual_saving_gbp_k'], 0)} | {a['reported_saving_basis'] or '-'} |")
     lines += ["", "What each percentile measures:", "",
@@ -590,24 +628,29 @@ def _arrangement_lines(res: dict) -> list[str]:
 
 
 def _sensitivity_lines(res: dict) -> list[str]:
-    sens = res.get("sensitivity_central_without_cdc")
+    sens = res.get("sensitivity_central")
     if not sens:
         return []
-    b, a = sens["spearman_before"], sens["spearman_after"]
     shares = ", ".join(f"{k} {v:.3f}" for k, v in sorted(sens["cdc_share_by_class"].items()))
-    med = sens["median_percentiles"]
+    names = {"model": "model (as run)", "a_no_democratic_core": "(a) without the democratic core",
+             "b_within_district_range": f"(b) district groups read the curve up to {sens['district_cap_population']:,.0f}",
+             "a_plus_b": "(a) + (b)"}
     lines = ["", f"## {sens['label']}", "",
-             f"Corporate and democratic core share of Central_Services by class (Lancashire RO6 median): {shares}. "
-             "Each member's Central_Services budget is cut by its class's share and the config's "
-             "Central_Services scale candidates re-valued with the model's own terms (benchmark only).", "",
-             "| | positive candidates | rho, all sizes | rho, pairs | rho, triples |", "|---|---|---|---|---|",
-             f"| model | {sens['n_positive_before']:,} | {_fmt(b['spearman_npv_population'], 3)} | "
-             f"{_fmt(b['spearman_size_2'], 3)} | {_fmt(b['spearman_size_3'], 3)} |",
-             f"| without the democratic core | {sens['n_positive_after']:,} | {_fmt(a['spearman_npv_population'], 3)} | "
-             f"{_fmt(a['spearman_size_2'], 3)} | {_fmt(a['spearman_size_3'], 3)} |", "",
-             f"Central_Services arrangements, median percentiles under the sensitivity: national "
-             f"{_fmt(med.get('percentile'), 2)}, size-matched {_fmt(med.get('percentile_size_matched'), 2)}, "
-             f"own options {_fmt(med.get('percentile_own_options'), 2)}."]
+             f"(a) Corporate and democratic core share of Central_Services by class (Lancashire RO6 2024-25 "
+             f"median): {shares}; each member's Central_Services budget is cut by its class's share. "
+             f"(b) For groups of districts only, the fitted curve's population is clipped at the largest "
+             f"district in the cost fit ({sens['district_cap_population']:,.0f}), so a district group gains no "
+             "scale beyond what districts in the data show. The config's Central_Services scale candidates "
+             "are re-valued with the model's own terms, in this script only.", "",
+             "| variant | positive candidates | rho, all sizes | rho, NPV per £ pooled | rho, pairs | rho, triples "
+             "| arrangements' median: national | size-matched | own options |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for key, v in sens["variants"].items():
+        r, m = v["spearman"], v["median_percentiles"]
+        lines.append(f"| {names.get(key, key)} | {v['n_positive']:,} | {_fmt(r['spearman_npv_population'], 3)} | "
+                     f"{_fmt(r.get('spearman_rate_population'), 3)} | {_fmt(r['spearman_size_2'], 3)} | "
+                     f"{_fmt(r['spearman_size_3'], 3)} | {_fmt(m.get('percentile'), 2)} | "
+                     f"{_fmt(m.get('percentile_size_matched'), 2)} | {_fmt(m.get('percentile_own_options'), 2)} |")
     return lines
 
 
