@@ -123,3 +123,22 @@ def test_without_cdc_cuts_only_central_services_by_the_class_share():
     assert dataclasses.is_dataclass(cut)
     shares = validity.cdc_shares()
     assert 0.3 < shares["district"] < 0.6 and set(shares) == {"district", "county", "single-tier"}
+
+
+def test_shared_management_teams_are_judged_in_the_whole_organisation_space(england):
+    from sharedopt.savings import CostBase
+    from sharedopt.wholeorg import whole_org_graph
+    config, inputs = england
+    arr = load_arrangements()
+    teams = arr[arr["intended_kind"] == "whole_organisation"]
+    assert set(teams["category"]) == {"shared_chief_executive_management"} and len(teams) == 3
+    base = CostBase.from_frames(inputs.authorities, inputs.costs, config.model)
+    graph = whole_org_graph(base, inputs.graphs, config.model.whole_org_tiers)
+    region = set(inputs.authorities.index)
+    for members in teams["members"]:
+        assert validity.out_of_whole_org_space(members, graph, 3, region) == ""
+    # a district with a unitary is never a whole-organisation group (one tier class only)
+    assert validity.out_of_whole_org_space(("E07000106", "E06000001"), graph, 3, region).startswith(
+        "member(s) not of a whole-organisation tier class")
+    assert validity.out_of_whole_org_space(teams["members"].iloc[0], graph, 1, region).startswith(
+        "too many members (2 > whole_org_max_group_size 1)")
