@@ -45,7 +45,6 @@ Writes ``benchmarks/results/<name>.json`` and ``<name>.md`` (default name
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import subprocess
 import sys
@@ -54,19 +53,22 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "src"))
 
 from sharedopt.config import load_config  # noqa: E402
 from sharedopt.data.arrangements import load_arrangements  # noqa: E402
-from sharedopt.data.paths import data_dir  # noqa: E402
 from sharedopt.options import build_candidates  # noqa: E402
 from sharedopt.pipeline import load_inputs  # noqa: E402
 from sharedopt.savings import CostBase, evaluate  # noqa: E402
 from sharedopt.wholeorg import KIND as WHOLE_ORG, LABEL as WHOLE_ORG_LABEL  # noqa: E402
 from sharedopt.wholeorg import evaluate_whole_org, whole_org_graph  # noqa: E402
+from validity_measures import counterfactual_percentiles, percentile, spearman_rows  # noqa: E402,F401
+from validity_measures import fmt as _fmt  # noqa: E402
+from validity_sensitivity import BACK_OFFICE, central_sensitivity, sensitivity_lines  # noqa: E402
+from validity_sensitivity import cdc_shares, without_cdc  # noqa: E402,F401
 
 RESULTS = ROOT / "benchmarks" / "results"
 ANALYSIS = ROOT / "benchmarks" / "validity_analysis.md"  # hand-written analysis appended to the .md
@@ -142,49 +144,6 @@ def out_of_space(members: tuple, service: str, graphs: dict, k: int, region: set
     return ""
 
 
-def percentile(npv: np.ndarray, value: float) -> float:
-    """Rank percentile of ``value`` among ``npv`` (100 = best, 0 = worst; ties share the best rank)."""
-    n = len(npv)
-    if n <= 1:
-        return 100.0
-    better = int((npv > value).sum())
-    return 100.0 * (n - 1 - better) / (n - 1)
-
-
-def counterfactual_percentiles(table: pd.DataFrame, members: tuple, npv: float | None) -> dict:
-    """Percentile of a real group's NPV in three reference sets of one service's candidates.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        The service's candidates (positive NPV): ``members`` (';'-joined codes),
-        ``n_members``, ``npv_gbp_k``.
-    members : tuple of str
-        The real group's member codes.
-    npv : float or None
-        The group's NPV; ``None`` or <= 0 (pruned as loss-making) gives 0 in every set.
-
-    Returns
-    -------
-    dict
-        ``national`` (all candidates, the issue's definition), ``size_matched``
-        (candidates with the same number of members) and ``own_options`` (candidates
-        containing at least one of the members), each a percentile (100 = best) with
-        ``n_<set>``, the size of the reference set.
-    """
-    codes = set(members)
-    sets = {"national": np.ones(len(table), dtype=bool),
-            "size_matched": (table["n_members"] == len(members)).to_numpy(),
-            "own_options": table["members"].str.split(";").map(lambda m: not codes.isdisjoint(m)).to_numpy(bool)}
-    values = table["npv_gbp_k"].to_numpy(dtype=float)
-    out = {}
-    for name, mask in sets.items():
-        out[f"n_{name}"] = int(mask.sum())
-        positive = npv is not None and np.isfinite(npv) and npv > 0
-        out[name] = percentile(values[mask], npv) if positive and mask.any() else 0.0 if mask.any() else None
-    return out
-
-
 def modelled(base: CostBase, params, service: str, members: tuple) -> dict:
     """The model's valuation of one real group (whether or not it is in the candidate space)."""
     index = base.index_of(list(members))[None, :]
@@ -255,31 +214,6 @@ def rank_arrangements(inputs, config, k: int, cache: dict | None = None) -> pd.D
     out = pd.DataFrame(rows)
     rep = out["reported_annual_saving_gbp_k"]
     out["modelled_over_reported"] = np.where(rep > 0, out["modelled_annual_net_saving_gbp_k"] / rep, np.nan)
-    return out
-
-
-def spearman_rows(part: pd.DataFrame, sizes=(2, 3)) -> dict:
-    """Spearman rho of NPV with group population: all candidates and at each fixed size in ``sizes``.
-
-    The fixed-size figures separate "size alone drives the ranking" (the all-sizes rho)
-    from "bigger groups pool more money" (within one size, the rho left over says how
-    far the members' own size drives the value). With a ``pooled_spend_gbp_k`` column,
-    ``spearman_rate_population`` is the rho of NPV per £ pooled: size in the saving
-    RATE, not in the budget it applies to.
-    """
-    def rho(frame):
-        if len(frame) <= 2 or frame["population"].nunique() < 2 or frame["npv_gbp_k"].nunique() < 2:
-            return None
-        return float(spearmanr(frame["npv_gbp_k"], frame["population"]).statistic)
-
-    out = dict(n_candidates=int(len(part)), spearman_npv_population=rho(part),
-               spearman_rate_population=rho(part.assign(npv_gbp_k=part["npv_gbp_k"] / part["pooled_spend_gbp_k"]))
-               if "pooled_spend_gbp_k" in part and len(part) else None,
-               share_at_max_size=float((part["n_members"] == part["n_members"].max()).mean()) if len(part) else None)
-    for k in sizes:
-        sub = part[part["n_members"] == k]
-        out[f"n_size_{k}"] = int(len(sub))
-        out[f"spearman_size_{k}"] = rho(sub)
     return out
 
 
@@ -383,117 +317,6 @@ def summarise(arr: pd.DataFrame) -> dict:
     return out
 
 
-BACK_OFFICE = "Central_Services"
-CDC = "Corporate_Democratic_Core"
-
-
-def cdc_shares(path: Path | None = None) -> dict[str, float]:
-    """Tier class -> median share of Central_Services that is the corporate and democratic core.
-
-    From ``data/derived/central_split_lancashire.csv`` (15 Lancashire councils' RO6 2024-25;
-    districts 12 councils, the other classes one council each).
-    """
-    split = pd.read_csv(path or data_dir() / "derived" / "central_split_lancashire.csv")
-    rows = split[split["service"] == CDC]
-    return dict(zip(rows["group"], rows["share"].astype(float)))
-
-
-def without_cdc(base: CostBase, shares: dict[str, float]) -> CostBase:
-    """A copy of ``base`` whose Central_Services spend excludes the corporate and democratic core."""
-    keep = np.array([1.0 - shares.get(t, shares.get("single-tier", 0.0)) for t in base.tier], dtype=float)
-    spend = base.spend.copy()
-    spend[:, base.service_index(BACK_OFFICE)] *= keep
-    return dataclasses.replace(base, spend=spend)
-
-
-def member_index(base: CostBase, members: pd.Series) -> np.ndarray:
-    """(m, k) authority indices of ';'-joined member lists, padded with -1."""
-    lists = [m.split(";") for m in members]
-    width = max((len(m) for m in lists), default=1)
-    out = np.full((len(lists), width), -1, dtype=int)
-    for i, codes in enumerate(lists):
-        out[i, :len(codes)] = base.index_of(codes)
-    return out
-
-
-def class_range_cap() -> float:
-    """Largest district population in the Central_Services cost fit (the top of the district class's data)."""
-    from sharedopt.costfit import cost_panel, fit_frame
-    frame = fit_frame(cost_panel(), BACK_OFFICE)
-    return float(frame.loc[frame["cls"] == "district", "population"].max())
-
-
-def npv_function(base: CostBase, params, district_cap: float | None = None):
-    """members (m, k) -> Central_Services NPV; with ``district_cap``, groups of districts only read the
-    scale curve no further than ``district_cap`` (the curve's population is clipped there)."""
-    def npv(idx: np.ndarray) -> np.ndarray:
-        values = evaluate(base, params, (BACK_OFFICE,), idx)["npv_gbp_k"]
-        if district_cap is None or base.curves is None or BACK_OFFICE not in base.curves or not len(idx):
-            return values
-        curve = dataclasses.replace(base.curves[BACK_OFFICE], p_hi=min(base.curves[BACK_OFFICE].p_hi, district_cap))
-        capped = dataclasses.replace(base, curves={**base.curves, BACK_OFFICE: curve})
-        district = np.all((idx < 0) | (base.tier[np.maximum(idx, 0)] == "district"), axis=1)
-        if district.any():
-            values = values.copy()
-            values[district] = evaluate(capped, params, (BACK_OFFICE,), idx[district])["npv_gbp_k"]
-        return values
-    return npv
-
-
-def revalue(base: CostBase, npv, table: pd.DataFrame) -> pd.DataFrame:
-    """Central_Services candidates re-valued with ``npv``; only those still positive."""
-    if not len(table):
-        return table
-    values = npv(member_index(base, table["members"]))
-    return table.assign(npv_gbp_k=values)[values > 0].reset_index(drop=True)
-
-
-def _variant(base: CostBase, npv, scale: pd.DataFrame, arr_table: pd.DataFrame, arr: pd.DataFrame) -> dict:
-    """Spearman rows and the Central_Services arrangements' percentiles under one re-valuation."""
-    after, reference = revalue(base, npv, scale), revalue(base, npv, arr_table)
-    rows = []
-    for r in arr[(arr["service"] == BACK_OFFICE) & arr["in_candidate_space"]].itertuples(index=False):
-        codes = tuple(r.members.split(";"))
-        value = float(npv(base.index_of(list(codes))[None, :])[0])
-        cf = counterfactual_percentiles(reference, codes, value)
-        rows.append(dict(arrangement=r.arrangement, n_members=r.n_members, npv_gbp_k=value,
-                         percentile=cf["national"], percentile_size_matched=cf["size_matched"],
-                         percentile_own_options=cf["own_options"]))
-    frame = pd.DataFrame(rows)
-    medians = {c: float(frame[c].median()) for c in ("percentile", "percentile_size_matched",
-                                                     "percentile_own_options")} if len(frame) else {}
-    return dict(spearman=spearman_rows(after), n_positive=int(len(after)), arrangements=rows,
-                median_percentiles=medians)
-
-
-def central_sensitivity(inputs, config, full: pd.DataFrame, arr_table: pd.DataFrame, arr: pd.DataFrame) -> dict:
-    """SENSITIVITY (benchmark only, not the model): two data-based changes to Central_Services.
-
-    (a) **no democratic core**: a back-office partnership pools processing, systems and
-    staff, not members' allowances, committee support or the statutory corporate core,
-    which stay with each council: every member's Central_Services spend is cut by its
-    class's corporate and democratic core share (Lancashire RO6 median). (b) **within the
-    class's data**: for groups of districts the fitted curve is read no further than the
-    largest district in the fit (above it the district slope is an extrapolation carried
-    by the other classes). (a+b) both. Candidates re-valued with the model's own terms;
-    both changes lower the scale term, so the candidates still positive are (up to the
-    convergence term's second-order rise) a subset of today's, and re-valuing today's
-    positive table covers them.
-    """
-    shares, cap = cdc_shares(), class_range_cap()
-    base = CostBase.from_frames(inputs.authorities, inputs.costs, config.model)
-    cut = without_cdc(base, shares)
-    scale = full[(full["kind"] == "scale") & (full["services"] == BACK_OFFICE)]
-    variants = {"model": (base, npv_function(base, config.model)),
-                "a_no_democratic_core": (cut, npv_function(cut, config.model)),
-                "b_within_district_range": (base, npv_function(base, config.model, cap)),
-                "a_plus_b": (cut, npv_function(cut, config.model, cap))}
-    return dict(label="SENSITIVITY, not the model: Central_Services re-valued (a) without the corporate and "
-                      "democratic core, (b) within the district class's data range, (a+b) both",
-                cdc_share_by_class=shares, district_cap_population=cap,
-                variants={name: _variant(b, f, scale, arr_table, arr) for name, (b, f) in variants.items()})
-
-
 def git_commit() -> str:
     try:
         return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -549,12 +372,6 @@ def run(config_path: Path, k: int, summary_path: Path | None, also: list[Path] =
                "Reported savings are as published (targets, projections or achieved averages: see "
                "reported_saving_basis); a ratio near 1 is agreement, not proof.",
                "Cross-sectional checks: they show where the model puts value, not what sharing causes."])
-
-
-def _fmt(x, digits=1):
-    if x is None or (isinstance(x, float) and not np.isfinite(x)):
-        return "-"
-    return f"{x:,.{digits}f}" if isinstance(x, float) else str(x)
 
 
 def _spearman_table(rows: list[dict]) -> list[str]:
@@ -627,33 +444,6 @@ def _arrangement_lines(res: dict) -> list[str]:
     return lines
 
 
-def _sensitivity_lines(res: dict) -> list[str]:
-    sens = res.get("sensitivity_central")
-    if not sens:
-        return []
-    shares = ", ".join(f"{k} {v:.3f}" for k, v in sorted(sens["cdc_share_by_class"].items()))
-    names = {"model": "model (as run)", "a_no_democratic_core": "(a) without the democratic core",
-             "b_within_district_range": f"(b) district groups read the curve up to {sens['district_cap_population']:,.0f}",
-             "a_plus_b": "(a) + (b)"}
-    lines = ["", f"## {sens['label']}", "",
-             f"(a) Corporate and democratic core share of Central_Services by class (Lancashire RO6 2024-25 "
-             f"median): {shares}; each member's Central_Services budget is cut by its class's share. "
-             f"(b) For groups of districts only, the fitted curve's population is clipped at the largest "
-             f"district in the cost fit ({sens['district_cap_population']:,.0f}), so a district group gains no "
-             "scale beyond what districts in the data show. The config's Central_Services scale candidates "
-             "are re-valued with the model's own terms, in this script only.", "",
-             "| variant | positive candidates | rho, all sizes | rho, NPV per £ pooled | rho, pairs | rho, triples "
-             "| arrangements' median: national | size-matched | own options |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    for key, v in sens["variants"].items():
-        r, m = v["spearman"], v["median_percentiles"]
-        lines.append(f"| {names.get(key, key)} | {v['n_positive']:,} | {_fmt(r['spearman_npv_population'], 3)} | "
-                     f"{_fmt(r.get('spearman_rate_population'), 3)} | {_fmt(r['spearman_size_2'], 3)} | "
-                     f"{_fmt(r['spearman_size_3'], 3)} | {_fmt(m.get('percentile'), 2)} | "
-                     f"{_fmt(m.get('percentile_size_matched'), 2)} | {_fmt(m.get('percentile_own_options'), 2)} |")
-    return lines
-
-
 def to_markdown(res: dict) -> str:
     """The benchmark's result as Markdown (tables, the sensitivity and the analysis notes)."""
     lines = _summary_lines(res) + _arrangement_lines(res)
@@ -671,7 +461,7 @@ def to_markdown(res: dict) -> str:
         lines += [f"Solved run: {sp['n_partnerships']} partnerships, £{sp['annual_net_saving_gbp_k']:,.0f}k a year "
                   f"(status {sp.get('status')}, status quo on: {sp.get('status_quo')}).", ""]
     lines += [lga["explanation"], "", f"Source: {LGA['source']}."]
-    lines += _sensitivity_lines(res)
+    lines += sensitivity_lines(res)
     analysis = ANALYSIS.read_text().rstrip("\n").split("\n") if ANALYSIS.exists() else []
     lines += ([""] + analysis if analysis else []) + ["", "## Notes", ""] + [f"- {n}" for n in res["notes"]]
     return "\n".join(lines) + "\n"
