@@ -3,7 +3,7 @@
 Usage (from the repository root)::
 
     python benchmarks/validity.py                        # configs/england.toml -> results/validity.{json,md}
-    python benchmarks/validity.py --config configs/england.toml --max-group-size 6 --name validity_after
+    python benchmarks/validity.py --name validity_after --analysis benchmarks/validity_analysis.md
     python benchmarks/validity.py --summary reports/england-blank/summary.json   # add a solved portfolio
 
 With the status quo OFF (blank sheet) and the config's model settings, using the
@@ -71,7 +71,6 @@ from validity_sensitivity import BACK_OFFICE, central_sensitivity, sensitivity_l
 from validity_sensitivity import cdc_shares, without_cdc  # noqa: E402,F401
 
 RESULTS = ROOT / "benchmarks" / "results"
-ANALYSIS = ROOT / "benchmarks" / "validity_analysis.md"  # hand-written analysis appended to the .md
 CITY_OF_LONDON = "E09000001"
 # LGA shared services map, as reported in 2019 (data/README.md, arrangements section):
 LGA = {"partnerships": 626, "cumulative_savings_gbp_k": 1_340_000, "cumulative_to": "2019",
@@ -444,8 +443,9 @@ def _arrangement_lines(res: dict) -> list[str]:
     return lines
 
 
-def to_markdown(res: dict) -> str:
-    """The benchmark's result as Markdown (tables, the sensitivity and the analysis notes)."""
+def to_markdown(res: dict, analysis: Path | None = None) -> str:
+    """The benchmark's result as Markdown (tables, the sensitivity, the notes), with the
+    hand-written ``analysis`` file (it quotes one run's figures) appended when given."""
     lines = _summary_lines(res) + _arrangement_lines(res)
     lines += ["", f"## NPV against group population (k = {res['config_max_group_size']}, scale candidates; "
               "whole organisation k = 3)", ""] + _spearman_table(res["spearman"])
@@ -462,8 +462,9 @@ def to_markdown(res: dict) -> str:
                   f"(status {sp.get('status')}, status quo on: {sp.get('status_quo')}).", ""]
     lines += [lga["explanation"], "", f"Source: {LGA['source']}."]
     lines += sensitivity_lines(res)
-    analysis = ANALYSIS.read_text().rstrip("\n").split("\n") if ANALYSIS.exists() else []
-    lines += ([""] + analysis if analysis else []) + ["", "## Notes", ""] + [f"- {n}" for n in res["notes"]]
+    if analysis:
+        lines += ["", *Path(analysis).read_text().rstrip("\n").split("\n")]
+    lines += ["", "## Notes", ""] + [f"- {n}" for n in res["notes"]]
     return "\n".join(lines) + "\n"
 
 
@@ -476,13 +477,15 @@ def main(argv=None) -> int:
     ap.add_argument("--name", default="validity", help="output base name in benchmarks/results/")
     ap.add_argument("--markdown-only", action="store_true",
                     help="rewrite <name>.md from an existing <name>.json (no recomputation)")
+    ap.add_argument("--analysis", type=Path, default=None,
+                    help="a hand-written Markdown analysis of this run to append (e.g. benchmarks/validity_analysis.md)")
     ap.add_argument("--model-label", default=None, help="one line naming the model the run measured")
     ap.add_argument("--spearman-also", type=Path, nargs="*", default=[ROOT / "configs" / "wales.toml"],
                     help="more configs for the NPV-population correlation (default: Wales)")
     args = ap.parse_args(argv)
     if args.markdown_only:
         res = json.loads((RESULTS / f"{args.name}.json").read_text())
-        (RESULTS / f"{args.name}.md").write_text(to_markdown(res))
+        (RESULTS / f"{args.name}.md").write_text(to_markdown(res, args.analysis))
         return 0
     res = run(args.config.resolve(), args.max_group_size, args.summary,
               [p.resolve() for p in args.spearman_also])
@@ -490,7 +493,7 @@ def main(argv=None) -> int:
         res["model_label"] = args.model_label
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.name}.json").write_text(json.dumps(res, indent=2, sort_keys=True) + "\n")
-    text = to_markdown(res)
+    text = to_markdown(res, args.analysis)
     (RESULTS / f"{args.name}.md").write_text(text)
     print(text)
     return 0
