@@ -37,7 +37,7 @@ import os
 import re
 import tempfile
 import warnings
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from time import perf_counter
 from typing import Any
 
@@ -199,6 +199,9 @@ class SolveResult:
     stopped_by : str
         'time limit' when the wall-clock limit stopped a solver call (the result may
         then depend on machine load), 'work limit' when only ``node_limit`` did, else ''.
+    seconds_by_phase : dict
+        Seconds per solve phase where the solver path has phases (column generation,
+        working-set MIP, MIP after reduced-cost fixing), summed over pieces.
     """
 
     status: str
@@ -217,6 +220,7 @@ class SolveResult:
     n_pieces: int
     message: str = ""
     stopped_by: str = ""
+    seconds_by_phase: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict (inf / NaN become None)."""
@@ -680,9 +684,11 @@ def _solve_by_pricing(model, options, time_limit, warm) -> Piece:
     out = solve_by_pricing(model, options, time_limit, warm)
     status = out.status
     bound = float(out.best_bound) if np.isfinite(out.best_bound) else None
+    note = f"LP bound {out.lp_bound:,.1f}" if np.isfinite(out.lp_bound) else ""
     return Piece(status, out.termination, out.objective, bound, out.x,
                   version=f"HiGHS {new_highs().version()} (highspy, column generation)",
-                  message=f"LP bound {out.lp_bound:,.1f}" if np.isfinite(out.lp_bound) else "")
+                  message="; ".join(t for t in (note, out.bound_kind and f"bound: {out.bound_kind}") if t),
+                  limit=out.limit, phases=out.phases or {})
 
 
 def _solve_decomposed(
@@ -756,10 +762,14 @@ def _combine(pieces: list[Piece], n_pieces: int) -> dict[str, Any]:
     versions = sorted({p.version for p in pieces if p.version}) or ["enumeration"]
     messages = sorted({p.message for p in pieces if p.message})
     limits = {p.limit for p in pieces}
+    phases: dict[str, float] = {}
+    for p in pieces:
+        for k, v in (p.phases or {}).items():
+            phases[k] = round(phases.get(k, 0.0) + float(v), 3)
     stopped_by = "time limit" if "time" in limits else ("work limit" if "work" in limits else "")
     return dict(stopped_by=stopped_by, status=status, termination="; ".join(texts), objective=objective, best_bound=bound,
                 solver_version="; ".join(versions), message="; ".join(messages),
-                setup=sum(p.setup_seconds for p in pieces), n_pieces=max(n_pieces, 1))
+                setup=sum(p.setup_seconds for p in pieces), n_pieces=max(n_pieces, 1), phases=phases)
 
 
 def _gap(objective: float | None, bound: float | None) -> float | None:
@@ -947,4 +957,5 @@ def _make_result(model, options, pulp_name, pieces, n_pieces, note, elapsed) -> 
         n_pieces=info["n_pieces"],
         message="; ".join(t for t in (note, info["message"]) if t),
         stopped_by=info["stopped_by"],
+        seconds_by_phase=info["phases"],
     )
