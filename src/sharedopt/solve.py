@@ -54,6 +54,7 @@ from .highs_quiet import mute_banner, new_highs
 from .pulp_compat import highs_pulp_bound, run_pulp
 from .pulp_view import ExtraHook, build_pulp
 from .solvers import CBC_NAMES, SOLVERS, SolverUnavailableError, check_solver, user_name
+from .packing_dominance import removable
 from .pricing import is_large, set_threads, solve_by_pricing
 from .pieces import (
     ENUMERATE_MAX_VARS, FEAS_TOL, Piece, PieceBudget, block_matrix, dead_rows_hold, enumerate_piece, map_pieces,
@@ -917,7 +918,8 @@ def fix_dominated(model: PortfolioModel) -> PortfolioModel:
 
 def reduce_model(model: PortfolioModel) -> PortfolioModel:
     """Exact reductions applied before solving (never changes the optimum)."""
-    return fix_dominated(fix_unprofitable(model))
+    model = fix_dominated(fix_unprofitable(model))
+    return _fix_to_zero(model, removable(model.packings, model.c, model.var_lower, model.var_upper))
 
 
 def _usable_start(model: PortfolioModel, warm_start) -> np.ndarray | None:
