@@ -54,6 +54,7 @@ from .highs_quiet import mute_banner, new_highs
 from .pulp_compat import highs_pulp_bound, run_pulp
 from .pulp_view import ExtraHook, build_pulp
 from .solvers import CBC_NAMES, SOLVERS, SolverUnavailableError, check_solver, user_name
+from .bounds.proof import solve_large
 from .packing_dominance import removable
 from .pricing import is_large, set_threads, solve_by_pricing
 from .pieces import (
@@ -682,7 +683,7 @@ def _solve_one(model, options, pulp_name, time_limit, warm, extra=None) -> Piece
 
 def _solve_by_pricing(model, options, time_limit, warm) -> Piece:
     """A large piece (many more candidates than rows): pricing and reduced-cost fixing."""
-    out = solve_by_pricing(model, options, time_limit, warm)
+    out = solve_large(model, options, time_limit, warm)
     status = out.status
     bound = float(out.best_bound) if np.isfinite(out.best_bound) else None
     note = f"LP bound {out.lp_bound:,.1f}" if np.isfinite(out.lp_bound) else ""
