@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sharedopt.alternatives import alternatives_table, near_optimal_alternatives, stability
 from sharedopt.cashflow import cashflow_summary, council_cashflows
 from sharedopt.config import RunConfig
 from sharedopt.data import DataQuality, load_authorities, load_costs, load_user_boundaries
@@ -77,6 +78,7 @@ class Result:
     enumeration: pd.DataFrame = field(default_factory=pd.DataFrame)
     existing: pd.DataFrame = field(default_factory=pd.DataFrame)
     cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    alternatives: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_dir(self, path: str | Path, formats: set[str] | None = None) -> dict[str, Path]:
         """Write the outputs (CSV, JSON, XLSX, map, HTML) atomically into ``path``."""
@@ -90,7 +92,8 @@ class Result:
             extra_tables={"data_quality": self.quality,
                           "enumeration": self.enumeration.drop(columns=["seconds"], errors="ignore"),
                           "council_cashflows": self.cashflows,
-                          **({"existing_partnerships": self.existing} if len(self.existing.columns) else {})},
+                          **({"existing_partnerships": self.existing} if len(self.existing.columns) else {}),
+                          **({"alternatives": self.alternatives} if len(self.alternatives.columns) else {})},
         )
 
     def plot(self):
@@ -194,8 +197,20 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     summary.update(status_quo_summary(config, existing))
     flows = council_cashflows(portfolio, base, config.model)
     summary = {**summary, "cash_flows": json_safe(cashflow_summary(flows, inputs.authorities, config.model))}
+    alternatives = pd.DataFrame()
+    if config.solver.alternatives and solved.status in ("optimal", "feasible"):
+        alternatives, summary["alternatives"] = _alternatives(model, solved, chosen, config)
     return Result(config, solved, ranked, portfolio, candidates.shares, summary,
-                  inputs.quality.to_frame(), inputs.authorities, candidates.enumeration, existing, flows)
+                  inputs.quality.to_frame(), inputs.authorities, candidates.enumeration, existing, flows,
+                  alternatives)
+
+
+def _alternatives(model: PortfolioModel, solved: SolveResult, chosen: np.ndarray, config: RunConfig):
+    """Near-optimal alternatives (``solver.alternatives``): the table and the stability summary."""
+    opts = config.solver
+    alts = near_optimal_alternatives(model, chosen, opts.alternatives, opts.alternatives_gap, opts)
+    table = alternatives_table(model, chosen, alts, solved.best_bound)
+    return table, json_safe(stability(chosen, alts, opts.alternatives_gap, solved.status == "optimal"))
 
 
 def region_of(candidates: CandidateSet) -> set[str]:

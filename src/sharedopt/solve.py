@@ -44,7 +44,7 @@ from typing import Any
 import highspy
 import numpy as np
 import pulp
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .progress import attach, listening
 from .diagnose import InfeasibleError, diagnose_infeasibility, precheck
@@ -119,6 +119,11 @@ class SolverOptions(BaseModel):
         Show solver output.
     decompose : bool
         Solve independent pieces separately.
+    alternatives : int
+        Near-optimal alternative portfolios to look for after the solve (0: none;
+        :mod:`sharedopt.alternatives`), written to ``alternatives.csv``.
+    alternatives_gap : float
+        Relative objective loss an alternative may have, in (0, 1) (0.01: within 1%).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -131,6 +136,8 @@ class SolverOptions(BaseModel):
     node_limit: int | None = None
     msg: bool = False
     decompose: bool = True
+    alternatives: int = Field(default=0, ge=0, le=50)
+    alternatives_gap: float = Field(default=0.01, gt=0, lt=1)
 
     @field_validator("time_limit")
     @classmethod
