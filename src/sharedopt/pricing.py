@@ -308,6 +308,8 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
     z_inc = float(c @ x_inc)
     if z is None or z < z_inc:
         x, z = x_inc, z_inc
+    if scope == _SUBSET_SCOPE:
+        bound = np.inf
     proven = status == highspy.HighsModelStatus.kOptimal and np.isfinite(bound)
     best = min(lp_bound, max(bound, z)) if np.isfinite(bound) else lp_bound
     kind = ("MIP dual bound over the columns left after reduced-cost fixing (valid for all columns)"
@@ -356,10 +358,19 @@ def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options, deadli
     if z is not None and z > float(c @ x_inc):
         x_inc = x
     kept = _fixed_by_rc(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
-    return (x_inc, kept, f"working-set MIP ({len(cols)} columns): {text}",
-            "columns left after reduced-cost fixing with the working-set incumbent")
+    note = f"working-set MIP ({len(cols)} columns): {text}"
+    if len(kept) > FINAL_MIP_MAX_COLUMNS:
+        # still too many for one MIP within the limit (HiGHS's root LP alone can overrun
+        # it): search the working set plus the best-pricing kept columns; the bound stays the LP's
+        top = kept[np.argsort(-rc[kept], kind="stable")[:FINAL_MIP_MAX_COLUMNS]]
+        kept = np.union1d(np.union1d(cols, top), np.flatnonzero(x_inc > 0.5))
+        return x_inc, kept, note, _SUBSET_SCOPE
+    return x_inc, kept, note, "columns left after reduced-cost fixing with the working-set incumbent"
 
 
+#: largest MIP after fixing; above it the MIP runs on a subset and its bound is not used
+FINAL_MIP_MAX_COLUMNS = 40000
+_SUBSET_SCOPE = "the working set and the best-pricing columns (its bound covers only them)"
 #: share of the remaining time a working-set MIP may take before fixing is redone
 WORKING_SET_SHARE = 0.5
 
