@@ -2,13 +2,14 @@
 
 Usage::
 
-    python benchmarks/proof_vs_highs.py --config wales.toml --k 6 --gap 1e-4 --limit 120
+    python benchmarks/proof_vs_highs.py --method sharedopt --config wales.toml --k 6 --gap 1e-4 --limit 120
+    python benchmarks/proof_vs_highs.py --method plain --config wales.toml --k 6 --gap 1e-4 --limit 120
 
 Both get the same model (``create_model`` on the pipeline's candidates: same columns,
 slot and governance rows). "plain HiGHS" is ``highspy`` on the whole matrix, default
 settings, ``mip_rel_gap = gap``, 1 thread, the same time limit; sharedopt is
 ``solve_model`` with ``solver.mip_gap = gap`` (its own thread setting). Each runs in
-this process one after the other (never together); wall clock by ``time.perf_counter``.
+its own process (run them one after the other, never together); wall clock by ``time.perf_counter``.
 Prints one JSON line per method (time, status, objective, bound, gap, bound kind,
 phases) and appends them to ``--out`` (JSON lines).
 """
@@ -57,7 +58,8 @@ def main() -> None:
     ap.add_argument("--k", type=int, default=6)
     ap.add_argument("--gap", type=float, default=1e-4)
     ap.add_argument("--limit", type=float, default=120.0)
-    ap.add_argument("--skip-plain", action="store_true")
+    ap.add_argument("--method", choices=["sharedopt", "plain"], required=True,
+                    help="one method per process (HiGHS keeps one thread count per process)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "proof_vs_highs.jsonl")
     args = ap.parse_args()
     base = Scenario.from_config(ROOT / "configs" / args.config)
@@ -69,13 +71,14 @@ def main() -> None:
     model = create_model(cands, sc.config)
     prep = time.perf_counter() - t
     rows = []
-    t = time.perf_counter()
-    res, _ = solve_model(model, sc.config)
-    rows.append({"method": "sharedopt solve", "seconds": time.perf_counter() - t, "status": res.status,
-                 "objective": res.objective, "bound": res.best_bound, "gap": res.gap,
-                 "bound_kind": res.message, "phases": res.seconds_by_phase})
-    if not args.skip_plain:
+    if args.method == "plain":
         rows.append(plain_highs(model, args.gap, args.limit))
+    else:
+        t = time.perf_counter()
+        res, _ = solve_model(model, sc.config)
+        rows.append({"method": "sharedopt solve", "seconds": time.perf_counter() - t, "status": res.status,
+                     "objective": res.objective, "bound": res.best_bound, "gap": res.gap,
+                     "bound_kind": res.message, "phases": res.seconds_by_phase})
     with open(args.out, "a") as fh:
         for r in rows:
             r.update(instance=f"{args.config}:k={args.k}", candidates=model.n_variables, target_gap=args.gap,

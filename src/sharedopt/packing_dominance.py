@@ -197,7 +197,7 @@ def find_packings(mem: Codes, svc: Codes, c: np.ndarray, A: sp.csr_matrix, lower
     empty = Packings(np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64))
     base = n_auth + 1
     width = min(MAX_MEMBERS, int(np.bincount(mem.row, minlength=n).max(initial=0)))
-    if n == 0 or width == 0 or n_svc > 40 or float(base) ** width * n * 2.0 ** n_svc > 2.0 ** 62:
+    if n == 0 or width == 0 or n_svc > 40 or float(base) ** width > 2.0 ** 62 or n * 2.0 ** n_svc > 2.0 ** 62:
         return empty
     members, n_mem = _member_matrix(mem, n, width)
     smask = np.zeros(n, dtype=np.int64)
