@@ -146,6 +146,11 @@ def _print_headline(result, target: Path) -> None:
               f"£{t['one_off_cost_gbp_k']:,.0f}k; {quality}.")
     if s.get("estimated"):
         _out().print("[yellow]Uses ESTIMATED inputs:[/] " + "; ".join(s.get("estimates", [])[:1]))
+    if s.get("alternatives"):
+        a = s["alternatives"]
+        _out().print(f"{a['alternatives']} alternative portfolio(s) within {a['alternatives_gap']:.1%} of "
+                     f"{a['within_gap_of']}: the most different replaces {a['partnerships_replaced_by_most_different']} "
+                     f"of the {a['partnerships_in_best']} chosen partnerships (alternatives.csv).")
     _out().print(f"Outputs in {target}/")
 
 

@@ -210,7 +210,8 @@ def _alternatives(model: PortfolioModel, solved: SolveResult, chosen: np.ndarray
     opts = config.solver
     alts = near_optimal_alternatives(model, chosen, opts.alternatives, opts.alternatives_gap, opts)
     table = alternatives_table(model, chosen, alts, solved.best_bound)
-    return table, json_safe(stability(chosen, alts, opts.alternatives_gap, solved.status == "optimal"))
+    proven = solved.status == "optimal" and (solved.gap or 0.0) <= 1e-6
+    return table, json_safe(stability(chosen, alts, opts.alternatives_gap, proven))
 
 
 def region_of(candidates: CandidateSet) -> set[str]:

@@ -301,8 +301,11 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
     x_inc, kept, text, scope = _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, (rl, ru, lb, ub), options,
                                                    deadline, phases)
     t = perf_counter()
-    x, z, bound, status, text2 = _mip(c, A, kept, rl, ru, lb, ub, options,
-                                      max(0.01, deadline - perf_counter()), start=x_inc)
+    if deadline - perf_counter() < 1.0:  # no time left for a second MIP
+        x, z, bound, status, text2 = None, None, np.inf, highspy.HighsModelStatus.kTimeLimit, "not run (no time left)"
+    else:
+        x, z, bound, status, text2 = _mip(c, A, kept, rl, ru, lb, ub, options,
+                                          max(0.01, deadline - perf_counter()), start=x_inc)
     phases["mip_after_fixing"] = perf_counter() - t
     text = "; ".join(t for t in (text, f"MIP on {scope}: {text2}") if t)
     z_inc = float(c @ x_inc)
@@ -351,7 +354,9 @@ def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options, deadli
     if len(kept) <= max(MAX_KEPT_FACTOR * len(cols), 20000):
         return x_inc, kept, "", "columns left after reduced-cost fixing"
     t = perf_counter()
-    share = WORKING_SET_SHARE * max(0.01, deadline - perf_counter())
+    # far too many columns for a MIP after fixing (England): the working set gets all the time, as before
+    frac = 1.0 if len(kept) > 3 * FINAL_MIP_MAX_COLUMNS else WORKING_SET_SHARE
+    share = frac * max(0.01, deadline - perf_counter())
     x, z, _, _, text = _mip(c, A, np.union1d(cols, np.flatnonzero(x_inc > 0.5)), rl, ru, lb, ub,
                             options, share, start=x_inc)
     phases["mip_working_set"] = perf_counter() - t

@@ -926,8 +926,10 @@ def fix_dominated(model: PortfolioModel) -> PortfolioModel:
 
 def reduce_model(model: PortfolioModel) -> PortfolioModel:
     """Exact reductions applied before solving (never changes the optimum)."""
-    model = fix_dominated(fix_unprofitable(model))
-    return _fix_to_zero(model, removable(model.packings, model.c, model.var_lower, model.var_upper))
+    model = fix_unprofitable(model)
+    packed = removable(model.packings, model.c, model.var_lower, model.var_upper)  # on the bounds given
+    model = fix_dominated(model)
+    return _fix_to_zero(model, packed & (model.var_upper > 0))
 
 
 def _usable_start(model: PortfolioModel, warm_start) -> np.ndarray | None:
