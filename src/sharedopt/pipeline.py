@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from time import perf_counter
 
 import numpy as np
 import pandas as pd
@@ -184,8 +185,10 @@ def solve_model(model: PortfolioModel, config: RunConfig, extra=None) -> tuple[S
 def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioModel, solved: SolveResult,
                     chosen: np.ndarray, config: RunConfig) -> Result:
     """Step 5: rank candidates, pick the portfolio, build the summary."""
+    t_rank = perf_counter()
     ranked = rank_candidates(candidates.table, chosen, model, ranking_options(config, model),
                              top_n=ranking_depth(config, model))
+    t_rank = perf_counter() - t_rank
     portfolio = chosen_portfolio(ranked)
     base = CostBase.from_frames(inputs.authorities, inputs.costs)
     frontier = scale_frontier(base, config.model)
@@ -198,8 +201,12 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     flows = council_cashflows(portfolio, base, config.model)
     summary = {**summary, "cash_flows": json_safe(cashflow_summary(flows, inputs.authorities, config.model))}
     alternatives = pd.DataFrame()
+    phases = {**summary.get("seconds_by_phase", {}), "ranking_re_solves": round(t_rank, 3)}
     if config.solver.alternatives and solved.status in ("optimal", "feasible"):
+        t_alt = perf_counter()
         alternatives, summary["alternatives"] = _alternatives(model, solved, chosen, config)
+        phases["alternatives"] = round(perf_counter() - t_alt, 3)
+    summary["seconds_by_phase"] = phases
     return Result(config, solved, ranked, portfolio, candidates.shares, summary,
                   inputs.quality.to_frame(), inputs.authorities, candidates.enumeration, existing, flows,
                   alternatives)
