@@ -205,6 +205,11 @@ def _print_headline(result, target: Path) -> None:
          f"£{t['one_off_cost_gbp_k']:,.0f}k; {quality}.")
     if s.get("estimated"):
         _say(_out(), ("Uses ESTIMATED inputs: ", "yellow"), "; ".join(s.get("estimates", [])[:1]))
+    if s.get("alternatives"):
+        a = s["alternatives"]
+        _say(_out(), f"{a['alternatives']} alternative portfolio(s) within {a['alternatives_gap']:.1%} of "
+             f"{a['within_gap_of']}: the most different replaces {a['partnerships_replaced_by_most_different']} "
+             f"of the {a['partnerships_in_best']} chosen partnerships (alternatives.csv).")
     _say(_out(), f"Outputs in {target}/")
 
 

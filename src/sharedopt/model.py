@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from .constraints import Constraints, ExistingPartnership
 from .dominance import dominator_guesses, verified_dominators
+from .packing_dominance import Packings, find_packings
 from .exclusions import exclusions, known_ids, pair_mask
 from .incidence import all_incidences, member_incidence, service_incidence, slot_incidence
 
@@ -89,6 +90,10 @@ class PortfolioModel:
         When the candidates are a generated subset of a larger space
         (:mod:`sharedopt.colgen`): an upper bound on the optimum over the whole
         space. The solve step reports its gap against it.
+    packings : Packings or None
+        Per candidate, a packing of candidates that dominates it exactly (any group
+        size, :mod:`sharedopt.packing_dominance`); used by the solve step like
+        ``dominated_by``.
     """
 
     candidate_ids: np.ndarray
@@ -104,6 +109,7 @@ class PortfolioModel:
     build_seconds: float = 0.0
     dominated_by: np.ndarray | None = None
     outer_bound: float | None = None
+    packings: Packings | None = None
 
     @property
     def n_variables(self) -> int:
@@ -340,6 +346,7 @@ def build_model(
         objective_name=cons.objective,
         build_seconds=perf_counter() - t0,
         dominated_by=dominated_by,
+        packings=find_packings(mem, svc, c, block.A, block.lower, block.upper, lb, ub),
     )
 
 

@@ -41,6 +41,8 @@ class Piece:
     message: str = ""
     #: which limit stopped the solver: 'time' (wall clock), 'work' (node limit) or ''
     limit: str = ""
+    #: seconds per solve phase (column generation, MIPs), when the path has phases
+    phases: dict | None = None
 
 
 def piece_labels(model: PortfolioModel) -> tuple[np.ndarray, np.ndarray]:

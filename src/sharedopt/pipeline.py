@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from time import perf_counter
 
 import numpy as np
 import pandas as pd
 
+from sharedopt.alternatives import alternatives_table, near_optimal_alternatives, stability
 from sharedopt.cashflow import cashflow_summary, council_cashflows
 from sharedopt.config import RunConfig
 from sharedopt.data import DataQuality, load_authorities, load_costs, load_user_boundaries
@@ -77,6 +79,7 @@ class Result:
     enumeration: pd.DataFrame = field(default_factory=pd.DataFrame)
     existing: pd.DataFrame = field(default_factory=pd.DataFrame)
     cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    alternatives: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __repr__(self) -> str:
         """Short: name, solver status, objective and counts (the tables are attributes)."""
@@ -103,7 +106,8 @@ class Result:
             extra_tables={"data_quality": self.quality,
                           "enumeration": self.enumeration.drop(columns=["seconds"], errors="ignore"),
                           "council_cashflows": self.cashflows,
-                          **({"existing_partnerships": self.existing} if len(self.existing.columns) else {})},
+                          **({"existing_partnerships": self.existing} if len(self.existing.columns) else {}),
+                          **({"alternatives": self.alternatives} if len(self.alternatives.columns) else {})},
             progress=progress,
         )
 
@@ -195,8 +199,10 @@ def solve_model(model: PortfolioModel, config: RunConfig, extra=None) -> tuple[S
 def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioModel, solved: SolveResult,
                     chosen: np.ndarray, config: RunConfig) -> Result:
     """Step 5: rank candidates, pick the portfolio, build the summary."""
+    t_rank = perf_counter()
     ranked = rank_candidates(candidates.table, chosen, model, ranking_options(config, model),
                              top_n=ranking_depth(config, model))
+    t_rank = perf_counter() - t_rank
     ranked = _integer_counts(ranked)
     portfolio = with_member_names(chosen_portfolio(ranked), inputs.authorities)
     base = CostBase.from_frames(inputs.authorities, inputs.costs, config.model)
@@ -209,8 +215,25 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     summary.update(status_quo_summary(config, existing))
     flows = council_cashflows(portfolio, base, config.model)
     summary = {**summary, "cash_flows": json_safe(cashflow_summary(flows, inputs.authorities, config.model))}
+    alternatives = pd.DataFrame()
+    phases = {**summary.get("seconds_by_phase", {}), "ranking_re_solves": round(t_rank, 3)}
+    if config.solver.alternatives and solved.status in ("optimal", "feasible"):
+        t_alt = perf_counter()
+        alternatives, summary["alternatives"] = _alternatives(model, solved, chosen, config)
+        phases["alternatives"] = round(perf_counter() - t_alt, 3)
+    summary["seconds_by_phase"] = phases
     return Result(config, solved, ranked, portfolio, candidates.shares, summary,
-                  inputs.quality.to_frame(), inputs.authorities, candidates.enumeration, existing, flows)
+                  inputs.quality.to_frame(), inputs.authorities, candidates.enumeration, existing, flows,
+                  alternatives)
+
+
+def _alternatives(model: PortfolioModel, solved: SolveResult, chosen: np.ndarray, config: RunConfig):
+    """Near-optimal alternatives (``solver.alternatives``): the table and the stability summary."""
+    opts = config.solver
+    alts = near_optimal_alternatives(model, chosen, opts.alternatives, opts.alternatives_gap, opts)
+    table = alternatives_table(model, chosen, alts, solved.best_bound)
+    proven = solved.status == "optimal" and (solved.gap or 0.0) <= 1e-6
+    return table, json_safe(stability(chosen, alts, opts.alternatives_gap, proven))
 
 
 def region_of(candidates: CandidateSet) -> set[str]:

@@ -86,6 +86,12 @@ class PricingOutcome:
         Pricing rounds, working-set size at the end, columns left after fixing.
     termination : str
     seconds : float
+    bound_kind : str
+        Which bound ``best_bound`` is (LP bound, or the MIP dual bound after fixing).
+    phases : dict
+        Seconds per phase (column generation, working-set MIP, MIP after fixing).
+    limit : str
+        'time' / 'work' when a limit stopped the final MIP, else ''.
     """
 
     x: np.ndarray | None
@@ -99,6 +105,9 @@ class PricingOutcome:
     termination: str
     seconds: float
     status: str = ""
+    bound_kind: str = ""
+    phases: dict | None = None
+    limit: str = ""
 
 
 def lagrangian_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper) -> tuple[float, np.ndarray]:
@@ -225,6 +234,8 @@ def _mip(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, options, ti
          start: np.ndarray | None = None, gap: float | None = None):
     h = _highs(options, time_limit)
     h.setOptionValue("mip_rel_gap", float(options.mip_gap if gap is None else gap))
+    if getattr(options, "node_limit", None):  # deterministic work limit (wall clock is the safety net)
+        h.setOptionValue("mip_max_nodes", int(options.node_limit))
     if len(cols) > PRESOLVE_OFF_ABOVE:
         # HiGHS's MIP presolve spends minutes on large set-packing models (dominated
         # columns, probing) without finding anything; branch-and-cut alone does better.
@@ -280,34 +291,93 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
         return PricingOutcome(warm, z, np.inf, np.inf, False, rounds, len(cols), 0,
                               f"LP relaxation not solved: {new_highs().modelStatusToString(lp_status)}",
                               perf_counter() - t0, status)
+    t_lp = perf_counter() - t0
     # incumbent: LP rounding (greedy in order of LP value), the better of it and the warm start
     rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
     starts = [x for x in (warm, rounded) if x is not None]
     x_inc = max(starts, key=lambda x: float(c @ x)) if starts else np.zeros(len(c))
-    z_inc = float(c @ x_inc)
     _, rc = lagrangian_bound(c, A, y, rl, ru, lb, ub)
-    eps = 1e-9 * max(1.0, abs(lp_bound))
-    kept = np.flatnonzero(((rc >= -(lp_bound - z_inc + eps)) & (ub > 0.5)) | (lb > 0.5))
-    kept = np.union1d(kept, np.flatnonzero(x_inc > 0.5))
-    if len(kept) > max(MAX_KEPT_FACTOR * len(cols), 20000):
-        # Fixing proves little (a weak incumbent or a fractional LP): search the working
-        # set instead. Its dual bound says nothing about the full problem; the LP bound does.
-        x, z, bound, status, text = _mip(c, A, np.union1d(cols, np.flatnonzero(x_inc > 0.5)), rl, ru, lb, ub,
-                                         options, max(0.01, deadline - perf_counter()), start=x_inc)
-        bound, scope = np.inf, "working set (reduced-cost fixing kept too many columns)"
+    phases = {"lp_column_generation": t_lp}
+    x_inc, kept, text, scope = _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, (rl, ru, lb, ub), options,
+                                                   deadline, phases)
+    t = perf_counter()
+    if deadline - perf_counter() < 1.0:  # no time left for a second MIP
+        x, z, bound, status, text2 = None, None, np.inf, highspy.HighsModelStatus.kTimeLimit, "not run (no time left)"
     else:
-        x, z, bound, status, text = _mip(c, A, kept, rl, ru, lb, ub, options,
-                                         max(0.01, deadline - perf_counter()), start=x_inc)
-        scope = "columns left after reduced-cost fixing"
+        x, z, bound, status, text2 = _mip(c, A, kept, rl, ru, lb, ub, options,
+                                          max(0.01, deadline - perf_counter()), start=x_inc)
+    phases["mip_after_fixing"] = perf_counter() - t
+    text = "; ".join(t for t in (text, f"MIP on {scope}: {text2}") if t)
+    z_inc = float(c @ x_inc)
     if z is None or z < z_inc:
         x, z = x_inc, z_inc
+    if scope == _SUBSET_SCOPE:
+        bound = np.inf
     proven = status == highspy.HighsModelStatus.kOptimal and np.isfinite(bound)
     best = min(lp_bound, max(bound, z)) if np.isfinite(bound) else lp_bound
+    kind = ("MIP dual bound over the columns left after reduced-cost fixing (valid for all columns)"
+            if np.isfinite(bound) and max(bound, z) < lp_bound else "LP bound (column generation)")
     proven = proven and (best - z) <= max(options.mip_gap, 1e-9) * max(1.0, abs(z)) + 1e-6
     return PricingOutcome(x, z, best, lp_bound, proven, rounds, len(cols), len(kept),
                           f"column generation ({rounds} rounds, {len(cols)} columns), "
-                          f"{len(kept)} of {len(c)} columns left after reduced-cost fixing; MIP on {scope}: {text}",
-                          perf_counter() - t0, "optimal" if proven else "feasible")
+                          f"{len(kept)} of {len(c)} columns left after reduced-cost fixing; {text}",
+                          perf_counter() - t0, "optimal" if proven else "feasible", bound_kind=kind,
+                          phases=phases, limit=_limit_of(status))
+
+
+def _limit_of(status) -> str:
+    """'time' / 'work' when a HiGHS limit stopped the final MIP, else ''."""
+    if status == highspy.HighsModelStatus.kTimeLimit:
+        return "time"
+    if status in (highspy.HighsModelStatus.kSolutionLimit, highspy.HighsModelStatus.kIterationLimit):
+        return "work"
+    return ""
+
+
+def _fixed_by_rc(rc, lp_bound, z_inc, x_inc, lb, ub) -> np.ndarray:
+    """Columns that may still be in a solution better than ``z_inc`` (reduced-cost test), sorted."""
+    eps = 1e-9 * max(1.0, abs(lp_bound))
+    kept = np.flatnonzero(((rc >= -(lp_bound - z_inc + eps)) & (ub > 0.5)) | (lb > 0.5))
+    return np.union1d(kept, np.flatnonzero(x_inc > 0.5))
+
+
+def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options, deadline, phases):
+    """Reduced-cost fixing against the best incumbent; when the first fixing keeps too many
+    columns, a short MIP over the working set improves the incumbent and fixing is redone.
+
+    The working-set MIP gets at most ``WORKING_SET_SHARE`` of the remaining time (and the
+    user's node limit), so the rest goes to the MIP after fixing, whose dual bound is valid
+    for the whole problem. Returns (incumbent, kept columns, note, scope of the last MIP).
+    """
+    rl, ru, lb, ub = bounds
+    kept = _fixed_by_rc(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
+    if len(kept) <= max(MAX_KEPT_FACTOR * len(cols), 20000):
+        return x_inc, kept, "", "columns left after reduced-cost fixing"
+    t = perf_counter()
+    # far too many columns for a MIP after fixing (England): the working set gets all the time, as before
+    frac = 1.0 if len(kept) > 3 * FINAL_MIP_MAX_COLUMNS else WORKING_SET_SHARE
+    share = frac * max(0.01, deadline - perf_counter())
+    x, z, _, _, text = _mip(c, A, np.union1d(cols, np.flatnonzero(x_inc > 0.5)), rl, ru, lb, ub,
+                            options, share, start=x_inc)
+    phases["mip_working_set"] = perf_counter() - t
+    if z is not None and z > float(c @ x_inc):
+        x_inc = x
+    kept = _fixed_by_rc(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
+    note = f"working-set MIP ({len(cols)} columns): {text}"
+    if len(kept) > FINAL_MIP_MAX_COLUMNS:
+        # still too many for one MIP within the limit (HiGHS's root LP alone can overrun
+        # it): search the working set plus the best-pricing kept columns; the bound stays the LP's
+        top = kept[np.argsort(-rc[kept], kind="stable")[:FINAL_MIP_MAX_COLUMNS]]
+        kept = np.union1d(np.union1d(cols, top), np.flatnonzero(x_inc > 0.5))
+        return x_inc, kept, note, _SUBSET_SCOPE
+    return x_inc, kept, note, "columns left after reduced-cost fixing with the working-set incumbent"
+
+
+#: largest MIP after fixing; above it the MIP runs on a subset and its bound is not used
+FINAL_MIP_MAX_COLUMNS = 40000
+_SUBSET_SCOPE = "the working set and the best-pricing columns (its bound covers only them)"
+#: share of the remaining time a working-set MIP may take before fixing is redone
+WORKING_SET_SHARE = 0.5
 
 
 LARGE_MODEL_COLUMNS = 20000

@@ -37,14 +37,14 @@ import os
 import re
 import tempfile
 import warnings
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from time import perf_counter
 from typing import Any
 
 import highspy
 import numpy as np
 import pulp
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .progress import attach, listening
 from .diagnose import InfeasibleError, diagnose_infeasibility, precheck
@@ -54,6 +54,8 @@ from .highs_quiet import mute_banner, new_highs
 from .pulp_compat import highs_pulp_bound, run_pulp
 from .pulp_view import ExtraHook, build_pulp
 from .solvers import CBC_NAMES, SOLVERS, SolverUnavailableError, check_solver, user_name
+from .bounds.proof import solve_large
+from .packing_dominance import removable
 from .pricing import is_large, set_threads, solve_by_pricing
 from .pieces import (
     ENUMERATE_MAX_VARS, FEAS_TOL, Piece, PieceBudget, block_matrix, dead_rows_hold, enumerate_piece, map_pieces,
@@ -117,6 +119,11 @@ class SolverOptions(BaseModel):
         Show solver output.
     decompose : bool
         Solve independent pieces separately.
+    alternatives : int
+        Near-optimal alternative portfolios to look for after the solve (0: none;
+        :mod:`sharedopt.alternatives`), written to ``alternatives.csv``.
+    alternatives_gap : float
+        Relative objective loss an alternative may have, in (0, 1) (0.01: within 1%).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -129,6 +136,8 @@ class SolverOptions(BaseModel):
     node_limit: int | None = None
     msg: bool = False
     decompose: bool = True
+    alternatives: int = Field(default=0, ge=0, le=50)
+    alternatives_gap: float = Field(default=0.01, gt=0, lt=1)
 
     @field_validator("time_limit")
     @classmethod
@@ -199,6 +208,9 @@ class SolveResult:
     stopped_by : str
         'time limit' when the wall-clock limit stopped a solver call (the result may
         then depend on machine load), 'work limit' when only ``node_limit`` did, else ''.
+    seconds_by_phase : dict
+        Seconds per solve phase where the solver path has phases (column generation,
+        working-set MIP, MIP after reduced-cost fixing), summed over pieces.
     """
 
     status: str
@@ -217,6 +229,7 @@ class SolveResult:
     n_pieces: int
     message: str = ""
     stopped_by: str = ""
+    seconds_by_phase: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict (inf / NaN become None)."""
@@ -677,12 +690,14 @@ def _solve_one(model, options, pulp_name, time_limit, warm, extra=None) -> Piece
 
 def _solve_by_pricing(model, options, time_limit, warm) -> Piece:
     """A large piece (many more candidates than rows): pricing and reduced-cost fixing."""
-    out = solve_by_pricing(model, options, time_limit, warm)
+    out = solve_large(model, options, time_limit, warm)
     status = out.status
     bound = float(out.best_bound) if np.isfinite(out.best_bound) else None
+    note = f"LP bound {out.lp_bound:,.1f}" if np.isfinite(out.lp_bound) else ""
     return Piece(status, out.termination, out.objective, bound, out.x,
                   version=f"HiGHS {new_highs().version()} (highspy, column generation)",
-                  message=f"LP bound {out.lp_bound:,.1f}" if np.isfinite(out.lp_bound) else "")
+                  message="; ".join(t for t in (note, out.bound_kind and f"bound: {out.bound_kind}") if t),
+                  limit=out.limit, phases=out.phases or {})
 
 
 def _solve_decomposed(
@@ -756,10 +771,14 @@ def _combine(pieces: list[Piece], n_pieces: int) -> dict[str, Any]:
     versions = sorted({p.version for p in pieces if p.version}) or ["enumeration"]
     messages = sorted({p.message for p in pieces if p.message})
     limits = {p.limit for p in pieces}
+    phases: dict[str, float] = {}
+    for p in pieces:
+        for k, v in (p.phases or {}).items():
+            phases[k] = round(phases.get(k, 0.0) + float(v), 3)
     stopped_by = "time limit" if "time" in limits else ("work limit" if "work" in limits else "")
     return dict(stopped_by=stopped_by, status=status, termination="; ".join(texts), objective=objective, best_bound=bound,
                 solver_version="; ".join(versions), message="; ".join(messages),
-                setup=sum(p.setup_seconds for p in pieces), n_pieces=max(n_pieces, 1))
+                setup=sum(p.setup_seconds for p in pieces), n_pieces=max(n_pieces, 1), phases=phases)
 
 
 def _gap(objective: float | None, bound: float | None) -> float | None:
@@ -907,7 +926,10 @@ def fix_dominated(model: PortfolioModel) -> PortfolioModel:
 
 def reduce_model(model: PortfolioModel) -> PortfolioModel:
     """Exact reductions applied before solving (never changes the optimum)."""
-    return fix_dominated(fix_unprofitable(model))
+    model = fix_unprofitable(model)
+    packed = removable(model.packings, model.c, model.var_lower, model.var_upper)  # on the bounds given
+    model = fix_dominated(model)
+    return _fix_to_zero(model, packed & (model.var_upper > 0))
 
 
 def _usable_start(model: PortfolioModel, warm_start) -> np.ndarray | None:
@@ -947,4 +969,5 @@ def _make_result(model, options, pulp_name, pieces, n_pieces, note, elapsed) -> 
         n_pieces=info["n_pieces"],
         message="; ".join(t for t in (note, info["message"]) if t),
         stopped_by=info["stopped_by"],
+        seconds_by_phase=info["phases"],
     )

@@ -188,7 +188,7 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
         "attribution": attribution_for(sources),
         "data_quality_issues": int(len(quality)),
         "candidate_generation": _generation(generation),
-        "volatile_fields": ["solve_seconds", "build_seconds"],
+        "volatile_fields": ["solve_seconds", "build_seconds", "seconds_by_phase"],
     })
     return json_safe(summary)
 

@@ -1,0 +1,1 @@
+"""Bounds that follow the model structure: per-service exact DP and a Lagrangian (DW) bound."""
