@@ -116,8 +116,9 @@ def test_optimal_only_within_the_gap():
 
 def test_status_words():
     assert describe_status("optimal", 0.0, 1e-3) == "proven optimal"
-    assert describe_status("optimal", 4e-4, 1e-3) == "optimal within the 0.1000% gap tolerance (gap 0.0400%)"
-    assert describe_status("feasible", 0.186, 1e-3) == "best found, not proven optimal (gap 18.6000%)"
+    assert describe_status("optimal", 4e-4, 1e-3) == "optimal within the 0.10% gap tolerance (gap 0.04%)"
+    assert describe_status("feasible", 0.186, 1e-3) == "best found, not proven optimal (gap 18.60%)"
+    assert describe_status("feasible", 2e-5, 1e-6) == "best found, not proven optimal (gap <0.01%)"
     assert describe_status("time_limit_no_solution", None, 1e-3) == "time limit, no solution found"
 
 
@@ -189,3 +190,14 @@ def test_no_highs_banner_from_a_solve_with_a_user_hook():
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout == "optimal\n", out.stdout
+
+
+def test_gap_is_written_one_way_in_the_cli_and_the_reports():
+    """The headline's gap and the report's gap read the same (two decimals, one owner: sharedopt.gaps)."""
+    from sharedopt.facts import gap_text
+    for status, gap in [("feasible", 0.0099661), ("optimal", 4e-4), ("optimal", 0.0)]:
+        words = describe_status(status, gap, 1e-3)
+        report = gap_text({"status": status, "gap": gap})
+        assert report.split(" ")[0] in words or (gap == 0.0 and words == "proven optimal"), (words, report)
+    assert gap_text({"status": "optimal", "gap": 4e-4}) == "0.04% (optimal within the gap tolerance)"
+    assert gap_text({"status": "optimal", "gap": 0.0}) == "0.00% (proven optimal)"

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from sharedopt.errors import SharedoptError
+from sharedopt.gaps import format_gap
 from sharedopt.literal import clean, line, table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -166,11 +167,12 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
                 done = f"pieces {pieces[0]}/{pieces[1]} done, " if pieces else ""
                 bar.update(tasks["solve"], info=f"{done}incumbent {incumbent or 0:,.0f}, bound "
                                                 f"{bound if bound is not None else float('inf'):,.0f}, "
-                                                f"gap {gap if gap is not None else float('inf'):.3%}")
+                                                f"gap {format_gap(gap) if gap is not None else 'unknown'}")
 
             with listening(live):
                 solved, chosen = solve_model(model, cfg)
-            done("solve", f"{solved.status}, objective {solved.objective or 0:,.0f}, gap {solved.gap or 0:.4%}")
+            gap_text = format_gap(solved.gap) if solved.gap is not None else "unknown"
+            done("solve", f"{solved.status}, objective {solved.objective or 0:,.0f}, gap {gap_text}")
             begin("report")
             result = assign_solution(inputs, cands, model, solved, chosen, cfg)
             draws = cfg.uncertainty.draws if uncertainty is None else uncertainty
@@ -207,7 +209,7 @@ def _print_headline(result, target: Path) -> None:
         _say(_out(), ("Uses ESTIMATED inputs: ", "yellow"), "; ".join(s.get("estimates", [])[:1]))
     if s.get("alternatives"):
         a = s["alternatives"]
-        _say(_out(), f"{a['alternatives']} alternative portfolio(s) within {a['alternatives_gap']:.1%} of "
+        _say(_out(), f"{a['alternatives']} alternative portfolio(s) within {format_gap(a['alternatives_gap'])} of "
              f"{a['within_gap_of']}: the most different replaces {a['partnerships_replaced_by_most_different']} "
              f"of the {a['partnerships_in_best']} chosen partnerships (alternatives.csv).")
     _say(_out(), f"Outputs in {target}/")

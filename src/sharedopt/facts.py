@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sharedopt.gaps import PROVEN_GAP, format_gap
+
 __all__ = ["constraints_in_force", "data_vintage", "gap_text", "region_title"]
 
 _WORDS = {
@@ -141,8 +143,9 @@ def gap_text(summary: Mapping[str, Any]) -> str:
             return "unknown"
         gap = abs(bound - objective) / max(abs(objective), 1e-9)
     if str(summary.get("status", "")).lower() == "optimal":
-        return f"{abs(gap) * 100:.2f}% (proven optimal)"
-    return f"{abs(gap) * 100:.2f}% (distance from the best bound)"
+        meaning = "proven optimal" if abs(gap) <= PROVEN_GAP else "optimal within the gap tolerance"
+        return f"{format_gap(gap)} ({meaning})"
+    return f"{format_gap(gap)} (distance from the best bound)"
 
 
 def _fraction(value: Any) -> float | None:

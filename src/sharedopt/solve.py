@@ -49,6 +49,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .progress import attach, listening
 from .diagnose import InfeasibleError, diagnose_infeasibility, precheck
 from .errors import SharedoptError
+from .gaps import PROVEN_GAP, format_gap
 from .model import PortfolioModel
 from .highs_quiet import mute_banner, new_highs
 from .pulp_compat import highs_pulp_bound, run_pulp
@@ -88,8 +89,7 @@ STATUS_WORDS = {
     "infeasible": "infeasible",
     "error": "solver error",
 }
-#: gap at or below which a result is called "proven optimal" (floating-point noise of the bound)
-PROVEN_GAP = 1e-6
+# PROVEN_GAP (gap at or below which a result is "proven optimal") and format_gap live in .gaps
 #: alias -> PuLP solver names (kept for callers of the old name)
 SOLVER_ALIASES = SOLVERS
 
@@ -264,11 +264,11 @@ def describe_status(status: str, gap: float | None, mip_gap: float) -> str:
     'proven optimal' only when the gap is at most :data:`PROVEN_GAP`; an 'optimal'
     result within a looser ``mip_gap`` says so with both numbers.
     """
-    gap_text = "gap unknown" if gap is None else f"gap {gap:.4%}"
+    gap_text = "gap unknown" if gap is None else f"gap {format_gap(gap)}"
     if status == "optimal":
         if gap is not None and gap <= PROVEN_GAP:
             return "proven optimal"
-        return f"optimal within the {mip_gap:.4%} gap tolerance ({gap_text})"
+        return f"optimal within the {format_gap(mip_gap)} gap tolerance ({gap_text})"
     if status == "feasible":
         return f"{STATUS_WORDS['feasible']} ({gap_text})"
     return STATUS_WORDS.get(status, status)
