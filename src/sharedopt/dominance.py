@@ -13,7 +13,7 @@ from .incidence import Codes
 _MAX_DOM_MEMBERS = 4
 
 
-def _code_matrix(codes: Codes, n: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+def code_matrix(codes: Codes, n: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """(n x width) sorted codes (-1 padded) and the count per candidate."""
     row, code = codes.row, codes.code
     same_row = row[1:] == row[:-1]
@@ -37,7 +37,7 @@ def dominator_guesses(mem: Codes, svc: Codes, c: np.ndarray) -> np.ndarray:
     base = n_auth + 1
     if n == 0 or n_svc > 20 or float(base) ** _MAX_DOM_MEMBERS * 2.0**n_svc > 2.0**62:
         return guess
-    members, n_mem = _code_matrix(mem, n, _MAX_DOM_MEMBERS)
+    members, n_mem = code_matrix(mem, n, _MAX_DOM_MEMBERS)
     smask = np.zeros(n, dtype=np.int64)
     np.bitwise_or.at(smask, svc.row, np.left_shift(1, svc.code.astype(np.int64)))
     powers = base ** np.arange(_MAX_DOM_MEMBERS, dtype=np.int64)

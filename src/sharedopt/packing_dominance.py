@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .dominance import code_matrix
 from .incidence import Codes
 
 #: largest member count examined (2^m DP states, 3^m (pattern, mask) pairs per candidate)
@@ -44,18 +45,6 @@ class Packings:
     def dominated(self) -> np.ndarray:
         """Boolean mask of the candidates that have a dominating packing."""
         return np.diff(self.indptr) > 0
-
-
-def _member_matrix(mem: Codes, n: int, width: int) -> tuple[np.ndarray, np.ndarray]:
-    order = np.lexsort((mem.code, mem.row))
-    row, code = mem.row[order], mem.code[order]
-    count = np.bincount(row, minlength=n)
-    start = np.concatenate([[0], np.cumsum(count)[:-1]])
-    pos = np.arange(len(row)) - start[row]
-    mat = np.full((n, width), -1, dtype=np.int64)
-    ok = pos < width
-    mat[row[ok], pos[ok]] = code[ok]
-    return mat, count
 
 
 def _eligible(A: sp.csr_matrix, lower: np.ndarray, n: int) -> np.ndarray:
@@ -199,7 +188,7 @@ def find_packings(mem: Codes, svc: Codes, c: np.ndarray, A: sp.csr_matrix, lower
     width = min(MAX_MEMBERS, int(np.bincount(mem.row, minlength=n).max(initial=0)))
     if n == 0 or width == 0 or n_svc > 40 or float(base) ** width > 2.0 ** 62 or n * 2.0 ** n_svc > 2.0 ** 62:
         return empty
-    members, n_mem = _member_matrix(mem, n, width)
+    members, n_mem = code_matrix(mem, n, width)
     smask = np.zeros(n, dtype=np.int64)
     np.bitwise_or.at(smask, svc.row, np.left_shift(1, svc.code.astype(np.int64)))
     n_s = np.array([bin(int(s)).count("1") for s in smask])

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-import pandas as pd
 
 from .cells import neutralise_text
 from .sheets import EXCEL_MAX_CHARS
-from .tables import json_safe
+from .tables import json_safe, json_scalar
 
 __all__ = ["CUT_MARK", "cell_value", "cell_text"]
 
@@ -22,21 +18,10 @@ CUT_MARK = " [cut at Excel's cell limit: full text in the CSV]"
 
 def cell_value(value: Any) -> Any:
     """One value for a cell: finite number, bool, text (quoted, within the cell limit) or None."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
     if isinstance(value, (Mapping, list, tuple, set, frozenset)):
         return cell_text(json.dumps(json_safe(value), sort_keys=True))
-    if _is_missing(value):
-        return None
-    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
-        return value.isoformat()
-    return cell_text(str(value))
+    plain = json_scalar(value)
+    return cell_text(plain) if isinstance(plain, str) else plain
 
 
 def cell_text(value: str) -> str:
@@ -45,11 +30,3 @@ def cell_text(value: str) -> str:
     if len(value) > EXCEL_MAX_CHARS:
         value = value[: EXCEL_MAX_CHARS - len(CUT_MARK)] + CUT_MARK
     return value
-
-
-def _is_missing(value: Any) -> bool:
-    """True for pandas/numpy missing scalars (NA, NaT, nan)."""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False

@@ -99,10 +99,10 @@ def json_safe(value: Any) -> Any:
         return sorted((json_safe(v) for v in value), key=repr)
     if isinstance(value, (list, tuple, np.ndarray)):
         return [json_safe(v) for v in value]
-    return _json_scalar(value)
+    return json_scalar(value)
 
 
-def _json_scalar(value: Any) -> Any:
+def json_scalar(value: Any) -> Any:
     """Convert one scalar for :func:`json_safe`."""
     if value is None or isinstance(value, (bool, str)):
         return value
@@ -112,7 +112,7 @@ def _json_scalar(value: Any) -> Any:
         return int(value)
     if isinstance(value, (float, np.floating)):
         return float(value) if math.isfinite(value) else None
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
         return value.isoformat()
@@ -139,7 +139,7 @@ def write_json(data: Mapping[str, Any], path: Path) -> Path:
     return path
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     """True for pandas/numpy missing scalars (NA, NaT, nan)."""
     try:
         return bool(pd.isna(value))
