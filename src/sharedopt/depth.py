@@ -93,3 +93,23 @@ def depth_table(params: ModelParams) -> list[dict]:
                      "stage": info.get("stage", "user-defined"),
                      "range": info.get("range", {}), "source": info.get("source", "config")})
     return rows
+
+
+def readiness_depth_rows(params: ModelParams) -> list[dict]:
+    """Assumption rows (summary.json) of readiness, partnership mode and depth, with value, range, source."""
+    from sharedopt.assumptions import READINESS_DEFAULTS
+    ready = params.readiness
+    rows = []
+    for key, entry in READINESS_DEFAULTS.items():
+        value = getattr(ready, key)
+        rows.append({"parameter": f"readiness.{key}", "value": value, "range": list(entry["range"]),
+                     "source": entry["source"] if value == entry["value"] else "config override"})
+    rows.append({"parameter": "readiness.councils", "value": len(ready.councils),
+                 "source": "councils with readiness given in [readiness] (file or table); the others unknown"})
+    for row in depth_table(params):
+        default = DEPTH_DEFAULTS.get(row["depth"], {})
+        same = all(row[k] == default.get(k) for k in ("poolable", "setup", "governance", "realisation", "mode"))
+        rows.append({"parameter": f"depth.{row['depth']}", "value": {k: row[k] for k in (
+            "offered", "poolable", "setup", "governance", "ramp_years_at_model_ramp", "realisation", "mode")},
+            "range": row["range"], "source": f"{row['stage']}. " + (row["source"] if same else "config override")})
+    return rows

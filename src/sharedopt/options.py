@@ -135,8 +135,10 @@ def value_groups(base: CostBase, params: ModelParams, services: tuple[str, ...],
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    kept = [f for f in frames if len(f)]
+    if kept:
+        return pd.concat(kept, ignore_index=True)
+    return frames[0] if frames else pd.DataFrame()
 
 
 def _value_depth(base, params, services, graph, groups, members, within, kind_of, with_shares, depth):
@@ -154,13 +156,11 @@ def _value_depth(base, params, services, graph, groups, members, within, kind_of
         for key, array in part.items():
             values.setdefault(key, np.zeros(len(members), dtype=np.asarray(array).dtype))[rows] = array
         keep[rows] = part["npv_gbp_k"] > 0
-    if not keep.any():
-        return pd.DataFrame(), pd.DataFrame(), keep
     values = {**{k: v[keep] for k, v in values.items()}, **{k: v[keep] for k, v in checklist.items()}}
     table = _table(base, services, members[keep], values, kind_of(groups.sizes[keep]))
     table["candidate_id"] = [with_depth(c, depth) for c in table["candidate_id"]]
     shares = pd.DataFrame()
-    if with_shares:
+    if with_shares and keep.any():
         common = max(set(modes[keep].tolist()), key=list(modes[keep]).count)
         dparams = depth_params(params, depth, params.readiness.mode_governance_factors.get(common, 1.0))
         shares = _shares(base, dparams, services, graph, groups, members, keep, realisation, table)
