@@ -435,6 +435,18 @@ DEPTH_DEFAULTS: dict[str, dict] = {
                "expected)."),
 }
 DEPTH_REFERENCE = "lead_council"
+# Monte Carlo defaults for the new multipliers (a depth's draw matters only when the
+# config offers it): the prior-collaboration uplift over its range, each depth's
+# realisation factor over its range, most likely at its default.
+UNCERTAINTY_DEFAULTS.update({
+    "model.readiness.prior_collaboration_uplift": dict(
+        dist="uniform", low=READINESS_DEFAULTS["prior_collaboration_uplift"]["range"][0],
+        high=READINESS_DEFAULTS["prior_collaboration_uplift"]["range"][1]),
+    **{f"model.depth_settings.{name}.realisation": dict(
+        dist="triangular", low=row["range"]["realisation"][0], mode=row["realisation"],
+        high=row["range"]["realisation"][1])
+       for name, row in DEPTH_DEFAULTS.items() if name != DEPTH_REFERENCE},
+})
 # The depth a whole-organisation candidate has (its own rule: sharedopt.wholeorg).
 WHOLE_ORG_DEPTH = "shared_management"
 

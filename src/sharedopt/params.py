@@ -208,6 +208,18 @@ class ModelParams(BaseModel):
             raise ValueError(f"ring-fenced shares must be between 0 and 1, got {bad}")
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_depth_overrides(cls, data):
+        """Let a config give only what it changes: ``[model.depth_settings.pooled] setup = 2.0``."""
+        if isinstance(data, dict) and isinstance(data.get("depth_settings"), dict):
+            merged = {k: v.model_dump() for k, v in _default_depths().items()}
+            for name, override in data["depth_settings"].items():
+                override = override.model_dump() if isinstance(override, DepthParams) else override
+                merged[name] = {**merged.get(name, {}), **override}
+            data = {**data, "depth_settings": merged}
+        return data
+
     @model_validator(mode="after")
     def _known_depths(self):
         unknown = [d for d in self.depths if d not in self.depth_settings]
