@@ -194,15 +194,22 @@ def test_optimiser_switches_depth_when_the_set_up_budget_tightens():
     scenario = Scenario.from_config(ROOT / "configs" / "north-east.toml").with_({
         "data.services": ["Central_Services"], "model.max_group_size": 3, "model.include_scope": False,
         "model.depths": depths, "report.top_n": 0, "solver.time_limit": 60})
-    free = run(scenario).portfolio
+    free_result = run(scenario)
+    free = free_result.portfolio
     budget = 0.2 * free["one_off_cost_gbp_k"].sum()
-    tight = run(scenario.with_({"constraints.budget_total_gbp_k": budget})).portfolio
+    tight_result = run(scenario.with_({"constraints.budget_total_gbp_k": budget}))
+    tight = tight_result.portfolio
     assert tight["one_off_cost_gbp_k"].sum() <= budget + 1e-6
     share = lambda p: (p["depth"] == "coordination").mean()  # noqa: E731
     assert set(free["depth"]) - {"coordination"}, "unconstrained, a deeper depth should pay"
     assert share(tight) > share(free)
     for table in (free, tight):  # at most one depth per group
         assert not table.assign(plain=[split_id(c)[0] for c in table["candidate_id"]])["plain"].duplicated().any()
+    for result in (free_result, tight_result):  # cash flows at each depth's ramp add up to its NPV
+        npv = result.cashflows.groupby("candidate_id")["discounted_net_gbp_k"].sum()
+        expected = result.portfolio.set_index("candidate_id")["npv_gbp_k"]
+        np.testing.assert_allclose(npv.loc[expected.index], expected, rtol=1e-9)
+    assert set(tight["depth"]) - {"lead_council"}, "a depth with its own ramp is checked"
 
 
 def test_forced_candidate_at_a_depth_is_valued_at_that_depth(north_east):

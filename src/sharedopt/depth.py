@@ -113,3 +113,14 @@ def readiness_depth_rows(params: ModelParams) -> list[dict]:
             "offered", "poolable", "setup", "governance", "ramp_years_at_model_ramp", "realisation", "mode")},
             "range": row["range"], "source": f"{row['stage']}. " + (row["source"] if same else "config override")})
     return rows
+
+
+def depth_summary(params: ModelParams, portfolio) -> dict:
+    """The ``depths`` block of summary.json: depths offered and how many chosen partnerships use each."""
+    chosen = {}
+    if portfolio is not None and len(portfolio) and "depth" in portfolio:
+        chosen = {str(k): int(v) for k, v in portfolio["depth"].value_counts().sort_index().items()}
+    modes = {}
+    if portfolio is not None and len(portfolio) and "partnership_mode" in portfolio:
+        modes = {str(k): int(v) for k, v in portfolio["partnership_mode"].value_counts().sort_index().items()}
+    return {"offered": list(params.depths), "chosen": chosen, "partnership_modes_chosen": modes}
