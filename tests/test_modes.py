@@ -111,12 +111,30 @@ def test_readiness_csv_errors_name_file_line_and_field(tmp_path):
         load_readiness_csv(path)
     message = str(err.value)
     assert str(path) in message and "line 3" in message and "field sponsor" in message and "'maybe'" in message
+    path.write_text("authority,sponsor\nDurham,yes\n")
+    with pytest.raises(DataError, match="line 2, field authority: 'Durham' is not a GSS code"):
+        load_readiness_csv(path)
     path.write_text("authority,sponsr\nE06000047,yes\n")
     with pytest.raises(DataError, match=r"line 1: unknown column\(s\) \['sponsr'\]"):
         load_readiness_csv(path)
     path.write_text("authority,sponsor\nE06000047,yes\nE06000047,no\n")
     with pytest.raises(DataError, match="line 3, field authority: 'E06000047' appears twice"):
         load_readiness_csv(path)
+
+
+def test_co_production_lifts_realisation_when_every_member_co_produces():
+    councils = {"A": {"co_production": "yes"}, "B": {"co_production": "yes"}, "C": {"co_production": "unknown"}}
+    params = ModelParams(readiness=ReadinessParams(councils=councils))
+    base = SimpleNamespace(codes=np.array(["A", "B", "C"], dtype=object))
+    factor, columns = candidate_realisation(base, params, ("Culture",), np.array([[0, 1], [1, 2]]), "lead_council")
+    assert columns["co_production"].tolist() == ["yes", "unknown"]
+    assert factor[0] / factor[1] == pytest.approx(1.0 + READINESS_DEFAULTS["co_production_uplift"]["value"])
+
+
+def test_depth_settings_take_partial_overrides():
+    params = ModelParams(depth_settings={"pooled": {"setup": 2.0}}, depths=["lead_council", "pooled"])
+    assert params.depth_settings["pooled"].setup == 2.0
+    assert params.depth_settings["pooled"].poolable == DEPTH_DEFAULTS["pooled"]["poolable"]
 
 
 def test_readiness_file_and_table_reach_the_model(tmp_path):

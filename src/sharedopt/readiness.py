@@ -30,6 +30,7 @@ every candidate. The mode multiplies realisation (``mode_factors``) and governan
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -237,6 +238,9 @@ def load_readiness_csv(path) -> dict[str, dict[str, str]]:
         code = row["authority"].strip()
         if not code:
             raise DataError(f"{path}: line {line}, field authority: empty; give the council's GSS code")
+        if not re.fullmatch(r"[EWSNK]\d{8}", code):
+            raise DataError(f"{path}: line {line}, field authority: {code!r} is not a GSS code (a letter and "
+                            "8 digits, e.g. E06000047); see `sharedopt list regions` for the councils")
         if code in out:
             raise DataError(f"{path}: line {line}, field authority: {code!r} appears twice; give each council once")
         out[code] = {c: _status(path, line, c, row[c]) for c in COLUMNS if c in row}
