@@ -51,9 +51,15 @@ def test_evidence_block_brackets_the_default_and_states_its_arithmetic():
     assert REALISATION_BASE["source"].startswith("Assumption, because")
 
 
-def test_default_realisation_is_the_evidence_base_on_every_candidate(result):
+def test_default_realisation_is_the_evidence_base_times_the_mode_factor(result):
+    # issue 14 item 3: the default varies with each candidate's partnership mode (sharedopt.readiness)
+    from sharedopt.assumptions import REALISATION_DEFAULTS
+    f = REALISATION_DEFAULTS["mode_factors"]["value"]
+    mode = {"creating": f["voluntary"] * f["trust"], "constraining": f["voluntary"] * f["contract"]}
     factors = result.candidates["realisation_factor"].to_numpy()
-    np.testing.assert_allclose(factors, REALISATION_BASE["value"], rtol=0, atol=1e-12)
+    expected = REALISATION_BASE["value"] * result.candidates["partnership_mode"].map(mode).to_numpy()
+    np.testing.assert_allclose(factors, expected, rtol=0, atol=1e-12)
+    assert set(result.candidates["partnership_mode"]) == {"creating", "constraining"}
     rows = {row["parameter"]: row for row in result.summary["assumptions"]}
     assert rows["realisation.base"]["value"] == REALISATION_BASE["value"]
     assert rows["realisation.base"]["range"] == list(REALISATION_BASE["range"])

@@ -362,6 +362,95 @@ REALISATION_DEFAULTS: dict[str, dict] = {
 }
 
 # ---------------------------------------------------------------------------
+# How partnerships work (sharedopt.readiness, sharedopt.depth): readiness per
+# opportunity, partnership mode and depth of integration, each a multiplier on the
+# realisation base rate. Unknown readiness takes the prior (1.0): the base rate is
+# already the average of real programmes, which met the conditions in part.
+# ---------------------------------------------------------------------------
+READINESS_DEFAULTS: dict[str, dict] = {
+    "condition_uplifts": dict(
+        value={"sponsor": 0.05, "multi_level_engagement": 0.05, "formal_reporting": 0.05,
+               "active_management": 0.05}, range=(0.0, 0.10),
+        source="Assumption, because the four conditions (Wales evidence note, 'Collaboration and "
+               "public services improvement') raise effectiveness but no study sizes them: a "
+               "condition known to be met recovers half of what a missing one loses "
+               "(REALISATION_DEFAULTS condition_penalties, 0.10), as the base rate already "
+               "averages programmes that met some of them."),
+    "prior_collaboration_uplift": dict(
+        value=0.05, range=(0.0, 0.10),
+        source="Assumption, because trust built in an existing partnership between the same "
+               "councils is what Armistead & Pettigrew (2007) say voluntary partnerships need 'to "
+               "mature': any real arrangement (data/raw/arrangements) between at least two of a "
+               "candidate's members lifts its realisation by this share."),
+    "co_production_uplift": dict(
+        value=0.05, range=(0.0, 0.10),
+        source="Assumption, because co-production can be an antecedent or enabler of "
+               "inter-organisational collaboration (Sancino, Jacklin-Jarvis et al.): where every "
+               "member co-produces with its residents, realisation rises by this share; no study "
+               "sizes the effect."),
+    "mode_governance_factors": dict(
+        value={"complying": 1.3, "constraining": 1.15, "creating": 1.0}, range=(1.0, 1.5),
+        source="Assumption, because contract-based modes (Armistead & Pettigrew 2007: complying = "
+               "mandatory and contract, constraining = trust and contract balanced, creating = "
+               "voluntary and trust) need a client-side function to specify and monitor the "
+               "contract, on top of the joint governance a trust-based partnership has."),
+}
+
+# Depth of integration: Dunleavy & Hancock's stages of joining up (2010), from
+# co-ordination (stages 2-4) through a lead agency (6a) and pooled budgets with one
+# management team (6b/6c) to merger (7). Deeper saves more, costs more, fails more
+# often. 'lead_council' is the reference depth: every multiplier 1, so a run with
+# [model] depths = ["lead_council"] (the default) values candidates as before.
+# poolable: multiplies each service's asset_intensity (capped at 1); setup and
+# governance: multiply the one-off and recurring joint-governance costs; ramp_years:
+# years to full savings; realisation: multiplies the realisation factor.
+DEPTH_DEFAULTS: dict[str, dict] = {
+    "coordination": dict(
+        stage="2-4 (co-operation, collaboration, co-ordination): joint procurement",
+        poolable=0.3, setup=0.3, governance=0.5, ramp_years=1, realisation=1.1, mode="constraining",
+        range=dict(poolable=(0.15, 0.5), setup=(0.1, 0.5), realisation=(1.0, 1.2)),
+        source="Assumption, because joint procurement pools only the bought-in part of a service "
+               "(for libraries, the book fund: Dunleavy & Hancock's consortia) under a framework "
+               "agreement: small set-up, savings in a year, little to go wrong."),
+    "lead_council": dict(
+        stage="6a (lead agency): a shared service run by one council under an agreement",
+        poolable=1.0, setup=1.0, governance=1.0, ramp_years=2, realisation=1.0, mode="constraining",
+        range=dict(poolable=(1.0, 1.0), setup=(1.0, 1.0), realisation=(1.0, 1.0)),
+        source="The reference depth: the savings model's own poolable share (asset_intensity), "
+               "one-off and governance costs and ramp-up (APPRAISAL_DEFAULTS ramp_years = 2)."),
+    "pooled": dict(
+        stage="6b/6c (pooled budgets, common leaders): one management team, pooled budget",
+        poolable=1.15, setup=1.5, governance=1.25, ramp_years=3, realisation=0.9, mode="creating",
+        range=dict(poolable=(1.05, 1.3), setup=(1.2, 2.0), realisation=(0.8, 1.0)),
+        source="Assumption, because one management team also pools the management layer above "
+               "the asset-tied spend, at the cost of restructuring staff and a longer transition; "
+               "Dunleavy & Hancock call these stages 'difficult'."),
+    "merger": dict(
+        stage="7 (merger): full integration of the service into one body",
+        poolable=1.3, setup=2.5, governance=1.5, ramp_years=4, realisation=0.8, mode="constraining",
+        range=dict(poolable=(1.1, 1.5), setup=(1.5, 3.5), realisation=(0.6, 0.95)),
+        source="Assumption, because a merged service pools the whole service budget but needs "
+               "TUPE transfers, a new legal body and a longer transition, and mergers often deliver "
+               "late or less (REALISATION_EVIDENCE: consolidation keeps about a fifth of what is "
+               "expected)."),
+}
+DEPTH_REFERENCE = "lead_council"
+# Monte Carlo defaults for the new multipliers (a depth's draw matters only when the
+# config offers it): the prior-collaboration uplift over its range, each depth's
+# realisation factor over its range, most likely at its default.
+UNCERTAINTY_DEFAULTS.update({
+    "model.readiness.prior_collaboration_uplift": dict(
+        dist="uniform", low=READINESS_DEFAULTS["prior_collaboration_uplift"]["range"][0],
+        high=READINESS_DEFAULTS["prior_collaboration_uplift"]["range"][1]),
+    **{f"model.depth_settings.{name}.realisation": dict(
+        dist="triangular", low=row["range"]["realisation"][0], mode=row["realisation"],
+        high=row["range"]["realisation"][1])
+       for name, row in DEPTH_DEFAULTS.items() if name != DEPTH_REFERENCE},
+})
+# The depth a whole-organisation candidate has (its own rule: sharedopt.wholeorg).
+WHOLE_ORG_DEPTH = "shared_management"
+
+# ---------------------------------------------------------------------------
 # Each council's money (sharedopt.cashflow). Which part of a saving stays in a
 # ring-fenced grant (it must be spent again on the same service) rather than
 # reaching the general fund. Shares of the asset-tied (poolable) spend, by service;

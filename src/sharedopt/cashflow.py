@@ -56,7 +56,10 @@ def member_weights(base: CostBase, params: ModelParams, services: tuple[str, ...
 
 
 def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams) -> pd.DataFrame:
-    """Rows (member x year) of one partnership's cash flows."""
+    """Rows (member x year) of one partnership's cash flows (at its depth's ramp: sharedopt.depth)."""
+    if row.get("depth") in params.depth_settings:
+        from sharedopt.depth import depth_params
+        params = depth_params(params, row["depth"])
     members = str(row["members"]).split(";")
     services = tuple(str(row["services"]).split(";"))
     weights, ring = member_weights(base, params, services, members)

@@ -158,7 +158,7 @@ class RunConfig(BaseModel):
 
 
 def _resolve_paths(raw: dict, folder: Path) -> dict:
-    for section, key in (("region", "boundary_file"), ("data", "costs_csv")):
+    for section, key in (("region", "boundary_file"), ("data", "costs_csv"), ("readiness", "file")):
         value = raw.get(section, {}).get(key)
         if isinstance(value, str) and not Path(value).is_absolute():
             raw[section][key] = str((folder / value).resolve())
@@ -206,7 +206,9 @@ def format_validation_error(error: ValidationError, text: str, source: str) -> s
 def config_from_dict(raw: dict, *, source: str = "<config>", text: str = "",
                      name: str | None = None) -> RunConfig:
     """Validate a config given as a dict (as parsed from TOML)."""
-    raw = dict(raw)
+    from sharedopt.readiness import inject_readiness
+
+    raw = inject_readiness(dict(raw))
     if name is not None and "name" not in raw:
         raw["name"] = name
     try:

@@ -122,19 +122,49 @@ def value_groups(base: CostBase, params: ModelParams, services: tuple[str, ...],
     members = np.where(groups.members >= 0, to_global[np.maximum(groups.members, 0)], -1)
     limit = max_span(params, services)
     within = span_km(base.lon, base.lat, members) <= limit if limit is not None else np.ones(len(members), bool)
-    realisation = np.full(len(members), params.realisation_factor())
-    values = evaluate(base, params, services, members[within], realisation[within])
-    keep = np.zeros(len(members), dtype=bool)
-    keep[within] = values["npv_gbp_k"] > 0
-    values = {k: v[keep[within]] for k, v in values.items()}
+    tables, shares, kept, pruned = [], [], 0, 0
+    for depth in params.depths:
+        table, share, keep = _value_depth(base, params, services, graph, groups, members, within, kind_of,
+                                          with_shares, depth)
+        tables.append(table), shares.append(share)
+        kept, pruned = kept + int(keep.sum()), pruned + int((within & ~keep).sum())
+    stats = {"services": label, "enumerated": int(len(members)), "kept": kept,
+             "pruned_nonpositive_npv": pruned,
+             "pruned_beyond_max_span": int((~within).sum()), "max_span_km": limit}
+    return _concat(tables), _concat(shares), stats
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    kept = [f for f in frames if len(f)]
+    if kept:
+        return pd.concat(kept, ignore_index=True)
+    return frames[0] if frames else pd.DataFrame()
+
+
+def _value_depth(base, params, services, graph, groups, members, within, kind_of, with_shares, depth):
+    """Value the groups at one depth: realisation, checklist, mode-specific governance; prune; share."""
+    from sharedopt.depth import depth_params, with_depth
+    from sharedopt.readiness import candidate_realisation
+
+    realisation, checklist = candidate_realisation(base, params, services, members, depth)
+    modes = checklist["partnership_mode"]
+    values, keep = {}, np.zeros(len(members), dtype=bool)
+    for mode in sorted(set(modes[within].tolist())):
+        rows = np.flatnonzero(within & (modes == mode))
+        dparams = depth_params(params, depth, params.readiness.mode_governance_factors.get(mode, 1.0))
+        part = evaluate(base, dparams, services, members[rows], realisation[rows])
+        for key, array in part.items():
+            values.setdefault(key, np.zeros(len(members), dtype=np.asarray(array).dtype))[rows] = array
+        keep[rows] = part["npv_gbp_k"] > 0
+    values = {**{k: v[keep] for k, v in values.items()}, **{k: v[keep] for k, v in checklist.items()}}
     table = _table(base, services, members[keep], values, kind_of(groups.sizes[keep]))
+    table["candidate_id"] = [with_depth(c, depth) for c in table["candidate_id"]]
     shares = pd.DataFrame()
     if with_shares and keep.any():
-        shares = _shares(base, params, services, graph, groups, members, keep, realisation, table)
-    stats = {"services": label, "enumerated": int(len(members)), "kept": int(keep.sum()),
-             "pruned_nonpositive_npv": int((within & ~keep).sum()),
-             "pruned_beyond_max_span": int((~within).sum()), "max_span_km": limit}
-    return table, shares, stats
+        common = max(set(modes[keep].tolist()), key=list(modes[keep]).count)
+        dparams = depth_params(params, depth, params.readiness.mode_governance_factors.get(common, 1.0))
+        shares = _shares(base, dparams, services, graph, groups, members, keep, realisation, table)
+    return table, shares, keep
 
 
 def max_span(params: ModelParams, services: tuple[str, ...]) -> float | None:
@@ -314,72 +344,40 @@ def _finish(table: pd.DataFrame, params: ModelParams, base: CostBase) -> pd.Data
 
 
 def _apply_realisation_overrides(table: pd.DataFrame, params: ModelParams, base: CostBase) -> pd.DataFrame:
-    """Re-value candidates whose realisation is set per candidate in the config."""
-    for cid in params.realisation_overrides:
+    """Re-value candidates whose realisation is set per candidate in the config.
+
+    The override's conditions and mode replace the readiness and mode defaults; the
+    candidate's depth still applies (an override names the plain id or ``id@depth``).
+    """
+    from sharedopt.readiness import override_columns
+
+    for cid, rule in params.realisation_overrides.items():
         hit = table.index[table["candidate_id"] == cid]
         if len(hit) == 0:
             continue
         row = table.loc[hit[0]]
         members = base.index_of(row["members"].split(";"))[None, :]
-        values = _revalue(base, params, row, members, params.realisation_factor(cid))
-        for key, array in values.items():
-            table.loc[hit[0], key] = array[0]
+        checklist = override_columns(rule)
+        depth = row["depth"] if "depth" in row else None
+        values = _revalue(base, params, row, members, params.realisation_factor(cid), depth,
+                          checklist["partnership_mode"])
+        for key, value in {**{k: v[0] for k, v in values.items()}, **checklist}.items():
+            table.loc[hit[0], key] = value
     return table
 
 
-def _revalue(base: CostBase, params: ModelParams, row, members: np.ndarray, factor: float) -> dict:
-    """Value one table row again (whole-organisation rows by their own rule)."""
+def _revalue(base: CostBase, params: ModelParams, row, members: np.ndarray, factor: float,
+             depth: str | None = None, mode: str | None = None) -> dict:
+    """Value one table row again at its depth and mode (whole-organisation rows by their own rule)."""
+    from sharedopt.depth import depth_params
+
+    if depth in params.depth_settings:
+        factor = factor * params.depth_settings[depth].realisation
+        params = depth_params(params, depth, params.readiness.mode_governance_factors.get(mode, 1.0))
     if row["kind"] == "whole_organisation":
         from sharedopt.wholeorg import evaluate_whole_org
         return evaluate_whole_org(base, params, members, factor)
     return evaluate(base, params, tuple(row["services"].split(";")), members, factor)
 
 
-def ensure_candidates(candidates: CandidateSet, ids: list[str], authorities, costs: pd.DataFrame,
-                      params: ModelParams) -> CandidateSet:
-    """Add candidates named by id (e.g. forced ones) that pruning left out.
-
-    An id is ``"<service>[+<service>]|<code>[+<code>...]"``. A candidate whose NPV was
-    not positive is normally pruned; forcing it brings it back with its real value.
-    """
-    from sharedopt.errors import ConfigError
-
-    known = set(candidates.table["candidate_id"]) if len(candidates.table) else set()
-    missing = [cid for cid in ids if cid not in known]
-    if not missing:
-        return candidates
-    base = CostBase.from_frames(authorities, costs, params)
-    rows = []
-    for cid in missing:
-        if cid.startswith("Whole_Organisation|"):
-            from sharedopt.wholeorg import forced_whole_org
-            rows.append(forced_whole_org(cid, base, params, candidates.graphs))
-            continue
-        services, members = _parse_id(cid, base)
-        graph = candidates.graphs.get(services[0]) if len(services) == 1 else intersection_graph(
-            candidates.graphs[services[0]], candidates.graphs[services[1]])
-        codes = list(base.codes[members])
-        if graph is None or not all(c in graph for c in codes) or not nx.is_connected(graph.subgraph(codes)):
-            raise ConfigError(f"[constraints] forced: candidate '{cid}' is not a connected group of "
-                              "bodies delivering its service(s); check the id (see candidates.csv)")
-        values = evaluate(base, params, services, members[None, :], params.realisation_factor(cid))
-        kind = "scale" if len(services) == 1 else ("scope" if len(codes) == 1 else "scale+scope")
-        rows.append(_table(base, services, members[None, :], values, np.array([kind], dtype=object)))
-    table = _finish(pd.concat([candidates.table, *rows], ignore_index=True), params, base)
-    return CandidateSet(table, candidates.shares, candidates.enumeration, candidates.graphs,
-                        candidates.generation)
-
-
-def _parse_id(cid: str, base: CostBase) -> tuple[tuple[str, ...], np.ndarray]:
-    from sharedopt.errors import ConfigError
-
-    try:
-        service_part, member_part = cid.split("|")
-        services = tuple(service_part.split("+"))
-        members = base.index_of(sorted(member_part.split("+")))
-        for s in services:
-            base.service_index(s)
-    except (ValueError, KeyError):
-        raise ConfigError(f"[constraints] forced: '{cid}' is not a candidate id of this region "
-                          "(format 'Service|E06000001+E06000002'; see candidates.csv)") from None
-    return services, members
+from sharedopt.forced import ensure_candidates  # noqa: E402  (re-exported; forced ids live there)

@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sharedopt.assumptions import (
-    APPRAISAL_DEFAULTS, COST_CURVE_RULE, COST_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS,
-    RING_FENCED_SHARES, SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS,
+    APPRAISAL_DEFAULTS, COST_CURVE_RULE, COST_DEFAULTS, DEPTH_DEFAULTS, DEPTH_REFERENCE, READINESS_DEFAULTS,
+    REALISATION_BASE, REALISATION_DEFAULTS, RING_FENCED_SHARES, SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS,
     SPATIAL_FALLBACK, WHOLE_ORG_DEFAULTS,
 )
 
@@ -57,8 +57,9 @@ class Realisation(BaseModel):
     multi_level_engagement: bool = True
     formal_reporting: bool = True
     active_management: bool = True
-    mode: Literal["voluntary", "mandated"] = "voluntary"
-    relationship: Literal["trust", "contract"] = "trust"
+    # None: from the partnership's vehicle and depth (sharedopt.readiness); set, for every candidate
+    mode: Literal["voluntary", "mandated"] | None = None
+    relationship: Literal["trust", "contract"] | None = None
     condition_penalties: dict[str, float] = Field(
         default_factory=lambda: dict(REALISATION_DEFAULTS["condition_penalties"]["value"]))
     mode_factors: dict[str, float] = Field(
@@ -70,7 +71,7 @@ class Realisation(BaseModel):
         for condition, penalty in self.condition_penalties.items():
             if not getattr(self, condition):
                 value *= 1.0 - penalty
-        return value * self.mode_factors[self.mode] * self.mode_factors[self.relationship]
+        return value * self.mode_factors[self.mode or "voluntary"] * self.mode_factors[self.relationship or "trust"]
 
     def base_rate(self, fallback: float | None = None) -> float:
         """The base rate: this rule's ``base``, else ``fallback``, else the evidence default."""
@@ -81,6 +82,46 @@ class Realisation(BaseModel):
     def factor(self, fallback_base: float | None = None) -> float:
         """Multiplier on projected savings: base rate x condition and mode multipliers."""
         return self.base_rate(fallback_base) * self.multiplier()
+
+
+Status = Literal["yes", "no", "unknown"]
+Mode = Literal["complying", "constraining", "creating"]
+
+
+class DepthParams(BaseModel):
+    """One depth of integration (:data:`sharedopt.assumptions.DEPTH_DEFAULTS`; :mod:`sharedopt.depth`)."""
+
+    model_config = _STRICT
+    poolable: float = Field(gt=0.0, le=5.0)
+    setup: float = Field(ge=0.0, le=10.0)
+    governance: float = Field(ge=0.0, le=10.0)
+    ramp_years: int = Field(ge=1, le=20)
+    realisation: float = Field(ge=0.0, le=2.0)
+    mode: Mode = "constraining"
+
+
+class ReadinessParams(BaseModel):
+    """Readiness per council and the stated amounts (:data:`sharedopt.assumptions.READINESS_DEFAULTS`).
+
+    ``councils`` maps a GSS code to its conditions (``sponsor, multi_level_engagement,
+    formal_reporting, active_management, co_production``: yes/no/unknown), filled from the
+    config's ``[readiness]`` table and file (:mod:`sharedopt.readiness`).
+    """
+
+    model_config = _STRICT
+    councils: dict[str, dict[str, Status]] = Field(default_factory=dict)
+    condition_uplifts: dict[str, float] = Field(
+        default_factory=lambda: dict(READINESS_DEFAULTS["condition_uplifts"]["value"]))
+    prior_collaboration_uplift: float = Field(
+        default=READINESS_DEFAULTS["prior_collaboration_uplift"]["value"], ge=0, le=1)
+    co_production_uplift: float = Field(default=READINESS_DEFAULTS["co_production_uplift"]["value"], ge=0, le=1)
+    mode_governance_factors: dict[str, float] = Field(
+        default_factory=lambda: dict(READINESS_DEFAULTS["mode_governance_factors"]["value"]))
+
+
+def _default_depths() -> dict[str, DepthParams]:
+    keys = DepthParams.model_fields
+    return {name: DepthParams(**{k: v for k, v in row.items() if k in keys}) for name, row in DEPTH_DEFAULTS.items()}
 
 
 def _default_services() -> dict[str, ServiceParams]:
@@ -150,6 +191,11 @@ class ModelParams(BaseModel):
         default_factory=lambda: dict(_default(WHOLE_ORG_DEFAULTS, "whole_org_overhead_share")))
     realisation: Realisation = Field(default_factory=Realisation)
     realisation_overrides: dict[str, Realisation] = Field(default_factory=dict)
+    # How partnerships work (sharedopt.readiness, sharedopt.depth): readiness per council,
+    # depths of integration the optimiser may choose between (one = no choice).
+    readiness: ReadinessParams = Field(default_factory=ReadinessParams)
+    depths: list[str] = Field(default_factory=lambda: [DEPTH_REFERENCE], min_length=1)
+    depth_settings: dict[str, DepthParams] = Field(default_factory=_default_depths)
     # share of a service's saving that stays in a ring-fenced grant (sharedopt.cashflow)
     ring_fenced_shares: dict[str, float] = Field(
         default_factory=lambda: {k: v["value"] for k, v in RING_FENCED_SHARES.items()})
@@ -161,6 +207,26 @@ class ModelParams(BaseModel):
         if bad:
             raise ValueError(f"ring-fenced shares must be between 0 and 1, got {bad}")
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_depth_overrides(cls, data):
+        """Let a config give only what it changes: ``[model.depth_settings.pooled] setup = 2.0``."""
+        if isinstance(data, dict) and isinstance(data.get("depth_settings"), dict):
+            merged = {k: v.model_dump() for k, v in _default_depths().items()}
+            for name, override in data["depth_settings"].items():
+                override = override.model_dump() if isinstance(override, DepthParams) else override
+                merged[name] = {**merged.get(name, {}), **override}
+            data = {**data, "depth_settings": merged}
+        return data
+
+    @model_validator(mode="after")
+    def _known_depths(self):
+        unknown = [d for d in self.depths if d not in self.depth_settings]
+        if unknown or len(set(self.depths)) != len(self.depths):
+            raise ValueError(f"depths: {unknown or self.depths} - give distinct names among "
+                             f"{', '.join(self.depth_settings)} (or define one under [model.depth_settings])")
+        return self
 
     @model_validator(mode="before")
     @classmethod

@@ -213,6 +213,8 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
                             sources=inputs.sources, quality=inputs.quality, generation=candidates.generation)
     existing = existing_partnerships_table(config.constraints, inputs.authorities.index)
     summary.update(status_quo_summary(config, existing))
+    from sharedopt.depth import depth_summary
+    summary["depths"] = depth_summary(config.model, portfolio)
     flows = council_cashflows(portfolio, base, config.model)
     summary = {**summary, "cash_flows": json_safe(cashflow_summary(flows, inputs.authorities, config.model))}
     alternatives = pd.DataFrame()

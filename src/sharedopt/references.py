@@ -86,7 +86,8 @@ class _Checker:
         return False
 
     def candidate(self, loc: tuple, cid: str) -> None:
-        parts = str(cid).split("|")
+        from sharedopt.depth import split_id
+        parts = split_id(str(cid))[0].split("|")
         if len(parts) != 2 or not parts[0] or not parts[1]:
             self.problems.append(Problem(loc, f"candidate id '{cid}' is not of the form "
                                               "'<service>[+<service>]|<code>[+<code>...]' (see candidates.csv)",
@@ -131,7 +132,7 @@ def _check_model(config, c: _Checker) -> None:
             if key not in conditions:
                 c.problems.append(Problem(loc + ("condition_penalties",), f"unknown condition '{key}'"
                                           f"{did_you_mean(key, conditions)} (conditions: {', '.join(conditions)})"))
-        for key in (rule.mode, rule.relationship):
+        for key in (rule.mode or "voluntary", rule.relationship or "trust", "mandated", "contract"):
             if key not in rule.mode_factors:
                 c.problems.append(Problem(loc + ("mode_factors",), f"no factor for '{key}'; give one "
                                           f"(factors: {', '.join(rule.mode_factors)})"))

@@ -21,7 +21,17 @@ from sharedopt.data.arrangements import ARRANGEMENTS_FILE, load_arrangements
 from sharedopt.data.validate import DataQuality
 
 TABLE_COLUMNS = ["name", "service", "members", "members_outside_region", "n_members", "status",
-                 "origin", "status_as_reported", "source", "category", "intended_kind"]
+                 "origin", "status_as_reported", "source", "category", "intended_kind", "partnership_mode"]
+
+
+def partnership_mode(status_as_reported: str) -> str:
+    """Mode of a real arrangement (Armistead & Pettigrew 2007; :mod:`sharedopt.readiness`).
+
+    A statutory joint body (e.g. a joint waste disposal authority) is mandatory and rests on
+    its statute and levy: complying. Any other arrangement is an agreement between willing
+    councils, voluntary and contract-based: constraining.
+    """
+    return "complying" if "statutory" in str(status_as_reported).lower() else "constraining"
 
 
 def _status(inside: list[str], outside: list[str]) -> str:
@@ -57,7 +67,8 @@ def status_quo_table(region_codes: Iterable[str], quality: DataQuality | None = 
         rows.append(dict(name=arr.arrangement, service=arr.service, members=";".join(inside),
                          members_outside_region=";".join(outside), n_members=len(inside),
                          status=status, origin="status quo data", status_as_reported=arr.status_as_reported,
-                         source=arr.source_url, category=arr.category, intended_kind=arr.intended_kind))
+                         source=arr.source_url, category=arr.category, intended_kind=arr.intended_kind,
+                         partnership_mode=partnership_mode(arr.status_as_reported)))
         if quality is not None and status != "in region" and inside:
             quality.add(file=ARRANGEMENTS_FILE.rsplit("/", 1)[-1], row=arr.line, code=";".join(outside),
                         field="member_gss", issue=f"{arr.arrangement}: members outside the region",
@@ -110,7 +121,8 @@ def existing_partnerships_table(constraints: Constraints, region_codes: Iterable
                  members=";".join(sorted(m for m in ex.members if m in region)),
                  members_outside_region=";".join(sorted(m for m in ex.members if m not in region)),
                  n_members=sum(m in region for m in ex.members), status="in config", origin="config",
-                 status_as_reported="", source=ex.source, category="", intended_kind="")
+                 status_as_reported="", source=ex.source, category="", intended_kind="",
+                 partnership_mode="")
             for ex in constraints.existing]
     data = status_quo_table(region)
     seen = {_key(r["service"], r["members"].split(";")) for r in user}

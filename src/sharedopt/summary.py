@@ -104,9 +104,14 @@ def assumptions_table(params) -> list[dict]:
     rows.extend(savings_term_rows(params))
     factor = params.realisation_factor()
     rows.append({"parameter": "realisation_factor", "value": factor,
-                 "source": "realisation.base x condition and mode multipliers x (1 - "
+                 "source": "The scenario factor (unknown readiness, voluntary and trust-based, reference "
+                 "depth); each candidate's realisation_factor also carries its readiness, prior "
+                 "collaboration, partnership mode and depth (sharedopt.readiness, sharedopt.depth). "
+                 "realisation.base x condition and mode multipliers x (1 - "
                  "optimism_bias_saving_reduction). " + REALISATION_DEFAULTS["condition_penalties"]["source"] + " "
                  + REALISATION_DEFAULTS["mode_factors"]["source"]})
+    from sharedopt.depth import readiness_depth_rows
+    rows.extend(readiness_depth_rows(params))
     rows.append({"parameter": "max_group_size", "value": params.max_group_size,
                  "source": "config (largest partnership considered)"})
     from sharedopt.costfit import assumption_rows  # cost curves: rule, fallbacks (no fit is run here)

@@ -108,8 +108,8 @@ def whole_org_candidates(base: CostBase, params: ModelParams, graphs: dict, with
     groups = connected_groups(graph, params.whole_org_max_group_size, min_size=2)
     to_global = base.index_of(groups.nodes.tolist())
     members = np.where(groups.members >= 0, to_global[np.maximum(groups.members, 0)], -1)
-    realisation = np.full(len(members), params.realisation_factor())
-    values = evaluate_whole_org(base, params, members, realisation)
+    realisation, checklist = _realisation(base, params, members)
+    values = {**evaluate_whole_org(base, params, members, realisation), **checklist}
     keep = values["npv_gbp_k"] > 0
     table = _table(base, params, members[keep], {k: v[keep] for k, v in values.items()})
     shares = pd.DataFrame()
@@ -149,7 +149,17 @@ def forced_whole_org(cid: str, base: CostBase, params: ModelParams, graphs: dict
         raise ConfigError(f"[constraints] forced: '{cid}' is not 2..{params.whole_org_max_group_size} "
                           "neighbouring councils of one tier class of this region (see candidates.csv)")
     members = base.index_of(codes)[None, :]
-    return _table(base, params, members, evaluate_whole_org(base, params, members, params.realisation_factor(cid)))
+    factor, checklist = _realisation(base, params, members)
+    if cid in params.realisation_overrides:
+        factor = np.array([params.realisation_factor(cid)])
+    return _table(base, params, members, {**evaluate_whole_org(base, params, members, factor), **checklist})
+
+
+def _realisation(base: CostBase, params: ModelParams, members: np.ndarray):
+    """Realisation and checklist of shared management teams (voluntary, trust-based: creating)."""
+    from sharedopt.assumptions import WHOLE_ORG_DEPTH
+    from sharedopt.readiness import candidate_realisation
+    return candidate_realisation(base, params, (LABEL,), members, WHOLE_ORG_DEPTH, kind=KIND)
 
 
 # LGA: about 45 councils share a chief executive and senior team in about 20 partnerships,
