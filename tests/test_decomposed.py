@@ -198,3 +198,17 @@ def test_whole_organisation_occupies_every_slot_of_its_members_in_the_model(kent
     shared = S[0].multiply(S[1:]).sum(axis=1)  # slots the whole-organisation row shares with each
     assert (np.asarray(shared).ravel() >= 1).all()
     assert set(slots.loc[S[0].indices, "authority"]) == set(whole["members"].iloc[0].split(";"))
+
+
+def test_services_outside_the_fitted_panel_take_the_literature_curve():
+    """Fine services (not in the cost-function panel) keep a scale effect under fitted curves."""
+    import pandas as pd
+    from sharedopt.curves import LiteratureCurve, resolve_curves
+    params = ModelParams()
+    empty = pd.DataFrame(columns=["authority", "service", "net_expenditure_gbp_k"])
+    curves = resolve_curves(params, pd.DataFrame(columns=["population"]), empty).curves
+    waste = curves["Waste_Collection"]
+    assert isinstance(waste, LiteratureCurve)
+    small, large = waste.unit_cost(np.array([50_000.0, 200_000.0]))
+    assert small > large  # a scale economy, not the flat curve of an unfitted service
+    assert not isinstance(curves["Central_Services"], LiteratureCurve)  # fitted where identified

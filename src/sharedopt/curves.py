@@ -96,7 +96,8 @@ def resolve_curves(params, authorities: pd.DataFrame, costs: pd.DataFrame) -> Cu
     """The curves and efficiency ratios for a run.
 
     ``params.cost_curves = "fitted"`` (default): :func:`sharedopt.costfit.fit_cost_curves`'s
-    curves (each service's fit where identified, else costfit's literature fallback).
+    curves (each service's fit where identified, else costfit's literature fallback); a
+    service outside the fitted panel (the fine services) takes the parameters' U-shape.
     ``"literature"``: the U-shape of the parameters (``mes``, ``e_down``, ``e_up``; the
     documented fallback, and the only curve column generation prices). Efficiency ratios
     come from costfit (English councils in its panel; others NaN: no convergence term),
@@ -113,7 +114,8 @@ def resolve_curves(params, authorities: pd.DataFrame, costs: pd.DataFrame) -> Cu
             "deprivation, workday ratio, class, year; English councils only, others 1.0)")
     if params.cost_curves == "literature":
         return Curves(literature_curves(params), efficiency, "literature", [f"scale: {LITERATURE_SOURCE}", note])
-    curves = {s: fit.curve(s) for s in params.services}
+    literature = literature_curves(params)  # services outside the panel (the fine services): not fitted
+    curves = {s: fit.curves[s] if s in fit.curves else literature[s] for s in params.services}
     return Curves(curves, efficiency, "fitted", [f"{s}: {c.source}" for s, c in sorted(curves.items())] + [note])
 
 
