@@ -95,3 +95,11 @@ def test_many_partnerships_get_one_panel_per_service(tmp_path):
     assert not any("_" in t for t in titles) and "Central services" in titles  # readable service names
     html = paths["report.html"].read_text(encoding="utf-8")
     assert 'id="map-panels" src="data:image/png;base64,' in html
+
+
+def test_partnership_labels_are_readable_and_name_whole_organisation_sharing():
+    from sharedopt.facts import service_label, services_label
+    assert service_label("Adult_Social_Care") == "Adult social care"
+    assert services_label("Children_Social_Care;Education") == "Children social care + Education"
+    assert services_label("Central_Services;Culture;Environment", "whole_organisation") == \
+        "Whole organisation (all services)"

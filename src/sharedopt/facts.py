@@ -155,3 +155,24 @@ def _fraction(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if number == number and abs(number) != float("inf") else None
+
+
+def service_label(service: Any) -> str:
+    """A service as a reader writes it: 'Adult_Social_Care' -> 'Adult social care' (one owner)."""
+    text = str(service).strip()
+    return text.replace("_", " ").capitalize() if "_" in text else text
+
+
+def services_label(cell: Any, kind: Any = None) -> str:
+    """';'-joined services as readable names joined by ' + '; a whole-organisation partnership by its kind.
+
+    Parameters
+    ----------
+    cell : str
+        ``services`` of a candidate (``;``-joined).
+    kind : str, optional
+        The candidate's ``kind``: ``'whole_organisation'`` reads 'Whole organisation (all services)'.
+    """
+    if kind == "whole_organisation":
+        return "Whole organisation (all services)"
+    return " + ".join(service_label(s) for s in str(cell).split(";") if s) if isinstance(cell, str) else ""

@@ -18,7 +18,7 @@ import pandas as pd
 
 from sharedopt.facts import gap_text
 
-from .html_sections import service_label, services_label
+from sharedopt.facts import service_label, services_label
 from .html_sections import alternatives, council_rows, data_estimates, scenario_section, service_chart, uncertainty_rows
 from .interactive import interactive_map
 from .maps import ATTRIBUTION, authority_savings, split_list

@@ -16,9 +16,9 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from sharedopt.facts import gap_text
+from sharedopt.facts import gap_text, services_label
 
-__all__ = ["alternatives", "council_rows", "scenario_section", "service_chart", "service_label", "uncertainty_rows"]
+__all__ = ["alternatives", "council_rows", "scenario_section", "service_chart", "uncertainty_rows"]
 
 MAX_ALTERNATIVES = 20
 SIMILAR_OVERLAP = 0.5
@@ -26,17 +26,6 @@ _KEY_ASSUMPTIONS = {"discount_rate": "Discount rate", "horizon_years": "Appraisa
                     "realisation.base": "Share of modelled savings realised (base)",
                     "ramp_years": "Years for savings to build up"}
 _MODELLING_NOTE = "All modelling parameters"
-
-
-def service_label(service: Any) -> str:
-    """A service as a reader writes it: 'Adult_Social_Care' -> 'Adult social care'."""
-    text = str(service).replace("_", " ").strip()
-    return text[:1].upper() + text[1:].lower() if "_" in str(service) else text
-
-
-def services_label(cell: Any) -> str:
-    """';'-joined services as readable names joined by ' + '."""
-    return " + ".join(service_label(s) for s in str(cell).split(";") if s) if isinstance(cell, str) else ""
 
 
 def scenario_section(summary: Mapping[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from .html_sections import service_label, services_label
+from sharedopt.facts import service_label, services_label
 from .maps import _projected_shapes, authority_savings, split_list
 
 __all__ = ["SCRIPT", "interactive_map", "script_hash"]

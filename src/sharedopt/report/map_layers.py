@@ -20,19 +20,13 @@ from matplotlib import patheffects
 from matplotlib.lines import Line2D
 from shapely.ops import unary_union
 
-__all__ = ["add_estimated_stamp", "draw_existing_outlines", "draw_partnership_outlines", "place_labels", "service_label"]
+__all__ = ["add_estimated_stamp", "draw_existing_outlines", "draw_partnership_outlines", "place_labels"]
 
 _OFFSETS = [(0, -8), (0, 8), (10, 0), (-10, 0), (0, -18), (0, 18), (14, -10), (-14, 10), (14, 10), (-14, -10)]
 _ALIGN = {(0, -1): ("center", "top"), (0, 1): ("center", "bottom"), (1, 0): ("left", "center"),
           (-1, 0): ("right", "center"), (1, -1): ("left", "top"), (-1, 1): ("right", "bottom"),
           (1, 1): ("left", "bottom"), (-1, -1): ("right", "top")}
 _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-
-
-def service_label(service: object) -> str:
-    """'Adult_Social_Care' -> 'Adult social care' (names without '_' unchanged)."""
-    text = str(service)
-    return text.replace("_", " ").capitalize() if "_" in text else text
 
 
 def partnership_colours(n: int) -> list[str]:

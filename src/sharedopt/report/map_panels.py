@@ -15,7 +15,9 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .map_layers import partnership_colours, service_label
+from sharedopt.facts import service_label
+
+from .map_layers import partnership_colours
 from .maps import _STYLE, _projected_shapes, split_list
 
 __all__ = ["PANEL_THRESHOLD", "plot_service_panels"]

@@ -62,7 +62,9 @@ from .map_furniture import (
     _placeholder,
     mpl_text,
 )
-from .map_layers import add_estimated_stamp, draw_existing_outlines, draw_partnership_outlines, place_labels, service_label
+from sharedopt.facts import service_label, services_label
+
+from .map_layers import add_estimated_stamp, draw_existing_outlines, draw_partnership_outlines, place_labels
 
 __all__ = [
     "ATTRIBUTION",
@@ -336,8 +338,10 @@ def _draw_map(fig, layout, portfolio, savings, all_colours, title, attribution, 
     _set_extent(ax, limits)
     extent = max(limits[0][1] - limits[0][0], limits[1][1] - limits[1][0])
     member_lists = [split_list(m) for m in _column(portfolio, "members")]
-    labels = [f"{i}. " + " + ".join(service_label(s) for s in split_list(services)) + f" ({len(m)} councils)"
-              for i, (services, m) in enumerate(zip(_column(portfolio, "services"), member_lists), start=1)]
+    kinds = _column(portfolio, "kind") if "kind" in portfolio else [None] * len(member_lists)
+    labels = [f"{i}. {services_label(services, kind)} ({len(m)} councils)"
+              for i, (services, kind, m) in enumerate(zip(_column(portfolio, "services"), kinds, member_lists),
+                                                      start=1)]
     handles = draw_partnership_outlines(ax, layout.shapes, member_lists, labels, extent)
     handles += draw_existing_outlines(ax, layout.shapes, existing, extent)
     key = []
