@@ -25,9 +25,9 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from sharedopt.pipeline import create_model, enumerate_candidates, load_inputs, solve_model
-from sharedopt.pricing import matrix_lp
-from sharedopt.scenario import Scenario
+from sharedopt.run.pipeline import create_model, enumerate_candidates, load_inputs, solve_model
+from sharedopt.solve.lp_bounds import matrix_lp
+from sharedopt.run.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

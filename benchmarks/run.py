@@ -213,10 +213,10 @@ def scenario_changes(k: int | None, time_limit: float | None, config_limit: floa
 def work_enumeration(*, report, config: str, k: int) -> dict:
     import numpy as np
 
-    from sharedopt.enumerate import connected_groups, count_connected_groups
-    from sharedopt.options import service_graphs
-    from sharedopt.pipeline import load_inputs
-    from sharedopt.scenario import Scenario
+    from sharedopt.candidates.enumerate import connected_groups, count_connected_groups
+    from sharedopt.candidates.build import service_graphs
+    from sharedopt.run.pipeline import load_inputs
+    from sharedopt.run.scenario import Scenario
 
     scenario = Scenario.from_config(CONFIGS / config).with_({"model.max_group_size": k})
     t0 = time.perf_counter()
@@ -248,8 +248,8 @@ def work_enumeration(*, report, config: str, k: int) -> dict:
 
 def work_portfolio(*, report, config: str, k: int, time_limit: float, baseline: bool,
                    baseline_limit: float | None = None) -> dict:
-    from sharedopt.pipeline import assign_solution, create_model, enumerate_candidates, load_inputs, solve_model
-    from sharedopt.scenario import Scenario
+    from sharedopt.run.pipeline import assign_solution, create_model, enumerate_candidates, load_inputs, solve_model
+    from sharedopt.run.scenario import Scenario
 
     base = Scenario.from_config(CONFIGS / config)
     scenario = base.with_(scenario_changes(k, time_limit, base.config.solver.time_limit))
@@ -354,10 +354,10 @@ def plain_baseline(table, config, gap: float, time_limit: float | None) -> dict:
 
 def work_sweep(*, report, config: str, k: int, time_limit: float, values: list, mode: str) -> dict:
     """One constraint-only sweep timing: mode 'reuse' / 'no_reuse' (``sweep``) or 'run'
-    (every variant through :func:`sharedopt.whatif.run`, the whole pipeline as the CLI)."""
-    from sharedopt.scenario import Scenario
-    from sharedopt.whatif import sweep
-    from sharedopt.whatif import run as run_scenario
+    (every variant through :func:`sharedopt.run.whatif.run`, the whole pipeline as the CLI)."""
+    from sharedopt.run.scenario import Scenario
+    from sharedopt.run.whatif import sweep
+    from sharedopt.run.whatif import run as run_scenario
 
     base = Scenario.from_config(CONFIGS / config)
     changes = scenario_changes(k, time_limit, base.config.solver.time_limit)
@@ -386,8 +386,8 @@ def work_sweep(*, report, config: str, k: int, time_limit: float, values: list, 
 
 
 def work_montecarlo(*, report, config: str, n: int, max_workers: int) -> dict:
-    from sharedopt.scenario import Scenario
-    from sharedopt.uncertainty import uncertainty
+    from sharedopt.run.scenario import Scenario
+    from sharedopt.run.uncertainty import uncertainty
 
     scenario = Scenario.from_config(CONFIGS / config)
     t = time.perf_counter()
@@ -515,7 +515,7 @@ class Bench:
                  f"{self.args.instance_timeout:g} s wall-clock limit and a "
                  f"{self.args.mem_limit_gb:g} GB address-space limit."]
         notes.append("candidates by: 'enumerated' = every connected group listed and valued; "
-                     "'generated' = column generation over implicit groups (sharedopt.colgen), "
+                     "'generated' = column generation over implicit groups (sharedopt.candidates.generate), "
                      "used when there are more than 2,000,000 groups; valued = groups valued "
                      "(enumerated, or generated plus the small starting groups).")
         for r in rows:

@@ -7,7 +7,7 @@ Usage (from the repository root)::
     python benchmarks/validity.py --summary reports/england-blank/summary.json   # add a solved portfolio
 
 With the status quo OFF (blank sheet) and the config's model settings, using the
-candidates step only (:func:`sharedopt.options.build_candidates`; no solve):
+candidates step only (:func:`sharedopt.candidates.build.build_candidates`; no solve):
 
 1. **arrangements** -- each real arrangement in ``data/`` (one row per arrangement
    and model service): is its group (same service, same members) in the candidate
@@ -21,7 +21,7 @@ candidates step only (:func:`sharedopt.options.build_candidates`; no solve):
    percentile, two counterfactual ones: size-matched (candidates with as many members)
    and the members' own options (candidates containing any of the members).
 2. **reported savings** -- the modelled annual net saving of each real group (valued
-   with :func:`sharedopt.savings.evaluate`, in or out of the candidate space) against
+   with :func:`sharedopt.candidates.value.evaluate`, in or out of the candidate space) against
    the published figure in the data file, where one is cited.
 3. **size** -- per service, the Spearman rank correlation of NPV with group
    population over the scale candidates at the config's ``max_group_size``, also
@@ -58,13 +58,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "src"))
 
-from sharedopt.config import load_config  # noqa: E402
+from sharedopt.config.schema import load_config  # noqa: E402
 from sharedopt.data.arrangements import load_arrangements  # noqa: E402
-from sharedopt.options import build_candidates  # noqa: E402
-from sharedopt.pipeline import load_inputs  # noqa: E402
-from sharedopt.savings import CostBase, evaluate  # noqa: E402
-from sharedopt.wholeorg import KIND as WHOLE_ORG, LABEL as WHOLE_ORG_LABEL  # noqa: E402
-from sharedopt.wholeorg import evaluate_whole_org, whole_org_graph  # noqa: E402
+from sharedopt.candidates.build import build_candidates  # noqa: E402
+from sharedopt.run.pipeline import load_inputs  # noqa: E402
+from sharedopt.candidates.value import CostBase, evaluate  # noqa: E402
+from sharedopt.candidates.wholeorg import KIND as WHOLE_ORG, LABEL as WHOLE_ORG_LABEL  # noqa: E402
+from sharedopt.candidates.wholeorg import evaluate_whole_org, whole_org_graph  # noqa: E402
 from validity_measures import counterfactual_percentiles, percentile, spearman_rows  # noqa: E402,F401
 from validity_measures import fmt as _fmt  # noqa: E402
 from validity_sensitivity import BACK_OFFICE, central_sensitivity, sensitivity_lines  # noqa: E402

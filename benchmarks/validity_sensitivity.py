@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sharedopt.data.paths import data_dir
-from sharedopt.savings import CostBase, evaluate
+from sharedopt.candidates.value import CostBase, evaluate
 from validity_measures import counterfactual_percentiles, fmt as _fmt, spearman_rows
 
 
@@ -53,7 +53,7 @@ def member_index(base: CostBase, members: pd.Series) -> np.ndarray:
 
 def class_range_cap() -> float:
     """Largest district population in the Central_Services cost fit (the top of the district class's data)."""
-    from sharedopt.costfit import cost_panel, fit_frame
+    from sharedopt.candidates.costfit import cost_panel, fit_frame
     frame = fit_frame(cost_panel(), BACK_OFFICE)
     return float(frame.loc[frame["cls"] == "district", "population"].max())
 

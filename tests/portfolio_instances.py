@@ -1,7 +1,7 @@
 """Seeded random portfolio instances and an exhaustive reference optimiser.
 
 The brute force checks every constraint directly from the candidate table and
-the :class:`~sharedopt.model.Constraints` (it does not use ``build_model``).
+the :class:`~sharedopt.model.build.Constraints` (it does not use ``build_model``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from sharedopt.model import Constraints, ExistingPartnership
+from sharedopt.model.build import Constraints, ExistingPartnership
 
 SERVICES = ["Adult_Social_Care", "Environment", "Public_Health"]
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from portfolio_instances import brute_force, random_candidates
-from sharedopt.alternatives import alternatives_table, near_optimal_alternatives, stability
-from sharedopt.model import Constraints, build_model
-from sharedopt.solve import SolverOptions, solve
+from sharedopt.results.alternatives import alternatives_table, near_optimal_alternatives, stability
+from sharedopt.model.build import Constraints, build_model
+from sharedopt.solve.api import SolverOptions, solve
 
 
 def _feasible(model, x):
@@ -60,8 +60,8 @@ def test_run_with_alternatives_writes_alternatives_csv(tmp_path):
 
     import pandas as pd
 
-    from sharedopt.scenario import Scenario
-    from sharedopt.whatif import run
+    from sharedopt.run.scenario import Scenario
+    from sharedopt.run.whatif import run
 
     root = Path(__file__).resolve().parents[1]
     sc = Scenario.from_config(root / "configs" / "north-east.toml").with_(

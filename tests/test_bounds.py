@@ -10,9 +10,9 @@ import pytest
 import scipy.sparse as sp
 
 from portfolio_instances import brute_force, random_candidates, random_constraints
-from sharedopt.bounds import dp
-from sharedopt.bounds.lagrange import build_services, lagrangian_bound
-from sharedopt.model import Constraints, build_model
+from sharedopt.solve.bounds import dp
+from sharedopt.solve.bounds.lagrange import build_services, lagrangian_bound
+from sharedopt.model.build import Constraints, build_model
 
 
 def _random_groups(rng, n, m):
@@ -90,8 +90,8 @@ def test_lagrangian_bound_is_never_below_the_exhaustive_optimum(seed, df, cons):
 
 def test_lagrangian_bound_is_tighter_than_the_lp_somewhere():
     """Non-vacuous: the bound closes part of the LP gap on coupled instances."""
-    from sharedopt.pricing import column_generation
-    from sharedopt.solve import SolverOptions
+    from sharedopt.solve.lp_bounds import column_generation
+    from sharedopt.solve.api import SolverOptions
     import time
 
     tighter = 0

@@ -23,7 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sharedopt.cli import app
-from sharedopt.config import load_config
+from sharedopt.config.schema import load_config
 from sharedopt.report import MARKER
 
 ROOT = Path(__file__).resolve().parents[1]

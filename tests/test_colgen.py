@@ -1,4 +1,4 @@
-"""Column generation over implicit connected groups (sharedopt.colgen) against full enumeration.
+"""Column generation over implicit connected groups (sharedopt.candidates.generate) against full enumeration.
 
 Real data (North East, Wales); the pricing search is checked against brute force over
 every connected group, the generated portfolio against the enumerated optimum, and the
@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sharedopt.colgen import ServicePricer, count_groups_capped, generation_blockers, plan_generation
-from sharedopt.config import load_config
-from sharedopt.enumerate import connected_groups, count_connected_groups
-from sharedopt.errors import ConfigError
-from sharedopt.model import Constraints, ExistingPartnership
-from sharedopt.pipeline import create_model, enumerate_candidates, load_inputs, solve_model
-from sharedopt.savings import CostBase, evaluate
+from sharedopt.candidates.generate import ServicePricer, count_groups_capped, generation_blockers, plan_generation
+from sharedopt.config.schema import load_config
+from sharedopt.candidates.enumerate import connected_groups, count_connected_groups
+from sharedopt.common.errors import ConfigError
+from sharedopt.model.build import Constraints, ExistingPartnership
+from sharedopt.run.pipeline import create_model, enumerate_candidates, load_inputs, solve_model
+from sharedopt.candidates.value import CostBase, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -227,7 +227,7 @@ def test_generation_refuses_savings_terms_it_does_not_price():
 def test_run_with_generated_candidates_reports_how_they_were_found(ne_inputs, tmp_path):
     import json
 
-    from sharedopt.pipeline import run
+    from sharedopt.run.pipeline import run
 
     config = _config("north-east.toml", {"candidates": "generate"}, None, {"mip_gap": 0.0})
     result = run(config)

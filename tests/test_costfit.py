@@ -1,10 +1,10 @@
-"""Cost functions from the data (sharedopt.costfit) and the served population (sharedopt.data.workday)."""
+"""Cost functions from the data (sharedopt.candidates.costfit) and the served population (sharedopt.data.workday)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from sharedopt.costfit import (
+from sharedopt.candidates.costfit import (
     NOTE, curves_table, fit_cost_curves, fit_frame, fit_service, select_curve,
 )
 from sharedopt.data.authorities import authority_table
@@ -157,8 +157,8 @@ def test_plausibility_flags_a_planted_outlier():
 def test_literature_switch_from_config_and_summary_rows():
     from pydantic import ValidationError
 
-    from sharedopt.costfit import assumption_rows
-    from sharedopt.params import ModelParams
+    from sharedopt.candidates.costfit import assumption_rows
+    from sharedopt.config.params import ModelParams
 
     assert ModelParams().cost_curves == "fitted"
     params = ModelParams(cost_curves="literature")

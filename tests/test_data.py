@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sharedopt.assumptions import OPTIONAL_LINKS
+from sharedopt.config.assumptions import OPTIONAL_LINKS
 from sharedopt.data import DataQuality, load_authorities, load_costs, neighbour_graph
 from sharedopt.data.paths import data_dir
-from sharedopt.errors import DataError
+from sharedopt.common.errors import DataError
 
 RAW = data_dir() / "raw"
 POPULATION_CSV = RAW / "population" / "ons_mid2022_population_uk.csv"

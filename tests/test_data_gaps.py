@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sharedopt.config import config_from_dict
+from sharedopt.config.schema import config_from_dict
 from sharedopt.data import DataQuality, load_costs
 from sharedopt.data.plausibility import national_range
-from sharedopt.errors import DataError
-from sharedopt.pipeline import run
+from sharedopt.common.errors import DataError
+from sharedopt.run.pipeline import run
 
 BAD = Path(__file__).parent / "fixtures" / "bad_inputs"
 BIRMINGHAM = "E08000025"

@@ -11,12 +11,12 @@ import pytest
 
 from sharedopt.data import load_authorities, load_costs
 from sharedopt.data.graph import neighbour_graph
-from sharedopt.enumerate import connected_groups
-from sharedopt.options import build_candidates
-from sharedopt.params import ModelParams
-from sharedopt.savings import CostBase, evaluate
-from sharedopt.terms import EARTH_RADIUS_KM, span_km, tier_class
-from sharedopt.wholeorg import calibrate_saving_rate
+from sharedopt.candidates.enumerate import connected_groups
+from sharedopt.candidates.build import build_candidates
+from sharedopt.config.params import ModelParams
+from sharedopt.candidates.value import CostBase, evaluate
+from sharedopt.candidates.terms import EARTH_RADIUS_KM, span_km, tier_class
+from sharedopt.candidates.wholeorg import calibrate_saving_rate
 
 TERMS = ["saving_scale_gbp_k", "saving_efficiency_gbp_k", "saving_scope_gbp_k"]
 COSTS = ["cost_distance_gbp_k", "cost_governance_gbp_k"]
@@ -139,7 +139,7 @@ def test_whole_organisation_rate_is_calibrated_on_the_lga_aggregate():
 
 
 def test_new_parameters_are_overridable_and_listed_with_range_and_source():
-    from sharedopt.summary import assumptions_table
+    from sharedopt.results.summary import assumptions_table
 
     params = ModelParams(efficiency_theta=0.1, services={"Environment": {"max_span_km": 60.0}})
     assert params.services["Environment"].max_span_km == 60.0
@@ -155,8 +155,8 @@ def test_new_parameters_are_overridable_and_listed_with_range_and_source():
 
 
 def test_a_forced_whole_organisation_candidate_is_valued_and_checked(kent):
-    from sharedopt.errors import ConfigError
-    from sharedopt.options import ensure_candidates
+    from sharedopt.common.errors import ConfigError
+    from sharedopt.candidates.build import ensure_candidates
 
     authorities, costs, cands = kent
     first = cands.table[cands.table["kind"] == "whole_organisation"].iloc[0]
@@ -186,7 +186,7 @@ def test_efficiency_ratios_are_clipped_to_their_bounds():
 def test_whole_organisation_occupies_every_slot_of_its_members_in_the_model(kent):
     """In the exact model a whole-organisation candidate shares a slot row with any partnership
     of one of its members in any service, so the two can never both be chosen."""
-    from sharedopt.incidence import slot_incidence
+    from sharedopt.model.incidence import slot_incidence
 
     table = kent[2].table
     whole = table[table["kind"] == "whole_organisation"].iloc[[0]]
@@ -203,7 +203,7 @@ def test_whole_organisation_occupies_every_slot_of_its_members_in_the_model(kent
 def test_services_outside_the_fitted_panel_take_the_literature_curve():
     """Fine services (not in the cost-function panel) keep a scale effect under fitted curves."""
     import pandas as pd
-    from sharedopt.curves import LiteratureCurve, resolve_curves
+    from sharedopt.candidates.curves import LiteratureCurve, resolve_curves
     params = ModelParams()
     empty = pd.DataFrame(columns=["authority", "service", "net_expenditure_gbp_k"])
     curves = resolve_curves(params, pd.DataFrame(columns=["population"]), empty).curves

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sharedopt.cli import app
-from sharedopt.config import config_from_dict
+from sharedopt.config.schema import config_from_dict
 from sharedopt.data import DataQuality, load_authorities, load_costs, neighbour_graph
 from sharedopt.data.authorities import authority_table
 from sharedopt.data.build import derive_england_costs
@@ -17,7 +17,7 @@ from sharedopt.data.detail import (
     derive_subservice_shares, jwa_members, parents,
 )
 from sharedopt.data.paths import data_dir
-from sharedopt.errors import DataError
+from sharedopt.common.errors import DataError
 
 RAW = data_dir() / "raw"
 CUMBERLAND = "E06000063"
@@ -194,8 +194,8 @@ def test_list_services_shows_the_fine_services():
 
 
 def test_fine_run_on_lancashire_solves_and_says_it_is_estimated():
-    from sharedopt.config import load_config
-    from sharedopt.pipeline import run
+    from sharedopt.config.schema import load_config
+    from sharedopt.run.pipeline import run
     from pathlib import Path
     config = load_config(Path(__file__).resolve().parents[1] / "configs" / "lancashire-fine.toml")
     # Projected savings in full (realisation base 1), so small sub-service groups stay positive:

@@ -1,4 +1,4 @@
-"""Tests for sharedopt.enumerate (connected-subgraph enumeration)."""
+"""Tests for sharedopt.candidates.enumerate (connected-subgraph enumeration)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sharedopt import enumerate as enum_mod
-from sharedopt.enumerate import (
+from sharedopt.candidates import enumerate as enum_mod
+from sharedopt.candidates.enumerate import (
     GroupArrays,
     adjacency_bitsets,
     connected_groups,

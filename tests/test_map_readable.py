@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from matplotlib import colors as mcolors
 
-from sharedopt.config import load_config
-from sharedopt.pipeline import load_inputs, run
+from sharedopt.config.schema import load_config
+from sharedopt.run.pipeline import load_inputs, run
 from sharedopt.report.maps import plot_portfolio_map
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ def test_many_partnerships_get_one_panel_per_service(tmp_path):
 
 
 def test_partnership_labels_are_readable_and_name_whole_organisation_sharing():
-    from sharedopt.facts import service_label, services_label
+    from sharedopt.results.facts import service_label, services_label
     assert service_label("Adult_Social_Care") == "Adult social care"
     assert services_label("Children_Social_Care;Education") == "Children social care + Education"
     assert services_label("Central_Services;Culture;Environment", "whole_organisation") == \

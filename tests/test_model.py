@@ -11,15 +11,15 @@ import pytest
 from pydantic import ValidationError
 
 from portfolio_instances import brute_force, candidate_row, random_candidates
-from sharedopt.model import (
+from sharedopt.model.build import (
     Constraints,
     ExistingPartnership,
     build_model,
     member_incidence,
     slot_incidence,
 )
-from sharedopt.pulp_view import build_pulp, to_pulp
-from sharedopt.solvers import check_solver
+from sharedopt.model.pulp_view import build_pulp, to_pulp
+from sharedopt.solve.backends.registry import check_solver
 
 
 def table(rows: list[tuple[str, str, str, float, float]]) -> pd.DataFrame:

@@ -13,16 +13,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sharedopt.assumptions import DEPTH_DEFAULTS, READINESS_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS
-from sharedopt.config import load_config
-from sharedopt.depth import split_id, with_depth
-from sharedopt.errors import ConfigError, DataError
-from sharedopt.params import ModelParams, ReadinessParams
-from sharedopt.pipeline import enumerate_candidates, load_inputs
-from sharedopt.readiness import candidate_realisation, load_readiness_csv
-from sharedopt.scenario import Scenario
-from sharedopt.status_quo import status_quo_table
-from sharedopt.whatif import run
+from sharedopt.config.assumptions import DEPTH_DEFAULTS, READINESS_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS
+from sharedopt.config.schema import load_config
+from sharedopt.candidates.depth import split_id, with_depth
+from sharedopt.common.errors import ConfigError, DataError
+from sharedopt.config.params import ModelParams, ReadinessParams
+from sharedopt.run.pipeline import enumerate_candidates, load_inputs
+from sharedopt.candidates.readiness import candidate_realisation, load_readiness_csv
+from sharedopt.run.scenario import Scenario
+from sharedopt.model.status_quo import status_quo_table
+from sharedopt.run.whatif import run
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = REALISATION_BASE["value"]

@@ -13,14 +13,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sharedopt.assumptions import REALISATION_BASE, REALISATION_EVIDENCE, RING_FENCED_SHARES
-from sharedopt.cashflow import council_cashflows, member_weights
+from sharedopt.config.assumptions import REALISATION_BASE, REALISATION_EVIDENCE, RING_FENCED_SHARES
+from sharedopt.results.cashflow import council_cashflows, member_weights
 from sharedopt.cli import app
-from sharedopt.errors import ConfigError
-from sharedopt.params import ModelParams
-from sharedopt.savings import CostBase
-from sharedopt.scenario import Scenario
-from sharedopt.whatif import run
+from sharedopt.common.errors import ConfigError
+from sharedopt.config.params import ModelParams
+from sharedopt.candidates.value import CostBase
+from sharedopt.run.scenario import Scenario
+from sharedopt.run.whatif import run
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner(env={"COLUMNS": "250"})
@@ -52,8 +52,8 @@ def test_evidence_block_brackets_the_default_and_states_its_arithmetic():
 
 
 def test_default_realisation_is_the_evidence_base_times_the_mode_factor(result):
-    # issue 14 item 3: the default varies with each candidate's partnership mode (sharedopt.readiness)
-    from sharedopt.assumptions import REALISATION_DEFAULTS
+    # issue 14 item 3: the default varies with each candidate's partnership mode (sharedopt.candidates.readiness)
+    from sharedopt.config.assumptions import REALISATION_DEFAULTS
     f = REALISATION_DEFAULTS["mode_factors"]["value"]
     mode = {"creating": f["voluntary"] * f["trust"], "constraining": f["voluntary"] * f["contract"]}
     factors = result.candidates["realisation_factor"].to_numpy()

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sharedopt.config import load_config
-from sharedopt.model import Constraints, build_model
-from sharedopt.pipeline import enumerate_candidates, load_inputs
-from sharedopt.pricing import greedy_solution, lagrangian_bound, solve_by_pricing
-from sharedopt.solve import SolverOptions, solve
+from sharedopt.config.schema import load_config
+from sharedopt.model.build import Constraints, build_model
+from sharedopt.run.pipeline import enumerate_candidates, load_inputs
+from sharedopt.solve.lp_bounds import greedy_solution, lagrangian_bound, solve_by_pricing
+from sharedopt.solve.api import SolverOptions, solve
 
 ROOT = Path(__file__).resolve().parents[1]
 

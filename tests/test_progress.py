@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sharedopt.config import load_config
-from sharedopt.pipeline import create_model, enumerate_candidates, load_inputs, solve_model
-from sharedopt.progress import listening
+from sharedopt.config.schema import load_config
+from sharedopt.run.pipeline import create_model, enumerate_candidates, load_inputs, solve_model
+from sharedopt.solve.progress import listening
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sharedopt.pipeline import run
-from sharedopt.scenario import Scenario
+from sharedopt.run.pipeline import run
+from sharedopt.run.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

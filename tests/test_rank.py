@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import sharedopt.solve as solve_mod
+import sharedopt.solve.api as solve_mod
 from portfolio_instances import brute_force, disjoint_candidates, hard_instance, random_candidates, random_constraints
-from sharedopt.model import Constraints, build_model
-from sharedopt.rank import loss_if_forced, portfolio_table, rank_candidates
-from sharedopt.solve import SolverOptions, solve
+from sharedopt.model.build import Constraints, build_model
+from sharedopt.results.rank import loss_if_forced, portfolio_table, rank_candidates
+from sharedopt.solve.api import SolverOptions, solve
 
 EXACT = SolverOptions(mip_gap=0.0)
 

@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from sharedopt.cli import app
-from sharedopt.config import config_from_dict, load_config
-from sharedopt.errors import ConfigError
-from sharedopt.pipeline import load_inputs
-from sharedopt.references import did_you_mean, reference_problems
+from sharedopt.config.schema import config_from_dict, load_config
+from sharedopt.common.errors import ConfigError
+from sharedopt.run.pipeline import load_inputs
+from sharedopt.run.references import did_you_mean, reference_problems
 
 BAD = Path(__file__).parent / "fixtures" / "bad_configs"
 ROOT = Path(__file__).resolve().parents[1]

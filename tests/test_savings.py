@@ -1,4 +1,4 @@
-"""Tests for the savings model (sharedopt.savings) and candidate building (sharedopt.options).
+"""Tests for the savings model (sharedopt.candidates.value) and candidate building (sharedopt.candidates.build).
 
 The worked examples are computed by hand below from the formulas in the
 savings module docstring (U-shaped unit cost, asset-tied share, one-off and
@@ -22,10 +22,10 @@ from pydantic import ValidationError
 from shapely.geometry import box
 
 from sharedopt.data import load_authorities, load_costs, load_services
-from sharedopt.enumerate import connected_groups
-from sharedopt.options import build_candidates, intersection_graph
-from sharedopt.params import ModelParams, ScopePair
-from sharedopt.savings import CostBase, evaluate
+from sharedopt.candidates.enumerate import connected_groups
+from sharedopt.candidates.build import build_candidates, intersection_graph
+from sharedopt.config.params import ModelParams, ScopePair
+from sharedopt.candidates.value import CostBase, evaluate
 
 REL = 1e-9
 

@@ -1,4 +1,4 @@
-"""Tests for sharedopt.shapley (vectorised Myerson value)."""
+"""Tests for sharedopt.candidates.shares (vectorised Myerson value)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sharedopt.shapley import (
+from sharedopt.candidates.shares import (
     graph_restricted,
     internal_edge_masks,
     myerson_shares,

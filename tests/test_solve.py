@@ -11,7 +11,7 @@ import pandas as pd
 import pulp
 import pytest
 
-import sharedopt.solve as solve_mod
+import sharedopt.solve.api as solve_mod
 from portfolio_instances import (
     brute_force,
     disjoint_candidates,
@@ -19,9 +19,9 @@ from portfolio_instances import (
     random_candidates,
     random_constraints,
 )
-from sharedopt.diagnose import InfeasibleError, diagnose_infeasibility, precheck
-from sharedopt.model import Constraints, ExistingPartnership, build_model
-from sharedopt.solve import (
+from sharedopt.solve.diagnose import InfeasibleError, diagnose_infeasibility, precheck
+from sharedopt.model.build import Constraints, ExistingPartnership, build_model
+from sharedopt.solve.api import (
     SolveResult,
     SolverOptions,
     SolverUnavailableError,
@@ -386,8 +386,8 @@ def test_parallel_pieces_match_serial_and_survive_thread_changes():
     process, see pricing.set_threads) still runs and still agrees."""
     from pathlib import Path
 
-    from sharedopt.config import load_config
-    from sharedopt.pipeline import enumerate_candidates, load_inputs
+    from sharedopt.config.schema import load_config
+    from sharedopt.run.pipeline import enumerate_candidates, load_inputs
 
     config = load_config(Path(__file__).resolve().parents[1] / "configs" / "north-east.toml")
     table = enumerate_candidates(load_inputs(config), config, with_shares=False).table

@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-import sharedopt.solve as solve_mod
+import sharedopt.solve.api as solve_mod
 from portfolio_instances import hard_instance, random_candidates
 from sharedopt.cli import app
-from sharedopt.config import config_from_dict
-from sharedopt.model import Constraints, build_model
-from sharedopt.pulp_compat import PulpOutcome
-from sharedopt.solve import SolverOptions, describe_status, solve
-from sharedopt.solvers import SolverUnavailableError, available_solvers, check_solver
+from sharedopt.config.schema import config_from_dict
+from sharedopt.model.build import Constraints, build_model
+from sharedopt.solve.backends.pulp_compat import PulpOutcome
+from sharedopt.solve.api import SolverOptions, describe_status, solve
+from sharedopt.solve.backends.registry import SolverUnavailableError, available_solvers, check_solver
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
@@ -42,7 +42,7 @@ def test_unknown_solver_names_user_choices_not_internal_classes():
 
 
 def test_missing_cbc_says_how_to_install(monkeypatch):
-    import sharedopt.solvers as solvers
+    import sharedopt.solve.backends.registry as solvers
 
     monkeypatch.setattr(solvers, "_pulp_available", lambda: ["HiGHS"])
     with pytest.raises(SolverUnavailableError) as err:
@@ -75,7 +75,7 @@ def test_cli_checks_solver_before_loading(tmp_path, command):
 
 
 def test_python_api_run_checks_solver_first(tmp_path):
-    from sharedopt.pipeline import run
+    from sharedopt.run.pipeline import run
 
     raw = {"name": "t", "region": {"name": "north-east"}, "data": {"costs_csv": str(tmp_path / "absent.csv")},
            "solver": {"name": "gurobi"}}
@@ -170,7 +170,7 @@ def test_node_limit_is_said_as_work_limit(hard_model):
 # ------------------------------------------------------------------ banner
 def test_no_highs_banner_in_a_fresh_process():
     code = ("import numpy as np, highspy\n"
-            "from sharedopt.highs_quiet import new_highs\n"
+            "from sharedopt.solve.backends.highs_quiet import new_highs\n"
             "h = new_highs(); h.run()\n"
             "print('done')\n")
     env = {**os.environ, "PYTHONPATH": str(SRC)}
@@ -182,8 +182,8 @@ def test_no_highs_banner_from_a_solve_with_a_user_hook():
     """PuLP's HiGHS wrapper makes its own Highs object: still no banner."""
     code = ("import sys; sys.path.insert(0, %r)\n"
             "from portfolio_instances import random_candidates\n"
-            "from sharedopt.model import build_model\n"
-            "from sharedopt.solve import solve\n"
+            "from sharedopt.model.build import build_model\n"
+            "from sharedopt.solve.api import solve\n"
             "res, _ = solve(build_model(random_candidates(1, n_auth=8, n_services=2, max_candidates=12)),"
             " extra=lambda p, xs: None)\n"
             "print(res.status)\n") % str(Path(__file__).parent)
@@ -193,8 +193,8 @@ def test_no_highs_banner_from_a_solve_with_a_user_hook():
 
 
 def test_gap_is_written_one_way_in_the_cli_and_the_reports():
-    """The headline's gap and the report's gap read the same (two decimals, one owner: sharedopt.gaps)."""
-    from sharedopt.facts import gap_text
+    """The headline's gap and the report's gap read the same (two decimals, one owner: sharedopt.common.gaps)."""
+    from sharedopt.results.facts import gap_text
     for status, gap in [("feasible", 0.0099661), ("optimal", 4e-4), ("optimal", 0.0)]:
         words = describe_status(status, gap, 1e-3)
         report = gap_text({"status": status, "gap": gap})

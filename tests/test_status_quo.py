@@ -13,13 +13,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sharedopt.config import load_config
-from sharedopt.constraints import Constraints, ExistingPartnership
+from sharedopt.config.schema import load_config
+from sharedopt.config.constraints import Constraints, ExistingPartnership
 from sharedopt.data import DataQuality
 from sharedopt.data.arrangements import CATEGORY_SERVICES, category_mapping, load_arrangements, parse_categories
-from sharedopt.errors import DataError
-from sharedopt.pipeline import create_model, enumerate_candidates, load_inputs, run
-from sharedopt.status_quo import effective_constraints, existing_partnerships_table
+from sharedopt.common.errors import DataError
+from sharedopt.run.pipeline import create_model, enumerate_candidates, load_inputs, run
+from sharedopt.model.status_quo import effective_constraints, existing_partnerships_table
 
 ROOT = Path(__file__).resolve().parents[1]
 EKS = {"E07000106", "E07000108", "E07000114"}  # Canterbury, Dover, Thanet

@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sharedopt.config import load_config
+from sharedopt.config.schema import load_config
 from sharedopt.data import region_names
 from sharedopt.data.paths import data_dir
 from sharedopt.data.us import load_us_counties, resolve_us_region, us_county_graph
 from sharedopt.data.us_costs import per_head_rates, synthetic_us_costs
-from sharedopt.errors import DataError
-from sharedopt.pipeline import run
+from sharedopt.common.errors import DataError
+from sharedopt.run.pipeline import run
 
 US_DIR = data_dir() / "raw" / "us_counties"
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "us-state-delaware.toml"

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from sharedopt.data import load_authorities, load_costs, load_user_boundaries, read_cost_csv
-from sharedopt.errors import DataError
+from sharedopt.common.errors import DataError
 
 BAD = Path(__file__).parent / "fixtures" / "bad_inputs"
 NE_CODES = [

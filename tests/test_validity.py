@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sharedopt.data.arrangements import load_arrangements
-from sharedopt.pipeline import enumerate_candidates, load_inputs
+from sharedopt.run.pipeline import enumerate_candidates, load_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("validity", ROOT / "benchmarks" / "validity.py")
@@ -113,7 +113,7 @@ def test_spearman_rows_separate_size_from_value_within_a_size(hand_table):
 
 def test_without_cdc_cuts_only_central_services_by_the_class_share():
     import dataclasses
-    from sharedopt.savings import CostBase
+    from sharedopt.candidates.value import CostBase
     real = CostBase(np.array(["A", "B"], dtype=object), ("Central_Services", "Environment"), np.array([1.0, 2.0]),
                     np.array([[100.0, 10.0], [200.0, 20.0]]), np.zeros((2, 2), dtype=bool),
                     tier=np.array(["district", "county"], dtype=object))
@@ -126,8 +126,8 @@ def test_without_cdc_cuts_only_central_services_by_the_class_share():
 
 
 def test_shared_management_teams_are_judged_in_the_whole_organisation_space(england):
-    from sharedopt.savings import CostBase
-    from sharedopt.wholeorg import whole_org_graph
+    from sharedopt.candidates.value import CostBase
+    from sharedopt.candidates.wholeorg import whole_org_graph
     config, inputs = england
     arr = load_arrangements()
     teams = arr[arr["intended_kind"] == "whole_organisation"]

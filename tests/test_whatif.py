@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sharedopt.errors import ConfigError
-from sharedopt.scenario import Scenario
-from sharedopt.uncertainty import make_draws, uncertainty
-from sharedopt.whatif import compare, expand_grid, reuse_level, run, sweep
+from sharedopt.common.errors import ConfigError
+from sharedopt.run.scenario import Scenario
+from sharedopt.run.uncertainty import make_draws, uncertainty
+from sharedopt.run.whatif import compare, expand_grid, reuse_level, run, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -143,7 +143,7 @@ def test_compare_results_tidy(base, deterministic):
 def test_sweep_over_generated_candidates_regenerates_per_variant(base, monkeypatch):
     """Generated candidates depend on the constraints: a constraint-only sweep must not
     reuse them (it reuses the data only) and gives the enumerated sweep's optima."""
-    import sharedopt.whatif as whatif
+    import sharedopt.run.whatif as whatif
 
     calls = []
     real = whatif.enumerate_candidates

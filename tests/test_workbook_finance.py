@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from sharedopt.config import load_config
-from sharedopt.pipeline import run
+from sharedopt.config.schema import load_config
+from sharedopt.run.pipeline import run
 
 ROOT = Path(__file__).resolve().parents[1]
 MONEY = '£#,##0"k"'

@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from sharedopt.errors import SharedoptError
-from sharedopt.gaps import format_gap
-from sharedopt.literal import clean, line, table
+from sharedopt.common.errors import SharedoptError
+from sharedopt.common.gaps import format_gap
+from sharedopt.common.literal import clean, line, table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="sharedopt: shared-services opportunity optimiser for local government.")
@@ -37,7 +37,7 @@ def default_config() -> Path:
 
 
 def _say(console: Console, *parts) -> None:
-    """Print one message literally (see :func:`sharedopt.literal.line`): no markup, no control characters."""
+    """Print one message literally (see :func:`sharedopt.common.literal.line`): no markup, no control characters."""
     console.print(line(*parts), highlight=False, soft_wrap=True)
 
 
@@ -82,8 +82,8 @@ def _main(show_version: bool = typer.Option(False, "--version", is_eager=True, c
 
 def _formats(items: list[str]) -> list[str]:
     """The output formats asked for with --format (comma-separated, repeatable), checked."""
-    from sharedopt.config import ReportConfig
-    from sharedopt.errors import ConfigError
+    from sharedopt.config.schema import ReportConfig
+    from sharedopt.common.errors import ConfigError
 
     valid = get_args(get_args(ReportConfig.model_fields["formats"].annotation)[0])
     wanted = [f.strip().lower() for item in items for f in item.split(",") if f.strip()]
@@ -105,7 +105,7 @@ def _apply_overrides(config, time_limit, solver, formats):
         updates["report"] = config.report.model_copy(update={"formats": _formats(formats)})
     if not updates:
         return config
-    from sharedopt.config import config_from_dict
+    from sharedopt.config.schema import config_from_dict
     raw = config.model_dump()
     for key, value in updates.items():
         raw[key] = value.model_dump()
@@ -124,10 +124,10 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
         uncertainty: Optional[int] = typer.Option(None, "--uncertainty", min=0,
                                                   help="Monte Carlo draws (default: [uncertainty] draws, 0 = off)")) -> None:
     """Run a scenario end to end and write its report."""
-    from sharedopt.config import load_config
-    from sharedopt.solvers import check_solver
-    from sharedopt.pipeline import assign_solution, create_model, enumerate_candidates, load_inputs, solve_model
-    from sharedopt.progress import listening
+    from sharedopt.config.schema import load_config
+    from sharedopt.solve.backends.registry import check_solver
+    from sharedopt.run.pipeline import assign_solution, create_model, enumerate_candidates, load_inputs, solve_model
+    from sharedopt.solve.progress import listening
     from sharedopt.report import MARKER
     from sharedopt.report.atomic import prepare_output_dir
 
@@ -177,7 +177,7 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
             result = assign_solution(inputs, cands, model, solved, chosen, cfg)
             draws = cfg.uncertainty.draws if uncertainty is None else uncertainty
             if draws > 0:
-                from sharedopt.uncertainty import attach_uncertainty
+                from sharedopt.run.uncertainty import attach_uncertainty
                 bar.update(tasks["report"], info=f"Monte Carlo: {draws} draws")
                 result = attach_uncertainty(result, draws=draws)
             result.to_dir(target, progress=lambda text: bar.update(tasks["report"], info=f"writing {text}"))
@@ -195,7 +195,7 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
 
 
 def _print_headline(result, target: Path) -> None:
-    from sharedopt.solve import describe_status
+    from sharedopt.solve.api import describe_status
 
     t = result.summary["totals"]
     s = result.summary
@@ -218,9 +218,9 @@ def _print_headline(result, target: Path) -> None:
 @app.command()
 def validate(config: Path = typer.Argument(..., help="scenario TOML")) -> None:
     """Check a config and the data it points at; print the data-quality report."""
-    from sharedopt.config import load_config
-    from sharedopt.pipeline import load_inputs
-    from sharedopt.solvers import check_solver
+    from sharedopt.config.schema import load_config
+    from sharedopt.run.pipeline import load_inputs
+    from sharedopt.solve.backends.registry import check_solver
 
     try:
         cfg = load_config(config)
@@ -244,7 +244,7 @@ def validate(config: Path = typer.Argument(..., help="scenario TOML")) -> None:
 def compare(out_a: Path = typer.Argument(..., help="first run's output folder"),
             out_b: Path = typer.Argument(..., help="second run's output folder")) -> None:
     """What changed between two runs: portfolio and savings by service and authority."""
-    from sharedopt.compare import compare_dirs
+    from sharedopt.results.compare import compare_dirs
 
     try:
         diff = compare_dirs(out_a, out_b)
@@ -263,7 +263,7 @@ def list_items(what: str = typer.Argument(..., help="regions or services")) -> N
     if what == "regions":
         _out().print(table("Regions (use as [region] name)", ["name", "what"], region_names().items()))
     elif what == "services":
-        from sharedopt.costfit import curves_table, fit_cost_curves
+        from sharedopt.candidates.costfit import curves_table, fit_cost_curves
 
         curves = curves_table(fit_cost_curves()).set_index("service")
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from sharedopt.data.paths import data_dir
 from sharedopt.data.validate import DataQuality, require_file
-from sharedopt.errors import DataError
+from sharedopt.common.errors import DataError
 
 ARRANGEMENTS_FILE = "raw/arrangements/england_existing_arrangements.csv"
 REQUIRED_COLUMNS = ("arrangement", "service_category", "members", "status_as_reported",

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sharedopt.assumptions import NON_COUNCIL_SERVICES
+from sharedopt.config.assumptions import NON_COUNCIL_SERVICES
 from sharedopt.data.authorities import authority_table, resolve_region
 from sharedopt.data.paths import data_dir
 from sharedopt.data.services import service_names
@@ -17,7 +17,7 @@ from sharedopt.data.validate import (
     COST_COLUMNS, DataQuality, check_boolean, check_code_sets, check_codes, check_complete, check_known_services,
     check_numeric, check_unique, read_csv_checked, require_columns, require_file,
 )
-from sharedopt.errors import DataError
+from sharedopt.common.errors import DataError
 
 ENGLAND_FILE = "derived/costs_england.csv"
 ENGLAND_RAW = "raw/finance/england_revenue_outturn_net_by_service_2023_24.csv"

@@ -276,7 +276,7 @@ def report_flags(sub: pd.DataFrame, authorities: pd.DataFrame, quality: DataQual
 
 def fine_scope_pairs(pairs: list[dict]) -> list[dict]:
     """Scope pairs with parents mapped to fine parts (FINE_SCOPE_MAP, else the residual), plus FINE_SCOPE_DEFAULTS."""
-    from sharedopt.assumptions import FINE_SCOPE_DEFAULTS, FINE_SCOPE_MAP
+    from sharedopt.config.assumptions import FINE_SCOPE_DEFAULTS, FINE_SCOPE_MAP
     table, out = parents(), {}
     for pair in pairs:
         key = tuple(sorted(pair["services"]))
@@ -296,7 +296,7 @@ def fine_config(data):
     section = section.model_dump() if hasattr(section, "model_dump") else dict(section or {})
     if section.get("service_detail") != "fine":
         return data
-    from sharedopt.assumptions import SCOPE_DEFAULTS
+    from sharedopt.config.assumptions import SCOPE_DEFAULTS
     model = data.get("model")
     model = model.model_dump() if hasattr(model, "model_dump") else dict(model or {})
     given = model.get("scope_pairs")
@@ -309,7 +309,7 @@ def fine_config(data):
 
 def refine_embedded(costs: pd.DataFrame, authorities: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:
     """:func:`refine_costs` for the embedded data: English councils only (no sub-lines for Wales)."""
-    from sharedopt.errors import DataError
+    from sharedopt.common.errors import DataError
     welsh = sorted(c for c in costs["authority"].unique() if not str(c).startswith("E"))
     if welsh:
         raise DataError(f"[data] service_detail = \"fine\": the RO5 sub-service lines and the Central "
@@ -334,7 +334,7 @@ def detail_sources(years: str) -> list[dict]:
 
 def fine_scope_rows() -> list[dict]:
     """Default scope pairs between fine services, each with its source (mapped pairs name their parent pair)."""
-    from sharedopt.assumptions import FINE_SCOPE_DEFAULTS, FINE_SCOPE_MAP, SCOPE_DEFAULTS
+    from sharedopt.config.assumptions import FINE_SCOPE_DEFAULTS, FINE_SCOPE_MAP, SCOPE_DEFAULTS
     rows = [dict(row) for row in FINE_SCOPE_DEFAULTS]
     table = parents()
     for row in SCOPE_DEFAULTS:

@@ -9,9 +9,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from sharedopt.assumptions import ADJACENCY_TOLERANCE_M, DEFAULT_LINKS, DELIVERY_SHARE_THRESHOLD
+from sharedopt.config.assumptions import ADJACENCY_TOLERANCE_M, DEFAULT_LINKS, DELIVERY_SHARE_THRESHOLD
 from sharedopt.data.validate import DataQuality
-from sharedopt.errors import DataError
+from sharedopt.common.errors import DataError
 
 METRIC_CRS = "EPSG:27700"
 # In two-tier England the law, not the spending line, says who delivers some services:

@@ -15,12 +15,12 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from sharedopt.assumptions import FINE_SERVICE_DEFAULTS, COST_CURVE_RULE, DELIVERY_SHARE_THRESHOLD, SERVICE_DEFAULTS
+from sharedopt.config.assumptions import FINE_SERVICE_DEFAULTS, COST_CURVE_RULE, DELIVERY_SHARE_THRESHOLD, SERVICE_DEFAULTS
 from sharedopt.data.authorities import authority_table
 from sharedopt.data.paths import data_dir
 from sharedopt.data.validate import require_columns, require_file
 from sharedopt.data.workday import served_ratio, workday_ratios
-from sharedopt.errors import DataError
+from sharedopt.common.errors import DataError
 
 PANEL_FILE = "raw/finance/england_revenue_outturn_net_by_service_2017_2024.json"
 DEPRIVATION_FILE = "raw/deprivation/mysociety_composite_uk_imd_by_authority.csv"

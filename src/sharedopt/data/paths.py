@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sharedopt.errors import DataError
+from sharedopt.common.errors import DataError
 
 
 def data_dir() -> Path:

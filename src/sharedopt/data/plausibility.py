@@ -7,7 +7,7 @@ for the data-quality report of English runs.
 
 The national range of a service is the 1st to 99th percentile of English councils'
 reported (not carried forward) 2023-24 net spend per head, from the embedded
-outturn. Thresholds live in :data:`sharedopt.assumptions.SPEND_PLAUSIBILITY`.
+outturn. Thresholds live in :data:`sharedopt.config.assumptions.SPEND_PLAUSIBILITY`.
 A value far outside the range is listed in the data-quality report; an absurd one
 (1e12 £k, spend in £ entered as £ thousand many times over) stops the run.
 """
@@ -19,10 +19,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from sharedopt.assumptions import PLAUSIBILITY_RULE, SPEND_PLAUSIBILITY
+from sharedopt.config.assumptions import PLAUSIBILITY_RULE, SPEND_PLAUSIBILITY
 from sharedopt.data.validate import DataQuality
 from sharedopt.data.workday import service_population
-from sharedopt.errors import DataError
+from sharedopt.common.errors import DataError
 
 RANGE_YEAR = "2023-24"
 
@@ -112,7 +112,7 @@ def plausibility_flags(costs: pd.DataFrame, authorities: pd.DataFrame,
     default the latest year of the embedded panel, :func:`sharedopt.data.panel.cost_panel`).
     A council is flagged when its spend per head is above ``factor`` x the 99th
     percentile or below the 1st percentile / ``factor``
-    (:data:`sharedopt.assumptions.PLAUSIBILITY_RULE`).
+    (:data:`sharedopt.config.assumptions.PLAUSIBILITY_RULE`).
 
     Parameters
     ----------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sharedopt.assumptions import SERVICE_DEFAULTS
+from sharedopt.config.assumptions import SERVICE_DEFAULTS
 
 
 def load_services() -> pd.DataFrame:

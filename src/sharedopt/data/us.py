@@ -37,7 +37,7 @@ from networkx.readwrite import json_graph
 from sharedopt.data.paths import data_dir
 from sharedopt.data.us_costs import SYNTHETIC_YEAR, synthetic_source, synthetic_us_costs
 from sharedopt.data.validate import DataQuality, check_code_sets, check_population, require_file
-from sharedopt.errors import DataError
+from sharedopt.common.errors import DataError
 
 US_DIR = "raw/us_counties"
 PREFIX = "US"

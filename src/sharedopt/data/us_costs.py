@@ -12,7 +12,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from sharedopt.errors import DataError
+from sharedopt.common.errors import DataError
 
 SYNTHETIC_YEAR = "2023-24"
 # Synthetic cost model (see synthetic_us_costs).

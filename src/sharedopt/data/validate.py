@@ -1,6 +1,6 @@
 """Input validation in one place, and the data-quality report.
 
-Every check raises :class:`~sharedopt.errors.DataError` with a message that names
+Every check raises :class:`~sharedopt.common.errors.DataError` with a message that names
 the file, the row (1-based line number in the file, header = line 1) or code, the
 field, and what to do. Anything the loaders leave out on purpose is recorded in a
 :class:`DataQuality` report instead of being dropped silently.
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from sharedopt.errors import DataError
+from sharedopt.common.errors import DataError
 
 COST_COLUMNS = ["authority", "service", "year", "net_expenditure_gbp_k"]
 GSS_PATTERN = r"^[EWSNK]\d{8}$"

@@ -11,11 +11,11 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from sharedopt.assumptions import DAYTIME_SERVICE_WEIGHTS
+from sharedopt.config.assumptions import DAYTIME_SERVICE_WEIGHTS
 from sharedopt.data.authorities import authority_table
 from sharedopt.data.paths import data_dir
 from sharedopt.data.validate import require_columns, require_file
-from sharedopt.errors import DataError
+from sharedopt.common.errors import DataError
 
 WORKDAY_FILE = "raw/population/census2021_workday_population_ltla.csv"
 REGISTER_FILE = "raw/register/mysociety_uk_local_authorities.csv"
@@ -92,7 +92,7 @@ def workday_ratios() -> pd.DataFrame:
 def served_ratio(codes, service: str) -> pd.Series:
     """Served population over residents for ``service``: 1 + w (workday ratio - 1).
 
-    ``w`` is the service's daytime weight (:data:`sharedopt.assumptions.DAYTIME_SERVICE_WEIGHTS`,
+    ``w`` is the service's daytime weight (:data:`sharedopt.config.assumptions.DAYTIME_SERVICE_WEIGHTS`,
     0 for services used by residents). Codes without a workday figure (US counties,
     user regions, Scotland, NI) get 1.0.
     """

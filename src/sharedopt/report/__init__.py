@@ -13,19 +13,19 @@ from typing import Any
 
 import pandas as pd
 
-from .atomic import atomic_directory, write_bytes_atomic, write_text_atomic
-from .html import build_context, render_html
-from .maps import (
+from sharedopt.report.atomic import atomic_directory, write_bytes_atomic, write_text_atomic
+from sharedopt.report.html import build_context, render_html
+from sharedopt.report.maps import (
     figure_bytes,
     plot_portfolio_map,
     plot_service_map,
     portfolio_services,
     service_slug,
 )
-from .map_panels import PANEL_THRESHOLD, plot_service_panels
-from .sheets import MAX_CANDIDATE_ROWS
-from .tables import write_csv, write_json
-from .workbook import write_xlsx
+from sharedopt.report.map_panels import PANEL_THRESHOLD, plot_service_panels
+from sharedopt.report.sheets import MAX_CANDIDATE_ROWS
+from sharedopt.report.tables import write_csv, write_json
+from sharedopt.report.workbook import write_xlsx
 
 __all__ = [
     "ALL_FORMATS",

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sharedopt.errors import OutputError
+from sharedopt.common.errors import OutputError
 
-from .ownership import clean_leftovers, foreign_entries, remove_owned, write_final_marker, write_pending_marker
+from sharedopt.report.ownership import clean_leftovers, foreign_entries, remove_owned, write_final_marker, write_pending_marker
 
 __all__ = ["atomic_directory", "prepare_output_dir", "write_bytes_atomic", "write_text_atomic"]
 
@@ -45,7 +45,7 @@ def prepare_output_dir(path: str | os.PathLike, *, marker: str) -> list[str]:
 
     Raises
     ------
-    sharedopt.errors.OutputError
+    sharedopt.common.errors.OutputError
         ``path`` cannot be created or written (a file on the way, no permission), is a
         file or a symbolic link, or is a non-empty folder holding anything sharedopt did
         not write. The message names the folder and the fix; nothing was changed.
@@ -81,7 +81,7 @@ def atomic_directory(path: str | os.PathLike, *, marker: str | None = None) -> I
 
     Raises
     ------
-    sharedopt.errors.OutputError
+    sharedopt.common.errors.OutputError
         A ``FileExistsError``: ``path`` is a file or a symbolic link, or
         (with ``marker``) cannot be written or holds entries not written by
         sharedopt; see :func:`prepare_output_dir`.

@@ -20,10 +20,10 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from sharedopt.facts import gap_text
+from sharedopt.results.facts import gap_text
 
-from .cell_values import cell_text, cell_value
-from .sheets import SheetTable
+from sharedopt.report.cell_values import cell_text, cell_value
+from sharedopt.report.sheets import SheetTable
 
 __all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_tables", "council_table", "discount_rate", "money_header",
            "named_table", "scenario_rows", "side_tables", "write_cashflow_sheet", "write_cashflow_sheets",

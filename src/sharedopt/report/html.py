@@ -16,12 +16,12 @@ from typing import Any
 import jinja2
 import pandas as pd
 
-from sharedopt.facts import gap_text
+from sharedopt.results.facts import gap_text
 
-from sharedopt.facts import service_label, services_label
-from .html_sections import alternatives, council_rows, data_estimates, scenario_section, service_chart, uncertainty_rows
-from .interactive import interactive_map
-from .maps import ATTRIBUTION, authority_savings, split_list
+from sharedopt.results.facts import service_label, services_label
+from sharedopt.report.html_sections import alternatives, council_rows, data_estimates, scenario_section, service_chart, uncertainty_rows
+from sharedopt.report.interactive import interactive_map
+from sharedopt.report.maps import ATTRIBUTION, authority_savings, split_list
 
 __all__ = [
     "build_context",

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from sharedopt.facts import gap_text, services_label
+from sharedopt.results.facts import gap_text, services_label
 
 __all__ = ["alternatives", "council_rows", "scenario_section", "service_chart", "uncertainty_rows"]
 

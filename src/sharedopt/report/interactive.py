@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from sharedopt.facts import service_label, services_label
-from .maps import _projected_shapes, authority_savings, split_list
+from sharedopt.results.facts import service_label, services_label
+from sharedopt.report.maps import _projected_shapes, authority_savings, split_list
 
 __all__ = ["SCRIPT", "interactive_map", "script_hash"]
 

@@ -12,8 +12,8 @@ import pandas as pd
 from matplotlib import colors as mcolors
 from shapely.geometry import Point
 
-from .map_furniture import NO_PARTNERSHIP_COLOUR
-from .map_geometry import _has_shape, _Layout
+from sharedopt.report.map_furniture import NO_PARTNERSHIP_COLOUR
+from sharedopt.report.map_geometry import _has_shape, _Layout
 
 __all__ = ["split_list"]
 

@@ -15,10 +15,10 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from sharedopt.facts import service_label
+from sharedopt.results.facts import service_label
 
-from .map_layers import partnership_colours
-from .maps import _STYLE, _projected_shapes, split_list
+from sharedopt.report.map_layers import partnership_colours
+from sharedopt.report.maps import _STYLE, _projected_shapes, split_list
 
 __all__ = ["PANEL_THRESHOLD", "plot_service_panels"]
 

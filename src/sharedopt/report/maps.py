@@ -28,7 +28,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .map_geometry import (
+from sharedopt.report.map_geometry import (
     DRAW_CRS,
     _Layout,
     _has_shape,
@@ -38,7 +38,7 @@ from .map_geometry import (
     _set_extent,
     draw_crs,
 )
-from .map_fill import (
+from sharedopt.report.map_fill import (
     split_list,
     _SHADING_LABELS,
     _colour_scale,
@@ -49,7 +49,7 @@ from .map_fill import (
     _outline_covering,
     _shaded_values,
 )
-from .map_furniture import (
+from sharedopt.report.map_furniture import (
     ATTRIBUTION,
     NO_PARTNERSHIP_COLOUR,
     _add_colourbar,
@@ -62,9 +62,9 @@ from .map_furniture import (
     _placeholder,
     mpl_text,
 )
-from sharedopt.facts import service_label, services_label
+from sharedopt.results.facts import service_label, services_label
 
-from .map_layers import add_estimated_stamp, draw_existing_outlines, draw_partnership_outlines, place_labels
+from sharedopt.report.map_layers import add_estimated_stamp, draw_existing_outlines, draw_partnership_outlines, place_labels
 
 __all__ = [
     "ATTRIBUTION",

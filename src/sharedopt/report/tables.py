@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .cells import neutralise_frame
+from sharedopt.report.cells import neutralise_frame
 
 __all__ = [
     "CSV_FLOAT_FORMAT",

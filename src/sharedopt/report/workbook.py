@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from .cell_values import cell_text as _text
-from .cell_values import cell_value as _cell
-from .finance_sheets import (
+from sharedopt.report.cell_values import cell_text as _text
+from sharedopt.report.cell_values import cell_value as _cell
+from sharedopt.report.finance_sheets import (
     MONEY_FORMAT,
     named_table,
     side_tables,
@@ -35,7 +35,7 @@ from .finance_sheets import (
     discount_rate,
     money_header,
 )
-from .sheets import EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
+from sharedopt.report.sheets import EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
 
 __all__ = ["MONEY_FORMAT", "fixed_timestamp", "write_xlsx"]
 

@@ -1,0 +1,328 @@
+"""The restricted master LP, its column-generation loop, the incumbent and gap closing."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from sharedopt.candidates.generate.pricer import ServicePricer
+from sharedopt.solve.backends.highs_quiet import new_highs
+from sharedopt.config.params import ModelParams
+from sharedopt.solve.lp_bounds import lagrangian_bound, matrix_lp, set_threads
+from sharedopt.candidates.value import CostBase, evaluate
+
+INF = highspy.kHighsInf
+INCUMBENT_SECONDS = 30.0  # MIP over the master, for the incumbent that closes the gap
+CLOSE_CAP = 300_000  # groups added by close_gap at most
+
+
+@dataclass(frozen=True)
+class MasterRows:
+    """Row layout of the master LP: slots, governance, budget, per-service limits.
+
+    Slot ``(a, s)`` is row ``a * n_services + s``; authority ``a``'s governance row is
+    ``gov0 + a``; the budget row is ``budget``; service ``s``'s limit row ``svc0 + s``.
+    Rows without a limit have an infinite upper bound (their dual is 0).
+    """
+
+    n_authorities: int
+    n_services: int
+    upper: np.ndarray
+    budget_on: bool
+
+    @property
+    def gov0(self) -> int:
+        return self.n_authorities * self.n_services
+
+    @property
+    def budget(self) -> int:
+        return self.gov0 + self.n_authorities
+
+    @property
+    def svc0(self) -> int:
+        return self.budget + 1
+
+    @classmethod
+    def build(cls, base: CostBase, constraints) -> "MasterRows":
+        n_a, n_s = len(base.codes), len(base.services)
+        slots = np.ones(n_a * n_s)
+        gov = np.full(n_a, np.inf if constraints.governance_capacity is None
+                      else float(constraints.governance_capacity))
+        for code, cap in constraints.governance_overrides.items():
+            hit = np.flatnonzero(base.codes == code)
+            gov[hit] = float(cap)
+        budget = np.inf if constraints.budget_total_gbp_k is None else float(constraints.budget_total_gbp_k)
+        svc = np.full(n_s, np.inf if constraints.max_per_service is None else float(constraints.max_per_service))
+        for name, cap in constraints.max_per_service_overrides.items():
+            if name in base.services:
+                svc[base.service_index(name)] = float(cap)
+        _existing_rows(base, constraints, slots, gov)
+        upper = np.concatenate([slots, gov, [budget], svc])
+        return cls(n_a, n_s, upper, constraints.budget_total_gbp_k is not None)
+
+    def columns(self, members: np.ndarray, service_idx: np.ndarray, one_off: np.ndarray) -> sp.csc_matrix:
+        """Column block of candidates: ``members`` (n, w) global indices padded with -1,
+        ``service_idx`` (n, t) service columns, ``one_off`` (n,) costs."""
+        n = len(members)
+        rows, cols, vals = [], [], []
+        alive = members >= 0
+        for t in range(service_idx.shape[1]):
+            slot = members * self.n_services + service_idx[:, [t]]
+            r, c = np.nonzero(alive)
+            rows.append(slot[r, c]), cols.append(r), vals.append(np.ones(len(r)))
+            rows.append(self.svc0 + service_idx[:, t]), cols.append(np.arange(n)), vals.append(np.ones(n))
+        r, c = np.nonzero(alive)
+        rows.append(self.gov0 + members[r, c]), cols.append(r), vals.append(np.ones(len(r)))
+        if self.budget_on:
+            rows.append(np.full(n, self.budget)), cols.append(np.arange(n)), vals.append(one_off)
+        return sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                             shape=(len(self.upper), n))
+
+    def node_duals(self, y: np.ndarray, to_global: np.ndarray, service: int) -> tuple[np.ndarray, float, float]:
+        """(slot + governance dual per node, budget dual, service-limit dual) for one service."""
+        d = y[to_global * self.n_services + service] + y[self.gov0 + to_global]
+        beta = y[self.budget] if self.budget_on else 0.0
+        return d, float(beta), float(y[self.svc0 + service])
+
+
+def _existing_rows(base: CostBase, constraints, slots: np.ndarray, gov: np.ndarray) -> None:
+    """Existing partnerships: their slots closed (upper 0), one governance unit used per member.
+
+    The same rules as :func:`sharedopt.model.exclusions.exclusions` and the model's governance
+    rows, so the LP bound over all groups holds with them (a closed slot's dual prices
+    out every group using it).
+    """
+    n_s = len(base.services)
+    for ex in getattr(constraints, "existing", []):
+        for code in {str(m).strip() for m in ex.members}:
+            hit = np.flatnonzero(base.codes == code)
+            gov[hit] = np.maximum(gov[hit] - 1.0, 0.0)
+            if ex.service in base.services:
+                slots[hit * n_s + base.service_index(ex.service)] = 0.0
+
+
+@dataclass(frozen=True)
+class Generation:
+    """Report of a column-generation run.
+
+    Attributes
+    ----------
+    lp_bound : float
+        Upper bound on the best portfolio NPV over **all** connected groups (£k).
+    lp_objective : float
+        Master LP optimum at the last round (equal to the full LP optimum when
+        ``complete``).
+    complete : bool
+        The last round priced every seed and found nothing: the LP is solved over
+        the full candidate space.
+    closed : bool
+        Every group that could be in a portfolio better than the master's incumbent
+        was added (:func:`close_gap`): the MIP over the candidates is then exact for
+        the full space, and its own bound is a true bound.
+    rounds, columns : int
+        Pricing rounds; columns in the final master.
+    groups_counted : dict
+        Per service: connected groups the full enumeration would list (a lower bound
+        when ``count_exact`` is False for it).
+    count_exact : dict
+    seconds : float
+    note : str
+    """
+
+    lp_bound: float
+    lp_objective: float
+    complete: bool
+    rounds: int
+    columns: int
+    closed: bool = False
+    groups_counted: dict = field(default_factory=dict)
+    count_exact: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    note: str = ""
+
+
+def _master_lp(c: np.ndarray, A: sp.csc_matrix, upper: np.ndarray) -> highspy.HighsLp:
+    """The master LP as matrices: ``max c x, A x <= upper, 0 <= x <= 1``."""
+    n = A.shape[1]
+    return matrix_lp(c, A, np.arange(n), np.full(A.shape[0], -np.inf), upper, np.zeros(n), np.ones(n), False)
+
+
+def _add_columns(h: highspy.Highs, c: np.ndarray, block: sp.csc_matrix) -> None:
+    n = block.shape[1]
+    h.addCols(n, c.astype(np.float64), np.zeros(n), np.ones(n), int(block.nnz),
+              block.indptr[:-1].astype(np.int32), block.indices.astype(np.int32), block.data.astype(np.float64))
+
+
+def column_generation(base: CostBase, params: ModelParams, constraints, pricers: list[ServicePricer],
+                      initial: list[tuple[np.ndarray, np.ndarray]], *, time_limit: float | None = None,
+                      max_found: int | None = None, per_round: int | None = None, progress=None,
+                      solver=None) -> tuple[dict[str, np.ndarray], "Generation", "Master"]:
+    """Solve the portfolio LP over every connected group by pricing; return the generated groups.
+
+    Parameters
+    ----------
+    base, params, constraints
+        Cost base, model parameters, portfolio constraints.
+    pricers : list of ServicePricer
+        One per service whose scale groups are generated.
+    initial : list of (members, service_idx, npv, one_off)
+        Master columns to start from (global indices, padded with -1; service
+        columns of ``base.spend``; their NPV and one-off cost): small scale groups
+        and every scope candidate, valued already.
+    time_limit : float, optional
+        Seconds; when reached, the bound so far (still valid) is returned.
+    max_found : int, optional
+        Pricing stops searching further seeds of a service once it found this many
+        groups (the round's bound then uses seed-level bounds for the rest); default
+        three times ``per_round``. Rounds that find fewer search every seed.
+    per_round : int, optional
+        Groups with the largest reduced costs added per service and round (default:
+        ``max(200, 2 x rows / services)``).
+    progress : callable, optional
+        ``progress(round, columns, lp_objective, bound)`` after every round.
+    solver : SolverOptions, optional
+        Its ``threads`` is used for HiGHS.
+
+    Returns
+    -------
+    generated : dict of str to numpy.ndarray
+        Per service, the groups (global indices, padded) added by pricing.
+    Generation
+    Master
+        The final master (for :func:`close_gap`).
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + (time_limit if time_limit is not None else 1e12)
+    rows = MasterRows.build(base, constraints)
+    initial = [block for block in initial if len(block[0])]
+    blocks = [rows.columns(members, svc, one_off) for members, svc, _, one_off in initial]
+    A = sp.hstack(blocks, format="csc") if blocks else sp.csc_matrix((len(rows.upper), 0))
+    c = np.concatenate([npv for _, _, npv, _ in initial]) if initial else np.zeros(0)
+    known = {p.service: set() for p in pricers}
+    for members, svc, _, _ in initial:
+        service = base.services[svc[0, 0]]
+        if svc.shape[1] == 1 and service in known:
+            known[service].update(tuple(row[row >= 0].tolist()) for row in members)
+    generated = {p.service: [] for p in pricers}
+    h = new_highs()
+    set_threads(h, getattr(solver, "threads", 2))
+    h.passModel(_master_lp(c, A, rows.upper))
+    tol = 1e-7 * max(1.0, float(np.abs(c).max(initial=1.0)))
+    if per_round is None:
+        per_round = max(200, 2 * int(np.count_nonzero(np.isfinite(rows.upper))) // max(1, len(pricers)))
+    max_found = max_found or 3 * per_round
+    best_bound, rounds, complete, lp_obj, y, y_bound = np.inf, 0, False, np.nan, None, np.inf
+    ru = rows.upper
+    rl = np.full(len(ru), -np.inf)
+    while True:
+        rounds += 1
+        h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            break
+        lp_obj = float(h.getInfo().objective_function_value)
+        y = np.asarray(h.getSolution().row_dual, dtype=float)
+        y = np.where(np.isfinite(ru) & (y > 0), y, 0.0)
+        bound, _ = lagrangian_bound(c, A, y, rl, ru, np.zeros(len(c)), np.ones(len(c)))
+        new_blocks, new_costs, all_complete = [], [], True
+        for p in pricers:
+            s = base.service_index(p.service)
+            d, beta, lam = rows.node_duals(y, p.to_global, s)
+            res = p.price(d, beta, lam, known[p.service], tol, deadline, max_found)
+            bound += res.bound
+            all_complete &= res.complete
+            if len(res.groups):
+                best = np.argsort(-res.reduced_costs, kind="stable")[:per_round]
+                values = evaluate(base, params, (p.service,), res.groups[best])
+                ok = values["npv_gbp_k"] > 0
+                groups = res.groups[best][ok]
+                generated[p.service].append(groups)
+                known[p.service].update(tuple(row[row >= 0].tolist()) for row in groups)
+                new_blocks.append(rows.columns(groups, np.full((len(groups), 1), s),
+                                               values["one_off_cost_gbp_k"][ok]))
+                new_costs.append(values["npv_gbp_k"][ok])
+        best_bound, y_bound = min(best_bound, bound), bound
+        if progress is not None:
+            progress(rounds, A.shape[1], lp_obj, best_bound)
+        if not new_blocks:
+            complete = all_complete
+            break
+        block, cost = sp.hstack(new_blocks, format="csc"), np.concatenate(new_costs)
+        _add_columns(h, cost, block)
+        A, c = sp.hstack([A, block], format="csc"), np.concatenate([c, cost])
+        if time.perf_counter() >= deadline:
+            break
+    out = {service: (np.concatenate(parts) if parts else np.zeros((0, 1), dtype=np.int64))
+           for service, parts in generated.items()}
+    if np.isfinite(lp_obj):
+        best_bound = max(best_bound, lp_obj) if complete else best_bound
+    status = "complete" if complete else ("time limit" if time.perf_counter() >= deadline else "stopped")
+    note = (f"column generation: {rounds} rounds, {A.shape[1]:,} master columns, {status}; "
+            f"LP {lp_obj:,.1f}, bound {best_bound:,.1f}")
+    master = Master(c, A, rows, y, y_bound, known)
+    return out, Generation(float(best_bound), float(lp_obj), complete, rounds, int(A.shape[1]),
+                           seconds=time.perf_counter() - t0, note=note), master
+
+
+@dataclass(frozen=True)
+class Master:
+    """The final restricted master: objective, columns, row layout, known groups, and the
+    last optimal round's duals ``y`` with the bound ``L(y)`` they give over all groups."""
+
+    c: np.ndarray
+    A: sp.csc_matrix
+    rows: MasterRows
+    y: np.ndarray | None
+    y_bound: float
+    known: dict
+
+
+def master_incumbent(master: Master, time_limit: float, solver=None) -> tuple[float, np.ndarray | None]:
+    """A good portfolio over the master's columns: pricing, reduced-cost fixing and a
+    short MIP (:func:`sharedopt.solve.lp_bounds.solve_by_pricing`), greedy start included."""
+    from types import SimpleNamespace
+
+    from sharedopt.solve.lp_bounds import solve_by_pricing
+    from sharedopt.solve.api import SolverOptions
+
+    options = (solver or SolverOptions()).model_copy(update={"mip_gap": 1e-4})
+    n = len(master.c)
+    model = SimpleNamespace(c=master.c, A=master.A, row_lower=np.full(len(master.rows.upper), -np.inf),
+                            row_upper=master.rows.upper, var_lower=np.zeros(n), var_upper=np.ones(n))
+    out = solve_by_pricing(model, options, time_limit)
+    if out.x is None:
+        return 0.0, None
+    return float(out.objective), out.x
+
+
+def close_gap(base: CostBase, params: ModelParams, pricers: list[ServicePricer], master: Master,
+              incumbent: float, cap: int, deadline: float) -> dict[str, np.ndarray] | None:
+    """Every group outside the master whose reduced cost exceeds ``incumbent - L(y)``.
+
+    For the master's duals ``y``, any portfolio that uses a group ``j`` is worth at most
+    ``L(y) + rc_j(y)`` (Lagrangian bound; bound and reduced costs from the same ``y``),
+    so groups with ``rc_j <= incumbent - L(y)`` cannot be in a portfolio better than the
+    incumbent. With the returned groups added, the MIP over the candidates is exact for
+    the full space: its own bound is a true bound. Returns None when there are more than
+    ``cap`` such groups or time runs out.
+    """
+    lp_bound = master.y_bound
+    if master.y is None or not np.isfinite(lp_bound):
+        return None
+    tol = incumbent - lp_bound - 1e-9 * max(1.0, abs(lp_bound))
+    out, total = {}, 0
+    for p in pricers:
+        s = base.service_index(p.service)
+        d, beta, lam = master.rows.node_duals(master.y, p.to_global, s)
+        res = p.price(d, beta, lam, master.known[p.service], min(tol, 0.0), deadline, cap - total + 1)
+        if not res.complete or total + len(res.groups) > cap:
+            return None
+        if len(res.groups):
+            ok = evaluate(base, params, (p.service,), res.groups)["npv_gbp_k"] > 0
+            out[p.service] = res.groups[ok]
+            total += int(ok.sum())
+    return out

@@ -1,0 +1,124 @@
+"""When to generate candidates: what the pricing cannot model, and a capped count of the groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sharedopt.candidates.curves import uses_fitted
+from sharedopt.candidates.enumerate import adjacency_bitsets, index_nodes
+from sharedopt.config.params import ModelParams
+
+
+def generation_blockers(params: ModelParams, constraints) -> list[str]:
+    """Reasons column generation cannot be used for this scenario ([] when it can)."""
+    c = constraints
+    checks = [
+        (not c.one_partnership_per_slot, "constraints.one_partnership_per_slot is off"),
+        (c.objective != "npv", f"constraints.objective is '{c.objective}'"),
+        (bool(c.forced), "constraints.forced"), (bool(c.forbidden), "constraints.forbidden"),
+        (bool(c.forced_pairs), "constraints.forced_pairs"),
+        (bool(c.forbidden_pairs), "constraints.forbidden_pairs"),
+        (c.max_payback_years is not None, "constraints.max_payback_years"),
+        (c.budget_per_authority_gbp_k is not None, "constraints.budget_per_authority_gbp_k"),
+        (bool(params.realisation_overrides), "model.realisation_overrides"),
+        (not params.include_scale, "model.include_scale is off"),
+    ]
+    return [why for bad, why in checks if bad] + savings_blockers(params)
+
+
+def savings_blockers(params: ModelParams) -> list[str]:
+    """Savings terms the pricing does not price (it prices scale, set-up and governance only).
+
+    Efficiency convergence depends on the group's most efficient member, the distance
+    cost and the span limit on the group's minimum spanning tree, whole-organisation
+    candidates span every service, and a fitted curve is not the kernel's U-shape: none
+    is a sum over members, so the generated path is not exact with them and the run
+    enumerates instead.
+    """
+    services = params.services.values()
+    checks = [
+        (params.efficiency_theta > 0, "model.efficiency_theta > 0 (efficiency convergence)"),
+        (params.distance_cost_per_km_gbp_k > 0 or any(s.distance_rate_per_km > 0 for s in services),
+         "model distance cost (distance_cost_per_km_gbp_k, services' distance_rate_per_km)"),
+        (any(s.max_span_km is not None for s in services), "model services' max_span_km"),
+        (params.whole_organisation, "model.whole_organisation"),
+        (uses_fitted(params), "model.cost_curves: fitted curves (not the kernel's U-shape)"),
+    ]
+    return [why for bad, why in checks if bad]
+
+
+def count_groups_capped(graph, max_size: int, min_size: int, cap: int) -> tuple[int, bool]:
+    """Connected groups of ``min_size..max_size`` nodes, counted up to ``cap``.
+
+    Returns ``(count, exact)``; ``exact`` is False when counting stopped at the cap
+    (the true count is larger).
+    """
+    nodes = index_nodes(graph)
+    adjacency = adjacency_bitsets(graph, nodes)
+    total = 0
+    for root in range(len(nodes)):
+        total += _count_from(root, adjacency, max_size, min_size)
+        if total > cap:
+            return total, False
+    return total, True
+
+
+def _count_from(root: int, adjacency: list[int], max_size: int, min_size: int) -> int:
+    below = (1 << (root + 1)) - 1
+    count = 1 if min_size <= 1 else 0
+    stack = [(1, adjacency[root] & ~below, below | adjacency[root])]
+    while stack:
+        size, ext, closed = stack.pop()
+        while ext:
+            low = ext & -ext
+            ext ^= low
+            if size + 1 >= min_size:
+                count += 1
+            if size + 1 < max_size:
+                nb = adjacency[low.bit_length() - 1]
+                stack.append((size + 1, ext | (nb & ~closed), closed | nb))
+    return count
+
+
+@dataclass(frozen=True)
+class GenerationPlan:
+    """Whether to generate, and the (capped) group counts behind the decision."""
+
+    generate: bool
+    counts: dict
+    exact: dict
+    reason: str
+
+
+def plan_generation(graphs: dict, params: ModelParams, constraints) -> GenerationPlan:
+    """Count scale groups per service (capped at ``params.generate_above``) and decide.
+
+    Raises
+    ------
+    ConfigError
+        ``candidates = "generate"`` with a constraint the pricing does not model.
+    """
+    from sharedopt.common.errors import ConfigError
+
+    blockers = generation_blockers(params, constraints)
+    if params.candidates == "generate" and blockers:
+        raise ConfigError("[model] candidates = \"generate\" cannot be used with " + ", ".join(blockers)
+                          + ": set candidates = \"enumerate\" (or \"auto\"), or drop those settings")
+    counts, exact, total = {}, {}, 0
+    cap = max(int(params.generate_above), 0)
+    for service, graph in sorted(graphs.items()):
+        left = max(cap - total, 0)
+        n, ok = count_groups_capped(graph, params.max_group_size, 2, left) if len(graph) else (0, True)
+        counts[service], exact[service] = n, ok
+        total += n
+        if not ok:
+            break
+    over = total > cap
+    if params.candidates == "generate":
+        return GenerationPlan(True, counts, exact, "[model] candidates = \"generate\"")
+    if over and not blockers:
+        return GenerationPlan(True, counts, exact,
+                              f"more than {cap:,} connected groups (model.generate_above): generated")
+    reason = "enumerated" if not over else (f"more than {cap:,} groups, but " + ", ".join(blockers)
+                                            + " need full enumeration")
+    return GenerationPlan(False, counts, exact, reason)

@@ -1,0 +1,283 @@
+"""Readiness and partnership mode per opportunity: multipliers on the realisation base rate.
+
+Readiness (Wales evidence note, 'Collaboration and public services improvement'):
+partnerships work best with an external **sponsor**, **multi-level engagement**,
+**formal reporting** and accountability, and **active** collaborative **management**.
+Each council states each condition as ``yes``, ``no`` or ``unknown`` (config
+``[readiness]``: a CSV ``file`` and/or a ``councils`` table). A candidate meets a
+condition (``yes``) when every member meets it, fails it (``no``) when any member
+fails it, and is ``unknown`` otherwise. Multiplier per condition: ``yes`` 1 + uplift
+(:data:`~sharedopt.config.assumptions.READINESS_DEFAULTS`), ``no`` 1 - penalty
+(:data:`~sharedopt.config.assumptions.REALISATION_DEFAULTS`), ``unknown`` the prior: the
+scenario's ``[model.realisation]`` setting (1 by default, the base rate already averages
+real programmes). **Co-production** (Sancino et al.: an antecedent or enabler of
+collaboration) is a fifth column with its own uplift, applied when every member says yes.
+**Prior collaboration**: a real arrangement (the status-quo data) between at least two
+members is evidence of trust and lifts realisation by a stated share.
+
+Partnership mode (Armistead & Pettigrew 2007): mandatory or voluntary, contract or
+trust. Mapping used: mandatory + contract = **complying**; voluntary + contract or
+mandatory + trust (the two balanced cases) = **constraining**; voluntary + trust =
+**creating**. Default per opportunity from its vehicle: a candidate inside an existing
+statutory joint authority (e.g. a joint waste disposal authority) is complying; a
+shared service under a lead council, joint procurement and a merged service rest on an
+agreement between willing councils (constraining); a pooled budget with one
+management team, an integrated team for two complementary services (scope and
+scale+scope candidates, except by joint procurement) and a whole-organisation shared
+management team are voluntary and trust-based (creating). ``[model.realisation] mode/relationship``, when set, apply to
+every candidate. The mode multiplies realisation (``mode_factors``) and governance cost.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from sharedopt.config.params import ModelParams, Realisation
+
+CONDITIONS = ("sponsor", "multi_level_engagement", "formal_reporting", "active_management")
+COLUMNS = (*CONDITIONS, "co_production")
+STATUSES = ("yes", "no", "unknown")
+MODE_OF = {("mandated", "contract"): "complying", ("mandated", "trust"): "constraining",
+           ("voluntary", "contract"): "constraining", ("voluntary", "trust"): "creating"}
+MODE_PARTS = {"complying": ("mandated", "contract"), "constraining": ("voluntary", "contract"),
+              "creating": ("voluntary", "trust")}
+_CODE = {"yes": 1, "no": 0, "unknown": -1}
+_LABEL = np.array(["no", "yes", "unknown"], dtype=object)  # index by code (-1 -> last)
+
+
+def council_codes(params: ModelParams, codes: np.ndarray, column: str) -> np.ndarray:
+    """Per authority (in ``codes`` order) 1 yes, 0 no, -1 unknown for one readiness column."""
+    table = params.readiness.councils
+    return np.array([_CODE[table.get(c, {}).get(column, "unknown")] for c in codes.tolist()], dtype=np.int8)
+
+
+def group_status(values: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Per group: 1 when every member is yes, 0 when any member is no, else -1."""
+    got = np.where(members >= 0, values[np.maximum(members, 0)], 1)
+    out = np.full(len(members), -1, dtype=np.int8)
+    out[(got == 1).all(axis=1)] = 1
+    out[((got == 0) & (members >= 0)).any(axis=1)] = 0
+    return out
+
+
+def _arrangements() -> pd.DataFrame:
+    from sharedopt.data.arrangements import load_arrangements
+    return load_arrangements()
+
+
+@lru_cache(maxsize=8)
+def _pairs(codes: tuple[str, ...]) -> np.ndarray:
+    """(n, n) True where two authorities share any real arrangement (status-quo data)."""
+    index = {c: i for i, c in enumerate(codes)}
+    out = np.zeros((len(codes), len(codes)), dtype=bool)
+    for members in _arrangements()["members"]:
+        idx = [index[m] for m in members if m in index]
+        for a in idx:
+            out[a, idx] = True
+    np.fill_diagonal(out, False)
+    return out
+
+
+def prior_collaboration(codes: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Per group: True when at least two members already share a real arrangement."""
+    pairs = _pairs(tuple(codes.tolist()))
+    found = np.zeros(len(members), dtype=bool)
+    for i in range(members.shape[1]):
+        for j in range(i + 1, members.shape[1]):
+            a, b = members[:, i], members[:, j]
+            ok = (a >= 0) & (b >= 0)
+            found |= ok & pairs[np.maximum(a, 0), np.maximum(b, 0)]
+    return found
+
+
+def statutory(codes: np.ndarray, services: tuple[str, ...], members: np.ndarray) -> np.ndarray:
+    """Per group: True when all members belong to one statutory joint body for its (one) service."""
+    out = np.zeros(len(members), dtype=bool)
+    if len(services) != 1:
+        return out
+    table = _arrangements()
+    rows = table[(table["service"] == services[0])
+                 & table["status_as_reported"].str.lower().str.contains("statutory")]
+    for body in rows["members"]:
+        inside = np.isin(codes, list(body))
+        out |= np.where(members >= 0, inside[np.maximum(members, 0)], True).all(axis=1)
+    return out
+
+
+def default_modes(params: ModelParams, codes, services, members, depth: str) -> np.ndarray:
+    """Partnership mode per group: the scenario's if set, complying inside a statutory body, else the depth's."""
+    rule = params.realisation
+    if _scenario_mode(rule):
+        return np.full(len(members), MODE_OF[_parts(rule)], dtype=object)
+    default = params.depth_settings[depth].mode if depth in params.depth_settings else "creating"
+    if len(services) == 2 and depth != "coordination":
+        default = "creating"  # one integrated team for complementary services
+    return np.where(statutory(codes, services, members), "complying", default).astype(object)
+
+
+def _parts(rule: Realisation) -> tuple[str, str]:
+    return rule.mode or "voluntary", rule.relationship or "trust"
+
+
+def _scenario_mode(rule: Realisation) -> bool:
+    return rule.mode is not None or rule.relationship is not None
+
+
+def mode_factor(params: ModelParams, mode: str) -> float:
+    """Realisation multiplier of a partnership mode: the product of its two ``mode_factors``.
+
+    When the scenario sets ``[model.realisation] mode/relationship`` their product applies.
+    """
+    rule = params.realisation
+    legal, basis = _parts(rule) if _scenario_mode(rule) else MODE_PARTS[mode]
+    return rule.mode_factors[legal] * rule.mode_factors[basis]
+
+
+def condition_multiplier(params: ModelParams, condition: str, status: np.ndarray) -> np.ndarray:
+    """Multiplier of one condition per group: yes 1 + uplift, no 1 - penalty, unknown the scenario's prior."""
+    rule = params.realisation
+    penalty = rule.condition_penalties.get(condition, 0.0)
+    prior = 1.0 if getattr(rule, condition) else 1.0 - penalty
+    uplift = params.readiness.condition_uplifts.get(condition, 0.0)
+    return np.select([status == 1, status == 0], [1.0 + uplift, 1.0 - penalty], prior)
+
+
+def candidate_realisation(base, params: ModelParams, services: tuple[str, ...], members: np.ndarray,
+                          depth: str, kind: str | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Realisation factor per group and the checklist columns that explain it.
+
+    Parameters
+    ----------
+    base : sharedopt.candidates.value.CostBase
+    params : ModelParams
+    services : tuple of str
+    members : numpy.ndarray
+        (m, k) authority indices, padded with -1.
+    depth : str
+        Depth of integration (:mod:`sharedopt.candidates.depth`).
+    kind : str, optional
+        ``"whole_organisation"``: a voluntary, trust-based shared management team (creating).
+
+    Returns
+    -------
+    (numpy.ndarray, dict)
+        Factor = base rate x condition multipliers x co-production and prior-collaboration
+        uplifts x mode factor x depth factor x (1 - optimism_bias_saving_reduction); the
+        columns ``sponsor .. active_management, co_production`` (yes/no/unknown),
+        ``prior_collaboration`` (bool), ``partnership_mode`` and ``depth``.
+    """
+    members = np.atleast_2d(members)
+    rule, ready = params.realisation, params.readiness
+    factor = np.full(len(members), rule.base_rate() * (1.0 - params.optimism_bias_saving_reduction))
+    columns: dict[str, np.ndarray] = {}
+    for column in COLUMNS:
+        status = group_status(council_codes(params, base.codes, column), members)
+        columns[column] = _LABEL[status]
+        if column in CONDITIONS:
+            factor = factor * condition_multiplier(params, column, status)
+        else:
+            factor = factor * np.where(status == 1, 1.0 + ready.co_production_uplift, 1.0)
+    prior = prior_collaboration(base.codes, members)
+    factor = factor * np.where(prior, 1.0 + ready.prior_collaboration_uplift, 1.0)
+    if kind == "whole_organisation":
+        label = MODE_OF[_parts(rule)] if _scenario_mode(rule) else "creating"
+        modes = np.full(len(members), label, dtype=object)
+    else:
+        modes = default_modes(params, base.codes, services, members, depth)
+    factor = factor * np.array([mode_factor(params, m) for m in modes])
+    if depth in params.depth_settings:
+        factor = factor * params.depth_settings[depth].realisation
+    columns.update(prior_collaboration=prior, partnership_mode=modes,
+                   depth=np.full(len(members), depth, dtype=object))
+    return factor, columns
+
+
+def override_columns(rule: Realisation) -> dict[str, object]:
+    """Checklist columns of a candidate whose realisation is set per candidate in the config."""
+    out = {c: "yes" if getattr(rule, c) else "no" for c in CONDITIONS}
+    out["partnership_mode"] = MODE_OF[_parts(rule)]
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The [readiness] config section and the CSV a user fills in.
+# ---------------------------------------------------------------------------
+def load_readiness_csv(path) -> dict[str, dict[str, str]]:
+    """Read a readiness CSV: ``authority`` and any of :data:`COLUMNS`, each yes/no/unknown (blank = unknown).
+
+    Raises
+    ------
+    sharedopt.common.errors.DataError
+        Missing file or column, unknown column, repeated authority or a bad value: names the
+        file, line and field, prints the value literally and says what to write instead.
+    """
+    from pathlib import Path
+
+    from sharedopt.common.errors import DataError
+
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: readiness file not found; give the path (relative to the config) of a "
+                        f"CSV with columns authority,{','.join(COLUMNS)}")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    table.columns = [c.strip() for c in table.columns]
+    if "authority" not in table.columns:
+        raise DataError(f"{path}: line 1: no 'authority' column; the header must be authority,"
+                        f"{','.join(COLUMNS)} (any of the conditions may be left out)")
+    unknown = [c for c in table.columns if c not in ("authority", "name", *COLUMNS)]
+    if unknown:
+        raise DataError(f"{path}: line 1: unknown column(s) {unknown!r}; known: authority, name, "
+                        f"{', '.join(COLUMNS)}")
+    out: dict[str, dict[str, str]] = {}
+    for i, row in enumerate(table.to_dict("records")):
+        line = i + 2
+        code = row["authority"].strip()
+        if not code:
+            raise DataError(f"{path}: line {line}, field authority: empty; give the council's GSS code")
+        if not re.fullmatch(r"[EWSNK]\d{8}", code):
+            raise DataError(f"{path}: line {line}, field authority: {code!r} is not a GSS code (a letter and "
+                            "8 digits, e.g. E06000047); see `sharedopt list regions` for the councils")
+        if code in out:
+            raise DataError(f"{path}: line {line}, field authority: {code!r} appears twice; give each council once")
+        out[code] = {c: _status(path, line, c, row[c]) for c in COLUMNS if c in row}
+    return out
+
+
+def _status(path, line: int, field: str, value: str) -> str:
+    from sharedopt.common.errors import DataError
+
+    text = value.strip().lower()
+    if text == "":
+        return "unknown"
+    if text not in STATUSES:
+        raise DataError(f"{path}: line {line}, field {field}: {value!r} is not yes, no or unknown; "
+                        "write one of those (blank = unknown)")
+    return text
+
+
+def inject_readiness(raw: dict) -> dict:
+    """Move a config's ``[readiness]`` section into ``[model.readiness]`` (the file read, the table on top).
+
+    ``[readiness] file = "readiness.csv"`` (resolved against the config's folder) and
+    ``[readiness.councils.E06000001] sponsor = "yes"``; any other key of the section
+    (``condition_uplifts``, ``prior_collaboration_uplift``, ``co_production_uplift``,
+    ``mode_governance_factors``) is passed on as a model parameter.
+    """
+    if "readiness" not in raw:
+        return raw
+    raw = dict(raw)
+    section = dict(raw.pop("readiness"))
+    councils: dict[str, dict] = {}
+    file = section.pop("file", None)
+    if file:
+        councils.update(load_readiness_csv(file))
+    for code, values in dict(section.pop("councils", {})).items():
+        councils[code] = {**councils.get(code, {}), **values}
+    model = dict(raw.get("model", {}))
+    model["readiness"] = {**dict(model.get("readiness", {})), **section, "councils": councils}
+    raw["model"] = model
+    return raw

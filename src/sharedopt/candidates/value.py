@@ -1,0 +1,307 @@
+"""The savings model: scale, efficiency convergence, scope, distance and governance.
+
+All functions are vectorised over candidates. A candidate is a set of member
+authorities (rows of an int array, padded with -1) and one or two services.
+Every formula is written out in README ("The savings model").
+
+Poolable budget of member *i* for service *s*: ``A_is = asset_intensity_s * spend_is``.
+
+* Scale: ``A_is * (1 - u(P_G)/u(P_i))`` with ``u`` the unit-cost curve of the
+  service (fitted, :mod:`sharedopt.candidates.costfit`, or the literature U-shape
+  ``(P/mes)^-e_down`` below / ``(P/mes)^e_up`` above the minimum efficient scale).
+* Efficiency convergence: ``theta * A_is * u(P_G)/u(P_i) * (1 - e_min/e_i)``, with
+  ``e`` the member's actual/expected spend ratio (:mod:`sharedopt.candidates.curves`).
+* Scope: ``scope_rate * min(sum_i A_is, sum_i A_it)`` for two complementary services.
+* Distance: ``span_km * (distance_cost_per_km + distance_rate_per_km_s * sum_i A_is)``,
+  ``span_km`` the minimum spanning tree over member centroids (:mod:`sharedopt.candidates.terms`).
+* Governance: ``governance_per_member * n + governance_per_pair * n(n-1)/2`` (n >= 2).
+
+Savings are multiplied by the realisation factor; costs are not. Annual net saving =
+scale + efficiency + scope - distance - governance. One-off ``(setup_fixed +
+setup_per_member * n + setup_rate * pooled) * (1 + optimism_bias_cost_uplift)``. NPV
+over ``horizon_years`` at ``discount_rate`` with a linear ramp-up of the savings over
+``ramp_years``; payback = years until cumulative undiscounted net savings cover the
+one-off cost (inf if never).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sharedopt.config.params import ModelParams
+from sharedopt.candidates.terms import convergence_saving, distance_cost, span_km, tier_class
+
+
+@dataclass(frozen=True)
+class CostBase:
+    """Per-authority, per-service arrays the savings model works on.
+
+    Attributes
+    ----------
+    codes : numpy.ndarray
+        GSS codes, index -> code (sorted).
+    services : tuple of str
+        Service names, column order of ``spend``.
+    population : numpy.ndarray
+        Residents per authority.
+    spend : numpy.ndarray
+        (n_authorities, n_services) positive net spend in £k (0 where not eligible).
+    estimated : numpy.ndarray
+        (n_authorities, n_services) True where the spend is an estimate.
+    lon, lat : numpy.ndarray or None
+        Centroid longitude/latitude (None: spans are 0).
+    tier : numpy.ndarray or None
+        Tier class per authority ('district', 'county', 'single-tier').
+    efficiency : numpy.ndarray or None
+        (n_authorities, n_services) actual/expected spend ratio (None or NaN: no
+        convergence term).
+    curves : dict or None
+        Service -> fitted unit-cost curve (None: the literature curve of the parameters).
+    """
+
+    codes: np.ndarray
+    services: tuple[str, ...]
+    population: np.ndarray
+    spend: np.ndarray
+    estimated: np.ndarray
+    lon: np.ndarray | None = None
+    lat: np.ndarray | None = None
+    tier: np.ndarray | None = None
+    efficiency: np.ndarray | None = None
+    curves: dict | None = None
+
+    @classmethod
+    def from_frames(cls, authorities: pd.DataFrame, costs: pd.DataFrame,
+                    params: ModelParams | None = None) -> "CostBase":
+        """Build from an authorities table and a tidy cost table (ineligible spend -> 0).
+
+        Centroids come from ``centroid_lon``/``centroid_lat``, efficiency ratios and
+        curves from :func:`sharedopt.candidates.curves.resolve_curves` (``params.cost_curves``).
+        """
+        from sharedopt.candidates.curves import resolve_curves
+        codes = np.array(sorted(authorities.index), dtype=object)
+        services = tuple(sorted(costs["service"].unique()))
+        eligible = costs[costs["eligible"]] if "eligible" in costs else costs[costs["net_expenditure_gbp_k"] > 0]
+        wide = eligible.pivot_table(index="authority", columns="service", values="net_expenditure_gbp_k",
+                                    aggfunc="sum").reindex(index=codes, columns=list(services)).fillna(0.0)
+        est = costs.pivot_table(index="authority", columns="service", values="estimated", aggfunc="max")
+        est = est.reindex(index=codes, columns=list(services)).fillna(False).astype(bool)
+        pop = authorities["population"].reindex(codes).to_numpy(dtype=float)
+        lon, lat = (authorities[c].reindex(codes).to_numpy(dtype=float) if c in authorities else None
+                    for c in ("centroid_lon", "centroid_lat"))
+        tier = (authorities["tier"].reindex(codes).map(tier_class).to_numpy(dtype=object)
+                if "tier" in authorities else np.full(len(codes), "single-tier", dtype=object))
+        resolved = resolve_curves(params or ModelParams(), authorities, costs)
+        eff = resolved.efficiency.reindex(index=codes, columns=list(services)).to_numpy(dtype=float)
+        curves = resolved.curves if resolved.method == "fitted" else None
+        return cls(codes, services, pop, wide.to_numpy(dtype=float), est.to_numpy(), lon, lat, tier, eff, curves)
+
+    def index_of(self, labels) -> np.ndarray:
+        """Authority indices of GSS codes."""
+        lookup = {code: i for i, code in enumerate(self.codes)}
+        return np.array([lookup[c] for c in labels], dtype=np.int64)
+
+    def service_index(self, name: str) -> int:
+        """Column of a service."""
+        return self.services.index(name)
+
+
+def unit_cost(population: np.ndarray, mes: float, e_down: float, e_up: float) -> np.ndarray:
+    """U-shaped unit-cost index, 1 at the minimum efficient scale ``mes``."""
+    ratio = np.asarray(population, dtype=float) / mes
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ratio <= 1.0, ratio ** (-e_down), ratio ** e_up)
+
+
+def _gather(values: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """values[members] with padding (-1) giving 0."""
+    out = values[np.where(members >= 0, members, 0)]
+    return np.where(members >= 0, out, 0.0)
+
+
+def asset_budget(base: CostBase, params: ModelParams, service: str) -> np.ndarray:
+    """Asset-tied (poolable) budget per authority for one service, £k."""
+    sp = params.services[service]
+    if not sp.eligible:
+        return np.zeros(len(base.codes))
+    return base.spend[:, base.service_index(service)] * sp.asset_intensity
+
+
+def service_unit_cost(base: CostBase, params: ModelParams, service: str, population) -> np.ndarray:
+    """Unit-cost index of a service: the fitted curve if the base has one, else the literature U."""
+    if base.curves is not None and service in base.curves:
+        return base.curves[service].unit_cost(np.asarray(population, dtype=float))
+    sp = params.services[service]
+    return unit_cost(population, sp.mes, sp.e_down, sp.e_up)
+
+
+def scale_terms(base: CostBase, params: ModelParams, service: str,
+                members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gross annual (scale, efficiency-convergence) savings of pooling ``service`` per group."""
+    asset = _gather(asset_budget(base, params, service), members)
+    pop = _gather(base.population, members)
+    group_pop = pop.sum(axis=1, keepdims=True)
+    u_group = service_unit_cost(base, params, service, group_pop)
+    u_own = service_unit_cost(base, params, service, np.where(members >= 0, pop, 1.0))
+    after = asset * (u_group / u_own)
+    scale = (asset - after).sum(axis=1)
+    if base.efficiency is None or params.efficiency_theta == 0:
+        return scale, np.zeros(len(members))
+    low, high = params.efficiency_ratio_bounds
+    eff = np.clip(base.efficiency[:, base.service_index(service)], low, high)  # NaN stays NaN
+    return scale, convergence_saving(after, eff, members, params.efficiency_theta)
+
+
+def scale_saving(base: CostBase, params: ModelParams, service: str, members: np.ndarray) -> np.ndarray:
+    """Gross annual scale saving of pooling ``service`` across each row of ``members``."""
+    return scale_terms(base, params, service, members)[0]
+
+
+def scope_rate(params: ModelParams, services: tuple[str, ...]) -> float:
+    """Configured scope rate of a service pair (0 for a single service or an unknown pair)."""
+    if len(services) != 2:
+        return 0.0
+    key = tuple(sorted(services))
+    return next((p.scope_rate for p in params.scope_pairs if p.services == key), 0.0)
+
+
+def scope_saving(base: CostBase, params: ModelParams, services: tuple[str, ...], members: np.ndarray) -> np.ndarray:
+    """Gross annual scope saving of running two services together across each group."""
+    rate = scope_rate(params, services)
+    if rate == 0.0:
+        return np.zeros(len(members))
+    pooled = [_gather(asset_budget(base, params, s), members).sum(axis=1) for s in services]
+    return rate * np.minimum(pooled[0], pooled[1])
+
+
+def annuity_factors(params: ModelParams) -> tuple[float, float]:
+    """(sum of ramp_t * discount_t, sum of discount_t) over the horizon."""
+    years = np.arange(1, params.horizon_years + 1)
+    discount = (1.0 + params.discount_rate) ** -years
+    ramp = np.minimum(1.0, years / params.ramp_years)
+    return float((ramp * discount).sum()), float(discount.sum())
+
+
+def payback_years(saving: np.ndarray, governance: np.ndarray, one_off: np.ndarray, ramp_years: int) -> np.ndarray:
+    """Years until cumulative undiscounted net savings cover the one-off cost (inf if never)."""
+    result = np.full(len(saving), np.inf)
+    done = one_off <= 0
+    result[done] = 0.0
+    cumulative = np.zeros(len(saving))
+    for year in range(1, ramp_years + 1):
+        net = min(1.0, year / ramp_years) * saving - governance
+        crossing = ~done & (cumulative + net >= one_off) & (net > 0)
+        result[crossing] = year - 1 + (one_off[crossing] - cumulative[crossing]) / net[crossing]
+        done |= crossing
+        cumulative += net
+    steady = saving - governance
+    later = ~done & (steady > 0)
+    result[later] = ramp_years + (one_off[later] - cumulative[later]) / steady[later]
+    return result
+
+
+def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], members: np.ndarray,
+             realisation: np.ndarray | float | None = None) -> dict[str, np.ndarray]:
+    """Savings, costs, NPV and payback of candidates sharing ``services`` across ``members``.
+
+    Parameters
+    ----------
+    base : CostBase
+    params : ModelParams
+    services : tuple of str
+        One service (scale) or two complementary services (scope / scale+scope).
+    members : numpy.ndarray
+        (m, k) authority indices, padded with -1.
+    realisation : array or float, optional
+        Realisation factor per candidate (default: the scenario's factor).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``n_members, population, span_km, baseline_spend_gbp_k, pooled_spend_gbp_k,
+        saving_scale_gbp_k, saving_efficiency_gbp_k, saving_scope_gbp_k,
+        cost_distance_gbp_k, cost_governance_gbp_k`` (the five terms add up to
+        ``annual_net_saving_gbp_k``), ``scale_saving_gbp_k, scope_saving_gbp_k,
+        realisation_factor, annual_saving_gbp_k, governance_cost_gbp_k,
+        annual_net_saving_gbp_k, one_off_cost_gbp_k, npv_gbp_k, payback_years, estimated``.
+    """
+    members = np.atleast_2d(members)
+    n = (members >= 0).sum(axis=1)
+    cols = [base.service_index(s) for s in services]
+    baseline = sum(_gather(base.spend[:, c], members).sum(axis=1) for c in cols)
+    pooled_by = [_gather(asset_budget(base, params, s), members).sum(axis=1) for s in services]
+    pooled = sum(pooled_by)
+    terms = [scale_terms(base, params, s, members) for s in services]
+    scale = sum(t[0] for t in terms)
+    efficiency = sum(t[1] for t in terms)
+    scope = scope_saving(base, params, services, members)
+    span = span_km(base.lon, base.lat, members)
+    distance = sum(distance_cost(span, p, params.distance_cost_per_km_gbp_k / len(services),
+                                 params.services[s].distance_rate_per_km) for s, p in zip(services, pooled_by))
+    one_off = (params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n
+               + params.setup_rate * pooled) * (1.0 + params.optimism_bias_cost_uplift)
+    out = money(params, n, scale, efficiency, scope, distance, one_off, realisation)
+    est_any = np.zeros(len(members), dtype=bool)
+    for c in cols:
+        flags = base.estimated[np.where(members >= 0, members, 0), c] & (members >= 0)
+        est_any |= flags.any(axis=1)
+    return {"n_members": n, "population": _gather(base.population, members).sum(axis=1), "span_km": span,
+            "baseline_spend_gbp_k": baseline, "pooled_spend_gbp_k": pooled, **out, "estimated": est_any}
+
+
+def governance_cost(params: ModelParams, n: np.ndarray) -> np.ndarray:
+    """Recurring governance cost of a partnership of ``n`` members (0 for one member)."""
+    return np.where(n >= 2, params.governance_per_member_gbp_k * n
+                    + params.governance_per_pair_gbp_k * n * (n - 1) / 2, 0.0)
+
+
+def money(params: ModelParams, n: np.ndarray, scale, efficiency, scope, distance, one_off,
+          realisation=None) -> dict[str, np.ndarray]:
+    """The decomposed annual terms (after realisation), NPV and payback from gross terms."""
+    factor = params.realisation_factor() if realisation is None else realisation
+    factor = np.broadcast_to(np.asarray(factor, dtype=float), n.shape)
+    scale, efficiency, scope = scale * factor, efficiency * factor, scope * factor
+    saving = scale + efficiency + scope
+    governance = governance_cost(params, n)
+    recurring = governance + distance
+    ramp_annuity, annuity = annuity_factors(params)
+    npv = -one_off + saving * ramp_annuity - recurring * annuity
+    return {
+        "saving_scale_gbp_k": scale, "saving_efficiency_gbp_k": efficiency, "saving_scope_gbp_k": scope,
+        "cost_distance_gbp_k": distance, "cost_governance_gbp_k": governance,
+        "scale_saving_gbp_k": scale, "scope_saving_gbp_k": scope,
+        "realisation_factor": np.array(factor), "annual_saving_gbp_k": saving,
+        "governance_cost_gbp_k": governance, "annual_net_saving_gbp_k": saving - recurring,
+        "one_off_cost_gbp_k": one_off, "npv_gbp_k": npv,
+        "payback_years": payback_years(saving, recurring, one_off, params.ramp_years),
+    }
+
+
+def scale_frontier(base: CostBase, params: ModelParams) -> pd.DataFrame:
+    """Economies-of-scale frontier: every authority at its service's minimum unit cost.
+
+    The saving if each authority's asset-tied budget fell to the unit cost at the
+    minimum efficient scale, with no collaboration cost: an upper bound on the scale
+    saving no grouping can beat. Returned per service (£k a year, and as NPV).
+    """
+    ramp_annuity, _ = annuity_factors(params)
+    rows = []
+    for s in base.services:
+        asset = asset_budget(base, params, s)
+        u_own = service_unit_cost(base, params, s, np.maximum(base.population, 1.0))
+        u_min = _curve_minimum(base, params, s)
+        annual = float((asset * (1.0 - u_min / u_own)).sum()) * params.realisation_factor()
+        rows.append({"service": s, "frontier_annual_gbp_k": annual,
+                     "frontier_npv_gbp_k": annual * ramp_annuity})
+    return pd.DataFrame(rows)
+
+
+def _curve_minimum(base: CostBase, params: ModelParams, service: str) -> float:
+    """Smallest unit-cost index of the service's curve over 1k..100m residents (1 for the literature U)."""
+    if base.curves is None or service not in base.curves:
+        return 1.0
+    grid = np.geomspace(1e3, 1e8, 2001)
+    return float(np.min(base.curves[service].unit_cost(grid)))

@@ -1,0 +1,183 @@
+"""Whole-organisation sharing: one chief executive, management team and back office.
+
+Two or three neighbouring councils of the same tier class (two districts, two
+unitaries; never a county with a district; by default districts only, the class the
+calibration rests on: ``[model] whole_org_tiers``) share their management and support
+overhead across ALL their services. The candidate occupies every eligible service
+slot of its members (``services`` lists them), so the exact model never combines it
+with another partnership of the same members: the overhead it saves is embedded in
+every service line, and counting it twice is impossible.
+
+Valuation (all £k a year, before realisation):
+
+* overhead of member *i*: ``O_i = overhead_share[tier class] * sum_s spend_is``
+  (management and support recharged into every line; shares calibrated on 15
+  Lancashire councils, see :data:`sharedopt.config.assumptions.WHOLE_ORG_DEFAULTS`);
+* saving (the ``saving_scale_gbp_k`` column): ``rate * (sum_i O_i - max_i O_i)``: the
+  largest member's team absorbs the others, whose overhead falls by ``rate`` (one chief
+  executive and senior team instead of n; one back office). The saving does not grow
+  with the largest member's size, so pairing two large councils is not favoured by
+  size alone;
+* distance: ``span_km * (distance_cost_per_km + distance_rate_per_km[Central_Services] * sum_i O_i)``;
+* governance as for every partnership; one-off ``(setup_fixed + setup_per_member * n +
+  transition_rate * gross saving) * (1 + optimism_bias_cost_uplift)`` (redundancy,
+  pension strain, systems).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from sharedopt.candidates.enumerate import connected_groups
+from sharedopt.config.params import ModelParams
+from sharedopt.candidates.value import CostBase, _gather, distance_cost, money, span_km
+
+KIND = "whole_organisation"
+LABEL = "Whole_Organisation"
+BACK_OFFICE = "Central_Services"
+
+
+def whole_org_graph(base: CostBase, graphs: dict, tiers=("district",)) -> nx.Graph:
+    """Neighbours (an edge in any service graph) of the same tier class, for classes in ``tiers``."""
+    tier = {c: t for c, t in zip(base.codes.tolist(), base.tier.tolist()) if t in tiers} \
+        if base.tier is not None else {}
+    graph = nx.Graph()
+    for g in graphs.values():
+        graph.add_nodes_from(n for n in g.nodes if n in tier)
+        graph.add_edges_from((a, b) for a, b in g.edges if a in tier and b in tier and tier[a] == tier[b])
+    return graph
+
+
+def overhead(base: CostBase, params: ModelParams) -> np.ndarray:
+    """Management and support overhead embedded in each authority's service lines, £k a year."""
+    share = params.whole_org_overhead_share
+    tiers = base.tier if base.tier is not None else np.full(len(base.codes), "single-tier", dtype=object)
+    rate = np.array([share.get(t, share.get("single-tier", 0.0)) for t in tiers], dtype=float)
+    return rate * base.spend.sum(axis=1)
+
+
+def evaluate_whole_org(base: CostBase, params: ModelParams, members: np.ndarray,
+                       realisation: np.ndarray | float | None = None) -> dict[str, np.ndarray]:
+    """Value whole-organisation groups; same keys as :func:`sharedopt.candidates.value.evaluate`."""
+    members = np.atleast_2d(members)
+    n = (members >= 0).sum(axis=1)
+    each = _gather(overhead(base, params), members)
+    pooled = each.sum(axis=1)
+    gross = params.whole_org_saving_rate * (pooled - each.max(axis=1))
+    span = span_km(base.lon, base.lat, members)
+    back = params.services.get(BACK_OFFICE)
+    distance = distance_cost(span, pooled, params.distance_cost_per_km_gbp_k,
+                             back.distance_rate_per_km if back is not None else 0.0)
+    one_off = (params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n
+               + params.whole_org_transition_rate * gross) * (1.0 + params.optimism_bias_cost_uplift)
+    zero = np.zeros(len(members))
+    out = money(params, n, gross, zero, zero, distance, one_off, realisation)
+    estimated = (base.estimated[np.where(members >= 0, members, 0)].any(axis=2) & (members >= 0)).any(axis=1)
+    return {"n_members": n, "population": _gather(base.population, members).sum(axis=1), "span_km": span,
+            "baseline_spend_gbp_k": _gather(base.spend.sum(axis=1), members).sum(axis=1),
+            "pooled_spend_gbp_k": pooled, **out, "estimated": estimated}
+
+
+def slot_services(base: CostBase, params: ModelParams, members: np.ndarray) -> list[str]:
+    """Per group, the ';'-joined eligible services any member delivers (the slots it occupies)."""
+    eligible = np.array([params.services[s].eligible if s in params.services else False
+                         for s in base.services])
+    delivers = (base.spend > 0) & eligible[None, :]
+    out = []
+    for row in members.tolist():
+        idx = [i for i in row if i >= 0]
+        cols = np.flatnonzero(delivers[idx].any(axis=0))
+        out.append(";".join(base.services[c] for c in cols))
+    return out
+
+
+def whole_org_candidates(base: CostBase, params: ModelParams, graphs: dict, with_shares: bool):
+    """Enumerate, value and prune (NPV <= 0) whole-organisation groups.
+
+    Returns ``(table, shares, stats)`` like :func:`sharedopt.candidates.build.value_groups`.
+    """
+    from sharedopt.candidates.build import _shares
+
+    graph = whole_org_graph(base, graphs, params.whole_org_tiers)
+    stats = {"services": LABEL, "kind": KIND, "enumerated": 0, "kept": 0, "pruned_nonpositive_npv": 0,
+             "pruned_beyond_max_span": 0}
+    if graph.number_of_edges() == 0:
+        return pd.DataFrame(), pd.DataFrame(), stats
+    groups = connected_groups(graph, params.whole_org_max_group_size, min_size=2)
+    to_global = base.index_of(groups.nodes.tolist())
+    members = np.where(groups.members >= 0, to_global[np.maximum(groups.members, 0)], -1)
+    realisation, checklist = _realisation(base, params, members)
+    values = {**evaluate_whole_org(base, params, members, realisation), **checklist}
+    keep = values["npv_gbp_k"] > 0
+    table = _table(base, params, members[keep], {k: v[keep] for k, v in values.items()})
+    shares = pd.DataFrame()
+    if with_shares and keep.any():
+        shares = _shares(base, params, (LABEL,), graph, groups, members, keep, realisation, table,
+                         evaluator=lambda b, p, s, m, r: evaluate_whole_org(b, p, m, r),
+                         weights=overhead(base, params))
+    stats.update(enumerated=int(len(members)), kept=int(keep.sum()), pruned_nonpositive_npv=int((~keep).sum()))
+    return table, shares, stats
+
+
+def _table(base: CostBase, params: ModelParams, members: np.ndarray, values: dict) -> pd.DataFrame:
+    codes = [[base.codes[i] for i in row if i >= 0] for row in members.tolist()]
+    table = pd.DataFrame({"candidate_id": [LABEL + "|" + "+".join(c) for c in codes], "kind": KIND,
+                          "services": slot_services(base, params, members),
+                          "members": [";".join(c) for c in codes]})
+    for key, array in values.items():
+        table[key] = array
+    return table
+
+
+def forced_whole_org(cid: str, base: CostBase, params: ModelParams, graphs: dict) -> pd.DataFrame:
+    """One whole-organisation candidate named by id (``Whole_Organisation|code+code``), valued.
+
+    Raises
+    ------
+    ConfigError
+        Unknown codes, or members that are not connected neighbours of one tier class.
+    """
+    from sharedopt.common.errors import ConfigError
+
+    codes = sorted(cid.split("|", 1)[1].split("+"))
+    known = set(base.codes.tolist())
+    graph = whole_org_graph(base, graphs, ("district", "single-tier", "county"))
+    if not set(codes) <= known or not set(codes) <= set(graph) or not nx.is_connected(graph.subgraph(codes)) \
+            or not 2 <= len(codes) <= params.whole_org_max_group_size:
+        raise ConfigError(f"[constraints] forced: '{cid}' is not 2..{params.whole_org_max_group_size} "
+                          "neighbouring councils of one tier class of this region (see candidates.csv)")
+    members = base.index_of(codes)[None, :]
+    factor, checklist = _realisation(base, params, members)
+    if cid in params.realisation_overrides:
+        factor = np.array([params.realisation_factor(cid)])
+    return _table(base, params, members, {**evaluate_whole_org(base, params, members, factor), **checklist})
+
+
+def _realisation(base: CostBase, params: ModelParams, members: np.ndarray):
+    """Realisation and checklist of shared management teams (voluntary, trust-based: creating)."""
+    from sharedopt.config.assumptions import WHOLE_ORG_DEPTH
+    from sharedopt.candidates.readiness import candidate_realisation
+    return candidate_realisation(base, params, (LABEL,), members, WHOLE_ORG_DEPTH, kind=KIND)
+
+
+# LGA: about 45 councils share a chief executive and senior team in about 20 partnerships,
+# saving at least £60m a year: £60m over the 45 - 20 = 25 councils whose team is absorbed.
+LGA_SAVING_GBP_K, LGA_COUNCILS, LGA_PARTNERSHIPS = 60_000.0, 45, 20
+SAVING_PER_ABSORBED_COUNCIL_GBP_K = LGA_SAVING_GBP_K / (LGA_COUNCILS - LGA_PARTNERSHIPS)
+
+
+def calibrate_saving_rate(base: CostBase, params: ModelParams, graph: nx.Graph,
+                          target_gbp_k: float = SAVING_PER_ABSORBED_COUNCIL_GBP_K) -> float:
+    """The saving rate at which the mean gross saving over every district-district edge is ``target``.
+
+    A pair absorbs one council's team, so ``target`` is the LGA aggregate per absorbed
+    council (£60m / 25 = £2.4m); matched on average over all neighbouring district
+    pairs, never on a named pair.
+    """
+    codes = {c: i for i, c in enumerate(base.codes.tolist())}
+    pairs = np.array([(codes[a], codes[b]) for a, b in graph.edges
+                      if a in codes and b in codes and base.tier[codes[a]] == base.tier[codes[b]] == "district"])
+    each = overhead(base, params)[pairs]
+    return float(target_gbp_k / (each.sum(axis=1) - each.max(axis=1)).mean())

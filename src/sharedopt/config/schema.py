@@ -1,0 +1,267 @@
+"""Run configuration: one TOML file per scenario, validated by pydantic.
+
+Sections: ``[region]``, ``[data]``, ``[model]``, ``[constraints]``, ``[solver]``,
+``[report]``. Unknown keys are errors. Relative paths are resolved from the config
+file's folder. Validation errors name the key and its line in the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from sharedopt.config.assumptions import UNCERTAINTY_DEFAULTS
+from sharedopt.common.errors import ConfigError
+from sharedopt.model.build import Constraints
+from sharedopt.config.names import ReportName, name_from_file
+from sharedopt.config.params import ModelParams
+from sharedopt.solve.api import SolverOptions
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class Link(BaseModel):
+    """An adjacency link that is not a land border (a bridge, a ferry)."""
+
+    model_config = _STRICT
+    a: str
+    b: str
+    reason: str = "configured link"
+
+
+class RegionConfig(BaseModel):
+    """Which authorities: a named region, a list of GSS codes, or a user boundary file."""
+
+    model_config = _STRICT
+    name: str | None = None
+    codes: list[str] | None = None
+    boundary_file: Path | None = None
+    code_field: str = "code"
+    name_field: str = "name"
+    population_field: str = "population"
+    links: list[Link] = Field(default_factory=list)
+    default_links: bool = True
+    adjacency_tolerance_m: float = Field(default=100.0, ge=0.0, le=5000.0)
+
+    @model_validator(mode="after")
+    def _one_selection(self):
+        given = [k for k in ("name", "codes", "boundary_file") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of name, codes or boundary_file "
+                             f"(got {', '.join(given) or 'none'})")
+        return self
+
+    def selection(self) -> str | list[str]:
+        """The region argument for the data loaders."""
+        return self.name if self.name is not None else list(self.codes or [])
+
+    def link_list(self) -> list[dict]:
+        """Configured links plus, unless switched off, the default ones."""
+        from sharedopt.config.assumptions import DEFAULT_LINKS
+        base = [dict(link) for link in DEFAULT_LINKS] if self.default_links else []
+        return base + [link.model_dump() for link in self.links]
+
+
+class DataConfig(BaseModel):
+    """Data overrides: year, a user costs CSV, services in scope."""
+
+    model_config = _STRICT
+    year: str | int | None = None
+    costs_csv: Path | None = None
+    services: list[str] | None = None
+    include_non_council: bool = False
+    # "top_level": the MHCLG top-level service lines; "fine": Environment, Culture, Planning
+    # and Central_Services swapped for their parts (sharedopt.data.detail; spend ESTIMATED).
+    service_detail: Literal["top_level", "fine"] = "top_level"
+
+
+class ReportConfig(BaseModel):
+    """What the report step writes."""
+
+    model_config = _STRICT
+    formats: list[Literal["csv", "json", "xlsx", "png", "svg", "html"]] = Field(
+        default_factory=lambda: ["csv", "json", "xlsx", "png", "svg", "html"])
+    top_n: int = Field(default=20, ge=0)
+    per_service_maps: bool = False
+    title: str | None = None
+    # static-map shading: NPV share per resident (default: the biggest councils are not always darkest) or £k
+    map_shading: Literal["per_head", "total"] = "per_head"
+
+
+_DIST_KEYS = {"normal": {"sd"}, "lognormal": {"sigma"}, "uniform": {"low", "high"},
+              "triangular": {"low", "mode", "high"}}
+
+
+class UncertaintyConfig(BaseModel):
+    """Monte Carlo over uncertain inputs (``[uncertainty]``; see :mod:`sharedopt.run.uncertainty`).
+
+    ``draws = 0`` is off. ``distributions`` maps a dotted config key (or ``"costs"``) to a
+    spec such as ``{dist = "uniform", low = 0.3, high = 0.9}``; the default draws the
+    realisation base rate over its evidence range. Results depend only on ``seed``.
+    """
+
+    model_config = _STRICT
+    draws: int = Field(default=0, ge=0, le=100_000)
+    seed: int = 0
+    engine: Literal["process", "serial"] = "process"
+    max_workers: int | None = Field(default=None, ge=1)
+    distributions: dict[str, dict[str, str | float]] = Field(
+        default_factory=lambda: {k: dict(v) for k, v in UNCERTAINTY_DEFAULTS.items()})
+
+    @model_validator(mode="after")
+    def _known_specs(self):
+        for key, spec in self.distributions.items():
+            if key != "costs" and key.split(".")[0] not in ("model", "constraints"):
+                raise ValueError(f"distributions: '{key}' is not a model or constraints key (e.g. "
+                                 "'model.realisation.base') nor 'costs'")
+            kind = spec.get("dist")
+            if kind not in _DIST_KEYS:
+                raise ValueError(f"distributions.'{key}': dist must be one of {', '.join(_DIST_KEYS)}, got {kind!r}")
+            missing = _DIST_KEYS[kind] - set(spec)
+            if missing:
+                raise ValueError(f"distributions.'{key}': a {kind} distribution needs {', '.join(sorted(missing))}")
+        return self
+
+
+class RunConfig(BaseModel):
+    """A whole scenario."""
+
+    model_config = _STRICT
+    name: ReportName = "scenario"  # a folder under reports/: a safe file name (sharedopt.config.names)
+    description: str = ""
+    region: RegionConfig
+    data: DataConfig = Field(default_factory=DataConfig)
+    model: ModelParams = Field(default_factory=ModelParams)
+    constraints: Constraints = Field(default_factory=Constraints)
+    solver: SolverOptions = Field(default_factory=SolverOptions)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+    uncertainty: UncertaintyConfig = Field(default_factory=UncertaintyConfig)
+    _source: tuple[str, str] = PrivateAttr(default=("<config>", ""))  # file and text, for messages
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fine_services(cls, data):
+        """With ``service_detail = "fine"``, map parent names in services and scope pairs to their parts."""
+        from sharedopt.data.detail import fine_config
+        return fine_config(data)
+
+    def config_hash(self) -> str:
+        """SHA-256 of the validated config (stable across key order and formatting)."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _resolve_paths(raw: dict, folder: Path) -> dict:
+    for section, key in (("region", "boundary_file"), ("data", "costs_csv"), ("readiness", "file")):
+        value = raw.get(section, {}).get(key)
+        if isinstance(value, str) and not Path(value).is_absolute():
+            raw[section][key] = str((folder / value).resolve())
+    return raw
+
+
+def key_line(text: str, loc: tuple) -> int | None:
+    """Line number (1-based) of the key at ``loc`` (section path + key) in TOML ``text``."""
+    keys = [str(part) for part in loc if not isinstance(part, int)]
+    if not keys:
+        return None
+    section, current = ".".join(keys[:-1]), ""
+    target = keys[-1]
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.match(r"^\[+([^\]]+)\]+", stripped)
+        if header:
+            current = header.group(1).strip()
+            if current == ".".join(keys):
+                return number
+            continue
+        match = re.match(r"^([A-Za-z0-9_\-\.\"']+)\s*=", stripped)
+        if match:
+            key_path = ".".join(filter(None, [current, match.group(1).strip("\"'")]))
+            if key_path == ".".join(keys) or (current == section and match.group(1) == target):
+                return number
+    return None
+
+
+def format_validation_error(error: ValidationError, text: str, source: str) -> str:
+    """One line per problem: file, line, dotted key, what is wrong."""
+    lines = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        dotted = ".".join(str(p) for p in loc) or "(top level)"
+        line = key_line(text, loc)
+        where = f"{source}:{line}" if line else source
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = f"unknown key '{loc[-1]}' (a typo? check the README's config reference)"
+        lines.append(f"{where}: [{dotted}] {message}")
+    return "\n".join(lines)
+
+
+def config_from_dict(raw: dict, *, source: str = "<config>", text: str = "",
+                     name: str | None = None) -> RunConfig:
+    """Validate a config given as a dict (as parsed from TOML)."""
+    from sharedopt.candidates.readiness import inject_readiness
+
+    raw = inject_readiness(dict(raw))
+    if name is not None and "name" not in raw:
+        raw["name"] = name
+    try:
+        config = RunConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc, text, source)) from None
+    config._source = (source, text)
+    return config
+
+
+def config_source(config: RunConfig) -> tuple[str, str]:
+    """The file (or other origin) a config came from and its text, for messages."""
+    return config._source
+
+
+def read_config_text(path: Path) -> str:
+    """The text of a TOML file; a UTF-8 byte-order mark is accepted and dropped.
+
+    Raises
+    ------
+    ConfigError
+        The file is not UTF-8: names the file, line and the fix.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: the config is not UTF-8 text (byte 0x{data[exc.start]:02x} "
+                          "cannot be decoded); save it as UTF-8") from None
+
+
+def load_config(path: str | Path) -> RunConfig:
+    """Read and validate a TOML config file.
+
+    Raises
+    ------
+    ConfigError
+        Missing file, TOML syntax error, unknown key or invalid value; the message
+        names the file, line and key.
+    """
+    path = Path(path)
+    if path.is_dir():
+        example = min(path.glob("*.toml"), default=None)
+        hint = f" such as {example}" if example else " (see configs/ for examples)"
+        raise ConfigError(f"{path}: is a folder, not a config file; give the path to a .toml file{hint}")
+    if not path.exists():
+        raise ConfigError(f"{path}: config file not found; give the path to a .toml file "
+                          "(see configs/ for examples)")
+    text = read_config_text(path)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: TOML syntax error: {exc}") from None
+    raw = _resolve_paths(raw, path.parent)
+    return config_from_dict(raw, source=str(path), text=text, name=name_from_file(path.stem))

@@ -1,0 +1,82 @@
+"""Which candidates the constraints exclude (fixed to 0 in the model), and why."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from sharedopt.config.constraints import Constraints
+
+
+def known_ids(ids: pd.Index, wanted: list[str], what: str) -> np.ndarray:
+    if not wanted:
+        return np.zeros(0, dtype=np.int64)
+    pos = ids.get_indexer(wanted)
+    if (pos < 0).any():
+        unknown = sorted({w for w, p in zip(wanted, pos) if p < 0})
+        raise ValueError(f"{what} candidate ids not found in candidates: {unknown}")
+    return pos
+
+
+def pair_mask(M: sp.csr_matrix, authorities: pd.Index, pair: tuple[str, str]) -> np.ndarray:
+    """Candidates containing both authorities of ``pair``."""
+    pos = authorities.get_indexer(list(pair))
+    if (pos < 0).any():
+        return np.zeros(M.shape[0], dtype=bool)
+    cols = M[:, pos].toarray()
+    return cols.all(axis=1)
+
+
+def existing_slots(constraints: Constraints) -> dict[tuple[str, str], str]:
+    """(authority, service) -> label(s) of the existing partnership(s) holding that slot."""
+    labels: dict[tuple[str, str], set[str]] = {}
+    for ex in constraints.existing:
+        for m in ex.members:
+            labels.setdefault((str(m).strip(), ex.service), set()).add(ex.label)
+    return {key: ", ".join(sorted(names)) for key, names in labels.items()}
+
+
+def exclusions(
+    candidates: pd.DataFrame,
+    constraints: Constraints,
+    S: sp.csr_matrix,
+    slots: pd.DataFrame,
+    M: sp.csr_matrix,
+    authorities: pd.Index,
+) -> pd.Series:
+    """Reason string per candidate ('' = available); reasons joined by '; '."""
+    ids = pd.Index(candidates["candidate_id"].astype(str))
+    reasons = np.full(len(ids), "", dtype=object)
+
+    def add(idx: np.ndarray, text) -> None:
+        if len(idx):
+            cur = reasons[idx]
+            text = np.broadcast_to(np.asarray(text, dtype=object), cur.shape)
+            reasons[idx] = np.where(cur == "", text, cur + "; " + text)
+
+    add(known_ids(ids, list(constraints.forbidden), "forbidden"), "forbidden")
+
+    ex_slots = existing_slots(constraints)
+    if ex_slots and len(slots):
+        slot_keys = zip(slots["authority"], slots["service"])
+        slot_label = np.array([ex_slots.get(k, "") for k in slot_keys], dtype=object)
+        hit = S[:, np.flatnonzero(slot_label != "")].tocsr()
+        labels = slot_label[slot_label != ""]
+        hit.eliminate_zeros()
+        rows = np.flatnonzero(np.diff(hit.indptr))
+        texts = [
+            "existing partnership "
+            + ", ".join(sorted(set(labels[hit.indices[hit.indptr[j] : hit.indptr[j + 1]]])))
+            for j in rows
+        ]
+        add(rows, np.array(texts, dtype=object))
+
+    if constraints.max_payback_years is not None:
+        pay = pd.to_numeric(candidates["payback_years"], errors="coerce").to_numpy(float)
+        add(np.flatnonzero(~(pay <= constraints.max_payback_years)), "payback above max")
+
+    for pair in constraints.forbidden_pairs:
+        add(np.flatnonzero(pair_mask(M, authorities, pair)), f"forbidden pair {pair[0]}+{pair[1]}")
+
+    return pd.Series(reasons, index=ids, name="excluded", dtype=object)

@@ -1,0 +1,149 @@
+"""Each council's money, year by year, in every chosen partnership.
+
+For a partnership with annual saving ``S`` (after realisation), governance ``G``, distance
+(coordination) cost ``D`` and one-off cost ``C`` the yearly profile is the one its NPV is built from
+(:mod:`sharedopt.candidates.value`): year 0 carries the whole one-off cost; year ``t = 1..H``
+carries ``ramp_t * S`` of saving (``ramp_t = min(1, t / ramp_years)``), ``G`` of
+governance and ``D`` of distance cost. Discounted at ``discount_rate`` the yearly net cash adds up to the
+candidate's ``npv_gbp_k``.
+
+Members share it under one rule (:data:`sharedopt.config.assumptions.CASHFLOW_RULES`): each
+member's weight is its share of the partnership's pooled asset-tied spend; it pays that
+share of the one-off and recurring costs and receives that share of the saving, so its
+NPV is its proportional share in ``shares.csv``. Of a member's saving, the part from
+ring-fenced services (:data:`sharedopt.config.assumptions.RING_FENCED_SHARES`: Dedicated Schools
+Grant for education, the public health grant) stays ring-fenced; the rest reaches the
+general fund, which also pays the costs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sharedopt.config.assumptions import CASHFLOW_RULES, RING_FENCED_SHARES
+from sharedopt.config.params import ModelParams
+from sharedopt.candidates.value import CostBase, asset_budget
+
+COLUMNS = ["authority", "candidate_id", "year", "member_weight", "one_off_cost_gbp_k", "saving_gbp_k",
+           "governance_cost_gbp_k", "distance_cost_gbp_k", "net_cash_gbp_k", "ring_fenced_gbp_k", "general_fund_gbp_k",
+           "general_fund_net_gbp_k", "discount_factor", "discounted_net_gbp_k"]
+
+
+def year_profile(params: ModelParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Years ``0..horizon``, the ramp share of the saving each year and the discount factors."""
+    years = np.arange(params.horizon_years + 1)
+    ramp = np.where(years == 0, 0.0, np.minimum(1.0, years / params.ramp_years))
+    discount = (1.0 + params.discount_rate) ** -years.astype(float)
+    return years, ramp, discount
+
+
+def member_weights(base: CostBase, params: ModelParams, services: tuple[str, ...],
+                   members: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each member's share of the pooled asset-tied spend and the ring-fenced share of its saving.
+
+    Equal weights when the members have no asset-tied spend at all (a forced candidate).
+    """
+    rows = base.index_of(members)
+    assets = np.array([asset_budget(base, params, s)[rows] for s in services])  # (services, members)
+    fenced = np.array([params.ring_fenced_shares.get(s, 0.0) for s in services])
+    own = assets.sum(axis=0)
+    total = own.sum()
+    weights = own / total if total > 0 else np.full(len(members), 1.0 / len(members))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ring = np.where(own > 0, (assets * fenced[:, None]).sum(axis=0) / own, 0.0)
+    return weights, ring
+
+
+def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams) -> pd.DataFrame:
+    """Rows (member x year) of one partnership's cash flows (at its depth's ramp: sharedopt.candidates.depth)."""
+    if row.get("depth") in params.depth_settings:
+        from sharedopt.candidates.depth import depth_params
+        params = depth_params(params, row["depth"])
+    members = str(row["members"]).split(";")
+    services = tuple(str(row["services"]).split(";"))
+    weights, ring = member_weights(base, params, services, members)
+    years, ramp, discount = year_profile(params)
+    saving = ramp * float(row["annual_saving_gbp_k"])
+    governance = np.where(years == 0, 0.0, float(row["governance_cost_gbp_k"]))
+    distance = np.where(years == 0, 0.0, float(row.get("cost_distance_gbp_k", 0.0)))
+    one_off = np.where(years == 0, float(row["one_off_cost_gbp_k"]), 0.0)
+    w = weights[:, None]
+    frame = pd.DataFrame({
+        "authority": np.repeat(members, len(years)),
+        "candidate_id": row["candidate_id"],
+        "year": np.tile(years, len(members)),
+        "member_weight": np.repeat(weights, len(years)),
+        "one_off_cost_gbp_k": (w * one_off).ravel(),
+        "saving_gbp_k": (w * saving).ravel(),
+        "governance_cost_gbp_k": (w * governance).ravel(),
+        "distance_cost_gbp_k": (w * distance).ravel(),
+        "ring_fenced_gbp_k": (w * ring[:, None] * saving).ravel(),
+        "discount_factor": np.tile(discount, len(members)),
+    })
+    recurring = frame["governance_cost_gbp_k"] + frame["distance_cost_gbp_k"]
+    frame["net_cash_gbp_k"] = frame["saving_gbp_k"] - recurring - frame["one_off_cost_gbp_k"]
+    frame["general_fund_gbp_k"] = frame["saving_gbp_k"] - frame["ring_fenced_gbp_k"]
+    frame["general_fund_net_gbp_k"] = frame["general_fund_gbp_k"] - recurring - frame["one_off_cost_gbp_k"]
+    frame["discounted_net_gbp_k"] = frame["net_cash_gbp_k"] * frame["discount_factor"]
+    return frame[COLUMNS]
+
+
+def council_cashflows(portfolio: pd.DataFrame, base: CostBase, params: ModelParams) -> pd.DataFrame:
+    """One row per council, chosen partnership and year (0..horizon), sorted.
+
+    Parameters
+    ----------
+    portfolio : pandas.DataFrame
+        Chosen candidates (``candidate_id, services, members, annual_saving_gbp_k,
+        governance_cost_gbp_k, one_off_cost_gbp_k``).
+    base : CostBase
+    params : ModelParams
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`; money in £ thousand, undiscounted except
+        ``discounted_net_gbp_k``.
+    """
+    if portfolio is None or len(portfolio) == 0:
+        return pd.DataFrame(columns=COLUMNS)
+    frames = [partnership_flows(row, base, params) for _, row in portfolio.iterrows()]
+    table = pd.concat(frames, ignore_index=True)
+    return table.sort_values(["authority", "candidate_id", "year"], kind="stable").reset_index(drop=True)
+
+
+def council_totals(flows: pd.DataFrame, authorities) -> list[dict]:
+    """Per-council totals over the horizon (undiscounted sums, and NPV)."""
+    if flows.empty:
+        return []
+    money = ["one_off_cost_gbp_k", "saving_gbp_k", "governance_cost_gbp_k", "distance_cost_gbp_k", "net_cash_gbp_k",
+             "ring_fenced_gbp_k", "general_fund_gbp_k", "general_fund_net_gbp_k"]
+    grouped = flows.groupby("authority", sort=True)
+    table = grouped[money].sum()
+    table["npv_gbp_k"] = grouped["discounted_net_gbp_k"].sum()
+    table["n_partnerships"] = grouped["candidate_id"].nunique()
+    names = authorities["name"] if authorities is not None and "name" in authorities else {}
+    rows = []
+    for code, values in table.iterrows():
+        rows.append({"authority": code, "name": str(names.get(code, code)),
+                     "n_partnerships": int(values["n_partnerships"]),
+                     **{k: float(values[k]) for k in money + ["npv_gbp_k"]}})
+    return rows
+
+
+def cashflow_summary(flows: pd.DataFrame, authorities, params: ModelParams) -> dict:
+    """The ``cash_flows`` block of summary.json: the rules in force and per-council totals."""
+    fenced = {}
+    for service, value in sorted(params.ring_fenced_shares.items()):
+        default = RING_FENCED_SHARES.get(service, {})
+        same = default.get("value") == value
+        fenced[service] = {"value": value, "range": list(default["range"]) if same else None,
+                           "source": default["source"] if same else "config override"}
+    return {
+        "rules": dict(CASHFLOW_RULES),
+        "ring_fenced_shares": fenced,
+        "by_authority": council_totals(flows, authorities),
+        "note": "Money in £ thousand over years 0..horizon, undiscounted except npv_gbp_k; "
+                "year-by-year rows in council_cashflows.csv.",
+    }

@@ -1,0 +1,305 @@
+"""Rank candidates against a solved portfolio and price forcing them in.
+
+"Loss if forced" is ``z* - f*``: the best portfolio's value minus the best value
+with the candidate forced in. Both come from re-solves of the piece that holds the
+candidate, run with a deterministic work limit (``SolverOptions.node_limit``) so
+that the figures do not depend on machine load; the wall-clock limit is only a
+safety net and, when it fires, the status says so. What is written is what is
+proven: with base incumbent/bound ``z_b <= z* <= U_b`` and forced incumbent/bound
+``z_f <= f* <= U_f``, the loss lies in ``[max(0, z_b - U_f), U_b - z_f]``; the
+point value is given only when both re-solves are optimal (within ``mip_gap``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from sharedopt.solve.diagnose import InfeasibleError
+from sharedopt.model.build import REQUIRED_COLUMNS, PortfolioModel, slot_incidence
+from sharedopt.solve.api import SolverOptions, piece_labels, solve, submodel
+
+__all__ = ["rank_candidates", "portfolio_table", "loss_if_forced", "forced_loss", "ForcedLoss", "conflicts_with"]
+
+_TOL = 1e-6
+PORTFOLIO_COLUMNS = list(REQUIRED_COLUMNS)
+
+
+def _aligned(candidates: pd.DataFrame, model: PortfolioModel, chosen) -> np.ndarray:
+    ids = candidates["candidate_id"].astype(str).to_numpy()
+    if len(ids) != model.n_variables or not np.array_equal(ids, model.candidate_ids.astype(str)):
+        raise ValueError("candidates and model are not aligned (build the model from this table)")
+    chosen = np.asarray(chosen).astype(bool)
+    if chosen.shape != ids.shape:
+        raise ValueError(f"chosen has shape {chosen.shape}, expected {ids.shape}")
+    return chosen
+
+
+def conflicts_with(candidates: pd.DataFrame, chosen: np.ndarray) -> list[str]:
+    """Per candidate, ';'-joined ids of chosen candidates sharing a slot ('' if chosen)."""
+    S, _ = slot_incidence(candidates)
+    ids = candidates["candidate_id"].astype(str).to_numpy()
+    chosen = np.asarray(chosen).astype(bool)
+    chosen_idx = np.flatnonzero(chosen)
+    C = (S @ S[chosen_idx].T).tocsr()
+    C.eliminate_zeros()
+    out = []
+    for j in range(len(ids)):
+        hits = chosen_idx[C.indices[C.indptr[j] : C.indptr[j + 1]]]
+        out.append("" if chosen[j] else ";".join(sorted(ids[hits])))
+    return out
+
+
+def _repaired_start(model: PortfolioModel, x: np.ndarray, j: int) -> np.ndarray | None:
+    """Current portfolio with ``j`` added and conflicting picks dropped (None if not feasible)."""
+    x = x.astype(float).copy()
+    x[j] = 1.0
+    A, ptr = model.A, model.A.indptr
+    for _ in range(int(x.sum()) + 1):
+        viol = np.flatnonzero(A @ x > model.row_upper + _TOL)
+        if not len(viol):
+            break
+        i = viol[0]
+        cols, coef = A.indices[ptr[i] : ptr[i + 1]], A.data[ptr[i] : ptr[i + 1]]
+        can_drop = cols[(coef > 0) & (x[cols] > 0.5) & (model.var_lower[cols] < 0.5) & (cols != j)]
+        if not len(can_drop):
+            return None
+        x[can_drop[np.argmin(model.c[can_drop])]] = 0.0
+    act = A @ x
+    ok = np.all(act <= model.row_upper + _TOL) and np.all(act >= model.row_lower - _TOL)
+    return x if ok else None
+
+
+@dataclass(frozen=True)
+class ForcedLoss:
+    """What is proven about the loss of forcing one candidate in.
+
+    Attributes
+    ----------
+    low, high : float
+        The loss lies in ``[low, high]`` (both ``inf`` when forcing is infeasible).
+    point : float
+        The loss when both re-solves are optimal (within ``mip_gap``), else NaN.
+    status : str
+        'optimal', 'infeasible', 'bounds (work limit)', 'bounds (time limit: safety net)'
+        (the interval then may depend on machine load) or 'bounds'.
+    """
+
+    low: float
+    high: float
+    point: float
+    status: str
+
+
+@dataclass(frozen=True)
+class _Resolve:
+    """Incumbent, bound, whether proven, and which limit stopped a re-solve."""
+
+    value: float
+    bound: float
+    proven: bool
+    stopped_by: str
+
+
+def _resolve(model: PortfolioModel, options: SolverOptions, start: np.ndarray | None,
+             floor: float = -math.inf) -> _Resolve | None:
+    """Re-solve ``model``; None when infeasible. ``floor`` is a known feasible value."""
+    try:
+        res, _ = solve(model, options, warm_start=start)
+    except InfeasibleError:
+        return None
+    value = max(res.objective if res.objective is not None else -math.inf, floor)
+    bound = res.best_bound if res.best_bound is not None else math.inf
+    return _Resolve(value, max(bound, value), res.status == "optimal", res.stopped_by)
+
+
+def _piece_of(model: PortfolioModel, j: int, options: SolverOptions, labels):
+    """(columns, submodel) of the piece holding ``j`` (the whole model without decomposition)."""
+    if not options.decompose:
+        return np.arange(model.n_variables), model
+    col_lab, row_lab = labels if labels is not None else piece_labels(model)
+    cols = np.flatnonzero(col_lab == col_lab[j]) if col_lab[j] >= 0 else np.array([j])
+    rows = np.flatnonzero(row_lab == col_lab[j]) if col_lab[j] >= 0 else None
+    return cols, submodel(model, cols, rows)
+
+
+def _status(base: _Resolve, forced: _Resolve) -> str:
+    if base.proven and forced.proven:
+        return "optimal"
+    limits = {base.stopped_by, forced.stopped_by}
+    if "time limit" in limits:
+        return "bounds (time limit: safety net)"
+    return "bounds (work limit)" if "work limit" in limits else "bounds"
+
+
+def forced_loss(
+    model: PortfolioModel,
+    chosen: np.ndarray,
+    j: int,
+    options: SolverOptions | None = None,
+    labels: tuple[np.ndarray, np.ndarray] | None = None,
+    base_cache: dict | None = None,
+) -> ForcedLoss:
+    """What is proven about the objective lost when candidate ``j`` is forced in.
+
+    Parameters
+    ----------
+    model : PortfolioModel
+    chosen : ndarray
+        Current 0/1 portfolio aligned with the model (a known feasible value).
+    j : int
+        Candidate position.
+    options : SolverOptions, optional
+        For both re-solves; set ``node_limit`` for results that do not depend on load.
+    labels : tuple, optional
+        Cached :func:`~sharedopt.solve.api.piece_labels` output.
+    base_cache : dict, optional
+        Base re-solves by piece, shared between calls.
+
+    Returns
+    -------
+    ForcedLoss
+    """
+    options = options or SolverOptions()
+    x = np.asarray(chosen, dtype=float)
+    cols, sub = _piece_of(model, j, options, labels)
+    key = int(cols[0]) if len(cols) else -1
+    cache = base_cache if base_cache is not None else {}
+    if key not in cache:
+        cache[key] = _resolve(sub, options, x[cols], floor=float(model.c[cols] @ x[cols]))
+    base = cache[key]
+    pos = int(np.searchsorted(cols, j))
+    lower = sub.var_lower.copy()
+    lower[pos] = 1.0
+    forced_model = replace(sub, var_lower=lower)
+    forced = _resolve(forced_model, options, _repaired_start(forced_model, x[cols], pos))
+    if forced is None or base is None:
+        return ForcedLoss(math.inf, math.inf, math.inf, "infeasible")
+    low = max(0.0, base.value - forced.bound)
+    high = max(low, base.bound - forced.value)
+    status = _status(base, forced)
+    point = max(0.0, base.value - forced.value) if status == "optimal" else math.nan
+    return ForcedLoss(low, high, point, status)
+
+
+def loss_if_forced(
+    model: PortfolioModel,
+    chosen: np.ndarray,
+    j: int,
+    options: SolverOptions | None = None,
+    labels: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[float, str]:
+    """Objective lost when candidate ``j`` is forced into the portfolio (point value only).
+
+    See :func:`forced_loss` for the proven interval.
+
+    Parameters
+    ----------
+    model : PortfolioModel
+    chosen : ndarray
+        Current 0/1 portfolio aligned with the model.
+    j : int
+        Candidate position.
+    options : SolverOptions, optional
+        With ``decompose`` only the piece containing ``j`` is re-solved.
+    labels : tuple, optional
+        Cached :func:`~sharedopt.solve.api.piece_labels` output.
+
+    Returns
+    -------
+    loss : float
+        ``optimum - optimum(forced)`` when both are proven; ``inf`` when forcing is
+        infeasible; NaN when not proven (see :func:`forced_loss`).
+    status : str
+        :attr:`ForcedLoss.status`.
+    """
+    out = forced_loss(model, chosen, j, options, labels)
+    return out.point, out.status
+
+
+def rank_candidates(
+    candidates: pd.DataFrame,
+    chosen: np.ndarray,
+    model: PortfolioModel,
+    options: SolverOptions | None = None,
+    top_n: int = 20,
+) -> pd.DataFrame:
+    """Every candidate ranked by NPV, with its relation to the chosen portfolio.
+
+    Parameters
+    ----------
+    candidates : DataFrame
+        The table the model was built from (same order).
+    chosen : array-like of 0/1
+        Portfolio from :func:`~sharedopt.solve.api.solve`.
+    model : PortfolioModel
+    options : SolverOptions, optional
+        For the re-solves (``decompose`` -> only the affected piece).
+    top_n : int
+        How many of the best not-chosen, non-excluded candidates get a
+        ``loss_if_forced_gbp_k``.
+
+    Returns
+    -------
+    DataFrame
+        Candidate columns plus ``rank`` (1 = highest ``npv_gbp_k``, ties by
+        ``candidate_id``), ``chosen``, ``conflicts_with``, ``excluded_reason``,
+        ``loss_if_forced_gbp_k`` (model objective units; the proven value, NaN when
+        not computed or not proven, inf when forcing is infeasible),
+        ``loss_if_forced_low_gbp_k`` / ``loss_if_forced_high_gbp_k`` (the proven
+        interval, see :func:`forced_loss`) and ``forced_status``; sorted by rank.
+    """
+    chosen = _aligned(candidates, model, chosen)
+    ids = candidates["candidate_id"].astype(str).to_numpy()
+    npv = pd.to_numeric(candidates["npv_gbp_k"]).to_numpy(float)
+    order = np.lexsort((ids, -npv))
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(1, len(ids) + 1)
+
+    out = candidates.reset_index(drop=True).copy()
+    out["rank"] = rank
+    out["chosen"] = chosen
+    out["conflicts_with"] = conflicts_with(candidates, chosen)
+    out["excluded_reason"] = model.excluded.to_numpy()
+    loss, low, high = (np.full(len(ids), np.nan) for _ in range(3))
+    status = np.full(len(ids), "", dtype=object)
+    eligible = [j for j in order if not chosen[j] and model.var_upper[j] > 0][: max(top_n, 0)]
+    labels = piece_labels(model) if (options or SolverOptions()).decompose and eligible else None
+    cache: dict = {}
+    for j in eligible:
+        got = forced_loss(model, chosen, int(j), options, labels, cache)
+        loss[j], low[j], high[j], status[j] = got.point, got.low, got.high, got.status
+    out["loss_if_forced_gbp_k"] = loss
+    out["loss_if_forced_low_gbp_k"] = low
+    out["loss_if_forced_high_gbp_k"] = high
+    out["forced_status"] = status
+    return out.sort_values("rank", kind="stable").reset_index(drop=True)
+
+
+def portfolio_table(candidates: pd.DataFrame, chosen: np.ndarray) -> pd.DataFrame:
+    """Chosen candidates, best NPV first, with running totals.
+
+    Parameters
+    ----------
+    candidates : DataFrame
+    chosen : array-like of 0/1, aligned with ``candidates``
+
+    Returns
+    -------
+    DataFrame
+        Contract columns present in ``candidates`` plus
+        ``cumulative_npv_gbp_k`` and ``cumulative_one_off_cost_gbp_k``.
+    """
+    chosen = np.asarray(chosen).astype(bool)
+    if chosen.shape != (len(candidates),):
+        raise ValueError(f"chosen has shape {chosen.shape}, expected ({len(candidates)},)")
+    cols = [c for c in PORTFOLIO_COLUMNS if c in candidates.columns]
+    tab = candidates.loc[chosen, cols].copy()
+    tab["_id"] = tab["candidate_id"].astype(str)
+    tab = tab.sort_values(["npv_gbp_k", "_id"], ascending=[False, True]).drop(columns="_id")
+    tab["cumulative_npv_gbp_k"] = tab["npv_gbp_k"].cumsum()
+    tab["cumulative_one_off_cost_gbp_k"] = tab["one_off_cost_gbp_k"].cumsum()
+    return tab.reset_index(drop=True)

@@ -1,0 +1,240 @@
+"""The run summary: solver report, totals, breakdowns, sources, estimates and assumptions."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from sharedopt import __version__
+from sharedopt.config.assumptions import (
+    APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS, REALISATION_EVIDENCE,
+    SCOPE_DEFAULTS, SERVICE_DEFAULTS,
+)
+from sharedopt.data.sources import estimate_notes
+from sharedopt.results.facts import constraints_in_force, data_vintage, region_title
+
+MONEY = ["annual_saving_gbp_k", "governance_cost_gbp_k", "annual_net_saving_gbp_k",
+         "one_off_cost_gbp_k", "npv_gbp_k"]
+# the decomposition of annual_net_saving_gbp_k (issue 13)
+DECOMPOSITION = ["saving_scale_gbp_k", "saving_efficiency_gbp_k", "saving_scope_gbp_k",
+                 "cost_distance_gbp_k", "cost_governance_gbp_k"]
+
+
+def json_safe(value):
+    """Recursively replace NaN/inf by None and numpy scalars by Python ones."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return None if not math.isfinite(value) else round(value, 6)
+    return value
+
+
+def totals(portfolio: pd.DataFrame) -> dict:
+    """Portfolio totals."""
+    out = {"n_partnerships": int(len(portfolio))}
+    for col in MONEY:
+        out[col] = float(portfolio[col].sum()) if len(portfolio) else 0.0
+    for col in DECOMPOSITION:
+        if col in portfolio:
+            out[col] = float(portfolio[col].sum()) if len(portfolio) else 0.0
+    out["members_involved"] = int(len({m for ms in portfolio["members"] for m in ms.split(";")})) if len(portfolio) else 0
+    return out
+
+
+def by_service(portfolio: pd.DataFrame) -> list[dict]:
+    """Totals per service (a scope pair is reported under its ';'-joined services)."""
+    if portfolio.empty:
+        return []
+    label = portfolio["services"]
+    if "kind" in portfolio:  # a whole-organisation partnership covers every service: one label
+        label = label.where(portfolio["kind"] != "whole_organisation", "Whole_Organisation")
+    grouped = portfolio.groupby(label.rename("services"), sort=True)
+    table = grouped[MONEY].sum()
+    table["n_partnerships"] = grouped.size()
+    return [{"service": s, **{k: float(v) if k != "n_partnerships" else int(v) for k, v in row.items()}}
+            for s, row in table.iterrows()]
+
+
+def by_authority(portfolio: pd.DataFrame, shares: pd.DataFrame, authorities: pd.DataFrame) -> list[dict]:
+    """Each authority's partnerships and its Myerson share of their NPV."""
+    rows = []
+    chosen = set(portfolio["candidate_id"]) if len(portfolio) else set()
+    mine = shares[shares["candidate_id"].isin(chosen)] if len(shares) else shares
+    for code in sorted(authorities.index):
+        part = mine[mine["member"] == code] if len(mine) else mine
+        rows.append({"authority": code, "name": str(authorities.loc[code, "name"]),
+                     "n_partnerships": int(len(part)),
+                     "npv_share_gbp_k": float(part["npv_share_shapley_gbp_k"].sum()) if len(part) else 0.0,
+                     "npv_share_proportional_gbp_k":
+                         float(part["npv_share_proportional_gbp_k"].sum()) if len(part) else 0.0})
+    return rows
+
+
+def assumptions_table(params) -> list[dict]:
+    """Every modelling parameter in force, with its source (config overrides marked)."""
+    rows = []
+    defaults = {row["service"]: row for row in SERVICE_DEFAULTS}
+    for service, sp in sorted(params.services.items()):
+        for key in ("asset_intensity", "e_down", "mes", "e_up"):
+            value = getattr(sp, key)
+            source = defaults[service]["source"] if value == defaults[service][key] else "config override"
+            rows.append({"parameter": f"{service}.{key}", "value": value, "source": source})
+    from sharedopt.data.detail import fine_scope_rows
+    scope_defaults = {tuple(sorted(r["services"])): r for r in SCOPE_DEFAULTS + fine_scope_rows()}
+    for pair in params.scope_pairs:
+        d = scope_defaults.get(pair.services)
+        same = d is not None and d["scope_rate"] == pair.scope_rate
+        rows.append({"parameter": f"scope_rate[{'+'.join(pair.services)}]", "value": pair.scope_rate,
+                     "source": d["source"] if same else "config override"})
+    for table in (COST_DEFAULTS, APPRAISAL_DEFAULTS):
+        for key, entry in table.items():
+            value = getattr(params, key)
+            rows.append({"parameter": key, "value": value,
+                         "source": entry["source"] if value == entry["value"] else "config override"})
+    rows += realisation_rows(params)
+    rows.extend(savings_term_rows(params))
+    factor = params.realisation_factor()
+    rows.append({"parameter": "realisation_factor", "value": factor,
+                 "source": "The scenario factor (unknown readiness, voluntary and trust-based, reference "
+                 "depth); each candidate's realisation_factor also carries its readiness, prior "
+                 "collaboration, partnership mode and depth (sharedopt.candidates.readiness, sharedopt.candidates.depth). "
+                 "realisation.base x condition and mode multipliers x (1 - "
+                 "optimism_bias_saving_reduction). " + REALISATION_DEFAULTS["condition_penalties"]["source"] + " "
+                 + REALISATION_DEFAULTS["mode_factors"]["source"]})
+    from sharedopt.candidates.depth import readiness_depth_rows
+    rows.extend(readiness_depth_rows(params))
+    rows.append({"parameter": "max_group_size", "value": params.max_group_size,
+                 "source": "config (largest partnership considered)"})
+    from sharedopt.candidates.costfit import assumption_rows  # cost curves: rule, fallbacks (no fit is run here)
+    rows.extend(assumption_rows(params.cost_curves))
+    return rows
+
+
+def realisation_rows(params) -> list[dict]:
+    """The realisation base rate in force (with its range) and the evidence behind the default."""
+    base = params.realisation.base_rate()
+    default = base == REALISATION_BASE["value"]
+    low, high = REALISATION_BASE["range"]
+    rows = [{"parameter": "realisation.base", "value": base, "range": [low, high],
+             "source": REALISATION_BASE["source"] if default else "config override"}]
+    for item in REALISATION_EVIDENCE:
+        rows.append({"parameter": f"realisation_evidence.{item['key']}", "value": item["ratio"],
+                     "source": f"{item['finding']} Reading: {item['arithmetic']}. {item['caveat']} "
+                               f"Source: {item['source']}"})
+    return rows
+
+
+def savings_term_rows(params) -> list[dict]:
+    """Rows for the decomposed-savings and whole-organisation parameters (value, range, source)."""
+    from sharedopt.config.assumptions import (SAVINGS_TERM_DEFAULTS, SERVICE_SPATIAL_DEFAULTS, SPATIAL_FALLBACK,
+                                       WHOLE_ORG_DEFAULTS)
+
+    rows = []
+    for table in (SAVINGS_TERM_DEFAULTS, WHOLE_ORG_DEFAULTS):
+        for key, entry in table.items():
+            value = getattr(params, key)
+            rows.append({"parameter": key, "value": value, "range": entry["range"],
+                         "source": entry["source"] if value == entry["value"] else "config override"})
+    for service, sp in sorted(params.services.items()):
+        d = SERVICE_SPATIAL_DEFAULTS.get(service, SPATIAL_FALLBACK)
+        for i, key in enumerate(("distance_rate_per_km", "max_span_km")):
+            value = getattr(sp, key)
+            rows.append({"parameter": f"{service}.{key}", "value": value,
+                         "range": d["range"][i] if d["range"] else None,
+                         "source": d["source"] if value == d[key] else "config override"})
+    return rows
+
+
+def build_summary(*, config, solver, portfolio, candidates, shares, authorities, enumeration,
+                  frontier, sources, quality, generation=None) -> dict:
+    """Assemble the JSON-safe summary of a run (solver report keys at the top level).
+
+    ``generation`` (a :class:`sharedopt.candidates.generate.Generation`) is reported under
+    ``candidate_generation`` when the scale candidates were generated, not enumerated.
+    """
+    summary = dict(solver.to_dict())
+    scale_captured = float(portfolio["scale_saving_gbp_k"].sum()) if len(portfolio) else 0.0
+    frontier_annual = float(frontier["frontier_annual_gbp_k"].sum())
+    summary.update({
+        "name": config.name,
+        "description": config.description,
+        "region": region_title(config.region.name, config.region.codes, _names(authorities),
+                               str(config.region.boundary_file)),
+        "constraints": constraints_in_force(config.constraints),
+        "data_vintage": data_vintage(sources),
+        "sharedopt_version": __version__,
+        "config_hash": config.config_hash(),
+        "totals": totals(portfolio),
+        "by_service": by_service(portfolio),
+        "by_authority": by_authority(portfolio, shares, authorities),
+        "n_candidates": int(len(candidates)),
+        "enumeration": enumeration.drop(columns=["seconds"], errors="ignore").to_dict("records"),
+        "frontier": {
+            "scale_frontier_annual_gbp_k": frontier_annual,
+            "portfolio_scale_saving_gbp_k": scale_captured,
+            "share_of_frontier_captured": scale_captured / frontier_annual if frontier_annual > 0 else None,
+            "by_service": frontier.to_dict("records"),
+            "note": "Every authority at its service's minimum unit cost with no collaboration cost: "
+                    "an upper bound on scale savings no grouping can beat.",
+        },
+        "data_sources": sources,
+        "estimated": any(s["estimated"] for s in sources) or bool(candidates.get("estimated", pd.Series(dtype=bool)).any()),
+        "estimates": estimate_notes(sources),
+        "assumptions": assumptions_table(config.model),
+        "attribution": attribution_for(sources),
+        "data_quality_issues": int(len(quality)),
+        "candidate_generation": _generation(generation),
+        "volatile_fields": ["solve_seconds", "build_seconds", "seconds_by_phase"],
+    })
+    return json_safe(summary)
+
+
+def _generation(generation) -> dict | None:
+    """How the candidates were found by column generation (None when enumerated)."""
+    if generation is None:
+        return None
+    return {"method": "column generation over implicit connected groups",
+            "lp_bound_over_all_groups": generation.lp_bound, "lp_objective": generation.lp_objective,
+            "complete": generation.complete, "closed": generation.closed, "rounds": generation.rounds,
+            "master_columns": generation.columns, "groups_counted": generation.groups_counted,
+            "count_exact": generation.count_exact, "note": generation.note}
+
+
+US_ATTRIBUTION = ("County adjacency and 2010 population: Daryl DeFord's dual graphs of US Census "
+                  "TIGER/Line 2010 geography (public domain). Service costs are SYNTHETIC.")
+
+
+def attribution_for(sources: list[dict]) -> str:
+    """Map/report attribution line for the data a run used."""
+    if any(s["name"].startswith("US ") for s in sources):
+        return US_ATTRIBUTION
+    return uk_attribution(sources)
+
+
+def uk_attribution(sources: list[dict]) -> str:
+    """The UK attribution line naming only the publishers whose data the run used."""
+    names = " ".join(f"{s['name']} {s['source']}" for s in sources)
+    parts = ["Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+             "Contains OS data © Crown copyright and database right 2024."]
+    used = [who for who, key in (("MHCLG", "MHCLG"), ("StatsWales", "StatsWales")) if key in names]
+    if used:
+        parts.append(f"Contains {' and '.join(used)} data (OGL v3.0).")
+    if "mySociety" in names:
+        parts.append("Contains mySociety data (CC BY 4.0).")
+    return " ".join(parts)
+
+
+def _names(authorities: pd.DataFrame) -> dict[str, str]:
+    """GSS code -> council name (empty when the table has no names)."""
+    if "name" not in getattr(authorities, "columns", ()):
+        return {}
+    return {str(k): str(v) for k, v in authorities["name"].items()}

@@ -1,0 +1,242 @@
+"""Every reference a config makes, checked in one place against the region and the catalogue.
+
+A config names services (``[data] services``, ``[model.services.X]``, scope pairs,
+``max_per_service_overrides``, existing partnerships), council codes (links,
+governance overrides, pairs, existing partnerships) and candidate ids (``forced``,
+``forbidden``, ``realisation_overrides``). A typo in any of them used to pass
+silently and change the answer. :func:`check_references` checks them all, before
+any enumeration, for ``sharedopt validate`` and ``sharedopt run`` alike, and raises
+one :class:`~sharedopt.common.errors.ConfigError` listing every problem with the config
+file, line and key, and a "did you mean" where a known name is close.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sharedopt.common.errors import ConfigError
+
+__all__ = ["Problem", "check_references", "did_you_mean", "reference_problems"]
+
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad reference: where in the config (``loc``) and what is wrong."""
+
+    loc: tuple
+    message: str
+    value: str = ""
+
+
+def did_you_mean(value: str, known: Iterable[str], labels: dict[str, str] | None = None,
+                 cutoff: float = 0.75) -> str:
+    """A ``"; did you mean 'X'?"`` suffix when a known name is close to ``value``, else ``""``.
+
+    ``labels`` (code -> name) also matches a council's name given instead of its code.
+    """
+    known = list(known)
+    close = _best(str(value), known, cutoff)
+    if not close and labels:  # a council's name given instead of its code
+        by_name = {name.lower(): code for code, name in labels.items()}
+        text = str(value).lower()
+        inside = sorted(n for n in by_name if len(text) >= 4 and text in n)
+        close = [by_name[hit] for hit in (inside or _best(text, list(by_name), 0.75))]
+    if not close or len(close) > MAX_SUGGESTIONS:  # many equally close names: no real hint
+        return ""
+    names = [f"'{c}'" + (f" ({labels[c]})" if labels and c in labels else "") for c in close]
+    return f"; did you mean {' or '.join(names)}?"
+
+
+def _best(value: str, known: list[str], cutoff: float) -> list[str]:
+    """The known names closest to ``value`` (all that tie for closest), sorted."""
+    scores = {k: difflib.SequenceMatcher(None, value, k).ratio() for k in known}
+    top = max([v for v in scores.values() if v >= cutoff], default=None)
+    return sorted(k for k, v in scores.items() if v == top) if top is not None else []
+
+
+class _Checker:
+    """Collects problems for one config against one region and catalogue."""
+
+    def __init__(self, region: dict[str, str], everywhere: dict[str, str], services: list[str]):
+        self.region, self.everywhere, self.services = region, everywhere, services
+        self.problems: list[Problem] = []
+
+    def service(self, loc: tuple, name: str) -> bool:
+        if name in self.services:
+            return True
+        self.problems.append(Problem(loc, f"unknown service '{name}'{did_you_mean(name, self.services)} "
+                                          f"(services: {', '.join(self.services)})", str(name)))
+        return False
+
+    def code(self, loc: tuple, code: str) -> bool:
+        code = str(code).strip()
+        if code in self.region:
+            return True
+        if code in self.everywhere:
+            self.problems.append(Problem(loc, f"council '{code}' ({self.everywhere[code]}) is not in the "
+                                              "selected region; remove it or widen the region", code))
+        else:
+            hint = did_you_mean(code, self.region, self.region, cutoff=0.85)  # one character off
+            self.problems.append(Problem(loc, f"unknown council code '{code}'{hint} (give a GSS code of "
+                                              "a council in the selected region)", code))
+        return False
+
+    def candidate(self, loc: tuple, cid: str) -> None:
+        from sharedopt.candidates.depth import split_id
+        parts = split_id(str(cid))[0].split("|")
+        if len(parts) != 2 or not parts[0] or not parts[1]:
+            self.problems.append(Problem(loc, f"candidate id '{cid}' is not of the form "
+                                              "'<service>[+<service>]|<code>[+<code>...]' (see candidates.csv)",
+                                         str(cid)))
+            return
+        services, members = parts[0].split("+"), parts[1].split("+")
+        if len(services) > 2 or len(set(services)) != len(services):
+            self.problems.append(Problem(loc, f"candidate id '{cid}': one or two different services"))
+        for name in services:
+            self.service(loc, name)
+        if len(set(members)) != len(members):
+            self.problems.append(Problem(loc, f"candidate id '{cid}': a council is listed twice"))
+        for code in members:
+            self.code(loc, code)
+
+
+def _check_region(config, c: _Checker) -> None:
+    for i, link in enumerate(config.region.links):
+        for end in ("a", "b"):
+            c.code(("region", "links", i, end), getattr(link, end))
+
+
+def _check_data(config, c: _Checker) -> None:
+    for name in config.data.services or []:
+        c.service(("data", "services"), name)
+
+
+def _check_model(config, c: _Checker) -> None:
+    from sharedopt.config.params import Realisation
+
+    model = config.model
+    for pair in model.scope_pairs:
+        for name in pair.services:
+            c.service(("model", "scope_pairs"), name)
+    rules = [(("model", "realisation"), model.realisation)]
+    for cid, rule in model.realisation_overrides.items():
+        c.candidate(("model", "realisation_overrides", cid), cid)
+        rules.append((("model", "realisation_overrides", cid), rule))
+    conditions = [k for k, v in Realisation.model_fields.items() if v.annotation is bool]
+    for loc, rule in rules:
+        for key in rule.condition_penalties:
+            if key not in conditions:
+                c.problems.append(Problem(loc + ("condition_penalties",), f"unknown condition '{key}'"
+                                          f"{did_you_mean(key, conditions)} (conditions: {', '.join(conditions)})"))
+        for key in (rule.mode or "voluntary", rule.relationship or "trust", "mandated", "contract"):
+            if key not in rule.mode_factors:
+                c.problems.append(Problem(loc + ("mode_factors",), f"no factor for '{key}'; give one "
+                                          f"(factors: {', '.join(rule.mode_factors)})"))
+
+
+def _check_constraints(config, c: _Checker) -> None:
+    cons = config.constraints
+    for code in cons.governance_overrides:
+        c.code(("constraints", "governance_overrides", code), code)
+    for name in cons.max_per_service_overrides:
+        c.service(("constraints", "max_per_service_overrides", name), name)
+    for key in ("forced", "forbidden"):
+        for cid in getattr(cons, key):
+            c.candidate(("constraints", key), cid)
+    for key in ("forced_pairs", "forbidden_pairs"):
+        for pair in getattr(cons, key):
+            for code in pair:
+                c.code(("constraints", key), code)
+    for i, ex in enumerate(cons.existing):
+        c.service(("constraints", "existing", i, "service"), ex.service)
+        for code in ex.members:
+            c.code(("constraints", "existing", i, "members"), code)
+
+
+def reference_problems(config, region: dict[str, str], services: list[str],
+                       everywhere: dict[str, str] | None = None) -> list[Problem]:
+    """Every bad reference in ``config``.
+
+    Parameters
+    ----------
+    config : RunConfig
+        The validated config.
+    region : dict of str to str
+        Code -> name of the authorities of the run's region.
+    services : list of str
+        Service catalogue names.
+    everywhere : dict of str to str, optional
+        Code -> name of every known authority (to tell "not in the region" from "unknown").
+
+    Returns
+    -------
+    list of Problem
+        Empty when every reference resolves.
+    """
+    checker = _Checker(dict(region), dict(everywhere or {}), list(services))
+    for step in (_check_region, _check_data, _check_model, _check_constraints):
+        step(config, checker)
+    return checker.problems
+
+
+def check_references(config, authorities, services: list[str] | None = None) -> None:
+    """Raise a ConfigError listing every reference in ``config`` that does not resolve.
+
+    Parameters
+    ----------
+    config : RunConfig
+    authorities : pandas.DataFrame
+        The loaded authorities of the region, indexed by code, with ``name``.
+    services : list of str, optional
+        Service catalogue (default: the full embedded catalogue).
+
+    Raises
+    ------
+    ConfigError
+        One line per problem: ``file:line: [dotted.key] what is wrong; did you mean ...``.
+    """
+    from sharedopt.data.authorities import authority_table
+    from sharedopt.data.services import service_names
+
+    services = services if services is not None else service_names(include_non_council=True)
+    region = {str(k): str(v) for k, v in authorities["name"].items()}
+    everywhere = {str(k): str(v) for k, v in authority_table()["name"].items()}
+    problems = reference_problems(config, region, services, everywhere)
+    if problems:
+        raise ConfigError(format_problems(config, problems))
+
+
+def format_problems(config, problems: list[Problem]) -> str:
+    """One line per problem, with the config file and line where known."""
+    from sharedopt.config.schema import config_source
+
+    source, text = config_source(config)
+    lines = []
+    for problem in problems:
+        line = _line_of(text, problem) if text else None
+        where = f"{source}:{line}" if line else source
+        dotted = ".".join(str(p) for p in problem.loc)
+        lines.append(f"{where}: [{dotted}] {problem.message}")
+    return "\n".join(dict.fromkeys(lines))
+
+
+def _line_of(text: str, problem: Problem) -> int | None:
+    """Line of the offending value at or after its key's line, else the key's (or enclosing key's) line."""
+    from sharedopt.config.schema import key_line
+
+    line = None
+    for end in range(len(problem.loc), 0, -1):  # the key, else the nearest enclosing one
+        line = key_line(text, problem.loc[:end])
+        if line:
+            break
+    if problem.value:
+        lines = text.splitlines()
+        start = (line or 1) - 1
+        for number in list(range(start, len(lines))) + list(range(0, start)):
+            if problem.value in lines[number].split("#")[0]:
+                return number + 1
+    return line

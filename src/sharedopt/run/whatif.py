@@ -1,0 +1,259 @@
+"""Scripted what-if runs: run, compare, sweep and Monte Carlo uncertainty.
+
+Scenarios are run on a local process pool by default, or on a Dask cluster when given
+a ``distributed.Client`` or a scheduler address: the same task function either way, and
+every task is seeded from the scenario seed and its index, so results are identical
+whichever engine runs them.
+
+Work that does not change is reused: a sweep whose changes touch only
+``constraints``/``solver``/``report`` enumerates candidates once; one that changes
+``model`` parameters reuses the loaded data and service graphs. Candidates found by
+column generation (:mod:`sharedopt.candidates.generate`) depend on the constraints, so such sweeps
+reuse the data only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sharedopt.results.compare import compare_tables
+from sharedopt.run.pipeline import (
+    Inputs, Result, create_model, enumerate_candidates, load_inputs, run as run_config,
+    solve_model,
+)
+from sharedopt.run.scenario import Scenario
+
+SOLVE_ONLY = ("constraints", "solver", "report", "name", "description")
+
+
+def run(scenario: Scenario, progress=None) -> Result:
+    """Run one scenario through the whole pipeline (the same steps as ``sharedopt run``)."""
+    return run_config(scenario.config, progress)
+
+
+def compare(*results: Result, names: list[str] | None = None) -> pd.DataFrame:
+    """Tidy differences between results: one row per (table, key, scenario).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table`` (str: 'totals', 'portfolio differences', 'npv_by_service_gbp_k',
+        'npv_share_by_authority_gbp_k'), ``key`` (str), ``scenario`` (str),
+        ``value`` (float64; 1.0/0.0 for 'in the portfolio') and ``text`` (str, the
+        value as text for non-numeric entries such as the solver status, else '').
+    """
+    names = names or [r.config.name if r.config.name not in [x.config.name for x in results[:i]] else f"{r.config.name}_{i}"
+                      for i, r in enumerate(results)]
+    tables = compare_tables({n: r.portfolio for n, r in zip(names, results)},
+                            {n: r.summary for n, r in zip(names, results)})
+    rows = []
+    for title, frame in tables.items():
+        key_col = frame.columns[0]
+        for _, row in frame.iterrows():
+            for name in names:
+                if name in frame.columns:
+                    rows.append({"table": _TABLE_KEYS.get(title, title), "key": str(row[key_col]), "scenario": name,
+                                 **_typed(row[name])})
+    frame = pd.DataFrame(rows, columns=["table", "key", "scenario", "value", "text"])
+    return frame.astype({"table": str, "key": str, "scenario": str, "value": "float64", "text": str})
+
+
+_TABLE_KEYS = {"NPV by service (£k)": "npv_by_service_gbp_k", "NPV share by authority (£k)": "npv_share_by_authority_gbp_k"}
+
+
+def _typed(value: Any) -> dict[str, Any]:
+    """A cell as a float ``value`` (NaN when not a number) and a ``text``."""
+    if isinstance(value, (bool, np.bool_)):
+        return {"value": float(value), "text": ""}
+    try:
+        return {"value": float(value), "text": ""}
+    except (TypeError, ValueError):
+        return {"value": float("nan"), "text": "" if value is None else str(value)}
+
+
+def expand_grid(grid: dict[str, list] | list[dict]) -> list[dict]:
+    """A grid of dotted keys (cartesian product) or a list of change dicts -> list of change dicts."""
+    if isinstance(grid, dict):
+        keys = list(grid)
+        return [dict(zip(keys, values)) for values in itertools.product(*[grid[k] for k in keys])]
+    return [dict(changes) for changes in grid]
+
+
+def reuse_level(changes: Iterable[dict]) -> str:
+    """'candidates' when only solve-level keys change, 'inputs' for model keys, else 'none'."""
+    keys = {key.split(".")[0] for change in changes for key in change}
+    if keys <= set(SOLVE_ONLY):
+        return "candidates"
+    if keys <= set(SOLVE_ONLY) | {"model"}:
+        return "inputs"
+    return "none"
+
+
+@dataclass(frozen=True)
+class _Task:
+    index: int
+    config: object
+    shared: object  # Inputs, CandidateSet, or None
+    level: str
+    draw: dict | None = None
+
+
+def _summary_row(solved, table: pd.DataFrame, chosen: np.ndarray) -> dict:
+    """One sweep row: the solver report and the chosen portfolio's totals."""
+    picked = table[np.asarray(chosen).astype(bool)]
+    return {
+        "status": solved.status, "objective": solved.objective,
+        "best_bound": solved.best_bound, "gap": solved.gap,
+        "n_partnerships": int(len(picked)),
+        "annual_net_saving_gbp_k": float(picked["annual_net_saving_gbp_k"].sum()),
+        "npv_gbp_k": float(picked["npv_gbp_k"].sum()),
+        "one_off_cost_gbp_k": float(picked["one_off_cost_gbp_k"].sum()),
+        "chosen": ";".join(sorted(picked["candidate_id"])),
+    }
+
+
+def _light(config):
+    """Sweep tasks skip the ranking re-solves (not needed for a row of totals)."""
+    report = config.report.model_copy(update={"top_n": 0})
+    return config.model_copy(update={"report": report})
+
+
+def _run_task(task: _Task) -> dict:
+    config = _light(task.config)
+    if task.level == "candidates":
+        inputs, candidates = task.shared
+    else:
+        inputs = task.shared if task.level == "inputs" else load_inputs(config)
+        if task.draw is not None:
+            inputs = _perturb_costs(inputs, task.draw.get("costs_factor"))
+        candidates = enumerate_candidates(inputs, config, with_shares=False)
+    model = create_model(candidates, config)
+    solved, chosen = solve_model(model, config)
+    return {"index": task.index, **_summary_row(solved, candidates.table, chosen)}
+
+
+def _perturb_costs(inputs: Inputs, factor: np.ndarray | None) -> Inputs:
+    if factor is None:
+        return inputs
+    costs = inputs.costs.copy()
+    costs["net_expenditure_gbp_k"] = costs["net_expenditure_gbp_k"] * factor
+    return Inputs(inputs.authorities, costs, inputs.quality, inputs.graphs, inputs.sources)
+
+
+def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list:
+    """Run ``func`` over ``tasks`` on the chosen engine; results in task order.
+
+    ``engine``: ``"serial"``, ``"process"`` (local pool), a ``distributed.Client``, or a
+    Dask scheduler address such as ``"tcp://127.0.0.1:8786"``.
+    """
+    if engine == "serial" or len(tasks) <= 1:
+        out = []
+        for i, task in enumerate(tasks):
+            out.append(func(task))
+            if progress:
+                progress(i + 1, len(tasks))
+        return out
+    if engine == "process":
+        # forkserver: workers fork from a clean process, never from one whose solver
+        # threads may hold locks (fork-after-threads deadlocks)
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=max_workers, mp_context=context) as pool:
+            out = []
+            for i, value in enumerate(pool.map(func, tasks, chunksize=max(1, len(tasks) // 32))):
+                out.append(value)
+                if progress:
+                    progress(i + 1, len(tasks))
+            return out
+    return _map_dask(func, tasks, engine, progress)
+
+
+def _map_dask(func, tasks, engine, progress):
+    from distributed import Client, as_completed
+
+    client = Client(engine) if isinstance(engine, str) else engine
+    futures = client.map(func, tasks, pure=False)
+    done = 0
+    for _ in as_completed(futures):
+        done += 1
+        if progress:
+            progress(done, len(tasks))
+    results = client.gather(futures)
+    if isinstance(engine, str):
+        client.close()
+    return results
+
+
+def _with_bar(description: str, total: int, show: bool):
+    if not show:
+        return None, None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task = bar.add_task(description, total=total)
+    bar.start()
+    return bar, (lambda done, _total: bar.update(task, completed=done))
+
+
+def run_tasks(tasks: list, description: str, engine, max_workers: int | None, progress: bool) -> list[dict]:
+    """Run scenario tasks on the engine behind an optional progress bar; rows in task order."""
+    bar, hook = _with_bar(description, len(tasks), progress)
+    try:
+        return map_tasks(_run_task, tasks, engine, max_workers, hook)
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+def _shared_for(scenario: Scenario, level: str):
+    if level == "none":
+        return None
+    inputs = load_inputs(scenario.config)
+    if level == "inputs":
+        return inputs
+    return inputs, enumerate_candidates(inputs, scenario.config, with_shares=False)
+
+
+def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="process",
+          max_workers: int | None = None, progress: bool = True, reuse: bool = True) -> pd.DataFrame:
+    """Run many variants of ``scenario``: one row per variant.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    grid : dict of dotted key -> list of values, or list of change dicts
+    engine : "process", "serial", distributed.Client or scheduler address
+    max_workers : int, optional
+    progress : bool
+        Show a progress bar.
+    reuse : bool
+        Reuse loaded data / enumerated candidates across variants where the changes
+        allow it (set False to re-run everything from scratch).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The changed keys, then ``status, objective, best_bound, gap, n_partnerships,
+        annual_net_saving_gbp_k, npv_gbp_k, one_off_cost_gbp_k, chosen``.
+    """
+    changes = expand_grid(grid)
+    level = reuse_level(changes) if reuse else "none"
+    if level == "candidates" and scenario.config.model.candidates == "generate":
+        level = "inputs"  # generated per variant (see below)
+    shared = _shared_for(scenario, level)
+    if level == "candidates" and shared[1].generation is not None:
+        # generated candidates are priced against this scenario's constraints: with other
+        # constraints they are a valid subset but their bound is not, so each variant generates its own
+        level, shared = "inputs", shared[0]
+    tasks = [_Task(i, scenario.with_(c).config, shared, level) for i, c in enumerate(changes)]
+    rows = run_tasks(tasks, "sweep", engine, max_workers, progress)
+    frame = pd.DataFrame(changes)
+    return pd.concat([frame, pd.DataFrame(rows).drop(columns="index")], axis=1)

@@ -1,0 +1,389 @@
+"""Exact large-scale solve by pricing and reduced-cost fixing.
+
+For a portfolio programme with many more candidates (columns) than constraints
+(rows), solving the LP or the MIP over every column is wasteful: most candidates
+are dominated. This module
+
+1. solves the LP relaxation by **column generation** over the enumerated columns:
+   a restricted master LP over a working set, priced against the duals ``y`` of all
+   rows (reduced cost ``rc_j = c_j - a_j.y``), adding the best-pricing columns until
+   none prices out;
+2. computes the **Lagrangian bound** ``L(y) = sum_i (y_i > 0 ? y_i u_i : y_i l_i)
+   + sum_j (rc_j > 0 ? rc_j ub_j : rc_j lb_j)``, a valid upper bound on the whole
+   problem for any ``y`` (computed here, not taken from the solver, so it stays valid
+   whatever the LP's numerical accuracy);
+3. finds an incumbent ``z`` (MIP over the working set) and **fixes to 0** every column
+   with ``L(y) + rc_j < z``: no solution that uses it can beat the incumbent;
+4. solves the MIP over the remaining columns. Its dual bound is a true bound for
+   the full problem (any solution using a fixed column is worse than ``z``), and an
+   optimal answer on the reduced set is optimal for the full problem.
+
+Only ``numpy``/``scipy`` and ``highspy`` are used; the model is handed to HiGHS as
+matrices.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from time import perf_counter
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from sharedopt.solve.backends.highs_quiet import new_highs
+from sharedopt.solve.progress import attach
+
+INF = highspy.kHighsInf
+PRESOLVE_OFF_ABOVE = 5000  # columns
+MAX_KEPT_FACTOR = 3  # fall back to the working set when fixing keeps more than this x its size
+
+
+def greedy_solution(c, A_csc, row_lower, row_upper, var_lower, var_upper,
+                    priority: np.ndarray | None = None) -> np.ndarray | None:
+    """A feasible 0/1 start: forced columns, then the best columns that keep every row within bounds.
+
+    Only for packing rows (non-negative coefficients, lower bounds <= 0); returns None
+    when the start violates a row (e.g. a forced pair that greed does not satisfy).
+    """
+    A_csr = A_csc.tocsr()
+    x = (var_lower > 0.5).astype(float)
+    activity = A_csr @ x
+    order = np.lexsort((-c, -priority)) if priority is not None else np.argsort(-c, kind="stable")
+    for j in order:
+        if x[j] or var_upper[j] < 0.5 or c[j] <= 0:
+            continue
+        rows = A_csc.indices[A_csc.indptr[j]:A_csc.indptr[j + 1]]
+        vals = A_csc.data[A_csc.indptr[j]:A_csc.indptr[j + 1]]
+        if np.all(activity[rows] + vals <= row_upper[rows] + 1e-9):
+            x[j] = 1.0
+            activity[rows] += vals
+    ok = np.all(activity >= row_lower - 1e-9) and np.all(activity <= row_upper + 1e-9)
+    return x if ok else None
+
+
+@dataclass(frozen=True)
+class PricingOutcome:
+    """Result of :func:`solve_by_pricing` (in the model's maximisation sense).
+
+    Attributes
+    ----------
+    x : numpy.ndarray
+        0/1 solution over all columns (None when none was found).
+    objective : float or None
+    best_bound : float
+        A true upper bound on the full problem's optimum.
+    lp_bound : float
+        Lagrangian (LP) bound after column generation.
+    proven : bool
+        The reduced MIP was solved to optimality (within ``mip_gap``).
+    status : str
+        'optimal' (proven), 'feasible' (an incumbent, not proven), 'infeasible' (the LP
+        relaxation is infeasible, e.g. forced columns that conflict) or
+        'time_limit_no_solution'.
+    rounds, n_master, n_kept : int
+        Pricing rounds, working-set size at the end, columns left after fixing.
+    termination : str
+    seconds : float
+    bound_kind : str
+        Which bound ``best_bound`` is (LP bound, or the MIP dual bound after fixing).
+    phases : dict
+        Seconds per phase (column generation, working-set MIP, MIP after fixing).
+    limit : str
+        'time' / 'work' when a limit stopped the final MIP, else ''.
+    """
+
+    x: np.ndarray | None
+    objective: float | None
+    best_bound: float
+    lp_bound: float
+    proven: bool
+    rounds: int
+    n_master: int
+    n_kept: int
+    termination: str
+    seconds: float
+    status: str = ""
+    bound_kind: str = ""
+    phases: dict | None = None
+    limit: str = ""
+
+
+def lagrangian_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper) -> tuple[float, np.ndarray]:
+    """Valid upper bound ``L(y)`` for ``max c.x, l <= Ax <= u, lb <= x <= ub`` and the reduced costs."""
+    y = np.where((y > 0) & ~np.isfinite(row_upper), 0.0, y)
+    y = np.where((y < 0) & ~np.isfinite(row_lower), 0.0, y)
+    rc = c - A_csc.T @ y
+    row_part = np.where(y > 0, y * np.where(np.isfinite(row_upper), row_upper, 0.0),
+                        y * np.where(np.isfinite(row_lower), row_lower, 0.0)).sum()
+    col_part = np.where(rc > 0, rc * var_upper, rc * var_lower).sum()
+    return float(row_part + col_part), rc
+
+
+def matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer: bool) -> highspy.HighsLp:
+    """``max c x`` over columns ``cols`` of ``A_csc`` as a HiGHS model (infinite bounds -> HiGHS infinity)."""
+    sub = A_csc[:, cols]
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(cols), A_csc.shape[0]
+    lp.col_cost_ = c[cols].astype(np.float64)
+    lp.col_lower_ = var_lower[cols].astype(np.float64)
+    lp.col_upper_ = var_upper[cols].astype(np.float64)
+    lp.row_lower_ = np.where(np.isfinite(row_lower), row_lower, -INF)
+    lp.row_upper_ = np.where(np.isfinite(row_upper), row_upper, INF)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = sub.indices.astype(np.int32)
+    lp.a_matrix_.value_ = sub.data.astype(np.float64)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    if integer:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * len(cols)
+    return lp
+
+
+_SCHEDULER = {"threads": None}
+_SCHEDULER_LOCK = threading.Lock()
+
+
+def set_threads(h: highspy.Highs, threads: int) -> int:
+    """Set a HiGHS instance's thread count; every HiGHS instance here goes through this.
+
+    HiGHS keeps one thread scheduler per process, and an instance asking for another
+    thread count than the one the scheduler started with fails to run ("global
+    scheduler has already been initialized"); resetting it is not safe once pieces have
+    run in worker threads. So the first count used in a process stays for the whole
+    process: a later, different ``solver.threads`` changes how many pieces run at once
+    (:func:`sharedopt.solve.api.solve`), not HiGHS's own threads. Returns the count used.
+    """
+    with _SCHEDULER_LOCK:
+        if _SCHEDULER["threads"] is None:
+            _SCHEDULER["threads"] = int(threads)
+        used = _SCHEDULER["threads"]
+    h.setOptionValue("threads", used)
+    return used
+
+
+def _highs(options, time_limit: float | None) -> highspy.Highs:
+    h = new_highs(bool(getattr(options, "msg", False)))
+    set_threads(h, getattr(options, "threads", 1))
+    h.setOptionValue("random_seed", int(getattr(options, "seed", 0)))
+    if time_limit is not None:
+        h.setOptionValue("time_limit", max(0.01, float(time_limit)))
+    return h
+
+
+def initial_columns(c, A_csc, var_lower, var_upper, warm: np.ndarray | None, per_row: int = 3) -> np.ndarray:
+    """A starting working set: forced and warm-start columns plus the best few columns of every row."""
+    keep = set(np.flatnonzero(var_lower > 0.5).tolist())
+    if warm is not None:
+        keep |= set(np.flatnonzero(warm > 0.5).tolist())
+    A_csr = A_csc.tocsr()
+    open_cols = var_upper > 0.5
+    for i in range(A_csr.shape[0]):
+        cols = A_csr.indices[A_csr.indptr[i]:A_csr.indptr[i + 1]]
+        cols = cols[open_cols[cols]]
+        if len(cols):
+            best = cols[np.argsort(-c[cols], kind="stable")[:per_row]]
+            keep.update(best.tolist())
+    top = np.argsort(-np.where(open_cols, c, -np.inf), kind="stable")[: max(200, A_csc.shape[0])]
+    keep.update(top[open_cols[top]].tolist())
+    return np.array(sorted(keep), dtype=np.int64)
+
+
+def column_generation(c, A_csc, row_lower, row_upper, var_lower, var_upper, options, deadline: float,
+                      warm: np.ndarray | None = None, batch: int | None = None, tol: float = 1e-7):
+    """LP relaxation by column generation; returns (working set, duals, L(y), rounds, status).
+
+    One HiGHS instance is kept across rounds and priced-in columns are appended with
+    ``addCols``, so every re-solve starts from the previous optimal basis.
+    """
+    cols = initial_columns(c, A_csc, var_lower, var_upper, warm)
+    batch = batch or max(1000, 5 * A_csc.shape[0])
+    scale = max(1.0, float(np.abs(c).max(initial=1.0)))
+    in_master = np.zeros(len(c), dtype=bool)
+    in_master[cols] = True
+    h = _highs(options, None)
+    h.passModel(matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=False))
+    rounds, best_bound, best_y = 0, np.inf, None
+    while True:
+        rounds += 1
+        h.setOptionValue("time_limit", max(0.01, deadline - perf_counter()))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return cols, best_y, best_bound, rounds, h.getModelStatus(), None
+        y = np.asarray(h.getSolution().row_dual, dtype=float)
+        bound, rc = lagrangian_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper)
+        if bound < best_bound:
+            best_bound, best_y = bound, y
+        pricing = np.flatnonzero(~in_master & (rc > tol * scale) & (var_upper > 0.5))
+        if len(pricing) == 0 or perf_counter() >= deadline:
+            status = highspy.HighsModelStatus.kOptimal if len(pricing) == 0 else highspy.HighsModelStatus.kTimeLimit
+            x_lp = np.zeros(len(c))
+            x_lp[cols] = np.asarray(h.getSolution().col_value)
+            return cols, best_y, best_bound, rounds, status, x_lp
+        add = np.sort(pricing[np.argsort(-rc[pricing], kind="stable")[:batch]])
+        sub = A_csc[:, add]
+        h.addCols(len(add), c[add].astype(np.float64), var_lower[add].astype(np.float64),
+                  var_upper[add].astype(np.float64), int(sub.nnz), sub.indptr[:-1].astype(np.int32),
+                  sub.indices.astype(np.int32), sub.data.astype(np.float64))
+        in_master[add] = True
+        cols = np.concatenate([cols, add])
+
+
+def _mip(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, options, time_limit,
+         start: np.ndarray | None = None, gap: float | None = None):
+    h = _highs(options, time_limit)
+    h.setOptionValue("mip_rel_gap", float(options.mip_gap if gap is None else gap))
+    if getattr(options, "node_limit", None):  # deterministic work limit (wall clock is the safety net)
+        h.setOptionValue("mip_max_nodes", int(options.node_limit))
+    if len(cols) > PRESOLVE_OFF_ABOVE:
+        # HiGHS's MIP presolve spends minutes on large set-packing models (dominated
+        # columns, probing) without finding anything; branch-and-cut alone does better.
+        h.setOptionValue("presolve", "off")
+    h.passModel(matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=True))
+    attach(h)
+    if start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = start[cols].astype(float).tolist()
+        h.setSolution(sol)
+    h.run()
+    info = h.getInfo()
+    has = info.primal_solution_status == highspy.kSolutionStatusFeasible
+    x = None
+    if has:
+        x = np.zeros(len(c))
+        x[cols] = np.round(np.asarray(h.getSolution().col_value))
+    status = h.getModelStatus()
+    return x, (float(c @ x) if x is not None else None), float(info.mip_dual_bound), status, h.modelStatusToString(status)
+
+
+def solve_by_pricing(model, options, time_limit: float | None = None,
+                     warm: np.ndarray | None = None) -> PricingOutcome:
+    """Solve a large :class:`~sharedopt.model.build.PortfolioModel` exactly by pricing and fixing.
+
+    Parameters
+    ----------
+    model : PortfolioModel
+    options : SolverOptions
+        ``mip_gap``, ``threads``, ``seed``, ``msg`` are used.
+    time_limit : float, optional
+        Wall-clock limit for the whole procedure.
+    warm : numpy.ndarray, optional
+        A feasible 0/1 start.
+
+    Returns
+    -------
+    PricingOutcome
+    """
+    t0 = perf_counter()
+    deadline = t0 + (time_limit if time_limit is not None else 1e9)
+    c = np.asarray(model.c, dtype=float)
+    A = sp.csc_matrix(model.A)
+    rl, ru = np.asarray(model.row_lower, float), np.asarray(model.row_upper, float)
+    lb, ub = np.asarray(model.var_lower, float), np.asarray(model.var_upper, float)
+    if warm is None:
+        warm = greedy_solution(c, A, rl, ru, lb, ub)
+    cols, y, lp_bound, rounds, lp_status, x_lp = column_generation(c, A, rl, ru, lb, ub, options, deadline, warm)
+    if y is None:  # no LP solution (time limit, or infeasible forced columns): greedy start only
+        z = float(c @ warm) if warm is not None else None
+        infeasible = lp_status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+        status = "feasible" if warm is not None else ("infeasible" if infeasible else "time_limit_no_solution")
+        return PricingOutcome(warm, z, np.inf, np.inf, False, rounds, len(cols), 0,
+                              f"LP relaxation not solved: {new_highs().modelStatusToString(lp_status)}",
+                              perf_counter() - t0, status)
+    t_lp = perf_counter() - t0
+    # incumbent: LP rounding (greedy in order of LP value), the better of it and the warm start
+    rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
+    starts = [x for x in (warm, rounded) if x is not None]
+    x_inc = max(starts, key=lambda x: float(c @ x)) if starts else np.zeros(len(c))
+    _, rc = lagrangian_bound(c, A, y, rl, ru, lb, ub)
+    phases = {"lp_column_generation": t_lp}
+    x_inc, kept, text, scope = _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, (rl, ru, lb, ub), options,
+                                                   deadline, phases)
+    t = perf_counter()
+    if deadline - perf_counter() < 1.0:  # no time left for a second MIP
+        x, z, bound, status, text2 = None, None, np.inf, highspy.HighsModelStatus.kTimeLimit, "not run (no time left)"
+    else:
+        x, z, bound, status, text2 = _mip(c, A, kept, rl, ru, lb, ub, options,
+                                          max(0.01, deadline - perf_counter()), start=x_inc)
+    phases["mip_after_fixing"] = perf_counter() - t
+    text = "; ".join(t for t in (text, f"MIP on {scope}: {text2}") if t)
+    z_inc = float(c @ x_inc)
+    if z is None or z < z_inc:
+        x, z = x_inc, z_inc
+    if scope == _SUBSET_SCOPE:
+        bound = np.inf
+    proven = status == highspy.HighsModelStatus.kOptimal and np.isfinite(bound)
+    best = min(lp_bound, max(bound, z)) if np.isfinite(bound) else lp_bound
+    kind = ("MIP dual bound over the columns left after reduced-cost fixing (valid for all columns)"
+            if np.isfinite(bound) and max(bound, z) < lp_bound else "LP bound (column generation)")
+    proven = proven and (best - z) <= max(options.mip_gap, 1e-9) * max(1.0, abs(z)) + 1e-6
+    return PricingOutcome(x, z, best, lp_bound, proven, rounds, len(cols), len(kept),
+                          f"column generation ({rounds} rounds, {len(cols)} columns), "
+                          f"{len(kept)} of {len(c)} columns left after reduced-cost fixing; {text}",
+                          perf_counter() - t0, "optimal" if proven else "feasible", bound_kind=kind,
+                          phases=phases, limit=_limit_of(status))
+
+
+def _limit_of(status) -> str:
+    """'time' / 'work' when a HiGHS limit stopped the final MIP, else ''."""
+    if status == highspy.HighsModelStatus.kTimeLimit:
+        return "time"
+    if status in (highspy.HighsModelStatus.kSolutionLimit, highspy.HighsModelStatus.kIterationLimit):
+        return "work"
+    return ""
+
+
+def _fixed_by_rc(rc, lp_bound, z_inc, x_inc, lb, ub) -> np.ndarray:
+    """Columns that may still be in a solution better than ``z_inc`` (reduced-cost test), sorted."""
+    eps = 1e-9 * max(1.0, abs(lp_bound))
+    kept = np.flatnonzero(((rc >= -(lp_bound - z_inc + eps)) & (ub > 0.5)) | (lb > 0.5))
+    return np.union1d(kept, np.flatnonzero(x_inc > 0.5))
+
+
+def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options, deadline, phases):
+    """Reduced-cost fixing against the best incumbent; when the first fixing keeps too many
+    columns, a short MIP over the working set improves the incumbent and fixing is redone.
+
+    The working-set MIP gets at most ``WORKING_SET_SHARE`` of the remaining time (and the
+    user's node limit), so the rest goes to the MIP after fixing, whose dual bound is valid
+    for the whole problem. Returns (incumbent, kept columns, note, scope of the last MIP).
+    """
+    rl, ru, lb, ub = bounds
+    kept = _fixed_by_rc(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
+    if len(kept) <= max(MAX_KEPT_FACTOR * len(cols), 20000):
+        return x_inc, kept, "", "columns left after reduced-cost fixing"
+    t = perf_counter()
+    # far too many columns for a MIP after fixing (England): the working set gets all the time, as before
+    frac = 1.0 if len(kept) > 3 * FINAL_MIP_MAX_COLUMNS else WORKING_SET_SHARE
+    share = frac * max(0.01, deadline - perf_counter())
+    x, z, _, _, text = _mip(c, A, np.union1d(cols, np.flatnonzero(x_inc > 0.5)), rl, ru, lb, ub,
+                            options, share, start=x_inc)
+    phases["mip_working_set"] = perf_counter() - t
+    if z is not None and z > float(c @ x_inc):
+        x_inc = x
+    kept = _fixed_by_rc(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
+    note = f"working-set MIP ({len(cols)} columns): {text}"
+    if len(kept) > FINAL_MIP_MAX_COLUMNS:
+        # still too many for one MIP within the limit (HiGHS's root LP alone can overrun
+        # it): search the working set plus the best-pricing kept columns; the bound stays the LP's
+        top = kept[np.argsort(-rc[kept], kind="stable")[:FINAL_MIP_MAX_COLUMNS]]
+        kept = np.union1d(np.union1d(cols, top), np.flatnonzero(x_inc > 0.5))
+        return x_inc, kept, note, _SUBSET_SCOPE
+    return x_inc, kept, note, "columns left after reduced-cost fixing with the working-set incumbent"
+
+
+#: largest MIP after fixing; above it the MIP runs on a subset and its bound is not used
+FINAL_MIP_MAX_COLUMNS = 40000
+_SUBSET_SCOPE = "the working set and the best-pricing columns (its bound covers only them)"
+#: share of the remaining time a working-set MIP may take before fixing is redone
+WORKING_SET_SHARE = 0.5
+
+
+LARGE_MODEL_COLUMNS = 20000
+
+
+def is_large(model, options) -> bool:
+    """Whether a (piece of a) model goes to :func:`solve_by_pricing`: HiGHS and many more columns than rows."""
+    return (options.name.lower() == "highs" and model.n_variables > LARGE_MODEL_COLUMNS
+            and model.n_variables > 10 * max(1, model.n_constraints))
