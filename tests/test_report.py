@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 import sharedopt.report as report
 from sharedopt.report import atomic_directory, plot_portfolio_map, write_outputs, write_text_atomic
-from sharedopt.report.html import solver_status
+from sharedopt.report.html_text import solver_status
 from sharedopt.report.sheets import EXCEL_MAX_CHARS, EXCEL_MAX_COLS, EXCEL_MAX_ROWS, contents_note, workbook_tables
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report_mini"
@@ -480,7 +480,7 @@ def test_per_service_maps(tmp_path, inputs):
 
 
 def test_authority_savings_sum_shapley_over_chosen(inputs):
-    from sharedopt.report.maps import authority_savings
+    from sharedopt.report.map_data import authority_savings
 
     savings = authority_savings(inputs["authorities"], inputs["portfolio"], inputs["shares"])
     assert savings["E06900001"] == pytest.approx(1890.2 + 820.0 - 35.0)

@@ -14,15 +14,12 @@ from typing import Any
 import pandas as pd
 
 from sharedopt.report.atomic import atomic_directory, write_bytes_atomic, write_text_atomic
-from sharedopt.report.html import build_context, render_html
-from sharedopt.report.maps import (
-    figure_bytes,
-    plot_portfolio_map,
-    plot_service_map,
-    portfolio_services,
-    service_slug,
-)
+from sharedopt.report.html import render_html
+from sharedopt.report.html_context import build_context
+from sharedopt.report.map_data import portfolio_services, service_slug
 from sharedopt.report.map_panels import PANEL_THRESHOLD, plot_service_panels
+from sharedopt.report.map_render import figure_bytes
+from sharedopt.report.maps import plot_portfolio_map, plot_service_map
 from sharedopt.report.sheets import MAX_CANDIDATE_ROWS
 from sharedopt.report.tables import write_csv, write_json
 from sharedopt.report.workbook import write_xlsx
@@ -41,39 +38,26 @@ MARKER = ".sharedopt-report"
 
 
 def write_outputs(
-    out_dir: Path,
-    *,
-    authorities: pd.DataFrame,
-    candidates: pd.DataFrame,
-    portfolio: pd.DataFrame,
-    shares: pd.DataFrame,
-    summary: Mapping[str, Any],
-    formats: set[str] | None = None,
-    per_service_maps: bool = False,
-    title: str = "sharedopt report",
-    extra_tables: Mapping[str, pd.DataFrame] | None = None,
-    xlsx_max_candidates: int = MAX_CANDIDATE_ROWS,
-    progress: Callable[[str], None] | None = None,
-    map_shading: str = "per_head",
+    out_dir: Path, *, authorities: pd.DataFrame, candidates: pd.DataFrame, portfolio: pd.DataFrame,
+    shares: pd.DataFrame, summary: Mapping[str, Any], formats: set[str] | None = None,
+    per_service_maps: bool = False, title: str = "sharedopt report",
+    extra_tables: Mapping[str, pd.DataFrame] | None = None, xlsx_max_candidates: int = MAX_CANDIDATE_ROWS,
+    progress: Callable[[str], None] | None = None, map_shading: str = "per_head",
 ) -> dict[str, Path]:
     """Write all report files into ``out_dir``, atomically.
 
     Parameters
     ----------
     out_dir : pathlib.Path
-        Output directory. It is built next to itself and swapped in only
-        when complete; an existing directory is replaced whole. A
-        non-empty existing directory not written by this function (no
+        Output directory, built next to itself and swapped in whole when
+        complete. A non-empty directory not written by this function (no
         ``.sharedopt-report`` marker) is refused with ``FileExistsError``.
     authorities : geopandas.GeoDataFrame
         Indexed by GSS code; ``name``, ``tier``, ``population``, geometry
         in EPSG:4326 (may be missing; see :func:`plot_portfolio_map`).
-    candidates : pandas.DataFrame
-        All ranked candidate partnerships.
-    portfolio : pandas.DataFrame
-        The chosen partnerships (same columns as ``candidates``).
-    shares : pandas.DataFrame
-        Per-member NPV shares of each partnership.
+    candidates, portfolio, shares : pandas.DataFrame
+        All ranked candidate partnerships; the chosen ones (same columns);
+        per-member NPV shares of each partnership.
     summary : Mapping
         JSON-safe run summary (solver keys, ``totals``, ``by_service``, ...).
     formats : set of str, optional
@@ -84,23 +68,20 @@ def write_outputs(
     title : str, default 'sharedopt report'
         Report title.
     extra_tables : mapping of str to DataFrame, optional
-        More CSV files written with the 'csv' format (e.g. ``{'data_quality': frame}``
-        gives ``data_quality.csv``).
+        More CSV files written with 'csv' (``{'data_quality': frame}`` gives ``data_quality.csv``).
     xlsx_max_candidates : int, default 10,000
         Best-ranked candidates the workbook holds (plus every chosen one and
         every one with a loss-if-forced figure) and whose shares it holds; the
         CSVs hold every row, and the workbook's summary sheet says so.
     progress : callable, optional
-        Called with a short text (file being written, rows done) as the
-        files are written.
+        Called with a short text (file being written, rows done) as files are written.
     map_shading : {'per_head', 'total'}, default 'per_head'
         Static-map shading (``[report] map_shading``): NPV share per resident or in £k.
 
     Returns
     -------
     dict of str to pathlib.Path
-        File name (e.g. ``'portfolio.csv'``) to its final path in
-        ``out_dir``.
+        File name (e.g. ``'portfolio.csv'``) to its final path in ``out_dir``.
 
     Raises
     ------
@@ -109,18 +90,19 @@ def write_outputs(
     FileExistsError
         If ``out_dir`` is a file or a foreign non-empty directory.
     """
-    wanted = _resolve_formats(formats)
-    out_dir = Path(out_dir)
-    inputs = {"authorities": authorities, "candidates": candidates, "portfolio": portfolio,
-              "shares": shares, "summary": summary, "xlsx_max_candidates": xlsx_max_candidates,
-              "progress": progress or _quiet, "extra": dict(extra_tables or {}),
-              "map": {"shading": map_shading, "estimated": estimated_text(summary),
-                      "existing": [r for r in summary.get("existing_partnerships") or [] if isinstance(r, Mapping)]}}
+    wanted, out_dir = _resolve_formats(formats), Path(out_dir)
+    inputs = {"authorities": authorities, "candidates": candidates, "portfolio": portfolio, "shares": shares,
+              "summary": summary, "xlsx_max_candidates": xlsx_max_candidates, "progress": progress or _quiet,
+              "extra": dict(extra_tables or {}), "map": _map_options(summary, map_shading)}
     with atomic_directory(out_dir, marker=MARKER) as tmp:
         names = _write_all(tmp, inputs, wanted, per_service_maps, title)
-        if "csv" in wanted:
-            names += [_csv(inputs, frame, tmp / f"{name}.csv") for name, frame in sorted((extra_tables or {}).items())]
     return {name: out_dir / name for name in names}
+
+
+def _map_options(summary: Mapping[str, Any], shading: str) -> dict[str, Any]:
+    """What every static map shares: the shading, the ESTIMATED text and the existing partnerships."""
+    return {"shading": shading, "estimated": estimated_text(summary),
+            "existing": [r for r in summary.get("existing_partnerships") or [] if isinstance(r, Mapping)]}
 
 
 def _resolve_formats(formats: set[str] | None) -> frozenset[str]:
@@ -147,6 +129,8 @@ def _write_all(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: boo
         written += _write_maps_and_html(tmp, inputs, wanted, title)
     if per_service and "png" in wanted:
         written += _write_service_maps(tmp, inputs)
+    if "csv" in wanted:
+        written += [_csv(inputs, frame, tmp / f"{name}.csv") for name, frame in sorted(inputs["extra"].items())]
     return written
 
 
@@ -207,14 +191,31 @@ def _map_title(title: str, summary: Mapping[str, Any]) -> str:
 
 
 def _write_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], title: str) -> list[str]:
-    """map.png, map.svg and report.html (which embeds the PNG)."""
-    summary = inputs["summary"]
+    """map.png, map.svg, map_by_service.png and report.html (which embeds the PNGs)."""
     inputs["progress"]("map and report.html")
-    fig = plot_portfolio_map(inputs["authorities"], inputs["portfolio"], inputs["shares"],
-                             title=_map_title(title, summary), attribution=summary.get("attribution"),
-                             shading=inputs["map"]["shading"], estimated=inputs["map"]["estimated"],
-                             existing=inputs["map"]["existing"])
+    fig = _portfolio_figure(inputs, title)
     png = figure_bytes(fig, "png")
+    written = _write_map_files(tmp, fig, png, wanted)
+    panels = _service_panels(inputs) if wanted & {"png", "html"} else None
+    if panels is not None and "png" in wanted:
+        (tmp / "map_by_service.png").write_bytes(figure_bytes(panels, "png", dpi=110))
+        written.append("map_by_service.png")
+    if "html" in wanted:
+        written.append(_write_report_html(tmp, inputs, title, png, panels))
+    return written
+
+
+def _portfolio_figure(inputs: dict, title: str):
+    """The main map of the chosen portfolio."""
+    summary = inputs["summary"]
+    return plot_portfolio_map(inputs["authorities"], inputs["portfolio"], inputs["shares"],
+                              title=_map_title(title, summary), attribution=summary.get("attribution"),
+                              shading=inputs["map"]["shading"], estimated=inputs["map"]["estimated"],
+                              existing=inputs["map"]["existing"])
+
+
+def _write_map_files(tmp: Path, fig, png: bytes, wanted: frozenset[str]) -> list[str]:
+    """map.png and map.svg, as requested."""
     written = []
     if "png" in wanted:
         (tmp / "map.png").write_bytes(png)
@@ -222,22 +223,26 @@ def _write_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], title:
     if "svg" in wanted:
         (tmp / "map.svg").write_bytes(figure_bytes(fig, "svg"))
         written.append("map.svg")
-    panels = None
-    if len(inputs["portfolio"]) > PANEL_THRESHOLD and wanted & {"png", "html"}:
-        panels = plot_service_panels(inputs["authorities"], inputs["portfolio"],
-                                     title="Chosen partnerships by service (numbers as in the main map's legend)",
-                                     attribution=summary.get("attribution"), estimated=inputs["map"]["estimated"])
-    if panels is not None and "png" in wanted:
-        (tmp / "map_by_service.png").write_bytes(figure_bytes(panels, "png", dpi=110))
-        written.append("map_by_service.png")
-    if "html" in wanted:
-        tables = {k: inputs[k] for k in ("authorities", "candidates", "portfolio", "shares", "summary")}
-        context = build_context(**tables, title=title, map_png=png)
-        context["panels_png"] = (base64.b64encode(figure_bytes(panels, "png", dpi=90)).decode("ascii")
-                                 if panels is not None else None)
-        (tmp / "report.html").write_text(render_html(context), encoding="utf-8")
-        written.append("report.html")
     return written
+
+
+def _service_panels(inputs: dict):
+    """One small map per service when the portfolio is too big for one map to read (else None)."""
+    if len(inputs["portfolio"]) <= PANEL_THRESHOLD:
+        return None
+    return plot_service_panels(inputs["authorities"], inputs["portfolio"],
+                               title="Chosen partnerships by service (numbers as in the main map's legend)",
+                               attribution=inputs["summary"].get("attribution"), estimated=inputs["map"]["estimated"])
+
+
+def _write_report_html(tmp: Path, inputs: dict, title: str, png: bytes, panels) -> str:
+    """report.html, with the main map and the service panels embedded; return its name."""
+    tables = {k: inputs[k] for k in ("authorities", "candidates", "portfolio", "shares", "summary")}
+    context = build_context(**tables, title=title, map_png=png)
+    context["panels_png"] = (base64.b64encode(figure_bytes(panels, "png", dpi=90)).decode("ascii")
+                             if panels is not None else None)
+    (tmp / "report.html").write_text(render_html(context), encoding="utf-8")
+    return "report.html"
 
 
 def _write_service_maps(tmp: Path, inputs: dict) -> list[str]:

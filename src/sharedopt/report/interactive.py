@@ -23,7 +23,9 @@ import pandas as pd
 from markupsafe import Markup
 
 from sharedopt.results.facts import service_label, services_label
-from sharedopt.report.maps import _projected_shapes, authority_savings, split_list
+from sharedopt.report.map_data import authority_savings
+from sharedopt.report.map_fill import split_list
+from sharedopt.report.map_geometry import _projected_shapes
 
 __all__ = ["SCRIPT", "interactive_map", "script_hash"]
 

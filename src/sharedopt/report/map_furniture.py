@@ -12,8 +12,12 @@ import matplotlib
 import matplotlib.ticker
 from matplotlib import patheffects
 from matplotlib.cm import ScalarMappable
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
+
+from sharedopt.report.map_geometry import _Layout
+from sharedopt.report.map_page import Page
 
 __all__ = ["ATTRIBUTION", "NO_PARTNERSHIP_COLOUR", "mpl_text", "nice_length"]
 
@@ -100,7 +104,7 @@ def _km(metres: float) -> str:
     return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
 
 
-def _add_north_arrow(fig, page: _Page) -> None:
+def _add_north_arrow(fig, page: Page) -> None:
     """North arrow (grid north) above the colourbar, clear of the map."""
     _, bottom, _, height = page.colourbar_box
     base, inch = bottom + height + 0.06 / page.height, 1 / page.height

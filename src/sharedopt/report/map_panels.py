@@ -17,8 +17,10 @@ from matplotlib.figure import Figure
 
 from sharedopt.results.facts import service_label
 
+from sharedopt.report.map_fill import split_list
+from sharedopt.report.map_geometry import _projected_shapes
 from sharedopt.report.map_layers import partnership_colours
-from sharedopt.report.maps import _STYLE, _projected_shapes, split_list
+from sharedopt.report.map_render import STYLE
 
 __all__ = ["PANEL_THRESHOLD", "plot_service_panels"]
 
@@ -57,7 +59,7 @@ def plot_service_panels(authorities: pd.DataFrame, portfolio: pd.DataFrame, titl
     rows = math.ceil(len(services) / cols)
     x0, y0, x1, y1 = shapes.total_bounds
     aspect = (y1 - y0) / max(x1 - x0, 1e-9)
-    with matplotlib.style.context("default"), matplotlib.rc_context(_STYLE):
+    with matplotlib.style.context("default"), matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(3.2 * cols, 3.2 * rows * aspect + 1.1))
         FigureCanvasAgg(fig)
         for i, service in enumerate(services):

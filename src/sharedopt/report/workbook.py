@@ -77,17 +77,9 @@ def fixed_timestamp() -> dt.datetime:
 
 
 def write_xlsx(
-    path: Path,
-    *,
-    summary: Mapping[str, Any],
-    portfolio: pd.DataFrame,
-    candidates: pd.DataFrame,
-    shares: pd.DataFrame,
-    title: str = "sharedopt report",
-    max_candidates: int = MAX_CANDIDATE_ROWS,
-    csv_written: bool = True,
-    progress: SheetProgress | None = None,
-    names: Mapping[str, str] | None = None,
+    path: Path, *, summary: Mapping[str, Any], portfolio: pd.DataFrame, candidates: pd.DataFrame,
+    shares: pd.DataFrame, title: str = "sharedopt report", max_candidates: int = MAX_CANDIDATE_ROWS,
+    csv_written: bool = True, progress: SheetProgress | None = None, names: Mapping[str, str] | None = None,
     extra: Mapping[str, pd.DataFrame] | None = None,
 ) -> Path:
     """Write the finance workbook ``summary``/``portfolio``/``candidates``/``shares``.
@@ -129,27 +121,36 @@ def write_xlsx(
     Text from input is stored as text, never as a formula, and quoted by
     :func:`sharedopt.report.cells.neutralise_text`.
     """
-    names = names or {}
-    extra = extra or {}
     tables = workbook_tables(portfolio, candidates, shares, max_candidates)
     note = contents_note(tables, max_candidates, csv_written)
-    workbook = xlsxwriter.Workbook(str(path), _OPTIONS)
-    stamp = fixed_timestamp()
-    workbook.set_properties({"title": title, "author": "sharedopt", "created": stamp})
+    workbook = _new_workbook(path, title)
     styles = _Styles(workbook)
     write_scenario_sheet(workbook, styles, summary, note)
     _write_summary_sheet(workbook.add_worksheet("summary"), styles, summary, note)
-    by_name = {t.name: t for t in tables}
-    _write_table_sheet(workbook.add_worksheet("portfolio"), styles, named_table(by_name["portfolio"], names), progress)
-    write_cashflow_sheets(workbook, styles, named_table(by_name["portfolio"], names).frame, extra.get("council_cashflows"),
-                           discount_rate(summary))
+    _write_data_sheets(workbook, styles, {t.name: t for t in tables}, summary, names or {}, extra or {}, progress)
+    workbook.close()
+    return path
+
+
+def _new_workbook(path: Path, title: str) -> xlsxwriter.Workbook:
+    """An empty streaming workbook whose document properties carry the fixed timestamp."""
+    workbook = xlsxwriter.Workbook(str(path), _OPTIONS)
+    workbook.set_properties({"title": title, "author": "sharedopt", "created": fixed_timestamp()})
+    return workbook
+
+
+def _write_data_sheets(workbook: xlsxwriter.Workbook, styles: _Styles, by_name: Mapping[str, SheetTable],
+                       summary: Mapping[str, Any], names: Mapping[str, str], extra: Mapping[str, pd.DataFrame],
+                       progress: SheetProgress | None) -> None:
+    """The portfolio, its cash-flow sheets, the side tables, then the candidates and shares."""
+    portfolio = named_table(by_name["portfolio"], names)
+    _write_table_sheet(workbook.add_worksheet("portfolio"), styles, portfolio, progress)
+    write_cashflow_sheets(workbook, styles, portfolio.frame, extra.get("council_cashflows"), discount_rate(summary))
     for name, frame in side_tables(summary, extra, names):
         _write_table_sheet(workbook.add_worksheet(name), styles, SheetTable(name, frame, len(frame), frame.shape[1]),
                            progress)
     for name in ("candidates", "shares"):
         _write_table_sheet(workbook.add_worksheet(name), styles, named_table(by_name[name], names), progress)
-    workbook.close()
-    return path
 
 
 class _Styles:

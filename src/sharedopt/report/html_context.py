@@ -1,0 +1,314 @@
+"""What ``report.html`` shows, resolved to names and formatted text.
+
+:func:`build_context` collects the template's values from the run's tables and
+summary; the template (:mod:`sharedopt.report.html`) escapes them.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from sharedopt.report.html_sections import (
+    alternatives,
+    council_rows,
+    data_estimates,
+    scenario_section,
+    service_chart,
+    uncertainty_rows,
+)
+from sharedopt.report.html_text import (
+    DASH,
+    finite_number,
+    format_money,
+    format_number,
+    format_plain,
+    format_years,
+    relative_gap,
+    solver_status,
+)
+from sharedopt.report.interactive import interactive_map
+from sharedopt.report.map_data import authority_savings
+from sharedopt.report.map_fill import split_list
+from sharedopt.report.map_furniture import ATTRIBUTION
+from sharedopt.results.facts import gap_text, service_label, services_label
+
+__all__ = ["build_context"]
+
+
+def build_context(
+    *,
+    authorities: pd.DataFrame,
+    candidates: pd.DataFrame,
+    portfolio: pd.DataFrame,
+    shares: pd.DataFrame,
+    summary: Mapping[str, Any],
+    title: str = "sharedopt report",
+    map_png: bytes | None = None,
+) -> dict[str, Any]:
+    """Collect everything the template shows, already resolved to names.
+
+    Parameters
+    ----------
+    authorities : pandas.DataFrame
+        Indexed by code with a ``name`` column (used to show member names).
+    candidates, portfolio, shares : pandas.DataFrame
+        As for :func:`sharedopt.report.write_outputs`.
+    summary : Mapping
+        Run summary; optional keys are read with ``.get``.
+    title : str, default 'sharedopt report'
+        Page title.
+    map_png : bytes, optional
+        PNG bytes to embed; without it a placeholder note is shown.
+
+    Returns
+    -------
+    dict
+        Template context (plain Python values, raw unescaped text).
+    """
+    names = _name_lookup(authorities)
+    estimated_count = _count_true(candidates, "estimated")
+    return {
+        "title": title,
+        "region": summary.get("region"),
+        "headline": _headline(summary, portfolio),
+        "status": solver_status(summary),
+        "solver": _solver_facts(summary),
+        "map_data": base64.b64encode(map_png).decode("ascii") if map_png else None,
+        "map_alt": _map_alt(summary, portfolio),
+        "scenario": scenario_section(summary),
+        "alternatives": _alternative_rows(candidates, names, shares),
+        "service_chart": service_chart(summary.get("by_service") or _derive_by_service(portfolio)),
+        "uncertainty": uncertainty_rows(summary),
+        "councils": _council_rows(summary, names),
+        "imap": interactive_map(authorities, portfolio, shares, summary),
+        "panels_png": None,
+        "n_candidates": len(candidates),
+        "portfolio": _portfolio_rows(portfolio, names, shares),
+        "by_service": _by_service(summary, portfolio),
+        "by_authority": _by_authority(summary, authorities, portfolio, shares, names),
+        "estimates": _estimates(summary, candidates, portfolio, estimated_count),
+        "assumptions": _records(summary.get("assumptions")),
+        "data_sources": _records(summary.get("data_sources")),
+        "attribution": summary.get("attribution") or ATTRIBUTION,
+        "config_hash": summary.get("config_hash"),
+        "existing": _existing(summary, names),
+    }
+
+
+def _alternative_rows(candidates: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame) -> list[dict]:
+    """The best alternatives not chosen, one row per group of near-duplicates."""
+    alone = _better_off_alone(shares)
+    return [{**_row(g["lead"], names, alone), "n_similar": g["n_similar"]} for g in alternatives(candidates)]
+
+
+def _council_rows(summary: Mapping[str, Any], names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Per-council money rows, formatted."""
+    rows = []
+    for r in council_rows(summary):
+        code = str(r.get("authority"))
+        rows.append({"name": format_plain(r.get("name") or names.get(code, code)), "code": code,
+                     "n_partnerships": format_number(r.get("n_partnerships")),
+                     **{k: format_money(r.get(f"{k}_gbp_k")) for k in
+                        ("saving", "governance_cost", "one_off_cost", "net_cash", "general_fund_net", "npv")}})
+    return rows
+
+
+def _existing(summary: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any] | None:
+    """Existing partnerships with a member in the region, and whether the run kept them."""
+    rows = _records(summary.get("existing_partnerships"))
+    if not rows:
+        in_data = (summary.get("status_quo") or {}).get("arrangements_in_data")
+        if in_data is None:
+            return None
+        return {"on": True, "rows": [], "in_data": in_data}
+    on = bool((summary.get("status_quo") or {}).get("on", True))
+    return {"on": on, "rows": [{"name": format_plain(r.get("name")), "service": service_label(format_plain(r.get("service"))),
+                                "members": [names.get(m, m) for m in r.get("members") or []],
+                                "status": format_plain(r.get("status")), "source": format_plain(r.get("source"))}
+                               for r in rows], "in_data": (summary.get("status_quo") or {}).get("arrangements_in_data")}
+
+
+def _name_lookup(authorities: pd.DataFrame) -> dict[str, str]:
+    """Authority code -> display name."""
+    if "name" not in authorities:
+        return {}
+    return {str(code): str(name) for code, name in authorities["name"].items() if pd.notna(name)}
+
+
+def _names(cell: Any, names: Mapping[str, str]) -> list[str]:
+    """Member codes in a cell resolved to names (unknown codes kept)."""
+    return [names.get(code, code) for code in split_list(cell)]
+
+
+def _count_true(frame: pd.DataFrame, column: str) -> int:
+    """Number of truthy values in a boolean-ish column (0 if absent)."""
+    if column not in frame:
+        return 0
+    return int(frame[column].map(_truthy).sum())
+
+
+def _truthy(value: Any) -> bool:
+    """Interpret bools, 0/1 and 'true'/'false' text."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes", "y"}
+    try:
+        return bool(value) and not pd.isna(value)
+    except (TypeError, ValueError):
+        return bool(value)
+
+
+def _headline(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> dict[str, Any]:
+    """Totals from ``summary['totals']``, falling back to portfolio sums."""
+    totals = summary.get("totals") or {}
+
+    def pick(key: str, column: str) -> Any:
+        if totals.get(key) is not None:
+            return totals[key]
+        return pd.to_numeric(portfolio[column], errors="coerce").sum() if column in portfolio else None
+
+    return {
+        "annual_net_saving": pick("annual_net_saving_gbp_k", "annual_net_saving_gbp_k"),
+        "npv": pick("npv_gbp_k", "npv_gbp_k"),
+        "one_off_cost": pick("one_off_cost_gbp_k", "one_off_cost_gbp_k"),
+        "n_partnerships": totals.get("n_partnerships", len(portfolio)),
+    }
+
+
+def _solver_facts(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs for the solver details table."""
+    gap = relative_gap(summary)
+    facts = [
+        ("Solver", format_plain(summary.get("solver"))),
+        ("Status reported", format_plain(summary.get("status"))),
+        ("Objective (NPV)", format_money(summary.get("objective"))),
+        ("Best bound", format_money(summary.get("best_bound"))),
+        ("Gap to the best bound", gap_text(summary) if gap is not None else DASH),
+        ("Model size", f"{format_number(summary.get('n_variables'))} variables, "
+                       f"{format_number(summary.get('n_constraints'))} constraints"),
+        ("Run times", "in summary.json (solve_seconds, build_seconds), not here: "
+                      "the same input gives the same report"),
+    ]
+    return facts
+
+
+def _map_alt(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> str:
+    """Alt text for the map image."""
+    region = summary.get("region") or "the region"
+    return (f"Map of {region}: authorities shaded by projected saving, with {len(portfolio)} chosen "
+            "partnerships drawn as coloured links between member authorities.")
+
+
+def _better_off_alone(shares: pd.DataFrame) -> dict[str, list[str]]:
+    """candidate_id -> member codes flagged better off alone."""
+    needed = {"candidate_id", "member", "better_off_alone"}
+    if not needed <= set(shares.columns):
+        return {}
+    flagged = shares[shares["better_off_alone"].map(_truthy)]
+    return {str(cid): [str(m) for m in group["member"]] for cid, group in flagged.groupby("candidate_id", sort=True)}
+
+
+def _ranked(candidates: pd.DataFrame) -> pd.DataFrame:
+    """Candidates ordered by rank (missing ranks last, stable)."""
+    if "rank" not in candidates:
+        return candidates
+    order = pd.to_numeric(candidates["rank"], errors="coerce")
+    return candidates.assign(_order=order).sort_values("_order", kind="mergesort", na_position="last")
+
+
+def _row(record: Mapping[str, Any], names: Mapping[str, str], alone: Mapping[str, list[str]]) -> dict[str, Any]:
+    """One partnership as template-ready values."""
+    cid = str(record.get("candidate_id", ""))
+    return {
+        "candidate_id": cid,
+        "rank": format_number(record.get("rank")),
+        "chosen": _truthy(record.get("chosen")),
+        "estimated": _truthy(record.get("estimated")),
+        "members": _names(record.get("members"), names),
+        "services": [service_label(x) for x in split_list(record.get("services"))],
+        "population": format_number(record.get("population")),
+        "annual_net_saving": format_money(record.get("annual_net_saving_gbp_k")),
+        "one_off_cost": format_money(record.get("one_off_cost_gbp_k")),
+        "npv": format_money(record.get("npv_gbp_k")),
+        "payback": format_years(record.get("payback_years")),
+        "realisation": format_plain(record.get("realisation_factor")),
+        "alone": [names.get(code, code) for code in alone.get(cid, [])],
+    }
+
+
+def _portfolio_rows(portfolio: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame) -> list[dict[str, Any]]:
+    """All chosen partnerships, by rank."""
+    alone = _better_off_alone(shares)
+    return [_row(r, names, alone) for r in _ranked(portfolio).to_dict("records")]
+
+
+def _by_service(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per-service rows from the summary (or derived from the portfolio)."""
+    records = summary.get("by_service")
+    if records is None:
+        records = _derive_by_service(portfolio)
+    return [
+        {
+            "service": services_label(r.get("service")) or format_plain(r.get("service")),
+            "n_partnerships": format_number(r.get("n_partnerships")),
+            "annual_net_saving": format_money(r.get("annual_net_saving_gbp_k")),
+            "npv": format_money(r.get("npv_gbp_k")),
+        }
+        for r in records
+    ]
+
+
+def _derive_by_service(portfolio: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per-service totals when the summary has none (bundles count per service)."""
+    rows: dict[str, dict[str, float]] = {}
+    for record in portfolio.to_dict("records"):
+        for service in split_list(record.get("services")):
+            row = rows.setdefault(service, {"service": service, "n_partnerships": 0,
+                                            "annual_net_saving_gbp_k": 0.0, "npv_gbp_k": 0.0})
+            row["n_partnerships"] += 1
+            row["annual_net_saving_gbp_k"] += finite_number(record.get("annual_net_saving_gbp_k")) or 0.0
+            row["npv_gbp_k"] += finite_number(record.get("npv_gbp_k")) or 0.0
+    return [rows[k] for k in sorted(rows)]
+
+
+def _by_authority(summary, authorities, portfolio, shares, names) -> list[dict[str, Any]]:
+    """Per-authority rows from the summary (or Shapley shares)."""
+    records = summary.get("by_authority")
+    if records is None:
+        savings = authority_savings(authorities, portfolio, shares)
+        records = [{"authority": str(code), "npv_share_gbp_k": value} for code, value in savings.items() if value]
+    return [
+        {
+            "authority": format_plain(r.get("authority")),
+            "name": format_plain(r.get("name") or names.get(str(r.get("authority")), r.get("authority"))),
+            "n_partnerships": format_number(r.get("n_partnerships")),
+            "npv_share": format_money(r.get("npv_share_gbp_k")),
+        }
+        for r in records
+    ]
+
+
+def _estimates(summary, candidates, portfolio, estimated_count: int) -> dict[str, Any] | None:
+    """Contents of the 'Estimates' warning box, or None if nothing is estimated."""
+    items = [format_plain(e) for e in data_estimates(summary)]
+    records = _records(summary.get("data_sources"))
+    sources = [format_plain(s.get("name")) for s in records if _truthy(s.get("estimated"))]
+    if not items and not estimated_count:
+        return None  # modelling assumptions are listed under Assumptions, not warned about
+    return {
+        "items": items,
+        "sources": sources,
+        "n_candidates": estimated_count,
+        "n_chosen": _count_true(portfolio, "estimated"),
+        "n_total": len(candidates),
+    }
+
+
+def _records(value: Any) -> list[dict[str, Any]]:
+    """A list of dict records (anything else gives [])."""
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        return []
+    return [dict(r) for r in value if isinstance(r, Mapping)]

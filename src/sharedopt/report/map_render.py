@@ -1,0 +1,51 @@
+"""Rendering map figures to bytes: the fixed style and timestamp-free PNG/SVG.
+
+Figures are drawn under :data:`STYLE` and saved without timestamps, so PNG and
+SVG output is byte-deterministic for identical inputs and library versions.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+__all__ = ["PNG_DPI", "STYLE", "figure_bytes"]
+
+PNG_DPI = 150
+_SVG_SALT = "sharedopt-report"
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "svg.hashsalt": _SVG_SALT,
+    "svg.fonttype": "path",
+    "path.simplify": True,
+    "text.usetex": False,
+}
+
+
+def figure_bytes(fig: Figure, fmt: str, dpi: int = PNG_DPI) -> bytes:
+    """Render a figure to PNG or SVG bytes without timestamps.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        Figure to render.
+    fmt : {'png', 'svg'}
+        Output format.
+    dpi : int, default 150
+        Resolution for raster output.
+
+    Returns
+    -------
+    bytes
+        The encoded image; identical for identical figures.
+    """
+    metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": "sharedopt"}
+    buffer = io.BytesIO()
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    with matplotlib.rc_context(STYLE):
+        canvas.figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
+    return buffer.getvalue()
