@@ -1,4 +1,4 @@
-"""Realisation: base rate and its evidence, readiness, partnership mode, depth of integration, Monte Carlo defaults.
+"""Realisation: base rate and its evidence, readiness, partnership mode, depth, Monte Carlo defaults.
 
 Part of :mod:`sharedopt.config.assumptions`; import from there.
 """
