@@ -16,6 +16,7 @@ Two derived tables (built by :mod:`sharedopt.data.build`, never by hand):
 
 :func:`refine_costs` swaps each parent for its parts plus a residual
 (``<parent>_Other``) so each council's services still sum to its reported total.
+Which parts replace which parent is config (:mod:`sharedopt.config.fine_services`).
 """
 
 from __future__ import annotations
