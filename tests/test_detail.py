@@ -12,9 +12,9 @@ from sharedopt.config.schema import config_from_dict
 from sharedopt.data import DataQuality, load_authorities, load_costs, neighbour_graph
 from sharedopt.data.authorities import authority_table
 from sharedopt.data.build import derive_england_costs
+from sharedopt.config.fine_services import CENTRAL_FUNCTIONS, FINE_SERVICES, parents
 from sharedopt.data.detail import (
-    CENTRAL_FILE, CENTRAL_FUNCTIONS, FINE_SERVICES, SHARES_FILE, derive_central_split,
-    derive_subservice_shares, jwa_members, parents,
+    CENTRAL_FILE, SHARES_FILE, derive_central_split, derive_subservice_shares, jwa_members,
 )
 from sharedopt.data.paths import data_dir
 from sharedopt.common.errors import DataError

@@ -17,7 +17,8 @@ import pytest
 from sharedopt.config.schema import load_config
 from sharedopt.data import region_names
 from sharedopt.data.paths import data_dir
-from sharedopt.data.us import load_us_counties, resolve_us_region, us_county_graph
+from sharedopt.data.us import load_us_counties, us_county_graph
+from sharedopt.data.us_regions import resolve_us_region
 from sharedopt.data.us_costs import per_head_rates, synthetic_us_costs
 from sharedopt.common.errors import DataError
 from sharedopt.run.pipeline import run

@@ -30,17 +30,14 @@ every candidate. The mode multiplies realisation (``mode_factors``) and governan
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from sharedopt.config.params import ModelParams, Realisation
+from sharedopt.config.readiness import COLUMNS, CONDITIONS
 
-CONDITIONS = ("sponsor", "multi_level_engagement", "formal_reporting", "active_management")
-COLUMNS = (*CONDITIONS, "co_production")
-STATUSES = ("yes", "no", "unknown")
 MODE_OF = {("mandated", "contract"): "complying", ("mandated", "trust"): "constraining",
            ("voluntary", "contract"): "constraining", ("voluntary", "trust"): "creating"}
 MODE_PARTS = {"complying": ("mandated", "contract"), "constraining": ("voluntary", "contract"),
@@ -201,83 +198,3 @@ def override_columns(rule: Realisation) -> dict[str, object]:
     out = {c: "yes" if getattr(rule, c) else "no" for c in CONDITIONS}
     out["partnership_mode"] = MODE_OF[_parts(rule)]
     return out
-
-
-# ---------------------------------------------------------------------------
-# The [readiness] config section and the CSV a user fills in.
-# ---------------------------------------------------------------------------
-def load_readiness_csv(path) -> dict[str, dict[str, str]]:
-    """Read a readiness CSV: ``authority`` and any of :data:`COLUMNS`, each yes/no/unknown (blank = unknown).
-
-    Raises
-    ------
-    sharedopt.common.errors.DataError
-        Missing file or column, unknown column, repeated authority or a bad value: names the
-        file, line and field, prints the value literally and says what to write instead.
-    """
-    from pathlib import Path
-
-    from sharedopt.common.errors import DataError
-
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: readiness file not found; give the path (relative to the config) of a "
-                        f"CSV with columns authority,{','.join(COLUMNS)}")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    table.columns = [c.strip() for c in table.columns]
-    if "authority" not in table.columns:
-        raise DataError(f"{path}: line 1: no 'authority' column; the header must be authority,"
-                        f"{','.join(COLUMNS)} (any of the conditions may be left out)")
-    unknown = [c for c in table.columns if c not in ("authority", "name", *COLUMNS)]
-    if unknown:
-        raise DataError(f"{path}: line 1: unknown column(s) {unknown!r}; known: authority, name, "
-                        f"{', '.join(COLUMNS)}")
-    out: dict[str, dict[str, str]] = {}
-    for i, row in enumerate(table.to_dict("records")):
-        line = i + 2
-        code = row["authority"].strip()
-        if not code:
-            raise DataError(f"{path}: line {line}, field authority: empty; give the council's GSS code")
-        if not re.fullmatch(r"[EWSNK]\d{8}", code):
-            raise DataError(f"{path}: line {line}, field authority: {code!r} is not a GSS code (a letter and "
-                            "8 digits, e.g. E06000047); see `sharedopt list regions` for the councils")
-        if code in out:
-            raise DataError(f"{path}: line {line}, field authority: {code!r} appears twice; give each council once")
-        out[code] = {c: _status(path, line, c, row[c]) for c in COLUMNS if c in row}
-    return out
-
-
-def _status(path, line: int, field: str, value: str) -> str:
-    from sharedopt.common.errors import DataError
-
-    text = value.strip().lower()
-    if text == "":
-        return "unknown"
-    if text not in STATUSES:
-        raise DataError(f"{path}: line {line}, field {field}: {value!r} is not yes, no or unknown; "
-                        "write one of those (blank = unknown)")
-    return text
-
-
-def inject_readiness(raw: dict) -> dict:
-    """Move a config's ``[readiness]`` section into ``[model.readiness]`` (the file read, the table on top).
-
-    ``[readiness] file = "readiness.csv"`` (resolved against the config's folder) and
-    ``[readiness.councils.E06000001] sponsor = "yes"``; any other key of the section
-    (``condition_uplifts``, ``prior_collaboration_uplift``, ``co_production_uplift``,
-    ``mode_governance_factors``) is passed on as a model parameter.
-    """
-    if "readiness" not in raw:
-        return raw
-    raw = dict(raw)
-    section = dict(raw.pop("readiness"))
-    councils: dict[str, dict] = {}
-    file = section.pop("file", None)
-    if file:
-        councils.update(load_readiness_csv(file))
-    for code, values in dict(section.pop("councils", {})).items():
-        councils[code] = {**councils.get(code, {}), **values}
-    model = dict(raw.get("model", {}))
-    model["readiness"] = {**dict(model.get("readiness", {})), **section, "councils": councils}
-    raw["model"] = model
-    return raw

@@ -16,11 +16,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from sharedopt.config.assumptions import UNCERTAINTY_DEFAULTS
+from sharedopt.config.assumptions import DEFAULT_LINKS, UNCERTAINTY_DEFAULTS
 from sharedopt.common.errors import ConfigError
-from sharedopt.model.build import Constraints
+from sharedopt.config.constraints import Constraints
+from sharedopt.config.fine_services import fine_config
 from sharedopt.config.names import ReportName, name_from_file
 from sharedopt.config.params import ModelParams
+from sharedopt.config.readiness import inject_readiness
 from sharedopt.solve.api import SolverOptions
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -63,7 +65,6 @@ class RegionConfig(BaseModel):
 
     def link_list(self) -> list[dict]:
         """Configured links plus, unless switched off, the default ones."""
-        from sharedopt.config.assumptions import DEFAULT_LINKS
         base = [dict(link) for link in DEFAULT_LINKS] if self.default_links else []
         return base + [link.model_dump() for link in self.links]
 
@@ -77,7 +78,7 @@ class DataConfig(BaseModel):
     services: list[str] | None = None
     include_non_council: bool = False
     # "top_level": the MHCLG top-level service lines; "fine": Environment, Culture, Planning
-    # and Central_Services swapped for their parts (sharedopt.data.detail; spend ESTIMATED).
+    # and Central_Services swapped for their parts (sharedopt.config.fine_services; spend ESTIMATED).
     service_detail: Literal["top_level", "fine"] = "top_level"
 
 
@@ -148,7 +149,6 @@ class RunConfig(BaseModel):
     @classmethod
     def _fine_services(cls, data):
         """With ``service_detail = "fine"``, map parent names in services and scope pairs to their parts."""
-        from sharedopt.data.detail import fine_config
         return fine_config(data)
 
     def config_hash(self) -> str:
@@ -206,8 +206,6 @@ def format_validation_error(error: ValidationError, text: str, source: str) -> s
 def config_from_dict(raw: dict, *, source: str = "<config>", text: str = "",
                      name: str | None = None) -> RunConfig:
     """Validate a config given as a dict (as parsed from TOML)."""
-    from sharedopt.candidates.readiness import inject_readiness
-
     raw = inject_readiness(dict(raw))
     if name is not None and "name" not in raw:
         raw["name"] = name

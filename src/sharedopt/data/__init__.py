@@ -1,8 +1,10 @@
 """Data layer: authorities, costs, services and the neighbour graph.
 
-Public entry points return plain pandas / geopandas / networkx objects:
-:func:`load_authorities`, :func:`load_costs`, :func:`load_services`,
-:func:`neighbour_graph`, plus loaders for user-supplied files.
+The pipeline's entry point is :func:`sharedopt.data.region.load.load_region`: a
+:class:`~sharedopt.data.region.selection.Selection` in, the region's authorities,
+spend, neighbour graphs and sources out. The loaders below return plain pandas /
+geopandas / networkx objects: :func:`load_authorities`, :func:`load_costs`,
+:func:`load_services`, :func:`neighbour_graph`, plus loaders for user-supplied files.
 """
 
 from sharedopt.data.authorities import load_authorities, load_user_boundaries, region_names, resolve_region

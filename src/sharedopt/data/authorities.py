@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 
 from sharedopt.data.paths import data_dir
+from sharedopt.data.us_regions import us_region_names
 from sharedopt.data.validate import (
     DataQuality, check_boundary_codes, check_coordinates, check_geometry, check_polygons, check_population,
     require_file,
@@ -47,7 +48,6 @@ def region_names() -> dict[str, str]:
         names[slug(region)] = f"{region} (English region)"
     for code, row in table[table["tier"] == "county"].sort_values("name").iterrows():
         names[slug(row["name"])] = f"{row['name']} county area ({code} and its districts)"
-    from sharedopt.data.us import us_region_names  # US counties (SYNTHETIC costs)
     names.update(us_region_names())
     return names
 

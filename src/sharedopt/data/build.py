@@ -16,7 +16,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from sharedopt.data.carry import carry_forward
+from sharedopt.data.detail import derive_central_split, derive_subservice_shares
 from sharedopt.data.paths import data_dir
+from sharedopt.data.wales import estimate_wales_costs
 
 RAW_FILES = [
     "boundaries/lad_dec2024_uk_buc.topojson",
@@ -131,14 +134,11 @@ def derive_england_costs(raw: Path, current: list[str] | None = None) -> pd.Data
         var_name="service", value_name="net_expenditure_gbp_k",
     ).rename(columns={"ONS_code": "authority"})
     tidy["estimated"] = False
-    from sharedopt.data.carry import carry_forward
     return carry_forward(tidy, list(current or []))
 
 
 def write_detail_tables(raw: Path, derived: Path, england: pd.DataFrame) -> None:
     """The finer-service tables: RO5 sub-service shares and the Lancashire Central split."""
-    from sharedopt.data.detail import derive_central_split, derive_subservice_shares
-
     shares = derive_subservice_shares(raw, england)
     shares.to_csv(derived / "subservice_shares_england.csv", index=False, lineterminator="\n")
     split = derive_central_split(raw)
@@ -156,8 +156,6 @@ def main(argv: list[str] | None = None) -> None:
     if args.source is not None:
         copy_raw(args.source, raw)
     derived.mkdir(parents=True, exist_ok=True)
-    from sharedopt.data.wales import estimate_wales_costs
-
     authorities = derive_authorities(raw)
     authorities.to_csv(derived / "authorities.csv", index=False, lineterminator="\n")
     england = derive_england_costs(raw, list(authorities.loc[authorities["nation"] == "England", "code"]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +9,10 @@ import pandas as pd
 
 from sharedopt.config.assumptions import NON_COUNCIL_SERVICES
 from sharedopt.data.authorities import authority_table, resolve_region
+from sharedopt.data.detail import refine_embedded
+from sharedopt.data.outturn import ENGLAND_FILE, WALES_FILE, embedded_table
 from sharedopt.data.paths import data_dir
+from sharedopt.data.plausibility import check_plausible
 from sharedopt.data.services import service_names
 from sharedopt.data.wales import NOT_WELSH_COUNCIL
 from sharedopt.data.validate import (
@@ -19,9 +21,7 @@ from sharedopt.data.validate import (
 )
 from sharedopt.common.errors import DataError
 
-ENGLAND_FILE = "derived/costs_england.csv"
 ENGLAND_RAW = "raw/finance/england_revenue_outturn_net_by_service_2023_24.csv"
-WALES_FILE = "derived/costs_wales_estimated.csv"
 DEFAULT_YEAR = "2023-24"
 
 
@@ -34,12 +34,6 @@ def normalise_year(year: str | int | None) -> str:
         start = int(text)
         return f"{start}-{(start + 1) % 100:02d}"
     return text
-
-
-@lru_cache(maxsize=4)
-def _embedded(rel: str) -> pd.DataFrame:
-    path = require_file(data_dir() / rel, "embedded cost table")
-    return pd.read_csv(path, dtype={"year": str})
 
 
 def _aggregate_rows(quality: DataQuality) -> None:
@@ -55,7 +49,7 @@ def _embedded_costs(codes: list[str], year: str, quality: DataQuality) -> pd.Dat
     nations = table.loc[codes, "nation"]
     parts = []
     if (nations == "England").any():
-        england = _embedded(ENGLAND_FILE)
+        england = embedded_table(ENGLAND_FILE)
         years = sorted(england["year"].unique())
         if year not in years:
             raise DataError(f"{ENGLAND_FILE}: no outturn for year '{year}'; choose one of "
@@ -63,7 +57,7 @@ def _embedded_costs(codes: list[str], year: str, quality: DataQuality) -> pd.Dat
         parts.append(england[(england["year"] == year) & england["authority"].isin(codes)])
         _aggregate_rows(quality)
     if (nations == "Wales").any():
-        wales = _embedded(WALES_FILE)
+        wales = embedded_table(WALES_FILE)
         years = sorted(wales["year"].unique())
         if year not in years:
             raise DataError(f"{WALES_FILE}: the Welsh cost estimate exists for {', '.join(years)}; "
@@ -165,7 +159,6 @@ def load_costs(region: str | list[str], year: str | int | None = None, *,
         costs = _embedded_costs(codes, year, quality)
         file = ENGLAND_FILE
         if service_detail == "fine":
-            from sharedopt.data.detail import refine_embedded
             costs = refine_embedded(costs, authority_table(), quality)
     check_code_sets(set(costs["authority"]), set(codes), file, quality, strict=costs_csv is not None)
     population = (authorities if authorities is not None else authority_table().loc[codes])["population"]
@@ -191,7 +184,6 @@ def finish_costs(costs: pd.DataFrame, file: str, include_non_council: bool,
     if "provenance" not in costs.columns:
         costs["provenance"] = np.where(costs["estimated"], "estimated", "reported")
     if population is not None:
-        from sharedopt.data.plausibility import check_plausible
         check_plausible(costs, population, file, quality)
     costs["eligible"] = costs["net_expenditure_gbp_k"] > 0
     report_carried_forward(costs, file, quality)

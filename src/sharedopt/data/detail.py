@@ -16,6 +16,7 @@ Two derived tables (built by :mod:`sharedopt.data.build`, never by hand):
 
 :func:`refine_costs` swaps each parent for its parts plus a residual
 (``<parent>_Other``) so each council's services still sum to its reported total.
+Which parts replace which parent is config (:mod:`sharedopt.config.fine_services`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sharedopt.common.errors import DataError
+from sharedopt.config.assumptions import FINE_SCOPE_DEFAULTS, FINE_SCOPE_MAP, SCOPE_DEFAULTS
+from sharedopt.config.fine_services import CENTRAL_FUNCTIONS, FINE_SERVICES, parents
 from sharedopt.data.paths import data_dir
 from sharedopt.data.validate import DataQuality, require_file
 
@@ -41,44 +45,6 @@ TIER_GROUP = {"district": "district", "county": "county", "unitary": "single-tie
 SUB_SOURCE = ("ESTIMATED: MHCLG RO5 2024-25 sub-service line carved out of its 2023-24 parent line "
               "(share of the parent after deflating by the parent's national growth)")
 CENTRAL_SOURCE = "ESTIMATED: split from 15 Lancashire councils, 2024-25 (RO6 median shares by class)"
-# RO5 sub-lines carved out of their parent top-level line (column of the RO5 file).
-FINE_SERVICES: dict[str, dict] = {
-    "Waste_Collection": dict(parent="Environment", column="waste_collection_nce_gbp_k"),
-    "Waste_Disposal": dict(parent="Environment", column="waste_disposal_nce_gbp_k"),
-    "Recycling": dict(parent="Environment", column="recycling_nce_gbp_k"),
-    "Street_Cleansing": dict(parent="Environment", column="street_cleansing_nce_gbp_k"),
-    "Libraries": dict(parent="Culture", column="libraries_nce_gbp_k"),
-    "Development_Control": dict(parent="Planning", column="development_control_nce_gbp_k"),
-}
-# Shareable functions of Central_Services and the RO6 lines they hold. Housing benefit
-# administration is on RO4 (inside the Housing line), not RO6, so it is not here.
-CENTRAL_FUNCTIONS: dict[str, dict] = {
-    "Revenues_Benefits": dict(lines=("Council tax collection", "Council tax support - administration",
-                                       "Non-domestic rates collection")),
-    "Corporate_Democratic_Core": dict(lines=("Corporate and Democratic Core",)),
-    "Elections_Registration": dict(lines=("Conducting elections", "Registration of electors",
-                                          "Registration of births, deaths and marriages")),
-    "Land_Charges": dict(lines=("Local land charges",)),
-}
-
-
-def parents() -> dict[str, list[str]]:
-    """Each parent line -> its fine parts (sub-services, then the residual ``<parent>_Other``)."""
-    out: dict[str, list[str]] = {}
-    for service, spec in FINE_SERVICES.items():
-        out.setdefault(spec["parent"], []).append(service)
-    out["Central_Services"] = list(CENTRAL_FUNCTIONS)
-    return {parent: parts + [f"{parent}_Other"] for parent, parts in out.items()}
-
-
-def expand_services(services: list[str] | None) -> list[str] | None:
-    """Service names with each parent replaced by its fine parts (others unchanged)."""
-    if services is None:
-        return None
-    table = parents()
-    return [part for s in services for part in table.get(s, [s])]
-
-
 # ---------------------------------------------------------------------------- build
 
 
@@ -271,45 +237,8 @@ def report_flags(sub: pd.DataFrame, authorities: pd.DataFrame, quality: DataQual
                 action=f"{CENTRAL_SOURCE}; residual in Central_Services_Other")
 
 
-# ---------------------------------------------------------------------------- config
-
-
-def fine_scope_pairs(pairs: list[dict]) -> list[dict]:
-    """Scope pairs with parents mapped to fine parts (FINE_SCOPE_MAP, else the residual), plus FINE_SCOPE_DEFAULTS."""
-    from sharedopt.config.assumptions import FINE_SCOPE_DEFAULTS, FINE_SCOPE_MAP
-    table, out = parents(), {}
-    for pair in pairs:
-        key = tuple(sorted(pair["services"]))
-        mapped = FINE_SCOPE_MAP.get(key) or [tuple(sorted(f"{s}_Other" if s in table else s for s in key))]
-        for services in mapped:
-            out.setdefault(tuple(sorted(services)), pair["scope_rate"])
-    for row in FINE_SCOPE_DEFAULTS:
-        out.setdefault(tuple(sorted(row["services"])), row["scope_rate"])
-    return [{"services": k, "scope_rate": v} for k, v in sorted(out.items())]
-
-
-def fine_config(data):
-    """A raw run config with parents mapped to fine parts when ``[data] service_detail = "fine"``."""
-    if not isinstance(data, dict):
-        return data
-    section = data.get("data")
-    section = section.model_dump() if hasattr(section, "model_dump") else dict(section or {})
-    if section.get("service_detail") != "fine":
-        return data
-    from sharedopt.config.assumptions import SCOPE_DEFAULTS
-    model = data.get("model")
-    model = model.model_dump() if hasattr(model, "model_dump") else dict(model or {})
-    given = model.get("scope_pairs")
-    pairs = [dict(p) if isinstance(p, dict) else p.model_dump() for p in given] if given is not None \
-        else [dict(services=r["services"], scope_rate=r["scope_rate"]) for r in SCOPE_DEFAULTS]
-    model["scope_pairs"] = fine_scope_pairs(pairs)
-    section["services"] = expand_services(section.get("services"))
-    return {**data, "data": section, "model": model}
-
-
 def refine_embedded(costs: pd.DataFrame, authorities: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:
     """:func:`refine_costs` for the embedded data: English councils only (no sub-lines for Wales)."""
-    from sharedopt.common.errors import DataError
     welsh = sorted(c for c in costs["authority"].unique() if not str(c).startswith("E"))
     if welsh:
         raise DataError(f"[data] service_detail = \"fine\": the RO5 sub-service lines and the Central "
@@ -334,7 +263,6 @@ def detail_sources(years: str) -> list[dict]:
 
 def fine_scope_rows() -> list[dict]:
     """Default scope pairs between fine services, each with its source (mapped pairs name their parent pair)."""
-    from sharedopt.config.assumptions import FINE_SCOPE_DEFAULTS, FINE_SCOPE_MAP, SCOPE_DEFAULTS
     rows = [dict(row) for row in FINE_SCOPE_DEFAULTS]
     table = parents()
     for row in SCOPE_DEFAULTS:

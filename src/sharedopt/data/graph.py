@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sharedopt.config.assumptions import ADJACENCY_TOLERANCE_M, DEFAULT_LINKS, DELIVERY_SHARE_THRESHOLD
+from sharedopt.data.costs import load_costs
 from sharedopt.data.validate import DataQuality
 from sharedopt.common.errors import DataError
 
@@ -117,7 +118,6 @@ def neighbour_graph(authorities: gpd.GeoDataFrame, service: str | None = None, l
     nodes = list(authorities.index)
     if service is not None:
         if costs is None:
-            from sharedopt.data.costs import load_costs
             costs = load_costs(nodes)
         delivering = delivering_bodies(costs, service, authorities)
         nodes = [code for code in nodes if code in delivering]

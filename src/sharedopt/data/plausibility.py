@@ -20,6 +20,9 @@ import numpy as np
 import pandas as pd
 
 from sharedopt.config.assumptions import PLAUSIBILITY_RULE, SPEND_PLAUSIBILITY
+from sharedopt.data.authorities import authority_table
+from sharedopt.data.outturn import ENGLAND_FILE, embedded_table
+from sharedopt.data.panel import CLASSES, cost_panel
 from sharedopt.data.validate import DataQuality
 from sharedopt.data.workday import service_population
 from sharedopt.common.errors import DataError
@@ -34,10 +37,7 @@ def _setting(key: str) -> float:
 @lru_cache(maxsize=1)
 def national_range() -> pd.DataFrame:
     """Per service: ``p01`` and ``p99`` of reported 2023-24 net spend per head in England, £k a resident."""
-    from sharedopt.data.authorities import authority_table
-    from sharedopt.data.costs import ENGLAND_FILE, _embedded
-
-    costs = _embedded(ENGLAND_FILE)
+    costs = embedded_table(ENGLAND_FILE)
     rows = costs[(costs["year"] == RANGE_YEAR) & (costs.get("provenance", "reported") == "reported")]
     population = authority_table()["population"].astype(float)
     per_head = rows["net_expenditure_gbp_k"] / rows["authority"].map(population)
@@ -133,7 +133,6 @@ def plausibility_flags(costs: pd.DataFrame, authorities: pd.DataFrame,
     """
     factor = PLAUSIBILITY_RULE["factor"]["value"] if factor is None else factor
     if reference is None:
-        from sharedopt.data.panel import cost_panel
         panel = cost_panel()
         reference = panel[(panel["year"] == panel["year"].max()) & panel["delivers"] & (panel["spend_gbp_k"] > 0)]
     delivering = set(zip(reference["service"], reference["cls"]))
@@ -144,7 +143,6 @@ def plausibility_flags(costs: pd.DataFrame, authorities: pd.DataFrame,
         if service not in bounds.index:
             continue
         part = part[part["authority"].isin(authorities.index)]
-        from sharedopt.data.panel import CLASSES
         part = part[[(service, CLASSES.get(str(code)[:3])) in delivering for code in part["authority"]]]
         if part.empty:
             continue

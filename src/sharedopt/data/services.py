@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sharedopt.config.assumptions import SERVICE_DEFAULTS
+from sharedopt.config.assumptions import NON_COUNCIL_SERVICES, SERVICE_DEFAULTS
 
 
 def load_services() -> pd.DataFrame:
@@ -26,5 +26,5 @@ def service_names(include_non_council: bool = False) -> list[str]:
     """Names of the services in the catalogue."""
     table = load_services()
     if not include_non_council:
-        table = table[~table.index.isin(["Police", "Fire_Rescue"])]
+        table = table[~table.index.isin(NON_COUNCIL_SERVICES)]
     return list(table.index)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sharedopt.data.detail import detail_sources
+from sharedopt.data.region.selection import Selection
+
 ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government Licence "
                "v.3.0. Contains OS data © Crown copyright and database right 2024. Contains "
                "MHCLG and StatsWales data (OGL v3.0) and mySociety data (CC BY 4.0).")
@@ -25,18 +28,17 @@ WALES = dict(name="Wales service spend (ESTIMATE)", source="ESTIMATED: English u
              "Wales); see data/README.md", licence="OGL v3.0", estimated=True)
 
 
-def sources_for(authorities: pd.DataFrame, costs: pd.DataFrame, config) -> list[dict]:
-    """Data sources behind a run, in a fixed order."""
+def sources_for(authorities: pd.DataFrame, costs: pd.DataFrame, selection: Selection) -> list[dict]:
+    """Data sources behind a run of an English or Welsh region, in a fixed order."""
     out = []
-    user_boundaries = config.region.boundary_file is not None
-    if user_boundaries:
-        out.append(dict(name="Boundaries", source=f"user file {config.region.boundary_file.name}",
+    if selection.boundary_file is not None:
+        out.append(dict(name="Boundaries", source=f"user file {selection.boundary_file.name}",
                         vintage="user supplied", licence="user supplied", estimated=False))
     else:
         out += [dict(BOUNDARIES), dict(POPULATION), dict(REGISTER)]
     years = ", ".join(sorted(costs["year"].astype(str).unique()))
-    if config.data.costs_csv is not None:
-        out.append(dict(name="Service spend", source=f"user file {config.data.costs_csv.name}",
+    if selection.costs_csv is not None:
+        out.append(dict(name="Service spend", source=f"user file {selection.costs_csv.name}",
                         vintage=years, licence="user supplied",
                         estimated=bool(costs["estimated"].any())))
     else:
@@ -44,8 +46,7 @@ def sources_for(authorities: pd.DataFrame, costs: pd.DataFrame, config) -> list[
             out.append({**ENGLAND, "vintage": years})
         if costs["authority"].str.startswith("W").any():
             out.append({**WALES, "vintage": f"{years} (estimate)"})
-        if getattr(config.data, "service_detail", "top_level") == "fine":
-            from sharedopt.data.detail import detail_sources
+        if selection.service_detail == "fine":
             out += detail_sources(years)
     carried = carried_forward_source(authorities, costs)
     return out + ([carried] if carried else [])

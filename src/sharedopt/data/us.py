@@ -16,15 +16,14 @@ an estimate of what US counties spend. Money stays in £ thousand on purpose, so
 the model's parameters (setup and governance costs in £k, minimum efficient scales
 in residents) apply unchanged.
 
-Region names: ``us-counties`` (all 3,221) and ``us-state-NN`` (one state by FIPS
-code, e.g. ``us-state-10`` for Delaware). Codes are the 5-digit GEOID prefixed
+Region names (:mod:`sharedopt.data.us_regions`): ``us-counties`` (all 3,221) and
+``us-state-NN`` (one state by FIPS code, e.g. ``us-state-10`` for Delaware). Codes are the 5-digit GEOID prefixed
 with ``US`` (``US10001``) so they never clash with GSS codes.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,38 +33,14 @@ import numpy as np
 import pandas as pd
 from networkx.readwrite import json_graph
 
-from sharedopt.data.paths import data_dir
-from sharedopt.data.us_costs import SYNTHETIC_YEAR, synthetic_source, synthetic_us_costs
-from sharedopt.data.validate import DataQuality, check_code_sets, check_population, require_file
 from sharedopt.common.errors import DataError
+from sharedopt.data.costs import read_cost_csv
+from sharedopt.data.graph import add_links
+from sharedopt.data.us_regions import CODE_PATTERN, PREFIX, STATES, US_DIR, state_fips, us_dir
+from sharedopt.data.validate import DataQuality, check_population, require_file
 
-US_DIR = "raw/us_counties"
-PREFIX = "US"
-CODE_PATTERN = r"^US\d{5}$"
-ALL_REGION = "us-counties"
-STATE_REGION = "us-state-"
 NATION = "United States"
 TIER = "US county"
-
-# State FIPS -> (USPS abbreviation, name): the 50 states, DC and Puerto Rico.
-STATES = {
-    "01": ("AL", "Alabama"), "02": ("AK", "Alaska"), "04": ("AZ", "Arizona"), "05": ("AR", "Arkansas"),
-    "06": ("CA", "California"), "08": ("CO", "Colorado"), "09": ("CT", "Connecticut"),
-    "10": ("DE", "Delaware"), "11": ("DC", "District of Columbia"), "12": ("FL", "Florida"),
-    "13": ("GA", "Georgia"), "15": ("HI", "Hawaii"), "16": ("ID", "Idaho"), "17": ("IL", "Illinois"),
-    "18": ("IN", "Indiana"), "19": ("IA", "Iowa"), "20": ("KS", "Kansas"), "21": ("KY", "Kentucky"),
-    "22": ("LA", "Louisiana"), "23": ("ME", "Maine"), "24": ("MD", "Maryland"),
-    "25": ("MA", "Massachusetts"), "26": ("MI", "Michigan"), "27": ("MN", "Minnesota"),
-    "28": ("MS", "Mississippi"), "29": ("MO", "Missouri"), "30": ("MT", "Montana"),
-    "31": ("NE", "Nebraska"), "32": ("NV", "Nevada"), "33": ("NH", "New Hampshire"),
-    "34": ("NJ", "New Jersey"), "35": ("NM", "New Mexico"), "36": ("NY", "New York"),
-    "37": ("NC", "North Carolina"), "38": ("ND", "North Dakota"), "39": ("OH", "Ohio"),
-    "40": ("OK", "Oklahoma"), "41": ("OR", "Oregon"), "42": ("PA", "Pennsylvania"),
-    "44": ("RI", "Rhode Island"), "45": ("SC", "South Carolina"), "46": ("SD", "South Dakota"),
-    "47": ("TN", "Tennessee"), "48": ("TX", "Texas"), "49": ("UT", "Utah"), "50": ("VT", "Vermont"),
-    "51": ("VA", "Virginia"), "53": ("WA", "Washington"), "54": ("WV", "West Virginia"),
-    "55": ("WI", "Wisconsin"), "56": ("WY", "Wyoming"), "72": ("PR", "Puerto Rico"),
-}
 
 COUNTIES_SOURCE = dict(
     name="US counties", source="Daryl DeFord's dual graphs of US Census TIGER/Line 2010 counties "
@@ -73,47 +48,6 @@ COUNTIES_SOURCE = dict(
     vintage="2010", licence="US public domain (cite DeFord's dual graphs)", estimated=False)
 US_POPULATION = dict(name="US population", source="US Census 2010 (TOTPOP in DeFord's dual graphs)",
                      vintage="2010", licence="US public domain", estimated=False)
-
-
-def is_us_region(name: object) -> bool:
-    """True for a US region name (``us-counties``, ``us-state-NN``)."""
-    return isinstance(name, str) and name.strip().lower().startswith("us-")
-
-
-def us_dir() -> Path:
-    """Folder of the county dual-graph files."""
-    return data_dir() / US_DIR
-
-
-def state_fips() -> list[str]:
-    """State FIPS codes with a county file, sorted."""
-    files = sorted(us_dir().glob("county[0-9][0-9].json"))
-    return [f.stem[-2:] for f in files]
-
-
-def us_region_names() -> dict[str, str]:
-    """US region names with a description, for ``sharedopt list regions``."""
-    names = {ALL_REGION: "All 3,221 US counties (SYNTHETIC costs; large-scale test case)"}
-    for fips in state_fips():
-        abbr, state = STATES.get(fips, ("", f"state {fips}"))
-        names[f"{STATE_REGION}{fips}"] = f"{state} ({abbr}) counties (SYNTHETIC costs)"
-    return names
-
-
-def resolve_us_region(name: str) -> list[str]:
-    """State FIPS codes of a US region name."""
-    key = name.strip().lower()
-    available = state_fips()
-    if not available:
-        raise DataError(f"{us_dir()}: no countyNN.json files; run `python -m sharedopt.data.build` "
-                        "with the US county graphs in the source folder")
-    if key == ALL_REGION:
-        return available
-    match = re.fullmatch(rf"{STATE_REGION}(\d{{1,2}})", key)
-    if match and match.group(1).zfill(2) in available:
-        return [match.group(1).zfill(2)]
-    raise DataError(f"region: unknown US region '{name}'; use '{ALL_REGION}' or '{STATE_REGION}NN' "
-                    f"with a state FIPS code (known: {', '.join(available)})")
 
 
 @lru_cache(maxsize=64)
@@ -190,8 +124,6 @@ def us_county_graph(authorities: pd.DataFrame, links: list[dict] | None = None) 
     they are the UK default links. Graph attributes as for
     :func:`sharedopt.data.graph.neighbour_graph` (``isolated``, ``n_components``).
     """
-    from sharedopt.data.graph import add_links
-
     codes = set(authorities.index)
     graph = nx.Graph(service=None, source="DeFord county dual graphs (2010)")
     for code, row in authorities.sort_index().iterrows():
@@ -226,35 +158,15 @@ def check_us_codes(codes: pd.Series, file: str) -> None:
 
 def read_us_cost_csv(path: str | Path, year: str | None = None) -> pd.DataFrame:
     """A user's tidy cost CSV for US counties (codes ``US#####``); as :func:`read_cost_csv`."""
-    from sharedopt.data.costs import read_cost_csv
-
     return read_cost_csv(path, year, check_authority_codes=check_us_codes)
 
 
-def us_sources(costs: pd.DataFrame, config, seed: int = 0) -> list[dict]:
-    """Data sources of a US run, in a fixed order."""
-    out = [dict(COUNTIES_SOURCE), dict(US_POPULATION)]
-    if config.data.costs_csv is not None:
-        years = ", ".join(sorted(costs["year"].astype(str).unique()))
-        out.append(dict(name="Service spend", source=f"user file {config.data.costs_csv.name}",
-                        vintage=years, licence="user supplied", estimated=bool(costs["estimated"].any())))
-    else:
-        year = str(costs["year"].iloc[0]) if len(costs) else SYNTHETIC_YEAR
-        out.append(synthetic_source(seed, year))
-    return out
-
-
-def us_service_graphs(graph: nx.Graph, costs: pd.DataFrame, params, services: list[str] | None = None
-                      ) -> dict[str, nx.Graph]:
+def us_service_graphs(graph: nx.Graph, costs: pd.DataFrame, wanted: list[str]) -> dict[str, nx.Graph]:
     """Per-service graphs: the county graph restricted to counties with positive spend.
 
-    One graph per eligible service in ``params.services`` present in ``costs`` (and in
-    ``services`` when given); ``graph.graph['isolated']`` lists counties without a
-    neighbour delivering the service, as :func:`neighbour_graph` does.
+    One graph per service in ``wanted``; ``graph.graph['isolated']`` lists counties
+    without a neighbour delivering the service, as :func:`neighbour_graph` does.
     """
-    present = sorted(set(costs["service"]))
-    wanted = [s for s in present if params.services.get(s) is not None and params.services[s].eligible
-              and (services is None or s in services)]
     out = {}
     for service in wanted:
         rows = costs[(costs["service"] == service) & (costs["net_expenditure_gbp_k"] > 0)]
@@ -264,41 +176,3 @@ def us_service_graphs(graph: nx.Graph, costs: pd.DataFrame, params, services: li
         sub.graph["service"] = service
         out[service] = _mark(sub)
     return out
-
-
-def us_inputs(config, quality: DataQuality, seed: int = 0):
-    """Load a US region for the pipeline: ``(authorities, costs, graphs, sources)``.
-
-    Costs are SYNTHETIC (:func:`synthetic_us_costs`) unless ``[data] costs_csv`` is
-    given; the service graphs come from the dual-graph adjacency.
-    """
-    from sharedopt.data.costs import finish_costs, normalise_year
-
-    states = resolve_us_region(config.region.name)
-    authorities = load_us_counties(states, quality=quality)
-    codes = set(authorities.index)
-    year = normalise_year(config.data.year)
-    if config.data.costs_csv is not None:
-        file = str(config.data.costs_csv)
-        costs = read_us_cost_csv(config.data.costs_csv, year)
-        outside = ~costs["authority"].isin(codes)
-        for code in sorted(costs.loc[outside, "authority"].unique()):
-            quality.add(file=file, code=code, field="authority", issue="county outside the selected region",
-                        action="rows ignored for this run")
-        costs = costs[~outside]
-        check_code_sets(set(costs["authority"]), codes, file, quality, strict=True)
-    else:
-        file = "synthetic_us_costs"
-        costs = synthetic_us_costs(authorities, seed=seed, year=year)
-        quality.add(file=file, code=f"{PREFIX}*", field="net_expenditure_gbp_k",
-                    issue="no US spending data: every cost is SYNTHETIC",
-                    action="SYNTHETIC: population x median English unitary per-head spend x noise x scale effect")
-    costs = finish_costs(costs, file, config.data.include_non_council, quality)
-    graph = us_county_graph(authorities, [link.model_dump() for link in config.region.links])
-    graphs = us_service_graphs(graph, costs, config.model, config.data.services)
-    for service, sub in graphs.items():
-        for code in sub.graph["isolated"]:
-            quality.add(file="adjacency", code=code, field=service,
-                        issue=f"{sub.nodes[code]['name']} has no neighbour delivering {service}",
-                        action="no scale partnership possible; add a link in [region] links if one exists")
-    return authorities, costs, graphs, us_sources(costs, config, seed)

@@ -13,6 +13,9 @@ import numpy as np
 import pandas as pd
 
 from sharedopt.common.errors import DataError
+from sharedopt.data.authorities import authority_table
+from sharedopt.data.costs import load_costs
+from sharedopt.data.us_regions import PREFIX
 
 SYNTHETIC_YEAR = "2023-24"
 # Synthetic cost model (see synthetic_us_costs).
@@ -30,9 +33,6 @@ def per_head_rates(year: str = SYNTHETIC_YEAR) -> pd.Series:
     the unitary councils with spend data. Services whose median is not positive
     (``Other``) are left out. These rates drive :func:`synthetic_us_costs`.
     """
-    from sharedopt.data.authorities import authority_table
-    from sharedopt.data.costs import load_costs
-
     table = authority_table()
     unitary = table[(table["nation"] == "England") & (table["tier"] == RATE_TIER)]
     costs = load_costs("england", year)
@@ -45,7 +45,6 @@ def per_head_rates(year: str = SYNTHETIC_YEAR) -> pd.Series:
 @lru_cache(maxsize=1)
 def reference_population() -> float:
     """Median population of English unitary councils (ONS mid-2022): the scale-effect pivot."""
-    from sharedopt.data.authorities import authority_table
     table = authority_table()
     return float(table.loc[(table["nation"] == "England") & (table["tier"] == RATE_TIER), "population"].median())
 
@@ -93,8 +92,6 @@ def synthetic_us_costs(authorities: pd.DataFrame, seed: int = 0, year: str = SYN
     services = list(rates.index)
     codes = sorted(authorities.index)
     population = authorities["population"].reindex(codes).to_numpy(dtype=float)
-    from sharedopt.data.us import PREFIX
-
     noise = np.vstack([np.random.default_rng([int(seed), int(str(code)[len(PREFIX):])])
                        .lognormal(0.0, NOISE_SIGMA, len(services)) for code in codes])
     scale = (population / pivot) ** -SCALE_ELASTICITY

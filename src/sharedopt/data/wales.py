@@ -32,16 +32,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from sharedopt.config.assumptions import NON_COUNCIL_SERVICES
+
 WALES_FILE = "wales/statswales_net_expenditure_5_lines_mean_2002_03_to_2021_22.csv"
 COMPARATOR_YEAR = "2023-24"  # the default year
-NON_COUNCIL = {"Police", "Fire_Rescue"}
 NOT_WELSH_COUNCIL = {"Public_Health": "public health in Wales sits mainly with the NHS (Public Health "
                                       "Wales NHS Trust, local health boards), not with councils"}
 METHOD = "comparator-split-v2"  # described in the module docstring and data/README.md
-_METHOD_TEXT = (
-    "estimate: English unitary median spend per head (2023-24) x population x StatsWales "
-    "relative need; education and children's social care shares from StatsWales"
-)
 
 
 def comparator_per_head(authorities: pd.DataFrame, england: pd.DataFrame,
@@ -52,7 +49,7 @@ def comparator_per_head(authorities: pd.DataFrame, england: pd.DataFrame,
         england["authority"].str.startswith("E06")
         & (england["authority"] != "E06000053")
         & (england["year"] == year)
-        & ~england["service"].isin(NON_COUNCIL | set(NOT_WELSH_COUNCIL))
+        & ~england["service"].isin(set(NON_COUNCIL_SERVICES) | set(NOT_WELSH_COUNCIL))
     ]
     per_head = e06["net_expenditure_gbp_k"] / e06["authority"].map(pop)
     return per_head.groupby(e06["service"]).median().clip(lower=0.0)

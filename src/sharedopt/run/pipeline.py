@@ -18,11 +18,11 @@ import pandas as pd
 from sharedopt.results.alternatives import alternatives_table, near_optimal_alternatives, stability
 from sharedopt.results.cashflow import cashflow_summary, council_cashflows
 from sharedopt.config.schema import RunConfig
-from sharedopt.data import DataQuality, load_authorities, load_costs, load_user_boundaries
-from sharedopt.data.plausibility import report_unusual_spend
-from sharedopt.data.sources import sources_for
+from sharedopt.data import DataQuality
+from sharedopt.data.region.load import load_region
+from sharedopt.data.region.selection import Selection
 from sharedopt.model.build import PortfolioModel, build_model
-from sharedopt.candidates.build import CandidateSet, build_candidates, ensure_candidates, service_graphs
+from sharedopt.candidates.build import CandidateSet, build_candidates, ensure_candidates
 from sharedopt.results.rank import rank_candidates
 from sharedopt.run.references import check_references
 from sharedopt.solve.lp_bounds import is_large
@@ -126,38 +126,20 @@ def _emit(progress: Progress | None, step: str, **info) -> None:
 def load_inputs(config: RunConfig, progress: Progress | None = None) -> Inputs:
     """Step 1 (data): authorities, costs and the per-service neighbour graphs."""
     quality = DataQuality()
-    region = config.region
-    if (region.name or "").startswith("us-"):  # US counties: SYNTHETIC costs, graph from the JSON adjacency
-        from sharedopt.data.us import us_inputs
-        authorities, costs, graphs, sources = us_inputs(config, quality)
-        check_references(config, authorities)
-        _emit(progress, "load", authorities=len(authorities), cost_rows=len(costs))
-        return Inputs(authorities, costs, quality, graphs, sources)
-    if region.boundary_file is not None:
-        authorities = load_user_boundaries(region.boundary_file, region.code_field, region.name_field,
-                                           region.population_field, quality=quality)
-        selection = list(authorities.index)
-        user_authorities = authorities
-    else:
-        selection = region.selection()
-        authorities = load_authorities(selection, quality=quality)
-        user_authorities = None
-    check_references(config, authorities)
-    costs = load_costs(selection, config.data.year, costs_csv=config.data.costs_csv,
-                       include_non_council=config.data.include_non_council, quality=quality,
-                       authorities=user_authorities, service_detail=config.data.service_detail)
-    report_unusual_spend(costs, authorities, quality)
-    _emit(progress, "load", authorities=len(authorities), cost_rows=len(costs))
-    graphs = service_graphs(authorities, costs, config.model, region.link_list(), config.data.services)
-    for service, graph in graphs.items():
-        for code in graph.graph["isolated"]:
-            quality.add(file="adjacency", code=code, field=service,
-                        issue=f"{graph.nodes[code]['name']} has no neighbour delivering {service}",
-                        action="no scale partnership possible; add a link in [region] links if one exists")
-    if config.constraints.status_quo:
-        status_quo_table(authorities.index, quality)
-    sources = sources_for(authorities, costs, config)
-    return Inputs(authorities, costs, quality, graphs, sources)
+    region, data = config.region, config.data
+    selection = Selection(
+        region=region.name, codes=tuple(region.codes) if region.codes is not None else None,
+        boundary_file=region.boundary_file, code_field=region.code_field, name_field=region.name_field,
+        population_field=region.population_field, year=data.year, costs_csv=data.costs_csv,
+        include_non_council=data.include_non_council, service_detail=data.service_detail,
+        services=tuple(data.services) if data.services is not None else None,
+        eligible_services=tuple(name for name, spec in config.model.services.items() if spec.eligible),
+        links=tuple(region.link_list()))
+    loaded = load_region(selection, quality, check_authorities=lambda found: check_references(config, found))
+    _emit(progress, "load", authorities=len(loaded.authorities), cost_rows=len(loaded.costs))
+    if config.constraints.status_quo and loaded.arrangements_on_record:
+        status_quo_table(loaded.authorities.index, quality)
+    return Inputs(loaded.authorities, loaded.costs, quality, loaded.graphs, loaded.sources)
 
 
 def enumerate_candidates(inputs: Inputs, config: RunConfig, progress: Progress | None = None,
