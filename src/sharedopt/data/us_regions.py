@@ -40,8 +40,12 @@ STATES = {
 
 
 def is_us_region(name: object) -> bool:
-    """True for a US region name (``us-counties``, ``us-state-NN``)."""
-    return isinstance(name, str) and name.strip().lower().startswith("us-")
+    """True for a US region name (``us-counties``, ``us-state-NN``), spelled exactly.
+
+    Exact spelling, as the region names are everywhere else: ``"US-Counties"`` is not
+    a US region and is refused as an unknown region with the list of names.
+    """
+    return isinstance(name, str) and name.startswith("us-")
 
 
 def us_dir() -> Path:
