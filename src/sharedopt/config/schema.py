@@ -21,7 +21,7 @@ from sharedopt.common.errors import ConfigError
 from sharedopt.model.build import Constraints
 from sharedopt.config.names import ReportName, name_from_file
 from sharedopt.config.params import ModelParams
-from sharedopt.solve.api import SolverOptions
+from sharedopt.config.solver import SolverOptions
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 

@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 import pandas as pd
 
+from sharedopt.solve.status import Status
 from sharedopt.results.facts import gap_text
 
 from sharedopt.results.facts import service_label, services_label
@@ -164,12 +165,12 @@ def solver_status(summary: Mapping[str, Any]) -> dict[str, str]:
     raw = str(summary.get("status") or "unknown").strip()
     status = raw.lower()
     gap = _relative_gap(summary)
-    if status == "optimal":
+    if status == Status.OPTIMAL:
         text, level = "Optimal: the solver proved no better portfolio exists under the model.", "ok"
-    elif status == "feasible":
+    elif status == Status.FEASIBLE:
         where = f"within {_percent(gap)} of the bound" if gap is not None else "distance from the bound unknown"
         text, level = f"Best found, {where} (the solver stopped before proving it is the best).", "warn"
-    elif status == "infeasible":
+    elif status == Status.INFEASIBLE:
         text, level = "No feasible portfolio: the constraints cannot all be met.", "bad"
     else:
         text, level = f"Solver finished with status '{raw}'; treat the portfolio as unverified.", "bad"
