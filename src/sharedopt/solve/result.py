@@ -77,8 +77,9 @@ class SolveResult:
         object.__setattr__(self, "status", Status(self.status))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict (inf / NaN become None)."""
+        """JSON-safe dict (inf / NaN become None; the status as its plain string)."""
         out = asdict(self)
+        out["status"] = self.status.value
         for k, v in out.items():
             if isinstance(v, float) and not math.isfinite(v):
                 out[k] = None
