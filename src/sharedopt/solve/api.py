@@ -95,7 +95,7 @@ def solve(
     time_limit = budget.limit(options.time_limit)
     reduced, warm = _reduced(model, extra, warm_start)
     if options.decompose and extra is None:
-        pieces, x, n_pieces, note = solve_pieces(reduced, partial(_solve_one, backend), (time_limit, t0),
+        pieces, x, n_pieces, note = solve_pieces(reduced, partial(_solve_one, backend), time_limit, t0,
                                                  backend.parallel_pieces, options, warm)
     else:
         piece = _solve_one(backend, reduced, time_limit, warm, extra)

@@ -314,8 +314,8 @@ def _solve_big(model, split, big, budget: PieceBudget, solve_one: SolveOne, warm
     return map_pieces(solve_piece, big, budget.workers)
 
 
-def solve_pieces(model: PortfolioModel, solve_one: SolveOne, budget_args: tuple, parallel: bool, options,
-                 warm: np.ndarray | None) -> tuple[list[Piece], np.ndarray, int, str]:
+def solve_pieces(model: PortfolioModel, solve_one: SolveOne, time_limit: float | None, t_start: float,
+                 parallel: bool, options, warm: np.ndarray | None) -> tuple[list[Piece], np.ndarray, int, str]:
     """Solve every independent piece of ``model``.
 
     Parameters
@@ -323,8 +323,10 @@ def solve_pieces(model: PortfolioModel, solve_one: SolveOne, budget_args: tuple,
     model : PortfolioModel
     solve_one : callable
         Solver for one piece (:data:`SolveOne`).
-    budget_args : tuple
-        ``(time_limit, t_start)`` of the whole solve, shared between the pieces.
+    time_limit : float or None
+        Seconds for the whole solve, shared between the pieces (None: no limit).
+    t_start : float
+        When the solve started (:func:`time.perf_counter`).
     parallel : bool
         Whether the backend may solve pieces in parallel threads.
     options : SolverOptions
@@ -346,7 +348,8 @@ def solve_pieces(model: PortfolioModel, solve_one: SolveOne, budget_args: tuple,
     sizes = np.diff(split.col_starts)
     pieces = _solve_tiny(model, split, sizes, x)
     big = [int(p) for p in np.argsort(sizes, kind="stable") if sizes[p] > ENUMERATE_MAX_VARS]
-    budget = PieceBudget(*budget_args, sizes[big].sum() if big else 0, piece_workers(options, parallel, len(big)))
+    workers = piece_workers(options, parallel, len(big))
+    budget = PieceBudget(time_limit, t_start, sizes[big].sum() if big else 0, workers)
     tracker = piece_progress(pieces, len(big))
     for p, res in zip(big, _solve_big(model, split, big, budget, solve_one, warm, tracker)):
         pieces.append(res)
