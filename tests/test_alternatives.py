@@ -11,7 +11,8 @@ import pytest
 from portfolio_instances import brute_force, random_candidates
 from sharedopt.results.alternatives import alternatives_table, near_optimal_alternatives, stability
 from sharedopt.model.build import Constraints, build_model
-from sharedopt.solve.api import SolverOptions, solve
+from sharedopt.config.solver import SolverOptions
+from sharedopt.solve.api import solve
 
 
 def _feasible(model, x):

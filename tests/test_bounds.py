@@ -90,8 +90,8 @@ def test_lagrangian_bound_is_never_below_the_exhaustive_optimum(seed, df, cons):
 
 def test_lagrangian_bound_is_tighter_than_the_lp_somewhere():
     """Non-vacuous: the bound closes part of the LP gap on coupled instances."""
-    from sharedopt.solve.lp_bounds import column_generation
-    from sharedopt.solve.api import SolverOptions
+    from sharedopt.config.solver import SolverOptions
+    from sharedopt.solve.lp_bounds import lp_by_column_pricing
     import time
 
     tighter = 0
@@ -101,7 +101,7 @@ def test_lagrangian_bound_is_tighter_than_the_lp_somewhere():
         best, _ = brute_force(df, cons)
         if best is None or build_services(model, A, model.var_upper > 0.5) is None:
             continue
-        _, y, lp, *_ = column_generation(model.c, A, model.row_lower, model.row_upper, model.var_lower,
+        _, y, lp, *_ = lp_by_column_pricing(model.c, A, model.row_lower, model.row_upper, model.var_lower,
                                          model.var_upper, SolverOptions(threads=1), time.perf_counter() + 30)
         if y is None:
             continue

@@ -18,7 +18,7 @@ from sharedopt.model.build import (
     member_incidence,
     slot_incidence,
 )
-from sharedopt.model.pulp_view import build_pulp, to_pulp
+from sharedopt.solve.backends.pulp_view import build_pulp, to_pulp
 from sharedopt.solve.backends.registry import check_solver
 
 

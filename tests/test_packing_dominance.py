@@ -9,7 +9,7 @@ import pytest
 from portfolio_instances import brute_force, random_candidates, random_constraints
 from sharedopt.model.build import Constraints, build_model
 from sharedopt.model.packing_dominance import removable
-from sharedopt.solve.api import reduce_model
+from sharedopt.solve.reductions import reduce_model
 
 
 def _dominated_ids(model):

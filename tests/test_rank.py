@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import sharedopt.solve.api as solve_mod
+import sharedopt.solve.pieces as pieces_mod
 from portfolio_instances import brute_force, disjoint_candidates, hard_instance, random_candidates, random_constraints
 from sharedopt.model.build import Constraints, build_model
 from sharedopt.results.rank import loss_if_forced, portfolio_table, rank_candidates
-from sharedopt.solve.api import SolverOptions, solve
+from sharedopt.config.solver import SolverOptions
+from sharedopt.solve.api import solve
 
 EXACT = SolverOptions(mip_gap=0.0)
 
@@ -116,7 +117,7 @@ def test_loss_if_forced_matches_brute_force(seed, decompose):
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_loss_if_forced_pieces_with_solver(monkeypatch, solver):
     """Re-solve only the affected piece, with a real solver call per piece."""
-    monkeypatch.setattr(solve_mod, "ENUMERATE_MAX_VARS", 1)
+    monkeypatch.setattr(pieces_mod, "ENUMERATE_MAX_VARS", 1)
     df = disjoint_candidates(2, parts=2, per_part=7)
     cons = Constraints(governance_capacity=1)
     n = _check_losses(df, cons, SolverOptions(name=solver, mip_gap=0.0), top_n=8)

@@ -11,7 +11,11 @@ import pandas as pd
 import pulp
 import pytest
 
-import sharedopt.solve.api as solve_mod
+import sharedopt.solve.backends.pulp as pulp_backend
+import sharedopt.solve.heuristics as heuristics
+import sharedopt.solve.outcome as outcome
+import sharedopt.solve.pieces as pieces_mod
+import sharedopt.solve.reductions as reductions
 from portfolio_instances import (
     brute_force,
     disjoint_candidates,
@@ -21,13 +25,11 @@ from portfolio_instances import (
 )
 from sharedopt.solve.diagnose import InfeasibleError, diagnose_infeasibility, precheck
 from sharedopt.model.build import Constraints, ExistingPartnership, build_model
-from sharedopt.solve.api import (
-    SolveResult,
-    SolverOptions,
-    SolverUnavailableError,
-    piece_labels,
-    solve,
-)
+from sharedopt.config.solver import SolverOptions
+from sharedopt.solve.api import solve
+from sharedopt.solve.backends.registry import SolverUnavailableError
+from sharedopt.solve.pieces import piece_labels
+from sharedopt.solve.result import SolveResult
 
 SEEDS = range(30)
 
@@ -87,7 +89,7 @@ def test_random_instances_cover_every_constraint_type():
 @pytest.mark.parametrize("seed", range(6))
 def test_pieces_solved_by_solver(monkeypatch, seed, solver):
     """Several independent pieces, each large enough to need a solver call."""
-    monkeypatch.setattr(solve_mod, "ENUMERATE_MAX_VARS", 1)
+    monkeypatch.setattr(pieces_mod, "ENUMERATE_MAX_VARS", 1)
     df = disjoint_candidates(seed, parts=2, per_part=8)
     cons = Constraints(governance_capacity=1 + seed % 2, max_per_service=None)
     best, _ = brute_force(df, cons)
@@ -261,7 +263,7 @@ def test_time_limit_reports_feasible_with_gap(hard_model, hard_longer_run, solve
 
 
 def test_decomposed_bound_is_upper_bound(monkeypatch):
-    monkeypatch.setattr(solve_mod, "ENUMERATE_MAX_VARS", 1)
+    monkeypatch.setattr(pieces_mod, "ENUMERATE_MAX_VARS", 1)
     df = disjoint_candidates(5, parts=3, per_part=8)
     cons = Constraints(governance_capacity=1)
     res, _ = solve(build_model(df, cons), SolverOptions(mip_gap=0.0))
@@ -306,14 +308,14 @@ def test_result_fields_and_json():
 def test_no_incumbent_falls_back_to_start_or_forced_only():
     df, _, _ = instance(2)
     model = build_model(df, Constraints(governance_capacity=2, forced=[df.candidate_id[0]]))
-    empty = solve_mod.Piece("time_limit_no_solution", "Time limit reached", None, None, None)
-    res = solve_mod._fallback(model, empty, None)
+    empty = pieces_mod.Piece("time_limit_no_solution", "Time limit reached", None, None, None)
+    res = outcome.fallback(model, empty, None)
     assert res.status == "feasible" and "forced-only" in res.message
     np.testing.assert_array_equal(res.x, model.var_lower)
     assert res.objective == pytest.approx(float(model.c @ model.var_lower))
-    assert res.objective <= res.bound <= solve_mod._trivial_bound(model) + 1e-9
-    start = solve_mod.greedy_start(model)
-    res = solve_mod._fallback(model, empty, start)
+    assert res.objective <= res.bound <= heuristics.trivial_bound(model) + 1e-9
+    start = heuristics.greedy_start(model)
+    res = outcome.fallback(model, empty, start)
     assert "start portfolio" in res.message and res.objective == pytest.approx(float(model.c @ start))
 
 
@@ -323,10 +325,10 @@ def test_greedy_and_cheap_bound_bracket_optimum(seed):
     if best is None:
         return
     model = build_model(df, cons)
-    bound = solve_mod.cheap_bound(model)
+    bound = heuristics.cheap_bound(model)
     assert bound >= best - 1e-6
-    assert bound <= solve_mod._trivial_bound(model) + 1e-9
-    start = solve_mod.greedy_start(model)
+    assert bound <= heuristics.trivial_bound(model) + 1e-9
+    start = heuristics.greedy_start(model)
     if start is not None:
         assert float(model.c @ start) <= best + 1e-6
         act = model.A @ start
@@ -338,7 +340,7 @@ def test_cbc_log_bound_rounded_up(tmp_path):
     log = tmp_path / "cbc.log"
     log.write_text("Version: 2.10.3\nResult - Stopped on time limit\n\n"
                    "Objective value:                8772.44619890\nUpper bound:                    9104.470\n")
-    parsed = solve_mod._cbc_log(str(log))
+    parsed = pulp_backend._cbc_log(str(log))
     assert parsed["result"] == "Stopped on time limit" and parsed["version"] == "2.10.3"
     assert parsed["bound"] == pytest.approx(9104.4705)
 
@@ -349,7 +351,7 @@ def test_fix_unprofitable_is_exact_and_selective():
     df.loc[df.candidate_id == "B", "npv_gbp_k"] = -1.0
     cons = Constraints(governance_capacity=1, forced_pairs=[("E06000002", "E06000003")])
     model = build_model(df, cons)
-    reduced = solve_mod.fix_unprofitable(model)
+    reduced = reductions.fix_unprofitable(model)
     # D is unprofitable and free -> fixed; B is needed by the forced pair -> kept
     np.testing.assert_array_equal(reduced.var_upper, [1, 1, 1, 0])
     assert model.var_upper[3] == 1  # the input model is not mutated
@@ -364,7 +366,7 @@ def test_dominance_rich_instances_match_brute_force(seed):
     cons = random_constraints(100 + seed, df)
     model = build_model(df, cons)
     best, _ = brute_force(df, cons)
-    reduced = solve_mod.reduce_model(model)
+    reduced = reductions.reduce_model(model)
     assert np.all(reduced.var_upper <= model.var_upper)
     for name in ("highs", "cbc"):
         check_against(best, model, SolverOptions(name=name, mip_gap=0.0))

@@ -12,13 +12,16 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-import sharedopt.solve.api as solve_mod
+import sharedopt.solve.backends.pulp as pulp_backend
+import sharedopt.solve.result as result_mod
 from portfolio_instances import hard_instance, random_candidates
 from sharedopt.cli import app
 from sharedopt.config.schema import config_from_dict
 from sharedopt.model.build import Constraints, build_model
 from sharedopt.solve.backends.pulp_compat import PulpOutcome
-from sharedopt.solve.api import SolverOptions, describe_status, solve
+from sharedopt.config.solver import SolverOptions
+from sharedopt.solve.api import solve
+from sharedopt.solve.status import describe_status
 from sharedopt.solve.backends.registry import SolverUnavailableError, available_solvers, check_solver
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,9 +112,9 @@ def test_config_mip_gap_inf_is_refused_with_location():
 
 # ------------------------------------------------------------------ statuses as values
 def test_optimal_only_within_the_gap():
-    assert solve_mod._within_gap("optimal", 0.186, 1e-3) == "feasible"
-    assert solve_mod._within_gap("optimal", 5e-4, 1e-3) == "optimal"
-    assert solve_mod._within_gap("optimal", None, 1e-3) == "feasible"
+    assert result_mod._within_gap("optimal", 0.186, 1e-3) == "feasible"
+    assert result_mod._within_gap("optimal", 5e-4, 1e-3) == "optimal"
+    assert result_mod._within_gap("optimal", None, 1e-3) == "feasible"
 
 
 def test_status_words():
@@ -133,7 +136,7 @@ def test_cbc_infeasibility_refuted_by_a_feasible_start(hard_model, monkeypatch):
     """CBC cut short in preprocessing says 'infeasible': a feasible start refutes it."""
     if "cbc" not in available_solvers():
         pytest.skip("CBC not installed")
-    monkeypatch.setattr(solve_mod, "run_pulp", lambda prob, solver: PulpOutcome("infeasible", "Infeasible"))
+    monkeypatch.setattr(pulp_backend, "run_pulp", lambda prob, solver: PulpOutcome("infeasible", "Infeasible"))
     res, x = solve(hard_model, SolverOptions(name="cbc", time_limit=0.01, decompose=False))
     assert res.status == "feasible" and res.stopped_by == "time limit"
     assert "CBC reported the model infeasible, but the start portfolio satisfies every constraint" in res.message
@@ -141,23 +144,23 @@ def test_cbc_infeasibility_refuted_by_a_feasible_start(hard_model, monkeypatch):
 
 
 def test_cbc_unproven_infeasibility_at_time_limit_is_a_time_limit():
-    out = solve_mod._Outcome("infeasible", "Infeasible", None, "CBC")
+    out = pulp_backend.Outcome("infeasible", "Infeasible", None, "CBC")
     log = {"wallclock": 0.02}  # preprocessing stopped at the limit, no 'Result' line
     model = build_model(random_candidates(0, n_auth=6, n_services=1, max_candidates=8),
                         Constraints(forced_pairs=[]))
-    checked, note = solve_mod._checked_infeasibility(out, model, None, 0.01, log)
+    checked, note = pulp_backend._checked_infeasibility(out, model, None, 0.01, log)
     assert checked.status == "time_limit_no_solution" and checked.limit == "time"
     assert "stopped without a solution or a proof" in note
     proven = {"wallclock": 0.02, "result": "Problem proven infeasible"}
-    assert solve_mod._checked_infeasibility(out, model, None, 0.01, proven)[0].status == "infeasible"
-    assert solve_mod._checked_infeasibility(out, model, None, None, log)[0].status == "infeasible"
+    assert pulp_backend._checked_infeasibility(out, model, None, 0.01, proven)[0].status == "infeasible"
+    assert pulp_backend._checked_infeasibility(out, model, None, None, log)[0].status == "infeasible"
 
 
 def test_cbc_log_bound_sign_follows_the_printed_side(tmp_path):
     log = tmp_path / "cbc.log"
     log.write_text("Result - Stopped on node limit\nLower bound:                    -23313.3\n"
                    "Total time (Wallclock seconds): 0.39   (CPU seconds): 0.2\n")
-    parsed = solve_mod._cbc_log(str(log))  # PuLP 4 passes max c.x as min -c.x
+    parsed = pulp_backend._cbc_log(str(log))  # PuLP 4 passes max c.x as min -c.x
     assert parsed["bound"] == pytest.approx(23313.35) and parsed["limit"] == "work"
     assert parsed["wallclock"] == pytest.approx(0.39)
 

@@ -195,7 +195,7 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
 
 
 def _print_headline(result, target: Path) -> None:
-    from sharedopt.solve.api import describe_status
+    from sharedopt.solve.status import describe_status
 
     t = result.summary["totals"]
     s = result.summary

@@ -23,7 +23,7 @@ from sharedopt.config.fine_services import fine_config
 from sharedopt.config.names import ReportName, name_from_file
 from sharedopt.config.params import ModelParams
 from sharedopt.config.readiness import inject_readiness
-from sharedopt.solve.api import SolverOptions
+from sharedopt.config.solver import SolverOptions
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 

@@ -4,7 +4,7 @@ The model is built in bulk with numpy / scipy.sparse and kept as plain arrays
 (:class:`PortfolioModel`).  Steps, each callable alone (PyPSA style):
 
 1. :func:`build_model` -- candidates + :class:`Constraints` -> :class:`PortfolioModel`
-2. :func:`sharedopt.model.pulp_view.to_pulp` / ``build_pulp`` -- optional PuLP view (for user hooks, CBC)
+2. :func:`sharedopt.solve.backends.pulp_view.to_pulp` / ``build_pulp`` -- optional PuLP view (for user hooks, CBC)
 3. :func:`sharedopt.solve.api.solve` -- solve, returning a frozen result + chosen array
 
 Every variable ``x_j`` is 1 when candidate ``j`` is chosen.  The objective is

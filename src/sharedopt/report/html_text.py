@@ -10,6 +10,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from sharedopt.solve.status import Status
+
 __all__ = [
     "DASH",
     "finite_number",
@@ -160,12 +162,12 @@ def solver_status(summary: Mapping[str, Any]) -> dict[str, str]:
     raw = str(summary.get("status") or "unknown").strip()
     status = raw.lower()
     gap = relative_gap(summary)
-    if status == "optimal":
+    if status == Status.OPTIMAL:
         text, level = "Optimal: the solver proved no better portfolio exists under the model.", "ok"
-    elif status == "feasible":
+    elif status == Status.FEASIBLE:
         where = f"within {_percent(gap)} of the bound" if gap is not None else "distance from the bound unknown"
         text, level = f"Best found, {where} (the solver stopped before proving it is the best).", "warn"
-    elif status == "infeasible":
+    elif status == Status.INFEASIBLE:
         text, level = "No feasible portfolio: the constraints cannot all be met.", "bad"
     else:
         text, level = f"Solver finished with status '{raw}'; treat the portfolio as unverified.", "bad"

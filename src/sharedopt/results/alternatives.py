@@ -28,7 +28,8 @@ import scipy.sparse as sp
 from sharedopt.solve.bounds.lagrange import build_services, lagrangian_bound
 from sharedopt.solve.diagnose import InfeasibleError
 from sharedopt.solve.api import solve
-from sharedopt.solve.lp_bounds import _mip, column_generation
+from sharedopt.solve.lp_bounds import _mip, lp_by_column_pricing
+from sharedopt.solve.status import SOLVED, Status
 
 #: objective tie-break: among equally different portfolios, prefer the higher objective
 TIE_BREAK = 1e-4
@@ -46,7 +47,7 @@ class Alternative:
         Its objective (NPV or annual net saving, the model's own).
     overlap : int
         Candidates it shares with the best portfolio.
-    status : str
+    status : Status
         Status of the diversity solve ('optimal': the most different portfolio within the
         gap, proven; 'feasible': a different portfolio within the gap, not the most different).
     """
@@ -54,7 +55,7 @@ class Alternative:
     x: np.ndarray
     objective: float
     overlap: int
-    status: str
+    status: Status
 
 
 def _alternative_model(model, portfolios: list[np.ndarray], z_best: float, gap: float):
@@ -85,7 +86,7 @@ def _cannot_reach(model, floor: float, options) -> np.ndarray:
     none = np.zeros(model.n_variables, dtype=bool)
     if built is None:
         return none
-    _, y, *_ = column_generation(np.asarray(model.c, float), A, model.row_lower, model.row_upper, lb, ub, options,
+    _, y, *_ = lp_by_column_pricing(np.asarray(model.c, float), A, model.row_lower, model.row_upper, lb, ub, options,
                                  perf_counter() + (options.time_limit or 60.0))
     if y is None:
         return none
@@ -107,12 +108,12 @@ def _next_best(model, portfolios: list[np.ndarray], floor: float, options) -> np
         result, x = solve(cut_model, options.model_copy(update={"time_limit": (options.time_limit or 60.0) * 2 / 3}))
     except InfeasibleError:
         return None
-    if result.status not in ("optimal", "feasible") or result.objective is None or result.objective < floor - 1e-9:
+    if result.status not in SOLVED or result.objective is None or result.objective < floor - 1e-9:
         return None
     return x.astype(float)
 
 
-def _solve_alternative(alt, options, start: np.ndarray | None) -> tuple[str, np.ndarray | None]:
+def _solve_alternative(alt, options, start: np.ndarray | None) -> tuple[Status, np.ndarray | None]:
     """One HiGHS MIP over the open columns (the objective-floor row makes column
     generation's restricted master infeasible, so the pricing path is not used)."""
     A = sp.csc_matrix(alt.A)
@@ -120,8 +121,8 @@ def _solve_alternative(alt, options, start: np.ndarray | None) -> tuple[str, np.
     x, _, _, status, _ = _mip(np.asarray(alt.c, float), A, cols, alt.row_lower, alt.row_upper, alt.var_lower,
                               alt.var_upper, options, options.time_limit, start=start)
     if x is None:
-        return "time_limit_no_solution", None
-    return ("optimal" if status == highspy.HighsModelStatus.kOptimal else "feasible"), np.round(x).astype(np.int8)
+        return Status.TIME_LIMIT_NO_SOLUTION, None
+    return (Status.OPTIMAL if status == highspy.HighsModelStatus.kOptimal else Status.FEASIBLE), np.round(x).astype(np.int8)
 
 
 def near_optimal_alternatives(model, chosen: np.ndarray, n: int, gap: float, options) -> list[Alternative]:

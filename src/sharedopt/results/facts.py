@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sharedopt.common.gaps import PROVEN_GAP, format_gap
+from sharedopt.solve.status import Status
 
 __all__ = ["constraints_in_force", "data_vintage", "gap_text", "region_title"]
 
@@ -142,7 +143,7 @@ def gap_text(summary: Mapping[str, Any]) -> str:
         if objective is None or bound is None:
             return "unknown"
         gap = abs(bound - objective) / max(abs(objective), 1e-9)
-    if str(summary.get("status", "")).lower() == "optimal":
+    if str(summary.get("status", "")).lower() == Status.OPTIMAL:
         meaning = "proven optimal" if abs(gap) <= PROVEN_GAP else "optimal within the gap tolerance"
         return f"{format_gap(gap)} ({meaning})"
     return f"{format_gap(gap)} (distance from the best bound)"

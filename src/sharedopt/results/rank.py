@@ -20,7 +20,10 @@ import pandas as pd
 
 from sharedopt.solve.diagnose import InfeasibleError
 from sharedopt.model.build import REQUIRED_COLUMNS, PortfolioModel, slot_incidence
-from sharedopt.solve.api import SolverOptions, piece_labels, solve, submodel
+from sharedopt.config.solver import SolverOptions
+from sharedopt.solve.api import solve
+from sharedopt.solve.pieces import piece_labels, submodel
+from sharedopt.solve.status import Status
 
 __all__ = ["rank_candidates", "portfolio_table", "loss_if_forced", "forced_loss", "ForcedLoss", "conflicts_with"]
 
@@ -113,7 +116,7 @@ def _resolve(model: PortfolioModel, options: SolverOptions, start: np.ndarray | 
         return None
     value = max(res.objective if res.objective is not None else -math.inf, floor)
     bound = res.best_bound if res.best_bound is not None else math.inf
-    return _Resolve(value, max(bound, value), res.status == "optimal", res.stopped_by)
+    return _Resolve(value, max(bound, value), res.status == Status.OPTIMAL, res.stopped_by)
 
 
 def _piece_of(model: PortfolioModel, j: int, options: SolverOptions, labels):
@@ -155,7 +158,7 @@ def forced_loss(
     options : SolverOptions, optional
         For both re-solves; set ``node_limit`` for results that do not depend on load.
     labels : tuple, optional
-        Cached :func:`~sharedopt.solve.api.piece_labels` output.
+        Cached :func:`~sharedopt.solve.pieces.piece_labels` output.
     base_cache : dict, optional
         Base re-solves by piece, shared between calls.
 
@@ -206,7 +209,7 @@ def loss_if_forced(
     options : SolverOptions, optional
         With ``decompose`` only the piece containing ``j`` is re-solved.
     labels : tuple, optional
-        Cached :func:`~sharedopt.solve.api.piece_labels` output.
+        Cached :func:`~sharedopt.solve.pieces.piece_labels` output.
 
     Returns
     -------

@@ -29,7 +29,9 @@ from sharedopt.solve.lp_bounds import is_large
 from sharedopt.candidates.value import CostBase, scale_frontier
 from sharedopt.model.status_quo import (effective_constraints, existing_partnerships_json,
                                   existing_partnerships_table, status_quo_table)
-from sharedopt.solve.api import SolveResult, solve
+from sharedopt.solve.api import solve
+from sharedopt.solve.result import SolveResult
+from sharedopt.solve.status import SOLVED, Status
 from sharedopt.solve.backends.registry import check_solver
 from sharedopt.results.summary import build_summary, json_safe
 
@@ -201,7 +203,7 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     summary = {**summary, "cash_flows": json_safe(cashflow_summary(flows, inputs.authorities, config.model))}
     alternatives = pd.DataFrame()
     phases = {**summary.get("seconds_by_phase", {}), "ranking_re_solves": round(t_rank, 3)}
-    if config.solver.alternatives and solved.status in ("optimal", "feasible"):
+    if config.solver.alternatives and solved.status in SOLVED:
         t_alt = perf_counter()
         alternatives, summary["alternatives"] = _alternatives(model, solved, chosen, config)
         phases["alternatives"] = round(perf_counter() - t_alt, 3)
@@ -216,7 +218,7 @@ def _alternatives(model: PortfolioModel, solved: SolveResult, chosen: np.ndarray
     opts = config.solver
     alts = near_optimal_alternatives(model, chosen, opts.alternatives, opts.alternatives_gap, opts)
     table = alternatives_table(model, chosen, alts, solved.best_bound)
-    proven = solved.status == "optimal" and (solved.gap or 0.0) <= 1e-6
+    proven = solved.status == Status.OPTIMAL and (solved.gap or 0.0) <= 1e-6
     return table, json_safe(stability(chosen, alts, opts.alternatives_gap, proven))
 
 

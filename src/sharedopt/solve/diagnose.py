@@ -14,17 +14,19 @@ Two layers:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from sharedopt.common.errors import SharedoptError
+from sharedopt.config.solver import SolverOptions
 from sharedopt.model.build import Constraints, PortfolioModel, member_incidence, row_activity_bounds
-
-if TYPE_CHECKING:  # pragma: no cover
-    from sharedopt.solve.api import SolveResult, SolverOptions
+from sharedopt.solve.backends.highs import solve_highs
+from sharedopt.solve.budget import Budget
+from sharedopt.solve.result import SolveResult
+from sharedopt.solve.status import Status
 
 __all__ = [
     "InfeasibleError",
@@ -49,7 +51,7 @@ class InfeasibleError(SharedoptError, ValueError):
         Solver outcome when the infeasibility was found by the solver.
     """
 
-    def __init__(self, lines: list[str], result: "SolveResult | None" = None) -> None:
+    def __init__(self, lines: list[str], result: SolveResult | None = None) -> None:
         self.lines = list(lines) or ["the portfolio model is infeasible"]
         self.result = result
         super().__init__("\n".join(self.lines))
@@ -227,7 +229,8 @@ def _elastic_model(model: PortfolioModel) -> tuple[PortfolioModel, np.ndarray, n
     return elastic, drop_rows, forced
 
 
-def elastic_relaxation(model: PortfolioModel, options: "SolverOptions | None" = None) -> list[str]:
+def elastic_relaxation(model: PortfolioModel, options: SolverOptions | None = None,
+                       budget: Budget | None = None) -> list[str]:
     """Fewest constraint instances to drop for feasibility, in user terms.
 
     Parameters
@@ -235,17 +238,18 @@ def elastic_relaxation(model: PortfolioModel, options: "SolverOptions | None" = 
     model : PortfolioModel
     options : SolverOptions, optional
         Time limit / threads for the HiGHS solve of the relaxation.
+    budget : Budget, optional
+        The run's deadline: the relaxation takes at most what is left of it.
 
     Returns
     -------
     list of str
         Header line followed by one line per dropped constraint.
     """
-    from sharedopt.solve.api import SolverOptions, _solve_highs  # local: solve imports this module
-
     opts = options or SolverOptions()
     elastic, drop_rows, forced = _elastic_model(model)
-    res = _solve_highs(elastic, opts.model_copy(update={"mip_gap": 0.0}), opts.time_limit, None)
+    time_limit = (budget or Budget()).limit(opts.time_limit)
+    res = solve_highs(elastic, opts.model_copy(update={"mip_gap": 0.0}), time_limit, None)
     if res.x is None:
         return [f"the portfolio model is infeasible; the elastic relaxation ended with "
                 f"'{res.termination}' and could not identify the constraints involved"]
@@ -257,7 +261,7 @@ def elastic_relaxation(model: PortfolioModel, options: "SolverOptions | None" = 
     if not items:
         return ["the solver reported infeasibility but no constraint needs relaxing "
                 "(numerical trouble?)"]
-    minimal = "the fewest" if res.status == "optimal" else "a set of (maybe not the fewest)"
+    minimal = "the fewest" if res.status == Status.OPTIMAL else "a set of (maybe not the fewest)"
     head = f"infeasible: {minimal} {len(items)} constraint(s) to relax for a feasible portfolio:"
     return [head] + [f"  - {t}" for t in items]
 
@@ -266,7 +270,8 @@ def diagnose_infeasibility(
     model: PortfolioModel,
     candidates: pd.DataFrame | None = None,
     constraints: Constraints | None = None,
-    options: "SolverOptions | None" = None,
+    options: SolverOptions | None = None,
+    budget: Budget | None = None,
 ) -> list[str]:
     """Explain why ``model`` is infeasible.
 
@@ -279,6 +284,8 @@ def diagnose_infeasibility(
     constraints : Constraints, optional
     options : SolverOptions, optional
         Used for the elastic relaxation solve.
+    budget : Budget, optional
+        The run's deadline, shared with the elastic relaxation.
 
     Returns
     -------
@@ -286,7 +293,7 @@ def diagnose_infeasibility(
         Pre-check findings if any, otherwise the elastic relaxation result.
     """
     lines = _unknown_pair_authorities(candidates, constraints) + precheck(model)
-    return lines or elastic_relaxation(model, options)
+    return lines or elastic_relaxation(model, options, budget)
 
 
 def _unknown_pair_authorities(candidates: Any, constraints: Constraints | None) -> list[str]:

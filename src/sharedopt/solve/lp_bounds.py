@@ -4,7 +4,8 @@ For a portfolio programme with many more candidates (columns) than constraints
 (rows), solving the LP or the MIP over every column is wasteful: most candidates
 are dominated. This module
 
-1. solves the LP relaxation by **column generation** over the enumerated columns:
+1. solves the LP relaxation by **column pricing** over the enumerated columns
+   (:func:`lp_by_column_pricing`):
    a restricted master LP over a working set, priced against the duals ``y`` of all
    rows (reduced cost ``rc_j = c_j - a_j.y``), adding the best-pricing columns until
    none prices out;
@@ -24,7 +25,6 @@ matrices.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from time import perf_counter
 
@@ -32,8 +32,10 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from sharedopt.solve.backends.highs import highs_limit, set_threads
 from sharedopt.solve.backends.highs_quiet import new_highs
 from sharedopt.solve.progress import attach
+from sharedopt.solve.status import Status
 
 INF = highspy.kHighsInf
 PRESOLVE_OFF_ABOVE = 5000  # columns
@@ -78,10 +80,10 @@ class PricingOutcome:
         Lagrangian (LP) bound after column generation.
     proven : bool
         The reduced MIP was solved to optimality (within ``mip_gap``).
-    status : str
-        'optimal' (proven), 'feasible' (an incumbent, not proven), 'infeasible' (the LP
+    status : Status
+        OPTIMAL (proven), FEASIBLE (an incumbent, not proven), INFEASIBLE (the LP
         relaxation is infeasible, e.g. forced columns that conflict) or
-        'time_limit_no_solution'.
+        TIME_LIMIT_NO_SOLUTION.
     rounds, n_master, n_kept : int
         Pricing rounds, working-set size at the end, columns left after fixing.
     termination : str
@@ -104,7 +106,7 @@ class PricingOutcome:
     n_kept: int
     termination: str
     seconds: float
-    status: str = ""
+    status: Status
     bound_kind: str = ""
     phases: dict | None = None
     limit: str = ""
@@ -141,28 +143,6 @@ def matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, intege
     return lp
 
 
-_SCHEDULER = {"threads": None}
-_SCHEDULER_LOCK = threading.Lock()
-
-
-def set_threads(h: highspy.Highs, threads: int) -> int:
-    """Set a HiGHS instance's thread count; every HiGHS instance here goes through this.
-
-    HiGHS keeps one thread scheduler per process, and an instance asking for another
-    thread count than the one the scheduler started with fails to run ("global
-    scheduler has already been initialized"); resetting it is not safe once pieces have
-    run in worker threads. So the first count used in a process stays for the whole
-    process: a later, different ``solver.threads`` changes how many pieces run at once
-    (:func:`sharedopt.solve.api.solve`), not HiGHS's own threads. Returns the count used.
-    """
-    with _SCHEDULER_LOCK:
-        if _SCHEDULER["threads"] is None:
-            _SCHEDULER["threads"] = int(threads)
-        used = _SCHEDULER["threads"]
-    h.setOptionValue("threads", used)
-    return used
-
-
 def _highs(options, time_limit: float | None) -> highspy.Highs:
     h = new_highs(bool(getattr(options, "msg", False)))
     set_threads(h, getattr(options, "threads", 1))
@@ -190,9 +170,9 @@ def initial_columns(c, A_csc, var_lower, var_upper, warm: np.ndarray | None, per
     return np.array(sorted(keep), dtype=np.int64)
 
 
-def column_generation(c, A_csc, row_lower, row_upper, var_lower, var_upper, options, deadline: float,
+def lp_by_column_pricing(c, A_csc, row_lower, row_upper, var_lower, var_upper, options, deadline: float,
                       warm: np.ndarray | None = None, batch: int | None = None, tol: float = 1e-7):
-    """LP relaxation by column generation; returns (working set, duals, L(y), rounds, status).
+    """LP relaxation by column pricing; returns (working set, duals, L(y), rounds, HiGHS status, LP solution).
 
     One HiGHS instance is kept across rounds and priced-in columns are appended with
     ``addCols``, so every re-solve starts from the previous optimal basis.
@@ -279,26 +259,20 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
     deadline = t0 + (time_limit if time_limit is not None else 1e9)
     c = np.asarray(model.c, dtype=float)
     A = sp.csc_matrix(model.A)
-    rl, ru = np.asarray(model.row_lower, float), np.asarray(model.row_upper, float)
-    lb, ub = np.asarray(model.var_lower, float), np.asarray(model.var_upper, float)
+    bounds = rl, ru, lb, ub = (np.asarray(model.row_lower, float), np.asarray(model.row_upper, float),
+                               np.asarray(model.var_lower, float), np.asarray(model.var_upper, float))
     if warm is None:
         warm = greedy_solution(c, A, rl, ru, lb, ub)
-    cols, y, lp_bound, rounds, lp_status, x_lp = column_generation(c, A, rl, ru, lb, ub, options, deadline, warm)
+    cols, y, lp_bound, rounds, lp_status, x_lp = lp_by_column_pricing(c, A, rl, ru, lb, ub, options, deadline, warm)
     if y is None:  # no LP solution (time limit, or infeasible forced columns): greedy start only
-        z = float(c @ warm) if warm is not None else None
-        infeasible = lp_status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible)
-        status = "feasible" if warm is not None else ("infeasible" if infeasible else "time_limit_no_solution")
-        return PricingOutcome(warm, z, np.inf, np.inf, False, rounds, len(cols), 0,
-                              f"LP relaxation not solved: {new_highs().modelStatusToString(lp_status)}",
-                              perf_counter() - t0, status)
-    t_lp = perf_counter() - t0
+        return _without_lp(c, warm, lp_status, rounds, len(cols), perf_counter() - t0)
+    phases = {"lp_column_generation": perf_counter() - t0}
     # incumbent: LP rounding (greedy in order of LP value), the better of it and the warm start
     rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
     starts = [x for x in (warm, rounded) if x is not None]
     x_inc = max(starts, key=lambda x: float(c @ x)) if starts else np.zeros(len(c))
     _, rc = lagrangian_bound(c, A, y, rl, ru, lb, ub)
-    phases = {"lp_column_generation": t_lp}
-    x_inc, kept, text, scope = _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, (rl, ru, lb, ub), options,
+    x_inc, kept, text, scope = _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options,
                                                    deadline, phases)
     t = perf_counter()
     if deadline - perf_counter() < 1.0:  # no time left for a second MIP
@@ -307,31 +281,37 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
         x, z, bound, status, text2 = _mip(c, A, kept, rl, ru, lb, ub, options,
                                           max(0.01, deadline - perf_counter()), start=x_inc)
     phases["mip_after_fixing"] = perf_counter() - t
-    text = "; ".join(t for t in (text, f"MIP on {scope}: {text2}") if t)
     z_inc = float(c @ x_inc)
     if z is None or z < z_inc:
         x, z = x_inc, z_inc
-    if scope == _SUBSET_SCOPE:
-        bound = np.inf
+    proven, best, kind = _judged(lp_bound, np.inf if scope == _SUBSET_SCOPE else bound, z, status, options.mip_gap)
+    text = "; ".join(t for t in (text, f"MIP on {scope}: {text2}") if t)
+    return PricingOutcome(x, z, best, lp_bound, proven, rounds, len(cols), len(kept),
+                          f"column generation ({rounds} rounds, {len(cols)} columns), "
+                          f"{len(kept)} of {len(c)} columns left after reduced-cost fixing; {text}",
+                          perf_counter() - t0, Status.OPTIMAL if proven else Status.FEASIBLE, bound_kind=kind,
+                          phases=phases, limit=highs_limit(status))
+
+
+def _without_lp(c, warm, lp_status, rounds: int, n_master: int, seconds: float) -> PricingOutcome:
+    """Outcome when the LP relaxation was not solved: the warm (greedy) start, if any."""
+    z = float(c @ warm) if warm is not None else None
+    infeasible = lp_status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+    status = Status.FEASIBLE if warm is not None else (
+        Status.INFEASIBLE if infeasible else Status.TIME_LIMIT_NO_SOLUTION)
+    return PricingOutcome(warm, z, np.inf, np.inf, False, rounds, n_master, 0,
+                          f"LP relaxation not solved: {new_highs().modelStatusToString(lp_status)}",
+                          seconds, status)
+
+
+def _judged(lp_bound: float, bound: float, z: float, status, mip_gap: float) -> tuple[bool, float, str]:
+    """(proven, best bound, which bound it is) from the LP bound and the final MIP's dual bound."""
     proven = status == highspy.HighsModelStatus.kOptimal and np.isfinite(bound)
     best = min(lp_bound, max(bound, z)) if np.isfinite(bound) else lp_bound
     kind = ("MIP dual bound over the columns left after reduced-cost fixing (valid for all columns)"
             if np.isfinite(bound) and max(bound, z) < lp_bound else "LP bound (column generation)")
-    proven = proven and (best - z) <= max(options.mip_gap, 1e-9) * max(1.0, abs(z)) + 1e-6
-    return PricingOutcome(x, z, best, lp_bound, proven, rounds, len(cols), len(kept),
-                          f"column generation ({rounds} rounds, {len(cols)} columns), "
-                          f"{len(kept)} of {len(c)} columns left after reduced-cost fixing; {text}",
-                          perf_counter() - t0, "optimal" if proven else "feasible", bound_kind=kind,
-                          phases=phases, limit=_limit_of(status))
-
-
-def _limit_of(status) -> str:
-    """'time' / 'work' when a HiGHS limit stopped the final MIP, else ''."""
-    if status == highspy.HighsModelStatus.kTimeLimit:
-        return "time"
-    if status in (highspy.HighsModelStatus.kSolutionLimit, highspy.HighsModelStatus.kIterationLimit):
-        return "work"
-    return ""
+    proven = proven and (best - z) <= max(mip_gap, 1e-9) * max(1.0, abs(z)) + 1e-6
+    return proven, best, kind
 
 
 def _fixed_by_rc(rc, lp_bound, z_inc, x_inc, lb, ub) -> np.ndarray:

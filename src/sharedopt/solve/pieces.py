@@ -4,13 +4,16 @@ No constraint couples two pieces (e.g. two US states, or two services without a
 governance limit), so the optimum is the sum of the pieces' optima. Tiny pieces are
 enumerated, single-variable pieces solved in bulk; the others go to a solver, several
 at once in threads, sharing the time limit in proportion to their size
-(:func:`sharedopt.solve.api.solve` drives this).
+(:func:`solve_pieces`, called by :func:`sharedopt.solve.api.solve`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from time import perf_counter
 
@@ -19,8 +22,9 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from sharedopt.model.build import PortfolioModel
-from sharedopt.solve.progress import PieceProgress
+from sharedopt.solve.progress import PieceProgress, listening
 from sharedopt.solve.progress import current as current_listener
+from sharedopt.solve.status import Status
 
 ENUMERATE_MAX_VARS = 10  # pieces up to this size are solved by enumeration
 FEAS_TOL = 1e-6
@@ -31,7 +35,7 @@ MIN_PIECE_SECONDS = 0.01
 class Piece:
     """Outcome of one (sub)problem; ``x`` is None without a solution."""
 
-    status: str
+    status: Status
     termination: str
     objective: float | None
     bound: float | None
@@ -43,6 +47,9 @@ class Piece:
     limit: str = ""
     #: seconds per solve phase (column generation, MIPs), when the path has phases
     phases: dict | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
 
 
 def piece_labels(model: PortfolioModel) -> tuple[np.ndarray, np.ndarray]:
@@ -119,10 +126,10 @@ def enumerate_piece(c, A, rl, ru, lb, ub) -> Piece:
         act = (A @ grid.T).T
         ok &= np.all((act >= rl - FEAS_TOL) & (act <= ru + FEAS_TOL), axis=1)
     if not ok.any():
-        return Piece("infeasible", "enumerated: infeasible", None, None, None)
+        return Piece(Status.INFEASIBLE, "enumerated: infeasible", None, None, None)
     vals = np.where(ok, grid @ c, -np.inf)
     best = int(np.argmax(vals))  # smallest index first -> fewest/low-index picks on ties
-    return Piece("optimal", "enumerated", float(vals[best]), float(vals[best]), grid[best])
+    return Piece(Status.OPTIMAL, "enumerated", float(vals[best]), float(vals[best]), grid[best])
 
 
 @dataclass(frozen=True)
@@ -190,9 +197,9 @@ def solve_singletons(
     take_hi = ok_hi & (~ok_lo | (c * hi > c * lo))
     value = np.where(take_hi, hi, lo)
     if not (ok_lo | ok_hi).all():
-        return Piece("infeasible", "enumerated: infeasible", None, None, None), cols
+        return Piece(Status.INFEASIBLE, "enumerated: infeasible", None, None, None), cols
     obj = float(c @ value)
-    return Piece("optimal", "enumerated", obj, obj, value), cols
+    return Piece(Status.OPTIMAL, "enumerated", obj, obj, value), cols
 
 
 def block_matrix(A_perm: sp.csr_matrix, r0: int, r1: int, c0: int, c1: int) -> sp.csr_matrix:
@@ -214,13 +221,14 @@ def piece_progress(settled: list[Piece], n_big: int) -> PieceProgress | None:
     return PieceProgress(listener, n_big, base_obj, base_bound)
 
 
-def piece_workers(options, pulp_name: str, n_big: int) -> int:
-    """Pieces solved at once: up to ``threads`` HiGHS pieces in parallel threads.
+def piece_workers(options, parallel: bool, n_big: int) -> int:
+    """Pieces solved at once: up to ``threads`` pieces in parallel threads when the backend allows it.
 
     HiGHS's branch and bound is essentially serial, so independent pieces on
-    separate cores are the parallelism that pays; PuLP solvers run one at a time.
+    separate cores are the parallelism that pays; PuLP solvers run one at a time
+    (``parallel`` is the backend's ``parallel_pieces``).
     """
-    if pulp_name != "HiGHS" or n_big < 2:
+    if not parallel or n_big < 2:
         return 1
     return max(1, min(int(options.threads), n_big))
 
@@ -237,6 +245,7 @@ class PieceBudget:
         self.time_limit, self.t_start, self.left, self.workers = time_limit, t_start, int(total), workers
         self._lock = threading.Lock()
 
+
     def take(self, size: int) -> float | None:
         with self._lock:
             share = size / max(self.left, 1)
@@ -251,9 +260,104 @@ def map_pieces(func, pieces: list[int], workers: int) -> list:
     """``func`` over ``pieces`` (largest first when parallel); results in ``pieces`` order."""
     if workers <= 1:
         return [func(p) for p in pieces]
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(max_workers=workers) as pool:
         # each task runs in a copy of the caller's context, so live progress reaches the listener
         futures = {p: pool.submit(contextvars.copy_context().run, func, p) for p in reversed(pieces)}
         return [futures[p].result() for p in pieces]
+
+
+#: a solver for one piece: ``solve_one(submodel, time_limit, warm_start) -> Piece``
+SolveOne = Callable[[PortfolioModel, "float | None", "np.ndarray | None"], Piece]
+
+
+def _solve_tiny(model: PortfolioModel, split: Split, sizes: np.ndarray, x: np.ndarray) -> list[Piece]:
+    """Rows without free variables, one-variable pieces and pieces of up to
+    :data:`ENUMERATE_MAX_VARS` variables, solved without a solver (``x`` filled in)."""
+    pieces: list[Piece] = []
+    if not dead_rows_hold(model, split.row_labels):
+        pieces.append(Piece(Status.INFEASIBLE, "row without free variables violated", None, None, None))
+    single = np.flatnonzero(sizes == 1)
+    if len(single):
+        res, cols = solve_singletons(model, split, single)
+        pieces.append(res)
+        if res.x is not None:
+            x[cols] = res.x
+    A_perm = model.A[split.row_order][:, split.col_order].tocsr()
+    small = [int(p) for p in np.argsort(sizes, kind="stable") if 1 < sizes[p] <= ENUMERATE_MAX_VARS]
+    for p in small:
+        c0, c1 = split.col_starts[p], split.col_starts[p + 1]
+        r0, r1 = split.row_starts[p], split.row_starts[p + 1]
+        cols, rows = split.col_order[c0:c1], split.row_order[r0:r1]
+        res = enumerate_piece(model.c[cols], block_matrix(A_perm, r0, r1, c0, c1),
+                              model.row_lower[rows], model.row_upper[rows],
+                              model.var_lower[cols], model.var_upper[cols])
+        pieces.append(res)
+        if res.x is not None:
+            x[cols] = res.x
+    return pieces
+
+
+def _solve_big(model, split, big, budget: PieceBudget, solve_one: SolveOne, warm, tracker) -> list[Piece]:
+    """The pieces that need a solver, ``budget.workers`` at a time; results in ``big`` order."""
+    sizes = np.diff(split.col_starts)
+
+    def solve_piece(p: int) -> Piece:
+        cols = split.col_order[split.col_starts[p]:split.col_starts[p + 1]]
+        rows = split.row_order[split.row_starts[p]:split.row_starts[p + 1]]
+        sub = submodel(model, cols, rows)
+        with listening(tracker.piece_listener(p)) if tracker else contextlib.nullcontext():
+            res = solve_one(sub, budget.take(int(sizes[p])), None if warm is None else warm[cols])
+        if tracker:
+            tracker.finished(p, res.objective, res.bound)
+        return res
+
+    return map_pieces(solve_piece, big, budget.workers)
+
+
+def solve_pieces(model: PortfolioModel, solve_one: SolveOne, time_limit: float | None, t_start: float,
+                 parallel: bool, options, warm: np.ndarray | None) -> tuple[list[Piece], np.ndarray, int, str]:
+    """Solve every independent piece of ``model``.
+
+    Parameters
+    ----------
+    model : PortfolioModel
+    solve_one : callable
+        Solver for one piece (:data:`SolveOne`).
+    time_limit : float or None
+        Seconds for the whole solve, shared between the pieces (None: no limit).
+    t_start : float
+        When the solve started (:func:`time.perf_counter`).
+    parallel : bool
+        Whether the backend may solve pieces in parallel threads.
+    options : SolverOptions
+        ``threads`` bounds the pieces solved at once.
+    warm : ndarray or None
+        A feasible 0/1 start for the whole model.
+
+    Returns
+    -------
+    pieces : list of Piece
+    x : ndarray
+        The combined solution.
+    n_pieces : int
+    note : str
+        How the model was split, for the result's message.
+    """
+    split = split_model(model)
+    x = np.where(model.var_upper > 0, model.var_lower, 0.0).astype(float)
+    sizes = np.diff(split.col_starts)
+    pieces = _solve_tiny(model, split, sizes, x)
+    big = [int(p) for p in np.argsort(sizes, kind="stable") if sizes[p] > ENUMERATE_MAX_VARS]
+    workers = piece_workers(options, parallel, len(big))
+    budget = PieceBudget(time_limit, t_start, sizes[big].sum() if big else 0, workers)
+    tracker = piece_progress(pieces, len(big))
+    for p, res in zip(big, _solve_big(model, split, big, budget, solve_one, warm, tracker)):
+        pieces.append(res)
+        if res.x is not None:
+            x[split.col_order[split.col_starts[p]:split.col_starts[p + 1]]] = res.x
+    note = ""
+    if split.n_pieces > 1:
+        parallel_note = f", {budget.workers} in parallel" if budget.workers > 1 else ""
+        note = (f"decomposed into {split.n_pieces} pieces "
+                f"({split.n_pieces - len(big)} enumerated, {len(big)} solver calls{parallel_note})")
+    return pieces, x, split.n_pieces, note

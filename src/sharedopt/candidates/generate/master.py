@@ -287,7 +287,7 @@ def master_incumbent(master: Master, time_limit: float, solver=None) -> tuple[fl
     from types import SimpleNamespace
 
     from sharedopt.solve.lp_bounds import solve_by_pricing
-    from sharedopt.solve.api import SolverOptions
+    from sharedopt.config.solver import SolverOptions
 
     options = (solver or SolverOptions()).model_copy(update={"mip_gap": 1e-4})
     n = len(master.c)

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import highspy
 import pulp
+
+from sharedopt.solve.status import Status
 
 __all__ = ["PULP_MAJOR", "PulpOutcome", "affine", "new_variable", "run_pulp", "highs_pulp_bound"]
 
@@ -44,16 +47,19 @@ class PulpOutcome:
 
     Attributes
     ----------
-    status : str
-        'optimal' (the solver says it finished), 'feasible' (stopped on a limit with
-        an incumbent), 'infeasible' (the solver claims so), 'time_limit_no_solution'
-        (stopped on a limit without one) or 'error'.
+    status : Status
+        OPTIMAL (the solver says it finished), FEASIBLE (stopped on a limit with
+        an incumbent), INFEASIBLE (the solver claims so), TIME_LIMIT_NO_SOLUTION
+        (stopped on a limit without one) or ERROR.
     text : str
         The solver's stop reason as PuLP words it.
     """
 
-    status: str
+    status: Status
     text: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
 
 
 def run_pulp(prob: pulp.LpProblem, solver) -> PulpOutcome:
@@ -68,27 +74,27 @@ def _outcome_v4(stats) -> PulpOutcome:
     status = pulp.LpSolveStatus(stats.status)
     text = stats.solver_status or status.name
     # GapLimit: the mip_gap tolerance was met (sharedopt sets no cutoff or target); the
-    # gap itself is checked against the reported bound in sharedopt.solve.api._make_result
+    # gap itself is checked against the reported bound in sharedopt.solve.result
     if status in (pulp.LpSolveStatus.Optimal, pulp.LpSolveStatus.GapLimit) and stats.has_solution:
-        return PulpOutcome("optimal", text)
+        return PulpOutcome(Status.OPTIMAL, text)
     if status.name in _LIMIT_NAMES:
-        return PulpOutcome("feasible" if stats.has_solution else "time_limit_no_solution", text)
+        return PulpOutcome(Status.FEASIBLE if stats.has_solution else Status.TIME_LIMIT_NO_SOLUTION, text)
     if status == pulp.LpSolveStatus.Infeasible:
-        return PulpOutcome("infeasible", text)
-    return PulpOutcome("error", text)
+        return PulpOutcome(Status.INFEASIBLE, text)
+    return PulpOutcome(Status.ERROR, text)
 
 
 def _outcome_v3(prob: pulp.LpProblem) -> PulpOutcome:
     text = pulp.LpStatus.get(prob.status, str(prob.status))
     if prob.sol_status == pulp.LpSolutionOptimal:
-        return PulpOutcome("optimal", text)
+        return PulpOutcome(Status.OPTIMAL, text)
     if prob.sol_status == pulp.LpSolutionIntegerFeasible:
-        return PulpOutcome("feasible", text)
+        return PulpOutcome(Status.FEASIBLE, text)
     if prob.status == pulp.LpStatusInfeasible:
-        return PulpOutcome("infeasible", text)
+        return PulpOutcome(Status.INFEASIBLE, text)
     if prob.status == pulp.LpStatusNotSolved:  # PuLP 3 says 'Not Solved' for a limit without incumbent
-        return PulpOutcome("time_limit_no_solution", text)
-    return PulpOutcome("error", text)
+        return PulpOutcome(Status.TIME_LIMIT_NO_SOLUTION, text)
+    return PulpOutcome(Status.ERROR, text)
 
 
 def highs_pulp_bound(prob: pulp.LpProblem) -> float:
@@ -97,8 +103,6 @@ def highs_pulp_bound(prob: pulp.LpProblem) -> float:
     PuLP 3.3 hands HiGHS ``min -objective`` without the constant; PuLP 4.x hands it
     ``max objective`` with the constant as offset. The HiGHS model's own sense tells which.
     """
-    import highspy
-
     h = prob.solverModel
     bound = float(h.getInfo().mip_dual_bound)
     _, sense = h.getObjectiveSense()

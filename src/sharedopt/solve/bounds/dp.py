@@ -17,8 +17,10 @@ service (:func:`build_graph`), and each Lagrangian iteration is one backward pas
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from numba import njit, types
 from numba.typed import Dict
+from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 #: kinds of transition besides a group index
 SKIP, COVERED = -1, -2
@@ -133,9 +135,6 @@ def best_with_each(trans_ptr, trans_cand, trans_next, n_states, w, V):
 
 def element_order(masks_rows: list[np.ndarray], n: int) -> np.ndarray:
     """Reverse Cuthill-McKee order of ``n`` elements linked when a group holds both."""
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import reverse_cuthill_mckee
-
     r, c = [], []
     for rows in masks_rows:
         for a in rows:

@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
 
 from sharedopt.solve.bounds import dp
 
@@ -231,6 +230,21 @@ def lagrangian_bound(model, A_csc, y, z_inc: float, iterations: int = 60, gap: f
     lag = Lagrangian(model, A_csc, *built)
     pi = lag.project(np.asarray(y, float)[lag.coupling] if y is not None else np.zeros(len(lag.coupling)))
     nu = lag.lp_split(np.asarray(y, float)) if y is not None else [np.zeros(len(s.cand)) for s in lag.services]
+    best, history, x_inc, z_inc = _subgradient_search(lag, model, pi, nu, (x_inc, z_inc), iterations, gap, repair)
+    L, pi, nu, weights = best
+    fix = lag.fixable(L, z_inc, pi, weights)
+    return LagrangianOutcome(float(L), len(history), fix,
+                             f"Lagrangian bound (per-service exact DP, {len(history)} subgradient iterations): "
+                             f"{L:,.1f}; fixes {int(fix.sum())} columns", history, x_inc, z_inc)
+
+
+def _subgradient_search(lag: Lagrangian, model, pi, nu, incumbent, iterations: int, gap: float, repair):
+    """Subgradient steps on ``(pi, nu)`` (Polyak step towards the incumbent, halved after stalls).
+
+    Returns the best ``(L, pi, nu, weights)``, the history of ``L`` and the incumbent
+    ``(x_inc, z_inc)``, improved by ``repair`` every :data:`REPAIR_EVERY` iterations.
+    """
+    x_inc, z_inc = incumbent
     best = (np.inf, pi, nu, None)
     theta, stall, history = 1.0, 0, []
     for it in range(iterations):
@@ -255,8 +269,4 @@ def lagrangian_bound(model, A_csc, y, z_inc: float, iterations: int = 60, gap: f
         step = theta * max(L - z_inc, 1e-9 * max(1.0, abs(L))) / norm
         pi = lag.project(pi - step * d_pi)
         nu = [v - step * d for v, d in zip(nu, d_nu)]
-    L, pi, nu, weights = best
-    fix = lag.fixable(L, z_inc, pi, weights)
-    return LagrangianOutcome(float(L), len(history), fix,
-                             f"Lagrangian bound (per-service exact DP, {len(history)} subgradient iterations): "
-                             f"{L:,.1f}; fixes {int(fix.sum())} columns", history, x_inc, z_inc)
+    return best, history, x_inc, z_inc

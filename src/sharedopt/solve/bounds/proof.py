@@ -1,7 +1,7 @@
 """Large solves that end with a proof where they can: LP -> incumbent -> Lagrangian bound
 with exact per-service subproblems -> fixing -> MIP over what is left.
 
-1. the LP relaxation by column generation (:func:`sharedopt.solve.lp_bounds.column_generation`);
+1. the LP relaxation by column generation (:func:`sharedopt.solve.lp_bounds.lp_by_column_pricing`);
 2. an incumbent: the better of the warm start and LP rounding, improved by a MIP over
    the working set (node limit ``WORKING_SET_NODES``, a work limit);
 3. the Lagrangian bound (:mod:`sharedopt.solve.bounds.lagrange`) from the LP duals, a fixed
@@ -26,8 +26,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from sharedopt.solve import lp_bounds as pr
-
+from sharedopt.solve.backends.highs import highs_limit
 from sharedopt.solve.bounds.lagrange import build_services, lagrangian_bound
+from sharedopt.solve.status import Status
 
 #: branch-and-bound nodes of the working-set MIP (a work limit: the incumbent does not depend on the clock)
 WORKING_SET_NODES = 200
@@ -77,7 +78,7 @@ def solve_large(model, options, time_limit: float | None = None, warm: np.ndarra
     t_graphs = perf_counter()
     if warm is None:
         warm = pr.greedy_solution(c, A, rl, ru, lb, ub)
-    cols, y, lp_bound, rounds, lp_status, x_lp = pr.column_generation(c, A, rl, ru, lb, ub, options, deadline, warm)
+    cols, y, lp_bound, rounds, lp_status, x_lp = pr.lp_by_column_pricing(c, A, rl, ru, lb, ub, options, deadline, warm)
     if y is None:
         return pr.solve_by_pricing(model, options, max(0.01, deadline - perf_counter()), warm)
     phases = {"dp_state_graphs": t_graphs - t0, "lp_column_generation": perf_counter() - t_graphs}
@@ -110,6 +111,6 @@ def solve_large(model, options, time_limit: float | None = None, warm: np.ndarra
     note = (f"{note}; "
             f"{len(kept)} of {len(c)} columns left after fixing; MIP: {text2}")
     return pr.PricingOutcome(x, z, best, lp_bound, proven, rounds, len(cols), len(kept), note,
-                             perf_counter() - t0, "optimal" if proven else "feasible",
+                             perf_counter() - t0, Status.OPTIMAL if proven else Status.FEASIBLE,
                              bound_kind=_bound_kind(best, lp_bound, lag.bound, mip_b, z),
-                             phases={k: round(v, 3) for k, v in phases.items()}, limit=pr._limit_of(status))
+                             phases={k: round(v, 3) for k, v in phases.items()}, limit=highs_limit(status))

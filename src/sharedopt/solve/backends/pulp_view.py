@@ -2,7 +2,8 @@
 
 Works with PuLP 3.3 and PuLP 4.x (Rust core): the few calls that differ between
 them (creating variables and expressions, reading the outcome of a solve) go
-through :mod:`sharedopt.solve.backends.pulp_compat`.
+through :mod:`sharedopt.solve.backends.pulp_compat`. It is the PuLP backends' view of the
+model, so it lives with them (the model layer knows no solver).
 """
 
 from __future__ import annotations
