@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from sharedopt.cli import app
 from sharedopt.config.schema import config_from_dict, load_config
 from sharedopt.common.errors import ConfigError
-from sharedopt.run.pipeline import load_inputs
+from sharedopt.run.steps import load_inputs
 from sharedopt.common.suggest import did_you_mean
 from sharedopt.run.references import reference_problems
 
