@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 
-import numpy as np
 import pandas as pd
 
 from sharedopt import __version__
 from sharedopt.candidates.costfit import assumption_rows
 from sharedopt.candidates.depth import readiness_depth_rows
+from sharedopt.common.jsonsafe import json_safe
 from sharedopt.config.assumptions import (
     APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS, REALISATION_EVIDENCE,
     SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS, SPATIAL_FALLBACK,
@@ -26,20 +25,8 @@ DECOMPOSITION = ["saving_scale_gbp_k", "saving_efficiency_gbp_k", "saving_scope_
                  "cost_distance_gbp_k", "cost_governance_gbp_k"]
 
 
-def json_safe(value):
-    """Recursively replace NaN/inf by None and numpy scalars by Python ones."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        return None if not math.isfinite(value) else round(value, 6)
-    return value
+# decimals every float of the summary keeps (summary.json and the workbook's summary sheet)
+SUMMARY_DIGITS = 6
 
 
 def totals(portfolio: pd.DataFrame) -> dict:
@@ -193,7 +180,7 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
         "candidate_generation": _generation(generation),
         "volatile_fields": ["solve_seconds", "build_seconds", "seconds_by_phase"],
     })
-    return json_safe(summary)
+    return json_safe(summary, SUMMARY_DIGITS)
 
 
 def _generation(generation) -> dict | None:

@@ -20,7 +20,8 @@ from sharedopt.model.status_quo import existing_partnerships_json, existing_part
 from sharedopt.results.alternatives import alternatives_table, near_optimal_alternatives, stability
 from sharedopt.results.cashflow import cashflow_summary, council_cashflows
 from sharedopt.results.rank import rank_candidates
-from sharedopt.results.summary import build_summary, json_safe
+from sharedopt.common.jsonsafe import json_safe
+from sharedopt.results.summary import SUMMARY_DIGITS, build_summary
 from sharedopt.run.events import OnEvent, emit
 from sharedopt.run.result import Inputs, Result
 from sharedopt.solve.api import SolveResult
@@ -50,7 +51,8 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     summary.update(status_quo_summary(config, existing))
     summary["depths"] = depth_summary(config.model, portfolio)
     flows = council_cashflows(portfolio, base, config.model)
-    summary = {**summary, "cash_flows": json_safe(cashflow_summary(flows, inputs.authorities, config.model))}
+    cash_flows = cashflow_summary(flows, inputs.authorities, config.model)
+    summary = {**summary, "cash_flows": json_safe(cash_flows, SUMMARY_DIGITS)}
     alternatives = pd.DataFrame()
     phases = {**summary.get("seconds_by_phase", {}), "ranking_re_solves": round(t_rank, 3)}
     if config.solver.alternatives and solved.status in ("optimal", "feasible"):
@@ -70,7 +72,7 @@ def _alternatives(model: PortfolioModel, solved: SolveResult, chosen: np.ndarray
     alts = near_optimal_alternatives(model, chosen, opts.alternatives, opts.alternatives_gap, opts)
     table = alternatives_table(model, chosen, alts, solved.best_bound)
     proven = solved.status == "optimal" and (solved.gap or 0.0) <= 1e-6
-    return table, json_safe(stability(chosen, alts, opts.alternatives_gap, proven))
+    return table, json_safe(stability(chosen, alts, opts.alternatives_gap, proven), SUMMARY_DIGITS)
 
 
 def status_quo_summary(config: RunConfig, existing: pd.DataFrame) -> dict:

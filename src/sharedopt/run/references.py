@@ -12,7 +12,6 @@ file, line and key, and a "did you mean" where a known name is close.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sharedopt.candidates.depth import split_id

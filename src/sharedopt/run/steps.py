@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from sharedopt.candidates.build import CandidateSet, build_candidates, ensure_candidates, service_graphs
+from sharedopt.candidates.build import CandidateSet, build_candidates, service_graphs
+from sharedopt.candidates.forced import ensure_candidates
 from sharedopt.common.gaps import format_gap
 from sharedopt.config.schema import RunConfig
 from sharedopt.data import DataQuality, load_authorities, load_costs, load_user_boundaries

@@ -26,7 +26,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from sharedopt.results.summary import json_safe
+from sharedopt.common.jsonsafe import json_safe
+from sharedopt.results.summary import SUMMARY_DIGITS
 from sharedopt.run.events import OnEvent, emit
 from sharedopt.run.result import Result
 from sharedopt.run.scenario import Scenario
@@ -197,7 +198,8 @@ def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEve
         return frame.assign(p_in_portfolio=frame["candidate_id"].map(share).fillna(0.0).astype(float))
 
     known = set(result.candidates["candidate_id"]) if len(result.candidates) else set()
-    summary = {**result.summary, "uncertainty": json_safe(uncertainty_summary(mc, settings, n, known))}
+    spread = uncertainty_summary(mc, settings, n, known)
+    summary = {**result.summary, "uncertainty": json_safe(spread, SUMMARY_DIGITS)}
     emit(on_event, "uncertainty", f"Monte Carlo: {n} draws done", "end")
     return replace(result, candidates=with_p(result.candidates), portfolio=with_p(result.portfolio),
                    summary=summary)
