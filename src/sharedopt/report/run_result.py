@@ -49,6 +49,16 @@ def write_result(result: Result, path: str | Path, formats: set[str] | None = No
 
 
 def plot_result(result: Result):
-    """The portfolio map of a run as a matplotlib Figure."""
+    """The portfolio map of a run.
+
+    Parameters
+    ----------
+    result : Result
+        From :func:`sharedopt.run.pipeline.run`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     return plot_portfolio_map(result.authorities, result.portfolio, result.shares,
                               attribution=result.summary.get("attribution"))

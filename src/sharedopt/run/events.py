@@ -65,7 +65,18 @@ def emit(on_event: OnEvent | None, step: str, message: str = "", stage: Stage = 
 
 
 def subscribers(*listeners: OnEvent | None) -> OnEvent | None:
-    """One subscriber that passes each event to every given one (None when none is given)."""
+    """One subscriber that passes each event to every given one.
+
+    Parameters
+    ----------
+    *listeners : callable or None
+        Subscribers; None entries are skipped.
+
+    Returns
+    -------
+    callable or None
+        The only subscriber given, a fan-out over several, or None when none is given.
+    """
     given = [listener for listener in listeners if listener is not None]
     if len(given) <= 1:
         return given[0] if given else None

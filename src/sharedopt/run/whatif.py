@@ -130,7 +130,17 @@ def _light(config):
 
 
 def run_task(task: Task) -> dict:
-    """Solve one variant (no shares, no ranking) and return its sweep row with ``index``."""
+    """Solve one variant through :func:`~sharedopt.run.steps.solve_steps` (no shares, no ranking).
+
+    Parameters
+    ----------
+    task : Task
+
+    Returns
+    -------
+    dict
+        ``index`` and the sweep row: status, objective, bound, gap and the portfolio's totals.
+    """
     inputs, candidates = task.shared if task.level == "candidates" else (task.shared, None)
     if task.draw is not None:
         inputs = _perturb_costs(inputs, task.draw.get("costs_factor"))
@@ -194,7 +204,22 @@ def _map_dask(func, tasks, engine, progress: Callable[[int], None]):
 
 @contextlib.contextmanager
 def task_bar(description: str, total: int, show: bool) -> Iterator[OnEvent | None]:
-    """A transient rich progress bar that follows 'tasks' events (None when not shown)."""
+    """A transient rich progress bar that follows 'tasks' events.
+
+    Parameters
+    ----------
+    description : str
+        The bar's label.
+    total : int
+        Number of tasks.
+    show : bool
+        Whether to show a bar at all.
+
+    Yields
+    ------
+    callable or None
+        The bar's event subscriber (None when not shown).
+    """
     if not show:
         yield None
         return
