@@ -8,9 +8,7 @@ Answers three analyst questions:
 
 from pathlib import Path
 
-from sharedopt.scenario import Scenario
-from sharedopt.uncertainty import uncertainty
-from sharedopt.whatif import compare, run, sweep
+from sharedopt import Scenario, compare, run, sweep, uncertainty
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -62,14 +62,15 @@ def test_run_with_alternatives_writes_alternatives_csv(tmp_path):
     import pandas as pd
 
     from sharedopt.run.scenario import Scenario
-    from sharedopt.run.whatif import run
+    from sharedopt.report.run_result import write_result
+    from sharedopt.run.pipeline import run
 
     root = Path(__file__).resolve().parents[1]
     sc = Scenario.from_config(root / "configs" / "north-east.toml").with_(
         {"model.max_group_size": 3, "solver.time_limit": 30, "report.top_n": 0,
          "solver.alternatives": 2, "solver.alternatives_gap": 0.05})
     result = run(sc)
-    result.to_dir(tmp_path, formats={"csv", "json"})
+    write_result(result, tmp_path, formats={"csv", "json"})
     table = pd.read_csv(tmp_path / "alternatives.csv")
     summary = result.summary["alternatives"]
     assert summary["alternatives"] == table["alternative"].max() >= 1

@@ -17,7 +17,8 @@ from sharedopt.config.schema import load_config
 from sharedopt.candidates.enumerate import connected_groups, count_connected_groups
 from sharedopt.common.errors import ConfigError
 from sharedopt.model.build import Constraints, ExistingPartnership
-from sharedopt.run.pipeline import create_model, enumerate_candidates, load_inputs, solve_model
+from sharedopt.report.run_result import write_result
+from sharedopt.run.steps import create_model, enumerate_candidates, load_inputs, solve_model
 from sharedopt.candidates.value import CostBase, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -234,7 +235,7 @@ def test_run_with_generated_candidates_reports_how_they_were_found(ne_inputs, tm
     gen = result.summary["candidate_generation"]
     assert gen["complete"] and gen["lp_bound_over_all_groups"] >= result.summary["objective"] - 1e-6
     assert result.summary["status"] == ("optimal" if gen["closed"] else result.summary["status"])
-    files = result.to_dir(tmp_path, {"csv", "json"})
+    files = write_result(result, tmp_path, {"csv", "json"})
     written = json.loads(files["summary.json"].read_text())
     assert written["candidate_generation"]["note"].startswith("[model] candidates")
     enum = (tmp_path / "enumeration.csv").read_text()

@@ -11,7 +11,9 @@ import pytest
 from matplotlib import colors as mcolors
 
 from sharedopt.config.schema import load_config
-from sharedopt.run.pipeline import load_inputs, run
+from sharedopt.report.run_result import plot_result, write_result
+from sharedopt.run.pipeline import run
+from sharedopt.run.steps import load_inputs
 from sharedopt.report.maps import plot_portfolio_map
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +54,7 @@ def test_kent_districts_drawn_over_the_county_each_with_its_own_fill(tmp_path):
         "model": config.model.model_copy(update={"realisation": realisation}),
         "constraints": config.constraints.model_copy(update={"status_quo": False})})
     result = run(config)
-    fig = result.plot()
+    fig = plot_result(result)
     fig.canvas.draw()
     image = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float) / 255
     ax = fig.axes[0]
@@ -85,7 +87,7 @@ def test_wales_map_says_estimated():
 def test_many_partnerships_get_one_panel_per_service(tmp_path):
     result = run(load_config(ROOT / "configs" / "north-east.toml"))
     assert len(result.portfolio) > 6
-    paths = result.to_dir(tmp_path / "o", formats={"png", "html"})
+    paths = write_result(result, tmp_path / "o", formats={"png", "html"})
     assert "map_by_service.png" in {p.name for p in paths.values()}
     from sharedopt.report.map_panels import plot_service_panels
     fig = plot_service_panels(result.authorities, result.portfolio)

@@ -18,12 +18,12 @@ from sharedopt.config.schema import load_config
 from sharedopt.candidates.depth import split_id, with_depth
 from sharedopt.common.errors import ConfigError, DataError
 from sharedopt.config.params import ModelParams, ReadinessParams
-from sharedopt.run.pipeline import enumerate_candidates, load_inputs
+from sharedopt.run.pipeline import run
+from sharedopt.run.steps import enumerate_candidates, load_inputs
 from sharedopt.candidates.readiness import candidate_realisation
 from sharedopt.config.readiness import load_readiness_csv
 from sharedopt.run.scenario import Scenario
 from sharedopt.model.status_quo import status_quo_table
-from sharedopt.run.whatif import run
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = REALISATION_BASE["value"]

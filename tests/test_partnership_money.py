@@ -20,7 +20,8 @@ from sharedopt.common.errors import ConfigError
 from sharedopt.config.params import ModelParams
 from sharedopt.candidates.value import CostBase
 from sharedopt.run.scenario import Scenario
-from sharedopt.run.whatif import run
+from sharedopt.report.run_result import write_result
+from sharedopt.run.pipeline import run
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner(env={"COLUMNS": "250"})
@@ -169,7 +170,7 @@ def test_ring_fenced_money_follows_the_service_mix():
 
 
 def test_council_cashflows_csv_is_written(result, tmp_path):
-    written = result.to_dir(tmp_path / "out", formats={"csv"})
+    written = write_result(result, tmp_path / "out", formats={"csv"})
     frame = pd.read_csv(written["council_cashflows.csv"])
     for col in ["authority", "candidate_id", "year", "one_off_cost_gbp_k", "saving_gbp_k", "net_cash_gbp_k",
                 "ring_fenced_gbp_k", "general_fund_gbp_k"]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sharedopt.config.schema import load_config
-from sharedopt.run.pipeline import create_model, enumerate_candidates, load_inputs, solve_model
+from sharedopt.run.steps import create_model, enumerate_candidates, load_inputs, solve_model
 from sharedopt.solve.progress import listening
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,8 +11,8 @@ import pytest
 
 import sharedopt.solve.pieces as pieces_mod
 from portfolio_instances import brute_force, disjoint_candidates, hard_instance, random_candidates, random_constraints
-from sharedopt.model.build import Constraints, build_model
-from sharedopt.results.rank import loss_if_forced, portfolio_table, rank_candidates
+from sharedopt.model.build import REQUIRED_COLUMNS, Constraints, build_model
+from sharedopt.results.rank import loss_if_forced, rank_candidates
 from sharedopt.config.solver import SolverOptions
 from sharedopt.solve.api import solve
 
@@ -141,6 +141,20 @@ def test_misaligned_inputs_rejected():
         rank_candidates(df.iloc[::-1], np.zeros(len(df)), model)
     with pytest.raises(ValueError, match="shape"):
         rank_candidates(df, np.zeros(3), model)
+
+
+def portfolio_table(candidates: pd.DataFrame, chosen: np.ndarray) -> pd.DataFrame:
+    """Chosen candidates, best NPV first, with running totals (the old rank.portfolio_table)."""
+    chosen = np.asarray(chosen).astype(bool)
+    if chosen.shape != (len(candidates),):
+        raise ValueError(f"chosen has shape {chosen.shape}, expected ({len(candidates)},)")
+    cols = [c for c in REQUIRED_COLUMNS if c in candidates.columns]
+    tab = candidates.loc[chosen, cols].copy()
+    tab["_id"] = tab["candidate_id"].astype(str)
+    tab = tab.sort_values(["npv_gbp_k", "_id"], ascending=[False, True]).drop(columns="_id")
+    tab["cumulative_npv_gbp_k"] = tab["npv_gbp_k"].cumsum()
+    tab["cumulative_one_off_cost_gbp_k"] = tab["one_off_cost_gbp_k"].cumsum()
+    return tab.reset_index(drop=True)
 
 
 def test_portfolio_table():

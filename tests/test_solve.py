@@ -389,7 +389,7 @@ def test_parallel_pieces_match_serial_and_survive_thread_changes():
     from pathlib import Path
 
     from sharedopt.config.schema import load_config
-    from sharedopt.run.pipeline import enumerate_candidates, load_inputs
+    from sharedopt.run.steps import enumerate_candidates, load_inputs
 
     config = load_config(Path(__file__).resolve().parents[1] / "configs" / "north-east.toml")
     table = enumerate_candidates(load_inputs(config), config, with_shares=False).table

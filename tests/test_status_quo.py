@@ -18,7 +18,9 @@ from sharedopt.config.constraints import Constraints, ExistingPartnership
 from sharedopt.data import DataQuality
 from sharedopt.data.arrangements import CATEGORY_SERVICES, category_mapping, load_arrangements, parse_categories
 from sharedopt.common.errors import DataError
-from sharedopt.run.pipeline import create_model, enumerate_candidates, load_inputs, run
+from sharedopt.report.run_result import write_result
+from sharedopt.run.pipeline import run
+from sharedopt.run.steps import create_model, enumerate_candidates, load_inputs
 from sharedopt.model.status_quo import effective_constraints, existing_partnerships_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,7 +177,7 @@ def test_status_quo_off_restores_the_blank_sheet(kent_runs):
 
 def test_outputs_list_the_existing_partnerships(kent_runs, tmp_path):
     on, _ = kent_runs
-    on.to_dir(tmp_path / "out", formats={"csv", "json", "html"})
+    write_result(on, tmp_path / "out", formats={"csv", "json", "html"})
     html = (tmp_path / "out" / "report.html").read_text()
     assert 'id="existing"' in html and "Mid Kent Services Revenues and Benefits" in html
     table = pd.read_csv(tmp_path / "out" / "existing_partnerships.csv", dtype=str, keep_default_na=False)

@@ -21,6 +21,7 @@ from sharedopt.data.us import load_us_counties, us_county_graph
 from sharedopt.data.us_regions import resolve_us_region
 from sharedopt.data.us_costs import per_head_rates, synthetic_us_costs
 from sharedopt.common.errors import DataError
+from sharedopt.report.run_result import write_result
 from sharedopt.run.pipeline import run
 
 US_DIR = data_dir() / "raw" / "us_counties"
@@ -137,7 +138,7 @@ def test_delaware_end_to_end(delaware_run):
 
 
 def test_delaware_report_has_map_and_marks_the_estimate(delaware_run, tmp_path):
-    files = delaware_run.to_dir(tmp_path / "out", formats={"json", "png", "html"})
+    files = write_result(delaware_run, tmp_path / "out", formats={"json", "png", "html"})
     assert files["map.png"].stat().st_size > 10_000
     html = files["report.html"].read_text(encoding="utf-8")
     assert 'id="estimates"' in html and "SYNTHETIC" in html

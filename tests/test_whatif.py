@@ -11,7 +11,8 @@ import pytest
 from sharedopt.common.errors import ConfigError
 from sharedopt.run.scenario import Scenario
 from sharedopt.run.uncertainty import make_draws, uncertainty
-from sharedopt.run.whatif import compare, expand_grid, reuse_level, run, sweep
+from sharedopt.run.pipeline import run
+from sharedopt.run.whatif import compare, expand_grid, reuse_level, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -143,12 +144,14 @@ def test_compare_results_tidy(base, deterministic):
 def test_sweep_over_generated_candidates_regenerates_per_variant(base, monkeypatch):
     """Generated candidates depend on the constraints: a constraint-only sweep must not
     reuse them (it reuses the data only) and gives the enumerated sweep's optima."""
+    import sharedopt.run.steps as steps
     import sharedopt.run.whatif as whatif
 
     calls = []
-    real = whatif.enumerate_candidates
-    monkeypatch.setattr(whatif, "enumerate_candidates",
-                        lambda *a, **k: calls.append(a[1].model.candidates) or real(*a, **k))
+    real = steps.enumerate_candidates
+    counting = lambda *a, **k: calls.append(a[1].model.candidates) or real(*a, **k)  # noqa: E731
+    monkeypatch.setattr(whatif, "enumerate_candidates", counting)  # the shared enumeration
+    monkeypatch.setattr(steps, "enumerate_candidates", counting)  # each variant's, in solve_steps
     # only the terms the pricing prices (the others make the generated path refuse)
     exact = {"solver.mip_gap": 0.0, "model.max_group_size": 4, "model.efficiency_theta": 0.0,
              "model.distance_cost_per_km_gbp_k": 0.0, "model.whole_organisation": False,

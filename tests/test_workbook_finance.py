@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sharedopt.config.schema import load_config
+from sharedopt.report.run_result import write_result
 from sharedopt.run.pipeline import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +21,7 @@ MONEY = '£#,##0"k"'
 def tight(tmp_path_factory) -> Path:
     """The North East tight-governance what-if, written in full."""
     out = tmp_path_factory.mktemp("tight") / "out"
-    run(load_config(ROOT / "configs" / "north-east-tight-governance.toml")).to_dir(out)
+    write_result(run(load_config(ROOT / "configs" / "north-east-tight-governance.toml")), out)
     return out
 
 
@@ -93,7 +94,7 @@ def test_side_sheets_present(tight):
 
 def test_workbook_bytes_repeat(tight, tmp_path):
     again = tmp_path / "again"
-    run(load_config(ROOT / "configs" / "north-east-tight-governance.toml")).to_dir(again)
+    write_result(run(load_config(ROOT / "configs" / "north-east-tight-governance.toml")), again)
     assert (again / "opportunities.xlsx").read_bytes() == (tight / "opportunities.xlsx").read_bytes()
 
 

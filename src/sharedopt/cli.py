@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Optional, get_args
 
@@ -10,9 +11,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from sharedopt.common.errors import SharedoptError
+from sharedopt import __version__
+from sharedopt.common.errors import ConfigError, SharedoptError
 from sharedopt.common.gaps import format_gap
 from sharedopt.common.literal import clean, line, table
+from sharedopt.run.events import Event
+
+# The pipeline's modules load numpy, pandas, scipy, statsmodels, numba and matplotlib (~5 s);
+# each command imports what it needs inside its function so that `sharedopt --help` and
+# `--version` answer at once. These are the only imports inside functions in the package.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="sharedopt: shared-services opportunity optimiser for local government.")
@@ -27,7 +34,9 @@ def _out() -> Console:
     """Console for results (stdout)."""
     return Console()
 
-STEPS = ["load", "enumerate", "model", "solve", "report"]
+# The progress bar's rows; the run's later steps (ranking, Monte Carlo) and the writing share "report".
+ROWS = ("load", "enumerate", "model", "solve", "report")
+ROW_OF = {"assign": "report", "uncertainty": "report", "tasks": "report"}
 
 
 def default_config() -> Path:
@@ -58,12 +67,10 @@ def _version(value: bool) -> None:
     """Print the installed version (package metadata) and exit."""
     if not value:
         return
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         number = version("sharedopt")
     except PackageNotFoundError:  # run from a source tree that was never installed
-        from sharedopt import __version__ as number
+        number = __version__
     _say(_out(), f"sharedopt {number}")
     raise typer.Exit()
 
@@ -83,7 +90,6 @@ def _main(show_version: bool = typer.Option(False, "--version", is_eager=True, c
 def _formats(items: list[str]) -> list[str]:
     """The output formats asked for with --format (comma-separated, repeatable), checked."""
     from sharedopt.config.schema import ReportConfig
-    from sharedopt.common.errors import ConfigError
 
     valid = get_args(get_args(ReportConfig.model_fields["formats"].annotation)[0])
     wanted = [f.strip().lower() for item in items for f in item.split(",") if f.strip()]
@@ -125,15 +131,14 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
                                                   help="Monte Carlo draws (default: [uncertainty] draws, 0 = off)")) -> None:
     """Run a scenario end to end and write its report."""
     from sharedopt.config.schema import load_config
-    from sharedopt.solve.backends.registry import check_solver
-    from sharedopt.run.pipeline import assign_solution, create_model, enumerate_candidates, load_inputs, solve_model
-    from sharedopt.solve.progress import listening
     from sharedopt.report import MARKER
     from sharedopt.report.atomic import prepare_output_dir
+    from sharedopt.report.run_result import write_result
+    from sharedopt.run.pipeline import run as run_pipeline
+    from sharedopt.solve.backends.registry import check_solver
 
     try:
-        path = config or default_config()
-        cfg = _apply_overrides(load_config(path), time_limit, solver, formats)
+        cfg = _apply_overrides(load_config(config or default_config()), time_limit, solver, formats)
         check_solver(cfg.solver.name)  # before loading anything
         target = out_dir or Path("reports") / cfg.name
         for note in prepare_output_dir(target, marker=MARKER):  # before loading anything
@@ -141,57 +146,53 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
         with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
                       TextColumn("{task.fields[info]}", markup=False), TimeElapsedColumn(),
                       console=_console(), transient=False) as bar:
-            tasks = {step: bar.add_task(step, total=1, info="", start=False) for step in STEPS}
-
-            def begin(step):
-                bar.start_task(tasks[step])
-
-            def done(step, info):
-                bar.update(tasks[step], completed=1, info=clean(info))
-
-            begin("load")
-            inputs = load_inputs(cfg)
-            done("load", f"{len(inputs.authorities)} authorities, {len(inputs.costs)} cost rows")
-            begin("enumerate")
-            cands = enumerate_candidates(inputs, cfg, progress=lambda step, info: bar.update(
-                tasks["enumerate"], info=clean(f"{info['label']}: {info['candidates']:,} candidates")))
-            generated = " (scale groups by column generation)" if cands.generation is not None else ""
-            done("enumerate", f"{len(cands.table):,} candidates kept{generated}, "
-                              f"{int(cands.enumeration['pruned_nonpositive_npv'].sum()):,} pruned")
-            begin("model")
-            model = create_model(cands, cfg)
-            done("model", f"{model.n_variables:,} variables, {model.n_constraints:,} constraints")
-            begin("solve")
-
-            def live(incumbent, bound, gap, pieces=None):
-                done = f"pieces {pieces[0]}/{pieces[1]} done, " if pieces else ""
-                bar.update(tasks["solve"], info=f"{done}incumbent {incumbent or 0:,.0f}, bound "
-                                                f"{bound if bound is not None else float('inf'):,.0f}, "
-                                                f"gap {format_gap(gap) if gap is not None else 'unknown'}")
-
-            with listening(live):
-                solved, chosen = solve_model(model, cfg)
-            gap_text = format_gap(solved.gap) if solved.gap is not None else "unknown"
-            done("solve", f"{solved.status}, objective {solved.objective or 0:,.0f}, gap {gap_text}")
-            begin("report")
-            result = assign_solution(inputs, cands, model, solved, chosen, cfg)
-            draws = cfg.uncertainty.draws if uncertainty is None else uncertainty
-            if draws > 0:
-                from sharedopt.run.uncertainty import attach_uncertainty
-                bar.update(tasks["report"], info=f"Monte Carlo: {draws} draws")
-                result = attach_uncertainty(result, draws=draws)
-            result.to_dir(target, progress=lambda text: bar.update(tasks["report"], info=f"writing {text}"))
-            done("report", str(target))
+            rows = StepRows(bar)
+            result = run_pipeline(cfg, rows.on_event, draws=uncertainty)
+            write_result(result, target, progress=lambda text: rows.say("report", f"writing {text}"))
+            rows.finish("report", str(target))
         _print_headline(result, target)
-        spread = result.summary.get("uncertainty")
-        if spread:
-            q = spread["npv_gbp_k"]
-            _out().print(f"Monte Carlo, {spread['draws']} draws: NPV P10 £{q['p10']:,.0f}k, "
-                         f"P50 £{q['p50']:,.0f}k, P90 £{q['p90']:,.0f}k.")
+        _print_spread(result)
     except SharedoptError as exc:
         _fail(exc)
     except (OSError, ValueError) as exc:
         _fail(exc)
+
+
+class StepRows:
+    """The run's progress bar: one row per step in :data:`ROWS`, fed by the run's events."""
+
+    def __init__(self, bar: Progress):
+        self.bar = bar
+        self.rows = {step: bar.add_task(step, total=1, info="", start=False) for step in ROWS}
+
+    def on_event(self, event: Event) -> None:
+        """Start a row when its step starts, show progress text, complete it when the step ends."""
+        row = ROW_OF.get(event.step, event.step)
+        if row not in self.rows:  # the solver check: no row
+            return
+        if event.stage == "start":
+            self.bar.start_task(self.rows[row])
+        if event.stage == "end" and row != "report":  # the report row ends once the files are written
+            self.finish(row, event.message)
+        elif event.stage != "start" or event.step == "uncertainty":
+            self.say(row, event.message)
+
+    def say(self, row: str, text: str) -> None:
+        """Show ``text`` (literally) on a row."""
+        self.bar.update(self.rows[row], info=clean(text))
+
+    def finish(self, row: str, text: str) -> None:
+        """Complete a row with a last ``text``."""
+        self.bar.update(self.rows[row], completed=1, info=clean(text))
+
+
+def _print_spread(result) -> None:
+    """The Monte Carlo's P10/P50/P90 of the NPV, when the run had one."""
+    spread = result.summary.get("uncertainty")
+    if spread:
+        q = spread["npv_gbp_k"]
+        _out().print(f"Monte Carlo, {spread['draws']} draws: NPV P10 £{q['p10']:,.0f}k, "
+                     f"P50 £{q['p50']:,.0f}k, P90 £{q['p90']:,.0f}k.")
 
 
 def _print_headline(result, target: Path) -> None:
@@ -218,8 +219,10 @@ def _print_headline(result, target: Path) -> None:
 @app.command()
 def validate(config: Path = typer.Argument(..., help="scenario TOML")) -> None:
     """Check a config and the data it points at; print the data-quality report."""
+    import pandas as pd
+
     from sharedopt.config.schema import load_config
-    from sharedopt.run.pipeline import load_inputs
+    from sharedopt.run.steps import load_inputs
     from sharedopt.solve.backends.registry import check_solver
 
     try:
@@ -233,8 +236,6 @@ def validate(config: Path = typer.Argument(..., help="scenario TOML")) -> None:
     frame = inputs.quality.to_frame()
     _say(_out(), ("OK", "green"), f": {config} is valid: {len(inputs.authorities)} authorities, "
          f"{len(inputs.costs)} cost rows, {len(inputs.graphs)} services.")
-    import pandas as pd
-
     columns = ["file", "row", "code", "field", "issue", "action"]
     rows = (["" if pd.isna(v) else v for v in row.tolist()] for _, row in frame[columns].iterrows())
     _out().print(table(f"Data-quality report ({len(frame)} items)", columns, rows))
@@ -258,13 +259,12 @@ def compare(out_a: Path = typer.Argument(..., help="first run's output folder"),
 @app.command("list")
 def list_items(what: str = typer.Argument(..., help="regions or services")) -> None:
     """List what the embedded data offers: regions or services."""
+    from sharedopt.candidates.costfit import curves_table, fit_cost_curves
     from sharedopt.data import load_services, region_names
 
     if what == "regions":
         _out().print(table("Regions (use as [region] name)", ["name", "what"], region_names().items()))
     elif what == "services":
-        from sharedopt.candidates.costfit import curves_table, fit_cost_curves
-
         curves = curves_table(fit_cost_curves()).set_index("service")
 
         def elasticity(name):

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sharedopt.common.suggest import did_you_mean
 from sharedopt.config.assumptions import (
     APPRAISAL_DEFAULTS, COST_CURVE_RULE, COST_DEFAULTS, DEPTH_DEFAULTS, DEPTH_REFERENCE, READINESS_DEFAULTS,
     REALISATION_BASE, REALISATION_DEFAULTS, RING_FENCED_SHARES, SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS,
@@ -238,7 +239,6 @@ class ModelParams(BaseModel):
                 if isinstance(override, ServiceParams):
                     override = override.model_dump()
                 if name not in merged:
-                    from sharedopt.run.references import did_you_mean
                     raise ValueError(f"services: unknown service '{name}' (section model.services.{name})"
                                      f"{did_you_mean(name, merged)} (known: {', '.join(merged)})")
                 merged[name] = {**merged[name], **override}

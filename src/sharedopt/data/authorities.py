@@ -17,6 +17,7 @@ from sharedopt.data.validate import (
     require_file,
 )
 from sharedopt.common.errors import DataError
+from sharedopt.common.suggest import did_you_mean
 
 LAD_FILE = "raw/boundaries/lad_dec2024_uk_buc.topojson"
 LAD_MAP_FILE = "raw/boundaries/lad_dec2024_uk_bgc.topojson"
@@ -59,7 +60,6 @@ def resolve_region(region: str | list[str]) -> list[str]:
         codes = [str(c) for c in region]
         unknown = [c for c in codes if c not in table.index]
         if unknown:
-            from sharedopt.run.references import did_you_mean
             hints = "".join(did_you_mean(c, table.index, dict(table["name"]), cutoff=0.85).replace(
                 "; did you mean", f"; for '{c}' did you mean") for c in unknown)
             raise DataError(f"region: unknown GSS code(s) {', '.join(unknown)}{hints}; "
@@ -76,7 +76,6 @@ def resolve_region(region: str | list[str]) -> list[str]:
     else:
         counties = table[(table["tier"] == "county") & (table["name"].map(slug) == key)]
         if counties.empty:
-            from sharedopt.run.references import did_you_mean
             raise DataError(f"region: unknown region '{region}'{did_you_mean(key, region_names())}; "
                             "use a nation, an English region, "
                             f"a county name or a list of GSS codes (known: {', '.join(region_names())})")

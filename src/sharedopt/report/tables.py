@@ -8,21 +8,18 @@ text is quoted against formula injection by
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from sharedopt.common.jsonsafe import json_safe
 from sharedopt.report.cells import neutralise_frame
 
 __all__ = [
     "CSV_FLOAT_FORMAT",
-    "json_safe",
     "money_columns",
     "write_csv",
     "write_json",
@@ -78,47 +75,6 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def json_safe(value: Any) -> Any:
-    """Convert a value into something ``json.dumps`` accepts strictly.
-
-    Parameters
-    ----------
-    value : Any
-        Nested dicts/lists/tuples/sets of scalars, numpy or pandas scalars.
-
-    Returns
-    -------
-    Any
-        Plain Python structure; NaN, infinity and missing values become
-        ``None``; numpy scalars become Python scalars; paths and other
-        objects become ``str``; sets become sorted lists.
-    """
-    if isinstance(value, Mapping):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (set, frozenset)):
-        return sorted((json_safe(v) for v in value), key=repr)
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [json_safe(v) for v in value]
-    return json_scalar(value)
-
-
-def json_scalar(value: Any) -> Any:
-    """Convert one scalar for :func:`json_safe`."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    if is_missing(value):
-        return None
-    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
-        return value.isoformat()
-    return str(value)
-
-
 def write_json(data: Mapping[str, Any], path: Path) -> Path:
     """Write a mapping as deterministic, strict JSON.
 
@@ -137,11 +93,3 @@ def write_json(data: Mapping[str, Any], path: Path) -> Path:
     text = json.dumps(json_safe(data), sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False)
     path.write_text(text + "\n", encoding="utf-8")
     return path
-
-
-def is_missing(value: Any) -> bool:
-    """True for pandas/numpy missing scalars (NA, NaT, nan)."""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False

@@ -21,9 +21,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sharedopt.candidates.depth import depth_params
+from sharedopt.candidates.value import CostBase, asset_budget
 from sharedopt.config.assumptions import CASHFLOW_RULES, RING_FENCED_SHARES
 from sharedopt.config.params import ModelParams
-from sharedopt.candidates.value import CostBase, asset_budget
 
 COLUMNS = ["authority", "candidate_id", "year", "member_weight", "one_off_cost_gbp_k", "saving_gbp_k",
            "governance_cost_gbp_k", "distance_cost_gbp_k", "net_cash_gbp_k", "ring_fenced_gbp_k", "general_fund_gbp_k",
@@ -58,7 +59,6 @@ def member_weights(base: CostBase, params: ModelParams, services: tuple[str, ...
 def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams) -> pd.DataFrame:
     """Rows (member x year) of one partnership's cash flows (at its depth's ramp: sharedopt.candidates.depth)."""
     if row.get("depth") in params.depth_settings:
-        from sharedopt.candidates.depth import depth_params
         params = depth_params(params, row["depth"])
     members = str(row["members"]).split(";")
     services = tuple(str(row["services"]).split(";"))

@@ -19,16 +19,15 @@ import numpy as np
 import pandas as pd
 
 from sharedopt.solve.diagnose import InfeasibleError
-from sharedopt.model.build import REQUIRED_COLUMNS, PortfolioModel, slot_incidence
+from sharedopt.model.build import PortfolioModel, slot_incidence
 from sharedopt.config.solver import SolverOptions
 from sharedopt.solve.api import solve
 from sharedopt.solve.pieces import piece_labels, submodel
 from sharedopt.solve.status import Status
 
-__all__ = ["rank_candidates", "portfolio_table", "loss_if_forced", "forced_loss", "ForcedLoss", "conflicts_with"]
+__all__ = ["rank_candidates", "loss_if_forced", "forced_loss", "ForcedLoss", "conflicts_with"]
 
 _TOL = 1e-6
-PORTFOLIO_COLUMNS = list(REQUIRED_COLUMNS)
 
 
 def _aligned(candidates: pd.DataFrame, model: PortfolioModel, chosen) -> np.ndarray:
@@ -280,29 +279,3 @@ def rank_candidates(
     out["loss_if_forced_high_gbp_k"] = high
     out["forced_status"] = status
     return out.sort_values("rank", kind="stable").reset_index(drop=True)
-
-
-def portfolio_table(candidates: pd.DataFrame, chosen: np.ndarray) -> pd.DataFrame:
-    """Chosen candidates, best NPV first, with running totals.
-
-    Parameters
-    ----------
-    candidates : DataFrame
-    chosen : array-like of 0/1, aligned with ``candidates``
-
-    Returns
-    -------
-    DataFrame
-        Contract columns present in ``candidates`` plus
-        ``cumulative_npv_gbp_k`` and ``cumulative_one_off_cost_gbp_k``.
-    """
-    chosen = np.asarray(chosen).astype(bool)
-    if chosen.shape != (len(candidates),):
-        raise ValueError(f"chosen has shape {chosen.shape}, expected ({len(candidates)},)")
-    cols = [c for c in PORTFOLIO_COLUMNS if c in candidates.columns]
-    tab = candidates.loc[chosen, cols].copy()
-    tab["_id"] = tab["candidate_id"].astype(str)
-    tab = tab.sort_values(["npv_gbp_k", "_id"], ascending=[False, True]).drop(columns="_id")
-    tab["cumulative_npv_gbp_k"] = tab["npv_gbp_k"].cumsum()
-    tab["cumulative_one_off_cost_gbp_k"] = tab["one_off_cost_gbp_k"].cumsum()
-    return tab.reset_index(drop=True)

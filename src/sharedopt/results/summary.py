@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import math
 
-import numpy as np
 import pandas as pd
 
 from sharedopt import __version__
+from sharedopt.candidates.costfit import assumption_rows
+from sharedopt.candidates.depth import readiness_depth_rows
+from sharedopt.common.jsonsafe import json_safe
 from sharedopt.config.assumptions import (
     APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS, REALISATION_EVIDENCE,
-    SCOPE_DEFAULTS, SERVICE_DEFAULTS,
+    SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS, SPATIAL_FALLBACK,
+    WHOLE_ORG_DEFAULTS,
 )
+from sharedopt.data.detail import fine_scope_rows
 from sharedopt.data.sources import estimate_notes
 from sharedopt.results.facts import constraints_in_force, data_vintage, region_title
 
@@ -22,20 +25,8 @@ DECOMPOSITION = ["saving_scale_gbp_k", "saving_efficiency_gbp_k", "saving_scope_
                  "cost_distance_gbp_k", "cost_governance_gbp_k"]
 
 
-def json_safe(value):
-    """Recursively replace NaN/inf by None and numpy scalars by Python ones."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        return None if not math.isfinite(value) else round(value, 6)
-    return value
+# decimals every float of the summary keeps (summary.json and the workbook's summary sheet)
+SUMMARY_DIGITS = 6
 
 
 def totals(portfolio: pd.DataFrame) -> dict:
@@ -88,7 +79,6 @@ def assumptions_table(params) -> list[dict]:
             value = getattr(sp, key)
             source = defaults[service]["source"] if value == defaults[service][key] else "config override"
             rows.append({"parameter": f"{service}.{key}", "value": value, "source": source})
-    from sharedopt.data.detail import fine_scope_rows
     scope_defaults = {tuple(sorted(r["services"])): r for r in SCOPE_DEFAULTS + fine_scope_rows()}
     for pair in params.scope_pairs:
         d = scope_defaults.get(pair.services)
@@ -110,12 +100,10 @@ def assumptions_table(params) -> list[dict]:
                  "realisation.base x condition and mode multipliers x (1 - "
                  "optimism_bias_saving_reduction). " + REALISATION_DEFAULTS["condition_penalties"]["source"] + " "
                  + REALISATION_DEFAULTS["mode_factors"]["source"]})
-    from sharedopt.candidates.depth import readiness_depth_rows
     rows.extend(readiness_depth_rows(params))
     rows.append({"parameter": "max_group_size", "value": params.max_group_size,
                  "source": "config (largest partnership considered)"})
-    from sharedopt.candidates.costfit import assumption_rows  # cost curves: rule, fallbacks (no fit is run here)
-    rows.extend(assumption_rows(params.cost_curves))
+    rows.extend(assumption_rows(params.cost_curves))  # cost curves: rule, fallbacks (no fit is run here)
     return rows
 
 
@@ -135,9 +123,6 @@ def realisation_rows(params) -> list[dict]:
 
 def savings_term_rows(params) -> list[dict]:
     """Rows for the decomposed-savings and whole-organisation parameters (value, range, source)."""
-    from sharedopt.config.assumptions import (SAVINGS_TERM_DEFAULTS, SERVICE_SPATIAL_DEFAULTS, SPATIAL_FALLBACK,
-                                       WHOLE_ORG_DEFAULTS)
-
     rows = []
     for table in (SAVINGS_TERM_DEFAULTS, WHOLE_ORG_DEFAULTS):
         for key, entry in table.items():
@@ -195,7 +180,7 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
         "candidate_generation": _generation(generation),
         "volatile_fields": ["solve_seconds", "build_seconds", "seconds_by_phase"],
     })
-    return json_safe(summary)
+    return json_safe(summary, SUMMARY_DIGITS)
 
 
 def _generation(generation) -> dict | None:

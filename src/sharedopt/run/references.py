@@ -12,15 +12,17 @@ file, line and key, and a "did you mean" where a known name is close.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sharedopt.candidates.depth import split_id
 from sharedopt.common.errors import ConfigError
+from sharedopt.common.suggest import did_you_mean
+from sharedopt.config.params import Realisation
+from sharedopt.config.schema import config_source, key_line
+from sharedopt.data.authorities import authority_table
+from sharedopt.data.services import service_names
 
-__all__ = ["Problem", "check_references", "did_you_mean", "reference_problems"]
-
-MAX_SUGGESTIONS = 3
+__all__ = ["Problem", "check_references", "reference_problems"]
 
 
 @dataclass(frozen=True)
@@ -30,32 +32,6 @@ class Problem:
     loc: tuple
     message: str
     value: str = ""
-
-
-def did_you_mean(value: str, known: Iterable[str], labels: dict[str, str] | None = None,
-                 cutoff: float = 0.75) -> str:
-    """A ``"; did you mean 'X'?"`` suffix when a known name is close to ``value``, else ``""``.
-
-    ``labels`` (code -> name) also matches a council's name given instead of its code.
-    """
-    known = list(known)
-    close = _best(str(value), known, cutoff)
-    if not close and labels:  # a council's name given instead of its code
-        by_name = {name.lower(): code for code, name in labels.items()}
-        text = str(value).lower()
-        inside = sorted(n for n in by_name if len(text) >= 4 and text in n)
-        close = [by_name[hit] for hit in (inside or _best(text, list(by_name), 0.75))]
-    if not close or len(close) > MAX_SUGGESTIONS:  # many equally close names: no real hint
-        return ""
-    names = [f"'{c}'" + (f" ({labels[c]})" if labels and c in labels else "") for c in close]
-    return f"; did you mean {' or '.join(names)}?"
-
-
-def _best(value: str, known: list[str], cutoff: float) -> list[str]:
-    """The known names closest to ``value`` (all that tie for closest), sorted."""
-    scores = {k: difflib.SequenceMatcher(None, value, k).ratio() for k in known}
-    top = max([v for v in scores.values() if v >= cutoff], default=None)
-    return sorted(k for k, v in scores.items() if v == top) if top is not None else []
 
 
 class _Checker:
@@ -86,7 +62,6 @@ class _Checker:
         return False
 
     def candidate(self, loc: tuple, cid: str) -> None:
-        from sharedopt.candidates.depth import split_id
         parts = split_id(str(cid))[0].split("|")
         if len(parts) != 2 or not parts[0] or not parts[1]:
             self.problems.append(Problem(loc, f"candidate id '{cid}' is not of the form "
@@ -116,7 +91,6 @@ def _check_data(config, c: _Checker) -> None:
 
 
 def _check_model(config, c: _Checker) -> None:
-    from sharedopt.config.params import Realisation
 
     model = config.model
     for pair in model.scope_pairs:
@@ -199,9 +173,6 @@ def check_references(config, authorities, services: list[str] | None = None) -> 
     ConfigError
         One line per problem: ``file:line: [dotted.key] what is wrong; did you mean ...``.
     """
-    from sharedopt.data.authorities import authority_table
-    from sharedopt.data.services import service_names
-
     services = services if services is not None else service_names(include_non_council=True)
     region = {str(k): str(v) for k, v in authorities["name"].items()}
     everywhere = {str(k): str(v) for k, v in authority_table()["name"].items()}
@@ -212,8 +183,6 @@ def check_references(config, authorities, services: list[str] | None = None) -> 
 
 def format_problems(config, problems: list[Problem]) -> str:
     """One line per problem, with the config file and line where known."""
-    from sharedopt.config.schema import config_source
-
     source, text = config_source(config)
     lines = []
     for problem in problems:
@@ -226,8 +195,6 @@ def format_problems(config, problems: list[Problem]) -> str:
 
 def _line_of(text: str, problem: Problem) -> int | None:
     """Line of the offending value at or after its key's line, else the key's (or enclosing key's) line."""
-    from sharedopt.config.schema import key_line
-
     line = None
     for end in range(len(problem.loc), 0, -1):  # the key, else the nearest enclosing one
         line = key_line(text, problem.loc[:end])

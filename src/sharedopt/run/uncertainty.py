@@ -21,14 +21,18 @@ deterministic run exactly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from sharedopt.run.pipeline import load_inputs
+from sharedopt.common.jsonsafe import json_safe
+from sharedopt.results.summary import SUMMARY_DIGITS
+from sharedopt.run.events import OnEvent, emit
+from sharedopt.run.result import Result
 from sharedopt.run.scenario import Scenario
-from sharedopt.run.whatif import _Task, run_tasks
+from sharedopt.run.steps import load_inputs
+from sharedopt.run.whatif import Task, run_tasks
 
 PARAM_DISTS = ("normal", "lognormal", "uniform", "triangular")
 
@@ -91,7 +95,8 @@ def make_draws(scenario: Scenario, n: int, distributions: dict[str, dict], seed:
 
 
 def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, seed: int = 0,
-                engine="process", max_workers: int | None = None, progress: bool = True) -> UncertaintyResult:
+                engine="process", max_workers: int | None = None, progress: bool = True,
+                on_event: OnEvent | None = None) -> UncertaintyResult:
     """Monte Carlo over uncertain parameters; see the module docstring for ``distributions``.
 
     Parameters
@@ -105,6 +110,9 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     engine : "process", "serial", distributed.Client or scheduler address
     max_workers : int, optional
     progress : bool
+        Show a progress bar.
+    on_event : callable, optional
+        Gets a 'tasks' :class:`~sharedopt.run.events.Event` as each draw finishes.
 
     Returns
     -------
@@ -115,8 +123,8 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     tasks = []
     for i, (changes, factors) in enumerate(draws):
         config = scenario.with_(changes).config if changes else scenario.config
-        tasks.append(_Task(i, config, inputs, "inputs", {"costs_factor": factors}))
-    rows = run_tasks(tasks, "Monte Carlo", engine, max_workers, progress)
+        tasks.append(Task(i, config, inputs, "inputs", {"costs_factor": factors}))
+    rows = run_tasks(tasks, "Monte Carlo", engine, max_workers, progress, on_event)
     frame = pd.concat([pd.DataFrame([c for c, _ in draws], index=range(n)),
                        pd.DataFrame(rows).drop(columns="index")], axis=1)
     return UncertaintyResult(frame, candidate_probabilities(frame), total_quantiles(frame))
@@ -164,26 +172,24 @@ def uncertainty_summary(mc: UncertaintyResult, settings, n: int, known: set) -> 
     return out
 
 
-def attach_uncertainty(result, draws: int | None = None, progress: bool = False):
-    """A run's :class:`~sharedopt.run.pipeline.Result` with its Monte Carlo added.
+def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEvent | None = None) -> Result:
+    """A run's :class:`~sharedopt.run.result.Result` with its Monte Carlo added.
 
     Uses the config's ``[uncertainty]`` section (``draws`` overridden by ``draws``):
     adds ``p_in_portfolio`` to the candidates and portfolio and ``uncertainty`` to the
-    summary. Returns ``result`` unchanged when there are no draws.
+    summary. Returns ``result`` unchanged when there are no draws. ``on_event`` gets an
+    'uncertainty' start and end and a 'tasks' event per finished draw.
     """
-    from dataclasses import replace
-
-    from sharedopt.results.summary import json_safe
-
     settings = result.config.uncertainty
     n = settings.draws if draws is None else int(draws)
     if n <= 0:
         return result
+    emit(on_event, "uncertainty", f"Monte Carlo: {n} draws", "start")
     scenario = Scenario(result.config)
     if "model.realisation.base" in settings.distributions and scenario.get("model.realisation.base") is None:
         scenario = scenario.with_({"model.realisation.base": result.config.model.realisation.base_rate()})
     mc = uncertainty(scenario, n, settings.distributions, seed=settings.seed, engine=settings.engine,
-                     max_workers=settings.max_workers, progress=progress)
+                     max_workers=settings.max_workers, progress=False, on_event=on_event)
     share = mc.candidates.set_index("candidate_id")["probability_chosen"]
 
     def with_p(frame: pd.DataFrame) -> pd.DataFrame:
@@ -192,6 +198,8 @@ def attach_uncertainty(result, draws: int | None = None, progress: bool = False)
         return frame.assign(p_in_portfolio=frame["candidate_id"].map(share).fillna(0.0).astype(float))
 
     known = set(result.candidates["candidate_id"]) if len(result.candidates) else set()
-    summary = {**result.summary, "uncertainty": json_safe(uncertainty_summary(mc, settings, n, known))}
+    spread = uncertainty_summary(mc, settings, n, known)
+    summary = {**result.summary, "uncertainty": json_safe(spread, SUMMARY_DIGITS)}
+    emit(on_event, "uncertainty", f"Monte Carlo: {n} draws done", "end")
     return replace(result, candidates=with_p(result.candidates), portfolio=with_p(result.portfolio),
                    summary=summary)

@@ -14,29 +14,25 @@ reuse the data only.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from rich.progress import Progress
 
 from sharedopt.results.compare import compare_tables
-from sharedopt.run.pipeline import (
-    Inputs, Result, create_model, enumerate_candidates, load_inputs, run as run_config,
-    solve_model,
-)
+from sharedopt.run.events import Event, OnEvent, emit, subscribers
+from sharedopt.run.result import Inputs, Result
 from sharedopt.run.scenario import Scenario
+from sharedopt.run.steps import enumerate_candidates, load_inputs, solve_steps
 
 SOLVE_ONLY = ("constraints", "solver", "report", "name", "description")
-
-
-def run(scenario: Scenario, progress=None) -> Result:
-    """Run one scenario through the whole pipeline (the same steps as ``sharedopt run``)."""
-    return run_config(scenario.config, progress)
 
 
 def compare(*results: Result, names: list[str] | None = None) -> pd.DataFrame:
@@ -98,7 +94,14 @@ def reuse_level(changes: Iterable[dict]) -> str:
 
 
 @dataclass(frozen=True)
-class _Task:
+class Task:
+    """One variant to solve: its config and what it reuses (``level``: 'candidates', 'inputs' or 'none').
+
+    ``shared`` is ``(inputs, candidates)`` at level 'candidates', the loaded inputs at level
+    'inputs' (a Monte Carlo draw, which perturbs their costs by ``draw['costs_factor']``),
+    else None.
+    """
+
     index: int
     config: object
     shared: object  # Inputs, CandidateSet, or None
@@ -126,18 +129,23 @@ def _light(config):
     return config.model_copy(update={"report": report})
 
 
-def _run_task(task: _Task) -> dict:
-    config = _light(task.config)
-    if task.level == "candidates":
-        inputs, candidates = task.shared
-    else:
-        inputs = task.shared if task.level == "inputs" else load_inputs(config)
-        if task.draw is not None:
-            inputs = _perturb_costs(inputs, task.draw.get("costs_factor"))
-        candidates = enumerate_candidates(inputs, config, with_shares=False)
-    model = create_model(candidates, config)
-    solved, chosen = solve_model(model, config)
-    return {"index": task.index, **_summary_row(solved, candidates.table, chosen)}
+def run_task(task: Task) -> dict:
+    """Solve one variant through :func:`~sharedopt.run.steps.solve_steps` (no shares, no ranking).
+
+    Parameters
+    ----------
+    task : Task
+
+    Returns
+    -------
+    dict
+        ``index`` and the sweep row: status, objective, bound, gap and the portfolio's totals.
+    """
+    inputs, candidates = task.shared if task.level == "candidates" else (task.shared, None)
+    if task.draw is not None:
+        inputs = _perturb_costs(inputs, task.draw.get("costs_factor"))
+    run = solve_steps(_light(task.config), inputs=inputs, candidates=candidates, with_shares=False)
+    return {"index": task.index, **_summary_row(run.solver, run.candidates.table, run.chosen)}
 
 
 def _perturb_costs(inputs: Inputs, factor: np.ndarray | None) -> Inputs:
@@ -149,18 +157,21 @@ def _perturb_costs(inputs: Inputs, factor: np.ndarray | None) -> Inputs:
 
 
 def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | None = None,
-              progress: Callable[[int, int], None] | None = None) -> list:
+              on_event: OnEvent | None = None, description: str = "tasks") -> list:
     """Run ``func`` over ``tasks`` on the chosen engine; results in task order.
 
     ``engine``: ``"serial"``, ``"process"`` (local pool), a ``distributed.Client``, or a
-    Dask scheduler address such as ``"tcp://127.0.0.1:8786"``.
+    Dask scheduler address such as ``"tcp://127.0.0.1:8786"``. Each finished task is a
+    'tasks' :class:`~sharedopt.run.events.Event` (``done`` of ``total``) to ``on_event``.
     """
+    def progress(done: int) -> None:
+        emit(on_event, "tasks", f"{description}: {done}/{len(tasks)}", done=done, total=len(tasks))
+
     if engine == "serial" or len(tasks) <= 1:
         out = []
         for i, task in enumerate(tasks):
             out.append(func(task))
-            if progress:
-                progress(i + 1, len(tasks))
+            progress(i + 1)
         return out
     if engine == "process":
         # forkserver: workers fork from a clean process, never from one whose solver
@@ -170,13 +181,13 @@ def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | 
             out = []
             for i, value in enumerate(pool.map(func, tasks, chunksize=max(1, len(tasks) // 32))):
                 out.append(value)
-                if progress:
-                    progress(i + 1, len(tasks))
+                progress(i + 1)
             return out
     return _map_dask(func, tasks, engine, progress)
 
 
-def _map_dask(func, tasks, engine, progress):
+def _map_dask(func, tasks, engine, progress: Callable[[int], None]):
+    # imported only for a Dask engine: importing distributed takes ~0.8 s, which every run would pay
     from distributed import Client, as_completed
 
     client = Client(engine) if isinstance(engine, str) else engine
@@ -184,33 +195,53 @@ def _map_dask(func, tasks, engine, progress):
     done = 0
     for _ in as_completed(futures):
         done += 1
-        if progress:
-            progress(done, len(tasks))
+        progress(done)
     results = client.gather(futures)
     if isinstance(engine, str):
         client.close()
     return results
 
 
-def _with_bar(description: str, total: int, show: bool):
-    if not show:
-        return None, None
-    from rich.progress import Progress
+@contextlib.contextmanager
+def task_bar(description: str, total: int, show: bool) -> Iterator[OnEvent | None]:
+    """A transient rich progress bar that follows 'tasks' events.
 
+    Parameters
+    ----------
+    description : str
+        The bar's label.
+    total : int
+        Number of tasks.
+    show : bool
+        Whether to show a bar at all.
+
+    Yields
+    ------
+    callable or None
+        The bar's event subscriber (None when not shown).
+    """
+    if not show:
+        yield None
+        return
     bar = Progress(transient=True)
     task = bar.add_task(description, total=total)
+
+    def follow(event: Event) -> None:
+        if event.step == "tasks" and event.done is not None:
+            bar.update(task, completed=event.done)
+
     bar.start()
-    return bar, (lambda done, _total: bar.update(task, completed=done))
-
-
-def run_tasks(tasks: list, description: str, engine, max_workers: int | None, progress: bool) -> list[dict]:
-    """Run scenario tasks on the engine behind an optional progress bar; rows in task order."""
-    bar, hook = _with_bar(description, len(tasks), progress)
     try:
-        return map_tasks(_run_task, tasks, engine, max_workers, hook)
+        yield follow
     finally:
-        if bar is not None:
-            bar.stop()
+        bar.stop()
+
+
+def run_tasks(tasks: list, description: str, engine, max_workers: int | None, progress: bool,
+              on_event: OnEvent | None = None) -> list[dict]:
+    """Run scenario tasks on the engine, with an optional progress bar; rows in task order."""
+    with task_bar(description, len(tasks), progress) as bar:
+        return map_tasks(run_task, tasks, engine, max_workers, subscribers(bar, on_event), description)
 
 
 def _shared_for(scenario: Scenario, level: str):
@@ -223,7 +254,8 @@ def _shared_for(scenario: Scenario, level: str):
 
 
 def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="process",
-          max_workers: int | None = None, progress: bool = True, reuse: bool = True) -> pd.DataFrame:
+          max_workers: int | None = None, progress: bool = True, reuse: bool = True,
+          on_event: OnEvent | None = None) -> pd.DataFrame:
     """Run many variants of ``scenario``: one row per variant.
 
     Parameters
@@ -237,6 +269,8 @@ def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="pro
     reuse : bool
         Reuse loaded data / enumerated candidates across variants where the changes
         allow it (set False to re-run everything from scratch).
+    on_event : callable, optional
+        Gets a 'tasks' :class:`~sharedopt.run.events.Event` as each variant finishes.
 
     Returns
     -------
@@ -253,7 +287,7 @@ def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="pro
         # generated candidates are priced against this scenario's constraints: with other
         # constraints they are a valid subset but their bound is not, so each variant generates its own
         level, shared = "inputs", shared[0]
-    tasks = [_Task(i, scenario.with_(c).config, shared, level) for i, c in enumerate(changes)]
-    rows = run_tasks(tasks, "sweep", engine, max_workers, progress)
+    tasks = [Task(i, scenario.with_(c).config, shared, level) for i, c in enumerate(changes)]
+    rows = run_tasks(tasks, "sweep", engine, max_workers, progress, on_event)
     frame = pd.DataFrame(changes)
     return pd.concat([frame, pd.DataFrame(rows).drop(columns="index")], axis=1)

@@ -1,0 +1,64 @@
+"""A run's :class:`~sharedopt.run.result.Result` to files and to a map figure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sharedopt.report.maps import plot_portfolio_map
+from sharedopt.report import write_outputs
+from sharedopt.run.result import Result
+
+__all__ = ["plot_result", "write_result"]
+
+
+def write_result(result: Result, path: str | Path, formats: set[str] | None = None,
+                 progress: Callable[[str], None] | None = None) -> dict[str, Path]:
+    """Write a run's outputs (CSV, JSON, XLSX, map, HTML) atomically into ``path``.
+
+    Parameters
+    ----------
+    result : Result
+        From :func:`sharedopt.run.pipeline.run`.
+    path : str or pathlib.Path
+        Output folder (see :func:`sharedopt.report.write_outputs`).
+    formats : set of str, optional
+        Default: the config's ``[report] formats``.
+    progress : callable, optional
+        Gets a short text per file (and per 5,000 workbook rows).
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        The files written.
+    """
+    config = result.config
+    return write_outputs(
+        Path(path), authorities=result.authorities, candidates=result.candidates,
+        portfolio=result.portfolio, shares=result.shares, summary=result.summary,
+        formats=formats or set(config.report.formats), per_service_maps=config.report.per_service_maps,
+        map_shading=config.report.map_shading,
+        title=config.report.title or "Shared-services opportunities",
+        extra_tables={"data_quality": result.quality,
+                      "enumeration": result.enumeration.drop(columns=["seconds"], errors="ignore"),
+                      "council_cashflows": result.cashflows,
+                      **({"existing_partnerships": result.existing} if len(result.existing.columns) else {}),
+                      **({"alternatives": result.alternatives} if len(result.alternatives.columns) else {})},
+        progress=progress,
+    )
+
+
+def plot_result(result: Result):
+    """The portfolio map of a run.
+
+    Parameters
+    ----------
+    result : Result
+        From :func:`sharedopt.run.pipeline.run`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    return plot_portfolio_map(result.authorities, result.portfolio, result.shares,
+                              attribution=result.summary.get("attribution"))

@@ -1,0 +1,70 @@
+"""What a run works on and what it produces: :class:`Inputs` and :class:`Result`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sharedopt.config.schema import RunConfig
+from sharedopt.data import DataQuality
+from sharedopt.solve.result import SolveResult
+
+__all__ = ["Inputs", "Result"]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Loaded data of one region: authorities, costs, data-quality report, service graphs."""
+
+    authorities: object
+    costs: pd.DataFrame
+    quality: DataQuality
+    graphs: dict
+    sources: list[dict]
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything a run produced: solver report and tables.
+
+    Write it with :func:`sharedopt.report.run_result.write_result`; draw its map with
+    :func:`sharedopt.report.run_result.plot_result`.
+
+    Attributes
+    ----------
+    config : RunConfig
+    solver : SolveResult
+    candidates : pandas.DataFrame
+        Every candidate, ranked, with ``chosen``.
+    portfolio : pandas.DataFrame
+        The chosen candidates.
+    shares : pandas.DataFrame
+        Per-member shares of every candidate.
+    summary : dict
+        JSON-safe summary (solver report at the top level, totals, breakdowns).
+    quality : pandas.DataFrame
+        Data-quality report.
+    authorities : geopandas.GeoDataFrame
+    """
+
+    config: RunConfig
+    solver: SolveResult
+    candidates: pd.DataFrame
+    portfolio: pd.DataFrame
+    shares: pd.DataFrame
+    summary: dict
+    quality: pd.DataFrame
+    authorities: object
+    enumeration: pd.DataFrame = field(default_factory=pd.DataFrame)
+    existing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    alternatives: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __repr__(self) -> str:
+        """Short: name, solver status, objective and counts (the tables are attributes)."""
+        objective = self.summary.get("objective")
+        shown = f"£{objective:,.0f}k" if isinstance(objective, (int, float)) else "n/a"
+        return (f"Result(name={self.config.name!r}, status={self.summary.get('status')!r}, objective={shown}, "
+                f"partnerships={len(self.portfolio)}, candidates={len(self.candidates):,}, "
+                f"councils={len(self.authorities)})")

@@ -1,0 +1,176 @@
+"""The steps of a run, each callable on its own, and the chain up to the solver's answer.
+
+``load_inputs`` (data) -> ``enumerate_candidates`` (candidates) -> ``create_model``
+(model) -> ``solve_model`` (solve); :func:`solve_steps` chains them, reusing inputs or
+candidates a caller already has. Every step reports through one
+:class:`~sharedopt.run.events.Event` callback, ``on_event``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from sharedopt.candidates.build import CandidateSet, build_candidates
+from sharedopt.candidates.forced import ensure_candidates
+from sharedopt.common.gaps import format_gap
+from sharedopt.config.schema import RunConfig
+from sharedopt.data import DataQuality
+from sharedopt.data.region.load import load_region
+from sharedopt.data.region.selection import Selection
+from sharedopt.model.build import PortfolioModel, build_model
+from sharedopt.model.status_quo import effective_constraints, status_quo_table
+from sharedopt.run.events import OnEvent, emit
+from sharedopt.run.references import check_references
+from sharedopt.run.result import Inputs
+from sharedopt.solve.api import solve
+from sharedopt.solve.result import SolveResult
+from sharedopt.solve.backends.registry import check_solver
+from sharedopt.solve.progress import listening
+
+__all__ = ["Solved", "create_model", "enumerate_candidates", "load_inputs", "region_of", "solve_model",
+           "solve_steps"]
+
+
+def load_inputs(config: RunConfig, on_event: OnEvent | None = None) -> Inputs:
+    """Step 1 (data): authorities, costs and the per-service neighbour graphs."""
+    emit(on_event, "load", "loading data", "start")
+    quality = DataQuality()
+    loaded = load_region(selection_of(config), quality,
+                         check_authorities=lambda found: check_references(config, found))
+    if config.constraints.status_quo and loaded.arrangements_on_record:
+        status_quo_table(loaded.authorities.index, quality)
+    emit(on_event, "load", f"{len(loaded.authorities)} authorities, {len(loaded.costs)} cost rows", "end")
+    return Inputs(loaded.authorities, loaded.costs, quality, loaded.graphs, loaded.sources)
+
+
+def selection_of(config: RunConfig) -> Selection:
+    """What the data layer needs of a run config: region, year, files and services."""
+    region, data = config.region, config.data
+    return Selection(
+        region=region.name, codes=tuple(region.codes) if region.codes is not None else None,
+        boundary_file=region.boundary_file, code_field=region.code_field, name_field=region.name_field,
+        population_field=region.population_field, year=data.year, costs_csv=data.costs_csv,
+        include_non_council=data.include_non_council, service_detail=data.service_detail,
+        services=tuple(data.services) if data.services is not None else None,
+        eligible_services=tuple(name for name, spec in config.model.services.items() if spec.eligible),
+        links=tuple(region.link_list()))
+
+
+def enumerate_candidates(inputs: Inputs, config: RunConfig, on_event: OnEvent | None = None,
+                         with_shares: bool = True) -> CandidateSet:
+    """Step 2 (candidates): every candidate collaboration with its value and (optionally) shares."""
+    emit(on_event, "enumerate", "enumerating candidates", "start")
+
+    def report(label: str, count: int) -> None:
+        emit(on_event, "enumerate", f"{label}: {count:,} candidates")
+
+    candidates = build_candidates(inputs.authorities, inputs.costs, config.model,
+                                  graphs=inputs.graphs, progress=report, with_shares=with_shares,
+                                  constraints=effective_constraints(config.constraints, inputs.authorities.index),
+                                  solver=config.solver)
+    candidates = ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
+                                   inputs.costs, config.model)
+    generated = " (scale groups by column generation)" if candidates.generation is not None else ""
+    pruned = int(candidates.enumeration["pruned_nonpositive_npv"].sum())
+    emit(on_event, "enumerate", f"{len(candidates.table):,} candidates kept{generated}, {pruned:,} pruned", "end")
+    return candidates
+
+
+def create_model(candidates: CandidateSet, config: RunConfig, on_event: OnEvent | None = None) -> PortfolioModel:
+    """Step 3 (model): the 0/1 programme over the candidates.
+
+    When the candidates were generated (:mod:`sharedopt.candidates.generate`), the model carries the
+    bound over every connected group, so the solve step reports its gap against it.
+    """
+    emit(on_event, "model", "building the model", "start")
+    model = build_model(candidates.table, effective_constraints(config.constraints, region_of(candidates)))
+    if candidates.generation is not None and not candidates.generation.closed:
+        model = replace(model, outer_bound=candidates.generation.lp_bound)
+    emit(on_event, "model", f"{model.n_variables:,} variables, {model.n_constraints:,} constraints", "end")
+    return model
+
+
+def solve_model(model: PortfolioModel, config: RunConfig, extra=None,
+                on_event: OnEvent | None = None) -> tuple[SolveResult, np.ndarray]:
+    """Step 4 (solve): solve with the configured solver; optional user hook ``extra``.
+
+    The model is split into independent pieces first; large HiGHS pieces (many more
+    candidates than constraints) go through column generation and reduced-cost fixing
+    (:mod:`sharedopt.solve.lp_bounds`), and pieces run in parallel threads (``solver.threads``).
+    With ``on_event``, the solver's live incumbent, bound and gap arrive as 'solve' events.
+    """
+    emit(on_event, "solve", "solving", "start")
+    if on_event is None:
+        solved, chosen = solve(model, config.solver, extra=extra)
+    else:
+        with listening(_solver_listener(on_event)):
+            solved, chosen = solve(model, config.solver, extra=extra)
+    emit(on_event, "solve", f"{solved.status}, objective {solved.objective or 0:,.0f}, gap {_gap(solved.gap)}", "end")
+    return solved, chosen
+
+
+def _gap(gap: float | None) -> str:
+    return format_gap(gap) if gap is not None else "unknown"
+
+
+def _solver_listener(on_event: OnEvent):
+    """The solver's live reports (incumbent, bound, gap; pieces done of all) as 'solve' events."""
+
+    def hear(incumbent, bound, gap, pieces=None) -> None:
+        done, total = pieces if pieces else (None, None)
+        counted = f"pieces {done}/{total} done, " if pieces else ""
+        emit(on_event, "solve", f"{counted}incumbent {incumbent or 0:,.0f}, bound "
+                                f"{bound if bound is not None else float('inf'):,.0f}, gap {_gap(gap)}",
+             done=done, total=total)
+
+    return hear
+
+
+def region_of(candidates: CandidateSet) -> set[str]:
+    """Codes of the bodies in the candidates' service graphs (all a model can allocate)."""
+    return {code for graph in candidates.graphs.values() for code in graph.nodes}
+
+
+@dataclass(frozen=True)
+class Solved:
+    """A run up to the solver's answer: inputs, candidates, model, solver report and 0/1 portfolio."""
+
+    inputs: Inputs
+    candidates: CandidateSet
+    model: PortfolioModel
+    solver: SolveResult
+    chosen: np.ndarray
+
+
+def solve_steps(config: RunConfig, on_event: OnEvent | None = None, *, inputs: Inputs | None = None,
+                candidates: CandidateSet | None = None, with_shares: bool = True, extra=None) -> Solved:
+    """check -> load inputs -> candidates -> model -> user hook -> solve, in that order.
+
+    Parameters
+    ----------
+    config : RunConfig
+    on_event : callable, optional
+        Gets every step's :class:`~sharedopt.run.events.Event`.
+    inputs : Inputs, optional
+        Loaded data to reuse (the load step is skipped).
+    candidates : CandidateSet, optional
+        Candidates to reuse with ``inputs`` (the enumeration step is skipped too).
+    with_shares : bool
+        Compute every candidate's per-member shares (a full run reports them; a sweep row does not).
+    extra : callable, optional
+        User hook ``extra(prob, variables)`` on the PuLP problem before the solve.
+
+    Returns
+    -------
+    Solved
+    """
+    check_solver(config.solver.name)  # before any data is loaded
+    emit(on_event, "check", f"solver {config.solver.name} available", "end")
+    inputs = inputs if inputs is not None else load_inputs(config, on_event)
+    if candidates is None:
+        candidates = enumerate_candidates(inputs, config, on_event, with_shares)
+    model = create_model(candidates, config, on_event)
+    solved, chosen = solve_model(model, config, extra, on_event)
+    return Solved(inputs, candidates, model, solved, chosen)
