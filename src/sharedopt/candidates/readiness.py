@@ -32,11 +32,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sharedopt.common.errors import DataError
 from sharedopt.config.params import ModelParams, Realisation
+from sharedopt.data.arrangements import load_arrangements
 
 CONDITIONS = ("sponsor", "multi_level_engagement", "formal_reporting", "active_management")
 COLUMNS = (*CONDITIONS, "co_production")
@@ -65,7 +68,6 @@ def group_status(values: np.ndarray, members: np.ndarray) -> np.ndarray:
 
 
 def _arrangements() -> pd.DataFrame:
-    from sharedopt.data.arrangements import load_arrangements
     return load_arrangements()
 
 
@@ -215,10 +217,6 @@ def load_readiness_csv(path) -> dict[str, dict[str, str]]:
         Missing file or column, unknown column, repeated authority or a bad value: names the
         file, line and field, prints the value literally and says what to write instead.
     """
-    from pathlib import Path
-
-    from sharedopt.common.errors import DataError
-
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: readiness file not found; give the path (relative to the config) of a "
@@ -248,8 +246,6 @@ def load_readiness_csv(path) -> dict[str, dict[str, str]]:
 
 
 def _status(path, line: int, field: str, value: str) -> str:
-    from sharedopt.common.errors import DataError
-
     text = value.strip().lower()
     if text == "":
         return "unknown"

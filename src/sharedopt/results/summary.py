@@ -12,6 +12,7 @@ from sharedopt.config.assumptions import (
     APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS, REALISATION_EVIDENCE,
     SCOPE_DEFAULTS, SERVICE_DEFAULTS,
 )
+from sharedopt.candidates.table import member_codes
 from sharedopt.data.sources import estimate_notes
 from sharedopt.results.facts import constraints_in_force, data_vintage, region_title
 
@@ -46,7 +47,7 @@ def totals(portfolio: pd.DataFrame) -> dict:
     for col in DECOMPOSITION:
         if col in portfolio:
             out[col] = float(portfolio[col].sum()) if len(portfolio) else 0.0
-    out["members_involved"] = int(len({m for ms in portfolio["members"] for m in ms.split(";")})) if len(portfolio) else 0
+    out["members_involved"] = int(len({m for ms in member_codes(portfolio) for m in ms})) if len(portfolio) else 0
     return out
 
 
@@ -158,7 +159,7 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
                   frontier, sources, quality, generation=None) -> dict:
     """Assemble the JSON-safe summary of a run (solver report keys at the top level).
 
-    ``generation`` (a :class:`sharedopt.candidates.generate.Generation`) is reported under
+    ``generation`` (a :class:`sharedopt.solve.generate.Generation`) is reported under
     ``candidate_generation`` when the scale candidates were generated, not enumerated.
     """
     summary = dict(solver.to_dict())

@@ -22,7 +22,10 @@ from sharedopt.data import DataQuality, load_authorities, load_costs, load_user_
 from sharedopt.data.plausibility import report_unusual_spend
 from sharedopt.data.sources import sources_for
 from sharedopt.model.build import PortfolioModel, build_model
-from sharedopt.candidates.build import CandidateSet, build_candidates, ensure_candidates, service_graphs
+from sharedopt.candidates.build import build_candidates
+from sharedopt.candidates.forced import ensure_candidates
+from sharedopt.candidates.graphs import service_graphs
+from sharedopt.candidates.table import CandidateSet
 from sharedopt.results.rank import rank_candidates
 from sharedopt.run.references import check_references
 from sharedopt.solve.lp_bounds import is_large
@@ -31,6 +34,7 @@ from sharedopt.model.status_quo import (effective_constraints, existing_partners
                                   existing_partnerships_table, status_quo_table)
 from sharedopt.solve.api import SolveResult, solve
 from sharedopt.solve.backends.registry import check_solver
+from sharedopt.solve.generate import ColumnGenerator
 from sharedopt.results.summary import build_summary, json_safe
 
 Progress = Callable[[str, dict], None]
@@ -169,7 +173,7 @@ def enumerate_candidates(inputs: Inputs, config: RunConfig, progress: Progress |
     candidates = build_candidates(inputs.authorities, inputs.costs, config.model,
                                   graphs=inputs.graphs, progress=report, with_shares=with_shares,
                                   constraints=effective_constraints(config.constraints, inputs.authorities.index),
-                                  solver=config.solver)
+                                  solver=config.solver, generator=ColumnGenerator())
     return ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
                              inputs.costs, config.model)
 
@@ -177,7 +181,7 @@ def enumerate_candidates(inputs: Inputs, config: RunConfig, progress: Progress |
 def create_model(candidates: CandidateSet, config: RunConfig) -> PortfolioModel:
     """Step 3 (model): the 0/1 programme over the candidates.
 
-    When the candidates were generated (:mod:`sharedopt.candidates.generate`), the model carries the
+    When the candidates were generated (:mod:`sharedopt.solve.generate`), the model carries the
     bound over every connected group, so the solve step reports its gap against it.
     """
     model = build_model(candidates.table, effective_constraints(config.constraints, region_of(candidates)))

@@ -86,7 +86,7 @@ class _Checker:
         return False
 
     def candidate(self, loc: tuple, cid: str) -> None:
-        from sharedopt.candidates.depth import split_id
+        from sharedopt.candidates.table import split_id
         parts = split_id(str(cid))[0].split("|")
         if len(parts) != 2 or not parts[0] or not parts[1]:
             self.problems.append(Problem(loc, f"candidate id '{cid}' is not of the form "
