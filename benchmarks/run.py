@@ -213,7 +213,8 @@ def scenario_changes(k: int | None, time_limit: float | None, config_limit: floa
 def work_enumeration(*, report, config: str, k: int) -> dict:
     import numpy as np
 
-    from sharedopt.candidates.enumerate import connected_groups, count_connected_groups
+    from sharedopt.candidates.counting import count_connected_groups
+    from sharedopt.candidates.enumerate import connected_groups
     from sharedopt.candidates.graphs import service_graphs
     from sharedopt.run.pipeline import load_inputs
     from sharedopt.run.scenario import Scenario

@@ -14,7 +14,8 @@ import pytest
 
 from sharedopt.solve.generate import ServicePricer, generation_blockers, plan_generation
 from sharedopt.config.schema import load_config
-from sharedopt.candidates.enumerate import connected_groups, count_connected_groups, count_groups_capped
+from sharedopt.candidates.counting import count_connected_groups, count_groups_capped
+from sharedopt.candidates.enumerate import connected_groups
 from sharedopt.common.errors import ConfigError
 from sharedopt.model.build import Constraints, ExistingPartnership
 from sharedopt.run.pipeline import create_model, enumerate_candidates, load_inputs, solve_model

@@ -4,7 +4,7 @@ Full enumeration of connected groups grows roughly as ``n * d^(k-1)``: at k = 6 
 US counties have tens of millions. This module never lists them all. It
 
 1. counts groups per service up to a cap
-   (:func:`sharedopt.candidates.enumerate.count_groups_capped`), so a run says
+   (:func:`sharedopt.candidates.counting.count_groups_capped`), so a run says
    how large the full enumeration would have been (or that it exceeds the cap);
 2. starts a restricted master LP over every scope candidate and every scale group of
    up to ``seed_size`` members (cheap to list);

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sharedopt.candidates.curves import uses_fitted
-from sharedopt.candidates.enumerate import count_groups_capped
+from sharedopt.candidates.counting import count_groups_capped
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.params import ModelParams
 
