@@ -213,8 +213,9 @@ def scenario_changes(k: int | None, time_limit: float | None, config_limit: floa
 def work_enumeration(*, report, config: str, k: int) -> dict:
     import numpy as np
 
-    from sharedopt.candidates.enumerate import connected_groups, count_connected_groups
-    from sharedopt.candidates.build import service_graphs
+    from sharedopt.candidates.counting import count_connected_groups
+    from sharedopt.candidates.enumerate import connected_groups
+    from sharedopt.candidates.graphs import service_graphs
     from sharedopt.run.pipeline import load_inputs
     from sharedopt.run.scenario import Scenario
 
@@ -515,7 +516,7 @@ class Bench:
                  f"{self.args.instance_timeout:g} s wall-clock limit and a "
                  f"{self.args.mem_limit_gb:g} GB address-space limit."]
         notes.append("candidates by: 'enumerated' = every connected group listed and valued; "
-                     "'generated' = column generation over implicit groups (sharedopt.candidates.generate), "
+                     "'generated' = column generation over implicit groups (sharedopt.solve.generate), "
                      "used when there are more than 2,000,000 groups; valued = groups valued "
                      "(enumerated, or generated plus the small starting groups).")
         for r in rows:

@@ -1,4 +1,4 @@
-"""Column generation over implicit connected groups (sharedopt.candidates.generate) against full enumeration.
+"""Column generation over implicit connected groups (sharedopt.solve.generate) against full enumeration.
 
 Real data (North East, Wales); the pricing search is checked against brute force over
 every connected group, the generated portfolio against the enumerated optimum, and the
@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sharedopt.candidates.generate import ServicePricer, count_groups_capped, generation_blockers, plan_generation
+from sharedopt.solve.generate import ServicePricer, generation_blockers, plan_generation
 from sharedopt.config.schema import load_config
-from sharedopt.candidates.enumerate import connected_groups, count_connected_groups
+from sharedopt.candidates.counting import count_connected_groups, count_groups_capped
+from sharedopt.candidates.enumerate import connected_groups
 from sharedopt.common.errors import ConfigError
 from sharedopt.model.build import Constraints, ExistingPartnership
 from sharedopt.report.run_result import write_result

@@ -156,7 +156,7 @@ def test_new_parameters_are_overridable_and_listed_with_range_and_source():
 
 def test_a_forced_whole_organisation_candidate_is_valued_and_checked(kent):
     from sharedopt.common.errors import ConfigError
-    from sharedopt.candidates.build import ensure_candidates
+    from sharedopt.candidates.forced import ensure_candidates
 
     authorities, costs, cands = kent
     first = cands.table[cands.table["kind"] == "whole_organisation"].iloc[0]

@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sharedopt.candidates import enumerate as enum_mod
+from sharedopt.candidates.counting import count_connected_groups
 from sharedopt.candidates.enumerate import (
     GroupArrays,
     adjacency_bitsets,
     connected_groups,
-    count_connected_groups,
     index_nodes,
     is_connected_subset,
 )

@@ -15,7 +15,7 @@ import pytest
 
 from sharedopt.config.assumptions import DEPTH_DEFAULTS, READINESS_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS
 from sharedopt.config.schema import load_config
-from sharedopt.candidates.depth import split_id, with_depth
+from sharedopt.candidates.table import split_id, with_depth
 from sharedopt.common.errors import ConfigError, DataError
 from sharedopt.config.params import ModelParams, ReadinessParams
 from sharedopt.run.pipeline import run

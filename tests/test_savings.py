@@ -23,7 +23,8 @@ from shapely.geometry import box
 
 from sharedopt.data import load_authorities, load_costs, load_services
 from sharedopt.candidates.enumerate import connected_groups
-from sharedopt.candidates.build import build_candidates, intersection_graph
+from sharedopt.candidates.build import build_candidates
+from sharedopt.candidates.graphs import intersection_graph
 from sharedopt.config.params import ModelParams, ScopePair
 from sharedopt.candidates.value import CostBase, evaluate
 

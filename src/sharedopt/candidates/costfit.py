@@ -27,7 +27,7 @@ from threadpoolctl import threadpool_limits
 from sharedopt.config.assumptions import (
     COST_CURVE_FALLBACK, COST_CURVE_RULE, DAYTIME_SERVICE_WEIGHTS, PLAUSIBILITY_RULE,
 )
-from sharedopt.data.panel import PANEL_SERVICES, cost_panel
+from sharedopt.data.panel import PANEL_SERVICES, cost_panel, panel_notes
 
 NOTE = "cross-sectional association, not cause"
 CONTROLS = "ln density + deprivation + ln workday ratio + class + year FE"
@@ -304,7 +304,6 @@ def curves_table(curves: CostCurves) -> pd.DataFrame:
 
 def summary_block(curves: CostCurves) -> dict:
     """The cost curves for ``summary.json``: mode, the rule, one record per service, the panel's exclusions."""
-    from sharedopt.data.panel import panel_notes
     table = curves_table(curves)
     return {"cost_curves": curves.mode, "note": NOTE,
             "identified_if": COST_CURVE_RULE["identified_if"]["value"],

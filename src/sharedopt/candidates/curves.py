@@ -2,12 +2,7 @@
 
 The fitted path is :mod:`sharedopt.candidates.costfit` (cost functions estimated on the England
 panel). The documented fallback is the literature curve of :mod:`sharedopt.config.assumptions`
-(``mes``, ``e_down``, ``e_up`` per service) and an efficiency ratio from the run's own
-data: a council's spend per head over the median spend per head of the councils of the
-same tier class that deliver the service (needs at least ``MIN_PEERS`` of them). That
-ratio is **not** adjusted for need (deprivation, density), so it overstates the
-inefficiency of high-need councils; estimated spend (Wales) gets no ratio at all
-(1.0: no convergence term), because the estimate is a split of totals, not a cost.
+(``mes``, ``e_down``, ``e_up`` per service); the efficiency ratios always come from costfit.
 """
 
 from __future__ import annotations
@@ -17,12 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sharedopt.candidates.terms import tier_class
+from sharedopt.candidates import costfit
 
-MIN_PEERS = 3
 LITERATURE_SOURCE = "literature: U-shaped curve, assumptions.SERVICE_DEFAULTS (mes, e_down, e_up)"
-FALLBACK_EFFICIENCY = ("spend per head / median of the same tier class in the run (not adjusted for "
-                       "need); estimated spend: 1.0")
 
 
 @dataclass(frozen=True)
@@ -70,28 +62,6 @@ def literature_curves(params) -> dict:
     return {s: LiteratureCurve(s, sp.mes, sp.e_down, sp.e_up) for s, sp in params.services.items()}
 
 
-def fallback_efficiency(authorities: pd.DataFrame, costs: pd.DataFrame) -> pd.DataFrame:
-    """Spend per head relative to the same tier class's median (see the module docstring)."""
-    eligible = costs[costs["net_expenditure_gbp_k"] > 0]
-    if "eligible" in costs:
-        eligible = costs[costs["eligible"].astype(bool)]
-    if "estimated" in eligible:
-        eligible = eligible[~eligible["estimated"].astype(bool)]
-    wide = eligible.pivot_table(index="authority", columns="service", values="net_expenditure_gbp_k",
-                                aggfunc="sum")
-    pop = authorities["population"].astype(float).reindex(wide.index)
-    per_head = wide.div(pop, axis=0)
-    tiers = authorities["tier"].reindex(wide.index) if "tier" in authorities else pd.Series("", wide.index)
-    klass = tiers.map(tier_class)
-    out = pd.DataFrame(np.nan, index=wide.index, columns=wide.columns)
-    for _, rows in per_head.groupby(klass):
-        counts = rows.notna().sum()
-        median = rows.median()
-        ratio = rows / median
-        out.loc[rows.index] = ratio.loc[:, counts >= MIN_PEERS].reindex(columns=out.columns)
-    return out
-
-
 def resolve_curves(params, authorities: pd.DataFrame, costs: pd.DataFrame) -> Curves:
     """The curves and efficiency ratios for a run.
 
@@ -100,14 +70,8 @@ def resolve_curves(params, authorities: pd.DataFrame, costs: pd.DataFrame) -> Cu
     service outside the fitted panel (the fine services) takes the parameters' U-shape.
     ``"literature"``: the U-shape of the parameters (``mes``, ``e_down``, ``e_up``; the
     documented fallback, and the only curve column generation prices). Efficiency ratios
-    come from costfit (English councils in its panel; others NaN: no convergence term),
-    or, without :mod:`sharedopt.candidates.costfit`, from :func:`fallback_efficiency`.
+    come from costfit (English councils in its panel; others NaN: no convergence term).
     """
-    try:
-        from sharedopt.candidates import costfit
-    except ImportError:  # pragma: no cover - costfit ships with the package
-        return Curves(literature_curves(params), fallback_efficiency(authorities, costs), "literature",
-                      [f"scale: {LITERATURE_SOURCE}", f"efficiency: {FALLBACK_EFFICIENCY}"])
     fit = costfit.fit_cost_curves("fitted")
     efficiency = fit.efficiency
     note = ("efficiency: sharedopt.candidates.costfit ratios (actual/expected given population, density, "

@@ -14,32 +14,14 @@ typed :class:`sharedopt.config.params.DepthParams`) multiplies
 and sets the years to full savings (``ramp_years``, relative to the model's own).
 The rows of one group share its slot rows (authority x service), so the optimiser
 picks at most one depth per group. Ids: the reference depth keeps the plain id
-(``Service|A+B``); another depth is suffixed ``@depth`` (``Service|A+B@pooled``).
+(``Service|A+B``); another depth is suffixed ``@depth`` (``Service|A+B@pooled``;
+:func:`sharedopt.candidates.table.with_depth`).
 """
 
 from __future__ import annotations
 
-from sharedopt.config.assumptions import DEPTH_DEFAULTS, DEPTH_REFERENCE
+from sharedopt.config.assumptions import DEPTH_DEFAULTS, DEPTH_REFERENCE, READINESS_DEFAULTS
 from sharedopt.config.params import ModelParams
-
-SEPARATOR = "@"
-
-
-def split_id(candidate_id: str) -> tuple[str, str]:
-    """``(id without depth, depth)`` of a candidate id; no suffix means the reference depth.
-
-    >>> split_id("Libraries|E06000001+E06000002@coordination")
-    ('Libraries|E06000001+E06000002', 'coordination')
-    >>> split_id("Environment|E06000001+E06000002")
-    ('Environment|E06000001+E06000002', 'lead_council')
-    """
-    head, sep, depth = str(candidate_id).partition(SEPARATOR)
-    return (head, depth) if sep else (head, DEPTH_REFERENCE)
-
-
-def with_depth(candidate_id: str, depth: str) -> str:
-    """The id of a candidate at ``depth`` (the reference depth adds no suffix)."""
-    return candidate_id if depth == DEPTH_REFERENCE else f"{candidate_id}{SEPARATOR}{depth}"
 
 
 def ramp_years(params: ModelParams, depth: str) -> int:
@@ -97,7 +79,6 @@ def depth_table(params: ModelParams) -> list[dict]:
 
 def readiness_depth_rows(params: ModelParams) -> list[dict]:
     """Assumption rows (summary.json) of readiness, partnership mode and depth, with value, range, source."""
-    from sharedopt.config.assumptions import READINESS_DEFAULTS
     ready = params.readiness
     rows = []
     for key, entry in READINESS_DEFAULTS.items():

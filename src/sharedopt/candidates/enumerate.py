@@ -26,9 +26,9 @@ __all__ = [
     "GroupArrays",
     "adjacency_bitsets",
     "connected_groups",
-    "count_connected_groups",
     "index_nodes",
     "is_connected_subset",
+    "progress_mark",
 ]
 
 #: Approximate number of new groups between two calls of a progress hook.
@@ -197,33 +197,6 @@ def connected_groups(
     return GroupArrays(nodes=_read_only(nodes), members=_read_only(members), sizes=_read_only(sizes))
 
 
-def count_connected_groups(
-    graph: nx.Graph, max_size: int, min_size: int = 1, progress: ProgressHook | None = None
-) -> dict[int, int]:
-    """Count connected induced subgraphs by size.
-
-    Parameters
-    ----------
-    graph : networkx.Graph
-        Adjacency graph.
-    max_size : int
-        Largest size counted (inclusive).
-    min_size : int, default 1
-        Smallest size counted (inclusive).
-    progress : callable, optional
-        Progress hook, as in :func:`connected_groups`.
-
-    Returns
-    -------
-    dict of int to int
-        ``{size: count}`` for every size in ``min_size..max_size``
-        (zero counts included), ascending.
-    """
-    nodes = index_nodes(graph)
-    flat = _enumerate_flat(graph, nodes, max_size, min_size, progress)
-    return {size: len(values) // size for size, values in flat.items()}
-
-
 def _enumerate_flat(
     graph: nx.Graph,
     nodes: np.ndarray,
@@ -244,8 +217,10 @@ def _enumerate_flat(
     for root in range(len(nodes)):
         if present >> root & 1:
             _grow_from_root(root, adjacency, max_size, sinks)
-            reported = _maybe_report(flat, reported, progress)
-    _report_final(flat, progress)
+            if progress is not None:
+                reported = progress_mark(_total(flat), reported, progress)
+    if progress is not None:
+        progress(_total(flat))
     return flat
 
 
@@ -306,21 +281,27 @@ def _extend(
         _extend(grown, extension | (neighbours & ~closed), closed | neighbours, adjacency, max_size, sinks)
 
 
-def _maybe_report(flat: dict[int, list[int]], reported: int, progress: ProgressHook | None) -> int:
-    """Call ``progress`` if ``PROGRESS_EVERY`` groups were added since ``reported``."""
-    if progress is None:
-        return reported
-    total = _total(flat)
+def progress_mark(total: int, reported: int, progress: ProgressHook) -> int:
+    """Call ``progress`` if :data:`PROGRESS_EVERY` groups were added since ``reported``.
+
+    Parameters
+    ----------
+    total : int
+        Groups found so far.
+    reported : int
+        ``total`` at the last call of ``progress``.
+    progress : callable
+        Called with ``total``.
+
+    Returns
+    -------
+    int
+        The new ``reported``.
+    """
     if total - reported >= PROGRESS_EVERY:
         progress(total)
         return total
     return reported
-
-
-def _report_final(flat: dict[int, list[int]], progress: ProgressHook | None) -> None:
-    """Call ``progress`` once with the final number of groups."""
-    if progress is not None:
-        progress(_total(flat))
 
 
 def _total(flat: dict[int, list[int]]) -> int:

@@ -1,7 +1,7 @@
 """Candidates named by id (forced ones that pruning left out): parse the id, value the group.
 
 An id is ``"<service>[+<service>]|<code>[+<code>...]"``, optionally ``@<depth>``
-(:mod:`sharedopt.candidates.depth`); whole-organisation ids are ``Whole_Organisation|code+code``.
+(:mod:`sharedopt.candidates.table`); whole-organisation ids are ``Whole_Organisation|code+code``.
 """
 
 from __future__ import annotations
@@ -10,8 +10,18 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from sharedopt.config.params import ModelParams
+from sharedopt.candidates.batch import group_table
+from sharedopt.candidates.depth import depth_params
+from sharedopt.candidates.finish import finish_table
+from sharedopt.candidates.graphs import intersection_graph
+from sharedopt.candidates.readiness import candidate_realisation
+from sharedopt.candidates.table import (
+    CANDIDATE_ID, ID_PART_SEPARATOR, PARTNERSHIP_MODE, WHOLE_ORGANISATION_LABEL, CandidateSet, parse_id,
+)
 from sharedopt.candidates.value import CostBase, evaluate
+from sharedopt.candidates.wholeorg import forced_whole_org
+from sharedopt.common.errors import ConfigError
+from sharedopt.config.params import ModelParams
 
 
 def ensure_candidates(candidates: CandidateSet, ids: list[str], authorities, costs: pd.DataFrame,
@@ -21,63 +31,48 @@ def ensure_candidates(candidates: CandidateSet, ids: list[str], authorities, cos
     An id is ``"<service>[+<service>]|<code>[+<code>...]"``. A candidate whose NPV was
     not positive is normally pruned; forcing it brings it back with its real value.
     """
-    from sharedopt.common.errors import ConfigError
-    from sharedopt.candidates.build import CandidateSet, _finish, intersection_graph
-
-    known = set(candidates.table["candidate_id"]) if len(candidates.table) else set()
+    known = set(candidates.table[CANDIDATE_ID]) if len(candidates.table) else set()
     missing = [cid for cid in ids if cid not in known]
     if not missing:
         return candidates
     base = CostBase.from_frames(authorities, costs, params)
-    rows = []
-    for cid in missing:
-        if cid.startswith("Whole_Organisation|"):
-            from sharedopt.candidates.wholeorg import forced_whole_org
-            rows.append(forced_whole_org(cid, base, params, candidates.graphs))
-            continue
-        services, members, depth = _parse_id(cid, base, params)
-        graph = candidates.graphs.get(services[0]) if len(services) == 1 else intersection_graph(
-            candidates.graphs[services[0]], candidates.graphs[services[1]])
-        codes = list(base.codes[members])
-        if graph is None or not all(c in graph for c in codes) or not nx.is_connected(graph.subgraph(codes)):
-            raise ConfigError(f"[constraints] forced: candidate '{cid}' is not a connected group of "
-                              "bodies delivering its service(s); check the id (see candidates.csv)")
-        rows.append(_forced_row(base, params, services, members, depth, cid))
-    table = _finish(pd.concat([candidates.table, *rows], ignore_index=True), params, base)
+    rows = [_named_row(cid, base, params, candidates.graphs) for cid in missing]
+    table = finish_table(pd.concat([candidates.table, *rows], ignore_index=True), params, base)
     return CandidateSet(table, candidates.shares, candidates.enumeration, candidates.graphs,
                         candidates.generation)
+
+
+def _named_row(cid: str, base: CostBase, params: ModelParams, graphs: dict) -> pd.DataFrame:
+    """The valued row of the candidate ``cid``, after checking it is a connected group of its service(s)."""
+    if cid.startswith(WHOLE_ORGANISATION_LABEL + ID_PART_SEPARATOR):
+        return forced_whole_org(cid, base, params, graphs)
+    services, members, depth = _parse_id(cid, base, params)
+    graph = graphs.get(services[0]) if len(services) == 1 else intersection_graph(
+        graphs[services[0]], graphs[services[1]])
+    codes = list(base.codes[members])
+    if graph is None or not all(c in graph for c in codes) or not nx.is_connected(graph.subgraph(codes)):
+        raise ConfigError(f"[constraints] forced: candidate '{cid}' is not a connected group of "
+                          "bodies delivering its service(s); check the id (see candidates.csv)")
+    return _forced_row(base, params, services, members, depth, cid)
 
 
 def _forced_row(base: CostBase, params: ModelParams, services, members: np.ndarray, depth: str,
                 cid: str) -> pd.DataFrame:
     """One forced candidate valued at its depth, with its checklist columns."""
-    from sharedopt.candidates.depth import depth_params, with_depth
-    from sharedopt.candidates.readiness import candidate_realisation
-
     factor, checklist = candidate_realisation(base, params, services, members[None, :], depth)
     if cid in params.realisation_overrides:
         factor = np.array([params.realisation_factor(cid) * params.depth_settings[depth].realisation])
-    mode = checklist["partnership_mode"][0]
+    mode = checklist[PARTNERSHIP_MODE][0]
     dparams = depth_params(params, depth, params.readiness.mode_governance_factors.get(mode, 1.0))
     values = {**evaluate(base, dparams, services, members[None, :], factor), **checklist}
-    kind = "scale" if len(services) == 1 else ("scope" if len(members) == 1 else "scale+scope")
-    from sharedopt.candidates.build import _table
-
-    table = _table(base, services, members[None, :], values, np.array([kind], dtype=object))
-    table["candidate_id"] = [with_depth(c, depth) for c in table["candidate_id"]]
-    return table
+    return group_table(base, services, members[None, :], values, depth)
 
 
 def _parse_id(cid: str, base: CostBase, params: ModelParams | None = None) -> tuple[tuple[str, ...], np.ndarray, str]:
     """``(services, member indices, depth)`` of an id ``Service[+Service]|code+code[@depth]``."""
-    from sharedopt.candidates.depth import split_id
-    from sharedopt.common.errors import ConfigError
-
     try:
-        plain, depth = split_id(cid)
-        service_part, member_part = plain.split("|")
-        services = tuple(service_part.split("+"))
-        members = base.index_of(sorted(member_part.split("+")))
+        services, codes, depth = parse_id(cid)
+        members = base.index_of(sorted(codes))
         for s in services:
             base.service_index(s)
         if params is not None and depth not in params.depth_settings:

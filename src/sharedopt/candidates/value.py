@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sharedopt.candidates.curves import resolve_curves
 from sharedopt.config.params import ModelParams
 from sharedopt.candidates.terms import convergence_saving, distance_cost, span_km, tier_class
 
@@ -81,7 +82,6 @@ class CostBase:
         Centroids come from ``centroid_lon``/``centroid_lat``, efficiency ratios and
         curves from :func:`sharedopt.candidates.curves.resolve_curves` (``params.cost_curves``).
         """
-        from sharedopt.candidates.curves import resolve_curves
         codes = np.array(sorted(authorities.index), dtype=object)
         services = tuple(sorted(costs["service"].unique()))
         eligible = costs[costs["eligible"]] if "eligible" in costs else costs[costs["net_expenditure_gbp_k"] > 0]

@@ -30,12 +30,19 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from sharedopt.candidates.batch import member_shares
 from sharedopt.candidates.enumerate import connected_groups
-from sharedopt.config.params import ModelParams
+from sharedopt.candidates.readiness import candidate_realisation
+from sharedopt.candidates.table import (
+    DEPTH_SEPARATOR, NPV, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL, candidate_frame, join_codes, make_id, parse_id,
+)
 from sharedopt.candidates.value import CostBase, _gather, distance_cost, money, span_km
+from sharedopt.common.errors import ConfigError
+from sharedopt.config.assumptions import WHOLE_ORG_DEPTH
+from sharedopt.config.params import ModelParams
 
-KIND = "whole_organisation"
-LABEL = "Whole_Organisation"
+KIND = WHOLE_ORGANISATION
+LABEL = WHOLE_ORGANISATION_LABEL
 BACK_OFFICE = "Central_Services"
 
 
@@ -89,17 +96,15 @@ def slot_services(base: CostBase, params: ModelParams, members: np.ndarray) -> l
     for row in members.tolist():
         idx = [i for i in row if i >= 0]
         cols = np.flatnonzero(delivers[idx].any(axis=0))
-        out.append(";".join(base.services[c] for c in cols))
+        out.append(join_codes(base.services[c] for c in cols))
     return out
 
 
 def whole_org_candidates(base: CostBase, params: ModelParams, graphs: dict, with_shares: bool):
     """Enumerate, value and prune (NPV <= 0) whole-organisation groups.
 
-    Returns ``(table, shares, stats)`` like :func:`sharedopt.candidates.build.value_groups`.
+    Returns ``(table, shares, stats)`` like :func:`sharedopt.candidates.batch.value_groups`.
     """
-    from sharedopt.candidates.build import _shares
-
     graph = whole_org_graph(base, graphs, params.whole_org_tiers)
     stats = {"services": LABEL, "kind": KIND, "enumerated": 0, "kept": 0, "pruned_nonpositive_npv": 0,
              "pruned_beyond_max_span": 0}
@@ -110,11 +115,11 @@ def whole_org_candidates(base: CostBase, params: ModelParams, graphs: dict, with
     members = np.where(groups.members >= 0, to_global[np.maximum(groups.members, 0)], -1)
     realisation, checklist = _realisation(base, params, members)
     values = {**evaluate_whole_org(base, params, members, realisation), **checklist}
-    keep = values["npv_gbp_k"] > 0
+    keep = values[NPV] > 0
     table = _table(base, params, members[keep], {k: v[keep] for k, v in values.items()})
     shares = pd.DataFrame()
     if with_shares and keep.any():
-        shares = _shares(base, params, (LABEL,), graph, groups, members, keep, realisation, table,
+        shares = member_shares(base, params, (LABEL,), graph, groups, members, keep, realisation, table,
                          evaluator=lambda b, p, s, m, r: evaluate_whole_org(b, p, m, r),
                          weights=overhead(base, params))
     stats.update(enumerated=int(len(members)), kept=int(keep.sum()), pruned_nonpositive_npv=int((~keep).sum()))
@@ -123,12 +128,8 @@ def whole_org_candidates(base: CostBase, params: ModelParams, graphs: dict, with
 
 def _table(base: CostBase, params: ModelParams, members: np.ndarray, values: dict) -> pd.DataFrame:
     codes = [[base.codes[i] for i in row if i >= 0] for row in members.tolist()]
-    table = pd.DataFrame({"candidate_id": [LABEL + "|" + "+".join(c) for c in codes], "kind": KIND,
-                          "services": slot_services(base, params, members),
-                          "members": [";".join(c) for c in codes]})
-    for key, array in values.items():
-        table[key] = array
-    return table
+    return candidate_frame([make_id((LABEL,), c) for c in codes], KIND, slot_services(base, params, members),
+                           codes, values)
 
 
 def forced_whole_org(cid: str, base: CostBase, params: ModelParams, graphs: dict) -> pd.DataFrame:
@@ -139,13 +140,11 @@ def forced_whole_org(cid: str, base: CostBase, params: ModelParams, graphs: dict
     ConfigError
         Unknown codes, or members that are not connected neighbours of one tier class.
     """
-    from sharedopt.common.errors import ConfigError
-
-    codes = sorted(cid.split("|", 1)[1].split("+"))
+    codes = _id_codes(cid)
     known = set(base.codes.tolist())
     graph = whole_org_graph(base, graphs, ("district", "single-tier", "county"))
-    if not set(codes) <= known or not set(codes) <= set(graph) or not nx.is_connected(graph.subgraph(codes)) \
-            or not 2 <= len(codes) <= params.whole_org_max_group_size:
+    if not 2 <= len(codes) <= params.whole_org_max_group_size or not set(codes) <= known \
+            or not set(codes) <= set(graph) or not nx.is_connected(graph.subgraph(codes)):
         raise ConfigError(f"[constraints] forced: '{cid}' is not 2..{params.whole_org_max_group_size} "
                           "neighbouring councils of one tier class of this region (see candidates.csv)")
     members = base.index_of(codes)[None, :]
@@ -155,10 +154,17 @@ def forced_whole_org(cid: str, base: CostBase, params: ModelParams, graphs: dict
     return _table(base, params, members, {**evaluate_whole_org(base, params, members, factor), **checklist})
 
 
+def _id_codes(cid: str) -> list[str]:
+    """Sorted member codes of a whole-organisation id ([] when it is not one: bad form or a depth suffix)."""
+    try:
+        _, codes, _ = parse_id(cid)
+    except ValueError:
+        return []
+    return [] if DEPTH_SEPARATOR in cid else sorted(codes)
+
+
 def _realisation(base: CostBase, params: ModelParams, members: np.ndarray):
     """Realisation and checklist of shared management teams (voluntary, trust-based: creating)."""
-    from sharedopt.config.assumptions import WHOLE_ORG_DEPTH
-    from sharedopt.candidates.readiness import candidate_realisation
     return candidate_realisation(base, params, (LABEL,), members, WHOLE_ORG_DEPTH, kind=KIND)
 
 

@@ -150,7 +150,7 @@ class ModelParams(BaseModel):
     include_scope: bool = True
     # How scale candidates are found (an algorithm setting, not a modelling assumption):
     # "enumerate" lists every connected group; "generate" prices groups against the
-    # portfolio LP's duals (sharedopt.candidates.generate) and never lists them all; "auto" counts the
+    # portfolio LP's duals (sharedopt.solve.generate) and never lists them all; "auto" counts the
     # groups first and generates when there are more than `generate_above`.
     candidates: Literal["auto", "enumerate", "generate"] = "auto"
     generate_above: int = Field(default=2_000_000, ge=0)

@@ -88,7 +88,7 @@ class PortfolioModel:
         solve step to drop dominated candidates exactly; never an exclusion.
     outer_bound : float or None
         When the candidates are a generated subset of a larger space
-        (:mod:`sharedopt.candidates.generate`): an upper bound on the optimum over the whole
+        (:mod:`sharedopt.solve.generate`): an upper bound on the optimum over the whole
         space. The solve step reports its gap against it.
     packings : Packings or None
         Per candidate, a packing of candidates that dominates it exactly (any group

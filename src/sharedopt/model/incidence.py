@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from sharedopt.candidates.table import CODE_SEPARATOR, join_codes
+
 
 @dataclass(frozen=True)
 class Codes:
@@ -21,8 +23,8 @@ class Codes:
 def _explode_codes(series: pd.Series, name: str) -> Codes:
     values = series.astype(str).tolist()
     # one join + split is much cheaper than a split per row (fewer list objects)
-    lens = np.fromiter((v.count(";") + 1 for v in values), dtype=np.int64, count=len(values))
-    flat = ";".join(values).split(";") if values else []
+    lens = np.fromiter((v.count(CODE_SEPARATOR) + 1 for v in values), dtype=np.int64, count=len(values))
+    flat = join_codes(values).split(CODE_SEPARATOR) if values else []
     flat = np.array([p.strip() for p in flat], dtype=object)
     rows = np.repeat(np.arange(len(values), dtype=np.int64), lens)
     keep = flat != ""

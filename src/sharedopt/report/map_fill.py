@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib import colors as mcolors
 from shapely.geometry import Point
 
+from sharedopt.candidates.table import split_codes
 from sharedopt.report.map_furniture import NO_PARTNERSHIP_COLOUR
 from sharedopt.report.map_geometry import _has_shape, _Layout
 
@@ -35,7 +36,7 @@ def split_list(value: object) -> list[str]:
         return []
     if isinstance(value, (list, tuple)):
         return [str(v).strip() for v in value if str(v).strip()]
-    return [part.strip() for part in str(value).split(";") if part.strip()]
+    return split_codes(value)
 
 
 def _covering(layout: _Layout) -> set[str]:

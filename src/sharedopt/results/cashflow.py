@@ -25,6 +25,7 @@ from sharedopt.candidates.depth import depth_params
 from sharedopt.candidates.value import CostBase, asset_budget
 from sharedopt.config.assumptions import CASHFLOW_RULES, RING_FENCED_SHARES
 from sharedopt.config.params import ModelParams
+from sharedopt.candidates.table import split_codes
 
 COLUMNS = ["authority", "candidate_id", "year", "member_weight", "one_off_cost_gbp_k", "saving_gbp_k",
            "governance_cost_gbp_k", "distance_cost_gbp_k", "net_cash_gbp_k", "ring_fenced_gbp_k", "general_fund_gbp_k",
@@ -60,8 +61,8 @@ def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams) -> pd
     """Rows (member x year) of one partnership's cash flows (at its depth's ramp: sharedopt.candidates.depth)."""
     if row.get("depth") in params.depth_settings:
         params = depth_params(params, row["depth"])
-    members = str(row["members"]).split(";")
-    services = tuple(str(row["services"]).split(";"))
+    members = split_codes(row["members"])
+    services = tuple(split_codes(row["services"]))
     weights, ring = member_weights(base, params, services, members)
     years, ramp, discount = year_profile(params)
     saving = ramp * float(row["annual_saving_gbp_k"])

@@ -14,6 +14,7 @@ from sharedopt.config.assumptions import (
     SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS, SPATIAL_FALLBACK,
     WHOLE_ORG_DEFAULTS,
 )
+from sharedopt.candidates.table import member_codes
 from sharedopt.data.detail import fine_scope_rows
 from sharedopt.data.sources import estimate_notes
 from sharedopt.results.facts import constraints_in_force, data_vintage, region_title
@@ -37,7 +38,7 @@ def totals(portfolio: pd.DataFrame) -> dict:
     for col in DECOMPOSITION:
         if col in portfolio:
             out[col] = float(portfolio[col].sum()) if len(portfolio) else 0.0
-    out["members_involved"] = int(len({m for ms in portfolio["members"] for m in ms.split(";")})) if len(portfolio) else 0
+    out["members_involved"] = int(len({m for ms in member_codes(portfolio) for m in ms})) if len(portfolio) else 0
     return out
 
 
@@ -143,7 +144,7 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
                   frontier, sources, quality, generation=None) -> dict:
     """Assemble the JSON-safe summary of a run (solver report keys at the top level).
 
-    ``generation`` (a :class:`sharedopt.candidates.generate.Generation`) is reported under
+    ``generation`` (a :class:`sharedopt.solve.generate.Generation`) is reported under
     ``candidate_generation`` when the scale candidates were generated, not enumerated.
     """
     summary = dict(solver.to_dict())

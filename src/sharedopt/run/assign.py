@@ -11,7 +11,7 @@ from time import perf_counter
 import numpy as np
 import pandas as pd
 
-from sharedopt.candidates.build import CandidateSet
+from sharedopt.candidates.table import CandidateSet
 from sharedopt.candidates.depth import depth_summary
 from sharedopt.candidates.value import CostBase, scale_frontier
 from sharedopt.config.schema import RunConfig

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sharedopt.candidates.depth import split_id
+from sharedopt.candidates.table import split_id
 from sharedopt.common.errors import ConfigError
 from sharedopt.common.suggest import did_you_mean
 from sharedopt.config.params import Realisation

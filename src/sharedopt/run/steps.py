@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from sharedopt.candidates.build import CandidateSet, build_candidates
+from sharedopt.candidates.build import build_candidates
 from sharedopt.candidates.forced import ensure_candidates
+from sharedopt.candidates.table import CandidateSet
 from sharedopt.common.gaps import format_gap
 from sharedopt.config.schema import RunConfig
 from sharedopt.data import DataQuality
@@ -27,6 +28,7 @@ from sharedopt.run.result import Inputs
 from sharedopt.solve.api import solve
 from sharedopt.solve.result import SolveResult
 from sharedopt.solve.backends.registry import check_solver
+from sharedopt.solve.generate import ColumnGenerator
 from sharedopt.solve.progress import listening
 
 __all__ = ["Solved", "create_model", "enumerate_candidates", "load_inputs", "region_of", "solve_model",
@@ -69,7 +71,7 @@ def enumerate_candidates(inputs: Inputs, config: RunConfig, on_event: OnEvent | 
     candidates = build_candidates(inputs.authorities, inputs.costs, config.model,
                                   graphs=inputs.graphs, progress=report, with_shares=with_shares,
                                   constraints=effective_constraints(config.constraints, inputs.authorities.index),
-                                  solver=config.solver)
+                                  solver=config.solver, generator=ColumnGenerator())
     candidates = ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
                                    inputs.costs, config.model)
     generated = " (scale groups by column generation)" if candidates.generation is not None else ""
@@ -81,7 +83,7 @@ def enumerate_candidates(inputs: Inputs, config: RunConfig, on_event: OnEvent | 
 def create_model(candidates: CandidateSet, config: RunConfig, on_event: OnEvent | None = None) -> PortfolioModel:
     """Step 3 (model): the 0/1 programme over the candidates.
 
-    When the candidates were generated (:mod:`sharedopt.candidates.generate`), the model carries the
+    When the candidates were generated (:mod:`sharedopt.solve.generate`), the model carries the
     bound over every connected group, so the solve step reports its gap against it.
     """
     emit(on_event, "model", "building the model", "start")

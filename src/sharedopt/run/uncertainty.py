@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from sharedopt.candidates.table import split_codes
 from sharedopt.common.jsonsafe import json_safe
 from sharedopt.results.summary import SUMMARY_DIGITS
 from sharedopt.run.events import OnEvent, emit
@@ -132,7 +133,7 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
 
 def candidate_probabilities(draws: pd.DataFrame) -> pd.DataFrame:
     """Probability each candidate is chosen, over the draws."""
-    chosen = draws["chosen"].fillna("").map(lambda s: [c for c in s.split(";") if c])
+    chosen = draws["chosen"].fillna("").map(split_codes)
     counts = pd.Series([c for ids in chosen for c in ids], dtype=object).value_counts()
     table = pd.DataFrame({"candidate_id": counts.index, "n_chosen": counts.to_numpy()})
     table["probability_chosen"] = table["n_chosen"] / len(draws)

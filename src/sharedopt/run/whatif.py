@@ -8,7 +8,7 @@ whichever engine runs them.
 Work that does not change is reused: a sweep whose changes touch only
 ``constraints``/``solver``/``report`` enumerates candidates once; one that changes
 ``model`` parameters reuses the loaded data and service graphs. Candidates found by
-column generation (:mod:`sharedopt.candidates.generate`) depend on the constraints, so such sweeps
+column generation (:mod:`sharedopt.solve.generate`) depend on the constraints, so such sweeps
 reuse the data only.
 """
 
@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from rich.progress import Progress
 
+from sharedopt.candidates.table import join_codes
 from sharedopt.results.compare import compare_tables
 from sharedopt.run.events import Event, OnEvent, emit, subscribers
 from sharedopt.run.result import Inputs, Result
@@ -119,7 +120,7 @@ def _summary_row(solved, table: pd.DataFrame, chosen: np.ndarray) -> dict:
         "annual_net_saving_gbp_k": float(picked["annual_net_saving_gbp_k"].sum()),
         "npv_gbp_k": float(picked["npv_gbp_k"].sum()),
         "one_off_cost_gbp_k": float(picked["one_off_cost_gbp_k"].sum()),
-        "chosen": ";".join(sorted(picked["candidate_id"])),
+        "chosen": join_codes(sorted(picked["candidate_id"])),
     }
 
 

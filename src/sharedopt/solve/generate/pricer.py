@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sharedopt.candidates.generate.plan import savings_blockers
 from sharedopt.candidates.enumerate import GroupArrays, adjacency_bitsets, connected_groups, index_nodes
-from sharedopt.config.params import ModelParams
 from sharedopt.candidates.value import CostBase, annuity_factors, asset_budget, unit_cost
+from sharedopt.config.params import ModelParams
+from sharedopt.solve.generate.kernel import price_seeds, seed_bounds
+from sharedopt.solve.generate.plan import savings_blockers
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class PricingResult:
 class ServicePricer:
     """Prices connected groups of one service against LP duals (see module docstring).
 
-    The search itself runs compiled (:mod:`sharedopt.candidates.generate.kernel`); this class holds
+    The search itself runs compiled (:mod:`sharedopt.solve.generate.kernel`); this class holds
     the service's graph (CSR), each seed's reach (the nodes above it within ``k-1``
     steps through nodes above it, as ESU can add them) and the savings constants.
     """
@@ -85,8 +86,6 @@ class ServicePricer:
         max_found : int
             Stop searching further seeds once this many groups were found.
         """
-        from sharedopt.candidates.generate.kernel import price_seeds, seed_bounds
-
         k, F, ann = self.k, self.F, self.annuity
         scale = (1.0 + beta) * self.ob
         K = np.ascontiguousarray(scale * (self.setup_member + self.setup_rate * self.asset)

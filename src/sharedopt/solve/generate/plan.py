@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sharedopt.candidates.curves import uses_fitted
-from sharedopt.candidates.enumerate import adjacency_bitsets, index_nodes
+from sharedopt.candidates.counting import count_groups_capped
+from sharedopt.common.errors import ConfigError
 from sharedopt.config.params import ModelParams
 
 
@@ -47,39 +48,6 @@ def savings_blockers(params: ModelParams) -> list[str]:
     return [why for bad, why in checks if bad]
 
 
-def count_groups_capped(graph, max_size: int, min_size: int, cap: int) -> tuple[int, bool]:
-    """Connected groups of ``min_size..max_size`` nodes, counted up to ``cap``.
-
-    Returns ``(count, exact)``; ``exact`` is False when counting stopped at the cap
-    (the true count is larger).
-    """
-    nodes = index_nodes(graph)
-    adjacency = adjacency_bitsets(graph, nodes)
-    total = 0
-    for root in range(len(nodes)):
-        total += _count_from(root, adjacency, max_size, min_size)
-        if total > cap:
-            return total, False
-    return total, True
-
-
-def _count_from(root: int, adjacency: list[int], max_size: int, min_size: int) -> int:
-    below = (1 << (root + 1)) - 1
-    count = 1 if min_size <= 1 else 0
-    stack = [(1, adjacency[root] & ~below, below | adjacency[root])]
-    while stack:
-        size, ext, closed = stack.pop()
-        while ext:
-            low = ext & -ext
-            ext ^= low
-            if size + 1 >= min_size:
-                count += 1
-            if size + 1 < max_size:
-                nb = adjacency[low.bit_length() - 1]
-                stack.append((size + 1, ext | (nb & ~closed), closed | nb))
-    return count
-
-
 @dataclass(frozen=True)
 class GenerationPlan:
     """Whether to generate, and the (capped) group counts behind the decision."""
@@ -98,8 +66,6 @@ def plan_generation(graphs: dict, params: ModelParams, constraints) -> Generatio
     ConfigError
         ``candidates = "generate"`` with a constraint the pricing does not model.
     """
-    from sharedopt.common.errors import ConfigError
-
     blockers = generation_blockers(params, constraints)
     if params.candidates == "generate" and blockers:
         raise ConfigError("[model] candidates = \"generate\" cannot be used with " + ", ".join(blockers)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from sharedopt.candidates.generate.pricer import ServicePricer
-from sharedopt.solve.backends.highs_quiet import new_highs
-from sharedopt.config.params import ModelParams
-from sharedopt.solve.lp_bounds import lagrangian_bound, matrix_lp, set_threads
+from sharedopt.candidates.table import NPV, ONE_OFF_COST
 from sharedopt.candidates.value import CostBase, evaluate
+from sharedopt.config.params import ModelParams
+from sharedopt.config.solver import SolverOptions
+from sharedopt.solve.backends.highs_quiet import new_highs
+from sharedopt.solve.generate.pricer import ServicePricer
+from sharedopt.solve.lp_bounds import lagrangian_bound, matrix_lp, set_threads, solve_by_pricing
 
 INF = highspy.kHighsInf
 INCUMBENT_SECONDS = 30.0  # MIP over the master, for the incumbent that closes the gap
@@ -198,6 +201,79 @@ def column_generation(base: CostBase, params: ModelParams, constraints, pricers:
     t0 = time.perf_counter()
     deadline = t0 + (time_limit if time_limit is not None else 1e12)
     rows = MasterRows.build(base, constraints)
+    master = _start_master(base, rows, pricers, initial, solver)
+    tol = 1e-7 * max(1.0, float(np.abs(master.c).max(initial=1.0)))
+    if per_round is None:
+        per_round = max(200, 2 * int(np.count_nonzero(np.isfinite(rows.upper))) // max(1, len(pricers)))
+    max_found = max_found or 3 * per_round
+    rounds, complete, lp_obj, y, y_bound, best_bound = _iterate(base, params, pricers, rows, master, tol, deadline,
+                                                                max_found, per_round, progress)
+    if np.isfinite(lp_obj):
+        best_bound = max(best_bound, lp_obj) if complete else best_bound
+    status = "complete" if complete else ("time limit" if time.perf_counter() >= deadline else "stopped")
+    note = (f"column generation: {rounds} rounds, {master.A.shape[1]:,} master columns, {status}; "
+            f"LP {lp_obj:,.1f}, bound {best_bound:,.1f}")
+    return master.generated_groups(), Generation(
+        float(best_bound), float(lp_obj), complete, rounds, int(master.A.shape[1]),
+        seconds=time.perf_counter() - t0, note=note), Master(master.c, master.A, rows, y, y_bound, master.known)
+
+
+def _iterate(base: CostBase, params: ModelParams, pricers: list[ServicePricer], rows: MasterRows,
+             master: "_GrowingMaster", tol: float, deadline: float, max_found: int, per_round: int, progress):
+    """Solve, price, add columns until nothing prices out (or time runs out).
+
+    Returns ``(rounds, complete, lp_objective, y, L(y), best bound)`` (``y``: the last
+    optimal round's duals).
+    """
+    best_bound, rounds, complete, lp_obj, y, y_bound = np.inf, 0, False, np.nan, None, np.inf
+    rl = np.full(len(rows.upper), -np.inf)
+    while True:
+        rounds += 1
+        solved = _solve_master(master.highs, rows.upper, deadline)
+        if solved is None:
+            break
+        lp_obj, y = solved
+        n = len(master.c)
+        bound, _ = lagrangian_bound(master.c, master.A, y, rl, rows.upper, np.zeros(n), np.ones(n))
+        bound, all_complete, blocks, costs = _price_round(base, params, pricers, rows, master, y, bound, tol,
+                                                          deadline, max_found, per_round)
+        best_bound, y_bound = min(best_bound, bound), bound
+        if progress is not None:
+            progress(rounds, master.A.shape[1], lp_obj, best_bound)
+        if not blocks:
+            complete = all_complete
+            break
+        master.extend(sp.hstack(blocks, format="csc"), np.concatenate(costs))
+        if time.perf_counter() >= deadline:
+            break
+    return rounds, complete, lp_obj, y, y_bound, best_bound
+
+
+@dataclass
+class _GrowingMaster:
+    """The restricted master while it grows: objective, columns, groups held and added per
+    service, and the HiGHS model (columns appended, so each re-solve starts from the last basis)."""
+
+    c: np.ndarray
+    A: sp.csc_matrix
+    known: dict
+    generated: dict
+    highs: highspy.Highs
+
+    def extend(self, block: sp.csc_matrix, cost: np.ndarray) -> None:
+        """Append a column block with its objective."""
+        _add_columns(self.highs, cost, block)
+        self.A, self.c = sp.hstack([self.A, block], format="csc"), np.concatenate([self.c, cost])
+
+    def generated_groups(self) -> dict[str, np.ndarray]:
+        """Per service, the groups added by pricing (global indices, padded)."""
+        return {service: (np.concatenate(parts) if parts else np.zeros((0, 1), dtype=np.int64))
+                for service, parts in self.generated.items()}
+
+
+def _start_master(base: CostBase, rows: MasterRows, pricers: list[ServicePricer], initial: list,
+                  solver) -> _GrowingMaster:
+    """The master over the initial columns, passed to a new HiGHS model."""
     initial = [block for block in initial if len(block[0])]
     blocks = [rows.columns(members, svc, one_off) for members, svc, _, one_off in initial]
     A = sp.hstack(blocks, format="csc") if blocks else sp.csc_matrix((len(rows.upper), 0))
@@ -207,65 +283,49 @@ def column_generation(base: CostBase, params: ModelParams, constraints, pricers:
         service = base.services[svc[0, 0]]
         if svc.shape[1] == 1 and service in known:
             known[service].update(tuple(row[row >= 0].tolist()) for row in members)
-    generated = {p.service: [] for p in pricers}
     h = new_highs()
     set_threads(h, getattr(solver, "threads", 2))
     h.passModel(_master_lp(c, A, rows.upper))
-    tol = 1e-7 * max(1.0, float(np.abs(c).max(initial=1.0)))
-    if per_round is None:
-        per_round = max(200, 2 * int(np.count_nonzero(np.isfinite(rows.upper))) // max(1, len(pricers)))
-    max_found = max_found or 3 * per_round
-    best_bound, rounds, complete, lp_obj, y, y_bound = np.inf, 0, False, np.nan, None, np.inf
-    ru = rows.upper
-    rl = np.full(len(ru), -np.inf)
-    while True:
-        rounds += 1
-        h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            break
-        lp_obj = float(h.getInfo().objective_function_value)
-        y = np.asarray(h.getSolution().row_dual, dtype=float)
-        y = np.where(np.isfinite(ru) & (y > 0), y, 0.0)
-        bound, _ = lagrangian_bound(c, A, y, rl, ru, np.zeros(len(c)), np.ones(len(c)))
-        new_blocks, new_costs, all_complete = [], [], True
-        for p in pricers:
-            s = base.service_index(p.service)
-            d, beta, lam = rows.node_duals(y, p.to_global, s)
-            res = p.price(d, beta, lam, known[p.service], tol, deadline, max_found)
-            bound += res.bound
-            all_complete &= res.complete
-            if len(res.groups):
-                best = np.argsort(-res.reduced_costs, kind="stable")[:per_round]
-                values = evaluate(base, params, (p.service,), res.groups[best])
-                ok = values["npv_gbp_k"] > 0
-                groups = res.groups[best][ok]
-                generated[p.service].append(groups)
-                known[p.service].update(tuple(row[row >= 0].tolist()) for row in groups)
-                new_blocks.append(rows.columns(groups, np.full((len(groups), 1), s),
-                                               values["one_off_cost_gbp_k"][ok]))
-                new_costs.append(values["npv_gbp_k"][ok])
-        best_bound, y_bound = min(best_bound, bound), bound
-        if progress is not None:
-            progress(rounds, A.shape[1], lp_obj, best_bound)
-        if not new_blocks:
-            complete = all_complete
-            break
-        block, cost = sp.hstack(new_blocks, format="csc"), np.concatenate(new_costs)
-        _add_columns(h, cost, block)
-        A, c = sp.hstack([A, block], format="csc"), np.concatenate([c, cost])
-        if time.perf_counter() >= deadline:
-            break
-    out = {service: (np.concatenate(parts) if parts else np.zeros((0, 1), dtype=np.int64))
-           for service, parts in generated.items()}
-    if np.isfinite(lp_obj):
-        best_bound = max(best_bound, lp_obj) if complete else best_bound
-    status = "complete" if complete else ("time limit" if time.perf_counter() >= deadline else "stopped")
-    note = (f"column generation: {rounds} rounds, {A.shape[1]:,} master columns, {status}; "
-            f"LP {lp_obj:,.1f}, bound {best_bound:,.1f}")
-    master = Master(c, A, rows, y, y_bound, known)
-    return out, Generation(float(best_bound), float(lp_obj), complete, rounds, int(A.shape[1]),
-                           seconds=time.perf_counter() - t0, note=note), master
+    return _GrowingMaster(c, A, known, {p.service: [] for p in pricers}, h)
+
+
+def _solve_master(h: highspy.Highs, upper: np.ndarray, deadline: float) -> tuple[float, np.ndarray] | None:
+    """Re-solve the master LP: its optimum and row duals (0 on rows without a limit); None if not optimal."""
+    h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    lp_obj = float(h.getInfo().objective_function_value)
+    y = np.asarray(h.getSolution().row_dual, dtype=float)
+    return lp_obj, np.where(np.isfinite(upper) & (y > 0), y, 0.0)
+
+
+def _price_round(base: CostBase, params: ModelParams, pricers: list[ServicePricer], rows: MasterRows,
+                 master: _GrowingMaster, y: np.ndarray, bound: float, tol: float, deadline: float,
+                 max_found: int, per_round: int) -> tuple[float, bool, list, list]:
+    """Price every service against ``y``; the best new groups with a positive NPV become columns.
+
+    Returns the bound (``bound`` plus each service's pricing bound), whether every
+    search completed, and the new column blocks with their objectives (the groups are
+    recorded in ``master.generated`` and ``master.known``).
+    """
+    blocks, costs, all_complete = [], [], True
+    for p in pricers:
+        s = base.service_index(p.service)
+        d, beta, lam = rows.node_duals(y, p.to_global, s)
+        res = p.price(d, beta, lam, master.known[p.service], tol, deadline, max_found)
+        bound += res.bound
+        all_complete &= res.complete
+        if len(res.groups):
+            best = np.argsort(-res.reduced_costs, kind="stable")[:per_round]
+            values = evaluate(base, params, (p.service,), res.groups[best])
+            ok = values[NPV] > 0
+            groups = res.groups[best][ok]
+            master.generated[p.service].append(groups)
+            master.known[p.service].update(tuple(row[row >= 0].tolist()) for row in groups)
+            blocks.append(rows.columns(groups, np.full((len(groups), 1), s), values[ONE_OFF_COST][ok]))
+            costs.append(values[NPV][ok])
+    return bound, all_complete, blocks, costs
 
 
 @dataclass(frozen=True)
@@ -284,11 +344,6 @@ class Master:
 def master_incumbent(master: Master, time_limit: float, solver=None) -> tuple[float, np.ndarray | None]:
     """A good portfolio over the master's columns: pricing, reduced-cost fixing and a
     short MIP (:func:`sharedopt.solve.lp_bounds.solve_by_pricing`), greedy start included."""
-    from types import SimpleNamespace
-
-    from sharedopt.solve.lp_bounds import solve_by_pricing
-    from sharedopt.config.solver import SolverOptions
-
     options = (solver or SolverOptions()).model_copy(update={"mip_gap": 1e-4})
     n = len(master.c)
     model = SimpleNamespace(c=master.c, A=master.A, row_lower=np.full(len(master.rows.upper), -np.inf),
@@ -322,7 +377,7 @@ def close_gap(base: CostBase, params: ModelParams, pricers: list[ServicePricer],
         if not res.complete or total + len(res.groups) > cap:
             return None
         if len(res.groups):
-            ok = evaluate(base, params, (p.service,), res.groups)["npv_gbp_k"] > 0
+            ok = evaluate(base, params, (p.service,), res.groups)[NPV] > 0
             out[p.service] = res.groups[ok]
             total += int(ok.sum())
     return out

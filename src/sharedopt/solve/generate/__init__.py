@@ -3,7 +3,8 @@
 Full enumeration of connected groups grows roughly as ``n * d^(k-1)``: at k = 6 the
 US counties have tens of millions. This module never lists them all. It
 
-1. counts groups per service up to a cap (:func:`count_groups_capped`), so a run says
+1. counts groups per service up to a cap
+   (:func:`sharedopt.candidates.counting.count_groups_capped`), so a run says
    how large the full enumeration would have been (or that it exceeds the cap);
 2. starts a restricted master LP over every scope candidate and every scale group of
    up to ``seed_size`` members (cheap to list);
@@ -39,16 +40,16 @@ what they are worth in ways the pricing does not model: such runs enumerate in f
 (:func:`generation_blockers` says why).
 """
 
-from sharedopt.candidates.generate.columns import generate_scale_candidates
-from sharedopt.candidates.generate.master import (
+from sharedopt.solve.generate.columns import ColumnGenerator, generate_scale_candidates
+from sharedopt.solve.generate.master import (
     CLOSE_CAP, INCUMBENT_SECONDS, Generation, Master, MasterRows, close_gap, column_generation, master_incumbent,
 )
-from sharedopt.candidates.generate.plan import GenerationPlan, count_groups_capped, generation_blockers, plan_generation
-from sharedopt.candidates.generate.pricer import PricingResult, ServicePricer, groups_to_local, initial_groups, to_global
+from sharedopt.solve.generate.plan import GenerationPlan, generation_blockers, plan_generation
+from sharedopt.solve.generate.pricer import PricingResult, ServicePricer, groups_to_local, initial_groups, to_global
 
 __all__ = [
-    "CLOSE_CAP", "INCUMBENT_SECONDS", "Generation", "GenerationPlan", "Master", "MasterRows", "PricingResult",
-    "ServicePricer", "close_gap", "column_generation", "count_groups_capped", "generate_scale_candidates",
+    "CLOSE_CAP", "ColumnGenerator", "INCUMBENT_SECONDS", "Generation", "GenerationPlan", "Master", "MasterRows", "PricingResult",
+    "ServicePricer", "close_gap", "column_generation", "generate_scale_candidates",
     "generation_blockers", "groups_to_local", "initial_groups", "master_incumbent", "plan_generation",
     "to_global",
 ]

@@ -1,0 +1,124 @@
+"""Scale candidates by column generation, end to end (:class:`ColumnGenerator`, injected into
+:func:`sharedopt.candidates.build.build_candidates`)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+from sharedopt.candidates.batch import value_groups
+from sharedopt.candidates.table import MEMBERS, NPV, ONE_OFF_COST, SERVICES, split_codes
+from sharedopt.candidates.value import CostBase, evaluate
+from sharedopt.config.params import ModelParams
+from sharedopt.solve.generate.master import CLOSE_CAP, INCUMBENT_SECONDS, Generation, close_gap, column_generation, master_incumbent
+from sharedopt.solve.generate.plan import GenerationPlan, plan_generation
+from sharedopt.solve.generate.pricer import ServicePricer, groups_to_local, initial_groups, to_global
+
+
+def _table_columns(base: CostBase, table: pd.DataFrame, width: int) -> tuple:
+    """Valued candidates of a table as master columns ``(members, service_idx, npv, one_off)``."""
+    members = np.full((len(table), width), -1, dtype=np.int64)
+    for i, text in enumerate(table[MEMBERS].tolist()):
+        idx = base.index_of(split_codes(text))
+        members[i, :len(idx)] = idx
+    services = [tuple(base.service_index(s) for s in split_codes(text)) for text in table[SERVICES].tolist()]
+    return (members, np.array(services, dtype=np.int64), table[NPV].to_numpy(float),
+            table[ONE_OFF_COST].to_numpy(float))
+
+
+def generate_scale_candidates(base: CostBase, params: ModelParams, constraints, graphs: dict,
+                              scope_tables: list[pd.DataFrame], plan: GenerationPlan, with_shares: bool,
+                              progress=None, solver=None):
+    """Scale candidates by column generation; returns ``(tables, shares, stats, Generation)``."""
+    t0 = time.perf_counter()
+    k, seed_size = params.max_group_size, min(params.generation_seed_size, params.max_group_size)
+    pricers = {s: ServicePricer(base, params, s, g, k, seed_size) for s, g in sorted(graphs.items()) if len(g)}
+    initial, seeds = _seed_columns(base, params, graphs, pricers)
+    initial += _scope_columns(base, params, scope_tables)
+    limit = params.generation_time_limit
+    generated, generation, master = column_generation(
+        base, params, constraints, list(pricers.values()), initial, time_limit=limit, progress=progress,
+        solver=solver)
+    closed, close_note = False, ""
+    if generation.complete:
+        closed, close_note = _close(base, params, pricers, master, generated, limit, t0, solver)
+    tables, shares, stats = _value_generated(base, params, graphs, pricers, seeds, generated, plan, with_shares)
+    generation = Generation(generation.lp_bound, generation.lp_objective, generation.complete,
+                            generation.rounds, generation.columns, closed, dict(plan.counts),
+                            dict(plan.exact), time.perf_counter() - t0,
+                            f"{plan.reason}; {generation.note}{close_note}")
+    return tables, shares, stats, generation
+
+
+def _seed_columns(base: CostBase, params: ModelParams, graphs: dict, pricers: dict) -> tuple[list, dict]:
+    """The valued small scale groups (2..seed_size) with a positive NPV: master columns, and per service."""
+    initial, seeds = [], {}
+    for service, pricer in pricers.items():
+        members = to_global(initial_groups(pricer, graphs[service]), pricer, params.max_group_size)
+        values = evaluate(base, params, (service,), members)
+        keep = values[NPV] > 0
+        seeds[service] = members[keep]
+        initial.append((members[keep], np.full((int(keep.sum()), 1), base.service_index(service)),
+                        values[NPV][keep], values[ONE_OFF_COST][keep]))
+    return initial, seeds
+
+
+def _scope_columns(base: CostBase, params: ModelParams, scope_tables: list[pd.DataFrame]) -> list:
+    """The already valued (scope) candidates as master columns, one block per services cell."""
+    out = []
+    for table in scope_tables:
+        if len(table):
+            for _, part in table.groupby(SERVICES, sort=True):
+                out.append(_table_columns(base, part, params.scope_max_group_size))
+    return out
+
+
+def _close(base: CostBase, params: ModelParams, pricers: dict, master, generated: dict, limit, t0: float,
+           solver) -> tuple[bool, str]:
+    """Add every group that could beat the master's incumbent (into ``generated``); returns (closed, note)."""
+    left = (limit - (time.perf_counter() - t0)) if limit is not None else 60.0
+    z, _ = master_incumbent(master, min(max(left / 2, 1.0), INCUMBENT_SECONDS), solver)
+    extra = close_gap(base, params, list(pricers.values()), master, z,
+                      CLOSE_CAP, time.perf_counter() + max(left / 2, 1.0))
+    if extra is None:
+        return False, (f"; not closed: with the incumbent {z:,.1f} more than {CLOSE_CAP:,} groups "
+                       "could still beat it, or time ran out")
+    added = sum(len(g) for g in extra.values())
+    for service, groups in extra.items():
+        generated[service] = np.vstack([generated[service], groups]) if len(generated[service]) else groups
+    return True, (f"; closed: {added:,} more groups could beat the incumbent {z:,.1f} "
+                  "(reduced cost above incumbent - bound) and were added, so the MIP is exact")
+
+
+def _value_generated(base: CostBase, params: ModelParams, graphs: dict, pricers: dict, seeds: dict,
+                     generated: dict, plan: GenerationPlan, with_shares: bool) -> tuple[list, list, list]:
+    """Value, prune and share each service's seed and generated groups (as enumerated ones are)."""
+    tables, shares, stats = [], [], []
+    for service, pricer in pricers.items():
+        start = time.perf_counter()
+        found = generated.get(service)
+        allg = seeds[service] if found is None or not len(found) else np.vstack([seeds[service], found])
+        table, share, stat = value_groups(base, params, (service,), graphs[service],
+                                          groups_to_local(allg, pricer), with_shares)
+        stat.update(seconds=time.perf_counter() - start, method="generated",
+                    groups_counted=plan.counts.get(service), count_exact=plan.exact.get(service))
+        tables.append(table), shares.append(share), stats.append(stat)
+    return tables, shares, stats
+
+
+class ColumnGenerator:
+    """Column generation of scale candidates, as :func:`sharedopt.candidates.build.build_candidates`
+    takes it (``generator=ColumnGenerator()``)."""
+
+    def plan(self, graphs: dict, params: ModelParams, constraints) -> GenerationPlan:
+        """Whether to generate (:func:`sharedopt.solve.generate.plan.plan_generation`)."""
+        return plan_generation(graphs, params, constraints)
+
+    def generate(self, base: CostBase, params: ModelParams, constraints, graphs: dict,
+                 tables: list[pd.DataFrame], plan: GenerationPlan, with_shares: bool, progress=None,
+                 solver=None):
+        """The scale candidates (:func:`generate_scale_candidates`)."""
+        return generate_scale_candidates(base, params, constraints, graphs, tables, plan, with_shares,
+                                         progress, solver)
