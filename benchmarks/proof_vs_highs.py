@@ -25,7 +25,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from sharedopt.run.pipeline import create_model, enumerate_candidates, load_inputs, solve_model
+from sharedopt.run.steps import create_model, enumerate_candidates, load_inputs, solve_model
 from sharedopt.solve.lp_bounds import matrix_lp
 from sharedopt.run.scenario import Scenario
 

@@ -20,6 +20,7 @@ def _feasible(model, x):
     return np.all(act <= model.row_upper + 1e-9) and np.all(act >= model.row_lower - 1e-9)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(6))
 def test_alternatives_are_within_the_gap_and_pairwise_different(seed):
     df = random_candidates(700 + seed, n_auth=6, n_services=2, max_candidates=14)
@@ -55,6 +56,7 @@ def test_alternatives_exist_on_some_instance():
     assert found >= 2
 
 
+@pytest.mark.slow
 def test_run_with_alternatives_writes_alternatives_csv(tmp_path):
     """The config keys reach the pipeline: alternatives.csv and the stability summary (real North East data)."""
     from pathlib import Path

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import multiprocessing
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +23,7 @@ runner = CliRunner(env={"COLUMNS": "250"})
 
 
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory):
+def two_runs(tmp_path_factory, cpu_hogs):
     """The default scenario run twice into two folders: once idle, once beside CPU hogs."""
     base = tmp_path_factory.mktemp("runs")
     outs = []
@@ -39,35 +36,13 @@ def two_runs(tmp_path_factory):
     return outs
 
 
-def _spin(stop):
-    while not stop.is_set():
-        pass
-
-
-@contextlib.contextmanager
-def cpu_hogs(active: bool = True):
-    """Busy processes on every core (so a figure that depended on wall-clock would change)."""
-    if not active:
-        yield
-        return
-    ctx = multiprocessing.get_context("spawn")
-    stop = ctx.Event()
-    hogs = [ctx.Process(target=_spin, args=(stop,)) for _ in range(max(2, os.cpu_count() or 2))]
-    for p in hogs:
-        p.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        for p in hogs:
-            p.join()
-
-
+@pytest.mark.slow
 def test_default_run_writes_every_output(two_runs):
     names = {p.name for p in two_runs[0].iterdir()}
     assert EXPECTED_FILES <= names
 
 
+@pytest.mark.slow
 def test_contract_columns_and_solver_keys(two_runs):
     out = two_runs[0]
     candidates = pd.read_csv(out / "candidates.csv")
@@ -85,6 +60,7 @@ def test_contract_columns_and_solver_keys(two_runs):
     assert candidates.sort_values("rank")["npv_gbp_k"].is_monotonic_decreasing
 
 
+@pytest.mark.slow
 def test_portfolio_respects_constraints(two_runs):
     portfolio = pd.read_csv(two_runs[0] / "portfolio.csv")
     slots = [(m, s) for _, r in portfolio.iterrows() for m in r["members"].split(";") for s in r["services"].split(";")]
@@ -93,6 +69,7 @@ def test_portfolio_respects_constraints(two_runs):
     assert per_member.max() <= 3  # governance_capacity in configs/north-east.toml
 
 
+@pytest.mark.slow
 def test_same_config_twice_gives_identical_bytes(two_runs):
     a, b = two_runs
     names = sorted(p.name for p in a.iterdir() if p.suffix in {".csv", ".xlsx", ".png", ".svg", ".html"})
@@ -105,6 +82,7 @@ def test_same_config_twice_gives_identical_bytes(two_runs):
     assert sa == sb
 
 
+@pytest.mark.slow
 def test_compare_two_runs(two_runs, tmp_path):
     result = runner.invoke(app, ["compare", str(two_runs[0]), str(two_runs[1])])
     assert result.exit_code == 0, result.output
@@ -157,6 +135,7 @@ def test_list_regions_and_services():
     assert services.exit_code == 0 and "Environment" in services.output
 
 
+@pytest.mark.slow
 def test_every_shipped_config_validates():
     for path in sorted((ROOT / "configs").glob("*.toml")):
         result = runner.invoke(app, ["validate", str(path)])

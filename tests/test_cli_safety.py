@@ -251,6 +251,7 @@ def test_config_path_that_is_a_folder():
            in result.output
 
 
+@pytest.mark.slow
 def test_leftover_of_a_really_killed_run_is_removed_by_the_next(tmp_path):
     out = tmp_path / "killed"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}

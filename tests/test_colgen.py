@@ -77,6 +77,7 @@ def _brute_force_rc(base, params, service, graph, k, d_local, beta, lam, nodes_g
     return members, groups.sizes, rc
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("service,k,seed_size,dual_scale,beta,lam", [
     ("Environment", 5, 2, 0.0, 0.0, 0.0),
     ("Environment", 5, 3, 0.5, 0.1, 50.0),
@@ -144,6 +145,7 @@ def test_capped_count_matches_full_count(wales_inputs):
 # --------------------------------------------------------------------------
 # generated portfolio = enumerated portfolio; bound >= optimum
 # --------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("constraints", [
     {"governance_capacity": 3},
     {"governance_capacity": 1},
@@ -173,6 +175,7 @@ def test_generated_candidates_reach_the_enumerated_optimum(ne_inputs, constraint
     assert np.all(act <= model.row_upper + 1e-9)
 
 
+@pytest.mark.slow
 def test_generation_stopped_by_time_still_reports_a_true_bound(wales_inputs):
     solver = {"mip_gap": 0.0, "time_limit": 120}
     full = _config("wales.toml", {"candidates": "enumerate", "max_group_size": 4}, None, solver)
@@ -226,6 +229,7 @@ def test_generation_refuses_savings_terms_it_does_not_price():
     assert len(generation_blockers(one, Constraints())) == 1
 
 
+@pytest.mark.slow
 def test_run_with_generated_candidates_reports_how_they_were_found(ne_inputs, tmp_path):
     import json
 

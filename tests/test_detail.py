@@ -193,6 +193,7 @@ def test_list_services_shows_the_fine_services():
         assert name in result.output
 
 
+@pytest.mark.slow
 def test_fine_run_on_lancashire_solves_and_says_it_is_estimated():
     from sharedopt.config.schema import load_config
     from sharedopt.run.pipeline import run

@@ -84,6 +84,7 @@ def test_wales_map_says_estimated():
     assert not any("ESTIMATED" in t.get_text() for t in plain.axes[0].texts)
 
 
+@pytest.mark.slow
 def test_many_partnerships_get_one_panel_per_service(tmp_path):
     result = run(load_config(ROOT / "configs" / "north-east.toml"))
     assert len(result.portfolio) > 6

@@ -34,8 +34,8 @@ def scenario() -> Scenario:
 
 
 @pytest.fixture(scope="module")
-def result(scenario):
-    return run(scenario)
+def result(north_east_k3_run):
+    return north_east_k3_run
 
 
 # --------------------------------------------------------------------------- realisation
@@ -218,6 +218,7 @@ def mc_runs(tmp_path_factory):
     return outs
 
 
+@pytest.mark.slow
 def test_seeded_uncertainty_is_identical_between_runs(mc_runs):
     a, b = (json.loads((out / "summary.json").read_text())["uncertainty"] for out in mc_runs)
     assert a == b
@@ -231,6 +232,7 @@ def test_seeded_uncertainty_is_identical_between_runs(mc_runs):
     pd.testing.assert_series_equal(ca["p_in_portfolio"], cb["p_in_portfolio"])
 
 
+@pytest.mark.slow
 def test_p_in_portfolio_is_a_probability_and_high_for_the_chosen(mc_runs):
     candidates = pd.read_csv(mc_runs[0] / "candidates.csv")
     p = candidates["p_in_portfolio"]

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from sharedopt.config.schema import load_config
 from sharedopt.model.build import Constraints, build_model
-from sharedopt.run.steps import enumerate_candidates, load_inputs
+from sharedopt.run.steps import enumerate_candidates
 from sharedopt.solve.lp_bounds import greedy_solution, lagrangian_bound, solve_by_pricing
 from sharedopt.config.solver import SolverOptions
 from sharedopt.solve.api import solve
@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def wales_candidates():
+def wales_candidates(wales_inputs):
     config = load_config(ROOT / "configs" / "wales.toml")
     config = config.model_copy(update={"model": config.model.model_copy(update={"max_group_size": 3})})
-    return enumerate_candidates(load_inputs(config), config).table
+    return enumerate_candidates(wales_inputs, config).table
 
 
 @pytest.mark.parametrize("capacity", [None, 1, 3])

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from sharedopt.config.schema import load_config
-from sharedopt.run.steps import create_model, enumerate_candidates, load_inputs, solve_model
+from sharedopt.run.steps import create_model, enumerate_candidates, solve_model
 from sharedopt.solve.progress import listening
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-def test_listener_sees_incumbents_below_the_bound():
-    config = load_config(ROOT / "configs" / "north-east.toml")
+def test_listener_sees_incumbents_below_the_bound(north_east_config, north_east_inputs):
+    config = north_east_config
     config = config.model_copy(update={"solver": config.solver.model_copy(update={"decompose": False})})
-    model = create_model(enumerate_candidates(load_inputs(config), config), config)
+    model = create_model(enumerate_candidates(north_east_inputs, config), config)
     seen = []
     with listening(lambda incumbent, bound, gap: seen.append((incumbent, bound, gap))):
         result, _ = solve_model(model, config)
@@ -32,12 +27,12 @@ def test_listener_sees_incumbents_below_the_bound():
     assert seen == []
 
 
-def test_decomposed_solve_reports_whole_model_progress_and_pieces_done():
+def test_decomposed_solve_reports_whole_model_progress_and_pieces_done(north_east_config, north_east_inputs):
     """Pieces solved separately: the listener sees whole-model sums and pieces done."""
-    config = load_config(ROOT / "configs" / "north-east.toml")
+    config = north_east_config
     config = config.model_copy(update={"constraints": config.constraints.model_copy(
         update={"governance_capacity": None})})  # no coupling: one piece per service
-    model = create_model(enumerate_candidates(load_inputs(config), config, with_shares=False), config)
+    model = create_model(enumerate_candidates(north_east_inputs, config, with_shares=False), config)
     seen = []
     with listening(lambda incumbent, bound, gap, pieces=None: seen.append((incumbent, bound, pieces))):
         result, _ = solve_model(model, config)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import pandas as pd
@@ -201,6 +200,7 @@ def test_loss_intervals_contain_the_exact_loss(seed):
             assert math.isnan(row.loss_if_forced_gbp_k) and row.forced_status.startswith("bounds")
 
 
+@pytest.mark.slow
 def test_unproven_interval_is_reported_with_its_limit():
     """A hard instance whose forced re-solves cannot finish in 1 node: interval, no point value."""
     df = hard_instance(0, n_auth=30, n_cand=600)
@@ -216,11 +216,6 @@ def test_unproven_interval_is_reported_with_its_limit():
     assert (unproven["loss_if_forced_low_gbp_k"] >= 0).all()
 
 
-def _busy(stop):
-    while not stop.is_set():
-        pass
-
-
 def _ranking_values(df, model, x, options):
     out = rank_candidates(df, x, model, options, top_n=3)
     cols = ["candidate_id", "loss_if_forced_gbp_k", "loss_if_forced_low_gbp_k", "loss_if_forced_high_gbp_k",
@@ -229,27 +224,17 @@ def _ranking_values(df, model, x, options):
     return [[None if isinstance(v, float) and math.isnan(v) else v for v in row] for row in rows]
 
 
-def test_ranking_identical_under_a_cpu_hog():
+@pytest.mark.slow
+def test_ranking_identical_under_a_cpu_hog(cpu_hogs):
     """Node limits, not the clock, stop the re-solves: a busy machine gives the same figures."""
-    import multiprocessing
-
     df = hard_instance(1, n_auth=30, n_cand=600)
     cons = Constraints(governance_capacity=2, budget_total_gbp_k=float(df.one_off_cost_gbp_k.sum() * 0.02))
     model = build_model(df, cons)
     _, x = solve(model, SolverOptions(mip_gap=0.0, node_limit=20))
     options = SolverOptions(mip_gap=0.0, node_limit=5, time_limit=120)
     idle = _ranking_values(df, model, x, options)
-    ctx = multiprocessing.get_context("spawn")
-    stop = ctx.Event()
-    hogs = [ctx.Process(target=_busy, args=(stop,)) for _ in range(max(2, os.cpu_count() or 2))]
-    for p in hogs:
-        p.start()
-    try:
+    with cpu_hogs():
         loaded = _ranking_values(df, model, x, options)
-    finally:
-        stop.set()
-        for p in hogs:
-            p.join()
     assert idle == loaded
     assert any(row[-1] == "bounds (work limit)" for row in idle)  # the limit did bind
     assert not any("time limit" in row[-1] for row in idle)

@@ -472,6 +472,7 @@ def test_map_handles_empty_portfolio_and_dollar_names(tmp_path, inputs):
     assert "No partnerships were chosen." in html
 
 
+@pytest.mark.slow
 def test_per_service_maps(tmp_path, inputs):
     paths = write_outputs(tmp_path / "o", formats={"png"}, per_service_maps=True, **inputs)
     assert {"map_ict.png", "map_legal_services.png", "map_revenues_benefits.png",

@@ -27,7 +27,8 @@ import pytest
 from sharedopt.report import write_outputs
 
 CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (needs Debian's chromium package)")
+pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (needs Debian's chromium package)"),
+              pytest.mark.slow]  # a real browser
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report_mini"
 FLAGS = [

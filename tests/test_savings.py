@@ -269,6 +269,7 @@ COST_KEYS = ["setup_fixed_gbp_k", "setup_per_member_gbp_k", "setup_rate", "gover
              "governance_per_pair_gbp_k", "optimism_bias_cost_uplift"]
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(regions(), st.sampled_from(COST_KEYS), st.floats(0.01, 500.0))
 def test_raising_a_cost_never_raises_npv(region, key, increase):

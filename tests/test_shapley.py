@@ -249,6 +249,7 @@ def group_batches(draw: st.DrawFn) -> tuple[nx.Graph, list[list[int]], dict[froz
     return graph, groups, table
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(batch=group_batches())
 def test_property_vectorised_equals_bruteforce(batch: tuple) -> None:

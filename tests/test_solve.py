@@ -19,7 +19,6 @@ import sharedopt.solve.reductions as reductions
 from portfolio_instances import (
     brute_force,
     disjoint_candidates,
-    hard_instance,
     random_candidates,
     random_constraints,
 )
@@ -230,17 +229,11 @@ def test_infeasible_found_by_elastic_relaxation():
 
 # ------------------------------------------------------------------ time limit, bounds
 @pytest.fixture(scope="module")
-def hard_model():
-    df = hard_instance(0, n_auth=60, n_cand=3000)
-    cons = Constraints(governance_capacity=2, budget_total_gbp_k=float(df.one_off_cost_gbp_k.sum() * 0.02))
-    return build_model(df, cons)
-
-
-@pytest.fixture(scope="module")
 def hard_longer_run(hard_model):
     return solve(hard_model, SolverOptions(time_limit=2, mip_gap=0.0))[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("solver, hook", [("highs", False), ("cbc", False), ("highs", True)])
 def test_time_limit_reports_feasible_with_gap(hard_model, hard_longer_run, solver, hook):
     """0.2 s cannot prove this instance optimal: never report 'optimal'."""
@@ -382,17 +375,11 @@ def test_dominance_rich_instances_do_reduce():
     assert n_dom >= 12
 
 
-def test_parallel_pieces_match_serial_and_survive_thread_changes():
+def test_parallel_pieces_match_serial_and_survive_thread_changes(north_east_candidates):
     """Independent pieces solved in parallel threads give the serial answer; changing
     solver.threads between solves in one process (HiGHS keeps one scheduler per
     process, see pricing.set_threads) still runs and still agrees."""
-    from pathlib import Path
-
-    from sharedopt.config.schema import load_config
-    from sharedopt.run.steps import enumerate_candidates, load_inputs
-
-    config = load_config(Path(__file__).resolve().parents[1] / "configs" / "north-east.toml")
-    table = enumerate_candidates(load_inputs(config), config, with_shares=False).table
+    table = north_east_candidates.table
     model = build_model(table, Constraints(governance_capacity=None))  # pieces = services
     results = {}
     for threads in (2, 1, 2):

@@ -8,13 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 import sharedopt.solve.backends.pulp as pulp_backend
 import sharedopt.solve.result as result_mod
-from portfolio_instances import hard_instance, random_candidates
+from portfolio_instances import random_candidates
 from sharedopt.cli import app
 from sharedopt.config.schema import config_from_dict
 from sharedopt.model.build import Constraints, build_model
@@ -125,13 +124,6 @@ def test_status_words():
     assert describe_status("time_limit_no_solution", None, 1e-3) == "time limit, no solution found"
 
 
-@pytest.fixture(scope="module")
-def hard_model():
-    df = hard_instance(0, n_auth=60, n_cand=3000)
-    cons = Constraints(governance_capacity=2, budget_total_gbp_k=float(df.one_off_cost_gbp_k.sum() * 0.02))
-    return build_model(df, cons)
-
-
 def test_cbc_infeasibility_refuted_by_a_feasible_start(hard_model, monkeypatch):
     """CBC cut short in preprocessing says 'infeasible': a feasible start refutes it."""
     if "cbc" not in available_solvers():
@@ -165,6 +157,7 @@ def test_cbc_log_bound_sign_follows_the_printed_side(tmp_path):
     assert parsed["wallclock"] == pytest.approx(0.39)
 
 
+@pytest.mark.slow
 def test_node_limit_is_said_as_work_limit(hard_model):
     res, _ = solve(hard_model, SolverOptions(node_limit=1, mip_gap=0.0, time_limit=60))
     assert res.status == "feasible" and res.stopped_by == "work limit"

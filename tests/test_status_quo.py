@@ -141,6 +141,7 @@ def kent_runs():
     return run(_config("kent.toml")), run(_config("kent.toml", status_quo=False))
 
 
+@pytest.mark.slow
 def test_status_quo_members_are_never_reallocated_for_that_service(kent_runs):
     on, off = kent_runs
     held = {(m, ex["service"]) for ex in on.summary["existing_partnerships"] for m in ex["members"]}
@@ -153,6 +154,7 @@ def test_status_quo_members_are_never_reallocated_for_that_service(kent_runs):
     assert len(using) and using["excluded_reason"].str.contains("existing partnership").all()
 
 
+@pytest.mark.slow
 def test_status_quo_off_restores_the_blank_sheet(kent_runs):
     _, off = kent_runs
     config = _config("kent.toml", status_quo=False)
@@ -175,6 +177,7 @@ def test_status_quo_off_restores_the_blank_sheet(kent_runs):
     assert off.summary["totals"]["npv_gbp_k"] >= kent_runs[0].summary["totals"]["npv_gbp_k"] - 1e-6
 
 
+@pytest.mark.slow
 def test_outputs_list_the_existing_partnerships(kent_runs, tmp_path):
     on, _ = kent_runs
     write_result(on, tmp_path / "out", formats={"csv", "json", "html"})
@@ -191,9 +194,9 @@ def test_outputs_list_the_existing_partnerships(kent_runs, tmp_path):
     assert "excluded_reason" in pd.read_csv(tmp_path / "out" / "candidates.csv", nrows=1).columns
 
 
-def test_arrangements_outside_the_region_are_ignored_and_said():
+def test_arrangements_outside_the_region_are_ignored_and_said(north_east_inputs):
     config = _config("north-east.toml")
-    inputs = load_inputs(config)
+    inputs = north_east_inputs
     quality = inputs.quality.to_frame()
     assert quality["issue"].str.contains("real arrangement\\(s\\) have no member in the region").any()
     cands = enumerate_candidates(inputs, config, with_shares=False)

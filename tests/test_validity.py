@@ -30,6 +30,7 @@ def england():
     return config, load_inputs(config)
 
 
+@pytest.mark.slow
 def test_real_groups_outside_the_candidate_space_say_why(england):
     config, inputs = england
     arr = load_arrangements().set_index("arrangement")
@@ -125,6 +126,7 @@ def test_without_cdc_cuts_only_central_services_by_the_class_share():
     assert 0.3 < shares["district"] < 0.6 and set(shares) == {"district", "county", "single-tier"}
 
 
+@pytest.mark.slow
 def test_shared_management_teams_are_judged_in_the_whole_organisation_space(england):
     from sharedopt.candidates.value import CostBase
     from sharedopt.candidates.wholeorg import whole_org_graph

@@ -25,8 +25,8 @@ def base() -> Scenario:
 
 
 @pytest.fixture(scope="module")
-def deterministic(base):
-    return run(base.with_({"report.top_n": 0}))
+def deterministic(north_east_k3_run):
+    return north_east_k3_run
 
 
 def test_with_returns_changed_copy_and_leaves_original(base):
@@ -63,6 +63,7 @@ def test_sweep_governance_capacity_is_monotone(base):
     assert npv[0] < npv[-1]  # capacity 1 does bind on this data
 
 
+@pytest.mark.slow
 def test_sweep_with_reuse_matches_from_scratch(base):
     grid = {"constraints.governance_capacity": [1, 3]}
     reused = sweep(base, grid, engine="serial", progress=False, reuse=True)
@@ -115,6 +116,7 @@ def test_uncertain_savings_spread_and_robust_view(base):
     assert result.candidates["probability_chosen"].between(0, 1).all()
 
 
+@pytest.mark.slow
 def test_dask_and_local_pool_give_identical_results(base):
     distributed = pytest.importorskip("distributed")
     spec = {"model.services.Environment.e_down": {"dist": "uniform", "low": 0.06, "high": 0.18},
@@ -127,6 +129,7 @@ def test_dask_and_local_pool_give_identical_results(base):
     pd.testing.assert_frame_equal(local.candidates, remote.candidates)
 
 
+@pytest.mark.slow
 def test_compare_results_tidy(base, deterministic):
     tight = run(base.with_({"constraints.governance_capacity": 1, "report.top_n": 0}, name="tight"))
     diff = compare(deterministic, tight)
@@ -141,6 +144,7 @@ def test_compare_results_tidy(base, deterministic):
     assert (diff["table"] == "portfolio differences").any()
 
 
+@pytest.mark.slow
 def test_sweep_over_generated_candidates_regenerates_per_variant(base, monkeypatch):
     """Generated candidates depend on the constraints: a constraint-only sweep must not
     reuse them (it reuses the data only) and gives the enumerated sweep's optima."""

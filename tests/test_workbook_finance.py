@@ -13,6 +13,8 @@ from sharedopt.config.schema import load_config
 from sharedopt.report.run_result import write_result
 from sharedopt.run.pipeline import run
 
+pytestmark = pytest.mark.slow  # a full run written and read back, cell by cell
+
 ROOT = Path(__file__).resolve().parents[1]
 MONEY = '£#,##0"k"'
 

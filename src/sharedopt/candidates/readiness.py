@@ -31,12 +31,10 @@ every candidate. The mode multiplies realisation (``mode_factors``) and governan
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sharedopt.common.errors import DataError
 from sharedopt.config.params import ModelParams, Realisation
 from sharedopt.config.readiness import COLUMNS, CONDITIONS
 from sharedopt.data.arrangements import load_arrangements
