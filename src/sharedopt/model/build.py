@@ -317,36 +317,26 @@ def build_model(
     ids = pd.Index(candidates["candidate_id"].astype(str))
 
     S, slots, M, auth, V, services, mem, svc = all_incidences(candidates)
-
     excluded = exclusions(candidates, cons, S, slots, M, auth)
-    lb = np.zeros(n)
-    ub = np.where(excluded.to_numpy() != "", 0.0, 1.0)
-    lb[known_ids(ids, list(cons.forced), "forced")] = 1.0
-
-    blocks = (
-        _slot_rows(S, slots, cons)
-        + _governance_rows(M, auth, cons)
-        + _budget_rows(candidates, M, auth, cons)
-        + _service_rows(V, services, cons)
-        + _forced_pair_rows(M, auth, cons)
-    )
+    lb, ub = _variable_bounds(ids, excluded, cons)
+    blocks = (_slot_rows(S, slots, cons) + _governance_rows(M, auth, cons) + _budget_rows(candidates, M, auth, cons)
+              + _service_rows(V, services, cons) + _forced_pair_rows(M, auth, cons))
     block = _drop_redundant(_stack(blocks, n), lb, ub)
     c = pd.to_numeric(candidates[obj_col]).to_numpy(dtype=float)
-    dominated_by = verified_dominators(block, c, dominator_guesses(mem, svc, c))
     return PortfolioModel(
-        candidate_ids=ids.to_numpy(dtype=object),
-        c=c,
-        A=block.A,
-        row_lower=block.lower,
-        row_upper=block.upper,
-        var_lower=lb,
-        var_upper=ub,
-        rows=block.rows,
-        excluded=excluded,
-        objective_name=cons.objective,
-        build_seconds=perf_counter() - t0,
-        dominated_by=dominated_by,
+        candidate_ids=ids.to_numpy(dtype=object), c=c, A=block.A, row_lower=block.lower,
+        row_upper=block.upper, var_lower=lb, var_upper=ub, rows=block.rows, excluded=excluded,
+        objective_name=cons.objective, build_seconds=perf_counter() - t0,
+        dominated_by=verified_dominators(block, c, dominator_guesses(mem, svc, c)),
         packings=find_packings(mem, svc, c, block.A, block.lower, block.upper, lb, ub),
     )
+
+
+def _variable_bounds(ids: pd.Index, excluded: pd.Series, cons: Constraints) -> tuple[np.ndarray, np.ndarray]:
+    """Lower bounds (1 for forced candidates) and upper bounds (0 for excluded ones)."""
+    lb = np.zeros(len(ids))
+    ub = np.where(excluded.to_numpy() != "", 0.0, 1.0)
+    lb[known_ids(ids, list(cons.forced), "forced")] = 1.0
+    return lb, ub
 
 
