@@ -8,8 +8,8 @@ import numpy as np
 
 from sharedopt.candidates.graphs import service_graphs
 from sharedopt.candidates.enumerate import connected_groups, count_connected_groups
-from sharedopt.run.steps import load_inputs
-from sharedopt.run.scenario import Scenario
+from sharedopt.pipeline.steps import load_inputs
+from sharedopt.pipeline.scenario import Scenario
 
 from bench_isolation import isolated
 from bench_paths import CONFIGS

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import time
 
-from sharedopt.run.scenario import Scenario
-from sharedopt.run.uncertainty import uncertainty
+from sharedopt.pipeline.scenario import Scenario
+from sharedopt.pipeline.uncertainty import uncertainty
 
 from bench_isolation import isolated
 from bench_paths import CONFIGS

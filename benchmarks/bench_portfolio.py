@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 
-from sharedopt.run.assign import assign_solution
-from sharedopt.run.steps import create_model, enumerate_candidates, load_inputs, solve_model
-from sharedopt.run.scenario import Scenario
+from sharedopt.pipeline.assign import assign_solution
+from sharedopt.pipeline.steps import create_model, enumerate_candidates, load_inputs, solve_model
+from sharedopt.pipeline.scenario import Scenario
 
 from bench_baseline import BASELINE_INSTANCES, plain_baseline
 from bench_isolation import isolated, peak_rss_mb

@@ -7,9 +7,9 @@ import json
 import math
 import time
 
-from sharedopt.run.scenario import Scenario
-from sharedopt.run.whatif import run as run_scenario
-from sharedopt.run.whatif import sweep
+from sharedopt.pipeline.scenario import Scenario
+from sharedopt.pipeline.whatif import run as run_scenario
+from sharedopt.pipeline.whatif import sweep
 
 from bench_format import fmt
 from bench_isolation import isolated
@@ -25,7 +25,7 @@ MODES = ("reuse", "no_reuse", "run")
 
 def work_sweep(*, report, config: str, k: int, time_limit: float, values: list, mode: str) -> dict:
     """One constraint-only sweep timing: mode 'reuse' / 'no_reuse' (``sweep``) or 'run'
-    (every variant through :func:`sharedopt.run.pipeline.run`, the whole pipeline as the CLI)."""
+    (every variant through :func:`sharedopt.pipeline.sequencer.run`, the whole pipeline as the CLI)."""
     base = Scenario.from_config(CONFIGS / config)
     changes = scenario_changes(k, time_limit, base.config.solver.time_limit)
     changes.pop("report.top_n")  # each mode keeps its own ranking settings

@@ -62,7 +62,7 @@ from sharedopt.candidates.value import CostBase  # noqa: E402
 from sharedopt.candidates.wholeorg import KIND as WHOLE_ORG, LABEL as WHOLE_ORG_LABEL  # noqa: E402
 from sharedopt.candidates.wholeorg import whole_org_graph  # noqa: E402
 from sharedopt.data.arrangements import load_arrangements  # noqa: E402
-from sharedopt.run.steps import load_inputs  # noqa: E402
+from sharedopt.pipeline.steps import load_inputs  # noqa: E402
 from validity_checks import city_of_london_culture, greedy_portfolio, lga_comparison  # noqa: E402
 from validity_checks import span_check, spearman_by_service, summarise, totals  # noqa: E402
 from validity_measures import counterfactual_percentiles, percentile, spearman_rows  # noqa: E402,F401

@@ -16,9 +16,9 @@ from sharedopt.config.constraints import Constraints
 from sharedopt.config.schema import load_config
 from sharedopt.config.solver import SolverOptions
 from sharedopt.model.build import build_model
-from sharedopt.run.pipeline import run
-from sharedopt.run.scenario import Scenario
-from sharedopt.run.steps import enumerate_candidates, load_inputs
+from sharedopt.pipeline.sequencer import run
+from sharedopt.pipeline.scenario import Scenario
+from sharedopt.pipeline.steps import enumerate_candidates, load_inputs
 from sharedopt.solve.backends.highs import start_scheduler
 
 # HiGHS keeps one thread scheduler per process and the first thread count wins

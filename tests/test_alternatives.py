@@ -63,9 +63,9 @@ def test_run_with_alternatives_writes_alternatives_csv(tmp_path):
 
     import pandas as pd
 
-    from sharedopt.run.scenario import Scenario
+    from sharedopt.pipeline.scenario import Scenario
     from sharedopt.report.run_result import write_result
-    from sharedopt.run.pipeline import run
+    from sharedopt.pipeline.sequencer import run
 
     root = Path(__file__).resolve().parents[1]
     sc = Scenario.from_config(root / "configs" / "north-east.toml").with_(

@@ -19,7 +19,7 @@ from sharedopt.candidates.enumerate import connected_groups
 from sharedopt.common.errors import ConfigError
 from sharedopt.model.build import Constraints, ExistingPartnership
 from sharedopt.report.run_result import write_result
-from sharedopt.run.steps import create_model, enumerate_candidates, load_inputs, solve_model
+from sharedopt.pipeline.steps import create_model, enumerate_candidates, load_inputs, solve_model
 from sharedopt.candidates.value import CostBase, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -233,7 +233,7 @@ def test_generation_refuses_savings_terms_it_does_not_price():
 def test_run_with_generated_candidates_reports_how_they_were_found(ne_inputs, tmp_path):
     import json
 
-    from sharedopt.run.pipeline import run
+    from sharedopt.pipeline.sequencer import run
 
     config = _config("north-east.toml", {"candidates": "generate"}, None, {"mip_gap": 0.0})
     result = run(config)

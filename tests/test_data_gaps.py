@@ -14,7 +14,7 @@ from sharedopt.config.schema import config_from_dict
 from sharedopt.data import DataQuality, load_costs
 from sharedopt.data.plausibility import national_range
 from sharedopt.common.errors import DataError
-from sharedopt.run.pipeline import run
+from sharedopt.pipeline.sequencer import run
 
 BAD = Path(__file__).parent / "fixtures" / "bad_inputs"
 BIRMINGHAM = "E08000025"

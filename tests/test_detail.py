@@ -196,7 +196,7 @@ def test_list_services_shows_the_fine_services():
 @pytest.mark.slow
 def test_fine_run_on_lancashire_solves_and_says_it_is_estimated():
     from sharedopt.config.schema import load_config
-    from sharedopt.run.pipeline import run
+    from sharedopt.pipeline.sequencer import run
     from pathlib import Path
     config = load_config(Path(__file__).resolve().parents[1] / "configs" / "lancashire-fine.toml")
     # Projected savings in full (realisation base 1), so small sub-service groups stay positive:

@@ -12,8 +12,8 @@ from matplotlib import colors as mcolors
 
 from sharedopt.config.schema import load_config
 from sharedopt.report.run_result import plot_result, write_result
-from sharedopt.run.pipeline import run
-from sharedopt.run.steps import load_inputs
+from sharedopt.pipeline.sequencer import run
+from sharedopt.pipeline.steps import load_inputs
 from sharedopt.report.maps import plot_portfolio_map
 
 ROOT = Path(__file__).resolve().parents[1]

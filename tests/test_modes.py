@@ -18,11 +18,11 @@ from sharedopt.config.schema import load_config
 from sharedopt.candidates.table import split_id, with_depth
 from sharedopt.common.errors import ConfigError, DataError
 from sharedopt.config.params import ModelParams, ReadinessParams
-from sharedopt.run.pipeline import run
-from sharedopt.run.steps import enumerate_candidates, load_inputs
+from sharedopt.pipeline.sequencer import run
+from sharedopt.pipeline.steps import enumerate_candidates, load_inputs
 from sharedopt.candidates.readiness import candidate_realisation
 from sharedopt.config.readiness import load_readiness_csv
-from sharedopt.run.scenario import Scenario
+from sharedopt.pipeline.scenario import Scenario
 from sharedopt.model.status_quo import status_quo_table
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,9 +19,9 @@ from sharedopt.cli import app
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.params import ModelParams
 from sharedopt.candidates.value import CostBase
-from sharedopt.run.scenario import Scenario
+from sharedopt.pipeline.scenario import Scenario
 from sharedopt.report.run_result import write_result
-from sharedopt.run.pipeline import run
+from sharedopt.pipeline.sequencer import run
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner(env={"COLUMNS": "250"})

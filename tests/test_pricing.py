@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from sharedopt.config.schema import load_config
 from sharedopt.model.build import Constraints, build_model
-from sharedopt.run.steps import enumerate_candidates
+from sharedopt.pipeline.steps import enumerate_candidates
 from sharedopt.solve.lp_bounds import greedy_solution, lagrangian_bound, solve_by_pricing
 from sharedopt.config.solver import SolverOptions
 from sharedopt.solve.api import solve

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sharedopt.run.steps import create_model, enumerate_candidates, solve_model
+from sharedopt.pipeline.steps import create_model, enumerate_candidates, solve_model
 from sharedopt.solve.progress import listening
 
 

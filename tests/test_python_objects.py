@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sharedopt.run.pipeline import run
-from sharedopt.run.scenario import Scenario
+from sharedopt.pipeline.sequencer import run
+from sharedopt.pipeline.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from sharedopt.cli import app
 from sharedopt.config.schema import config_from_dict, load_config
 from sharedopt.common.errors import ConfigError
-from sharedopt.run.steps import load_inputs
+from sharedopt.pipeline.steps import load_inputs
 from sharedopt.common.suggest import did_you_mean
-from sharedopt.run.references import reference_problems
+from sharedopt.pipeline.references import reference_problems
 
 BAD = Path(__file__).parent / "fixtures" / "bad_configs"
 ROOT = Path(__file__).resolve().parents[1]

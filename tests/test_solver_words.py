@@ -77,7 +77,7 @@ def test_cli_checks_solver_before_loading(tmp_path, command):
 
 
 def test_python_api_run_checks_solver_first(tmp_path):
-    from sharedopt.run.pipeline import run
+    from sharedopt.pipeline.sequencer import run
 
     raw = {"name": "t", "region": {"name": "north-east"}, "data": {"costs_csv": str(tmp_path / "absent.csv")},
            "solver": {"name": "gurobi"}}

@@ -19,8 +19,8 @@ from sharedopt.data import DataQuality
 from sharedopt.data.arrangements import CATEGORY_SERVICES, category_mapping, load_arrangements, parse_categories
 from sharedopt.common.errors import DataError
 from sharedopt.report.run_result import write_result
-from sharedopt.run.pipeline import run
-from sharedopt.run.steps import create_model, enumerate_candidates, load_inputs
+from sharedopt.pipeline.sequencer import run
+from sharedopt.pipeline.steps import create_model, enumerate_candidates, load_inputs
 from sharedopt.model.status_quo import effective_constraints, existing_partnerships_table
 
 ROOT = Path(__file__).resolve().parents[1]

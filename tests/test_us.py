@@ -22,7 +22,7 @@ from sharedopt.data.us_regions import resolve_us_region
 from sharedopt.data.us_costs import per_head_rates, synthetic_us_costs
 from sharedopt.common.errors import DataError
 from sharedopt.report.run_result import write_result
-from sharedopt.run.pipeline import run
+from sharedopt.pipeline.sequencer import run
 
 US_DIR = data_dir() / "raw" / "us_counties"
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "us-state-delaware.toml"

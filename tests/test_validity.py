@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sharedopt.data.arrangements import load_arrangements
-from sharedopt.run.steps import enumerate_candidates, load_inputs
+from sharedopt.pipeline.steps import enumerate_candidates, load_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("validity", ROOT / "benchmarks" / "validity.py")

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from sharedopt.common.errors import ConfigError
-from sharedopt.run.scenario import Scenario
-from sharedopt.run.uncertainty import make_draws, uncertainty
-from sharedopt.run.pipeline import run
-from sharedopt.run.whatif import compare, expand_grid, reuse_level, sweep
+from sharedopt.pipeline.scenario import Scenario
+from sharedopt.pipeline.uncertainty import make_draws, uncertainty
+from sharedopt.pipeline.sequencer import run
+from sharedopt.pipeline.whatif import compare, expand_grid, reuse_level, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -148,8 +148,8 @@ def test_compare_results_tidy(base, deterministic):
 def test_sweep_over_generated_candidates_regenerates_per_variant(base, monkeypatch):
     """Generated candidates depend on the constraints: a constraint-only sweep must not
     reuse them (it reuses the data only) and gives the enumerated sweep's optima."""
-    import sharedopt.run.steps as steps
-    import sharedopt.run.whatif as whatif
+    import sharedopt.pipeline.steps as steps
+    import sharedopt.pipeline.whatif as whatif
 
     calls = []
     real = steps.enumerate_candidates

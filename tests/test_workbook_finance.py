@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from sharedopt.config.schema import load_config
 from sharedopt.report.run_result import write_result
-from sharedopt.run.pipeline import run
+from sharedopt.pipeline.sequencer import run
 
 pytestmark = pytest.mark.slow  # a full run written and read back, cell by cell
 

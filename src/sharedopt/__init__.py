@@ -13,16 +13,15 @@ The public API::
 Attributes
 ----------
 Scenario : class
-    An immutable what-if scenario (:class:`sharedopt.run.scenario.Scenario`).
+    An immutable what-if scenario (:class:`sharedopt.pipeline.scenario.Scenario`).
 run : callable
-    Run one scenario end to end (:func:`sharedopt.run.pipeline.run`; ``sharedopt.run`` is
-    also the run package, made callable).
+    Run one scenario end to end (:func:`sharedopt.pipeline.sequencer.run`).
 sweep : function
-    Many variants of a scenario, one row each (:func:`sharedopt.run.whatif.sweep`).
+    Many variants of a scenario, one row each (:func:`sharedopt.pipeline.whatif.sweep`).
 compare : function
-    Tidy differences between results (:func:`sharedopt.run.whatif.compare`).
+    Tidy differences between results (:func:`sharedopt.pipeline.whatif.compare`).
 uncertainty : function
-    Monte Carlo over uncertain inputs (:func:`sharedopt.run.uncertainty.uncertainty`).
+    Monte Carlo over uncertain inputs (:func:`sharedopt.pipeline.uncertainty.uncertainty`).
 load_config : function
     Read and validate a scenario TOML (:func:`sharedopt.config.schema.load_config`).
 
@@ -40,18 +39,17 @@ __all__ = ["Scenario", "__version__", "compare", "load_config", "run", "sweep", 
 
 # public name -> module that defines it
 _HOME = {
-    "Scenario": "sharedopt.run.scenario",
-    "sweep": "sharedopt.run.whatif",
-    "compare": "sharedopt.run.whatif",
-    "uncertainty": "sharedopt.run.uncertainty",
+    "run": "sharedopt.pipeline.sequencer",
+    "Scenario": "sharedopt.pipeline.scenario",
+    "sweep": "sharedopt.pipeline.whatif",
+    "compare": "sharedopt.pipeline.whatif",
+    "uncertainty": "sharedopt.pipeline.uncertainty",
     "load_config": "sharedopt.config.schema",
 }
 
 
 def __getattr__(name: str):
     """Import a public name from its module on first access."""
-    if name == "run":  # the run package itself, callable as sharedopt.run.pipeline.run
-        return importlib.import_module("sharedopt.run")
     if name not in _HOME:
         raise AttributeError(f"module 'sharedopt' has no attribute {name!r}")
     value = getattr(importlib.import_module(_HOME[name]), name)

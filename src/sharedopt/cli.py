@@ -15,7 +15,7 @@ from sharedopt import __version__
 from sharedopt.common.errors import ConfigError, SharedoptError
 from sharedopt.common.gaps import format_gap
 from sharedopt.common.literal import clean, line, table
-from sharedopt.run.events import Event
+from sharedopt.pipeline.events import Event
 
 # The pipeline's modules load numpy, pandas, scipy, statsmodels, numba and matplotlib (~5 s);
 # each command imports what it needs inside its function so that `sharedopt --help` and
@@ -134,7 +134,7 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
     from sharedopt.report import MARKER
     from sharedopt.report.atomic import prepare_output_dir
     from sharedopt.report.run_result import write_result
-    from sharedopt.run.pipeline import run as run_pipeline
+    from sharedopt.pipeline.sequencer import run as run_pipeline
     from sharedopt.solve.backends.registry import check_solver
 
     try:
@@ -222,7 +222,7 @@ def validate(config: Path = typer.Argument(..., help="scenario TOML")) -> None:
     import pandas as pd
 
     from sharedopt.config.schema import load_config
-    from sharedopt.run.steps import load_inputs
+    from sharedopt.pipeline.steps import load_inputs
     from sharedopt.solve.backends.registry import check_solver
 
     try:

@@ -100,7 +100,7 @@ _DIST_KEYS = {"normal": {"sd"}, "lognormal": {"sigma"}, "uniform": {"low", "high
 
 
 class UncertaintyConfig(BaseModel):
-    """Monte Carlo over uncertain inputs (``[uncertainty]``; see :mod:`sharedopt.run.uncertainty`).
+    """Monte Carlo over uncertain inputs (``[uncertainty]``; see :mod:`sharedopt.pipeline.uncertainty`).
 
     ``draws = 0`` is off. ``distributions`` maps a dotted config key (or ``"costs"``) to a
     spec such as ``{dist = "uniform", low = 0.3, high = 0.9}``; the default draws the

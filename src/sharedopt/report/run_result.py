@@ -1,4 +1,4 @@
-"""A run's :class:`~sharedopt.run.result.Result` to files and to a map figure."""
+"""A run's :class:`~sharedopt.pipeline.result.Result` to files and to a map figure."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sharedopt.report.maps import plot_portfolio_map
 from sharedopt.report import write_outputs
-from sharedopt.run.result import Result
+from sharedopt.pipeline.result import Result
 
 __all__ = ["plot_result", "write_result"]
 
@@ -19,7 +19,7 @@ def write_result(result: Result, path: str | Path, formats: set[str] | None = No
     Parameters
     ----------
     result : Result
-        From :func:`sharedopt.run.pipeline.run`.
+        From :func:`sharedopt.pipeline.sequencer.run`.
     path : str or pathlib.Path
         Output folder (see :func:`sharedopt.report.write_outputs`).
     formats : set of str, optional
@@ -54,7 +54,7 @@ def plot_result(result: Result):
     Parameters
     ----------
     result : Result
-        From :func:`sharedopt.run.pipeline.run`.
+        From :func:`sharedopt.pipeline.sequencer.run`.
 
     Returns
     -------

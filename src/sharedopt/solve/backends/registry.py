@@ -10,7 +10,7 @@ A backend object (:class:`Backend`) carries its :class:`SolverOptions` and solve
 model (or piece) with ``backend.solve(model, time_limit, warm, extra)``; it maps its
 solver's own codes to :class:`~sharedopt.solve.status.Status`.
 :func:`check_solver` is the user-facing check, called by the CLI (``run``,
-``validate``) and by :func:`sharedopt.run.pipeline.run` before any data is loaded.
+``validate``) and by :func:`sharedopt.pipeline.sequencer.run` before any data is loaded.
 """
 
 from __future__ import annotations

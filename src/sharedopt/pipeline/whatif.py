@@ -28,10 +28,10 @@ from rich.progress import Progress
 
 from sharedopt.candidates.table import join_codes
 from sharedopt.results.compare import compare_tables
-from sharedopt.run.events import Event, OnEvent, emit, subscribers
-from sharedopt.run.result import Inputs, Result
-from sharedopt.run.scenario import Scenario
-from sharedopt.run.steps import enumerate_candidates, load_inputs, solve_steps
+from sharedopt.pipeline.events import Event, OnEvent, emit, subscribers
+from sharedopt.pipeline.result import Inputs, Result
+from sharedopt.pipeline.scenario import Scenario
+from sharedopt.pipeline.steps import enumerate_candidates, load_inputs, solve_steps
 
 SOLVE_ONLY = ("constraints", "solver", "report", "name", "description")
 
@@ -131,7 +131,7 @@ def _light(config):
 
 
 def run_task(task: Task) -> dict:
-    """Solve one variant through :func:`~sharedopt.run.steps.solve_steps` (no shares, no ranking).
+    """Solve one variant through :func:`~sharedopt.pipeline.steps.solve_steps` (no shares, no ranking).
 
     Parameters
     ----------
@@ -163,7 +163,7 @@ def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | 
 
     ``engine``: ``"serial"``, ``"process"`` (local pool), a ``distributed.Client``, or a
     Dask scheduler address such as ``"tcp://127.0.0.1:8786"``. Each finished task is a
-    'tasks' :class:`~sharedopt.run.events.Event` (``done`` of ``total``) to ``on_event``.
+    'tasks' :class:`~sharedopt.pipeline.events.Event` (``done`` of ``total``) to ``on_event``.
     """
     def progress(done: int) -> None:
         emit(on_event, "tasks", f"{description}: {done}/{len(tasks)}", done=done, total=len(tasks))
@@ -271,7 +271,7 @@ def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="pro
         Reuse loaded data / enumerated candidates across variants where the changes
         allow it (set False to re-run everything from scratch).
     on_event : callable, optional
-        Gets a 'tasks' :class:`~sharedopt.run.events.Event` as each variant finishes.
+        Gets a 'tasks' :class:`~sharedopt.pipeline.events.Event` as each variant finishes.
 
     Returns
     -------

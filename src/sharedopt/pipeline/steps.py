@@ -3,7 +3,7 @@
 ``load_inputs`` (data) -> ``enumerate_candidates`` (candidates) -> ``create_model``
 (model) -> ``solve_model`` (solve); :func:`solve_steps` chains them, reusing inputs or
 candidates a caller already has. Every step reports through one
-:class:`~sharedopt.run.events.Event` callback, ``on_event``.
+:class:`~sharedopt.pipeline.events.Event` callback, ``on_event``.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from sharedopt.data.region.load import load_region
 from sharedopt.data.region.selection import Selection
 from sharedopt.model.build import PortfolioModel, build_model
 from sharedopt.model.status_quo import effective_constraints, status_quo_table
-from sharedopt.run.events import OnEvent, emit
-from sharedopt.run.references import check_references
-from sharedopt.run.result import Inputs
+from sharedopt.pipeline.events import OnEvent, emit
+from sharedopt.pipeline.references import check_references
+from sharedopt.pipeline.result import Inputs
 from sharedopt.solve.api import solve
 from sharedopt.solve.result import SolveResult
 from sharedopt.solve.backends.registry import check_solver
@@ -154,7 +154,7 @@ def solve_steps(config: RunConfig, on_event: OnEvent | None = None, *, inputs: I
     ----------
     config : RunConfig
     on_event : callable, optional
-        Gets every step's :class:`~sharedopt.run.events.Event`.
+        Gets every step's :class:`~sharedopt.pipeline.events.Event`.
     inputs : Inputs, optional
         Loaded data to reuse (the load step is skipped).
     candidates : CandidateSet, optional

@@ -1,7 +1,7 @@
 """Step 5 of a run: rank the candidates, pick the portfolio, build the summary.
 
-:func:`assign_solution` turns a :class:`~sharedopt.run.steps.Solved` run into a
-:class:`~sharedopt.run.result.Result`.
+:func:`assign_solution` turns a :class:`~sharedopt.pipeline.steps.Solved` run into a
+:class:`~sharedopt.pipeline.result.Result`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from sharedopt.results.cashflow import cashflow_summary, council_cashflows
 from sharedopt.results.rank import rank_candidates
 from sharedopt.common.jsonsafe import json_safe
 from sharedopt.results.summary import SUMMARY_DIGITS, build_summary
-from sharedopt.run.events import OnEvent, emit
-from sharedopt.run.result import Inputs, Result
+from sharedopt.pipeline.events import OnEvent, emit
+from sharedopt.pipeline.result import Inputs, Result
 from sharedopt.solve.result import SolveResult
 from sharedopt.solve.status import SOLVED, Status
 from sharedopt.solve.lp_bounds import is_large

@@ -1,22 +1,22 @@
 """The one sequencer of a run: :func:`run`.
 
 check -> load inputs -> candidates -> model -> user hook -> solve
-(:func:`~sharedopt.run.steps.solve_steps`) -> assign solution
-(:func:`~sharedopt.run.assign.assign_solution`) -> Monte Carlo when asked for
-(:func:`~sharedopt.run.uncertainty.attach_uncertainty`). Every step reports through one
-callback that takes a :class:`~sharedopt.run.events.Event`; writing the outputs is the
+(:func:`~sharedopt.pipeline.steps.solve_steps`) -> assign solution
+(:func:`~sharedopt.pipeline.assign.assign_solution`) -> Monte Carlo when asked for
+(:func:`~sharedopt.pipeline.uncertainty.attach_uncertainty`). Every step reports through one
+callback that takes a :class:`~sharedopt.pipeline.events.Event`; writing the outputs is the
 report step's job (:func:`sharedopt.report.run_result.write_result`).
 """
 
 from __future__ import annotations
 
 from sharedopt.config.schema import RunConfig
-from sharedopt.run.assign import assign_solution
-from sharedopt.run.events import OnEvent
-from sharedopt.run.result import Result
-from sharedopt.run.scenario import Scenario
-from sharedopt.run.steps import solve_steps
-from sharedopt.run.uncertainty import attach_uncertainty
+from sharedopt.pipeline.assign import assign_solution
+from sharedopt.pipeline.events import OnEvent
+from sharedopt.pipeline.result import Result
+from sharedopt.pipeline.scenario import Scenario
+from sharedopt.pipeline.steps import solve_steps
+from sharedopt.pipeline.uncertainty import attach_uncertainty
 
 __all__ = ["run"]
 
@@ -29,7 +29,7 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra=
     ----------
     config : RunConfig or Scenario
     on_event : callable, optional
-        Gets every step's :class:`~sharedopt.run.events.Event` (the command line's progress
+        Gets every step's :class:`~sharedopt.pipeline.events.Event` (the command line's progress
         bar subscribes here).
     extra : callable, optional
         User hook ``extra(prob, variables)`` on the PuLP problem before the solve.

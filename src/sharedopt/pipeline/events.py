@@ -4,7 +4,7 @@ A run reports what it is doing through a single callback, ``on_event(event)``, t
 takes an :class:`Event`. The command line's progress bar, the what-if and Monte Carlo
 progress bars and any script subscribe the same way::
 
-    from sharedopt.run.pipeline import run
+    from sharedopt.pipeline.sequencer import run
 
     result = run(config, on_event=lambda e: print(e.step, e.stage, e.message))
 """

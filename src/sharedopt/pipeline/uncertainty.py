@@ -29,11 +29,11 @@ import pandas as pd
 from sharedopt.candidates.table import split_codes
 from sharedopt.common.jsonsafe import json_safe
 from sharedopt.results.summary import SUMMARY_DIGITS
-from sharedopt.run.events import OnEvent, emit
-from sharedopt.run.result import Result
-from sharedopt.run.scenario import Scenario
-from sharedopt.run.steps import load_inputs
-from sharedopt.run.whatif import Task, run_tasks
+from sharedopt.pipeline.events import OnEvent, emit
+from sharedopt.pipeline.result import Result
+from sharedopt.pipeline.scenario import Scenario
+from sharedopt.pipeline.steps import load_inputs
+from sharedopt.pipeline.whatif import Task, run_tasks
 
 PARAM_DISTS = ("normal", "lognormal", "uniform", "triangular")
 
@@ -113,7 +113,7 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     progress : bool
         Show a progress bar.
     on_event : callable, optional
-        Gets a 'tasks' :class:`~sharedopt.run.events.Event` as each draw finishes.
+        Gets a 'tasks' :class:`~sharedopt.pipeline.events.Event` as each draw finishes.
 
     Returns
     -------
@@ -174,7 +174,7 @@ def uncertainty_summary(mc: UncertaintyResult, settings, n: int, known: set) -> 
 
 
 def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEvent | None = None) -> Result:
-    """A run's :class:`~sharedopt.run.result.Result` with its Monte Carlo added.
+    """A run's :class:`~sharedopt.pipeline.result.Result` with its Monte Carlo added.
 
     Uses the config's ``[uncertainty]`` section (``draws`` overridden by ``draws``):
     adds ``p_in_portfolio`` to the candidates and portfolio and ``uncertainty`` to the

@@ -1,0 +1,88 @@
+"""The layout is the pipeline: layers, module and function sizes, one owner per contract.
+
+These tests read the source (nothing is run): they keep issue #12's structure from
+drifting back. Each failure names the file and line to fix.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "sharedopt"
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+
+def _python_files(*folders: Path) -> list[Path]:
+    return sorted(p for folder in folders for p in folder.rglob("*.py"))
+
+
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def test_imports_point_down_the_pipeline():
+    """import-linter's layers contract (pyproject.toml [tool.importlinter]) is kept."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run([sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+                          "sys.argv = ['lint-imports', '--no-cache']; lint_imports_command()"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+
+
+@pytest.mark.parametrize("folder", ["src", "benchmarks"])
+def test_no_module_over_400_lines(folder):
+    long = [f"{p.relative_to(ROOT)}: {n} lines" for p in _python_files(ROOT / folder)
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES]
+    assert not long, "split these modules by job:\n" + "\n".join(long)
+
+
+@pytest.mark.parametrize("folder", ["src", "benchmarks"])
+def test_no_function_over_60_lines(folder):
+    long = []
+    for path in _python_files(ROOT / folder):
+        for node in ast.walk(_tree(path)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                size = node.end_lineno - node.lineno + 1
+                if size > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {size} lines")
+    assert not long, "split these functions into short ones with one job:\n" + "\n".join(long)
+
+
+def _imports_inside_functions(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom) and inner.module and inner.module.startswith("sharedopt"):
+                    found.append(f"{path.relative_to(ROOT)}:{inner.lineno} from {inner.module}")
+    return found
+
+
+def test_no_imports_inside_functions_to_dodge_cycles():
+    """Project imports sit at the top of each module (the CLI's lazy start-up imports excepted)."""
+    allowed = {PACKAGE / "cli.py"}
+    found = [hit for path in _python_files(PACKAGE) if path not in allowed
+             for hit in _imports_inside_functions(path)]
+    assert not found, "move these imports to the top of their module:\n" + "\n".join(found)
+
+
+def test_public_api_names_the_pipeline_functions():
+    """``import sharedopt as so`` gives the short stable API, each name from its package."""
+    import sharedopt as so
+    from sharedopt.config.schema import load_config
+    from sharedopt.pipeline.scenario import Scenario
+    from sharedopt.pipeline.sequencer import run
+    from sharedopt.pipeline.uncertainty import uncertainty
+    from sharedopt.pipeline.whatif import compare, sweep
+
+    assert so.run is run and so.Scenario is Scenario and so.load_config is load_config
+    assert so.sweep is sweep and so.compare is compare and so.uncertainty is uncertainty
+    assert sorted(so.__all__) == sorted(["Scenario", "__version__", "compare", "load_config", "run", "sweep",
+                                         "uncertainty"])
