@@ -86,3 +86,37 @@ def test_public_api_names_the_pipeline_functions():
     assert so.sweep is sweep and so.compare is compare and so.uncertainty is uncertainty
     assert sorted(so.__all__) == sorted(["Scenario", "__version__", "compare", "load_config", "run", "sweep",
                                          "uncertainty"])
+
+
+def _string_literals(tree: ast.Module):
+    """Plain string constants, leaving out docstrings and the pieces of f-strings."""
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            skip.update(id(inner) for inner in ast.walk(node))
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                skip.add(id(first.value))
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip]
+
+
+def test_candidate_column_names_are_literals_only_in_the_schema_module():
+    """The candidate and shares columns are spelled once, in ``sharedopt.candidates.table``.
+
+    Checked for the names only the candidate contract uses (money columns, ids, sizes,
+    factors); words that other tables also use as their own columns (``members``,
+    ``n_members``, ``services``, ``population``, ``estimated``, ``kind``, ``depth``) are not checked
+    here, as the data layer's tables and the config keys spell them too.
+    """
+    from sharedopt.candidates import table
+
+    shared_words = {"members", "n_members", "services", "population", "estimated", "kind", "depth", "member"}
+    names = {value for key, value in vars(table).items() if key.isupper() and isinstance(value, str)
+             and value in (*table.CANDIDATE_COLUMNS, *table.SHARE_COLUMNS, table.PARTNERSHIP_MODE)}
+    names -= shared_words
+    schema = PACKAGE / "candidates" / "table.py"
+    found = [f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}"
+             for path in _python_files(PACKAGE) if path != schema
+             for node in _string_literals(_tree(path)) if node.value in names]
+    assert not found, "use the constants of sharedopt.candidates.table:\n" + "\n".join(found)

@@ -188,14 +188,16 @@ class StepRows:
 
 def _print_spread(result) -> None:
     """The Monte Carlo's P10/P50/P90 of the NPV, when the run had one."""
+    from sharedopt.candidates.table import NPV
     spread = result.summary.get("uncertainty")
     if spread:
-        q = spread["npv_gbp_k"]
+        q = spread[NPV]
         _out().print(f"Monte Carlo, {spread['draws']} draws: NPV P10 £{q['p10']:,.0f}k, "
                      f"P50 £{q['p50']:,.0f}k, P90 £{q['p90']:,.0f}k.")
 
 
 def _print_headline(result, target: Path) -> None:
+    from sharedopt.candidates.table import ANNUAL_NET_SAVING, ESTIMATED, NPV, ONE_OFF_COST
     from sharedopt.solve.status import describe_status
 
     t = result.summary["totals"]
@@ -204,9 +206,9 @@ def _print_headline(result, target: Path) -> None:
     gap = s.get("gap")
     quality = describe_status(status, gap, result.config.solver.mip_gap)
     _say(_out(), (result.config.name, "bold"), f": {t['n_partnerships']} partnerships, annual net saving "
-         f"£{t['annual_net_saving_gbp_k']:,.0f}k, NPV £{t['npv_gbp_k']:,.0f}k, one-off cost "
-         f"£{t['one_off_cost_gbp_k']:,.0f}k; {quality}.")
-    if s.get("estimated"):
+         f"£{t[ANNUAL_NET_SAVING]:,.0f}k, NPV £{t[NPV]:,.0f}k, one-off cost "
+         f"£{t[ONE_OFF_COST]:,.0f}k; {quality}.")
+    if s.get(ESTIMATED):
         _say(_out(), ("Uses ESTIMATED inputs: ", "yellow"), "; ".join(s.get("estimates", [])[:1]))
     if s.get("alternatives"):
         a = s["alternatives"]

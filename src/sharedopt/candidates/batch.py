@@ -16,8 +16,9 @@ from sharedopt.candidates.depth import depth_params
 from sharedopt.candidates.readiness import candidate_realisation
 from sharedopt.candidates.shares import internal_edge_masks, myerson_shares
 from sharedopt.candidates.table import (
-    BETTER_OFF_ALONE, CANDIDATE_ID, ID_CODE_SEPARATOR, MEMBER, NPV, SHARE_PROPORTIONAL, SHARE_SHAPLEY,
-    STANDALONE_NPV, candidate_frame, group_kinds, join_codes, make_id, with_depth,
+    BETTER_OFF_ALONE, CANDIDATE_ID, ID_CODE_SEPARATOR, MEMBER, NPV, PARTNERSHIP_MODE, SERVICES,
+    SHARE_PROPORTIONAL, SHARE_SHAPLEY, STANDALONE_NPV, candidate_frame, group_kinds, join_codes, make_id,
+    with_depth,
 )
 from sharedopt.candidates.value import CostBase, evaluate, span_km
 from sharedopt.config.params import ModelParams
@@ -32,7 +33,7 @@ def value_groups(base: CostBase, params: ModelParams, services: tuple[str, ...],
     """
     label = ID_CODE_SEPARATOR.join(services)
     if groups is None or len(groups) == 0:
-        return pd.DataFrame(), pd.DataFrame(), {"services": label, "enumerated": 0, "kept": 0,
+        return pd.DataFrame(), pd.DataFrame(), {SERVICES: label, "enumerated": 0, "kept": 0,
                                                 "pruned_nonpositive_npv": 0, "pruned_beyond_max_span": 0}
     to_global = base.index_of(groups.nodes.tolist())
     members = np.where(groups.members >= 0, to_global[np.maximum(groups.members, 0)], -1)
@@ -44,7 +45,7 @@ def value_groups(base: CostBase, params: ModelParams, services: tuple[str, ...],
                                           with_shares, depth)
         tables.append(table), shares.append(share)
         kept, pruned = kept + int(keep.sum()), pruned + int((within & ~keep).sum())
-    stats = {"services": label, "enumerated": int(len(members)), "kept": kept,
+    stats = {SERVICES: label, "enumerated": int(len(members)), "kept": kept,
              "pruned_nonpositive_npv": pruned,
              "pruned_beyond_max_span": int((~within).sum()), "max_span_km": limit}
     return concat_frames(tables), concat_frames(shares), stats
@@ -66,7 +67,7 @@ def _mode_params(params: ModelParams, depth: str, mode) -> ModelParams:
 def _value_depth(base, params, services, graph, groups, members, within, with_shares, depth):
     """Value the groups at one depth: realisation, checklist, mode-specific governance; prune; share."""
     realisation, checklist = candidate_realisation(base, params, services, members, depth)
-    modes = checklist["partnership_mode"]
+    modes = checklist[PARTNERSHIP_MODE]
     values, keep = _value_by_mode(base, params, services, members, within, realisation, modes, depth)
     values = {**{k: v[keep] for k, v in values.items()}, **{k: v[keep] for k, v in checklist.items()}}
     table = group_table(base, services, members[keep], values, depth)

@@ -20,6 +20,7 @@ picks at most one depth per group. Ids: the reference depth keeps the plain id
 
 from __future__ import annotations
 
+from sharedopt.candidates.table import DEPTH, PARTNERSHIP_MODE, SERVICES
 from sharedopt.config.assumptions import DEPTH_DEFAULTS, DEPTH_REFERENCE, READINESS_DEFAULTS
 from sharedopt.config.params import ModelParams
 
@@ -54,7 +55,7 @@ def depth_params(params: ModelParams, depth: str, governance_factor: float = 1.0
     services = {name: sp.model_copy(update={"asset_intensity": min(1.0, sp.asset_intensity * d.poolable)})
                 for name, sp in params.services.items()}
     return params.model_copy(update={
-        "services": services,
+        SERVICES: services,
         "setup_fixed_gbp_k": params.setup_fixed_gbp_k * d.setup,
         "setup_per_member_gbp_k": params.setup_per_member_gbp_k * d.setup,
         "setup_rate": params.setup_rate * d.setup,
@@ -70,7 +71,7 @@ def depth_table(params: ModelParams) -> list[dict]:
     rows = []
     for name, d in params.depth_settings.items():
         info = DEPTH_DEFAULTS.get(name, {})
-        rows.append({"depth": name, "offered": name in params.depths, **d.model_dump(),
+        rows.append({DEPTH: name, "offered": name in params.depths, **d.model_dump(),
                      "ramp_years_at_model_ramp": ramp_years(params, name),
                      "stage": info.get("stage", "user-defined"),
                      "range": info.get("range", {}), "source": info.get("source", "config")})
@@ -88,9 +89,9 @@ def readiness_depth_rows(params: ModelParams) -> list[dict]:
     rows.append({"parameter": "readiness.councils", "value": len(ready.councils),
                  "source": "councils with readiness given in [readiness] (file or table); the others unknown"})
     for row in depth_table(params):
-        default = DEPTH_DEFAULTS.get(row["depth"], {})
+        default = DEPTH_DEFAULTS.get(row[DEPTH], {})
         same = all(row[k] == default.get(k) for k in ("poolable", "setup", "governance", "realisation", "mode"))
-        rows.append({"parameter": f"depth.{row['depth']}", "value": {k: row[k] for k in (
+        rows.append({"parameter": f"depth.{row[DEPTH]}", "value": {k: row[k] for k in (
             "offered", "poolable", "setup", "governance", "ramp_years_at_model_ramp", "realisation", "mode")},
             "range": row["range"], "source": f"{row['stage']}. " + (row["source"] if same else "config override")})
     return rows
@@ -99,9 +100,9 @@ def readiness_depth_rows(params: ModelParams) -> list[dict]:
 def depth_summary(params: ModelParams, portfolio) -> dict:
     """The ``depths`` block of summary.json: depths offered and how many chosen partnerships use each."""
     chosen = {}
-    if portfolio is not None and len(portfolio) and "depth" in portfolio:
-        chosen = {str(k): int(v) for k, v in portfolio["depth"].value_counts().sort_index().items()}
+    if portfolio is not None and len(portfolio) and DEPTH in portfolio:
+        chosen = {str(k): int(v) for k, v in portfolio[DEPTH].value_counts().sort_index().items()}
     modes = {}
-    if portfolio is not None and len(portfolio) and "partnership_mode" in portfolio:
-        modes = {str(k): int(v) for k, v in portfolio["partnership_mode"].value_counts().sort_index().items()}
+    if portfolio is not None and len(portfolio) and PARTNERSHIP_MODE in portfolio:
+        modes = {str(k): int(v) for k, v in portfolio[PARTNERSHIP_MODE].value_counts().sort_index().items()}
     return {"offered": list(params.depths), "chosen": chosen, "partnership_modes_chosen": modes}

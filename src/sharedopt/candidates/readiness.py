@@ -35,6 +35,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from sharedopt.candidates.table import MEMBERS, PARTNERSHIP_MODE, WHOLE_ORGANISATION
 from sharedopt.config.params import ModelParams, Realisation
 from sharedopt.config.readiness import COLUMNS, CONDITIONS
 from sharedopt.data.arrangements import load_arrangements
@@ -99,7 +100,7 @@ def statutory(codes: np.ndarray, services: tuple[str, ...], members: np.ndarray)
     table = _arrangements()
     rows = table[(table["service"] == services[0])
                  & table["status_as_reported"].str.lower().str.contains("statutory")]
-    for body in rows["members"]:
+    for body in rows[MEMBERS]:
         inside = np.isin(codes, list(body))
         out |= np.where(members >= 0, inside[np.maximum(members, 0)], True).all(axis=1)
     return out
@@ -180,7 +181,7 @@ def candidate_realisation(base, params: ModelParams, services: tuple[str, ...], 
             factor = factor * np.where(status == 1, 1.0 + ready.co_production_uplift, 1.0)
     prior = prior_collaboration(base.codes, members)
     factor = factor * np.where(prior, 1.0 + ready.prior_collaboration_uplift, 1.0)
-    if kind == "whole_organisation":
+    if kind == WHOLE_ORGANISATION:
         label = MODE_OF[_parts(rule)] if _scenario_mode(rule) else "creating"
         modes = np.full(len(members), label, dtype=object)
     else:
@@ -196,5 +197,5 @@ def candidate_realisation(base, params: ModelParams, services: tuple[str, ...], 
 def override_columns(rule: Realisation) -> dict[str, object]:
     """Checklist columns of a candidate whose realisation is set per candidate in the config."""
     out = {c: "yes" if getattr(rule, c) else "no" for c in CONDITIONS}
-    out["partnership_mode"] = MODE_OF[_parts(rule)]
+    out[PARTNERSHIP_MODE] = MODE_OF[_parts(rule)]
     return out

@@ -31,6 +31,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sharedopt.candidates.table import (
+    ANNUAL_NET_SAVING, ANNUAL_SAVING, BASELINE_SPEND, COST_DISTANCE, COST_GOVERNANCE, ESTIMATED,
+    GOVERNANCE_COST, NPV, N_MEMBERS, ONE_OFF_COST, PAYBACK_YEARS, POOLED_SPEND, POPULATION, REALISATION_FACTOR,
+    SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE, SCALE_SAVING, SCOPE_SAVING, SPAN,
+)
 from sharedopt.candidates.curves import resolve_curves
 from sharedopt.config.params import ModelParams
 from sharedopt.candidates.terms import convergence_saving, distance_cost, span_km, tier_class
@@ -248,8 +253,8 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
     for c in cols:
         flags = base.estimated[np.where(members >= 0, members, 0), c] & (members >= 0)
         est_any |= flags.any(axis=1)
-    return {"n_members": n, "population": _gather(base.population, members).sum(axis=1), "span_km": span,
-            "baseline_spend_gbp_k": baseline, "pooled_spend_gbp_k": pooled, **out, "estimated": est_any}
+    return {N_MEMBERS: n, POPULATION: _gather(base.population, members).sum(axis=1), SPAN: span,
+            BASELINE_SPEND: baseline, POOLED_SPEND: pooled, **out, ESTIMATED: est_any}
 
 
 def governance_cost(params: ModelParams, n: np.ndarray) -> np.ndarray:
@@ -270,13 +275,13 @@ def money(params: ModelParams, n: np.ndarray, scale, efficiency, scope, distance
     ramp_annuity, annuity = annuity_factors(params)
     npv = -one_off + saving * ramp_annuity - recurring * annuity
     return {
-        "saving_scale_gbp_k": scale, "saving_efficiency_gbp_k": efficiency, "saving_scope_gbp_k": scope,
-        "cost_distance_gbp_k": distance, "cost_governance_gbp_k": governance,
-        "scale_saving_gbp_k": scale, "scope_saving_gbp_k": scope,
-        "realisation_factor": np.array(factor), "annual_saving_gbp_k": saving,
-        "governance_cost_gbp_k": governance, "annual_net_saving_gbp_k": saving - recurring,
-        "one_off_cost_gbp_k": one_off, "npv_gbp_k": npv,
-        "payback_years": payback_years(saving, recurring, one_off, params.ramp_years),
+        SAVING_SCALE: scale, SAVING_EFFICIENCY: efficiency, SAVING_SCOPE: scope,
+        COST_DISTANCE: distance, COST_GOVERNANCE: governance,
+        SCALE_SAVING: scale, SCOPE_SAVING: scope,
+        REALISATION_FACTOR: np.array(factor), ANNUAL_SAVING: saving,
+        GOVERNANCE_COST: governance, ANNUAL_NET_SAVING: saving - recurring,
+        ONE_OFF_COST: one_off, NPV: npv,
+        PAYBACK_YEARS: payback_years(saving, recurring, one_off, params.ramp_years),
     }
 
 

@@ -34,7 +34,8 @@ from sharedopt.candidates.batch import member_shares
 from sharedopt.candidates.enumerate import connected_groups
 from sharedopt.candidates.readiness import candidate_realisation
 from sharedopt.candidates.table import (
-    DEPTH_SEPARATOR, NPV, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL, candidate_frame, join_codes, make_id, parse_id,
+    BASELINE_SPEND, DEPTH_SEPARATOR, ESTIMATED, NPV, N_MEMBERS, POOLED_SPEND, POPULATION, SERVICES, SPAN,
+    WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL, candidate_frame, join_codes, make_id, parse_id,
 )
 from sharedopt.candidates.value import CostBase, _gather, distance_cost, money, span_km
 from sharedopt.common.errors import ConfigError
@@ -82,9 +83,9 @@ def evaluate_whole_org(base: CostBase, params: ModelParams, members: np.ndarray,
     zero = np.zeros(len(members))
     out = money(params, n, gross, zero, zero, distance, one_off, realisation)
     estimated = (base.estimated[np.where(members >= 0, members, 0)].any(axis=2) & (members >= 0)).any(axis=1)
-    return {"n_members": n, "population": _gather(base.population, members).sum(axis=1), "span_km": span,
-            "baseline_spend_gbp_k": _gather(base.spend.sum(axis=1), members).sum(axis=1),
-            "pooled_spend_gbp_k": pooled, **out, "estimated": estimated}
+    return {N_MEMBERS: n, POPULATION: _gather(base.population, members).sum(axis=1), SPAN: span,
+            BASELINE_SPEND: _gather(base.spend.sum(axis=1), members).sum(axis=1),
+            POOLED_SPEND: pooled, **out, ESTIMATED: estimated}
 
 
 def slot_services(base: CostBase, params: ModelParams, members: np.ndarray) -> list[str]:
@@ -106,7 +107,7 @@ def whole_org_candidates(base: CostBase, params: ModelParams, graphs: dict, with
     Returns ``(table, shares, stats)`` like :func:`sharedopt.candidates.batch.value_groups`.
     """
     graph = whole_org_graph(base, graphs, params.whole_org_tiers)
-    stats = {"services": LABEL, "kind": KIND, "enumerated": 0, "kept": 0, "pruned_nonpositive_npv": 0,
+    stats = {SERVICES: LABEL, "kind": KIND, "enumerated": 0, "kept": 0, "pruned_nonpositive_npv": 0,
              "pruned_beyond_max_span": 0}
     if graph.number_of_edges() == 0:
         return pd.DataFrame(), pd.DataFrame(), stats

@@ -20,6 +20,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from sharedopt.candidates.table import (
+    ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, KIND, MEMBERS, NPV, N_MEMBERS, ONE_OFF_COST, PAYBACK_YEARS,
+    SERVICES,
+)
 from sharedopt.config.constraints import Constraints, ExistingPartnership
 from sharedopt.model.dominance import dominator_guesses, verified_dominators
 from sharedopt.model.packing_dominance import Packings, find_packings
@@ -38,18 +42,18 @@ __all__ = [
 ]
 
 REQUIRED_COLUMNS = (
-    "candidate_id",
-    "kind",
-    "services",
-    "members",
-    "n_members",
-    "annual_saving_gbp_k",
-    "annual_net_saving_gbp_k",
-    "one_off_cost_gbp_k",
-    "npv_gbp_k",
-    "payback_years",
+    CANDIDATE_ID,
+    KIND,
+    SERVICES,
+    MEMBERS,
+    N_MEMBERS,
+    ANNUAL_SAVING,
+    ANNUAL_NET_SAVING,
+    ONE_OFF_COST,
+    NPV,
+    PAYBACK_YEARS,
 )
-OBJECTIVE_COLUMNS = {"npv": "npv_gbp_k", "annual_net_saving": "annual_net_saving_gbp_k"}
+OBJECTIVE_COLUMNS = {"npv": NPV, "annual_net_saving": ANNUAL_NET_SAVING}
 ROW_COLUMNS = ["group", "key", "limit", "note"]
 
 
@@ -168,7 +172,7 @@ def _check_candidates(candidates: pd.DataFrame, objective_col: str) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in candidates.columns]
     if missing:
         raise ValueError(f"candidates table is missing columns: {missing}")
-    ids = candidates["candidate_id"].astype(str)
+    ids = candidates[CANDIDATE_ID].astype(str)
     dup = ids[ids.duplicated()].unique()
     if len(dup):
         raise ValueError(f"candidate_id must be unique; duplicated: {list(dup[:10])}")
@@ -230,7 +234,7 @@ def _budget_rows(
     out: list[_Block] = []
     if cons.budget_total_gbp_k is None and cons.budget_per_authority_gbp_k is None:
         return out
-    cost = pd.to_numeric(candidates["one_off_cost_gbp_k"], errors="coerce").to_numpy(float)
+    cost = pd.to_numeric(candidates[ONE_OFF_COST], errors="coerce").to_numpy(float)
     if len(cost) and not np.isfinite(cost).all():
         raise ValueError("one_off_cost_gbp_k must be finite when a budget is set")
     if cons.budget_total_gbp_k is not None:
@@ -238,7 +242,7 @@ def _budget_rows(
         out.append(_block(sp.csr_matrix(cost[None, :]), -np.inf, b, "budget_total", ["total"], b))
     if cons.budget_per_authority_gbp_k is not None and len(auth):
         b = cons.budget_per_authority_gbp_k
-        n_mem = pd.to_numeric(candidates["n_members"], errors="coerce").to_numpy(float)
+        n_mem = pd.to_numeric(candidates[N_MEMBERS], errors="coerce").to_numpy(float)
         n_mem = np.where(n_mem > 0, n_mem, np.asarray(M.sum(axis=1)).ravel())
         share = cost / np.maximum(n_mem, 1.0)
         A = M.multiply(share[:, None]).T.tocsr()
@@ -314,7 +318,7 @@ def build_model(
     obj_col = OBJECTIVE_COLUMNS[cons.objective]
     _check_candidates(candidates, obj_col)
     n = len(candidates)
-    ids = pd.Index(candidates["candidate_id"].astype(str))
+    ids = pd.Index(candidates[CANDIDATE_ID].astype(str))
 
     S, slots, M, auth, V, services, mem, svc = all_incidences(candidates)
     excluded = exclusions(candidates, cons, S, slots, M, auth)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from sharedopt.candidates.table import CANDIDATE_ID, PAYBACK_YEARS
 from sharedopt.config.constraints import Constraints
 
 
@@ -46,7 +47,7 @@ def exclusions(
     authorities: pd.Index,
 ) -> pd.Series:
     """Reason string per candidate ('' = available); reasons joined by '; '."""
-    ids = pd.Index(candidates["candidate_id"].astype(str))
+    ids = pd.Index(candidates[CANDIDATE_ID].astype(str))
     reasons = np.full(len(ids), "", dtype=object)
 
     def add(idx: np.ndarray, text) -> None:
@@ -73,7 +74,7 @@ def exclusions(
         add(rows, np.array(texts, dtype=object))
 
     if constraints.max_payback_years is not None:
-        pay = pd.to_numeric(candidates["payback_years"], errors="coerce").to_numpy(float)
+        pay = pd.to_numeric(candidates[PAYBACK_YEARS], errors="coerce").to_numpy(float)
         add(np.flatnonzero(~(pay <= constraints.max_payback_years)), "payback above max")
 
     for pair in constraints.forbidden_pairs:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from sharedopt.candidates.table import CODE_SEPARATOR, join_codes
+from sharedopt.candidates.table import CODE_SEPARATOR, MEMBERS, SERVICES, join_codes
 
 
 @dataclass(frozen=True)
@@ -74,28 +74,28 @@ def slot_incidence(candidates: pd.DataFrame) -> tuple[sp.csr_matrix, pd.DataFram
     slots : DataFrame
         Columns ``authority``, ``service``; sorted, row ``k`` is slot ``k``.
     """
-    mem = _explode_codes(candidates["members"], "authority")
-    svc = _explode_codes(candidates["services"], "service")
+    mem = _explode_codes(candidates[MEMBERS], "authority")
+    svc = _explode_codes(candidates[SERVICES], "service")
     return _slots_from(mem, svc, len(candidates))
 
 
 def member_incidence(candidates: pd.DataFrame) -> tuple[sp.csr_matrix, pd.Index]:
     """Candidate x authority incidence (CSR) and the sorted authority codes."""
-    mem = _explode_codes(candidates["members"], "authority")
+    mem = _explode_codes(candidates[MEMBERS], "authority")
     return _incidence(mem.row, mem.code, len(candidates), len(mem.index)), mem.index
 
 
 def service_incidence(candidates: pd.DataFrame) -> tuple[sp.csr_matrix, pd.Index]:
     """Candidate x service incidence (CSR) and the sorted service names."""
-    svc = _explode_codes(candidates["services"], "service")
+    svc = _explode_codes(candidates[SERVICES], "service")
     return _incidence(svc.row, svc.code, len(candidates), len(svc.index)), svc.index
 
 
 def all_incidences(candidates: pd.DataFrame):
     """(S, slots, M, authorities, V, services, mem, svc) from one pass over the strings."""
     n = len(candidates)
-    mem = _explode_codes(candidates["members"], "authority")
-    svc = _explode_codes(candidates["services"], "service")
+    mem = _explode_codes(candidates[MEMBERS], "authority")
+    svc = _explode_codes(candidates[SERVICES], "service")
     S, slots = _slots_from(mem, svc, n)
     M = _incidence(mem.row, mem.code, n, len(mem.index))
     V = _incidence(svc.row, svc.code, n, len(svc.index))

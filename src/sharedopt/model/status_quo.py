@@ -16,12 +16,13 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from sharedopt.candidates.table import MEMBERS, N_MEMBERS, PARTNERSHIP_MODE
 from sharedopt.config.constraints import Constraints, ExistingPartnership
 from sharedopt.data.arrangements import ARRANGEMENTS_FILE, load_arrangements
 from sharedopt.data.validate import DataQuality
 
-TABLE_COLUMNS = ["name", "service", "members", "members_outside_region", "n_members", "status",
-                 "origin", "status_as_reported", "source", "category", "intended_kind", "partnership_mode"]
+TABLE_COLUMNS = ["name", "service", MEMBERS, "members_outside_region", N_MEMBERS, "status",
+                 "origin", "status_as_reported", "source", "category", "intended_kind", PARTNERSHIP_MODE]
 
 
 def partnership_mode(status_as_reported: str) -> str:
@@ -75,7 +76,7 @@ def status_quo_table(region_codes: Iterable[str], quality: DataQuality | None = 
                         action=f"status quo kept for the {len(inside)} member(s) in the region only")
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     if quality is not None:
-        ignored = int((table["n_members"] == 0).sum())
+        ignored = int((table[N_MEMBERS] == 0).sum())
         if ignored:
             quality.add(file=ARRANGEMENTS_FILE.rsplit("/", 1)[-1], field="member_gss",
                         issue=f"{ignored} real arrangement(s) have no member in the region",
@@ -99,7 +100,7 @@ def effective_constraints(constraints: Constraints, region_codes: Iterable[str])
     seen = {_key(ex.service, ex.members) for ex in constraints.existing}
     groups: dict[tuple, list] = {}
     table = status_quo_table(region_codes)
-    for row in table[table["n_members"] > 0].itertuples(index=False):
+    for row in table[table[N_MEMBERS] > 0].itertuples(index=False):
         key = _key(row.service, row.members.split(";"))
         if key not in seen:
             groups.setdefault(key, []).append(row)
@@ -125,12 +126,12 @@ def existing_partnerships_table(constraints: Constraints, region_codes: Iterable
                  partnership_mode="")
             for ex in constraints.existing]
     data = status_quo_table(region)
-    seen = {_key(r["service"], r["members"].split(";")) for r in user}
-    dup = [_key(s, m.split(";")) in seen for s, m in zip(data["service"], data["members"])]
+    seen = {_key(r["service"], r[MEMBERS].split(";")) for r in user}
+    dup = [_key(s, m.split(";")) in seen for s, m in zip(data["service"], data[MEMBERS])]
     data.loc[dup, "status"] = "also listed in the config"
     if not constraints.status_quo:
         data["status"] = "not applied: status_quo = false"
-    data = data.sort_values("n_members", key=lambda n: n == 0, kind="stable")  # ignored ones last
+    data = data.sort_values(N_MEMBERS, key=lambda n: n == 0, kind="stable")  # ignored ones last
     return pd.DataFrame(user + data.to_dict("records"), columns=TABLE_COLUMNS)
 
 
@@ -138,8 +139,8 @@ def existing_partnerships_json(table: pd.DataFrame) -> list[dict]:
     """The table as JSON-safe records (members as lists), for ``summary.json``."""
     out = []
     for row in table.to_dict("records"):
-        row["members"] = [m for m in row["members"].split(";") if m]
+        row[MEMBERS] = [m for m in row[MEMBERS].split(";") if m]
         row["members_outside_region"] = [m for m in row["members_outside_region"].split(";") if m]
-        row["n_members"] = int(row["n_members"])
+        row[N_MEMBERS] = int(row[N_MEMBERS])
         out.append(row)
     return out

@@ -11,7 +11,7 @@ from time import perf_counter
 import numpy as np
 import pandas as pd
 
-from sharedopt.candidates.table import CandidateSet
+from sharedopt.candidates.table import CandidateSet, MEMBERS, NPV, N_MEMBERS, ONE_OFF_COST, POPULATION
 from sharedopt.candidates.depth import depth_summary
 from sharedopt.candidates.value import CostBase, scale_frontier
 from sharedopt.config.schema import RunConfig
@@ -78,14 +78,14 @@ def _alternatives(model: PortfolioModel, solved: SolveResult, chosen: np.ndarray
 
 def status_quo_summary(config: RunConfig, existing: pd.DataFrame) -> dict:
     """``existing_partnerships`` (those with a member in the region) and a ``status_quo`` note."""
-    in_region = existing[existing["n_members"] > 0]
+    in_region = existing[existing[N_MEMBERS] > 0]
     return {
         "existing_partnerships": existing_partnerships_json(in_region),
         "status_quo": {
             "on": bool(config.constraints.status_quo),
             "arrangements_in_data": int((existing["origin"] == "status quo data").sum()),
             "with_members_in_region": int(((existing["origin"] == "status quo data")
-                                           & (existing["n_members"] > 0)).sum()),
+                                           & (existing[N_MEMBERS] > 0)).sum()),
             "note": ("Savings are additional to the existing partnerships listed: their members are "
                      "not re-allocated for that service." if config.constraints.status_quo else
                      "Blank-sheet view (status_quo = false): real arrangements are listed but not kept."),
@@ -123,7 +123,7 @@ def ranking_depth(config: RunConfig, model: PortfolioModel) -> int:
 
 def _integer_counts(table: pd.DataFrame) -> pd.DataFrame:
     """Population as whole people (int64) when every value is a whole number."""
-    column = table.get("population")
+    column = table.get(POPULATION)
     if column is None or not pd.api.types.is_float_dtype(column) or column.isna().any():
         return table
     if not (column == column.round()).all():
@@ -133,18 +133,18 @@ def _integer_counts(table: pd.DataFrame) -> pd.DataFrame:
 
 def with_member_names(table: pd.DataFrame, authorities) -> pd.DataFrame:
     """The table with ``member_names`` (';'-joined council names) right after ``members``."""
-    if "members" not in table or "name" not in getattr(authorities, "columns", ()) or "member_names" in table:
+    if MEMBERS not in table or "name" not in getattr(authorities, "columns", ()) or "member_names" in table:
         return table
     names = authorities["name"].astype(str).to_dict()
     out = table.copy()
-    out.insert(list(out.columns).index("members") + 1, "member_names",
-               [";".join(names.get(code, code) for code in str(cell).split(";") if code) for cell in out["members"]])
+    out.insert(list(out.columns).index(MEMBERS) + 1, "member_names",
+               [";".join(names.get(code, code) for code in str(cell).split(";") if code) for cell in out[MEMBERS]])
     return out
 
 
 def chosen_portfolio(ranked: pd.DataFrame) -> pd.DataFrame:
     """The chosen candidates with every column, best NPV first, with running totals."""
     table = ranked[ranked["chosen"].astype(bool)].sort_values("rank").reset_index(drop=True)
-    table["cumulative_npv_gbp_k"] = table["npv_gbp_k"].cumsum()
-    table["cumulative_one_off_cost_gbp_k"] = table["one_off_cost_gbp_k"].cumsum()
+    table["cumulative_npv_gbp_k"] = table[NPV].cumsum()
+    table["cumulative_one_off_cost_gbp_k"] = table[ONE_OFF_COST].cumsum()
     return table

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from sharedopt.candidates.table import split_codes
+from sharedopt.candidates.table import ANNUAL_NET_SAVING, CANDIDATE_ID, NPV, ONE_OFF_COST, split_codes
 from sharedopt.common.jsonsafe import json_safe
 from sharedopt.results.summary import SUMMARY_DIGITS
 from sharedopt.pipeline.events import OnEvent, emit
@@ -135,14 +135,14 @@ def candidate_probabilities(draws: pd.DataFrame) -> pd.DataFrame:
     """Probability each candidate is chosen, over the draws."""
     chosen = draws["chosen"].fillna("").map(split_codes)
     counts = pd.Series([c for ids in chosen for c in ids], dtype=object).value_counts()
-    table = pd.DataFrame({"candidate_id": counts.index, "n_chosen": counts.to_numpy()})
+    table = pd.DataFrame({CANDIDATE_ID: counts.index, "n_chosen": counts.to_numpy()})
     table["probability_chosen"] = table["n_chosen"] / len(draws)
-    return table.sort_values(["probability_chosen", "candidate_id"], ascending=[False, True]).reset_index(drop=True)
+    return table.sort_values(["probability_chosen", CANDIDATE_ID], ascending=[False, True]).reset_index(drop=True)
 
 
 def total_quantiles(draws: pd.DataFrame) -> pd.DataFrame:
     """P10/P50/P90 and mean of the portfolio totals."""
-    cols = ["annual_net_saving_gbp_k", "npv_gbp_k", "one_off_cost_gbp_k", "n_partnerships"]
+    cols = [ANNUAL_NET_SAVING, NPV, ONE_OFF_COST, "n_partnerships"]
     q = draws[cols].astype(float).quantile([0.1, 0.5, 0.9]).T
     q.columns = ["p10", "p50", "p90"]
     q["mean"] = draws[cols].astype(float).mean()
@@ -158,10 +158,10 @@ def _quantiles(values: pd.Series) -> dict:
 def uncertainty_summary(mc: UncertaintyResult, settings, n: int, known: set) -> dict:
     """The ``uncertainty`` block of summary.json: P10/P50/P90 of the totals and of the drawn inputs."""
     draws = mc.draws
-    chosen = set(mc.candidates["candidate_id"])
+    chosen = set(mc.candidates[CANDIDATE_ID])
     out = {"draws": int(n), "seed": int(settings.seed),
            "distributions": {k: dict(v) for k, v in sorted(settings.distributions.items())}}
-    for col in ["npv_gbp_k", "annual_net_saving_gbp_k", "one_off_cost_gbp_k", "n_partnerships"]:
+    for col in [NPV, ANNUAL_NET_SAVING, ONE_OFF_COST, "n_partnerships"]:
         out[col] = _quantiles(draws[col])
     out["drawn"] = {k: _quantiles(draws[k]) for k in sorted(settings.distributions) if k in draws}
     out["solver_status"] = {str(k): int(v) for k, v in sorted(draws["status"].value_counts().items())}
@@ -191,14 +191,14 @@ def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEve
         scenario = scenario.with_({"model.realisation.base": result.config.model.realisation.base_rate()})
     mc = uncertainty(scenario, n, settings.distributions, seed=settings.seed, engine=settings.engine,
                      max_workers=settings.max_workers, progress=False, on_event=on_event)
-    share = mc.candidates.set_index("candidate_id")["probability_chosen"]
+    share = mc.candidates.set_index(CANDIDATE_ID)["probability_chosen"]
 
     def with_p(frame: pd.DataFrame) -> pd.DataFrame:
         if frame.empty:
             return frame.assign(p_in_portfolio=pd.Series(dtype=float))
-        return frame.assign(p_in_portfolio=frame["candidate_id"].map(share).fillna(0.0).astype(float))
+        return frame.assign(p_in_portfolio=frame[CANDIDATE_ID].map(share).fillna(0.0).astype(float))
 
-    known = set(result.candidates["candidate_id"]) if len(result.candidates) else set()
+    known = set(result.candidates[CANDIDATE_ID]) if len(result.candidates) else set()
     spread = uncertainty_summary(mc, settings, n, known)
     summary = {**result.summary, "uncertainty": json_safe(spread, SUMMARY_DIGITS)}
     emit(on_event, "uncertainty", f"Monte Carlo: {n} draws done", "end")

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from rich.progress import Progress
 
-from sharedopt.candidates.table import join_codes
+from sharedopt.candidates.table import ANNUAL_NET_SAVING, CANDIDATE_ID, NPV, ONE_OFF_COST, join_codes
 from sharedopt.results.compare import compare_tables
 from sharedopt.pipeline.events import Event, OnEvent, emit, subscribers
 from sharedopt.pipeline.result import Inputs, Result
@@ -117,10 +117,10 @@ def _summary_row(solved, table: pd.DataFrame, chosen: np.ndarray) -> dict:
         "status": solved.status, "objective": solved.objective,
         "best_bound": solved.best_bound, "gap": solved.gap,
         "n_partnerships": int(len(picked)),
-        "annual_net_saving_gbp_k": float(picked["annual_net_saving_gbp_k"].sum()),
-        "npv_gbp_k": float(picked["npv_gbp_k"].sum()),
-        "one_off_cost_gbp_k": float(picked["one_off_cost_gbp_k"].sum()),
-        "chosen": join_codes(sorted(picked["candidate_id"])),
+        ANNUAL_NET_SAVING: float(picked[ANNUAL_NET_SAVING].sum()),
+        NPV: float(picked[NPV].sum()),
+        ONE_OFF_COST: float(picked[ONE_OFF_COST].sum()),
+        "chosen": join_codes(sorted(picked[CANDIDATE_ID])),
     }
 
 

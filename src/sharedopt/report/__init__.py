@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from sharedopt.candidates.table import ESTIMATED
 from sharedopt.report.atomic import atomic_directory, write_bytes_atomic, write_text_atomic
 from sharedopt.report.html import render_html
 from sharedopt.report.html_context import build_context
@@ -101,7 +102,7 @@ def write_outputs(
 
 def _map_options(summary: Mapping[str, Any], shading: str) -> dict[str, Any]:
     """What every static map shares: the shading, the ESTIMATED text and the existing partnerships."""
-    return {"shading": shading, "estimated": estimated_text(summary),
+    return {"shading": shading, ESTIMATED: estimated_text(summary),
             "existing": [r for r in summary.get("existing_partnerships") or [] if isinstance(r, Mapping)]}
 
 
@@ -173,7 +174,7 @@ def estimated_text(summary: Mapping[str, Any]) -> str | None:
         The estimated sources' names joined by '; '.
     """
     names = [str(s.get("name")) for s in summary.get("data_sources") or []
-             if isinstance(s, Mapping) and s.get("estimated")]
+             if isinstance(s, Mapping) and s.get(ESTIMATED)]
     return "; ".join(names) if names else None
 
 
@@ -210,7 +211,7 @@ def _portfolio_figure(inputs: dict, title: str):
     summary = inputs["summary"]
     return plot_portfolio_map(inputs["authorities"], inputs["portfolio"], inputs["shares"],
                               title=_map_title(title, summary), attribution=summary.get("attribution"),
-                              shading=inputs["map"]["shading"], estimated=inputs["map"]["estimated"],
+                              shading=inputs["map"]["shading"], estimated=inputs["map"][ESTIMATED],
                               existing=inputs["map"]["existing"])
 
 
@@ -232,7 +233,7 @@ def _service_panels(inputs: dict):
         return None
     return plot_service_panels(inputs["authorities"], inputs["portfolio"],
                                title="Chosen partnerships by service (numbers as in the main map's legend)",
-                               attribution=inputs["summary"].get("attribution"), estimated=inputs["map"]["estimated"])
+                               attribution=inputs["summary"].get("attribution"), estimated=inputs["map"][ESTIMATED])
 
 
 def _write_report_html(tmp: Path, inputs: dict, title: str, png: bytes, panels) -> str:
@@ -253,7 +254,7 @@ def _write_service_maps(tmp: Path, inputs: dict) -> list[str]:
         name = _unique_name(f"map_{service_slug(service)}", written)
         fig = plot_service_map(inputs["authorities"], inputs["portfolio"], inputs["shares"], service,
                                attribution=attribution, shading=inputs["map"]["shading"],
-                               estimated=inputs["map"]["estimated"])
+                               estimated=inputs["map"][ESTIMATED])
         (tmp / name).write_bytes(figure_bytes(fig, "png", dpi=110))
         written.append(name)
     return written

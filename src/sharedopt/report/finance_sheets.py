@@ -20,6 +20,9 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from sharedopt.candidates.table import (
+    ANNUAL_NET_SAVING, CANDIDATE_ID, ESTIMATED, GOVERNANCE_COST, MEMBER, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
+)
 from sharedopt.results.facts import gap_text
 
 from sharedopt.report.cell_values import cell_text, cell_value
@@ -32,11 +35,11 @@ __all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_tables", "council_table", "dis
 MONEY_FORMAT = '£#,##0"k"'
 MONEY_SUFFIX = "_gbp_k"
 RATE_NAME = "discount_rate"
-_FLOW_COLUMNS = ["one_off_cost_gbp_k", "saving_gbp_k", "governance_cost_gbp_k", "net_cash_gbp_k"]
+_FLOW_COLUMNS = [ONE_OFF_COST, "saving_gbp_k", GOVERNANCE_COST, "net_cash_gbp_k"]
 _DEFAULT_RATE = 0.035
 _TOTAL_LABELS = {"n_partnerships": "Partnerships chosen", "members_involved": "Councils involved",
-                 "annual_net_saving_gbp_k": "Annual net saving (£k)", "one_off_cost_gbp_k": "One-off cost (£k)",
-                 "npv_gbp_k": "NPV (£k)"}
+                 ANNUAL_NET_SAVING: "Annual net saving (£k)", ONE_OFF_COST: "One-off cost (£k)",
+                 NPV: "NPV (£k)"}
 
 
 def money_header(column: str) -> str:
@@ -57,7 +60,7 @@ def discount_rate(summary: Mapping[str, Any]) -> float:
 def scenario_rows(summary: Mapping[str, Any], note: str) -> list[tuple[str, Any, str | None]]:
     """(item, value, kind) rows of the Scenario sheet; kind is 'money', 'rate', 'count' or None."""
     totals = summary.get("totals") or {}
-    estimated = [f"{s['name']}: {s['source']}" for s in summary.get("data_sources") or [] if s.get("estimated")]
+    estimated = [f"{s['name']}: {s['source']}" for s in summary.get("data_sources") or [] if s.get(ESTIMATED)]
     rows: list[tuple[str, Any, str | None]] = [
         ("Scenario", summary.get("description") or summary.get("name"), None),
         ("Config name", summary.get("name"), None),
@@ -74,8 +77,8 @@ def scenario_rows(summary: Mapping[str, Any], note: str) -> list[tuple[str, Any,
         rows.append(("Constraint in force", c.get("text"), None))
     rows.append(("Estimated inputs", "; ".join(estimated) if estimated else "none: every input is published data",
                  None))
-    for key, kind in (("n_partnerships", "count"), ("members_involved", "count"), ("annual_net_saving_gbp_k", "money"),
-                      ("one_off_cost_gbp_k", "money"), ("npv_gbp_k", "money")):
+    for key, kind in (("n_partnerships", "count"), ("members_involved", "count"), (ANNUAL_NET_SAVING, "money"),
+                      (ONE_OFF_COST, "money"), (NPV, "money")):
         if key in totals:
             rows.append((_TOTAL_LABELS[key], totals[key], kind))
     rows.append(("Contents", note, None))
@@ -98,12 +101,12 @@ def cashflow_tables(portfolio: pd.DataFrame, flows: pd.DataFrame | None) -> list
         In portfolio order; each frame has ``year`` and the four flows. Empty
         when ``flows`` is None or lacks the columns.
     """
-    need = {"candidate_id", "year", *_FLOW_COLUMNS}
-    if flows is None or not need <= set(flows.columns) or "candidate_id" not in portfolio:
+    need = {CANDIDATE_ID, "year", *_FLOW_COLUMNS}
+    if flows is None or not need <= set(flows.columns) or CANDIDATE_ID not in portfolio:
         return []
-    grouped = flows.groupby(["candidate_id", "year"], sort=True)[_FLOW_COLUMNS].sum()
+    grouped = flows.groupby([CANDIDATE_ID, "year"], sort=True)[_FLOW_COLUMNS].sum()
     out = []
-    for cid in portfolio["candidate_id"]:
+    for cid in portfolio[CANDIDATE_ID]:
         if cid in grouped.index.get_level_values(0):
             out.append((str(cid), grouped.loc[cid].reset_index()))
     return out
@@ -163,7 +166,7 @@ def named_table(table: SheetTable, names: Mapping[str, str]) -> SheetTable:
     if not names:
         return table
     frame = frame.copy()
-    for codes, label in (("members", "member_names"), ("member", "member_name"), ("authority", "name")):
+    for codes, label in ((MEMBERS, "member_names"), (MEMBER, "member_name"), ("authority", "name")):
         if codes in frame and label not in frame:
             spot = list(frame.columns).index(codes) + 1
             frame.insert(spot, label, [_member_names(v, names) for v in frame[codes]])
@@ -191,8 +194,8 @@ def side_tables(summary: Mapping[str, Any], extra: Mapping[str, pd.DataFrame],
     return [(name, frame) for name, frame in out if len(frame.columns)]
 
 
-_FIGURE_LABELS = {"services": "services", "members": "members (GSS codes)", "member_names": "members",
-                  "npv_gbp_k": "NPV in portfolio.csv (£k, at the run's rate)"}
+_FIGURE_LABELS = {SERVICES: "services", MEMBERS: "members (GSS codes)", "member_names": "members",
+                  NPV: "NPV in portfolio.csv (£k, at the run's rate)"}
 
 
 def write_scenario_sheet(workbook, styles: Any, summary: Mapping[str, Any], note: str) -> None:
@@ -213,11 +216,11 @@ def write_scenario_sheet(workbook, styles: Any, summary: Mapping[str, Any], note
 def write_cashflow_sheets(workbook, styles: Any, portfolio: pd.DataFrame, flows: pd.DataFrame | None,
                            rate: float) -> None:
     """One 'cash flow N' sheet per chosen partnership, in portfolio order."""
-    indexed = portfolio.set_index("candidate_id") if "candidate_id" in portfolio else portfolio
+    indexed = portfolio.set_index(CANDIDATE_ID) if CANDIDATE_ID in portfolio else portfolio
     for i, (cid, frame) in enumerate(cashflow_tables(portfolio, flows), start=1):
         row = indexed.loc[cid]
-        figures = {"candidate_id": cell_text(cid)}
-        for key in ("services", "members", "member_names", "npv_gbp_k"):
+        figures = {CANDIDATE_ID: cell_text(cid)}
+        for key in (SERVICES, MEMBERS, "member_names", NPV):
             if key in row:
                 figures[_FIGURE_LABELS[key]] = cell_value(row[key])
         write_cashflow_sheet(workbook.add_worksheet(f"cash flow {i}"), styles, f"Partnership {i}: year-by-year cash flow",

@@ -12,6 +12,10 @@ from typing import Any
 
 import pandas as pd
 
+from sharedopt.candidates.table import (
+    ANNUAL_NET_SAVING, BETTER_OFF_ALONE, CANDIDATE_ID, ESTIMATED, MEMBER, MEMBERS, NPV, ONE_OFF_COST,
+    PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SERVICES,
+)
 from sharedopt.report.html_sections import (
     alternatives,
     council_rows,
@@ -70,7 +74,7 @@ def build_context(
         Template context (plain Python values, raw unescaped text).
     """
     names = _name_lookup(authorities)
-    estimated_count = _count_true(candidates, "estimated")
+    estimated_count = _count_true(candidates, ESTIMATED)
     return {
         "title": title,
         "region": summary.get("region"),
@@ -127,7 +131,7 @@ def _existing(summary: Mapping[str, Any], names: Mapping[str, str]) -> dict[str,
         return {"on": True, "rows": [], "in_data": in_data}
     on = bool((summary.get("status_quo") or {}).get("on", True))
     return {"on": on, "rows": [{"name": format_plain(r.get("name")), "service": service_label(format_plain(r.get("service"))),
-                                "members": [names.get(m, m) for m in r.get("members") or []],
+                                MEMBERS: [names.get(m, m) for m in r.get(MEMBERS) or []],
                                 "status": format_plain(r.get("status")), "source": format_plain(r.get("source"))}
                                for r in rows], "in_data": (summary.get("status_quo") or {}).get("arrangements_in_data")}
 
@@ -171,9 +175,9 @@ def _headline(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> dict[str, 
         return pd.to_numeric(portfolio[column], errors="coerce").sum() if column in portfolio else None
 
     return {
-        "annual_net_saving": pick("annual_net_saving_gbp_k", "annual_net_saving_gbp_k"),
-        "npv": pick("npv_gbp_k", "npv_gbp_k"),
-        "one_off_cost": pick("one_off_cost_gbp_k", "one_off_cost_gbp_k"),
+        "annual_net_saving": pick(ANNUAL_NET_SAVING, ANNUAL_NET_SAVING),
+        "npv": pick(NPV, NPV),
+        "one_off_cost": pick(ONE_OFF_COST, ONE_OFF_COST),
         "n_partnerships": totals.get("n_partnerships", len(portfolio)),
     }
 
@@ -204,11 +208,11 @@ def _map_alt(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> str:
 
 def _better_off_alone(shares: pd.DataFrame) -> dict[str, list[str]]:
     """candidate_id -> member codes flagged better off alone."""
-    needed = {"candidate_id", "member", "better_off_alone"}
+    needed = {CANDIDATE_ID, MEMBER, BETTER_OFF_ALONE}
     if not needed <= set(shares.columns):
         return {}
-    flagged = shares[shares["better_off_alone"].map(_truthy)]
-    return {str(cid): [str(m) for m in group["member"]] for cid, group in flagged.groupby("candidate_id", sort=True)}
+    flagged = shares[shares[BETTER_OFF_ALONE].map(_truthy)]
+    return {str(cid): [str(m) for m in group[MEMBER]] for cid, group in flagged.groupby(CANDIDATE_ID, sort=True)}
 
 
 def _ranked(candidates: pd.DataFrame) -> pd.DataFrame:
@@ -221,20 +225,20 @@ def _ranked(candidates: pd.DataFrame) -> pd.DataFrame:
 
 def _row(record: Mapping[str, Any], names: Mapping[str, str], alone: Mapping[str, list[str]]) -> dict[str, Any]:
     """One partnership as template-ready values."""
-    cid = str(record.get("candidate_id", ""))
+    cid = str(record.get(CANDIDATE_ID, ""))
     return {
-        "candidate_id": cid,
+        CANDIDATE_ID: cid,
         "rank": format_number(record.get("rank")),
         "chosen": _truthy(record.get("chosen")),
-        "estimated": _truthy(record.get("estimated")),
-        "members": _names(record.get("members"), names),
-        "services": [service_label(x) for x in split_list(record.get("services"))],
-        "population": format_number(record.get("population")),
-        "annual_net_saving": format_money(record.get("annual_net_saving_gbp_k")),
-        "one_off_cost": format_money(record.get("one_off_cost_gbp_k")),
-        "npv": format_money(record.get("npv_gbp_k")),
-        "payback": format_years(record.get("payback_years")),
-        "realisation": format_plain(record.get("realisation_factor")),
+        ESTIMATED: _truthy(record.get(ESTIMATED)),
+        MEMBERS: _names(record.get(MEMBERS), names),
+        SERVICES: [service_label(x) for x in split_list(record.get(SERVICES))],
+        POPULATION: format_number(record.get(POPULATION)),
+        "annual_net_saving": format_money(record.get(ANNUAL_NET_SAVING)),
+        "one_off_cost": format_money(record.get(ONE_OFF_COST)),
+        "npv": format_money(record.get(NPV)),
+        "payback": format_years(record.get(PAYBACK_YEARS)),
+        "realisation": format_plain(record.get(REALISATION_FACTOR)),
         "alone": [names.get(code, code) for code in alone.get(cid, [])],
     }
 
@@ -254,8 +258,8 @@ def _by_service(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> list[dic
         {
             "service": services_label(r.get("service")) or format_plain(r.get("service")),
             "n_partnerships": format_number(r.get("n_partnerships")),
-            "annual_net_saving": format_money(r.get("annual_net_saving_gbp_k")),
-            "npv": format_money(r.get("npv_gbp_k")),
+            "annual_net_saving": format_money(r.get(ANNUAL_NET_SAVING)),
+            "npv": format_money(r.get(NPV)),
         }
         for r in records
     ]
@@ -265,12 +269,12 @@ def _derive_by_service(portfolio: pd.DataFrame) -> list[dict[str, Any]]:
     """Per-service totals when the summary has none (bundles count per service)."""
     rows: dict[str, dict[str, float]] = {}
     for record in portfolio.to_dict("records"):
-        for service in split_list(record.get("services")):
+        for service in split_list(record.get(SERVICES)):
             row = rows.setdefault(service, {"service": service, "n_partnerships": 0,
-                                            "annual_net_saving_gbp_k": 0.0, "npv_gbp_k": 0.0})
+                                            ANNUAL_NET_SAVING: 0.0, NPV: 0.0})
             row["n_partnerships"] += 1
-            row["annual_net_saving_gbp_k"] += finite_number(record.get("annual_net_saving_gbp_k")) or 0.0
-            row["npv_gbp_k"] += finite_number(record.get("npv_gbp_k")) or 0.0
+            row[ANNUAL_NET_SAVING] += finite_number(record.get(ANNUAL_NET_SAVING)) or 0.0
+            row[NPV] += finite_number(record.get(NPV)) or 0.0
     return [rows[k] for k in sorted(rows)]
 
 
@@ -295,14 +299,14 @@ def _estimates(summary, candidates, portfolio, estimated_count: int) -> dict[str
     """Contents of the 'Estimates' warning box, or None if nothing is estimated."""
     items = [format_plain(e) for e in data_estimates(summary)]
     records = _records(summary.get("data_sources"))
-    sources = [format_plain(s.get("name")) for s in records if _truthy(s.get("estimated"))]
+    sources = [format_plain(s.get("name")) for s in records if _truthy(s.get(ESTIMATED))]
     if not items and not estimated_count:
         return None  # modelling assumptions are listed under Assumptions, not warned about
     return {
         "items": items,
         "sources": sources,
         "n_candidates": estimated_count,
-        "n_chosen": _count_true(portfolio, "estimated"),
+        "n_chosen": _count_true(portfolio, ESTIMATED),
         "n_total": len(candidates),
     }
 

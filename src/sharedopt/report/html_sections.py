@@ -16,6 +16,9 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+from sharedopt.candidates.table import (
+    ANNUAL_NET_SAVING, CANDIDATE_ID, ESTIMATED, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
+)
 from sharedopt.results.facts import gap_text, services_label
 
 __all__ = ["alternatives", "council_rows", "scenario_section", "service_chart", "uncertainty_rows"]
@@ -56,7 +59,7 @@ def data_estimates(summary: Mapping[str, Any]) -> list[str]:
     """The estimated DATA inputs (not the modelling assumptions), named."""
     notes = [str(n) for n in summary.get("estimates") or [] if not str(n).startswith(_MODELLING_NOTE)]
     sources = [f"{s.get('name')}: {s.get('source')}" for s in summary.get("data_sources") or []
-               if isinstance(s, Mapping) and s.get("estimated")]
+               if isinstance(s, Mapping) and s.get(ESTIMATED)]
     return list(dict.fromkeys(sources + notes))
 
 
@@ -91,14 +94,14 @@ def alternatives(candidates: pd.DataFrame, limit: int = MAX_ALTERNATIVES) -> lis
             "_r", kind="mergesort", na_position="last")
     groups: list[dict[str, Any]] = []
     for record in frame.to_dict("records"):
-        members, services = _members(record.get("members")), str(record.get("services"))
-        home = next((g for g in groups if g["services"] == services and members and g["members"]
-                     and len(members & g["members"]) / min(len(members), len(g["members"])) >= SIMILAR_OVERLAP),
+        members, services = _members(record.get(MEMBERS)), str(record.get(SERVICES))
+        home = next((g for g in groups if g[SERVICES] == services and members and g[MEMBERS]
+                     and len(members & g[MEMBERS]) / min(len(members), len(g[MEMBERS])) >= SIMILAR_OVERLAP),
                     None)
         if home is not None:
-            home["similar"].append(str(record.get("candidate_id")))
+            home["similar"].append(str(record.get(CANDIDATE_ID)))
         elif len(groups) < limit:
-            groups.append({"lead": record, "members": members, "services": services, "similar": []})
+            groups.append({"lead": record, MEMBERS: members, SERVICES: services, "similar": []})
     return [{"lead": g["lead"], "n_similar": len(g["similar"]), "similar": g["similar"]} for g in groups]
 
 
@@ -118,7 +121,7 @@ def service_chart(rows: Sequence[Mapping[str, Any]], width: int = 720) -> Markup
         ``<svg id="service-chart">`` with one labelled bar per service (empty
         when there is nothing to draw).
     """
-    data = sorted(((services_label(r.get("service")), float(r.get("annual_net_saving_gbp_k") or 0.0))
+    data = sorted(((services_label(r.get("service")), float(r.get(ANNUAL_NET_SAVING) or 0.0))
                    for r in rows), key=lambda x: -x[1])
     if not data:
         return Markup("")
@@ -146,8 +149,8 @@ def uncertainty_rows(summary: Mapping[str, Any]) -> dict[str, Any] | None:
     if not isinstance(band, Mapping):
         return None
     rows = []
-    for key, label in (("annual_net_saving_gbp_k", "Annual net saving"), ("npv_gbp_k", "NPV"),
-                       ("one_off_cost_gbp_k", "One-off cost")):
+    for key, label in ((ANNUAL_NET_SAVING, "Annual net saving"), (NPV, "NPV"),
+                       (ONE_OFF_COST, "One-off cost")):
         if isinstance(band.get(key), Mapping):
             rows.append({"label": label, **{p: band[key].get(p) for p in ("p10", "p50", "p90")}})
     return {"rows": rows, "draws": band.get("draws"), "varied": sorted((band.get("distributions") or {}).keys())}

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
+from sharedopt.candidates.table import ANNUAL_NET_SAVING, CANDIDATE_ID, MEMBERS, NPV, ONE_OFF_COST, SERVICES
 from sharedopt.results.facts import service_label, services_label
 from sharedopt.report.map_data import authority_savings
 from sharedopt.report.map_fill import split_list
@@ -106,7 +107,7 @@ def _path_data(geom, scale: float, x0: float, y1: float) -> str:
 def _member_services(portfolio: pd.DataFrame) -> dict[str, set[str]]:
     """Council code -> services of its chosen partnerships."""
     out: dict[str, set[str]] = {}
-    for members, services in zip(portfolio.get("members", []), portfolio.get("services", [])):
+    for members, services in zip(portfolio.get(MEMBERS, []), portfolio.get(SERVICES, [])):
         for code in split_list(members):
             out.setdefault(code, set()).update(split_list(services))
     return out
@@ -141,26 +142,26 @@ def _area_paths(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares: pd.D
 
 def _figures(record: Mapping[str, Any], names: Mapping[str, str]) -> str:
     """One partnership's figures as a sentence."""
-    members = ", ".join(names.get(m, m) for m in split_list(record.get("members")))
-    money = [(label, record.get(key)) for key, label in (("annual_net_saving_gbp_k", "annual net saving"),
-                                                          ("one_off_cost_gbp_k", "one-off cost"),
-                                                          ("npv_gbp_k", "NPV"))]
+    members = ", ".join(names.get(m, m) for m in split_list(record.get(MEMBERS)))
+    money = [(label, record.get(key)) for key, label in ((ANNUAL_NET_SAVING, "annual net saving"),
+                                                          (ONE_OFF_COST, "one-off cost"),
+                                                          (NPV, "NPV"))]
     parts = [f"{label} £{float(v):,.0f}k" for label, v in money if v is not None and pd.notna(v)]
-    return f"{services_label(record.get('services'))}: {members}. " + ", ".join(parts) + "."
+    return f"{services_label(record.get(SERVICES))}: {members}. " + ", ".join(parts) + "."
 
 
 def _buttons(portfolio: pd.DataFrame, existing: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> str:
     """One list item per chosen partnership, then per existing partnership (class 'existing')."""
     items = []
     for i, record in enumerate(portfolio.to_dict("records"), start=1):
-        label = f"{i}. {services_label(record.get('services'))}: " + ", ".join(
-            names.get(m, m) for m in split_list(record.get("members")))
-        items.append(f'<li><button type="button" class="pship" data-id="{escape(str(record.get("candidate_id")))}" '
-                     f'data-members="{escape(";".join(split_list(record.get("members"))))}" '
-                     f'data-services="{escape(";".join(split_list(record.get("services"))))}" '
+        label = f"{i}. {services_label(record.get(SERVICES))}: " + ", ".join(
+            names.get(m, m) for m in split_list(record.get(MEMBERS)))
+        items.append(f'<li><button type="button" class="pship" data-id="{escape(str(record.get(CANDIDATE_ID)))}" '
+                     f'data-members="{escape(";".join(split_list(record.get(MEMBERS))))}" '
+                     f'data-services="{escape(";".join(split_list(record.get(SERVICES))))}" '
                      f'data-figures="{escape(_figures(record, names))}">{escape(label)}</button></li>')
     for record in existing:
-        members = [str(m) for m in record.get("members") or []]
+        members = [str(m) for m in record.get(MEMBERS) or []]
         if not members:
             continue
         text = (f"Existing: {record.get('name')} ({service_label(record.get('service'))}): "
@@ -196,10 +197,10 @@ def interactive_map(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares: 
         return None
     names = {str(k): str(v) for k, v in authorities["name"].items()} if "name" in authorities else {}
     existing = [r for r in summary.get("existing_partnerships") or [] if isinstance(r, Mapping)]
-    services = sorted({s for cell in portfolio.get("services", []) for s in split_list(cell)}
-                      | {str(r.get("service")) for r in existing if r.get("members")})
+    services = sorted({s for cell in portfolio.get(SERVICES, []) for s in split_list(cell)}
+                      | {str(r.get("service")) for r in existing if r.get(MEMBERS)})
     svg = (f'<svg id="imap-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
            f'width="100%" role="img" aria-label="Interactive map of the councils">{paths}</svg>')
     return {"svg": Markup(svg), "buttons": Markup(_buttons(portfolio, existing, names)),
-            "services": [(s, service_label(s)) for s in services], "script": Markup(SCRIPT),
+            SERVICES: [(s, service_label(s)) for s in services], "script": Markup(SCRIPT),
             "script_hash": Markup(script_hash())}

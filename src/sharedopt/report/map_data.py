@@ -11,6 +11,7 @@ import re
 
 import pandas as pd
 
+from sharedopt.candidates.table import CANDIDATE_ID, MEMBER, SERVICES, SHARE_PROPORTIONAL, SHARE_SHAPLEY
 from sharedopt.report.map_fill import split_list
 
 __all__ = ["authority_savings", "filter_service", "portfolio_services", "service_slug"]
@@ -56,18 +57,18 @@ def authority_savings(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares
     """
     column = _share_column(shares)
     index = authorities.index
-    if column is None or portfolio.empty or "candidate_id" not in portfolio:
+    if column is None or portfolio.empty or CANDIDATE_ID not in portfolio:
         return pd.Series(0.0, index=index, name="saving_gbp_k")
-    chosen = shares[shares["candidate_id"].isin(portfolio["candidate_id"])]
+    chosen = shares[shares[CANDIDATE_ID].isin(portfolio[CANDIDATE_ID])]
     values = pd.to_numeric(chosen[column], errors="coerce").fillna(0.0)
-    totals = values.groupby(chosen["member"].astype(str)).sum()
+    totals = values.groupby(chosen[MEMBER].astype(str)).sum()
     return totals.reindex(index.astype(str), fill_value=0.0).set_axis(index).rename("saving_gbp_k")
 
 
 def _share_column(shares: pd.DataFrame) -> str | None:
     """The share column to shade by: Shapley if present, else proportional."""
-    for column in ("npv_share_shapley_gbp_k", "npv_share_proportional_gbp_k"):
-        if column in shares and {"candidate_id", "member"} <= set(shares.columns):
+    for column in (SHARE_SHAPLEY, SHARE_PROPORTIONAL):
+        if column in shares and {CANDIDATE_ID, MEMBER} <= set(shares.columns):
             return column
     return None
 
@@ -85,9 +86,9 @@ def portfolio_services(portfolio: pd.DataFrame) -> list[str]:
     list of str
         Distinct service names, sorted.
     """
-    if "services" not in portfolio:
+    if SERVICES not in portfolio:
         return []
-    return sorted({s for cell in portfolio["services"] for s in split_list(cell)})
+    return sorted({s for cell in portfolio[SERVICES] for s in split_list(cell)})
 
 
 def filter_service(portfolio: pd.DataFrame, service: str | None) -> pd.DataFrame:
@@ -106,7 +107,7 @@ def filter_service(portfolio: pd.DataFrame, service: str | None) -> pd.DataFrame
         Rows whose ``services`` include ``service`` (all rows if None or
         without a ``services`` column).
     """
-    if service is None or "services" not in portfolio:
+    if service is None or SERVICES not in portfolio:
         return portfolio
-    return portfolio[portfolio["services"].map(lambda cell: service in split_list(cell))]
+    return portfolio[portfolio[SERVICES].map(lambda cell: service in split_list(cell))]
 

@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib import colors as mcolors
 from shapely.geometry import Point
 
-from sharedopt.candidates.table import split_codes
+from sharedopt.candidates.table import MEMBERS, split_codes
 from sharedopt.report.map_furniture import NO_PARTNERSHIP_COLOUR
 from sharedopt.report.map_geometry import _has_shape, _Layout
 
@@ -71,9 +71,9 @@ def _shaded_values(savings: pd.Series, population, shading: str) -> pd.Series:
 
 def _member_codes(portfolio: pd.DataFrame) -> set[str]:
     """All authority codes that belong to a chosen partnership."""
-    if "members" not in portfolio:
+    if MEMBERS not in portfolio:
         return set()
-    return {code for cell in portfolio["members"] for code in split_list(cell)}
+    return {code for cell in portfolio[MEMBERS] for code in split_list(cell)}
 
 
 def _colour_scale(values: pd.Series):

@@ -20,6 +20,8 @@ from matplotlib import patheffects
 from matplotlib.lines import Line2D
 from shapely.ops import unary_union
 
+from sharedopt.candidates.table import MEMBERS
+
 __all__ = ["add_estimated_stamp", "draw_existing_outlines", "draw_partnership_outlines", "place_labels"]
 
 _OFFSETS = [(0, -8), (0, 8), (10, 0), (-10, 0), (0, -18), (0, 18), (14, -10), (-14, 10), (14, 10), (-14, -10)]
@@ -100,7 +102,7 @@ def draw_existing_outlines(ax, shapes, existing: Sequence[Mapping], extent: floa
     """
     drawn = False
     for record in existing:
-        codes = [c for c in record.get("members") or [] if c in shapes.index and shapes[c] is not None]
+        codes = [c for c in record.get(MEMBERS) or [] if c in shapes.index and shapes[c] is not None]
         if not codes:
             continue
         shape = unary_union([shapes[c].buffer(extent * 0.002) for c in codes]).buffer(-extent * 0.004)

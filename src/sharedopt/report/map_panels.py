@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from sharedopt.candidates.table import MEMBERS, SERVICES
 from sharedopt.results.facts import service_label
 
 from sharedopt.report.map_fill import split_list
@@ -51,7 +52,7 @@ def plot_service_panels(authorities: pd.DataFrame, portfolio: pd.DataFrame, titl
     """
     shapes = _projected_shapes(authorities)
     shapes = shapes[[g is not None and not g.is_empty for g in shapes]]
-    services = sorted({s for cell in portfolio.get("services", []) for s in split_list(cell)})
+    services = sorted({s for cell in portfolio.get(SERVICES, []) for s in split_list(cell)})
     if shapes.empty or not services:
         return None
     colours = partnership_colours(len(portfolio))
@@ -65,7 +66,7 @@ def plot_service_panels(authorities: pd.DataFrame, portfolio: pd.DataFrame, titl
         for i, service in enumerate(services):
             ax = fig.add_subplot(rows, cols, i + 1)
             shapes.plot(ax=ax, color="#eeeeee", edgecolor="#999999", linewidth=0.3)
-            for number, (colour, members, cell) in enumerate(zip(colours, portfolio["members"], portfolio["services"]),
+            for number, (colour, members, cell) in enumerate(zip(colours, portfolio[MEMBERS], portfolio[SERVICES]),
                                                              start=1):
                 if service not in split_list(cell):
                     continue

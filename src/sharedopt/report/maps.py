@@ -21,6 +21,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from sharedopt.candidates.table import KIND, MEMBERS, SERVICES
 from sharedopt.report.map_data import authority_savings, filter_service
 from sharedopt.report.map_fill import (
     _SHADING_LABELS,
@@ -219,7 +220,7 @@ def _shade_councils(ax, layout: _Layout, values: pd.Series, members: set[str]):
 def _draw_partnerships(ax, layout: _Layout, portfolio: pd.DataFrame, existing: Sequence[Mapping],
                        extent: float) -> list:
     """Outline the chosen partnerships, then the existing ones; return their legend handles."""
-    member_lists = [split_list(m) for m in _column(portfolio, "members")]
+    member_lists = [split_list(m) for m in _column(portfolio, MEMBERS)]
     handles = draw_partnership_outlines(ax, layout.shapes, member_lists, _partnership_labels(portfolio, member_lists),
                                         extent)
     return handles + draw_existing_outlines(ax, layout.shapes, existing, extent)
@@ -227,7 +228,7 @@ def _draw_partnerships(ax, layout: _Layout, portfolio: pd.DataFrame, existing: S
 
 def _partnership_labels(portfolio: pd.DataFrame, member_lists: list[list[str]]) -> list[str]:
     """Legend text per chosen partnership: number, services and size."""
-    rows = zip(_column(portfolio, "services"), _column(portfolio, "kind"), member_lists)
+    rows = zip(_column(portfolio, SERVICES), _column(portfolio, KIND), member_lists)
     return [f"{i}. {services_label(services, kind)} ({len(m)} councils)"
             for i, (services, kind, m) in enumerate(rows, start=1)]
 

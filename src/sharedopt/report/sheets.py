@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sharedopt.candidates.table import CANDIDATE_ID
+
 __all__ = [
     "EXCEL_MAX_CHARS",
     "EXCEL_MAX_COLS",
@@ -108,8 +110,8 @@ def workbook_tables(portfolio: pd.DataFrame, candidates: pd.DataFrame, shares: p
     """
     chosen = select_candidates(candidates, max_candidates)
     kept_shares = shares
-    if len(chosen) < len(candidates) and "candidate_id" in shares and "candidate_id" in chosen:
-        kept_shares = shares[shares["candidate_id"].isin(chosen["candidate_id"])]
+    if len(chosen) < len(candidates) and CANDIDATE_ID in shares and CANDIDATE_ID in chosen:
+        kept_shares = shares[shares[CANDIDATE_ID].isin(chosen[CANDIDATE_ID])]
     return [SheetTable(name, _within_limits(part), len(full), full.shape[1])
             for name, part, full in (("portfolio", portfolio, portfolio), ("candidates", chosen, candidates),
                                      ("shares", kept_shares, shares))]

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from sharedopt.candidates.table import N_MEMBERS, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR
 from sharedopt.report.cell_values import cell_text as _text
 from sharedopt.report.cell_values import cell_value as _cell
 from sharedopt.report.finance_sheets import (
@@ -43,12 +44,12 @@ PROGRESS_EVERY = 5_000
 MONEY_SUFFIX = "_gbp_k"
 MONEY_NOTE = "Money columns, headed (£k), are in £ thousand and show it: £49,615k is £49.6m."
 _OTHER_FORMATS = {
-    "population": "#,##0",
-    "n_members": "0",
+    POPULATION: "#,##0",
+    N_MEMBERS: "0",
     "n_partnerships": "0",
     "rank": "0",
-    "payback_years": "0.0",
-    "realisation_factor": "0.00",
+    PAYBACK_YEARS: "0.0",
+    REALISATION_FACTOR: "0.00",
     "gap": "0.00%",
 }
 _SUMMARY_KEYS = ["region", "status", "objective", "best_bound", "gap", "solver", "n_variables",

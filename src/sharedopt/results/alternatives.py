@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from sharedopt.candidates.table import CANDIDATE_ID
 from sharedopt.solve.bounds.lagrange import build_services, lagrangian_bound
 from sharedopt.solve.diagnose import InfeasibleError
 from sharedopt.solve.api import solve
@@ -178,11 +179,11 @@ def alternatives_table(model, chosen: np.ndarray, alternatives: list[Alternative
         below = (best_bound - total) / max(1e-9, abs(best_bound)) if best_bound is not None else np.nan
         status = "best" if i == 0 else alternatives[i - 1].status
         for j in np.flatnonzero(x):
-            rows.append({"alternative": i, "candidate_id": model.candidate_ids[j], "objective_gbp_k": float(c[j]),
+            rows.append({"alternative": i, CANDIDATE_ID: model.candidate_ids[j], "objective_gbp_k": float(c[j]),
                          "portfolio_objective_gbp_k": total, "gap_to_best_bound": below,
                          "in_best_portfolio": bool(best[j]), "overlap_with_best": int((x & best).sum()),
                          "solve_status": status})
-    return pd.DataFrame(rows, columns=["alternative", "candidate_id", "objective_gbp_k", "portfolio_objective_gbp_k",
+    return pd.DataFrame(rows, columns=["alternative", CANDIDATE_ID, "objective_gbp_k", "portfolio_objective_gbp_k",
                                        "gap_to_best_bound", "in_best_portfolio", "overlap_with_best", "solve_status"])
 
 

@@ -25,10 +25,13 @@ from sharedopt.candidates.depth import depth_params
 from sharedopt.candidates.value import CostBase, asset_budget
 from sharedopt.config.assumptions import CASHFLOW_RULES, RING_FENCED_SHARES
 from sharedopt.config.params import ModelParams
-from sharedopt.candidates.table import split_codes
+from sharedopt.candidates.table import (
+    ANNUAL_SAVING, CANDIDATE_ID, COST_DISTANCE, DEPTH, GOVERNANCE_COST, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
+    split_codes,
+)
 
-COLUMNS = ["authority", "candidate_id", "year", "member_weight", "one_off_cost_gbp_k", "saving_gbp_k",
-           "governance_cost_gbp_k", "distance_cost_gbp_k", "net_cash_gbp_k", "ring_fenced_gbp_k", "general_fund_gbp_k",
+COLUMNS = ["authority", CANDIDATE_ID, "year", "member_weight", ONE_OFF_COST, "saving_gbp_k",
+           GOVERNANCE_COST, "distance_cost_gbp_k", "net_cash_gbp_k", "ring_fenced_gbp_k", "general_fund_gbp_k",
            "general_fund_net_gbp_k", "discount_factor", "discounted_net_gbp_k"]
 
 
@@ -59,33 +62,33 @@ def member_weights(base: CostBase, params: ModelParams, services: tuple[str, ...
 
 def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams) -> pd.DataFrame:
     """Rows (member x year) of one partnership's cash flows (at its depth's ramp: sharedopt.candidates.depth)."""
-    if row.get("depth") in params.depth_settings:
-        params = depth_params(params, row["depth"])
-    members = split_codes(row["members"])
-    services = tuple(split_codes(row["services"]))
+    if row.get(DEPTH) in params.depth_settings:
+        params = depth_params(params, row[DEPTH])
+    members = split_codes(row[MEMBERS])
+    services = tuple(split_codes(row[SERVICES]))
     weights, ring = member_weights(base, params, services, members)
     years, ramp, discount = year_profile(params)
-    saving = ramp * float(row["annual_saving_gbp_k"])
-    governance = np.where(years == 0, 0.0, float(row["governance_cost_gbp_k"]))
-    distance = np.where(years == 0, 0.0, float(row.get("cost_distance_gbp_k", 0.0)))
-    one_off = np.where(years == 0, float(row["one_off_cost_gbp_k"]), 0.0)
+    saving = ramp * float(row[ANNUAL_SAVING])
+    governance = np.where(years == 0, 0.0, float(row[GOVERNANCE_COST]))
+    distance = np.where(years == 0, 0.0, float(row.get(COST_DISTANCE, 0.0)))
+    one_off = np.where(years == 0, float(row[ONE_OFF_COST]), 0.0)
     w = weights[:, None]
     frame = pd.DataFrame({
         "authority": np.repeat(members, len(years)),
-        "candidate_id": row["candidate_id"],
+        CANDIDATE_ID: row[CANDIDATE_ID],
         "year": np.tile(years, len(members)),
         "member_weight": np.repeat(weights, len(years)),
-        "one_off_cost_gbp_k": (w * one_off).ravel(),
+        ONE_OFF_COST: (w * one_off).ravel(),
         "saving_gbp_k": (w * saving).ravel(),
-        "governance_cost_gbp_k": (w * governance).ravel(),
+        GOVERNANCE_COST: (w * governance).ravel(),
         "distance_cost_gbp_k": (w * distance).ravel(),
         "ring_fenced_gbp_k": (w * ring[:, None] * saving).ravel(),
         "discount_factor": np.tile(discount, len(members)),
     })
-    recurring = frame["governance_cost_gbp_k"] + frame["distance_cost_gbp_k"]
-    frame["net_cash_gbp_k"] = frame["saving_gbp_k"] - recurring - frame["one_off_cost_gbp_k"]
+    recurring = frame[GOVERNANCE_COST] + frame["distance_cost_gbp_k"]
+    frame["net_cash_gbp_k"] = frame["saving_gbp_k"] - recurring - frame[ONE_OFF_COST]
     frame["general_fund_gbp_k"] = frame["saving_gbp_k"] - frame["ring_fenced_gbp_k"]
-    frame["general_fund_net_gbp_k"] = frame["general_fund_gbp_k"] - recurring - frame["one_off_cost_gbp_k"]
+    frame["general_fund_net_gbp_k"] = frame["general_fund_gbp_k"] - recurring - frame[ONE_OFF_COST]
     frame["discounted_net_gbp_k"] = frame["net_cash_gbp_k"] * frame["discount_factor"]
     return frame[COLUMNS]
 
@@ -111,25 +114,25 @@ def council_cashflows(portfolio: pd.DataFrame, base: CostBase, params: ModelPara
         return pd.DataFrame(columns=COLUMNS)
     frames = [partnership_flows(row, base, params) for _, row in portfolio.iterrows()]
     table = pd.concat(frames, ignore_index=True)
-    return table.sort_values(["authority", "candidate_id", "year"], kind="stable").reset_index(drop=True)
+    return table.sort_values(["authority", CANDIDATE_ID, "year"], kind="stable").reset_index(drop=True)
 
 
 def council_totals(flows: pd.DataFrame, authorities) -> list[dict]:
     """Per-council totals over the horizon (undiscounted sums, and NPV)."""
     if flows.empty:
         return []
-    money = ["one_off_cost_gbp_k", "saving_gbp_k", "governance_cost_gbp_k", "distance_cost_gbp_k", "net_cash_gbp_k",
+    money = [ONE_OFF_COST, "saving_gbp_k", GOVERNANCE_COST, "distance_cost_gbp_k", "net_cash_gbp_k",
              "ring_fenced_gbp_k", "general_fund_gbp_k", "general_fund_net_gbp_k"]
     grouped = flows.groupby("authority", sort=True)
     table = grouped[money].sum()
-    table["npv_gbp_k"] = grouped["discounted_net_gbp_k"].sum()
-    table["n_partnerships"] = grouped["candidate_id"].nunique()
+    table[NPV] = grouped["discounted_net_gbp_k"].sum()
+    table["n_partnerships"] = grouped[CANDIDATE_ID].nunique()
     names = authorities["name"] if authorities is not None and "name" in authorities else {}
     rows = []
     for code, values in table.iterrows():
         rows.append({"authority": code, "name": str(names.get(code, code)),
                      "n_partnerships": int(values["n_partnerships"]),
-                     **{k: float(values[k]) for k in money + ["npv_gbp_k"]}})
+                     **{k: float(values[k]) for k in money + [NPV]}})
     return rows
 
 

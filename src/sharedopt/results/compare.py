@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from sharedopt.candidates.table import CANDIDATE_ID, NPV
 from sharedopt.common.errors import DataError
 
 _RERUN = "run `sharedopt run` again to rewrite it"
@@ -50,7 +51,7 @@ def _read_portfolio(path: Path) -> pd.DataFrame:
         frame = pd.read_csv(path)
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot be read as a CSV table ({str(exc).strip()}); {_RERUN}") from None
-    if "candidate_id" not in frame.columns:
+    if CANDIDATE_ID not in frame.columns:
         raise DataError(f"{path}: has no 'candidate_id' column, so it is not a sharedopt portfolio; {_RERUN}")
     return frame
 
@@ -91,15 +92,15 @@ def compare_tables(portfolios: dict[str, pd.DataFrame], summaries: dict[str, dic
     names = list(portfolios)
     ref = names[0]
     rows = []
-    all_ids = sorted(set().union(*[set(p["candidate_id"]) for p in portfolios.values()]))
+    all_ids = sorted(set().union(*[set(p[CANDIDATE_ID]) for p in portfolios.values()]))
     for cid in all_ids:
-        row = {"candidate_id": cid}
+        row = {CANDIDATE_ID: cid}
         for name in names:
-            row[name] = cid in set(portfolios[name]["candidate_id"])
+            row[name] = cid in set(portfolios[name][CANDIDATE_ID])
         if len({row[n] for n in names}) > 1:
             rows.append(row)
-    membership = pd.DataFrame(rows, columns=["candidate_id", *names])
-    service = _pivot(summaries, "by_service", "service", "npv_gbp_k")
+    membership = pd.DataFrame(rows, columns=[CANDIDATE_ID, *names])
+    service = _pivot(summaries, "by_service", "service", NPV)
     authority = _pivot(summaries, "by_authority", "authority", "npv_share_gbp_k")
     totals = pd.DataFrame({n: {**summaries[n]["totals"], "objective": summaries[n].get("objective"),
                                "status": summaries[n].get("status")} for n in names})

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sharedopt.candidates.table import WHOLE_ORGANISATION
 from sharedopt.common.gaps import PROVEN_GAP, format_gap
 from sharedopt.solve.status import Status
 
@@ -174,6 +175,6 @@ def services_label(cell: Any, kind: Any = None) -> str:
     kind : str, optional
         The candidate's ``kind``: ``'whole_organisation'`` reads 'Whole organisation (all services)'.
     """
-    if kind == "whole_organisation":
+    if kind == WHOLE_ORGANISATION:
         return "Whole organisation (all services)"
     return " + ".join(service_label(s) for s in str(cell).split(";") if s) if isinstance(cell, str) else ""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from sharedopt.candidates.table import CANDIDATE_ID, NPV
 from sharedopt.solve.diagnose import InfeasibleError
 from sharedopt.model.build import PortfolioModel, slot_incidence
 from sharedopt.config.solver import SolverOptions
@@ -31,7 +32,7 @@ _TOL = 1e-6
 
 
 def _aligned(candidates: pd.DataFrame, model: PortfolioModel, chosen) -> np.ndarray:
-    ids = candidates["candidate_id"].astype(str).to_numpy()
+    ids = candidates[CANDIDATE_ID].astype(str).to_numpy()
     if len(ids) != model.n_variables or not np.array_equal(ids, model.candidate_ids.astype(str)):
         raise ValueError("candidates and model are not aligned (build the model from this table)")
     chosen = np.asarray(chosen).astype(bool)
@@ -43,7 +44,7 @@ def _aligned(candidates: pd.DataFrame, model: PortfolioModel, chosen) -> np.ndar
 def conflicts_with(candidates: pd.DataFrame, chosen: np.ndarray) -> list[str]:
     """Per candidate, ';'-joined ids of chosen candidates sharing a slot ('' if chosen)."""
     S, _ = slot_incidence(candidates)
-    ids = candidates["candidate_id"].astype(str).to_numpy()
+    ids = candidates[CANDIDATE_ID].astype(str).to_numpy()
     chosen = np.asarray(chosen).astype(bool)
     chosen_idx = np.flatnonzero(chosen)
     C = (S @ S[chosen_idx].T).tocsr()
@@ -255,8 +256,8 @@ def rank_candidates(
         interval, see :func:`forced_loss`) and ``forced_status``; sorted by rank.
     """
     chosen = _aligned(candidates, model, chosen)
-    ids = candidates["candidate_id"].astype(str).to_numpy()
-    npv = pd.to_numeric(candidates["npv_gbp_k"]).to_numpy(float)
+    ids = candidates[CANDIDATE_ID].astype(str).to_numpy()
+    npv = pd.to_numeric(candidates[NPV]).to_numpy(float)
     order = np.lexsort((ids, -npv))
     rank = np.empty(len(ids), dtype=np.int64)
     rank[order] = np.arange(1, len(ids) + 1)

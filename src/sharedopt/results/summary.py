@@ -14,16 +14,21 @@ from sharedopt.config.assumptions import (
     SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS, SPATIAL_FALLBACK,
     WHOLE_ORG_DEFAULTS,
 )
-from sharedopt.candidates.table import member_codes
+from sharedopt.candidates.table import (
+    ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, COST_DISTANCE, COST_GOVERNANCE, ESTIMATED, GOVERNANCE_COST,
+    KIND, MEMBER, NPV, ONE_OFF_COST, REALISATION_FACTOR, SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE,
+    SCALE_SAVING, SERVICES, SHARE_PROPORTIONAL, SHARE_SHAPLEY, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL,
+    member_codes,
+)
 from sharedopt.data.detail import fine_scope_rows
 from sharedopt.data.sources import estimate_notes
 from sharedopt.results.facts import constraints_in_force, data_vintage, region_title
 
-MONEY = ["annual_saving_gbp_k", "governance_cost_gbp_k", "annual_net_saving_gbp_k",
-         "one_off_cost_gbp_k", "npv_gbp_k"]
+MONEY = [ANNUAL_SAVING, GOVERNANCE_COST, ANNUAL_NET_SAVING,
+         ONE_OFF_COST, NPV]
 # the decomposition of annual_net_saving_gbp_k (issue 13)
-DECOMPOSITION = ["saving_scale_gbp_k", "saving_efficiency_gbp_k", "saving_scope_gbp_k",
-                 "cost_distance_gbp_k", "cost_governance_gbp_k"]
+DECOMPOSITION = [SAVING_SCALE, SAVING_EFFICIENCY, SAVING_SCOPE,
+                 COST_DISTANCE, COST_GOVERNANCE]
 
 
 # decimals every float of the summary keeps (summary.json and the workbook's summary sheet)
@@ -46,10 +51,10 @@ def by_service(portfolio: pd.DataFrame) -> list[dict]:
     """Totals per service (a scope pair is reported under its ';'-joined services)."""
     if portfolio.empty:
         return []
-    label = portfolio["services"]
-    if "kind" in portfolio:  # a whole-organisation partnership covers every service: one label
-        label = label.where(portfolio["kind"] != "whole_organisation", "Whole_Organisation")
-    grouped = portfolio.groupby(label.rename("services"), sort=True)
+    label = portfolio[SERVICES]
+    if KIND in portfolio:  # a whole-organisation partnership covers every service: one label
+        label = label.where(portfolio[KIND] != WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL)
+    grouped = portfolio.groupby(label.rename(SERVICES), sort=True)
     table = grouped[MONEY].sum()
     table["n_partnerships"] = grouped.size()
     return [{"service": s, **{k: float(v) if k != "n_partnerships" else int(v) for k, v in row.items()}}
@@ -59,15 +64,15 @@ def by_service(portfolio: pd.DataFrame) -> list[dict]:
 def by_authority(portfolio: pd.DataFrame, shares: pd.DataFrame, authorities: pd.DataFrame) -> list[dict]:
     """Each authority's partnerships and its Myerson share of their NPV."""
     rows = []
-    chosen = set(portfolio["candidate_id"]) if len(portfolio) else set()
-    mine = shares[shares["candidate_id"].isin(chosen)] if len(shares) else shares
+    chosen = set(portfolio[CANDIDATE_ID]) if len(portfolio) else set()
+    mine = shares[shares[CANDIDATE_ID].isin(chosen)] if len(shares) else shares
     for code in sorted(authorities.index):
-        part = mine[mine["member"] == code] if len(mine) else mine
+        part = mine[mine[MEMBER] == code] if len(mine) else mine
         rows.append({"authority": code, "name": str(authorities.loc[code, "name"]),
                      "n_partnerships": int(len(part)),
-                     "npv_share_gbp_k": float(part["npv_share_shapley_gbp_k"].sum()) if len(part) else 0.0,
-                     "npv_share_proportional_gbp_k":
-                         float(part["npv_share_proportional_gbp_k"].sum()) if len(part) else 0.0})
+                     "npv_share_gbp_k": float(part[SHARE_SHAPLEY].sum()) if len(part) else 0.0,
+                     SHARE_PROPORTIONAL:
+                         float(part[SHARE_PROPORTIONAL].sum()) if len(part) else 0.0})
     return rows
 
 
@@ -80,7 +85,7 @@ def assumptions_table(params) -> list[dict]:
             value = getattr(sp, key)
             source = defaults[service]["source"] if value == defaults[service][key] else "config override"
             rows.append({"parameter": f"{service}.{key}", "value": value, "source": source})
-    scope_defaults = {tuple(sorted(r["services"])): r for r in SCOPE_DEFAULTS + fine_scope_rows()}
+    scope_defaults = {tuple(sorted(r[SERVICES])): r for r in SCOPE_DEFAULTS + fine_scope_rows()}
     for pair in params.scope_pairs:
         d = scope_defaults.get(pair.services)
         same = d is not None and d["scope_rate"] == pair.scope_rate
@@ -94,7 +99,7 @@ def assumptions_table(params) -> list[dict]:
     rows += realisation_rows(params)
     rows.extend(savings_term_rows(params))
     factor = params.realisation_factor()
-    rows.append({"parameter": "realisation_factor", "value": factor,
+    rows.append({"parameter": REALISATION_FACTOR, "value": factor,
                  "source": "The scenario factor (unknown readiness, voluntary and trust-based, reference "
                  "depth); each candidate's realisation_factor also carries its readiness, prior "
                  "collaboration, partnership mode and depth (sharedopt.candidates.readiness, sharedopt.candidates.depth). "
@@ -148,7 +153,7 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
     ``candidate_generation`` when the scale candidates were generated, not enumerated.
     """
     summary = dict(solver.to_dict())
-    scale_captured = float(portfolio["scale_saving_gbp_k"].sum()) if len(portfolio) else 0.0
+    scale_captured = float(portfolio[SCALE_SAVING].sum()) if len(portfolio) else 0.0
     frontier_annual = float(frontier["frontier_annual_gbp_k"].sum())
     summary.update({
         "name": config.name,
@@ -173,7 +178,7 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
                     "an upper bound on scale savings no grouping can beat.",
         },
         "data_sources": sources,
-        "estimated": any(s["estimated"] for s in sources) or bool(candidates.get("estimated", pd.Series(dtype=bool)).any()),
+        ESTIMATED: any(s[ESTIMATED] for s in sources) or bool(candidates.get(ESTIMATED, pd.Series(dtype=bool)).any()),
         "estimates": estimate_notes(sources),
         "assumptions": assumptions_table(config.model),
         "attribution": attribution_for(sources),
