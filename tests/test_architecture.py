@@ -120,3 +120,30 @@ def test_candidate_column_names_are_literals_only_in_the_schema_module():
              for path in _python_files(PACKAGE) if path != schema
              for node in _string_literals(_tree(path)) if node.value in names]
     assert not found, "use the constants of sharedopt.candidates.table:\n" + "\n".join(found)
+
+
+def test_row_groups_are_literals_only_in_the_rows_module():
+    """The constraint row groups are spelled once, in ``sharedopt.model.rows`` (:class:`RowGroup`).
+
+    Checked in the packages that can import it (model and up); the layers below use
+    some of the words for their own things (a service's ``governance`` depth). A group
+    named like the ``Constraints`` field that sets it (``max_per_service``) is also that
+    field's name: the sentences of the constraints in force (``results/facts.py``) spell
+    it as a field, and only there.
+    """
+    from sharedopt.config.constraints import Constraints
+    from sharedopt.model.rows import ROW_KINDS, RowGroup
+
+    owner = PACKAGE / "model" / "rows.py"
+    field_files = {PACKAGE / "results" / "facts.py"}
+    groups = {g.value for g in RowGroup}
+    fields = groups & set(Constraints.model_fields)
+    above = [PACKAGE / name for name in ("model", "solve", "results", "pipeline", "report")]
+    found = [f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}"
+             for path in [*_python_files(*above), PACKAGE / "cli.py"] if path != owner
+             for node in _string_literals(_tree(path)) if node.value in groups
+             and not (node.value in fields and path in field_files)]
+    assert not found, "use sharedopt.model.rows.RowGroup:\n" + "\n".join(found)
+    unknown = {name for kind in ROW_KINDS.values() for name in kind.settings} - set(Constraints.model_fields)
+    assert not unknown, f"rows.py names settings that are not Constraints fields: {sorted(unknown)}"
+    assert set(ROW_KINDS) == set(RowGroup)

@@ -29,6 +29,7 @@ from sharedopt.model.dominance import dominator_guesses, verified_dominators
 from sharedopt.model.packing_dominance import Packings, find_packings
 from sharedopt.model.exclusions import exclusions, known_ids, pair_mask
 from sharedopt.model.incidence import all_incidences, member_incidence, service_incidence, slot_incidence
+from sharedopt.model.rows import RowGroup
 
 __all__ = [
     "ExistingPartnership",
@@ -78,7 +79,8 @@ class PortfolioModel:
     var_lower, var_upper : ndarray
         Variable bounds: forced -> lower 1, excluded -> upper 0.
     rows : DataFrame
-        One row per constraint: ``group``, ``key``, ``limit``, ``note``.
+        One row per constraint: ``group`` (a :class:`sharedopt.model.rows.RowGroup`),
+        ``key``, ``limit``, ``note``.
     excluded : Series of str
         Indexed by candidate id; why a candidate is fixed to 0 ('' if not).
     objective_name : str
@@ -153,7 +155,7 @@ class _Block:
     rows: pd.DataFrame
 
 
-def _block(A, lower, upper, group: str, keys, limits, notes=None) -> _Block:
+def _block(A, lower, upper, group: RowGroup, keys, limits, notes=None) -> _Block:
     k = A.shape[0]
     rows = pd.DataFrame(
         {
@@ -186,7 +188,7 @@ def _slot_rows(S: sp.csr_matrix, slots: pd.DataFrame, cons: Constraints) -> list
     if not cons.one_partnership_per_slot or S.shape[1] == 0:
         return []
     keys = slots["authority"] + "|" + slots["service"]
-    return [_block(S.T.tocsr(), -np.inf, 1.0, "slot", keys, 1.0)]
+    return [_block(S.T.tocsr(), -np.inf, 1.0, RowGroup.SLOT, keys, 1.0)]
 
 
 def _existing_use(cons: Constraints) -> pd.Series:
@@ -208,7 +210,7 @@ def _capacities(
 
 
 def _capacity_block(incidence: sp.csr_matrix, index: pd.Index, cap: np.ndarray, used: np.ndarray | None,
-                    group: str, notes=None) -> list[_Block]:
+                    group: RowGroup, notes=None) -> list[_Block]:
     """``sum of incidence columns <= cap - used`` for every entry of ``index`` with a capacity."""
     keep = np.flatnonzero(~np.isnan(cap))
     if not len(keep):
@@ -225,7 +227,7 @@ def _governance_rows(M: sp.csr_matrix, auth: pd.Index, cons: Constraints) -> lis
     used = _existing_use(cons).reindex(auth).fillna(0.0).to_numpy()
     notes = [f"capacity {int(c)}" + (f", {int(u)} used by existing partnerships" if u else "")
              if not np.isnan(c) else "" for c, u in zip(cap, used)]
-    return _capacity_block(M, auth, cap, used, "governance", notes)
+    return _capacity_block(M, auth, cap, used, RowGroup.GOVERNANCE, notes)
 
 
 def _budget_rows(
@@ -239,20 +241,20 @@ def _budget_rows(
         raise ValueError("one_off_cost_gbp_k must be finite when a budget is set")
     if cons.budget_total_gbp_k is not None:
         b = cons.budget_total_gbp_k
-        out.append(_block(sp.csr_matrix(cost[None, :]), -np.inf, b, "budget_total", ["total"], b))
+        out.append(_block(sp.csr_matrix(cost[None, :]), -np.inf, b, RowGroup.BUDGET_TOTAL, ["total"], b))
     if cons.budget_per_authority_gbp_k is not None and len(auth):
         b = cons.budget_per_authority_gbp_k
         n_mem = pd.to_numeric(candidates[N_MEMBERS], errors="coerce").to_numpy(float)
         n_mem = np.where(n_mem > 0, n_mem, np.asarray(M.sum(axis=1)).ravel())
         share = cost / np.maximum(n_mem, 1.0)
         A = M.multiply(share[:, None]).T.tocsr()
-        out.append(_block(A, -np.inf, b, "budget_authority", auth, b))
+        out.append(_block(A, -np.inf, b, RowGroup.BUDGET_AUTHORITY, auth, b))
     return out
 
 
 def _service_rows(V: sp.csr_matrix, services: pd.Index, cons: Constraints) -> list[_Block]:
     cap = _capacities(services, cons.max_per_service, cons.max_per_service_overrides)
-    return _capacity_block(V, services, cap, None, "max_per_service")
+    return _capacity_block(V, services, cap, None, RowGroup.MAX_PER_SERVICE)
 
 
 def _forced_pair_rows(M: sp.csr_matrix, auth: pd.Index, cons: Constraints) -> list[_Block]:
@@ -260,7 +262,7 @@ def _forced_pair_rows(M: sp.csr_matrix, auth: pd.Index, cons: Constraints) -> li
         return []
     masks = np.vstack([pair_mask(M, auth, p) for p in cons.forced_pairs]).astype(float)
     keys = [f"{a}|{b}" for a, b in cons.forced_pairs]
-    return [_block(sp.csr_matrix(masks), 1.0, np.inf, "forced_pair", keys, 1.0)]
+    return [_block(sp.csr_matrix(masks), 1.0, np.inf, RowGroup.FORCED_PAIR, keys, 1.0)]
 
 
 def _stack(blocks: list[_Block], n: int) -> _Block:

@@ -26,6 +26,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from sharedopt.candidates.table import CANDIDATE_ID
+from sharedopt.model.rows import RowGroup
 from sharedopt.solve.bounds.lagrange import build_services, lagrangian_bound
 from sharedopt.solve.diagnose import InfeasibleError
 from sharedopt.solve.api import solve
@@ -69,7 +70,7 @@ def _alternative_model(model, portfolios: list[np.ndarray], z_best: float, gap: 
     rows = sp.vstack([model.A, sp.csr_matrix(np.vstack([c] + cuts))], format="csr")
     lower = np.concatenate([model.row_lower, [(1.0 - gap) * z_best], np.full(len(cuts), -np.inf)])
     upper = np.concatenate([model.row_upper, [np.inf], [float(p.sum()) - 1.0 for p in portfolios]])
-    extra = pd.DataFrame({"group": ["objective_floor"] + ["no_good"] * len(cuts),
+    extra = pd.DataFrame({"group": [RowGroup.OBJECTIVE_FLOOR] + [RowGroup.NO_GOOD] * len(cuts),
                           "key": ["objective"] + [f"portfolio {i}" for i in range(len(cuts))],
                           "limit": [(1.0 - gap) * z_best] + [float(p.sum()) - 1.0 for p in portfolios]})
     upper_var = np.where((c > 0) | (model.var_lower > 0.5), model.var_upper, 0.0)
@@ -98,7 +99,7 @@ def _next_best(model, portfolios: list[np.ndarray], floor: float, options) -> np
     """The best portfolio that differs from every earlier one (the solve step with no-good
     cuts: dominance reductions off), or None when it is worth less than ``floor``."""
     cuts = np.vstack([np.where(p > 0, 1.0, -1.0) for p in portfolios])
-    extra = pd.DataFrame({"group": ["no_good"] * len(cuts), "key": [f"portfolio {i}" for i in range(len(cuts))],
+    extra = pd.DataFrame({"group": [RowGroup.NO_GOOD] * len(cuts), "key": [f"portfolio {i}" for i in range(len(cuts))],
                           "limit": [float(p.sum()) - 1.0 for p in portfolios]})
     cut_model = replace(model, A=sp.vstack([model.A, sp.csr_matrix(cuts)], format="csr"),
                         row_lower=np.concatenate([model.row_lower, np.full(len(cuts), -np.inf)]),

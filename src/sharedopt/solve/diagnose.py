@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from sharedopt.common.errors import SharedoptError
 from sharedopt.config.solver import SolverOptions
 from sharedopt.model.build import Constraints, PortfolioModel, member_incidence, row_activity_bounds
+from sharedopt.model.rows import RowFacts, RowGroup, describe_row, explain_excess, explain_shortfall
 from sharedopt.solve.backends.highs import solve_highs
 from sharedopt.solve.budget import Budget
 from sharedopt.solve.result import SolveResult
@@ -33,11 +34,9 @@ __all__ = [
     "precheck",
     "elastic_relaxation",
     "diagnose_infeasibility",
-    "describe_row",
 ]
 
 _TOL = 1e-6
-_MAX_LISTED = 10
 
 
 class InfeasibleError(SharedoptError, ValueError):
@@ -57,41 +56,15 @@ class InfeasibleError(SharedoptError, ValueError):
         super().__init__("\n".join(self.lines))
 
 
-def _ids(ids: list[str]) -> str:
-    shown = ", ".join(ids[:_MAX_LISTED])
-    return shown + (f" and {len(ids) - _MAX_LISTED} more" if len(ids) > _MAX_LISTED else "")
-
-
-def _count(k: int, noun: str) -> str:
-    return f"{k} {noun}" + ("" if k == 1 else "s")
-
-
-def _fmt(v: float) -> str:
-    return f"{v:,.2f}".rstrip("0").rstrip(".")
-
-
 def _row_terms(model: PortfolioModel, i: int) -> tuple[np.ndarray, np.ndarray]:
     sl = slice(model.A.indptr[i], model.A.indptr[i + 1])
     return model.A.indices[sl], model.A.data[sl]
 
 
-def describe_row(row: pd.Series) -> str:
-    """A constraint row in user terms, e.g. 'governance capacity of E06000001 (capacity 3)'."""
-    group, key, limit, note = row["group"], row["key"], row["limit"], row.get("note", "")
-    if group == "slot":
-        authority, _, service = key.partition("|")
-        return f"one partnership per slot ({authority}, {service})"
-    if group == "governance":
-        return f"governance capacity of {key} ({note or f'capacity {_fmt(limit)}'})"
-    if group == "budget_total":
-        return f"total budget {_fmt(limit)} £k"
-    if group == "budget_authority":
-        return f"per-authority budget {_fmt(limit)} £k at {key}"
-    if group == "max_per_service":
-        return f"max_per_service {_fmt(limit)} for {key}"
-    if group == "forced_pair":
-        return f"forced pair {key.replace('|', ' + ')}"
-    return f"{group} {key}"
+def _facts(model: PortfolioModel, i: int, activity: float, names: list[str], values=()) -> RowFacts:
+    row = model.rows.iloc[i]
+    return RowFacts(RowGroup(row["group"]), row["key"], row["limit"], row.get("note", ""), model.row_lower[i],
+                    model.row_upper[i], activity, names, values)
 
 
 # --------------------------------------------------------------------------
@@ -99,47 +72,18 @@ def describe_row(row: pd.Series) -> str:
 # --------------------------------------------------------------------------
 def _too_much(model: PortfolioModel, i: int, act: float) -> str:
     """Message for a <= row already violated by the forced candidates."""
-    row = model.rows.iloc[i]
     cols, coef = _row_terms(model, i)
     forced = model.var_lower[cols] > 0
-    fcols, fcoef = cols[forced], coef[forced]
-    names = [str(model.candidate_ids[j]) for j in fcols]
-    group, key, ub = row["group"], row["key"], model.row_upper[i]
-    if group == "slot":
-        authority, _, service = key.partition("|")
-        return (f"forced candidates {_ids(names)} share the authority-service slot "
-                f"{key} ({authority}, {service}); only one partnership per slot is allowed")
-    if group == "governance":
-        forced = _count(len(names), "forced candidate")
-        return (f"authority {key}: {forced} ({_ids(names)}) exceed its "
-                f"governance capacity ({row['note']}, {_fmt(ub)} left for new partnerships)")
-    if group == "budget_total":
-        each = ", ".join(f"{n} costs {_fmt(v)} £k" for n, v in zip(names, fcoef))
-        return (f"forced candidates cost {_fmt(act)} £k in total ({each}), above the total "
-                f"budget budget_total_gbp_k = {_fmt(ub)} £k")
-    if group == "budget_authority":
-        each = ", ".join(f"{n} costs {key} {_fmt(v)} £k" for n, v in zip(names, fcoef))
-        return (f"authority {key}: forced candidates' per-member one-off costs ({each}; "
-                f"total {_fmt(act)} £k) exceed the per-authority budget "
-                f"budget_per_authority_gbp_k = {_fmt(ub)} £k")
-    if group == "max_per_service":
-        return (f"service {key}: {_count(len(names), 'forced candidate')} ({_ids(names)}) exceed "
-                f"max_per_service = {_fmt(ub)}")
-    return f"{describe_row(row)}: forced candidates {_ids(names)} give {_fmt(act)} > {_fmt(ub)}"
+    names = [str(model.candidate_ids[j]) for j in cols[forced]]
+    return explain_excess(_facts(model, i, act, names, coef[forced]))
 
 
 def _too_little(model: PortfolioModel, i: int, act: float) -> str:
     """Message for a >= row that even all available candidates cannot meet."""
-    row = model.rows.iloc[i]
     cols, _ = _row_terms(model, i)
     out = [str(model.candidate_ids[j]) + f" ({model.excluded.iloc[j] or 'fixed to 0'})"
            for j in cols if model.var_upper[j] <= 0]
-    if row["group"] == "forced_pair":
-        a, _, b = row["key"].partition("|")
-        text = f"forced pair {a} + {b}: no available candidate contains both authorities"
-        return text + (f"; excluded candidates containing both: {_ids(out)}" if out else
-                       " (no candidate contains both)")
-    return f"{describe_row(row)}: at most {_fmt(act)} reachable, {_fmt(model.row_lower[i])} needed"
+    return explain_shortfall(_facts(model, i, act, out))
 
 
 def precheck(model: PortfolioModel) -> list[str]:
@@ -221,10 +165,10 @@ def _elastic_model(model: PortfolioModel) -> tuple[PortfolioModel, np.ndarray, n
         row_upper=ups_a,
         var_lower=np.zeros(N),
         var_upper=np.r_[ub_x, np.ones(k_r + k_f)],
-        rows=pd.DataFrame({"group": ["elastic"] * A.shape[0], "key": [""] * A.shape[0],
+        rows=pd.DataFrame({"group": [RowGroup.ELASTIC] * A.shape[0], "key": [""] * A.shape[0],
                            "limit": np.nan, "note": ""}),
         excluded=pd.Series([""] * N, dtype=object),
-        objective_name="elastic",
+        objective_name=RowGroup.ELASTIC.value,  # the model of the elastic rows
     )
     return elastic, drop_rows, forced
 

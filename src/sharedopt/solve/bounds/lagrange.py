@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sharedopt.model.rows import RowGroup
 from sharedopt.solve.bounds import dp
 
 #: iterations between two runs of the Lagrangian heuristic
@@ -70,11 +71,11 @@ def _services(model, A_csc):
     """Slot rows grouped by service: ({service: row indices}, coupling row indices)."""
     groups = model.rows["group"].to_numpy()
     keys = model.rows["key"].astype(str).to_numpy()
-    slot = np.flatnonzero(groups == "slot")
+    slot = np.flatnonzero(groups == RowGroup.SLOT)
     by_service: dict[str, list[int]] = {}
     for i in slot:
         by_service.setdefault(keys[i].split("|", 1)[-1], []).append(int(i))
-    return by_service, np.flatnonzero(groups != "slot")
+    return by_service, np.flatnonzero(groups != RowGroup.SLOT)
 
 
 def build_services(model, A_csc, open_cols) -> tuple[list[Service], np.ndarray] | None:

@@ -14,6 +14,7 @@ from sharedopt.candidates.table import NPV, ONE_OFF_COST
 from sharedopt.candidates.value import CostBase, evaluate
 from sharedopt.config.params import ModelParams
 from sharedopt.config.solver import SolverOptions
+from sharedopt.model.rows import RowGroup, in_force
 from sharedopt.solve.backends.highs_quiet import new_highs
 from sharedopt.solve.generate.pricer import ServicePricer
 from sharedopt.solve.lp_bounds import lagrangian_bound, matrix_lp, set_threads, solve_by_pricing
@@ -23,13 +24,19 @@ INCUMBENT_SECONDS = 30.0  # MIP over the master, for the incumbent that closes t
 CLOSE_CAP = 300_000  # groups added by close_gap at most
 
 
+#: The master's row blocks, in this order: one row per authority-service slot, one
+#: governance row per authority, the total budget row, one limit row per service.
+MASTER_GROUPS = (RowGroup.SLOT, RowGroup.GOVERNANCE, RowGroup.BUDGET_TOTAL, RowGroup.MAX_PER_SERVICE)
+
+
 @dataclass(frozen=True)
 class MasterRows:
-    """Row layout of the master LP: slots, governance, budget, per-service limits.
+    """Row layout of the master LP: one block per group of :data:`MASTER_GROUPS`, in order.
 
-    Slot ``(a, s)`` is row ``a * n_services + s``; authority ``a``'s governance row is
-    ``gov0 + a``; the budget row is ``budget``; service ``s``'s limit row ``svc0 + s``.
-    Rows without a limit have an infinite upper bound (their dual is 0).
+    Slot ``(a, s)`` is row ``start(SLOT) + a * n_services + s``; authority ``a``'s
+    governance row is ``start(GOVERNANCE) + a``; the budget row is ``start(BUDGET_TOTAL)``;
+    service ``s``'s limit row ``start(MAX_PER_SERVICE) + s``. Rows without a limit have an
+    infinite upper bound (their dual is 0).
     """
 
     n_authorities: int
@@ -37,20 +44,15 @@ class MasterRows:
     upper: np.ndarray
     budget_on: bool
 
-    @property
-    def gov0(self) -> int:
-        return self.n_authorities * self.n_services
-
-    @property
-    def budget(self) -> int:
-        return self.gov0 + self.n_authorities
-
-    @property
-    def svc0(self) -> int:
-        return self.budget + 1
+    def start(self, group: RowGroup) -> int:
+        """First row of the block of ``group``."""
+        sizes = {RowGroup.SLOT: self.n_authorities * self.n_services, RowGroup.GOVERNANCE: self.n_authorities,
+                 RowGroup.BUDGET_TOTAL: 1, RowGroup.MAX_PER_SERVICE: self.n_services}
+        return sum(sizes[g] for g in MASTER_GROUPS[:MASTER_GROUPS.index(group)])
 
     @classmethod
     def build(cls, base: CostBase, constraints) -> "MasterRows":
+        """The layout and row limits for ``constraints`` over the authorities and services of ``base``."""
         n_a, n_s = len(base.codes), len(base.services)
         slots = np.ones(n_a * n_s)
         gov = np.full(n_a, np.inf if constraints.governance_capacity is None
@@ -64,8 +66,10 @@ class MasterRows:
             if name in base.services:
                 svc[base.service_index(name)] = float(cap)
         _existing_rows(base, constraints, slots, gov)
-        upper = np.concatenate([slots, gov, [budget], svc])
-        return cls(n_a, n_s, upper, constraints.budget_total_gbp_k is not None)
+        limits = {RowGroup.SLOT: slots, RowGroup.GOVERNANCE: gov, RowGroup.BUDGET_TOTAL: [budget],
+                  RowGroup.MAX_PER_SERVICE: svc}
+        upper = np.concatenate([limits[g] for g in MASTER_GROUPS])
+        return cls(n_a, n_s, upper, in_force(RowGroup.BUDGET_TOTAL, constraints))
 
     def columns(self, members: np.ndarray, service_idx: np.ndarray, one_off: np.ndarray) -> sp.csc_matrix:
         """Column block of candidates: ``members`` (n, w) global indices padded with -1,
@@ -73,23 +77,25 @@ class MasterRows:
         n = len(members)
         rows, cols, vals = [], [], []
         alive = members >= 0
+        slot0, gov0, budget, svc0 = (self.start(g) for g in MASTER_GROUPS)
         for t in range(service_idx.shape[1]):
-            slot = members * self.n_services + service_idx[:, [t]]
+            slot = slot0 + members * self.n_services + service_idx[:, [t]]
             r, c = np.nonzero(alive)
             rows.append(slot[r, c]), cols.append(r), vals.append(np.ones(len(r)))
-            rows.append(self.svc0 + service_idx[:, t]), cols.append(np.arange(n)), vals.append(np.ones(n))
+            rows.append(svc0 + service_idx[:, t]), cols.append(np.arange(n)), vals.append(np.ones(n))
         r, c = np.nonzero(alive)
-        rows.append(self.gov0 + members[r, c]), cols.append(r), vals.append(np.ones(len(r)))
+        rows.append(gov0 + members[r, c]), cols.append(r), vals.append(np.ones(len(r)))
         if self.budget_on:
-            rows.append(np.full(n, self.budget)), cols.append(np.arange(n)), vals.append(one_off)
+            rows.append(np.full(n, budget)), cols.append(np.arange(n)), vals.append(one_off)
         return sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                              shape=(len(self.upper), n))
 
     def node_duals(self, y: np.ndarray, to_global: np.ndarray, service: int) -> tuple[np.ndarray, float, float]:
         """(slot + governance dual per node, budget dual, service-limit dual) for one service."""
-        d = y[to_global * self.n_services + service] + y[self.gov0 + to_global]
-        beta = y[self.budget] if self.budget_on else 0.0
-        return d, float(beta), float(y[self.svc0 + service])
+        slot0, gov0, budget, svc0 = (self.start(g) for g in MASTER_GROUPS)
+        d = y[slot0 + to_global * self.n_services + service] + y[gov0 + to_global]
+        beta = y[budget] if self.budget_on else 0.0
+        return d, float(beta), float(y[svc0 + service])
 
 
 def _existing_rows(base: CostBase, constraints, slots: np.ndarray, gov: np.ndarray) -> None:

@@ -8,19 +8,31 @@ from sharedopt.candidates.curves import uses_fitted
 from sharedopt.candidates.counting import count_groups_capped
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.params import ModelParams
+from sharedopt.model.rows import RowGroup, in_force, setting
+
+
+def _rows(group: RowGroup) -> str:
+    """The setting behind the rows of ``group``, as the config spells it."""
+    return f"constraints.{setting(group)}"
 
 
 def generation_blockers(params: ModelParams, constraints) -> list[str]:
-    """Reasons column generation cannot be used for this scenario ([] when it can)."""
+    """Reasons column generation cannot be used for this scenario ([] when it can).
+
+    The master models only the row groups of
+    :data:`sharedopt.solve.generate.master.MASTER_GROUPS`: its slot rows are required,
+    and forced-pair and per-authority budget rows block generation, as do the settings
+    that fix or exclude candidates and a non-NPV objective.
+    """
     c = constraints
     checks = [
-        (not c.one_partnership_per_slot, "constraints.one_partnership_per_slot is off"),
+        (not in_force(RowGroup.SLOT, c), f"{_rows(RowGroup.SLOT)} is off"),
         (c.objective != "npv", f"constraints.objective is '{c.objective}'"),
         (bool(c.forced), "constraints.forced"), (bool(c.forbidden), "constraints.forbidden"),
-        (bool(c.forced_pairs), "constraints.forced_pairs"),
+        (in_force(RowGroup.FORCED_PAIR, c), _rows(RowGroup.FORCED_PAIR)),
         (bool(c.forbidden_pairs), "constraints.forbidden_pairs"),
         (c.max_payback_years is not None, "constraints.max_payback_years"),
-        (c.budget_per_authority_gbp_k is not None, "constraints.budget_per_authority_gbp_k"),
+        (in_force(RowGroup.BUDGET_AUTHORITY, c), _rows(RowGroup.BUDGET_AUTHORITY)),
         (bool(params.realisation_overrides), "model.realisation_overrides"),
         (not params.include_scale, "model.include_scale is off"),
     ]
