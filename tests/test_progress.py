@@ -34,7 +34,7 @@ def test_decomposed_solve_reports_whole_model_progress_and_pieces_done(north_eas
         update={"governance_capacity": None})})  # no coupling: one piece per service
     model = create_model(enumerate_candidates(north_east_inputs, config, with_shares=False), config)
     seen = []
-    with listening(lambda incumbent, bound, gap, pieces=None: seen.append((incumbent, bound, pieces))):
+    with listening(lambda incumbent, bound, gap, pieces=None: seen.append((incumbent, bound, pieces)), pieces=True):
         result, _ = solve_model(model, config)
     assert result.n_pieces > 2
     with_pieces = [s for s in seen if s[2] is not None]

@@ -107,7 +107,7 @@ def solve_model(model: PortfolioModel, config: RunConfig, extra=None,
     if on_event is None:
         solved, chosen = solve(model, config.solver, extra=extra)
     else:
-        with listening(_solver_listener(on_event)):
+        with listening(_solver_listener(on_event), pieces=True):
             solved, chosen = solve(model, config.solver, extra=extra)
     emit(on_event, "solve", f"{solved.status}, objective {solved.objective or 0:,.0f}, gap {_gap(solved.gap)}", "end")
     return solved, chosen

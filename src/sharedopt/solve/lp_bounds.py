@@ -123,26 +123,6 @@ def lagrangian_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper) ->
     return float(row_part + col_part), rc
 
 
-def matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer: bool) -> highspy.HighsLp:
-    """``max c x`` over columns ``cols`` of ``A_csc`` as a HiGHS model (infinite bounds -> HiGHS infinity)."""
-    sub = A_csc[:, cols]
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(cols), A_csc.shape[0]
-    lp.col_cost_ = c[cols].astype(np.float64)
-    lp.col_lower_ = var_lower[cols].astype(np.float64)
-    lp.col_upper_ = var_upper[cols].astype(np.float64)
-    lp.row_lower_ = np.where(np.isfinite(row_lower), row_lower, -INF)
-    lp.row_upper_ = np.where(np.isfinite(row_upper), row_upper, INF)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = sub.indices.astype(np.int32)
-    lp.a_matrix_.value_ = sub.data.astype(np.float64)
-    lp.sense_ = highspy.ObjSense.kMaximize
-    if integer:
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * len(cols)
-    return lp
-
-
 def _highs(options, time_limit: float | None) -> highspy.Highs:
     h = new_highs(bool(getattr(options, "msg", False)))
     set_threads(h, getattr(options, "threads", 1))

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from sharedopt.model.build import PortfolioModel
-from sharedopt.solve.progress import PieceProgress, listening
+from sharedopt.solve.progress import PieceProgress, listening, wants_pieces
 from sharedopt.solve.progress import current as current_listener
 from sharedopt.solve.status import Status
 
@@ -218,7 +218,7 @@ def piece_progress(settled: list[Piece], n_big: int) -> PieceProgress | None:
         return None
     base_obj = sum(p.objective or 0.0 for p in settled)
     base_bound = sum(p.bound or 0.0 for p in settled)
-    return PieceProgress(listener, n_big, base_obj, base_bound)
+    return PieceProgress(listener, n_big, base_obj, base_bound, with_pieces=wants_pieces())
 
 
 def piece_workers(options, parallel: bool, n_big: int) -> int:

@@ -1,31 +1,42 @@
 """Live solver progress: incumbent, bound and gap as HiGHS reports them.
 
-A caller (the CLI's progress bar) installs a listener with :func:`listening`; the
+A caller (the run's 'solve' events) installs a listener with :func:`listening`; the
 solver paths attach :func:`attach` to every HiGHS instance they run. Without a
-listener nothing is attached and solving is unaffected.
+listener nothing is attached and solving is unaffected. A listener that also wants
+``pieces=(done, total)`` of a decomposed solve says so when it is installed
+(``listening(listener, pieces=True)``): nothing is guessed from its signature.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import inspect
 import math
 import threading
 from collections.abc import Callable, Iterator
 
 Listener = Callable[[float | None, float | None, float | None], None]
 _LISTENER: contextvars.ContextVar[Listener | None] = contextvars.ContextVar("sharedopt_progress", default=None)
+_WITH_PIECES: contextvars.ContextVar[bool] = contextvars.ContextVar("sharedopt_progress_pieces", default=False)
 
 
 @contextlib.contextmanager
-def listening(listener: Listener) -> Iterator[None]:
-    """Within this block, solver progress goes to ``listener(incumbent, bound, gap)``."""
-    token = _LISTENER.set(listener)
+def listening(listener: Listener, *, pieces: bool = False) -> Iterator[None]:
+    """Within this block, solver progress goes to ``listener(incumbent, bound, gap)``.
+
+    Parameters
+    ----------
+    listener : callable
+        Called with the incumbent, the bound and the gap (None where unknown).
+    pieces : bool, default False
+        Also pass ``pieces=(done, total)`` when the solve is decomposed into pieces.
+    """
+    token, flag = _LISTENER.set(listener), _WITH_PIECES.set(pieces)
     try:
         yield
     finally:
         _LISTENER.reset(token)
+        _WITH_PIECES.reset(flag)
 
 
 def _finite(value) -> float | None:
@@ -51,13 +62,9 @@ def current() -> Listener | None:
     return _LISTENER.get()
 
 
-def _takes_pieces(listener) -> bool:
-    """Whether ``listener`` accepts the ``pieces`` keyword (else it gets the plain three values)."""
-    try:
-        params = inspect.signature(listener).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    return any(p.name == "pieces" or p.kind is p.VAR_KEYWORD for p in params)
+def wants_pieces() -> bool:
+    """Whether the listener in this context was installed with ``pieces=True``."""
+    return _WITH_PIECES.get()
 
 
 class PieceProgress:
@@ -66,13 +73,14 @@ class PieceProgress:
     The incumbent is the sum over pieces of their best portfolio so far (0 for a piece
     without one: choosing nothing is feasible), plus the pieces solved before
     (``base_objective``); the bound is the sum of the pieces' bounds, known once every
-    piece has reported one. The listener also gets ``pieces=(done, total)`` when it
-    takes that keyword.
+    piece has reported one. The listener also gets ``pieces=(done, total)`` when
+    ``with_pieces`` (it was installed with ``listening(..., pieces=True)``).
     """
 
-    def __init__(self, listener: Listener, n_pieces: int, base_objective: float = 0.0, base_bound: float = 0.0):
+    def __init__(self, listener: Listener, n_pieces: int, base_objective: float = 0.0, base_bound: float = 0.0,
+                 with_pieces: bool = False):
         self.listener, self.n = listener, int(n_pieces)
-        self._with_pieces = _takes_pieces(listener)
+        self._with_pieces = bool(with_pieces)
         self.base_objective, self.base_bound = float(base_objective), float(base_bound)
         self.incumbent: dict[int, float] = {}
         self.bound: dict[int, float] = {}
