@@ -27,14 +27,25 @@ class Budget:
     ----------
     deadline : float
         Absolute monotonic time at which the budget is spent.
+    seconds : float
+        The whole budget (``math.inf``: no deadline), for saying how it was spent.
     """
 
     deadline: float = math.inf
+    seconds: float = math.inf
 
     @classmethod
     def starting_now(cls, seconds: float | None) -> Budget:
         """A budget of ``seconds`` from now (None: unlimited)."""
-        return cls(math.inf if seconds is None else perf_counter() + float(seconds))
+        if seconds is None:
+            return cls()
+        return cls(perf_counter() + float(seconds), float(seconds))
+
+    def spent(self) -> float | None:
+        """Seconds since the budget started (None when there is no deadline)."""
+        if math.isinf(self.deadline):
+            return None
+        return perf_counter() - (self.deadline - self.seconds)
 
     def remaining(self) -> float | None:
         """Seconds left (never below :data:`MIN_SECONDS`), None when there is no deadline."""
@@ -48,3 +59,16 @@ class Budget:
         if left is None:
             return time_limit
         return left if time_limit is None else min(float(time_limit), left)
+
+    def cuts(self, time_limit: float | None) -> bool:
+        """Whether what is left of the budget is shorter than ``time_limit`` (None: no limit)."""
+        left = self.remaining()
+        return left is not None and (time_limit is None or left < float(time_limit))
+
+    def to_summary(self) -> dict:
+        """How the budget was spent (wall-clock figures, volatile): seconds, spent and left."""
+        spent = self.spent()
+        if spent is None:
+            return {"budget_seconds": None, "spent_seconds": None, "left_seconds": None}
+        return {"budget_seconds": self.seconds, "spent_seconds": round(spent, 3),
+                "left_seconds": round(max(self.seconds - spent, 0.0), 3)}
