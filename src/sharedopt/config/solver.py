@@ -18,7 +18,9 @@ class SolverOptions(BaseModel):
         'highs' (default) or 'cbc' (the solver registry of ``sharedopt.solve``).
     time_limit : float or None
         Seconds for the whole solve (shared by decomposition pieces): > 0 and
-        finite, or None for no limit.
+        finite, or None for no limit. In a run it is the run's budget of solver
+        time (:class:`sharedopt.solve.budget.Budget`): generation, solve, diagnosis,
+        ranking re-solves and alternatives share it.
     mip_gap : float
         Relative MIP gap in [0, 1) at which the solver may stop; the result is
         'optimal' only when its reported gap is within it.

@@ -24,21 +24,28 @@ from sharedopt.common.jsonsafe import json_safe
 from sharedopt.results.summary import SUMMARY_DIGITS, build_summary
 from sharedopt.pipeline.events import OnEvent, emit
 from sharedopt.pipeline.result import Inputs, Result
+from sharedopt.solve.budget import Budget
 from sharedopt.solve.result import SolveResult
 from sharedopt.solve.status import SOLVED, Status
 from sharedopt.solve.lp_bounds import is_large
 
 __all__ = ["assign_solution", "chosen_portfolio", "ranking_depth", "ranking_options", "status_quo_summary",
-           "with_member_names"]
+           "with_member_names", "with_time_budget"]
 
 
 def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioModel, solved: SolveResult,
-                    chosen: np.ndarray, config: RunConfig, on_event: OnEvent | None = None) -> Result:
-    """Step 5: rank candidates, pick the portfolio, build the summary."""
+                    chosen: np.ndarray, config: RunConfig, on_event: OnEvent | None = None,
+                    budget: Budget | None = None) -> Result:
+    """Step 5: rank candidates, pick the portfolio, build the summary.
+
+    With the run's ``budget`` (:attr:`~sharedopt.pipeline.steps.Solved.budget`), the ranking
+    re-solves and alternatives take their time limits from what is left of it, and the summary's
+    volatile ``time_budget`` says how it was spent; None: their own limits only.
+    """
     emit(on_event, "assign", "ranking candidates and building the summary", "start")
     t_rank = perf_counter()
     ranked = rank_candidates(candidates.table, chosen, model, ranking_options(config, model),
-                             top_n=ranking_depth(config, model))
+                             top_n=ranking_depth(config, model), budget=budget)
     t_rank = perf_counter() - t_rank
     ranked = _integer_counts(ranked)
     portfolio = with_member_names(chosen_portfolio(ranked), inputs.authorities)
@@ -58,19 +65,40 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     phases = {**summary.get("seconds_by_phase", {}), "ranking_re_solves": round(t_rank, 3)}
     if config.solver.alternatives and solved.status in SOLVED:
         t_alt = perf_counter()
-        alternatives, summary["alternatives"] = _alternatives(model, solved, chosen, config)
+        alternatives, summary["alternatives"] = _alternatives(model, solved, chosen, config, budget)
         phases["alternatives"] = round(perf_counter() - t_alt, 3)
     summary["seconds_by_phase"] = phases
+    if budget is not None:
+        summary = with_time_budget(summary, budget)
     emit(on_event, "assign", f"{len(portfolio)} partnerships chosen", "end")
     return Result(config, solved, ranked, portfolio, candidates.shares, summary,
                   inputs.quality.to_frame(), inputs.authorities, candidates.enumeration, existing, flows,
                   alternatives)
 
 
-def _alternatives(model: PortfolioModel, solved: SolveResult, chosen: np.ndarray, config: RunConfig):
+def with_time_budget(summary: dict, budget: Budget) -> dict:
+    """The summary with ``time_budget`` (how the run's budget was spent), listed as volatile.
+
+    Parameters
+    ----------
+    summary : dict
+    budget : Budget
+
+    Returns
+    -------
+    dict
+        A copy with ``time_budget`` = ``{budget_seconds, spent_seconds, left_seconds}`` (wall clock,
+        so listed in ``volatile_fields``; per-phase seconds are in ``seconds_by_phase``).
+    """
+    volatile = [*summary.get("volatile_fields", []), "time_budget"]
+    return {**summary, "time_budget": budget.to_summary(), "volatile_fields": volatile}
+
+
+def _alternatives(model: PortfolioModel, solved: SolveResult, chosen: np.ndarray, config: RunConfig,
+                  budget: Budget | None):
     """Near-optimal alternatives (``solver.alternatives``): the table and the stability summary."""
     opts = config.solver
-    alts = near_optimal_alternatives(model, chosen, opts.alternatives, opts.alternatives_gap, opts)
+    alts = near_optimal_alternatives(model, chosen, opts.alternatives, opts.alternatives_gap, opts, budget)
     table = alternatives_table(model, chosen, alts, solved.best_bound)
     proven = solved.status == Status.OPTIMAL and (solved.gap or 0.0) <= 1e-6
     return table, json_safe(stability(chosen, alts, opts.alternatives_gap, proven), SUMMARY_DIGITS)

@@ -6,6 +6,10 @@ check -> load inputs -> candidates -> model -> user hook -> solve
 (:func:`~sharedopt.pipeline.uncertainty.attach_uncertainty`). Every step reports through one
 callback that takes a :class:`~sharedopt.pipeline.events.Event`; writing the outputs is the
 report step's job (:func:`sharedopt.report.run_result.write_result`).
+
+One time budget of ``[solver] time_limit`` seconds (:class:`~sharedopt.solve.budget.Budget`),
+started after the solver check, covers column generation, the solve, an infeasibility
+diagnosis, the ranking re-solves and alternatives: each takes its limit from what is left.
 """
 
 from __future__ import annotations
@@ -43,5 +47,5 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra=
     config = config.config if isinstance(config, Scenario) else config
     solved = solve_steps(config, on_event, extra=extra)  # check, load, candidates, model, hook, solve
     result = assign_solution(solved.inputs, solved.candidates, solved.model, solved.solver, solved.chosen,
-                             config, on_event)
+                             config, on_event, budget=solved.budget)
     return attach_uncertainty(result, draws, on_event)

@@ -8,7 +8,7 @@ candidates a caller already has. Every step reports through one
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -28,6 +28,7 @@ from sharedopt.pipeline.result import Inputs
 from sharedopt.solve.api import solve
 from sharedopt.solve.result import SolveResult
 from sharedopt.solve.backends.registry import check_solver
+from sharedopt.solve.budget import Budget
 from sharedopt.solve.generate import ColumnGenerator
 from sharedopt.solve.progress import listening
 
@@ -61,8 +62,12 @@ def selection_of(config: RunConfig) -> Selection:
 
 
 def enumerate_candidates(inputs: Inputs, config: RunConfig, on_event: OnEvent | None = None,
-                         with_shares: bool = True) -> CandidateSet:
-    """Step 2 (candidates): every candidate collaboration with its value and (optionally) shares."""
+                         with_shares: bool = True, budget: Budget | None = None) -> CandidateSet:
+    """Step 2 (candidates): every candidate collaboration with its value and (optionally) shares.
+
+    Column generation (when it applies) stops at ``[model] generation_time_limit`` or when the
+    run's ``budget`` is spent, whichever comes first (None: its own limit only).
+    """
     emit(on_event, "enumerate", "enumerating candidates", "start")
 
     def report(label: str, count: int) -> None:
@@ -71,7 +76,7 @@ def enumerate_candidates(inputs: Inputs, config: RunConfig, on_event: OnEvent | 
     candidates = build_candidates(inputs.authorities, inputs.costs, config.model,
                                   graphs=inputs.graphs, progress=report, with_shares=with_shares,
                                   constraints=effective_constraints(config.constraints, inputs.authorities.index),
-                                  solver=config.solver, generator=ColumnGenerator())
+                                  solver=config.solver, generator=ColumnGenerator(budget))
     candidates = ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
                                    inputs.costs, config.model)
     generated = " (scale groups by column generation)" if candidates.generation is not None else ""
@@ -94,21 +99,23 @@ def create_model(candidates: CandidateSet, config: RunConfig, on_event: OnEvent 
     return model
 
 
-def solve_model(model: PortfolioModel, config: RunConfig, extra=None,
-                on_event: OnEvent | None = None) -> tuple[SolveResult, np.ndarray]:
+def solve_model(model: PortfolioModel, config: RunConfig, extra=None, on_event: OnEvent | None = None,
+                budget: Budget | None = None) -> tuple[SolveResult, np.ndarray]:
     """Step 4 (solve): solve with the configured solver; optional user hook ``extra``.
 
     The model is split into independent pieces first; large HiGHS pieces (many more
     candidates than constraints) go through column generation and reduced-cost fixing
     (:mod:`sharedopt.solve.lp_bounds`), and pieces run in parallel threads (``solver.threads``).
     With ``on_event``, the solver's live incumbent, bound and gap arrive as 'solve' events.
+    With the run's ``budget``, the solve takes at most what is left of it (and at most
+    ``[solver] time_limit``); None: the time limit only.
     """
     emit(on_event, "solve", "solving", "start")
     if on_event is None:
-        solved, chosen = solve(model, config.solver, extra=extra)
+        solved, chosen = solve(model, config.solver, extra=extra, budget=budget)
     else:
         with listening(_solver_listener(on_event), pieces=True):
-            solved, chosen = solve(model, config.solver, extra=extra)
+            solved, chosen = solve(model, config.solver, extra=extra, budget=budget)
     emit(on_event, "solve", f"{solved.status}, objective {solved.objective or 0:,.0f}, gap {_gap(solved.gap)}", "end")
     return solved, chosen
 
@@ -137,18 +144,25 @@ def region_of(candidates: CandidateSet) -> set[str]:
 
 @dataclass(frozen=True)
 class Solved:
-    """A run up to the solver's answer: inputs, candidates, model, solver report and 0/1 portfolio."""
+    """A run up to the solver's answer: inputs, candidates, model, solver report, 0/1 portfolio
+    and the run's time budget (what is left of it is for the ranking re-solves and alternatives)."""
 
     inputs: Inputs
     candidates: CandidateSet
     model: PortfolioModel
     solver: SolveResult
     chosen: np.ndarray
+    budget: Budget = field(default_factory=Budget)
 
 
 def solve_steps(config: RunConfig, on_event: OnEvent | None = None, *, inputs: Inputs | None = None,
                 candidates: CandidateSet | None = None, with_shares: bool = True, extra=None) -> Solved:
     """check -> load inputs -> candidates -> model -> user hook -> solve, in that order.
+
+    One :class:`~sharedopt.solve.budget.Budget` of ``[solver] time_limit`` seconds of solver
+    time is made after the solver check: column generation and the solve spend it and take
+    their limits from what is left, and :attr:`Solved.budget` carries it on to the ranking
+    re-solves and alternatives.
 
     Parameters
     ----------
@@ -170,9 +184,10 @@ def solve_steps(config: RunConfig, on_event: OnEvent | None = None, *, inputs: I
     """
     check_solver(config.solver.name)  # before any data is loaded
     emit(on_event, "check", f"solver {config.solver.name} available", "end")
+    budget = Budget.starting_now(config.solver.time_limit)
     inputs = inputs if inputs is not None else load_inputs(config, on_event)
     if candidates is None:
-        candidates = enumerate_candidates(inputs, config, on_event, with_shares)
+        candidates = enumerate_candidates(inputs, config, on_event, with_shares, budget)
     model = create_model(candidates, config, on_event)
-    solved, chosen = solve_model(model, config, extra, on_event)
-    return Solved(inputs, candidates, model, solved, chosen)
+    solved, chosen = solve_model(model, config, extra, on_event, budget)
+    return Solved(inputs, candidates, model, solved, chosen, budget)

@@ -30,6 +30,7 @@ from sharedopt.model.rows import RowGroup
 from sharedopt.solve.bounds.lagrange import build_services, lagrangian_bound
 from sharedopt.solve.diagnose import InfeasibleError
 from sharedopt.solve.api import solve
+from sharedopt.solve.budget import Budget
 from sharedopt.solve.lp_bounds import _mip, lp_by_column_pricing
 from sharedopt.solve.status import SOLVED, Status
 
@@ -79,7 +80,7 @@ def _alternative_model(model, portfolios: list[np.ndarray], z_best: float, gap: 
                    outer_bound=None)
 
 
-def _cannot_reach(model, floor: float, options) -> np.ndarray:
+def _cannot_reach(model, floor: float, options, budget: Budget) -> np.ndarray:
     """Columns in no solution worth ``floor`` or more (Lagrangian test with the floor as the
     threshold; none when the per-service DP does not apply)."""
     A = sp.csc_matrix(model.A)
@@ -89,13 +90,13 @@ def _cannot_reach(model, floor: float, options) -> np.ndarray:
     if built is None:
         return none
     _, y, *_ = lp_by_column_pricing(np.asarray(model.c, float), A, model.row_lower, model.row_upper, lb, ub, options,
-                                 perf_counter() + (options.time_limit or 60.0))
+                                 perf_counter() + budget.limit(options.time_limit or 60.0))
     if y is None:
         return none
     return lagrangian_bound(model, A, y, floor, built=built).fixable
 
 
-def _next_best(model, portfolios: list[np.ndarray], floor: float, options) -> np.ndarray | None:
+def _next_best(model, portfolios: list[np.ndarray], floor: float, options, budget: Budget) -> np.ndarray | None:
     """The best portfolio that differs from every earlier one (the solve step with no-good
     cuts: dominance reductions off), or None when it is worth less than ``floor``."""
     cuts = np.vstack([np.where(p > 0, 1.0, -1.0) for p in portfolios])
@@ -107,7 +108,8 @@ def _next_best(model, portfolios: list[np.ndarray], floor: float, options) -> np
                         rows=pd.concat([model.rows, extra], ignore_index=True), dominated_by=None, packings=None,
                         outer_bound=None)
     try:
-        result, x = solve(cut_model, options.model_copy(update={"time_limit": (options.time_limit or 60.0) * 2 / 3}))
+        result, x = solve(cut_model, options.model_copy(update={"time_limit": (options.time_limit or 60.0) * 2 / 3}),
+                          budget=budget)
     except InfeasibleError:
         return None
     if result.status not in SOLVED or result.objective is None or result.objective < floor - 1e-9:
@@ -115,19 +117,20 @@ def _next_best(model, portfolios: list[np.ndarray], floor: float, options) -> np
     return x.astype(float)
 
 
-def _solve_alternative(alt, options, start: np.ndarray | None) -> tuple[Status, np.ndarray | None]:
+def _solve_alternative(alt, options, start: np.ndarray | None, budget: Budget) -> tuple[Status, np.ndarray | None]:
     """One HiGHS MIP over the open columns (the objective-floor row makes column
     generation's restricted master infeasible, so the pricing path is not used)."""
     A = sp.csc_matrix(alt.A)
     cols = np.flatnonzero(alt.var_upper > 0.5)
     x, _, _, status, _ = _mip(np.asarray(alt.c, float), A, cols, alt.row_lower, alt.row_upper, alt.var_lower,
-                              alt.var_upper, options, options.time_limit, start=start)
+                              alt.var_upper, options, budget.limit(options.time_limit), start=start)
     if x is None:
         return Status.TIME_LIMIT_NO_SOLUTION, None
     return (Status.OPTIMAL if status == highspy.HighsModelStatus.kOptimal else Status.FEASIBLE), np.round(x).astype(np.int8)
 
 
-def near_optimal_alternatives(model, chosen: np.ndarray, n: int, gap: float, options) -> list[Alternative]:
+def near_optimal_alternatives(model, chosen: np.ndarray, n: int, gap: float, options,
+                              budget: Budget | None = None) -> list[Alternative]:
     """Up to ``n`` portfolios within ``gap`` of ``chosen``'s objective, each as different as possible.
 
     Parameters
@@ -142,6 +145,9 @@ def near_optimal_alternatives(model, chosen: np.ndarray, n: int, gap: float, opt
         Relative objective loss allowed, e.g. 0.01 for 1%.
     options : SolverOptions
         Solver settings; each alternative gets ``time_limit / n``.
+    budget : Budget, optional
+        The run's time budget: every solve's time limit is capped by what is left of it
+        (None: the limits above only).
 
     Returns
     -------
@@ -153,19 +159,21 @@ def near_optimal_alternatives(model, chosen: np.ndarray, n: int, gap: float, opt
     opts = options.model_copy(update={"time_limit": limit, "alternatives": 0})
     found: list[Alternative] = []
     portfolios = [best]
-    useless = _cannot_reach(model, (1.0 - gap) * z_best, options)
-    for _ in range(n):
-        start = _next_best(model, portfolios, (1.0 - gap) * z_best, opts)
-        if start is None:  # no other portfolio within the gap (proven when that solve was optimal)
-            break
-        alt = _alternative_model(model, portfolios, z_best, gap)
-        alt = replace(alt, var_upper=np.where(useless & (alt.var_lower < 0.5), 0.0, alt.var_upper))
-        status, x = _solve_alternative(alt, opts, start)
-        if x is None:
-            break
-        obj = float(np.asarray(model.c, float) @ x)
-        found.append(Alternative(x, obj, int((x & best).sum()), status))
-        portfolios.append(x)
+    budget = budget or Budget()
+    with budget.charging():
+        useless = _cannot_reach(model, (1.0 - gap) * z_best, options, budget)
+        for _ in range(n):
+            start = _next_best(model, portfolios, (1.0 - gap) * z_best, opts, budget)
+            if start is None:  # no other portfolio within the gap (proven when that solve was optimal)
+                break
+            alt = _alternative_model(model, portfolios, z_best, gap)
+            alt = replace(alt, var_upper=np.where(useless & (alt.var_lower < 0.5), 0.0, alt.var_upper))
+            status, x = _solve_alternative(alt, opts, start, budget)
+            if x is None:
+                break
+            obj = float(np.asarray(model.c, float) @ x)
+            found.append(Alternative(x, obj, int((x & best).sum()), status))
+            portfolios.append(x)
     return found
 
 

@@ -4,7 +4,9 @@
 with the candidate forced in. Both come from re-solves of the piece that holds the
 candidate, run with a deterministic work limit (``SolverOptions.node_limit``) so
 that the figures do not depend on machine load; the wall-clock limit is only a
-safety net and, when it fires, the status says so. What is written is what is
+safety net and, when it fires, the status says so (a run's time budget,
+:class:`~sharedopt.solve.budget.Budget`, can only shorten that net: 'time budget' is said
+when a re-solve stopped on a limit the budget had cut). What is written is what is
 proven: with base incumbent/bound ``z_b <= z* <= U_b`` and forced incumbent/bound
 ``z_f <= f* <= U_f``, the loss lies in ``[max(0, z_b - U_f), U_b - z_f]``; the
 point value is given only when both re-solves are optimal (within ``mip_gap``).
@@ -23,6 +25,7 @@ from sharedopt.solve.diagnose import InfeasibleError
 from sharedopt.model.build import PortfolioModel, slot_incidence
 from sharedopt.config.solver import SolverOptions
 from sharedopt.solve.api import solve
+from sharedopt.solve.budget import Budget
 from sharedopt.solve.pieces import piece_labels, submodel
 from sharedopt.solve.status import Status
 
@@ -88,7 +91,8 @@ class ForcedLoss:
         The loss when both re-solves are optimal (within ``mip_gap``), else NaN.
     status : str
         'optimal', 'infeasible', 'bounds (work limit)', 'bounds (time limit: safety net)'
-        (the interval then may depend on machine load) or 'bounds'.
+        (the interval then may depend on machine load), 'bounds (time budget)' (stopped
+        because the run's time budget was nearly spent) or 'bounds'.
     """
 
     low: float
@@ -108,15 +112,18 @@ class _Resolve:
 
 
 def _resolve(model: PortfolioModel, options: SolverOptions, start: np.ndarray | None,
-             floor: float = -math.inf) -> _Resolve | None:
-    """Re-solve ``model``; None when infeasible. ``floor`` is a known feasible value."""
+             floor: float = -math.inf, budget: Budget | None = None) -> _Resolve | None:
+    """Re-solve ``model`` within the run's ``budget``; None when infeasible. ``floor`` is a known
+    feasible value."""
+    cut = budget is not None and budget.cuts(options.time_limit)
     try:
-        res, _ = solve(model, options, warm_start=start)
+        res, _ = solve(model, options, warm_start=start, budget=budget)
     except InfeasibleError:
         return None
     value = max(res.objective if res.objective is not None else -math.inf, floor)
     bound = res.best_bound if res.best_bound is not None else math.inf
-    return _Resolve(value, max(bound, value), res.status == Status.OPTIMAL, res.stopped_by)
+    stopped_by = "time budget" if cut and res.stopped_by == "time limit" else res.stopped_by
+    return _Resolve(value, max(bound, value), res.status == Status.OPTIMAL, stopped_by)
 
 
 def _piece_of(model: PortfolioModel, j: int, options: SolverOptions, labels):
@@ -133,6 +140,8 @@ def _status(base: _Resolve, forced: _Resolve) -> str:
     if base.proven and forced.proven:
         return "optimal"
     limits = {base.stopped_by, forced.stopped_by}
+    if "time budget" in limits:
+        return "bounds (time budget)"
     if "time limit" in limits:
         return "bounds (time limit: safety net)"
     return "bounds (work limit)" if "work limit" in limits else "bounds"
@@ -145,6 +154,7 @@ def forced_loss(
     options: SolverOptions | None = None,
     labels: tuple[np.ndarray, np.ndarray] | None = None,
     base_cache: dict | None = None,
+    budget: Budget | None = None,
 ) -> ForcedLoss:
     """What is proven about the objective lost when candidate ``j`` is forced in.
 
@@ -161,6 +171,8 @@ def forced_loss(
         Cached :func:`~sharedopt.solve.pieces.piece_labels` output.
     base_cache : dict, optional
         Base re-solves by piece, shared between calls.
+    budget : Budget, optional
+        The run's time budget: each re-solve's time limit is capped by what is left of it.
 
     Returns
     -------
@@ -172,13 +184,13 @@ def forced_loss(
     key = int(cols[0]) if len(cols) else -1
     cache = base_cache if base_cache is not None else {}
     if key not in cache:
-        cache[key] = _resolve(sub, options, x[cols], floor=float(model.c[cols] @ x[cols]))
+        cache[key] = _resolve(sub, options, x[cols], float(model.c[cols] @ x[cols]), budget)
     base = cache[key]
     pos = int(np.searchsorted(cols, j))
     lower = sub.var_lower.copy()
     lower[pos] = 1.0
     forced_model = replace(sub, var_lower=lower)
-    forced = _resolve(forced_model, options, _repaired_start(forced_model, x[cols], pos))
+    forced = _resolve(forced_model, options, _repaired_start(forced_model, x[cols], pos), budget=budget)
     if forced is None or base is None:
         return ForcedLoss(math.inf, math.inf, math.inf, "infeasible")
     low = max(0.0, base.value - forced.bound)
@@ -229,6 +241,7 @@ def rank_candidates(
     model: PortfolioModel,
     options: SolverOptions | None = None,
     top_n: int = 20,
+    budget: Budget | None = None,
 ) -> pd.DataFrame:
     """Every candidate ranked by NPV, with its relation to the chosen portfolio.
 
@@ -244,6 +257,8 @@ def rank_candidates(
     top_n : int
         How many of the best not-chosen, non-excluded candidates get a
         ``loss_if_forced_gbp_k``.
+    budget : Budget, optional
+        The run's time budget: caps every re-solve's time limit (None: ``options.time_limit``).
 
     Returns
     -------
@@ -273,7 +288,7 @@ def rank_candidates(
     labels = piece_labels(model) if (options or SolverOptions()).decompose and eligible else None
     cache: dict = {}
     for j in eligible:
-        got = forced_loss(model, chosen, int(j), options, labels, cache)
+        got = forced_loss(model, chosen, int(j), options, labels, cache, budget)
         loss[j], low[j], high[j], status[j] = got.point, got.low, got.high, got.status
     out["loss_if_forced_gbp_k"] = loss
     out["loss_if_forced_low_gbp_k"] = low

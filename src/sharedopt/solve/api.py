@@ -22,6 +22,7 @@ explain an infeasible model.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from time import perf_counter
 
@@ -68,8 +69,9 @@ def solve(
     warm_start : ndarray, optional
         0/1 start vector aligned with candidates (used when feasible).
     budget : Budget, optional
-        The run's deadline: the solve and an infeasibility diagnosis take at most what
-        is left of it (and at most ``options.time_limit``). None: ``options.time_limit`` only.
+        The run's solver-time budget: the solve and an infeasibility diagnosis spend it and
+        take at most what is left (and at most ``options.time_limit``). None:
+        ``options.time_limit`` only.
 
     Returns
     -------
@@ -91,8 +93,15 @@ def solve(
     issues = precheck(model)
     if issues:
         raise InfeasibleError(issues)
+    with budget.charging():
+        return _solve_within(model, options, extra, warm_start, budget, backend)
+
+
+def _solve_within(model: PortfolioModel, options: SolverOptions, extra: ExtraHook | None,
+                  warm_start: np.ndarray | None, budget: Budget, backend) -> tuple[SolveResult, np.ndarray]:
+    """The solve itself, the budget's clock running: reductions, backend, pieces, result, diagnosis."""
     t0 = perf_counter()
-    time_limit = budget.limit(options.time_limit)
+    time_limit, cut = budget.limit(options.time_limit), budget.cuts(options.time_limit)
     reduced, warm = _reduced(model, extra, warm_start)
     if options.decompose and extra is None:
         pieces, x, n_pieces, note = solve_pieces(reduced, partial(_solve_one, backend), time_limit, t0,
@@ -102,8 +111,17 @@ def solve(
         pieces, x, n_pieces, note = [piece], piece.x, 1, ""
     if fixed := n_fixed(model, reduced):
         note = "; ".join(t for t in (f"reductions fixed {fixed} dominated/unprofitable candidates to 0", note) if t)
-    result = make_result(model, options, backend.name, pieces, n_pieces, note, perf_counter() - t0)
+    result = _said_if_budget_stopped(make_result(model, options, backend.name, pieces, n_pieces, note,
+                                                 perf_counter() - t0), cut)
     return _answer(model, against_outer_bound(result, model.outer_bound, options.mip_gap), x, options, budget)
+
+
+def _said_if_budget_stopped(result: SolveResult, cut: bool) -> SolveResult:
+    """The result, its message saying so when a time limit the run's budget had cut stopped it."""
+    if not (cut and result.stopped_by == "time limit"):
+        return result
+    said = "stopped by the run's time budget (what was left of [solver] time_limit)"
+    return replace(result, message="; ".join(t for t in (result.message, said) if t))
 
 
 def _answer(model: PortfolioModel, result: SolveResult, x: np.ndarray | None, options: SolverOptions,

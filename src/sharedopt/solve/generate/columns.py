@@ -12,6 +12,7 @@ from sharedopt.candidates.batch import value_groups
 from sharedopt.candidates.table import MEMBERS, NPV, ONE_OFF_COST, SERVICES, split_codes
 from sharedopt.candidates.value import CostBase, evaluate
 from sharedopt.config.params import ModelParams
+from sharedopt.solve.budget import Budget
 from sharedopt.solve.generate.master import CLOSE_CAP, INCUMBENT_SECONDS, Generation, close_gap, column_generation, master_incumbent
 from sharedopt.solve.generate.plan import GenerationPlan, plan_generation
 from sharedopt.solve.generate.pricer import ServicePricer, groups_to_local, initial_groups, to_global
@@ -30,20 +31,29 @@ def _table_columns(base: CostBase, table: pd.DataFrame, width: int) -> tuple:
 
 def generate_scale_candidates(base: CostBase, params: ModelParams, constraints, graphs: dict,
                               scope_tables: list[pd.DataFrame], plan: GenerationPlan, with_shares: bool,
-                              progress=None, solver=None):
-    """Scale candidates by column generation; returns ``(tables, shares, stats, Generation)``."""
+                              progress=None, solver=None, budget: Budget | None = None):
+    """Scale candidates by column generation; returns ``(tables, shares, stats, Generation)``.
+
+    It stops at ``params.generation_time_limit`` or when the run's ``budget`` is spent,
+    whichever comes first (the note then says the time budget stopped it).
+    """
     t0 = time.perf_counter()
     k, seed_size = params.max_group_size, min(params.generation_seed_size, params.max_group_size)
     pricers = {s: ServicePricer(base, params, s, g, k, seed_size) for s, g in sorted(graphs.items()) if len(g)}
     initial, seeds = _seed_columns(base, params, graphs, pricers)
     initial += _scope_columns(base, params, scope_tables)
-    limit = params.generation_time_limit
-    generated, generation, master = column_generation(
-        base, params, constraints, list(pricers.values()), initial, time_limit=limit, progress=progress,
-        solver=solver)
-    closed, close_note = False, ""
-    if generation.complete:
-        closed, close_note = _close(base, params, pricers, master, generated, limit, t0, solver)
+    budget = budget or Budget()
+    limit = budget.limit(params.generation_time_limit)
+    cut = budget.cuts(params.generation_time_limit)
+    with budget.charging():
+        generated, generation, master = column_generation(
+            base, params, constraints, list(pricers.values()), initial, time_limit=limit, progress=progress,
+            solver=solver)
+        closed, close_note = False, ""
+        if generation.complete:
+            closed, close_note = _close(base, params, pricers, master, generated, limit, t0, solver)
+    if cut and not generation.complete and generation.seconds >= limit:
+        close_note += "; stopped by the run's time budget ([solver] time_limit)"
     tables, shares, stats = _value_generated(base, params, graphs, pricers, seeds, generated, plan, with_shares)
     generation = Generation(generation.lp_bound, generation.lp_objective, generation.complete,
                             generation.rounds, generation.columns, closed, dict(plan.counts),
@@ -110,7 +120,16 @@ def _value_generated(base: CostBase, params: ModelParams, graphs: dict, pricers:
 
 class ColumnGenerator:
     """Column generation of scale candidates, as :func:`sharedopt.candidates.build.build_candidates`
-    takes it (``generator=ColumnGenerator()``)."""
+    takes it (``generator=ColumnGenerator()``).
+
+    Parameters
+    ----------
+    budget : Budget, optional
+        The run's time budget: generation stops when it is spent (None: its own limit only).
+    """
+
+    def __init__(self, budget: Budget | None = None):
+        self.budget = budget
 
     def plan(self, graphs: dict, params: ModelParams, constraints) -> GenerationPlan:
         """Whether to generate (:func:`sharedopt.solve.generate.plan.plan_generation`)."""
@@ -121,4 +140,4 @@ class ColumnGenerator:
                  solver=None):
         """The scale candidates (:func:`generate_scale_candidates`)."""
         return generate_scale_candidates(base, params, constraints, graphs, tables, plan, with_shares,
-                                         progress, solver)
+                                         progress, solver, self.budget)
