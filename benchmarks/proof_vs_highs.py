@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sharedopt.pipeline.steps import create_model, enumerate_candidates, load_inputs, solve_model
-from sharedopt.solve.lp_bounds import matrix_lp
+from sharedopt.solve.backends.highs import matrix_lp
 from sharedopt.pipeline.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]

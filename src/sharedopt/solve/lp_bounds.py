@@ -32,7 +32,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from sharedopt.solve.backends.highs import highs_limit, set_threads
+from sharedopt.solve.backends.highs import highs_limit, matrix_lp, set_threads
 from sharedopt.solve.backends.highs_quiet import new_highs
 from sharedopt.solve.progress import attach
 from sharedopt.solve.status import Status

@@ -17,7 +17,8 @@ from sharedopt.config.solver import SolverOptions
 from sharedopt.model.rows import RowGroup, in_force
 from sharedopt.solve.backends.highs_quiet import new_highs
 from sharedopt.solve.generate.pricer import ServicePricer
-from sharedopt.solve.lp_bounds import lagrangian_bound, matrix_lp, set_threads, solve_by_pricing
+from sharedopt.solve.backends.highs import matrix_lp, set_threads
+from sharedopt.solve.lp_bounds import lagrangian_bound, solve_by_pricing
 
 INF = highspy.kHighsInf
 INCUMBENT_SECONDS = 30.0  # MIP over the master, for the incumbent that closes the gap
