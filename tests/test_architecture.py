@@ -147,3 +147,18 @@ def test_row_groups_are_literals_only_in_the_rows_module():
     unknown = {name for kind in ROW_KINDS.values() for name in kind.settings} - set(Constraints.model_fields)
     assert not unknown, f"rows.py names settings that are not Constraints fields: {sorted(unknown)}"
     assert set(ROW_KINDS) == set(RowGroup)
+
+
+def test_statuses_are_spelled_only_by_the_status_enum():
+    """A solve's status is a ``Status`` member everywhere; its words are written once.
+
+    The one exception reads CBC's own log, where the word is CBC's, not ours.
+    """
+    from sharedopt.solve.status import Status
+
+    words = {member.value for member in Status}
+    allowed = {PACKAGE / "solve" / "status.py": words, PACKAGE / "solve" / "backends" / "pulp.py": {"infeasible"}}
+    found = [f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}"
+             for path in _python_files(PACKAGE)
+             for node in _string_literals(_tree(path)) if node.value in words - allowed.get(path, set())]
+    assert not found, "use sharedopt.solve.status.Status:\n" + "\n".join(found)

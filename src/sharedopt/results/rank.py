@@ -138,7 +138,7 @@ def _piece_of(model: PortfolioModel, j: int, options: SolverOptions, labels):
 
 def _status(base: _Resolve, forced: _Resolve) -> str:
     if base.proven and forced.proven:
-        return "optimal"
+        return Status.OPTIMAL
     limits = {base.stopped_by, forced.stopped_by}
     if "time budget" in limits:
         return "bounds (time budget)"
@@ -192,11 +192,11 @@ def forced_loss(
     forced_model = replace(sub, var_lower=lower)
     forced = _resolve(forced_model, options, _repaired_start(forced_model, x[cols], pos), budget=budget)
     if forced is None or base is None:
-        return ForcedLoss(math.inf, math.inf, math.inf, "infeasible")
+        return ForcedLoss(math.inf, math.inf, math.inf, Status.INFEASIBLE)
     low = max(0.0, base.value - forced.bound)
     high = max(low, base.bound - forced.value)
     status = _status(base, forced)
-    point = max(0.0, base.value - forced.value) if status == "optimal" else math.nan
+    point = max(0.0, base.value - forced.value) if status == Status.OPTIMAL else math.nan
     return ForcedLoss(low, high, point, status)
 
 
