@@ -162,3 +162,14 @@ def test_statuses_are_spelled_only_by_the_status_enum():
              for path in _python_files(PACKAGE)
              for node in _string_literals(_tree(path)) if node.value in words - allowed.get(path, set())]
     assert not found, "use sharedopt.solve.status.Status:\n" + "\n".join(found)
+
+
+def test_no_import_cycle_between_modules():
+    """No module imports itself back through others (inside a package too, not only between layers)."""
+    import grimp
+    import networkx as nx
+
+    graph = grimp.build_graph("sharedopt")
+    edges = nx.DiGraph((m, i) for m in graph.modules for i in graph.find_modules_directly_imported_by(m))
+    cycles = [sorted(c) for c in nx.strongly_connected_components(edges) if len(c) > 1]
+    assert not cycles, f"import cycles: {cycles}"
