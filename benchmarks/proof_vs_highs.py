@@ -58,13 +58,18 @@ def main() -> None:
     ap.add_argument("--k", type=int, default=6)
     ap.add_argument("--gap", type=float, default=1e-4)
     ap.add_argument("--limit", type=float, default=120.0)
+    ap.add_argument("--no-node-limit", action="store_true",
+                    help="drop the config's [solver] node_limit, so the solve runs to the gap or the time limit")
     ap.add_argument("--method", choices=["sharedopt", "plain"], required=True,
                     help="one method per process (HiGHS keeps one thread count per process)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "proof_vs_highs.jsonl")
     args = ap.parse_args()
     base = Scenario.from_config(ROOT / "configs" / args.config)
-    sc = base.with_({"model.max_group_size": args.k, "report.top_n": 0, "solver.mip_gap": args.gap,
-                     "solver.time_limit": args.limit})
+    changes = {"model.max_group_size": args.k, "report.top_n": 0, "solver.mip_gap": args.gap,
+               "solver.time_limit": args.limit}
+    if args.no_node_limit:
+        changes["solver.node_limit"] = None
+    sc = base.with_(changes)
     t = time.perf_counter()
     inputs = load_inputs(sc.config)
     cands = enumerate_candidates(inputs, sc.config)
