@@ -10,8 +10,9 @@ Each config runs as ``sharedopt run CONFIG --out TMPDIR`` with its default forma
 fresh child process, one at a time. Per run: wall time, the child's peak resident memory
 (``os.wait4``: the largest of the child and the processes it waited for, not their sum),
 the exit status, the files written and their sizes, the solver status and gap from
-``summary.json``, and the last lines of the error output when the run failed. The outputs
-are deleted afterwards unless ``--keep``.
+``summary.json``, the solve and build seconds from the run's console ``Times:`` line
+(``summary.json`` holds no wall-clock figure), and the last lines of the error output when
+the run failed. The outputs are deleted afterwards unless ``--keep``.
 
 Writes ``benchmarks/results/shipped_configs.json`` and ``shipped_configs.md``. With
 ``--only``, the other configs already in the JSON are kept (each row records when it ran).
@@ -38,6 +39,8 @@ CONFIGS = ROOT / "configs"
 RESULTS = Path(__file__).resolve().parent / "results"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 POLL_SECONDS = 0.2
+#: the console line ``sharedopt run`` ends with, e.g. "Times: solve 12.3 s (of a 60 s budget, ...), build 0.1 s."
+TIMES = re.compile(r"Times:\s+solve\s+([0-9.]+)\s+s.*?build\s+([0-9.]+)\s+s", re.S)
 
 
 def sharedopt_command() -> list[str]:
@@ -64,6 +67,7 @@ def run_one(config: Path, timeout: float, keep: Path | None) -> dict:
            "exit_status": _exit_code(status), "timed_out": timed_out, "wall_seconds": round(wall, 1),
            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "finished_at": _now()}
     row.update(_outputs(out))
+    row.update(_console_times(work / "stdout.txt"))
     if row["exit_status"] != 0:
         row["error_tail"] = _tail(log)
     if keep is not None and out.exists():
@@ -100,10 +104,17 @@ def _outputs(out: Path) -> dict:
     summary = out / "summary.json"
     if summary.exists():
         data = json.loads(summary.read_text(encoding="utf-8"))
-        facts.update({k: data.get(k) for k in ("status", "gap", "objective", "solve_seconds", "build_seconds",
-                                                  "n_variables")})
+        facts.update({k: data.get(k) for k in ("status", "gap", "objective", "n_variables")})
         facts["n_partnerships"] = (data.get("totals") or {}).get("n_partnerships")
     return facts
+
+
+def _console_times(stdout: Path) -> dict:
+    """``solve_seconds`` and ``build_seconds`` from the run's console ``Times:`` line (None when absent)."""
+    text = ANSI.sub("", stdout.read_text(encoding="utf-8", errors="replace")) if stdout.exists() else ""
+    found = TIMES.search(text)
+    solve, build = (float(found.group(1)), float(found.group(2))) if found else (None, None)
+    return {"solve_seconds": solve, "build_seconds": build}
 
 
 def _tail(log: Path, lines: int = 6) -> str:

@@ -9,15 +9,17 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sharedopt.cli import app
+from sharedopt.cli import app, timing_line
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED_FILES = {"portfolio.csv", "candidates.csv", "shares.csv", "summary.json", "opportunities.xlsx",
                   "map.png", "map.svg", "report.html", "data_quality.csv"}
 CONTRACT = ["candidate_id", "kind", "services", "members", "annual_saving_gbp_k", "one_off_cost_gbp_k",
             "npv_gbp_k", "payback_years", "chosen", "rank"]
-SOLVER_KEYS = ["status", "objective", "best_bound", "gap", "solver", "solve_seconds", "build_seconds",
-               "n_variables", "n_constraints"]
+SOLVER_KEYS = ["status", "objective", "best_bound", "gap", "solver", "n_variables", "n_constraints",
+               "stopped_by", "time_limit"]
+#: wall-clock figures: on the Result and the console, never in summary.json
+WALL_CLOCK_KEYS = {"seconds_by_phase", "time_budget", "volatile_fields"}
 
 runner = CliRunner(env={"COLUMNS": "250"})
 
@@ -32,8 +34,23 @@ def two_runs(tmp_path_factory, cpu_hogs):
         with cpu_hogs(active=i == 1):
             result = runner.invoke(app, ["run", "--out", str(out)])
         assert result.exit_code == 0, result.output
+        _console_file(out).write_text(result.output)
         outs.append(out)
     return outs
+
+
+def _console_file(out: Path) -> Path:
+    """Where the fixture keeps a run's console text (beside its output folder, not in it)."""
+    return out.parent / f"{out.name}.console.txt"
+
+
+def _keys(value) -> set[str]:
+    """Every key of a JSON value, at any depth."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
 
 
 @pytest.mark.slow
@@ -72,14 +89,31 @@ def test_portfolio_respects_constraints(two_runs):
 @pytest.mark.slow
 def test_same_config_twice_gives_identical_bytes(two_runs):
     a, b = two_runs
-    names = sorted(p.name for p in a.iterdir() if p.suffix in {".csv", ".xlsx", ".png", ".svg", ".html"})
-    assert {"opportunities.xlsx", "report.html", "map.png", "map.svg", "enumeration.csv"} <= set(names)
-    for name in names:
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir())
+    assert {"opportunities.xlsx", "report.html", "map.png", "map.svg", "enumeration.csv", "summary.json"} <= set(names)
+    for name in names:  # every file, summary.json included: no figure depends on the wall clock
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
-    sa, sb = (json.loads((d / "summary.json").read_text()) for d in (a, b))
-    for key in sa["volatile_fields"]:
-        sa.pop(key), sb.pop(key)
-    assert sa == sb
+
+
+@pytest.mark.slow
+def test_summary_json_holds_no_wall_clock_figure(two_runs):
+    keys = _keys(json.loads((two_runs[0] / "summary.json").read_text()))
+    assert not {k for k in keys if k.endswith("_seconds")} and not keys & WALL_CLOCK_KEYS
+
+
+@pytest.mark.slow
+def test_run_prints_its_times_on_the_console(two_runs):
+    last = _console_file(two_runs[0]).read_text().strip().splitlines()[-1]
+    assert last.startswith("Times: solve ") and " s budget" in last and "build " in last
+
+
+def test_timing_line_names_the_budget_only_when_there_is_one():
+    timings = {"solve_seconds": 12.34, "build_seconds": 0.06, "seconds_by_phase": {"ranking_re_solves": 0.6}}
+    assert timing_line(timings) == "Times: solve 12.3 s, build 0.1 s, ranking 0.6 s."
+    spent = {"budget_seconds": 60.0, "spent_seconds": 12.94, "left_seconds": 47.06}
+    assert timing_line({**timings, "time_budget": spent}) == \
+        "Times: solve 12.3 s (of a 60 s budget, 12.9 s spent), build 0.1 s, ranking 0.6 s."
 
 
 @pytest.mark.slow

@@ -17,11 +17,15 @@ from openpyxl import load_workbook
 
 import sharedopt.report as report
 from sharedopt.report import atomic_directory, plot_portfolio_map, write_outputs, write_text_atomic
+from sharedopt.config.schema import load_config
+from sharedopt.pipeline.result import Result
 from sharedopt.report.html_text import solver_status
+from sharedopt.report.run_result import write_result
 from sharedopt.report.sheets import EXCEL_MAX_CHARS, EXCEL_MAX_COLS, EXCEL_MAX_ROWS, contents_note, workbook_tables
 
+ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "report_mini"
-SOLVER_KEYS = {"status", "objective", "best_bound", "gap", "solver", "solve_seconds", "build_seconds",
+SOLVER_KEYS = {"status", "objective", "best_bound", "gap", "solver", "time_limit",
                "n_variables", "n_constraints"}
 ALL_FILES = {"portfolio.csv", "candidates.csv", "shares.csv", "summary.json", "opportunities.xlsx",
              "map.png", "map.svg", "report.html"}
@@ -224,14 +228,21 @@ def test_outputs_are_byte_identical_across_runs(tmp_path, inputs, written):
         assert again[name].read_bytes() == (out / name).read_bytes(), name
 
 
-def test_run_times_change_only_summary_json(tmp_path, inputs):
-    """Wall-clock seconds are in summary.json alone: a slower run writes the same other bytes."""
-    slow = {**inputs, "summary": {**inputs["summary"], "solve_seconds": 987.654, "build_seconds": 321.5}}
-    a = write_outputs(tmp_path / "a", formats={"csv", "json", "xlsx", "html"}, **inputs)
-    b = write_outputs(tmp_path / "b", formats={"csv", "json", "xlsx", "html"}, **slow)
+def test_run_times_reach_no_file(tmp_path, inputs):
+    """Wall-clock seconds stay on the Result: a slower run writes the same bytes, summary.json included."""
+    config = load_config(ROOT / "configs" / "north-east.toml")
+    fast, slow = ({"solve_seconds": s, "build_seconds": s / 10, "seconds_by_phase": {"ranking_re_solves": s},
+                   "time_budget": {"budget_seconds": 60.0, "spent_seconds": s, "left_seconds": 60.0 - s}}
+                  for s in (0.42, 42.0))
+    written = []
+    for name, timings in (("a", fast), ("b", slow)):
+        result = Result(config, None, inputs["candidates"], inputs["portfolio"], inputs["shares"],
+                        inputs["summary"], pd.DataFrame(), inputs["authorities"], timings=timings)
+        written.append(write_result(result, tmp_path / name, formats={"csv", "json", "xlsx", "html"}))
+    a, b = written
+    assert "summary.json" in a and set(a) == set(b)
     for name in sorted(a):
-        same = a[name].read_bytes() == b[name].read_bytes()
-        assert same == (name != "summary.json"), name
+        assert a[name].read_bytes() == b[name].read_bytes(), name
 
 
 def test_xlsx_bytes_do_not_depend_on_time_zone_or_clock(tmp_path, inputs, monkeypatch):

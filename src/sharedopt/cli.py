@@ -152,6 +152,7 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
             rows.finish("report", str(target))
         _print_headline(result, target)
         _print_spread(result)
+        _say(_out(), timing_line(result.timings))
     except SharedoptError as exc:
         _fail(exc)
     except (OSError, ValueError) as exc:
@@ -216,6 +217,30 @@ def _print_headline(result, target: Path) -> None:
              f"{a['within_gap_of']}: the most different replaces {a['partnerships_replaced_by_most_different']} "
              f"of the {a['partnerships_in_best']} chosen partnerships (alternatives.csv).")
     _say(_out(), f"Outputs in {target}/")
+
+
+def timing_line(timings: dict) -> str:
+    """The run's wall-clock times in one line (they are in no output file).
+
+    Parameters
+    ----------
+    timings : dict
+        :attr:`sharedopt.pipeline.result.Result.timings`.
+
+    Returns
+    -------
+    str
+        E.g. ``"Times: solve 12.3 s (of a 60 s budget, 12.9 s spent), build 0.1 s, ranking 0.6 s."``
+    """
+    budget = timings.get("time_budget") or {}
+    of = ""
+    if budget.get("budget_seconds") is not None:
+        of = f" (of a {budget['budget_seconds']:g} s budget, {budget['spent_seconds']:.1f} s spent)"
+    phases = timings.get("seconds_by_phase", {})
+    after = "".join(f", {label} {phases[key]:.1f} s" for key, label in
+                    (("ranking_re_solves", "ranking"), ("alternatives", "alternatives")) if key in phases)
+    return (f"Times: solve {timings.get('solve_seconds', 0.0):.1f} s{of}, "
+            f"build {timings.get('build_seconds', 0.0):.1f} s{after}.")
 
 
 @app.command()

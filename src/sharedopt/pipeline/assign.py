@@ -30,7 +30,7 @@ from sharedopt.solve.status import SOLVED, Status
 from sharedopt.solve.lp_bounds import is_large
 
 __all__ = ["assign_solution", "chosen_portfolio", "ranking_depth", "ranking_options", "status_quo_summary",
-           "with_member_names", "with_time_budget"]
+           "run_timings", "with_member_names"]
 
 
 def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioModel, solved: SolveResult,
@@ -39,8 +39,9 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     """Step 5: rank candidates, pick the portfolio, build the summary.
 
     With the run's ``budget`` (:attr:`~sharedopt.pipeline.steps.Solved.budget`), the ranking
-    re-solves and alternatives take their time limits from what is left of it, and the summary's
-    volatile ``time_budget`` says how it was spent; None: their own limits only.
+    re-solves and alternatives take their time limits from what is left of it; None: their own
+    limits only. The wall-clock figures go to :attr:`~sharedopt.pipeline.result.Result.timings`,
+    never to the summary (see :func:`run_timings`).
     """
     emit(on_event, "assign", "ranking candidates and building the summary", "start")
     t_rank = perf_counter()
@@ -62,36 +63,41 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     cash_flows = cashflow_summary(flows, inputs.authorities, config.model)
     summary = {**summary, "cash_flows": json_safe(cash_flows, SUMMARY_DIGITS)}
     alternatives = pd.DataFrame()
-    phases = {**summary.get("seconds_by_phase", {}), "ranking_re_solves": round(t_rank, 3)}
+    phases = {"ranking_re_solves": round(t_rank, 3)}
     if config.solver.alternatives and solved.status in SOLVED:
         t_alt = perf_counter()
         alternatives, summary["alternatives"] = _alternatives(model, solved, chosen, config, budget)
         phases["alternatives"] = round(perf_counter() - t_alt, 3)
-    summary["seconds_by_phase"] = phases
-    if budget is not None:
-        summary = with_time_budget(summary, budget)
     emit(on_event, "assign", f"{len(portfolio)} partnerships chosen", "end")
     return Result(config, solved, ranked, portfolio, candidates.shares, summary,
                   inputs.quality.to_frame(), inputs.authorities, candidates.enumeration, existing, flows,
-                  alternatives)
+                  alternatives, run_timings(solved, phases, budget))
 
 
-def with_time_budget(summary: dict, budget: Budget) -> dict:
-    """The summary with ``time_budget`` (how the run's budget was spent), listed as volatile.
+def run_timings(solved: SolveResult, phases: dict[str, float], budget: Budget | None) -> dict:
+    """The wall-clock figures of a run, for :attr:`~sharedopt.pipeline.result.Result.timings`.
 
     Parameters
     ----------
-    summary : dict
-    budget : Budget
+    solved : SolveResult
+        The solve: its ``solve_seconds``, ``build_seconds`` and ``seconds_by_phase``.
+    phases : dict of str to float
+        Seconds of the phases after the solve (``ranking_re_solves``, ``alternatives``).
+    budget : Budget or None
+        The run's time budget (None: no budget, no ``time_budget`` entry).
 
     Returns
     -------
     dict
-        A copy with ``time_budget`` = ``{budget_seconds, spent_seconds, left_seconds}`` (wall clock,
-        so listed in ``volatile_fields``; per-phase seconds are in ``seconds_by_phase``).
+        ``solve_seconds``, ``build_seconds``, ``seconds_by_phase`` (the solver's phases, then
+        ``phases``) and, with a budget, ``time_budget`` = ``{budget_seconds, spent_seconds,
+        left_seconds}``. Never written to an output file: they vary run to run.
     """
-    volatile = [*summary.get("volatile_fields", []), "time_budget"]
-    return {**summary, "time_budget": budget.to_summary(), "volatile_fields": volatile}
+    timings = {"solve_seconds": solved.solve_seconds, "build_seconds": solved.build_seconds,
+               "seconds_by_phase": {**solved.seconds_by_phase, **phases}}
+    if budget is not None:
+        timings["time_budget"] = budget.to_dict()
+    return timings
 
 
 def _alternatives(model: PortfolioModel, solved: SolveResult, chosen: np.ndarray, config: RunConfig,

@@ -46,6 +46,15 @@ class Result:
     quality : pandas.DataFrame
         Data-quality report.
     authorities : geopandas.GeoDataFrame
+    enumeration, existing, cashflows, alternatives : pandas.DataFrame
+        Enumeration statistics, existing partnerships, per-council cash flows and
+        near-optimal alternatives.
+    timings : dict
+        Wall-clock figures of the run, never written to a file (the outputs are the same
+        bytes on an idle or a busy machine): ``solve_seconds``, ``build_seconds``,
+        ``seconds_by_phase`` (solver phases, ``ranking_re_solves``, ``alternatives``) and,
+        with a time budget, ``time_budget`` = ``{budget_seconds, spent_seconds, left_seconds}``.
+        ``sharedopt run`` prints them on the console.
     """
 
     config: RunConfig
@@ -60,6 +69,7 @@ class Result:
     existing: pd.DataFrame = field(default_factory=pd.DataFrame)
     cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
     alternatives: pd.DataFrame = field(default_factory=pd.DataFrame)
+    timings: dict = field(default_factory=dict)
 
     def __repr__(self) -> str:
         """Short: name, solver status, objective and counts (the tables are attributes)."""

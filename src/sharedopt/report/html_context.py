@@ -193,7 +193,7 @@ def _solver_facts(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("Gap to the best bound", gap_text(summary) if gap is not None else DASH),
         ("Model size", f"{format_number(summary.get('n_variables'))} variables, "
                        f"{format_number(summary.get('n_constraints'))} constraints"),
-        ("Run times", "in summary.json (solve_seconds, build_seconds), not here: "
+        ("Run times", "on the console after sharedopt run, in no file: "
                       "the same input gives the same report"),
     ]
     return facts

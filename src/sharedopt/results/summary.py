@@ -149,14 +149,20 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
                   frontier, sources, quality, generation=None) -> dict:
     """Assemble the JSON-safe summary of a run (solver report keys at the top level).
 
+    No figure depends on the wall clock (the solver's seconds are left out): the same input
+    gives the same summary on an idle or a busy machine. ``time_limit`` is the run's
+    ``[solver] time_limit`` (its time budget, seconds); the solver's ``stopped_by`` and
+    ``message`` say when a time limit or the budget stopped a step.
+
     ``generation`` (a :class:`sharedopt.solve.generate.Generation`) is reported under
     ``candidate_generation`` when the scale candidates were generated, not enumerated.
     """
-    summary = dict(solver.to_dict())
+    summary = solver.to_dict(wall_clock=False)
     scale_captured = float(portfolio[SCALE_SAVING].sum()) if len(portfolio) else 0.0
     frontier_annual = float(frontier["frontier_annual_gbp_k"].sum())
     summary.update({
         "name": config.name,
+        "time_limit": config.solver.time_limit,
         "description": config.description,
         "region": region_title(config.region.name, config.region.codes, _names(authorities),
                                str(config.region.boundary_file)),
@@ -184,7 +190,6 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
         "attribution": attribution_for(sources),
         "data_quality_issues": int(len(quality)),
         "candidate_generation": _generation(generation),
-        "volatile_fields": ["solve_seconds", "build_seconds", "seconds_by_phase"],
     })
     return json_safe(summary, SUMMARY_DIGITS)
 

@@ -11,7 +11,8 @@ in threads inside one block.
 
 The budget is a safety net: the results written to outputs stop on work limits (nodes,
 rounds) wherever determinism matters, and a step the budget cut short says so. Only
-limits are derived from it; the seconds spent are volatile fields of ``summary.json``.
+limits are derived from it; the seconds spent are shown on the console and kept on the
+run's ``Result.timings``, never written to an output file.
 """
 
 from __future__ import annotations
@@ -99,8 +100,8 @@ class Budget:
         left = self.remaining()
         return left is not None and (time_limit is None or left < float(time_limit))
 
-    def to_summary(self) -> dict:
-        """How the budget was spent (wall-clock figures, volatile): seconds, spent and left."""
+    def to_dict(self) -> dict:
+        """How the budget was spent (wall clock: never in an output file): seconds, spent and left."""
         spent = self.spent()
         if spent is None:
             return {"budget_seconds": None, "spent_seconds": None, "left_seconds": None}

@@ -15,7 +15,10 @@ from sharedopt.model.build import PortfolioModel
 from sharedopt.solve.pieces import Piece
 from sharedopt.solve.status import SOLVED, Status, worst
 
-__all__ = ["SolveResult", "make_result", "against_outer_bound"]
+__all__ = ["SolveResult", "WALL_CLOCK_FIELDS", "make_result", "against_outer_bound"]
+
+#: the :class:`SolveResult` fields measured on the wall clock: never written to an output file
+WALL_CLOCK_FIELDS = ("solve_seconds", "build_seconds", "seconds_by_phase")
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,8 @@ class SolveResult:
     gap : float or None
         ``(best_bound - objective) / max(1e-9, |objective|)``.
     solve_seconds, build_seconds : float
-        Solver wall time; model build time (+ solver-model construction).
+        Solver wall time; model build time (+ solver-model construction). Wall clock: on
+        this object only, never in an output file (see :data:`WALL_CLOCK_FIELDS`).
     solver, solver_version : str
         Solver used and its version.
     n_variables, n_constraints, n_nonzeros : int
@@ -52,7 +56,8 @@ class SolveResult:
         then depend on machine load), 'work limit' when only ``node_limit`` did, else ''.
     seconds_by_phase : dict
         Seconds per solve phase where the solver path has phases (column generation,
-        working-set MIP, MIP after reduced-cost fixing), summed over pieces.
+        working-set MIP, MIP after reduced-cost fixing), summed over pieces. Wall clock,
+        like ``solve_seconds``.
     """
 
     status: Status
@@ -76,9 +81,22 @@ class SolveResult:
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict (inf / NaN become None; the status as its plain string)."""
+    def to_dict(self, wall_clock: bool = True) -> dict[str, Any]:
+        """JSON-safe dict (inf / NaN become None; the status as its plain string).
+
+        Parameters
+        ----------
+        wall_clock : bool, default True
+            False leaves out the :data:`WALL_CLOCK_FIELDS` (what output files carry: the same
+            input then gives the same dict on an idle or a busy machine).
+
+        Returns
+        -------
+        dict
+        """
         out = asdict(self)
+        if not wall_clock:
+            out = {k: v for k, v in out.items() if k not in WALL_CLOCK_FIELDS}
         out["status"] = self.status.value
         for k, v in out.items():
             if isinstance(v, float) and not math.isfinite(v):
