@@ -248,3 +248,27 @@ def test_run_with_generated_candidates_reports_how_they_were_found(ne_inputs, tm
     enumerated = run(_config("north-east.toml", {"candidates": "enumerate"}, None, {"mip_gap": 0.0}))
     assert enumerated.summary["candidate_generation"] is None
     assert result.summary["objective"] == pytest.approx(enumerated.summary["objective"], rel=1e-9)
+
+
+def test_candidate_specific_realisation_blocks_generation():
+    """The pricing prices one realisation factor: depths, readiness answers and the
+    prior-collaboration uplift (where real arrangements join two bodies) send a run to
+    full enumeration, with the reason named."""
+    import networkx as nx
+
+    from sharedopt.config.params import ModelParams
+    from sharedopt.data.arrangements import load_arrangements
+    from sharedopt.solve.generate.plan import realisation_blockers
+
+    members = next(list(m) for m in load_arrangements()["members"] if len(m) >= 2)
+    joined = {"Environment": nx.path_graph(members)}
+    apart = {"Environment": nx.path_graph(["X00000001", "X00000002"])}
+    plain = ModelParams(readiness={"prior_collaboration_uplift": 0.0})
+    assert realisation_blockers(plain, joined) == []
+    assert realisation_blockers(ModelParams(), apart) == []
+    assert any("prior_collaboration_uplift" in why for why in realisation_blockers(ModelParams(), joined))
+    deep = plain.model_copy(update={"depths": ["coordination", "lead_council"]})
+    assert any("depths" in why for why in realisation_blockers(deep, joined))
+    answered = ModelParams(readiness={"prior_collaboration_uplift": 0.0,
+                                      "councils": {members[0]: {"sponsor": "yes"}}})
+    assert any("readiness answers" in why for why in realisation_blockers(answered, joined))

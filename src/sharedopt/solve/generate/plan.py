@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sharedopt.candidates.curves import uses_fitted
 from sharedopt.candidates.counting import count_groups_capped
+from sharedopt.candidates.curves import uses_fitted
 from sharedopt.common.errors import ConfigError
+from sharedopt.config.assumptions import DEPTH_REFERENCE
 from sharedopt.config.params import ModelParams
+from sharedopt.data.arrangements import load_arrangements
 from sharedopt.model.rows import RowGroup, in_force, setting
 
 
@@ -60,6 +62,27 @@ def savings_blockers(params: ModelParams) -> list[str]:
     return [why for bad, why in checks if bad]
 
 
+def realisation_blockers(params: ModelParams, graphs: dict) -> list[str]:
+    """Candidate-specific realisation the pricing does not price (it prices one factor for all).
+
+    A realisation above the scenario's factor for some groups would make the pricing
+    under-value them, and the bound over all groups would no longer hold: depths other
+    than the reference one, councils' readiness answers (``yes`` lifts a group), and the
+    prior-collaboration uplift where real arrangements join two of the region's bodies.
+    """
+    codes = {code for graph in graphs.values() for code in graph}
+    answered = [code for code, answers in params.readiness.councils.items()
+                if code in codes and any(value != "unknown" for value in answers.values())]
+    shared = any(sum(member in codes for member in members) >= 2 for members in load_arrangements()["members"])
+    checks = [
+        (list(params.depths) != [DEPTH_REFERENCE], "model.depths other than the reference depth"),
+        (bool(answered), "readiness answers for the region's councils"),
+        (params.readiness.prior_collaboration_uplift > 0 and shared,
+         "readiness.prior_collaboration_uplift > 0 with real arrangements between the region's bodies"),
+    ]
+    return [why for bad, why in checks if bad]
+
+
 @dataclass(frozen=True)
 class GenerationPlan:
     """Whether to generate, and the (capped) group counts behind the decision."""
@@ -78,7 +101,7 @@ def plan_generation(graphs: dict, params: ModelParams, constraints) -> Generatio
     ConfigError
         ``candidates = "generate"`` with a constraint the pricing does not model.
     """
-    blockers = generation_blockers(params, constraints)
+    blockers = generation_blockers(params, constraints) + realisation_blockers(params, graphs)
     if params.candidates == "generate" and blockers:
         raise ConfigError("[model] candidates = \"generate\" cannot be used with " + ", ".join(blockers)
                           + ": set candidates = \"enumerate\" (or \"auto\"), or drop those settings")
