@@ -80,6 +80,11 @@ def _pairs(codes: tuple[str, ...]) -> np.ndarray:
     return out
 
 
+def any_prior_collaboration(codes: tuple[str, ...]) -> bool:
+    """Whether any real arrangement joins two of ``codes`` (so the uplift applies to some group)."""
+    return bool(_pairs(codes).any())
+
+
 def prior_collaboration(codes: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Per group: True when at least two members already share a real arrangement."""
     pairs = _pairs(tuple(codes.tolist()))

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sharedopt.candidates.counting import count_groups_capped
 from sharedopt.candidates.curves import uses_fitted
+from sharedopt.candidates.readiness import any_prior_collaboration
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.assumptions import DEPTH_REFERENCE
 from sharedopt.config.params import ModelParams
-from sharedopt.data.arrangements import load_arrangements
 from sharedopt.model.rows import RowGroup, in_force, setting
 
 
@@ -70,14 +70,14 @@ def realisation_blockers(params: ModelParams, graphs: dict) -> list[str]:
     than the reference one, councils' readiness answers (``yes`` lifts a group), and the
     prior-collaboration uplift where real arrangements join two of the region's bodies.
     """
-    codes = {code for graph in graphs.values() for code in graph}
+    codes = tuple(sorted({code for graph in graphs.values() for code in graph}))
     answered = [code for code, answers in params.readiness.councils.items()
                 if code in codes and any(value != "unknown" for value in answers.values())]
-    shared = any(sum(member in codes for member in members) >= 2 for members in load_arrangements()["members"])
+    shared = params.readiness.prior_collaboration_uplift > 0 and any_prior_collaboration(codes)
     checks = [
         (list(params.depths) != [DEPTH_REFERENCE], "model.depths other than the reference depth"),
         (bool(answered), "readiness answers for the region's councils"),
-        (params.readiness.prior_collaboration_uplift > 0 and shared,
+        (shared,
          "readiness.prior_collaboration_uplift > 0 with real arrangements between the region's bodies"),
     ]
     return [why for bad, why in checks if bad]
