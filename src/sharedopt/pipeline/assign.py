@@ -27,6 +27,7 @@ from sharedopt.pipeline.result import Inputs, Result
 from sharedopt.solve.budget import Budget
 from sharedopt.solve.result import SolveResult
 from sharedopt.solve.status import SOLVED, Status
+from sharedopt.solve.backends.registry import backend_for
 from sharedopt.solve.lp_bounds import is_large
 
 __all__ = ["assign_solution", "chosen_portfolio", "ranking_depth", "ranking_options", "status_quo_summary",
@@ -152,7 +153,8 @@ def ranking_options(config: RunConfig, model: PortfolioModel):
 def ranking_depth(config: RunConfig, model: PortfolioModel) -> int:
     """How many not-chosen candidates get a loss-if-forced re-solve."""
     top_n = config.report.top_n
-    return min(top_n, LARGE_RANKING_DEPTH) if is_large(model, config.solver) else top_n
+    priced = backend_for(config.solver).prices_large_models and is_large(model)
+    return min(top_n, LARGE_RANKING_DEPTH) if priced else top_n
 
 
 def _integer_counts(table: pd.DataFrame) -> pd.DataFrame:

@@ -149,7 +149,7 @@ def _solve_one(backend: Backend, model: PortfolioModel, time_limit: float | None
         ok = is_feasible(model, np.zeros(0))
         return Piece(Status.OPTIMAL, "empty model", 0.0, 0.0, np.zeros(0)) if ok else \
             Piece(Status.INFEASIBLE, "empty model", None, None, None)
-    if extra is None and backend.prices_large_models and is_large(model, backend.options):
+    if extra is None and backend.prices_large_models and is_large(model):
         return _solve_by_pricing(model, backend.options, time_limit, warm)
     return backend.solve(model, time_limit, warm, extra)
 

@@ -343,7 +343,7 @@ WORKING_SET_SHARE = 0.5
 LARGE_MODEL_COLUMNS = 20000
 
 
-def is_large(model, options) -> bool:
-    """Whether a (piece of a) model goes to :func:`solve_by_pricing`: HiGHS and many more columns than rows."""
-    return (options.name.lower() == "highs" and model.n_variables > LARGE_MODEL_COLUMNS
-            and model.n_variables > 10 * max(1, model.n_constraints))
+def is_large(model) -> bool:
+    """Whether a (piece of a) model is large enough for :func:`solve_by_pricing`: many more
+    columns than rows (the backend decides whether it prices: ``Backend.prices_large_models``)."""
+    return model.n_variables > LARGE_MODEL_COLUMNS and model.n_variables > 10 * max(1, model.n_constraints)
