@@ -170,22 +170,6 @@ def member_codes(table: pd.DataFrame) -> list[list[str]]:
     return [split_codes(cell) for cell in table[MEMBERS].tolist()]
 
 
-def service_codes(table: pd.DataFrame) -> list[tuple[str, ...]]:
-    """The services of every row of a candidate table.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        With a ``services`` column.
-
-    Returns
-    -------
-    list of tuple of str
-        Per row, its services in cell order.
-    """
-    return [tuple(split_codes(cell)) for cell in table[SERVICES].tolist()]
-
-
 def make_id(services: Iterable[str], codes: Iterable[str]) -> str:
     """The id of a candidate at the reference depth.
 
