@@ -27,7 +27,7 @@ from threadpoolctl import threadpool_limits
 from sharedopt.config.assumptions import (
     COST_CURVE_FALLBACK, COST_CURVE_RULE, DAYTIME_SERVICE_WEIGHTS, PLAUSIBILITY_RULE,
 )
-from sharedopt.data.panel import PANEL_SERVICES, cost_panel, panel_notes
+from sharedopt.data.panel import PANEL_SERVICES, cost_panel
 
 NOTE = "cross-sectional association, not cause"
 CONTROLS = "ln density + deprivation + ln workday ratio + class + year FE"
@@ -300,16 +300,6 @@ def curves_table(curves: CostCurves) -> pd.DataFrame:
                          r2=round(c.r2, 3), identified=c.identified,
                          curve="fitted" if c.identified else "literature", source=c.source, note=NOTE))
     return pd.DataFrame(rows)
-
-
-def summary_block(curves: CostCurves) -> dict:
-    """The cost curves for ``summary.json``: mode, the rule, one record per service, the panel's exclusions."""
-    table = curves_table(curves)
-    return {"cost_curves": curves.mode, "note": NOTE,
-            "identified_if": COST_CURVE_RULE["identified_if"]["value"],
-            "fitted": sorted(table.loc[table["curve"] == "fitted", "service"]),
-            "literature": sorted(table.loc[table["curve"] == "literature", "service"]),
-            "services": table.to_dict("records"), "panel_exclusions": panel_notes().to_dict("records")}
 
 
 def assumption_rows(mode: str = "fitted") -> list[dict]:

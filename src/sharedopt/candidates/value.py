@@ -160,11 +160,6 @@ def scale_terms(base: CostBase, params: ModelParams, service: str,
     return scale, convergence_saving(after, eff, members, params.efficiency_theta)
 
 
-def scale_saving(base: CostBase, params: ModelParams, service: str, members: np.ndarray) -> np.ndarray:
-    """Gross annual scale saving of pooling ``service`` across each row of ``members``."""
-    return scale_terms(base, params, service, members)[0]
-
-
 def scope_rate(params: ModelParams, services: tuple[str, ...]) -> float:
     """Configured scope rate of a service pair (0 for a single service or an unknown pair)."""
     if len(services) != 2:

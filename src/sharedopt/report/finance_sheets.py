@@ -27,13 +27,13 @@ from sharedopt.results.facts import gap_text
 
 from sharedopt.report.cell_values import cell_text, cell_value
 from sharedopt.report.sheets import SheetTable
+from sharedopt.report.tables import MONEY_SUFFIX
 
 __all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_tables", "council_table", "discount_rate", "money_header",
            "named_table", "scenario_rows", "side_tables", "write_cashflow_sheet", "write_cashflow_sheets",
            "write_scenario_sheet"]
 
 MONEY_FORMAT = '£#,##0"k"'
-MONEY_SUFFIX = "_gbp_k"
 RATE_NAME = "discount_rate"
 _FLOW_COLUMNS = [ONE_OFF_COST, "saving_gbp_k", GOVERNANCE_COST, "net_cash_gbp_k"]
 _DEFAULT_RATE = 0.035

@@ -9,7 +9,7 @@ text is quoted against formula injection by
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,6 @@ from sharedopt.report.cells import neutralise_frame
 
 __all__ = [
     "CSV_FLOAT_FORMAT",
-    "money_columns",
     "write_csv",
     "write_json",
 ]
@@ -30,22 +29,6 @@ MONEY_SUFFIX = "_gbp_k"
 
 
 # --------------------------------------------------------------------------- CSV / JSON
-
-
-def money_columns(columns: Iterable[str]) -> list[str]:
-    """Return the column names that hold £ thousand figures.
-
-    Parameters
-    ----------
-    columns : iterable of str
-        Column names.
-
-    Returns
-    -------
-    list of str
-        Names ending in ``_gbp_k``, in their original order.
-    """
-    return [str(c) for c in columns if str(c).endswith(MONEY_SUFFIX)]
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:

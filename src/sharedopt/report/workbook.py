@@ -27,6 +27,7 @@ import xlsxwriter
 from sharedopt.candidates.table import N_MEMBERS, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR
 from sharedopt.report.cell_values import cell_text as _text
 from sharedopt.report.cell_values import cell_value as _cell
+from sharedopt.report.tables import MONEY_SUFFIX
 from sharedopt.report.finance_sheets import (
     MONEY_FORMAT,
     named_table,
@@ -41,7 +42,6 @@ from sharedopt.report.sheets import EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTab
 __all__ = ["MONEY_FORMAT", "fixed_timestamp", "write_xlsx"]
 
 PROGRESS_EVERY = 5_000
-MONEY_SUFFIX = "_gbp_k"
 MONEY_NOTE = "Money columns, headed (£k), are in £ thousand and show it: £49,615k is £49.6m."
 _OTHER_FORMATS = {
     POPULATION: "#,##0",
