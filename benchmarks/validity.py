@@ -157,9 +157,9 @@ def git_commit() -> str:
         return "unknown"
 
 
-def spearman_for(config_path: Path) -> dict:
+def spearman_for(config_path: Path, model_updates: dict | None = None) -> dict:
     """Spearman rows of another config (e.g. Wales, where the size effect was first measured)."""
-    config = blank_sheet_config(config_path)
+    config = blank_sheet_config(config_path, model_updates)
     inputs = load_inputs(config)
     table = build_candidates(inputs.authorities, inputs.costs, config.model, graphs=inputs.graphs,
                              with_shares=False).table
@@ -171,9 +171,10 @@ def _rel(path: Path) -> str:
     return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
 
-def run(config_path: Path, k: int, summary_path: Path | None, also: list[Path] = ()) -> dict:
-    """Every check; returns the JSON-safe result."""
-    config = blank_sheet_config(config_path)
+def run(config_path: Path, k: int, summary_path: Path | None, also: list[Path] = (),
+        model_updates: dict | None = None) -> dict:
+    """Every check; returns the JSON-safe result (``model_updates``: ``[model]`` settings changed)."""
+    config = blank_sheet_config(config_path, model_updates)
     inputs = load_inputs(config)
     cache = {}
     arr = rank_arrangements(inputs, config, k, cache)
@@ -185,7 +186,8 @@ def run(config_path: Path, k: int, summary_path: Path | None, also: list[Path] =
         s = json.loads(Path(summary_path).read_text())
         solved = dict(s["totals"], status=s.get("status"), status_quo=s.get("status_quo", {}).get("on"))
     return dict(
-        config=_rel(config_path), spearman_other=[spearman_for(p) for p in also],
+        config=_rel(config_path), spearman_other=[spearman_for(p, model_updates) for p in also],
+        model_updates=model_updates or {},
         commit=git_commit(), status_quo=False, config_max_group_size=config.model.max_group_size,
         arrangement_max_group_size=k, summary=summarise(arr),
         arrangements=json.loads(arr.to_json(orient="records")),
@@ -206,6 +208,20 @@ def run(config_path: Path, k: int, summary_path: Path | None, also: list[Path] =
                "Cross-sectional checks: they show where the model puts value, not what sharing causes."])
 
 
+def model_settings(pairs: list[str]) -> dict:
+    """``["key=value", ...]`` -> ``{key: value}``, each value read as JSON (text if it is not JSON)."""
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise SystemExit(f"--model-set: expected KEY=VALUE, got {pair!r}")
+        try:
+            out[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key.strip()] = value
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--config", type=Path, default=ROOT / "configs" / "england.toml")
@@ -218,6 +234,9 @@ def main(argv=None) -> int:
     ap.add_argument("--analysis", type=Path, default=None,
                     help="a hand-written Markdown analysis of this run to append (e.g. benchmarks/validity_analysis.md)")
     ap.add_argument("--model-label", default=None, help="one line naming the model the run measured")
+    ap.add_argument("--model-set", action="append", default=[], metavar="KEY=VALUE",
+                    help="change a [model] setting for a sensitivity run, e.g. coordination_best_size=3 "
+                         "(VALUE read as JSON; repeatable)")
     ap.add_argument("--spearman-also", type=Path, nargs="*", default=[ROOT / "configs" / "wales.toml"],
                     help="more configs for the NPV-population correlation (default: Wales)")
     args = ap.parse_args(argv)
@@ -226,7 +245,7 @@ def main(argv=None) -> int:
         (RESULTS / f"{args.name}.md").write_text(to_markdown(res, args.analysis))
         return 0
     res = run(args.config.resolve(), args.max_group_size, args.summary,
-              [p.resolve() for p in args.spearman_also])
+              [p.resolve() for p in args.spearman_also], model_settings(args.model_set))
     if args.model_label:
         res["model_label"] = args.model_label
     RESULTS.mkdir(parents=True, exist_ok=True)

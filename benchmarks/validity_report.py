@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 from validity_checks import LGA
@@ -22,6 +24,8 @@ def _summary_lines(res: dict) -> list[str]:
     s = res["summary"]
     return [f"# Validity benchmark ({res['config']}, commit {res['commit']}, status quo off)", "",
             f"Model: {res.get('model_label', 'the savings model at commit ' + res['commit'])}.", "",
+            *([f"Settings changed from the config: `{json.dumps(res['model_updates'], sort_keys=True)}`.", ""]
+              if res.get("model_updates") else []),
             "| check | value |", "|---|---|",
             f"| real arrangements (arrangement x service) | {s['n_arrangement_services']} |",
             f"| in the candidate space (scale k = {res['arrangement_max_group_size']}; whole organisation: "

@@ -15,9 +15,15 @@ from sharedopt.candidates.wholeorg import evaluate_whole_org
 from sharedopt.config.schema import load_config
 
 
-def blank_sheet_config(path: Path):
-    """The config with the status quo off and every group listed (no column generation)."""
+def blank_sheet_config(path: Path, model_updates: dict | None = None):
+    """The config with the status quo off and every group listed (no column generation).
+
+    ``model_updates``: ``[model]`` settings to change first (a sensitivity run), validated.
+    """
     config = load_config(path)
+    if model_updates:
+        model = type(config.model).model_validate({**config.model.model_dump(), **model_updates})
+        config = config.model_copy(update={"model": model})
     constraints = config.constraints.model_copy(update={"status_quo": False})
     model = config.model.model_copy(update={"candidates": "enumerate"})
     return config.model_copy(update={"constraints": constraints, "model": model})

@@ -27,11 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def priced_terms_only(params):
     """The model with only the terms the pricing prices (scale, set-up, governance): efficiency
-    convergence, distance cost, span limits and whole-organisation candidates switched off."""
+    convergence, coordination and distance costs, span limits and whole-organisation candidates
+    switched off."""
     services = {k: v.model_copy(update={"distance_rate_per_km": 0.0, "max_span_km": None})
                 for k, v in params.services.items()}
     return params.model_copy(update={"efficiency_theta": 0.0, "distance_cost_per_km_gbp_k": 0.0,
-                                     "whole_organisation": False, "cost_curves": "literature",
+                                     "coordination_best_size": 0.0, "whole_organisation": False, "cost_curves": "literature",
                                      "services": services})
 
 
@@ -216,7 +217,7 @@ def test_generation_refuses_constraints_it_does_not_model(ne_inputs):
 
 
 def test_generation_refuses_savings_terms_it_does_not_price():
-    """Efficiency convergence, distance, span limits and whole-organisation candidates are not
+    """Efficiency convergence, coordination, distance, span limits and whole-organisation candidates are not
     sums over members: with any of them on, the generated path refuses and 'auto' enumerates."""
     full = load_config(ROOT / "configs" / "north-east.toml").model
     blockers = generation_blockers(full, Constraints())
@@ -227,6 +228,8 @@ def test_generation_refuses_savings_terms_it_does_not_price():
     assert generation_blockers(priced_terms_only(full), Constraints()) == []
     one = priced_terms_only(full).model_copy(update={"efficiency_theta": 0.1})
     assert len(generation_blockers(one, Constraints())) == 1
+    coordinated = priced_terms_only(full).model_copy(update={"coordination_best_size": 3.0})
+    assert len(generation_blockers(coordinated, Constraints())) == 1
 
 
 @pytest.mark.slow

@@ -105,6 +105,7 @@ def test_column_generation_stops_with_the_budget(north_east_config):
                 for k, v in params.services.items()}
     priced = params.model_copy(update={  # only the terms the pricing prices (as tests/test_colgen.py)
         "efficiency_theta": 0.0, "distance_cost_per_km_gbp_k": 0.0, "whole_organisation": False,
+        "coordination_best_size": 0.0,
         "cost_curves": "literature", "services": services, "candidates": "generate"})
     config = north_east_config.model_copy(update={"model": priced})
     t0 = perf_counter()

@@ -159,6 +159,7 @@ def test_sweep_over_generated_candidates_regenerates_per_variant(base, monkeypat
     # only the terms the pricing prices (the others make the generated path refuse)
     exact = {"solver.mip_gap": 0.0, "model.max_group_size": 4, "model.efficiency_theta": 0.0,
              "model.distance_cost_per_km_gbp_k": 0.0, "model.whole_organisation": False,
+             "model.coordination_best_size": 0.0,
              "model.cost_curves": "literature"}
     for service in base.config.model.services:
         exact[f"model.services.{service}.distance_rate_per_km"] = 0.0

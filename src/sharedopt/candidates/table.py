@@ -35,6 +35,7 @@ SAVING_EFFICIENCY = "saving_efficiency_gbp_k"
 SAVING_SCOPE = "saving_scope_gbp_k"
 COST_DISTANCE = "cost_distance_gbp_k"
 COST_GOVERNANCE = "cost_governance_gbp_k"
+COST_COORDINATION = "cost_coordination_gbp_k"  # of which, in cost_governance_gbp_k
 SCALE_SAVING = "scale_saving_gbp_k"
 SCOPE_SAVING = "scope_saving_gbp_k"
 REALISATION_FACTOR = "realisation_factor"
@@ -50,10 +51,11 @@ PARTNERSHIP_MODE = "partnership_mode"
 
 #: The valued columns of the candidate table, in order (the readiness checklist follows).
 #: The five terms ``saving_scale``, ``saving_efficiency``, ``saving_scope``, ``- cost_distance``
-#: and ``- cost_governance`` add up to ``annual_net_saving_gbp_k``.
+#: and ``- cost_governance`` add up to ``annual_net_saving_gbp_k``; ``cost_coordination`` is the part
+#: of ``cost_governance`` that grows with the number of partners and the pooled budget.
 CANDIDATE_COLUMNS = (
     CANDIDATE_ID, KIND, SERVICES, MEMBERS, N_MEMBERS, POPULATION, SPAN, BASELINE_SPEND, POOLED_SPEND,
-    SAVING_SCALE, SAVING_EFFICIENCY, SAVING_SCOPE, COST_DISTANCE, COST_GOVERNANCE, SCALE_SAVING,
+    SAVING_SCALE, SAVING_EFFICIENCY, SAVING_SCOPE, COST_DISTANCE, COST_GOVERNANCE, COST_COORDINATION, SCALE_SAVING,
     SCOPE_SAVING, REALISATION_FACTOR, ANNUAL_SAVING, GOVERNANCE_COST, ANNUAL_NET_SAVING, ONE_OFF_COST,
     NPV, PAYBACK_YEARS, ESTIMATED,
 )

@@ -14,7 +14,11 @@ Poolable budget of member *i* for service *s*: ``A_is = asset_intensity_s * spen
 * Scope: ``scope_rate * min(sum_i A_is, sum_i A_it)`` for two complementary services.
 * Distance: ``span_km * (distance_cost_per_km + distance_rate_per_km_s * sum_i A_is)``,
   ``span_km`` the minimum spanning tree over member centroids (:mod:`sharedopt.candidates.terms`).
-* Governance: ``governance_per_member * n + governance_per_pair * n(n-1)/2`` (n >= 2).
+* Governance: ``governance_per_member * n + governance_per_pair * n(n-1)/2`` (n >= 2), plus
+  coordination ``r_s * (n - 1) * sum_i A_is`` (each pairwise link costs ``r_s`` of the two
+  members' poolable budgets), ``r_s = -e_s * n*^(e_s - 1)`` with ``e_s`` the service's scale
+  elasticity and ``n*`` = ``coordination_best_size``: for equal members the per-member net
+  saving ``1 - n^e_s - r_s (n - 1)`` then peaks at ``n*`` (:func:`coordination_rate`).
 
 Savings are multiplied by the realisation factor; costs are not. Annual net saving =
 scale + efficiency + scope - distance - governance. One-off ``(setup_fixed +
@@ -32,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sharedopt.candidates.table import (
-    ANNUAL_NET_SAVING, ANNUAL_SAVING, BASELINE_SPEND, COST_DISTANCE, COST_GOVERNANCE, ESTIMATED,
+    ANNUAL_NET_SAVING, ANNUAL_SAVING, BASELINE_SPEND, COST_COORDINATION, COST_DISTANCE, COST_GOVERNANCE, ESTIMATED,
     GOVERNANCE_COST, NPV, N_MEMBERS, ONE_OFF_COST, PAYBACK_YEARS, POOLED_SPEND, POPULATION, REALISATION_FACTOR,
     SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE, SCALE_SAVING, SCOPE_SAVING, SPAN,
 )
@@ -160,6 +164,40 @@ def scale_terms(base: CostBase, params: ModelParams, service: str,
     return scale, convergence_saving(after, eff, members, params.efficiency_theta)
 
 
+def scale_elasticity(base: CostBase, params: ModelParams, service: str) -> float:
+    """The scale elasticity the run uses for a service: the fitted curve's (at the median council), else -e_down."""
+    curve = base.curves.get(service) if base.curves is not None else None
+    if curve is not None and getattr(curve, "elasticity", None) is not None:
+        return float(curve.elasticity)
+    if curve is not None:
+        return -float(curve.e_down)
+    return -float(params.services[service].e_down)
+
+
+def coordination_rate(base: CostBase, params: ModelParams, service: str) -> float:
+    """Coordination cost per pairwise link as a share of the two members' poolable budgets.
+
+    The service's ``coordination_rate`` if set; else ``-e * n*^(e - 1)`` with ``e`` the
+    scale elasticity (:func:`scale_elasticity`) and ``n*`` ``params.coordination_best_size``,
+    the rate at which the per-member net saving of equal members, ``1 - n^e - r (n - 1)``,
+    is largest at ``n = n*``; 0 when ``n*`` is 0 or the curve shows no scale economy.
+    """
+    sp = params.services[service]
+    if sp.coordination_rate is not None:
+        return float(sp.coordination_rate)
+    best = float(params.coordination_best_size)
+    e = scale_elasticity(base, params, service)
+    if best == 0 or e >= 0:
+        return 0.0
+    return -e * best ** (e - 1.0)
+
+
+def coordination_cost(base: CostBase, params: ModelParams, service: str, pooled: np.ndarray,
+                      n: np.ndarray) -> np.ndarray:
+    """Recurring coordination cost of pooling ``service``: ``rate * (n - 1) * pooled``, £k a year."""
+    return coordination_rate(base, params, service) * np.maximum(n - 1, 0) * pooled
+
+
 def scope_rate(params: ModelParams, services: tuple[str, ...]) -> float:
     """Configured scope rate of a service pair (0 for a single service or an unknown pair)."""
     if len(services) != 2:
@@ -243,7 +281,8 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
                                  params.services[s].distance_rate_per_km) for s, p in zip(services, pooled_by))
     one_off = (params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n
                + params.setup_rate * pooled) * (1.0 + params.optimism_bias_cost_uplift)
-    out = money(params, n, scale, efficiency, scope, distance, one_off, realisation)
+    coordination = sum(coordination_cost(base, params, s, p, n) for s, p in zip(services, pooled_by))
+    out = money(params, n, scale, efficiency, scope, distance, one_off, realisation, coordination)
     est_any = np.zeros(len(members), dtype=bool)
     for c in cols:
         flags = base.estimated[np.where(members >= 0, members, 0), c] & (members >= 0)
@@ -259,19 +298,23 @@ def governance_cost(params: ModelParams, n: np.ndarray) -> np.ndarray:
 
 
 def money(params: ModelParams, n: np.ndarray, scale, efficiency, scope, distance, one_off,
-          realisation=None) -> dict[str, np.ndarray]:
-    """The decomposed annual terms (after realisation), NPV and payback from gross terms."""
+          realisation=None, coordination=0.0) -> dict[str, np.ndarray]:
+    """The decomposed annual terms (after realisation), NPV and payback from gross terms.
+
+    ``coordination`` (£k a year, not scaled by realisation) is part of the governance cost.
+    """
     factor = params.realisation_factor() if realisation is None else realisation
     factor = np.broadcast_to(np.asarray(factor, dtype=float), n.shape)
     scale, efficiency, scope = scale * factor, efficiency * factor, scope * factor
     saving = scale + efficiency + scope
-    governance = governance_cost(params, n)
+    coordination = np.broadcast_to(np.asarray(coordination, dtype=float), n.shape)
+    governance = governance_cost(params, n) + coordination
     recurring = governance + distance
     ramp_annuity, annuity = annuity_factors(params)
     npv = -one_off + saving * ramp_annuity - recurring * annuity
     return {
         SAVING_SCALE: scale, SAVING_EFFICIENCY: efficiency, SAVING_SCOPE: scope,
-        COST_DISTANCE: distance, COST_GOVERNANCE: governance,
+        COST_DISTANCE: distance, COST_GOVERNANCE: governance, COST_COORDINATION: np.array(coordination),
         SCALE_SAVING: scale, SCOPE_SAVING: scope,
         REALISATION_FACTOR: np.array(factor), ANNUAL_SAVING: saving,
         GOVERNANCE_COST: governance, ANNUAL_NET_SAVING: saving - recurring,

@@ -27,6 +27,8 @@ class ServiceParams(BaseModel):
     e_up: float = Field(ge=0.0, le=2.0)
     distance_rate_per_km: float = Field(default=SPATIAL_FALLBACK["distance_rate_per_km"], ge=0.0, le=0.1)
     max_span_km: float | None = Field(default=None, gt=0.0)
+    # None: derived from the scale curve and model.coordination_best_size (sharedopt.candidates.value)
+    coordination_rate: float | None = Field(default=None, ge=0.0, le=0.5)
 
 
 class ScopePair(BaseModel):
@@ -178,6 +180,8 @@ class ModelParams(BaseModel):
     efficiency_ratio_bounds: tuple[float, float] = _default(SAVINGS_TERM_DEFAULTS, "efficiency_ratio_bounds")
     distance_cost_per_km_gbp_k: float = Field(
         default=_default(SAVINGS_TERM_DEFAULTS, "distance_cost_per_km_gbp_k"), ge=0)
+    coordination_best_size: float = Field(
+        default=_default(SAVINGS_TERM_DEFAULTS, "coordination_best_size"), ge=0, le=20)
     # Whole-organisation sharing (assumptions.WHOLE_ORG_DEFAULTS).
     whole_organisation: bool = True
     whole_org_tiers: list[Literal["district", "single-tier", "county"]] = Field(
@@ -200,6 +204,14 @@ class ModelParams(BaseModel):
     # share of a service's saving that stays in a ring-fenced grant (sharedopt.results.cashflow)
     ring_fenced_shares: dict[str, float] = Field(
         default_factory=lambda: {k: v["value"] for k, v in RING_FENCED_SHARES.items()})
+
+    @field_validator("coordination_best_size")
+    @classmethod
+    def _best_size_is_a_group(cls, value: float) -> float:
+        if value != 0 and value < 2:
+            raise ValueError(f"coordination_best_size must be 0 (no coordination cost) or at least 2 "
+                             f"(a group size), got {value}")
+        return value
 
     @field_validator("ring_fenced_shares")
     @classmethod

@@ -23,6 +23,18 @@ SAVINGS_TERM_DEFAULTS: dict[str, dict] = {
                "drivers predict (e.g. a tiny resident population with a large daytime one) is more "
                "likely mis-measured than that (in)efficient: ratios are clipped to this range before "
                "the convergence term uses them."),
+    "coordination_best_size": dict(
+        value=0, range=(0, 5),
+        source="Off (0) by default; a what-if lever. Coordination costs are not observed, the group sizes "
+               "partnerships choose are: 3 is the median number of members of the 26 real arrangements in "
+               "data/raw/arrangements (an aggregate, not a named partnership). Set to n (2-5), each "
+               "service's coordination rate (cost per pairwise link as a share of the two members' poolable "
+               "budgets) makes the per-member net saving of equal members peak at n: rate = -e * n^(e - 1), "
+               "e the service's scale elasticity; max_group_size then no longer sets every group's size. "
+               "Not the default, because the data identify where the cost bites, not how large it is: with "
+               "n = 3 it takes about 60% of the gross scale saving at the best size, the median modelled "
+               "saving of the real arrangements with a published figure falls to 0.43 of what they report "
+               "(1.11 without) and 7 of 20 become loss-making (benchmarks/results/validity_coordination.md)."),
     "distance_cost_per_km_gbp_k": dict(
         value=0.5, range=(0.0, 2.0),
         source="Assumption, because no source costs coordination by distance: management travel and "

@@ -44,7 +44,8 @@ def generation_blockers(params: ModelParams, constraints) -> list[str]:
 def savings_blockers(params: ModelParams) -> list[str]:
     """Savings terms the pricing does not price (it prices scale, set-up and governance only).
 
-    Efficiency convergence depends on the group's most efficient member, the distance
+    Efficiency convergence depends on the group's most efficient member, the coordination
+    cost on the group's size times its pooled budget, the distance
     cost and the span limit on the group's minimum spanning tree, whole-organisation
     candidates span every service, and a fitted curve is not the kernel's U-shape: none
     is a sum over members, so the generated path is not exact with them and the run
@@ -56,6 +57,8 @@ def savings_blockers(params: ModelParams) -> list[str]:
         (params.distance_cost_per_km_gbp_k > 0 or any(s.distance_rate_per_km > 0 for s in services),
          "model distance cost (distance_cost_per_km_gbp_k, services' distance_rate_per_km)"),
         (any(s.max_span_km is not None for s in services), "model services' max_span_km"),
+        (params.coordination_best_size > 0 or any(s.coordination_rate for s in services),
+         "model.coordination_best_size > 0 (coordination cost; or a service's coordination_rate)"),
         (params.whole_organisation, "model.whole_organisation"),
         (uses_fitted(params), "model.cost_curves: fitted curves (not the kernel's U-shape)"),
     ]
