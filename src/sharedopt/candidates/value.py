@@ -16,9 +16,10 @@ Poolable budget of member *i* for service *s*: ``A_is = asset_intensity_s * spen
   ``span_km`` the minimum spanning tree over member centroids (:mod:`sharedopt.candidates.terms`).
 * Governance: ``governance_per_member * n + governance_per_pair * n(n-1)/2`` (n >= 2), plus
   coordination ``r_s * (n - 1) * sum_i A_is`` (each pairwise link costs ``r_s`` of the two
-  members' poolable budgets), ``r_s = -e_s * n*^(e_s - 1)`` with ``e_s`` the service's scale
-  elasticity and ``n*`` = ``coordination_best_size``: for equal members the per-member net
-  saving ``1 - n^e_s - r_s (n - 1)`` then peaks at ``n*`` (:func:`coordination_rate`).
+  members' poolable budgets), ``r_s = -f * e_s * n*^(e_s - 1)`` with ``e_s`` the service's scale
+  elasticity, ``f`` the scenario's realisation factor and ``n*`` = ``coordination_best_size``:
+  for equal members the per-member net saving ``f (1 - n^e_s) - r_s (n - 1)`` then peaks at
+  ``n*`` (:func:`coordination_rate`). Off (``n*`` = 0) by default.
 
 Savings are multiplied by the realisation factor; costs are not. Annual net saving =
 scale + efficiency + scope - distance - governance. One-off ``(setup_fixed +
@@ -177,10 +178,11 @@ def scale_elasticity(base: CostBase, params: ModelParams, service: str) -> float
 def coordination_rate(base: CostBase, params: ModelParams, service: str) -> float:
     """Coordination cost per pairwise link as a share of the two members' poolable budgets.
 
-    The service's ``coordination_rate`` if set; else ``-e * n*^(e - 1)`` with ``e`` the
-    scale elasticity (:func:`scale_elasticity`) and ``n*`` ``params.coordination_best_size``,
-    the rate at which the per-member net saving of equal members, ``1 - n^e - r (n - 1)``,
-    is largest at ``n = n*``; 0 when ``n*`` is 0 or the curve shows no scale economy.
+    The service's ``coordination_rate`` if set; else ``-f * e * n*^(e - 1)`` with ``e`` the
+    scale elasticity (:func:`scale_elasticity`), ``f`` the scenario's realisation factor and
+    ``n*`` ``params.coordination_best_size``: the rate at which the per-member net saving of
+    equal members, ``f (1 - n^e) - r (n - 1)`` (savings are realised, costs are not), is
+    largest at ``n = n*``; 0 when ``n*`` is 0 or the curve shows no scale economy.
     """
     sp = params.services[service]
     if sp.coordination_rate is not None:
@@ -189,7 +191,7 @@ def coordination_rate(base: CostBase, params: ModelParams, service: str) -> floa
     e = scale_elasticity(base, params, service)
     if best == 0 or e >= 0:
         return 0.0
-    return -e * best ** (e - 1.0)
+    return -params.realisation_factor() * e * best ** (e - 1.0)
 
 
 def coordination_cost(base: CostBase, params: ModelParams, service: str, pooled: np.ndarray,
