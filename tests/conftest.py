@@ -49,6 +49,16 @@ def north_east_candidates(north_east_inputs, north_east_config):
 
 
 @pytest.fixture(scope="session")
+def north_east_uncoordinated_candidates(north_east_inputs, north_east_config):
+    """The North East candidates with the coordination cost off (``coordination_best_size = 0``):
+    larger groups and more services with positive candidates, for tests of the model and the
+    solver that need them (the savings terms have their own tests)."""
+    model = north_east_config.model.model_copy(update={"coordination_best_size": 0.0})
+    config = north_east_config.model_copy(update={"model": model})
+    return enumerate_candidates(north_east_inputs, config, with_shares=False)
+
+
+@pytest.fixture(scope="session")
 def wales_inputs():
     """The Wales inputs of ``configs/wales.toml`` (the same for any group size)."""
     return load_inputs(load_config(CONFIGS / "wales.toml"))

@@ -60,7 +60,7 @@ def test_without_a_coordination_cost_every_partner_added_pays():
 
 def test_rate_follows_the_elasticity_and_an_override_wins():
     base = _equal_councils(2, PowerCurve(-0.256))
-    factor = _no_fixed_costs(3).realisation_factor()
+    factor = ModelParams().realisation_factor()
     assert 0 < factor < 1  # savings are realised, costs are not: the rate is set on the realised saving
     assert coordination_rate(base, _no_fixed_costs(3), SERVICE) == pytest.approx(factor * 0.256 * 3 ** (-1.256))
     assert coordination_rate(base, _no_fixed_costs(0), SERVICE) == 0.0
@@ -68,6 +68,16 @@ def test_rate_follows_the_elasticity_and_an_override_wins():
     params = _no_fixed_costs(3)
     services = {**params.services, SERVICE: params.services[SERVICE].model_copy(update={"coordination_rate": 0.01})}
     assert coordination_rate(base, params.model_copy(update={"services": services}), SERVICE) == 0.01
+
+
+def test_a_scenario_realisation_moves_savings_not_the_coordination_cost():
+    base = _equal_councils(4, PowerCurve(-0.256))
+    members = np.array([[0, 1, 2]])
+    plain = evaluate(base, _no_fixed_costs(3), (SERVICE,), members)
+    cut = evaluate(base, _no_fixed_costs(3).model_copy(update={"optimism_bias_saving_reduction": 0.3}),
+                   (SERVICE,), members)
+    assert cut[COST_COORDINATION][0] == plain[COST_COORDINATION][0] > 0
+    assert cut["annual_saving_gbp_k"][0] == pytest.approx(0.7 * plain["annual_saving_gbp_k"][0], rel=1e-12)
 
 
 def test_best_size_must_be_zero_or_a_group():

@@ -94,8 +94,9 @@ def test_span_is_the_minimum_spanning_tree_of_a_triangle():
 def test_no_candidate_beyond_its_service_span():
     authorities, costs = load_authorities("wales"), load_costs("wales")
     # projected savings in full (realisation base 1): the test is about span, and keeps more groups
+    # and no coordination cost (it prunes every Welsh Environment group)
     params = ModelParams(max_group_size=4, include_scope=False, whole_organisation=False,
-                         realisation=dict(base=1.0))
+                         realisation=dict(base=1.0), coordination_best_size=0)
     cands = build_candidates(authorities, costs, params, with_shares=False)
     env = cands.table[cands.table["services"] == "Environment"]
     limit = params.services["Environment"].max_span_km

@@ -171,7 +171,8 @@ def test_statutory_joint_authority_is_complying():
 def test_statutory_body_is_a_complying_candidate_in_the_blank_sheet_view():
     scenario = Scenario.from_config(ROOT / "configs" / "north-east.toml").with_({
         "region": {"codes": ELWA}, "data.services": ["Environment"], "model.include_scope": False,
-        "model.whole_organisation": False, "constraints.status_quo": False, "report.top_n": 0})
+        "model.whole_organisation": False, "constraints.status_quo": False, "report.top_n": 0,
+        "model.coordination_best_size": 0})  # the mode's factor on governance alone (a 4-member group)
     result = run(scenario)
     row = result.candidates.set_index("candidate_id").loc["Environment|" + "+".join(ELWA)]
     assert row["partnership_mode"] == "complying"
@@ -195,7 +196,7 @@ def test_depth_ids_round_trip():
 
 def test_depths_are_rows_with_their_multipliers(north_east):
     depths = ["coordination", "lead_council", "pooled", "merger"]
-    table = _candidates(north_east, depths=depths)
+    table = _candidates(north_east, depths=depths, coordination_best_size=0.0)  # every depth positive
     plain = "Central_Services|E06000001+E06000002+E06000004"  # Hartlepool, Middlesbrough, Stockton
     assert set(table.loc[[c for c in table.index if split_id(c)[0] == plain], "depth"]) == set(depths)
     ref, deep = table.loc[plain], table.loc[with_depth(plain, "pooled")]

@@ -31,7 +31,8 @@ def test_decomposed_solve_reports_whole_model_progress_and_pieces_done(north_eas
     """Pieces solved separately: the listener sees whole-model sums and pieces done."""
     config = north_east_config
     config = config.model_copy(update={"constraints": config.constraints.model_copy(
-        update={"governance_capacity": None})})  # no coupling: one piece per service
+        update={"governance_capacity": None}),  # no coupling: one piece per service
+        "model": config.model.model_copy(update={"coordination_best_size": 0.0})})  # more services with candidates
     model = create_model(enumerate_candidates(north_east_inputs, config, with_shares=False), config)
     seen = []
     with listening(lambda incumbent, bound, gap, pieces=None: seen.append((incumbent, bound, pieces)), pieces=True):

@@ -375,11 +375,11 @@ def test_dominance_rich_instances_do_reduce():
     assert n_dom >= 12
 
 
-def test_parallel_pieces_match_serial_and_survive_thread_changes(north_east_candidates):
+def test_parallel_pieces_match_serial_and_survive_thread_changes(north_east_uncoordinated_candidates):
     """Independent pieces solved in parallel threads give the serial answer; changing
     solver.threads between solves in one process (HiGHS keeps one scheduler per
     process, see pricing.set_threads) still runs and still agrees."""
-    table = north_east_candidates.table
+    table = north_east_uncoordinated_candidates.table
     model = build_model(table, Constraints(governance_capacity=None))  # pieces = services
     results = {}
     for threads in (2, 1, 2):

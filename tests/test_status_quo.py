@@ -166,6 +166,8 @@ def test_status_quo_off_restores_the_blank_sheet(kent_runs):
     # capacity 1: the held partnerships use it up, so their members' governance rows bind (with the
     # default capacity 3 they may be redundant and dropped, depending on how many candidates are positive)
     tight = _config("kent.toml", governance_capacity=1)
+    # coordination off: more positive candidates, so the governance rows are not all redundant
+    tight = tight.model_copy(update={"model": tight.model.model_copy(update={"coordination_best_size": 0.0})})
     tight_model = create_model(enumerate_candidates(load_inputs(tight), tight, with_shares=False), tight)
     notes = tight_model.rows.loc[tight_model.rows["group"] == "governance", "note"].astype(str)
     assert notes.str.contains("used by existing partnerships").any()

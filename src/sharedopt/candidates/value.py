@@ -17,7 +17,7 @@ Poolable budget of member *i* for service *s*: ``A_is = asset_intensity_s * spen
 * Governance: ``governance_per_member * n + governance_per_pair * n(n-1)/2`` (n >= 2), plus
   coordination ``r_s * (n - 1) * sum_i A_is`` (each pairwise link costs ``r_s`` of the two
   members' poolable budgets), ``r_s = -f * e_s * n*^(e_s - 1)`` with ``e_s`` the service's scale
-  elasticity, ``f`` the scenario's realisation factor and ``n*`` = ``coordination_best_size``:
+  elasticity, ``f`` the default realisation factor and ``n*`` = ``coordination_best_size``:
   for equal members the per-member net saving ``f (1 - n^e_s) - r_s (n - 1)`` then peaks at
   ``n*`` (:func:`coordination_rate`). Off (``n*`` = 0) by default.
 
@@ -32,6 +32,7 @@ one-off cost (inf if never).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -179,10 +180,11 @@ def coordination_rate(base: CostBase, params: ModelParams, service: str) -> floa
     """Coordination cost per pairwise link as a share of the two members' poolable budgets.
 
     The service's ``coordination_rate`` if set; else ``-f * e * n*^(e - 1)`` with ``e`` the
-    scale elasticity (:func:`scale_elasticity`), ``f`` the scenario's realisation factor and
-    ``n*`` ``params.coordination_best_size``: the rate at which the per-member net saving of
-    equal members, ``f (1 - n^e) - r (n - 1)`` (savings are realised, costs are not), is
-    largest at ``n = n*``; 0 when ``n*`` is 0 or the curve shows no scale economy.
+    scale elasticity (:func:`scale_elasticity`), ``f`` the default realisation factor
+    (:func:`reference_realisation`) and ``n*`` ``params.coordination_best_size``: the rate at
+    which the per-member net saving of equal members, ``f (1 - n^e) - r (n - 1)`` (savings are
+    realised, costs are not), is largest at ``n = n*``; 0 when ``n*`` is 0 or the curve shows
+    no scale economy. A cost: a scenario's own realisation does not move it.
     """
     sp = params.services[service]
     if sp.coordination_rate is not None:
@@ -191,7 +193,13 @@ def coordination_rate(base: CostBase, params: ModelParams, service: str) -> floa
     e = scale_elasticity(base, params, service)
     if best == 0 or e >= 0:
         return 0.0
-    return -params.realisation_factor() * e * best ** (e - 1.0)
+    return -reference_realisation() * e * best ** (e - 1.0)
+
+
+@lru_cache(maxsize=1)
+def reference_realisation() -> float:
+    """The default realisation factor (every realisation setting at its default)."""
+    return ModelParams().realisation_factor()
 
 
 def coordination_cost(base: CostBase, params: ModelParams, service: str, pooled: np.ndarray,

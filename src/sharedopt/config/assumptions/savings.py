@@ -24,17 +24,21 @@ SAVINGS_TERM_DEFAULTS: dict[str, dict] = {
                "likely mis-measured than that (in)efficient: ratios are clipped to this range before "
                "the convergence term uses them."),
     "coordination_best_size": dict(
-        value=0, range=(0, 5),
-        source="Off (0) by default; a what-if lever. Coordination costs are not observed, the group sizes "
-               "partnerships choose are: 3 is the median number of members of the 26 real arrangements in "
-               "data/raw/arrangements (an aggregate, not a named partnership). Set to n (2-5), each "
-               "service's coordination rate (cost per pairwise link as a share of the two members' poolable "
-               "budgets) makes the per-member net saving of equal members peak at n: rate = -e * n^(e - 1), "
-               "e the service's scale elasticity; max_group_size then no longer sets every group's size. "
-               "Not the default, because the data identify where the cost bites, not how large it is: with "
-               "n = 3 it takes about 60% of the gross scale saving at the best size, the median modelled "
-               "saving of the real arrangements with a published figure falls to 0.43 of what they report "
-               "(1.11 without) and 7 of 20 become loss-making (benchmarks/results/validity_coordination.md)."),
+        value=3, range=(2, 5),
+        source="Calibrated on the data (an aggregate, not a named partnership): 3 is the median number "
+               "of members of the 20 voluntary arrangements in data/raw/arrangements (mean 2.9; the "
+               "statutory joint waste authorities, whose membership the law set, are left out; with them "
+               "the median is still 3), and the LGA's shared chief executives sit in partnerships of two "
+               "or three. Coordination costs are not observed, the group sizes partnerships choose are: "
+               "each service's coordination rate (its cost per pairwise link as a share of the two "
+               "members' poolable budgets) is set so that, for members of equal size, the per-member net "
+               "saving peaks at this size: rate = -f * e * n^(e - 1), e the service's scale elasticity, f "
+               "the realisation factor. Without it every partner added raises each member's saving and "
+               "max_group_size alone sets the size of every group. The data say where the cost bites, "
+               "not how large it is: this linear-in-links form takes about 60% of the gross scale saving "
+               "at the best size (a form convex in the number of partners would take less at the same "
+               "size). 0 switches it off (benchmarks/results/validity_session4.md measured the model "
+               "without it)."),
     "distance_cost_per_km_gbp_k": dict(
         value=0.5, range=(0.0, 2.0),
         source="Assumption, because no source costs coordination by distance: management travel and "
