@@ -287,6 +287,8 @@ def compare(out_a: Path = typer.Argument(..., help="first run's output folder"),
 def list_items(what: str = typer.Argument(..., help="regions or services")) -> None:
     """List what the embedded data offers: regions or services."""
     from sharedopt.candidates.costfit import curves_table, fit_cost_curves
+    from sharedopt.candidates.value import rate_from_elasticity
+    from sharedopt.config.params import ModelParams
     from sharedopt.data import load_services, region_names
 
     if what == "regions":
@@ -294,21 +296,31 @@ def list_items(what: str = typer.Argument(..., help="regions or services")) -> N
     elif what == "services":
         curves = curves_table(fit_cost_curves()).set_index("service")
 
+        best = ModelParams().coordination_best_size
+
         def elasticity(name):
             if name not in curves.index:
                 return "-", "-"
             c = curves.loc[name]
             return f"{c['elasticity']:+.3f} ({c['ci_low']:+.3f}, {c['ci_high']:+.3f})", c["curve"]
 
+        def coordination(name, row):
+            if not row["eligible"]:
+                return "-"
+            e = curves.loc[name, "elasticity"] if name in curves.index else -row["e_down"]
+            return f"{rate_from_elasticity(e, best):.4f}"
+
         rows = ([name, row["eligible"], f"{row['asset_intensity']:.2f}", f"{row['e_down']:.2f}",
-                 f"{row['mes']:,.0f}", f"{row['e_up']:.2f}", *elasticity(name),
+                 f"{row['mes']:,.0f}", f"{row['e_up']:.2f}", *elasticity(name), coordination(name, row),
                  curves.loc[name, "source"] if name in curves.index else row["source"]]
                 for name, row in load_services().iterrows())
         _out().print(table("Services (defaults are assumptions; override in [model.services.<name>]). "
                            "Elasticity of spend per head with population: fitted on England 2017-18..2023-24 "
-                           "where identified, else literature; a cross-sectional association, not cause",
+                           "where identified, else literature; a cross-sectional association, not cause. "
+                           f"Coordination rate: cost per pairwise link as a share of the two members' "
+                           f"poolable budgets, best size {best:g} ([model] coordination_best_size)",
                            ["service", "eligible", "asset_intensity", "e_down", "mes", "e_up",
-                            "elasticity (95% CI)", "curve", "source"], rows))
+                            "elasticity (95% CI)", "curve", "coordination rate", "source"], rows))
     else:
         _fail(ValueError(f"unknown list '{what}': use 'regions' or 'services'"))
 

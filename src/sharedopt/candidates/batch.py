@@ -20,7 +20,7 @@ from sharedopt.candidates.table import (
     SHARE_PROPORTIONAL, SHARE_SHAPLEY, STANDALONE_NPV, candidate_frame, group_kinds, join_codes, make_id,
     with_depth,
 )
-from sharedopt.candidates.value import CostBase, evaluate, span_km
+from sharedopt.candidates.value import CostBase, coordination_rate, evaluate, span_km
 from sharedopt.config.params import ModelParams
 
 
@@ -32,9 +32,11 @@ def value_groups(base: CostBase, params: ModelParams, services: tuple[str, ...],
     (or None); returns the candidates table, the shares and the per-service counts.
     """
     label = ID_CODE_SEPARATOR.join(services)
+    rates = ID_CODE_SEPARATOR.join(f"{coordination_rate(base, params, s):.4g}" for s in services)
     if groups is None or len(groups) == 0:
         return pd.DataFrame(), pd.DataFrame(), {SERVICES: label, "enumerated": 0, "kept": 0,
-                                                "pruned_nonpositive_npv": 0, "pruned_beyond_max_span": 0}
+                                                "pruned_nonpositive_npv": 0, "pruned_beyond_max_span": 0,
+                                                "coordination_rate": rates}
     to_global = base.index_of(groups.nodes.tolist())
     members = np.where(groups.members >= 0, to_global[np.maximum(groups.members, 0)], -1)
     limit = max_span(params, services)
@@ -47,7 +49,7 @@ def value_groups(base: CostBase, params: ModelParams, services: tuple[str, ...],
         kept, pruned = kept + int(keep.sum()), pruned + int((within & ~keep).sum())
     stats = {SERVICES: label, "enumerated": int(len(members)), "kept": kept,
              "pruned_nonpositive_npv": pruned,
-             "pruned_beyond_max_span": int((~within).sum()), "max_span_km": limit}
+             "pruned_beyond_max_span": int((~within).sum()), "max_span_km": limit, "coordination_rate": rates}
     return concat_frames(tables), concat_frames(shares), stats
 
 

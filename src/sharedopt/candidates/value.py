@@ -189,8 +189,15 @@ def coordination_rate(base: CostBase, params: ModelParams, service: str) -> floa
     sp = params.services[service]
     if sp.coordination_rate is not None:
         return float(sp.coordination_rate)
-    best = float(params.coordination_best_size)
-    e = scale_elasticity(base, params, service)
+    return rate_from_elasticity(scale_elasticity(base, params, service), params.coordination_best_size)
+
+
+def rate_from_elasticity(elasticity: float, best_size: float) -> float:
+    """``-f * e * n^(e - 1)``: the coordination rate that puts equal members' best size at ``n``.
+
+    ``f`` is the default realisation factor; 0 when ``best_size`` is 0 or ``elasticity >= 0``.
+    """
+    e, best = float(elasticity), float(best_size)
     if best == 0 or e >= 0:
         return 0.0
     return -reference_realisation() * e * best ** (e - 1.0)

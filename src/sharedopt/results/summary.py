@@ -135,11 +135,13 @@ def savings_term_rows(params) -> list[dict]:
             value = getattr(params, key)
             rows.append({"parameter": key, "value": value, "range": entry["range"],
                          "source": entry["source"] if value == entry["value"] else "config override"})
-    derived = ("derived from the service's scale elasticity, -f * e * n^(e - 1) with n = coordination_best_size "
-               f"({params.coordination_best_size:g}; 0 = no coordination cost)")
+    derived = ("None: derived from the service's scale elasticity, -f * e * n^(e - 1) with n = "
+               f"coordination_best_size ({params.coordination_best_size:g}; 0 = no coordination cost); "
+               "the value used is in the enumeration block (coordination_rate)")
     for service, sp in sorted(params.services.items()):
-        rows.append({"parameter": f"{service}.coordination_rate", "value": sp.coordination_rate, "range": [0.0, 0.5],
-                     "source": derived if sp.coordination_rate is None else "config override"})
+        if sp.eligible:
+            rows.append({"parameter": f"{service}.coordination_rate", "value": sp.coordination_rate,
+                         "range": [0.0, 0.5], "source": derived if sp.coordination_rate is None else "config override"})
         d = SERVICE_SPATIAL_DEFAULTS.get(service, SPATIAL_FALLBACK)
         for i, key in enumerate(("distance_rate_per_km", "max_span_km")):
             value = getattr(sp, key)
