@@ -157,9 +157,9 @@ def git_commit() -> str:
         return "unknown"
 
 
-def spearman_for(config_path: Path, model_updates: dict | None = None) -> dict:
+def spearman_for(config_path: Path, model_updates: dict | None = None, keep_prior_uplift: bool = False) -> dict:
     """Spearman rows of another config (e.g. Wales, where the size effect was first measured)."""
-    config = blank_sheet_config(config_path, model_updates)
+    config = blank_sheet_config(config_path, model_updates, keep_prior_uplift)
     inputs = load_inputs(config)
     table = build_candidates(inputs.authorities, inputs.costs, config.model, graphs=inputs.graphs,
                              with_shares=False).table
@@ -172,9 +172,10 @@ def _rel(path: Path) -> str:
 
 
 def run(config_path: Path, k: int, summary_path: Path | None, also: list[Path] = (),
-        model_updates: dict | None = None) -> dict:
-    """Every check; returns the JSON-safe result (``model_updates``: ``[model]`` settings changed)."""
-    config = blank_sheet_config(config_path, model_updates)
+        model_updates: dict | None = None, keep_prior_uplift: bool = False) -> dict:
+    """Every check; returns the JSON-safe result (``model_updates``: ``[model]`` settings changed;
+    the prior-collaboration uplift is 0 unless ``keep_prior_uplift``: see ``blank_sheet_config``)."""
+    config = blank_sheet_config(config_path, model_updates, keep_prior_uplift)
     inputs = load_inputs(config)
     cache = {}
     arr = rank_arrangements(inputs, config, k, cache)
@@ -186,8 +187,8 @@ def run(config_path: Path, k: int, summary_path: Path | None, also: list[Path] =
         s = json.loads(Path(summary_path).read_text())
         solved = dict(s["totals"], status=s.get("status"), status_quo=s.get("status_quo", {}).get("on"))
     return dict(
-        config=_rel(config_path), spearman_other=[spearman_for(p, model_updates) for p in also],
-        model_updates=model_updates or {},
+        config=_rel(config_path), spearman_other=[spearman_for(p, model_updates, keep_prior_uplift) for p in also],
+        model_updates=model_updates or {}, prior_collaboration_uplift_kept=keep_prior_uplift,
         commit=git_commit(), status_quo=False, config_max_group_size=config.model.max_group_size,
         arrangement_max_group_size=k, summary=summarise(arr),
         arrangements=json.loads(arr.to_json(orient="records")),
@@ -234,6 +235,8 @@ def main(argv=None) -> int:
     ap.add_argument("--analysis", type=Path, default=None,
                     help="a hand-written Markdown analysis of this run to append (e.g. benchmarks/validity_analysis.md)")
     ap.add_argument("--model-label", default=None, help="one line naming the model the run measured")
+    ap.add_argument("--keep-prior-uplift", action="store_true",
+                    help="keep the prior-collaboration uplift (default: 0, as it lifts every real arrangement)")
     ap.add_argument("--model-set", action="append", default=[], metavar="KEY=VALUE",
                     help="change a [model] setting for a sensitivity run, e.g. coordination_best_size=3 "
                          "(VALUE read as JSON; repeatable)")
@@ -245,7 +248,7 @@ def main(argv=None) -> int:
         (RESULTS / f"{args.name}.md").write_text(to_markdown(res, args.analysis))
         return 0
     res = run(args.config.resolve(), args.max_group_size, args.summary,
-              [p.resolve() for p in args.spearman_also], model_settings(args.model_set))
+              [p.resolve() for p in args.spearman_also], model_settings(args.model_set), args.keep_prior_uplift)
     if args.model_label:
         res["model_label"] = args.model_label
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,10 @@ def _summary_lines(res: dict) -> list[str]:
             f"Model: {res.get('model_label', 'the savings model at commit ' + res['commit'])}.", "",
             *([f"Settings changed from the config: `{json.dumps(res['model_updates'], sort_keys=True)}`.", ""]
               if res.get("model_updates") else []),
+            *(["Prior-collaboration uplift: 0 in this benchmark (it lifts every group two of whose members "
+               "share a real arrangement, so every real arrangement being ranked: circular). The solved run "
+               "compared with the LGA keeps it.", ""]
+              if res.get("prior_collaboration_uplift_kept") is False else []),
             "| check | value |", "|---|---|",
             f"| real arrangements (arrangement x service) | {s['n_arrangement_services']} |",
             f"| in the candidate space (scale k = {res['arrangement_max_group_size']}; whole organisation: "

@@ -59,10 +59,11 @@ def class_range_cap() -> float:
 
 
 def npv_function(base: CostBase, params, district_cap: float | None = None):
-    """members (m, k) -> Central_Services NPV; with ``district_cap``, groups of districts only read the
-    scale curve no further than ``district_cap`` (the curve's population is clipped there)."""
-    def npv(idx: np.ndarray) -> np.ndarray:
-        values = evaluate(base, params, (BACK_OFFICE,), idx)["npv_gbp_k"]
+    """(members (m, k), realisation per group or None) -> Central_Services NPV; with ``district_cap``,
+    groups of districts only read the scale curve no further than ``district_cap`` (the curve's
+    population is clipped there). Realisation: each candidate's own, as in the run."""
+    def npv(idx: np.ndarray, realisation: np.ndarray | None = None) -> np.ndarray:
+        values = evaluate(base, params, (BACK_OFFICE,), idx, realisation)["npv_gbp_k"]
         if district_cap is None or base.curves is None or BACK_OFFICE not in base.curves or not len(idx):
             return values
         curve = dataclasses.replace(base.curves[BACK_OFFICE], p_hi=min(base.curves[BACK_OFFICE].p_hi, district_cap))
@@ -70,7 +71,8 @@ def npv_function(base: CostBase, params, district_cap: float | None = None):
         district = np.all((idx < 0) | (base.tier[np.maximum(idx, 0)] == "district"), axis=1)
         if district.any():
             values = values.copy()
-            values[district] = evaluate(capped, params, (BACK_OFFICE,), idx[district])["npv_gbp_k"]
+            part = None if realisation is None else np.asarray(realisation)[district]
+            values[district] = evaluate(capped, params, (BACK_OFFICE,), idx[district], part)["npv_gbp_k"]
         return values
     return npv
 
@@ -79,7 +81,7 @@ def revalue(base: CostBase, npv, table: pd.DataFrame) -> pd.DataFrame:
     """Central_Services candidates re-valued with ``npv``; only those still positive."""
     if not len(table):
         return table
-    values = npv(member_index(base, table["members"]))
+    values = npv(member_index(base, table["members"]), table["realisation_factor"].to_numpy(dtype=float))
     return table.assign(npv_gbp_k=values)[values > 0].reset_index(drop=True)
 
 
@@ -89,7 +91,9 @@ def _variant(base: CostBase, npv, scale: pd.DataFrame, arr_table: pd.DataFrame, 
     rows = []
     for r in arr[(arr["service"] == BACK_OFFICE) & arr["in_candidate_space"]].itertuples(index=False):
         codes = tuple(r.members.split(";"))
-        value = float(npv(base.index_of(list(codes))[None, :])[0])
+        same = arr_table.loc[arr_table["members"] == r.members, "realisation_factor"]
+        realisation = np.array([float(same.iloc[0])]) if len(same) else None  # else the scenario's
+        value = float(npv(base.index_of(list(codes))[None, :], realisation)[0])
         cf = counterfactual_percentiles(reference, codes, value)
         rows.append(dict(arrangement=r.arrangement, n_members=r.n_members, npv_gbp_k=value,
                          percentile=cf["national"], percentile_size_matched=cf["size_matched"],

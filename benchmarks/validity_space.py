@@ -15,12 +15,18 @@ from sharedopt.candidates.wholeorg import evaluate_whole_org
 from sharedopt.config.schema import load_config
 
 
-def blank_sheet_config(path: Path, model_updates: dict | None = None):
+def blank_sheet_config(path: Path, model_updates: dict | None = None, keep_prior_uplift: bool = False):
     """The config with the status quo off and every group listed (no column generation).
 
     ``model_updates``: ``[model]`` settings to change first (a sensitivity run), validated.
+    Unless ``keep_prior_uplift``, the prior-collaboration uplift is 0: it lifts any group two
+    of whose members share a real arrangement, i.e. every real arrangement being ranked, so
+    ranking them with it would be circular.
     """
     config = load_config(path)
+    if not keep_prior_uplift:
+        readiness = config.model.readiness.model_copy(update={"prior_collaboration_uplift": 0.0})
+        config = config.model_copy(update={"model": config.model.model_copy(update={"readiness": readiness})})
     if model_updates:
         model = type(config.model).model_validate({**config.model.model_dump(), **model_updates})
         config = config.model_copy(update={"model": model})

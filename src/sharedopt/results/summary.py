@@ -15,7 +15,7 @@ from sharedopt.config.assumptions import (
     WHOLE_ORG_DEFAULTS,
 )
 from sharedopt.candidates.table import (
-    ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, COST_DISTANCE, COST_GOVERNANCE, ESTIMATED, GOVERNANCE_COST,
+    ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, COST_COORDINATION, COST_DISTANCE, COST_GOVERNANCE, ESTIMATED, GOVERNANCE_COST,
     KIND, MEMBER, NPV, ONE_OFF_COST, REALISATION_FACTOR, SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE,
     SCALE_SAVING, SERVICES, SHARE_PROPORTIONAL, SHARE_SHAPLEY, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL,
     member_codes,
@@ -26,9 +26,9 @@ from sharedopt.results.facts import constraints_in_force, data_vintage, region_t
 
 MONEY = [ANNUAL_SAVING, GOVERNANCE_COST, ANNUAL_NET_SAVING,
          ONE_OFF_COST, NPV]
-# the decomposition of annual_net_saving_gbp_k (issue 13)
+# the decomposition of annual_net_saving_gbp_k (issue 13); coordination is part of governance
 DECOMPOSITION = [SAVING_SCALE, SAVING_EFFICIENCY, SAVING_SCOPE,
-                 COST_DISTANCE, COST_GOVERNANCE]
+                 COST_DISTANCE, COST_GOVERNANCE, COST_COORDINATION]
 
 
 # decimals every float of the summary keeps (summary.json and the workbook's summary sheet)
