@@ -40,7 +40,8 @@ def service_candidates(inputs, params, service: str, k: int) -> pd.DataFrame:
     p = params.model_copy(update={"max_group_size": k, "include_scope": False})
     table = build_candidates(inputs.authorities, inputs.costs, p, graphs={service: inputs.graphs[service]},
                              with_shares=False).table
-    keep = ["candidate_id", "members", "n_members", "population", "npv_gbp_k", "annual_net_saving_gbp_k"]
+    keep = ["candidate_id", "members", "n_members", "population", "npv_gbp_k", "annual_net_saving_gbp_k",
+            "realisation_factor"]
     return table[keep] if len(table) else pd.DataFrame(columns=keep)
 
 
