@@ -36,8 +36,10 @@ def blank_sheet_config(path: Path, model_updates: dict | None = None, keep_prior
 
 
 def service_candidates(inputs, params, service: str, k: int) -> pd.DataFrame:
-    """Scale candidates of one service at group size ``k`` (the candidates step, one service)."""
-    p = params.model_copy(update={"max_group_size": k, "include_scope": False})
+    """Scale candidates of one service at group size ``k`` (the candidates step, one service; no
+    whole-organisation candidates, which would otherwise be built on the service's graph and ranked
+    with, and matched to, the service's real arrangements)."""
+    p = params.model_copy(update={"max_group_size": k, "include_scope": False, "whole_organisation": False})
     table = build_candidates(inputs.authorities, inputs.costs, p, graphs={service: inputs.graphs[service]},
                              with_shares=False).table
     keep = ["candidate_id", "members", "n_members", "population", "npv_gbp_k", "annual_net_saving_gbp_k",
