@@ -144,3 +144,25 @@ def test_shared_management_teams_are_judged_in_the_whole_organisation_space(engl
         "member(s) not of a whole-organisation tier class")
     assert validity.out_of_whole_org_space(teams["members"].iloc[0], graph, 1, region).startswith(
         "too many members (2 > whole_org_max_group_size 1)")
+
+
+def test_blank_sheet_config_ranks_without_the_circular_prior_uplift():
+    config = validity.blank_sheet_config(ROOT / "configs" / "north-east.toml")
+    kept = validity.blank_sheet_config(ROOT / "configs" / "north-east.toml", keep_prior_uplift=True)
+    assert config.model.readiness.prior_collaboration_uplift == 0.0
+    assert kept.model.readiness.prior_collaboration_uplift > 0.0
+    assert config.constraints.status_quo is False and config.model.candidates == "enumerate"
+    changed = validity.blank_sheet_config(ROOT / "configs" / "north-east.toml", {"coordination_best_size": 0})
+    assert changed.model.coordination_best_size == 0 and config.model.coordination_best_size > 0
+
+
+def test_service_tables_hold_that_services_scale_candidates_only():
+    """A real Central_Services arrangement is ranked among Central_Services scale groups, never
+    matched to the whole-organisation candidate of the same councils (Kent's districts have both)."""
+    config = validity.blank_sheet_config(ROOT / "configs" / "kent.toml")
+    inputs = load_inputs(config)
+    assert config.model.whole_organisation  # the run offers whole-organisation candidates...
+    table = validity.service_candidates(inputs, config.model, "Central_Services", 3)
+    assert len(table) > 0
+    assert table["candidate_id"].str.startswith("Central_Services|").all()  # ...the ranking table does not
+    assert "realisation_factor" in table
