@@ -19,7 +19,7 @@ Poolable budget of member *i* for service *s*: ``A_is = asset_intensity_s * spen
   members' poolable budgets), ``r_s = -f * e_s * n*^(e_s - 1)`` with ``e_s`` the service's scale
   elasticity, ``f`` the default realisation factor and ``n*`` = ``coordination_best_size``:
   for equal members the per-member net saving ``f (1 - n^e_s) - r_s (n - 1)`` then peaks at
-  ``n*`` (:func:`coordination_rate`). Off (``n*`` = 0) by default.
+  ``n*`` (:func:`coordination_rate`); ``n*`` = 3 by default, 0 switches it off.
 
 Savings are multiplied by the realisation factor; costs are not. Annual net saving =
 scale + efficiency + scope - distance - governance. One-off ``(setup_fixed +
@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 
 from sharedopt.candidates.table import (
-    ANNUAL_NET_SAVING, ANNUAL_SAVING, BASELINE_SPEND, COST_COORDINATION, COST_DISTANCE, COST_GOVERNANCE, ESTIMATED,
-    GOVERNANCE_COST, NPV, N_MEMBERS, ONE_OFF_COST, PAYBACK_YEARS, POOLED_SPEND, POPULATION, REALISATION_FACTOR,
+    ANNUAL_NET_SAVING, ANNUAL_SAVING, BASELINE_SPEND, COST_COORDINATION, COST_DISTANCE, COST_GOVERNANCE,
+    ESTIMATED, GOVERNANCE_COST, NPV, N_MEMBERS, ONE_OFF_COST, PAYBACK_YEARS, POOLED_SPEND, POPULATION, REALISATION_FACTOR,
     SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE, SCALE_SAVING, SCOPE_SAVING, SPAN,
 )
 from sharedopt.candidates.curves import resolve_curves

@@ -33,7 +33,7 @@ SAVINGS_TERM_DEFAULTS: dict[str, dict] = {
                "each service's coordination rate (its cost per pairwise link as a share of the two "
                "members' poolable budgets) is set so that, for members of equal size, the per-member net "
                "saving peaks at this size: rate = -f * e * n^(e - 1), e the service's scale elasticity, f "
-               "the realisation factor. Without it every partner added raises each member's saving and "
+               "the default realisation factor (0.5). Without it every partner added raises each member's saving and "
                "max_group_size alone sets the size of every group. The data say where the cost bites, "
                "not how large it is: this linear-in-links form takes about 60% of the gross scale saving "
                "at the best size (a form convex in the number of partners would take less at the same "
