@@ -28,6 +28,11 @@ class LiteratureCurve:
     source: str = LITERATURE_SOURCE
     identified: bool = False
 
+    @property
+    def elasticity(self) -> float:
+        """Elasticity of unit cost with population below the minimum efficient scale (``-e_down``)."""
+        return -self.e_down
+
     def unit_cost(self, population: np.ndarray) -> np.ndarray:
         """Unit-cost index, 1 at the minimum efficient scale (only ratios are used)."""
         ratio = np.asarray(population, dtype=float) / self.mes

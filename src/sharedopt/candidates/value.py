@@ -167,13 +167,10 @@ def scale_terms(base: CostBase, params: ModelParams, service: str,
 
 
 def scale_elasticity(base: CostBase, params: ModelParams, service: str) -> float:
-    """The scale elasticity the run uses for a service: the fitted curve's (at the median council), else -e_down."""
+    """The scale elasticity the run uses for a service: its curve's (a fitted one at the median
+    council), else the parameters' ``-e_down`` (the literature curve :func:`service_unit_cost` uses)."""
     curve = base.curves.get(service) if base.curves is not None else None
-    if curve is not None and getattr(curve, "elasticity", None) is not None:
-        return float(curve.elasticity)
-    if curve is not None:
-        return -float(curve.e_down)
-    return -float(params.services[service].e_down)
+    return float(curve.elasticity) if curve is not None else -float(params.services[service].e_down)
 
 
 def coordination_rate(base: CostBase, params: ModelParams, service: str) -> float:
