@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from priced_terms import priced_terms_only
 from sharedopt.solve.generate import ServicePricer, generation_blockers, plan_generation
 from sharedopt.config.schema import load_config
 from sharedopt.candidates.counting import count_connected_groups, count_groups_capped
@@ -23,17 +24,6 @@ from sharedopt.pipeline.steps import create_model, enumerate_candidates, load_in
 from sharedopt.candidates.value import CostBase, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def priced_terms_only(params):
-    """The model with only the terms the pricing prices (scale, set-up, governance): efficiency
-    convergence, coordination and distance costs, span limits and whole-organisation candidates
-    switched off."""
-    services = {k: v.model_copy(update={"distance_rate_per_km": 0.0, "max_span_km": None})
-                for k, v in params.services.items()}
-    return params.model_copy(update={"efficiency_theta": 0.0, "distance_cost_per_km_gbp_k": 0.0,
-                                     "coordination_best_size": 0.0, "whole_organisation": False, "cost_curves": "literature",
-                                     "services": services})
 
 
 def _config(name: str, model: dict | None = None, constraints: dict | None = None, solver: dict | None = None):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from portfolio_instances import hard_instance
+from priced_terms import priced_terms_only
 from sharedopt.config.constraints import Constraints
 from sharedopt.config.solver import SolverOptions
 from sharedopt.model.build import build_model
@@ -100,13 +101,7 @@ def test_ranking_re_solves_stopped_by_a_spent_budget_say_time_budget():
 
 
 def test_column_generation_stops_with_the_budget(north_east_config):
-    params = north_east_config.model
-    services = {k: v.model_copy(update={"distance_rate_per_km": 0.0, "max_span_km": None})
-                for k, v in params.services.items()}
-    priced = params.model_copy(update={  # only the terms the pricing prices (as tests/test_colgen.py)
-        "efficiency_theta": 0.0, "distance_cost_per_km_gbp_k": 0.0, "whole_organisation": False,
-        "coordination_best_size": 0.0,
-        "cost_curves": "literature", "services": services, "candidates": "generate"})
+    priced = priced_terms_only(north_east_config.model).model_copy(update={"candidates": "generate"})
     config = north_east_config.model_copy(update={"model": priced})
     t0 = perf_counter()
     candidates = enumerate_candidates(load_inputs(config), config, with_shares=False, budget=Budget(0.0))
