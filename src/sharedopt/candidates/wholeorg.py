@@ -20,8 +20,9 @@ Valuation (all £k a year, before realisation):
   size alone;
 * distance: ``span_km * (distance_cost_per_km + distance_rate_per_km[Central_Services] * sum_i O_i)``;
 * governance as for every partnership; one-off ``(setup_fixed + setup_per_member * n +
-  transition_rate * gross saving) * (1 + optimism_bias_cost_uplift)`` (redundancy,
-  pension strain, systems).
+  transition_rate * delivered saving) * (1 + optimism_bias_cost_uplift)`` (redundancy,
+  pension strain, systems). The saving rate is calibrated on reported (delivered) savings,
+  so the delivery ratio is not applied again; the success probability is.
 """
 
 from __future__ import annotations
@@ -78,14 +79,26 @@ def evaluate_whole_org(base: CostBase, params: ModelParams, members: np.ndarray,
     back = params.services.get(BACK_OFFICE)
     distance = distance_cost(span, pooled, params.distance_cost_per_km_gbp_k,
                              back.distance_rate_per_km if back is not None else 0.0)
-    one_off = (params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n
-               + params.whole_org_transition_rate * gross) * (1.0 + params.optimism_bias_cost_uplift)
+    setup_fixed = params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n
     zero = np.zeros(len(members))
-    out = money(params, n, gross, zero, zero, distance, one_off, realisation)
+    out = money(params, n, gross, zero, zero, distance, setup_fixed, _undelivered(params, realisation),
+                setup_ratio=params.whole_org_transition_rate)
     estimated = (base.estimated[np.where(members >= 0, members, 0)].any(axis=2) & (members >= 0)).any(axis=1)
     return {N_MEMBERS: n, POPULATION: _gather(base.population, members).sum(axis=1), SPAN: span,
             BASELINE_SPEND: _gather(base.spend.sum(axis=1), members).sum(axis=1),
             POOLED_SPEND: pooled, **out, ESTIMATED: estimated}
+
+
+def _undelivered(params: ModelParams, realisation) -> np.ndarray | float:
+    """The realisation of a whole-organisation saving without the delivery ratio.
+
+    Its saving rate is calibrated on savings councils reported, already delivered: the delivery
+    ratio is not applied a second time; readiness, mode and depth multipliers and the success
+    probability still are.
+    """
+    factor = params.realisation_factor() if realisation is None else realisation
+    base = params.realisation.base_rate()
+    return np.asarray(factor, dtype=float) / base if base > 0 else np.asarray(factor, dtype=float)
 
 
 def slot_services(base: CostBase, params: ModelParams, members: np.ndarray) -> list[str]:

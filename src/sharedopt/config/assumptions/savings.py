@@ -24,21 +24,14 @@ SAVINGS_TERM_DEFAULTS: dict[str, dict] = {
                "likely mis-measured than that (in)efficient: ratios are clipped to this range before "
                "the convergence term uses them."),
     "coordination_best_size": dict(
-        value=3, range=(2, 5),
-        source="Calibrated on the data (an aggregate, not a named partnership): 3 is the median number "
-               "of members of the 20 voluntary arrangements in data/raw/arrangements (mean 2.9; the "
-               "statutory joint waste authorities, whose membership the law set, are left out; with them "
-               "the median is still 3), and the LGA's shared chief executives sit in partnerships of two "
-               "or three. Coordination costs are not observed, the group sizes partnerships choose are: "
-               "each service's coordination rate (its cost per pairwise link as a share of the two "
-               "members' poolable budgets) is set so that, for members of equal size, the per-member net "
-               "saving peaks at this size: rate = -f * e * n^(e - 1), e the service's scale elasticity, f "
-               "the default realisation factor (0.5). Without it every partner added raises each member's saving and "
-               "max_group_size alone sets the size of every group. The data say where the cost bites, "
-               "not how large it is: this linear-in-links form takes about 60% of the gross scale saving "
-               "at the best size (a form convex in the number of partners would take less at the same "
-               "size). 0 switches it off (benchmarks/results/validity_session4.md measured the model "
-               "without it)."),
+        value=0, range=(0, 5),
+        source="Off (0) by default, because no source measures coordination costs: a rate calibrated on "
+               "the sizes of the real arrangements would be tested on the same arrangements. Group size "
+               "comes from the scale curves, which credit economies only over the populations where "
+               "they were measured (fitted curves: the range of the data; literature curves: up to the "
+               "minimum efficient scale), from the governance cost per pair and from distance. Set 2-5 to "
+               "add a cost per pairwise link that makes equal members' net saving peak at that size "
+               "(rate = -f * e * n^(e - 1), f the default realisation factor)."),
     "distance_cost_per_km_gbp_k": dict(
         value=0.5, range=(0.0, 2.0),
         source="Assumption, because no source costs coordination by distance: management travel and "
