@@ -46,6 +46,7 @@ from sharedopt.candidates.table import (
     SCALE_SAVING, SCOPE_SAVING, SPAN, SUCCESS_PROBABILITY,
 )
 from sharedopt.candidates.curves import resolve_curves
+from sharedopt.candidates.general_fund import general_fund_columns
 from sharedopt.config.params import ModelParams
 from sharedopt.candidates.terms import convergence_saving, distance_cost, span_km, tier_class
 
@@ -299,12 +300,21 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
     setup_fixed = params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n + params.setup_rate * pooled
     coordination = sum(coordination_cost(base, params, s, p, n) for s, p in zip(services, pooled_by))
     out = money(params, n, scale, efficiency, scope, distance, setup_fixed, realisation, coordination)
+    out.update(banked(base, params, services, members, out))
     est_any = np.zeros(len(members), dtype=bool)
     for c in cols:
         flags = base.estimated[np.where(members >= 0, members, 0), c] & (members >= 0)
         est_any |= flags.any(axis=1)
     return {N_MEMBERS: n, POPULATION: _gather(base.population, members).sum(axis=1), SPAN: span,
             BASELINE_SPEND: baseline, POOLED_SPEND: pooled, **out, ESTIMATED: est_any}
+
+
+def banked(base: CostBase, params: ModelParams, services, members: np.ndarray, out: dict) -> dict:
+    """General-fund NPV of each group and of its worst-off member (:mod:`sharedopt.candidates.general_fund`)."""
+    assets = np.stack([_gather(asset_budget(base, params, s), members) for s in services])
+    fenced = np.array([params.ring_fenced_shares.get(s, 0.0) for s in services])
+    return general_fund_columns(assets, fenced, members >= 0, out[NPV], out[ANNUAL_SAVING],
+                                annuity_factors(params)[0])
 
 
 def governance_cost(params: ModelParams, n: np.ndarray) -> np.ndarray:
