@@ -65,9 +65,11 @@ def test_one_off_is_the_setup_ratio_of_the_delivered_saving_with_optimism_bias()
     assert doubled[ONE_OFF_COST][0] == pytest.approx(2 * out[ONE_OFF_COST][0])
 
 
-def test_realisation_factor_is_success_probability_times_delivery():
+def test_expected_saving_is_success_probability_times_delivery():
     out, params = _pair(0.6)
-    assert out[REALISATION_FACTOR][0] == pytest.approx(0.6 * params.realisation.base_rate())
+    sure, _ = _pair(1.0)
+    assert out[REALISATION_FACTOR][0] == pytest.approx(params.realisation.base_rate())  # the delivery side
+    assert out[ANNUAL_SAVING][0] == pytest.approx(0.6 * sure[ANNUAL_SAVING][0])
 
 
 @pytest.fixture(scope="module")
@@ -142,13 +144,13 @@ def test_scale_curves_follow_the_data_both_ways():
 
 
 def test_whole_organisation_savings_are_not_delivered_twice():
-    """Its saving rate is calibrated on delivered savings: only the success probability applies (Kent's districts)."""
+    """Its saving rate is calibrated on delivered savings: no delivery ratio (Kent's districts)."""
     config = load_config(CONFIGS / "kent.toml")
     table = enumerate_candidates(load_inputs(config), config, with_shares=False).table
     whole = table[table[KIND] == WHOLE_ORGANISATION]
     assert len(whole) > 0
     # readiness uplifts (prior collaboration) may lift it; the delivery ratio (< 1) never lowers it
-    ratio = whole[REALISATION_FACTOR] / config.model.success_probability
+    ratio = whole[REALISATION_FACTOR]
     assert (ratio >= 1 - 1e-12).all() and (ratio == 1).any()
 
 

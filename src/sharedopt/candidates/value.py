@@ -332,7 +332,7 @@ def money(params: ModelParams, n: np.ndarray, scale, efficiency, scope, distance
     (``realisation``: the delivery ratio times the readiness, mode and depth multipliers) at its
     recurring governance (``+ coordination``) and distance costs; otherwise it saves nothing and pays
     its exit cost, ``exit_cost_rate`` times its set-up cost. The set-up cost is paid either way:
-    ``(setup_fixed + setup_ratio * delivered saving) * (1 + optimism_bias_cost_uplift)``.
+    ``(setup_fixed + setup_ratio * max(delivered saving, 0)) * (1 + optimism_bias_cost_uplift)``.
     Every money column is the expected value, so the cash flow of the columns (one-off in year 0,
     ramped saving less recurring costs in years 1..H) discounts to ``npv``, and
     ``npv = p * npv_if_success + (1 - p) * npv_if_failure``.
@@ -342,7 +342,7 @@ def money(params: ModelParams, n: np.ndarray, scale, efficiency, scope, distance
     p = float(params.success_probability)
     ratio = params.setup_ratio if setup_ratio is None else setup_ratio
     delivered = (scale + efficiency + scope) * factor
-    setup = (setup_fixed + ratio * delivered) * (1.0 + params.optimism_bias_cost_uplift)
+    setup = (setup_fixed + ratio * np.maximum(delivered, 0.0)) * (1.0 + params.optimism_bias_cost_uplift)
     exit_cost = params.exit_cost_rate * setup
     coordination = np.broadcast_to(np.asarray(coordination, dtype=float), n.shape)
     governance = governance_cost(params, n) + coordination
@@ -358,7 +358,7 @@ def money(params: ModelParams, n: np.ndarray, scale, efficiency, scope, distance
         SAVING_SCALE: scale, SAVING_EFFICIENCY: efficiency, SAVING_SCOPE: scope,
         COST_DISTANCE: distance, COST_GOVERNANCE: governance, COST_COORDINATION: np.array(coordination),
         SCALE_SAVING: scale, SCOPE_SAVING: scope,
-        REALISATION_FACTOR: np.array(factor) * p, ANNUAL_SAVING: saving,
+        REALISATION_FACTOR: np.array(factor), ANNUAL_SAVING: saving,
         GOVERNANCE_COST: governance, ANNUAL_NET_SAVING: saving - recurring,
         ONE_OFF_COST: one_off, EXIT_COST: (1.0 - p) * exit_cost,
         NPV: p * npv_success + (1.0 - p) * npv_failure, SUCCESS_PROBABILITY: np.full(n.shape, p),
