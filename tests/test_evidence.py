@@ -109,6 +109,15 @@ def test_each_bad_row_is_named_by_file_line_field_and_fix(name, line, field, fix
     assert fix in message
 
 
+def test_an_unknown_column_is_refused_not_dropped(tmp_path):
+    text = (FIXTURES / "good.csv").read_text(encoding="utf-8").splitlines()
+    text[0] += ",comment"
+    path = tmp_path / "extra.csv"
+    path.write_text("\n".join([text[0], *(line + "," for line in text[1:3])]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 1: the header has unknown column\(s\) comment"):
+        load_register(path)
+
+
 def test_a_missing_register_file_is_named(tmp_path):
     with pytest.raises(DataError, match="evidence register not found"):
         load_register(tmp_path / "nope.csv")

@@ -115,6 +115,10 @@ def _check_columns(raw: pd.DataFrame, path: Path) -> None:
     if missing:
         raise DataError(f"{path}: line 1: the header lacks column(s) {', '.join(missing)}; the register "
                         f"needs exactly these columns: {', '.join(COLUMNS)}")
+    extra = [clean(c) for c in raw.columns if c not in COLUMNS]
+    if extra:
+        raise DataError(f"{path}: line 1: the header has unknown column(s) {', '.join(extra)}; the register "
+                        f"needs exactly these columns: {', '.join(COLUMNS)} (put remarks in 'notes')")
 
 
 def _fail(path: Path, row: dict, field: str, problem: str, fix: str) -> DataError:
