@@ -132,8 +132,8 @@ def test_whole_organisation_only_between_neighbours_of_the_same_tier(kent):
     assert whole["services"].str.contains("Environment").all()
 
 
-def test_whole_organisation_rate_is_calibrated_on_the_lga_aggregate():
-    """Mean modelled gross saving over every pair of neighbouring English districts = £3m."""
+def test_whole_organisation_rate_is_calibrated_on_the_evidence_register():
+    """Mean modelled gross saving over every pair of neighbouring English districts = £1m a year."""
     authorities, costs = load_authorities("england"), load_costs("england")
     params = ModelParams()
     base = CostBase.from_frames(authorities, costs, params)

@@ -14,12 +14,13 @@ Poolable budget of member *i* for service *s*: ``A_is = asset_intensity_s * spen
 * Scope: ``scope_rate * min(sum_i A_is, sum_i A_it)`` for two complementary services.
 * Distance: ``span_km * (distance_cost_per_km + distance_rate_per_km_s * sum_i A_is)``,
   ``span_km`` the minimum spanning tree over member centroids (:mod:`sharedopt.candidates.terms`).
-* Governance: ``governance_per_member * n + governance_per_pair * n(n-1)/2`` (n >= 2), plus
+* Governance (n >= 2): the client-side cost ``governance_rate * pooled`` (evidence register), plus
+  ``governance_per_member * n + governance_per_pair * n(n-1)/2`` (0 by default), plus
   coordination ``r_s * (n - 1) * sum_i A_is`` (each pairwise link costs ``r_s`` of the two
   members' poolable budgets), ``r_s = -f * e_s * n*^(e_s - 1)`` with ``e_s`` the service's scale
   elasticity, ``f`` the default realisation factor and ``n*`` = ``coordination_best_size``:
   for equal members the per-member net saving ``f (1 - n^e_s) - r_s (n - 1)`` then peaks at
-  ``n*`` (:func:`coordination_rate`); ``n*`` = 3 by default, 0 switches it off.
+  ``n*`` (:func:`coordination_rate`); ``n*`` = 0 (off) by default.
 
 Realisation is a risk (:func:`money`): with probability ``success_probability`` the
 partnership delivers ``realisation_factor * gross`` savings at its recurring costs; otherwise
@@ -299,7 +300,8 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
                                  params.services[s].distance_rate_per_km) for s, p in zip(services, pooled_by))
     setup_fixed = params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n + params.setup_rate * pooled
     coordination = sum(coordination_cost(base, params, s, p, n) for s, p in zip(services, pooled_by))
-    out = money(params, n, scale, efficiency, scope, distance, setup_fixed, realisation, coordination)
+    out = money(params, n, scale, efficiency, scope, distance, setup_fixed, realisation, coordination,
+                client=np.where(n >= 2, params.governance_rate * pooled, 0.0))
     out.update(banked(base, params, services, members, out))
     est_any = np.zeros(len(members), dtype=bool)
     for c in cols:
@@ -324,13 +326,14 @@ def governance_cost(params: ModelParams, n: np.ndarray) -> np.ndarray:
 
 
 def money(params: ModelParams, n: np.ndarray, scale, efficiency, scope, distance, setup_fixed,
-          realisation=None, coordination=0.0, setup_ratio: float | None = None) -> dict[str, np.ndarray]:
+          realisation=None, coordination=0.0, setup_ratio: float | None = None, client=0.0) -> dict[str, np.ndarray]:
     """The decomposed expected annual terms, one-off cost, NPV (and its two outcomes) and payback.
 
     Realisation is a risk, not a haircut: a partnership succeeds with probability
     ``p = params.success_probability`` and then delivers ``realisation * gross`` savings on its ramp
     (``realisation``: the delivery ratio times the readiness, mode and depth multipliers) at its
-    recurring governance (``+ coordination``) and distance costs; otherwise it saves nothing and pays
+    recurring governance (fixed terms ``+ client``, the client-side cost ``governance_rate * pooled``,
+    ``+ coordination``) and distance costs; otherwise it saves nothing and pays
     its exit cost, ``exit_cost_rate`` times its set-up cost. The set-up cost is paid either way:
     ``(setup_fixed + setup_ratio * max(delivered saving, 0)) * (1 + optimism_bias_cost_uplift)``.
     Every money column is the expected value, so the cash flow of the columns (one-off in year 0,
@@ -345,7 +348,7 @@ def money(params: ModelParams, n: np.ndarray, scale, efficiency, scope, distance
     setup = (setup_fixed + ratio * np.maximum(delivered, 0.0)) * (1.0 + params.optimism_bias_cost_uplift)
     exit_cost = params.exit_cost_rate * setup
     coordination = np.broadcast_to(np.asarray(coordination, dtype=float), n.shape)
-    governance = governance_cost(params, n) + coordination
+    governance = governance_cost(params, n) + np.asarray(client, dtype=float) + coordination
     ramp_annuity, annuity = annuity_factors(params)
     npv_success = -setup + delivered * ramp_annuity - (governance + distance) * annuity
     npv_failure = -setup - exit_cost

@@ -19,7 +19,8 @@ Valuation (all £k a year, before realisation):
   with the largest member's size, so pairing two large councils is not favoured by
   size alone;
 * distance: ``span_km * (distance_cost_per_km + distance_rate_per_km[Central_Services] * sum_i O_i)``;
-* governance as for every partnership; one-off ``(setup_fixed + setup_per_member * n +
+* governance: the fixed terms only (0 by default), no client-side rate: the saving rate is
+  calibrated on savings councils reported net of running their shared team; one-off ``(setup_fixed + setup_per_member * n +
   transition_rate * delivered saving) * (1 + optimism_bias_cost_uplift)`` (redundancy,
   pension strain, systems). The saving rate is calibrated on reported (delivered) savings,
   so the delivery ratio is not applied again; the success probability is.
@@ -183,19 +184,19 @@ def _realisation(base: CostBase, params: ModelParams, members: np.ndarray):
     return candidate_realisation(base, params, (LABEL,), members, WHOLE_ORG_DEPTH, kind=KIND)
 
 
-# LGA: about 45 councils share a chief executive and senior team in about 20 partnerships,
-# saving at least £60m a year: £60m over the 45 - 20 = 25 councils whose team is absorbed.
-LGA_SAVING_GBP_K, LGA_COUNCILS, LGA_PARTNERSHIPS = 60_000.0, 45, 20
-SAVING_PER_ABSORBED_COUNCIL_GBP_K = LGA_SAVING_GBP_K / (LGA_COUNCILS - LGA_PARTNERSHIPS)
+# Evidence register row lga-localis-shared-ce-savings (achieved): sharing a chief executive and
+# management team saved "some areas ... £1m year on year". (The LGA's "at least £60 million" for
+# about 45 councils, row lga-stronger-together-shared-management, is cumulative, not a year's.)
+SAVING_PER_ABSORBED_COUNCIL_GBP_K = 1_000.0
 
 
 def calibrate_saving_rate(base: CostBase, params: ModelParams, graph: nx.Graph,
                           target_gbp_k: float = SAVING_PER_ABSORBED_COUNCIL_GBP_K) -> float:
     """The saving rate at which the mean gross saving over every district-district edge is ``target``.
 
-    A pair absorbs one council's team, so ``target`` is the LGA aggregate per absorbed
-    council (£60m / 25 = £2.4m); matched on average over all neighbouring district
-    pairs, never on a named pair.
+    A pair absorbs one council's team, so ``target`` is the typical annual saving of a shared
+    chief executive and management team (£1m, evidence register); matched on average over all
+    neighbouring district pairs, never on a named pair.
     """
     codes = {c: i for i, c in enumerate(base.codes.tolist())}
     pairs = np.array([(codes[a], codes[b]) for a, b in graph.edges

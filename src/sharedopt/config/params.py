@@ -172,6 +172,7 @@ class ModelParams(BaseModel):
     setup_ratio: float = Field(default=_default(COST_DEFAULTS, "setup_ratio"), ge=0, le=10)
     exit_cost_rate: float = Field(default=_default(COST_DEFAULTS, "exit_cost_rate"), ge=0, le=5)
     success_probability: float = Field(default=SUCCESS_PROBABILITY["value"], ge=0, le=1)
+    governance_rate: float = Field(default=_default(COST_DEFAULTS, "governance_rate"), ge=0, le=1)
     governance_per_member_gbp_k: float = Field(default=_default(COST_DEFAULTS, "governance_per_member_gbp_k"), ge=0)
     governance_per_pair_gbp_k: float = Field(default=_default(COST_DEFAULTS, "governance_per_pair_gbp_k"), ge=0)
     discount_rate: float = Field(default=_default(APPRAISAL_DEFAULTS, "discount_rate"), ge=0, le=1)

@@ -13,17 +13,18 @@ from __future__ import annotations
 # ---------------------------------------------------------------------------
 COST_DEFAULTS: dict[str, dict] = {
     "setup_ratio": dict(
-        value=0.8, range=(0.36, 1.6),
-        evidence=("lga-2012-investment-ratio", "lga-2012-south-oxon-vale-investment",
-                  "lga-2012-procurement-lincolnshire-setup", "clyde-valley-2011-investment"),
-        source="Evidence register (data/raw/evidence/register.csv): the LGA's evaluation of five English "
-               "partnerships (2012, achieved) reports investment of 18-59% of the first two years' "
-               "savings, 0.36-1.18 years of saving; South Oxfordshire and Vale of White Horse invested "
-               "about 1.6 years of their average saving, Procurement Lincolnshire 0.04, the Clyde Valley "
-               "business case about 1.0 (projection). 0.8 is the middle of the LGA band; the range runs "
-               "from its low end to the highest achieved ratio. The one-off cost is this multiple of the "
-               "partnership's own delivered annual saving (success case), before the optimism-bias "
-               "uplift: what a partnership invests scales with what it changes."),
+        value=0.8, range=(0.35, 2.42),
+        evidence=("lga-2012-investment-ratio", "lga-2012-sovale-setup-ratio", "lga-2012-proclincs-setup-ratio",
+                  "lga-2012-lgss-setup-ratio", "lga-2012-hoople-setup-ratio", "clyde-valley-setup-ratio"),
+        source="Evidence register (data/raw/evidence/register.csv, parameter setup_ratio): one-off cost as a "
+               "multiple of a year's saving, on outturn: the LGA's five partnerships (2012) 0.36-1.18 "
+               "(investment 18-59% of the first two years' savings; midpoint 0.77), LGSS 0.35, South "
+               "Oxfordshire and Vale 1.57, Hoople 2.42, Procurement Lincolnshire 0.04 (a procurement hub); "
+               "the Clyde Valley business case 0.93-1.03 (projection). 0.8 is the median of the five "
+               "outturn values; the range runs from LGSS's to Hoople's. All are partnerships chosen as "
+               "successes, so costs may be understated: the optimism-bias uplift applies on top. The "
+               "one-off cost is this multiple of the partnership's own delivered annual saving (success "
+               "case): what a partnership invests scales with what it changes."),
     "setup_fixed_gbp_k": dict(value=0.0, range=(0.0, 250.0),
                               source="Assumption, because no source separates a fixed part of set-up "
                                      "cost: 0 by default (the one-off cost is the evidence-based "
@@ -37,21 +38,31 @@ COST_DEFAULTS: dict[str, dict] = {
                               "to add a share of the pooled poolable spend."),
     "exit_cost_rate": dict(
         value=0.5, range=(0.0, 1.0),
-        evidence=("nw-northants-2025-exit-terms", "east-hants-havant-2022-split-cost"),
-        source="Assumption, because no source gives exit costs as a ratio: a partnership that fails "
-               "pays, on top of its set-up cost, this share of it again to unwind (North and West "
-               "Northamptonshire's disaggregation terms: the exiting council funds the one-off costs "
-               "plus 75% of stranded costs for up to 18 months). Paid in the failure case only."),
+        evidence=("nn-wn-it-exit-stranded-share", "hambleton-richmondshire-exit-ratio",
+                  "east-hants-havant-sof-sunk"),
+        source="Assumption bracketed by the evidence register (parameter exit_cost): Hambleton and "
+               "Richmondshire's decoupling cost 0.35 years of their claimed saving (about 0.44 of a set-up "
+               "cost at setup_ratio 0.8); North Northamptonshire funds the one-off costs of leaving plus 75% "
+               "of the host's stranded costs for up to 18 months. A partnership that fails pays this share "
+               "of its set-up cost again to unwind; paid in the failure case only."),
+    "governance_rate": dict(
+        value=0.045, range=(0.02, 0.10),
+        evidence=("5cp-client-team-share", "5cp-client-team-budget-2022", "lga-2012-proclincs-staffing-increase"),
+        source="Evidence register (parameter governance_cost), the one observable cost of running a "
+               "partnership: the 5 Councils' shared client team costs 4.5% of the average annual value of "
+               "the contract it manages (target budget); Procurement Lincolnshire's staffing rose by "
+               "£140k a year on set-up (achieved). Recurring governance (client side, joint committee, "
+               "contract and performance management) as a share of the pooled poolable spend the "
+               "partnership runs, counted once: the per-member, per-pair and coordination terms are 0 "
+               "by default. Two cases only, so the range is wide (2-10%)."),
     "governance_per_member_gbp_k": dict(
-        value=25.0, range=(10.0, 60.0),
-        evidence=("governance-joint-committee-budgets",),
-        source="Assumption bracketed by published joint-committee and client-side costs (evidence "
-               "register, parameter governance_cost): recurring joint committee and client-side "
-               "monitoring per member, £k a year."),
+        value=0.0, range=(0.0, 50.0),
+        source="Assumption, because no source separates a fixed cost per member from the client-side "
+               "cost (governance_rate): 0 by default; set it to test one (£k a year per member)."),
     "governance_per_pair_gbp_k": dict(
-        value=10.0, range=(0.0, 25.0),
-        source="Assumption, because no source costs coordination per pair of members: each pair adds "
-               "this much a year, so large groups cost more (n(n-1)/2 pairs)."),
+        value=0.0, range=(0.0, 25.0),
+        source="Assumption, because no source costs coordination per pair of members: 0 by default; "
+               "set it to make each pair add this much a year (n(n-1)/2 pairs)."),
 }
 
 # ---------------------------------------------------------------------------
@@ -64,13 +75,16 @@ APPRAISAL_DEFAULTS: dict[str, dict] = {
                           source="Assumption, because agreements run for years, not decades: appraisal "
                                  "period of a shared service agreement (typical contract length); 5 is "
                                  "a medium-term financial strategy, 15 a long contract."),
-    "ramp_years": dict(value=2, range=(1, 3), evidence=("hambleton-richmondshire-2012-setup-time",),
+    "ramp_years": dict(value=2, range=(1, 4),
+                       evidence=("hambleton-richmondshire-setup-time", "malvern-wychavon-jmt-ramp",
+                                 "lgss-procurement-ramp"),
                        source="Assumption bracketed by the evidence register (parameter ramp_years: "
-                              "Hambleton-Richmondshire 'took over two years to set up'): savings build "
-                              "up linearly (year 1: 1/2, year 2 onwards: full, with ramp_years = 2)."),
+                              "Hambleton-Richmondshire 'took over two years to set up', Malvern Hills and "
+                              "Wychavon planned 1-1.5 years, LGSS's procurement 4): savings build up "
+                              "linearly (year 1: 1/2, year 2 onwards: full, with ramp_years = 2)."),
     "optimism_bias_cost_uplift": dict(
         value=0.41, range=(0.0, 0.56),
-        evidence=("green-book-optimism-bias-outsourcing", "nao-2012-ssc-cost-overrun"),
+        evidence=("green-book-ob-outsourcing-opex", "nao-2012-ssc-overrun"),
         source="HM Treasury Green Book supplementary guidance on optimism bias: the upper value for "
                "outsourcing projects (41%), the project type closest to a shared service, taken at the "
                "outset as the guidance asks before risks are mitigated; applied to the one-off cost. "

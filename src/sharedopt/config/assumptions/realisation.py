@@ -76,8 +76,8 @@ REALISATION_EVIDENCE: list[dict] = [
 
 REALISATION_BASE: dict = dict(
     value=0.88, range=(0.28, 1.0),
-    evidence=("audit-wales-2015-16-savings-delivered", "vale-5cp-delivery", "ngss-nao-2016-delivery",
-              "procurement-lincolnshire-delivery"),
+    evidence=("audit-wales-2016-savings-delivery", "vale-5cp-delivery-ratio", "nao-2016-ngss-delivery-ratio",
+              "lga-2012-proclincs-delivery"),
     source="Evidence register (parameter delivery_ratio): the delivery ratio, the share of its planned "
            "saving a partnership that goes ahead delivers. Audit Wales found all 22 Welsh councils "
            "delivered 88% of their planned 2015-16 savings (£221.5m of £251.6m, achieved), the one "
@@ -89,8 +89,8 @@ REALISATION_BASE: dict = dict(
 
 SUCCESS_PROBABILITY: dict = dict(
     value=0.8, range=(0.5, 0.95),
-    evidence=("norway-regional-councils-breakdown", "clyde-valley-2011-collapse",
-              "audit-commission-2010-county-collapse", "hambleton-richmondshire-2012-repatriation"),
+    evidence=("norway-regional-councils-breakdown", "clyde-valley-withdrawals",
+              "audit-commission-2010-county-project", "hambleton-richmondshire-lifetime"),
     source="Assumption, because no base rate of failure is published (the LGA kept no churn series): "
            "the register's failures bracket it. Half of four Norwegian regional councils studied broke "
            "down (0.5, the low end); Clyde Valley and an unnamed English county partnership collapsed "

@@ -76,19 +76,23 @@ WHOLE_ORG_DEFAULTS: dict[str, dict] = {
                "(12 districts, 2 unitaries, 1 county); the unitary figure is used for every single-tier "
                "class (metropolitan, London, Welsh). The split comes from 15 Lancashire councils only."),
     "whole_org_saving_rate": dict(
-        value=0.1628, range=(0.08, 0.30),
-        source="Calibrated on the LGA aggregate: about 45 councils share a chief executive and senior "
-               "team in about 20 partnerships, saving at least £60m a year, i.e. £60m over the 25 "
-               "councils whose team is absorbed (£2.4m each). The rate makes the mean modelled gross "
-               "saving over every pair of neighbouring English districts (2023-24, Central_Services "
-               "neighbour graph; saving = rate x (sum - largest) overhead) £2.4m "
-               "(tests/test_decomposed.py recomputes it). Never calibrated on a named pair."),
+        value=0.0678, range=(0.006, 0.129),
+        evidence=("lga-localis-shared-ce-savings", "suffolk-coastal-waveney-jce-2009",
+                  "publica-cotswold-west-oxon-jce", "lga-stronger-together-shared-management"),
+        source="Evidence register (parameter whole_org_saving): sharing a chief executive and management "
+               "team saved 'some areas ... £1m year on year' (LGA/Localis, 34 cases, achieved). The rate "
+               "makes the mean modelled gross saving over every pair of neighbouring English districts "
+               "(2023-24, Central_Services neighbour graph; saving = rate x (sum - largest) overhead) £1m "
+               "(tests/test_decomposed.py recomputes it); the range runs from a joint chief executive alone "
+               "(Suffolk Coastal and Waveney, £0.09m a year) to a shared management and support service "
+               "(Cotswold and West Oxfordshire, £1.9m). The LGA's '£60 million' for about 45 councils is "
+               "cumulative, not annual. Never calibrated on an arrangement in data/raw/arrangements."),
     "whole_org_transition_rate": dict(
-        value=0.75, range=(0.36, 1.18),
-        source="One-off redundancy, pension strain and systems cost as a multiple of the annual gross "
-               "saving: the LGA's 2012 evaluation of five partnerships reports investment of 18-59% of "
-               "the first two years' savings (0.36-1.18 years of saving), as quoted in issue 14 (not "
-               "verified here); 0.75 is the midpoint."),
+        value=0.8, range=(0.35, 2.42),
+        evidence=("malvern-wychavon-jmt-setup-ratio", "lga-2012-investment-ratio"),
+        source="One-off redundancy, pension strain and systems cost as a multiple of the annual delivered "
+               "saving: the same evidence as setup_ratio (COST_DEFAULTS), whose central value it takes; "
+               "Malvern Hills and Wychavon's joint management team planned 0.79 (evidence register)."),
     "whole_org_tiers": dict(
         value=["district"], range=(["district"], ["district", "single-tier", "county"]),
         source="Assumption, because the LGA aggregate the saving rate is calibrated on is almost all "

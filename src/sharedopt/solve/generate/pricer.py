@@ -64,6 +64,7 @@ class ServicePricer:
         self.setup_fixed, self.setup_member = params.setup_fixed_gbp_k, params.setup_per_member_gbp_k
         self.setup_rate = params.setup_rate
         self.gov_member, self.gov_pair = params.governance_per_member_gbp_k, params.governance_per_pair_gbp_k
+        self.gov_rate = params.governance_rate
         balls = [_reach(bits, v, self.k) for v in range(len(nodes))]
         self.ball_ptr = np.concatenate([[0], np.cumsum([len(b) for b in balls])]).astype(np.int64)
         self.ball_idx = np.concatenate(balls).astype(np.int64) if balls else np.zeros(0, dtype=np.int64)
@@ -93,7 +94,7 @@ class ServicePricer:
         # value of a pound of gross scale saving: expected ramped saving less the one-off it brings
         F = self.delivery * (self.p * self.ramp_annuity - scale * self.setup_ratio)
         K = np.ascontiguousarray(scale * (self.setup_member + self.setup_rate * self.asset)
-                                 + ann * self.gov_member + node_dual, dtype=float)
+                                 + ann * (self.gov_member + self.gov_rate * self.asset) + node_dual, dtype=float)
         const = scale * self.setup_fixed + lam
         pair_cost = np.array([ann * self.gov_pair * n * (n - 1) / 2 for n in range(k + 1)])
         consts = (1.0 / self.mes, self.e_down, self.e_up)
