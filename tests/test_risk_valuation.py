@@ -161,3 +161,33 @@ def test_default_levers_carry_a_range_and_evidence():
         low, high = entry["range"]
         assert low <= entry["value"] <= high and entry["evidence"]
     assert pd.notna(COST_DEFAULTS["setup_ratio"]["source"])
+
+
+def _cited_ids(node) -> set[str]:
+    """Every register id named under an ``evidence`` key anywhere in an assumption table."""
+    if isinstance(node, dict):
+        found = set(node.get("evidence", ())) if isinstance(node.get("evidence"), (tuple, list)) else set()
+        return found.union(*(_cited_ids(v) for k, v in node.items() if k != "evidence"))
+    if isinstance(node, (list, tuple)):
+        return set().union(*(_cited_ids(v) for v in node)) if node else set()
+    return set()
+
+
+def test_every_cited_evidence_row_exists_in_the_register():
+    import sharedopt.config.assumptions as assumptions
+    from sharedopt.data.evidence import load_register
+    cited = set().union(*(_cited_ids(getattr(assumptions, name)) for name in assumptions.__all__
+                          if isinstance(getattr(assumptions, name), (dict, list))))
+    assert len(cited) >= 20
+    missing = cited - set(load_register()["id"])
+    assert not missing, f"assumptions cite register rows that do not exist: {sorted(missing)}"
+
+
+def test_every_tornado_lever_has_a_range_around_a_value_and_a_basis():
+    from sharedopt.config.assumptions import unknowns
+    levers = unknowns()
+    assert len(levers) >= 12
+    for lever in levers:
+        assert lever["low"] < lever["high"] and lever["basis"] in ("evidence", "assumption") and lever["source"]
+    assert {lv["key"] for lv in levers} >= {"model.setup_ratio", "model.success_probability",
+                                             "model.realisation.base", "model.governance_rate"}

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from sharedopt.common.suggest import did_you_mean
 from sharedopt.config.assumptions import (
-    APPRAISAL_DEFAULTS, COST_CURVE_RULE, COST_DEFAULTS, DEPTH_DEFAULTS, DEPTH_REFERENCE, READINESS_DEFAULTS,
+    APPRAISAL_DEFAULTS, COST_CURVE_RULE, MAX_GROUP_SIZE, COST_DEFAULTS, DEPTH_DEFAULTS, DEPTH_REFERENCE, READINESS_DEFAULTS,
     REALISATION_BASE, REALISATION_DEFAULTS, RING_FENCED_SHARES, SUCCESS_PROBABILITY, SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS,
     SPATIAL_FALLBACK, WHOLE_ORG_DEFAULTS,
 )
@@ -146,7 +146,7 @@ class ModelParams(BaseModel):
     """Every parameter of the savings model; defaults and sources in :mod:`sharedopt.config.assumptions`."""
 
     model_config = _STRICT
-    max_group_size: int = Field(default=5, ge=1, le=8)
+    max_group_size: int = Field(default=MAX_GROUP_SIZE["value"], ge=1, le=8)
     scope_max_group_size: int = Field(default=3, ge=1, le=8)
     include_scale: bool = True
     include_scope: bool = True

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from sharedopt.candidates.table import CANDIDATE_ID, NPV
+from sharedopt.candidates.table import CANDIDATE_ID, NPV, split_codes
 from sharedopt.common.jsonsafe import json_safe
 from sharedopt.config.assumptions import unknowns
 from sharedopt.pipeline.events import OnEvent, emit
@@ -37,6 +37,11 @@ def _levers(scenario: Scenario) -> list[dict]:
             current = None
         rows.append({**lever, "default": lever["default"] if current is None else current})
     return rows
+
+
+def _ids(cell) -> set[str]:
+    """The candidate ids of a sweep row's ``chosen`` cell (';'-joined)."""
+    return set(split_codes(cell)) if isinstance(cell, str) and cell else set()
 
 
 def tornado(scenario: Scenario, base_npv: float, base_chosen: set[str], *, engine="process",
@@ -72,14 +77,14 @@ def tornado(scenario: Scenario, base_npv: float, base_chosen: set[str], *, engin
                      "default": lever["default"], "low": lever["low"], "high": lever["high"],
                      "npv_at_low_gbp_k": npvs[1], "npv_at_high_gbp_k": npvs[2],
                      "swing_gbp_k": max(npvs) - min(npvs),
-                     "changed_at_low": len(base_chosen ^ set(low["chosen"])),
-                     "changed_at_high": len(base_chosen ^ set(high["chosen"]))})
+                     "changed_at_low": len(base_chosen ^ _ids(low["chosen"])),
+                     "changed_at_high": len(base_chosen ^ _ids(high["chosen"]))})
     frame = pd.DataFrame(rows, columns=TORNADO_COLUMNS)
     order = frame.sort_values(["swing_gbp_k", "parameter"], ascending=[False, True], kind="stable").index
     for i in order:
         lever = levers[i]
         for end, row in (("low", table.iloc[2 * i]), ("high", table.iloc[2 * i + 1])):
-            for cid in sorted(base_chosen - set(row["chosen"])):
+            for cid in sorted(base_chosen - _ids(row["chosen"])):
                 hinges.setdefault(cid, f"{lever['label']} at {lever[end]:g}")
     return frame.loc[order].reset_index(drop=True), hinges
 

@@ -39,6 +39,18 @@ SAVINGS_TERM_DEFAULTS: dict[str, dict] = {
                "member centroids): a 60 km span costs £30k a year."),
 }
 
+# The largest group enumerated ([model] max_group_size). The evidence does not bound it: the England
+# panel shows central per-head cost falling across the whole range of council sizes (no minimum
+# inside the data) and the register's exhaustion points (50-60k residents, Spanish waste and Dutch
+# tax offices) lie below almost every English council, so it stays a stated lever.
+MAX_GROUP_SIZE: dict = dict(
+    value=5, range=(3, 5),
+    evidence=("bel-fageda-galicia-threshold", "niaounakis-blank-2017-exhaustion"),
+    source="Assumption, because no evidence bounds the number of partners: 3 is the median size of the "
+           "real voluntary arrangements (a description, not a calibration), 5 the default cap. Scale "
+           "economies are credited only over the populations where the curve was measured (fitted: the "
+           "range of the data; literature: up to the minimum efficient scale).")
+
 # Per-service spatial parameters. distance_rate_per_km: share of the pooled poolable
 # budget lost per km of span (dead mileage, depots, site visits); max_span_km: groups
 # whose span exceeds it are not generated (None = no limit).

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sharedopt.config.assumptions.money import APPRAISAL_DEFAULTS, COST_DEFAULTS
 from sharedopt.config.assumptions.realisation import READINESS_DEFAULTS, REALISATION_BASE, SUCCESS_PROBABILITY
-from sharedopt.config.assumptions.savings import SAVINGS_TERM_DEFAULTS, WHOLE_ORG_DEFAULTS
+from sharedopt.config.assumptions.savings import MAX_GROUP_SIZE, SAVINGS_TERM_DEFAULTS, WHOLE_ORG_DEFAULTS
 
 #: (dotted config key, plain-words label, owning entry[, the two values tested]).
 _LEVERS: list[tuple] = [
@@ -24,6 +24,7 @@ _LEVERS: list[tuple] = [
     ("model.exit_cost_rate", "exit cost of a failed partnership / set-up cost", COST_DEFAULTS["exit_cost_rate"]),
     ("model.horizon_years", "appraisal horizon (years)", APPRAISAL_DEFAULTS["horizon_years"]),
     ("model.ramp_years", "years to full savings", APPRAISAL_DEFAULTS["ramp_years"]),
+    ("model.governance_rate", "client-side governance / pooled spend", COST_DEFAULTS["governance_rate"]),
     ("model.governance_per_member_gbp_k", "governance cost per member (£k a year)",
      COST_DEFAULTS["governance_per_member_gbp_k"]),
     ("model.governance_per_pair_gbp_k", "governance cost per pair of members (£k a year)",
@@ -39,6 +40,7 @@ _LEVERS: list[tuple] = [
      WHOLE_ORG_DEFAULTS["whole_org_transition_rate"]),
     ("model.readiness.prior_collaboration_uplift", "uplift where members already share a service",
      READINESS_DEFAULTS["prior_collaboration_uplift"]),
+    ("model.max_group_size", "largest group considered", MAX_GROUP_SIZE),
 ]
 
 
