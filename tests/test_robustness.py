@@ -44,7 +44,7 @@ def test_identical_positive_draws_make_every_partnership_robust():
     assert block["n_contingent"] == 0
     assert block["robust_npv_gbp_k"] == pytest.approx(result.summary["totals"][NPV])
     band = block["headline"]
-    assert band["p10_gbp_k"] == pytest.approx(band["npv_gbp_k"]) == pytest.approx(band["p90_gbp_k"])
+    assert band["p10_gbp_k"] == pytest.approx(band[NPV]) == pytest.approx(band["p90_gbp_k"])
     again = run(_small(fixed), draws=3)   # seeded: the same figures
     assert again.summary["robustness"] == block
 

@@ -41,7 +41,7 @@ def attach_robustness(result: Result) -> Result:
     block = {"robust_share": threshold, "n_robust": int(len(robust)),
              "n_contingent": int(len(portfolio) - len(robust)),
              "robust_npv_gbp_k": float(robust[NPV].sum()),
-             "headline": {"npv_gbp_k": float(result.summary["totals"][NPV]), "p10_gbp_k": q["p10"],
+             "headline": {NPV: float(result.summary["totals"][NPV]), "p10_gbp_k": q["p10"],
                           "p50_gbp_k": q["p50"], "p90_gbp_k": q["p90"], "draws": band["draws"],
                           "basis": "the headline sets every lever at the median of the distribution the "
                                    "Monte Carlo draws it from; P10-P90 are the draws' portfolio NPVs"}}
