@@ -54,18 +54,22 @@ class Appraisal:
 
 
 def group_specs(groups) -> list[GroupSpec]:
-    """Group specs from specs, ``--group`` strings, or the path of a CSV / TOML file.
+    """Group specs from specs, ``--group`` strings and paths of CSV / TOML files (a mix is fine).
 
     Raises
     ------
     ConfigError
         A bad spec (where it was written and the field named), or two groups with one name.
     """
-    if isinstance(groups, (str, Path)) and Path(groups).suffix.lower() in (".csv", ".toml"):
-        specs = read_group_file(groups)
-    else:
-        items = [groups] if isinstance(groups, (str, GroupSpec)) else list(groups)
-        specs = [g if isinstance(g, GroupSpec) else parse_group_option(str(g), i) for i, g in enumerate(items, 1)]
+    items = [groups] if isinstance(groups, (str, Path, GroupSpec)) else list(groups)
+    specs = []
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, GroupSpec):
+            specs.append(item)
+        elif isinstance(item, Path) or str(item).lower().endswith((".csv", ".toml")):
+            specs += read_group_file(item)
+        else:
+            specs.append(parse_group_option(str(item), number))
     seen: dict[str, str] = {}
     for spec in specs:
         if spec.name in seen:
