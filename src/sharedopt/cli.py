@@ -291,8 +291,12 @@ def appraise(config: Path = typer.Argument(..., help="scenario TOML"),
         write_appraisal(result, target)
     except (SharedoptError, OSError, ValueError) as exc:
         _fail(exc)
-    rows = ([r["group"], r["candidate_id"], f"{r['npv_gbp_k']:,.0f}", f"{r['general_fund_npv_gbp_k']:,.0f}",
-             f"{r['payback_years']:.1f}", r["notes"]] for r in result.groups.to_dict("records"))
+    from sharedopt.candidates.appraise import GROUP, NOTES
+    from sharedopt.candidates.table import CANDIDATE_ID, NPV, PAYBACK_YEARS
+    from sharedopt.results.appraisal import GENERAL_FUND_NPV
+
+    rows = ([r[GROUP], r[CANDIDATE_ID], f"{r[NPV]:,.0f}", f"{r[GENERAL_FUND_NPV]:,.0f}", f"{r[PAYBACK_YEARS]:.1f}",
+             r[NOTES]] for r in result.groups.to_dict("records"))
     _out().print(table(f"Appraisal (£k) written to {target}", ["group", "candidate", "NPV", "general-fund NPV",
                                                               "payback (years)", "notes"], rows))
 
