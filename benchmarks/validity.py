@@ -130,7 +130,7 @@ def _rel(path: Path) -> str:
 
 
 def run(config_path: Path, model_updates: dict | None = None, keep_prior_uplift: bool = False,
-        max_size: int = 6, limit: int = 2_000_000, extras: bool = False) -> dict:
+        max_size: int = 7, limit: int = 2_000_000, extras: bool = False) -> dict:
     """Every measure; returns the JSON-safe result."""
     config = blank_sheet_config(config_path, model_updates, keep_prior_uplift)
     inputs = load_inputs(config)
@@ -182,7 +182,7 @@ def main(argv=None) -> int:
                     help="keep the prior-collaboration uplift (default: 0, as it lifts every real arrangement)")
     ap.add_argument("--model-set", action="append", default=[], metavar="KEY=VALUE",
                     help="change a [model] setting, e.g. coordination_best_size=0 (VALUE read as JSON; repeatable)")
-    ap.add_argument("--max-size", type=int, default=6,
+    ap.add_argument("--max-size", type=int, default=7,
                     help="largest real group whose reference set is listed for the revealed-choice percentile")
     ap.add_argument("--reference-limit", type=int, default=2_000_000,
                     help="most reference groups listed per arrangement (more: not scored)")
