@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from sharedopt.candidates.appraise import GROUP, NOTES
 from sharedopt.candidates.enumerate import connected_groups
@@ -15,6 +16,7 @@ from sharedopt.candidates.table import (
     SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE, SERVICES, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL,
     split_codes,
 )
+from sharedopt.cli import app
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.groups import GroupSpec
 from sharedopt.pipeline.appraise import appraise
@@ -162,3 +164,16 @@ def test_the_written_appraisal_is_complete_and_deterministic(tmp_path: Path, nor
     assert back[NPV].round(3).tolist() == out.groups[NPV].round(3).tolist()
     sheets = pd.ExcelFile(first["appraisal.xlsx"]).sheet_names
     assert sheets[:2] == ["appraisal", "groups"] and "cash flow 2" in sheets and sheets[-1] == "shares"
+
+
+def test_the_command_line_writes_the_appraisal_and_refuses_a_bad_group(tmp_path: Path):
+    runner = CliRunner(env={"COLUMNS": "250"})
+    config = str(Path(__file__).resolve().parents[1] / "configs" / "north-east.toml")
+    ok = runner.invoke(app, ["appraise", config, "--group", "pair=E06000047+Darlington:Central_Services",
+                             "--out", str(tmp_path / "out")])
+    assert ok.exit_code == 0, ok.output
+    assert "pair" in ok.output and (tmp_path / "out" / "appraisal.xlsx").is_file()
+    bad = runner.invoke(app, ["appraise", config, "--group", "E06000047+E06000047:Central_Services",
+                              "--out", str(tmp_path / "bad")])
+    assert bad.exit_code == 2 and "field members" in bad.output and "listed twice" in bad.output
+    assert not (tmp_path / "bad").exists()
