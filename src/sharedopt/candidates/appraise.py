@@ -221,6 +221,8 @@ def appraise_groups(base: CostBase, params: ModelParams, groups: list[ResolvedGr
         for depth in group.depths:
             row = value_group(base, params, group, depth)
             notes = list(group.notes)
+            if not group.whole_organisation and depth not in params.depths:
+                notes.append(f"depth {depth} not offered by [model] depths: the candidate table has no row at it")
             if not float(row[NPV].iloc[0]) > 0:
                 notes.append("NPV not positive: the candidate table prunes it")
             row.insert(0, GROUP, group.spec.name)
