@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from sharedopt.candidates.appraise import GROUP, NOTES
 from sharedopt.candidates.enumerate import connected_groups
 from sharedopt.candidates.table import (
-    ANNUAL_NET_SAVING, CANDIDATE_ID, COST_DISTANCE, COST_GOVERNANCE, DEPTH, KIND, MEMBERS, NPV, PARTNERSHIP_MODE,
+    BETTER_OFF_ALONE, MEMBER, SHARE_SHAPLEY, STANDALONE_NPV, ANNUAL_NET_SAVING, CANDIDATE_ID, COST_DISTANCE, COST_GOVERNANCE, DEPTH, KIND, MEMBERS, NPV, PARTNERSHIP_MODE,
     SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE, SERVICES, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL,
     split_codes,
 )
@@ -35,8 +35,13 @@ def wide_config(north_east_config):
 
 
 @pytest.fixture(scope="module")
-def wide_table(wide_config, north_east_inputs):
-    return enumerate_candidates(north_east_inputs, wide_config, with_shares=False).table
+def wide_set(wide_config, north_east_inputs):
+    return enumerate_candidates(north_east_inputs, wide_config, with_shares=True)
+
+
+@pytest.fixture(scope="module")
+def wide_table(wide_set):
+    return wide_set.table
 
 
 def _spec(row) -> GroupSpec:
@@ -67,6 +72,18 @@ def test_appraised_rows_equal_the_candidate_table_bit_for_bit(wide_config, wide_
         else:
             assert mine.tolist() == theirs.tolist(), column
     assert (got[NOTES] == "").all()  # every pick is one the candidate table lists
+
+
+def test_appraised_myerson_shares_equal_the_shares_table(wide_config, wide_set, north_east_inputs):
+    picks = _picks(wide_set.table)
+    shares = appraise(wide_config, [_spec(r) for _, r in picks.iterrows()], inputs=north_east_inputs).shares
+    theirs = wide_set.shares.set_index([CANDIDATE_ID, MEMBER]).loc[
+        list(zip(shares[CANDIDATE_ID], shares["authority"]))]
+    assert len(shares) == picks[MEMBERS].str.count(";").add(1).sum()
+    for column in (SHARE_SHAPLEY, STANDALONE_NPV):  # the same sums, batched with other groups in the table:
+        mine, table = shares[column].to_numpy(float), theirs[column].to_numpy(float)  # equal to rounding
+        assert np.allclose(mine, table, rtol=1e-12, atol=1e-9), column
+    assert shares[BETTER_OFF_ALONE].tolist() == theirs[BETTER_OFF_ALONE].tolist()
 
 
 def test_a_pruned_loss_making_group_is_still_valued(north_east_config, north_east_candidates, north_east_inputs):

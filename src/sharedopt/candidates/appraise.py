@@ -144,7 +144,7 @@ def _depths(spec: GroupSpec, params: ModelParams, whole: bool) -> tuple[str, ...
     return (spec.depth,)
 
 
-def _graph(base: CostBase, params: ModelParams, graphs: dict, services: tuple[str, ...]) -> nx.Graph:
+def group_graph(base: CostBase, params: ModelParams, graphs: dict, services: tuple[str, ...]) -> nx.Graph:
     """The neighbour graph the candidate table enumerates the group's kind on."""
     if services == (WHOLE_ORGANISATION_LABEL,):
         return whole_org_graph(base, graphs, params.whole_org_tiers)
@@ -157,7 +157,7 @@ def _graph(base: CostBase, params: ModelParams, graphs: dict, services: tuple[st
 
 def _space_notes(spec, base, params, graphs, codes, services, allow_unconnected) -> list[str]:
     """Why the candidate table would not list this group (empty: it would, if its NPV is positive)."""
-    graph = _graph(base, params, graphs, services)
+    graph = group_graph(base, params, graphs, services)
     absent = [c for c in codes if c not in graph]
     whole = services == (WHOLE_ORGANISATION_LABEL,)
     connected = not absent and len(codes) > 0 and nx.is_connected(graph.subgraph(codes))

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from sharedopt.candidates.appraise import GROUP, appraise_groups, resolve_groups
+from sharedopt.candidates.appraise_shares import myerson_table
 from sharedopt.candidates.value import CostBase
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.groups import GroupSpec, parse_group_option, read_group_file
@@ -24,7 +25,7 @@ from sharedopt.config.schema import RunConfig, load_config
 from sharedopt.pipeline.result import Inputs
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import load_inputs
-from sharedopt.results.appraisal import appraisal_cashflows, member_shares, with_general_fund
+from sharedopt.results.appraisal import appraisal_cashflows, member_shares, with_general_fund, with_myerson
 
 __all__ = ["Appraisal", "appraise", "group_specs"]
 
@@ -40,7 +41,9 @@ class Appraisal:
         term, NPV, payback, the readiness checklist), ``general_fund_npv_gbp_k``,
         ``ring_fenced_npv_gbp_k`` and ``notes`` (why the candidate table would not list it).
     shares : pandas.DataFrame
-        Per group and member: weight, NPV, general-fund and ring-fenced NPV (£k).
+        Per group and member: weight, NPV (the proportional share of the cash flows), general-fund and
+        ring-fenced NPV, and the Myerson share, standalone NPV and better-off-alone flag of the
+        candidate table's shares (£k).
     cashflows : pandas.DataFrame
         Per group, member and year: the cash-flow columns of ``council_cashflows.csv``.
     summary : dict
@@ -117,7 +120,8 @@ def appraise(config, groups: Iterable | str | Path, *, allow_unconnected: bool =
     table = appraise_groups(base, config.model, resolved)
     flows = appraisal_cashflows(table, base, config.model)
     table = with_general_fund(table, flows)
-    return Appraisal(table, member_shares(flows), flows, _summary(config, table))
+    shares = with_myerson(member_shares(flows), myerson_table(base, config.model, inputs.graphs, resolved))
+    return Appraisal(table, shares, flows, _summary(config, table))
 
 
 def _summary(config: RunConfig, table: pd.DataFrame) -> dict:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sharedopt.candidates.appraise import GROUP
-from sharedopt.candidates.table import CANDIDATE_ID, NPV
+from sharedopt.candidates.table import CANDIDATE_ID, MEMBER, NPV
 from sharedopt.candidates.value import CostBase
 from sharedopt.config.params import ModelParams
 from sharedopt.results.cashflow import COLUMNS, partnership_flows
@@ -78,3 +78,10 @@ def with_general_fund(table: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
     out.insert(spot, GENERAL_FUND_NPV, keyed[GENERAL_FUND_NPV].to_numpy())
     out.insert(spot + 1, RING_FENCED_NPV, keyed[RING_FENCED_NPV].to_numpy())
     return out
+
+
+def with_myerson(shares: pd.DataFrame, myerson: pd.DataFrame) -> pd.DataFrame:
+    """The members' shares with their Myerson share, standalone NPV and better-off-alone flag
+    (:mod:`sharedopt.candidates.appraise_shares`; blank for groups too large for it)."""
+    extra = myerson.rename(columns={MEMBER: "authority"})
+    return shares.merge(extra, on=[GROUP, CANDIDATE_ID, "authority"], how="left", validate="one_to_one")
