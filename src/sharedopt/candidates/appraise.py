@@ -170,6 +170,8 @@ def _space_notes(spec, base, params, graphs, codes, services, allow_unconnected)
             raise spec.fail("members", f"{what}: the candidate table never lists this group; add "
                                        "--allow-unconnected (Python: allow_unconnected=True) to value it anyway")
         notes.append(f"valued on request although {what}: the candidate table never lists it")
+    if whole and not params.whole_organisation:
+        notes.append("whole-organisation candidates are off in this config ([model] whole_organisation)")
     limit = params.whole_org_max_group_size if whole else (
         params.max_group_size if len(services) == 1 else params.scope_max_group_size)
     if len(codes) > limit:
