@@ -97,7 +97,9 @@ def test_coordination_is_the_stated_part_of_governance_on_real_data(north_east_i
     out = evaluate(base, params, (SERVICE,), members)
     rate = coordination_rate(base, params, SERVICE)
     assert rate > 0
-    np.testing.assert_allclose(out[COST_COORDINATION], rate * (out[N_MEMBERS] - 1) * out[POOLED_SPEND], rtol=1e-12)
+    # expected values: the cost is paid only if the partnership succeeds
+    np.testing.assert_allclose(out[COST_COORDINATION],
+                               params.success_probability * rate * (out[N_MEMBERS] - 1) * out[POOLED_SPEND], rtol=1e-12)
     without = evaluate(base, params.model_copy(update={"coordination_best_size": 0.0}), (SERVICE,), members)
     np.testing.assert_allclose(out[COST_GOVERNANCE] - without[COST_GOVERNANCE], out[COST_COORDINATION], rtol=1e-12)
     terms = (out["saving_scale_gbp_k"] + out["saving_efficiency_gbp_k"] + out["saving_scope_gbp_k"]

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from sharedopt.candidates.costfit import (
+    ServiceCurve,
     NOTE, curves_table, fit_cost_curves, fit_frame, fit_service, select_curve,
 )
 from sharedopt.data.authorities import authority_table
@@ -58,27 +59,38 @@ def test_fit_recovers_a_known_u_shape_minimum():
     assert u[1] < u[0] and u[1] < u[2]
 
 
-def test_zero_effect_falls_back_to_literature():
+def test_zero_effect_that_rejects_the_literature_value_is_flat():
+    """A precise zero (CI -0.015..+0.012) excludes Planning's literature -0.08: the data win, no economy."""
     curve, _ = fit_service(fit_frame(synthetic_panel(b1=0.0, seed=11), "Planning"), "Planning")
     assert curve.elasticity_ci[0] < 0 < curve.elasticity_ci[1]
-    assert not curve.identified
+    assert not curve.identified and not curve.elasticity_ci[0] <= -0.08
+    used = select_curve(curve, "fitted")
+    assert used.source.startswith("data:") and "excludes the literature value -0.080" in used.source
+    assert used.elasticity == 0.0 and used.shape == "flat"
+    assert used.fitted_elasticity == curve.elasticity
+
+
+def test_imprecise_zero_keeps_the_literature_value_it_does_not_reject():
+    curve = ServiceCurve(service="Planning", b1=0.0, b2=0.0, elasticity=0.0, elasticity_ci=(-0.2, 0.2), mes=None,
+                         mes_ci=None, n_obs=50, r2=0.1, identified=False, source="fit", fitted_elasticity=0.0,
+                         fitted_ci=(-0.2, 0.2))
     used = select_curve(curve, "fitted")
     assert used.source.startswith("literature") and "not identified: CI includes 0" in used.source
     assert used.elasticity == pytest.approx(-0.08)          # Planning's SERVICE_DEFAULTS e_down
-    assert used.fitted_elasticity == curve.elasticity
 
 
 def test_wrong_sign_falls_back_and_literature_mode_overrides():
     curve, _ = fit_service(fit_frame(synthetic_panel(b1=0.2), "Planning"), "Planning")
     assert curve.elasticity_ci[0] > 0 and not curve.identified
-    assert "positive" in select_curve(curve).source
+    assert "excludes the literature value" in select_curve(curve).source   # wrong sign: the data reject it
     good, _ = fit_service(fit_frame(synthetic_panel(b1=-0.15), "Planning"), "Planning")
     assert select_curve(good, "fitted") is good
     assert select_curve(good, "literature").source.startswith("literature")
 
 
 def test_literature_curve_is_flat_above_its_mes():
-    curve = select_curve(fit_service(fit_frame(synthetic_panel(b1=0.0, seed=11), "Planning"), "Planning")[0])
+    curve = select_curve(fit_service(fit_frame(synthetic_panel(b1=0.0, seed=11), "Planning"), "Planning")[0],
+                         "literature")
     u = curve.unit_cost(np.array([100_000.0, 400_000.0, 2_000_000.0]))
     assert u[0] / u[1] == pytest.approx(4.0 ** 0.08)
     assert u[2] == pytest.approx(u[1])
@@ -102,8 +114,13 @@ def test_real_fit_is_deterministic_with_finite_cis(real):
     fitted = table[table["curve"] == "fitted"]
     u = (fitted["shape"] == "U") & fitted["mes"].notna() & (fitted["elasticity_p10_ci_high"] < 0)
     assert ((fitted["ci_high"] < 0) | u).all()
-    assert (table.loc[table["curve"] == "literature", "fitted_ci_high"] >= 0).all()
-    assert set(table["curve"]) == {"fitted", "literature"}   # the real data identify some, not all
+    # not identified: the literature value where the data's own CI includes it, else flat (no economy)
+    lit = table[table["curve"] == "literature"]
+    assert (lit["fitted_ci_high"] >= 0).all()
+    assert ((lit["fitted_ci_low"] <= lit["elasticity"]) & (lit["elasticity"] <= lit["fitted_ci_high"])).all()
+    flat = table[table["curve"] == "flat (data)"]
+    assert (flat["elasticity"] == 0).all() and len(flat) > 0
+    assert set(table["curve"]) == {"fitted", "literature", "flat (data)"}
 
 
 def test_efficiency_ratios_centre_on_one(real):

@@ -69,11 +69,12 @@ def test_high_cost_and_low_cost_pair_gains_an_efficiency_term():
     # A (ratio 4/3) closes theta of its gap to B (ratio 2/3) on its post-scale poolable cost
     a_pool = 0.40 * 20_000.0
     u = (200_000 / 3e6) ** -0.08 / (100_000 / 3e6) ** -0.08
-    expected = params.efficiency_theta * a_pool * u * (1 - (2 / 3) / (4 / 3)) * params.realisation_factor()
+    p = params.success_probability  # expected values: delivered and paid only on success
+    expected = params.efficiency_theta * a_pool * u * (1 - (2 / 3) / (4 / 3)) * params.realisation_factor() * p
     assert mixed["saving_efficiency_gbp_k"][0] == pytest.approx(expected, rel=1e-12)
     assert mixed["span_km"][0] == pytest.approx(10.0, rel=1e-9)
     assert mixed["cost_distance_gbp_k"][0] == pytest.approx(
-        10.0 * (params.distance_cost_per_km_gbp_k + 0.0002 * 0.40 * 30_000.0), rel=1e-9)
+        10.0 * (params.distance_cost_per_km_gbp_k + 0.0002 * 0.40 * 30_000.0) * p, rel=1e-9)
 
 
 def test_span_is_the_minimum_spanning_tree_of_a_triangle():
@@ -95,8 +96,9 @@ def test_no_candidate_beyond_its_service_span():
     authorities, costs = load_authorities("wales"), load_costs("wales")
     # projected savings in full (realisation base 1): the test is about span, and keeps more groups
     # and no coordination cost (it prunes every Welsh Environment group)
+    # and the literature curve (the data reject the literature Environment elasticity: flat, no groups)
     params = ModelParams(max_group_size=4, include_scope=False, whole_organisation=False,
-                         realisation=dict(base=1.0), coordination_best_size=0)
+                         realisation=dict(base=1.0), coordination_best_size=0, cost_curves="literature")
     cands = build_candidates(authorities, costs, params, with_shares=False)
     env = cands.table[cands.table["services"] == "Environment"]
     limit = params.services["Environment"].max_span_km
@@ -130,8 +132,8 @@ def test_whole_organisation_only_between_neighbours_of_the_same_tier(kent):
     assert whole["services"].str.contains("Environment").all()
 
 
-def test_whole_organisation_rate_is_calibrated_on_the_lga_aggregate():
-    """Mean modelled gross saving over every pair of neighbouring English districts = £3m."""
+def test_whole_organisation_rate_is_calibrated_on_the_evidence_register():
+    """Mean modelled gross saving over every pair of neighbouring English districts = £1m a year."""
     authorities, costs = load_authorities("england"), load_costs("england")
     params = ModelParams()
     base = CostBase.from_frames(authorities, costs, params)
@@ -180,7 +182,8 @@ def test_efficiency_ratios_are_clipped_to_their_bounds():
     got = evaluate(base, params, ("Central_Services",), np.array([[0, 1]]))["saving_efficiency_gbp_k"][0]
     a_pool = 0.40 * 20_000.0
     u = (200_000 / 3e6) ** -0.08 / (100_000 / 3e6) ** -0.08
-    expected = params.efficiency_theta * a_pool * u * (1 - 0.5 / (4 / 3)) * params.realisation_factor()
+    expected = (params.efficiency_theta * a_pool * u * (1 - 0.5 / (4 / 3)) * params.realisation_factor()
+                * params.success_probability)
     assert got == pytest.approx(expected, rel=1e-12)
 
 

@@ -35,8 +35,10 @@ HWY = dict(eligible=True, asset_intensity=0.3, e_down=0.08, mes=500_000, e_up=0.
 COSTS = dict(setup_fixed_gbp_k=200, setup_per_member_gbp_k=50, setup_rate=0.1,
              governance_per_member_gbp_k=20, governance_per_pair_gbp_k=10, discount_rate=0.035,
              horizon_years=10, ramp_years=2, optimism_bias_cost_uplift=0.1,
-             optimism_bias_saving_reduction=0.0,
-             realisation=dict(base=1.0))  # the hand examples value projected savings in full
+             optimism_bias_saving_reduction=0.0, coordination_best_size=3, governance_rate=0.0,
+             # the hand examples value projected savings in full, as a certain success, with a
+             # one-off cost from fixed amounts and pooled spend only (the risk model: below)
+             realisation=dict(base=1.0), success_probability=1.0, setup_ratio=0.0)
 
 
 def hand_params(**extra) -> ModelParams:
@@ -180,6 +182,31 @@ def test_realisation_and_saving_reduction_scale_savings_not_costs(three):
     assert cut["annual_saving_gbp_k"][0] == pytest.approx(0.8 * base["annual_saving_gbp_k"][0], rel=REL)
     assert cut["one_off_cost_gbp_k"][0] == pytest.approx(base["one_off_cost_gbp_k"][0], rel=REL)
     assert cut["governance_cost_gbp_k"][0] == pytest.approx(base["governance_cost_gbp_k"][0], rel=REL)
+
+
+def test_hand_computed_risk_valuation(three):
+    """Success with p = 0.8 delivers 0.88 of the gross saving; failure pays set-up and exit costs."""
+    params = hand_params(success_probability=0.8, realisation=dict(base=0.88), setup_ratio=0.8,
+                         setup_fixed_gbp_k=0, setup_per_member_gbp_k=0, setup_rate=0.0, exit_cost_rate=0.5,
+                         optimism_bias_cost_uplift=0.41, coordination_best_size=0, governance_rate=0.045)
+    result = evaluate(three, params, ("Environment",), np.array([[0, 1]]))
+    gross = (0.4 * 10_000 * (1 - math.pow(50_000 / 150_000, 0.1))
+             + 0.4 * 20_000 * (1 - math.pow(100_000 / 150_000, 0.1)))
+    delivered = 0.88 * gross
+    setup = 0.8 * delivered * 1.41
+    exit_cost = 0.5 * setup
+    gov = 20 * 2 + 10 * 1 + 0.045 * 0.4 * (10_000 + 20_000)  # fixed terms + client side on the pooled spend
+    success = hand_npv(delivered, gov, setup)
+    failure = -setup - exit_cost
+    assert result["npv_if_success_gbp_k"][0] == pytest.approx(success, rel=REL)
+    assert result["npv_if_failure_gbp_k"][0] == pytest.approx(failure, rel=REL)
+    assert result["npv_gbp_k"][0] == pytest.approx(0.8 * success + 0.2 * failure, rel=REL)
+    # expected columns: saving and recurring costs times p, one-off plus the expected exit cost
+    assert result["annual_saving_gbp_k"][0] == pytest.approx(0.8 * delivered, rel=REL)
+    assert result["governance_cost_gbp_k"][0] == pytest.approx(0.8 * gov, rel=REL)
+    assert result["one_off_cost_gbp_k"][0] == pytest.approx(setup + 0.2 * exit_cost, rel=REL)
+    assert result["realisation_factor"][0] == pytest.approx(0.88, rel=REL)
+    assert result["p_success"][0] == 0.8
 
 
 # --------------------------------------------------------------------------- beyond the efficient scale

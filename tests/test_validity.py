@@ -107,8 +107,8 @@ def test_blank_sheet_config_values_without_the_circular_prior_uplift():
     assert config.model.readiness.prior_collaboration_uplift == 0.0
     assert kept.model.readiness.prior_collaboration_uplift > 0.0
     assert config.constraints.status_quo is False and config.model.candidates == "enumerate"
-    changed = validity.blank_sheet_config(ROOT / "configs" / "north-east.toml", {"coordination_best_size": 0})
-    assert changed.model.coordination_best_size == 0 and config.model.coordination_best_size > 0
+    changed = validity.blank_sheet_config(ROOT / "configs" / "north-east.toml", {"coordination_best_size": 3})
+    assert changed.model.coordination_best_size == 3 != config.model.coordination_best_size
     assert validity.model_settings(["coordination_best_size=0", "x=text"]) == {"coordination_best_size": 0,
                                                                                "x": "text"}
 

@@ -128,7 +128,9 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
         formats: Optional[list[str]] = typer.Option(None, "--format",
                                                     help="output formats: csv,json,xlsx,png,svg,html"),
         uncertainty: Optional[int] = typer.Option(None, "--uncertainty", min=0,
-                                                  help="Monte Carlo draws (default: [uncertainty] draws, 0 = off)")) -> None:
+                                                  help="Monte Carlo draws (default: [uncertainty] draws, 0 = off)"),
+        tornado: Optional[bool] = typer.Option(None, "--tornado/--no-tornado",
+                                               help="the tornado of unknowns (default: [uncertainty] tornado)")) -> None:
     """Run a scenario end to end and write its report."""
     from sharedopt.config.schema import load_config
     from sharedopt.report import MARKER
@@ -147,7 +149,7 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
                       TextColumn("{task.fields[info]}", markup=False), TimeElapsedColumn(),
                       console=_console(), transient=False) as bar:
             rows = StepRows(bar)
-            result = run_pipeline(cfg, rows.on_event, draws=uncertainty)
+            result = run_pipeline(cfg, rows.on_event, draws=uncertainty, tornado=tornado)
             write_result(result, target, progress=lambda text: rows.say("report", f"writing {text}"))
             rows.finish("report", str(target))
         _print_headline(result, target)
@@ -188,13 +190,18 @@ class StepRows:
 
 
 def _print_spread(result) -> None:
-    """The Monte Carlo's P10/P50/P90 of the NPV, when the run had one."""
+    """The Monte Carlo's P10/P50/P90 of the NPV and the widest tornado levers, when the run had them."""
     from sharedopt.candidates.table import NPV
     spread = result.summary.get("uncertainty")
     if spread:
         q = spread[NPV]
         _out().print(f"Monte Carlo, {spread['draws']} draws: NPV P10 £{q['p10']:,.0f}k, "
                      f"P50 £{q['p50']:,.0f}k, P90 £{q['p90']:,.0f}k.")
+    levers = (result.summary.get("tornado") or {}).get("levers", [])[:3]
+    if levers:
+        words = "; ".join(f"{lv['label']} ({lv['basis']}) £{lv['npv_at_low_gbp_k']:,.0f}k to "
+                          f"£{lv['npv_at_high_gbp_k']:,.0f}k" for lv in levers)
+        _say(_out(), "Widest unknowns: ", words, ".")
 
 
 def _print_headline(result, target: Path) -> None:

@@ -215,11 +215,46 @@ def _reason(curve: ServiceCurve) -> str:
     return f" [fitted elasticity {curve.elasticity:+.3f} ({lo:+.3f}, {hi:+.3f}) not identified: {why}]"
 
 
+def rejects_literature(fitted: ServiceCurve) -> bool:
+    """True when the service's own 95% interval excludes the literature elasticity it would fall back to."""
+    fb = COST_CURVE_FALLBACK.get(fitted.service)
+    if fb is None or fitted.n_obs == 0:
+        return False
+    lo, hi = fitted.elasticity_ci
+    return not lo <= float(fb["elasticity"]) <= hi
+
+
+def flat_curve(fitted: ServiceCurve) -> ServiceCurve:
+    """No scale economy (elasticity 0): the data reject the literature value and show none of their own."""
+    lit = float(COST_CURVE_FALLBACK[fitted.service]["elasticity"])
+    lo, hi = fitted.elasticity_ci
+    return replace(fitted, b1=0.0, b2=0.0, elasticity=0.0, mes=None, mes_ci=None, identified=False,
+                   shape="flat",
+                   source=f"data: the fitted elasticity {fitted.elasticity:+.3f} ({lo:+.3f}, {hi:+.3f}) "
+                          f"excludes the literature value {lit:+.3f} and shows no significant economy, so "
+                          "no scale economy is credited")
+
+
+def curve_kind(curve: ServiceCurve) -> str:
+    """'fitted' (a significant economy in the data), 'flat (data)' (the data reject the literature
+    value and show no economy) or 'literature' (the data do not reject it)."""
+    if curve.identified:
+        return "fitted"
+    return "flat (data)" if curve.shape == "flat" else "literature"
+
+
 def select_curve(fitted: ServiceCurve, mode: str = "fitted") -> ServiceCurve:
-    """The curve to use: the fit if it is identified and ``mode`` is ``"fitted"``, else the fallback."""
+    """The curve to use, from the data both ways.
+
+    The fit if it is identified (a significant economy) and ``mode`` is ``"fitted"``; a flat curve
+    (no economy) if the service's own 95% interval excludes the literature elasticity; else the
+    literature fallback, which the data do not reject.
+    """
     if mode == "literature":
         return literature_curve(fitted.service, fitted, " [cost_curves = literature]")
-    return fitted if fitted.identified else literature_curve(fitted.service, fitted, _reason(fitted))
+    if fitted.identified:
+        return fitted
+    return flat_curve(fitted) if rejects_literature(fitted) else literature_curve(fitted.service, fitted, _reason(fitted))
 
 
 def efficiency_ratios(frame: pd.DataFrame, resid: pd.Series) -> pd.Series:
@@ -292,13 +327,13 @@ def curves_table(curves: CostCurves) -> pd.DataFrame:
                          mes_ci_high=None if c.mes_ci is None else round(c.mes_ci[1]),
                          fitted_elasticity=None if c.fitted_elasticity is None else round(c.fitted_elasticity, 4),
                          fitted_ci_low=round(fci[0], 4), fitted_ci_high=round(fci[1], 4),
-                         shape=c.shape if c.identified else "log-linear, capped at mes",
+                         shape=c.shape if c.identified or c.shape == "flat" else "log-linear, capped at mes",
                          elasticity_p10=None if c.elasticity_low is None else round(c.elasticity_low, 4),
                          elasticity_p10_ci_high=None if c.elasticity_low_ci is None
                          else round(c.elasticity_low_ci[1], 4),
                          n=c.n_obs, councils=c.n_councils, nonpositive_excluded=c.n_nonpositive,
                          r2=round(c.r2, 3), identified=c.identified,
-                         curve="fitted" if c.identified else "literature", source=c.source, note=NOTE))
+                         curve=curve_kind(c), source=c.source, note=NOTE))
     return pd.DataFrame(rows)
 
 

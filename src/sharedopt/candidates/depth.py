@@ -59,6 +59,7 @@ def depth_params(params: ModelParams, depth: str, governance_factor: float = 1.0
         "setup_fixed_gbp_k": params.setup_fixed_gbp_k * d.setup,
         "setup_per_member_gbp_k": params.setup_per_member_gbp_k * d.setup,
         "setup_rate": params.setup_rate * d.setup,
+        "setup_ratio": params.setup_ratio * d.setup,
         "whole_org_transition_rate": params.whole_org_transition_rate * d.setup,
         "governance_per_member_gbp_k": params.governance_per_member_gbp_k * gov,
         "governance_per_pair_gbp_k": params.governance_per_pair_gbp_k * gov,

@@ -22,10 +22,12 @@ mandatory + trust (the two balanced cases) = **constraining**; voluntary + trust
 statutory joint authority (e.g. a joint waste disposal authority) is complying; a
 shared service under a lead council, joint procurement and a merged service rest on an
 agreement between willing councils (constraining); a pooled budget with one
-management team, an integrated team for two complementary services (scope and
-scale+scope candidates, except by joint procurement) and a whole-organisation shared
-management team are voluntary and trust-based (creating). ``[model.realisation] mode/relationship``, when set, apply to
-every candidate. The mode multiplies realisation (``mode_factors``) and governance cost.
+management team and a whole-organisation shared management team are voluntary and
+trust-based (creating). The mode follows the vehicle, never the candidate's kind: a
+bundle of two services has the mode of its depth, as a single service does.
+``[model.realisation] mode/relationship``, when set, apply to every candidate. The mode
+multiplies realisation (``mode_factors``) and governance cost; no source sizes either,
+so both are 1 for every mode by default and their ranges go to the uncertainty analysis.
 """
 
 from __future__ import annotations
@@ -117,8 +119,6 @@ def default_modes(params: ModelParams, codes, services, members, depth: str) -> 
     if _scenario_mode(rule):
         return np.full(len(members), MODE_OF[_parts(rule)], dtype=object)
     default = params.depth_settings[depth].mode if depth in params.depth_settings else "creating"
-    if len(services) == 2 and depth != "coordination":
-        default = "creating"  # one integrated team for complementary services
     return np.where(statutory(codes, services, members), "complying", default).astype(object)
 
 

@@ -43,6 +43,12 @@ ANNUAL_SAVING = "annual_saving_gbp_k"
 GOVERNANCE_COST = "governance_cost_gbp_k"
 ANNUAL_NET_SAVING = "annual_net_saving_gbp_k"
 ONE_OFF_COST = "one_off_cost_gbp_k"
+EXIT_COST = "exit_cost_expected_gbp_k"  # of which, in one_off_cost_gbp_k
+SUCCESS_PROBABILITY = "p_success"
+NPV_IF_SUCCESS = "npv_if_success_gbp_k"
+NPV_IF_FAILURE = "npv_if_failure_gbp_k"
+GENERAL_FUND_NPV = "general_fund_npv_gbp_k"
+MIN_MEMBER_GENERAL_FUND_NPV = "min_member_general_fund_npv_gbp_k"
 NPV = "npv_gbp_k"
 PAYBACK_YEARS = "payback_years"
 ESTIMATED = "estimated"
@@ -50,14 +56,20 @@ DEPTH = "depth"
 PARTNERSHIP_MODE = "partnership_mode"
 
 #: The valued columns of the candidate table, in order (the readiness checklist follows).
-#: The five terms ``saving_scale``, ``saving_efficiency``, ``saving_scope``, ``- cost_distance``
-#: and ``- cost_governance`` add up to ``annual_net_saving_gbp_k``; ``cost_coordination`` is the part
-#: of ``cost_governance`` that grows with the number of partners and the pooled budget.
+#: Every money column is an expected value over success (probability ``success_probability``)
+#: and failure. The five terms ``saving_scale``, ``saving_efficiency``, ``saving_scope``,
+#: ``- cost_distance`` and ``- cost_governance`` add up to ``annual_net_saving_gbp_k``;
+#: ``cost_coordination`` is the part of ``cost_governance`` that grows with the number of partners
+#: and the pooled budget; ``exit_cost_expected`` the part of ``one_off_cost`` paid only on failure.
+#: ``npv = p * npv_if_success + (1 - p) * npv_if_failure``. ``general_fund_npv`` is the part of
+#: ``npv`` a council can bank (ring-fenced savings left out), ``min_member_general_fund_npv`` the
+#: worst-off member's share of it (:mod:`sharedopt.candidates.general_fund`).
 CANDIDATE_COLUMNS = (
     CANDIDATE_ID, KIND, SERVICES, MEMBERS, N_MEMBERS, POPULATION, SPAN, BASELINE_SPEND, POOLED_SPEND,
     SAVING_SCALE, SAVING_EFFICIENCY, SAVING_SCOPE, COST_DISTANCE, COST_GOVERNANCE, COST_COORDINATION, SCALE_SAVING,
     SCOPE_SAVING, REALISATION_FACTOR, ANNUAL_SAVING, GOVERNANCE_COST, ANNUAL_NET_SAVING, ONE_OFF_COST,
-    NPV, PAYBACK_YEARS, ESTIMATED,
+    EXIT_COST, NPV, SUCCESS_PROBABILITY, NPV_IF_SUCCESS, NPV_IF_FAILURE, GENERAL_FUND_NPV,
+    MIN_MEMBER_GENERAL_FUND_NPV, PAYBACK_YEARS, ESTIMATED,
 )
 
 # shares table columns

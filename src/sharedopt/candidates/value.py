@@ -14,19 +14,22 @@ Poolable budget of member *i* for service *s*: ``A_is = asset_intensity_s * spen
 * Scope: ``scope_rate * min(sum_i A_is, sum_i A_it)`` for two complementary services.
 * Distance: ``span_km * (distance_cost_per_km + distance_rate_per_km_s * sum_i A_is)``,
   ``span_km`` the minimum spanning tree over member centroids (:mod:`sharedopt.candidates.terms`).
-* Governance: ``governance_per_member * n + governance_per_pair * n(n-1)/2`` (n >= 2), plus
+* Governance (n >= 2): the client-side cost ``governance_rate * pooled`` (evidence register), plus
+  ``governance_per_member * n + governance_per_pair * n(n-1)/2`` (0 by default), plus
   coordination ``r_s * (n - 1) * sum_i A_is`` (each pairwise link costs ``r_s`` of the two
   members' poolable budgets), ``r_s = -f * e_s * n*^(e_s - 1)`` with ``e_s`` the service's scale
   elasticity, ``f`` the default realisation factor and ``n*`` = ``coordination_best_size``:
   for equal members the per-member net saving ``f (1 - n^e_s) - r_s (n - 1)`` then peaks at
-  ``n*`` (:func:`coordination_rate`); ``n*`` = 3 by default, 0 switches it off.
+  ``n*`` (:func:`coordination_rate`); ``n*`` = 0 (off) by default.
 
-Savings are multiplied by the realisation factor; costs are not. Annual net saving =
-scale + efficiency + scope - distance - governance. One-off ``(setup_fixed +
-setup_per_member * n + setup_rate * pooled) * (1 + optimism_bias_cost_uplift)``. NPV
-over ``horizon_years`` at ``discount_rate`` with a linear ramp-up of the savings over
-``ramp_years``; payback = years until cumulative undiscounted net savings cover the
-one-off cost (inf if never).
+Realisation is a risk (:func:`money`): with probability ``success_probability`` the
+partnership delivers ``realisation_factor * gross`` savings at its recurring costs; otherwise
+it saves nothing and pays an exit cost. The set-up cost, ``(setup_fixed + setup_per_member * n
++ setup_rate * pooled + setup_ratio * delivered saving) * (1 + optimism_bias_cost_uplift)``, is
+paid either way. Every column is an expected value: annual net saving = scale + efficiency +
+scope - distance - governance. NPV over ``horizon_years`` at ``discount_rate`` with a linear
+ramp-up of the savings over ``ramp_years``; payback = years until cumulative undiscounted
+expected net savings cover the expected one-off cost (inf if never).
 """
 
 from __future__ import annotations
@@ -39,10 +42,12 @@ import pandas as pd
 
 from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, ANNUAL_SAVING, BASELINE_SPEND, COST_COORDINATION, COST_DISTANCE, COST_GOVERNANCE,
-    ESTIMATED, GOVERNANCE_COST, NPV, N_MEMBERS, ONE_OFF_COST, PAYBACK_YEARS, POOLED_SPEND, POPULATION, REALISATION_FACTOR,
-    SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE, SCALE_SAVING, SCOPE_SAVING, SPAN,
+    ESTIMATED, EXIT_COST, GOVERNANCE_COST, NPV, NPV_IF_FAILURE, NPV_IF_SUCCESS, N_MEMBERS, ONE_OFF_COST,
+    PAYBACK_YEARS, POOLED_SPEND, POPULATION, REALISATION_FACTOR, SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE,
+    SCALE_SAVING, SCOPE_SAVING, SPAN, SUCCESS_PROBABILITY,
 )
 from sharedopt.candidates.curves import resolve_curves
+from sharedopt.candidates.general_fund import general_fund_columns
 from sharedopt.config.params import ModelParams
 from sharedopt.candidates.terms import convergence_saving, distance_cost, span_km, tier_class
 
@@ -293,10 +298,11 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
     span = span_km(base.lon, base.lat, members)
     distance = sum(distance_cost(span, p, params.distance_cost_per_km_gbp_k / len(services),
                                  params.services[s].distance_rate_per_km) for s, p in zip(services, pooled_by))
-    one_off = (params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n
-               + params.setup_rate * pooled) * (1.0 + params.optimism_bias_cost_uplift)
+    setup_fixed = params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n + params.setup_rate * pooled
     coordination = sum(coordination_cost(base, params, s, p, n) for s, p in zip(services, pooled_by))
-    out = money(params, n, scale, efficiency, scope, distance, one_off, realisation, coordination)
+    out = money(params, n, scale, efficiency, scope, distance, setup_fixed, realisation, coordination,
+                client=np.where(n >= 2, params.governance_rate * pooled, 0.0))
+    out.update(banked(base, params, services, members, out))
     est_any = np.zeros(len(members), dtype=bool)
     for c in cols:
         flags = base.estimated[np.where(members >= 0, members, 0), c] & (members >= 0)
@@ -305,34 +311,61 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
             BASELINE_SPEND: baseline, POOLED_SPEND: pooled, **out, ESTIMATED: est_any}
 
 
+def banked(base: CostBase, params: ModelParams, services, members: np.ndarray, out: dict) -> dict:
+    """General-fund NPV of each group and of its worst-off member (:mod:`sharedopt.candidates.general_fund`)."""
+    assets = np.stack([_gather(asset_budget(base, params, s), members) for s in services])
+    fenced = np.array([params.ring_fenced_shares.get(s, 0.0) for s in services])
+    return general_fund_columns(assets, fenced, members >= 0, out[NPV], out[ANNUAL_SAVING],
+                                annuity_factors(params)[0])
+
+
 def governance_cost(params: ModelParams, n: np.ndarray) -> np.ndarray:
     """Recurring governance cost of a partnership of ``n`` members (0 for one member)."""
     return np.where(n >= 2, params.governance_per_member_gbp_k * n
                     + params.governance_per_pair_gbp_k * n * (n - 1) / 2, 0.0)
 
 
-def money(params: ModelParams, n: np.ndarray, scale, efficiency, scope, distance, one_off,
-          realisation=None, coordination=0.0) -> dict[str, np.ndarray]:
-    """The decomposed annual terms (after realisation), NPV and payback from gross terms.
+def money(params: ModelParams, n: np.ndarray, scale, efficiency, scope, distance, setup_fixed,
+          realisation=None, coordination=0.0, setup_ratio: float | None = None, client=0.0) -> dict[str, np.ndarray]:
+    """The decomposed expected annual terms, one-off cost, NPV (and its two outcomes) and payback.
 
-    ``coordination`` (£k a year, not scaled by realisation) is part of the governance cost.
+    Realisation is a risk, not a haircut: a partnership succeeds with probability
+    ``p = params.success_probability`` and then delivers ``realisation * gross`` savings on its ramp
+    (``realisation``: the delivery ratio times the readiness, mode and depth multipliers) at its
+    recurring governance (fixed terms ``+ client``, the client-side cost ``governance_rate * pooled``,
+    ``+ coordination``) and distance costs; otherwise it saves nothing and pays
+    its exit cost, ``exit_cost_rate`` times its set-up cost. The set-up cost is paid either way:
+    ``(setup_fixed + setup_ratio * max(delivered saving, 0)) * (1 + optimism_bias_cost_uplift)``.
+    Every money column is the expected value, so the cash flow of the columns (one-off in year 0,
+    ramped saving less recurring costs in years 1..H) discounts to ``npv``, and
+    ``npv = p * npv_if_success + (1 - p) * npv_if_failure``.
     """
     factor = params.realisation_factor() if realisation is None else realisation
     factor = np.broadcast_to(np.asarray(factor, dtype=float), n.shape)
-    scale, efficiency, scope = scale * factor, efficiency * factor, scope * factor
-    saving = scale + efficiency + scope
+    p = float(params.success_probability)
+    ratio = params.setup_ratio if setup_ratio is None else setup_ratio
+    delivered = (scale + efficiency + scope) * factor
+    setup = (setup_fixed + ratio * np.maximum(delivered, 0.0)) * (1.0 + params.optimism_bias_cost_uplift)
+    exit_cost = params.exit_cost_rate * setup
     coordination = np.broadcast_to(np.asarray(coordination, dtype=float), n.shape)
-    governance = governance_cost(params, n) + coordination
-    recurring = governance + distance
+    governance = governance_cost(params, n) + np.asarray(client, dtype=float) + coordination
     ramp_annuity, annuity = annuity_factors(params)
-    npv = -one_off + saving * ramp_annuity - recurring * annuity
+    npv_success = -setup + delivered * ramp_annuity - (governance + distance) * annuity
+    npv_failure = -setup - exit_cost
+    scale, efficiency, scope = scale * factor * p, efficiency * factor * p, scope * factor * p
+    saving = scale + efficiency + scope
+    governance, distance, coordination = governance * p, distance * p, coordination * p
+    recurring = governance + distance
+    one_off = setup + (1.0 - p) * exit_cost
     return {
         SAVING_SCALE: scale, SAVING_EFFICIENCY: efficiency, SAVING_SCOPE: scope,
         COST_DISTANCE: distance, COST_GOVERNANCE: governance, COST_COORDINATION: np.array(coordination),
         SCALE_SAVING: scale, SCOPE_SAVING: scope,
         REALISATION_FACTOR: np.array(factor), ANNUAL_SAVING: saving,
         GOVERNANCE_COST: governance, ANNUAL_NET_SAVING: saving - recurring,
-        ONE_OFF_COST: one_off, NPV: npv,
+        ONE_OFF_COST: one_off, EXIT_COST: (1.0 - p) * exit_cost,
+        NPV: p * npv_success + (1.0 - p) * npv_failure, SUCCESS_PROBABILITY: np.full(n.shape, p),
+        NPV_IF_SUCCESS: npv_success, NPV_IF_FAILURE: npv_failure,
         PAYBACK_YEARS: payback_years(saving, recurring, one_off, params.ramp_years),
     }
 
@@ -350,7 +383,8 @@ def scale_frontier(base: CostBase, params: ModelParams) -> pd.DataFrame:
         asset = asset_budget(base, params, s)
         u_own = service_unit_cost(base, params, s, np.maximum(base.population, 1.0))
         u_min = _curve_minimum(base, params, s)
-        annual = float((asset * (1.0 - u_min / u_own)).sum()) * params.realisation_factor()
+        annual = (float((asset * (1.0 - u_min / u_own)).sum()) * params.realisation_factor()
+                  * params.success_probability)
         rows.append({"service": s, "frontier_annual_gbp_k": annual,
                      "frontier_npv_gbp_k": annual * ramp_annuity})
     return pd.DataFrame(rows)

@@ -19,9 +19,11 @@ Valuation (all £k a year, before realisation):
   with the largest member's size, so pairing two large councils is not favoured by
   size alone;
 * distance: ``span_km * (distance_cost_per_km + distance_rate_per_km[Central_Services] * sum_i O_i)``;
-* governance as for every partnership; one-off ``(setup_fixed + setup_per_member * n +
-  transition_rate * gross saving) * (1 + optimism_bias_cost_uplift)`` (redundancy,
-  pension strain, systems).
+* governance: the fixed terms only (0 by default), no client-side rate: the saving rate is
+  calibrated on savings councils reported net of running their shared team; one-off ``(setup_fixed + setup_per_member * n +
+  transition_rate * delivered saving) * (1 + optimism_bias_cost_uplift)`` (redundancy,
+  pension strain, systems). The saving rate is calibrated on reported (delivered) savings,
+  so the delivery ratio is not applied again; the success probability is.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from sharedopt.candidates.table import (
     BASELINE_SPEND, DEPTH_SEPARATOR, ESTIMATED, NPV, N_MEMBERS, POOLED_SPEND, POPULATION, SERVICES, SPAN,
     WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL, candidate_frame, join_codes, make_id, parse_id,
 )
-from sharedopt.candidates.value import CostBase, _gather, distance_cost, money, span_km
+from sharedopt.candidates.value import CostBase, _gather, banked, distance_cost, money, span_km
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.assumptions import WHOLE_ORG_DEPTH
 from sharedopt.config.params import ModelParams
@@ -78,14 +80,27 @@ def evaluate_whole_org(base: CostBase, params: ModelParams, members: np.ndarray,
     back = params.services.get(BACK_OFFICE)
     distance = distance_cost(span, pooled, params.distance_cost_per_km_gbp_k,
                              back.distance_rate_per_km if back is not None else 0.0)
-    one_off = (params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n
-               + params.whole_org_transition_rate * gross) * (1.0 + params.optimism_bias_cost_uplift)
+    setup_fixed = params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n
     zero = np.zeros(len(members))
-    out = money(params, n, gross, zero, zero, distance, one_off, realisation)
+    out = money(params, n, gross, zero, zero, distance, setup_fixed, _undelivered(params, realisation),
+                setup_ratio=params.whole_org_transition_rate)
+    out.update(banked(base, params, [s for s in base.services if s in params.services], members, out))
     estimated = (base.estimated[np.where(members >= 0, members, 0)].any(axis=2) & (members >= 0)).any(axis=1)
     return {N_MEMBERS: n, POPULATION: _gather(base.population, members).sum(axis=1), SPAN: span,
             BASELINE_SPEND: _gather(base.spend.sum(axis=1), members).sum(axis=1),
             POOLED_SPEND: pooled, **out, ESTIMATED: estimated}
+
+
+def _undelivered(params: ModelParams, realisation) -> np.ndarray | float:
+    """The realisation of a whole-organisation saving without the delivery ratio.
+
+    Its saving rate is calibrated on savings councils reported, already delivered: the delivery
+    ratio is not applied a second time; readiness, mode and depth multipliers and the success
+    probability still are.
+    """
+    factor = params.realisation_factor() if realisation is None else realisation
+    base = params.realisation.base_rate()
+    return np.asarray(factor, dtype=float) / base if base > 0 else np.asarray(factor, dtype=float)
 
 
 def slot_services(base: CostBase, params: ModelParams, members: np.ndarray) -> list[str]:
@@ -183,19 +198,19 @@ def _realisation(base: CostBase, params: ModelParams, members: np.ndarray):
     return candidate_realisation(base, params, (LABEL,), members, WHOLE_ORG_DEPTH, kind=KIND)
 
 
-# LGA: about 45 councils share a chief executive and senior team in about 20 partnerships,
-# saving at least £60m a year: £60m over the 45 - 20 = 25 councils whose team is absorbed.
-LGA_SAVING_GBP_K, LGA_COUNCILS, LGA_PARTNERSHIPS = 60_000.0, 45, 20
-SAVING_PER_ABSORBED_COUNCIL_GBP_K = LGA_SAVING_GBP_K / (LGA_COUNCILS - LGA_PARTNERSHIPS)
+# Evidence register row lga-localis-shared-ce-savings (achieved): sharing a chief executive and
+# management team saved "some areas ... £1m year on year". (The LGA's "at least £60 million" for
+# about 45 councils, row lga-stronger-together-shared-management, is cumulative, not a year's.)
+SAVING_PER_ABSORBED_COUNCIL_GBP_K = 1_000.0
 
 
 def calibrate_saving_rate(base: CostBase, params: ModelParams, graph: nx.Graph,
                           target_gbp_k: float = SAVING_PER_ABSORBED_COUNCIL_GBP_K) -> float:
     """The saving rate at which the mean gross saving over every district-district edge is ``target``.
 
-    A pair absorbs one council's team, so ``target`` is the LGA aggregate per absorbed
-    council (£60m / 25 = £2.4m); matched on average over all neighbouring district
-    pairs, never on a named pair.
+    A pair absorbs one council's team, so ``target`` is the typical annual saving of a shared
+    chief executive and management team (£1m, evidence register); matched on average over all
+    neighbouring district pairs, never on a named pair.
     """
     codes = {c: i for i, c in enumerate(base.codes.tolist())}
     pairs = np.array([(codes[a], codes[b]) for a, b in graph.edges

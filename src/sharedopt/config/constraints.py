@@ -91,8 +91,12 @@ class Constraints(BaseModel):
         gives the blank-sheet view.
     max_payback_years : float or None
         Candidates with a longer payback are excluded.
-    objective : {'npv', 'annual_net_saving'}
-        Quantity maximised.
+    objective : {'npv', 'annual_net_saving', 'general_fund_npv'}
+        Quantity maximised (``general_fund_npv``: the NPV without ring-fenced savings, what
+        councils can bank).
+    general_fund_no_worse : bool
+        Exclude candidates that leave any member's general fund worse off over the horizon
+        (its general-fund NPV below 0).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -111,7 +115,8 @@ class Constraints(BaseModel):
     existing: list[ExistingPartnership] = []
     status_quo: bool = True
     max_payback_years: float | None = None
-    objective: Literal["npv", "annual_net_saving"] = "npv"
+    objective: Literal["npv", "annual_net_saving", "general_fund_npv"] = "npv"
+    general_fund_no_worse: bool = False
 
     @field_validator(
         "governance_capacity",

@@ -8,8 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from sharedopt.common.suggest import did_you_mean
 from sharedopt.config.assumptions import (
-    APPRAISAL_DEFAULTS, COST_CURVE_RULE, COST_DEFAULTS, DEPTH_DEFAULTS, DEPTH_REFERENCE, READINESS_DEFAULTS,
-    REALISATION_BASE, REALISATION_DEFAULTS, RING_FENCED_SHARES, SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS,
+    APPRAISAL_DEFAULTS, COST_CURVE_RULE, MAX_GROUP_SIZE, COST_DEFAULTS, DEPTH_DEFAULTS, DEPTH_REFERENCE, READINESS_DEFAULTS,
+    REALISATION_BASE, REALISATION_DEFAULTS, RING_FENCED_SHARES, SUCCESS_PROBABILITY, SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS,
     SPATIAL_FALLBACK, WHOLE_ORG_DEFAULTS,
 )
 
@@ -146,7 +146,7 @@ class ModelParams(BaseModel):
     """Every parameter of the savings model; defaults and sources in :mod:`sharedopt.config.assumptions`."""
 
     model_config = _STRICT
-    max_group_size: int = Field(default=5, ge=1, le=8)
+    max_group_size: int = Field(default=MAX_GROUP_SIZE["value"], ge=1, le=8)
     scope_max_group_size: int = Field(default=3, ge=1, le=8)
     include_scale: bool = True
     include_scope: bool = True
@@ -167,6 +167,12 @@ class ModelParams(BaseModel):
     setup_fixed_gbp_k: float = Field(default=_default(COST_DEFAULTS, "setup_fixed_gbp_k"), ge=0)
     setup_per_member_gbp_k: float = Field(default=_default(COST_DEFAULTS, "setup_per_member_gbp_k"), ge=0)
     setup_rate: float = Field(default=_default(COST_DEFAULTS, "setup_rate"), ge=0)
+    # One-off cost as a multiple of the delivered annual saving; exit cost as a share of the one-off;
+    # the probability a partnership succeeds (assumptions.COST_DEFAULTS, SUCCESS_PROBABILITY).
+    setup_ratio: float = Field(default=_default(COST_DEFAULTS, "setup_ratio"), ge=0, le=10)
+    exit_cost_rate: float = Field(default=_default(COST_DEFAULTS, "exit_cost_rate"), ge=0, le=5)
+    success_probability: float = Field(default=SUCCESS_PROBABILITY["value"], ge=0, le=1)
+    governance_rate: float = Field(default=_default(COST_DEFAULTS, "governance_rate"), ge=0, le=1)
     governance_per_member_gbp_k: float = Field(default=_default(COST_DEFAULTS, "governance_per_member_gbp_k"), ge=0)
     governance_per_pair_gbp_k: float = Field(default=_default(COST_DEFAULTS, "governance_per_pair_gbp_k"), ge=0)
     discount_rate: float = Field(default=_default(APPRAISAL_DEFAULTS, "discount_rate"), ge=0, le=1)

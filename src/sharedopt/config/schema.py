@@ -109,6 +109,8 @@ class UncertaintyConfig(BaseModel):
 
     model_config = _STRICT
     draws: int = Field(default=0, ge=0, le=100_000)
+    # the tornado of unknowns: every lever of config.assumptions.unknowns at each end of its range
+    tornado: bool = False
     seed: int = 0
     engine: Literal["process", "serial"] = "process"
     max_workers: int | None = Field(default=None, ge=1)

@@ -21,8 +21,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from sharedopt.candidates.table import (
-    ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, KIND, MEMBERS, NPV, N_MEMBERS, ONE_OFF_COST, PAYBACK_YEARS,
-    SERVICES,
+    ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, GENERAL_FUND_NPV, KIND, MEMBERS, NPV, N_MEMBERS, ONE_OFF_COST,
+    PAYBACK_YEARS, SERVICES,
 )
 from sharedopt.config.constraints import Constraints, ExistingPartnership
 from sharedopt.model.dominance import dominator_guesses, verified_dominators
@@ -54,7 +54,7 @@ REQUIRED_COLUMNS = (
     NPV,
     PAYBACK_YEARS,
 )
-OBJECTIVE_COLUMNS = {"npv": NPV, "annual_net_saving": ANNUAL_NET_SAVING}
+OBJECTIVE_COLUMNS = {"npv": NPV, "annual_net_saving": ANNUAL_NET_SAVING, "general_fund_npv": GENERAL_FUND_NPV}
 ROW_COLUMNS = ["group", "key", "limit", "note"]
 
 

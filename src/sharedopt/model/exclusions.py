@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from sharedopt.candidates.table import CANDIDATE_ID, PAYBACK_YEARS
+from sharedopt.candidates.table import CANDIDATE_ID, MIN_MEMBER_GENERAL_FUND_NPV, PAYBACK_YEARS
 from sharedopt.config.constraints import Constraints
 
 
@@ -76,6 +76,10 @@ def exclusions(
     if constraints.max_payback_years is not None:
         pay = pd.to_numeric(candidates[PAYBACK_YEARS], errors="coerce").to_numpy(float)
         add(np.flatnonzero(~(pay <= constraints.max_payback_years)), "payback above max")
+
+    if constraints.general_fund_no_worse:
+        worst = pd.to_numeric(candidates[MIN_MEMBER_GENERAL_FUND_NPV], errors="coerce").to_numpy(float)
+        add(np.flatnonzero(~(worst >= 0)), "a member's general fund worse off")
 
     for pair in constraints.forbidden_pairs:
         add(np.flatnonzero(pair_mask(M, authorities, pair)), f"forbidden pair {pair[0]}+{pair[1]}")

@@ -20,13 +20,14 @@ from sharedopt.pipeline.events import OnEvent
 from sharedopt.pipeline.result import Result
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import solve_steps
+from sharedopt.pipeline.tornado import attach_tornado
 from sharedopt.pipeline.uncertainty import attach_uncertainty
 
 __all__ = ["run"]
 
 
 def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra=None,
-        draws: int | None = None) -> Result:
+        draws: int | None = None, tornado: bool | None = None) -> Result:
     """Run the whole pipeline for one scenario (the solver is checked before any data is loaded).
 
     Parameters
@@ -39,6 +40,9 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra=
         User hook ``extra(prob, variables)`` on the PuLP problem before the solve.
     draws : int, optional
         Monte Carlo draws, overriding ``[uncertainty] draws`` (0 = none).
+    tornado : bool, optional
+        Add the tornado of unknowns (:mod:`sharedopt.pipeline.tornado`), overriding
+        ``[uncertainty] tornado``.
 
     Returns
     -------
@@ -48,4 +52,4 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra=
     solved = solve_steps(config, on_event, extra=extra)  # check, load, candidates, model, hook, solve
     result = assign_solution(solved.inputs, solved.candidates, solved.model, solved.solver, solved.chosen,
                              config, on_event, budget=solved.budget)
-    return attach_uncertainty(result, draws, on_event)
+    return attach_tornado(attach_uncertainty(result, draws, on_event), on_event, enabled=tornado)

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sharedopt.candidates.depth import depth_params
+from sharedopt.candidates.general_fund import member_weights as group_weights
 from sharedopt.candidates.value import CostBase, asset_budget
 from sharedopt.config.assumptions import CASHFLOW_RULES, RING_FENCED_SHARES
 from sharedopt.config.params import ModelParams
@@ -47,17 +48,15 @@ def member_weights(base: CostBase, params: ModelParams, services: tuple[str, ...
                    members: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Each member's share of the pooled asset-tied spend and the ring-fenced share of its saving.
 
-    Equal weights when the members have no asset-tied spend at all (a forced candidate).
+    Equal weights when the members have no asset-tied spend at all (a forced candidate); the rule
+    is :func:`sharedopt.candidates.general_fund.member_weights`, which the candidate table's
+    general-fund columns use too.
     """
-    rows = base.index_of(members)
-    assets = np.array([asset_budget(base, params, s)[rows] for s in services])  # (services, members)
+    rows = base.index_of(members)[None, :]
+    assets = np.stack([asset_budget(base, params, s)[rows] for s in services])  # (services, 1, members)
     fenced = np.array([params.ring_fenced_shares.get(s, 0.0) for s in services])
-    own = assets.sum(axis=0)
-    total = own.sum()
-    weights = own / total if total > 0 else np.full(len(members), 1.0 / len(members))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ring = np.where(own > 0, (assets * fenced[:, None]).sum(axis=0) / own, 0.0)
-    return weights, ring
+    weights, ring = group_weights(assets, fenced, np.ones_like(rows, dtype=bool))
+    return weights[0], ring[0]
 
 
 def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams) -> pd.DataFrame:

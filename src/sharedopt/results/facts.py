@@ -33,6 +33,7 @@ _WORDS = {
     "max_payback_years": "payback at most {v} years",
     "objective": "objective: maximise {v}",
     "status_quo": "existing partnerships kept (status quo)",
+    "general_fund_no_worse": "no council's general fund worse off over the horizon",
 }
 
 

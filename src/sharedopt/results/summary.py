@@ -10,7 +10,7 @@ from sharedopt.candidates.costfit import assumption_rows
 from sharedopt.candidates.depth import readiness_depth_rows
 from sharedopt.common.jsonsafe import json_safe
 from sharedopt.config.assumptions import (
-    APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS, REALISATION_EVIDENCE,
+    APPRAISAL_DEFAULTS, COST_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS, REALISATION_EVIDENCE, SUCCESS_PROBABILITY,
     SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS, SPATIAL_FALLBACK,
     WHOLE_ORG_DEFAULTS,
 )
@@ -94,7 +94,7 @@ def assumptions_table(params) -> list[dict]:
     for table in (COST_DEFAULTS, APPRAISAL_DEFAULTS):
         for key, entry in table.items():
             value = getattr(params, key)
-            rows.append({"parameter": key, "value": value,
+            rows.append({"parameter": key, "value": value, **_evidence_keys(entry),
                          "source": entry["source"] if value == entry["value"] else "config override"})
     rows += realisation_rows(params)
     rows.extend(savings_term_rows(params))
@@ -113,13 +113,28 @@ def assumptions_table(params) -> list[dict]:
     return rows
 
 
+def _evidence_keys(entry: dict) -> dict:
+    """The ``range`` and ``evidence`` (register row ids) of an assumption entry, where it has them."""
+    out = {}
+    if "range" in entry:
+        out["range"] = list(entry["range"])
+    if "evidence" in entry:
+        out["evidence"] = list(entry["evidence"])
+    return out
+
+
 def realisation_rows(params) -> list[dict]:
     """The realisation base rate in force (with its range) and the evidence behind the default."""
     base = params.realisation.base_rate()
     default = base == REALISATION_BASE["value"]
     low, high = REALISATION_BASE["range"]
     rows = [{"parameter": "realisation.base", "value": base, "range": [low, high],
-             "source": REALISATION_BASE["source"] if default else "config override"}]
+             "evidence": list(REALISATION_BASE["evidence"]),
+             "source": REALISATION_BASE["source"] if default else "config override"},
+            {"parameter": "success_probability", "value": params.success_probability,
+             **_evidence_keys(SUCCESS_PROBABILITY),
+             "source": SUCCESS_PROBABILITY["source"] if params.success_probability == SUCCESS_PROBABILITY["value"]
+             else "config override"}]
     for item in REALISATION_EVIDENCE:
         rows.append({"parameter": f"realisation_evidence.{item['key']}", "value": item["ratio"],
                      "source": f"{item['finding']} Reading: {item['arithmetic']}. {item['caveat']} "

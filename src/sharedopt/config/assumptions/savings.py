@@ -24,27 +24,32 @@ SAVINGS_TERM_DEFAULTS: dict[str, dict] = {
                "likely mis-measured than that (in)efficient: ratios are clipped to this range before "
                "the convergence term uses them."),
     "coordination_best_size": dict(
-        value=3, range=(2, 5),
-        source="Calibrated on the data (an aggregate, not a named partnership): 3 is the median number "
-               "of members of the 20 voluntary arrangements in data/raw/arrangements (mean 2.9; the "
-               "statutory joint waste authorities, whose membership the law set, are left out; with them "
-               "the median is still 3), and the LGA's shared chief executives sit in partnerships of two "
-               "or three. Coordination costs are not observed, the group sizes partnerships choose are: "
-               "each service's coordination rate (its cost per pairwise link as a share of the two "
-               "members' poolable budgets) is set so that, for members of equal size, the per-member net "
-               "saving peaks at this size: rate = -f * e * n^(e - 1), e the service's scale elasticity, f "
-               "the default realisation factor (0.5). Without it every partner added raises each member's saving and "
-               "max_group_size alone sets the size of every group. The data say where the cost bites, "
-               "not how large it is: this linear-in-links form takes about 60% of the gross scale saving "
-               "at the best size (a form convex in the number of partners would take less at the same "
-               "size). 0 switches it off (benchmarks/results/validity_session4.md measured the model "
-               "without it)."),
+        value=0, range=(0, 5),
+        source="Off (0) by default, because no source measures coordination costs: a rate calibrated on "
+               "the sizes of the real arrangements would be tested on the same arrangements. Group size "
+               "comes from the scale curves, which credit economies only over the populations where "
+               "they were measured (fitted curves: the range of the data; literature curves: up to the "
+               "minimum efficient scale), from the governance cost per pair and from distance. Set 2-5 to "
+               "add a cost per pairwise link that makes equal members' net saving peak at that size "
+               "(rate = -f * e * n^(e - 1), f the default realisation factor)."),
     "distance_cost_per_km_gbp_k": dict(
         value=0.5, range=(0.0, 2.0),
         source="Assumption, because no source costs coordination by distance: management travel and "
                "meeting time, £500 a year per km of the group's span (minimum spanning tree over "
                "member centroids): a 60 km span costs £30k a year."),
 }
+
+# The largest group enumerated ([model] max_group_size). The evidence does not bound it: the England
+# panel shows central per-head cost falling across the whole range of council sizes (no minimum
+# inside the data) and the register's exhaustion points (50-60k residents, Spanish waste and Dutch
+# tax offices) lie below almost every English council, so it stays a stated lever.
+MAX_GROUP_SIZE: dict = dict(
+    value=5, range=(3, 5),
+    evidence=("bel-fageda-galicia-threshold", "niaounakis-blank-2017-exhaustion"),
+    source="Assumption, because no evidence bounds the number of partners: 3 is the median size of the "
+           "real voluntary arrangements (a description, not a calibration), 5 the default cap. Scale "
+           "economies are credited only over the populations where the curve was measured (fitted: the "
+           "range of the data; literature: up to the minimum efficient scale).")
 
 # Per-service spatial parameters. distance_rate_per_km: share of the pooled poolable
 # budget lost per km of span (dead mileage, depots, site visits); max_span_km: groups
@@ -83,19 +88,23 @@ WHOLE_ORG_DEFAULTS: dict[str, dict] = {
                "(12 districts, 2 unitaries, 1 county); the unitary figure is used for every single-tier "
                "class (metropolitan, London, Welsh). The split comes from 15 Lancashire councils only."),
     "whole_org_saving_rate": dict(
-        value=0.1628, range=(0.08, 0.30),
-        source="Calibrated on the LGA aggregate: about 45 councils share a chief executive and senior "
-               "team in about 20 partnerships, saving at least £60m a year, i.e. £60m over the 25 "
-               "councils whose team is absorbed (£2.4m each). The rate makes the mean modelled gross "
-               "saving over every pair of neighbouring English districts (2023-24, Central_Services "
-               "neighbour graph; saving = rate x (sum - largest) overhead) £2.4m "
-               "(tests/test_decomposed.py recomputes it). Never calibrated on a named pair."),
+        value=0.0678, range=(0.006, 0.129),
+        evidence=("lga-localis-shared-ce-savings", "suffolk-coastal-waveney-jce-2009",
+                  "publica-cotswold-west-oxon-jce", "lga-stronger-together-shared-management"),
+        source="Evidence register (parameter whole_org_saving): sharing a chief executive and management "
+               "team saved 'some areas ... £1m year on year' (LGA/Localis, 34 cases, achieved). The rate "
+               "makes the mean modelled gross saving over every pair of neighbouring English districts "
+               "(2023-24, Central_Services neighbour graph; saving = rate x (sum - largest) overhead) £1m "
+               "(tests/test_decomposed.py recomputes it); the range runs from a joint chief executive alone "
+               "(Suffolk Coastal and Waveney, £0.09m a year) to a shared management and support service "
+               "(Cotswold and West Oxfordshire, £1.9m). The LGA's '£60 million' for about 45 councils is "
+               "cumulative, not annual. Never calibrated on an arrangement in data/raw/arrangements."),
     "whole_org_transition_rate": dict(
-        value=0.75, range=(0.36, 1.18),
-        source="One-off redundancy, pension strain and systems cost as a multiple of the annual gross "
-               "saving: the LGA's 2012 evaluation of five partnerships reports investment of 18-59% of "
-               "the first two years' savings (0.36-1.18 years of saving), as quoted in issue 14 (not "
-               "verified here); 0.75 is the midpoint."),
+        value=0.8, range=(0.35, 2.42),
+        evidence=("malvern-wychavon-jmt-setup-ratio", "lga-2012-investment-ratio"),
+        source="One-off redundancy, pension strain and systems cost as a multiple of the annual delivered "
+               "saving: the same evidence as setup_ratio (COST_DEFAULTS), whose central value it takes; "
+               "Malvern Hills and Wychavon's joint management team planned 0.79 (evidence register)."),
     "whole_org_tiers": dict(
         value=["district"], range=(["district"], ["district", "single-tier", "county"]),
         source="Assumption, because the LGA aggregate the saving rate is calibrated on is almost all "

@@ -56,12 +56,15 @@ class ServicePricer:
         self.asset = np.ascontiguousarray(asset_budget(base, params, service)[self.to_global], dtype=float)
         self.pop = np.ascontiguousarray(base.population[self.to_global], dtype=float)
         self.ratio = self.asset / unit_cost(self.pop, self.mes, self.e_down, self.e_up)
-        ramp_annuity, self.annuity = annuity_factors(params)
-        self.F = params.realisation_factor() * ramp_annuity
+        self.ramp_annuity, self.annuity = annuity_factors(params)
+        self.delivery, self.p = params.realisation_factor(), float(params.success_probability)
+        self.setup_ratio = params.setup_ratio
+        self.fail = 1.0 + (1.0 - self.p) * params.exit_cost_rate  # set-up plus the expected exit cost
         self.ob = 1.0 + params.optimism_bias_cost_uplift
         self.setup_fixed, self.setup_member = params.setup_fixed_gbp_k, params.setup_per_member_gbp_k
         self.setup_rate = params.setup_rate
         self.gov_member, self.gov_pair = params.governance_per_member_gbp_k, params.governance_per_pair_gbp_k
+        self.gov_rate = params.governance_rate
         balls = [_reach(bits, v, self.k) for v in range(len(nodes))]
         self.ball_ptr = np.concatenate([[0], np.cumsum([len(b) for b in balls])]).astype(np.int64)
         self.ball_idx = np.concatenate(balls).astype(np.int64) if balls else np.zeros(0, dtype=np.int64)
@@ -86,10 +89,12 @@ class ServicePricer:
         max_found : int
             Stop searching further seeds once this many groups were found.
         """
-        k, F, ann = self.k, self.F, self.annuity
-        scale = (1.0 + beta) * self.ob
+        k, ann = self.k, self.annuity * self.p
+        scale = (1.0 + beta) * self.ob * self.fail
+        # value of a pound of gross scale saving: expected ramped saving less the one-off it brings
+        F = self.delivery * (self.p * self.ramp_annuity - scale * self.setup_ratio)
         K = np.ascontiguousarray(scale * (self.setup_member + self.setup_rate * self.asset)
-                                 + ann * self.gov_member + node_dual, dtype=float)
+                                 + ann * (self.gov_member + self.gov_rate * self.asset) + node_dual, dtype=float)
         const = scale * self.setup_fixed + lam
         pair_cost = np.array([ann * self.gov_pair * n * (n - 1) / 2 for n in range(k + 1)])
         consts = (1.0 / self.mes, self.e_down, self.e_up)
