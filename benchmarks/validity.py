@@ -50,7 +50,7 @@ from sharedopt.candidates.table import (  # noqa: E402
 from sharedopt.candidates.value import CostBase  # noqa: E402
 from sharedopt.pipeline.appraise import appraise  # noqa: E402
 from sharedopt.pipeline.steps import load_inputs  # noqa: E402
-from sharedopt.results.appraisal import GENERAL_FUND_NPV  # noqa: E402
+from sharedopt.candidates.table import GENERAL_FUND_NPV  # noqa: E402
 from validity_checks import city_of_london_culture, greedy_portfolio, lga_comparison  # noqa: E402
 from validity_checks import spearman_by_service, totals  # noqa: E402
 from validity_groups import arrangement_specs, arrangement_table, blank_sheet_config  # noqa: E402

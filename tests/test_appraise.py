@@ -22,7 +22,8 @@ from sharedopt.config.groups import GroupSpec
 from sharedopt.pipeline.appraise import appraise
 from sharedopt.pipeline.steps import enumerate_candidates
 from sharedopt.report.appraisal import write_appraisal
-from sharedopt.results.appraisal import GENERAL_FUND_NPV, RING_FENCED_NPV
+from sharedopt.candidates.table import GENERAL_FUND_NPV
+from sharedopt.results.appraisal import RING_FENCED_NPV
 
 
 @pytest.fixture(scope="module")
@@ -119,14 +120,18 @@ def test_money_reconciles_across_groups_members_and_years(north_east_config, nor
 
 def test_mode_and_vehicle_follow_the_scenario_wide_mode_setting(north_east_config, north_east_inputs):
     """A group's mode is valued as the run-wide [model.realisation] mode/relationship would value it."""
-    rule = north_east_config.model.realisation.model_copy(update={"mode": "mandated", "relationship": "contract"})
-    config = north_east_config.model_copy(update={"model": north_east_config.model.model_copy(
-        update={"realisation": rule})})
+    def with_rule(config, **update):
+        rule = config.model.realisation.model_copy(update=update)
+        return config.model_copy(update={"model": config.model.model_copy(update={"realisation": rule})})
+
+    factors = {**north_east_config.model.realisation.mode_factors, "mandated": 0.8}  # a mode that matters
+    base = with_rule(north_east_config, mode_factors=factors)
     spec = "E06000047+E06000005:Central_Services"
-    run_wide = appraise(config, [spec], inputs=north_east_inputs).groups.iloc[0]
-    mine = appraise(north_east_config, [GroupSpec("g", ("E06000047", "E06000005"), ("Central_Services",), None,
-                                                  "complying", "test")], inputs=north_east_inputs).groups.iloc[0]
-    plain = appraise(north_east_config, [spec], inputs=north_east_inputs).groups.iloc[0]
+    run_wide = appraise(with_rule(base, mode="mandated", relationship="contract"), [spec],
+                        inputs=north_east_inputs).groups.iloc[0]
+    mine = appraise(base, [GroupSpec("g", ("E06000047", "E06000005"), ("Central_Services",), None,
+                                     "complying", "test")], inputs=north_east_inputs).groups.iloc[0]
+    plain = appraise(base, [spec], inputs=north_east_inputs).groups.iloc[0]
     assert mine[PARTNERSHIP_MODE] == run_wide[PARTNERSHIP_MODE] == "complying" != plain[PARTNERSHIP_MODE]
     assert mine[NPV] == run_wide[NPV] != plain[NPV]
 

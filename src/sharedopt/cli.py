@@ -300,7 +300,7 @@ def appraise(config: Path = typer.Argument(..., help="scenario TOML"),
         _fail(exc)
     from sharedopt.candidates.appraise import GROUP, NOTES
     from sharedopt.candidates.table import CANDIDATE_ID, NPV, PAYBACK_YEARS
-    from sharedopt.results.appraisal import GENERAL_FUND_NPV
+    from sharedopt.candidates.table import GENERAL_FUND_NPV
 
     rows = ([r[GROUP], r[CANDIDATE_ID], f"{r[NPV]:,.0f}", f"{r[GENERAL_FUND_NPV]:,.0f}", f"{r[PAYBACK_YEARS]:.1f}",
              r[NOTES]] for r in result.groups.to_dict("records"))

@@ -25,7 +25,7 @@ from sharedopt.config.schema import RunConfig, load_config
 from sharedopt.pipeline.result import Inputs
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import load_inputs
-from sharedopt.results.appraisal import appraisal_cashflows, member_shares, with_general_fund, with_myerson
+from sharedopt.results.appraisal import appraisal_cashflows, member_shares, with_myerson, with_ring_fenced
 
 __all__ = ["Appraisal", "appraise", "group_specs"]
 
@@ -119,7 +119,7 @@ def appraise(config, groups: Iterable | str | Path, *, allow_unconnected: bool =
     resolved = resolve_groups(specs, base, config.model, inputs.graphs, names, allow_unconnected)
     table = appraise_groups(base, config.model, resolved)
     flows = appraisal_cashflows(table, base, config.model)
-    table = with_general_fund(table, flows)
+    table = with_ring_fenced(table, flows)
     shares = with_myerson(member_shares(flows), myerson_table(base, config.model, inputs.graphs, resolved))
     return Appraisal(table, shares, flows, _summary(config, table))
 

@@ -13,12 +13,11 @@ from __future__ import annotations
 import pandas as pd
 
 from sharedopt.candidates.appraise import GROUP
-from sharedopt.candidates.table import CANDIDATE_ID, MEMBER, NPV
+from sharedopt.candidates.table import CANDIDATE_ID, GENERAL_FUND_NPV, MEMBER, NPV
 from sharedopt.candidates.value import CostBase
 from sharedopt.config.params import ModelParams
 from sharedopt.results.cashflow import COLUMNS, partnership_flows
 
-GENERAL_FUND_NPV = "general_fund_npv_gbp_k"
 RING_FENCED_NPV = "ring_fenced_npv_gbp_k"
 MEMBER_SHARE_COLUMNS = [GROUP, CANDIDATE_ID, "authority", "member_weight", NPV, GENERAL_FUND_NPV, RING_FENCED_NPV]
 
@@ -69,14 +68,15 @@ def member_shares(flows: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()[MEMBER_SHARE_COLUMNS]
 
 
-def with_general_fund(table: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with the general-fund and ring-fenced NPV of each group (from its cash flows)."""
-    money = _discounted(flows).groupby([GROUP, CANDIDATE_ID], sort=False)[[GENERAL_FUND_NPV, RING_FENCED_NPV]].sum()
+def with_ring_fenced(table: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with each group's ring-fenced NPV (from its cash flows) after its general-fund NPV.
+
+    The general-fund NPV is the candidate table's own column (:mod:`sharedopt.candidates.general_fund`).
+    """
+    money = _discounted(flows).groupby([GROUP, CANDIDATE_ID], sort=False)[RING_FENCED_NPV].sum()
     keyed = money.reindex(pd.MultiIndex.from_frame(table[[GROUP, CANDIDATE_ID]]))
     out = table.copy()
-    spot = list(out.columns).index(NPV) + 1
-    out.insert(spot, GENERAL_FUND_NPV, keyed[GENERAL_FUND_NPV].to_numpy())
-    out.insert(spot + 1, RING_FENCED_NPV, keyed[RING_FENCED_NPV].to_numpy())
+    out.insert(list(out.columns).index(GENERAL_FUND_NPV) + 1, RING_FENCED_NPV, keyed.to_numpy())
     return out
 
 
