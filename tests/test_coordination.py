@@ -34,7 +34,7 @@ def _equal_councils(n: int, curve=None) -> CostBase:
 
 def _no_fixed_costs(best: float) -> ModelParams:
     return ModelParams(coordination_best_size=best, governance_per_member_gbp_k=0.0,
-                       governance_per_pair_gbp_k=0.0, distance_cost_per_km_gbp_k=0.0)
+                       governance_per_pair_gbp_k=0.0, distance_cost_per_km_gbp_k=0.0, governance_rate=0.0)
 
 
 def _best_size(base: CostBase, params: ModelParams, largest: int) -> int:

@@ -98,7 +98,8 @@ def test_no_candidate_beyond_its_service_span():
     # and no coordination cost (it prunes every Welsh Environment group)
     # and the literature curve (the data reject the literature Environment elasticity: flat, no groups)
     params = ModelParams(max_group_size=4, include_scope=False, whole_organisation=False,
-                         realisation=dict(base=1.0), coordination_best_size=0, cost_curves="literature")
+                         realisation=dict(base=1.0), coordination_best_size=0, cost_curves="literature",
+                         governance_rate=0.0)
     cands = build_candidates(authorities, costs, params, with_shares=False)
     env = cands.table[cands.table["services"] == "Environment"]
     limit = params.services["Environment"].max_span_km

@@ -172,7 +172,9 @@ def test_statutory_body_is_a_complying_candidate_in_the_blank_sheet_view():
     scenario = Scenario.from_config(ROOT / "configs" / "north-east.toml").with_({
         "region": {"codes": ELWA}, "data.services": ["Environment"], "model.include_scope": False,
         "model.whole_organisation": False, "constraints.status_quo": False, "report.top_n": 0,
-        "model.coordination_best_size": 0})  # the mode's factor on governance alone (a 4-member group)
+        "model.coordination_best_size": 0,  # the mode's factor on the fixed governance terms (a 4-member group)
+        "model.governance_rate": 0.0, "model.governance_per_member_gbp_k": 25.0,
+        "model.governance_per_pair_gbp_k": 10.0, "model.cost_curves": "literature"})
     result = run(scenario)
     row = result.candidates.set_index("candidate_id").loc["Environment|" + "+".join(ELWA)]
     assert row["partnership_mode"] == "complying"
@@ -206,7 +208,8 @@ def test_depths_are_rows_with_their_multipliers(north_east):
     assert deep["realisation_factor"] / ref["realisation_factor"] == pytest.approx(
         d["realisation"] / (MODE["voluntary"] * MODE["contract"]))
     assert deep["pooled_spend_gbp_k"] == pytest.approx(ref["pooled_spend_gbp_k"] * d["poolable"])
-    assert deep["cost_governance_gbp_k"] == pytest.approx(ref["cost_governance_gbp_k"] * d["governance"]
+    # governance is the client-side rate on the pooled spend: it follows the depth's pooled share too
+    assert deep["cost_governance_gbp_k"] == pytest.approx(ref["cost_governance_gbp_k"] * d["governance"] * d["poolable"]
                                                          / READINESS_DEFAULTS["mode_governance_factors"]["value"]["constraining"])
 
 

@@ -197,6 +197,11 @@ def _print_spread(result) -> None:
         q = spread[NPV]
         _out().print(f"Monte Carlo, {spread['draws']} draws: NPV P10 £{q['p10']:,.0f}k, "
                      f"P50 £{q['p50']:,.0f}k, P90 £{q['p90']:,.0f}k.")
+    robust = result.summary.get("robustness")
+    if robust:
+        _out().print(f"Robust core: {robust['n_robust']} partnership(s) in the best portfolio of at least "
+                     f"{robust['robust_share']:.0%} of draws (NPV £{robust['robust_npv_gbp_k']:,.0f}k); "
+                     f"{robust['n_contingent']} contingent.")
     levers = (result.summary.get("tornado") or {}).get("levers", [])[:3]
     if levers:
         words = "; ".join(f"{lv['label']} ({lv['basis']}) £{lv['npv_at_low_gbp_k']:,.0f}k to "

@@ -63,6 +63,7 @@ def depth_params(params: ModelParams, depth: str, governance_factor: float = 1.0
         "whole_org_transition_rate": params.whole_org_transition_rate * d.setup,
         "governance_per_member_gbp_k": params.governance_per_member_gbp_k * gov,
         "governance_per_pair_gbp_k": params.governance_per_pair_gbp_k * gov,
+        "governance_rate": params.governance_rate * gov,
         "ramp_years": ramp_years(params, depth),
     })
 

@@ -96,7 +96,7 @@ class ReportConfig(BaseModel):
 
 
 _DIST_KEYS = {"normal": {"sd"}, "lognormal": {"sigma"}, "uniform": {"low", "high"},
-              "triangular": {"low", "mode", "high"}}
+              "triangular": {"low", "mode", "high"}, "split": {"low", "mode", "high"}}
 
 
 class UncertaintyConfig(BaseModel):
@@ -111,6 +111,8 @@ class UncertaintyConfig(BaseModel):
     draws: int = Field(default=0, ge=0, le=100_000)
     # the tornado of unknowns: every lever of config.assumptions.unknowns at each end of its range
     tornado: bool = False
+    # a chosen partnership in the best portfolio of at least this share of draws is "robust"
+    robust_share: float = Field(default=0.8, gt=0, le=1)
     seed: int = 0
     engine: Literal["process", "serial"] = "process"
     max_workers: int | None = Field(default=None, ge=1)

@@ -20,6 +20,7 @@ from sharedopt.pipeline.events import OnEvent
 from sharedopt.pipeline.result import Result
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import solve_steps
+from sharedopt.pipeline.robustness import attach_robustness
 from sharedopt.pipeline.tornado import attach_tornado
 from sharedopt.pipeline.uncertainty import attach_uncertainty
 
@@ -52,4 +53,5 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra=
     solved = solve_steps(config, on_event, extra=extra)  # check, load, candidates, model, hook, solve
     result = assign_solution(solved.inputs, solved.candidates, solved.model, solved.solver, solved.chosen,
                              config, on_event, budget=solved.budget)
-    return attach_tornado(attach_uncertainty(result, draws, on_event), on_event, enabled=tornado)
+    result = attach_tornado(attach_uncertainty(result, draws, on_event), on_event, enabled=tornado)
+    return attach_robustness(result)

@@ -11,6 +11,11 @@ Distributions (``spec`` per dotted key):
 - ``{"dist": "lognormal", "sigma": s}``: value x exp(N(0, s)) (multiplicative, stays positive)
 - ``{"dist": "uniform", "low": a, "high": b}``: U(a, b)
 - ``{"dist": "triangular", "low": a, "mode": m, "high": b}``
+- ``{"dist": "split", "low": a, "mode": m, "high": b}``: U(a, m) or U(m, b) with equal chance, so
+  the median is ``m``: the default of every lever of the tornado (a run's headline uses the
+  medians of the distributions its Monte Carlo draws from)
+
+A parameter whose value is a whole number (years, group sizes) is drawn and rounded to one.
 
 The special key ``"costs"`` takes ``{"dist": "lognormal", "sigma": s}`` (or normal with
 relative ``sd``) and multiplies each authority-service spend by its own draw. Draw *i*
@@ -35,7 +40,7 @@ from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import load_inputs
 from sharedopt.pipeline.whatif import Task, run_tasks
 
-PARAM_DISTS = ("normal", "lognormal", "uniform", "triangular")
+PARAM_DISTS = ("normal", "lognormal", "uniform", "triangular", "split")
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,16 @@ def draw_value(base: float, spec: dict, rng: np.random.Generator) -> float:
     if kind == "triangular":
         low, mode, high = spec["low"], spec["mode"], spec["high"]
         return float(low if low == high else rng.triangular(low, mode, high))
+    if kind == "split":  # half the draws uniform below the mode, half above: its median is the mode
+        low, mode, high = spec["low"], spec["mode"], spec["high"]
+        below = rng.uniform() < 0.5
+        return float(rng.uniform(low, mode) if below else rng.uniform(mode, high))
     raise ValueError(f"unknown distribution '{kind}'; use one of {', '.join(PARAM_DISTS)}")
+
+
+def _typed(base, value: float):
+    """A draw in the parameter's own type: whole numbers stay whole (rounded)."""
+    return int(round(value)) if isinstance(base, int) and not isinstance(base, bool) else value
 
 
 def cost_factors(spec: dict, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -89,7 +103,8 @@ def make_draws(scenario: Scenario, n: int, distributions: dict[str, dict], seed:
     draws = []
     for i in range(n):
         rng = np.random.default_rng(np.random.SeedSequence([seed, i]))
-        changes = {key: draw_value(scenario.get(key), distributions[key], rng) for key in keys}
+        changes = {key: _typed(scenario.get(key), draw_value(scenario.get(key), distributions[key], rng))
+                   for key in keys}
         factors = cost_factors(distributions["costs"], n_cost_rows, rng) if "costs" in distributions else None
         draws.append((changes, factors))
     return draws

@@ -135,6 +135,34 @@ def council_totals(flows: pd.DataFrame, authorities) -> list[dict]:
     return rows
 
 
+MTFS_YEARS = 5  # a council's medium-term financial strategy: 3-5 years
+
+
+def medium_term(flows: pd.DataFrame, years: int = MTFS_YEARS) -> dict:
+    """The general fund's net cash in years 0..``years`` (the medium-term financial strategy view).
+
+    Per year over the whole portfolio, per partnership and per council, undiscounted £k: what the
+    councils' general funds gain or pay (ring-fenced savings left out, every cost in), and the
+    cumulative position at the end of the period.
+    """
+    if flows.empty:
+        return {"years": years, "by_year": [], "by_partnership": [], "by_authority": []}
+    near = flows[flows["year"] <= years]
+    col = "general_fund_net_gbp_k"
+
+    def rows(key: str) -> list[dict]:
+        table = near.pivot_table(index=key, columns="year", values=col, aggfunc="sum", fill_value=0.0)
+        return [{key: str(k), "by_year": [float(v) for v in row.to_numpy()], "cumulative": float(row.sum())}
+                for k, row in table.sort_index().iterrows()]
+
+    by_year = near.groupby("year")[col].sum()
+    return {"years": years, "by_year": [float(v) for v in by_year.to_numpy()],
+            "cumulative": float(by_year.sum()), "by_partnership": rows(CANDIDATE_ID),
+            "by_authority": rows("authority"),
+            "note": f"General-fund net cash, years 0..{years}, undiscounted £k (the medium-term view); "
+                    "ring-fenced savings left out, every cost in."}
+
+
 def cashflow_summary(flows: pd.DataFrame, authorities, params: ModelParams) -> dict:
     """The ``cash_flows`` block of summary.json: the rules in force and per-council totals."""
     fenced = {}
@@ -147,6 +175,7 @@ def cashflow_summary(flows: pd.DataFrame, authorities, params: ModelParams) -> d
         "rules": dict(CASHFLOW_RULES),
         "ring_fenced_shares": fenced,
         "by_authority": council_totals(flows, authorities),
+        "medium_term": medium_term(flows),
         "note": "Money in £ thousand over years 0..horizon, undiscounted except npv_gbp_k; "
                 "year-by-year rows in council_cashflows.csv.",
     }

@@ -11,7 +11,9 @@ switched on at its strongest and weakest best size.
 from __future__ import annotations
 
 from sharedopt.config.assumptions.money import APPRAISAL_DEFAULTS, COST_DEFAULTS
-from sharedopt.config.assumptions.realisation import READINESS_DEFAULTS, REALISATION_BASE, SUCCESS_PROBABILITY
+from sharedopt.config.assumptions.realisation import (
+    READINESS_DEFAULTS, REALISATION_BASE, SUCCESS_PROBABILITY, UNCERTAINTY_DEFAULTS,
+)
 from sharedopt.config.assumptions.savings import MAX_GROUP_SIZE, SAVINGS_TERM_DEFAULTS, WHOLE_ORG_DEFAULTS
 
 #: (dotted config key, plain-words label, owning entry[, the two values tested]).
@@ -62,3 +64,19 @@ def unknowns() -> list[dict]:
         rows.append(dict(key=key, label=label, default=entry["value"], low=low, high=high, basis=basis,
                          evidence=evidence, source=entry["source"]))
     return rows
+
+
+def lever_distributions() -> dict[str, dict]:
+    """The Monte Carlo's default distribution of every lever whose default lies in its range.
+
+    A ``split`` distribution (:func:`sharedopt.pipeline.uncertainty.draw_value`): its median is
+    the default, so a run's headline (every lever at its default) is the run at the median of
+    each input the draws vary. A lever tested only away from its default (the coordination
+    cost, off by default) is left to the tornado.
+    """
+    return {lever["key"]: dict(dist="split", low=float(lever["low"]), mode=float(lever["default"]),
+                               high=float(lever["high"]))
+            for lever in unknowns() if lever["low"] <= lever["default"] <= lever["high"]}
+
+
+UNCERTAINTY_DEFAULTS.update(lever_distributions())

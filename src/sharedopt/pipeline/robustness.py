@@ -1,0 +1,49 @@
+"""Recommendations that hold: the robust core, the contingent rest and one headline with its band.
+
+After a run's Monte Carlo (:mod:`sharedopt.pipeline.uncertainty`) each chosen partnership has
+``p_in_portfolio``, the share of draws whose best portfolio holds it. It is **robust** when that
+share is at least ``[uncertainty] robust_share`` (0.8), else **contingent**; a contingent
+partnership names the assumption it hinges on when the run also has a tornado
+(:mod:`sharedopt.pipeline.tornado`). The headline states the run's NPV, which sets every lever at
+the median of the distribution the draws use, with the draws' P10-P90.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sharedopt.candidates.table import NPV
+from sharedopt.common.jsonsafe import json_safe
+from sharedopt.pipeline.result import Result
+from sharedopt.results.summary import SUMMARY_DIGITS
+
+ROBUST, CONTINGENT = "robust", "contingent"
+
+
+def recommendation(p_in_portfolio: float, threshold: float) -> str:
+    """'robust' when a chosen partnership is in the best portfolio in at least ``threshold`` of draws."""
+    return ROBUST if p_in_portfolio >= threshold else CONTINGENT
+
+
+def attach_robustness(result: Result) -> Result:
+    """Split the portfolio into robust and contingent and state the headline with its band.
+
+    Returns ``result`` unchanged when the run had no Monte Carlo.
+    """
+    band = result.summary.get("uncertainty")
+    if not band or result.portfolio.empty or "p_in_portfolio" not in result.portfolio:
+        return result
+    threshold = result.config.uncertainty.robust_share
+    portfolio = result.portfolio.assign(
+        recommendation=[recommendation(p, threshold) for p in result.portfolio["p_in_portfolio"]])
+    robust = portfolio[portfolio["recommendation"] == ROBUST]
+    q = band[NPV]
+    block = {"robust_share": threshold, "n_robust": int(len(robust)),
+             "n_contingent": int(len(portfolio) - len(robust)),
+             "robust_npv_gbp_k": float(robust[NPV].sum()),
+             "headline": {"npv_gbp_k": float(result.summary["totals"][NPV]), "p10_gbp_k": q["p10"],
+                          "p50_gbp_k": q["p50"], "p90_gbp_k": q["p90"], "draws": band["draws"],
+                          "basis": "the headline sets every lever at the median of the distribution the "
+                                   "Monte Carlo draws it from; P10-P90 are the draws' portfolio NPVs"}}
+    return replace(result, portfolio=portfolio,
+                   summary={**result.summary, "robustness": json_safe(block, SUMMARY_DIGITS)})

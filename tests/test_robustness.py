@@ -1,0 +1,73 @@
+"""The robust core, the headline with its band, and the medium-term general-fund view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sharedopt.candidates.table import CANDIDATE_ID, NPV
+from sharedopt.pipeline.robustness import CONTINGENT, ROBUST, attach_robustness, recommendation
+from sharedopt.pipeline.scenario import Scenario
+from sharedopt.pipeline.sequencer import run
+from sharedopt.pipeline.uncertainty import draw_value
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _small(distributions: dict) -> Scenario:
+    return Scenario.from_config(ROOT / "configs" / "north-east.toml").with_(
+        {"model.max_group_size": 3, "report.top_n": 0, "uncertainty.engine": "serial",
+         "uncertainty.distributions": distributions})
+
+
+def test_split_distribution_has_the_default_as_its_median():
+    rng = np.random.default_rng(0)
+    spec = {"dist": "split", "low": 0.35, "mode": 0.8, "high": 2.42}
+    draws = np.array([draw_value(0.8, spec, rng) for _ in range(4000)])
+    assert draws.min() >= 0.35 and draws.max() <= 2.42
+    assert np.median(draws) == pytest.approx(0.8, abs=0.03)
+
+
+def test_recommendation_threshold():
+    assert recommendation(0.8, 0.8) == ROBUST and recommendation(0.79, 0.8) == CONTINGENT
+
+
+@pytest.mark.slow
+def test_identical_positive_draws_make_every_partnership_robust():
+    fixed = {"model.setup_ratio": {"dist": "split", "low": 0.8, "mode": 0.8, "high": 0.8}}
+    result = run(_small(fixed), draws=3)
+    assert len(result.portfolio) > 0
+    assert (result.portfolio["recommendation"] == ROBUST).all()
+    block = result.summary["robustness"]
+    assert block["n_contingent"] == 0
+    assert block["robust_npv_gbp_k"] == pytest.approx(result.summary["totals"][NPV])
+    band = block["headline"]
+    assert band["p10_gbp_k"] == pytest.approx(band["npv_gbp_k"]) == pytest.approx(band["p90_gbp_k"])
+    again = run(_small(fixed), draws=3)   # seeded: the same figures
+    assert again.summary["robustness"] == block
+
+
+@pytest.mark.slow
+def test_loss_making_draws_leave_no_robust_partnership():
+    ruinous = {"model.success_probability": {"dist": "uniform", "low": 0.0, "high": 0.0}}  # every partnership fails
+    result = run(_small(ruinous), draws=3)
+    assert len(result.portfolio) > 0 and result.summary["uncertainty"][NPV]["p90"] == 0
+    assert (result.portfolio["recommendation"] == CONTINGENT).all()
+    assert result.summary["robustness"]["n_robust"] == 0
+
+
+def test_no_monte_carlo_no_split(north_east_k3_run):
+    assert attach_robustness(north_east_k3_run) is north_east_k3_run
+
+
+def test_medium_term_view_is_the_general_fund_cash_of_the_first_five_years(north_east_k3_run):
+    result = north_east_k3_run
+    view = result.summary["cash_flows"]["medium_term"]
+    assert view["years"] == 5 and len(view["by_year"]) == 6
+    assert view["by_year"][0] < 0   # year 0: the one-off costs
+    assert view["cumulative"] == pytest.approx(sum(view["by_year"]), abs=1e-3)
+    assert sum(r["cumulative"] for r in view["by_partnership"]) == pytest.approx(view["cumulative"], abs=1e-3)
+    assert sum(r["cumulative"] for r in view["by_authority"]) == pytest.approx(view["cumulative"], abs=1e-3)
+    assert {r[CANDIDATE_ID] for r in view["by_partnership"]} == set(result.portfolio[CANDIDATE_ID])
