@@ -1,5 +1,5 @@
-"""The validity benchmark's checks on the candidates table: Spearman per service, the City
-of London in Culture, a greedy portfolio, spans, totals against the LGA, the summary."""
+"""The validity benchmark's extra checks on the candidates table (``--extras``): Spearman per
+service, the City of London in Culture, a greedy portfolio, spans, totals against the LGA."""
 
 from __future__ import annotations
 
@@ -103,17 +103,3 @@ def lga_comparison(greedy: dict, solved: dict | None) -> dict:
                      "realised in one year by partnerships of every vintage; the model's is the full-year "
                      "saving of an optimised set of new ones, so a ratio far above 1 says the model's "
                      "per-partnership savings exceed what real ones report."))
-
-
-def summarise(arr: pd.DataFrame) -> dict:
-    """Medians and top-quartile shares of the three percentiles; modelled against reported."""
-    rep = arr.dropna(subset=["modelled_over_reported"])
-    out = dict(n_arrangement_services=int(len(arr)), n_in_candidate_space=int(arr["in_candidate_space"].sum()),
-               n_pruned=int(arr["pruned"].sum()), n_with_reported_saving=int(len(rep)),
-               median_modelled_over_reported=float(rep["modelled_over_reported"].median()) if len(rep) else None)
-    for col, key in (("percentile", ""), ("percentile_size_matched", "_size_matched"),
-                     ("percentile_own_options", "_own_options")):
-        pct = arr[col].dropna().astype(float)
-        out["median_percentile" + key] = float(pct.median()) if len(pct) else None
-        out["share_in_top_quartile" + key] = float((pct >= 75).mean()) if len(pct) else None
-    return out

@@ -1,52 +1,89 @@
-"""The validity benchmark's building blocks (benchmarks/validity.py) on real data."""
+"""The validity benchmark (benchmarks/validity.py): its measures on small built inputs, and
+real arrangements valued exactly as the candidate table values them."""
 
 from __future__ import annotations
 
 import importlib.util
+import itertools
+import math
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
-from sharedopt.data.arrangements import load_arrangements
+from sharedopt.candidates.table import CANDIDATE_ID, NPV
 from sharedopt.pipeline.steps import enumerate_candidates, load_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("validity", ROOT / "benchmarks" / "validity.py")
 validity = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(validity)
+measures = importlib.import_module("validity_measures")
+groups = importlib.import_module("validity_groups")
 
 
-def test_percentile_is_100_for_the_best_and_0_for_the_worst():
-    npv = np.array([5.0, 1.0, 3.0, 3.0, 9.0])
-    assert validity.percentile(npv, 9.0) == 100.0
-    assert validity.percentile(npv, 1.0) == 0.0
-    assert validity.percentile(npv, 3.0) == pytest.approx(100 * 2 / 4)  # two better, ties share the rank
+def test_share_ci_on_known_counts():
+    out = measures.share_ci(7, 20)
+    assert out["share"] == 0.35
+    # R: binom.test(7, 20)$conf.int = 0.1539092 0.5921885
+    assert out["clopper_pearson"] == pytest.approx([0.1539092, 0.5921885], abs=1e-7)
+    z, n, p = 1.959963984540054, 20, 0.35  # the Wilson score interval, written out
+    centre, half = (p + z * z / (2 * n)) / (1 + z * z / n), z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert out["wilson"] == pytest.approx([centre - half, centre + half])
+    assert measures.share_ci(0, 0)["share"] is None
+    assert measures.share_ci(20, 20)["clopper_pearson"][1] == 1.0
 
 
-@pytest.fixture(scope="module")
-def england():
-    config = validity.blank_sheet_config(ROOT / "configs" / "england.toml")
-    return config, load_inputs(config)
+def test_mid_percentile_counts_ties_half():
+    reference = np.array([1.0, 2.0, 3.0, 4.0])
+    assert measures.mid_percentile(3.0, reference) == 62.5  # two below, one tie
+    assert measures.mid_percentile(5.0, reference) == 100.0
+    assert measures.mid_percentile(0.5, reference) == 0.0
 
 
-@pytest.mark.slow
-def test_real_groups_outside_the_candidate_space_say_why(england):
-    config, inputs = england
-    arr = load_arrangements().set_index("arrangement")
-    region = set(inputs.authorities.index)
+def test_median_interval_from_order_statistics():
+    out = measures.median_ci(np.arange(10, 0, -1))
+    # n = 10: P(2 <= B <= 8) = 1 - 2 * 11/1024 >= 0.95, P(3 <= B <= 7) = 1 - 2 * 56/1024 < 0.95
+    assert out["median"] == 5.5 and out["ci"] == [2.0, 9.0]
+    assert measures.median_ci([1, 2, 3, 4, 5])["ci"] is None  # 1 - 2/32 < 0.95: too few for an interval
 
-    def why(name, k=6):
-        row = arr.loc[name]
-        return validity.out_of_space(row["members"], row["service"], inputs.graphs, k, region)
 
-    assert why("Lancaster-Preston Revenues and Benefits") == "not connected in the service's neighbour graph"
-    assert why("North London Waste Authority") == "too many members (7 > max_group_size 6)"
-    assert why("North London Waste Authority", k=7) == ""
-    assert why("Museums Worcestershire").startswith("cross-tier")
-    assert why("East Kent Services (EK Services)") == ""
-    assert validity.out_of_space(("E07000106", "E06000001"), "Central_Services", inputs.graphs, 6,
-                                 {"E07000106"}) == "member(s) outside the region: E06000001"
+def test_sign_test_drops_ties_and_gives_the_exact_one_sided_p():
+    out = measures.sign_test([60.0, 70.0, 80.0, 40.0, 50.0, None])
+    assert (out["n_above"], out["n_below"], out["n_ties"]) == (3, 1, 1)
+    assert out["p_value"] == pytest.approx(5 / 16)  # P(B >= 3), B ~ Binomial(4, 1/2)
+    assert out["share"] == 0.75
+
+
+def test_calibration_is_scored_only_with_five_achieved_figures():
+    def frame(n_achieved):
+        return pd.DataFrame({"modelled_annual_net_saving_gbp_k": [100.0] * n_achieved + [50.0, 80.0, 1.0],
+                             "reported_annual_saving_gbp_k": [100.0] * n_achieved + [100.0, 100.0, 0.0],
+                             "reported_saving_basis": ["achieved (average)"] * n_achieved + ["target", "projected",
+                                                                                              "achieved"]})
+    few = measures.calibration(frame(4))
+    assert few["scored"] is False and few["within_0_67_1_5"] is None and few["achieved"]["n"] == 4
+    assert few["target"]["ratios"] == [0.5, 0.8]  # the zero reported figure is left out
+    enough = measures.calibration(frame(5))
+    assert enough["scored"] is True and enough["achieved"]["median"] == 1.0 and enough["within_0_67_1_5"] is True
+
+
+def test_anchored_groups_list_each_connected_group_with_a_member_once():
+    graph = nx.Graph([("A", "B"), ("B", "C"), ("C", "D"), ("D", "E"), ("B", "E"), ("E", "F")])
+    got = groups.anchored_groups(graph, ("B", "F"), 3, limit=1000)
+    brute = [c for c in itertools.combinations(sorted(graph), 3)
+             if {"B", "F"} & set(c) and nx.is_connected(graph.subgraph(c))]
+    assert sorted(got) == sorted(brute) and len(got) == len(set(got))
+    assert groups.anchored_groups(graph, ("B", "F"), 3, limit=3) is None  # more than the limit
+
+
+def test_percentile_of_a_known_group_among_its_hand_built_reference_set():
+    """Pair A+B among the pairs containing A or B; rates (NPV per £ pooled) set by hand."""
+    rates = {("A", "B"): 0.05, ("B", "C"): 0.01, ("B", "E"): 0.02, ("A", "D"): 0.08}
+    reference = np.array([r for g, r in rates.items() if g != ("A", "B")])
+    assert measures.mid_percentile(rates[("A", "B")], reference) == pytest.approx(100 * 2 / 3)
 
 
 def test_greedy_portfolio_respects_slots_and_governance_capacity():
@@ -64,105 +101,29 @@ def test_greedy_portfolio_respects_slots_and_governance_capacity():
     assert chosen["npv_gbp_k"].iloc[0] == table["npv_gbp_k"].max()  # the best goes first
 
 
-def test_span_check_tolerates_a_model_without_spans():
-    config = validity.blank_sheet_config(ROOT / "configs" / "north-east.toml")
-    import pandas as pd
-    out = validity.span_check(pd.DataFrame({"npv_gbp_k": [1.0]}), pd.DataFrame(), config.model)
-    assert out["available"] is False
-
-
-@pytest.fixture()
-def hand_table():
-    """Six candidates of one service: three pairs, two triples, one quad (NPV in £k)."""
-    import pandas as pd
-    return pd.DataFrame({
-        "members": ["A;B", "C;D", "B;E", "A;B;C", "D;E;F", "C;D;E;F"],
-        "n_members": [2, 2, 2, 3, 3, 4],
-        "population": [100.0, 300.0, 200.0, 400.0, 500.0, 900.0],
-        "npv_gbp_k": [50.0, 80.0, 20.0, 120.0, 90.0, 400.0]})
-
-
-def test_counterfactual_percentiles_rank_within_size_and_within_the_members_options(hand_table):
-    cf = validity.counterfactual_percentiles(hand_table, ("A", "B"), 50.0)
-    # national: 4 of the other 5 are better -> 100 * (6 - 1 - 4) / 5
-    assert cf["national"] == pytest.approx(20.0) and cf["n_national"] == 6
-    # size-matched: pairs 50, 80, 20 -> one better of three -> 100 * (3 - 1 - 1) / 2
-    assert cf["size_matched"] == pytest.approx(50.0) and cf["n_size_matched"] == 3
-    # own options: candidates with A or B: A;B (50), B;E (20), A;B;C (120) -> one better
-    assert cf["own_options"] == pytest.approx(50.0) and cf["n_own_options"] == 3
-
-
-def test_counterfactual_percentiles_give_0_to_a_pruned_group_and_none_to_an_empty_set(hand_table):
-    cf = validity.counterfactual_percentiles(hand_table, ("A", "B"), None)
-    assert cf["national"] == cf["size_matched"] == cf["own_options"] == 0.0
-    cf = validity.counterfactual_percentiles(hand_table, ("X", "Y", "Z", "W", "V"), 10.0)
-    assert cf["n_size_matched"] == 0 and cf["size_matched"] is None
-    assert cf["n_own_options"] == 0 and cf["own_options"] is None
-    best = validity.counterfactual_percentiles(hand_table, ("C", "D", "E", "F"), 400.0)
-    assert best["national"] == best["size_matched"] == best["own_options"] == 100.0
-
-
-def test_spearman_rows_separate_size_from_value_within_a_size(hand_table):
-    rows = validity.spearman_rows(hand_table)
-    # all sizes: rank differences -1, 0, 1, -1, 1, 0 -> sum d^2 = 4 -> 1 - 6 * 4 / (6 * 35)
-    assert rows["spearman_npv_population"] == pytest.approx(1 - 6 * 4 / (6 * 35))
-    # pairs: differences -1, 0, 1 -> 1 - 6 * 2 / (3 * 8)
-    assert rows["n_size_2"] == 3 and rows["spearman_size_2"] == pytest.approx(0.5)
-    assert rows["n_size_3"] == 2 and rows["spearman_size_3"] is None  # too few to rank
-    assert rows["share_at_max_size"] == pytest.approx(1 / 6)
-
-
-def test_without_cdc_cuts_only_central_services_by_the_class_share():
-    import dataclasses
-    from sharedopt.candidates.value import CostBase
-    real = CostBase(np.array(["A", "B"], dtype=object), ("Central_Services", "Environment"), np.array([1.0, 2.0]),
-                    np.array([[100.0, 10.0], [200.0, 20.0]]), np.zeros((2, 2), dtype=bool),
-                    tier=np.array(["district", "county"], dtype=object))
-    cut = validity.without_cdc(real, {"district": 0.5, "county": 0.25})
-    assert cut.spend[:, 0].tolist() == [50.0, 150.0] and cut.spend[:, 1].tolist() == [10.0, 20.0]
-    assert real.spend[0, 0] == 100.0  # the original is untouched
-    assert dataclasses.is_dataclass(cut)
-    shares = validity.cdc_shares()
-    assert 0.3 < shares["district"] < 0.6 and set(shares) == {"district", "county", "single-tier"}
-
-
-@pytest.mark.slow
-def test_shared_management_teams_are_judged_in_the_whole_organisation_space(england):
-    from sharedopt.candidates.value import CostBase
-    from sharedopt.candidates.wholeorg import whole_org_graph
-    config, inputs = england
-    arr = load_arrangements()
-    teams = arr[arr["intended_kind"] == "whole_organisation"]
-    assert set(teams["category"]) == {"shared_chief_executive_management"} and len(teams) == 3
-    base = CostBase.from_frames(inputs.authorities, inputs.costs, config.model)
-    graph = whole_org_graph(base, inputs.graphs, config.model.whole_org_tiers)
-    region = set(inputs.authorities.index)
-    for members in teams["members"]:
-        assert validity.out_of_whole_org_space(members, graph, 3, region) == ""
-    # a district with a unitary is never a whole-organisation group (one tier class only)
-    assert validity.out_of_whole_org_space(("E07000106", "E06000001"), graph, 3, region).startswith(
-        "member(s) not of a whole-organisation tier class")
-    assert validity.out_of_whole_org_space(teams["members"].iloc[0], graph, 1, region).startswith(
-        "too many members (2 > whole_org_max_group_size 1)")
-
-
-def test_blank_sheet_config_ranks_without_the_circular_prior_uplift():
+def test_blank_sheet_config_values_without_the_circular_prior_uplift():
     config = validity.blank_sheet_config(ROOT / "configs" / "north-east.toml")
     kept = validity.blank_sheet_config(ROOT / "configs" / "north-east.toml", keep_prior_uplift=True)
     assert config.model.readiness.prior_collaboration_uplift == 0.0
     assert kept.model.readiness.prior_collaboration_uplift > 0.0
     assert config.constraints.status_quo is False and config.model.candidates == "enumerate"
     changed = validity.blank_sheet_config(ROOT / "configs" / "north-east.toml", {"coordination_best_size": 3})
-    assert changed.model.coordination_best_size == 3 and config.model.coordination_best_size == 0
+    assert changed.model.coordination_best_size == 3 != config.model.coordination_best_size
+    assert validity.model_settings(["coordination_best_size=0", "x=text"]) == {"coordination_best_size": 0,
+                                                                               "x": "text"}
 
 
-def test_service_tables_hold_that_services_scale_candidates_only():
-    """A real Central_Services arrangement is ranked among Central_Services scale groups, never
-    matched to the whole-organisation candidate of the same councils (Kent's districts have both)."""
+def test_real_arrangements_are_valued_as_the_candidate_table_values_them():
+    """Kent's arrangements (all members in Kent): the benchmark's NPV is the candidate table's, exactly."""
     config = validity.blank_sheet_config(ROOT / "configs" / "kent.toml")
     inputs = load_inputs(config)
-    assert config.model.whole_organisation  # the run offers whole-organisation candidates...
-    table = validity.service_candidates(inputs, config.model, "Central_Services", 3)
-    assert len(table) > 0
-    assert table["candidate_id"].str.startswith("Central_Services|").all()  # ...the ranking table does not
-    assert "realisation_factor" in table
+    arr = groups.arrangement_table()
+    arr = arr[arr["members"].map(lambda m: set(m) <= set(inputs.authorities.index))].reset_index(drop=True)
+    assert len(arr) >= 3
+    valued = validity.value_arrangements(inputs, config, arr)
+    table = enumerate_candidates(inputs, config, with_shares=False).table.set_index(CANDIDATE_ID)
+    listed = valued[valued["candidate_id"].isin(table.index)]
+    assert len(listed) >= 2  # some are in the table (positive NPV) ...
+    assert listed["npv_gbp_k"].tolist() == table.loc[listed["candidate_id"], NPV].tolist()  # ... bit for bit
+    rest = valued[~valued["candidate_id"].isin(table.index)]
+    assert (rest["appraisal_notes"] != "").all()  # the rest: each says why the table leaves it out

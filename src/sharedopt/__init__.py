@@ -9,6 +9,7 @@ The public API::
     table = so.sweep(base, {"constraints.governance_capacity": [1, 2, 3]})
     diff = so.compare(result, so.run(base.with_({"constraints.governance_capacity": 2})))
     mc = so.uncertainty(base, 50, {"costs": {"dist": "lognormal", "sigma": 0.1}})
+    groups = so.appraise(base, ["E06000047+E06000005:Central_Services"])     # any named group, valued
 
 Attributes
 ----------
@@ -24,6 +25,9 @@ uncertainty : function
     Monte Carlo over uncertain inputs (:func:`sharedopt.pipeline.uncertainty.uncertainty`).
 load_config : function
     Read and validate a scenario TOML (:func:`sharedopt.config.schema.load_config`).
+appraise : function
+    Value named groups as the candidate table would, loss-making ones too
+    (:func:`sharedopt.pipeline.appraise.appraise`).
 
 These names are imported on first use (module ``__getattr__``): the pipeline loads
 numpy, pandas, scipy, statsmodels and numba, so ``import sharedopt`` itself stays instant.
@@ -35,7 +39,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-__all__ = ["Scenario", "__version__", "compare", "load_config", "run", "sweep", "uncertainty"]
+__all__ = ["Scenario", "__version__", "appraise", "compare", "load_config", "run", "sweep", "uncertainty"]
 
 # public name -> module that defines it
 _HOME = {
@@ -45,6 +49,7 @@ _HOME = {
     "compare": "sharedopt.pipeline.whatif",
     "uncertainty": "sharedopt.pipeline.uncertainty",
     "load_config": "sharedopt.config.schema",
+    "appraise": "sharedopt.pipeline.appraise",
 }
 
 

@@ -281,6 +281,39 @@ def validate(config: Path = typer.Argument(..., help="scenario TOML")) -> None:
 
 
 @app.command()
+def appraise(config: Path = typer.Argument(..., help="scenario TOML"),
+             group: Optional[list[str]] = typer.Option(None, "--group", help="[NAME=]MEMBER+MEMBER:SERVICE[+SERVICE][@DEPTH]"
+                                                       " (GSS codes or council names; repeatable)"),
+             groups_file: Optional[Path] = typer.Option(None, "--groups", help="CSV or TOML file of named groups"),
+             out_dir: Optional[Path] = typer.Option(None, "--out", help="output folder (default reports/<config name>-appraisal/)"),
+             allow_unconnected: bool = typer.Option(False, "--allow-unconnected",
+                                                    help="value members that are not connected neighbours")) -> None:
+    """Value named groups exactly as the candidate table would (loss-making ones too): CSV, JSON, XLSX."""
+    from sharedopt.config.schema import load_config
+    from sharedopt.pipeline.appraise import appraise as appraise_groups
+    from sharedopt.report.appraisal import MARKER, write_appraisal
+    from sharedopt.report.atomic import prepare_output_dir
+
+    try:
+        cfg = load_config(config)
+        target = out_dir or Path("reports") / f"{cfg.name}-appraisal"
+        prepare_output_dir(target, marker=MARKER)
+        specs = [*(group or []), *([groups_file] if groups_file is not None else [])]
+        result = appraise_groups(cfg, specs, allow_unconnected=allow_unconnected)
+        write_appraisal(result, target)
+    except (SharedoptError, OSError, ValueError) as exc:
+        _fail(exc)
+    from sharedopt.candidates.appraise import GROUP, NOTES
+    from sharedopt.candidates.table import CANDIDATE_ID, NPV, PAYBACK_YEARS
+    from sharedopt.candidates.table import GENERAL_FUND_NPV
+
+    rows = ([r[GROUP], r[CANDIDATE_ID], f"{r[NPV]:,.0f}", f"{r[GENERAL_FUND_NPV]:,.0f}", f"{r[PAYBACK_YEARS]:.1f}",
+             r[NOTES]] for r in result.groups.to_dict("records"))
+    _out().print(table(f"Appraisal (£k) written to {target}", ["group", "candidate", "NPV", "general-fund NPV",
+                                                              "payback (years)", "notes"], rows))
+
+
+@app.command()
 def compare(out_a: Path = typer.Argument(..., help="first run's output folder"),
             out_b: Path = typer.Argument(..., help="second run's output folder")) -> None:
     """What changed between two runs: portfolio and savings by service and authority."""

@@ -66,12 +66,26 @@ def _mode_params(params: ModelParams, depth: str, mode) -> ModelParams:
     return depth_params(params, depth, params.readiness.mode_governance_factors.get(mode, 1.0))
 
 
-def _value_depth(base, params, services, graph, groups, members, within, with_shares, depth):
-    """Value the groups at one depth: realisation, checklist, mode-specific governance; prune; share."""
+def value_at_depth(base: CostBase, params: ModelParams, services: tuple[str, ...], members: np.ndarray,
+                   within: np.ndarray, depth: str) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Value groups at one depth, none pruned: realisation, checklist, mode-specific governance.
+
+    Returns the valued and checklist columns (one entry per group; zero outside ``within``,
+    the span limit), the realisation factor per group and which groups have a positive NPV.
+    The candidate table (:func:`value_groups`) and the appraisal of named groups
+    (:mod:`sharedopt.candidates.appraise`) both value through here.
+    """
     realisation, checklist = candidate_realisation(base, params, services, members, depth)
     modes = checklist[PARTNERSHIP_MODE]
     values, keep = _value_by_mode(base, params, services, members, within, realisation, modes, depth)
-    values = {**{k: v[keep] for k, v in values.items()}, **{k: v[keep] for k, v in checklist.items()}}
+    return {**values, **checklist}, realisation, keep
+
+
+def _value_depth(base, params, services, graph, groups, members, within, with_shares, depth):
+    """Value the groups at one depth (:func:`value_at_depth`); prune; share."""
+    values, realisation, keep = value_at_depth(base, params, services, members, within, depth)
+    modes = values[PARTNERSHIP_MODE]
+    values = {k: v[keep] for k, v in values.items()}
     table = group_table(base, services, members[keep], values, depth)
     shares = pd.DataFrame()
     if with_shares and keep.any():

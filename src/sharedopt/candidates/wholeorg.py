@@ -129,8 +129,7 @@ def whole_org_candidates(base: CostBase, params: ModelParams, graphs: dict, with
     groups = connected_groups(graph, params.whole_org_max_group_size, min_size=2)
     to_global = base.index_of(groups.nodes.tolist())
     members = np.where(groups.members >= 0, to_global[np.maximum(groups.members, 0)], -1)
-    realisation, checklist = _realisation(base, params, members)
-    values = {**evaluate_whole_org(base, params, members, realisation), **checklist}
+    values, realisation = value_whole_org(base, params, members)
     keep = values[NPV] > 0
     table = _table(base, params, members[keep], {k: v[keep] for k, v in values.items()})
     shares = pd.DataFrame()
@@ -140,6 +139,21 @@ def whole_org_candidates(base: CostBase, params: ModelParams, graphs: dict, with
                          weights=overhead(base, params))
     stats.update(enumerated=int(len(members)), kept=int(keep.sum()), pruned_nonpositive_npv=int((~keep).sum()))
     return table, shares, stats
+
+
+def value_whole_org(base: CostBase, params: ModelParams, members: np.ndarray) -> tuple[dict, np.ndarray]:
+    """Valued and checklist columns of whole-organisation groups, none pruned, and their realisation.
+
+    The candidate table (:func:`whole_org_candidates`) and the appraisal of named groups
+    (:mod:`sharedopt.candidates.appraise`) both value through here.
+    """
+    realisation, checklist = _realisation(base, params, members)
+    return {**evaluate_whole_org(base, params, members, realisation), **checklist}, realisation
+
+
+def whole_org_table(base: CostBase, params: ModelParams, members: np.ndarray, values: dict) -> pd.DataFrame:
+    """Candidate rows of whole-organisation groups (global indices, padded with -1) from their values."""
+    return _table(base, params, members, values)
 
 
 def _table(base: CostBase, params: ModelParams, members: np.ndarray, values: dict) -> pd.DataFrame:
