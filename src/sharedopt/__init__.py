@@ -24,6 +24,10 @@ uncertainty : function
     Monte Carlo over uncertain inputs (:func:`sharedopt.pipeline.uncertainty.uncertainty`).
 load_config : function
     Read and validate a scenario TOML (:func:`sharedopt.config.schema.load_config`).
+reorganise : function
+    Appraise and optimise unitary structures of a two-tier area (:func:`sharedopt.reorganise.run.reorganise`).
+appraise_structures : function
+    Value given unitary structures under a config's rules (:func:`sharedopt.reorganise.run.appraise_structures`).
 
 These names are imported on first use (module ``__getattr__``): the pipeline loads
 numpy, pandas, scipy, statsmodels and numba, so ``import sharedopt`` itself stays instant.
@@ -35,7 +39,8 @@ import importlib
 
 __version__ = "0.1.0"
 
-__all__ = ["Scenario", "__version__", "compare", "load_config", "run", "sweep", "uncertainty"]
+__all__ = ["Scenario", "__version__", "appraise_structures", "compare", "load_config", "reorganise", "run",
+           "sweep", "uncertainty"]
 
 # public name -> module that defines it
 _HOME = {
@@ -45,6 +50,8 @@ _HOME = {
     "compare": "sharedopt.pipeline.whatif",
     "uncertainty": "sharedopt.pipeline.uncertainty",
     "load_config": "sharedopt.config.schema",
+    "reorganise": "sharedopt.reorganise.run",
+    "appraise_structures": "sharedopt.reorganise.run",
 }
 
 
