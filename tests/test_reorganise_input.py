@@ -8,7 +8,7 @@ import pytest
 
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.schema import load_config
-from sharedopt.reorganise.run import prepare
+from sharedopt.reorganisation.run import prepare
 
 NORFOLK = Path(__file__).resolve().parents[1] / "configs" / "reorganisation" / "norfolk.toml"
 HEAD = '''name = "t"

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from sharedopt.config.schema import config_from_dict
-from sharedopt.reorganise.appraise import group_npv
-from sharedopt.reorganise.run import optimise_structures, prepare
+from sharedopt.reorganisation.appraise import group_npv
+from sharedopt.reorganisation.run import optimise_structures, prepare
 
 
 def _partitions(items):
@@ -40,7 +40,7 @@ def test_optimiser_matches_brute_force(region, low):
     area, _, params, bounds, exempt = prepare(config)
     expected = _brute_force(area, params, *bounds)
     structures, frontier = optimise_structures(area, params, bounds, exempt, 7, 0)
-    solved = frontier[frontier["status"] == "optimal"].set_index("unitaries")["npv_gbp_k"]
+    solved = frontier[frontier["status"] == "optimal"].set_index("unitaries")["net_present_value_gbp_k"]
     assert set(solved.index) == set(expected)
     assert len(expected) >= 3  # the bounds leave several sizes of structure to compare
     for k, value in expected.items():

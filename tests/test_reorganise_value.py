@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from sharedopt.config.schema import config_from_dict
-from sharedopt.reorganise.appraise import Structure, appraise, group_npv
-from sharedopt.reorganise.run import prepare
-from sharedopt.reorganise.value import disaggregation_base, factors, value_unitary
+from sharedopt.reorganisation.appraise import Structure, appraise, group_npv
+from sharedopt.reorganisation.run import prepare
+from sharedopt.reorganisation.value import disaggregation_base, factors, value_unitary
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def test_terms_add_up_to_unitaries_and_cash_flows(essex):
     area, _, params, bounds, exempt = essex
     units = _split(area, 3)
     a = appraise(area, Structure("s", "proposal", units, ["a", "b", "c"]), params, bounds, exempt)
-    assert a.terms["npv_gbp_k"].sum() == pytest.approx(a.unitaries["npv_gbp_k"].sum(), abs=0.5)
+    assert a.terms["net_present_value_gbp_k"].sum() == pytest.approx(a.unitaries["net_present_value_gbp_k"].sum(), abs=0.5)
     assert a.npv == pytest.approx(sum(group_npv(area, u, params) for u in units), rel=1e-9)
     _, _, discount = factors(params)
     flows = a.cashflows.pivot_table(index="year", columns="term", values="gbp_k", aggfunc="sum")

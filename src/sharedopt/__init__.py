@@ -25,9 +25,9 @@ uncertainty : function
 load_config : function
     Read and validate a scenario TOML (:func:`sharedopt.config.schema.load_config`).
 reorganise : function
-    Appraise and optimise unitary structures of a two-tier area (:func:`sharedopt.reorganise.run.reorganise`).
+    Appraise and optimise unitary structures of a two-tier area (:func:`sharedopt.reorganisation.run.reorganise`).
 appraise_structures : function
-    Value given unitary structures under a config's rules (:func:`sharedopt.reorganise.run.appraise_structures`).
+    Value given unitary structures under a config's rules (:func:`sharedopt.reorganisation.run.appraise_structures`).
 
 These names are imported on first use (module ``__getattr__``): the pipeline loads
 numpy, pandas, scipy, statsmodels and numba, so ``import sharedopt`` itself stays instant.
@@ -50,8 +50,8 @@ _HOME = {
     "compare": "sharedopt.pipeline.whatif",
     "uncertainty": "sharedopt.pipeline.uncertainty",
     "load_config": "sharedopt.config.schema",
-    "reorganise": "sharedopt.reorganise.run",
-    "appraise_structures": "sharedopt.reorganise.run",
+    "reorganise": "sharedopt.reorganisation.run",
+    "appraise_structures": "sharedopt.reorganisation.run",
 }
 
 

@@ -273,7 +273,7 @@ def reorganise(config: Path = typer.Argument(..., help="TOML with a [reorganisat
                out: Optional[Path] = typer.Option(None, "--out", help="output folder (default reports/NAME)"),
                time_limit: Optional[float] = typer.Option(None, "--time-limit", help="seconds per solve")) -> None:
     """Appraise the proposals and find the best unitary structure for each number of unitaries."""
-    from sharedopt.reorganise import reorganise as run_reorganise
+    from sharedopt.reorganisation import reorganise as run_reorganise
     from sharedopt.report.reorganisation import write_reorganisation
 
     try:
@@ -284,9 +284,9 @@ def reorganise(config: Path = typer.Argument(..., help="TOML with a [reorganisat
         _fail(exc)
     except (OSError, ValueError) as exc:
         _fail(exc)
-    best = result.table().sort_values("npv_gbp_k", ascending=False).iloc[0]
+    best = result.table().sort_values("net_present_value_gbp_k", ascending=False).iloc[0]
     _say(_out(), ("OK", "green"), f": {len(result.appraisals)} options appraised; best: {best['option']} "
-         f"(NPV £{best['npv_gbp_k'] / 1000:,.1f}m); written to {target}")
+         f"(NPV £{best['net_present_value_gbp_k'] / 1000:,.1f}m); written to {target}")
 
 
 @app.command()

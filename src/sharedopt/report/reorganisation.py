@@ -10,9 +10,10 @@ from pathlib import Path
 import jinja2
 
 from sharedopt.common.jsonsafe import json_safe
-from sharedopt.reorganise import ReorganisationResult, parameter_table
+from sharedopt.reorganisation import ReorganisationResult, parameter_table
 from sharedopt.report.atomic import atomic_directory
 from sharedopt.report.reorganisation_maps import options_png
+from sharedopt.solve.status import Status
 
 MARKER = ".sharedopt-reorganisation"
 
@@ -24,7 +25,7 @@ def _money(value: float) -> str:
 def _frontier_rows(result: ReorganisationResult) -> list[dict]:
     rows = []
     for r in result.frontier.to_dict("records"):
-        solved = r["status"] in ("optimal", "feasible")
+        solved = r["status"] in (Status.OPTIMAL, Status.FEASIBLE)
         r.update(gap_text=f"{r['gap']:.1e}" if solved else "",
                  smallest_text=f"{r['smallest_population']:,.0f}" if solved else "",
                  largest_text=f"{r['largest_population']:,.0f}" if solved else "",

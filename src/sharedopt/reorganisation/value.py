@@ -25,7 +25,7 @@ import numpy as np
 from sharedopt.config.assumptions import (
     CENTRAL_SPLIT, DISAGGREGATED_SERVICES, FIXED_TERMS, REORGANISATION_DEFAULTS, RING_FENCED_SHARES, SAVING_TERMS,
 )
-from sharedopt.reorganise.area import Area
+from sharedopt.reorganisation.area import Area
 
 # the direction of each parameter that makes a structure look worse (for the range)
 PESSIMISTIC = {

@@ -4,7 +4,7 @@ Variables: one per candidate group (connected, within the population bounds). Ro
 every block in exactly one chosen group; exactly k groups chosen. Objective: the sum of
 the groups' NPVs (each group's value does not depend on the others: a county's
 disaggregation cost is charged per successor by its share, see
-:mod:`sharedopt.reorganise.value`). HiGHS runs with a relative gap of 0, so an
+:mod:`sharedopt.reorganisation.value`). HiGHS runs with a relative gap of 0, so an
 ``optimal`` answer is proven optimal.
 
 Near-optimal alternatives differ *materially*: for each structure already found, at most
@@ -20,7 +20,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from sharedopt.reorganise.groups import Groups
+from sharedopt.reorganisation.groups import Groups
 from sharedopt.solve.backends.highs import highs_status, matrix_lp, set_threads
 from sharedopt.solve.backends.highs_quiet import new_highs
 from sharedopt.solve.status import SOLVED, Status

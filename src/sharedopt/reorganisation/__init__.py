@@ -8,6 +8,6 @@ number of unitaries, and appraises proposals and optima side by side;
 :func:`appraise_structures` values given structures under the same rules.
 """
 
-from sharedopt.reorganise.run import ReorganisationResult, appraise_structures, parameter_table, reorganise
+from sharedopt.reorganisation.run import ReorganisationResult, appraise_structures, parameter_table, reorganise
 
 __all__ = ["ReorganisationResult", "appraise_structures", "parameter_table", "reorganise"]

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from sharedopt.config.assumptions import COST_TERMS, SAVING_TERMS
-from sharedopt.reorganise.area import Area
-from sharedopt.reorganise.value import (
+from sharedopt.reorganisation.area import Area
+from sharedopt.reorganisation.value import (
     cash_flows, county_shares, five_year_terms, npv_terms, scenario_parameters, value_unitary,
 )
 
@@ -28,7 +28,7 @@ class Structure:
     ----------
     label : str
         Unique name of the option.
-    kind : {"proposal", "optimal", "alternative"}
+    kind : {"proposal", "best", "alternative"}
     unitaries : list of list of str
         Member block codes of each new unitary.
     names : list of str
@@ -68,7 +68,7 @@ class Appraisal:
     @property
     def npv(self) -> float:
         """Net present value (£k), the sum of the term NPVs."""
-        return float(self.terms["npv_gbp_k"].sum())
+        return float(self.terms["net_present_value_gbp_k"].sum())
 
     @property
     def five_year(self) -> float:
@@ -100,7 +100,7 @@ def _unitary_rows(area: Area, structure: Structure, params: dict, bounds: tuple[
             meets_guidance=bool(population >= guidance), predecessors=value.predecessors,
             **{f"{t}_gbp_k_a_year": round(v, 1) for t, v in value.savings.items()},
             disaggregation_gbp_k_a_year=round(value.disaggregation, 1), one_off_gbp_k=round(value.one_off, 1),
-            npv_gbp_k=round(sum(npv_terms(value, params).values()), 1)))
+            net_present_value_gbp_k=round(sum(npv_terms(value, params).values()), 1)))
     return pd.DataFrame(rows), values
 
 
@@ -111,7 +111,7 @@ def _term_table(label: str, values: list, params: dict) -> pd.DataFrame:
             -sum(v.disaggregation for v in values) if term == "disaggregation" else 0.0)
         rows.append(dict(option=label, term=term, annual_gbp_k=annual,
                          one_off_gbp_k=-sum(v.one_off for v in values) if term == "one_off" else 0.0,
-                         npv_gbp_k=sum(npv_terms(v, params)[term] for v in values),
+                         net_present_value_gbp_k=sum(npv_terms(v, params)[term] for v in values),
                          five_year_gbp_k=sum(five_year_terms(v, params)[term] for v in values)))
     return pd.DataFrame(rows)
 

@@ -11,8 +11,8 @@ import numpy as np
 
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.reorganisation import Proposal
-from sharedopt.reorganise.area import Area
-from sharedopt.reorganise.groups import connected_groups
+from sharedopt.reorganisation.area import Area
+from sharedopt.reorganisation.groups import connected_groups
 
 
 def proposal_line(text: str, index: int, needle: str | None = None) -> int | None:

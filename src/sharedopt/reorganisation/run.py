@@ -11,11 +11,11 @@ import pandas as pd
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.assumptions import COUNCIL_TAX_NOTE, REORGANISATION_DEFAULTS
 from sharedopt.config.schema import RunConfig, config_source, load_config
-from sharedopt.reorganise.appraise import Appraisal, Structure, appraise, group_npv, unitary_name
-from sharedopt.reorganise.area import Area, load_area
-from sharedopt.reorganise.checks import check_bounds, check_proposal
-from sharedopt.reorganise.groups import Groups, candidate_groups
-from sharedopt.reorganise.optimise import Partition, best_and_alternatives
+from sharedopt.reorganisation.appraise import Appraisal, Structure, appraise, group_npv, unitary_name
+from sharedopt.reorganisation.area import Area, load_area
+from sharedopt.reorganisation.checks import check_bounds, check_proposal
+from sharedopt.reorganisation.groups import Groups, candidate_groups
+from sharedopt.reorganisation.optimise import Partition, best_and_alternatives
 from sharedopt.solve.status import Status
 
 
@@ -42,15 +42,15 @@ class ReorganisationResult:
                 smallest_population=int(pops.min()), largest_population=int(pops.max()),
                 all_within_bounds=bool(a.unitaries["within_bounds"].all()),
                 all_meet_guidance=bool(a.unitaries["meets_guidance"].all()),
-                npv_gbp_k=round(a.npv, 1), npv_low_gbp_k=round(a.npv_low, 1), npv_high_gbp_k=round(a.npv_high, 1),
+                net_present_value_gbp_k=round(a.npv, 1), npv_low_gbp_k=round(a.npv_low, 1), npv_high_gbp_k=round(a.npv_high, 1),
                 five_year_net_gbp_k=round(a.five_year, 1),
                 annual_savings_gbp_k=round(float(t.loc[list(t.index[:4]), "annual_gbp_k"].sum()), 1),
                 annual_disaggregation_gbp_k=round(float(t.at["disaggregation", "annual_gbp_k"]), 1),
                 one_off_gbp_k=round(float(t.at["one_off", "one_off_gbp_k"]), 1),
                 proof=a.structure.proof, source=a.structure.source))
         table = pd.DataFrame(rows)
-        best = table["npv_gbp_k"].max() if len(table) else 0.0
-        table["npv_below_best_gbp_k"] = (best - table["npv_gbp_k"]).round(1)
+        best = table["net_present_value_gbp_k"].max() if len(table) else 0.0
+        table["npv_below_best_gbp_k"] = (best - table["net_present_value_gbp_k"]).round(1)
         return table
 
     def unitaries(self) -> pd.DataFrame:
@@ -111,7 +111,7 @@ def optimise_structures(area: Area, params: dict, bounds: tuple, exempt: set, km
 
 def _frontier_row(groups: Groups, best: Partition, n_alternatives: int) -> dict:
     pops = groups.population[list(best.chosen)] if best.chosen else np.array([np.nan])
-    return dict(unitaries=best.k, status=str(best.status), npv_gbp_k=round(best.objective, 1),
+    return dict(unitaries=best.k, status=str(best.status), net_present_value_gbp_k=round(best.objective, 1),
                 bound_gbp_k=round(best.bound, 1), gap=best.gap if best.chosen else np.nan,
                 smallest_population=float(np.min(pops)), largest_population=float(np.max(pops)),
                 balance_max_over_min=float(np.max(pops) / np.min(pops)), alternatives=n_alternatives,
@@ -122,7 +122,7 @@ def _structure(area: Area, groups: Groups, part: Partition, rank: int) -> Struct
     units = sorted((sorted(groups.members(j)) for j in part.chosen), key=lambda m: (-sum(area.population[c] for c in m), m))
     label = f"best with {part.k}" if rank == 0 else f"alternative {rank} with {part.k}"
     proof = f"{part.status}, gap {part.gap:.1e}" if rank == 0 else f"{part.status} (best not sharing near-identical unitaries)"
-    return Structure(label=label, kind="optimal" if rank == 0 else "alternative", unitaries=units,
+    return Structure(label=label, kind="best" if rank == 0 else "alternative", unitaries=units,
                      names=[unitary_name(area, m) for m in units], source="sharedopt optimiser", proof=proof)
 
 
