@@ -8,6 +8,7 @@ that take its districts, by population share (stated as such wherever it is used
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import geopandas as gpd
 import networkx as nx
@@ -60,6 +61,11 @@ class Area:
     spend: pd.DataFrame
     year: str
     geometry: gpd.GeoSeries | None = field(default=None, compare=False)
+
+    @cached_property
+    def spend_of(self) -> dict[str, dict[str, float]]:
+        """Council -> service -> net expenditure (£k), as plain dicts for fast lookups."""
+        return {code: {k: float(v) for k, v in row.items()} for code, row in self.spend.to_dict("index").items()}
 
     def county_share(self, district: str) -> float:
         """The district's share of its county's residents (0 for a unitary)."""

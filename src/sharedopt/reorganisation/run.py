@@ -10,6 +10,7 @@ import pandas as pd
 
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.assumptions import COUNCIL_TAX_NOTE, REORGANISATION_DEFAULTS
+from sharedopt.config.reorganisation import Proposal, ProposedUnitary
 from sharedopt.config.schema import RunConfig, config_source, load_config
 from sharedopt.reorganisation.appraise import Appraisal, Structure, appraise, group_npv, unitary_name
 from sharedopt.reorganisation.area import Area, load_area
@@ -159,6 +160,9 @@ def reorganise(config, *, time_limit: float | None = None, threads: int | None =
 def appraise_structures(config, structures: dict[str, list[list[str]]]) -> pd.DataFrame:
     """Appraise named structures (each a list of unitaries' members, codes or names) under a config's rules.
 
+    Each structure is checked as a proposal is (every council in exactly one unitary, each
+    unitary connected) before anything is valued.
+
     Returns
     -------
     pandas.DataFrame
@@ -168,7 +172,9 @@ def appraise_structures(config, structures: dict[str, list[list[str]]]) -> pd.Da
     area, _, params, bounds, exempt = prepare(config)
     out = []
     for label, unitaries in structures.items():
-        codes = [[area.code_of(m, f"appraise_structures['{label}']") for m in members] for members in unitaries]
+        proposal = Proposal(name=label, source="so.appraise_structures", unitaries=[
+            ProposedUnitary(name=f"unitary {i + 1}", members=list(m)) for i, m in enumerate(unitaries)])
+        codes = check_proposal(area, proposal, 0, source=f"appraise_structures['{label}']")
         out.append(appraise(area, Structure(label=label, kind="proposal", unitaries=codes,
                                             names=[unitary_name(area, m) for m in codes]), params, bounds, exempt))
     return ReorganisationResult(config.name, area, params, bounds, out, pd.DataFrame()).table()

@@ -87,22 +87,22 @@ def county_shares(area: Area, members: list[str]) -> dict[str, float]:
 def disaggregation_base(area: Area, county: str) -> float:
     """The county's net spend (£k) on the services a split duplicates, net of ring-fenced shares."""
     total = 0.0
+    spend = area.spend_of.get(county, {})
     for service in DISAGGREGATED_SERVICES:
-        if service in area.spend.columns:
-            fenced = RING_FENCED_SHARES.get(service, {}).get("value", 0.0)
-            total += max(float(area.spend.at[county, service]), 0.0) * (1 - fenced)
+        fenced = RING_FENCED_SHARES.get(service, {}).get("value", 0.0)
+        total += max(spend.get(service, 0.0), 0.0) * (1 - fenced)
     return total
 
 
 def _pieces(area: Area, members: list[str], params: dict[str, float]) -> list[tuple[dict, dict]]:
     """Each predecessor's overheads as the successor takes them, and at the predecessor's full size."""
-    central = area.spend["Central_Services"] if "Central_Services" in area.spend.columns else None
+    spend = area.spend_of
     pieces = []
     for code in members:
-        own = _overheads(0.0 if central is None else float(central.get(code, 0.0)), area.tier[code], params)
+        own = _overheads(spend.get(code, {}).get("Central_Services", 0.0), area.tier[code], params)
         pieces.append((own, own))
     for county, share in county_shares(area, members).items():
-        full = _overheads(0.0 if central is None else float(central.get(county, 0.0)), "county", params)
+        full = _overheads(spend.get(county, {}).get("Central_Services", 0.0), "county", params)
         pieces.append(({t: v * share for t, v in full.items()}, full))
     return pieces
 
