@@ -17,6 +17,7 @@ from sharedopt.reorganisation.area import Area, load_area
 from sharedopt.reorganisation.checks import check_bounds, check_proposal
 from sharedopt.reorganisation.groups import Groups, candidate_groups
 from sharedopt.reorganisation.optimise import Partition, best_and_alternatives
+from sharedopt.reorganisation.sensitivity import tornado
 from sharedopt.solve.status import Status
 
 
@@ -50,6 +51,7 @@ class ReorganisationResult:
                 one_off_gbp_k=round(float(t.at["one_off", "one_off_gbp_k"]), 1),
                 proof=a.structure.proof, source=a.structure.source))
         table = pd.DataFrame(rows)
+        table["same_structure_as"] = _same_as(self.appraisals)
         best = table["net_present_value_gbp_k"].max() if len(table) else 0.0
         table["npv_below_best_gbp_k"] = (best - table["net_present_value_gbp_k"]).round(1)
         return table
@@ -65,6 +67,21 @@ class ReorganisationResult:
     def cashflows(self) -> pd.DataFrame:
         """Cash flows by option, year and term (£k)."""
         return pd.concat([a.cashflows for a in self.appraisals], ignore_index=True)
+
+    def tornado(self) -> pd.DataFrame:
+        """What decides the ranking: the leader's NPV and margin with each parameter at each end."""
+        return tornado(self.area, self.appraisals, self.params)
+
+
+def _same_as(appraisals: list[Appraisal]) -> list[str]:
+    """For each option, the earlier option with the same structure (a proposal the optimiser found), or ''."""
+    first: dict[frozenset, str] = {}
+    out = []
+    for a in appraisals:
+        key = frozenset(frozenset(u) for u in a.structure.unitaries)
+        out.append(first.get(key, ""))
+        first.setdefault(key, a.structure.label)
+    return out
 
 
 def _as_config(config) -> RunConfig:

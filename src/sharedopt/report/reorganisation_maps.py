@@ -53,3 +53,24 @@ def options_png(result: ReorganisationResult, labels: list[str] | None = None) -
     fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
     plt.close(fig)
     return buffer.getvalue()
+
+
+def tornado_png(table) -> bytes:
+    """Tornado chart (PNG bytes): the leader's margin over the runner-up with each parameter at each end."""
+    rows = table.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.4))
+    for y, r in enumerate(rows.itertuples()):
+        low, high = r.low_margin_gbp_k / 1000, r.high_margin_gbp_k / 1000
+        ax.barh(y, high - low, left=low, color="#c0392b" if r.leader_changes else "#7f8c8d")
+        ax.text(max(low, high), y, f"  {r.low_value:g} to {r.high_value:g}", va="center", fontsize=7)
+    ax.set_yticks(range(len(rows)), [r.parameter for r in rows.itertuples()], fontsize=7)
+    ax.axvline(0, color="black", linewidth=0.6)
+    if len(table):
+        ax.set_title(f"{table['leader'].iloc[0]} over {table['runner_up'].iloc[0]}", fontsize=8)
+    ax.set_xlabel("margin of the leading option over the runner-up, NPV £m (red: another option leads at an end)",
+                  fontsize=7)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
