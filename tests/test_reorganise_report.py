@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from sharedopt.cli import app
 from sharedopt.reorganisation import reorganise
 from sharedopt.report.reorganisation import write_reorganisation
 
@@ -56,3 +58,18 @@ def test_tornado_names_the_margin_that_decides(result):
     assert low["low_value"] == 0.0 and bool(low["leader_changes"])
     assert low["low_margin_gbp_k"] == pytest.approx(-result.params["one_off_per_predecessor_gbp_k"], abs=0.1)
     assert low["low_leader"].startswith("One East Sussex")
+
+
+def test_cli_writes_the_outputs_and_refuses_bad_input(tmp_path):
+    runner = CliRunner(env={"COLUMNS": "250"})
+    done = runner.invoke(app, ["reorganise", str(CONFIG), "--out", str(tmp_path / "es")])
+    assert done.exit_code == 0, done.output
+    assert "best with 1" in done.output
+    assert {"options.csv", "report.html", "workbook.xlsx", "options.png", "tornado.csv"} <= {
+        p.name for p in (tmp_path / "es").iterdir()}
+    bad = tmp_path / "bad.toml"
+    bad.write_text(CONFIG.read_text().replace('members = ["Brighton and Hove"]', 'members = ["Brighton & Hove"]'))
+    refused = runner.invoke(app, ["reorganise", str(bad), "--out", str(tmp_path / "bad")])
+    assert refused.exit_code == 2
+    assert "'Brighton & Hove' is not a council of this area" in refused.output and str(bad) in refused.output
+    assert not (tmp_path / "bad").exists()  # refused before any output was written
