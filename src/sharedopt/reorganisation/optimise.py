@@ -110,9 +110,9 @@ def solve_partition(groups: Groups, value: np.ndarray, k: int, *, exclude: list[
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("random_seed", 0)
-    # set partitioning over a few thousand columns: HiGHS's presolve costs more than it saves here
-    # (Lancashire k = 2: 2.8 s with it, 0.6 s without; benchmarks/reorganisation.py)
-    h.setOptionValue("presolve", "off")
+    # pure set partitioning: HiGHS's presolve costs more than it saves (Lancashire k = 2: 2.8 s with
+    # it, 0.6 s without); with the alternatives' cuts it pays (Essex k = 5: 1.1 s with, 43 s without)
+    h.setOptionValue("presolve", "on" if exclude else "off")
     h.passModel(lp)
     h.run()
     info = h.getInfo()
