@@ -54,6 +54,8 @@ class ReorganisationResult:
         table["same_structure_as"] = _same_as(self.appraisals)
         best = table["net_present_value_gbp_k"].max() if len(table) else 0.0
         table["npv_below_best_gbp_k"] = (best - table["net_present_value_gbp_k"]).round(1)
+        same_k = table[table["kind"] == "best"].set_index("unitaries")["net_present_value_gbp_k"]
+        table["npv_below_best_same_k_gbp_k"] = (table["unitaries"].map(same_k) - table["net_present_value_gbp_k"]).round(1)
         return table
 
     def unitaries(self) -> pd.DataFrame:
