@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sharedopt.common.errors import ConfigError
-from sharedopt.config.schema import load_config
+from sharedopt.config.schema import config_from_dict, load_config
 from sharedopt.reorganisation.run import prepare
 
 NORFOLK = Path(__file__).resolve().parents[1] / "configs" / "reorganisation" / "norfolk.toml"
@@ -101,3 +101,9 @@ def test_upper_bound_too_tight_names_the_nearest_maximum(tmp_path):
 def test_the_shipped_config_is_accepted():
     area, proposals, *_ = prepare(load_config(NORFOLK))
     assert len(proposals) == 1 and sorted(proposals[0].unitaries[0]) == area.blocks
+
+
+def test_a_county_named_as_a_neighbouring_unitary_is_refused():
+    config = config_from_dict({"region": {"name": "norfolk"}, "reorganisation": {"unitaries": ["Suffolk"]}})
+    with pytest.raises(ConfigError, match="'Suffolk' is a county, not a unitary"):
+        prepare(config)

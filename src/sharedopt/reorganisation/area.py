@@ -97,6 +97,9 @@ def _codes(selection, extra: list[str], where: str) -> list[str]:
         if code is None:
             raise ConfigError(f"{where}: unknown council '{item}'{did_you_mean(item, list(by_name))}; "
                               "give a GSS code or a council name")
+        if table.at[code, "tier"] in ("county", "district"):
+            raise ConfigError(f"{where}: '{item}' is a {table.at[code, 'tier']}, not a unitary; a county area "
+                              "comes from [region] (its name gives the county and its districts)")
         codes.add(code)
     return sorted(codes)
 
