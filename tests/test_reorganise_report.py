@@ -73,3 +73,13 @@ def test_cli_writes_the_outputs_and_refuses_bad_input(tmp_path):
     assert refused.exit_code == 2
     assert "'Brighton & Hove' is not a council of this area" in refused.output and str(bad) in refused.output
     assert not (tmp_path / "bad").exists()  # refused before any output was written
+
+
+def test_monte_carlo_is_seeded_and_within_the_ends(result):
+    first, second = result.uncertainty(), result.uncertainty()
+    pd.testing.assert_frame_equal(first, second)
+    assert first["share_of_draws_leading"].sum() == pytest.approx(1.0)
+    ends = result.table().set_index("option")
+    for row in first.itertuples():  # every draw lies between all-pessimistic and all-optimistic
+        assert ends.at[row.option, "npv_low_gbp_k"] - 0.1 <= row.npv_p10_gbp_k <= row.npv_p50_gbp_k
+        assert row.npv_p50_gbp_k <= row.npv_p90_gbp_k <= ends.at[row.option, "npv_high_gbp_k"] + 0.1

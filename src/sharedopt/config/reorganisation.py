@@ -49,6 +49,8 @@ class ReorganisationConfig(BaseModel):
         The optimiser finds the best structure for each k = 1..max_unitaries.
     alternatives : int
         Near-optimal alternatives per k that differ materially from the best and each other.
+    draws, seed : int
+        Monte Carlo draws of the uncertain parameters (uniform within their ranges; 0: none).
     parameters : dict
         Overrides of ``REORGANISATION_DEFAULTS`` values by key.
     """
@@ -60,6 +62,8 @@ class ReorganisationConfig(BaseModel):
     exempt: list[str] = Field(default_factory=list)
     max_unitaries: int = Field(default=6, ge=1, le=20)
     alternatives: int = Field(default=2, ge=0, le=10)
+    draws: int = Field(default=500, ge=0, le=100_000)
+    seed: int = 0
     parameters: dict[str, float] = Field(default_factory=dict)
     proposals: list[Proposal] = Field(default_factory=list)
 

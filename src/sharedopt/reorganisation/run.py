@@ -17,7 +17,7 @@ from sharedopt.reorganisation.area import Area, load_area
 from sharedopt.reorganisation.checks import check_bounds, check_proposal
 from sharedopt.reorganisation.groups import Groups, candidate_groups
 from sharedopt.reorganisation.optimise import Partition, best_and_alternatives
-from sharedopt.reorganisation.sensitivity import tornado
+from sharedopt.reorganisation.sensitivity import monte_carlo, tornado
 from sharedopt.solve.status import Status
 
 
@@ -32,6 +32,8 @@ class ReorganisationResult:
     appraisals: list[Appraisal]
     frontier: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    draws: int = 0
+    seed: int = 0
 
     def table(self) -> pd.DataFrame:
         """One row per option: k, population range, NPV, five-year net, one-off, disaggregation, range."""
@@ -69,6 +71,10 @@ class ReorganisationResult:
     def cashflows(self) -> pd.DataFrame:
         """Cash flows by option, year and term (£k)."""
         return pd.concat([a.cashflows for a in self.appraisals], ignore_index=True)
+
+    def uncertainty(self) -> pd.DataFrame:
+        """Each distinct option's NPV percentiles and share of draws leading (uniform draws within ranges)."""
+        return monte_carlo(self.area, self.appraisals, self.params, self.draws, self.seed)
 
     def tornado(self) -> pd.DataFrame:
         """What decides the ranking: the leader's NPV and margin with each parameter at each end."""
@@ -173,7 +179,8 @@ def reorganise(config, *, time_limit: float | None = None, threads: int | None =
              "(assumption: the county's spend is not published by district).",
              f"Spend: MHCLG revenue outturn {area.year} (net current expenditure, £k)."]
     return ReorganisationResult(name=config.name, area=area, params=params, bounds=bounds,
-                                appraisals=appraisals, frontier=frontier, notes=notes)
+                                appraisals=appraisals, frontier=frontier, notes=notes,
+                                draws=section.draws, seed=section.seed)
 
 
 def appraise_structures(config, structures: dict[str, list[list[str]]]) -> pd.DataFrame:

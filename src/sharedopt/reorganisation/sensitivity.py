@@ -1,4 +1,7 @@
-"""What decides the ranking: each uncertain parameter swung to each end of its range, one at a time.
+"""What decides the ranking, and how sure it is.
+
+:func:`tornado`: each uncertain parameter swung to each end of its range, one at a time.
+:func:`monte_carlo`: all of them drawn together, uniformly within their ranges.
 
 For every parameter with a range (``REORGANISATION_DEFAULTS``) and each end, every
 option's NPV is recomputed with that one parameter changed; the tornado reports the
@@ -7,6 +10,7 @@ central leader's margin over the central runner-up at each end, and which option
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from sharedopt.config.assumptions import REORGANISATION_DEFAULTS
@@ -73,3 +77,34 @@ def tornado(area: Area, appraisals: list[Appraisal], params: dict[str, float]) -
         row["leader_changes"] = row["low_leader"] != lead or row["high_leader"] != lead
         rows.append(row)
     return pd.DataFrame(rows).sort_values("swing_gbp_k", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def monte_carlo(area: Area, appraisals: list[Appraisal], params: dict[str, float], draws: int,
+                seed: int = 0) -> pd.DataFrame:
+    """Each option's NPV over ``draws`` joint draws of the uncertain parameters.
+
+    Each parameter is drawn independently and uniformly within its range (an assumption: the
+    sources give ranges, not distributions). Options are distinct structures.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per option: NPV percentiles (P10, P50, P90, £k) and the share of draws in which it leads.
+    """
+    appraisals = distinct(appraisals)
+    if draws <= 0 or not appraisals:
+        return pd.DataFrame()
+    rng = np.random.default_rng(seed)
+    keys = list(PESSIMISTIC)
+    lows = np.array([REORGANISATION_DEFAULTS[k]["range"][0] for k in keys], dtype=float)
+    highs = np.array([REORGANISATION_DEFAULTS[k]["range"][1] for k in keys], dtype=float)
+    samples = rng.uniform(lows, highs, size=(draws, len(keys)))
+    npv = np.empty((draws, len(appraisals)))
+    for d in range(draws):
+        p = {**params, **dict(zip(keys, samples[d].tolist()))}
+        npv[d] = [_npv(area, a, p) for a in appraisals]
+    leads = np.bincount(npv.argmax(axis=1), minlength=len(appraisals)) / draws
+    p10, p50, p90 = np.percentile(npv, [10, 50, 90], axis=0)
+    return pd.DataFrame(dict(option=[a.structure.label for a in appraisals], npv_p10_gbp_k=p10.round(1),
+                             npv_p50_gbp_k=p50.round(1), npv_p90_gbp_k=p90.round(1),
+                             share_of_draws_leading=leads.round(4), draws=draws))

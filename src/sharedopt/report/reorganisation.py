@@ -37,7 +37,7 @@ def _frontier_rows(result: ReorganisationResult) -> list[dict]:
 
 
 def render_html(result: ReorganisationResult, png: bytes, tornado: bytes | None = None,
-                tornado_table: pd.DataFrame | None = None) -> str:
+                tornado_table: pd.DataFrame | None = None, uncertainty: pd.DataFrame | None = None) -> str:
     """The report page: maps, comparison, frontier, unitaries, sources, parameters, notes."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("sharedopt.report", "templates"),
                              autoescape=jinja2.select_autoescape(["html"]))
@@ -56,7 +56,8 @@ def render_html(result: ReorganisationResult, png: bytes, tornado: bytes | None 
         proposals=[a.structure for a in result.appraisals if a.structure.kind == "proposal"],
         parameters=parameter_table(result.params).to_dict("records"), notes=result.notes,
         tornado=base64.b64encode(tornado).decode() if tornado else "",
-        tornado_rows=tornado_table.to_dict("records") if tornado_table is not None else [])
+        tornado_rows=tornado_table.to_dict("records") if tornado_table is not None else [],
+        uncertainty=uncertainty.to_dict("records") if uncertainty is not None else [])
 
 
 def write_workbook(tables: dict, path: Path) -> None:
@@ -82,7 +83,7 @@ def write_reorganisation(result: ReorganisationResult, path: str | Path) -> dict
     """
     tables = {"options": result.table(), "unitaries": result.unitaries(), "terms": result.terms(),
               "cashflows": result.cashflows(), "frontier": result.frontier, "tornado": result.tornado(),
-              "parameters": parameter_table(result.params)}
+              "uncertainty": result.uncertainty(), "parameters": parameter_table(result.params)}
     png, tornado = options_png(result), tornado_png(tables["tornado"])
     names = []
     with atomic_directory(path, marker=MARKER) as tmp:
@@ -95,6 +96,6 @@ def write_reorganisation(result: ReorganisationResult, path: str | Path) -> dict
         write_workbook(tables, tmp / "workbook.xlsx")
         (tmp / "options.png").write_bytes(png)
         (tmp / "tornado.png").write_bytes(tornado)
-        (tmp / "report.html").write_text(render_html(result, png, tornado, tables["tornado"]), encoding="utf-8")
+        (tmp / "report.html").write_text(render_html(result, png, tornado, tables["tornado"], tables["uncertainty"]), encoding="utf-8")
         names += ["summary.json", "workbook.xlsx", "options.png", "tornado.png", "report.html"]
     return {n: Path(path) / n for n in names}
