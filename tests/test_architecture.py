@@ -82,12 +82,14 @@ def test_public_api_names_the_pipeline_functions():
     from sharedopt.pipeline.uncertainty import uncertainty
     from sharedopt.pipeline.whatif import compare, sweep
     from sharedopt.pipeline.appraise import appraise
+    from sharedopt.reorganisation.run import appraise_structures, reorganise
 
     assert so.appraise is appraise
+    assert so.reorganise is reorganise and so.appraise_structures is appraise_structures
     assert so.run is run and so.Scenario is Scenario and so.load_config is load_config
     assert so.sweep is sweep and so.compare is compare and so.uncertainty is uncertainty
-    assert sorted(so.__all__) == sorted(["Scenario", "__version__", "appraise", "compare", "load_config", "run",
-                                         "sweep", "uncertainty"])
+    assert sorted(so.__all__) == sorted(["Scenario", "__version__", "appraise", "appraise_structures", "compare",
+                                         "load_config", "reorganise", "run", "sweep", "uncertainty"])
 
 
 def _string_literals(tree: ast.Module):

@@ -28,6 +28,10 @@ load_config : function
 appraise : function
     Value named groups as the candidate table would, loss-making ones too
     (:func:`sharedopt.pipeline.appraise.appraise`).
+reorganise : function
+    Appraise and optimise unitary structures of a two-tier area (:func:`sharedopt.reorganisation.run.reorganise`).
+appraise_structures : function
+    Value given unitary structures under a config's rules (:func:`sharedopt.reorganisation.run.appraise_structures`).
 
 These names are imported on first use (module ``__getattr__``): the pipeline loads
 numpy, pandas, scipy, statsmodels and numba, so ``import sharedopt`` itself stays instant.
@@ -39,7 +43,8 @@ import importlib
 
 __version__ = "0.1.0"
 
-__all__ = ["Scenario", "__version__", "appraise", "compare", "load_config", "run", "sweep", "uncertainty"]
+__all__ = ["Scenario", "__version__", "appraise", "appraise_structures", "compare", "load_config", "reorganise",
+           "run", "sweep", "uncertainty"]
 
 # public name -> module that defines it
 _HOME = {
@@ -50,6 +55,8 @@ _HOME = {
     "uncertainty": "sharedopt.pipeline.uncertainty",
     "load_config": "sharedopt.config.schema",
     "appraise": "sharedopt.pipeline.appraise",
+    "reorganise": "sharedopt.reorganisation.run",
+    "appraise_structures": "sharedopt.reorganisation.run",
 }
 
 

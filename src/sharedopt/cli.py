@@ -1,4 +1,4 @@
-"""Command-line interface: ``sharedopt run|validate|compare|list``."""
+"""Command-line interface: ``sharedopt run|validate|reorganise|compare|list``."""
 
 from __future__ import annotations
 
@@ -311,6 +311,27 @@ def appraise(config: Path = typer.Argument(..., help="scenario TOML"),
              r[NOTES]] for r in result.groups.to_dict("records"))
     _out().print(table(f"Appraisal (£k) written to {target}", ["group", "candidate", "NPV", "general-fund NPV",
                                                               "payback (years)", "notes"], rows))
+
+
+@app.command()
+def reorganise(config: Path = typer.Argument(..., help="TOML with a [reorganisation] section"),
+               out: Optional[Path] = typer.Option(None, "--out", help="output folder (default reports/NAME)"),
+               time_limit: Optional[float] = typer.Option(None, "--time-limit", help="seconds per solve")) -> None:
+    """Appraise the proposals and find the best unitary structure for each number of unitaries."""
+    from sharedopt.reorganisation import reorganise as run_reorganise
+    from sharedopt.report.reorganisation import write_reorganisation
+
+    try:
+        result = run_reorganise(config, time_limit=time_limit)
+        target = out or Path("reports") / result.name
+        write_reorganisation(result, target)
+    except SharedoptError as exc:
+        _fail(exc)
+    except (OSError, ValueError) as exc:
+        _fail(exc)
+    best = result.table().sort_values("net_present_value_gbp_k", ascending=False).iloc[0]
+    _say(_out(), ("OK", "green"), f": {len(result.appraisals)} options appraised; best: {best['option']} "
+         f"(NPV £{best['net_present_value_gbp_k'] / 1000:,.1f}m); written to {target}")
 
 
 @app.command()

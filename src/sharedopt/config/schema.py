@@ -23,6 +23,7 @@ from sharedopt.config.fine_services import fine_config
 from sharedopt.config.names import ReportName, name_from_file
 from sharedopt.config.params import ModelParams
 from sharedopt.config.readiness import inject_readiness
+from sharedopt.config.reorganisation import ReorganisationConfig
 from sharedopt.config.solver import SolverOptions
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -147,6 +148,7 @@ class RunConfig(BaseModel):
     solver: SolverOptions = Field(default_factory=SolverOptions)
     report: ReportConfig = Field(default_factory=ReportConfig)
     uncertainty: UncertaintyConfig = Field(default_factory=UncertaintyConfig)
+    reorganisation: ReorganisationConfig | None = None  # `sharedopt reorganise` (config.reorganisation)
     _source: tuple[str, str] = PrivateAttr(default=("<config>", ""))  # file and text, for messages
 
     @model_validator(mode="before")

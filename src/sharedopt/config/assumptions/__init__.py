@@ -16,7 +16,9 @@ the defaults by theme:
   delivery threshold;
 * :mod:`~sharedopt.config.assumptions.cost_curves`: fitted cost functions, their
   literature fallback, day-time population weights;
-* :mod:`~sharedopt.config.assumptions.data_quality`: plausibility checks of spend.
+* :mod:`~sharedopt.config.assumptions.data_quality`: plausibility checks of spend;
+* :mod:`~sharedopt.config.assumptions.reorganisation`: unitary size guidance, aggregation and
+  disaggregation, transition costs of reorganisation.
 
 These are **assumptions**, not data. They are calibrated against published
 evidence where there is some (cited), and otherwise stated as judgement. Every
@@ -48,6 +50,10 @@ from sharedopt.config.assumptions.cost_curves import (
 )
 from sharedopt.config.assumptions.data_quality import SPEND_PLAUSIBILITY, PLAUSIBILITY_RULE
 from sharedopt.config.assumptions.unknowns import unknowns
+from sharedopt.config.assumptions.reorganisation import (
+    REORGANISATION_DEFAULTS, CENTRAL_SPLIT, CENTRAL_SPLIT_SOURCE, DISAGGREGATED_SERVICES,
+    SAVING_TERMS, COST_TERMS, COUNCIL_TAX_NOTE, FIXED_TERMS,
+)
 
 __all__ = [
     "SERVICE_DEFAULTS", "NON_COUNCIL_SERVICES", "FINE_SERVICE_DEFAULTS", "FINE_SCOPE_MAP",
@@ -58,4 +64,6 @@ __all__ = [
     "SPATIAL_FALLBACK", "WHOLE_ORG_DEFAULTS", "MAX_GROUP_SIZE", "DEFAULT_LINKS", "OPTIONAL_LINKS",
     "ADJACENCY_TOLERANCE_M", "DELIVERY_SHARE_THRESHOLD", "COST_CURVE_RULE", "COST_CURVE_FALLBACK",
     "DAYTIME_SERVICE_WEIGHTS", "SPEND_PLAUSIBILITY", "PLAUSIBILITY_RULE", "unknowns",
+    "REORGANISATION_DEFAULTS", "CENTRAL_SPLIT", "CENTRAL_SPLIT_SOURCE", "DISAGGREGATED_SERVICES",
+    "SAVING_TERMS", "COST_TERMS", "COUNCIL_TAX_NOTE", "FIXED_TERMS",
 ]
