@@ -16,7 +16,8 @@ the defaults by theme:
   delivery threshold;
 * :mod:`~sharedopt.config.assumptions.cost_curves`: fitted cost functions, their
   literature fallback, day-time population weights;
-* :mod:`~sharedopt.config.assumptions.data_quality`: plausibility checks of spend.
+* :mod:`~sharedopt.config.assumptions.data_quality`: plausibility checks of spend;
+* :mod:`~sharedopt.config.assumptions.poolable`: which outturn lines a partnership can pool.
 
 These are **assumptions**, not data. They are calibrated against published
 evidence where there is some (cited), and otherwise stated as judgement. Every
@@ -47,6 +48,10 @@ from sharedopt.config.assumptions.cost_curves import (
     COST_CURVE_RULE, COST_CURVE_FALLBACK, DAYTIME_SERVICE_WEIGHTS,
 )
 from sharedopt.config.assumptions.data_quality import SPEND_PLAUSIBILITY, PLAUSIBILITY_RULE
+from sharedopt.config.assumptions.poolable import (
+    POOLABLE_TOTALS, POOLABLE_LINES, RO5_POOLABLE_COLUMNS, SUPPORT_FUNCTION_SPLIT, ARRANGEMENT_FUNCTIONS,
+    POOLABLE_COVERAGE_MIN,
+)
 
 __all__ = [
     "SERVICE_DEFAULTS", "NON_COUNCIL_SERVICES", "FINE_SERVICE_DEFAULTS", "FINE_SCOPE_MAP",
@@ -56,5 +61,7 @@ __all__ = [
     "DEPTH_REFERENCE", "WHOLE_ORG_DEPTH", "SAVINGS_TERM_DEFAULTS", "SERVICE_SPATIAL_DEFAULTS",
     "SPATIAL_FALLBACK", "WHOLE_ORG_DEFAULTS", "DEFAULT_LINKS", "OPTIONAL_LINKS",
     "ADJACENCY_TOLERANCE_M", "DELIVERY_SHARE_THRESHOLD", "COST_CURVE_RULE", "COST_CURVE_FALLBACK",
-    "DAYTIME_SERVICE_WEIGHTS", "SPEND_PLAUSIBILITY", "PLAUSIBILITY_RULE",
+    "DAYTIME_SERVICE_WEIGHTS", "SPEND_PLAUSIBILITY", "PLAUSIBILITY_RULE", "POOLABLE_TOTALS",
+    "POOLABLE_LINES", "RO5_POOLABLE_COLUMNS", "SUPPORT_FUNCTION_SPLIT", "ARRANGEMENT_FUNCTIONS",
+    "POOLABLE_COVERAGE_MIN",
 ]

@@ -1,0 +1,201 @@
+"""Poolable shares: the share of each council's service spend a partnership can pool, from outturn detail.
+
+Built by :mod:`sharedopt.data.build` into ``derived/poolable_shares.csv``, never by hand.
+
+**Method.** For a council and a top-level service, the poolable share is the share of the
+service's gross expenditure (``total_expenditure_gbp_k`` of its ``TOTAL ...`` line) held by
+the lines :data:`sharedopt.config.assumptions.POOLABLE_LINES` names poolable; the model
+applies it to the service's net spend. Lines of the total left blank in the detail file
+count as not poolable, and a service is *measured* only when its named lines cover
+:data:`~sharedopt.config.assumptions.POOLABLE_COVERAGE_MIN` of the total. The corporate and
+democratic core is never poolable. Separable functions (revenues and benefits, the support
+functions, elections and registration, ...) get their own share of the service, which is
+what an existing arrangement of that function occupies. Where a council has no detail:
+
+* ``partly measured``: Environment, Culture, Planning of the 317 councils of the RO5
+  2024-25 sub-service file: the poolable RO5 sub-lines' share of the parent (measured,
+  :func:`sharedopt.data.detail.derive_subservice_shares`) plus the rest of the parent at the
+  class median of the Lancashire councils' poolable share of the rest;
+* ``class-median fallback``: the median of the measured councils of the same class group
+  (district / single-tier / county), labelled with how many;
+* ``assumption``: no council of the class has detail (Education, social care, public
+  health, highways): the service's hand-set ``asset_intensity``, applied by the valuation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sharedopt.config.assumptions import (
+    POOLABLE_COVERAGE_MIN, POOLABLE_LINES, POOLABLE_TOTALS, RO5_POOLABLE_COLUMNS, SERVICE_DEFAULTS,
+    SUPPORT_FUNCTION_SPLIT,
+)
+from sharedopt.data.paths import data_dir
+from sharedopt.data.validate import require_file
+
+DETAIL_RAW = "finance/lancashire15_ro4_ro5_ro6_detail_2024_25.csv"
+POOLABLE_FILE = "derived/poolable_shares.csv"
+CLASS_GROUP = {"SD": "district", "SC": "county", "UA": "single-tier", "MD": "single-tier", "LB": "single-tier"}
+TIER_GROUP = {"district": "district", "county": "county", "unitary": "single-tier",
+              "metropolitan": "single-tier", "London borough": "single-tier",
+              "Welsh principal area": "single-tier"}
+PLURAL = {"district": "districts", "county": "county councils", "single-tier": "single-tier councils"}
+MEASURED, PARTLY, FALLBACK, ASSUMPTION = "measured", "partly measured", "class-median fallback", "assumption"
+SOURCE = "MHCLG RO4/RO5/RO6 2024-25, 15 Lancashire councils"
+COLUMNS = ["authority", "class_group", "service", "function", "share", "basis", "basis_detail",
+           "coverage", "human_capital_share", "n_councils"]
+NEVER_POOLED = {"Corporate_Democratic_Core": "the corporate and democratic core is never pooled (RO6)"}
+_EXPENDITURE, _EMPLOYEES, _RUNNING = "total_expenditure_gbp_k", "employees_gbp_k", "running_expenses_gbp_k"
+
+
+def classified_detail(raw: Path) -> pd.DataFrame:
+    """The Lancashire detail's lines with service, function and poolable flag (totals included)."""
+    detail = pd.read_csv(require_file(raw / DETAIL_RAW, "outturn detail file"), dtype={"ons_code": str})
+    detail["class_group"] = detail["class"].map(CLASS_GROUP)
+    by_line = {line: (service, *spec) for (service, line), spec in POOLABLE_LINES.items()}
+    totals = {line: service for service, (_, line) in POOLABLE_TOTALS.items()}
+    detail["service"] = [by_line[l][0] if l in by_line else totals.get(l, "") for l in detail["line"]]
+    detail["function"] = [by_line[l][1] if l in by_line else "" for l in detail["line"]]
+    detail["poolable"] = [bool(by_line[l][2]) if l in by_line else False for l in detail["line"]]
+    detail["is_total"] = detail["line"].isin(totals)
+    return detail[detail["service"] != ""].fillna({_EXPENDITURE: 0.0, _EMPLOYEES: 0.0, _RUNNING: 0.0})
+
+
+def measured_shares(detail: pd.DataFrame) -> pd.DataFrame:
+    """Per Lancashire council and service: total, coverage, poolable share, human-capital share."""
+    keys = ["ons_code", "class_group", "service"]
+    total = detail[detail["is_total"]].set_index(keys)[_EXPENDITURE]
+    lines = detail[~detail["is_total"]]
+    named = lines.groupby(keys)[_EXPENDITURE].sum()
+    pooled = lines[lines["poolable"]].groupby(keys)[[_EXPENDITURE, _EMPLOYEES, _RUNNING]].sum()
+    out = pd.DataFrame({"total": total, "coverage": named.reindex(total.index) / total,
+                        "pooled": pooled[_EXPENDITURE].reindex(total.index).fillna(0.0)})
+    staff = pooled[_EMPLOYEES].reindex(total.index).fillna(0.0)
+    both = staff + pooled[_RUNNING].reindex(total.index).fillna(0.0)
+    out["human_capital_share"] = np.where(both > 0, staff / both.where(both > 0), np.nan)
+    out["share"] = (out["pooled"] / total.where(total > 0)).clip(0.0, 1.0)
+    out["measured"] = (total > 0) & (out["coverage"] >= POOLABLE_COVERAGE_MIN["value"])
+    return out.reset_index().rename(columns={"ons_code": "authority"})
+
+
+def rest_shares(detail: pd.DataFrame) -> pd.DataFrame:
+    """Poolable share of each service's expenditure outside the RO5 sub-lines (Lancashire, measured only)."""
+    sub_lines = {line for _, line in RO5_POOLABLE_COLUMNS.values()}
+    out = measured_shares(detail)
+    sub = detail[detail["line"].isin(sub_lines)].groupby(["ons_code", "service"])[_EXPENDITURE].sum()
+    known = sub.reindex(list(zip(out["authority"], out["service"]))).fillna(0.0).to_numpy()
+    rest_total = out["total"] - known
+    out["share"] = ((out["pooled"] - known) / rest_total.where(rest_total > 0)).clip(0.0, 1.0)
+    return out[out["measured"] & out["share"].notna() & out["service"].isin({s for s, _ in RO5_POOLABLE_COLUMNS.values()})]
+
+
+def function_shares(detail: pd.DataFrame) -> pd.DataFrame:
+    """Per Lancashire council: each separable function's share of its service (support split equally)."""
+    keys = ["ons_code", "class_group", "service"]
+    total = detail[detail["is_total"]].set_index(keys)[_EXPENDITURE]
+    parts = detail[(detail["function"] != "") & ~detail["is_total"]]
+    by = parts.groupby(keys + ["function"])[_EXPENDITURE].sum().reset_index()
+    by["share"] = (by[_EXPENDITURE] / total.reindex(list(zip(*(by[k] for k in keys)))).to_numpy()).clip(0.0, 1.0)
+    by = by[by["share"].notna()]
+    support = by[by["function"] == "support"]
+    split = [support.assign(function=f, share=support["share"] * w) for f, w in SUPPORT_FUNCTION_SPLIT["value"].items()]
+    out = pd.concat([by[by["function"] != "support"], *split], ignore_index=True)
+    return out.rename(columns={"ons_code": "authority"})[["authority", "class_group", "service", "function", "share"]]
+
+
+def _median_rows(measured: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    grouped = measured.groupby(["class_group", *keys])
+    return pd.DataFrame({"share": grouped["share"].median(), "n_councils": grouped["share"].size(),
+                         "human_capital_share": grouped["human_capital_share"].median()
+                         if "human_capital_share" in measured else np.nan}).reset_index()
+
+
+def _median_label(n: int, group: str) -> str:
+    return f"median of {n} Lancashire {PLURAL[group] if n != 1 else group + ' council'} ({SOURCE})"
+
+
+def _sub_share(sub: pd.DataFrame) -> pd.DataFrame:
+    """Per council and parent: the poolable RO5 sub-lines' share of the parent (blank if any line is flagged)."""
+    wanted = {service for service, _ in RO5_POOLABLE_COLUMNS.values()}
+    sub = sub[sub["parent"].isin(wanted)].copy()
+    sub["flagged"] = sub["flag"].fillna("").astype(str).str.len() > 0
+    grouped = sub.groupby(["authority", "class", "parent"])
+    out = pd.DataFrame({"sub": grouped["share"].apply(lambda s: s.clip(lower=0).sum()).clip(upper=1.0),
+                        "flagged": grouped["flagged"].any() | grouped["share"].apply(lambda s: s.isna().any())})
+    return out.reset_index().rename(columns={"parent": "service"})
+
+
+def _partly_rows(sub: pd.DataFrame, rest: pd.DataFrame) -> pd.DataFrame:
+    """RO5 sub-lines measured, the rest at the class median of the Lancashire rest (else the assumption)."""
+    rows = _sub_share(sub)
+    rows = rows[~rows["flagged"]].assign(class_group=lambda f: f["class"].map(CLASS_GROUP))
+    med = _median_rows(rest, ["service"]).set_index(["class_group", "service"])
+    keys = list(zip(rows["class_group"], rows["service"]))
+    rest_share = med["share"].reindex(keys).to_numpy()
+    n = med["n_councils"].reindex(keys).to_numpy()
+    constant = {r["service"]: r["asset_intensity"] for r in SERVICE_DEFAULTS}
+    fallback = rows["service"].map(constant).to_numpy()
+    rows["share"] = rows["sub"] + (1.0 - rows["sub"]) * np.where(np.isnan(rest_share), fallback, rest_share)
+    rows["basis_detail"] = [
+        f"RO5 2024-25 sub-lines measured ({s:.3f} of the line); rest at "
+        + (_median_label(int(k), g) if k == k else f"the {svc} assumption {c:.2f}")
+        for s, k, g, svc, c in zip(rows["sub"], n, rows["class_group"], rows["service"], fallback)]
+    # no sub-line spend and no measured rest: nothing is measured, the share is the assumption
+    basis = np.where((rows["sub"].to_numpy() > 0) | ~np.isnan(rest_share), PARTLY, ASSUMPTION)
+    return rows.assign(function="", basis=basis, coverage=np.nan, human_capital_share=np.nan, n_councils=1)
+
+
+def derive_poolable_shares(raw: Path, sub: pd.DataFrame) -> pd.DataFrame:
+    """The poolable-shares table: every English council of the RO5 file (and Lancashire) x service/function.
+
+    Parameters
+    ----------
+    raw : Path
+        The ``data/raw`` folder.
+    sub : pandas.DataFrame
+        The RO5 sub-service shares (:func:`sharedopt.data.detail.derive_subservice_shares`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`COLUMNS`; ``function`` "" is the service's whole poolable share.
+    """
+    detail = classified_detail(raw)
+    measured = measured_shares(detail)
+    done = measured[measured["measured"]].assign(
+        function="", basis=MEASURED, n_councils=1,
+        basis_detail=lambda f: [f"{SOURCE}: named lines cover {c:.0%} of the total" for c in f["coverage"]])
+    partly = _partly_rows(sub, rest_shares(detail))
+    functions = function_shares(detail).assign(basis=MEASURED, basis_detail=SOURCE, coverage=np.nan,
+                                               human_capital_share=np.nan, n_councils=1)
+    councils = sub[["authority", "class"]].drop_duplicates().assign(class_group=lambda f: f["class"].map(CLASS_GROUP))
+    pieces = [done, functions]
+    have = set(zip(done["authority"], done["service"]))
+    partly = partly[[k not in have for k in zip(partly["authority"], partly["service"])]]
+    pieces.append(partly[partly["basis"] == PARTLY])
+    pieces.append(_fallback_rows(councils, done, ["service"], pieces))
+    pieces.append(_fallback_rows(councils, functions, ["service", "function"], pieces))
+    out = pd.concat([p.reindex(columns=COLUMNS) for p in pieces], ignore_index=True)
+    out["function"] = out["function"].fillna("")
+    for col in ("share", "coverage", "human_capital_share"):
+        out[col] = out[col].astype(float).round(6)
+    return out.sort_values(["authority", "service", "function"]).reset_index(drop=True)
+
+
+def _fallback_rows(councils: pd.DataFrame, measured: pd.DataFrame, keys: list[str],
+                   pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """Class-median rows for every council of ``councils`` without a row for ``keys`` yet."""
+    med = _median_rows(measured, keys)
+    rows = councils.merge(med, on="class_group")
+    if "function" not in rows:
+        rows["function"] = ""
+    have = pd.concat([p[["authority", "service", "function"]] for p in pieces if len(p)]).fillna("")
+    have = set(map(tuple, have.to_numpy()))
+    rows = rows[[k not in have for k in zip(rows["authority"], rows["service"], rows["function"])]]
+    return rows.assign(basis=FALLBACK, coverage=np.nan, basis_detail=[
+        _median_label(int(n), g) for n, g in zip(rows["n_councils"], rows["class_group"])])
