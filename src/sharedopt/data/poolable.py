@@ -43,7 +43,7 @@ POOLABLE_FILE = "derived/poolable_shares.csv"
 CLASS_GROUP = {"SD": "district", "SC": "county", "UA": "single-tier", "MD": "single-tier", "LB": "single-tier"}
 TIER_GROUP = {"district": "district", "county": "county", "unitary": "single-tier",
               "metropolitan": "single-tier", "London borough": "single-tier",
-              "Welsh principal area": "single-tier"}
+              "Welsh principal area": "single-tier", "single-tier": "single-tier"}
 PLURAL = {"district": "districts", "county": "county councils", "single-tier": "single-tier councils"}
 MEASURED, PARTLY, FALLBACK, ASSUMPTION = "measured", "partly measured", "class-median fallback", "assumption"
 SOURCE = "MHCLG RO4/RO5/RO6 2024-25, 15 Lancashire councils"
@@ -199,3 +199,74 @@ def _fallback_rows(councils: pd.DataFrame, measured: pd.DataFrame, keys: list[st
     rows = rows[[k not in have for k in zip(rows["authority"], rows["service"], rows["function"])]]
     return rows.assign(basis=FALLBACK, coverage=np.nan, basis_detail=[
         _median_label(int(n), g) for n, g in zip(rows["n_councils"], rows["class_group"])])
+
+
+# ---------------------------------------------------------------------------- load
+
+
+@dataclass(frozen=True)
+class PoolableShares:
+    """Poolable share per council x service, its basis, and the separable functions' shares.
+
+    Attributes
+    ----------
+    share : pandas.DataFrame
+        Councils x services; NaN where no data (the valuation uses the service's ``asset_intensity``).
+    basis, detail : pandas.DataFrame
+        Councils x services: ``measured`` / ``partly measured`` / ``class-median fallback`` /
+        ``assumption``, and what the figure rests on.
+    functions : pandas.DataFrame
+        ``authority, service, function, share, basis``: each separable function's share of the service.
+    """
+
+    share: pd.DataFrame
+    basis: pd.DataFrame
+    detail: pd.DataFrame
+    functions: pd.DataFrame
+
+
+@lru_cache(maxsize=2)
+def _table(path: str) -> pd.DataFrame:
+    return pd.read_csv(require_file(Path(path), "poolable shares table"), dtype={"authority": str, "function": str},
+                       keep_default_na=False, na_values=[""]).fillna({"function": ""})
+
+
+def poolable_table() -> pd.DataFrame:
+    """The embedded ``derived/poolable_shares.csv``."""
+    return _table(str(data_dir() / POOLABLE_FILE)).copy()
+
+
+def _class_rows(table: pd.DataFrame, codes: list[str], groups: list[str | None]) -> pd.DataFrame:
+    """Class-median rows (of the measured councils) for councils the table does not hold."""
+    measured = table[table["basis"] == MEASURED]
+    med = _median_rows(measured, ["service", "function"])
+    frame = pd.DataFrame({"authority": codes, "class_group": groups}).dropna()
+    rows = frame.merge(med, on="class_group")
+    return rows.assign(basis=FALLBACK, basis_detail=[
+        _median_label(int(n), g) for n, g in zip(rows["n_councils"], rows["class_group"])])
+
+
+def load_poolable(codes, tiers, services) -> PoolableShares:
+    """The poolable shares of ``codes`` (tiers as in the authorities table) for ``services``.
+
+    A council the table does not hold (a Welsh council, a user region) takes the median of the
+    measured councils of its class group, labelled; a service with no data is ``assumption``.
+    """
+    codes, services = [str(c) for c in codes], list(services)
+    table = poolable_table()
+    known = set(table["authority"])
+    groups = [TIER_GROUP.get(str(t)) for t in tiers]
+    extra = _class_rows(table, [c for c in codes if c not in known],
+                        [g for c, g in zip(codes, groups) if c not in known])
+    rows = pd.concat([table[table["authority"].isin(codes)], extra], ignore_index=True)
+    whole = rows[rows["function"] == ""].drop_duplicates(["authority", "service"])
+    pick = lambda col: whole.pivot(index="authority", columns="service", values=col).reindex(  # noqa: E731
+        index=codes, columns=services)
+    share, basis, detail = pick("share").astype(float), pick("basis"), pick("basis_detail")
+    for service, why in NEVER_POOLED.items():
+        if service in services:
+            share[service], basis[service], detail[service] = 0.0, MEASURED, why
+    basis = basis.where(share.notna(), ASSUMPTION)
+    detail = detail.where(share.notna(), "no council of the class has outturn detail: hand-set asset_intensity")
+    functions = rows[rows["function"] != ""][["authority", "service", "function", "share", "basis"]]
+    return PoolableShares(share, basis, detail, functions.reset_index(drop=True))
