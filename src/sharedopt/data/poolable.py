@@ -176,7 +176,7 @@ def derive_poolable_shares(raw: Path, sub: pd.DataFrame) -> pd.DataFrame:
     councils = sub[["authority", "class"]].drop_duplicates().assign(class_group=lambda f: f["class"].map(CLASS_GROUP))
     pieces = [done, functions]
     have = set(zip(done["authority"], done["service"]))
-    partly = partly[[k not in have for k in zip(partly["authority"], partly["service"])]]
+    partly = partly[np.array([k not in have for k in zip(partly["authority"], partly["service"])], dtype=bool)]
     pieces.append(partly[partly["basis"] == PARTLY])
     pieces.append(_fallback_rows(councils, done, ["service"], pieces))
     pieces.append(_fallback_rows(councils, functions, ["service", "function"], pieces))
@@ -196,7 +196,7 @@ def _fallback_rows(councils: pd.DataFrame, measured: pd.DataFrame, keys: list[st
         rows["function"] = ""
     have = pd.concat([p[["authority", "service", "function"]] for p in pieces if len(p)]).fillna("")
     have = set(map(tuple, have.to_numpy()))
-    rows = rows[[k not in have for k in zip(rows["authority"], rows["service"], rows["function"])]]
+    rows = rows[np.array([k not in have for k in zip(rows["authority"], rows["service"], rows["function"])], dtype=bool)]
     return rows.assign(basis=FALLBACK, coverage=np.nan, basis_detail=[
         _median_label(int(n), g) for n, g in zip(rows["n_councils"], rows["class_group"])])
 
