@@ -270,3 +270,50 @@ def load_poolable(codes, tiers, services) -> PoolableShares:
     detail = detail.where(share.notna(), "no council of the class has outturn detail: hand-set asset_intensity")
     functions = rows[rows["function"] != ""][["authority", "service", "function", "share", "basis"]]
     return PoolableShares(share, basis, detail, functions.reset_index(drop=True))
+
+
+def report_poolable(authorities: pd.DataFrame, costs: pd.DataFrame, services: dict, quality) -> None:
+    """One data-quality line per eligible service: how many councils' poolable shares rest on each basis.
+
+    ``services`` maps a service name to its parameters (``eligible``, ``poolable_share``,
+    ``asset_intensity``); only councils with positive spend on the service count.
+    """
+    spend = costs[costs["net_expenditure_gbp_k"] > 0]
+    names = [s for s in sorted(spend["service"].unique()) if s in services and services[s].eligible]
+    if not names:
+        return
+    codes = sorted(set(spend["authority"]) & set(authorities.index))
+    tiers = authorities["tier"].reindex(codes) if "tier" in authorities else [None] * len(codes)
+    pool = load_poolable(codes, tiers, names)
+    for service in names:
+        cells = sorted(set(spend.loc[spend["service"] == service, "authority"]) & set(codes))
+        if services[service].poolable_share != "data":
+            quality.add(file=POOLABLE_FILE, code="*", field=service,
+                        issue=f"poolable share set in the config (asset_intensity {services[service].asset_intensity})",
+                        action=f"the config's value used for all {len(cells)} councils instead of the data")
+            continue
+        counts = pool.basis.loc[cells, service].value_counts()
+        fallback = int(counts.get(FALLBACK, 0) + counts.get(ASSUMPTION, 0))
+        text = ", ".join(f"{int(counts.get(b, 0))} {b}" for b in (MEASURED, PARTLY, FALLBACK, ASSUMPTION))
+        quality.add(file=POOLABLE_FILE, code="*", field=service,
+                    issue=f"poolable share of {len(cells)} councils: {text}",
+                    action=f"{fallback / max(len(cells), 1):.0%} on a fallback (class median or the hand-set "
+                           f"asset_intensity {services[service].asset_intensity}), labelled as such")
+
+
+def poolable_summary() -> pd.DataFrame:
+    """Per service: the measured poolable share's range across councils and the basis counts (``list services``)."""
+    table = poolable_table()
+    whole = table[table["function"] == ""]
+    rows = []
+    for service, part in whole.groupby("service"):
+        measured = part[part["basis"] == MEASURED]["share"]
+        counts = part["basis"].value_counts()
+        rows.append({"service": service,
+                     "measured_range": f"{measured.min():.2f}-{measured.max():.2f} ({len(measured)})"
+                     if len(measured) else "-",
+                     "basis": "; ".join(f"{int(counts[b])} {b}" for b in (MEASURED, PARTLY, FALLBACK) if b in counts)
+                     + f" ({SOURCE}; RO5 2024-25 sub-lines)"})
+    rows += [{"service": service, "measured_range": "0.00 (every council)", "basis": why}
+             for service, why in NEVER_POOLED.items()]
+    return pd.DataFrame(rows).set_index("service")
