@@ -75,12 +75,12 @@ def enumerate_candidates(inputs: Inputs, config: RunConfig, on_event: OnEvent | 
     def report(label: str, count: int) -> None:
         emit(on_event, "enumerate", f"{label}: {count:,} candidates")
 
+    constraints = effective_constraints(config.constraints, inputs.authorities.index)
     candidates = build_candidates(inputs.authorities, inputs.costs, config.model,
                                   graphs=inputs.graphs, progress=report, with_shares=with_shares,
-                                  constraints=effective_constraints(config.constraints, inputs.authorities.index),
-                                  solver=config.solver, generator=ColumnGenerator(budget))
+                                  constraints=constraints, solver=config.solver, generator=ColumnGenerator(budget))
     candidates = ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
-                                   inputs.costs, config.model)
+                                   inputs.costs, config.model, constraints)
     generated = " (scale groups by column generation)" if candidates.generation is not None else ""
     pruned = int(candidates.enumeration["pruned_nonpositive_npv"].sum())
     emit(on_event, "enumerate", f"{len(candidates.table):,} candidates kept{generated}, {pruned:,} pruned", "end")
