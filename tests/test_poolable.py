@@ -136,3 +136,28 @@ def test_a_whole_line_arrangement_still_blocks_its_slot(kent):
     whole = cons.model_copy(update={"existing": [ex.model_copy(update={"function": ""}) for ex in cons.existing]})
     slots = existing_slots(whole)
     assert ("E07000107", "Central_Services") in slots
+
+
+def test_data_quality_counts_each_councils_basis(kent):
+    _, inputs, _ = kent
+    rows = inputs.quality.to_frame()
+    rows = rows[rows["file"] == "derived/poolable_shares.csv"].set_index("field")
+    spend = inputs.costs[inputs.costs["net_expenditure_gbp_k"] > 0]
+    councils = spend.loc[spend["service"] == "Central_Services", "authority"].nunique()
+    central = rows.loc["Central_Services", "issue"]
+    assert central.startswith(f"poolable share of {councils} councils")
+    assert f"{councils} class-median fallback" in central  # no Kent council has RO6 detail
+    assert rows.loc["Central_Services", "action"].startswith("100% on a fallback")
+    assert "assumption" in rows.loc["Education", "issue"] and rows.loc["Education", "action"].startswith("100%")
+
+
+def test_setting_asset_intensity_in_a_scenario_overrides_the_data():
+    from sharedopt.pipeline.scenario import Scenario
+
+    base = Scenario.from_config(ROOT / "configs/kent.toml")
+    assert base.config.model.services["Environment"].poolable_share == "data"
+    same = base.with_({"model.services.Environment.asset_intensity": 0.35})  # the default: no change
+    assert same.config.model.services["Environment"].poolable_share == "data"
+    changed = base.with_({"model.services.Environment.asset_intensity": 0.3})
+    assert changed.config.model.services["Environment"].poolable_share == "asset_intensity"
+    assert changed.config.model.services["Culture"].poolable_share == "data"
