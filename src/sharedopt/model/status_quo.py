@@ -7,7 +7,11 @@ service, merged with the ones the config lists (no duplicates): its members in t
 region are not re-allocated for that service, so the portfolio's savings are
 additional to what is already shared. Members outside the region are dropped from
 the partnership and said; an arrangement with no member in the region is ignored
-and said. ``status_quo = false`` gives the blank-sheet view.
+and said. ``status_quo = false`` gives the blank-sheet view. An arrangement whose
+categories are all separable functions of its service (revenues and benefits, ICT, HR,
+...: :data:`sharedopt.config.assumptions.ARRANGEMENT_FUNCTIONS`) carries them in
+``function`` and occupies only those functions' share of its members' poolable spend
+(:mod:`sharedopt.candidates.poolable`), not the whole service line.
 """
 
 from __future__ import annotations

@@ -124,7 +124,9 @@ def status_quo_summary(config: RunConfig, existing: pd.DataFrame) -> dict:
             "with_members_in_region": int(((existing["origin"] == "status quo data")
                                            & (existing[N_MEMBERS] > 0)).sum()),
             "note": ("Savings are additional to the existing partnerships listed: their members are "
-                     "not re-allocated for that service." if config.constraints.status_quo else
+                     "not re-allocated for that service, except that one running a separable function "
+                     "(its 'function' column) holds only that function's share of the members' "
+                     "poolable spend." if config.constraints.status_quo else
                      "Blank-sheet view (status_quo = false): real arrangements are listed but not kept."),
         },
     }
