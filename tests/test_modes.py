@@ -16,6 +16,7 @@ import pytest
 from sharedopt.config.assumptions import DEPTH_DEFAULTS, READINESS_DEFAULTS, REALISATION_BASE, REALISATION_DEFAULTS
 from sharedopt.config.schema import load_config
 from sharedopt.candidates.table import split_id, with_depth
+from sharedopt.candidates.value import CostBase, asset_budget
 from sharedopt.common.errors import ConfigError, DataError
 from sharedopt.config.params import ModelParams, ReadinessParams
 from sharedopt.pipeline.sequencer import run
@@ -207,9 +208,17 @@ def test_depths_are_rows_with_their_multipliers(north_east):
     assert deep["depth"] == "pooled" and deep["partnership_mode"] == "creating"
     assert deep["realisation_factor"] / ref["realisation_factor"] == pytest.approx(
         d["realisation"] / (MODE["voluntary"] * MODE["contract"]))
-    assert deep["pooled_spend_gbp_k"] == pytest.approx(ref["pooled_spend_gbp_k"] * d["poolable"])
-    # governance is the client-side rate on the pooled spend: it follows the depth's pooled share too
-    assert deep["cost_governance_gbp_k"] == pytest.approx(ref["cost_governance_gbp_k"] * d["governance"] * d["poolable"]
+    # each member's poolable share times the depth's factor, capped at the member's whole line
+    config, inputs = north_east
+    base = CostBase.from_frames(inputs.authorities, inputs.costs, config.model)
+    rows, col = base.index_of(["E06000001", "E06000002", "E06000004"]), base.service_index("Central_Services")
+    spend = base.spend[rows, col]
+    ref_share = asset_budget(base, config.model, "Central_Services")[rows] / spend
+    assert ref["pooled_spend_gbp_k"] == pytest.approx((spend * ref_share).sum())
+    assert deep["pooled_spend_gbp_k"] == pytest.approx((spend * np.minimum(1.0, ref_share * d["poolable"])).sum())
+    # governance is the client-side rate on the pooled spend: it follows the depth's pooled spend too
+    assert deep["cost_governance_gbp_k"] == pytest.approx(ref["cost_governance_gbp_k"] * d["governance"]
+                                                         * deep["pooled_spend_gbp_k"] / ref["pooled_spend_gbp_k"]
                                                          / READINESS_DEFAULTS["mode_governance_factors"]["value"]["constraining"])
 
 

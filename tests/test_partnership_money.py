@@ -248,7 +248,7 @@ def test_p_in_portfolio_is_a_probability_and_high_for_the_chosen(mc_runs):
     assert chosen["p_in_portfolio"].mean() > candidates.loc[~candidates["chosen"], "p_in_portfolio"].mean()
     # p sums to the mean number of partnerships, less those chosen only in draws (not in this table)
     spread = json.loads((mc_runs[0] / "summary.json").read_text())["uncertainty"]
-    assert p.sum() <= spread["n_partnerships"]["mean"] + 1e-9
+    assert p.sum() <= spread["n_partnerships"]["mean"] + 0.0005 * len(p)  # CSV: 3 decimals, each off by <= 0.0005
     if spread["chosen_but_not_in_candidates_csv"] == 0:
         assert p.sum() == pytest.approx(spread["n_partnerships"]["mean"], abs=0.001 * len(p))  # CSV: 3 decimals
 

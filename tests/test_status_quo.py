@@ -141,11 +141,24 @@ def kent_runs():
     return run(_config("kent.toml")), run(_config("kent.toml", status_quo=False))
 
 
+# East Kent Services listed in the config as a whole-line partnership (no ``function``): the
+# data's arrangement of the same members is then not added again, and it holds the whole
+# Central line; the data's revenues-and-benefits arrangements hold only their function.
+EKS_WHOLE = ExistingPartnership(service="Central_Services", members=sorted(EKS), name="EKS whole back office")
+
+
+def _kent_whole_line(**constraints):
+    return _config("kent.toml", existing=[EKS_WHOLE], **constraints)
+
+
 @pytest.mark.slow
 def test_status_quo_members_are_never_reallocated_for_that_service(kent_runs):
-    on, off = kent_runs
-    held = {(m, ex["service"]) for ex in on.summary["existing_partnerships"] for m in ex["members"]}
+    on, off = run(_kent_whole_line()), kent_runs[1]
+    held = {(m, ex["service"]) for ex in on.summary["existing_partnerships"] for m in ex["members"]
+            if not ex.get("function")}  # a function-level arrangement holds no slot
     assert {(m, "Central_Services") for m in EKS} <= held
+    assert all(ex.get("function") == "revenues_benefits" for ex in on.summary["existing_partnerships"]
+               if "Revenues and Benefits" in ex["name"])
     assert not (_slots(on.portfolio) & held)
     # the blank sheet does use some of those slots, so the check above can fail
     assert _slots(off.portfolio) & held
@@ -160,7 +173,7 @@ def test_status_quo_off_restores_the_blank_sheet(kent_runs):
     config = _config("kent.toml", status_quo=False)
     inputs = load_inputs(config)
     cands = enumerate_candidates(inputs, config, with_shares=False)
-    blank, kept = create_model(cands, config), create_model(cands, _config("kent.toml"))
+    blank, kept = create_model(cands, config), create_model(cands, _kent_whole_line())
     # off: nothing excluded and full governance capacity; on: the held slots are closed
     assert (blank.var_upper == 1).all() and (kept.var_upper == 0).any()
     # capacity 1: the held partnerships use it up, so their members' governance rows bind (with the

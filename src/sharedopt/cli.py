@@ -356,6 +356,7 @@ def list_items(what: str = typer.Argument(..., help="regions or services")) -> N
     from sharedopt.candidates.value import rate_from_elasticity
     from sharedopt.config.params import ModelParams
     from sharedopt.data import load_services, region_names
+    from sharedopt.data.poolable import poolable_summary
 
     if what == "regions":
         _out().print(table("Regions (use as [region] name)", ["name", "what"], region_names().items()))
@@ -376,7 +377,14 @@ def list_items(what: str = typer.Argument(..., help="regions or services")) -> N
             e = curves.loc[name, "elasticity"] if name in curves.index else -row["e_down"]
             return f"{rate_from_elasticity(e, best):.4f}"
 
-        rows = ([name, row["eligible"], f"{row['asset_intensity']:.2f}", f"{row['e_down']:.2f}",
+        pool = poolable_summary()
+
+        def poolable(name):
+            if name not in pool.index:
+                return "-", "assumption (asset_intensity): no council of any class has outturn detail"
+            return pool.loc[name, "measured_range"], pool.loc[name, "basis"]
+
+        rows = ([name, row["eligible"], f"{row['asset_intensity']:.2f}", *poolable(name), f"{row['e_down']:.2f}",
                  f"{row['mes']:,.0f}", f"{row['e_up']:.2f}", *elasticity(name), coordination(name, row),
                  curves.loc[name, "source"] if name in curves.index else row["source"]]
                 for name, row in load_services().iterrows())
@@ -385,7 +393,8 @@ def list_items(what: str = typer.Argument(..., help="regions or services")) -> N
                            "where identified, else literature; a cross-sectional association, not cause. "
                            f"Coordination rate: cost per pairwise link as a share of the two members' "
                            f"poolable budgets, best size {best:g} ([model] coordination_best_size)",
-                           ["service", "eligible", "asset_intensity", "e_down", "mes", "e_up",
+                           ["service", "eligible", "asset_intensity (fallback)", "poolable share measured "
+                            "(range, councils)", "poolable basis", "e_down", "mes", "e_up",
                             "elasticity (95% CI)", "curve", "coordination rate", "source"], rows))
     else:
         _fail(ValueError(f"unknown list '{what}': use 'regions' or 'services'"))

@@ -20,7 +20,7 @@ from sharedopt.candidates.table import (
     SHARE_PROPORTIONAL, SHARE_SHAPLEY, STANDALONE_NPV, candidate_frame, group_kinds, join_codes, make_id,
     with_depth,
 )
-from sharedopt.candidates.value import CostBase, coordination_rate, evaluate, span_km
+from sharedopt.candidates.value import CostBase, asset_budget, coordination_rate, evaluate, span_km
 from sharedopt.config.params import ModelParams
 
 
@@ -144,8 +144,7 @@ def member_shares(base, params, services, graph, groups, members, keep, realisat
         return value(rows, np.where(sub_local >= 0, lookup[np.maximum(sub_local, 0)], -1))
 
     shapley = myerson_shares(local, sizes, masks, subset_value)
-    asset = weights if weights is not None else sum(
-        base.spend[:, base.service_index(s)] * params.services[s].asset_intensity for s in services)
+    asset = weights if weights is not None else sum(asset_budget(base, params, s) for s in services)
     own = np.where(kept_members >= 0, asset[np.maximum(kept_members, 0)], np.nan)
     proportional = own / np.nansum(own, axis=1, keepdims=True) * table[NPV].to_numpy()[:, None]
     alone = np.where(kept_members >= 0, _standalone_values(base, params, services, kept_members, realisation[keep]), np.nan)

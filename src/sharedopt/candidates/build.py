@@ -27,6 +27,7 @@ from sharedopt.candidates.graphs import intersection_graph, service_graphs
 from sharedopt.candidates.table import (
     CANDIDATE_ID, ID_CODE_SEPARATOR, KIND, MEMBER, SCALE, SCOPE, CandidateSet,
 )
+from sharedopt.candidates.poolable import with_status_quo
 from sharedopt.candidates.value import CostBase
 from sharedopt.candidates.wholeorg import whole_org_candidates
 from sharedopt.config.params import ModelParams
@@ -108,7 +109,7 @@ def build_candidates(authorities, costs: pd.DataFrame, params: ModelParams | Non
         ``params.candidates`` is 'generate' and no ``generator`` is given.
     """
     params = params or ModelParams()
-    base = CostBase.from_frames(authorities, costs, params)
+    base = with_status_quo(CostBase.from_frames(authorities, costs, params), constraints)
     graphs = graphs if graphs is not None else service_graphs(authorities, costs, params, links, services)
     plan = _generation_plan(generator, graphs, params, constraints)
     batches = _Batches(progress)

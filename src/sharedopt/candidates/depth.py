@@ -7,7 +7,7 @@ named in ``[model] depths`` (default ``["lead_council"]``: no choice, the valuat
 the savings model as it stands). Each depth (:data:`sharedopt.config.assumptions.DEPTH_DEFAULTS`,
 typed :class:`sharedopt.config.params.DepthParams`) multiplies
 
-* the poolable share of each service (``asset_intensity``, capped at 1),
+* the poolable share of each service (``poolable_factor``, capped at 1),
 * the one-off set-up cost and the recurring joint-governance cost,
 * the realisation factor,
 
@@ -20,7 +20,7 @@ picks at most one depth per group. Ids: the reference depth keeps the plain id
 
 from __future__ import annotations
 
-from sharedopt.candidates.table import DEPTH, PARTNERSHIP_MODE, SERVICES
+from sharedopt.candidates.table import DEPTH, PARTNERSHIP_MODE
 from sharedopt.config.assumptions import DEPTH_DEFAULTS, DEPTH_REFERENCE, READINESS_DEFAULTS
 from sharedopt.config.params import ModelParams
 
@@ -52,10 +52,8 @@ def depth_params(params: ModelParams, depth: str, governance_factor: float = 1.0
     gov = d.governance * governance_factor
     if (d.poolable, d.setup, gov, ramp_years(params, depth)) == (1.0, 1.0, 1.0, params.ramp_years):
         return params
-    services = {name: sp.model_copy(update={"asset_intensity": min(1.0, sp.asset_intensity * d.poolable)})
-                for name, sp in params.services.items()}
     return params.model_copy(update={
-        SERVICES: services,
+        "poolable_factor": params.poolable_factor * d.poolable,
         "setup_fixed_gbp_k": params.setup_fixed_gbp_k * d.setup,
         "setup_per_member_gbp_k": params.setup_per_member_gbp_k * d.setup,
         "setup_rate": params.setup_rate * d.setup,

@@ -18,6 +18,7 @@ from sharedopt.candidates.readiness import candidate_realisation
 from sharedopt.candidates.table import (
     CANDIDATE_ID, ID_PART_SEPARATOR, PARTNERSHIP_MODE, WHOLE_ORGANISATION_LABEL, CandidateSet, parse_id,
 )
+from sharedopt.candidates.poolable import with_status_quo
 from sharedopt.candidates.value import CostBase, evaluate
 from sharedopt.candidates.wholeorg import forced_whole_org
 from sharedopt.common.errors import ConfigError
@@ -25,17 +26,18 @@ from sharedopt.config.params import ModelParams
 
 
 def ensure_candidates(candidates: CandidateSet, ids: list[str], authorities, costs: pd.DataFrame,
-                      params: ModelParams) -> CandidateSet:
+                      params: ModelParams, constraints=None) -> CandidateSet:
     """Add candidates named by id (e.g. forced ones) that pruning left out.
 
     An id is ``"<service>[+<service>]|<code>[+<code>...]"``. A candidate whose NPV was
-    not positive is normally pruned; forcing it brings it back with its real value.
+    not positive is normally pruned; forcing it brings it back with its real value
+    (net of what existing function-level arrangements in ``constraints`` already pool).
     """
     known = set(candidates.table[CANDIDATE_ID]) if len(candidates.table) else set()
     missing = [cid for cid in ids if cid not in known]
     if not missing:
         return candidates
-    base = CostBase.from_frames(authorities, costs, params)
+    base = with_status_quo(CostBase.from_frames(authorities, costs, params), constraints)
     rows = [_named_row(cid, base, params, candidates.graphs) for cid in missing]
     table = finish_table(pd.concat([candidates.table, *rows], ignore_index=True), params, base)
     return CandidateSet(table, candidates.shares, candidates.enumeration, candidates.graphs,

@@ -4,7 +4,9 @@ All functions are vectorised over candidates. A candidate is a set of member
 authorities (rows of an int array, padded with -1) and one or two services.
 Every formula is written out in README ("The savings model").
 
-Poolable budget of member *i* for service *s*: ``A_is = asset_intensity_s * spend_is``.
+Poolable budget of member *i* for service *s*: ``A_is = p_is * spend_is``, ``p_is`` the council's
+poolable share from outturn detail (:mod:`sharedopt.data.poolable`), ``asset_intensity_s`` where
+there is none or the config sets it (:func:`asset_budget`).
 
 * Scale: ``A_is * (1 - u(P_G)/u(P_i))`` with ``u`` the unit-cost curve of the
   service (fitted, :mod:`sharedopt.candidates.costfit`, or the literature U-shape
@@ -50,6 +52,7 @@ from sharedopt.candidates.curves import resolve_curves
 from sharedopt.candidates.general_fund import general_fund_columns
 from sharedopt.config.params import ModelParams
 from sharedopt.candidates.terms import convergence_saving, distance_cost, span_km, tier_class
+from sharedopt.data.poolable import load_poolable
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ class CostBase:
     tier: np.ndarray | None = None
     efficiency: np.ndarray | None = None
     curves: dict | None = None
+    poolable: np.ndarray | None = None  # (authority, service) poolable share; NaN: asset_intensity
+    occupied: np.ndarray | None = None  # (authority, service) share already pooled by existing arrangements
 
     @classmethod
     def from_frames(cls, authorities: pd.DataFrame, costs: pd.DataFrame,
@@ -113,7 +118,10 @@ class CostBase:
         resolved = resolve_curves(params or ModelParams(), authorities, costs)
         eff = resolved.efficiency.reindex(index=codes, columns=list(services)).to_numpy(dtype=float)
         curves = resolved.curves if resolved.method == "fitted" else None
-        return cls(codes, services, pop, wide.to_numpy(dtype=float), est.to_numpy(), lon, lat, tier, eff, curves)
+        tiers = authorities["tier"].reindex(codes) if "tier" in authorities else [None] * len(codes)
+        poolable = load_poolable(codes, tiers, services).share.to_numpy(dtype=float)
+        return cls(codes, services, pop, wide.to_numpy(dtype=float), est.to_numpy(), lon, lat, tier, eff, curves,
+                   poolable)
 
     def index_of(self, labels) -> np.ndarray:
         """Authority indices of GSS codes."""
@@ -139,11 +147,22 @@ def _gather(values: np.ndarray, members: np.ndarray) -> np.ndarray:
 
 
 def asset_budget(base: CostBase, params: ModelParams, service: str) -> np.ndarray:
-    """Asset-tied (poolable) budget per authority for one service, £k."""
+    """Poolable budget per authority for one service, £k: spend x poolable share x ``poolable_factor`` (<= 1).
+
+    The share is the council's from the data (``base.poolable``), else the service's
+    ``asset_intensity`` (no data, or ``poolable_share = "asset_intensity"``: set in the config),
+    less what existing arrangements of separable functions already pool (``base.occupied``).
+    """
     sp = params.services[service]
     if not sp.eligible:
         return np.zeros(len(base.codes))
-    return base.spend[:, base.service_index(service)] * sp.asset_intensity
+    col = base.service_index(service)
+    share = np.full(len(base.codes), sp.asset_intensity)
+    if base.poolable is not None and sp.poolable_share == "data":
+        share = np.where(np.isnan(base.poolable[:, col]), sp.asset_intensity, base.poolable[:, col])
+    if base.occupied is not None:
+        share = np.maximum(share - base.occupied[:, col], 0.0)
+    return base.spend[:, col] * np.minimum(1.0, share * params.poolable_factor)
 
 
 def service_unit_cost(base: CostBase, params: ModelParams, service: str, population) -> np.ndarray:
@@ -368,31 +387,3 @@ def money(params: ModelParams, n: np.ndarray, scale, efficiency, scope, distance
         NPV_IF_SUCCESS: npv_success, NPV_IF_FAILURE: npv_failure,
         PAYBACK_YEARS: payback_years(saving, recurring, one_off, params.ramp_years),
     }
-
-
-def scale_frontier(base: CostBase, params: ModelParams) -> pd.DataFrame:
-    """Economies-of-scale frontier: every authority at its service's minimum unit cost.
-
-    The saving if each authority's asset-tied budget fell to the unit cost at the
-    minimum efficient scale, with no collaboration cost: an upper bound on the scale
-    saving no grouping can beat. Returned per service (£k a year, and as NPV).
-    """
-    ramp_annuity, _ = annuity_factors(params)
-    rows = []
-    for s in base.services:
-        asset = asset_budget(base, params, s)
-        u_own = service_unit_cost(base, params, s, np.maximum(base.population, 1.0))
-        u_min = _curve_minimum(base, params, s)
-        annual = (float((asset * (1.0 - u_min / u_own)).sum()) * params.realisation_factor()
-                  * params.success_probability)
-        rows.append({"service": s, "frontier_annual_gbp_k": annual,
-                     "frontier_npv_gbp_k": annual * ramp_annuity})
-    return pd.DataFrame(rows)
-
-
-def _curve_minimum(base: CostBase, params: ModelParams, service: str) -> float:
-    """Smallest unit-cost index of the service's curve over 1k..100m residents (1 for the literature U)."""
-    if base.curves is None or service not in base.curves:
-        return 1.0
-    grid = np.geomspace(1e3, 1e8, 2001)
-    return float(np.min(base.curves[service].unit_cost(grid)))

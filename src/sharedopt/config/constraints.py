@@ -22,6 +22,10 @@ class ExistingPartnership(BaseModel):
         Label used in messages.
     source : str, optional
         Where the partnership is documented (a URL or reference), shown in the outputs.
+    function : str, optional
+        Separable function(s) of the service it runs (';'-joined, e.g. ``revenues_benefits``;
+        :data:`sharedopt.config.assumptions.ARRANGEMENT_FUNCTIONS`): it then occupies only
+        that function's share of its members' poolable base, not the whole service line.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -30,6 +34,7 @@ class ExistingPartnership(BaseModel):
     members: list[str]
     name: str = ""
     source: str = ""
+    function: str = ""
 
     @field_validator("members")
     @classmethod

@@ -21,7 +21,12 @@ class ServiceParams(BaseModel):
 
     model_config = _STRICT
     eligible: bool = True
+    # The hand-set poolable share: the labelled fallback where no council of the class has
+    # outturn detail, or every council's share when ``poolable_share = "asset_intensity"``.
     asset_intensity: float = Field(ge=0.0, le=1.0)
+    # "data": each council's measured share (sharedopt.data.poolable), asset_intensity where none;
+    # "asset_intensity": the hand-set value for every council (set when a config gives asset_intensity).
+    poolable_share: Literal["data", "asset_intensity"] = "data"
     e_down: float = Field(ge=0.0, le=2.0)
     mes: float = Field(gt=0.0)
     e_up: float = Field(ge=0.0, le=2.0)
@@ -186,6 +191,8 @@ class ModelParams(BaseModel):
     efficiency_ratio_bounds: tuple[float, float] = _default(SAVINGS_TERM_DEFAULTS, "efficiency_ratio_bounds")
     distance_cost_per_km_gbp_k: float = Field(
         default=_default(SAVINGS_TERM_DEFAULTS, "distance_cost_per_km_gbp_k"), ge=0)
+    # Multiplier on every service's poolable share (capped at 1): a depth of integration's ``poolable``.
+    poolable_factor: float = Field(default=1.0, gt=0.0, le=5.0)
     coordination_best_size: float = Field(
         default=_default(SAVINGS_TERM_DEFAULTS, "coordination_best_size"), ge=0, le=20)
     # Whole-organisation sharing (assumptions.WHOLE_ORG_DEFAULTS).
@@ -259,6 +266,8 @@ class ModelParams(BaseModel):
                 if name not in merged:
                     raise ValueError(f"services: unknown service '{name}' (section model.services.{name})"
                                      f"{did_you_mean(name, merged)} (known: {', '.join(merged)})")
+                if "asset_intensity" in override and "poolable_share" not in override:
+                    override = {**override, "poolable_share": "asset_intensity"}  # set explicitly: overrides the data
                 merged[name] = {**merged[name], **override}
             data = {**data, "services": merged}
         return data

@@ -19,6 +19,7 @@ import pandas as pd
 from sharedopt.data.carry import carry_forward
 from sharedopt.data.detail import derive_central_split, derive_subservice_shares
 from sharedopt.data.paths import data_dir
+from sharedopt.data.poolable import POOLABLE_FILE, derive_poolable_shares
 from sharedopt.data.wales import estimate_wales_costs
 
 RAW_FILES = [
@@ -143,6 +144,8 @@ def write_detail_tables(raw: Path, derived: Path, england: pd.DataFrame) -> None
     shares.to_csv(derived / "subservice_shares_england.csv", index=False, lineterminator="\n")
     split = derive_central_split(raw)
     split.to_csv(derived / "central_split_lancashire.csv", index=False, lineterminator="\n")
+    poolable = derive_poolable_shares(raw, shares)
+    poolable.to_csv(derived.parent / POOLABLE_FILE, index=False, lineterminator="\n")
 
 
 def main(argv: list[str] | None = None) -> None:

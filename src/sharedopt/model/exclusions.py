@@ -30,9 +30,13 @@ def pair_mask(M: sp.csr_matrix, authorities: pd.Index, pair: tuple[str, str]) ->
 
 
 def existing_slots(constraints: Constraints) -> dict[tuple[str, str], str]:
-    """(authority, service) -> label(s) of the existing partnership(s) holding that slot."""
+    """(authority, service) -> label(s) of the existing partnership(s) holding that slot.
+
+    A partnership of a separable function (``function`` set) holds no slot: it occupies
+    that function's share of its members' poolable base instead (:mod:`sharedopt.candidates.poolable`).
+    """
     labels: dict[tuple[str, str], set[str]] = {}
-    for ex in constraints.existing:
+    for ex in (e for e in constraints.existing if not e.function):
         for m in ex.members:
             labels.setdefault((str(m).strip(), ex.service), set()).add(ex.label)
     return {key: ", ".join(sorted(names)) for key, names in labels.items()}

@@ -7,7 +7,11 @@ service, merged with the ones the config lists (no duplicates): its members in t
 region are not re-allocated for that service, so the portfolio's savings are
 additional to what is already shared. Members outside the region are dropped from
 the partnership and said; an arrangement with no member in the region is ignored
-and said. ``status_quo = false`` gives the blank-sheet view.
+and said. ``status_quo = false`` gives the blank-sheet view. An arrangement whose
+categories are all separable functions of its service (revenues and benefits, ICT, HR,
+...: :data:`sharedopt.config.assumptions.ARRANGEMENT_FUNCTIONS`) carries them in
+``function`` and occupies only those functions' share of its members' poolable spend
+(:mod:`sharedopt.candidates.poolable`), not the whole service line.
 """
 
 from __future__ import annotations
@@ -17,12 +21,23 @@ from collections.abc import Iterable
 import pandas as pd
 
 from sharedopt.candidates.table import MEMBERS, N_MEMBERS, PARTNERSHIP_MODE
+from sharedopt.config.assumptions import ARRANGEMENT_FUNCTIONS
 from sharedopt.config.constraints import Constraints, ExistingPartnership
 from sharedopt.data.arrangements import ARRANGEMENTS_FILE, load_arrangements
 from sharedopt.data.validate import DataQuality
 
 TABLE_COLUMNS = ["name", "service", MEMBERS, "members_outside_region", N_MEMBERS, "status",
-                 "origin", "status_as_reported", "source", "category", "intended_kind", PARTNERSHIP_MODE]
+                 "origin", "status_as_reported", "source", "category", "intended_kind", PARTNERSHIP_MODE, "function"]
+
+
+def occupied_function(service: str, category: str) -> str:
+    """The separable function(s) an arrangement of ``category`` (';'-joined) runs on ``service``.
+
+    '' when any of its categories is not a separable function of the service: it then
+    occupies the whole service line.
+    """
+    found = [ARRANGEMENT_FUNCTIONS.get(c, {}).get(service, "") for c in str(category).split(";")]
+    return "" if not found or "" in found else ";".join(dict.fromkeys(found))
 
 
 def partnership_mode(status_as_reported: str) -> str:
@@ -69,7 +84,8 @@ def status_quo_table(region_codes: Iterable[str], quality: DataQuality | None = 
                          members_outside_region=";".join(outside), n_members=len(inside),
                          status=status, origin="status quo data", status_as_reported=arr.status_as_reported,
                          source=arr.source_url, category=arr.category, intended_kind=arr.intended_kind,
-                         partnership_mode=partnership_mode(arr.status_as_reported)))
+                         partnership_mode=partnership_mode(arr.status_as_reported),
+                         function=occupied_function(arr.service, arr.category)))
         if quality is not None and status != "in region" and inside:
             quality.add(file=ARRANGEMENTS_FILE.rsplit("/", 1)[-1], row=arr.line, code=";".join(outside),
                         field="member_gss", issue=f"{arr.arrangement}: members outside the region",
@@ -106,9 +122,16 @@ def effective_constraints(constraints: Constraints, region_codes: Iterable[str])
             groups.setdefault(key, []).append(row)
     added = [ExistingPartnership(service=rows[0].service, members=rows[0].members.split(";"),
                                  name=" + ".join(r.name for r in rows),
-                                 source=" | ".join(dict.fromkeys(r.source for r in rows)))
+                                 source=" | ".join(dict.fromkeys(r.source for r in rows)),
+                                 function=_joined_function(rows))
              for rows in groups.values()]
     return constraints.model_copy(update={"existing": list(constraints.existing) + added})
+
+
+def _joined_function(rows) -> str:
+    """The functions merged arrangements occupy ('' when any of them occupies the whole line)."""
+    functions = [r.function for r in rows]
+    return "" if "" in functions else ";".join(dict.fromkeys(f for fs in functions for f in fs.split(";")))
 
 
 def existing_partnerships_table(constraints: Constraints, region_codes: Iterable[str]) -> pd.DataFrame:
@@ -123,7 +146,7 @@ def existing_partnerships_table(constraints: Constraints, region_codes: Iterable
                  members_outside_region=";".join(sorted(m for m in ex.members if m not in region)),
                  n_members=sum(m in region for m in ex.members), status="in config", origin="config",
                  status_as_reported="", source=ex.source, category="", intended_kind="",
-                 partnership_mode="")
+                 partnership_mode="", function=ex.function)
             for ex in constraints.existing]
     data = status_quo_table(region)
     seen = {_key(r["service"], r[MEMBERS].split(";")) for r in user}

@@ -13,10 +13,12 @@ import pandas as pd
 
 from sharedopt.candidates.table import CandidateSet, MEMBERS, NPV, N_MEMBERS, ONE_OFF_COST, POPULATION
 from sharedopt.candidates.depth import depth_summary
-from sharedopt.candidates.value import CostBase, scale_frontier
+from sharedopt.candidates.poolable import with_status_quo
+from sharedopt.candidates.frontier import scale_frontier
+from sharedopt.candidates.value import CostBase
 from sharedopt.config.schema import RunConfig
 from sharedopt.model.build import PortfolioModel
-from sharedopt.model.status_quo import existing_partnerships_json, existing_partnerships_table
+from sharedopt.model.status_quo import effective_constraints, existing_partnerships_json, existing_partnerships_table
 from sharedopt.results.alternatives import alternatives_table, near_optimal_alternatives, stability
 from sharedopt.results.cashflow import cashflow_summary, council_cashflows
 from sharedopt.results.rank import rank_candidates
@@ -51,7 +53,8 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     t_rank = perf_counter() - t_rank
     ranked = _integer_counts(ranked)
     portfolio = with_member_names(chosen_portfolio(ranked), inputs.authorities)
-    base = CostBase.from_frames(inputs.authorities, inputs.costs, config.model)
+    base = with_status_quo(CostBase.from_frames(inputs.authorities, inputs.costs, config.model),
+                           effective_constraints(config.constraints, inputs.authorities.index))
     frontier = scale_frontier(base, config.model)
     summary = build_summary(config=config, solver=solved, portfolio=portfolio, candidates=ranked,
                             shares=candidates.shares, authorities=inputs.authorities,
@@ -122,7 +125,9 @@ def status_quo_summary(config: RunConfig, existing: pd.DataFrame) -> dict:
             "with_members_in_region": int(((existing["origin"] == "status quo data")
                                            & (existing[N_MEMBERS] > 0)).sum()),
             "note": ("Savings are additional to the existing partnerships listed: their members are "
-                     "not re-allocated for that service." if config.constraints.status_quo else
+                     "not re-allocated for that service, except that one running a separable function "
+                     "(its 'function' column) holds only that function's share of the members' "
+                     "poolable spend." if config.constraints.status_quo else
                      "Blank-sheet view (status_quo = false): real arrangements are listed but not kept."),
         },
     }

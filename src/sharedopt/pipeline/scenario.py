@@ -30,6 +30,18 @@ def set_dotted(raw: dict, key: str, value: Any) -> dict:
     return out
 
 
+def _with_poolable(changes: dict[str, Any], raw: dict) -> dict[str, Any]:
+    """``changes`` plus ``...poolable_share = "asset_intensity"`` beside each changed ``model.services.X.asset_intensity``."""
+    out = dict(changes)
+    for key, value in changes.items():
+        parts = key.split(".")
+        if len(parts) == 4 and parts[:2] == ["model", "services"] and parts[3] == "asset_intensity":
+            current = raw.get("model", {}).get("services", {}).get(parts[2], {}).get("asset_intensity")
+            if value != current:
+                out.setdefault(".".join(parts[:3] + ["poolable_share"]), "asset_intensity")
+    return out
+
+
 def _sparse_dump(config: RunConfig) -> dict:
     """The config as the dict a TOML file would hold (defaults included, JSON-safe)."""
     return config.model_dump(mode="json")
@@ -86,10 +98,12 @@ class Scenario:
     def with_(self, changes: dict[str, Any], name: str | None = None) -> "Scenario":
         """A changed copy: ``changes`` maps dotted config keys to new values.
 
-        The result is validated like a config file; the original is untouched.
+        The result is validated like a config file; the original is untouched. Changing a
+        service's ``asset_intensity`` sets it for every council (``poolable_share =
+        "asset_intensity"``), as in a config file, unless ``changes`` names ``poolable_share`` too.
         """
         raw = _sparse_dump(self.config)
-        for key, value in changes.items():
+        for key, value in _with_poolable(changes, raw).items():
             raw = set_dotted(raw, key, value)
         raw["name"] = name if name is not None else variant_name(self.config.name, changes)
         return Scenario(config_from_dict(raw, source=f"with_({', '.join(changes)})"))

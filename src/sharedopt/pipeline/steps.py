@@ -18,6 +18,7 @@ from sharedopt.candidates.table import CandidateSet
 from sharedopt.common.gaps import format_gap
 from sharedopt.config.schema import RunConfig
 from sharedopt.data import DataQuality
+from sharedopt.data.poolable import report_poolable
 from sharedopt.data.region.load import load_region
 from sharedopt.data.region.selection import Selection
 from sharedopt.model.build import PortfolioModel, build_model
@@ -44,6 +45,7 @@ def load_inputs(config: RunConfig, on_event: OnEvent | None = None) -> Inputs:
                          check_authorities=lambda found: check_references(config, found))
     if config.constraints.status_quo and loaded.arrangements_on_record:
         status_quo_table(loaded.authorities.index, quality)
+    report_poolable(loaded.authorities, loaded.costs, config.model.services, quality)
     emit(on_event, "load", f"{len(loaded.authorities)} authorities, {len(loaded.costs)} cost rows", "end")
     return Inputs(loaded.authorities, loaded.costs, quality, loaded.graphs, loaded.sources)
 
@@ -73,12 +75,12 @@ def enumerate_candidates(inputs: Inputs, config: RunConfig, on_event: OnEvent | 
     def report(label: str, count: int) -> None:
         emit(on_event, "enumerate", f"{label}: {count:,} candidates")
 
+    constraints = effective_constraints(config.constraints, inputs.authorities.index)
     candidates = build_candidates(inputs.authorities, inputs.costs, config.model,
                                   graphs=inputs.graphs, progress=report, with_shares=with_shares,
-                                  constraints=effective_constraints(config.constraints, inputs.authorities.index),
-                                  solver=config.solver, generator=ColumnGenerator(budget))
+                                  constraints=constraints, solver=config.solver, generator=ColumnGenerator(budget))
     candidates = ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
-                                   inputs.costs, config.model)
+                                   inputs.costs, config.model, constraints)
     generated = " (scale groups by column generation)" if candidates.generation is not None else ""
     pruned = int(candidates.enumeration["pruned_nonpositive_npv"].sum())
     emit(on_event, "enumerate", f"{len(candidates.table):,} candidates kept{generated}, {pruned:,} pruned", "end")

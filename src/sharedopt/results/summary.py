@@ -85,6 +85,11 @@ def assumptions_table(params) -> list[dict]:
             value = getattr(sp, key)
             source = defaults[service]["source"] if value == defaults[service][key] else "config override"
             rows.append({"parameter": f"{service}.{key}", "value": value, "source": source})
+        rows.append({"parameter": f"{service}.poolable_share", "value": sp.poolable_share, "source": (
+            "data: each council's share from data/derived/poolable_shares.csv (measured, or a labelled "
+            "class-median fallback; asset_intensity where no council of the class has detail; counts per "
+            "basis in data_quality)" if sp.poolable_share == "data" else
+            "config: asset_intensity set explicitly; it overrides the data for every council")})
     scope_defaults = {tuple(sorted(r[SERVICES])): r for r in SCOPE_DEFAULTS + fine_scope_rows()}
     for pair in params.scope_pairs:
         d = scope_defaults.get(pair.services)

@@ -19,6 +19,7 @@ the defaults by theme:
 * :mod:`~sharedopt.config.assumptions.data_quality`: plausibility checks of spend;
 * :mod:`~sharedopt.config.assumptions.reorganisation`: unitary size guidance, aggregation and
   disaggregation, transition costs of reorganisation.
+* :mod:`~sharedopt.config.assumptions.poolable`: which outturn lines a partnership can pool.
 
 These are **assumptions**, not data. They are calibrated against published
 evidence where there is some (cited), and otherwise stated as judgement. Every
@@ -54,6 +55,10 @@ from sharedopt.config.assumptions.reorganisation import (
     REORGANISATION_DEFAULTS, CENTRAL_SPLIT, CENTRAL_SPLIT_SOURCE, DISAGGREGATED_SERVICES,
     SAVING_TERMS, COST_TERMS, COUNCIL_TAX_NOTE, FIXED_TERMS,
 )
+from sharedopt.config.assumptions.poolable import (
+    POOLABLE_TOTALS, POOLABLE_LINES, RO5_POOLABLE_COLUMNS, SUPPORT_FUNCTION_SPLIT, ARRANGEMENT_FUNCTIONS,
+    POOLABLE_COVERAGE_MIN,
+)
 
 __all__ = [
     "SERVICE_DEFAULTS", "NON_COUNCIL_SERVICES", "FINE_SERVICE_DEFAULTS", "FINE_SCOPE_MAP",
@@ -66,4 +71,7 @@ __all__ = [
     "DAYTIME_SERVICE_WEIGHTS", "SPEND_PLAUSIBILITY", "PLAUSIBILITY_RULE", "unknowns",
     "REORGANISATION_DEFAULTS", "CENTRAL_SPLIT", "CENTRAL_SPLIT_SOURCE", "DISAGGREGATED_SERVICES",
     "SAVING_TERMS", "COST_TERMS", "COUNCIL_TAX_NOTE", "FIXED_TERMS",
+    "DAYTIME_SERVICE_WEIGHTS", "SPEND_PLAUSIBILITY", "PLAUSIBILITY_RULE", "POOLABLE_TOTALS",
+    "POOLABLE_LINES", "RO5_POOLABLE_COLUMNS", "SUPPORT_FUNCTION_SPLIT", "ARRANGEMENT_FUNCTIONS",
+    "POOLABLE_COVERAGE_MIN",
 ]
