@@ -197,16 +197,13 @@ def _print_spread(result) -> None:
         q = spread[NPV]
         _out().print(f"Monte Carlo, {spread['draws']} draws: NPV P10 £{q['p10']:,.0f}k, "
                      f"P50 £{q['p50']:,.0f}k, P90 £{q['p90']:,.0f}k.")
-    robust = result.summary.get("robustness")
-    if robust:
+    if robust := result.summary.get("robustness"):
         _out().print(f"Robust core: {robust['n_robust']} partnership(s) in the best portfolio of at least "
                      f"{robust['robust_share']:.0%} of draws (NPV £{robust['robust_npv_gbp_k']:,.0f}k); "
                      f"{robust['n_contingent']} contingent.")
-    levers = (result.summary.get("tornado") or {}).get("levers", [])[:3]
-    if levers:
-        words = "; ".join(f"{lv['label']} ({lv['basis']}) £{lv['npv_at_low_gbp_k']:,.0f}k to "
-                          f"£{lv['npv_at_high_gbp_k']:,.0f}k" for lv in levers)
-        _say(_out(), "Widest unknowns: ", words, ".")
+    if levers := (result.summary.get("tornado") or {}).get("levers", [])[:3]:
+        _say(_out(), "Widest unknowns: ", "; ".join(f"{lv['label']} ({lv['basis']}) £{lv['npv_at_low_gbp_k']:,.0f}k "
+                                                     f"to £{lv['npv_at_high_gbp_k']:,.0f}k" for lv in levers), ".")
 
 
 def _print_headline(result, target: Path) -> None:
@@ -304,8 +301,7 @@ def appraise(config: Path = typer.Argument(..., help="scenario TOML"),
     except (SharedoptError, OSError, ValueError) as exc:
         _fail(exc)
     from sharedopt.candidates.appraise import GROUP, NOTES
-    from sharedopt.candidates.table import CANDIDATE_ID, NPV, PAYBACK_YEARS
-    from sharedopt.candidates.table import GENERAL_FUND_NPV
+    from sharedopt.candidates.table import CANDIDATE_ID, GENERAL_FUND_NPV, NPV, PAYBACK_YEARS
 
     rows = ([r[GROUP], r[CANDIDATE_ID], f"{r[NPV]:,.0f}", f"{r[GENERAL_FUND_NPV]:,.0f}", f"{r[PAYBACK_YEARS]:.1f}",
              r[NOTES]] for r in result.groups.to_dict("records"))
@@ -325,9 +321,7 @@ def reorganise(config: Path = typer.Argument(..., help="TOML with a [reorganisat
         result = run_reorganise(config, time_limit=time_limit)
         target = out or Path("reports") / result.name
         write_reorganisation(result, target)
-    except SharedoptError as exc:
-        _fail(exc)
-    except (OSError, ValueError) as exc:
+    except (SharedoptError, OSError, ValueError) as exc:
         _fail(exc)
     best = result.table().sort_values("net_present_value_gbp_k", ascending=False).iloc[0]
     _say(_out(), ("OK", "green"), f": {len(result.appraisals)} options appraised; best: {best['option']} "
