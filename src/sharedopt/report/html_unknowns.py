@@ -1,0 +1,76 @@
+"""Report sections on what the headline rests on: its band, the robust core, the tornado, the medium term.
+
+Each function reads one block of ``summary.json`` (owned by :mod:`sharedopt.pipeline.robustness`,
+:mod:`sharedopt.pipeline.tornado` and :mod:`sharedopt.results.cashflow`) and returns plain
+values for the template, or None when the run has no such block.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any, Mapping
+
+from markupsafe import Markup
+
+__all__ = ["headline_band", "medium_term_rows", "tornado_chart", "tornado_rows"]
+
+
+def headline_band(summary: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The headline NPV with its P10-P90 and the robust core, when the run drew a Monte Carlo."""
+    block = summary.get("robustness")
+    if not isinstance(block, Mapping):
+        return None
+    head = block["headline"]
+    return {"npv": head["npv_gbp_k"], "p10": head["p10_gbp_k"], "p50": head["p50_gbp_k"], "p90": head["p90_gbp_k"],
+            "draws": head["draws"], "basis": head["basis"], "n_robust": block["n_robust"],
+            "n_contingent": block["n_contingent"], "robust_share": block["robust_share"],
+            "robust_npv": block["robust_npv_gbp_k"]}
+
+
+def tornado_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The tornado's levers, widest swing first (empty when the run had none)."""
+    block = summary.get("tornado")
+    return [dict(row) for row in block.get("levers", [])] if isinstance(block, Mapping) else []
+
+
+def tornado_chart(summary: Mapping[str, Any], width: int = 640) -> Markup | None:
+    """An inline SVG tornado: for each lever a bar from the NPV at one end of its range to the other."""
+    rows = tornado_rows(summary)
+    if not rows:
+        return None
+    base = float(summary["tornado"]["base_npv_gbp_k"])
+    ends = [float(r[k]) for r in rows for k in ("npv_at_low_gbp_k", "npv_at_high_gbp_k")] + [base]
+    low, high = min(ends), max(ends)
+    span = (high - low) or 1.0
+    label_w, bar_h, pad = 250, 18, 6
+    plot_w = width - label_w - 90
+
+    def x(value: float) -> float:
+        return label_w + (value - low) / span * plot_w
+
+    height = len(rows) * (bar_h + pad) + 30
+    parts = [f'<svg class="tornado" role="img" viewBox="0 0 {width} {height}" width="100%" '
+             f'aria-label="NPV at each end of each unknown\'s range">']
+    for i, row in enumerate(rows):
+        y = 10 + i * (bar_h + pad)
+        a, b = float(row["npv_at_low_gbp_k"]), float(row["npv_at_high_gbp_k"])
+        left, right = min(a, b), max(a, b)
+        label = f"{row['label']} ({row['basis']})"
+        parts.append(f'<text x="0" y="{y + 13}">{escape(label[:44])}</text>'
+                     f'<rect x="{x(left):.1f}" y="{y}" width="{max(x(right) - x(left), 1):.1f}" height="{bar_h}" '
+                     f'class="bar-{escape(row["basis"])}"><title>{escape(label)}: £{a:,.0f}k at {row["low"]:g}, '
+                     f'£{b:,.0f}k at {row["high"]:g}</title></rect>'
+                     f'<text x="{x(right) + 4:.1f}" y="{y + 13}">£{(right - left) / 1000:,.1f}m</text>')
+    parts.append(f'<line x1="{x(base):.1f}" x2="{x(base):.1f}" y1="4" y2="{height - 20}" class="base"/>'
+                 f'<text x="{x(base):.1f}" y="{height - 6}" text-anchor="middle">headline £{base / 1000:,.1f}m</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def medium_term_rows(summary: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The general fund's net cash, years 0..5, for the portfolio and per partnership."""
+    view = (summary.get("cash_flows") or {}).get("medium_term")
+    if not isinstance(view, Mapping) or not view.get("by_year"):
+        return None
+    return {"years": list(range(len(view["by_year"]))), "total": view["by_year"], "cumulative": view["cumulative"],
+            "partnerships": [dict(r) for r in view["by_partnership"]]}
