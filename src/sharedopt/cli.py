@@ -137,6 +137,7 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
     from sharedopt.pipeline.sequencer import run as run_pipeline
     from sharedopt.solve.backends.registry import check_solver
 
+    target = out_dir
     try:
         cfg = _apply_overrides(load_config(config or default_config()), time_limit, solver, formats)
         check_solver(cfg.solver.name)  # before loading anything
@@ -153,10 +154,19 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
         _print_headline(result, target)
         _print_spread(result)
         _say(_out(), timing_line(result.timings))
+    except KeyboardInterrupt:
+        _interrupted(target)
     except SharedoptError as exc:
         _fail(exc)
     except (OSError, ValueError) as exc:
         _fail(exc)
+
+
+def _interrupted(target: Path | None) -> None:
+    """Ctrl-C: say that nothing was written and exit 130 (128 + SIGINT, the shell's convention)."""
+    kept = f"; {target} is as it was" if target is not None else ""
+    _say(_console(), ("interrupted: ", "yellow"), f"the run was stopped, nothing was written{kept}")
+    raise typer.Exit(code=130)
 
 
 class StepRows:

@@ -21,6 +21,7 @@ from sharedopt.pipeline.result import Result
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import solve_steps
 from sharedopt.pipeline.uncertainty import attach_uncertainty
+from sharedopt.solve.interrupt import interruptible
 
 __all__ = ["run"]
 
@@ -43,9 +44,16 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra=
     Returns
     -------
     Result
+
+    Raises
+    ------
+    KeyboardInterrupt
+        SIGINT (Ctrl-C) at any step, the solve included (:mod:`sharedopt.solve.interrupt`):
+        an interrupted run has no result.
     """
     config = config.config if isinstance(config, Scenario) else config
-    solved = solve_steps(config, on_event, extra=extra)  # check, load, candidates, model, hook, solve
-    result = assign_solution(solved.inputs, solved.candidates, solved.model, solved.solver, solved.chosen,
-                             config, on_event, budget=solved.budget)
-    return attach_uncertainty(result, draws, on_event)
+    with interruptible():
+        solved = solve_steps(config, on_event, extra=extra)  # check, load, candidates, model, hook, solve
+        result = assign_solution(solved.inputs, solved.candidates, solved.model, solved.solver, solved.chosen,
+                                 config, on_event, budget=solved.budget)
+        return attach_uncertainty(result, draws, on_event)

@@ -31,6 +31,7 @@ from sharedopt.solve.backends.registry import check_solver
 from sharedopt.solve.budget import Budget
 from sharedopt.solve.generate import ColumnGenerator
 from sharedopt.solve.progress import listening
+from sharedopt.solve.status import Status
 
 __all__ = ["Solved", "create_model", "enumerate_candidates", "load_inputs", "region_of", "solve_model",
            "solve_steps"]
@@ -116,6 +117,8 @@ def solve_model(model: PortfolioModel, config: RunConfig, extra=None, on_event: 
     else:
         with listening(_solver_listener(on_event), pieces=True):
             solved, chosen = solve(model, config.solver, extra=extra, budget=budget)
+    if solved.status == Status.INTERRUPTED:  # stopped by the user: no result, nothing written
+        raise KeyboardInterrupt
     emit(on_event, "solve", f"{solved.status}, objective {solved.objective or 0:,.0f}, gap {_gap(solved.gap)}", "end")
     return solved, chosen
 
