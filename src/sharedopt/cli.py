@@ -76,8 +76,13 @@ def _version(value: bool) -> None:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """Show a Python warning as a one-line note, literally (no source line, no markup)."""
-    _say(_console(), ("warning: ", "yellow"), message)
+    """Show a Python warning as a one-line note, literally (no source line, no markup).
+
+    A config note (:class:`sharedopt.config.schema.ConfigNote`: the defaults filled in part
+    of a table) is shown as ``note:``, every other warning as ``warning:``.
+    """
+    kind = "note: " if category.__name__ == "ConfigNote" else "warning: "
+    _say(_console(), (kind, "yellow"), message)
 
 
 @app.callback()
@@ -135,10 +140,13 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
     from sharedopt.report.atomic import prepare_output_dir
     from sharedopt.report.run_result import write_result
     from sharedopt.pipeline.sequencer import run as run_pipeline
+    from sharedopt.pipeline.uncertainty import check_draws
     from sharedopt.solve.backends.registry import check_solver
 
     target = out_dir
     try:
+        if uncertainty is not None:
+            check_draws(uncertainty, "--uncertainty")  # the config's cap, before any work
         cfg = _apply_overrides(load_config(config or default_config()), time_limit, solver, formats)
         check_solver(cfg.solver.name)  # before loading anything
         target = out_dir or Path("reports") / cfg.name

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Literal
 
@@ -18,12 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from sharedopt.config.assumptions import DEFAULT_LINKS, UNCERTAINTY_DEFAULTS
 from sharedopt.common.errors import ConfigError
+from sharedopt.common.files import check_input_file
 from sharedopt.config.constraints import Constraints
 from sharedopt.config.fine_services import fine_config
 from sharedopt.config.names import ReportName, name_from_file
 from sharedopt.config.params import ModelParams
 from sharedopt.config.readiness import inject_readiness
 from sharedopt.config.solver import SolverOptions
+from sharedopt.config.tables import merge_defaults, table_problems
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -95,6 +98,9 @@ class ReportConfig(BaseModel):
     map_shading: Literal["per_head", "total"] = "per_head"
 
 
+#: the most Monte Carlo draws a run makes, from the config or the command line (bounded work)
+MAX_DRAWS = 100_000
+
 _DIST_KEYS = {"normal": {"sd"}, "lognormal": {"sigma"}, "uniform": {"low", "high"},
               "triangular": {"low", "mode", "high"}}
 
@@ -108,7 +114,7 @@ class UncertaintyConfig(BaseModel):
     """
 
     model_config = _STRICT
-    draws: int = Field(default=0, ge=0, le=100_000)
+    draws: int = Field(default=0, ge=0, le=MAX_DRAWS)
     seed: int = 0
     engine: Literal["process", "serial"] = "process"
     max_workers: int | None = Field(default=None, ge=1)
@@ -176,7 +182,7 @@ def key_line(text: str, loc: tuple) -> int | None:
         stripped = line.strip()
         header = re.match(r"^\[+([^\]]+)\]+", stripped)
         if header:
-            current = header.group(1).strip()
+            current = header.group(1).strip().replace('"', "").replace("'", "")
             if current == ".".join(keys):
                 return number
             continue
@@ -203,10 +209,44 @@ def format_validation_error(error: ValidationError, text: str, source: str) -> s
     return "\n".join(lines)
 
 
+class ConfigNote(UserWarning):
+    """Something a config left out that the defaults filled in (shown as a note, not an error)."""
+
+
+def nearest_line(text: str, loc: tuple) -> int | None:
+    """Line of the key at ``loc`` in TOML ``text``, else of the nearest enclosing key (an inline table's)."""
+    for end in range(len(loc), 0, -1):
+        line = key_line(text, loc[:end])
+        if line:
+            return line
+    return None
+
+
+def _at(text: str, source: str, loc: tuple) -> str:
+    line = nearest_line(text, loc) if text else None
+    return f"{source}:{line}" if line else source
+
+
+def _check_tables(raw: dict, source: str, text: str) -> dict:
+    """The config's tables checked (:mod:`sharedopt.config.tables`), partial ones completed with a note."""
+    problems = table_problems(raw, RunConfig)
+    if problems:
+        raise ConfigError("\n".join(dict.fromkeys(
+            f"{_at(text, source, p.loc)}: [{'.'.join(str(k) for k in p.loc)}] {p.message}" for p in problems)))
+    raw, notes = merge_defaults(raw)
+    for loc, note in notes:
+        warnings.warn(ConfigNote(f"{_at(text, source, loc)}: {note}"), stacklevel=3)
+    return raw
+
+
 def config_from_dict(raw: dict, *, source: str = "<config>", text: str = "",
                      name: str | None = None) -> RunConfig:
-    """Validate a config given as a dict (as parsed from TOML)."""
-    raw = inject_readiness(dict(raw))
+    """Validate a config given as a dict (as parsed from TOML).
+
+    Tables are checked first (:mod:`sharedopt.config.tables`): closed keys, no coercion;
+    a partial table is completed from its defaults with a :class:`ConfigNote` warning.
+    """
+    raw = inject_readiness(_check_tables(dict(raw), source, text))
     if name is not None and "name" not in raw:
         raw["name"] = name
     try:
@@ -253,9 +293,8 @@ def load_config(path: str | Path) -> RunConfig:
         example = min(path.glob("*.toml"), default=None)
         hint = f" such as {example}" if example else " (see configs/ for examples)"
         raise ConfigError(f"{path}: is a folder, not a config file; give the path to a .toml file{hint}")
-    if not path.exists():
-        raise ConfigError(f"{path}: config file not found; give the path to a .toml file "
-                          "(see configs/ for examples)")
+    check_input_file(path, "config file", "give the path to a .toml file (see configs/ for examples)",
+                     error=ConfigError)
     text = read_config_text(path)
     try:
         raw = tomllib.loads(text)

@@ -167,7 +167,8 @@ def load_user_boundaries(path: str | Path, code_field: str = "code", name_field:
     try:
         gdf = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types
-        raise DataError(f"{path}: cannot read the boundary file ({exc}); give a file GDAL reads "
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]  # never the whole file
+        raise DataError(f"{path}: cannot read the boundary file ({reason}); give a file GDAL reads "
                         "(GeoPackage, GeoJSON, Shapefile, TopoJSON...)") from exc
     for field in (code_field, name_field, population_field):
         if field not in gdf.columns:

@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 
 from sharedopt.common.errors import DataError
+from sharedopt.common.files import check_input_file
 
 COST_COLUMNS = ["authority", "service", "year", "net_expenditure_gbp_k"]
 GSS_PATTERN = r"^[EWSNK]\d{8}$"
@@ -58,12 +59,12 @@ class DataQuality:
 
 
 def require_file(path: Path, what: str) -> Path:
-    """Raise a DataError naming ``path`` when it does not exist."""
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: {what} not found; check the path (relative paths are resolved "
-                        "from the config file's folder) or run `python -m sharedopt.data.build`")
-    return path
+    """``path``, checked: a DataError names it when it is missing, not a regular file or too large.
+
+    See :func:`sharedopt.common.files.check_input_file` (a device such as ``/dev/zero`` is never read).
+    """
+    return check_input_file(Path(path), what, "check the path (relative paths are resolved from the config "
+                                              "file's folder) or run `python -m sharedopt.data.build`")
 
 
 WORKBOOK_MAGIC = {b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip file",

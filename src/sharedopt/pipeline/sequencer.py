@@ -20,7 +20,7 @@ from sharedopt.pipeline.events import OnEvent
 from sharedopt.pipeline.result import Result
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import solve_steps
-from sharedopt.pipeline.uncertainty import attach_uncertainty
+from sharedopt.pipeline.uncertainty import attach_uncertainty, check_draws
 from sharedopt.solve.interrupt import interruptible
 
 __all__ = ["run"]
@@ -52,6 +52,8 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra=
         an interrupted run has no result.
     """
     config = config.config if isinstance(config, Scenario) else config
+    if draws is not None:
+        check_draws(draws, "draws")  # before any work
     with interruptible():
         solved = solve_steps(config, on_event, extra=extra)  # check, load, candidates, model, hook, solve
         result = assign_solution(solved.inputs, solved.candidates, solved.model, solved.solver, solved.chosen,
