@@ -45,7 +45,7 @@ class RegionConfig(BaseModel):
 
     model_config = _STRICT
     name: str | None = None
-    codes: list[str] | None = None
+    codes: list[str] | None = Field(default=None, min_length=1)
     boundary_file: Path | None = None
     code_field: str = "code"
     name_field: str = "name"
@@ -78,7 +78,7 @@ class DataConfig(BaseModel):
     model_config = _STRICT
     year: str | int | None = None
     costs_csv: Path | None = None
-    services: list[str] | None = None
+    services: list[str] | None = Field(default=None, min_length=1)
     include_non_council: bool = False
     # "top_level": the MHCLG top-level service lines; "fine": Environment, Culture, Planning
     # and Central_Services swapped for their parts (sharedopt.config.fine_services; spend ESTIMATED).
@@ -90,7 +90,7 @@ class ReportConfig(BaseModel):
 
     model_config = _STRICT
     formats: list[Literal["csv", "json", "xlsx", "png", "svg", "html"]] = Field(
-        default_factory=lambda: ["csv", "json", "xlsx", "png", "svg", "html"])
+        default_factory=lambda: ["csv", "json", "xlsx", "png", "svg", "html"], min_length=1)
     top_n: int = Field(default=20, ge=0)
     per_service_maps: bool = False
     title: str | None = None
@@ -205,6 +205,8 @@ def format_validation_error(error: ValidationError, text: str, source: str) -> s
         message = item["msg"]
         if item["type"] == "extra_forbidden":
             message = f"unknown key '{loc[-1]}' (a typo? check the README's config reference)"
+        elif item["type"] == "too_short" and item.get("input") == []:
+            message = "an empty list is not allowed: give at least one value, or leave the key out for the default"
         lines.append(f"{where}: [{dotted}] {message}")
     return "\n".join(lines)
 

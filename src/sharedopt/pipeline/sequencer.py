@@ -52,6 +52,9 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra=
         an interrupted run has no result.
     """
     config = config.config if isinstance(config, Scenario) else config
+    if not isinstance(config, RunConfig):
+        raise TypeError(f"run() takes a RunConfig or a Scenario, not {type(config).__name__} "
+                        f"{str(config)[:80]!r}; load a config file first: run(load_config(path))")
     if draws is not None:
         check_draws(draws, "draws")  # before any work
     with interruptible():

@@ -109,7 +109,7 @@ def check_draws(n, what: str = "draws", least: int = 0) -> int:
         raise ConfigError(f"{what}: {n!r} is not a whole number of Monte Carlo draws; give {least} to {MAX_DRAWS:,}")
     if not least <= n <= MAX_DRAWS:
         raise ConfigError(f"{what}: {n:,} Monte Carlo draws is outside {least} to {MAX_DRAWS:,} (the cap of "
-                          "[uncertainty] draws, which bounds the work); give fewer")
+                          f"[uncertainty] draws, which bounds the work); give {least} to {MAX_DRAWS:,}")
     return int(n)
 
 
