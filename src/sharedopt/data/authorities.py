@@ -172,8 +172,9 @@ def load_user_boundaries(path: str | Path, code_field: str = "code", name_field:
                         "(GeoPackage, GeoJSON, Shapefile, TopoJSON...)") from exc
     for field in (code_field, name_field, population_field):
         if field not in gdf.columns:
-            raise DataError(f"{path}: field '{field}' is missing (fields: "
-                            f"{', '.join(c for c in gdf.columns if c != 'geometry')}); "
+            fields = [str(c)[:40] for c in gdf.columns if c != "geometry"]
+            shown = ", ".join(fields[:12]) + (f" and {len(fields) - 12:,} more" if len(fields) > 12 else "")
+            raise DataError(f"{path}: field '{field}' is missing (fields: {shown}); "
                             "name the fields in [region] code_field/name_field/population_field")
     gdf = gdf.rename(columns={code_field: "code", name_field: "name", population_field: "population"})
     check_boundary_codes(gdf["code"], str(path), code_field)
