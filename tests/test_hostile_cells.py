@@ -110,3 +110,13 @@ def test_a_frame_with_a_break_mid_cell_is_copied_and_guarded():
     out = neutralise_frame(frame)
     assert out is not frame and out["name"].tolist() == ["Alpha", "County Durham\n'=cmd|' /C calc'!A0"]
     assert frame["name"].tolist() == ["Alpha", DURHAM]  # the caller's table is not changed
+
+
+def test_report_html_shows_control_and_bidi_characters_as_escapes(tmp_path):
+    """A right-to-left override in a council name made the page read in another order than written."""
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(FIXTURES / "hostile_cells.toml"), "--out", str(out), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert not [c for c in page if c in "\u202e\x1b\r"]
+    assert "Gamma\\x1b[31m\\u202e" in page  # shown, not hidden
