@@ -117,3 +117,34 @@ def test_a_complete_new_depth_is_still_allowed(tmp_path):
 def test_every_shipped_config_passes():
     for path in sorted((Path(__file__).parents[1] / "configs").glob("*.toml")):
         load_config(path)
+
+
+def test_a_misspelled_config_key_gets_a_did_you_mean_at_its_line(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[region]\nname = "north-east"\n[model]\ndiscont_rate = 0.03\n[readiness]\n'
+                    'prior_colaboration_uplift = 0.1\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value).splitlines() == [
+        f"{path}:6: [model.readiness.prior_colaboration_uplift] unknown key 'prior_colaboration_uplift'; "
+        "did you mean 'prior_collaboration_uplift'?",
+        f"{path}:4: [model.discont_rate] unknown key 'discont_rate'; did you mean 'discount_rate'?"]
+
+
+@pytest.mark.parametrize(("spec", "line", "expected"), [
+    ('dist = "triangular"\nlow = 0.9\nmode = 0.5\nhigh = 1.0', 3, "a triangular distribution needs low < high and "
+                                                                "low <= mode <= high, got low = 0.9, mode = 0.5, high = 1"),
+    ('dist = "uniform"\nlow = 0.9\nhigh = 0.3', 3, "a uniform distribution needs low < high, got low = 0.9, high = 0.3"),
+    ('dist = "normal"\nsd = -0.1', 3, "a normal distribution needs a positive sd, got -0.1"),
+    ('dist = "normal"\nsd = "0.1"', 5, "[uncertainty.distributions.model.realisation.base.sd] \"0.1\" is quoted text, "
+                                    "not a number"),
+])
+def test_an_impossible_distribution_is_refused_before_the_run(tmp_path, spec, line, expected):
+    """These passed validate and failed after the main run with bare numpy messages."""
+    path = tmp_path / "c.toml"
+    path.write_text(f'[region]\nname = "north-east"\n[uncertainty.distributions."model.realisation.base"]\n{spec}\n',
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value).startswith(f"{path}:{line}: "), str(info.value)
+    assert expected in str(info.value)

@@ -20,13 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from sharedopt.config.assumptions import DEFAULT_LINKS, UNCERTAINTY_DEFAULTS
 from sharedopt.common.errors import ConfigError
 from sharedopt.common.files import check_input_file
+from sharedopt.common.suggest import did_you_mean
 from sharedopt.config.constraints import Constraints
 from sharedopt.config.fine_services import fine_config
 from sharedopt.config.names import ReportName, name_from_file
 from sharedopt.config.params import ModelParams
 from sharedopt.config.readiness import inject_readiness
 from sharedopt.config.solver import SolverOptions
-from sharedopt.config.tables import merge_defaults, table_problems
+from sharedopt.config.tables import known_keys, merge_defaults, table_problems
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -201,10 +202,14 @@ def format_validation_error(error: ValidationError, text: str, source: str) -> s
         loc = tuple(item["loc"])
         dotted = ".".join(str(p) for p in loc) or "(top level)"
         line = key_line(text, loc)
+        if line is None and loc[:2] == ("model", "readiness"):  # written as its own [readiness] section
+            line = key_line(text, ("readiness", *loc[2:]))
         where = f"{source}:{line}" if line else source
         message = item["msg"]
         if item["type"] == "extra_forbidden":
-            message = f"unknown key '{loc[-1]}' (a typo? check the README's config reference)"
+            known = known_keys(RunConfig, loc[:-1])
+            hint = did_you_mean(str(loc[-1]), known)
+            message = f"unknown key '{loc[-1]}'{hint or ' (a typo? check the README config reference)'}"
         elif item["type"] == "too_short" and item.get("input") == []:
             message = "an empty list is not allowed: give at least one value, or leave the key out for the default"
         lines.append(f"{where}: [{dotted}] {message}")

@@ -33,7 +33,7 @@ from sharedopt.config.assumptions import (
 )
 from sharedopt.config.readiness import COLUMNS as READINESS_COLUMNS
 
-__all__ = ["Problem", "TABLES", "merge_defaults", "table_problems"]
+__all__ = ["Problem", "TABLES", "known_keys", "merge_defaults", "table_problems"]
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,22 @@ def _setting_type(root: type[BaseModel], dotted: str):
     return _optional(node)
 
 
+def known_keys(root: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys a config may give at ``loc`` (a section path such as ``("model", "realisation")``); [] if unknown."""
+    node: Any = root
+    for part in loc:
+        if isinstance(part, int):
+            node = _optional(node)
+            node = get_args(node)[0] if get_origin(node) in (list, tuple) and get_args(node) else None
+            continue
+        node = _setting_type(node, str(part)) if isinstance(node, type) and issubclass(node, BaseModel) else (
+            get_args(_optional(node))[1] if get_origin(_optional(node)) is dict else None)
+        if node is None:
+            return []
+    node = _optional(node)
+    return list(node.model_fields) if isinstance(node, type) and issubclass(node, BaseModel) else []
+
+
 def _numeric_paths(node, prefix: str = "") -> list[str]:
     """Dotted keys of every number setting under a config model (tables left out)."""
     node = _optional(node)
@@ -174,7 +190,26 @@ def _distribution_problems(raw: dict, root: type[BaseModel]) -> list[Problem]:
         problems += [Problem(loc + (k,), f"unknown key '{k}' for a {dist} distribution{did_you_mean(k, allowed)} "
                                          f"(a {dist} distribution takes {', '.join(_DIST_KEYS[dist])})")
                      for k in spec if k not in allowed]
+        problems += _parameter_problems(loc, dist, {k: v for k, v in spec.items() if k in _DIST_KEYS[dist]})
     return problems
+
+
+def _parameter_problems(loc: tuple, dist: str, params: dict) -> list[Problem]:
+    """A distribution's parameters: numbers, a positive spread, ``low <= mode <= high``."""
+    bad = [Problem(loc + (k,), f"{_toml(v)} is {_kind(v)}, not a number; write a number without quotes")
+           for k, v in params.items() if isinstance(v, (bool, str)) or not isinstance(v, (int, float))]
+    if bad or len(params) < len(_DIST_KEYS[dist]):
+        return bad  # a missing parameter is said by the config's own check
+    spread = params.get("sd", params.get("sigma"))
+    if spread is not None and not spread > 0:
+        return [Problem(loc, f"a {dist} distribution needs a positive {'sd' if 'sd' in params else 'sigma'}, "
+                             f"got {spread:g}")]
+    order = [params[k] for k in ("low", "mode", "high") if k in params]
+    if order and (order != sorted(order) or order[0] == order[-1]):
+        shown = ", ".join(f"{k} = {params[k]:g}" for k in ("low", "mode", "high") if k in params)
+        return [Problem(loc, f"a {dist} distribution needs low < high{' and low <= mode <= high' if 'mode' in params else ''}, "
+                             f"got {shown}")]
+    return []
 
 
 def _optional(annotation):
