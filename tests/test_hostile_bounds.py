@@ -262,3 +262,11 @@ def test_api_misuse_gets_a_message_not_a_traceback():
         so.sweep(scenario, {})
     with pytest.raises(ValueError, match="sweep: 'constraints.governance_capacity' needs a non-empty list of values"):
         so.sweep(scenario, {"constraints.governance_capacity": 2})
+
+
+def test_outputs_name_input_files_without_their_folder(small_run):
+    """The boundary file's absolute path was written into summary.json and the report."""
+    summary = json.loads((small_run / "summary.json").read_text(encoding="utf-8"))
+    assert summary["region"] == "boundaries.geojson"
+    for path in small_run.iterdir():
+        assert str(CELLS) not in path.read_text(encoding="utf-8", errors="replace"), path.name
