@@ -270,3 +270,15 @@ def test_outputs_name_input_files_without_their_folder(small_run):
     assert summary["region"] == "boundaries.geojson"
     for path in small_run.iterdir():
         assert str(CELLS) not in path.read_text(encoding="utf-8", errors="replace"), path.name
+
+
+def test_a_long_header_is_not_echoed_whole(tmp_path):
+    """An arbitrary file given as the costs CSV: its first line was echoed in full in the message."""
+    path = tmp_path / "costs.csv"
+    path.write_text(",".join(f"column_{i}_" + "x" * 100 for i in range(200)) + "\n1\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_costs("north-east", costs_csv=path)
+    message = str(info.value)
+    assert len(message) < 1000, len(message)
+    assert message.startswith(f"{path}: line 2 has 1 fields but the header has 200 (column_0_xxx")
+    assert "... and 188 more); fill in the missing values" in message

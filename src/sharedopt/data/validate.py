@@ -130,14 +130,24 @@ def _check_field_counts(text: str, path: Path) -> None:
             split = [v for v in row if re.fullmatch(r"\d{3}(\.\d*)?", v.strip())]
             if not any(v.strip() for v in row[len(header):]):
                 raise DataError(f"{path}: line {line} has {len(row)} fields but the header has {len(header)} "
-                                f"({', '.join(header)}): it ends with extra commas; remove them")
+                                f"({shown_columns(header)}): it ends with extra commas; remove them")
             hint = (f"; a number with a thousands separator (such as '{row[len(header) - 1]},{split[0]}')"
                     " splits into two fields: quote numbers with thousands separators or remove the comma"
                     if split else "; quote any value that contains a comma")
             raise DataError(f"{path}: line {line} has {len(row)} fields but the header has {len(header)} "
-                            f"({', '.join(header)}){hint}")
+                            f"({shown_columns(header)}){hint}")
         raise DataError(f"{path}: line {line} has {len(row)} fields but the header has {len(header)} "
-                        f"({', '.join(header)}); fill in the missing values")
+                        f"({shown_columns(header)}); fill in the missing values")
+
+
+def shown_columns(columns, limit: int = 12, width: int = 40) -> str:
+    """Column names for a message: at most ``limit``, each cut to ``width`` characters.
+
+    The header of an arbitrary file (a binary, a document) given as a CSV is never echoed whole.
+    """
+    names = [str(c) if len(str(c)) <= width else str(c)[:width] + "..." for c in columns]
+    more = f" and {len(names) - limit:,} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
 
 
 def require_columns(df: pd.DataFrame, columns: list[str], file: str) -> None:
@@ -152,7 +162,7 @@ def require_columns(df: pd.DataFrame, columns: list[str], file: str) -> None:
                 hint = (f"; found '{other[0]}': spend must be in £ thousand. Convert the values "
                         "and name the column 'net_expenditure_gbp_k'")
         raise DataError(f"{file}: required column '{col}' is missing (columns: "
-                        f"{', '.join(map(str, df.columns))}){hint}")
+                        f"{shown_columns(df.columns)}){hint}")
 
 
 def check_codes(codes: pd.Series, file: str, field: str = "authority") -> None:
