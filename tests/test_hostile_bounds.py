@@ -282,3 +282,19 @@ def test_a_long_header_is_not_echoed_whole(tmp_path):
     assert len(message) < 1000, len(message)
     assert message.startswith(f"{path}: line 2 has 1 fields but the header has 200 (column_0_xxx")
     assert "... and 188 more); fill in the missing values" in message
+
+
+def test_a_near_zero_area_boundary_is_refused(tmp_path):
+    """A sliver (about 1 m across) touching two councils was accepted and changed who borders whom."""
+    data = json.loads((BAD / "boundaries_good.geojson").read_text(encoding="utf-8"))
+    x, y = data["features"][0]["geometry"]["coordinates"][0][0]
+    sliver = [[[x, y], [x, y + 1e-5], [x + 1e-5, y + 1e-5], [x + 1e-5, y], [x, y]]]
+    data["features"].append({"type": "Feature", "properties": {"code": "E06900009", "name": "Sliver",
+                                                               "population": 10},
+                             "geometry": {"type": "Polygon", "coordinates": sliver}})
+    path = tmp_path / "b.geojson"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_user_boundaries(path)
+    assert str(info.value).startswith(f"{path}: code E06900009, field 'geometry': its area is 7.2e-07 km², under "
+                                      "the 0.01 km² any council covers (the smallest, the City of London, is 2.9 km²)")

@@ -13,7 +13,7 @@ import shapely
 from sharedopt.data.paths import data_dir
 from sharedopt.data.us_regions import us_region_names
 from sharedopt.data.validate import (
-    DataQuality, check_boundary_codes, check_coordinates, check_geometry, check_polygons, check_population,
+    DataQuality, check_area, check_boundary_codes, check_coordinates, check_geometry, check_polygons, check_population,
     require_file,
 )
 from sharedopt.common.errors import DataError
@@ -193,6 +193,7 @@ def load_user_boundaries(path: str | Path, code_field: str = "code", name_field:
     centroids = gdf.to_crs("EPSG:27700").centroid.to_crs("EPSG:4326")
     gdf["centroid_lon"], gdf["centroid_lat"] = centroids.x, centroids.y
     gdf["area_km2"] = gdf.to_crs("EPSG:27700").area / 1e6
+    check_area(gdf["area_km2"], str(path))
     cols = ["name", "nation", "region", "tier", "parent_county", "population",
             "centroid_lon", "centroid_lat", "area_km2", "geometry"]
     return gdf[cols].sort_index()

@@ -312,6 +312,21 @@ def check_polygons(gdf, file: str, repaired: bool = False) -> None:
                     "border each other. Give the areas' boundaries or remove the feature")
 
 
+#: the smallest area a council's boundary may have, km² (the smallest real ones: the City of London,
+#: 2.9 km²; Falls Church, Virginia, 5.3 km²); a smaller polygon is a sliver that changes adjacency
+MIN_AREA_KM2 = 0.01
+
+
+def check_area(area_km2: pd.Series, file: str) -> None:
+    """Refuse a boundary whose area is below :data:`MIN_AREA_KM2` (a near-zero sliver), naming it."""
+    small = area_km2[area_km2 < MIN_AREA_KM2]
+    if len(small):
+        code, area = small.index[0], float(small.iloc[0])
+        raise DataError(f"{file}: code {code}, field 'geometry': its area is {area:.2g} km², under the "
+                        f"{MIN_AREA_KM2:g} km² any council covers (the smallest, the City of London, is 2.9 km²): "
+                        "a sliver or a boundary in the wrong units; fix the boundary or remove the feature")
+
+
 def check_coordinates(gdf, file: str) -> None:
     """Coordinates must fit the declared CRS: degrees for a geographic CRS, metres-like for a projected one."""
     bounds = gdf.geometry.bounds.to_numpy(dtype=float)
