@@ -98,6 +98,12 @@ def _tables_in(raw: dict) -> list[tuple[tuple, dict, Table]]:
     return found
 
 
+def _section(raw: dict, name: str) -> dict:
+    """A top-level section as a dict ({} when absent or not a table: the config's own check says so)."""
+    value = raw.get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def _unknown_keys(path: tuple, given: dict, spec: Table) -> list[Problem]:
     dotted = ".".join(path)
     return [Problem(path + (key,), f"unknown key '{key}' in {dotted}{did_you_mean(key, spec.keys)} "
@@ -106,7 +112,7 @@ def _unknown_keys(path: tuple, given: dict, spec: Table) -> list[Problem]:
 
 
 def _depth_problems(raw: dict, root: type[BaseModel]) -> list[Problem]:
-    settings = raw.get("model", {}).get("depth_settings")
+    settings = _section(raw, "model").get("depth_settings")
     if not isinstance(settings, dict):
         return []
     depth = get_args(root.model_fields["model"].annotation.model_fields["depth_settings"].annotation)[1]
@@ -167,7 +173,7 @@ def _numeric_paths(node, prefix: str = "") -> list[str]:
 
 
 def _distribution_problems(raw: dict, root: type[BaseModel]) -> list[Problem]:
-    specs = raw.get("uncertainty", {}).get("distributions")
+    specs = _section(raw, "uncertainty").get("distributions")
     if not isinstance(specs, dict):
         return []
     problems = []
@@ -182,9 +188,8 @@ def _distribution_problems(raw: dict, root: type[BaseModel]) -> list[Problem]:
             continue
         dist = spec.get("dist")
         if dist not in _DIST_KEYS:
-            problems.append(Problem(loc + ("dist",), f"dist {dist!r} is not a distribution"
-                                                     f"{did_you_mean(str(dist), _DIST_KEYS)} "
-                                                     f"(one of {', '.join(_DIST_KEYS)})"))
+            problems.append(Problem(loc + ("dist",), f"dist must be one of {', '.join(_DIST_KEYS)}, got "
+                                                     f"{_toml(dist)}{did_you_mean(str(dist), _DIST_KEYS)}"))
             continue
         allowed = ("dist", *_DIST_KEYS[dist])
         problems += [Problem(loc + (k,), f"unknown key '{k}' for a {dist} distribution{did_you_mean(k, allowed)} "
