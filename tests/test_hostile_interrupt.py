@@ -19,6 +19,7 @@ import pytest
 
 import sharedopt as so
 from sharedopt.solve.backends.highs import highs_status
+from sharedopt.solve.progress import listening
 from sharedopt.solve.status import Status, describe_status
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,3 +89,19 @@ def test_interrupted_is_its_own_status_never_an_error():
     assert highs_status(highspy.HighsModelStatus.kHighsInterrupt, True) == Status.INTERRUPTED
     assert Status.INTERRUPTED != Status.ERROR
     assert describe_status(Status.INTERRUPTED, None, 0.0) == "interrupted by the user"
+
+
+def test_a_sweep_stops_at_ctrl_c_during_a_solve_instead_of_writing_an_error_row():
+    """Before, the interrupted variant became a row with status 'error' and the sweep went on."""
+    scenario = so.Scenario(so.load_config(SLOW))
+    sent: list[bool] = []
+
+    def hear(incumbent, bound, gap, pieces=None):  # HiGHS reports progress: it is solving now
+        if not sent:
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    with listening(hear), pytest.raises(KeyboardInterrupt):
+        so.sweep(scenario, {"constraints.governance_capacity": [2, 3]}, engine="serial", progress=False)
+    assert sent
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

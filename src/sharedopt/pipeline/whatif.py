@@ -32,6 +32,7 @@ from sharedopt.pipeline.events import Event, OnEvent, emit, subscribers
 from sharedopt.pipeline.result import Inputs, Result
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import enumerate_candidates, load_inputs, solve_steps
+from sharedopt.solve.interrupt import interruptible
 
 SOLVE_ONLY = ("constraints", "solver", "report", "name", "description")
 
@@ -254,8 +255,12 @@ def task_bar(description: str, total: int, show: bool) -> Iterator[OnEvent | Non
 
 def run_tasks(tasks: list, description: str, engine, max_workers: int | None, progress: bool,
               on_event: OnEvent | None = None) -> list[dict]:
-    """Run scenario tasks on the engine, with an optional progress bar; rows in task order."""
-    with task_bar(description, len(tasks), progress) as bar:
+    """Run scenario tasks on the engine, with an optional progress bar; rows in task order.
+
+    Ctrl-C stops them all with ``KeyboardInterrupt`` (:func:`sharedopt.solve.interrupt.interruptible`):
+    an interrupted solve is never a row.
+    """
+    with interruptible(), task_bar(description, len(tasks), progress) as bar:
         return map_tasks(run_task, tasks, engine, max_workers, subscribers(bar, on_event), description)
 
 

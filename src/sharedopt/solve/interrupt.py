@@ -17,7 +17,9 @@ on to write an empty portfolio as if it were a result. So, while a run is under 
 
 An interrupted solve is therefore never a result: the caller gets ``KeyboardInterrupt``
 and nothing is written. Outside the main thread (where Python cannot install signal
-handlers) :func:`interruptible` changes nothing.
+handlers) :func:`interruptible` changes nothing, and outside an :func:`interruptible`
+block :func:`run_highs` attaches no callback (Python's own handling applies).
+:func:`sharedopt.pipeline.sequencer.run`, ``sweep`` and ``uncertainty`` install it.
 """
 
 from __future__ import annotations
@@ -90,9 +92,10 @@ def run_highs(h: highspy.Highs) -> None:
     KeyboardInterrupt
         SIGINT arrived before or during the solve; the solver's answer is discarded.
     """
-    h.cbMipInterrupt += _stop_if_asked
-    h.cbSimplexInterrupt += _stop_if_asked
-    h.cbIpmInterrupt += _stop_if_asked
+    if signal.getsignal(signal.SIGINT) is _on_sigint:  # within interruptible(); else Python's own handling
+        h.cbMipInterrupt += _stop_if_asked
+        h.cbSimplexInterrupt += _stop_if_asked
+        h.cbIpmInterrupt += _stop_if_asked
     with _LOCK:
         _SOLVING[0] += 1
     try:
