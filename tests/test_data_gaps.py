@@ -33,14 +33,15 @@ def test_absurd_spend_is_refused():
 
 def test_spend_far_outside_the_national_range_is_flagged_and_kept():
     quality = DataQuality()
-    costs = load_costs("north-east", costs_csv=BAD / "spend_in_pounds.csv", quality=quality)
+    with pytest.warns(UserWarning, match="implausible spend for E06000001 Environment"):
+        costs = load_costs("north-east", costs_csv=BAD / "spend_30_times.csv", quality=quality)
     report = quality.to_frame()
     flagged = report[report["issue"].str.startswith("implausible spend")]
     assert list(zip(flagged["code"], flagged["field"])) == [("E06000001", "Environment")]
     assert "over 10 times the national range" in flagged["issue"].iloc[0]
     assert "check the value and its units" in flagged["action"].iloc[0]
     assert costs.set_index(["authority", "service"]).loc[("E06000001", "Environment"),
-                                                         "net_expenditure_gbp_k"] == 9_531_000
+                                                         "net_expenditure_gbp_k"] == 285_930
 
 
 def test_the_good_file_and_the_real_data_raise_no_flag_except_the_city_of_london():

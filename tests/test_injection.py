@@ -43,7 +43,7 @@ def _is_number(text: str) -> bool:
 
 @pytest.mark.parametrize("trigger", FORMULA_TRIGGERS)
 def test_every_trigger_is_quoted(trigger):
-    assert neutralise_text(trigger + "cmd") == "'" + trigger + "cmd"
+    assert neutralise_text(trigger + "cmd") == "'" + trigger.replace("\r", "\n") + "cmd"
 
 
 @pytest.mark.parametrize("value", ["Alpha", "", "'=already quoted", "a=b", -5.0, -5, np.float64(-1.5), True,

@@ -13,7 +13,6 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from sharedopt import __version__
 from sharedopt.common.errors import ConfigError, SharedoptError
-from sharedopt.common.gaps import format_gap
 from sharedopt.common.literal import clean, line, table
 from sharedopt.pipeline.events import Event
 
@@ -76,8 +75,13 @@ def _version(value: bool) -> None:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """Show a Python warning as a one-line note, literally (no source line, no markup)."""
-    _say(_console(), ("warning: ", "yellow"), message)
+    """Show a Python warning as a one-line note, literally (no source line, no markup).
+
+    A config note (:class:`sharedopt.config.schema.ConfigNote`: the defaults filled in part
+    of a table) is shown as ``note:``, every other warning as ``warning:``.
+    """
+    kind = "note: " if category.__name__ == "ConfigNote" else "warning: "
+    _say(_console(), (kind, "yellow"), message)
 
 
 @app.callback()
@@ -137,9 +141,13 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
     from sharedopt.report.atomic import prepare_output_dir
     from sharedopt.report.run_result import write_result
     from sharedopt.pipeline.sequencer import run as run_pipeline
+    from sharedopt.pipeline.uncertainty import check_draws
     from sharedopt.solve.backends.registry import check_solver
 
+    target = out_dir
     try:
+        if uncertainty is not None:
+            check_draws(uncertainty, "--uncertainty")  # the config's cap, before any work
         cfg = _apply_overrides(load_config(config or default_config()), time_limit, solver, formats)
         check_solver(cfg.solver.name)  # before loading anything
         target = out_dir or Path("reports") / cfg.name
@@ -155,10 +163,25 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
         _print_headline(result, target)
         _print_spread(result)
         _say(_out(), timing_line(result.timings))
+    except KeyboardInterrupt:
+        _interrupted(target)
     except SharedoptError as exc:
         _fail(exc)
     except (OSError, ValueError) as exc:
         _fail(exc)
+
+
+def timing_line(timings: dict) -> str:
+    """The run's wall-clock times in one line (:func:`sharedopt.report.console_lines.timing_line`)."""
+    from sharedopt.report.console_lines import timing_line as line_of_times
+    return line_of_times(timings)
+
+
+def _interrupted(target: Path | None) -> None:
+    """Ctrl-C: say that nothing was written and exit 130 (128 + SIGINT, the shell's convention)."""
+    kept = f"; {target} is as it was" if target is not None else ""
+    _say(_console(), ("interrupted: ", "yellow"), f"the run was stopped, nothing was written{kept}")
+    raise typer.Exit(code=130)
 
 
 class StepRows:
@@ -190,66 +213,17 @@ class StepRows:
 
 
 def _print_spread(result) -> None:
-    """The Monte Carlo's P10/P50/P90 of the NPV and the widest tornado levers, when the run had them."""
-    from sharedopt.candidates.table import NPV
-    spread = result.summary.get("uncertainty")
-    if spread:
-        q = spread[NPV]
-        _out().print(f"Monte Carlo, {spread['draws']} draws: NPV P10 £{q['p10']:,.0f}k, "
-                     f"P50 £{q['p50']:,.0f}k, P90 £{q['p90']:,.0f}k.")
-    if robust := result.summary.get("robustness"):
-        _out().print(f"Robust core: {robust['n_robust']} partnership(s) in the best portfolio of at least "
-                     f"{robust['robust_share']:.0%} of draws (NPV £{robust['robust_npv_gbp_k']:,.0f}k); "
-                     f"{robust['n_contingent']} contingent.")
-    if levers := (result.summary.get("tornado") or {}).get("levers", [])[:3]:
-        _say(_out(), "Widest unknowns: ", "; ".join(f"{lv['label']} ({lv['basis']}) £{lv['npv_at_low_gbp_k']:,.0f}k "
-                                                     f"to £{lv['npv_at_high_gbp_k']:,.0f}k" for lv in levers), ".")
+    """The Monte Carlo band, the robust core and the widest unknowns, when the run had them."""
+    from sharedopt.report.console_lines import spread_lines
+    for parts in spread_lines(result.summary):
+        _say(_out(), *parts)
 
 
 def _print_headline(result, target: Path) -> None:
-    from sharedopt.candidates.table import ANNUAL_NET_SAVING, ESTIMATED, NPV, ONE_OFF_COST
-    from sharedopt.solve.status import describe_status
-
-    t = result.summary["totals"]
-    s = result.summary
-    status = s["status"]
-    gap = s.get("gap")
-    quality = describe_status(status, gap, result.config.solver.mip_gap)
-    _say(_out(), (result.config.name, "bold"), f": {t['n_partnerships']} partnerships, annual net saving "
-         f"£{t[ANNUAL_NET_SAVING]:,.0f}k, NPV £{t[NPV]:,.0f}k, one-off cost "
-         f"£{t[ONE_OFF_COST]:,.0f}k; {quality}.")
-    if s.get(ESTIMATED):
-        _say(_out(), ("Uses ESTIMATED inputs: ", "yellow"), "; ".join(s.get("estimates", [])[:1]))
-    if s.get("alternatives"):
-        a = s["alternatives"]
-        _say(_out(), f"{a['alternatives']} alternative portfolio(s) within {format_gap(a['alternatives_gap'])} of "
-             f"{a['within_gap_of']}: the most different replaces {a['partnerships_replaced_by_most_different']} "
-             f"of the {a['partnerships_in_best']} chosen partnerships (alternatives.csv).")
+    from sharedopt.report.console_lines import headline_lines
+    for parts in headline_lines(result.summary, result.config.name, result.config.solver.mip_gap):
+        _say(_out(), *parts)
     _say(_out(), f"Outputs in {target}/")
-
-
-def timing_line(timings: dict) -> str:
-    """The run's wall-clock times in one line (they are in no output file).
-
-    Parameters
-    ----------
-    timings : dict
-        :attr:`sharedopt.pipeline.result.Result.timings`.
-
-    Returns
-    -------
-    str
-        E.g. ``"Times: solve 12.3 s (of a 60 s budget, 12.9 s spent), build 0.1 s, ranking 0.6 s."``
-    """
-    budget = timings.get("time_budget") or {}
-    of = ""
-    if budget.get("budget_seconds") is not None:
-        of = f" (of a {budget['budget_seconds']:g} s budget, {budget['spent_seconds']:.1f} s spent)"
-    phases = timings.get("seconds_by_phase", {})
-    after = "".join(f", {label} {phases[key]:.1f} s" for key, label in
-                    (("ranking_re_solves", "ranking"), ("alternatives", "alternatives")) if key in phases)
-    return (f"Times: solve {timings.get('solve_seconds', 0.0):.1f} s{of}, "
-            f"build {timings.get('build_seconds', 0.0):.1f} s{after}.")
 
 
 @app.command()

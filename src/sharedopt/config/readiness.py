@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sharedopt.common.errors import DataError
+from sharedopt.common.files import check_input_file
 
 CONDITIONS = ("sponsor", "multi_level_engagement", "formal_reporting", "active_management")
 COLUMNS = (*CONDITIONS, "co_production")
@@ -30,11 +31,9 @@ def load_readiness_csv(path) -> dict[str, dict[str, str]]:
         Missing file or column, unknown column, repeated authority or a bad value: names the
         file, line and field, prints the value literally and says what to write instead.
     """
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: readiness file not found; give the path (relative to the config) of a "
-                        f"CSV with columns authority,{','.join(COLUMNS)}")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    path = check_input_file(Path(path), "readiness file", "give the path (relative to the config) of a "
+                            f"CSV with columns authority,{','.join(COLUMNS)}")
+    table = _read_table(path)
     table.columns = [c.strip() for c in table.columns]
     if "authority" not in table.columns:
         raise DataError(f"{path}: line 1: no 'authority' column; the header must be authority,"
@@ -56,6 +55,19 @@ def load_readiness_csv(path) -> dict[str, dict[str, str]]:
             raise DataError(f"{path}: line {line}, field authority: {code!r} appears twice; give each council once")
         out[code] = {c: _status(path, line, c, row[c]) for c in COLUMNS if c in row}
     return out
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    """The readiness CSV as text cells; a file pandas cannot read is named with the reason."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: the readiness file is not UTF-8 text (byte {exc.start}); save it as "
+                        "CSV UTF-8") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"{path}: cannot read the readiness file as CSV ({reason}); it needs a header "
+                        f"line authority,{','.join(COLUMNS)} and one line per council") from None
 
 
 def _status(path, line: int, field: str, value: str) -> str:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from sharedopt.config.assumptions import DEFAULT_LINKS, UNCERTAINTY_DEFAULTS
 from sharedopt.common.errors import ConfigError
+from sharedopt.common.files import check_input_file
+from sharedopt.common.suggest import did_you_mean
 from sharedopt.config.constraints import Constraints
 from sharedopt.config.fine_services import fine_config
 from sharedopt.config.names import ReportName, name_from_file
@@ -25,6 +28,7 @@ from sharedopt.config.params import ModelParams
 from sharedopt.config.readiness import inject_readiness
 from sharedopt.config.reorganisation import ReorganisationConfig
 from sharedopt.config.solver import SolverOptions
+from sharedopt.config.tables import DIST_KEYS, known_keys, merge_defaults, table_problems
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -43,7 +47,7 @@ class RegionConfig(BaseModel):
 
     model_config = _STRICT
     name: str | None = None
-    codes: list[str] | None = None
+    codes: list[str] | None = Field(default=None, min_length=1)
     boundary_file: Path | None = None
     code_field: str = "code"
     name_field: str = "name"
@@ -76,7 +80,7 @@ class DataConfig(BaseModel):
     model_config = _STRICT
     year: str | int | None = None
     costs_csv: Path | None = None
-    services: list[str] | None = None
+    services: list[str] | None = Field(default=None, min_length=1)
     include_non_council: bool = False
     # "top_level": the MHCLG top-level service lines; "fine": Environment, Culture, Planning
     # and Central_Services swapped for their parts (sharedopt.config.fine_services; spend ESTIMATED).
@@ -88,7 +92,7 @@ class ReportConfig(BaseModel):
 
     model_config = _STRICT
     formats: list[Literal["csv", "json", "xlsx", "png", "svg", "html"]] = Field(
-        default_factory=lambda: ["csv", "json", "xlsx", "png", "svg", "html"])
+        default_factory=lambda: ["csv", "json", "xlsx", "png", "svg", "html"], min_length=1)
     top_n: int = Field(default=20, ge=0)
     per_service_maps: bool = False
     title: str | None = None
@@ -96,8 +100,10 @@ class ReportConfig(BaseModel):
     map_shading: Literal["per_head", "total"] = "per_head"
 
 
-_DIST_KEYS = {"normal": {"sd"}, "lognormal": {"sigma"}, "uniform": {"low", "high"},
-              "triangular": {"low", "mode", "high"}, "split": {"low", "mode", "high"}}
+#: the most Monte Carlo draws a run makes, from the config or the command line (bounded work)
+MAX_DRAWS = 100_000
+
+_DIST_KEYS = {kind: set(keys) for kind, keys in DIST_KEYS.items()}
 
 
 class UncertaintyConfig(BaseModel):
@@ -109,7 +115,7 @@ class UncertaintyConfig(BaseModel):
     """
 
     model_config = _STRICT
-    draws: int = Field(default=0, ge=0, le=100_000)
+    draws: int = Field(default=0, ge=0, le=MAX_DRAWS)
     # the tornado of unknowns: every lever of config.assumptions.unknowns at each end of its range
     tornado: bool = False
     # a chosen partnership in the best portfolio of at least this share of draws is "robust"
@@ -182,7 +188,7 @@ def key_line(text: str, loc: tuple) -> int | None:
         stripped = line.strip()
         header = re.match(r"^\[+([^\]]+)\]+", stripped)
         if header:
-            current = header.group(1).strip()
+            current = header.group(1).strip().replace('"', "").replace("'", "")
             if current == ".".join(keys):
                 return number
             continue
@@ -201,18 +207,58 @@ def format_validation_error(error: ValidationError, text: str, source: str) -> s
         loc = tuple(item["loc"])
         dotted = ".".join(str(p) for p in loc) or "(top level)"
         line = key_line(text, loc)
+        if line is None and loc[:2] == ("model", "readiness"):  # written as its own [readiness] section
+            line = key_line(text, ("readiness", *loc[2:]))
         where = f"{source}:{line}" if line else source
         message = item["msg"]
         if item["type"] == "extra_forbidden":
-            message = f"unknown key '{loc[-1]}' (a typo? check the README's config reference)"
+            known = known_keys(RunConfig, loc[:-1])
+            hint = did_you_mean(str(loc[-1]), known)
+            message = f"unknown key '{loc[-1]}'{hint or ' (a typo? check the README config reference)'}"
+        elif item["type"] == "too_short" and item.get("input") == []:
+            message = "an empty list is not allowed: give at least one value, or leave the key out for the default"
         lines.append(f"{where}: [{dotted}] {message}")
     return "\n".join(lines)
 
 
+class ConfigNote(UserWarning):
+    """Something a config left out that the defaults filled in (shown as a note, not an error)."""
+
+
+def nearest_line(text: str, loc: tuple) -> int | None:
+    """Line of the key at ``loc`` in TOML ``text``, else of the nearest enclosing key (an inline table's)."""
+    for end in range(len(loc), 0, -1):
+        line = key_line(text, loc[:end])
+        if line:
+            return line
+    return None
+
+
+def _at(text: str, source: str, loc: tuple) -> str:
+    line = nearest_line(text, loc) if text else None
+    return f"{source}:{line}" if line else source
+
+
+def _check_tables(raw: dict, source: str, text: str) -> dict:
+    """The config's tables checked (:mod:`sharedopt.config.tables`), partial ones completed with a note."""
+    problems = table_problems(raw, RunConfig)
+    if problems:
+        raise ConfigError("\n".join(dict.fromkeys(
+            f"{_at(text, source, p.loc)}: [{'.'.join(str(k) for k in p.loc)}] {p.message}" for p in problems)))
+    raw, notes = merge_defaults(raw)
+    for loc, note in notes:
+        warnings.warn(ConfigNote(f"{_at(text, source, loc)}: {note}"), stacklevel=3)
+    return raw
+
+
 def config_from_dict(raw: dict, *, source: str = "<config>", text: str = "",
                      name: str | None = None) -> RunConfig:
-    """Validate a config given as a dict (as parsed from TOML)."""
-    raw = inject_readiness(dict(raw))
+    """Validate a config given as a dict (as parsed from TOML).
+
+    Tables are checked first (:mod:`sharedopt.config.tables`): closed keys, no coercion;
+    a partial table is completed from its defaults with a :class:`ConfigNote` warning.
+    """
+    raw = inject_readiness(_check_tables(dict(raw), source, text))
     if name is not None and "name" not in raw:
         raw["name"] = name
     try:
@@ -259,9 +305,8 @@ def load_config(path: str | Path) -> RunConfig:
         example = min(path.glob("*.toml"), default=None)
         hint = f" such as {example}" if example else " (see configs/ for examples)"
         raise ConfigError(f"{path}: is a folder, not a config file; give the path to a .toml file{hint}")
-    if not path.exists():
-        raise ConfigError(f"{path}: config file not found; give the path to a .toml file "
-                          "(see configs/ for examples)")
+    check_input_file(path, "config file", "give the path to a .toml file (see configs/ for examples)",
+                     error=ConfigError)
     text = read_config_text(path)
     try:
         raw = tomllib.loads(text)

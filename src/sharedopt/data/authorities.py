@@ -13,7 +13,7 @@ import shapely
 from sharedopt.data.paths import data_dir
 from sharedopt.data.us_regions import us_region_names
 from sharedopt.data.validate import (
-    DataQuality, check_boundary_codes, check_coordinates, check_geometry, check_polygons, check_population,
+    DataQuality, check_area, check_boundary_codes, check_coordinates, check_geometry, check_polygons, check_population,
     require_file,
 )
 from sharedopt.common.errors import DataError
@@ -167,12 +167,14 @@ def load_user_boundaries(path: str | Path, code_field: str = "code", name_field:
     try:
         gdf = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types
-        raise DataError(f"{path}: cannot read the boundary file ({exc}); give a file GDAL reads "
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]  # never the whole file
+        raise DataError(f"{path}: cannot read the boundary file ({reason}); give a file GDAL reads "
                         "(GeoPackage, GeoJSON, Shapefile, TopoJSON...)") from exc
     for field in (code_field, name_field, population_field):
         if field not in gdf.columns:
-            raise DataError(f"{path}: field '{field}' is missing (fields: "
-                            f"{', '.join(c for c in gdf.columns if c != 'geometry')}); "
+            fields = [str(c)[:40] for c in gdf.columns if c != "geometry"]
+            shown = ", ".join(fields[:12]) + (f" and {len(fields) - 12:,} more" if len(fields) > 12 else "")
+            raise DataError(f"{path}: field '{field}' is missing (fields: {shown}); "
                             "name the fields in [region] code_field/name_field/population_field")
     gdf = gdf.rename(columns={code_field: "code", name_field: "name", population_field: "population"})
     check_boundary_codes(gdf["code"], str(path), code_field)
@@ -191,6 +193,7 @@ def load_user_boundaries(path: str | Path, code_field: str = "code", name_field:
     centroids = gdf.to_crs("EPSG:27700").centroid.to_crs("EPSG:4326")
     gdf["centroid_lon"], gdf["centroid_lat"] = centroids.x, centroids.y
     gdf["area_km2"] = gdf.to_crs("EPSG:27700").area / 1e6
+    check_area(gdf["area_km2"], str(path))
     cols = ["name", "nation", "region", "tier", "parent_county", "population",
             "centroid_lon", "centroid_lat", "area_km2", "geometry"]
     return gdf[cols].sort_index()

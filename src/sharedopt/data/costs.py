@@ -20,6 +20,7 @@ from sharedopt.data.validate import (
     check_numeric, check_unique, read_csv_checked, require_columns, require_file,
 )
 from sharedopt.common.errors import DataError
+from sharedopt.common.suggest import did_you_mean
 
 ENGLAND_RAW = "raw/finance/england_revenue_outturn_net_by_service_2023_24.csv"
 DEFAULT_YEAR = "2023-24"
@@ -92,6 +93,7 @@ def read_cost_csv(path: str | Path, year: str | None = None,
     file = str(path)
     df = read_csv_checked(path, "costs CSV", dtype={"authority": str, "service": str, "year": str})
     require_columns(df, COST_COLUMNS, file)
+    _refuse_misspelled_columns(df.columns, file)
     if df.empty:
         raise DataError(f"{file}: the costs CSV has no rows")
     check_authority_codes(df["authority"], file)
@@ -105,6 +107,16 @@ def read_cost_csv(path: str | Path, year: str | None = None,
             raise DataError(f"{file}: no rows for year '{normalise_year(year)}'; check [data] year")
     df["provenance"] = np.where(df["estimated"], "estimated (user file)", "user file")
     return df[COST_COLUMNS + ["estimated", "provenance"]].reset_index(drop=True)
+
+
+def _refuse_misspelled_columns(columns, file: str) -> None:
+    """A column one typo away from a known one (``estimatd``) is refused: ignored, it would change the outputs."""
+    known = [*COST_COLUMNS, "estimated"]
+    for column in map(str, columns):
+        hint = did_you_mean(column, known) if column not in known else ""
+        if hint:
+            raise DataError(f"{file}: line 1: column '{column}' is not a costs CSV column{hint} (columns read: "
+                            f"{', '.join(known)}; other columns are ignored); rename it")
 
 
 def load_costs(region: str | list[str], year: str | int | None = None, *,

@@ -14,6 +14,7 @@ A value far outside the range is listed in the data-quality report; an absurd on
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 
 import numpy as np
@@ -93,6 +94,15 @@ def check_plausible(costs: pd.DataFrame, population: pd.Series, file: str, quali
                         f"(99th percentile £{p99[i] * 1000:,.0f} a resident); spend is in £ thousand: "
                         "check the value and its units")
     odd = (per_head > flag_hi) | (per_head < -flag_lo)
+    if odd.any():  # on the console too, not only in data_quality.csv
+        i = int(np.flatnonzero(odd)[0])
+        row = rows.iloc[i]
+        more = f" and {int(odd.sum()) - 1} more" if odd.sum() > 1 else ""
+        warnings.warn(f"{file}: implausible spend for {row['authority']} {row['service']}{more}: "
+                      f"£{per_head[i] * 1000:,.0f} a resident, over {_setting('flag_multiple'):.0f} times the "
+                      f"national range (99th percentile £{p99[i] * 1000:,.0f} a resident); kept, but check the "
+                      "values and their units (£ thousand); every one is listed in data_quality.csv",
+                      stacklevel=2)
     for i in np.flatnonzero(odd):
         row = rows.iloc[i]
         quality.add(file=file, code=str(row["authority"]), field=str(row["service"]),

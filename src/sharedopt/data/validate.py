@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 
 from sharedopt.common.errors import DataError
+from sharedopt.common.files import check_input_file
 
 COST_COLUMNS = ["authority", "service", "year", "net_expenditure_gbp_k"]
 GSS_PATTERN = r"^[EWSNK]\d{8}$"
@@ -58,12 +59,12 @@ class DataQuality:
 
 
 def require_file(path: Path, what: str) -> Path:
-    """Raise a DataError naming ``path`` when it does not exist."""
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: {what} not found; check the path (relative paths are resolved "
-                        "from the config file's folder) or run `python -m sharedopt.data.build`")
-    return path
+    """``path``, checked: a DataError names it when it is missing, not a regular file or too large.
+
+    See :func:`sharedopt.common.files.check_input_file` (a device such as ``/dev/zero`` is never read).
+    """
+    return check_input_file(Path(path), what, "check the path (relative paths are resolved from the config "
+                                              "file's folder) or run `python -m sharedopt.data.build`")
 
 
 WORKBOOK_MAGIC = {b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip file",
@@ -129,14 +130,24 @@ def _check_field_counts(text: str, path: Path) -> None:
             split = [v for v in row if re.fullmatch(r"\d{3}(\.\d*)?", v.strip())]
             if not any(v.strip() for v in row[len(header):]):
                 raise DataError(f"{path}: line {line} has {len(row)} fields but the header has {len(header)} "
-                                f"({', '.join(header)}): it ends with extra commas; remove them")
+                                f"({shown_columns(header)}): it ends with extra commas; remove them")
             hint = (f"; a number with a thousands separator (such as '{row[len(header) - 1]},{split[0]}')"
                     " splits into two fields: quote numbers with thousands separators or remove the comma"
                     if split else "; quote any value that contains a comma")
             raise DataError(f"{path}: line {line} has {len(row)} fields but the header has {len(header)} "
-                            f"({', '.join(header)}){hint}")
+                            f"({shown_columns(header)}){hint}")
         raise DataError(f"{path}: line {line} has {len(row)} fields but the header has {len(header)} "
-                        f"({', '.join(header)}); fill in the missing values")
+                        f"({shown_columns(header)}); fill in the missing values")
+
+
+def shown_columns(columns, limit: int = 12, width: int = 40) -> str:
+    """Column names for a message: at most ``limit``, each cut to ``width`` characters.
+
+    The header of an arbitrary file (a binary, a document) given as a CSV is never echoed whole.
+    """
+    names = [str(c) if len(str(c)) <= width else str(c)[:width] + "..." for c in columns]
+    more = f" and {len(names) - limit:,} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
 
 
 def require_columns(df: pd.DataFrame, columns: list[str], file: str) -> None:
@@ -151,7 +162,7 @@ def require_columns(df: pd.DataFrame, columns: list[str], file: str) -> None:
                 hint = (f"; found '{other[0]}': spend must be in £ thousand. Convert the values "
                         "and name the column 'net_expenditure_gbp_k'")
         raise DataError(f"{file}: required column '{col}' is missing (columns: "
-                        f"{', '.join(map(str, df.columns))}){hint}")
+                        f"{shown_columns(df.columns)}){hint}")
 
 
 def check_codes(codes: pd.Series, file: str, field: str = "authority") -> None:
@@ -299,6 +310,21 @@ def check_polygons(gdf, file: str, repaired: bool = False) -> None:
     raise DataError(f"{file}: {_feature(gdf, i)}, field 'geometry': {what}{others}; a boundary file holds "
                     "council areas (Polygon or MultiPolygon): points or lines cannot tell which councils "
                     "border each other. Give the areas' boundaries or remove the feature")
+
+
+#: the smallest area a council's boundary may have, km² (the smallest real ones: the City of London,
+#: 2.9 km²; Falls Church, Virginia, 5.3 km²); a smaller polygon is a sliver that changes adjacency
+MIN_AREA_KM2 = 0.01
+
+
+def check_area(area_km2: pd.Series, file: str) -> None:
+    """Refuse a boundary whose area is below :data:`MIN_AREA_KM2` (a near-zero sliver), naming it."""
+    small = area_km2[area_km2 < MIN_AREA_KM2]
+    if len(small):
+        code, area = small.index[0], float(small.iloc[0])
+        raise DataError(f"{file}: code {code}, field 'geometry': its area is {area:.2g} km², under the "
+                        f"{MIN_AREA_KM2:g} km² any council covers (the smallest, the City of London, is 2.9 km²): "
+                        "a sliver or a boundary in the wrong units; fix the boundary or remove the feature")
 
 
 def check_coordinates(gdf, file: str) -> None:

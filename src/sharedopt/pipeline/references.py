@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sharedopt.candidates.table import split_id
+from sharedopt.candidates.table import WHOLE_ORGANISATION_LABEL, split_id
 from sharedopt.common.errors import ConfigError
 from sharedopt.common.suggest import did_you_mean
 from sharedopt.config.params import Realisation
@@ -71,10 +71,15 @@ class _Checker:
         services, members = parts[0].split("+"), parts[1].split("+")
         if len(services) > 2 or len(set(services)) != len(services):
             self.problems.append(Problem(loc, f"candidate id '{cid}': one or two different services"))
-        for name in services:
+        for name in services if services != [WHOLE_ORGANISATION_LABEL] else []:  # whole-organisation ids
             self.service(loc, name)
         if len(set(members)) != len(members):
             self.problems.append(Problem(loc, f"candidate id '{cid}': a council is listed twice"))
+        elif members != sorted(members):
+            fixed = str(cid).replace(parts[1], "+".join(sorted(members)), 1)
+            self.problems.append(Problem(loc, f"candidate id '{cid}': its councils are out of order; write "
+                                              f"'{fixed}' (ids list the codes sorted, as in candidates.csv)",
+                                         str(cid)))
         for code in members:
             self.code(loc, code)
 
@@ -100,6 +105,9 @@ def _check_model(config, c: _Checker) -> None:
     for cid, rule in model.realisation_overrides.items():
         c.candidate(("model", "realisation_overrides", cid), cid)
         rules.append((("model", "realisation_overrides", cid), rule))
+    written = config_source(config)[1]
+    for code in model.readiness.councils:  # from [readiness.councils], else a row of the readiness file
+        c.code(("readiness", "councils", code) if code in written else ("readiness", "file"), code)
     conditions = [k for k, v in Realisation.model_fields.items() if v.annotation is bool]
     for loc, rule in rules:
         for key in rule.condition_penalties:

@@ -22,7 +22,8 @@ from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import solve_steps
 from sharedopt.pipeline.robustness import attach_robustness
 from sharedopt.pipeline.tornado import attach_tornado
-from sharedopt.pipeline.uncertainty import attach_uncertainty
+from sharedopt.pipeline.uncertainty import attach_uncertainty, check_draws
+from sharedopt.solve.interrupt import interruptible
 
 __all__ = ["run"]
 
@@ -48,10 +49,22 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra=
     Returns
     -------
     Result
+
+    Raises
+    ------
+    KeyboardInterrupt
+        SIGINT (Ctrl-C) at any step, the solve included (:mod:`sharedopt.solve.interrupt`):
+        an interrupted run has no result.
     """
     config = config.config if isinstance(config, Scenario) else config
-    solved = solve_steps(config, on_event, extra=extra)  # check, load, candidates, model, hook, solve
-    result = assign_solution(solved.inputs, solved.candidates, solved.model, solved.solver, solved.chosen,
-                             config, on_event, budget=solved.budget)
-    result = attach_tornado(attach_uncertainty(result, draws, on_event), on_event, enabled=tornado)
-    return attach_robustness(result)
+    if not isinstance(config, RunConfig):
+        raise TypeError(f"run() takes a RunConfig or a Scenario, not {type(config).__name__} "
+                        f"{str(config)[:80]!r}; load a config file first: run(load_config(path))")
+    if draws is not None:
+        check_draws(draws, "draws")  # before any work
+    with interruptible():
+        solved = solve_steps(config, on_event, extra=extra)  # check, load, candidates, model, hook, solve
+        result = assign_solution(solved.inputs, solved.candidates, solved.model, solved.solver, solved.chosen,
+                                 config, on_event, budget=solved.budget)
+        result = attach_tornado(attach_uncertainty(result, draws, on_event), on_event, enabled=tornado)
+        return attach_robustness(result)

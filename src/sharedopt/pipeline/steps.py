@@ -8,13 +8,14 @@ candidates a caller already has. Every step reports through one
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from sharedopt.candidates.build import build_candidates
 from sharedopt.candidates.forced import ensure_candidates
-from sharedopt.candidates.table import CandidateSet
+from sharedopt.candidates.table import CANDIDATE_ID, CandidateSet
 from sharedopt.common.gaps import format_gap
 from sharedopt.config.schema import RunConfig
 from sharedopt.data import DataQuality
@@ -32,6 +33,7 @@ from sharedopt.solve.backends.registry import check_solver
 from sharedopt.solve.budget import Budget
 from sharedopt.solve.generate import ColumnGenerator
 from sharedopt.solve.progress import listening
+from sharedopt.solve.status import Status
 
 __all__ = ["Solved", "create_model", "enumerate_candidates", "load_inputs", "region_of", "solve_model",
            "solve_steps"]
@@ -81,10 +83,22 @@ def enumerate_candidates(inputs: Inputs, config: RunConfig, on_event: OnEvent | 
                                   constraints=constraints, solver=config.solver, generator=ColumnGenerator(budget))
     candidates = ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
                                    inputs.costs, config.model, constraints)
+    _unmatched_overrides(candidates, config)
     generated = " (scale groups by column generation)" if candidates.generation is not None else ""
     pruned = int(candidates.enumeration["pruned_nonpositive_npv"].sum())
     emit(on_event, "enumerate", f"{len(candidates.table):,} candidates kept{generated}, {pruned:,} pruned", "end")
     return candidates
+
+
+def _unmatched_overrides(candidates: CandidateSet, config: RunConfig) -> None:
+    """Warn about each realisation override that names no candidate kept (it would change nothing)."""
+    ids = set(candidates.table[CANDIDATE_ID]) if len(candidates.table) else set()
+    for cid in config.model.realisation_overrides:
+        if cid not in ids:
+            warnings.warn(f"[model.realisation_overrides] '{cid}' matches no candidate kept (not a connected group "
+                          "of councils delivering its service, or pruned for a non-positive NPV), so it changes "
+                          "nothing; to value that group with the override, force it ([constraints] forced)",
+                          stacklevel=3)
 
 
 def create_model(candidates: CandidateSet, config: RunConfig, on_event: OnEvent | None = None) -> PortfolioModel:
@@ -118,6 +132,8 @@ def solve_model(model: PortfolioModel, config: RunConfig, extra=None, on_event: 
     else:
         with listening(_solver_listener(on_event), pieces=True):
             solved, chosen = solve(model, config.solver, extra=extra, budget=budget)
+    if solved.status == Status.INTERRUPTED:  # stopped by the user: no result, nothing written
+        raise KeyboardInterrupt
     emit(on_event, "solve", f"{solved.status}, objective {solved.objective or 0:,.0f}, gap {_gap(solved.gap)}", "end")
     return solved, chosen
 

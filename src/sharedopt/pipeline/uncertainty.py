@@ -32,7 +32,9 @@ import numpy as np
 import pandas as pd
 
 from sharedopt.candidates.table import ANNUAL_NET_SAVING, CANDIDATE_ID, NPV, ONE_OFF_COST, split_codes
+from sharedopt.common.errors import ConfigError
 from sharedopt.common.jsonsafe import json_safe
+from sharedopt.config.schema import MAX_DRAWS
 from sharedopt.results.summary import SUMMARY_DIGITS
 from sharedopt.pipeline.events import OnEvent, emit
 from sharedopt.pipeline.result import Result
@@ -110,6 +112,22 @@ def make_draws(scenario: Scenario, n: int, distributions: dict[str, dict], seed:
     return draws
 
 
+def check_draws(n, what: str = "draws", least: int = 0) -> int:
+    """``n`` as a number of Monte Carlo draws, within ``least`` and :data:`~sharedopt.config.schema.MAX_DRAWS`.
+
+    Raises
+    ------
+    ConfigError
+        ``n`` is not a whole number, or outside the bounds; names ``what`` and the bounds.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise ConfigError(f"{what}: {n!r} is not a whole number of Monte Carlo draws; give {least} to {MAX_DRAWS:,}")
+    if not least <= n <= MAX_DRAWS:
+        raise ConfigError(f"{what}: {n:,} Monte Carlo draws is outside {least} to {MAX_DRAWS:,} (the cap of "
+                          f"[uncertainty] draws, which bounds the work); give {least} to {MAX_DRAWS:,}")
+    return int(n)
+
+
 def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, seed: int = 0,
                 engine="process", max_workers: int | None = None, progress: bool = True,
                 on_event: OnEvent | None = None) -> UncertaintyResult:
@@ -134,6 +152,7 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     -------
     UncertaintyResult
     """
+    n = check_draws(n, "uncertainty(n=...)", least=1)
     inputs = load_inputs(scenario.config)
     draws = make_draws(scenario, n, distributions, seed, len(inputs.costs))
     tasks = []

@@ -32,6 +32,7 @@ from sharedopt.pipeline.events import Event, OnEvent, emit, subscribers
 from sharedopt.pipeline.result import Inputs, Result
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import enumerate_candidates, load_inputs, solve_steps
+from sharedopt.solve.interrupt import interruptible
 
 SOLVE_ONLY = ("constraints", "solver", "report", "name", "description")
 
@@ -77,10 +78,24 @@ def _typed(value: Any) -> dict[str, Any]:
 
 
 def expand_grid(grid: dict[str, list] | list[dict]) -> list[dict]:
-    """A grid of dotted keys (cartesian product) or a list of change dicts -> list of change dicts."""
+    """A grid of dotted keys (cartesian product) or a list of change dicts -> list of change dicts.
+
+    Raises
+    ------
+    ValueError
+        An empty grid, a key without a list of values, or a list item that is not a dict.
+    """
+    example = "e.g. {'constraints.governance_capacity': [1, 2, 3]}"
     if isinstance(grid, dict):
+        bad = [k for k, v in grid.items() if not isinstance(v, (list, tuple)) or not len(v)]
+        if not grid or bad:
+            what = f"'{bad[0]}' needs a non-empty list of values" if bad else "the grid is empty"
+            raise ValueError(f"sweep: {what}; give dotted keys with lists of values, {example}")
         keys = list(grid)
         return [dict(zip(keys, values)) for values in itertools.product(*[grid[k] for k in keys])]
+    if not isinstance(grid, (list, tuple)) or not grid or not all(isinstance(c, dict) for c in grid):
+        raise ValueError(f"sweep: give a dict of dotted keys to lists of values ({example}) or a non-empty "
+                         f"list of change dicts, not {type(grid).__name__} {str(grid)[:80]!r}")
     return [dict(changes) for changes in grid]
 
 
@@ -240,8 +255,12 @@ def task_bar(description: str, total: int, show: bool) -> Iterator[OnEvent | Non
 
 def run_tasks(tasks: list, description: str, engine, max_workers: int | None, progress: bool,
               on_event: OnEvent | None = None) -> list[dict]:
-    """Run scenario tasks on the engine, with an optional progress bar; rows in task order."""
-    with task_bar(description, len(tasks), progress) as bar:
+    """Run scenario tasks on the engine, with an optional progress bar; rows in task order.
+
+    Ctrl-C stops them all with ``KeyboardInterrupt`` (:func:`sharedopt.solve.interrupt.interruptible`):
+    an interrupted solve is never a row.
+    """
+    with interruptible(), task_bar(description, len(tasks), progress) as bar:
         return map_tasks(run_task, tasks, engine, max_workers, subscribers(bar, on_event), description)
 
 

@@ -47,10 +47,11 @@ def prepare_output_dir(path: str | os.PathLike, *, marker: str) -> list[str]:
     ------
     sharedopt.common.errors.OutputError
         ``path`` cannot be created or written (a file on the way, no permission), is a
-        file or a symbolic link, or is a non-empty folder holding anything sharedopt did
+        mount point, a file or a symbolic link, or is a non-empty folder holding anything sharedopt did
         not write. The message names the folder and the fix; nothing was changed.
     """
     target = _as_target(path)
+    _check_not_a_mount(target)
     _check_writable(target)
     notes = clean_leftovers(target, marker)
     _check_replaceable(target, marker)
@@ -175,6 +176,14 @@ def _as_target(path: str | os.PathLike) -> Path:
     if not target.name:
         raise OutputError(f"{path}: the file-system root cannot be an output folder; choose a new folder (--out)")
     return target
+
+
+def _check_not_a_mount(target: Path) -> None:
+    """Refuse a mount point: the report replaces its folder whole (a rename), which a mount point refuses."""
+    if target.is_dir() and not target.is_symlink() and os.path.ismount(target):
+        raise OutputError(f"{target} is a mount point; sharedopt replaces its output folder whole (by renaming "
+                          f"it), which a mount point cannot be: give a folder inside it, e.g. "
+                          f"{target / 'report'} (--out)")
 
 
 def _check_writable(target: Path) -> None:

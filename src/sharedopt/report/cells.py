@@ -10,19 +10,33 @@ starting with one of those characters gets a single quote ``'`` in front, the
 OWASP rule (https://owasp.org/www-community/attacks/CSV_Injection). Numbers,
 booleans and missing values are never changed: a negative number is a number,
 not text.
+
+A cell can hold more than one line, and a program that splits a row at a bare
+carriage return would make each line a cell of its own. So, before the guard:
+every line break (``\r\n``, ``\r``, ``\n``) becomes one ``\n``, which the CSV
+writer quotes (the lines stay in their cell); every other control character
+(and the bidirectional overrides) is replaced by its visible escape, as on the
+terminal (:func:`sharedopt.common.literal.clean`); and the guard applies to *every*
+line of the cell, and to a cell that starts with a line break.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
+
+from sharedopt.common.literal import clean
 
 __all__ = ["FORMULA_TRIGGERS", "neutralise_frame", "neutralise_text"]
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _QUOTE = "'"
 _TRIGGER_SET = frozenset(FORMULA_TRIGGERS)
+_BREAKS = re.compile("\r\n|\r")
+#: text that needs more than the first-character check: a line break or any other control character
+_NEEDS_WORK = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def neutralise_text(value: Any) -> Any:
@@ -36,19 +50,31 @@ def neutralise_text(value: Any) -> Any:
     Returns
     -------
     Any
-        ``"'" + value`` for a ``str`` starting with one of
-        :data:`FORMULA_TRIGGERS`; every other value unchanged.
+        For a ``str``: line breaks as ``\\n``, other control characters escaped, and
+        ``'`` in front of every line that starts with one of :data:`FORMULA_TRIGGERS`
+        (and of a cell that starts with a line break); every other value unchanged.
 
     Examples
     --------
     >>> neutralise_text('=HYPERLINK("http://x","y")')
     '\\'=HYPERLINK("http://x","y")'
+    >>> neutralise_text("Durham\\r=cmd|' /C calc'!A0")
+    "Durham\\n'=cmd|' /C calc'!A0"
     >>> neutralise_text(-5.0)
     -5.0
     """
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return _QUOTE + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if not _NEEDS_WORK.search(value):
+        return _QUOTE + value if value.startswith(FORMULA_TRIGGERS) else value
+    text = clean(_BREAKS.sub("\n", value)).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    lines = [_QUOTE + part if part.startswith(FORMULA_TRIGGERS) else part for part in text.split("\n")]
+    return (_QUOTE if text.startswith("\n") else "") + "\n".join(lines)
+
+
+def _risky(value: Any) -> bool:
+    """Whether :func:`neutralise_text` changes ``value``."""
+    return isinstance(value, str) and (value[:1] in _TRIGGER_SET or _NEEDS_WORK.search(value) is not None)
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -72,10 +98,10 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if not _may_hold_text(series):
             continue
         values = series.astype(object).tolist()
-        risky = [isinstance(v, str) and v[:1] in _TRIGGER_SET for v in values]
+        risky = [_risky(v) for v in values]
         if any(risky):
             out = frame.copy() if out is frame else out
-            quoted = [_QUOTE + v if r else v for v, r in zip(values, risky)]
+            quoted = [neutralise_text(v) if r else v for v, r in zip(values, risky)]
             out.isetitem(position, pd.Series(quoted, index=frame.index, dtype=object))
     names = [neutralise_text(c) for c in frame.columns]
     if names != list(frame.columns):

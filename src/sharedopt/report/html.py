@@ -3,7 +3,8 @@
 One file, no network: inline CSS, the map embedded as a base64 PNG data URI,
 the interactive map's one script allowed by its hash, and a
 Content-Security-Policy that forbids fetching anything. All text that comes
-from inputs is escaped by jinja2's autoescape.
+from inputs is escaped by jinja2's autoescape, its control and bidirectional-override
+characters shown as escapes (``\u202e``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,25 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
+from sharedopt.common.literal import clean
 from sharedopt.report.html_text import format_money, format_number, format_plain, format_years
 
 __all__ = ["render_html"]
 
 _TEMPLATE = "report.html"
+
+
+def _visible(value: Any) -> Any:
+    """Text from inputs with its control and bidirectional-override characters shown as escapes.
+
+    A right-to-left override in a council name would make the page read in another order
+    than it is written; markup the report built itself (``Markup``) is left as it is.
+    """
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return clean(value)
+    return value
 
 
 def _environment() -> jinja2.Environment:
@@ -30,6 +44,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_visible,
     )
     env.filters.update(money=format_money, num=format_number, years=format_years, plain=format_plain)
     return env

@@ -16,7 +16,7 @@ from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, BETTER_OFF_ALONE, CANDIDATE_ID, ESTIMATED, MEMBER, MEMBERS, NPV, ONE_OFF_COST,
     PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SERVICES,
 )
-from sharedopt.report.html_unknowns import headline_band, medium_term_rows, tornado_chart, tornado_rows
+from sharedopt.report.html_unknowns import unknowns_context
 from sharedopt.report.html_sections import (
     alternatives,
     council_rows,
@@ -88,10 +88,7 @@ def build_context(
         "alternatives": _alternative_rows(candidates, names, shares),
         "service_chart": service_chart(summary.get("by_service") or _derive_by_service(portfolio)),
         "uncertainty": uncertainty_rows(summary),
-        "band": headline_band(summary),
-        "tornado": tornado_rows(summary),
-        "tornado_svg": tornado_chart(summary),
-        "medium_term": medium_term_rows(summary),
+        **unknowns_context(summary),
         "councils": _council_rows(summary, names),
         "imap": interactive_map(authorities, portfolio, shares, summary),
         "panels_png": None,

@@ -6,13 +6,16 @@ minus sign.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping
 from typing import Any
 
+from sharedopt.common.literal import clean
 from sharedopt.solve.status import Status
 
 __all__ = [
+    "escape_visible",
     "DASH",
     "finite_number",
     "format_money",
@@ -28,6 +31,11 @@ _MINUS = "\u2212"
 
 
 # --------------------------------------------------------------------------- formatting
+
+
+def escape_visible(text: Any) -> str:
+    """Text for HTML built outside the template: escaped, its control and bidi-override characters as escapes."""
+    return html.escape(clean(str(text)))
 
 
 def format_money(value: Any, digits: int = 0) -> str:

@@ -12,7 +12,15 @@ from typing import Any, Mapping
 
 from markupsafe import Markup
 
-__all__ = ["headline_band", "medium_term_rows", "tornado_chart", "tornado_rows"]
+from sharedopt.candidates.table import NPV
+
+__all__ = ["headline_band", "medium_term_rows", "tornado_chart", "tornado_rows", "unknowns_context"]
+
+
+def unknowns_context(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The template's ``band``, ``tornado``, ``tornado_svg`` and ``medium_term``."""
+    return {"band": headline_band(summary), "tornado": tornado_rows(summary), "tornado_svg": tornado_chart(summary),
+            "medium_term": medium_term_rows(summary)}
 
 
 def headline_band(summary: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -21,7 +29,7 @@ def headline_band(summary: Mapping[str, Any]) -> dict[str, Any] | None:
     if not isinstance(block, Mapping):
         return None
     head = block["headline"]
-    return {"npv": head["npv_gbp_k"], "p10": head["p10_gbp_k"], "p50": head["p50_gbp_k"], "p90": head["p90_gbp_k"],
+    return {"npv": head[NPV], "p10": head["p10_gbp_k"], "p50": head["p50_gbp_k"], "p90": head["p90_gbp_k"],
             "draws": head["draws"], "basis": head["basis"], "n_robust": block["n_robust"],
             "n_contingent": block["n_contingent"], "robust_share": block["robust_share"],
             "robust_npv": block["robust_npv_gbp_k"]}

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping, Sequence
-from html import escape
 from typing import Any
 
 import geopandas as gpd
@@ -27,6 +26,7 @@ from sharedopt.results.facts import service_label, services_label
 from sharedopt.report.map_data import authority_savings
 from sharedopt.report.map_fill import split_list
 from sharedopt.report.map_geometry import _projected_shapes
+from sharedopt.report.html_text import escape_visible as escape
 
 __all__ = ["SCRIPT", "interactive_map", "script_hash"]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from sharedopt.report.maps import plot_portfolio_map
 from sharedopt.report import write_outputs
 from sharedopt.pipeline.result import Result
+from sharedopt.solve.status import Status
 
 __all__ = ["plot_result", "write_result"]
 
@@ -31,7 +32,14 @@ def write_result(result: Result, path: str | Path, formats: set[str] | None = No
     -------
     dict of str to pathlib.Path
         The files written.
+
+    Raises
+    ------
+    ValueError
+        The result is of an interrupted solve: it is no result, and the folder is left as it was.
     """
+    if result.summary.get("status") == Status.INTERRUPTED:
+        raise ValueError(f"{path}: not written: the run was interrupted, so it has no result")
     config = result.config
     return write_outputs(
         Path(path), authorities=result.authorities, candidates=result.candidates,

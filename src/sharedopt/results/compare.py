@@ -48,11 +48,14 @@ def _run_folder(folder: Path) -> Path:
 def _read_portfolio(path: Path) -> pd.DataFrame:
     """``portfolio.csv``, with a message naming the file when it is damaged."""
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, dtype={CANDIDATE_ID: str})
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot be read as a CSV table ({str(exc).strip()}); {_RERUN}") from None
     if CANDIDATE_ID not in frame.columns:
         raise DataError(f"{path}: has no 'candidate_id' column, so it is not a sharedopt portfolio; {_RERUN}")
+    blank = frame.index[frame[CANDIDATE_ID].isna() | (frame[CANDIDATE_ID].astype(str).str.strip() == "")]
+    if len(blank):
+        raise DataError(f"{path}: line {int(blank[0]) + 2}: blank candidate_id, so the file is damaged; {_RERUN}")
     return frame
 
 
@@ -65,6 +68,8 @@ def _read_summary(path: Path) -> dict:
                         f"was cut short; {_RERUN}") from None
     except UnicodeDecodeError:
         raise DataError(f"{path}: not UTF-8 text, so not a summary written by sharedopt; {_RERUN}") from None
+    except RecursionError:
+        raise DataError(f"{path}: nested too deeply to be a summary written by sharedopt; {_RERUN}") from None
     if not isinstance(summary, dict):
         raise DataError(f"{path}: holds a JSON {type(summary).__name__}, not the object a sharedopt summary is; "
                         f"{_RERUN}")

@@ -191,7 +191,7 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
         "time_limit": config.solver.time_limit,
         "description": config.description,
         "region": region_title(config.region.name, config.region.codes, _names(authorities),
-                               str(config.region.boundary_file)),
+                               _file_name(config.region.boundary_file)),
         "constraints": constraints_in_force(config.constraints),
         "data_vintage": data_vintage(sources),
         "sharedopt_version": __version__,
@@ -253,6 +253,11 @@ def uk_attribution(sources: list[dict]) -> str:
     if "mySociety" in names:
         parts.append("Contains mySociety data (CC BY 4.0).")
     return " ".join(parts)
+
+
+def _file_name(path) -> str:
+    """A user file by its name only: an absolute path would tie the outputs to where the files are."""
+    return path.name if path is not None else ""
 
 
 def _names(authorities: pd.DataFrame) -> dict[str, str]:

@@ -36,6 +36,7 @@ from sharedopt.solve.backends.highs import highs_limit, matrix_lp, set_threads
 from sharedopt.solve.backends.highs_quiet import new_highs
 from sharedopt.solve.progress import attach
 from sharedopt.solve.status import Status
+from sharedopt.solve.interrupt import run_highs
 
 INF = highspy.kHighsInf
 PRESOLVE_OFF_ABOVE = 5000  # columns
@@ -168,7 +169,7 @@ def lp_by_column_pricing(c, A_csc, row_lower, row_upper, var_lower, var_upper, o
     while True:
         rounds += 1
         h.setOptionValue("time_limit", max(0.01, deadline - perf_counter()))
-        h.run()
+        run_highs(h)
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return cols, best_y, best_bound, rounds, h.getModelStatus(), None
         y = np.asarray(h.getSolution().row_dual, dtype=float)
@@ -206,7 +207,7 @@ def _mip(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, options, ti
         sol = highspy.HighsSolution()
         sol.col_value = start[cols].astype(float).tolist()
         h.setSolution(sol)
-    h.run()
+    run_highs(h)
     info = h.getInfo()
     has = info.primal_solution_status == highspy.kSolutionStatusFeasible
     x = None

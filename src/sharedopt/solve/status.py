@@ -30,6 +30,9 @@ class Status(StrEnum):
         The constraints cannot all hold (proven).
     ERROR
         The solver failed or returned something unusable.
+    INTERRUPTED
+        The user stopped the solve (Ctrl-C, SIGINT). Never a result: the run stops
+        (``KeyboardInterrupt``) and nothing is written (:mod:`sharedopt.solve.interrupt`).
     """
 
     OPTIMAL = "optimal"
@@ -37,6 +40,7 @@ class Status(StrEnum):
     TIME_LIMIT_NO_SOLUTION = "time_limit_no_solution"
     INFEASIBLE = "infeasible"
     ERROR = "error"
+    INTERRUPTED = "interrupted"
 
 
 #: statuses that come with a portfolio
@@ -51,6 +55,7 @@ _WORDS = {
     Status.TIME_LIMIT_NO_SOLUTION: "time limit, no solution found",
     Status.INFEASIBLE: "infeasible",
     Status.ERROR: "solver error",
+    Status.INTERRUPTED: "interrupted by the user",
 }
 
 

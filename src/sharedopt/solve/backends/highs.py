@@ -34,6 +34,7 @@ from sharedopt.solve.outcome import fallback, finish
 from sharedopt.solve.pieces import Piece
 from sharedopt.solve.progress import attach
 from sharedopt.solve.status import SOLVED, Status
+from sharedopt.solve.interrupt import run_highs
 
 __all__ = ["HighsBackend", "highs_status", "highs_limit", "set_threads", "start_scheduler", "solve_highs"]
 
@@ -41,8 +42,6 @@ _HMS = highspy.HighsModelStatus
 _LIMIT_STATUSES = {
     _HMS.kTimeLimit,
     _HMS.kIterationLimit,
-    _HMS.kInterrupt,
-    _HMS.kHighsInterrupt,
     _HMS.kSolutionLimit,
     _HMS.kObjectiveBound,
     _HMS.kObjectiveTarget,
@@ -85,6 +84,8 @@ def highs_status(model_status, has_solution: bool) -> Status:
         return Status.OPTIMAL if has_solution else Status.ERROR
     if model_status in (_HMS.kInfeasible, _HMS.kUnboundedOrInfeasible):
         return Status.INFEASIBLE
+    if model_status in (_HMS.kInterrupt, _HMS.kHighsInterrupt):
+        return Status.INTERRUPTED
     if model_status in _LIMIT_STATUSES:
         return Status.FEASIBLE if has_solution else Status.TIME_LIMIT_NO_SOLUTION
     return Status.ERROR
@@ -173,7 +174,7 @@ def solve_highs(
         sol.col_value = np.asarray(warm, dtype=float).tolist()
         h.setSolution(sol)
     setup = perf_counter() - t0
-    h.run()
+    run_highs(h)
     ms, info = h.getModelStatus(), h.getInfo()
     has_sol = info.primal_solution_status == highspy.kSolutionStatusFeasible
     status = highs_status(ms, has_sol)

@@ -19,6 +19,7 @@ from sharedopt.solve.backends.highs_quiet import new_highs
 from sharedopt.solve.generate.pricer import ServicePricer
 from sharedopt.solve.backends.highs import matrix_lp, set_threads
 from sharedopt.solve.lp_bounds import lagrangian_bound, solve_by_pricing
+from sharedopt.solve.interrupt import run_highs
 
 INF = highspy.kHighsInf
 INCUMBENT_SECONDS = 30.0  # MIP over the master, for the incumbent that closes the gap
@@ -299,7 +300,7 @@ def _start_master(base: CostBase, rows: MasterRows, pricers: list[ServicePricer]
 def _solve_master(h: highspy.Highs, upper: np.ndarray, deadline: float) -> tuple[float, np.ndarray] | None:
     """Re-solve the master LP: its optimum and row duals (0 on rows without a limit); None if not optimal."""
     h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
-    h.run()
+    run_highs(h)
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     lp_obj = float(h.getInfo().objective_function_value)

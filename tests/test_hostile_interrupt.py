@@ -1,0 +1,107 @@
+"""Ctrl-C is an interrupt at every step, the HiGHS solve included.
+
+SIGINT while HiGHS solved used to come back as a solver *error*: the run wrote an empty
+portfolio over the previous report and exited 0. Now the run stops with exit 130,
+writes nothing, and the API raises ``KeyboardInterrupt`` (:mod:`sharedopt.solve.interrupt`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import highspy
+import pytest
+
+import sharedopt as so
+from sharedopt.solve.backends.highs import highs_status
+from sharedopt.solve.progress import listening
+from sharedopt.solve.status import Status, describe_status
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "interrupt"
+SLOW = FIXTURES / "slow_solve.toml"
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _cli(*args: str, **kw) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "COLUMNS": "200"}
+    return subprocess.Popen([sys.executable, str(FIXTURES / "say_when_solving.py"), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+@pytest.mark.slow
+def test_sigint_during_the_solve_exits_130_and_keeps_the_previous_report(tmp_path):
+    out = tmp_path / "report"
+    first = _cli("run", "--out", str(out), "--format", "csv,json")
+    stdout, stderr = first.communicate(timeout=600)
+    assert first.returncode == 0, stderr
+    before = _digests(out)
+    assert "portfolio.csv" in before and "summary.json" in before
+
+    child = _cli("run", str(SLOW), "--out", str(out), start_new_session=True)
+    seen = []
+    for line in child.stderr:  # wait for HiGHS to start solving, then Ctrl-C the whole process group
+        seen.append(line)
+        if line.startswith("HIGHS solving"):
+            os.killpg(child.pid, signal.SIGINT)
+            break
+    stdout, rest = child.communicate(timeout=300)
+    stderr = "".join(seen) + rest
+    assert any(line.startswith("HIGHS solving") for line in seen), stderr
+    assert "HIGHS solved: Interrupted by user" in stderr  # the signal landed while HiGHS solved
+    assert child.returncode == 130, stderr
+    assert f"interrupted: the run was stopped, nothing was written; {out} is as it was" in stderr
+    assert "solver error" not in stdout + stderr and "partnerships" not in stdout
+    assert _digests(out) == before
+    assert not list(tmp_path.glob(".report.*"))  # no temporary folder left behind
+
+
+def test_the_api_raises_keyboard_interrupt_when_the_solve_is_interrupted():
+    config = so.load_config(SLOW)
+    events = []
+
+    def on_event(event):
+        events.append(event)
+        if event.step == "solve" and event.stage == "progress" and len(events) and not _sent:
+            _sent.append(True)
+            os.kill(os.getpid(), signal.SIGINT)  # HiGHS has reported progress: it is solving now
+
+    _sent: list[bool] = []
+    with pytest.raises(KeyboardInterrupt):
+        so.run(config, on_event)
+    assert _sent, "the solve reported no progress, so the signal was never sent"
+    assert not any(e.step == "solve" and e.stage == "end" for e in events)  # the solve never 'ended'
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the run's handler is gone
+
+
+def test_interrupted_is_its_own_status_never_an_error():
+    assert highs_status(highspy.HighsModelStatus.kInterrupt, False) == Status.INTERRUPTED
+    assert highs_status(highspy.HighsModelStatus.kInterrupt, True) == Status.INTERRUPTED
+    assert highs_status(highspy.HighsModelStatus.kHighsInterrupt, True) == Status.INTERRUPTED
+    assert Status.INTERRUPTED != Status.ERROR
+    assert describe_status(Status.INTERRUPTED, None, 0.0) == "interrupted by the user"
+
+
+def test_a_sweep_stops_at_ctrl_c_during_a_solve_instead_of_writing_an_error_row():
+    """Before, the interrupted variant became a row with status 'error' and the sweep went on."""
+    scenario = so.Scenario(so.load_config(SLOW))
+    sent: list[bool] = []
+
+    def hear(incumbent, bound, gap, pieces=None):  # HiGHS reports progress: it is solving now
+        if not sent:
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    with listening(hear), pytest.raises(KeyboardInterrupt):
+        so.sweep(scenario, {"constraints.governance_capacity": [2, 3]}, engine="serial", progress=False)
+    assert sent
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
