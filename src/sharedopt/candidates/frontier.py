@@ -22,7 +22,7 @@ def scale_frontier(base: CostBase, params: ModelParams) -> pd.DataFrame:
         asset = asset_budget(base, params, s)
         u_own = service_unit_cost(base, params, s, np.maximum(base.population, 1.0))
         u_min = _curve_minimum(base, params, s)
-        annual = (float((asset * (1.0 - u_min / u_own)).sum()) * params.realisation_factor()
+        annual = (float((asset * (1.0 - u_min / u_own)).sum()) * params.realisation_factor() * params.scale_causal_share
                   * params.success_probability)
         rows.append({"service": s, "frontier_annual_gbp_k": annual,
                      "frontier_npv_gbp_k": annual * ramp_annuity})

@@ -182,7 +182,7 @@ def scale_terms(base: CostBase, params: ModelParams, service: str,
     u_group = service_unit_cost(base, params, service, group_pop)
     u_own = service_unit_cost(base, params, service, np.where(members >= 0, pop, 1.0))
     after = asset * (u_group / u_own)
-    scale = (asset - after).sum(axis=1)
+    scale = (asset - after).sum(axis=1) * params.scale_causal_share
     if base.efficiency is None or params.efficiency_theta == 0:
         return scale, np.zeros(len(members))
     low, high = params.efficiency_ratio_bounds

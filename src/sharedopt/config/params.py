@@ -188,6 +188,7 @@ class ModelParams(BaseModel):
         default=_default(APPRAISAL_DEFAULTS, "optimism_bias_saving_reduction"), ge=0, le=1)
     # Decomposed savings (defaults, ranges and sources in assumptions.SAVINGS_TERM_DEFAULTS).
     efficiency_theta: float = Field(default=_default(SAVINGS_TERM_DEFAULTS, "efficiency_theta"), ge=0, le=1)
+    scale_causal_share: float = Field(default=_default(SAVINGS_TERM_DEFAULTS, "scale_causal_share"), ge=0, le=1)
     efficiency_ratio_bounds: tuple[float, float] = _default(SAVINGS_TERM_DEFAULTS, "efficiency_ratio_bounds")
     distance_cost_per_km_gbp_k: float = Field(
         default=_default(SAVINGS_TERM_DEFAULTS, "distance_cost_per_km_gbp_k"), ge=0)

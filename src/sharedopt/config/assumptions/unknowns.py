@@ -31,6 +31,8 @@ _LEVERS: list[tuple] = [
      COST_DEFAULTS["governance_per_member_gbp_k"]),
     ("model.governance_per_pair_gbp_k", "governance cost per pair of members (£k a year)",
      COST_DEFAULTS["governance_per_pair_gbp_k"]),
+    ("model.scale_causal_share", "share of the scale association pooling realises",
+     SAVINGS_TERM_DEFAULTS["scale_causal_share"]),
     ("model.efficiency_theta", "share of the efficiency gap closed", SAVINGS_TERM_DEFAULTS["efficiency_theta"]),
     ("model.distance_cost_per_km_gbp_k", "coordination cost per km of span (£k a year)",
      SAVINGS_TERM_DEFAULTS["distance_cost_per_km_gbp_k"]),

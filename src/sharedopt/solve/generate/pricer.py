@@ -58,7 +58,7 @@ class ServicePricer:
         self.ratio = self.asset / unit_cost(self.pop, self.mes, self.e_down, self.e_up)
         self.ramp_annuity, self.annuity = annuity_factors(params)
         self.delivery, self.p = params.realisation_factor(), float(params.success_probability)
-        self.setup_ratio = params.setup_ratio
+        self.setup_ratio, self.causal = params.setup_ratio, params.scale_causal_share
         self.fail = 1.0 + (1.0 - self.p) * params.exit_cost_rate  # set-up plus the expected exit cost
         self.ob = 1.0 + params.optimism_bias_cost_uplift
         self.setup_fixed, self.setup_member = params.setup_fixed_gbp_k, params.setup_per_member_gbp_k
@@ -92,7 +92,7 @@ class ServicePricer:
         k, ann = self.k, self.annuity * self.p
         scale = (1.0 + beta) * self.ob * self.fail
         # value of a pound of gross scale saving: expected ramped saving less the one-off it brings
-        F = self.delivery * (self.p * self.ramp_annuity - scale * self.setup_ratio)
+        F = self.delivery * self.causal * (self.p * self.ramp_annuity - scale * self.setup_ratio)
         K = np.ascontiguousarray(scale * (self.setup_member + self.setup_rate * self.asset)
                                  + ann * (self.gov_member + self.gov_rate * self.asset) + node_dual, dtype=float)
         const = scale * self.setup_fixed + lam
