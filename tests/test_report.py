@@ -491,10 +491,10 @@ def test_per_service_maps(tmp_path, inputs):
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in paths.values())
 
 
-def test_authority_savings_sum_shapley_over_chosen(inputs):
+def test_authority_savings_sum_the_default_share_over_chosen(inputs):
     from sharedopt.report.map_data import authority_savings
 
     savings = authority_savings(inputs["authorities"], inputs["portfolio"], inputs["shares"])
-    assert savings["E06900001"] == pytest.approx(1890.2 + 820.0 - 35.0)
+    assert savings["E06900001"] == pytest.approx(1529.2 + 1024.6 + 176.1)  # pooled-spend shares
     assert savings["E06900003"] == 0.0  # in no chosen partnership
     assert not math.isnan(savings.sum())

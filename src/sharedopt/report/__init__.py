@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from sharedopt.candidates.table import ESTIMATED
+from sharedopt.candidates.table import ESTIMATED, without_duplicates
 from sharedopt.report.atomic import atomic_directory, write_bytes_atomic, write_text_atomic
 from sharedopt.report.html import render_html
 from sharedopt.report.html_context import build_context
@@ -147,7 +147,8 @@ def _csv(inputs: dict, frame: pd.DataFrame, path: Path) -> str:
 
 def _write_csvs(tmp: Path, inputs: dict) -> list[str]:
     """portfolio.csv, candidates.csv and shares.csv."""
-    return [_csv(inputs, inputs[key], tmp / f"{key}.csv") for key in ("portfolio", "candidates", "shares")]
+    return [_csv(inputs, without_duplicates(inputs[key]), tmp / f"{key}.csv")
+            for key in ("portfolio", "candidates", "shares")]
 
 
 def _write_workbook(tmp: Path, inputs: dict, title: str, csv_written: bool) -> Path:

@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 
 from sharedopt.candidates.table import (
-    ANNUAL_NET_SAVING, BETTER_OFF_ALONE, CANDIDATE_ID, ESTIMATED, MEMBER, MEMBERS, NPV, ONE_OFF_COST,
-    PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SERVICES,
+    ANNUAL_NET_SAVING, BETTER_OFF_ALONE, CANDIDATE_ID, DEFAULT_SHARE, ESTIMATED, GOVERNANCE_COST, MEMBER, MEMBERS,
+    NPV, ONE_OFF_COST, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SERVICES, SHARE_RULES,
 )
 from sharedopt.report.html_sections import (
     alternatives,
@@ -38,9 +38,15 @@ from sharedopt.report.interactive import interactive_map
 from sharedopt.report.map_data import authority_savings
 from sharedopt.report.map_fill import split_list
 from sharedopt.report.map_furniture import ATTRIBUTION
+from sharedopt.results.cashflow import DISTANCE, GENERAL_FUND_NET, NET_CASH, RING_FENCED, SAVING, TERM_LABELS
 from sharedopt.results.facts import gap_text, service_label, services_label
 
-__all__ = ["build_context"]
+__all__ = ["COUNCIL_MONEY", "build_context"]
+
+#: The money columns of "Each council's money": the four terms, the net cash they add up to, the
+#: ring-fenced part and the general-fund net (net cash less ring-fenced), then the NPV.
+COUNCIL_MONEY = (SAVING, ONE_OFF_COST, GOVERNANCE_COST, DISTANCE, NET_CASH, RING_FENCED, GENERAL_FUND_NET, NPV)
+_OTHER_SHARE = next(column for column in SHARE_RULES if column != DEFAULT_SHARE)
 
 
 def build_context(
@@ -88,6 +94,8 @@ def build_context(
         "service_chart": service_chart(summary.get("by_service") or _derive_by_service(portfolio)),
         "uncertainty": uncertainty_rows(summary),
         "councils": _council_rows(summary, names),
+        "council_headers": [TERM_LABELS.get(k, "NPV") for k in COUNCIL_MONEY],
+        "share_rule": SHARE_RULES[DEFAULT_SHARE], "other_rule": SHARE_RULES[_OTHER_SHARE],
         "imap": interactive_map(authorities, portfolio, shares, summary),
         "panels_png": None,
         "n_candidates": len(candidates),
@@ -116,8 +124,7 @@ def _council_rows(summary: Mapping[str, Any], names: Mapping[str, str]) -> list[
         code = str(r.get("authority"))
         rows.append({"name": format_plain(r.get("name") or names.get(code, code)), "code": code,
                      "n_partnerships": format_number(r.get("n_partnerships")),
-                     **{k: format_money(r.get(f"{k}_gbp_k")) for k in
-                        ("saving", "governance_cost", "one_off_cost", "net_cash", "general_fund_net", "npv")}})
+                     "money": [format_money(r.get(k)) for k in COUNCIL_MONEY]})
     return rows
 
 
@@ -290,6 +297,7 @@ def _by_authority(summary, authorities, portfolio, shares, names) -> list[dict[s
             "name": format_plain(r.get("name") or names.get(str(r.get("authority")), r.get("authority"))),
             "n_partnerships": format_number(r.get("n_partnerships")),
             "npv_share": format_money(r.get("npv_share_gbp_k")),
+            "npv_share_other": format_money(r.get(_OTHER_SHARE)),
         }
         for r in records
     ]

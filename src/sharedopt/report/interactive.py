@@ -5,7 +5,7 @@ simplified to about 1/700 of the map's extent, projected to a metric CRS),
 each chosen partnership a button, each existing partnership a button in its
 own (dashed) style. The script (:data:`SCRIPT`, allowed by its SHA-256 in the
 page's Content-Security-Policy, never by 'unsafe-inline') shows a council's
-name and saving on hover, highlights a partnership's members and shows its
+name and NPV share (pooled-spend rule) on hover, highlights a partnership's members and shows its
 figures on click, and filters partnerships by service.
 """
 
@@ -22,7 +22,9 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from sharedopt.candidates.table import ANNUAL_NET_SAVING, CANDIDATE_ID, MEMBERS, NPV, ONE_OFF_COST, SERVICES
+from sharedopt.candidates.table import (
+    ANNUAL_NET_SAVING, CANDIDATE_ID, DEFAULT_SHARE, MEMBERS, NPV, ONE_OFF_COST, SERVICES, SHARE_RULES,
+)
 from sharedopt.results.facts import service_label, services_label
 from sharedopt.report.map_data import authority_savings
 from sharedopt.report.map_fill import split_list
@@ -40,10 +42,9 @@ SCRIPT = """(function () {
   var info = document.getElementById('pship-figures');
   var areas = map.querySelectorAll('path.la');
   var buttons = document.querySelectorAll('#pship-list button');
-  function money(v) { return '\\u00a3' + Math.round(Number(v)).toLocaleString('en-GB') + 'k'; }
   areas.forEach(function (p) {
     p.addEventListener('mousemove', function (e) {
-      tip.textContent = p.dataset.name + ': saving ' + money(p.dataset.saving) + ' (NPV share)';
+      tip.textContent = p.dataset.name + ': ' + p.dataset.label;
       tip.style.display = 'block';
       var box = map.getBoundingClientRect();
       tip.style.left = (e.clientX - box.left + 12) + 'px';
@@ -135,9 +136,16 @@ def _area_paths(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares: pd.D
         shade = 0.15 + 0.75 * max(value, 0.0) / top if value > 0 else 0.0
         fill = f"rgba(30,123,52,{shade:.2f})" if shade else "#e3e3e3"
         paths.append(f'<path class="la" data-code="{escape(str(code))}" data-name="{escape(str(names.get(code, code)))}" '
-                     f'data-saving="{value:.0f}" data-services="{escape(";".join(sorted(services.get(str(code), ()))))}" '
+                     f'data-npv="{value:.0f}" data-label="{escape(_tip(value))}" data-services="{escape(";".join(sorted(services.get(str(code), ()))))}" '
                      f'fill="{fill}" d="{_path_data(simple[code], scale, x0, y1)}"/>')
     return "".join(paths), height
+
+
+def _tip(value: float) -> str:
+    """A council's tooltip figure: its NPV share under the default rule, named."""
+    if not value:
+        return "in no chosen partnership"
+    return f"NPV share £{value:,.0f}k ({SHARE_RULES[DEFAULT_SHARE]})"
 
 
 def _figures(record: Mapping[str, Any], names: Mapping[str, str]) -> str:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from sharedopt.candidates.table import N_MEMBERS, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR
+from sharedopt.candidates.table import N_MEMBERS, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SPAN, without_duplicates
 from sharedopt.report.cell_values import cell_text as _text
 from sharedopt.report.cell_values import cell_value as _cell
 from sharedopt.report.tables import MONEY_SUFFIX
@@ -49,12 +49,14 @@ _OTHER_FORMATS = {
     "n_partnerships": "0",
     "rank": "0",
     PAYBACK_YEARS: "0.0",
+    SPAN: '#,##0.0" km"',
     REALISATION_FACTOR: "0.00",
     "gap": "0.00%",
 }
 _SUMMARY_KEYS = ["region", "status", "objective", "best_bound", "gap", "solver", "n_variables",
                  "n_constraints", "config_hash"]
 _MAX_WIDTH = 60
+_NAME_COLUMNS = ("member_names", "member_name", "name")
 _DEFAULT_STAMP = dt.datetime(2000, 1, 1)
 _OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False, "nan_inf_to_errors": False}
@@ -116,13 +118,13 @@ def write_xlsx(
 
     Notes
     -----
-    Each sheet has a bold, filled, frozen header row (panes at 'A2'), an
-    autofilter, column widths fitted to content and '£#,##0' on money
+    Each sheet has a bold, filled header row frozen with the council names (panes right of the
+    name column, else at 'A2'), an autofilter, column widths fitted to content and '£#,##0' on money
     columns, with a note right of the header saying money is in £ thousand.
     Text from input is stored as text, never as a formula, and quoted by
     :func:`sharedopt.report.cells.neutralise_text`.
     """
-    tables = workbook_tables(portfolio, candidates, shares, max_candidates)
+    tables = workbook_tables(without_duplicates(portfolio), without_duplicates(candidates), shares, max_candidates)
     note = contents_note(tables, max_candidates, csv_written)
     workbook = _new_workbook(path, title)
     styles = _Styles(workbook)
@@ -192,6 +194,7 @@ def _write_table_sheet(ws, styles: _Styles, table: SheetTable, progress: SheetPr
     for col, (name, values, fmt) in enumerate(zip(header, columns, formats)):
         ws.set_column(col, col, _width([name], values, fmt), styles.number(fmt))
     _write_header(ws, styles, header, note=bool(_money(header)))
+    ws.freeze_panes(1, _name_column(header) + 1)
     n_rows = len(frame)
     blanks = _formatted_blanks(columns, [styles.number(f) for f in formats])
     for r, row in enumerate(zip(*columns), start=1):
@@ -204,6 +207,11 @@ def _write_table_sheet(ws, styles: _Styles, table: SheetTable, progress: SheetPr
         progress(table.name, n_rows, n_rows)
     if header:
         ws.autofilter(0, 0, n_rows, len(header) - 1)
+
+
+def _name_column(header: list[str]) -> int:
+    """The column of the council names (the panes freeze right of it), else -1."""
+    return next((i for i, h in enumerate(header) if h in _NAME_COLUMNS), -1)
 
 
 def _formatted_blanks(columns: list[list[Any]], styles: list[Any]) -> dict[int, list[tuple[int, Any]]]:

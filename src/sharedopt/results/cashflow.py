@@ -30,9 +30,50 @@ from sharedopt.candidates.table import (
     split_codes,
 )
 
-COLUMNS = ["authority", CANDIDATE_ID, "year", "member_weight", ONE_OFF_COST, "saving_gbp_k",
-           GOVERNANCE_COST, "distance_cost_gbp_k", "net_cash_gbp_k", "ring_fenced_gbp_k", "general_fund_gbp_k",
-           "general_fund_net_gbp_k", "discount_factor", "discounted_net_gbp_k"]
+SAVING = "saving_gbp_k"
+DISTANCE = "distance_cost_gbp_k"
+NET_CASH = "net_cash_gbp_k"
+RING_FENCED = "ring_fenced_gbp_k"
+GENERAL_FUND_NET = "general_fund_net_gbp_k"
+
+#: The terms of a net-cash figure and their signs: ``net cash = saving - one-off - governance - distance``.
+#: Every table of money (council_cashflows.csv, the workbook's cash-flow and councils sheets, the
+#: report's "Each council's money") shows these four terms beside the net cash they add up to.
+NET_TERMS: tuple[tuple[str, int], ...] = ((SAVING, 1), (ONE_OFF_COST, -1), (GOVERNANCE_COST, -1), (DISTANCE, -1))
+#: Plain names of the terms, for headers.
+TERM_LABELS = {SAVING: "Saving", ONE_OFF_COST: "One-off cost", GOVERNANCE_COST: "Governance and coordination",
+               DISTANCE: "Distance cost", NET_CASH: "Net cash", RING_FENCED: "Ring-fenced",
+               GENERAL_FUND_NET: "General fund net"}
+#: The columns of a partnership's year-by-year table: the terms, then the net cash.
+FLOW_COLUMNS = [name for name, _ in NET_TERMS] + [NET_CASH]
+
+COLUMNS = ["authority", CANDIDATE_ID, "year", "member_weight", ONE_OFF_COST, SAVING,
+           GOVERNANCE_COST, DISTANCE, NET_CASH, RING_FENCED, "general_fund_gbp_k",
+           GENERAL_FUND_NET, "discount_factor", "discounted_net_gbp_k"]
+
+
+def net_of(terms) -> object:
+    """Net cash from its terms (a mapping or DataFrame holding the :data:`NET_TERMS` columns)."""
+    return sum(sign * terms[name] for name, sign in NET_TERMS)
+
+
+def partnership_years(flows: pd.DataFrame) -> pd.DataFrame:
+    """Each partnership's yearly terms and net cash, summed over its members.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        :func:`council_cashflows` rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``candidate_id``, ``year``); columns :data:`FLOW_COLUMNS`, the net cash
+        recomputed from the summed terms (so it adds up whatever the rounding).
+    """
+    table = flows.groupby([CANDIDATE_ID, "year"], sort=True)[FLOW_COLUMNS[:-1]].sum()
+    table[NET_CASH] = net_of(table)
+    return table
 
 
 def year_profile(params: ModelParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -79,17 +120,16 @@ def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams) -> pd
         "year": np.tile(years, len(members)),
         "member_weight": np.repeat(weights, len(years)),
         ONE_OFF_COST: (w * one_off).ravel(),
-        "saving_gbp_k": (w * saving).ravel(),
+        SAVING: (w * saving).ravel(),
         GOVERNANCE_COST: (w * governance).ravel(),
-        "distance_cost_gbp_k": (w * distance).ravel(),
-        "ring_fenced_gbp_k": (w * ring[:, None] * saving).ravel(),
+        DISTANCE: (w * distance).ravel(),
+        RING_FENCED: (w * ring[:, None] * saving).ravel(),
         "discount_factor": np.tile(discount, len(members)),
     })
-    recurring = frame[GOVERNANCE_COST] + frame["distance_cost_gbp_k"]
-    frame["net_cash_gbp_k"] = frame["saving_gbp_k"] - recurring - frame[ONE_OFF_COST]
-    frame["general_fund_gbp_k"] = frame["saving_gbp_k"] - frame["ring_fenced_gbp_k"]
-    frame["general_fund_net_gbp_k"] = frame["general_fund_gbp_k"] - recurring - frame[ONE_OFF_COST]
-    frame["discounted_net_gbp_k"] = frame["net_cash_gbp_k"] * frame["discount_factor"]
+    frame[NET_CASH] = net_of(frame)
+    frame["general_fund_gbp_k"] = frame[SAVING] - frame[RING_FENCED]
+    frame[GENERAL_FUND_NET] = frame[NET_CASH] - frame[RING_FENCED]
+    frame["discounted_net_gbp_k"] = frame[NET_CASH] * frame["discount_factor"]
     return frame[COLUMNS]
 
 
@@ -121,8 +161,8 @@ def council_totals(flows: pd.DataFrame, authorities) -> list[dict]:
     """Per-council totals over the horizon (undiscounted sums, and NPV)."""
     if flows.empty:
         return []
-    money = [ONE_OFF_COST, "saving_gbp_k", GOVERNANCE_COST, "distance_cost_gbp_k", "net_cash_gbp_k",
-             "ring_fenced_gbp_k", "general_fund_gbp_k", "general_fund_net_gbp_k"]
+    money = [ONE_OFF_COST, SAVING, GOVERNANCE_COST, DISTANCE, NET_CASH,
+             RING_FENCED, "general_fund_gbp_k", GENERAL_FUND_NET]
     grouped = flows.groupby("authority", sort=True)
     table = grouped[money].sum()
     table[NPV] = grouped["discounted_net_gbp_k"].sum()
