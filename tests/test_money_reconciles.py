@@ -143,3 +143,28 @@ def test_html_council_money_rows_add_up(written):
         assert _money(row[col["Net cash"]]) == pytest.approx(_net(terms), abs=2.01), row  # each shown to £1k
         fund = _money(row[col["Net cash"]]) - _money(row[col["Ring-fenced"]])
         assert _money(row[col["General fund net"]]) == pytest.approx(fund, abs=1.01), row
+
+
+def test_portfolio_outputs_name_each_column_once(written):
+    from sharedopt.candidates.table import DUPLICATE_COLUMNS
+
+    csv = pd.read_csv(written / "portfolio.csv")
+    header = [c.value for c in load_workbook(written / "opportunities.xlsx")["portfolio"][1]]
+    for old, new in DUPLICATE_COLUMNS.items():
+        assert new in csv.columns and old not in csv.columns, old
+        shown = [h for h in header if h in (old[: -len("_gbp_k")] + " (£k)", new[: -len("_gbp_k")] + " (£k)")]
+        assert shown == [new[: -len("_gbp_k")] + " (£k)"], shown
+    assert len(set(header)) == len(header)
+
+
+def test_workbook_keeps_names_beside_the_figures_and_formats_span(written):
+    wb = load_workbook(written / "opportunities.xlsx")
+    for sheet, label in (("portfolio", "member_names"), ("candidates", "member_names"), ("councils", "name")):
+        ws = wb[sheet]
+        header = [c.value for c in ws[1]]
+        col = header.index(label) + 1
+        assert ws.freeze_panes == f"{ws.cell(2, col + 1).column_letter}2", sheet
+    ws = wb["portfolio"]
+    header = [c.value for c in ws[1]]
+    span = header.index("span_km") + 1
+    assert {ws.cell(r, span).number_format for r in range(2, ws.max_row + 1)} == {'#,##0.0" km"'}

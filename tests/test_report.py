@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 import sharedopt.report as report
 from sharedopt.report import atomic_directory, plot_portfolio_map, write_outputs, write_text_atomic
@@ -119,7 +120,10 @@ def test_xlsx_sheets_and_finance_formatting(written, inputs):
     assert wb.sheetnames == SHEETS
     for name in SHEETS:
         ws = wb[name]
-        assert ws.freeze_panes == "A2"
+        header = [c.value for c in ws[1]]
+        names = [i for i, h in enumerate(header) if h in ("member_names", "member_name", "name")]
+        expected = f"{get_column_letter(names[0] + 2)}2" if names else "A2"  # names stay beside the figures
+        assert ws.freeze_panes == expected, name
         assert ws["A1"].font.b
         if name != "Scenario":  # item/value sheet, no filter
             assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")

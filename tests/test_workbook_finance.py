@@ -90,8 +90,8 @@ def test_side_sheets_present(tight):
     assert {"assumptions", "data quality", "existing partnerships", "councils"} <= set(wb.sheetnames)
     summary = json.loads((tight / "summary.json").read_text(encoding="utf-8"))
     assert wb["councils"].max_row - 1 == len(summary["cash_flows"]["by_authority"])
-    for name in ("portfolio", "candidates", "councils"):
-        assert wb[name].freeze_panes == "A2" and wb[name].auto_filter.ref
+    for name, frozen in (("portfolio", "F2"), ("candidates", "F2"), ("councils", "C2")):
+        assert wb[name].freeze_panes == frozen and wb[name].auto_filter.ref  # names stay in view
 
 
 def test_workbook_bytes_repeat(tight, tmp_path):
