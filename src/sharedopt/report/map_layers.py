@@ -4,9 +4,10 @@
   union of its members outlined in the partnership's colour (nested inward
   when several partnerships share councils), never a fan of lines.
 * :func:`place_labels`: council names placed greedily (largest council first)
-  at the first of a few positions around its anchor whose text box overlaps no
-  label already placed; a council whose name fits nowhere gets a number on the
-  map and its name in a numbered key. No two labels overlap.
+  at the first of a few positions around its anchor (a point inside the council)
+  whose text box overlaps no label already placed and whose centre lies inside the
+  council itself; a council whose name fits nowhere gets a number on the map and
+  its name in a numbered key. No two labels overlap.
 * :func:`add_estimated_stamp`: 'ESTIMATED' on the map itself when any figure is.
 """
 
@@ -18,6 +19,7 @@ import matplotlib
 from matplotlib import colors as mcolors
 from matplotlib import patheffects
 from matplotlib.lines import Line2D
+from shapely.geometry import Point
 from shapely.ops import unary_union
 
 from sharedopt.candidates.table import MEMBERS
@@ -25,7 +27,7 @@ from sharedopt.candidates.table import MEMBERS
 __all__ = ["add_estimated_stamp", "draw_existing_outlines", "draw_partnership_outlines", "place_labels"]
 
 _OFFSETS = [(0, -8), (0, 8), (10, 0), (-10, 0), (0, -18), (0, 18), (14, -10), (-14, 10), (14, 10), (-14, -10)]
-_ALIGN = {(0, -1): ("center", "top"), (0, 1): ("center", "bottom"), (1, 0): ("left", "center"),
+_ALIGN = {(0, 0): ("center", "center"), (0, -1): ("center", "top"), (0, 1): ("center", "bottom"), (1, 0): ("left", "center"),
           (-1, 0): ("right", "center"), (1, -1): ("left", "top"), (-1, 1): ("right", "bottom"),
           (1, 1): ("left", "bottom"), (-1, -1): ("right", "top")}
 _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
@@ -123,7 +125,7 @@ def _overlaps(box, placed) -> bool:
 
 
 def place_labels(ax, names: Mapping[str, str], anchors: Mapping[str, tuple[float, float]],
-                 order: Sequence[str], fontsize: float = 7) -> list[tuple[int, str]]:
+                 order: Sequence[str], fontsize: float = 7, shapes: Mapping | None = None) -> list[tuple[int, str]]:
     """Place council names with no two overlapping; return the numbered key of the rest.
 
     Parameters
@@ -137,6 +139,10 @@ def place_labels(ax, names: Mapping[str, str], anchors: Mapping[str, tuple[float
     order : sequence of str
         Codes in placement priority (e.g. largest area first).
     fontsize : float, default 7
+    shapes : mapping of str to shapely geometry, optional
+        Code -> the council's shape (data coordinates). When given, a label goes only
+        where its centre lies inside its own council (centred on the anchor first); a
+        number that fits nowhere inside sits centred on the anchor.
 
     Returns
     -------
@@ -144,35 +150,58 @@ def place_labels(ax, names: Mapping[str, str], anchors: Mapping[str, tuple[float
         (number, name) of the councils shown by a number instead of a name.
     """
     renderer = ax.figure.canvas.get_renderer()
+    shapes = shapes or {}
     placed, key = [], []
     pending = []
     for code in order:
         if code not in anchors:
             continue
-        if not _try_place(ax, renderer, placed, anchors[code], str(names.get(code, code)), fontsize):
+        if not _try_place(ax, renderer, placed, anchors[code], str(names.get(code, code)), fontsize,
+                          within=shapes.get(code)):
             pending.append(code)
     for number, code in enumerate(pending, start=1):
-        if _try_place(ax, renderer, placed, anchors[code], str(number), fontsize, bold=True):
+        where = shapes.get(code)
+        if _try_place(ax, renderer, placed, anchors[code], str(number), fontsize, bold=True, within=where) or \
+                _try_place(ax, renderer, placed, anchors[code], str(number), fontsize, bold=True, force=True):
             key.append((number, str(names.get(code, code))))
     return key
 
 
-def _try_place(ax, renderer, placed: list, xy, text: str, fontsize: float, bold: bool = False) -> bool:
-    """Put ``text`` at the first free offset around ``xy``; False (nothing drawn) if none is free."""
-    for dx, dy in _OFFSETS:
+def _try_place(ax, renderer, placed: list, xy, text: str, fontsize: float, bold: bool = False,
+               within=None, force: bool = False) -> bool:
+    """Put ``text`` at the first free offset around ``xy``; False (nothing drawn) if none is free.
+
+    With ``within`` (a shape) only offsets whose text centre lies inside it count, the
+    centred one first; ``force`` puts it centred on ``xy`` whatever it overlaps.
+    """
+    offsets = [(0, 0)] if force else ([(0, 0)] + _OFFSETS if within is not None else _OFFSETS)
+    for dx, dy in offsets:
         ha, va = _ALIGN[(_sign(dx), _sign(dy))]
         artist = ax.annotate(text.replace("$", r"\$"), xy, xytext=(dx, dy), textcoords="offset points", ha=ha,
                              va=va, fontsize=fontsize, color="#111111", path_effects=_HALO, zorder=5,
                              fontweight="bold" if bold else "normal", annotation_clip=False)
         box = artist.get_window_extent(renderer).expanded(1.04, 1.1)
-        inside = ax.get_window_extent(renderer)
-        if not _overlaps(box, placed) and inside.x0 <= box.x0 and box.x1 <= inside.x1 and \
-                inside.y0 <= box.y0 and box.y1 <= inside.y1:
+        if force or (_free(ax, renderer, box, placed) and _centre_within(ax, box, within)):
             placed.append(box)
             artist.set_gid("label")
             return True
         artist.remove()
     return False
+
+
+def _free(ax, renderer, box, placed: list) -> bool:
+    """True when ``box`` overlaps no placed label and stays inside the axes."""
+    inside = ax.get_window_extent(renderer)
+    return not _overlaps(box, placed) and inside.x0 <= box.x0 and box.x1 <= inside.x1 and \
+        inside.y0 <= box.y0 and box.y1 <= inside.y1
+
+
+def _centre_within(ax, box, shape) -> bool:
+    """True when the box's centre (display units) lies inside ``shape`` (data units), or no shape is given."""
+    if shape is None:
+        return True
+    x, y = ax.transData.inverted().transform(((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2))
+    return bool(shape.contains(Point(x, y)))
 
 
 def _sign(v: float) -> int:

@@ -241,4 +241,5 @@ def _label_councils(ax, layout: _Layout) -> list[tuple[int, str]]:
         return []
     order = sorted((c for c in layout.anchors if c not in covering),
                    key=lambda c: -(layout.shapes[c].area if _has_shape(layout.shapes.get(c)) else 0))
-    return place_labels(ax, layout.names, layout.anchors, order)
+    shapes = {c: layout.shapes[c] for c in order if _has_shape(layout.shapes.get(c))}
+    return place_labels(ax, layout.names, layout.anchors, order, shapes=shapes)
