@@ -24,7 +24,8 @@ SHARES = pd.DataFrame(columns=["candidate_id", "member", "npv_share_proportional
 
 
 def _labels(authorities):
-    """(council name, centre in map metres) of every label drawn (numbers read through the key)."""
+    """(council name, centre in map metres) of every label drawn (numbers read through the key; a
+    number with a leader line is placed by where the line ends)."""
     fig = plot_portfolio_map(authorities, EMPTY, SHARES)
     ax = fig.axes[0]
     legends = fig.legends + [a.get_legend() for a in fig.axes if a.get_legend() is not None]
@@ -37,6 +38,8 @@ def _labels(authorities):
         box = artist.get_window_extent(renderer)
         x, y = ax.transData.inverted().transform(((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2))
         text = artist.get_text().replace("\\$", "$")
+        if artist.arrow_patch is not None:  # a number beside a small council, its leader line ends inside it
+            x, y = artist.xy
         out.append((key.get(text, text), Point(x, y)))
     return out
 

@@ -3,7 +3,7 @@
 * :func:`draw_partnership_outlines`: each chosen partnership as ONE shape, the
   union of its members outlined in the partnership's colour (nested inward
   when several partnerships share councils), never a fan of lines.
-* :func:`place_labels`: council names placed greedily (largest council first)
+* :func:`place_labels`: council names placed greedily (smallest council first: it has the least room)
   at the first of a few positions around its anchor (a point inside the council)
   whose text box overlaps no label already placed and whose centre lies inside the
   council itself; a council whose name fits nowhere gets a number on the map and
@@ -19,6 +19,7 @@ import matplotlib
 from matplotlib import colors as mcolors
 from matplotlib import patheffects
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 from shapely.geometry import Point
 from shapely.ops import unary_union
 
@@ -30,6 +31,8 @@ _OFFSETS = [(0, -8), (0, 8), (10, 0), (-10, 0), (0, -18), (0, 18), (14, -10), (-
 _ALIGN = {(0, 0): ("center", "center"), (0, -1): ("center", "top"), (0, 1): ("center", "bottom"), (1, 0): ("left", "center"),
           (-1, 0): ("right", "center"), (1, -1): ("left", "top"), (-1, 1): ("right", "bottom"),
           (1, 1): ("left", "bottom"), (-1, -1): ("right", "top")}
+_FAR = [(dx * k, dy * k) for k in (2, 3, 4) for dx, dy in _OFFSETS[:4] + _OFFSETS[6:]]  # leader-line numbers
+_LEADER = {"arrowstyle": "-", "color": "#111111", "linewidth": 0.6, "shrinkA": 0, "shrinkB": 0}
 _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 
 
@@ -141,8 +144,8 @@ def place_labels(ax, names: Mapping[str, str], anchors: Mapping[str, tuple[float
     fontsize : float, default 7
     shapes : mapping of str to shapely geometry, optional
         Code -> the council's shape (data coordinates). When given, a label goes only
-        where its centre lies inside its own council (centred on the anchor first); a
-        number that fits nowhere inside sits centred on the anchor.
+        where its centre lies inside its own council (centred on the anchor first), else
+        its number does; only a council too small for either gets a number beside it with a leader line.
 
     Returns
     -------
@@ -151,37 +154,41 @@ def place_labels(ax, names: Mapping[str, str], anchors: Mapping[str, tuple[float
     """
     renderer = ax.figure.canvas.get_renderer()
     shapes = shapes or {}
-    placed, key = [], []
+    placed: list = []
+    key: list[tuple[int, str]] = []
     pending = []
-    for code in order:
-        if code not in anchors:
+    for code in (c for c in order if c in anchors):
+        name, where = str(names.get(code, code)), shapes.get(code)
+        if _try_place(ax, renderer, placed, anchors[code], name, fontsize, within=where):
             continue
-        if not _try_place(ax, renderer, placed, anchors[code], str(names.get(code, code)), fontsize,
-                          within=shapes.get(code)):
+        if where is not None and _try_place(ax, renderer, placed, anchors[code], str(len(key) + 1), fontsize,
+                                            bold=True, within=where):
+            key.append((len(key) + 1, name))
+        else:
             pending.append(code)
-    for number, code in enumerate(pending, start=1):
-        where = shapes.get(code)
-        if _try_place(ax, renderer, placed, anchors[code], str(number), fontsize, bold=True, within=where) or \
-                _try_place(ax, renderer, placed, anchors[code], str(number), fontsize, bold=True, force=True):
-            key.append((number, str(names.get(code, code))))
+    for code in pending:
+        if _try_place(ax, renderer, placed, anchors[code], str(len(key) + 1), fontsize, bold=True, leader=True):
+            key.append((len(key) + 1, str(names.get(code, code))))
     return key
 
 
 def _try_place(ax, renderer, placed: list, xy, text: str, fontsize: float, bold: bool = False,
-               within=None, force: bool = False) -> bool:
+               within=None, leader: bool = False) -> bool:
     """Put ``text`` at the first free offset around ``xy``; False (nothing drawn) if none is free.
 
     With ``within`` (a shape) only offsets whose text centre lies inside it count, the
-    centred one first; ``force`` puts it centred on ``xy`` whatever it overlaps.
+    centred one first; ``leader`` draws a line from the text to ``xy`` (a number beside its council).
     """
-    offsets = [(0, 0)] if force else ([(0, 0)] + _OFFSETS if within is not None else _OFFSETS)
+    offsets = [(0, 0)] + _OFFSETS if within is not None else _OFFSETS + (_FAR if leader else [])
     for dx, dy in offsets:
         ha, va = _ALIGN[(_sign(dx), _sign(dy))]
         artist = ax.annotate(text.replace("$", r"\$"), xy, xytext=(dx, dy), textcoords="offset points", ha=ha,
                              va=va, fontsize=fontsize, color="#111111", path_effects=_HALO, zorder=5,
-                             fontweight="bold" if bold else "normal", annotation_clip=False)
-        box = artist.get_window_extent(renderer).expanded(1.04, 1.1)
-        if force or (_free(ax, renderer, box, placed) and _centre_within(ax, box, within)):
+                             fontweight="bold" if bold else "normal", annotation_clip=False,
+                             arrowprops=_LEADER if leader else None)
+        artist.update_positions(renderer)
+        box = Text.get_window_extent(artist, renderer).expanded(1.04, 1.1)  # the text, not its leader line
+        if _free(ax, renderer, box, placed) and _centre_within(ax, box, within):
             placed.append(box)
             artist.set_gid("label")
             return True
