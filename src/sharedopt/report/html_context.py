@@ -40,6 +40,7 @@ from sharedopt.report.map_fill import split_list
 from sharedopt.report.map_furniture import ATTRIBUTION
 from sharedopt.results.cashflow import DISTANCE, GENERAL_FUND_NET, NET_CASH, RING_FENCED, SAVING, TERM_LABELS
 from sharedopt.results.facts import gap_text, service_label, services_label
+from sharedopt.results.why import binding_constraints, why_not_chosen
 
 __all__ = ["COUNCIL_MONEY", "build_context"]
 
@@ -90,7 +91,8 @@ def build_context(
         "map_data": base64.b64encode(map_png).decode("ascii") if map_png else None,
         "map_alt": _map_alt(summary, portfolio),
         "scenario": scenario_section(summary),
-        "alternatives": _alternative_rows(candidates, names, shares),
+        "alternatives": _alternative_rows(candidates, names, shares, portfolio, summary),
+        "binding": binding_constraints(candidates, portfolio, summary.get("constraints") or [], names),
         "service_chart": service_chart(summary.get("by_service") or _derive_by_service(portfolio)),
         "uncertainty": uncertainty_rows(summary),
         "councils": _council_rows(summary, names),
@@ -111,10 +113,17 @@ def build_context(
     }
 
 
-def _alternative_rows(candidates: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame) -> list[dict]:
-    """The best alternatives not chosen, one row per group of near-duplicates."""
+def _alternative_rows(candidates: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame,
+                      portfolio: pd.DataFrame, summary: Mapping[str, Any]) -> list[dict]:
+    """The best alternatives not chosen, one row per group of near-duplicates, each with why and the cost of forcing."""
     alone = _better_off_alone(shares)
-    return [{**_row(g["lead"], names, alone), "n_similar": g["n_similar"]} for g in alternatives(candidates)]
+    constraints = summary.get("constraints") or []
+    rows = []
+    for group in alternatives(candidates):
+        why = why_not_chosen(group["lead"], portfolio, constraints, names)
+        rows.append({**_row(group["lead"], names, alone), "n_similar": group["n_similar"], "why": why["reason"],
+                     "forcing": format_money(why["loss_if_forced_gbp_k"])})
+    return rows
 
 
 def _council_rows(summary: Mapping[str, Any], names: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -253,7 +262,8 @@ def _row(record: Mapping[str, Any], names: Mapping[str, str], alone: Mapping[str
 def _portfolio_rows(portfolio: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame) -> list[dict[str, Any]]:
     """All chosen partnerships, by rank."""
     alone = _better_off_alone(shares)
-    return [_row(r, names, alone) for r in _ranked(portfolio).to_dict("records")]
+    numbered = portfolio.assign(_number=range(1, len(portfolio) + 1))
+    return [{**_row(r, names, alone), "number": r["_number"]} for r in _ranked(numbered).to_dict("records")]
 
 
 def _by_service(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> list[dict[str, Any]]:
