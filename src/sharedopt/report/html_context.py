@@ -95,9 +95,7 @@ def build_context(
         "binding": binding_constraints(candidates, portfolio, summary.get("constraints") or [], names),
         "service_chart": service_chart(summary.get("by_service") or _derive_by_service(portfolio)),
         "uncertainty": uncertainty_rows(summary),
-        "councils": _council_rows(summary, names),
-        "council_headers": [TERM_LABELS.get(k, "NPV") for k in COUNCIL_MONEY],
-        "share_rule": SHARE_RULES[DEFAULT_SHARE], "other_rule": SHARE_RULES[_OTHER_SHARE],
+        **_council_context(summary, names),
         "imap": interactive_map(authorities, portfolio, shares, summary),
         "panels_png": None,
         "n_candidates": len(candidates),
@@ -124,6 +122,13 @@ def _alternative_rows(candidates: pd.DataFrame, names: Mapping[str, str], shares
         rows.append({**_row(group["lead"], names, alone), "n_similar": group["n_similar"], "why": why["reason"],
                      "forcing": format_money(why["loss_if_forced_gbp_k"])})
     return rows
+
+
+def _council_context(summary: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """The council money table (rows and headers) and the names of the two share rules."""
+    return {"councils": _council_rows(summary, names),
+            "council_headers": [TERM_LABELS.get(k, "NPV") for k in COUNCIL_MONEY],
+            "share_rule": SHARE_RULES[DEFAULT_SHARE], "other_rule": SHARE_RULES[_OTHER_SHARE]}
 
 
 def _council_rows(summary: Mapping[str, Any], names: Mapping[str, str]) -> list[dict[str, Any]]:
