@@ -21,12 +21,14 @@ from sharedopt.report.map_data import portfolio_services, service_slug
 from sharedopt.report.map_panels import PANEL_THRESHOLD, plot_service_panels
 from sharedopt.report.map_render import figure_bytes
 from sharedopt.report.maps import plot_portfolio_map, plot_service_map
+from sharedopt.report.notebook import InteractiveMap
 from sharedopt.report.sheets import MAX_CANDIDATE_ROWS
 from sharedopt.report.tables import write_csv, write_json
 from sharedopt.report.workbook import write_xlsx
 
 __all__ = [
     "ALL_FORMATS",
+    "InteractiveMap",
     "atomic_directory",
     "plot_portfolio_map",
     "write_outputs",
