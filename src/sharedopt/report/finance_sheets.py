@@ -30,7 +30,7 @@ from sharedopt.report.cell_values import cell_text, cell_value
 from sharedopt.report.sheets import SheetTable
 from sharedopt.report.tables import MONEY_SUFFIX
 
-__all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_tables", "council_table", "discount_rate", "money_header",
+__all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_figures", "cashflow_tables", "npv_position", "council_table", "discount_rate", "money_header",
            "named_table", "scenario_rows", "side_tables", "write_cashflow_sheet", "write_cashflow_sheets",
            "write_scenario_sheet"]
 
@@ -123,19 +123,16 @@ def write_cashflow_sheet(ws, styles, title: str, frame: pd.DataFrame, figures: M
     with each formula, so a viewer without a calculation engine shows the numbers.
     """
     ws.write_string(0, 0, title, styles.bold)
-    r = 1
-    for label, value in figures.items():
+    for r, (label, value) in enumerate(figures.items(), start=1):
         ws.write_string(r, 0, label)
         ws.write(r, 1, value, styles.number(MONEY_FORMAT) if label.endswith("rate)") else None)
-        r += 1
-    head = r + 1
+    head = 2 + len(figures)
     ws.write_row(head, 0, ["year"] + [TERM_LABELS[c] + " (£k)" for c in FLOW_COLUMNS], styles.header)
     _write_flow_rows(ws, styles.number(MONEY_FORMAT), frame, head + 1)
     first, last = head + 1, head + len(frame)
-    net = len(FLOW_COLUMNS)
+    npv_row, net = npv_position(len(figures), len(frame))
     year0 = xl_rowcol_to_cell(first, net)
     later = f"{xl_rowcol_to_cell(first + 1, net)}:{xl_rowcol_to_cell(last, net)}"
-    npv_row = last + 2
     ws.write_string(npv_row, net - 1, "NPV (£k)", styles.bold)
     value = float(frame[NET_CASH].iloc[0]) + sum(
         float(v) / (1 + rate) ** int(y) for y, v in zip(frame["year"].iloc[1:], frame[NET_CASH].iloc[1:]))
@@ -147,6 +144,21 @@ def write_cashflow_sheet(ws, styles, title: str, frame: pd.DataFrame, figures: M
     ws.set_column(1, net, 24)
     ws.freeze_panes(head + 1, 1)
     return xl_rowcol_to_cell(npv_row, net)
+
+
+def npv_position(n_figures: int, n_years: int) -> tuple[int, int]:
+    """(row, column), 0-based, of the NPV cell of a cash-flow sheet with ``n_figures`` figure rows
+    and ``n_years`` yearly rows (years 0..horizon)."""
+    return 2 + n_figures + n_years + 2, len(FLOW_COLUMNS)
+
+
+def cashflow_figures(row: pd.Series, cid: str) -> dict[str, Any]:
+    """The figure rows above a partnership's cash flow: its id, services, members and NPV."""
+    figures = {CANDIDATE_ID: cell_text(cid)}
+    for key in (SERVICES, MEMBERS, "member_names", NPV):
+        if key in row:
+            figures[_FIGURE_LABELS[key]] = cell_value(row[key])
+    return figures
 
 
 def _write_flow_rows(ws, money, frame: pd.DataFrame, start: int) -> None:
@@ -210,8 +222,12 @@ _FIGURE_LABELS = {SERVICES: "services", MEMBERS: "members (GSS codes)", "member_
                   NPV: "NPV in portfolio.csv (£k, at the run's rate)"}
 
 
-def write_scenario_sheet(workbook, styles: Any, summary: Mapping[str, Any], note: str) -> None:
-    """What was asked and how it came out, with the discount-rate input cell (named ``discount_rate``)."""
+def write_scenario_sheet(workbook, styles: Any, summary: Mapping[str, Any], note: str,
+                         npv_formula: str | None = None) -> None:
+    """What was asked and how it came out, with the discount-rate input cell (named ``discount_rate``).
+
+    ``npv_formula`` (the sum of the cash-flow sheets' NPV cells) makes the headline NPV live.
+    """
     ws = workbook.add_worksheet("Scenario")
     ws.freeze_panes(1, 0)
     ws.write_row(0, 0, ["item", "value"], styles.header)
@@ -220,6 +236,9 @@ def write_scenario_sheet(workbook, styles: Any, summary: Mapping[str, Any], note
     kinds = {"money": styles.number(MONEY_FORMAT), "rate": styles.input, "count": styles.number("0")}
     for r, (item, value, kind) in enumerate(scenario_rows(summary, note), start=1):
         ws.write_string(r, 0, cell_text(item), styles.bold)
+        if npv_formula and item == _TOTAL_LABELS[NPV]:
+            ws.write_formula(r, 1, npv_formula, kinds["money"], float(value))
+            continue
         ws.write(r, 1, cell_value(value), kinds.get(kind, styles.wrap))
         if kind == "rate":
             workbook.define_name(RATE_NAME, f"=Scenario!$B${r + 1}")
@@ -230,10 +249,6 @@ def write_cashflow_sheets(workbook, styles: Any, portfolio: pd.DataFrame, flows:
     """One 'cash flow N' sheet per chosen partnership, in portfolio order."""
     indexed = portfolio.set_index(CANDIDATE_ID) if CANDIDATE_ID in portfolio else portfolio
     for i, (cid, frame) in enumerate(cashflow_tables(portfolio, flows), start=1):
-        row = indexed.loc[cid]
-        figures = {CANDIDATE_ID: cell_text(cid)}
-        for key in (SERVICES, MEMBERS, "member_names", NPV):
-            if key in row:
-                figures[_FIGURE_LABELS[key]] = cell_value(row[key])
+        figures = cashflow_figures(indexed.loc[cid], cid)
         write_cashflow_sheet(workbook.add_worksheet(f"cash flow {i}"), styles, f"Partnership {i}: year-by-year cash flow",
                              frame, figures, rate)
