@@ -36,14 +36,15 @@ def council_labels(frame, names: Mapping[str, str]) -> str:
     """Each council's name as SVG ``<text>`` at the point inside it farthest from its edge."""
     if len(frame.shapes) > MAX_NAMES:
         return ""
-    size = 9 if len(frame.shapes) > 20 else 10
+    # a tall region is drawn narrower (the map's height is capped), so its text is set larger
+    size = (11 if len(frame.shapes) > 20 else 13) * max(1.0, frame.height / 760)
     anchors = {code: _shape_anchor(geom) for code, geom in frame.shapes.items()}
     out = []
     for code, geom in frame.shapes.items():
         if any(other != code and geom.contains(Point(xy)) for other, xy in anchors.items()):
             continue  # a county drawn under its districts: their names, not its own
         x, y = frame.point(*anchors[code])
-        out.append(f'<text class="name" x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="middle" '
+        out.append(f'<text class="name" x="{x:.1f}" y="{y:.1f}" font-size="{size:.0f}" text-anchor="middle" '
                    f'dominant-baseline="middle">{escape(str(names.get(str(code), code)))}</text>')
     return '<g class="names" pointer-events="none">' + "".join(out) + "</g>"
 

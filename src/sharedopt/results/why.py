@@ -56,7 +56,7 @@ def _reasons(record: Mapping[str, Any], chosen: _Chosen, constraints, names: Map
     if numbers:
         which = ", ".join(str(n) for n in numbers)
         reasons.append(f"conflicts with partnership{'s' if len(numbers) > 1 else ''} {which} "
-                       "(a council would be in two partnerships for one service)")
+                       "(same council, same service)")
     capacity = _number(_setting(constraints, "governance_capacity"))
     if capacity is not None:
         full = [names.get(m, m) for m in split_codes(record.get(MEMBERS)) if chosen.per_council[m] >= capacity]
