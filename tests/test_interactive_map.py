@@ -96,3 +96,10 @@ def test_phone_width_map_shows_and_money_columns_reachable_and_reset_works(tmp_p
     assert page_width <= PHONE  # nothing pushes the page sideways ...
     assert 0 <= last[0] and last[1] <= PHONE, last  # ... and the last money column scrolls into view
     assert reset[0] > 0 and reset[1:] == ["", 0]
+
+
+def test_static_map_caption_is_true_to_the_colouring(report):
+    html = report.read_text(encoding="utf-8")
+    caption = re.search(r'<section aria-labelledby="map-heading">.*?<figcaption>(.*?)</figcaption>', html, re.S).group(1)
+    assert "coloured by service" not in caption  # the map colours partnerships, one colour each
+    assert "outlined in its own colour" in caption and "pooled-spend share" in caption
