@@ -103,3 +103,16 @@ def test_static_map_caption_is_true_to_the_colouring(report):
     caption = re.search(r'<section aria-labelledby="map-heading">.*?<figcaption>(.*?)</figcaption>', html, re.S).group(1)
     assert "coloured by service" not in caption  # the map colours partnerships, one colour each
     assert "outlined in its own colour" in caption and "pooled-spend share" in caption
+
+
+def test_kent_names_its_districts_not_the_county_drawn_under_them():
+    from sharedopt.config.schema import load_config
+    from sharedopt.pipeline.steps import load_inputs
+    from sharedopt.report.interactive import interactive_map
+
+    authorities = load_inputs(load_config(Path(__file__).resolve().parents[1] / "configs" / "kent.toml")).authorities
+    empty = pd.DataFrame(columns=["candidate_id", "members", "services"])
+    parts = interactive_map(authorities, empty, pd.DataFrame(columns=["candidate_id", "member"]), {})
+    names = set(re.findall(r'<text class="name"[^>]*>(.*?)</text>', str(parts["svg"])))
+    districts = {str(n) for n in authorities["name"] if n != "Kent"}
+    assert names == districts

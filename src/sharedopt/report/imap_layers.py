@@ -41,7 +41,8 @@ def council_labels(frame, names: Mapping[str, str]) -> str:
     anchors = {code: _shape_anchor(geom) for code, geom in frame.shapes.items()}
     out = []
     for code, geom in frame.shapes.items():
-        if any(other != code and geom.contains(Point(xy)) for other, xy in anchors.items()):
+        if any(other != code and frame.shapes[other].area < geom.area and geom.contains(Point(xy))
+               for other, xy in anchors.items()):
             continue  # a county drawn under its districts: their names, not its own
         x, y = frame.point(*anchors[code])
         out.append(f'<text class="name" x="{x:.1f}" y="{y:.1f}" font-size="{size:.0f}" text-anchor="middle" '
