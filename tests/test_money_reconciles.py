@@ -168,3 +168,18 @@ def test_workbook_keeps_names_beside_the_figures_and_formats_span(written):
     header = [c.value for c in ws[1]]
     span = header.index("span_km") + 1
     assert {ws.cell(r, span).number_format for r in range(2, ws.max_row + 1)} == {'#,##0.0" km"'}
+
+
+@pytest.mark.slow
+def test_one_rule_per_council_npv_everywhere_even_for_a_whole_organisation_partnership():
+    """Kent chooses a whole-organisation partnership: each council's NPV in its cash flows is its
+    pooled-spend share in shares.csv, the figure the By authority table and the map show."""
+    from sharedopt.config.schema import load_config
+    from sharedopt.pipeline.sequencer import run
+
+    result = run(load_config(Path(__file__).resolve().parents[1] / "configs" / "kent.toml"))
+    shares = {row["authority"]: row["npv_share_gbp_k"] for row in result.summary["by_authority"]}
+    flows = result.summary["cash_flows"]["by_authority"]
+    assert flows and all(row["share_rule"] == "pooled-spend share" for row in result.summary["by_authority"])
+    for row in flows:
+        assert row["npv_gbp_k"] == pytest.approx(shares[row["authority"]], abs=0.01), row["authority"]

@@ -26,8 +26,8 @@ from sharedopt.candidates.value import CostBase, asset_budget
 from sharedopt.config.assumptions import CASHFLOW_RULES, RING_FENCED_SHARES
 from sharedopt.config.params import ModelParams
 from sharedopt.candidates.table import (
-    ANNUAL_SAVING, CANDIDATE_ID, COST_DISTANCE, DEPTH, GOVERNANCE_COST, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
-    split_codes,
+    ANNUAL_SAVING, CANDIDATE_ID, COST_DISTANCE, DEPTH, GOVERNANCE_COST, MEMBER, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
+    SHARE_PROPORTIONAL, split_codes,
 )
 
 SAVING = "saving_gbp_k"
@@ -101,13 +101,30 @@ def member_weights(base: CostBase, params: ModelParams, services: tuple[str, ...
     return weights, ring
 
 
-def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams) -> pd.DataFrame:
+def shared_weights(shares: pd.DataFrame | None, cid: str, members: list[str], npv: float) -> np.ndarray | None:
+    """Each member's weight as the shares table's pooled-spend split of the NPV (None when it cannot say).
+
+    So a council's NPV in the cash flows is, by construction, its ``npv_share_proportional_gbp_k``.
+    """
+    if shares is None or not len(shares) or abs(npv) < 1e-9:
+        return None
+    mine = shares[shares[CANDIDATE_ID] == cid].set_index(MEMBER)[SHARE_PROPORTIONAL]
+    if not set(members) <= set(mine.index):
+        return None
+    weights = mine.reindex(members).to_numpy(dtype=float) / npv
+    return weights if np.all(np.isfinite(weights)) and abs(weights.sum() - 1.0) < 1e-6 else None
+
+
+def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams,
+                      shares: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rows (member x year) of one partnership's cash flows (at its depth's ramp: sharedopt.candidates.depth)."""
     if row.get(DEPTH) in params.depth_settings:
         params = depth_params(params, row[DEPTH])
     members = split_codes(row[MEMBERS])
     services = tuple(split_codes(row[SERVICES]))
     weights, ring = member_weights(base, params, services, members)
+    split = shared_weights(shares, row[CANDIDATE_ID], members, float(row.get(NPV, 0.0)))
+    weights = weights if split is None else split
     years, ramp, discount = year_profile(params)
     saving = ramp * float(row[ANNUAL_SAVING])
     governance = np.where(years == 0, 0.0, float(row[GOVERNANCE_COST]))
@@ -133,7 +150,8 @@ def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams) -> pd
     return frame[COLUMNS]
 
 
-def council_cashflows(portfolio: pd.DataFrame, base: CostBase, params: ModelParams) -> pd.DataFrame:
+def council_cashflows(portfolio: pd.DataFrame, base: CostBase, params: ModelParams,
+                      shares: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per council, chosen partnership and year (0..horizon), sorted.
 
     Parameters
@@ -143,6 +161,9 @@ def council_cashflows(portfolio: pd.DataFrame, base: CostBase, params: ModelPara
         governance_cost_gbp_k, one_off_cost_gbp_k``).
     base : CostBase
     params : ModelParams
+    shares : pandas.DataFrame, optional
+        The shares table: when given, each member's weight is its pooled-spend share of the NPV
+        there (:func:`shared_weights`), the one per-council rule every table uses.
 
     Returns
     -------
@@ -152,7 +173,7 @@ def council_cashflows(portfolio: pd.DataFrame, base: CostBase, params: ModelPara
     """
     if portfolio is None or len(portfolio) == 0:
         return pd.DataFrame(columns=COLUMNS)
-    frames = [partnership_flows(row, base, params) for _, row in portfolio.iterrows()]
+    frames = [partnership_flows(row, base, params, shares) for _, row in portfolio.iterrows()]
     table = pd.concat(frames, ignore_index=True)
     return table.sort_values(["authority", CANDIDATE_ID, "year"], kind="stable").reset_index(drop=True)
 
