@@ -109,3 +109,16 @@ def test_changing_the_discount_rate_moves_every_total_as_the_csv_says(written):
         code = councils.cell(r, codes).value
         assert evaluator.value("councils", councils.cell(r, npv).coordinate) == pytest.approx(
             by_council[code], abs=0.02), code
+
+
+def test_scenario_sheet_carries_the_uncertainty_band(tmp_path):
+    from sharedopt.report.workbook import write_xlsx
+
+    band = {"draws": 20, "distributions": {"costs": {}}, "npv_gbp_k": {"p10": 100.0, "p50": 150.0, "p90": 210.0},
+            "annual_net_saving_gbp_k": {"p10": 10.0, "p50": 15.0, "p90": 21.0}}
+    path = write_xlsx(tmp_path / "w.xlsx", summary={"uncertainty": band, "totals": {"npv_gbp_k": 150.0}},
+                      portfolio=pd.DataFrame(), candidates=pd.DataFrame(), shares=pd.DataFrame())
+    items = {a: b for a, b in load_workbook(path)["Scenario"].iter_rows(min_row=2, max_col=2, values_only=True)}
+    assert items["NPV, P10 (£k)"] == 100.0 and items["NPV, P90 (£k)"] == 210.0
+    assert items["Annual net saving, P50 (£k)"] == 15.0
+    assert items["Uncertainty band"].startswith("20 Monte Carlo draws of costs")

@@ -81,7 +81,26 @@ def scenario_rows(summary: Mapping[str, Any], note: str) -> list[tuple[str, Any,
                       (ONE_OFF_COST, "money"), (NPV, "money")):
         if key in totals:
             rows.append((_TOTAL_LABELS[key], totals[key], kind))
+    rows += _uncertainty_rows(summary)
     rows.append(("Contents", note, None))
+    return rows
+
+
+def _uncertainty_rows(summary: Mapping[str, Any]) -> list[tuple[str, Any, str | None]]:
+    """The Monte Carlo band (P10, P50, P90 of each headline figure) when the run drew one."""
+    band = summary.get("uncertainty")
+    if not isinstance(band, Mapping):
+        return []
+    rows: list[tuple[str, Any, str | None]] = [
+        ("Uncertainty band", f"{band.get('draws')} Monte Carlo draws of "
+                             f"{', '.join(sorted((band.get('distributions') or {}).keys())) or 'the inputs'}; "
+                             "each draw re-solves the portfolio", None)]
+    for key in (ANNUAL_NET_SAVING, NPV, ONE_OFF_COST):
+        figures = band.get(key)
+        if isinstance(figures, Mapping):
+            label = _TOTAL_LABELS[key].replace(" (£k)", "")
+            rows += [(f"{label}, {p.upper()} (£k)", figures[p], "money") for p in ("p10", "p50", "p90")
+                     if isinstance(figures.get(p), (int, float))]
     return rows
 
 
