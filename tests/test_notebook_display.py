@@ -63,5 +63,7 @@ def test_result_map_is_the_interactive_map(north_east_k3_run):
     view = north_east_k3_run.map()
     html = view._repr_html_()
     assert html.count('<path class="la"') == len(north_east_k3_run.authorities)
-    assert len(re.findall(r'<text class="name"', html)) == len(north_east_k3_run.authorities)
+    names = re.findall(r'<text class="name"[^>]*>(.*?)</text>', html)
+    assert set(names) <= set(north_east_k3_run.authorities["name"])
+    assert len(names) >= len(north_east_k3_run.authorities) - 3  # a name that would overlap is left to hover
     assert 'id="imap-legend"' in html and "pooled-spend share" in html

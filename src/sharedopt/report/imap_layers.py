@@ -33,21 +33,43 @@ def shade(value: float, top: float) -> str:
 
 
 def council_labels(frame, names: Mapping[str, str]) -> str:
-    """Each council's name as SVG ``<text>`` at the point inside it farthest from its edge."""
+    """Each council's name as SVG ``<text>`` at the point inside it farthest from its edge.
+
+    Largest council first; a name that would overlap one already set is set smaller, and left
+    to the tooltip if it still overlaps (text width estimated at 0.58 of the size per letter).
+    """
     if len(frame.shapes) > MAX_NAMES:
         return ""
     # a tall region is drawn narrower (the map's height is capped), so its text is set larger
     size = (11 if len(frame.shapes) > 20 else 13) * max(1.0, frame.height / 760)
     anchors = {code: _shape_anchor(geom) for code, geom in frame.shapes.items()}
+    placed: list[tuple[float, float, float, float]] = []
     out = []
-    for code, geom in frame.shapes.items():
+    for code in sorted(frame.shapes.index, key=lambda c: -frame.shapes[c].area):
+        geom = frame.shapes[code]
         if any(other != code and frame.shapes[other].area < geom.area and geom.contains(Point(xy))
                for other, xy in anchors.items()):
             continue  # a county drawn under its districts: their names, not its own
+        name = str(names.get(str(code), code))
         x, y = frame.point(*anchors[code])
-        out.append(f'<text class="name" x="{x:.1f}" y="{y:.1f}" font-size="{size:.0f}" text-anchor="middle" '
-                   f'dominant-baseline="middle">{escape(str(names.get(str(code), code)))}</text>')
+        for scale in (1.0, 0.8, 0.65):
+            box = _box(x, y, name, size * scale)
+            if not any(_overlap(box, other) for other in placed):
+                placed.append(box)
+                out.append(f'<text class="name" x="{x:.1f}" y="{y:.1f}" font-size="{size * scale:.1f}" '
+                           f'text-anchor="middle" dominant-baseline="middle">{escape(name)}</text>')
+                break
     return '<g class="names" pointer-events="none">' + "".join(out) + "</g>"
+
+
+def _box(x: float, y: float, text: str, size: float) -> tuple[float, float, float, float]:
+    """Estimated (x0, y0, x1, y1) of centred text."""
+    half = 0.29 * size * len(text)
+    return x - half, y - 0.6 * size, x + half, y + 0.6 * size
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def existing_outlines(frame, existing: Sequence[Mapping[str, Any]]) -> str:
