@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 import sharedopt.report as report
 from sharedopt.report import atomic_directory, plot_portfolio_map, write_outputs, write_text_atomic
@@ -119,7 +120,10 @@ def test_xlsx_sheets_and_finance_formatting(written, inputs):
     assert wb.sheetnames == SHEETS
     for name in SHEETS:
         ws = wb[name]
-        assert ws.freeze_panes == "A2"
+        header = [c.value for c in ws[1]]
+        names = [i for i, h in enumerate(header) if h in ("member_names", "member_name", "name")]
+        expected = f"{get_column_letter(names[0] + 2)}2" if names else "A2"  # names stay beside the figures
+        assert ws.freeze_panes == expected, name
         assert ws["A1"].font.b
         if name != "Scenario":  # item/value sheet, no filter
             assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
@@ -387,7 +391,7 @@ def test_alternatives_collapse_near_duplicates_and_are_ranked(tmp_path, inputs):
     ranks = re.findall(r'<tr[^>]*><td class="num">(\d+)</td>', body)
     # the copies (same members, same services) collapse into their best-ranked row: ranks 4..7 stay
     assert ranks == ["4", "5", "6", "7"]
-    assert re.findall(r'<td class="num">(\d+)</td></tr>', body) == ["2", "2", "2", "2"]
+    assert re.findall(r'<td class="num">(\d+)</td><td class="why">', body) == ["2", "2", "2", "2"]
 
 
 def test_estimates_box_only_when_estimated(tmp_path, inputs):
@@ -491,10 +495,10 @@ def test_per_service_maps(tmp_path, inputs):
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in paths.values())
 
 
-def test_authority_savings_sum_shapley_over_chosen(inputs):
+def test_authority_savings_sum_the_default_share_over_chosen(inputs):
     from sharedopt.report.map_data import authority_savings
 
     savings = authority_savings(inputs["authorities"], inputs["portfolio"], inputs["shares"])
-    assert savings["E06900001"] == pytest.approx(1890.2 + 820.0 - 35.0)
+    assert savings["E06900001"] == pytest.approx(1529.2 + 1024.6 + 176.1)  # pooled-spend shares
     assert savings["E06900003"] == 0.0  # in no chosen partnership
     assert not math.isnan(savings.sum())

@@ -238,7 +238,7 @@ def test_interactive_map_click_highlights_the_partnership_members(tmp_path, repo
     assert n_areas == 5
     assert lit == expected and dim == n_areas - len(expected)
     assert "NPV £" in figures and "Westdale" in figures
-    assert hover.endswith("(NPV share)") and ": saving £" in hover
+    assert hover.endswith("(pooled-spend share)") and ": NPV share £" in hover and "saving" not in hover
     errors = [e["params"]["entry"] for e in cdp.events
               if e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"]
     assert errors == []  # the script ran under the page's CSP (allowed by its hash)

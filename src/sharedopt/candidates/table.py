@@ -79,8 +79,20 @@ SHARE_SHAPLEY = "npv_share_shapley_gbp_k"
 STANDALONE_NPV = "standalone_npv_gbp_k"
 BETTER_OFF_ALONE = "better_off_alone"
 
+#: The per-council NPV rule every table, map and tooltip uses by default: the pooled-spend share
+#: (each member's share of the partnership's pooled asset-tied spend), the rule the cash flows are
+#: built on, so a council's NPV share equals its discounted net cash. The Myerson (Shapley) share
+#: stays available in the shares table, named as such.
+DEFAULT_SHARE = SHARE_PROPORTIONAL
+#: Plain names of the share rules, for headers and tooltips.
+SHARE_RULES = {SHARE_PROPORTIONAL: "pooled-spend share", SHARE_SHAPLEY: "Myerson (Shapley) share"}
+
 #: The columns of the shares table, in order.
 SHARE_COLUMNS = (CANDIDATE_ID, MEMBER, SHARE_PROPORTIONAL, SHARE_SHAPLEY, STANDALONE_NPV, BETTER_OFF_ALONE)
+
+#: Columns that repeat another under an older name (old -> canonical). They stay in the candidate
+#: table for the code that reads them; user outputs (CSV, workbook) write only the canonical name.
+DUPLICATE_COLUMNS = {SCALE_SAVING: SAVING_SCALE, SCOPE_SAVING: SAVING_SCOPE, GOVERNANCE_COST: COST_GOVERNANCE}
 
 # kinds
 SCALE = "scale"
@@ -122,6 +134,24 @@ class CandidateSet:
     enumeration: pd.DataFrame
     graphs: dict
     generation: object = None  # sharedopt.solve.generate.Generation when scale candidates were generated
+
+
+def without_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table without the older name of any column it also holds under its canonical name.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A candidate-shaped table (the portfolio, the candidates).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` less each :data:`DUPLICATE_COLUMNS` key whose canonical column is present
+        (an older table holding only the old name keeps it).
+    """
+    drop = [old for old, new in DUPLICATE_COLUMNS.items() if old in frame.columns and new in frame.columns]
+    return frame.drop(columns=drop) if drop else frame
 
 
 def join_codes(codes: Iterable[str]) -> str:

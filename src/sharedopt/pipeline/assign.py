@@ -63,7 +63,7 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     existing = existing_partnerships_table(config.constraints, inputs.authorities.index)
     summary.update(status_quo_summary(config, existing))
     summary["depths"] = depth_summary(config.model, portfolio)
-    flows = council_cashflows(portfolio, base, config.model)
+    flows = council_cashflows(portfolio, base, config.model, candidates.shares)
     cash_flows = cashflow_summary(flows, inputs.authorities, config.model)
     summary = {**summary, "cash_flows": json_safe(cash_flows, SUMMARY_DIGITS)}
     alternatives = pd.DataFrame()

@@ -8,6 +8,7 @@ import pandas as pd
 
 from sharedopt.config.schema import RunConfig
 from sharedopt.data import DataQuality
+from sharedopt.pipeline.notebook import map_view, result_html
 from sharedopt.solve.result import SolveResult
 
 __all__ = ["Inputs", "Result"]
@@ -78,3 +79,19 @@ class Result:
         return (f"Result(name={self.config.name!r}, status={self.summary.get('status')!r}, objective={shown}, "
                 f"partnerships={len(self.portfolio)}, candidates={len(self.candidates):,}, "
                 f"councils={len(self.authorities)})")
+
+    def _repr_html_(self) -> str:
+        """The headline and the chosen partnerships as HTML tables (Jupyter shows this)."""
+        names = ({str(k): str(v) for k, v in self.authorities["name"].items()}
+                 if "name" in getattr(self.authorities, "columns", ()) else {})
+        return result_html(self.summary, self.portfolio, names)
+
+    def map(self):
+        """The interactive map of the run (councils named, shaded by NPV share; shows itself in Jupyter).
+
+        Returns
+        -------
+        sharedopt.report.notebook.InteractiveMap
+            An object with ``_repr_html_`` and ``html`` (the SVG and its legend).
+        """
+        return map_view(self)

@@ -10,6 +10,7 @@ from typing import Any
 from sharedopt.config.schema import RunConfig, config_from_dict, load_config
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.names import safe_name
+from sharedopt.pipeline.notebook import scenario_html
 
 SECTIONS = ("region", "data", "model", "constraints", "solver", "report", "uncertainty")
 
@@ -114,3 +115,7 @@ class Scenario:
         for part in key.split("."):
             node = node[part]
         return node
+
+    def _repr_html_(self) -> str:
+        """The scenario's settings as an HTML table of dotted keys (Jupyter shows this)."""
+        return scenario_html(self.name, _sparse_dump(self.config))

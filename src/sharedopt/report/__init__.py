@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from sharedopt.candidates.table import ESTIMATED
+from sharedopt.candidates.table import ESTIMATED, without_duplicates
 from sharedopt.report.atomic import atomic_directory, write_bytes_atomic, write_text_atomic
 from sharedopt.report.html import render_html
 from sharedopt.report.html_context import build_context
@@ -21,12 +21,14 @@ from sharedopt.report.map_data import portfolio_services, service_slug
 from sharedopt.report.map_panels import PANEL_THRESHOLD, plot_service_panels
 from sharedopt.report.map_render import figure_bytes
 from sharedopt.report.maps import plot_portfolio_map, plot_service_map
+from sharedopt.report.notebook import InteractiveMap
 from sharedopt.report.sheets import MAX_CANDIDATE_ROWS
 from sharedopt.report.tables import write_csv, write_json
 from sharedopt.report.workbook import write_xlsx
 
 __all__ = [
     "ALL_FORMATS",
+    "InteractiveMap",
     "atomic_directory",
     "plot_portfolio_map",
     "write_outputs",
@@ -147,7 +149,8 @@ def _csv(inputs: dict, frame: pd.DataFrame, path: Path) -> str:
 
 def _write_csvs(tmp: Path, inputs: dict) -> list[str]:
     """portfolio.csv, candidates.csv and shares.csv."""
-    return [_csv(inputs, inputs[key], tmp / f"{key}.csv") for key in ("portfolio", "candidates", "shares")]
+    return [_csv(inputs, without_duplicates(inputs[key]), tmp / f"{key}.csv")
+            for key in ("portfolio", "candidates", "shares")]
 
 
 def _write_workbook(tmp: Path, inputs: dict, title: str, csv_written: bool) -> Path:

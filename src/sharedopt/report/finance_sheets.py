@@ -21,21 +21,21 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from sharedopt.candidates.table import (
-    ANNUAL_NET_SAVING, CANDIDATE_ID, ESTIMATED, GOVERNANCE_COST, MEMBER, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
+    ANNUAL_NET_SAVING, CANDIDATE_ID, ESTIMATED, MEMBER, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
 )
+from sharedopt.results.cashflow import FLOW_COLUMNS, NET_CASH, NET_TERMS, TERM_LABELS, partnership_years
 from sharedopt.results.facts import gap_text
 
 from sharedopt.report.cell_values import cell_text, cell_value
 from sharedopt.report.sheets import SheetTable
 from sharedopt.report.tables import MONEY_SUFFIX
 
-__all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_tables", "council_table", "discount_rate", "money_header",
+__all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_figures", "cashflow_tables", "npv_position", "council_table", "discount_rate", "money_header",
            "named_table", "scenario_rows", "side_tables", "write_cashflow_sheet", "write_cashflow_sheets",
            "write_scenario_sheet"]
 
 MONEY_FORMAT = '£#,##0"k"'
 RATE_NAME = "discount_rate"
-_FLOW_COLUMNS = [ONE_OFF_COST, "saving_gbp_k", GOVERNANCE_COST, "net_cash_gbp_k"]
 _DEFAULT_RATE = 0.035
 _TOTAL_LABELS = {"n_partnerships": "Partnerships chosen", "members_involved": "Councils involved",
                  ANNUAL_NET_SAVING: "Annual net saving (£k)", ONE_OFF_COST: "One-off cost (£k)",
@@ -81,7 +81,26 @@ def scenario_rows(summary: Mapping[str, Any], note: str) -> list[tuple[str, Any,
                       (ONE_OFF_COST, "money"), (NPV, "money")):
         if key in totals:
             rows.append((_TOTAL_LABELS[key], totals[key], kind))
+    rows += _uncertainty_rows(summary)
     rows.append(("Contents", note, None))
+    return rows
+
+
+def _uncertainty_rows(summary: Mapping[str, Any]) -> list[tuple[str, Any, str | None]]:
+    """The Monte Carlo band (P10, P50, P90 of each headline figure) when the run drew one."""
+    band = summary.get("uncertainty")
+    if not isinstance(band, Mapping):
+        return []
+    rows: list[tuple[str, Any, str | None]] = [
+        ("Uncertainty band", f"{band.get('draws')} Monte Carlo draws of "
+                             f"{', '.join(sorted((band.get('distributions') or {}).keys())) or 'the inputs'}; "
+                             "each draw re-solves the portfolio", None)]
+    for key in (ANNUAL_NET_SAVING, NPV, ONE_OFF_COST):
+        figures = band.get(key)
+        if isinstance(figures, Mapping):
+            label = _TOTAL_LABELS[key].replace(" (£k)", "")
+            rows += [(f"{label}, {p.upper()} (£k)", figures[p], "money") for p in ("p10", "p50", "p90")
+                     if isinstance(figures.get(p), (int, float))]
     return rows
 
 
@@ -98,13 +117,14 @@ def cashflow_tables(portfolio: pd.DataFrame, flows: pd.DataFrame | None) -> list
     Returns
     -------
     list of (candidate_id, DataFrame)
-        In portfolio order; each frame has ``year`` and the four flows. Empty
-        when ``flows`` is None or lacks the columns.
+        In portfolio order; each frame has ``year``, the terms and the net cash
+        (:data:`sharedopt.results.cashflow.FLOW_COLUMNS`). Empty when ``flows`` is
+        None or lacks the columns.
     """
-    need = {CANDIDATE_ID, "year", *_FLOW_COLUMNS}
+    need = {CANDIDATE_ID, "year", *FLOW_COLUMNS}
     if flows is None or not need <= set(flows.columns) or CANDIDATE_ID not in portfolio:
         return []
-    grouped = flows.groupby([CANDIDATE_ID, "year"], sort=True)[_FLOW_COLUMNS].sum()
+    grouped = partnership_years(flows)
     out = []
     for cid in portfolio[CANDIDATE_ID]:
         if cid in grouped.index.get_level_values(0):
@@ -114,40 +134,63 @@ def cashflow_tables(portfolio: pd.DataFrame, flows: pd.DataFrame | None) -> list
 
 def write_cashflow_sheet(ws, styles, title: str, frame: pd.DataFrame, figures: Mapping[str, Any],
                          rate: float = _DEFAULT_RATE) -> str:
-    """One partnership's cash flow with a live NPV formula; returns the NPV cell's address.
+    """One partnership's cash flow with live net-cash and NPV formulas; returns the NPV cell's address.
 
     Rows: a title, the partnership's members/services, the header, one row per
-    year, then 'NPV (£k)' = year-0 net cash + NPV(discount_rate, years 1..N).
+    year (the terms, then net cash as a formula over them), then 'NPV (£k)' =
+    year-0 net cash + NPV(discount_rate, years 1..N). Cached values are written
+    with each formula, so a viewer without a calculation engine shows the numbers.
     """
     ws.write_string(0, 0, title, styles.bold)
-    r = 1
-    for label, value in figures.items():
+    for r, (label, value) in enumerate(figures.items(), start=1):
         ws.write_string(r, 0, label)
         ws.write(r, 1, value, styles.number(MONEY_FORMAT) if label.endswith("rate)") else None)
-        r += 1
-    head = r + 1
-    header = ["year"] + [money_header(c) for c in _FLOW_COLUMNS]
-    ws.write_row(head, 0, header, styles.header)
-    money = styles.number(MONEY_FORMAT)
-    for i, row in enumerate(frame.itertuples(index=False), start=head + 1):
-        ws.write_number(i, 0, int(row.year))
-        for j, col in enumerate(_FLOW_COLUMNS, start=1):
-            ws.write_number(i, j, float(getattr(row, col)), money)
+    head = 2 + len(figures)
+    ws.write_row(head, 0, ["year"] + [TERM_LABELS[c] + " (£k)" for c in FLOW_COLUMNS], styles.header)
+    _write_flow_rows(ws, styles.number(MONEY_FORMAT), frame, head + 1)
     first, last = head + 1, head + len(frame)
-    net = len(_FLOW_COLUMNS)
+    npv_row, net = npv_position(len(figures), len(frame))
     year0 = xl_rowcol_to_cell(first, net)
     later = f"{xl_rowcol_to_cell(first + 1, net)}:{xl_rowcol_to_cell(last, net)}"
-    npv_row = last + 2
     ws.write_string(npv_row, net - 1, "NPV (£k)", styles.bold)
-    value = float(frame["net_cash_gbp_k"].iloc[0]) + sum(
-        float(v) / (1 + rate) ** int(y) for y, v in zip(frame["year"].iloc[1:], frame["net_cash_gbp_k"].iloc[1:]))
-    ws.write_formula(npv_row, net, f"={year0}+NPV({RATE_NAME},{later})", money, value)
-    ws.write_string(npv_row + 1, 0, f"NPV = year-0 net cash + NPV({RATE_NAME}, years 1..{int(frame['year'].max())}); "
+    value = float(frame[NET_CASH].iloc[0]) + sum(
+        float(v) / (1 + rate) ** int(y) for y, v in zip(frame["year"].iloc[1:], frame[NET_CASH].iloc[1:]))
+    ws.write_formula(npv_row, net, f"={year0}+NPV({RATE_NAME},{later})", styles.number(MONEY_FORMAT), value)
+    ws.write_string(npv_row + 1, 0, "Net cash = saving - one-off cost - governance and coordination - distance "
+                                    f"cost. NPV = year-0 net cash + NPV({RATE_NAME}, years 1..{int(frame['year'].max())}); "
                                     "the rate is the input cell on the Scenario sheet.", styles.note)
     ws.set_column(0, 0, 34)
     ws.set_column(1, net, 24)
-    ws.freeze_panes(head + 1, 0)
+    ws.freeze_panes(head + 1, 1)
     return xl_rowcol_to_cell(npv_row, net)
+
+
+def npv_position(n_figures: int, n_years: int) -> tuple[int, int]:
+    """(row, column), 0-based, of the NPV cell of a cash-flow sheet with ``n_figures`` figure rows
+    and ``n_years`` yearly rows (years 0..horizon)."""
+    return 2 + n_figures + n_years + 2, len(FLOW_COLUMNS)
+
+
+def cashflow_figures(row: pd.Series, cid: str) -> dict[str, Any]:
+    """The figure rows above a partnership's cash flow: its id, services, members and NPV."""
+    figures = {CANDIDATE_ID: cell_text(cid)}
+    for key in (SERVICES, MEMBERS, "member_names", NPV):
+        if key in row:
+            figures[_FIGURE_LABELS[key]] = cell_value(row[key])
+    return figures
+
+
+def _write_flow_rows(ws, money, frame: pd.DataFrame, start: int) -> None:
+    """The yearly rows: year, each term, and net cash as a formula over the terms (value cached)."""
+    terms = [name for name, _ in NET_TERMS]
+    for i, row in enumerate(frame.itertuples(index=False), start=start):
+        values = row._asdict()
+        ws.write_number(i, 0, int(values["year"]))
+        for j, col in enumerate(terms, start=1):
+            ws.write_number(i, j, float(values[col]), money)
+        formula = "=" + "".join(("+" if sign > 0 else "-") + xl_rowcol_to_cell(i, j)
+                                for j, (_, sign) in enumerate(NET_TERMS, start=1)).lstrip("+")
+        ws.write_formula(i, len(terms) + 1, formula, money, float(values[NET_CASH]))
 
 
 def council_table(summary: Mapping[str, Any]) -> pd.DataFrame:
@@ -198,8 +241,12 @@ _FIGURE_LABELS = {SERVICES: "services", MEMBERS: "members (GSS codes)", "member_
                   NPV: "NPV in portfolio.csv (£k, at the run's rate)"}
 
 
-def write_scenario_sheet(workbook, styles: Any, summary: Mapping[str, Any], note: str) -> None:
-    """What was asked and how it came out, with the discount-rate input cell (named ``discount_rate``)."""
+def write_scenario_sheet(workbook, styles: Any, summary: Mapping[str, Any], note: str,
+                         npv_formula: str | None = None) -> None:
+    """What was asked and how it came out, with the discount-rate input cell (named ``discount_rate``).
+
+    ``npv_formula`` (the sum of the cash-flow sheets' NPV cells) makes the headline NPV live.
+    """
     ws = workbook.add_worksheet("Scenario")
     ws.freeze_panes(1, 0)
     ws.write_row(0, 0, ["item", "value"], styles.header)
@@ -208,6 +255,9 @@ def write_scenario_sheet(workbook, styles: Any, summary: Mapping[str, Any], note
     kinds = {"money": styles.number(MONEY_FORMAT), "rate": styles.input, "count": styles.number("0")}
     for r, (item, value, kind) in enumerate(scenario_rows(summary, note), start=1):
         ws.write_string(r, 0, cell_text(item), styles.bold)
+        if npv_formula and item == _TOTAL_LABELS[NPV]:
+            ws.write_formula(r, 1, npv_formula, kinds["money"], float(value))
+            continue
         ws.write(r, 1, cell_value(value), kinds.get(kind, styles.wrap))
         if kind == "rate":
             workbook.define_name(RATE_NAME, f"=Scenario!$B${r + 1}")
@@ -218,10 +268,6 @@ def write_cashflow_sheets(workbook, styles: Any, portfolio: pd.DataFrame, flows:
     """One 'cash flow N' sheet per chosen partnership, in portfolio order."""
     indexed = portfolio.set_index(CANDIDATE_ID) if CANDIDATE_ID in portfolio else portfolio
     for i, (cid, frame) in enumerate(cashflow_tables(portfolio, flows), start=1):
-        row = indexed.loc[cid]
-        figures = {CANDIDATE_ID: cell_text(cid)}
-        for key in (SERVICES, MEMBERS, "member_names", NPV):
-            if key in row:
-                figures[_FIGURE_LABELS[key]] = cell_value(row[key])
+        figures = cashflow_figures(indexed.loc[cid], cid)
         write_cashflow_sheet(workbook.add_worksheet(f"cash flow {i}"), styles, f"Partnership {i}: year-by-year cash flow",
                              frame, figures, rate)

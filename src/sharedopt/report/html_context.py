@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 
 from sharedopt.candidates.table import (
-    ANNUAL_NET_SAVING, BETTER_OFF_ALONE, CANDIDATE_ID, ESTIMATED, MEMBER, MEMBERS, NPV, ONE_OFF_COST,
-    PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SERVICES,
+    ANNUAL_NET_SAVING, BETTER_OFF_ALONE, CANDIDATE_ID, DEFAULT_SHARE, ESTIMATED, GOVERNANCE_COST, MEMBER, MEMBERS,
+    NPV, ONE_OFF_COST, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SERVICES, SHARE_RULES,
 )
 from sharedopt.report.html_unknowns import unknowns_context
 from sharedopt.report.html_sections import (
@@ -39,9 +39,16 @@ from sharedopt.report.interactive import interactive_map
 from sharedopt.report.map_data import authority_savings
 from sharedopt.report.map_fill import split_list
 from sharedopt.report.map_furniture import ATTRIBUTION
+from sharedopt.results.cashflow import DISTANCE, GENERAL_FUND_NET, NET_CASH, RING_FENCED, SAVING, TERM_LABELS
 from sharedopt.results.facts import gap_text, service_label, services_label
+from sharedopt.results.why import binding_constraints, why_not_chosen
 
-__all__ = ["build_context"]
+__all__ = ["COUNCIL_MONEY", "build_context"]
+
+#: The money columns of "Each council's money": the four terms, the net cash they add up to, the
+#: ring-fenced part and the general-fund net (net cash less ring-fenced), then the NPV.
+COUNCIL_MONEY = (SAVING, ONE_OFF_COST, GOVERNANCE_COST, DISTANCE, NET_CASH, RING_FENCED, GENERAL_FUND_NET, NPV)
+_OTHER_SHARE = next(column for column in SHARE_RULES if column != DEFAULT_SHARE)
 
 
 def build_context(
@@ -85,11 +92,12 @@ def build_context(
         "map_data": base64.b64encode(map_png).decode("ascii") if map_png else None,
         "map_alt": _map_alt(summary, portfolio),
         "scenario": scenario_section(summary),
-        "alternatives": _alternative_rows(candidates, names, shares),
+        "alternatives": _alternative_rows(candidates, names, shares, portfolio, summary),
+        "binding": binding_constraints(candidates, portfolio, summary.get("constraints") or [], names),
         "service_chart": service_chart(summary.get("by_service") or _derive_by_service(portfolio)),
         "uncertainty": uncertainty_rows(summary),
         **unknowns_context(summary),
-        "councils": _council_rows(summary, names),
+        **_council_context(summary, names),
         "imap": interactive_map(authorities, portfolio, shares, summary),
         "panels_png": None,
         "n_candidates": len(candidates),
@@ -105,10 +113,24 @@ def build_context(
     }
 
 
-def _alternative_rows(candidates: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame) -> list[dict]:
-    """The best alternatives not chosen, one row per group of near-duplicates."""
+def _alternative_rows(candidates: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame,
+                      portfolio: pd.DataFrame, summary: Mapping[str, Any]) -> list[dict]:
+    """The best alternatives not chosen, one row per group of near-duplicates, each with why and the cost of forcing."""
     alone = _better_off_alone(shares)
-    return [{**_row(g["lead"], names, alone), "n_similar": g["n_similar"]} for g in alternatives(candidates)]
+    constraints = summary.get("constraints") or []
+    rows = []
+    for group in alternatives(candidates):
+        why = why_not_chosen(group["lead"], portfolio, constraints, names)
+        rows.append({**_row(group["lead"], names, alone), "n_similar": group["n_similar"], "why": why["reason"],
+                     "forcing": format_money(why["loss_if_forced_gbp_k"])})
+    return rows
+
+
+def _council_context(summary: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """The council money table (rows and headers) and the names of the two share rules."""
+    return {"councils": _council_rows(summary, names),
+            "council_headers": [TERM_LABELS.get(k, "NPV") for k in COUNCIL_MONEY],
+            "share_rule": SHARE_RULES[DEFAULT_SHARE], "other_rule": SHARE_RULES[_OTHER_SHARE]}
 
 
 def _council_rows(summary: Mapping[str, Any], names: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -118,8 +140,7 @@ def _council_rows(summary: Mapping[str, Any], names: Mapping[str, str]) -> list[
         code = str(r.get("authority"))
         rows.append({"name": format_plain(r.get("name") or names.get(code, code)), "code": code,
                      "n_partnerships": format_number(r.get("n_partnerships")),
-                     **{k: format_money(r.get(f"{k}_gbp_k")) for k in
-                        ("saving", "governance_cost", "one_off_cost", "net_cash", "general_fund_net", "npv")}})
+                     "money": [format_money(r.get(k)) for k in COUNCIL_MONEY]})
     return rows
 
 
@@ -248,7 +269,8 @@ def _row(record: Mapping[str, Any], names: Mapping[str, str], alone: Mapping[str
 def _portfolio_rows(portfolio: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame) -> list[dict[str, Any]]:
     """All chosen partnerships, by rank."""
     alone = _better_off_alone(shares)
-    return [_row(r, names, alone) for r in _ranked(portfolio).to_dict("records")]
+    numbered = portfolio.assign(_number=range(1, len(portfolio) + 1))
+    return [{**_row(r, names, alone), "number": r["_number"]} for r in _ranked(numbered).to_dict("records")]
 
 
 def _by_service(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> list[dict[str, Any]]:
@@ -292,6 +314,7 @@ def _by_authority(summary, authorities, portfolio, shares, names) -> list[dict[s
             "name": format_plain(r.get("name") or names.get(str(r.get("authority")), r.get("authority"))),
             "n_partnerships": format_number(r.get("n_partnerships")),
             "npv_share": format_money(r.get("npv_share_gbp_k")),
+            "npv_share_other": format_money(r.get(_OTHER_SHARE)),
         }
         for r in records
     ]

@@ -5,7 +5,7 @@ simplified to about 1/700 of the map's extent, projected to a metric CRS),
 each chosen partnership a button, each existing partnership a button in its
 own (dashed) style. The script (:data:`SCRIPT`, allowed by its SHA-256 in the
 page's Content-Security-Policy, never by 'unsafe-inline') shows a council's
-name and saving on hover, highlights a partnership's members and shows its
+name and NPV share (pooled-spend rule) on hover, highlights a partnership's members and shows its
 figures on click, and filters partnerships by service.
 """
 
@@ -21,10 +21,15 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from sharedopt.candidates.table import ANNUAL_NET_SAVING, CANDIDATE_ID, MEMBERS, NPV, ONE_OFF_COST, SERVICES
+from sharedopt.candidates.table import (
+    ANNUAL_NET_SAVING, CANDIDATE_ID, DEFAULT_SHARE, MEMBERS, NPV, ONE_OFF_COST, SERVICES, SHARE_RULES,
+)
 from sharedopt.results.facts import service_label, services_label
 from sharedopt.report.map_data import authority_savings
 from sharedopt.report.map_fill import split_list
+from sharedopt.report.imap_layers import (
+    council_labels, estimated_mark, estimated_sources, existing_outlines, shade, shading_legend,
+)
 from sharedopt.report.map_geometry import _projected_shapes
 from sharedopt.report.html_text import escape_visible as escape
 
@@ -40,10 +45,9 @@ SCRIPT = """(function () {
   var info = document.getElementById('pship-figures');
   var areas = map.querySelectorAll('path.la');
   var buttons = document.querySelectorAll('#pship-list button');
-  function money(v) { return '\\u00a3' + Math.round(Number(v)).toLocaleString('en-GB') + 'k'; }
   areas.forEach(function (p) {
     p.addEventListener('mousemove', function (e) {
-      tip.textContent = p.dataset.name + ': saving ' + money(p.dataset.saving) + ' (NPV share)';
+      tip.textContent = p.dataset.name + ': ' + p.dataset.label;
       tip.style.display = 'block';
       var box = map.getBoundingClientRect();
       tip.style.left = (e.clientX - box.left + 12) + 'px';
@@ -63,6 +67,16 @@ SCRIPT = """(function () {
   }
   buttons.forEach(function (b) { b.addEventListener('click', function () { select(b); }); });
   var filter = document.getElementById('service-filter');
+  var reset = document.getElementById('service-reset');
+  if (reset) {
+    reset.addEventListener('click', function () {
+      filter.value = '';
+      filter.dispatchEvent(new Event('change'));
+      buttons.forEach(function (b) { b.classList.remove('active'); });
+      areas.forEach(function (p) { p.classList.remove('hl'); p.classList.remove('dim'); });
+      info.textContent = 'Click a partnership.';
+    });
+  }
   filter.addEventListener('change', function () {
     var want = filter.value;
     buttons.forEach(function (b) {
@@ -113,17 +127,34 @@ def _member_services(portfolio: pd.DataFrame) -> dict[str, set[str]]:
     return out
 
 
-def _area_paths(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares: pd.DataFrame) -> tuple[str, int]:
-    """The councils as SVG paths (largest first, so districts sit over their county) and the height."""
-    shapes = _projected_shapes(authorities)
-    shapes = shapes[[g is not None and not g.is_empty for g in shapes]]
-    if shapes.empty:
-        return "", 0
-    x0, y0, x1, y1 = shapes.total_bounds
-    extent = max(x1 - x0, y1 - y0)
-    scale = WIDTH / max(x1 - x0, 1e-9)
-    height = int(np.ceil((y1 - y0) * scale))
-    simple = gpd.GeoSeries(shapes.simplify(extent * SIMPLIFY, preserve_topology=True), index=shapes.index)
+class _Frame:
+    """The councils' projected shapes, simplified, and the view box they are drawn in."""
+
+    def __init__(self, authorities: pd.DataFrame):
+        shapes = _projected_shapes(authorities)
+        self.shapes = shapes[[g is not None and not g.is_empty for g in shapes]]
+        if self.shapes.empty:
+            self.height = 0
+            return
+        self.x0, y0, x1, self.y1 = self.shapes.total_bounds
+        extent = max(x1 - self.x0, self.y1 - y0)
+        self.scale = WIDTH / max(x1 - self.x0, 1e-9)
+        self.height = int(np.ceil((self.y1 - y0) * self.scale))
+        self.simple = gpd.GeoSeries(self.shapes.simplify(extent * SIMPLIFY, preserve_topology=True),
+                                    index=self.shapes.index)
+
+    def path(self, geom) -> str:
+        """SVG path data of a projected (multi)polygon."""
+        return _path_data(geom, self.scale, self.x0, self.y1)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """A projected point in view-box pixels."""
+        return (x - self.x0) * self.scale, (self.y1 - y) * self.scale
+
+
+def _area_paths(frame: _Frame, authorities: pd.DataFrame, portfolio: pd.DataFrame, shares: pd.DataFrame) -> str:
+    """The councils as SVG paths (largest first, so districts sit over their county)."""
+    shapes, simple = frame.shapes, frame.simple
     savings = authority_savings(authorities, portfolio, shares)
     services = _member_services(portfolio)
     names = authorities["name"] if "name" in authorities else pd.Series(authorities.index, index=authorities.index)
@@ -132,12 +163,18 @@ def _area_paths(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares: pd.D
     paths = []
     for code in shapes.index[order]:
         value = float(savings.get(code, 0.0))
-        shade = 0.15 + 0.75 * max(value, 0.0) / top if value > 0 else 0.0
-        fill = f"rgba(30,123,52,{shade:.2f})" if shade else "#e3e3e3"
+        fill = shade(value, top)
         paths.append(f'<path class="la" data-code="{escape(str(code))}" data-name="{escape(str(names.get(code, code)))}" '
-                     f'data-saving="{value:.0f}" data-services="{escape(";".join(sorted(services.get(str(code), ()))))}" '
-                     f'fill="{fill}" d="{_path_data(simple[code], scale, x0, y1)}"/>')
-    return "".join(paths), height
+                     f'data-npv="{value:.0f}" data-label="{escape(_tip(value))}" data-services="{escape(";".join(sorted(services.get(str(code), ()))))}" '
+                     f'fill="{fill}" d="{frame.path(simple[code])}"/>')
+    return "".join(paths)
+
+
+def _tip(value: float) -> str:
+    """A council's tooltip figure: its NPV share under the default rule, named."""
+    if not value:
+        return "in no chosen partnership"
+    return f"NPV share £{value:,.0f}k ({SHARE_RULES[DEFAULT_SHARE]})"
 
 
 def _figures(record: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -192,15 +229,19 @@ def interactive_map(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares: 
     """
     if not isinstance(authorities, gpd.GeoDataFrame) or authorities.geometry.isna().all():
         return None
-    paths, height = _area_paths(authorities, portfolio, shares)
-    if not paths:
+    frame = _Frame(authorities)
+    if not frame.height:
         return None
+    paths = _area_paths(frame, authorities, portfolio, shares)
     names = {str(k): str(v) for k, v in authorities["name"].items()} if "name" in authorities else {}
     existing = [r for r in summary.get("existing_partnerships") or [] if isinstance(r, Mapping)]
     services = sorted({s for cell in portfolio.get(SERVICES, []) for s in split_list(cell)}
                       | {str(r.get("service")) for r in existing if r.get(MEMBERS)})
-    svg = (f'<svg id="imap-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-           f'width="100%" role="img" aria-label="Interactive map of the councils">{paths}</svg>')
+    layers = paths + existing_outlines(frame, existing) + council_labels(frame, names) + estimated_mark(summary)
+    svg = (f'<svg id="imap-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {frame.height}" '
+           f'width="100%" role="img" aria-label="Interactive map of the councils">{layers}</svg>')
+    top = float(authority_savings(authorities, portfolio, shares).max() or 0.0)
     return {"svg": Markup(svg), "buttons": Markup(_buttons(portfolio, existing, names)),
             SERVICES: [(s, service_label(s)) for s in services], "script": Markup(SCRIPT),
-            "script_hash": Markup(script_hash())}
+            "script_hash": Markup(script_hash()), "legend": Markup(shading_legend(top, bool(existing))),
+            "estimated": estimated_sources(summary)}

@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from sharedopt.candidates.table import CANDIDATE_ID, MEMBER, SERVICES, SHARE_PROPORTIONAL, SHARE_SHAPLEY
+from sharedopt.candidates.table import CANDIDATE_ID, DEFAULT_SHARE, MEMBER, SERVICES, SHARE_PROPORTIONAL, SHARE_SHAPLEY
 from sharedopt.report.map_fill import split_list
 
 __all__ = ["authority_savings", "filter_service", "portfolio_services", "service_slug"]
@@ -45,9 +45,9 @@ def authority_savings(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares
     portfolio : pandas.DataFrame
         Chosen partnerships; needs ``candidate_id``.
     shares : pandas.DataFrame
-        ``candidate_id``, ``member`` and ``npv_share_shapley_gbp_k`` (falls
-        back to ``npv_share_proportional_gbp_k`` if the Shapley column is
-        absent).
+        ``candidate_id``, ``member`` and the default share column
+        (:data:`sharedopt.candidates.table.DEFAULT_SHARE`, the pooled-spend share;
+        falls back to the other rule's column if it is absent).
 
     Returns
     -------
@@ -66,8 +66,8 @@ def authority_savings(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares
 
 
 def _share_column(shares: pd.DataFrame) -> str | None:
-    """The share column to shade by: Shapley if present, else proportional."""
-    for column in (SHARE_SHAPLEY, SHARE_PROPORTIONAL):
+    """The share column to shade by: the default rule's if present, else the other."""
+    for column in dict.fromkeys((DEFAULT_SHARE, SHARE_PROPORTIONAL, SHARE_SHAPLEY)):
         if column in shares and {CANDIDATE_ID, MEMBER} <= set(shares.columns):
             return column
     return None

@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from shapely.geometry import Point
+from shapely.ops import polylabel
 
 __all__ = ["DRAW_CRS", "SOURCE_CRS", "draw_crs"]
 
@@ -86,10 +87,17 @@ def _has_shape(geom) -> bool:
 
 
 def _shape_anchor(geom) -> tuple[float, float]:
-    """Centroid if it falls inside the shape, else a guaranteed interior point."""
-    point = geom.centroid
-    if not point.within(geom):
+    """The label point of a shape: the pole of inaccessibility of its largest part (polylabel:
+    the interior point farthest from the edge), never a centroid that may fall on a neighbour."""
+    parts = getattr(geom, "geoms", [geom])
+    largest = max((g for g in parts if g.geom_type == "Polygon" and not g.is_empty), key=lambda g: g.area,
+                  default=None)
+    if largest is None:
         point = geom.representative_point()
+    else:
+        point = polylabel(largest, tolerance=max(largest.area ** 0.5 / 100, 1e-9))
+        if not point.within(largest):
+            point = largest.representative_point()
     return (point.x, point.y)
 
 

@@ -3,10 +3,11 @@
 * :func:`draw_partnership_outlines`: each chosen partnership as ONE shape, the
   union of its members outlined in the partnership's colour (nested inward
   when several partnerships share councils), never a fan of lines.
-* :func:`place_labels`: council names placed greedily (largest council first)
-  at the first of a few positions around its anchor whose text box overlaps no
-  label already placed; a council whose name fits nowhere gets a number on the
-  map and its name in a numbered key. No two labels overlap.
+* :func:`place_labels`: council names placed greedily (smallest council first: it has the least room)
+  at the first of a few positions around its anchor (a point inside the council)
+  whose text box overlaps no label already placed and whose centre lies inside the
+  council itself; a council whose name fits nowhere gets a number on the map and
+  its name in a numbered key. No two labels overlap.
 * :func:`add_estimated_stamp`: 'ESTIMATED' on the map itself when any figure is.
 """
 
@@ -18,6 +19,8 @@ import matplotlib
 from matplotlib import colors as mcolors
 from matplotlib import patheffects
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from shapely.geometry import Point
 from shapely.ops import unary_union
 
 from sharedopt.candidates.table import MEMBERS
@@ -25,9 +28,11 @@ from sharedopt.candidates.table import MEMBERS
 __all__ = ["add_estimated_stamp", "draw_existing_outlines", "draw_partnership_outlines", "place_labels"]
 
 _OFFSETS = [(0, -8), (0, 8), (10, 0), (-10, 0), (0, -18), (0, 18), (14, -10), (-14, 10), (14, 10), (-14, -10)]
-_ALIGN = {(0, -1): ("center", "top"), (0, 1): ("center", "bottom"), (1, 0): ("left", "center"),
+_ALIGN = {(0, 0): ("center", "center"), (0, -1): ("center", "top"), (0, 1): ("center", "bottom"), (1, 0): ("left", "center"),
           (-1, 0): ("right", "center"), (1, -1): ("left", "top"), (-1, 1): ("right", "bottom"),
           (1, 1): ("left", "bottom"), (-1, -1): ("right", "top")}
+_FAR = [(dx * k, dy * k) for k in (2, 3, 4) for dx, dy in _OFFSETS[:4] + _OFFSETS[6:]]  # leader-line numbers
+_LEADER = {"arrowstyle": "-", "color": "#111111", "linewidth": 0.6, "shrinkA": 0, "shrinkB": 0}
 _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 
 
@@ -123,7 +128,7 @@ def _overlaps(box, placed) -> bool:
 
 
 def place_labels(ax, names: Mapping[str, str], anchors: Mapping[str, tuple[float, float]],
-                 order: Sequence[str], fontsize: float = 7) -> list[tuple[int, str]]:
+                 order: Sequence[str], fontsize: float = 7, shapes: Mapping | None = None) -> list[tuple[int, str]]:
     """Place council names with no two overlapping; return the numbered key of the rest.
 
     Parameters
@@ -137,6 +142,10 @@ def place_labels(ax, names: Mapping[str, str], anchors: Mapping[str, tuple[float
     order : sequence of str
         Codes in placement priority (e.g. largest area first).
     fontsize : float, default 7
+    shapes : mapping of str to shapely geometry, optional
+        Code -> the council's shape (data coordinates). When given, a label goes only
+        where its centre lies inside its own council (centred on the anchor first), else
+        its number does; only a council too small for either gets a number beside it with a leader line.
 
     Returns
     -------
@@ -144,35 +153,62 @@ def place_labels(ax, names: Mapping[str, str], anchors: Mapping[str, tuple[float
         (number, name) of the councils shown by a number instead of a name.
     """
     renderer = ax.figure.canvas.get_renderer()
-    placed, key = [], []
+    shapes = shapes or {}
+    placed: list = []
+    key: list[tuple[int, str]] = []
     pending = []
-    for code in order:
-        if code not in anchors:
+    for code in (c for c in order if c in anchors):
+        name, where = str(names.get(code, code)), shapes.get(code)
+        if _try_place(ax, renderer, placed, anchors[code], name, fontsize, within=where):
             continue
-        if not _try_place(ax, renderer, placed, anchors[code], str(names.get(code, code)), fontsize):
+        if where is not None and _try_place(ax, renderer, placed, anchors[code], str(len(key) + 1), fontsize,
+                                            bold=True, within=where):
+            key.append((len(key) + 1, name))
+        else:
             pending.append(code)
-    for number, code in enumerate(pending, start=1):
-        if _try_place(ax, renderer, placed, anchors[code], str(number), fontsize, bold=True):
-            key.append((number, str(names.get(code, code))))
+    for code in pending:
+        if _try_place(ax, renderer, placed, anchors[code], str(len(key) + 1), fontsize, bold=True, leader=True):
+            key.append((len(key) + 1, str(names.get(code, code))))
     return key
 
 
-def _try_place(ax, renderer, placed: list, xy, text: str, fontsize: float, bold: bool = False) -> bool:
-    """Put ``text`` at the first free offset around ``xy``; False (nothing drawn) if none is free."""
-    for dx, dy in _OFFSETS:
+def _try_place(ax, renderer, placed: list, xy, text: str, fontsize: float, bold: bool = False,
+               within=None, leader: bool = False) -> bool:
+    """Put ``text`` at the first free offset around ``xy``; False (nothing drawn) if none is free.
+
+    With ``within`` (a shape) only offsets whose text centre lies inside it count, the
+    centred one first; ``leader`` draws a line from the text to ``xy`` (a number beside its council).
+    """
+    offsets = [(0, 0)] + _OFFSETS if within is not None else _OFFSETS + (_FAR if leader else [])
+    for dx, dy in offsets:
         ha, va = _ALIGN[(_sign(dx), _sign(dy))]
         artist = ax.annotate(text.replace("$", r"\$"), xy, xytext=(dx, dy), textcoords="offset points", ha=ha,
                              va=va, fontsize=fontsize, color="#111111", path_effects=_HALO, zorder=5,
-                             fontweight="bold" if bold else "normal", annotation_clip=False)
-        box = artist.get_window_extent(renderer).expanded(1.04, 1.1)
-        inside = ax.get_window_extent(renderer)
-        if not _overlaps(box, placed) and inside.x0 <= box.x0 and box.x1 <= inside.x1 and \
-                inside.y0 <= box.y0 and box.y1 <= inside.y1:
+                             fontweight="bold" if bold else "normal", annotation_clip=False,
+                             arrowprops=_LEADER if leader else None)
+        artist.update_positions(renderer)
+        box = Text.get_window_extent(artist, renderer).expanded(1.04, 1.1)  # the text, not its leader line
+        if _free(ax, renderer, box, placed) and _centre_within(ax, box, within):
             placed.append(box)
             artist.set_gid("label")
             return True
         artist.remove()
     return False
+
+
+def _free(ax, renderer, box, placed: list) -> bool:
+    """True when ``box`` overlaps no placed label and stays inside the axes."""
+    inside = ax.get_window_extent(renderer)
+    return not _overlaps(box, placed) and inside.x0 <= box.x0 and box.x1 <= inside.x1 and \
+        inside.y0 <= box.y0 and box.y1 <= inside.y1
+
+
+def _centre_within(ax, box, shape) -> bool:
+    """True when the box's centre (display units) lies inside ``shape`` (data units), or no shape is given."""
+    if shape is None:
+        return True
+    x, y = ax.transData.inverted().transform(((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2))
+    return bool(shape.contains(Point(x, y)))
 
 
 def _sign(v: float) -> int:

@@ -239,6 +239,7 @@ def _label_councils(ax, layout: _Layout) -> list[tuple[int, str]]:
     _outline_covering(ax, layout, covering)
     if len(layout.anchors) > _MAX_LABELS:
         return []
-    order = sorted((c for c in layout.anchors if c not in covering),
-                   key=lambda c: -(layout.shapes[c].area if _has_shape(layout.shapes.get(c)) else 0))
-    return place_labels(ax, layout.names, layout.anchors, order)
+    order = sorted((c for c in layout.anchors if c not in covering),  # smallest first: it has the least room
+                   key=lambda c: layout.shapes[c].area if _has_shape(layout.shapes.get(c)) else 0)
+    shapes = {c: layout.shapes[c] for c in order if _has_shape(layout.shapes.get(c))}
+    return place_labels(ax, layout.names, layout.anchors, order, shapes=shapes)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from sharedopt.candidates.table import N_MEMBERS, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR
+from sharedopt.candidates.table import N_MEMBERS, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SPAN, without_duplicates
 from sharedopt.report.cell_values import cell_text as _text
 from sharedopt.report.cell_values import cell_value as _cell
 from sharedopt.report.tables import MONEY_SUFFIX
@@ -37,6 +37,7 @@ from sharedopt.report.finance_sheets import (
     discount_rate,
     money_header,
 )
+from sharedopt.report.live_totals import council_npv_formulas, npv_cells, portfolio_npv_formulas, total_npv_formula
 from sharedopt.report.sheets import EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
 
 __all__ = ["MONEY_FORMAT", "fixed_timestamp", "write_xlsx"]
@@ -49,12 +50,14 @@ _OTHER_FORMATS = {
     "n_partnerships": "0",
     "rank": "0",
     PAYBACK_YEARS: "0.0",
+    SPAN: '#,##0.0" km"',
     REALISATION_FACTOR: "0.00",
     "gap": "0.00%",
 }
 _SUMMARY_KEYS = ["region", "status", "objective", "best_bound", "gap", "solver", "n_variables",
                  "n_constraints", "config_hash"]
 _MAX_WIDTH = 60
+_NAME_COLUMNS = ("member_names", "member_name", "name")
 _DEFAULT_STAMP = dt.datetime(2000, 1, 1)
 _OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False, "nan_inf_to_errors": False}
@@ -116,17 +119,18 @@ def write_xlsx(
 
     Notes
     -----
-    Each sheet has a bold, filled, frozen header row (panes at 'A2'), an
-    autofilter, column widths fitted to content and '£#,##0' on money
+    Each sheet has a bold, filled header row frozen with the council names (panes right of the
+    name column, else at 'A2'), an autofilter, column widths fitted to content and '£#,##0' on money
     columns, with a note right of the header saying money is in £ thousand.
     Text from input is stored as text, never as a formula, and quoted by
     :func:`sharedopt.report.cells.neutralise_text`.
     """
-    tables = workbook_tables(portfolio, candidates, shares, max_candidates)
+    tables = workbook_tables(without_duplicates(portfolio), without_duplicates(candidates), shares, max_candidates)
     note = contents_note(tables, max_candidates, csv_written)
     workbook = _new_workbook(path, title)
     styles = _Styles(workbook)
-    write_scenario_sheet(workbook, styles, summary, note)
+    cells = npv_cells(named_table(tables[0], names or {}).frame, (extra or {}).get("council_cashflows"))
+    write_scenario_sheet(workbook, styles, summary, note, total_npv_formula(cells))
     _write_summary_sheet(workbook.add_worksheet("summary"), styles, summary, note)
     _write_data_sheets(workbook, styles, {t.name: t for t in tables}, summary, names or {}, extra or {}, progress)
     workbook.close()
@@ -144,12 +148,15 @@ def _write_data_sheets(workbook: xlsxwriter.Workbook, styles: _Styles, by_name: 
                        summary: Mapping[str, Any], names: Mapping[str, str], extra: Mapping[str, pd.DataFrame],
                        progress: SheetProgress | None) -> None:
     """The portfolio, its cash-flow sheets, the side tables, then the candidates and shares."""
-    portfolio = named_table(by_name["portfolio"], names)
-    _write_table_sheet(workbook.add_worksheet("portfolio"), styles, portfolio, progress)
-    write_cashflow_sheets(workbook, styles, portfolio.frame, extra.get("council_cashflows"), discount_rate(summary))
+    portfolio, flows = named_table(by_name["portfolio"], names), extra.get("council_cashflows")
+    cells = npv_cells(portfolio.frame, flows)
+    _write_table_sheet(workbook.add_worksheet("portfolio"), styles, portfolio, progress,
+                       portfolio_npv_formulas(portfolio.frame, cells))
+    write_cashflow_sheets(workbook, styles, portfolio.frame, flows, discount_rate(summary))
     for name, frame in side_tables(summary, extra, names):
+        live = council_npv_formulas(frame, flows, cells) if name == "councils" else None
         _write_table_sheet(workbook.add_worksheet(name), styles, SheetTable(name, frame, len(frame), frame.shape[1]),
-                           progress)
+                           progress, live)
     for name in ("candidates", "shares"):
         _write_table_sheet(workbook.add_worksheet(name), styles, named_table(by_name[name], names), progress)
 
@@ -183,8 +190,13 @@ def _number_format(column: str) -> str | None:
     return _OTHER_FORMATS.get(column)
 
 
-def _write_table_sheet(ws, styles: _Styles, table: SheetTable, progress: SheetProgress | None) -> None:
-    """One DataFrame as a sheet: header, typed cells, formats, widths, filter and note."""
+def _write_table_sheet(ws, styles: _Styles, table: SheetTable, progress: SheetProgress | None,
+                       formulas: Mapping[str, list] | None = None) -> None:
+    """One DataFrame as a sheet: header, typed cells, formats, widths, filter and note.
+
+    ``formulas`` maps a column to one formula (or None) per row, written over the value,
+    which stays as the formula's cached result.
+    """
     frame = table.frame
     header = [_text(money_header(str(c))) for c in frame.columns]
     columns = [_column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
@@ -192,18 +204,28 @@ def _write_table_sheet(ws, styles: _Styles, table: SheetTable, progress: SheetPr
     for col, (name, values, fmt) in enumerate(zip(header, columns, formats)):
         ws.set_column(col, col, _width([name], values, fmt), styles.number(fmt))
     _write_header(ws, styles, header, note=bool(_money(header)))
+    ws.freeze_panes(1, _name_column(header) + 1)
     n_rows = len(frame)
     blanks = _formatted_blanks(columns, [styles.number(f) for f in formats])
+    live = [(list(frame.columns).index(c), f) for c, f in (formulas or {}).items() if c in frame.columns]
     for r, row in enumerate(zip(*columns), start=1):
         ws.write_row(r, 0, row)
         for col, style in blanks.get(r, ()):
             ws.write_blank(r, col, None, style)
+        for col, cells in live:
+            if cells[r - 1] is not None:
+                ws.write_formula(r, col, cells[r - 1], styles.number(formats[col]), row[col])
         if progress is not None and r % PROGRESS_EVERY == 0:
             progress(table.name, r, n_rows)
     if progress is not None:
         progress(table.name, n_rows, n_rows)
     if header:
         ws.autofilter(0, 0, n_rows, len(header) - 1)
+
+
+def _name_column(header: list[str]) -> int:
+    """The column of the council names (the panes freeze right of it), else -1."""
+    return next((i for i, h in enumerate(header) if h in _NAME_COLUMNS), -1)
 
 
 def _formatted_blanks(columns: list[list[Any]], styles: list[Any]) -> dict[int, list[tuple[int, Any]]]:

@@ -27,13 +27,54 @@ from sharedopt.candidates.value import CostBase, asset_budget
 from sharedopt.config.assumptions import CASHFLOW_RULES, RING_FENCED_SHARES
 from sharedopt.config.params import ModelParams
 from sharedopt.candidates.table import (
-    ANNUAL_SAVING, CANDIDATE_ID, COST_DISTANCE, DEPTH, GOVERNANCE_COST, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
-    split_codes,
+    ANNUAL_SAVING, CANDIDATE_ID, COST_DISTANCE, DEPTH, GOVERNANCE_COST, MEMBER, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
+    SHARE_PROPORTIONAL, split_codes,
 )
 
-COLUMNS = ["authority", CANDIDATE_ID, "year", "member_weight", ONE_OFF_COST, "saving_gbp_k",
-           GOVERNANCE_COST, "distance_cost_gbp_k", "net_cash_gbp_k", "ring_fenced_gbp_k", "general_fund_gbp_k",
-           "general_fund_net_gbp_k", "discount_factor", "discounted_net_gbp_k"]
+SAVING = "saving_gbp_k"
+DISTANCE = "distance_cost_gbp_k"
+NET_CASH = "net_cash_gbp_k"
+RING_FENCED = "ring_fenced_gbp_k"
+GENERAL_FUND_NET = "general_fund_net_gbp_k"
+
+#: The terms of a net-cash figure and their signs: ``net cash = saving - one-off - governance - distance``.
+#: Every table of money (council_cashflows.csv, the workbook's cash-flow and councils sheets, the
+#: report's "Each council's money") shows these four terms beside the net cash they add up to.
+NET_TERMS: tuple[tuple[str, int], ...] = ((SAVING, 1), (ONE_OFF_COST, -1), (GOVERNANCE_COST, -1), (DISTANCE, -1))
+#: Plain names of the terms, for headers.
+TERM_LABELS = {SAVING: "Saving", ONE_OFF_COST: "One-off cost", GOVERNANCE_COST: "Governance and coordination",
+               DISTANCE: "Distance cost", NET_CASH: "Net cash", RING_FENCED: "Ring-fenced",
+               GENERAL_FUND_NET: "General fund net"}
+#: The columns of a partnership's year-by-year table: the terms, then the net cash.
+FLOW_COLUMNS = [name for name, _ in NET_TERMS] + [NET_CASH]
+
+COLUMNS = ["authority", CANDIDATE_ID, "year", "member_weight", ONE_OFF_COST, SAVING,
+           GOVERNANCE_COST, DISTANCE, NET_CASH, RING_FENCED, "general_fund_gbp_k",
+           GENERAL_FUND_NET, "discount_factor", "discounted_net_gbp_k"]
+
+
+def net_of(terms) -> object:
+    """Net cash from its terms (a mapping or DataFrame holding the :data:`NET_TERMS` columns)."""
+    return sum(sign * terms[name] for name, sign in NET_TERMS)
+
+
+def partnership_years(flows: pd.DataFrame) -> pd.DataFrame:
+    """Each partnership's yearly terms and net cash, summed over its members.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        :func:`council_cashflows` rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``candidate_id``, ``year``); columns :data:`FLOW_COLUMNS`, the net cash
+        recomputed from the summed terms (so it adds up whatever the rounding).
+    """
+    table = flows.groupby([CANDIDATE_ID, "year"], sort=True)[FLOW_COLUMNS[:-1]].sum()
+    table[NET_CASH] = net_of(table)
+    return table
 
 
 def year_profile(params: ModelParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -59,13 +100,30 @@ def member_weights(base: CostBase, params: ModelParams, services: tuple[str, ...
     return weights[0], ring[0]
 
 
-def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams) -> pd.DataFrame:
+def shared_weights(shares: pd.DataFrame | None, cid: str, members: list[str], npv: float) -> np.ndarray | None:
+    """Each member's weight as the shares table's pooled-spend split of the NPV (None when it cannot say).
+
+    So a council's NPV in the cash flows is, by construction, its ``npv_share_proportional_gbp_k``.
+    """
+    if shares is None or not len(shares) or abs(npv) < 1e-9:
+        return None
+    mine = shares[shares[CANDIDATE_ID] == cid].set_index(MEMBER)[SHARE_PROPORTIONAL]
+    if not set(members) <= set(mine.index):
+        return None
+    weights = mine.reindex(members).to_numpy(dtype=float) / npv
+    return weights if np.all(np.isfinite(weights)) and abs(weights.sum() - 1.0) < 1e-6 else None
+
+
+def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams,
+                      shares: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rows (member x year) of one partnership's cash flows (at its depth's ramp: sharedopt.candidates.depth)."""
     if row.get(DEPTH) in params.depth_settings:
         params = depth_params(params, row[DEPTH])
     members = split_codes(row[MEMBERS])
     services = tuple(split_codes(row[SERVICES]))
     weights, ring = member_weights(base, params, services, members)
+    split = shared_weights(shares, row[CANDIDATE_ID], members, float(row.get(NPV, 0.0)))
+    weights = weights if split is None else split
     years, ramp, discount = year_profile(params)
     saving = ramp * float(row[ANNUAL_SAVING])
     governance = np.where(years == 0, 0.0, float(row[GOVERNANCE_COST]))
@@ -78,21 +136,21 @@ def partnership_flows(row: pd.Series, base: CostBase, params: ModelParams) -> pd
         "year": np.tile(years, len(members)),
         "member_weight": np.repeat(weights, len(years)),
         ONE_OFF_COST: (w * one_off).ravel(),
-        "saving_gbp_k": (w * saving).ravel(),
+        SAVING: (w * saving).ravel(),
         GOVERNANCE_COST: (w * governance).ravel(),
-        "distance_cost_gbp_k": (w * distance).ravel(),
-        "ring_fenced_gbp_k": (w * ring[:, None] * saving).ravel(),
+        DISTANCE: (w * distance).ravel(),
+        RING_FENCED: (w * ring[:, None] * saving).ravel(),
         "discount_factor": np.tile(discount, len(members)),
     })
-    recurring = frame[GOVERNANCE_COST] + frame["distance_cost_gbp_k"]
-    frame["net_cash_gbp_k"] = frame["saving_gbp_k"] - recurring - frame[ONE_OFF_COST]
-    frame["general_fund_gbp_k"] = frame["saving_gbp_k"] - frame["ring_fenced_gbp_k"]
-    frame["general_fund_net_gbp_k"] = frame["general_fund_gbp_k"] - recurring - frame[ONE_OFF_COST]
-    frame["discounted_net_gbp_k"] = frame["net_cash_gbp_k"] * frame["discount_factor"]
+    frame[NET_CASH] = net_of(frame)
+    frame["general_fund_gbp_k"] = frame[SAVING] - frame[RING_FENCED]
+    frame[GENERAL_FUND_NET] = frame[NET_CASH] - frame[RING_FENCED]
+    frame["discounted_net_gbp_k"] = frame[NET_CASH] * frame["discount_factor"]
     return frame[COLUMNS]
 
 
-def council_cashflows(portfolio: pd.DataFrame, base: CostBase, params: ModelParams) -> pd.DataFrame:
+def council_cashflows(portfolio: pd.DataFrame, base: CostBase, params: ModelParams,
+                      shares: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per council, chosen partnership and year (0..horizon), sorted.
 
     Parameters
@@ -102,6 +160,9 @@ def council_cashflows(portfolio: pd.DataFrame, base: CostBase, params: ModelPara
         governance_cost_gbp_k, one_off_cost_gbp_k``).
     base : CostBase
     params : ModelParams
+    shares : pandas.DataFrame, optional
+        The shares table: when given, each member's weight is its pooled-spend share of the NPV
+        there (:func:`shared_weights`), the one per-council rule every table uses.
 
     Returns
     -------
@@ -111,7 +172,7 @@ def council_cashflows(portfolio: pd.DataFrame, base: CostBase, params: ModelPara
     """
     if portfolio is None or len(portfolio) == 0:
         return pd.DataFrame(columns=COLUMNS)
-    frames = [partnership_flows(row, base, params) for _, row in portfolio.iterrows()]
+    frames = [partnership_flows(row, base, params, shares) for _, row in portfolio.iterrows()]
     table = pd.concat(frames, ignore_index=True)
     return table.sort_values(["authority", CANDIDATE_ID, "year"], kind="stable").reset_index(drop=True)
 
@@ -120,8 +181,8 @@ def council_totals(flows: pd.DataFrame, authorities) -> list[dict]:
     """Per-council totals over the horizon (undiscounted sums, and NPV)."""
     if flows.empty:
         return []
-    money = [ONE_OFF_COST, "saving_gbp_k", GOVERNANCE_COST, "distance_cost_gbp_k", "net_cash_gbp_k",
-             "ring_fenced_gbp_k", "general_fund_gbp_k", "general_fund_net_gbp_k"]
+    money = [ONE_OFF_COST, SAVING, GOVERNANCE_COST, DISTANCE, NET_CASH,
+             RING_FENCED, "general_fund_gbp_k", GENERAL_FUND_NET]
     grouped = flows.groupby("authority", sort=True)
     table = grouped[money].sum()
     table[NPV] = grouped["discounted_net_gbp_k"].sum()

@@ -15,9 +15,9 @@ from sharedopt.config.assumptions import (
     WHOLE_ORG_DEFAULTS,
 )
 from sharedopt.candidates.table import (
-    ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, COST_COORDINATION, COST_DISTANCE, COST_GOVERNANCE, ESTIMATED,
+    ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, COST_COORDINATION, COST_DISTANCE, COST_GOVERNANCE, DEFAULT_SHARE, ESTIMATED,
     GOVERNANCE_COST, KIND, MEMBER, NPV, ONE_OFF_COST, REALISATION_FACTOR, SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE,
-    SCALE_SAVING, SERVICES, SHARE_PROPORTIONAL, SHARE_SHAPLEY, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL,
+    SCALE_SAVING, SERVICES, SHARE_PROPORTIONAL, SHARE_RULES, SHARE_SHAPLEY, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL,
     member_codes,
 )
 from sharedopt.data.detail import fine_scope_rows
@@ -62,7 +62,11 @@ def by_service(portfolio: pd.DataFrame) -> list[dict]:
 
 
 def by_authority(portfolio: pd.DataFrame, shares: pd.DataFrame, authorities: pd.DataFrame) -> list[dict]:
-    """Each authority's partnerships and its Myerson share of their NPV."""
+    """Each authority's partnerships and its share of their NPV.
+
+    ``npv_share_gbp_k`` is the default rule (:data:`sharedopt.candidates.table.DEFAULT_SHARE`, named in
+    ``share_rule``); both rules' sums are kept under their own column names.
+    """
     rows = []
     chosen = set(portfolio[CANDIDATE_ID]) if len(portfolio) else set()
     mine = shares[shares[CANDIDATE_ID].isin(chosen)] if len(shares) else shares
@@ -70,9 +74,10 @@ def by_authority(portfolio: pd.DataFrame, shares: pd.DataFrame, authorities: pd.
         part = mine[mine[MEMBER] == code] if len(mine) else mine
         rows.append({"authority": code, "name": str(authorities.loc[code, "name"]),
                      "n_partnerships": int(len(part)),
-                     "npv_share_gbp_k": float(part[SHARE_SHAPLEY].sum()) if len(part) else 0.0,
-                     SHARE_PROPORTIONAL:
-                         float(part[SHARE_PROPORTIONAL].sum()) if len(part) else 0.0})
+                     "npv_share_gbp_k": float(part[DEFAULT_SHARE].sum()) if len(part) else 0.0,
+                     "share_rule": SHARE_RULES[DEFAULT_SHARE],
+                     **{col: float(part[col].sum()) if len(part) else 0.0
+                        for col in (SHARE_PROPORTIONAL, SHARE_SHAPLEY)}})
     return rows
 
 
