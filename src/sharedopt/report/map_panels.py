@@ -12,7 +12,6 @@ import math
 
 import matplotlib
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sharedopt.candidates.table import MEMBERS, SERVICES
@@ -21,7 +20,7 @@ from sharedopt.results.facts import service_label
 from sharedopt.report.map_fill import split_list
 from sharedopt.report.map_geometry import _projected_shapes
 from sharedopt.report.map_layers import partnership_colours
-from sharedopt.report.map_render import STYLE
+from sharedopt.report.map_render import STYLE, agg_figure
 
 __all__ = ["PANEL_THRESHOLD", "plot_service_panels"]
 
@@ -61,8 +60,7 @@ def plot_service_panels(authorities: pd.DataFrame, portfolio: pd.DataFrame, titl
     x0, y0, x1, y1 = shapes.total_bounds
     aspect = (y1 - y0) / max(x1 - x0, 1e-9)
     with matplotlib.style.context("default"), matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(3.2 * cols, 3.2 * rows * aspect + 1.1))
-        FigureCanvasAgg(fig)
+        fig = agg_figure((3.2 * cols, 3.2 * rows * aspect + 1.1))
         for i, service in enumerate(services):
             ax = fig.add_subplot(rows, cols, i + 1)
             shapes.plot(ax=ax, color="#eeeeee", edgecolor="#999999", linewidth=0.3)
