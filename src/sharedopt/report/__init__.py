@@ -18,6 +18,7 @@ from sharedopt.report.atomic import atomic_directory, write_bytes_atomic, write_
 from sharedopt.report.html import render_html
 from sharedopt.report.html_context import build_context
 from sharedopt.report.map_data import portfolio_services, service_slug
+from sharedopt.report.map_geometry import shared_geometry
 from sharedopt.report.map_panels import PANEL_THRESHOLD, plot_service_panels
 from sharedopt.report.map_render import figure_bytes
 from sharedopt.report.maps import plot_portfolio_map, plot_service_map
@@ -95,7 +96,7 @@ def write_outputs(
     inputs = {"authorities": authorities, "candidates": candidates, "portfolio": portfolio, "shares": shares,
               "summary": summary, "xlsx_max_candidates": xlsx_max_candidates, "progress": progress or _quiet,
               "extra": dict(extra_tables or {}), "map": _map_options(summary, map_shading)}
-    with atomic_directory(out_dir, marker=MARKER) as tmp:
+    with atomic_directory(out_dir, marker=MARKER) as tmp, shared_geometry():  # every map projects once
         names = _write_all(tmp, inputs, wanted, per_service_maps, title)
     return {name: out_dir / name for name in names}
 

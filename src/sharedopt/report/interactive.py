@@ -1,7 +1,8 @@
 """The interactive map inside ``report.html``: inline SVG and a small inline script.
 
 No network, no tiles, no CDN: each council is an SVG ``<path>`` (geometry
-simplified to about 1/700 of the map's extent, projected to a metric CRS),
+projected to a metric CRS and simplified to about 1/700 of the map's extent as a
+coverage, so neighbouring councils share their simplified edge, with no gap or overlap),
 each chosen partnership a button, each existing partnership a button in its
 own (dashed) style. The script (:data:`SCRIPT`, allowed by its SHA-256 in the
 page's Content-Security-Policy, never by 'unsafe-inline') shows a council's
@@ -26,7 +27,7 @@ from sharedopt.candidates.table import ANNUAL_NET_SAVING, CANDIDATE_ID, MEMBERS,
 from sharedopt.results.facts import service_label, services_label
 from sharedopt.report.map_data import authority_savings
 from sharedopt.report.map_fill import split_list
-from sharedopt.report.map_geometry import _projected_shapes
+from sharedopt.report.map_geometry import _projected_shapes, simplified_shapes
 
 __all__ = ["SCRIPT", "interactive_map", "script_hash"]
 
@@ -120,10 +121,9 @@ def _area_paths(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares: pd.D
     if shapes.empty:
         return "", 0
     x0, y0, x1, y1 = shapes.total_bounds
-    extent = max(x1 - x0, y1 - y0)
     scale = WIDTH / max(x1 - x0, 1e-9)
     height = int(np.ceil((y1 - y0) * scale))
-    simple = gpd.GeoSeries(shapes.simplify(extent * SIMPLIFY, preserve_topology=True), index=shapes.index)
+    simple = simplified_shapes(authorities, SIMPLIFY)
     savings = authority_savings(authorities, portfolio, shares)
     services = _member_services(portfolio)
     names = authorities["name"] if "name" in authorities else pd.Series(authorities.index, index=authorities.index)
