@@ -120,22 +120,34 @@ def _resolve_formats(formats: set[str] | None) -> frozenset[str]:
 
 
 def _write_all(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: bool, title: str) -> list[str]:
-    """Write every requested file into ``tmp``; return the file names."""
-    written: list[str] = []
+    """Write every requested file into ``tmp`` (a large workbook in a worker, alongside); return the names."""
     maps = wanted & {"png", "svg", "html"}
     workbook = _workbook_arguments(tmp, inputs, title, csv_written="csv" in wanted) if "xlsx" in wanted else None
     pending = start_workbook(workbook, len(inputs["candidates"])) if workbook and maps else None
+    try:
+        written = _write_files(tmp, inputs, wanted, per_service, title, workbook if pending is None else None)
+    except BaseException:
+        if pending is not None:
+            pending.abandon()
+        raise
+    if pending is not None:
+        written.append(pending.finish(_sheet_progress(inputs["progress"])).name)
+    return written
+
+
+def _write_files(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: bool, title: str,
+                 workbook: dict[str, Any] | None) -> list[str]:
+    """Every requested file but a workbook being written by a worker."""
+    written: list[str] = []
     if "csv" in wanted:
         written += _write_csvs(tmp, inputs)
     if "json" in wanted:
         inputs["progress"]("summary.json")
         written.append(write_json(inputs["summary"], tmp / "summary.json").name)
-    if workbook is not None and pending is None:
+    if workbook is not None:
         written.append(_write_workbook(inputs, workbook).name)
-    if maps:
+    if wanted & {"png", "svg", "html"}:
         written += _write_maps_and_html(tmp, inputs, wanted, title)
-    if pending is not None:
-        written.append(pending.finish(_sheet_progress(inputs["progress"])).name)
     if per_service and "png" in wanted:
         written += _write_service_maps(tmp, inputs)
     if "csv" in wanted:

@@ -61,6 +61,10 @@ class PendingWorkbook:
             say(sheet, done, total)
         return path
 
+    def abandon(self) -> None:
+        """The report failed elsewhere: let the worker end (its file is thrown away with the folder)."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
 
 def start_workbook(arguments: dict[str, Any], rows: int) -> PendingWorkbook | None:
     """Start writing the workbook in a worker process, for a large run.
