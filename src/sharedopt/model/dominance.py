@@ -64,19 +64,18 @@ def dominator_guesses(mem: Codes, svc: Codes, c: np.ndarray) -> np.ndarray:
         better &= (guess[idx] < 0) | (c[k] > c[np.maximum(guess[idx], 0)])
         guess[idx[better]] = k[better]
 
+    masks = np.unique(smask[ok])[::-1]  # every service mask some candidate has, largest first
     for m in range(1, _MAX_DOM_MEMBERS + 1):
-        idx = np.flatnonzero(ok & (n_mem == m))
-        if not len(idx):
-            continue
-        for pattern in range(1, 2**m):
-            pick = [b for b in range(m) if pattern >> b & 1]
-            mkey = member_key(members[idx][:, pick]) * (1 << n_svc)
-            sub = smask[idx].copy()
-            while (sub > 0).any():  # every non-empty subset of the service mask
-                live = sub > 0
-                proper = live & ((pattern != 2**m - 1) | (sub != smask[idx]))
-                lookup(idx[proper], mkey[proper] + sub[proper])
-                sub = np.where(live, (sub - 1) & smask[idx], 0)
+        of_size = np.flatnonzero(ok & (n_mem == m))
+        for own in np.unique(smask[of_size]):
+            idx = of_size[smask[of_size] == own]
+            subsets = masks[(masks & ~own) == 0]  # the service subsets that exist, in the order a
+            for pattern in range(1, 2**m):        # walk over every subset (largest first) meets them
+                pick = [b for b in range(m) if pattern >> b & 1]
+                mkey = member_key(members[idx][:, pick]) * (1 << n_svc)
+                for sub in subsets:
+                    if pattern != 2**m - 1 or sub != own:  # a proper subset: not j's own key
+                        lookup(idx, mkey + sub)
     return guess
 
 

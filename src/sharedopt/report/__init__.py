@@ -18,8 +18,10 @@ from sharedopt.report.atomic import atomic_directory, write_bytes_atomic, write_
 from sharedopt.report.html import render_html
 from sharedopt.report.html_context import build_context
 from sharedopt.report.map_data import portfolio_services, service_slug
+from sharedopt.report.map_geometry import shared_geometry
 from sharedopt.report.map_panels import PANEL_THRESHOLD, plot_service_panels
 from sharedopt.report.map_render import figure_bytes
+from sharedopt.report.parallel import start_workbook
 from sharedopt.report.maps import plot_portfolio_map, plot_service_map
 from sharedopt.report.notebook import InteractiveMap
 from sharedopt.report.sheets import MAX_CANDIDATE_ROWS
@@ -97,7 +99,7 @@ def write_outputs(
     inputs = {"authorities": authorities, "candidates": candidates, "portfolio": portfolio, "shares": shares,
               "summary": summary, "xlsx_max_candidates": xlsx_max_candidates, "progress": progress or _quiet,
               "extra": dict(extra_tables or {}), "map": _map_options(summary, map_shading)}
-    with atomic_directory(out_dir, marker=MARKER) as tmp:
+    with atomic_directory(out_dir, marker=MARKER) as tmp, shared_geometry():  # every map projects once
         names = _write_all(tmp, inputs, wanted, per_service_maps, title)
     return {name: out_dir / name for name in names}
 
@@ -120,14 +122,32 @@ def _resolve_formats(formats: set[str] | None) -> frozenset[str]:
 
 
 def _write_all(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: bool, title: str) -> list[str]:
-    """Write every requested file into ``tmp``; return the file names."""
+    """Write every requested file into ``tmp`` (a large workbook in a worker, alongside); return the names."""
+    maps = wanted & {"png", "svg", "html"}
+    workbook = _workbook_arguments(tmp, inputs, title, csv_written="csv" in wanted) if "xlsx" in wanted else None
+    pending = start_workbook(workbook, len(inputs["candidates"])) if workbook and maps else None
+    try:
+        written = _write_files(tmp, inputs, wanted, per_service, title, workbook if pending is None else None)
+    except BaseException:
+        if pending is not None:
+            pending.abandon()
+        raise
+    if pending is not None:
+        written.append(pending.finish(_sheet_progress(inputs["progress"])).name)
+    return written
+
+
+def _write_files(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: bool, title: str,
+                 workbook: dict[str, Any] | None) -> list[str]:
+    """Every requested file but a workbook being written by a worker."""
     written: list[str] = []
     if "csv" in wanted:
         written += _write_csvs(tmp, inputs)
     if "json" in wanted:
+        inputs["progress"]("summary.json")
         written.append(write_json(inputs["summary"], tmp / "summary.json").name)
-    if "xlsx" in wanted:
-        written.append(_write_workbook(tmp, inputs, title, csv_written="csv" in wanted).name)
+    if workbook is not None:
+        written.append(_write_workbook(inputs, workbook).name)
     if wanted & {"png", "svg", "html"}:
         written += _write_maps_and_html(tmp, inputs, wanted, title)
     if per_service and "png" in wanted:
@@ -153,14 +173,24 @@ def _write_csvs(tmp: Path, inputs: dict) -> list[str]:
             for key in ("portfolio", "candidates", "shares")]
 
 
-def _write_workbook(tmp: Path, inputs: dict, title: str, csv_written: bool) -> Path:
-    """opportunities.xlsx (the chosen portfolio, the best candidates and their shares)."""
-    say = inputs["progress"]
-    return write_xlsx(tmp / "opportunities.xlsx", summary=inputs["summary"], portfolio=inputs["portfolio"],
-                      candidates=inputs["candidates"], shares=inputs["shares"], title=title,
-                      max_candidates=inputs["xlsx_max_candidates"], csv_written=csv_written,
-                      names=_authority_names(inputs["authorities"]), extra=inputs["extra"],
-                      progress=lambda sheet, done, total: say(f"opportunities.xlsx: {sheet} {done:,}/{total:,} rows"))
+def _workbook_arguments(tmp: Path, inputs: dict, title: str, csv_written: bool) -> dict[str, Any]:
+    """What :func:`write_xlsx` needs for opportunities.xlsx (the chosen portfolio, the best candidates
+    and their shares), without the progress callback (a worker process cannot call it)."""
+    return {"path": tmp / "opportunities.xlsx", "summary": inputs["summary"], "portfolio": inputs["portfolio"],
+            "candidates": inputs["candidates"], "shares": inputs["shares"], "title": title,
+            "max_candidates": inputs["xlsx_max_candidates"], "csv_written": csv_written,
+            "names": _authority_names(inputs["authorities"]), "extra": inputs["extra"]}
+
+
+def _write_workbook(inputs: dict, arguments: dict[str, Any]) -> Path:
+    """opportunities.xlsx, written here."""
+    inputs["progress"]("opportunities.xlsx")
+    return write_xlsx(**arguments, progress=_sheet_progress(inputs["progress"]))
+
+
+def _sheet_progress(say: Callable[[str], None]) -> Callable[[str, int, int], None]:
+    """The workbook's progress as text."""
+    return lambda sheet, done, total: say(f"opportunities.xlsx: {sheet} {done:,}/{total:,} rows")
 
 
 def estimated_text(summary: Mapping[str, Any]) -> str | None:
@@ -196,15 +226,19 @@ def _map_title(title: str, summary: Mapping[str, Any]) -> str:
 
 def _write_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], title: str) -> list[str]:
     """map.png, map.svg, map_by_service.png and report.html (which embeds the PNGs)."""
-    inputs["progress"]("map and report.html")
+    say = inputs["progress"]
+    say("map.png")
     fig = _portfolio_figure(inputs, title)
     png = figure_bytes(fig, "png")
-    written = _write_map_files(tmp, fig, png, wanted)
+    written = _write_map_files(tmp, fig, png, wanted, say)
+    if "png" in wanted and len(inputs["portfolio"]) > PANEL_THRESHOLD:
+        say("map_by_service.png")
     panels = _service_panels(inputs) if wanted & {"png", "html"} else None
     if panels is not None and "png" in wanted:
         (tmp / "map_by_service.png").write_bytes(figure_bytes(panels, "png", dpi=110))
         written.append("map_by_service.png")
     if "html" in wanted:
+        say("report.html")
         written.append(_write_report_html(tmp, inputs, title, png, panels))
     return written
 
@@ -218,13 +252,14 @@ def _portfolio_figure(inputs: dict, title: str):
                               existing=inputs["map"]["existing"])
 
 
-def _write_map_files(tmp: Path, fig, png: bytes, wanted: frozenset[str]) -> list[str]:
+def _write_map_files(tmp: Path, fig, png: bytes, wanted: frozenset[str], say: Callable[[str], None]) -> list[str]:
     """map.png and map.svg, as requested."""
     written = []
     if "png" in wanted:
         (tmp / "map.png").write_bytes(png)
         written.append("map.png")
     if "svg" in wanted:
+        say("map.svg")
         (tmp / "map.svg").write_bytes(figure_bytes(fig, "svg"))
         written.append("map.svg")
     return written

@@ -235,7 +235,10 @@ def _better_off_alone(shares: pd.DataFrame) -> dict[str, list[str]]:
     if not needed <= set(shares.columns):
         return {}
     flagged = shares[shares[BETTER_OFF_ALONE].map(_truthy)]
-    return {str(cid): [str(m) for m in group[MEMBER]] for cid, group in flagged.groupby(CANDIDATE_ID, sort=True)}
+    out: dict[str, list[str]] = {}
+    for cid, member in zip(flagged[CANDIDATE_ID], flagged[MEMBER]):  # rows in table order within each candidate
+        out.setdefault(str(cid), []).append(str(member))
+    return out
 
 
 def _ranked(candidates: pd.DataFrame) -> pd.DataFrame:

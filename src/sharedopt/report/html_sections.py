@@ -67,6 +67,11 @@ def _members(cell: Any) -> frozenset[str]:
     return frozenset(m for m in str(cell).split(";") if m) if isinstance(cell, str) else frozenset()
 
 
+def _cells(frame: pd.DataFrame, column: str) -> list:
+    """A column's values (Nones when the table has no such column)."""
+    return frame[column].tolist() if column in frame else [None] * len(frame)
+
+
 def alternatives(candidates: pd.DataFrame, limit: int = MAX_ALTERNATIVES) -> list[dict[str, Any]]:
     """The best-ranked candidates not chosen, near-duplicates collapsed.
 
@@ -93,15 +98,17 @@ def alternatives(candidates: pd.DataFrame, limit: int = MAX_ALTERNATIVES) -> lis
         frame = frame.assign(_r=pd.to_numeric(frame["rank"], errors="coerce")).sort_values(
             "_r", kind="mergesort", na_position="last")
     groups: list[dict[str, Any]] = []
-    for record in frame.to_dict("records"):
-        members, services = _members(record.get(MEMBERS)), str(record.get(SERVICES))
+    for row, (cid, cell, services) in enumerate(zip(_cells(frame, CANDIDATE_ID), _cells(frame, MEMBERS),
+                                                     _cells(frame, SERVICES))):
+        members, services = _members(cell), str(services)
         home = next((g for g in groups if g[SERVICES] == services and members and g[MEMBERS]
                      and len(members & g[MEMBERS]) / min(len(members), len(g[MEMBERS])) >= SIMILAR_OVERLAP),
                     None)
         if home is not None:
-            home["similar"].append(str(record.get(CANDIDATE_ID)))
-        elif len(groups) < limit:
-            groups.append({"lead": record, MEMBERS: members, SERVICES: services, "similar": []})
+            home["similar"].append(str(cid))
+        elif len(groups) < limit:  # only a lead becomes a whole record
+            lead = frame.iloc[[row]].to_dict("records")[0]
+            groups.append({"lead": lead, MEMBERS: members, SERVICES: services, "similar": []})
     return [{"lead": g["lead"], "n_similar": len(g["similar"]), "similar": g["similar"]} for g in groups]
 
 

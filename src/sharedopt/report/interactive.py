@@ -1,7 +1,8 @@
 """The interactive map inside ``report.html``: inline SVG and a small inline script.
 
 No network, no tiles, no CDN: each council is an SVG ``<path>`` (geometry
-simplified to about 1/700 of the map's extent, projected to a metric CRS),
+projected to a metric CRS and simplified to about 1/700 of the map's extent as a
+coverage, so neighbouring councils share their simplified edge, with no gap or overlap),
 each chosen partnership a button, each existing partnership a button in its
 own (dashed) style. The script (:data:`SCRIPT`, allowed by its SHA-256 in the
 page's Content-Security-Policy, never by 'unsafe-inline') shows a council's
@@ -30,7 +31,7 @@ from sharedopt.report.map_fill import split_list
 from sharedopt.report.imap_layers import (
     council_labels, estimated_mark, estimated_sources, existing_outlines, shade, shading_legend,
 )
-from sharedopt.report.map_geometry import _projected_shapes
+from sharedopt.report.map_geometry import _projected_shapes, simplified_shapes
 from sharedopt.report.html_text import escape_visible as escape
 
 __all__ = ["SCRIPT", "interactive_map", "script_hash"]
@@ -137,11 +138,9 @@ class _Frame:
             self.height = 0
             return
         self.x0, y0, x1, self.y1 = self.shapes.total_bounds
-        extent = max(x1 - self.x0, self.y1 - y0)
         self.scale = WIDTH / max(x1 - self.x0, 1e-9)
         self.height = int(np.ceil((self.y1 - y0) * self.scale))
-        self.simple = gpd.GeoSeries(self.shapes.simplify(extent * SIMPLIFY, preserve_topology=True),
-                                    index=self.shapes.index)
+        self.simple = simplified_shapes(authorities, SIMPLIFY)  # shared with the static maps
 
     def path(self, geom) -> str:
         """SVG path data of a projected (multi)polygon."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 import pandas as pd
+import shapely
 from matplotlib import colors as mcolors
-from shapely.geometry import Point
 
 from sharedopt.candidates.table import MEMBERS, split_codes
 from sharedopt.report.map_furniture import NO_PARTNERSHIP_COLOUR
@@ -40,14 +40,21 @@ def split_list(value: object) -> list[str]:
 
 
 def _covering(layout: _Layout) -> set[str]:
-    """Codes of areas drawn under others (a county holding its districts' anchors): not labelled."""
-    out = set()
-    for code, geom in layout.shapes.items():
-        if _has_shape(geom) and any(other != code and geom.contains(Point(xy)) and _has_shape(layout.shapes.get(other))
-                                    and layout.shapes[other].area < geom.area
-                                    for other, xy in layout.anchors.items()):
-            out.add(code)
-    return out
+    """Codes of areas drawn under others (a county holding its districts' anchors): not labelled.
+
+    An area covers when it contains the anchor of another, smaller area (one spatial-index
+    query for all anchors at once).
+    """
+    shaped = {code: geom for code, geom in layout.shapes.items() if _has_shape(geom)}
+    inner = [code for code in layout.anchors if code in shaped]
+    if not shaped or not inner:
+        return set()
+    codes, geoms = list(shaped), np.array(list(shaped.values()), dtype=object)
+    points = shapely.points(np.array([layout.anchors[c] for c in inner], dtype=float))
+    point_at, shape_at = shapely.STRtree(geoms).query(points, predicate="within")
+    area = shapely.area(geoms)
+    inner_area = np.array([shaped[c].area for c in inner])
+    return {codes[s] for p, s in zip(point_at, shape_at) if codes[s] != inner[p] and inner_area[p] < area[s]}
 
 
 def _outline_covering(ax, layout: _Layout, covering: set[str]) -> None:

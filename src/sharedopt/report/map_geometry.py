@@ -1,23 +1,63 @@
 """Map geometry: projecting councils, anchor points, and the drawn extent.
 
-Split out of :mod:`sharedopt.report.maps`.
+Split out of :mod:`sharedopt.report.maps`. Inside :func:`shared_geometry` (the report
+writer opens it around all its maps), each authorities table is projected once and
+simplified once, and the static map, the per-service panels and the interactive map
+all reuse that work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry import Point
 from shapely.ops import polylabel
 
-__all__ = ["DRAW_CRS", "SOURCE_CRS", "draw_crs"]
+__all__ = ["DRAW_CRS", "SIMPLIFY_FRACTION", "SOURCE_CRS", "draw_crs", "shared_geometry", "simplified_shapes"]
 
 DRAW_CRS = "EPSG:27700"
 SOURCE_CRS = "EPSG:4326"
+#: simplification tolerance of the small maps, as a fraction of the map's extent (sub-pixel there)
+SIMPLIFY_FRACTION = 1 / 700
+_POLYGONAL = (3, 6)  # shapely type ids of Polygon and MultiPolygon
+_SHARED: ContextVar[dict | None] = ContextVar("sharedopt_map_geometry", default=None)
+
+
+@contextmanager
+def shared_geometry() -> Iterator[None]:
+    """Within the block, project and simplify each authorities table once, for every map.
+
+    The work is remembered per table object (not per content) and forgotten when the
+    block ends, so a table changed after the block is projected afresh.
+
+    Yields
+    ------
+    None
+    """
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _shared(kind: object, authorities: pd.DataFrame, make: Callable[[], gpd.GeoSeries]) -> gpd.GeoSeries:
+    """``make()``, or what it gave for this very table earlier in the :func:`shared_geometry` block."""
+    store = _SHARED.get()
+    if store is None:
+        return make()
+    key = (kind, id(authorities))
+    hit = store.get(key)
+    if hit is None or hit[0] is not authorities:
+        hit = store[key] = (authorities, make())
+    return hit[1]
 
 
 @dataclass(frozen=True)
@@ -47,7 +87,12 @@ def _display_names(authorities: pd.DataFrame) -> pd.Series:
 
 
 def _projected_shapes(authorities: pd.DataFrame) -> gpd.GeoSeries:
-    """Authority geometry in EPSG:27700 (all None if there is none)."""
+    """Authority geometry in the drawing CRS (all None if there is none); once per shared block."""
+    return _shared("projected", authorities, lambda: _project(authorities))
+
+
+def _project(authorities: pd.DataFrame) -> gpd.GeoSeries:
+    """Authority geometry in the drawing CRS (all None if there is none)."""
     if isinstance(authorities, gpd.GeoDataFrame) and authorities._geometry_column_name in authorities:
         geoms = authorities.geometry
     else:
@@ -169,3 +214,52 @@ def _extent_points(layout: _Layout) -> tuple[list[float], list[float]]:
         xs += [minx, maxx]
         ys += [miny, maxy]
     return xs, ys
+
+
+def simplified_shapes(authorities: pd.DataFrame, fraction: float = SIMPLIFY_FRACTION) -> gpd.GeoSeries:
+    """The located shapes, projected and simplified with their shared edges kept.
+
+    Parameters
+    ----------
+    authorities : geopandas.GeoDataFrame
+        Indexed by code, with geometry (see :func:`_projected_shapes`).
+    fraction : float, default :data:`SIMPLIFY_FRACTION`
+        Tolerance as a fraction of the larger side of the shapes' bounding box.
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        Non-empty shapes only, in the drawing CRS. Polygons are simplified as a coverage
+        (``shapely.coverage_simplify``): an edge two councils share is simplified once, so
+        neighbours neither gap nor overlap. Areas that hold other areas (a county over its
+        districts) form a second layer simplified on its own. A shape the coverage
+        simplification leaves invalid, and any non-polygon, is simplified alone.
+    """
+    return _shared(("simplified", fraction), authorities,
+                   lambda: _coverage_simplified(_projected_shapes(authorities), fraction))
+
+
+def _coverage_simplified(shapes: gpd.GeoSeries, fraction: float) -> gpd.GeoSeries:
+    """Coverage simplification per layer, with a per-shape fallback."""
+    present = shapes[[_has_shape(g) for g in shapes]]
+    if present.empty:
+        return present
+    geoms = np.asarray(present.array, dtype=object)
+    x0, y0, x1, y1 = present.total_bounds
+    tolerance = max(x1 - x0, y1 - y0) * fraction
+    out = np.array(geoms, dtype=object)
+    polygonal = np.isin(shapely.get_type_id(geoms), _POLYGONAL)
+    for layer in _layers(geoms, polygonal):
+        out[layer] = shapely.coverage_simplify(geoms[layer], tolerance)
+    alone = ~polygonal | ~shapely.is_valid(out) | shapely.is_empty(out)
+    out[alone] = shapely.simplify(geoms[alone], tolerance, preserve_topology=True)
+    return gpd.GeoSeries(out, index=present.index, crs=present.crs)
+
+
+def _layers(geoms: np.ndarray, polygonal: np.ndarray) -> list[np.ndarray]:
+    """Masks of the polygon layers: areas holding a smaller area's interior point apart from the rest."""
+    inner, outer = shapely.STRtree(geoms).query(shapely.point_on_surface(geoms), predicate="within")
+    area = shapely.area(geoms)
+    upper = np.zeros(len(geoms), dtype=bool)
+    upper[outer[(inner != outer) & (area[outer] > area[inner])]] = True
+    return [mask for mask in (polygonal & ~upper, polygonal & upper) if mask.any()]

@@ -67,13 +67,15 @@ def draw_partnership_outlines(ax, shapes, members: Sequence[Sequence[str]], labe
     colours = partnership_colours(len(members))
     step = extent * 0.006
     depth: dict[str, int] = {}
+    grown: dict[str, object] = {}  # each council grown once, however many partnerships it is in
     handles = []
     for colour, codes, label in zip(colours, members, labels):
-        geoms = [shapes[c] for c in codes if c in shapes.index and shapes[c] is not None and not shapes[c].is_empty]
-        if not geoms:
+        present = [c for c in codes if c in shapes.index and shapes[c] is not None and not shapes[c].is_empty]
+        if not present:
             continue
         level = max((depth.get(c, 0) for c in codes), default=0)
-        shape = unary_union([g.buffer(step * 0.3) for g in geoms]).buffer(-step * (0.3 + level))
+        geoms = [grown[c] if c in grown else grown.setdefault(c, shapes[c].buffer(step * 0.3)) for c in present]
+        shape = unary_union(geoms).buffer(-step * (0.3 + level))
         for c in codes:
             depth[c] = level + 1
         if shape.is_empty:

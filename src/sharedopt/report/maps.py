@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import matplotlib
 import matplotlib.style
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sharedopt.candidates.table import KIND, MEMBERS, SERVICES
@@ -46,7 +45,7 @@ from sharedopt.report.map_furniture import (
 from sharedopt.report.map_geometry import _has_shape, _layout, _Layout, _limits, _set_extent
 from sharedopt.report.map_layers import add_estimated_stamp, draw_existing_outlines, draw_partnership_outlines, place_labels
 from sharedopt.report.map_page import page_layout
-from sharedopt.report.map_render import STYLE
+from sharedopt.report.map_render import STYLE, agg_figure
 from sharedopt.results.facts import service_label, services_label
 
 __all__ = ["plot_portfolio_map", "plot_service_map"]
@@ -120,7 +119,7 @@ def plot_portfolio_map(
         placeholder figure with an explanatory note is returned instead.
     """
     with matplotlib.style.context("default"), matplotlib.rc_context(STYLE):
-        fig = _agg_figure(figsize)
+        fig = agg_figure(figsize)
         layout = _layout(authorities)
         if not layout.anchors:
             return _placeholder(fig, title, attribution, _NO_LOCATION)
@@ -155,13 +154,6 @@ def plot_service_map(
 
 
 # --------------------------------------------------------------------------- inputs
-
-
-def _agg_figure(figsize: tuple[float, float]) -> Figure:
-    """An empty figure on its own Agg canvas (no pyplot state)."""
-    fig = Figure(figsize=figsize)
-    FigureCanvasAgg(fig)
-    return fig
 
 
 def _population(authorities: pd.DataFrame) -> pd.Series | None:

@@ -1,0 +1,97 @@
+"""Write the workbook in a second process while this one writes the CSVs and draws the maps.
+
+The workbook (XlsxWriter, pure Python) and the maps (matplotlib) are the two slow parts of
+a large report and need nothing from each other, so for a large run on Linux the workbook
+is written by a forked worker process into the same temporary report folder (forked, so the
+tables are not copied and the caller's script is not run again, as a fresh "spawn" process
+would; elsewhere, where forking is not the safe default, the workbook is written serially). The bytes are
+those of a serial write: the same function writes the same file from the same tables; only
+the order in which files appear changes, and the marker lists them sorted. The worker's
+progress texts are passed on when it finishes. If no worker can be started, or the worker
+fails in any way (it dies, a table cannot be sent to it, the workbook raises), the workbook is
+written here, serially, so any error is the one a serial write raises.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sharedopt.report.workbook import write_xlsx
+
+__all__ = ["PARALLEL_MIN_ROWS", "PendingWorkbook", "start_workbook"]
+
+#: candidate rows from which the workbook is written in a second process (below that, the
+#: workbook takes about as long as starting and joining the worker)
+PARALLEL_MIN_ROWS = 5_000
+
+
+@dataclass
+class PendingWorkbook:
+    """A workbook being written by a worker process."""
+
+    pool: ProcessPoolExecutor
+    future: Future
+    arguments: dict[str, Any]
+
+    def finish(self, say: Callable[[str, int, int], None]) -> Path:
+        """Wait for the worker; pass on its progress texts; return the file written.
+
+        Parameters
+        ----------
+        say : callable
+            Gets ``(sheet, done, total)`` per progress report of the worker.
+
+        Returns
+        -------
+        pathlib.Path
+        """
+        try:
+            path, said = self.future.result()
+        except Exception:  # noqa: BLE001 - any failure: write it here, raising what a serial write raises
+            return write_xlsx(**self.arguments, progress=say)
+        finally:
+            self.pool.shutdown(wait=True)
+        for sheet, done, total in said:
+            say(sheet, done, total)
+        return path
+
+    def abandon(self) -> None:
+        """The report failed elsewhere: let the worker end (its file is thrown away with the folder)."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start_workbook(arguments: dict[str, Any], rows: int) -> PendingWorkbook | None:
+    """Start writing the workbook in a worker process, for a large run.
+
+    Parameters
+    ----------
+    arguments : dict
+        Keyword arguments of :func:`sharedopt.report.workbook.write_xlsx` (no ``progress``).
+    rows : int
+        Candidate rows of the run.
+
+    Returns
+    -------
+    PendingWorkbook or None
+        None when the run is small or no worker could be started (write it serially).
+    """
+    if rows < PARALLEL_MIN_ROWS or not sys.platform.startswith("linux"):
+        return None
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        return PendingWorkbook(pool, pool.submit(_write_in_worker, arguments), arguments)
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def _write_in_worker(arguments: dict[str, Any]) -> tuple[Path, list[tuple[str, int, int]]]:
+    """The worker's job: write the workbook, keep the progress texts."""
+    said: list[tuple[str, int, int]] = []
+    path = write_xlsx(**arguments, progress=lambda sheet, done, total: said.append((sheet, done, total)))
+    return path, said

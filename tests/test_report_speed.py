@@ -1,0 +1,96 @@
+"""The report's speed work keeps its outputs: one render per figure, shared geometry, a parallel workbook.
+
+No timings here (those are in benchmarks/phases.py); these tests check that each shortcut
+gives what the plain way gives.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from matplotlib.figure import Figure
+from shapely.geometry import Point
+
+import sharedopt.report.parallel as parallel
+from sharedopt.config.schema import load_config
+from sharedopt.pipeline.steps import load_inputs
+from sharedopt.report import write_outputs
+from sharedopt.report.map_fill import _covering
+from sharedopt.report.map_geometry import _has_shape, _layout, _projected_shapes, shared_geometry, simplified_shapes
+from sharedopt.report.map_panels import plot_service_panels
+from sharedopt.report.maps import plot_portfolio_map
+from tests.test_report import load_inputs as report_inputs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def kent():
+    """Kent: a county over its twelve districts, and Medway (a unitary)."""
+    return load_inputs(load_config(ROOT / "configs" / "kent.toml")).authorities
+
+
+@pytest.fixture(scope="module")
+def mini() -> dict:
+    return report_inputs()
+
+
+def test_building_a_map_renders_nothing_until_it_is_saved(monkeypatch, mini):
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(1) or original(self, renderer))
+    portfolio = pd.concat([mini["portfolio"]] * 4, ignore_index=True)  # over the panel threshold
+    figures = [plot_portfolio_map(mini["authorities"], mini["portfolio"], mini["shares"]),
+               plot_service_panels(mini["authorities"], portfolio)]
+    assert all(f is not None for f in figures) and draws == []
+    figures[1].savefig(io.BytesIO(), format="png")
+    assert draws  # matplotlib renders when saving (only then)
+
+
+def test_covering_areas_match_the_pairwise_definition(kent):
+    layout = _layout(kent)
+    brute = {code for code, geom in layout.shapes.items()
+             if _has_shape(geom) and any(other != code and geom.contains(Point(xy))
+                                         and _has_shape(layout.shapes.get(other))
+                                         and layout.shapes[other].area < geom.area
+                                         for other, xy in layout.anchors.items())}
+    assert brute == _covering(layout) and len(brute) == 1  # Kent County Council over its districts
+
+
+def test_simplified_councils_share_their_edges(kent):
+    shapes = simplified_shapes(kent)
+    original = _projected_shapes(kent)
+    county = list(kent.index[kent["tier"] == "county"])
+    lower = shapes.drop(county).to_numpy()
+    assert len(county) == 1 and shapely.coverage_is_valid(lower)  # no gap or overlap between neighbours
+    alone = original.drop(county).simplify(shapes.total_bounds[2] / 700, preserve_topology=True).to_numpy()
+    assert not shapely.coverage_is_valid(alone)  # simplifying each council on its own would not share edges
+    assert shapely.get_num_coordinates(lower).sum() < shapely.get_num_coordinates(original.drop(county).to_numpy()).sum()
+    np.testing.assert_allclose(shapes.area, original.reindex(shapes.index).area, rtol=0.05)
+
+
+def test_geometry_is_projected_once_inside_a_report_and_afresh_outside(kent):
+    with shared_geometry():
+        assert _projected_shapes(kent) is _projected_shapes(kent)
+        assert simplified_shapes(kent) is simplified_shapes(kent)
+        assert _projected_shapes(kent.copy()) is not _projected_shapes(kent)
+    assert _projected_shapes(kent) is not _projected_shapes(kent)
+
+
+def test_workbook_from_the_worker_is_byte_identical(monkeypatch, tmp_path, mini):
+    serial = write_outputs(tmp_path / "serial", formats={"xlsx", "png"}, **mini)
+    said: list[str] = []
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ROWS", 0)
+    started = []
+    monkeypatch.setattr("sharedopt.report.start_workbook",
+                        lambda *a: started.append(parallel.start_workbook(*a)) or started[-1])
+    both = write_outputs(tmp_path / "both", formats={"xlsx", "png"}, progress=said.append, **mini)
+    assert started and started[0] is not None  # the worker ran
+    for name in ("opportunities.xlsx", "map.png"):
+        assert serial[name].read_bytes() == both[name].read_bytes()
+    assert f"opportunities.xlsx: shares {len(mini['shares'])}/{len(mini['shares'])} rows" in said
