@@ -12,7 +12,8 @@ from typing import Any, Mapping
 
 from markupsafe import Markup
 
-from sharedopt.candidates.table import NPV
+from sharedopt.candidates.table import CANDIDATE_ID, NPV, parse_id
+from sharedopt.config.assumptions import DEPTH_REFERENCE
 
 __all__ = ["headline_band", "medium_term_rows", "tornado_chart", "tornado_rows", "unknowns_context"]
 
@@ -50,13 +51,13 @@ def tornado_chart(summary: Mapping[str, Any], width: int = 640) -> Markup | None
     ends = [float(r[k]) for r in rows for k in ("npv_at_low_gbp_k", "npv_at_high_gbp_k")] + [base]
     low, high = min(ends), max(ends)
     span = (high - low) or 1.0
-    label_w, bar_h, pad = 250, 18, 6
+    label_w, bar_h, pad = 290, 16, 6
     plot_w = width - label_w - 90
 
     def x(value: float) -> float:
         return label_w + (value - low) / span * plot_w
 
-    height = len(rows) * (bar_h + pad) + 30
+    height = len(rows) * (bar_h + pad) + 48
     parts = [f'<svg class="tornado" role="img" viewBox="0 0 {width} {height}" width="100%" '
              f'aria-label="NPV at each end of each unknown\'s range">']
     for i, row in enumerate(rows):
@@ -64,13 +65,18 @@ def tornado_chart(summary: Mapping[str, Any], width: int = 640) -> Markup | None
         a, b = float(row["npv_at_low_gbp_k"]), float(row["npv_at_high_gbp_k"])
         left, right = min(a, b), max(a, b)
         label = f"{row['label']} ({row['basis']})"
-        parts.append(f'<text x="0" y="{y + 13}">{escape(label[:44])}</text>'
+        short = row["label"] if len(row["label"]) <= 46 else row["label"][:45] + "…"
+        parts.append(f'<text x="0" y="{y + 12}">{escape(short)}</text>'
                      f'<rect x="{x(left):.1f}" y="{y}" width="{max(x(right) - x(left), 1):.1f}" height="{bar_h}" '
                      f'class="bar-{escape(row["basis"])}"><title>{escape(label)}: £{a:,.0f}k at {row["low"]:g}, '
                      f'£{b:,.0f}k at {row["high"]:g}</title></rect>'
                      f'<text x="{x(right) + 4:.1f}" y="{y + 13}">£{(right - left) / 1000:,.1f}m</text>')
     parts.append(f'<line x1="{x(base):.1f}" x2="{x(base):.1f}" y1="4" y2="{height - 20}" class="base"/>'
-                 f'<text x="{x(base):.1f}" y="{height - 6}" text-anchor="middle">headline £{base / 1000:,.1f}m</text>')
+                 f'<text x="{x(base):.1f}" y="{height - 24}" text-anchor="middle">headline £{base / 1000:,.1f}m</text>'
+                 f'<rect x="{label_w}" y="{height - 14}" width="12" height="10" class="bar-evidence"/>'
+                 f'<text x="{label_w + 16}" y="{height - 5}">evidence</text>'
+                 f'<rect x="{label_w + 90}" y="{height - 14}" width="12" height="10" class="bar-assumption"/>'
+                 f'<text x="{label_w + 106}" y="{height - 5}">assumption</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -80,5 +86,17 @@ def medium_term_rows(summary: Mapping[str, Any]) -> dict[str, Any] | None:
     view = (summary.get("cash_flows") or {}).get("medium_term")
     if not isinstance(view, Mapping) or not view.get("by_year"):
         return None
+    names = {r["authority"]: r["name"] for r in (summary.get("cash_flows") or {}).get("by_authority") or []}
+    rows = [{**r, "label": _partnership_label(r[CANDIDATE_ID], names)} for r in view["by_partnership"]]
     return {"years": list(range(len(view["by_year"]))), "total": view["by_year"], "cumulative": view["cumulative"],
-            "partnerships": [dict(r) for r in view["by_partnership"]]}
+            "partnerships": rows}
+
+
+def _partnership_label(cid: str, names: Mapping[str, str]) -> str:
+    """'Services: council, council' for a candidate id (the id itself when it cannot be read)."""
+    try:
+        services, codes, depth = parse_id(cid)
+    except ValueError:
+        return cid
+    words = " + ".join(s.replace("_", " ") for s in services)
+    return f"{words}: {', '.join(names.get(c, c) for c in codes)}" + (f" ({depth})" if depth and depth != DEPTH_REFERENCE else "")
