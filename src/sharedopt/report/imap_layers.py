@@ -8,13 +8,13 @@ Each function returns SVG (or, for the legend, HTML) markup drawn in the view bo
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from html import escape
 from typing import Any
 
 from shapely.geometry import Point
 from shapely.ops import unary_union
 
 from sharedopt.candidates.table import DEFAULT_SHARE, ESTIMATED, MEMBERS, SHARE_RULES
+from sharedopt.report.html_text import escape_visible as escape
 from sharedopt.report.map_geometry import _shape_anchor
 
 __all__ = ["MAX_NAMES", "council_labels", "estimated_mark", "estimated_sources", "existing_outlines",
