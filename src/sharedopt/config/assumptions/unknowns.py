@@ -74,11 +74,17 @@ def lever_distributions() -> dict[str, dict]:
     A ``split`` distribution (:func:`sharedopt.pipeline.uncertainty.draw_value`): its median is
     the default, so a run's headline (every lever at its default) is the run at the median of
     each input the draws vary. A lever tested only away from its default (the coordination
-    cost, off by default) is left to the tornado.
+    cost, off by default) and the structural levers (:data:`STRUCTURAL`) are left to the tornado.
     """
     return {lever["key"]: dict(dist="split", low=float(lever["low"]), mode=float(lever["default"]),
                                high=float(lever["high"]))
-            for lever in unknowns() if lever["low"] <= lever["default"] <= lever["high"]}
+            for lever in unknowns() if lever["low"] <= lever["default"] <= lever["high"]
+            and lever["key"] not in STRUCTURAL}
+
+
+#: Levers that change which groups exist, not what they are worth: in the tornado, never drawn (a
+#: draw's "probability chosen" would then refer to groups the run's own table does not hold).
+STRUCTURAL = ("model.max_group_size",)
 
 
 UNCERTAINTY_DEFAULTS.update(lever_distributions())
