@@ -1,7 +1,7 @@
 """The tornado of unknowns for shipped configs: which levers move each headline, and by how much.
 
-    python benchmarks/tornado.py                      # north-east and kent
-    python benchmarks/tornado.py configs/wales.toml   # any configs
+    python benchmarks/tornado_unknowns.py                      # north-east and kent
+    python benchmarks/tornado_unknowns.py configs/wales.toml   # any configs
 
 Writes ``benchmarks/results/tornado.md`` and ``tornado.json``: per config the headline NPV and,
 per lever, its basis (evidence register or assumption), the two values tested, the NPV at each
@@ -38,7 +38,7 @@ def measure(path: Path) -> dict:
 
 def markdown(rows: list[dict]) -> str:
     """The results as a markdown page."""
-    out = ["# Tornado of unknowns (`python benchmarks/tornado.py`)", "",
+    out = ["# Tornado of unknowns (`python benchmarks/tornado_unknowns.py`)", "",
            "Each lever at the low and the high end of its range, one at a time, portfolio re-optimised. "
            "*evidence*: the range rests on rows of the evidence register; *assumption*: it does not. "
            "'> 10%' marks a lever that moves the headline by more than 10% within its range.", ""]
