@@ -47,6 +47,9 @@ def test_identical_positive_draws_make_every_partnership_robust():
     assert band["p10_gbp_k"] == pytest.approx(band[NPV]) == pytest.approx(band["p90_gbp_k"])
     again = run(_small(fixed), draws=3)   # seeded: the same figures
     assert again.summary["robustness"] == block
+    table = result.robustness   # the same split from Python
+    assert list(table.columns[:3]) == ["candidate_id", "p_in_portfolio", "recommendation"]
+    assert (table["recommendation"] == ROBUST).all() and len(table) == len(result.portfolio)
 
 
 @pytest.mark.slow
@@ -60,6 +63,7 @@ def test_loss_making_draws_leave_no_robust_partnership():
 
 def test_no_monte_carlo_no_split(north_east_k3_run):
     assert attach_robustness(north_east_k3_run) is north_east_k3_run
+    assert north_east_k3_run.robustness.empty and north_east_k3_run.tornado.empty
 
 
 def test_medium_term_view_is_the_general_fund_cash_of_the_first_five_years(north_east_k3_run):

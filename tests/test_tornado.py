@@ -41,6 +41,7 @@ def test_levers_are_ranked_by_swing_and_move_the_headline_the_right_way(small):
     block = result.summary["tornado"]
     rows = block["levers"]
     assert list(rows[0]) == TORNADO_COLUMNS
+    assert list(result.tornado.columns) == TORNADO_COLUMNS and len(result.tornado) == len(rows)
     swings = [r["swing_gbp_k"] for r in rows]
     assert swings == sorted(swings, reverse=True)
     by = {r["parameter"]: r for r in rows}

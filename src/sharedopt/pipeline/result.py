@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sharedopt.candidates.table import CANDIDATE_ID
 from sharedopt.config.schema import RunConfig
 from sharedopt.data import DataQuality
 from sharedopt.pipeline.notebook import map_view, result_html
@@ -85,6 +86,22 @@ class Result:
         names = ({str(k): str(v) for k, v in self.authorities["name"].items()}
                  if "name" in getattr(self.authorities, "columns", ()) else {})
         return result_html(self.summary, self.portfolio, names)
+
+    @property
+    def tornado(self) -> pd.DataFrame:
+        """The tornado of unknowns, one row per lever, widest swing first (empty without ``--tornado``)."""
+        block = self.summary.get("tornado") or {}
+        return pd.DataFrame(block.get("levers", []))
+
+    @property
+    def robustness(self) -> pd.DataFrame:
+        """Each chosen partnership's share of Monte Carlo draws, its recommendation and its hinge.
+
+        Columns the candidate id, ``p_in_portfolio, recommendation, hinges_on`` where the run has
+        them (a Monte Carlo, a tornado); empty when it has neither.
+        """
+        cols = [c for c in (CANDIDATE_ID, "p_in_portfolio", "recommendation", "hinges_on") if c in self.portfolio]
+        return self.portfolio[cols].reset_index(drop=True) if len(cols) > 1 else pd.DataFrame()
 
     def map(self):
         """The interactive map of the run (councils named, shaded by NPV share; shows itself in Jupyter).
