@@ -59,3 +59,23 @@ def test_levers_are_ranked_by_swing_and_move_the_headline_the_right_way(small):
 def test_tornado_is_off_by_default(north_east_k3_run):
     assert attach_tornado(north_east_k3_run) is north_east_k3_run
     assert "tornado" not in north_east_k3_run.summary
+
+
+@pytest.mark.slow
+def test_workbook_holds_the_unknowns_and_the_general_fund_years(small, tmp_path):
+    from openpyxl import load_workbook
+    from sharedopt.report.run_result import write_result
+
+    _, _, result = small
+    write_result(result.__class__(**{**result.__dict__, "config": result.config.model_copy(update={
+        "report": result.config.report.model_copy(update={"formats": ["xlsx"]})})}), tmp_path / "out")
+    wb = load_workbook(tmp_path / "out" / "opportunities.xlsx")
+    assert {"unknowns", "general fund 5 years"} <= set(wb.sheetnames)
+    unknowns = [row for row in wb["unknowns"].iter_rows(min_row=2, values_only=True) if row[0]]
+    assert [r[0] for r in unknowns] == [lv["parameter"] for lv in result.summary["tornado"]["levers"]]
+    sheet = list(wb["general fund 5 years"].iter_rows(values_only=True))
+    header, rows = list(sheet[0]), [r for r in sheet[1:] if r[0]]
+    column = next(i for i, h in enumerate(header) if h and str(h).startswith("cumulative"))
+    view = result.summary["cash_flows"]["medium_term"]
+    assert len(rows) == len(view["by_partnership"])
+    assert sum(r[column] for r in rows) == pytest.approx(view["cumulative"], abs=1e-3)

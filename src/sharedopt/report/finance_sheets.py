@@ -223,6 +223,16 @@ def _member_names(cell: Any, names: Mapping[str, str]) -> Any:
     return "; ".join(names.get(code, code) for code in cell.split(";") if code)
 
 
+def medium_term_table(summary: Mapping[str, Any]) -> pd.DataFrame:
+    """The general fund's net cash of each chosen partnership in years 0..5, and the cumulative (£k)."""
+    view = (summary.get("cash_flows") or {}).get("medium_term") or {}
+    rows = []
+    for row in view.get("by_partnership") or []:
+        years = {f"year_{y}_gbp_k": v for y, v in enumerate(row["by_year"])}
+        rows.append({CANDIDATE_ID: row[CANDIDATE_ID], **years, "cumulative_gbp_k": row["cumulative"]})
+    return pd.DataFrame(rows)
+
+
 def side_tables(summary: Mapping[str, Any], extra: Mapping[str, pd.DataFrame],
                  names: Mapping[str, str]) -> list[tuple[str, pd.DataFrame]]:
     """The councils, existing partnerships, assumptions and data-quality sheets (when there is data)."""
@@ -231,6 +241,8 @@ def side_tables(summary: Mapping[str, Any], extra: Mapping[str, pd.DataFrame],
     if existing is not None and len(existing.columns):
         out.append(("existing partnerships", named_table(SheetTable("e", existing, 0, 0), names).frame))
     out.append(("assumptions", pd.DataFrame(list(summary.get("assumptions") or []))))
+    out.append(("unknowns", pd.DataFrame(list((summary.get("tornado") or {}).get("levers") or []))))
+    out.append(("general fund 5 years", medium_term_table(summary)))
     quality = extra.get("data_quality")
     if quality is not None:
         out.append(("data quality", quality))
