@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sharedopt.candidates.depth import depth_params
-from sharedopt.candidates.readiness import candidate_realisation
+from sharedopt.candidates.readiness import candidate_realisation, readiness_common
 from sharedopt.candidates.shares import internal_edge_masks, myerson_shares
 from sharedopt.candidates.table import (
     BETTER_OFF_ALONE, CANDIDATE_ID, ID_CODE_SEPARATOR, MEMBER, NPV, PARTNERSHIP_MODE, SERVICES,
@@ -40,11 +40,13 @@ def value_groups(base: CostBase, params: ModelParams, services: tuple[str, ...],
     to_global = base.index_of(groups.nodes.tolist())
     members = np.where(groups.members >= 0, to_global[np.maximum(groups.members, 0)], -1)
     limit = max_span(params, services)
-    within = span_km(base.lon, base.lat, members) <= limit if limit is not None else np.ones(len(members), bool)
+    spans = span_km(base.lon, base.lat, members)
+    within = spans <= limit if limit is not None else np.ones(len(members), bool)
     tables, shares, kept, pruned = [], [], 0, 0
+    shared = spans, readiness_common(base, params, members)
     for depth in params.depths:
         table, share, keep = _value_depth(base, params, services, graph, groups, members, within,
-                                          with_shares, depth)
+                                          with_shares, depth, shared)
         tables.append(table), shares.append(share)
         kept, pruned = kept + int(keep.sum()), pruned + int((within & ~keep).sum())
     stats = {SERVICES: label, "enumerated": int(len(members)), "kept": kept,
@@ -67,7 +69,8 @@ def _mode_params(params: ModelParams, depth: str, mode) -> ModelParams:
 
 
 def value_at_depth(base: CostBase, params: ModelParams, services: tuple[str, ...], members: np.ndarray,
-                   within: np.ndarray, depth: str) -> tuple[dict, np.ndarray, np.ndarray]:
+                   within: np.ndarray, depth: str, spans: np.ndarray | None = None,
+                   common: tuple | None = None) -> tuple[dict, np.ndarray, np.ndarray]:
     """Value groups at one depth, none pruned: realisation, checklist, mode-specific governance.
 
     Returns the valued and checklist columns (one entry per group; zero outside ``within``,
@@ -75,15 +78,20 @@ def value_at_depth(base: CostBase, params: ModelParams, services: tuple[str, ...
     The candidate table (:func:`value_groups`) and the appraisal of named groups
     (:mod:`sharedopt.candidates.appraise`) both value through here.
     """
-    realisation, checklist = candidate_realisation(base, params, services, members, depth)
+    realisation, checklist = candidate_realisation(base, params, services, members, depth, common=common)
     modes = checklist[PARTNERSHIP_MODE]
-    values, keep = _value_by_mode(base, params, services, members, within, realisation, modes, depth)
+    values, keep = _value_by_mode(base, params, services, members, within, realisation, modes, depth, spans)
     return {**values, **checklist}, realisation, keep
 
 
-def _value_depth(base, params, services, graph, groups, members, within, with_shares, depth):
-    """Value the groups at one depth (:func:`value_at_depth`); prune; share."""
-    values, realisation, keep = value_at_depth(base, params, services, members, within, depth)
+def _value_depth(base, params, services, graph, groups, members, within, with_shares, depth, shared):
+    """Value the groups at one depth (:func:`value_at_depth`); prune; share.
+
+    ``shared``: the groups' spans and :func:`~sharedopt.candidates.readiness.readiness_common`,
+    the same at every depth.
+    """
+    spans, common = shared
+    values, realisation, keep = value_at_depth(base, params, services, members, within, depth, spans, common)
     modes = values[PARTNERSHIP_MODE]
     values = {k: v[keep] for k, v in values.items()}
     table = group_table(base, services, members[keep], values, depth)
@@ -95,8 +103,10 @@ def _value_depth(base, params, services, graph, groups, members, within, with_sh
     return table, shares, keep
 
 
-def _value_by_mode(base, params, services, members, within, realisation, modes, depth):
+def _value_by_mode(base, params, services, members, within, realisation, modes, depth, spans=None):
     """Value the groups within the span limit, each with its partnership mode's parameters.
+
+    ``spans`` (km per group), when given, saves recomputing them per mode.
 
     Returns the valued columns (one entry per group; zero outside the span limit) and
     which groups have a positive NPV.
@@ -104,7 +114,8 @@ def _value_by_mode(base, params, services, members, within, realisation, modes, 
     values, keep = {}, np.zeros(len(members), dtype=bool)
     for mode in sorted(set(modes[within].tolist())):
         rows = np.flatnonzero(within & (modes == mode))
-        part = evaluate(base, _mode_params(params, depth, mode), services, members[rows], realisation[rows])
+        part = evaluate(base, _mode_params(params, depth, mode), services, members[rows], realisation[rows],
+                        span=None if spans is None else spans[rows])
         for key, array in part.items():
             values.setdefault(key, np.zeros(len(members), dtype=np.asarray(array).dtype))[rows] = array
         keep[rows] = part[NPV] > 0

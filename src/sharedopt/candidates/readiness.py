@@ -140,6 +140,17 @@ def mode_factor(params: ModelParams, mode: str) -> float:
     return rule.mode_factors[legal] * rule.mode_factors[basis]
 
 
+def mode_factors(params: ModelParams, modes: np.ndarray) -> np.ndarray:
+    """:func:`mode_factor` of each group's mode (computed once per distinct mode)."""
+    modes = np.asarray(modes, dtype=object)
+    if len(modes) == 0:
+        return np.ones(0)
+    out = np.empty(len(modes))
+    for mode in set(modes.tolist()):
+        out[modes == mode] = mode_factor(params, mode)
+    return out
+
+
 def condition_multiplier(params: ModelParams, condition: str, status: np.ndarray) -> np.ndarray:
     """Multiplier of one condition per group: yes 1 + uplift, no 1 - penalty, unknown the scenario's prior."""
     rule = params.realisation
@@ -150,7 +161,8 @@ def condition_multiplier(params: ModelParams, condition: str, status: np.ndarray
 
 
 def candidate_realisation(base, params: ModelParams, services: tuple[str, ...], members: np.ndarray,
-                          depth: str, kind: str | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+                          depth: str, kind: str | None = None,
+                          common: tuple | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Realisation factor per group and the checklist columns that explain it.
 
     Parameters
@@ -164,6 +176,8 @@ def candidate_realisation(base, params: ModelParams, services: tuple[str, ...], 
         Depth of integration (:mod:`sharedopt.candidates.depth`).
     kind : str, optional
         ``"whole_organisation"``: a voluntary, trust-based shared management team (creating).
+    common : tuple, optional
+        :func:`readiness_common` of the same groups, when the caller values them at several depths.
 
     Returns
     -------
@@ -173,6 +187,26 @@ def candidate_realisation(base, params: ModelParams, services: tuple[str, ...], 
         columns ``sponsor .. active_management, co_production`` (yes/no/unknown),
         ``prior_collaboration`` (bool), ``partnership_mode`` and ``depth``.
     """
+    members = np.atleast_2d(members)
+    rule = params.realisation
+    factor, columns = common if common is not None else readiness_common(base, params, members)
+    columns = dict(columns)
+    if kind == WHOLE_ORGANISATION:
+        label = MODE_OF[_parts(rule)] if _scenario_mode(rule) else "creating"
+        modes = np.full(len(members), label, dtype=object)
+    else:
+        modes = default_modes(params, base.codes, services, members, depth)
+    factor = factor * mode_factors(params, modes)
+    if depth in params.depth_settings:
+        factor = factor * params.depth_settings[depth].realisation
+    columns.update(partnership_mode=modes,
+                   depth=np.full(len(members), depth, dtype=object))
+    return factor, columns
+
+
+def readiness_common(base, params: ModelParams, members: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The part of :func:`candidate_realisation` no depth or mode changes: the base rate times the
+    condition, co-production and prior-collaboration multipliers, and the checklist columns."""
     members = np.atleast_2d(members)
     rule, ready = params.realisation, params.readiness
     factor = np.full(len(members), rule.base_rate() * (1.0 - params.optimism_bias_saving_reduction))
@@ -186,16 +220,7 @@ def candidate_realisation(base, params: ModelParams, services: tuple[str, ...], 
             factor = factor * np.where(status == 1, 1.0 + ready.co_production_uplift, 1.0)
     prior = prior_collaboration(base.codes, members)
     factor = factor * np.where(prior, 1.0 + ready.prior_collaboration_uplift, 1.0)
-    if kind == WHOLE_ORGANISATION:
-        label = MODE_OF[_parts(rule)] if _scenario_mode(rule) else "creating"
-        modes = np.full(len(members), label, dtype=object)
-    else:
-        modes = default_modes(params, base.codes, services, members, depth)
-    factor = factor * np.array([mode_factor(params, m) for m in modes])
-    if depth in params.depth_settings:
-        factor = factor * params.depth_settings[depth].realisation
-    columns.update(prior_collaboration=prior, partnership_mode=modes,
-                   depth=np.full(len(members), depth, dtype=object))
+    columns["prior_collaboration"] = prior
     return factor, columns
 
 

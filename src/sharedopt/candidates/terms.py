@@ -33,15 +33,30 @@ def _gather(values: np.ndarray, members: np.ndarray, fill: float = 0.0) -> np.nd
 
 
 def pairwise_km(lon: np.ndarray, lat: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """(m, k, k) great-circle distances between each group's members (0 for padding)."""
-    lo = np.radians(_gather(lon, members))
-    la = np.radians(_gather(lat, members))
-    dlat = la[:, :, None] - la[:, None, :]
-    dlon = lo[:, :, None] - lo[:, None, :]
-    h = np.sin(dlat / 2) ** 2 + np.cos(la[:, :, None]) * np.cos(la[:, None, :]) * np.sin(dlon / 2) ** 2
-    dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    valid = (members >= 0)[:, :, None] & (members >= 0)[:, None, :]
-    return np.where(valid, dist, 0.0)
+    """(m, k, k) great-circle distances between each group's members (0 for padding).
+
+    The distances between the authorities the groups use are computed once (haversine) and
+    gathered per group, so the trigonometry costs the number of authorities squared, not the
+    number of groups times their size squared.
+    """
+    members = np.atleast_2d(members)
+    valid = members >= 0
+    used = np.unique(members[valid])
+    if len(used) == 0:
+        return np.zeros(members.shape + members.shape[1:])
+    table = haversine_table(np.asarray(lon, dtype=float)[used], np.asarray(lat, dtype=float)[used])
+    local = np.searchsorted(used, np.where(valid, members, used[0]))
+    dist = table[local[:, :, None], local[:, None, :]]
+    return np.where(valid[:, :, None] & valid[:, None, :], dist, 0.0)
+
+
+def haversine_table(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """(n, n) great-circle distances, km, between points given in degrees (NaN where unknown)."""
+    lo, la = np.radians(lon), np.radians(lat)
+    dlat = la[:, None] - la[None, :]
+    dlon = lo[:, None] - lo[None, :]
+    h = np.sin(dlat / 2) ** 2 + np.cos(la[:, None]) * np.cos(la[None, :]) * np.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 def span_km(lon: np.ndarray | None, lat: np.ndarray | None, members: np.ndarray) -> np.ndarray:

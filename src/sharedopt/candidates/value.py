@@ -280,7 +280,7 @@ def payback_years(saving: np.ndarray, governance: np.ndarray, one_off: np.ndarra
 
 
 def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], members: np.ndarray,
-             realisation: np.ndarray | float | None = None) -> dict[str, np.ndarray]:
+             realisation: np.ndarray | float | None = None, span: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Savings, costs, NPV and payback of candidates sharing ``services`` across ``members``.
 
     Parameters
@@ -293,6 +293,8 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
         (m, k) authority indices, padded with -1.
     realisation : array or float, optional
         Realisation factor per candidate (default: the scenario's factor).
+    span : numpy.ndarray, optional
+        Each group's span (:func:`~sharedopt.candidates.terms.span_km`), when the caller has it.
 
     Returns
     -------
@@ -314,7 +316,7 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
     scale = sum(t[0] for t in terms)
     efficiency = sum(t[1] for t in terms)
     scope = scope_saving(base, params, services, members)
-    span = span_km(base.lon, base.lat, members)
+    span = span_km(base.lon, base.lat, members) if span is None else np.asarray(span, dtype=float)
     distance = sum(distance_cost(span, p, params.distance_cost_per_km_gbp_k / len(services),
                                  params.services[s].distance_rate_per_km) for s, p in zip(services, pooled_by))
     setup_fixed = params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n + params.setup_rate * pooled
