@@ -1,0 +1,71 @@
+"""The documentation site builds from ``docs/`` offline and with no warning.
+
+CI runs README's test command only, so the site is built here: ``sphinx-build -W`` (every
+warning an error) into a temporary folder, in this process so that the package's imports
+are shared with the other tests. Sphinx comes with the ``test`` extra (it includes the
+``docs`` extra), so a missing Sphinx fails rather than skips.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import sharedopt
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+# Sphinx's notices to extension authors (myst-parser's use of a deprecated attribute) are not
+# about these pages; the pages' own warnings go to the warnings file and fail the build test.
+pytestmark = pytest.mark.filterwarnings("ignore:.*Check CHANGES for Sphinx API modifications")
+
+
+def _build_main():
+    """Sphinx's command-line entry point, or a failure saying how to install it."""
+    try:
+        from sphinx.cmd.build import build_main
+    except ImportError:
+        pytest.fail('Sphinx is not installed: install as README says, pip install -e ".[test]" '
+                    "(the test extra brings the docs extra: sphinx, myst-parser)")
+    return build_main
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Build the site once: ``(exit status, warnings text, html folder)``."""
+    out = tmp_path_factory.mktemp("docs-site")
+    warnings = out / "warnings.txt"
+    status = _build_main()(["-W", "--keep-going", "-q", "-j", "1", "-b", "html", "-w", str(warnings),
+                            str(DOCS), str(out / "html")])
+    return status, warnings.read_text(encoding="utf-8"), out / "html"
+
+
+def test_the_site_builds_without_a_warning(site):
+    status, warnings, _ = site
+    assert warnings == "", ("the documentation site has warnings (see docs/contributing.md, "
+                            "'The documentation site'):\n" + warnings)
+    assert status == 0
+
+
+def test_every_page_in_docs_is_in_the_site(site):
+    _, _, html = site
+    pages = {page.stem for page in DOCS.glob("*.md")}
+    assert pages and pages <= {page.stem for page in html.glob("*.html")}
+
+
+def test_the_api_reference_documents_every_public_name(site):
+    _, _, html = site
+    api = (html / "api.html").read_text(encoding="utf-8")
+    public = [name for name in sharedopt.__all__ if not name.startswith("_")]
+    missing = [name for name in public if f'id="sharedopt.{name}"' not in api]
+    assert not missing, f"add these to docs/api.md: {missing}"
+    assert 'id="sharedopt.pipeline.result.Result"' in api
+
+
+def test_readme_and_architecture_pages_link_within_the_site(site):
+    _, _, html = site
+    start = (html / "start.html").read_text(encoding="utf-8")
+    assert 'href="architecture.html"' in start and 'href="economics.html"' in start
+    assert "figures:begin" not in start or "<!--" in start  # README's markers stay comments
