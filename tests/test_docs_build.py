@@ -71,4 +71,3 @@ def test_readme_and_architecture_pages_link_within_the_site(site):
     _, _, html = site
     start = (html / "start.html").read_text(encoding="utf-8")
     assert 'href="architecture.html"' in start and 'href="economics.html"' in start
-    assert "figures:begin" not in start or "<!--" in start  # README's markers stay comments
