@@ -11,9 +11,12 @@ included as pages; the API reference is generated from the numpydoc docstrings.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
+
+from sphinx import addnodes
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))  # the package, installed or not
@@ -89,8 +92,49 @@ def _one_entry_per_name(app, what, name, obj, options, lines):
     lines[:] = out
 
 
+_TOCTREE = re.compile(r"```\{toctree\}\n(.*?)```", re.S)
+
+
+def listed_pages(index_text: str) -> set[str]:
+    """The pages that the toctrees of ``index.md`` name."""
+    return {line.strip() for body in _TOCTREE.findall(index_text) for line in body.splitlines()
+            if line.strip() and not line.strip().startswith(":")}
+
+
+def _list_unlisted_pages(app, docname, source):
+    """List the pages that no toctree of index.md names under "Other pages".
+
+    A new page is then in the site from its first commit; its place in a section of
+    index.md is an edit to make (docs/contributing.md).
+    """
+    if docname != app.config.root_doc:
+        return
+    unlisted = sorted(app.env.found_docs - listed_pages(source[0]) - {docname})
+    if unlisted:
+        source[0] += "\n```{toctree}\n:caption: Other pages\n:maxdepth: 1\n\n" + "\n".join(unlisted) + "\n```\n"
+
+
+def _outside_markdown_as_downloads(app, doctree):
+    """Make links to Markdown files outside docs/ (``../benchmarks/results/x.md``) downloads.
+
+    Such files are not pages of the site, so MyST would report an unknown document; the
+    link keeps working as on the repository's web view. Runs before Sphinx collects the
+    downloads (priority 400 < 500). A link to a file that does not exist stays a warning.
+    """
+    here = Path(doctree["source"]).parent
+    for node in list(doctree.findall(addnodes.pending_xref)):
+        target = Path(str(node.get("reftarget", "")) + ".md")
+        if node.get("refdomain") != "doc" or not target.is_absolute() or not target.is_file():
+            continue
+        node.replace_self(addnodes.download_reference(
+            "", "", *node.children, refdomain=None, reftype="myst", refdoc=node["refdoc"],
+            refexplicit=node.get("refexplicit", False), reftarget=os.path.relpath(target, here)))
+
+
 def setup(app):
-    """Connect the link rewriting (README, ARCHITECTURE) and the docstring splitting."""
+    """Connect the page listing, the link rewriting and the docstring splitting."""
+    app.connect("source-read", _list_unlisted_pages)
     app.connect("include-read", _site_links)
+    app.connect("doctree-read", _outside_markdown_as_downloads, priority=400)
     app.connect("autodoc-process-docstring", _one_entry_per_name, priority=400)
     return {"parallel_read_safe": True}

@@ -8,7 +8,9 @@ are shared with the other tests. Sphinx comes with the ``test`` extra (it includ
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -71,3 +73,32 @@ def test_readme_and_architecture_pages_link_within_the_site(site):
     _, _, html = site
     start = (html / "start.html").read_text(encoding="utf-8")
     assert 'href="architecture.html"' in start and 'href="economics.html"' in start
+
+
+def test_a_link_to_markdown_outside_docs_is_a_download_of_that_file(site):
+    _, _, html = site
+    data_page = (html / "data.html").read_text(encoding="utf-8")  # links ../data/README.md
+    downloads = [path.relative_to(html).as_posix() for path in html.glob("_downloads/*/README.md")]
+    assert len(downloads) == 1 and f'href="{downloads[0]}"' in data_page
+    assert (html / downloads[0]).read_bytes() == (ROOT / "data" / "README.md").read_bytes()
+
+
+def _conf():
+    """docs/conf.py as a module."""
+    spec = importlib.util.spec_from_file_location("docs_conf", DOCS / "conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_page_that_no_toctree_names_is_listed_under_other_pages():
+    conf = _conf()
+    app = SimpleNamespace(config=SimpleNamespace(root_doc="index"),
+                          env=SimpleNamespace(found_docs={"index", "start", "new-page"}))
+    index = ["# Title\n\n```{toctree}\n:caption: Getting started\n\nstart\n```\n"]
+    conf._list_unlisted_pages(app, "index", index)
+    assert conf.listed_pages(index[0]) == {"start", "new-page"}
+    assert index[0].count(":caption: Other pages") == 1 and index[0].rstrip().endswith("new-page\n```")
+    listed_once = list(index)
+    conf._list_unlisted_pages(app, "start", listed_once)  # other pages are left as they are
+    assert listed_once == index
