@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -190,9 +191,13 @@ class StepRows:
     def __init__(self, bar: Progress):
         self.bar = bar
         self.rows = {step: bar.add_task(step, total=1, info="", start=False) for step in ROWS}
+        self.counted: dict[str, tuple] = {}
 
     def on_event(self, event: Event) -> None:
         """Start a row when its step starts, show progress text, complete it when the step ends."""
+        if event.step == "tasks" and event.done is not None and event.total:
+            self.count(event)
+            return
         row = ROW_OF.get(event.step, event.step)
         if row not in self.rows:  # the solver check: no row
             return
@@ -203,6 +208,17 @@ class StepRows:
         elif event.stage != "start" or event.step == "uncertainty":
             self.say(row, event.message)
 
+    def count(self, event: Event) -> None:
+        """A row of its own for counted work (Monte Carlo draws, sweep variants): done of all, and the time left."""
+        label = event.message.split(":")[0] or "tasks"
+        if label not in self.counted:
+            self.counted[label] = (self.bar.add_task(label, total=event.total, info=""), time.perf_counter())
+        row, start = self.counted[label]
+        elapsed = time.perf_counter() - start
+        left = elapsed / event.done * (event.total - event.done) if event.done else None
+        eta = f", about {_clock(left)} left" if left is not None and event.done < event.total else ""
+        self.bar.update(row, total=event.total, completed=event.done, info=f"{event.done:,}/{event.total:,}{eta}")
+
     def say(self, row: str, text: str) -> None:
         """Show ``text`` (literally) on a row."""
         self.bar.update(self.rows[row], info=clean(text))
@@ -210,6 +226,12 @@ class StepRows:
     def finish(self, row: str, text: str) -> None:
         """Complete a row with a last ``text``."""
         self.bar.update(self.rows[row], completed=1, info=clean(text))
+
+
+def _clock(seconds: float) -> str:
+    """Seconds as h:mm:ss (the estimate of the time left; shown on the console only)."""
+    whole = int(round(seconds))
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
 def _print_spread(result) -> None:

@@ -44,7 +44,7 @@ DRAWS_PER_TASK = 4
 
 #: Seconds a local process pool takes to start a worker and warm it up (imports, data caches, a cold
 #: first draw), measured on 2 shared cores; below this much work per extra worker, draws stay in process.
-POOL_STARTUP_SECONDS = 20.0
+POOL_STARTUP_SECONDS = 30.0
 DESCRIPTION = "Monte Carlo draws"
 
 #: The worker's revaluer of the current Monte Carlo (one at a time), by the Monte Carlo's token.
