@@ -131,7 +131,7 @@ def summary_row(solved, table: pd.DataFrame, chosen: np.ndarray) -> dict:
     """One sweep row: the solver report and the chosen portfolio's totals."""
     picked = table[np.asarray(chosen).astype(bool)]
     return {
-        "status": solved.status, "objective": solved.objective,
+        "status": str(solved.status), "objective": solved.objective,
         "best_bound": solved.best_bound, "gap": solved.gap,
         "n_partnerships": int(len(picked)),
         ANNUAL_NET_SAVING: float(picked[ANNUAL_NET_SAVING].sum()),
@@ -304,8 +304,10 @@ def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="pro
     Returns
     -------
     pandas.DataFrame
-        The changed keys, then ``status, objective, best_bound, gap, n_partnerships,
-        annual_net_saving_gbp_k, npv_gbp_k, one_off_cost_gbp_k, chosen``.
+        Tidy: one row per variant, in grid order; one column per changed key (its value), then
+        ``status`` (text), ``objective``, ``best_bound``, ``gap``, ``n_partnerships``,
+        ``annual_net_saving_gbp_k``, ``npv_gbp_k``, ``one_off_cost_gbp_k`` (numbers) and ``chosen``
+        (the portfolio's candidate ids, ';'-joined).
     """
     changes = expand_grid(grid)
     level = reuse_level(changes) if reuse else "none"
