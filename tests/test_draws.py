@@ -6,10 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from rich.progress import Progress
 
 from sharedopt.candidates.revalue import Revaluer
+from sharedopt.cli import StepRows
 from sharedopt.model.status_quo import effective_constraints
 from sharedopt.pipeline.draws import DRAWS_PER_TASK, chunks, run_chunks, solve_draw
+from sharedopt.pipeline.events import Event
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import solve_steps
 from sharedopt.pipeline.uncertainty import make_draws
@@ -69,3 +72,14 @@ def test_draws_rows_come_back_in_draw_order(sample, north_east_inputs):
     assert [r["index"] for r in rows] == [0, 1]
     assert seen[-1].done == seen[-1].total == 2
     assert np.isfinite([r["npv_gbp_k"] for r in rows]).all()
+
+
+def test_command_line_counts_draws_and_the_time_left():
+    bar = Progress(disable=True)
+    rows = StepRows(bar)
+    rows.on_event(Event("uncertainty", "Monte Carlo: 8 draws", "start"))
+    rows.on_event(Event("tasks", "Monte Carlo draws: 4/8", done=4, total=8))
+    task = next(t for t in bar.tasks if t.description == "Monte Carlo draws")
+    assert (task.completed, task.total) == (4, 8) and task.fields["info"].startswith("4/8, about 0:00:")
+    rows.on_event(Event("tasks", "Monte Carlo draws: 8/8", done=8, total=8))
+    assert task.completed == 8 and task.fields["info"] == "8/8"

@@ -192,12 +192,15 @@ class StepRows:
         self.bar = bar
         self.rows = {step: bar.add_task(step, total=1, info="", start=False) for step in ROWS}
         self.counted: dict[str, tuple] = {}
+        self.since: float | None = None
 
     def on_event(self, event: Event) -> None:
         """Start a row when its step starts, show progress text, complete it when the step ends."""
         if event.step == "tasks" and event.done is not None and event.total:
             self.count(event)
             return
+        if event.step == "uncertainty" and event.stage == "start":  # counted work (draws, tornado) starts here
+            self.since = time.perf_counter()
         row = ROW_OF.get(event.step, event.step)
         if row not in self.rows:  # the solver check: no row
             return
@@ -212,7 +215,8 @@ class StepRows:
         """A row of its own for counted work (Monte Carlo draws, sweep variants): done of all, and the time left."""
         label = event.message.split(":")[0] or "tasks"
         if label not in self.counted:
-            self.counted[label] = (self.bar.add_task(label, total=event.total, info=""), time.perf_counter())
+            self.counted[label] = (self.bar.add_task(label, total=event.total, info=""), self.since or time.perf_counter())
+            self.since = None
         row, start = self.counted[label]
         elapsed = time.perf_counter() - start
         left = elapsed / event.done * (event.total - event.done) if event.done else None
