@@ -35,7 +35,7 @@ from sharedopt.pipeline.steps import region_of, solve_steps
 from sharedopt.pipeline.whatif import light, map_tasks, perturb_costs, summary_row
 from sharedopt.solve.api import solve
 from sharedopt.solve.budget import Budget
-from sharedopt.solve.generate.plan import plan_generation
+from sharedopt.solve.generate.plan import generation_blockers, plan_generation, realisation_blockers
 from sharedopt.solve.status import Status
 
 #: Consecutive draws per task: fixed, so the warm starts (and so the results) never depend on
@@ -50,6 +50,7 @@ DESCRIPTION = "Monte Carlo draws"
 #: The worker's revaluer of the current Monte Carlo (one at a time), by the Monte Carlo's token.
 _REVALUER: dict[str, Revaluer] = {}
 _EFFECTIVE: dict[tuple, object] = {}
+_PLANS: dict[tuple, bool] = {}
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ def solve_draw(config: RunConfig, inputs: Inputs, factors: np.ndarray | None, re
     config = light(config)
     drawn = perturb_costs(inputs, factors)
     constraints = _effective(config.constraints, inputs.authorities.index)
-    if revaluer is None or plan_generation(inputs.graphs, config.model, constraints).generate:
+    if revaluer is None or _generates(inputs.graphs, config.model, constraints):
         run = solve_steps(config, inputs=drawn, with_shares=False)
         return summary_row(run.solver, run.candidates.table, run.chosen), _chosen(run.model, run.chosen)
     candidates = revaluer.candidates(config.model, constraints, None if factors is None else drawn.costs)
@@ -187,6 +188,24 @@ def solve_draw(config: RunConfig, inputs: Inputs, factors: np.ndarray | None, re
     if solved.status == Status.INTERRUPTED:
         raise KeyboardInterrupt
     return summary_row(solved, candidates.table, chosen), _chosen(model, chosen)
+
+
+def _generates(graphs: dict, params, constraints) -> bool:
+    """Whether the full enumeration would generate its scale candidates (as it decides, see
+    :func:`~sharedopt.solve.generate.plan.plan_generation`), counting the groups once per process
+    and size bound, and not at all when a blocker rules generation out."""
+    if not params.include_scale or params.candidates == "enumerate":
+        return False
+    if params.candidates == "auto" and (generation_blockers(params, constraints)
+                                        or realisation_blockers(params, graphs)):
+        return False
+    if params.candidates == "generate":
+        return plan_generation(graphs, params, constraints).generate   # raises when a blocker forbids it
+    key = (params.max_group_size, params.generate_above,
+           tuple((service, tuple(sorted(graph.nodes)), graph.number_of_edges()) for service, graph in sorted(graphs.items())))
+    if key not in _PLANS:
+        _PLANS[key] = plan_generation(graphs, params, constraints).generate
+    return _PLANS[key]
 
 
 def _effective(constraints, codes) -> object:
