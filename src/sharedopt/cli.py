@@ -215,7 +215,8 @@ class StepRows:
         """A row of its own for counted work (Monte Carlo draws, sweep variants): done of all, and the time left."""
         label = event.message.split(":")[0] or "tasks"
         if label not in self.counted:
-            self.counted[label] = (self.bar.add_task(label, total=event.total, info=""), self.since or time.perf_counter())
+            start = self.since or time.perf_counter()
+            self.counted[label] = (self.bar.add_task(label, total=event.total, info=""), start)
             self.since = None
         row, start = self.counted[label]
         elapsed = time.perf_counter() - start

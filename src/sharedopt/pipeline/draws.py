@@ -201,8 +201,9 @@ def _generates(graphs: dict, params, constraints) -> bool:
         return False
     if params.candidates == "generate":
         return plan_generation(graphs, params, constraints).generate   # raises when a blocker forbids it
-    key = (params.max_group_size, params.generate_above,
-           tuple((service, tuple(sorted(graph.nodes)), graph.number_of_edges()) for service, graph in sorted(graphs.items())))
+    region = tuple((service, tuple(sorted(graph.nodes)), graph.number_of_edges())
+                   for service, graph in sorted(graphs.items()))
+    key = (params.max_group_size, params.generate_above, region)
     if key not in _PLANS:
         _PLANS[key] = plan_generation(graphs, params, constraints).generate
     return _PLANS[key]
