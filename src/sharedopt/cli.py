@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Optional, get_args
@@ -221,7 +222,7 @@ class StepRows:
         row, start = self.counted[label]
         elapsed = time.perf_counter() - start
         left = elapsed / event.done * (event.total - event.done) if event.done else None
-        eta = f", about {_clock(left)} left" if left is not None and event.done < event.total else ""
+        eta = f", about {timedelta(seconds=round(left))} left" if left is not None and event.done < event.total else ""
         self.bar.update(row, total=event.total, completed=event.done, info=f"{event.done:,}/{event.total:,}{eta}")
 
     def say(self, row: str, text: str) -> None:
@@ -231,12 +232,6 @@ class StepRows:
     def finish(self, row: str, text: str) -> None:
         """Complete a row with a last ``text``."""
         self.bar.update(self.rows[row], completed=1, info=clean(text))
-
-
-def _clock(seconds: float) -> str:
-    """Seconds as h:mm:ss (the estimate of the time left; shown on the console only)."""
-    whole = int(round(seconds))
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
 def _print_spread(result) -> None:
