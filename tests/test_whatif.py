@@ -125,10 +125,10 @@ def test_dask_and_local_pool_give_identical_results(base):
     distributed = pytest.importorskip("distributed")
     spec = {"model.services.Environment.e_down": {"dist": "uniform", "low": 0.06, "high": 0.18},
             "costs": {"dist": "lognormal", "sigma": 0.1}}
-    local = uncertainty(base, 4, spec, seed=3, engine="process", max_workers=2, progress=False)
+    local = uncertainty(base, 5, spec, seed=3, engine="process", max_workers=2, progress=False)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        remote = uncertainty(base, 4, spec, seed=3, engine=client, progress=False)
+        remote = uncertainty(base, 5, spec, seed=3, engine=client, progress=False)  # two chunks: on the cluster
     pd.testing.assert_frame_equal(local.draws, remote.draws)
     pd.testing.assert_frame_equal(local.candidates, remote.candidates)
 
