@@ -7,11 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sharedopt.candidates.table import CANDIDATE_ID, NPV
-from sharedopt.pipeline.robustness import CONTINGENT, ROBUST, attach_robustness, recommendation
+from sharedopt.candidates.table import CANDIDATE_ID, GENERAL_FUND_NPV, NPV
+from sharedopt.pipeline.robustness import (
+    CONTINGENT, ROBUST, attach_robustness, band_text, position, recommendation,
+)
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.sequencer import run
 from sharedopt.pipeline.uncertainty import draw_value
+from sharedopt.report.workbook import _summary_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,3 +78,21 @@ def test_medium_term_view_is_the_general_fund_cash_of_the_first_five_years(north
     assert sum(r["cumulative"] for r in view["by_partnership"]) == pytest.approx(view["cumulative"], abs=1e-3)
     assert sum(r["cumulative"] for r in view["by_authority"]) == pytest.approx(view["cumulative"], abs=1e-3)
     assert {r[CANDIDATE_ID] for r in view["by_partnership"]} == set(result.portfolio[CANDIDATE_ID])
+
+
+def test_headline_states_its_band_and_where_it_sits():
+    assert band_text(43_408, 29_912, 168_252) == "£43.4m NPV (P10 £29.9m - P90 £168.3m)"
+    said = position(43_408, 29_912, 93_632, 168_252, 0.25)
+    assert "between P10 and P50" in said and "25% of draws are below it" in said and "medians" in said
+    assert "above P90" in position(200_000, 1, 2, 3, 1.0) and "below P10" in position(-5_000, 1, 2, 3, 0.0)
+    summary = {"robustness": {"headline": {"text": band_text(43_408, 29_912, 168_252), "position": said}}}
+    item, value = _summary_rows(summary)[0]   # the workbook summary's first item after its contents note
+    assert item == "headline" and value.startswith("£43.4m NPV (P10 £29.9m - P90 £168.3m). Central value")
+
+
+def test_general_fund_per_council_adds_up_and_judges_better_off_alone(north_east_k3_run):
+    councils = north_east_k3_run.summary["cash_flows"]["by_authority"]
+    total = sum(r[GENERAL_FUND_NPV] for r in councils)
+    assert total == pytest.approx(north_east_k3_run.portfolio[GENERAL_FUND_NPV].sum(), rel=1e-6, abs=0.01)
+    assert all(r["better_off_alone_general_fund"] == (r[GENERAL_FUND_NPV] < 0) for r in councils)
+    assert all(r[GENERAL_FUND_NPV] <= r[NPV] + 1e-6 for r in councils)   # ring-fenced savings never reach it

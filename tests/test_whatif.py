@@ -57,7 +57,11 @@ def test_expand_grid_and_reuse_level():
 def test_sweep_governance_capacity_is_monotone(base):
     table = sweep(base, {"constraints.governance_capacity": [1, 2, 3, 4]}, engine="serial", progress=False)
     assert list(table["constraints.governance_capacity"]) == [1, 2, 3, 4]
-    assert (table["status"] == "optimal").all()
+    assert list(table.columns) == ["constraints.governance_capacity", "status", "objective", "best_bound", "gap",
+                                   "n_partnerships", "annual_net_saving_gbp_k", "npv_gbp_k", "one_off_cost_gbp_k",
+                                   "chosen"]   # tidy: one row per variant, one column per variable
+    assert all(type(s) is str for s in table["status"]) and (table["status"] == "optimal").all()
+    assert table["npv_gbp_k"].dtype == "float64" and table["n_partnerships"].dtype == "int64"
     npv = table["npv_gbp_k"].to_numpy()
     assert np.all(np.diff(npv) >= -1e-6 * npv.max()), npv
     assert npv[0] < npv[-1]  # capacity 1 does bind on this data
@@ -121,10 +125,10 @@ def test_dask_and_local_pool_give_identical_results(base):
     distributed = pytest.importorskip("distributed")
     spec = {"model.services.Environment.e_down": {"dist": "uniform", "low": 0.06, "high": 0.18},
             "costs": {"dist": "lognormal", "sigma": 0.1}}
-    local = uncertainty(base, 4, spec, seed=3, engine="process", max_workers=2, progress=False)
+    local = uncertainty(base, 5, spec, seed=3, engine="process", max_workers=2, progress=False)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        remote = uncertainty(base, 4, spec, seed=3, engine=client, progress=False)
+        remote = uncertainty(base, 5, spec, seed=3, engine=client, progress=False)  # two chunks: on the cluster
     pd.testing.assert_frame_equal(local.draws, remote.draws)
     pd.testing.assert_frame_equal(local.candidates, remote.candidates)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 import warnings
+from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Optional, get_args
@@ -190,9 +192,16 @@ class StepRows:
     def __init__(self, bar: Progress):
         self.bar = bar
         self.rows = {step: bar.add_task(step, total=1, info="", start=False) for step in ROWS}
+        self.counted: dict[str, tuple] = {}
+        self.since: float | None = None
 
     def on_event(self, event: Event) -> None:
         """Start a row when its step starts, show progress text, complete it when the step ends."""
+        if event.step == "tasks" and event.done is not None and event.total:
+            self.count(event)
+            return
+        if event.step == "uncertainty" and event.stage == "start":  # counted work (draws, tornado) starts here
+            self.since = time.perf_counter()
         row = ROW_OF.get(event.step, event.step)
         if row not in self.rows:  # the solver check: no row
             return
@@ -202,6 +211,19 @@ class StepRows:
             self.finish(row, event.message)
         elif event.stage != "start" or event.step == "uncertainty":
             self.say(row, event.message)
+
+    def count(self, event: Event) -> None:
+        """A row of its own for counted work (Monte Carlo draws, sweep variants): done of all, and the time left."""
+        label = event.message.split(":")[0] or "tasks"
+        if label not in self.counted:
+            start = self.since or time.perf_counter()
+            self.counted[label] = (self.bar.add_task(label, total=event.total, info=""), start)
+            self.since = None
+        row, start = self.counted[label]
+        elapsed = time.perf_counter() - start
+        left = elapsed / event.done * (event.total - event.done) if event.done else None
+        eta = f", about {timedelta(seconds=round(left))} left" if left is not None and event.done < event.total else ""
+        self.bar.update(row, total=event.total, completed=event.done, info=f"{event.done:,}/{event.total:,}{eta}")
 
     def say(self, row: str, text: str) -> None:
         """Show ``text`` (literally) on a row."""

@@ -104,13 +104,18 @@ def statutory(codes: np.ndarray, services: tuple[str, ...], members: np.ndarray)
     out = np.zeros(len(members), dtype=bool)
     if len(services) != 1:
         return out
-    table = _arrangements()
-    rows = table[(table["service"] == services[0])
-                 & table["status_as_reported"].str.lower().str.contains("statutory")]
-    for body in rows[MEMBERS]:
+    for body in _statutory_bodies(services[0]):
         inside = np.isin(codes, list(body))
         out |= np.where(members >= 0, inside[np.maximum(members, 0)], True).all(axis=1)
     return out
+
+
+@lru_cache(maxsize=64)
+def _statutory_bodies(service: str) -> tuple[tuple[str, ...], ...]:
+    """The member codes of each statutory joint body for ``service`` (the embedded register, read once)."""
+    table = _arrangements()
+    rows = table[(table["service"] == service) & table["status_as_reported"].str.lower().str.contains("statutory")]
+    return tuple(tuple(body) for body in rows[MEMBERS])
 
 
 def default_modes(params: ModelParams, codes, services, members, depth: str) -> np.ndarray:

@@ -345,8 +345,6 @@ def candidate_frame(ids: list[str], kinds, services, codes: list[list[str]], val
     -------
     pandas.DataFrame
     """
-    table = pd.DataFrame({CANDIDATE_ID: ids, KIND: kinds, SERVICES: services,
-                          MEMBERS: [join_codes(c) for c in codes]})
-    for key, array in values.items():
-        table[key] = array
-    return table
+    columns = {CANDIDATE_ID: ids, KIND: kinds, SERVICES: services, MEMBERS: [join_codes(c) for c in codes]}
+    columns.update(values)  # in one go: a column at a time copies the frame's blocks each time
+    return pd.DataFrame(columns)

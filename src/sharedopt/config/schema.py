@@ -122,6 +122,8 @@ class UncertaintyConfig(BaseModel):
     robust_share: float = Field(default=0.8, gt=0, le=1)
     seed: int = 0
     engine: Literal["process", "serial"] = "process"
+    # a Dask scheduler ("tcp://host:8786"): the draws run there when dask.distributed is installed
+    address: str | None = None
     max_workers: int | None = Field(default=None, ge=1)
     distributions: dict[str, dict[str, str | float]] = Field(
         default_factory=lambda: {k: dict(v) for k, v in UNCERTAINTY_DEFAULTS.items()})

@@ -17,18 +17,23 @@ SECTIONS = ("region", "data", "model", "constraints", "solver", "report", "uncer
 
 def set_dotted(raw: dict, key: str, value: Any) -> dict:
     """Return a deep copy of ``raw`` with ``key`` (e.g. ``"constraints.governance_capacity"``) set."""
+    out = copy.deepcopy(raw)
+    _set_in_place(out, key, value)
+    return out
+
+
+def _set_in_place(raw: dict, key: str, value: Any) -> None:
+    """Set the dotted ``key`` of ``raw`` itself (see :func:`set_dotted`)."""
     parts = key.split(".")
     if parts[0] not in SECTIONS + ("name", "description"):
         raise ConfigError(f"with_: unknown section in key '{key}'; keys start with one of "
                           f"{', '.join(SECTIONS)}")
-    out = copy.deepcopy(raw)
-    node = out
+    node = raw
     for part in parts[:-1]:
         if not isinstance(node.get(part), dict):
             node[part] = {}
         node = node[part]
     node[parts[-1]] = value
-    return out
 
 
 def _with_poolable(changes: dict[str, Any], raw: dict) -> dict[str, Any]:
@@ -103,9 +108,9 @@ class Scenario:
         service's ``asset_intensity`` sets it for every council (``poolable_share =
         "asset_intensity"``), as in a config file, unless ``changes`` names ``poolable_share`` too.
         """
-        raw = _sparse_dump(self.config)
+        raw = _sparse_dump(self.config)  # a fresh dict: set in place
         for key, value in _with_poolable(changes, raw).items():
-            raw = set_dotted(raw, key, value)
+            _set_in_place(raw, key, copy.deepcopy(value))
         raw["name"] = name if name is not None else variant_name(self.config.name, changes)
         return Scenario(config_from_dict(raw, source=f"with_({', '.join(changes)})"))
 

@@ -1,7 +1,8 @@
 """Monte Carlo over uncertain parameters: the "robust opportunities" view.
 
 Each draw perturbs the scenario's parameters (dotted config keys) and, optionally,
-every authority-service spend, then re-runs enumeration, model and solve. The output
+every authority-service spend, then values the enumerated groups again, builds the model and solves
+(fast, in parallel, warm-started: :mod:`sharedopt.pipeline.draws`). The output
 gives, for each candidate, the probability it is in the optimal portfolio, and the
 distribution (P10/P50/P90) of the portfolio's totals.
 
@@ -26,6 +27,9 @@ deterministic run exactly.
 
 from __future__ import annotations
 
+import importlib.util
+import uuid
+import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -36,11 +40,13 @@ from sharedopt.common.errors import ConfigError
 from sharedopt.common.jsonsafe import json_safe
 from sharedopt.config.schema import MAX_DRAWS
 from sharedopt.results.summary import SUMMARY_DIGITS
-from sharedopt.pipeline.events import OnEvent, emit
+from sharedopt.pipeline.draws import chunks, run_chunks
+from sharedopt.pipeline.events import OnEvent, emit, subscribers
 from sharedopt.pipeline.result import Result
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import load_inputs
-from sharedopt.pipeline.whatif import Task, run_tasks
+from sharedopt.pipeline.whatif import task_bar
+from sharedopt.solve.interrupt import interruptible
 
 PARAM_DISTS = ("normal", "lognormal", "uniform", "triangular", "split")
 
@@ -130,7 +136,7 @@ def check_draws(n, what: str = "draws", least: int = 0) -> int:
 
 def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, seed: int = 0,
                 engine="process", max_workers: int | None = None, progress: bool = True,
-                on_event: OnEvent | None = None) -> UncertaintyResult:
+                on_event: OnEvent | None = None, fast: bool = True) -> UncertaintyResult:
     """Monte Carlo over uncertain parameters; see the module docstring for ``distributions``.
 
     Parameters
@@ -146,7 +152,10 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     progress : bool
         Show a progress bar.
     on_event : callable, optional
-        Gets a 'tasks' :class:`~sharedopt.pipeline.events.Event` as each draw finishes.
+        Gets a 'tasks' :class:`~sharedopt.pipeline.events.Event` (draws done of all) as draws finish.
+    fast : bool
+        Value the enumerated groups again per draw and warm-start its solve
+        (:mod:`sharedopt.pipeline.draws`); False re-runs every step per draw (same results, slower).
 
     Returns
     -------
@@ -155,11 +164,11 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     n = check_draws(n, "uncertainty(n=...)", least=1)
     inputs = load_inputs(scenario.config)
     draws = make_draws(scenario, n, distributions, seed, len(inputs.costs))
-    tasks = []
-    for i, (changes, factors) in enumerate(draws):
-        config = scenario.with_(changes).config if changes else scenario.config
-        tasks.append(Task(i, config, inputs, "inputs", {"costs_factor": factors}))
-    rows = run_tasks(tasks, "Monte Carlo", engine, max_workers, progress, on_event)
+    configs = [scenario.with_(changes).config if changes else scenario.config for changes, _ in draws]
+    # the token only lets a worker keep its enumerated groups across chunks: no result depends on it
+    tasks = chunks(configs, [factors for _, factors in draws], inputs, fast, uuid.uuid4().hex)
+    with interruptible(), task_bar("Monte Carlo", n, progress) as bar:
+        rows = run_chunks(tasks, engine, max_workers, subscribers(bar, on_event))
     frame = pd.concat([pd.DataFrame([c for c, _ in draws], index=range(n)),
                        pd.DataFrame(rows).drop(columns="index")], axis=1)
     return UncertaintyResult(frame, candidate_probabilities(frame), total_quantiles(frame))
@@ -201,10 +210,23 @@ def uncertainty_summary(mc: UncertaintyResult, settings, n: int, known: set) -> 
     out["solver_status"] = {str(k): int(v) for k, v in sorted(draws["status"].value_counts().items())}
     out["candidates_chosen_in_some_draw"] = len(chosen)
     out["chosen_but_not_in_candidates_csv"] = len(chosen - known)
-    out["note"] = ("Each draw re-runs enumeration and solve with the drawn inputs; p_in_portfolio in "
+    out["note"] = ("Each draw values the enumerated groups with the drawn inputs and re-solves; p_in_portfolio in "
                    "candidates.csv is the share of draws whose best portfolio holds the candidate. "
                    "Draw i is seeded from (seed, i): same seed, same results.")
     return out
+
+
+def engine_of(settings) -> str:
+    """Where the draws run: the ``[uncertainty] address`` Dask scheduler when one is set and
+    ``dask.distributed`` is installed, else ``[uncertainty] engine`` (a warning says why)."""
+    if not settings.address:
+        return settings.engine
+    if importlib.util.find_spec("distributed") is None:
+        warnings.warn(f"[uncertainty] address = {settings.address!r}: dask.distributed is not installed, so the "
+                      f"draws run on this machine ({settings.engine}); pip install 'distributed' to use the cluster",
+                      stacklevel=2)
+        return settings.engine
+    return settings.address
 
 
 def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEvent | None = None) -> Result:
@@ -223,7 +245,7 @@ def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEve
     scenario = Scenario(result.config)
     if "model.realisation.base" in settings.distributions and scenario.get("model.realisation.base") is None:
         scenario = scenario.with_({"model.realisation.base": result.config.model.realisation.base_rate()})
-    mc = uncertainty(scenario, n, settings.distributions, seed=settings.seed, engine=settings.engine,
+    mc = uncertainty(scenario, n, settings.distributions, seed=settings.seed, engine=engine_of(settings),
                      max_workers=settings.max_workers, progress=False, on_event=on_event)
     share = mc.candidates.set_index(CANDIDATE_ID)["probability_chosen"]
 
@@ -234,6 +256,8 @@ def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEve
 
     known = set(result.candidates[CANDIDATE_ID]) if len(result.candidates) else set()
     spread = uncertainty_summary(mc, settings, n, known)
+    headline = float(result.summary["totals"][NPV])
+    spread["npv_draws_below_headline"] = float((mc.draws[NPV].astype(float) < headline).mean())
     summary = {**result.summary, "uncertainty": json_safe(spread, SUMMARY_DIGITS)}
     emit(on_event, "uncertainty", f"Monte Carlo: {n} draws done", "end")
     return replace(result, candidates=with_p(result.candidates), portfolio=with_p(result.portfolio),

@@ -35,6 +35,8 @@ from sharedopt.pipeline.steps import enumerate_candidates, load_inputs, solve_st
 from sharedopt.solve.interrupt import interruptible
 
 SOLVE_ONLY = ("constraints", "solver", "report", "name", "description")
+#: Imported once by the process pool's fork server (a worker then starts without importing them).
+PRELOAD = ("sharedopt.pipeline.draws", "sharedopt.pipeline.whatif")
 
 
 def compare(*results: Result, names: list[str] | None = None) -> pd.DataFrame:
@@ -125,11 +127,11 @@ class Task:
     draw: dict | None = None
 
 
-def _summary_row(solved, table: pd.DataFrame, chosen: np.ndarray) -> dict:
+def summary_row(solved, table: pd.DataFrame, chosen: np.ndarray) -> dict:
     """One sweep row: the solver report and the chosen portfolio's totals."""
     picked = table[np.asarray(chosen).astype(bool)]
     return {
-        "status": solved.status, "objective": solved.objective,
+        "status": str(solved.status), "objective": solved.objective,
         "best_bound": solved.best_bound, "gap": solved.gap,
         "n_partnerships": int(len(picked)),
         ANNUAL_NET_SAVING: float(picked[ANNUAL_NET_SAVING].sum()),
@@ -139,8 +141,8 @@ def _summary_row(solved, table: pd.DataFrame, chosen: np.ndarray) -> dict:
     }
 
 
-def _light(config):
-    """Sweep tasks skip the ranking re-solves (not needed for a row of totals)."""
+def light(config):
+    """``config`` without the ranking re-solves (a sweep row or a draw needs its totals only)."""
     report = config.report.model_copy(update={"top_n": 0})
     return config.model_copy(update={"report": report})
 
@@ -159,12 +161,13 @@ def run_task(task: Task) -> dict:
     """
     inputs, candidates = task.shared if task.level == "candidates" else (task.shared, None)
     if task.draw is not None:
-        inputs = _perturb_costs(inputs, task.draw.get("costs_factor"))
-    run = solve_steps(_light(task.config), inputs=inputs, candidates=candidates, with_shares=False)
-    return {"index": task.index, **_summary_row(run.solver, run.candidates.table, run.chosen)}
+        inputs = perturb_costs(inputs, task.draw.get("costs_factor"))
+    run = solve_steps(light(task.config), inputs=inputs, candidates=candidates, with_shares=False)
+    return {"index": task.index, **summary_row(run.solver, run.candidates.table, run.chosen)}
 
 
-def _perturb_costs(inputs: Inputs, factor: np.ndarray | None) -> Inputs:
+def perturb_costs(inputs: Inputs, factor: np.ndarray | None) -> Inputs:
+    """``inputs`` with each cost row's spend multiplied by its ``factor`` (None: unchanged)."""
     if factor is None:
         return inputs
     costs = inputs.costs.copy()
@@ -173,31 +176,38 @@ def _perturb_costs(inputs: Inputs, factor: np.ndarray | None) -> Inputs:
 
 
 def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | None = None,
-              on_event: OnEvent | None = None, description: str = "tasks") -> list:
+              on_event: OnEvent | None = None, description: str = "tasks", sizes: list[int] | None = None) -> list:
     """Run ``func`` over ``tasks`` on the chosen engine; results in task order.
 
     ``engine``: ``"serial"``, ``"process"`` (local pool), a ``distributed.Client``, or a
     Dask scheduler address such as ``"tcp://127.0.0.1:8786"``. Each finished task is a
-    'tasks' :class:`~sharedopt.pipeline.events.Event` (``done`` of ``total``) to ``on_event``.
+    'tasks' :class:`~sharedopt.pipeline.events.Event` (``done`` of ``total``) to ``on_event``;
+    with ``sizes`` (units of work per task, e.g. draws), ``done`` and ``total`` count units.
     """
-    def progress(done: int) -> None:
-        emit(on_event, "tasks", f"{description}: {done}/{len(tasks)}", done=done, total=len(tasks))
+    sizes = list(sizes) if sizes is not None else [1] * len(tasks)
+    total, counted = sum(sizes), {"done": 0}
+
+    def progress(i: int) -> None:
+        counted["done"] += sizes[i]
+        emit(on_event, "tasks", f"{description}: {counted['done']}/{total}", done=counted["done"], total=total)
 
     if engine == "serial" or len(tasks) <= 1:
         out = []
         for i, task in enumerate(tasks):
             out.append(func(task))
-            progress(i + 1)
+            progress(i)
         return out
     if engine == "process":
         # forkserver: workers fork from a clean process, never from one whose solver
         # threads may hold locks (fork-after-threads deadlocks)
         context = multiprocessing.get_context("forkserver")
+        # the server imports the package once; each worker forks from it with the modules loaded
+        context.set_forkserver_preload(list(PRELOAD))
         with ProcessPoolExecutor(max_workers=max_workers, mp_context=context) as pool:
             out = []
             for i, value in enumerate(pool.map(func, tasks, chunksize=max(1, len(tasks) // 32))):
                 out.append(value)
-                progress(i + 1)
+                progress(i)
             return out
     return _map_dask(func, tasks, engine, progress)
 
@@ -208,10 +218,9 @@ def _map_dask(func, tasks, engine, progress: Callable[[int], None]):
 
     client = Client(engine) if isinstance(engine, str) else engine
     futures = client.map(func, tasks, pure=False)
-    done = 0
-    for _ in as_completed(futures):
-        done += 1
-        progress(done)
+    position = {future.key: i for i, future in enumerate(futures)}
+    for future in as_completed(futures):
+        progress(position[future.key])
     results = client.gather(futures)
     if isinstance(engine, str):
         client.close()
@@ -295,8 +304,10 @@ def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="pro
     Returns
     -------
     pandas.DataFrame
-        The changed keys, then ``status, objective, best_bound, gap, n_partnerships,
-        annual_net_saving_gbp_k, npv_gbp_k, one_off_cost_gbp_k, chosen``.
+        Tidy: one row per variant, in grid order; one column per changed key (its value), then
+        ``status`` (text), ``objective``, ``best_bound``, ``gap``, ``n_partnerships``,
+        ``annual_net_saving_gbp_k``, ``npv_gbp_k``, ``one_off_cost_gbp_k`` (numbers) and ``chosen``
+        (the portfolio's candidate ids, ';'-joined).
     """
     changes = expand_grid(grid)
     level = reuse_level(changes) if reuse else "none"

@@ -16,7 +16,7 @@ from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, BETTER_OFF_ALONE, CANDIDATE_ID, DEFAULT_SHARE, ESTIMATED, GOVERNANCE_COST, MEMBER, MEMBERS,
     NPV, ONE_OFF_COST, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SERVICES, SHARE_RULES,
 )
-from sharedopt.report.html_unknowns import unknowns_context
+from sharedopt.report.html_unknowns import general_fund_cells, unknowns_context
 from sharedopt.report.html_sections import (
     alternatives,
     council_rows,
@@ -311,6 +311,7 @@ def _by_authority(summary, authorities, portfolio, shares, names) -> list[dict[s
     if records is None:
         savings = authority_savings(authorities, portfolio, shares)
         records = [{"authority": str(code), "npv_share_gbp_k": value} for code, value in savings.items() if value]
+    funds = {r.get("authority"): r for r in (summary.get("cash_flows") or {}).get("by_authority") or []}
     return [
         {
             "authority": format_plain(r.get("authority")),
@@ -318,6 +319,7 @@ def _by_authority(summary, authorities, portfolio, shares, names) -> list[dict[s
             "n_partnerships": format_number(r.get("n_partnerships")),
             "npv_share": format_money(r.get("npv_share_gbp_k")),
             "npv_share_other": format_money(r.get(_OTHER_SHARE)),
+            **general_fund_cells(funds.get(r.get("authority"))),
         }
         for r in records
     ]

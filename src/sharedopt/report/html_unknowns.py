@@ -12,10 +12,11 @@ from typing import Any, Mapping
 
 from markupsafe import Markup
 
-from sharedopt.candidates.table import CANDIDATE_ID, NPV, parse_id
+from sharedopt.candidates.table import CANDIDATE_ID, GENERAL_FUND_NPV, NPV, parse_id
 from sharedopt.config.assumptions import DEPTH_REFERENCE
+from sharedopt.report.html_text import format_money
 
-__all__ = ["headline_band", "medium_term_rows", "tornado_chart", "tornado_rows", "unknowns_context"]
+__all__ = ["general_fund_cells", "headline_band", "medium_term_rows", "tornado_chart", "tornado_rows", "unknowns_context"]
 
 
 def unknowns_context(summary: Mapping[str, Any]) -> dict[str, Any]:
@@ -31,7 +32,8 @@ def headline_band(summary: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     head = block["headline"]
     return {"npv": head[NPV], "p10": head["p10_gbp_k"], "p50": head["p50_gbp_k"], "p90": head["p90_gbp_k"],
-            "draws": head["draws"], "basis": head["basis"], "n_robust": block["n_robust"],
+            "draws": head["draws"], "basis": head["basis"], "text": head.get("text", ""),
+            "position": head.get("position", ""), "n_robust": block["n_robust"],
             "n_contingent": block["n_contingent"], "robust_share": block["robust_share"],
             "robust_npv": block["robust_npv_gbp_k"]}
 
@@ -100,3 +102,11 @@ def _partnership_label(cid: str, names: Mapping[str, str]) -> str:
         return cid
     words = " + ".join(s.replace("_", " ") for s in services)
     return f"{words}: {', '.join(names.get(c, c) for c in codes)}" + (f" ({depth})" if depth and depth != DEPTH_REFERENCE else "")
+
+
+def general_fund_cells(council: Mapping[str, Any] | None) -> dict[str, str]:
+    """A council's general-fund NPV and whether, judged on the general fund, it is better off alone."""
+    if not council or GENERAL_FUND_NPV not in council:
+        return {"general_fund_npv": "—", "alone_general_fund": "—"}
+    return {"general_fund_npv": format_money(council[GENERAL_FUND_NPV]),
+            "alone_general_fund": "yes" if council.get("better_off_alone_general_fund") else "no"}

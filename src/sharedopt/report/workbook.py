@@ -277,7 +277,9 @@ def _write_summary_sheet(ws, styles: _Styles, summary: Mapping[str, Any], note: 
 
 def _summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """Flatten the headline parts of the summary into (item, value) pairs (no wall-clock figures)."""
-    rows = [(k, summary.get(k)) for k in _SUMMARY_KEYS if k in summary]
+    head = (summary.get("robustness") or {}).get("headline") or {}
+    rows = [("headline", f"{head['text']}. {head.get('position', '')}")] if head.get("text") else []
+    rows += [(k, summary.get(k)) for k in _SUMMARY_KEYS if k in summary]
     totals = summary.get("totals") or {}
     rows += [(f"totals.{k}", totals[k]) for k in sorted(totals)]
     estimates = summary.get("estimates") or []

@@ -27,7 +27,7 @@ from sharedopt.candidates.value import CostBase, asset_budget
 from sharedopt.config.assumptions import CASHFLOW_RULES, RING_FENCED_SHARES
 from sharedopt.config.params import ModelParams
 from sharedopt.candidates.table import (
-    ANNUAL_SAVING, CANDIDATE_ID, COST_DISTANCE, DEPTH, GOVERNANCE_COST, MEMBER, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
+    ANNUAL_SAVING, CANDIDATE_ID, COST_DISTANCE, DEPTH, GENERAL_FUND_NPV, GOVERNANCE_COST, MEMBER, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
     SHARE_PROPORTIONAL, split_codes,
 )
 
@@ -35,6 +35,7 @@ SAVING = "saving_gbp_k"
 DISTANCE = "distance_cost_gbp_k"
 NET_CASH = "net_cash_gbp_k"
 RING_FENCED = "ring_fenced_gbp_k"
+BETTER_OFF_ALONE_GENERAL_FUND = "better_off_alone_general_fund"
 GENERAL_FUND_NET = "general_fund_net_gbp_k"
 
 #: The terms of a net-cash figure and their signs: ``net cash = saving - one-off - governance - distance``.
@@ -178,7 +179,12 @@ def council_cashflows(portfolio: pd.DataFrame, base: CostBase, params: ModelPara
 
 
 def council_totals(flows: pd.DataFrame, authorities) -> list[dict]:
-    """Per-council totals over the horizon (undiscounted sums, and NPV)."""
+    """Per-council totals over the horizon (undiscounted sums, NPV and general-fund NPV).
+
+    ``better_off_alone_general_fund`` is True for a council whose general-fund NPV from its chosen
+    partnerships is negative (its share of every cost exceeds the saving it can bank, ring-fenced
+    savings left out): judged on the general fund, it is better off alone.
+    """
     if flows.empty:
         return []
     money = [ONE_OFF_COST, SAVING, GOVERNANCE_COST, DISTANCE, NET_CASH,
@@ -186,13 +192,16 @@ def council_totals(flows: pd.DataFrame, authorities) -> list[dict]:
     grouped = flows.groupby("authority", sort=True)
     table = grouped[money].sum()
     table[NPV] = grouped["discounted_net_gbp_k"].sum()
+    table[GENERAL_FUND_NPV] = (flows[GENERAL_FUND_NET] * flows["discount_factor"]).groupby(flows["authority"]).sum()
     table["n_partnerships"] = grouped[CANDIDATE_ID].nunique()
     names = authorities["name"] if authorities is not None and "name" in authorities else {}
     rows = []
     for code, values in table.iterrows():
         rows.append({"authority": code, "name": str(names.get(code, code)),
                      "n_partnerships": int(values["n_partnerships"]),
-                     **{k: float(values[k]) for k in money + [NPV]}})
+                     **{k: float(values[k]) for k in money + [NPV, GENERAL_FUND_NPV]},
+                     # alone, its general fund neither pays nor gains: better off alone when its partnerships lose it money
+                     BETTER_OFF_ALONE_GENERAL_FUND: bool(values[GENERAL_FUND_NPV] < 0)})
     return rows
 
 

@@ -1,0 +1,151 @@
+"""Value already-enumerated groups again under other parameters: a Monte Carlo draw without re-enumeration.
+
+A draw of the Monte Carlo changes what groups are worth, not which groups exist: the connected
+groups of each service's neighbour graph depend only on the graph and the group-size bounds.
+:class:`Revaluer` enumerates the groups of each service (pair) once per ``(services, smallest,
+largest size)`` and keeps them; each draw values the kept groups with the same vectorised valuation
+as :func:`~sharedopt.candidates.build.build_candidates` (:func:`~sharedopt.candidates.batch.value_at_depth`),
+prunes those with a non-positive NPV and finishes the table the same way, so the table is the one a
+full enumeration builds (``with_shares=False``). A draw that changes a group-size bound
+(``max_group_size``, ``scope_max_group_size``) enumerates the groups of the new bound, once;
+whole-organisation groups (few: districts only) are enumerated with their valuation each time.
+
+Column generation (too many groups to list) is not covered: its candidates depend on the drawn
+prices, so such a run re-runs every step per draw (the caller decides, see
+:func:`sharedopt.pipeline.draws.can_revalue`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from sharedopt.candidates.batch import group_table, max_span, value_at_depth
+from sharedopt.candidates.enumerate import connected_groups
+from sharedopt.candidates.finish import finish_table
+from sharedopt.candidates.graphs import intersection_graph
+from sharedopt.candidates.poolable import with_status_quo
+from sharedopt.candidates.table import CandidateSet
+from sharedopt.candidates.value import CostBase, span_km
+from sharedopt.candidates.wholeorg import whole_org_candidates
+from sharedopt.config.params import ModelParams
+
+
+@dataclass
+class _Groups:
+    """One service (pair)'s connected groups as global member indices, and their spans (km)."""
+
+    members: np.ndarray
+    span: np.ndarray
+
+
+@dataclass
+class Revaluer:
+    """The enumerated groups of one region, valued again for each set of parameters.
+
+    Attributes
+    ----------
+    authorities : pandas.DataFrame
+    costs : pandas.DataFrame
+        The tidy cost table the groups are valued on (a draw may pass perturbed costs instead).
+    graphs : dict
+        Service -> neighbour graph (the run's).
+    enumerations : int
+        How many group lists have been enumerated (one per service (pair) and size bounds).
+    """
+
+    authorities: pd.DataFrame
+    costs: pd.DataFrame
+    graphs: dict
+    enumerations: int = 0
+    _groups: dict = field(default_factory=dict, repr=False)
+    _bases: dict = field(default_factory=dict, repr=False)
+    _empties: dict = field(default_factory=dict, repr=False)
+
+    def candidates(self, params: ModelParams, constraints=None, costs: pd.DataFrame | None = None) -> CandidateSet:
+        """The candidate table (no shares) of ``params``, as a full enumeration would build it.
+
+        Parameters
+        ----------
+        params : ModelParams
+        constraints : Constraints, optional
+            The effective constraints (existing arrangements occupy part of the spend).
+        costs : pandas.DataFrame, optional
+            Costs to value on instead of :attr:`costs` (a draw's perturbed spend).
+
+        Returns
+        -------
+        CandidateSet
+            ``shares`` and ``enumeration`` empty, ``generation`` None.
+        """
+        base = self._base(params, constraints, costs)
+        tables = []
+        if params.include_scale:
+            for service, graph in sorted(self.graphs.items()):
+                tables += self._valued(base, params, (service,), graph, 2, params.max_group_size)
+        if params.include_scope:
+            for pair in params.scope_pairs:
+                if all(s in self.graphs for s in pair.services):
+                    graph = intersection_graph(self.graphs[pair.services[0]], self.graphs[pair.services[1]])
+                    tables += self._valued(base, params, pair.services, graph, 1, params.scope_max_group_size)
+        if params.whole_organisation:
+            tables.append(whole_org_candidates(base, params, self.graphs, False)[0])
+        table = finish_table(pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(), params, base)
+        return CandidateSet(table, pd.DataFrame(), pd.DataFrame(), self.graphs, None)
+
+    def _base(self, params: ModelParams, constraints, costs: pd.DataFrame | None) -> CostBase:
+        """The cost base, built once per curve setting and constraints unless the costs are a draw's own."""
+        if costs is not None:
+            return with_status_quo(CostBase.from_frames(self.authorities, costs, params), constraints)
+        key = (params.cost_curves, None if constraints is None else constraints.model_dump_json())
+        if key not in self._bases:
+            self._bases[key] = with_status_quo(CostBase.from_frames(self.authorities, self.costs, params),
+                                               constraints)
+        return self._bases[key]
+
+    def _valued(self, base: CostBase, params: ModelParams, services: tuple[str, ...], graph: nx.Graph,
+                min_size: int, max_size: int) -> list[pd.DataFrame]:
+        """The kept (positive-NPV) candidates of one service (pair) at every depth.
+
+        Stacked as :func:`~sharedopt.candidates.batch.value_groups` stacks them (a service with none
+        kept adds an empty frame, which sets the stacked table's column types as it does there).
+        """
+        groups = self._enumerated(base, services, graph, min_size, max_size)
+        if groups is None:
+            return [pd.DataFrame()]
+        limit = max_span(params, services)
+        within = groups.span <= limit if limit is not None else np.ones(len(groups.members), bool)
+        frames, first = [], None
+        for depth in params.depths:
+            values, _, keep = value_at_depth(base, params, services, groups.members, within, depth)
+            first = first or (values, depth)
+            if keep.any():
+                frames.append(group_table(base, services, groups.members[keep],
+                                          {k: v[keep] for k, v in values.items()}, depth))
+        return frames or [self._empty(base, services, *first)]
+
+    def _empty(self, base: CostBase, services: tuple[str, ...], values: dict, depth: str) -> pd.DataFrame:
+        """An empty candidate frame with the columns and types of ``values`` (made once per signature)."""
+        key = (len(services), tuple((k, np.asarray(v).dtype.str) for k, v in values.items()))
+        if key not in self._empties:
+            self._empties[key] = group_table(base, services, np.zeros((0, 1), dtype=np.int64),
+                                             {k: np.asarray(v)[:0] for k, v in values.items()}, depth)
+        return self._empties[key]
+
+    def _enumerated(self, base: CostBase, services: tuple[str, ...], graph: nx.Graph, min_size: int,
+                    max_size: int) -> _Groups | None:
+        """The groups of ``services`` within the size bounds, enumerated on first use."""
+        key = (services, min_size, max_size)
+        if key not in self._groups:
+            groups = connected_groups(graph, max_size, min_size=min_size) if len(graph) else None
+            self.enumerations += 1
+            if groups is None or len(groups) == 0:
+                self._groups[key] = None
+            else:
+                to_global = base.index_of(groups.nodes.tolist())
+                members = np.where(groups.members >= 0, to_global[np.maximum(groups.members, 0)], -1)
+                self._groups[key] = _Groups(members, span_km(base.lon, base.lat, members))
+        return self._groups[key]

@@ -1,0 +1,85 @@
+"""Fast Monte Carlo draws: the revalued candidates and each draw's solve equal a full re-enumeration
+(real North East data, the run's own distributions and perturbed costs)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from rich.progress import Progress
+
+from sharedopt.candidates.revalue import Revaluer
+from sharedopt.cli import StepRows
+from sharedopt.model.status_quo import effective_constraints
+from sharedopt.pipeline.draws import DRAWS_PER_TASK, chunks, run_chunks, solve_draw
+from sharedopt.pipeline.events import Event
+from sharedopt.pipeline.scenario import Scenario
+from sharedopt.pipeline.steps import solve_steps
+from sharedopt.pipeline.uncertainty import make_draws
+from sharedopt.pipeline.whatif import light, map_tasks, perturb_costs, summary_row
+
+
+@pytest.fixture(scope="module")
+def sample(north_east_config, north_east_inputs):
+    """Draws 0-2 of the North East's own distributions, with every spend perturbed in draw 1."""
+    scenario = Scenario(north_east_config)
+    scenario = scenario.with_({"model.realisation.base": north_east_config.model.realisation.base_rate()})
+    spec = {**north_east_config.uncertainty.distributions, "costs": {"dist": "lognormal", "sigma": 0.1}}
+    draws = make_draws(scenario, 3, spec, seed=11, n_cost_rows=len(north_east_inputs.costs))
+    return [(scenario.with_(changes).config, factors if i % 2 else None) for i, (changes, factors) in enumerate(draws)]
+
+
+def test_each_draw_revalued_and_warm_started_equals_a_full_rerun(sample, north_east_inputs):
+    revaluer = Revaluer(north_east_inputs.authorities, north_east_inputs.costs, north_east_inputs.graphs)
+    previous = None
+    for config, factors in sample:
+        drawn = perturb_costs(north_east_inputs, factors)
+        full = solve_steps(light(config), inputs=drawn, with_shares=False)   # enumerate, model, solve: cold
+        constraints = effective_constraints(config.constraints, north_east_inputs.authorities.index)
+        table = revaluer.candidates(config.model, constraints, None if factors is None else drawn.costs).table
+        pd.testing.assert_frame_equal(table, full.candidates.table)
+        fast, previous = solve_draw(config, north_east_inputs, factors, revaluer, previous)  # warm-started
+        assert fast == summary_row(full.solver, full.candidates.table, full.chosen) | {
+            k: fast[k] for k in ("objective", "best_bound", "gap")}   # the solver's own report may differ
+        assert fast["status"] == "optimal"
+    assert len({config.model.setup_ratio for config, _ in sample}) > 1   # the draws did differ
+    # the draws change values, not groups: each service (pair) was enumerated once
+    assert revaluer.enumerations == len(revaluer._groups)
+    counted = revaluer.enumerations
+    revaluer.candidates(sample[0][0].model.model_copy(update={"max_group_size": 3}))
+    assert revaluer.enumerations > counted   # a group-size bound is the one change that re-enumerates
+
+
+def test_chunks_depend_on_the_draw_index_only(sample, north_east_inputs):
+    configs = [c for c, _ in sample] * 4
+    tasks = chunks(configs, [None] * len(configs), north_east_inputs, True, "t")
+    assert [t.first for t in tasks] == list(range(0, len(configs), DRAWS_PER_TASK))
+    assert sum(len(t.configs) for t in tasks) == len(configs)
+
+
+def test_progress_counts_draws_not_tasks():
+    seen = []
+    out = map_tasks(len, [[1] * 4, [1] * 4, [1] * 2], "serial", on_event=seen.append, sizes=[4, 4, 2])
+    assert out == [4, 4, 2]
+    assert [(e.done, e.total) for e in seen] == [(4, 10), (8, 10), (10, 10)]
+
+
+def test_draws_rows_come_back_in_draw_order(sample, north_east_inputs):
+    configs = [c for c, _ in sample[:2]]
+    tasks = chunks(configs, [None, None], north_east_inputs, True, "order")
+    seen = []
+    rows = run_chunks(tasks, "serial", on_event=seen.append)
+    assert [r["index"] for r in rows] == [0, 1]
+    assert seen[-1].done == seen[-1].total == 2
+    assert np.isfinite([r["npv_gbp_k"] for r in rows]).all()
+
+
+def test_command_line_counts_draws_and_the_time_left():
+    bar = Progress(disable=True)
+    rows = StepRows(bar)
+    rows.on_event(Event("uncertainty", "Monte Carlo: 8 draws", "start"))
+    rows.on_event(Event("tasks", "Monte Carlo draws: 4/8", done=4, total=8))
+    task = next(t for t in bar.tasks if t.description == "Monte Carlo draws")
+    assert (task.completed, task.total) == (4, 8) and task.fields["info"].startswith("4/8, about 0:00:")
+    rows.on_event(Event("tasks", "Monte Carlo draws: 8/8", done=8, total=8))
+    assert task.completed == 8 and task.fields["info"] == "8/8"
