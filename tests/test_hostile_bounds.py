@@ -108,7 +108,7 @@ def test_spend_in_pounds_is_refused():
     """Spend in £ where £k is expected used to run to an NPV of £58bn, exit 0."""
     with pytest.raises(DataError) as info:
         load_costs("north-east", costs_csv=BAD / "spend_in_pounds.csv", quality=DataQuality())
-    assert str(info.value).startswith(f"{BAD / 'spend_in_pounds.csv'}: E06000001, field 'Environment': net spend "
+    assert str(info.value).startswith(f"{BAD / 'spend_in_pounds.csv'}: row 2 (E06000001), field 'Environment': net spend "
                                       "9,531,000 £k is £101,544 a resident, over 100 times the national range")
     assert "spend is in £ thousand: check the value and its units" in str(info.value)
 

@@ -19,6 +19,7 @@ from sharedopt.cli import app
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.schema import ConfigNote, load_config
 from sharedopt.pipeline.scenario import Scenario
+from sharedopt.pipeline.uncertainty import uncertainty
 
 FIXTURES = Path(__file__).parent / "fixtures" / "strict_tables"
 runner = CliRunner(env={"COLUMNS": "250"})
@@ -140,6 +141,7 @@ def test_a_misspelled_config_key_gets_a_did_you_mean_at_its_line(tmp_path):
                                                   "got \"unifrom\"; did you mean 'uniform'?"),
     ('dist = "normal"\nsd = "0.1"', 5, "[uncertainty.distributions.model.realisation.base.sd] \"0.1\" is quoted text, "
                                     "not a number"),
+    ('dist = "triangular"\nlow = 0.3\nhigh = 0.9', 3, "a triangular distribution needs low, mode, high; add mode"),
 ])
 def test_an_impossible_distribution_is_refused_before_the_run(tmp_path, spec, line, expected):
     """These passed validate and failed after the main run with bare numpy messages."""
@@ -150,3 +152,34 @@ def test_an_impossible_distribution_is_refused_before_the_run(tmp_path, spec, li
         load_config(path)
     assert str(info.value).startswith(f"{path}:{line}: "), str(info.value)
     assert expected in str(info.value)
+
+
+def test_costs_take_only_a_lognormal_or_normal_draw(tmp_path):
+    """A uniform draw of costs passed validate and failed after the main run."""
+    path = tmp_path / "c.toml"
+    path.write_text('[region]\nname = "north-east"\n[uncertainty.distributions.costs]\ndist = "uniform"\n'
+                    'low = 0.9\nhigh = 1.1\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == (f'{path}:4: [uncertainty.distributions.costs.dist] costs take lognormal, normal, '
+                               'got "uniform"')
+
+
+def test_a_drawn_setting_outside_model_and_constraints_is_refused(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[region]\nname = "north-east"\n[uncertainty.distributions."solver.time_limit"]\n'
+                    'dist = "normal"\nsd = 1.0\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value).startswith(f"{path}:3: [uncertainty.distributions.solver.time_limit] 'solver.time_limit' "
+                                      "is not a numeric setting")
+
+
+def test_the_api_checks_distributions_with_the_same_rules_before_any_work(north_east_config):
+    with pytest.raises(ConfigError) as info:
+        uncertainty(Scenario(north_east_config), 2, {"model.realisation.base": {"dist": "uniform", "low": 0.9,
+                                                                                  "hihg": 0.3}})
+    assert str(info.value).splitlines() == [
+        "uncertainty(distributions=...): [model.realisation.base.hihg] unknown key 'hihg' for a uniform "
+        "distribution; did you mean 'high'? (a uniform distribution takes low, high)",
+        "uncertainty(distributions=...): [model.realisation.base] a uniform distribution needs low, high; add high"]

@@ -16,8 +16,8 @@ from sharedopt.data.plausibility import check_plausible
 from sharedopt.data.services import service_names
 from sharedopt.data.wales import NOT_WELSH_COUNCIL
 from sharedopt.data.validate import (
-    COST_COLUMNS, DataQuality, check_boolean, check_code_sets, check_codes, check_complete, check_known_services,
-    check_numeric, check_unique, read_csv_checked, require_columns, require_file,
+    COST_COLUMNS, FILE_ROW, DataQuality, check_boolean, check_code_sets, check_codes, check_complete,
+    check_known_services, check_numeric, check_unique, read_csv_checked, require_columns, require_file,
 )
 from sharedopt.common.errors import DataError
 from sharedopt.common.suggest import did_you_mean
@@ -87,7 +87,8 @@ def read_cost_csv(path: str | Path, year: str | None = None,
     Columns: ``authority`` (GSS code), ``service`` (catalogue name), ``year``
     (e.g. ``2023-24``), ``net_expenditure_gbp_k`` (£ thousand); an optional
     ``estimated`` column (true/false) marks estimated rows. ``check_authority_codes``
-    validates the code column (GSS codes by default).
+    validates the code column (GSS codes by default). The table is indexed by ``row``,
+    each row's line in the file (the header is row 1), so later checks can name it.
     """
     path = require_file(Path(path), "costs CSV")
     file = str(path)
@@ -106,7 +107,8 @@ def read_cost_csv(path: str | Path, year: str | None = None,
         if df.empty:
             raise DataError(f"{file}: no rows for year '{normalise_year(year)}'; check [data] year")
     df["provenance"] = np.where(df["estimated"], "estimated (user file)", "user file")
-    return df[COST_COLUMNS + ["estimated", "provenance"]].reset_index(drop=True)
+    out = df[COST_COLUMNS + ["estimated", "provenance"]]
+    return out.set_axis(pd.Index(out.index + 2, name=FILE_ROW))
 
 
 def _refuse_misspelled_columns(columns, file: str) -> None:

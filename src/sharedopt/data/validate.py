@@ -22,6 +22,8 @@ from sharedopt.common.errors import DataError
 from sharedopt.common.files import check_input_file
 
 COST_COLUMNS = ["authority", "service", "year", "net_expenditure_gbp_k"]
+#: the index name of a table read from a CSV whose index is each row's line in the file (header = row 1)
+FILE_ROW = "row"
 GSS_PATTERN = r"^[EWSNK]\d{8}$"
 
 
