@@ -19,6 +19,7 @@ from sharedopt.cli import app
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.schema import ConfigNote, load_config
 from sharedopt.pipeline.scenario import Scenario
+from sharedopt.pipeline.steps import load_inputs
 from sharedopt.pipeline.uncertainty import uncertainty
 
 FIXTURES = Path(__file__).parent / "fixtures" / "strict_tables"
@@ -183,3 +184,43 @@ def test_the_api_checks_distributions_with_the_same_rules_before_any_work(north_
         "uncertainty(distributions=...): [model.realisation.base.hihg] unknown key 'hihg' for a uniform "
         "distribution; did you mean 'high'? (a uniform distribution takes low, high)",
         "uncertainty(distributions=...): [model.realisation.base] a uniform distribution needs low, high; add high"]
+
+
+@pytest.mark.parametrize(("text", "line", "expected"), [
+    ('[region]\nname = "north-east"\n[model]\ndepths = ["lead_council", "poold"]\n', 4,
+     "[model.depths] 'poold' is not a known depth; did you mean 'pooled'? (depths: coordination, lead_council, "
+     "pooled, merger; or define it under [model.depth_settings.poold])"),
+    ('[region]\nname = "north-east"\n[report]\nformats = ["cvs"]\n', 4,
+     "[report.formats.0] Input should be 'csv', 'json', 'xlsx', 'png', 'svg' or 'html', got 'cvs'; did you mean "
+     "'csv'?"),
+    ('[region]\nname = "north-east"\n[constraints]\nobjective = "npvv"\n', 4,
+     "[constraints.objective] Input should be 'npv', 'annual_net_saving' or 'general_fund_npv', got 'npvv'; "
+     "did you mean 'npv'?"),
+    ('[region]\nname = "north-east"\n[uncertainty.distributions."model.realisation.base"]\ndsit = "uniform"\n'
+     'low = 0.3\nhigh = 0.9\n', 3, "[uncertainty.distributions.model.realisation.base] the distribution needs "
+                                   "dist = one of normal, lognormal, uniform, triangular, split; 'dsit' is not a "
+                                   "parameter, did you mean 'dist'?"),
+])
+def test_a_misspelled_word_gets_a_did_you_mean_at_its_line(tmp_path, text, line, expected):
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == f"{path}:{line}: {expected}"
+
+
+@pytest.mark.parametrize(("text", "line", "expected"), [
+    ('[region]\nname = "north-eats"\n', 2, "[region.name] unknown region 'north-eats'; did you mean 'north-east'?; "
+                                           "use a nation, an English region, a county name"),
+    ('[region]\ncodes = ["E06000047", "E0600004"]\n', 2, "[region.codes] unknown GSS code(s) E0600004; run "
+                                                         "`sharedopt list regions`"),
+    ('[region]\nname = "north-east"\n[data]\nyear = "2032-24"\n', 4,
+     "[data.year] derived/costs_england.csv: no outturn for year '2032-24'; choose one of 2017-18,"),
+])
+def test_a_setting_the_data_refuses_is_named_at_its_line(tmp_path, text, line, expected):
+    """These named no file and no line (the data layer refused them after the config had passed)."""
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_inputs(load_config(path))
+    assert str(info.value).startswith(f"{path}:{line}: {expected}"), str(info.value)

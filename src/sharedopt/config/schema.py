@@ -203,6 +203,9 @@ def format_validation_error(error: ValidationError, text: str, source: str) -> s
             message = f"unknown key '{loc[-1]}'{hint or ' (a typo? check the README config reference)'}"
         elif item["type"] == "too_short" and item.get("input") == []:
             message = "an empty list is not allowed: give at least one value, or leave the key out for the default"
+        elif item["type"] == "literal_error":  # one of a fixed set of words: the nearest, if close
+            choices = re.findall(r"'([^']*)'", str(item.get("ctx", {}).get("expected", "")))
+            message = f"{message}, got {item['input']!r}{did_you_mean(str(item['input']), choices, cutoff=0.6)}"
         lines.append(f"{where}: [{dotted}] {message}")
     return "\n".join(lines)
 

@@ -112,13 +112,22 @@ def _unknown_keys(path: tuple, given: dict, spec: Table) -> list[Problem]:
             for key in given if key not in spec.keys]
 
 
+def _depth_list_problems(raw: dict, settings: dict) -> list[Problem]:
+    """Each name in ``[model] depths`` is a known depth or one defined under ``[model.depth_settings]``."""
+    depths = _section(raw, "model").get("depths")
+    known = [*DEPTH_DEFAULTS, *(k for k in settings if k not in DEPTH_DEFAULTS)]
+    return [Problem(("model", "depths"), f"'{name}' is not a known depth{did_you_mean(name, known)} (depths: "
+                                         f"{', '.join(known)}; or define it under [model.depth_settings.{name}])")
+            for name in (depths if isinstance(depths, list) else []) if isinstance(name, str) and name not in known]
+
+
 def _depth_problems(raw: dict, root: type[BaseModel]) -> list[Problem]:
     settings = _section(raw, "model").get("depth_settings")
     if not isinstance(settings, dict):
-        return []
+        settings = {}
     depth = get_args(root.model_fields["model"].annotation.model_fields["depth_settings"].annotation)[1]
     required = [name for name, field in depth.model_fields.items() if field.is_required()]
-    problems = []
+    problems = _depth_list_problems(raw, settings)
     for name, given in settings.items():
         missing = [f for f in required if f not in (given if isinstance(given, dict) else {})]
         if name not in DEPTH_DEFAULTS and missing:
@@ -221,6 +230,9 @@ _COST_DISTS = ("lognormal", "normal")  # spend is multiplied by its own draw (pi
 def _spec_problems(key: str, spec: dict) -> list[Problem]:
     dist, loc = spec.get("dist"), (key,)
     kinds = _COST_DISTS if key == "costs" else tuple(DIST_KEYS)
+    if "dist" not in spec:
+        typo = [f"; '{k}' is not a parameter, did you mean 'dist'?" for k in spec if did_you_mean(k, ["dist"])]
+        return [Problem(loc, f"the distribution needs dist = one of {', '.join(kinds)}{''.join(typo[:1])}")]
     if dist not in kinds:
         what = "costs take" if key == "costs" else "dist must be one of"
         return [Problem(loc + ("dist",), f"{what} {', '.join(kinds)}, got {_toml(dist)}"

@@ -63,10 +63,12 @@ def resolve_region(region: str | list[str]) -> list[str]:
             hints = "".join(did_you_mean(c, table.index, dict(table["name"]), cutoff=0.85).replace(
                 "; did you mean", f"; for '{c}' did you mean") for c in unknown)
             raise DataError(f"region: unknown GSS code(s) {', '.join(unknown)}{hints}; "
-                            "run `sharedopt list regions` or check the code (e.g. E06000001)")
+                            "run `sharedopt list regions` or check the code (e.g. E06000001)",
+                            setting=("region", "codes"))
         if len(set(codes)) != len(codes):
             dups = sorted({c for c in codes if codes.count(c) > 1})
-            raise DataError(f"region: duplicate GSS code(s) {', '.join(dups)}; list each once")
+            raise DataError(f"region: duplicate GSS code(s) {', '.join(dups)}; list each once",
+                            setting=("region", "codes"))
         return sorted(codes)
     key = slug(region)
     if key in NATIONS:
@@ -78,7 +80,8 @@ def resolve_region(region: str | list[str]) -> list[str]:
         if counties.empty:
             raise DataError(f"region: unknown region '{region}'{did_you_mean(key, region_names())}; "
                             "use a nation, an English region, "
-                            f"a county name or a list of GSS codes (known: {', '.join(region_names())})")
+                            f"a county name or a list of GSS codes (known: {', '.join(region_names())})",
+                            setting=("region", "name"))
         code = counties.index[0]
         mask = (table.index == code) | (table["parent_county"] == code)
     return sorted(table.index[mask])

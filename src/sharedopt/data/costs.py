@@ -54,7 +54,7 @@ def _embedded_costs(codes: list[str], year: str, quality: DataQuality) -> pd.Dat
         years = sorted(england["year"].unique())
         if year not in years:
             raise DataError(f"{ENGLAND_FILE}: no outturn for year '{year}'; choose one of "
-                            f"{', '.join(years)} ([data] year)")
+                            f"{', '.join(years)} ([data] year)", setting=("data", "year"))
         parts.append(england[(england["year"] == year) & england["authority"].isin(codes)])
         _aggregate_rows(quality)
     if (nations == "Wales").any():
@@ -62,7 +62,8 @@ def _embedded_costs(codes: list[str], year: str, quality: DataQuality) -> pd.Dat
         years = sorted(wales["year"].unique())
         if year not in years:
             raise DataError(f"{WALES_FILE}: the Welsh cost estimate exists for {', '.join(years)}; "
-                            "set [data] year to one of them or supply a StatsWales costs CSV ([data] costs_csv)")
+                            "set [data] year to one of them or supply a StatsWales costs CSV ([data] costs_csv)",
+                            setting=("data", "year"))
         wales = wales[(wales["year"] == year) & wales["authority"].isin(codes)]
         parts.append(wales.assign(provenance="estimated (" + wales["method"] + ")").drop(columns="method"))
         quality.add(file=WALES_FILE, code="W06*", field="net_expenditure_gbp_k",

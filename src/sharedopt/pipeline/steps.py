@@ -16,6 +16,7 @@ import numpy as np
 from sharedopt.candidates.build import build_candidates
 from sharedopt.candidates.forced import ensure_candidates
 from sharedopt.candidates.table import CANDIDATE_ID, CandidateSet
+from sharedopt.common.errors import DataError
 from sharedopt.common.gaps import format_gap
 from sharedopt.config.schema import RunConfig
 from sharedopt.data import DataQuality
@@ -25,7 +26,7 @@ from sharedopt.data.region.selection import Selection
 from sharedopt.model.build import PortfolioModel, build_model
 from sharedopt.model.status_quo import effective_constraints, status_quo_table
 from sharedopt.pipeline.events import OnEvent, emit
-from sharedopt.pipeline.references import check_references
+from sharedopt.pipeline.references import at_setting, check_references
 from sharedopt.pipeline.result import Inputs
 from sharedopt.solve.api import solve
 from sharedopt.solve.result import SolveResult
@@ -43,8 +44,13 @@ def load_inputs(config: RunConfig, on_event: OnEvent | None = None) -> Inputs:
     """Step 1 (data): authorities, costs and the per-service neighbour graphs."""
     emit(on_event, "load", "loading data", "start")
     quality = DataQuality()
-    loaded = load_region(selection_of(config), quality,
-                         check_authorities=lambda found: check_references(config, found))
+    try:
+        loaded = load_region(selection_of(config), quality,
+                             check_authorities=lambda found: check_references(config, found))
+    except DataError as exc:  # a setting's value the data refused (a region name, a year): say where it is
+        if exc.setting is None:
+            raise
+        raise at_setting(config, exc) from None
     if config.constraints.status_quo and loaded.arrangements_on_record:
         status_quo_table(loaded.authorities.index, quality)
     report_poolable(loaded.authorities, loaded.costs, config.model.services, quality)
