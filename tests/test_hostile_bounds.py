@@ -25,6 +25,7 @@ from sharedopt.data import DataQuality, load_costs
 from sharedopt.data.authorities import load_user_boundaries
 from sharedopt.data.services import service_names
 from sharedopt.pipeline.references import reference_problems
+from sharedopt.pipeline.steps import enumerate_candidates
 from sharedopt.results.compare import compare_dirs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,6 +197,21 @@ def test_an_override_with_its_councils_out_of_order_is_refused_with_the_fix():
     assert problems == ["candidate id 'Environment|E06000004+E06000001@pooled': its councils are out of order; "
                         "write 'Environment|E06000001+E06000004@pooled' (ids list the codes sorted, as in "
                         "candidates.csv)"]
+
+
+@pytest.mark.parametrize(("forced", "expected"), [
+    ("Environment|E06000001+E06000057", "candidate 'Environment|E06000001+E06000057' is not a connected group of "
+                                        "bodies delivering its service(s); check the id (see candidates.csv)"),
+    ("Whole_Organisation|E06000001+E06000057", "'Whole_Organisation|E06000001+E06000057' is not 2..3 neighbouring "
+                                               "councils of one tier class of this region (see candidates.csv)"),
+])
+def test_a_forced_group_that_cannot_be_is_refused_at_its_line(tmp_path, north_east_inputs, forced, expected):
+    """These named neither the file nor the line."""
+    path = _config(tmp_path, f'[region]\nname = "north-east"\n[model]\nmax_group_size = 3\n'
+                             f'[constraints]\nforced = ["{forced}"]\n')
+    with pytest.raises(ConfigError) as info:
+        enumerate_candidates(north_east_inputs, load_config(path), with_shares=False)
+    assert str(info.value) == f"{path}:6: [constraints.forced] {expected}"
 
 
 def test_a_forced_whole_organisation_id_is_accepted():

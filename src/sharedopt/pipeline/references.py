@@ -195,7 +195,8 @@ def at_setting(config, error: SharedoptError) -> ConfigError:
     For example ``region: unknown region 'north-eats'`` becomes
     ``c.toml:2: [region.name] unknown region 'north-eats'; did you mean 'north-east'? ...``.
     """
-    message = str(error).removeprefix(f"{error.setting[0]}: ")
+    section, key = error.setting[0], ".".join(error.setting[1:])
+    message = str(error).removeprefix(f"[{section}] {key}: ").removeprefix(f"{section}: ")
     return ConfigError(format_problems(config, [Problem(error.setting, message)]), setting=error.setting)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from sharedopt.candidates.build import build_candidates
 from sharedopt.candidates.forced import ensure_candidates
 from sharedopt.candidates.table import CANDIDATE_ID, CandidateSet
-from sharedopt.common.errors import DataError
+from sharedopt.common.errors import ConfigError, DataError
 from sharedopt.common.gaps import format_gap
 from sharedopt.config.schema import RunConfig
 from sharedopt.data import DataQuality
@@ -48,9 +48,7 @@ def load_inputs(config: RunConfig, on_event: OnEvent | None = None) -> Inputs:
         loaded = load_region(selection_of(config), quality,
                              check_authorities=lambda found: check_references(config, found))
     except DataError as exc:  # a setting's value the data refused (a region name, a year): say where it is
-        if exc.setting is None:
-            raise
-        raise at_setting(config, exc) from None
+        raise (at_setting(config, exc) if exc.setting else exc) from None
     if config.constraints.status_quo and loaded.arrangements_on_record:
         status_quo_table(loaded.authorities.index, quality)
     report_poolable(loaded.authorities, loaded.costs, config.model.services, quality)
@@ -87,8 +85,11 @@ def enumerate_candidates(inputs: Inputs, config: RunConfig, on_event: OnEvent | 
     candidates = build_candidates(inputs.authorities, inputs.costs, config.model,
                                   graphs=inputs.graphs, progress=report, with_shares=with_shares,
                                   constraints=constraints, solver=config.solver, generator=ColumnGenerator(budget))
-    candidates = ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
-                                   inputs.costs, config.model, constraints)
+    try:
+        candidates = ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
+                                       inputs.costs, config.model, constraints)
+    except ConfigError as exc:
+        raise (at_setting(config, exc) if exc.setting else exc) from None
     _unmatched_overrides(candidates, config)
     generated = " (scale groups by column generation)" if candidates.generation is not None else ""
     pruned = int(candidates.enumeration["pruned_nonpositive_npv"].sum())
