@@ -300,6 +300,22 @@ def test_a_long_header_is_not_echoed_whole(tmp_path):
     assert "... and 188 more); fill in the missing values" in message
 
 
+def test_a_long_value_is_not_echoed_whole(tmp_path):
+    """A 50,000-character cell was echoed in full in the message."""
+    costs = tmp_path / "costs.csv"
+    costs.write_text("authority,service,year,net_expenditure_gbp_k\nE06000047," + "Q" * 50_000 + ",2023-24,5\n",
+                     encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_costs("north-east", costs_csv=costs)
+    assert str(info.value).startswith(f"{costs}: row 2, field 'service': unknown service '{'Q' * 60}... (50,000 "
+                                      "characters)'; use one of Education,")
+    (tmp_path / "r.csv").write_text("authority,sponsor\nE06000047," + "y" * 50_000 + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_config(_config(tmp_path, '[region]\nname = "north-east"\n[readiness]\nfile = "r.csv"\n'))
+    assert str(info.value) == (f"{tmp_path / 'r.csv'}: line 2, field sponsor: '{'y' * 60}... (50,000 characters)' "
+                               "is not yes, no or unknown; write one of those (blank = unknown)")
+
+
 def test_a_near_zero_area_boundary_is_refused(tmp_path):
     """A sliver (about 1 m across) touching two councils was accepted and changed who borders whom."""
     data = json.loads((BAD / "boundaries_good.geojson").read_text(encoding="utf-8"))

@@ -106,3 +106,11 @@ def test_report_html_shows_control_and_bidi_characters_as_escapes(tmp_path):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert not [c for c in page if c in "\u202e\x1b\r"]
     assert "Gamma\\x1b[31m\\u202e" in page  # shown, not hidden
+    assert str(FIXTURES) not in page  # input files named without their folder
+
+
+def test_the_workbook_names_input_files_without_their_folder(run_out):
+    wb = load_workbook(run_out / "opportunities.xlsx")
+    texts = [cell.value for ws in wb for row in ws.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert any("boundaries.geojson" in text for text in texts)
+    assert not [text for text in texts if str(FIXTURES) in text]

@@ -17,6 +17,7 @@ from sharedopt.data.validate import (
     require_file,
 )
 from sharedopt.common.errors import DataError
+from sharedopt.common.literal import cut
 from sharedopt.common.suggest import did_you_mean
 
 LAD_FILE = "raw/boundaries/lad_dec2024_uk_buc.topojson"
@@ -78,7 +79,7 @@ def resolve_region(region: str | list[str]) -> list[str]:
     else:
         counties = table[(table["tier"] == "county") & (table["name"].map(slug) == key)]
         if counties.empty:
-            raise DataError(f"region: unknown region '{region}'{did_you_mean(key, region_names())}; "
+            raise DataError(f"region: unknown region '{cut(region)}'{did_you_mean(key, region_names())}; "
                             "use a nation, an English region, "
                             f"a county name or a list of GSS codes (known: {', '.join(region_names())})",
                             setting=("region", "name"))
