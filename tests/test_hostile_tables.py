@@ -98,14 +98,17 @@ def test_a_misspelled_readiness_council_is_refused_against_the_region():
     assert "'E06000047' (County Durham)" in result.output
 
 
-def test_readiness_file_rows_outside_the_region_are_refused(tmp_path):
-    (tmp_path / "readiness.csv").write_text("authority,sponsor\nE06000047,yes\nE08000025,no\n", encoding="utf-8")
+@pytest.mark.parametrize(("code", "expected"), [
+    ("E08000025", "council 'E08000025' (Birmingham) is not in the selected region"),
+    ("E06000999", "unknown council code 'E06000999' (give a GSS code of a council in the selected region)"),
+])
+def test_readiness_file_rows_outside_the_region_or_unknown_are_refused(tmp_path, code, expected):
+    (tmp_path / "readiness.csv").write_text(f"authority,sponsor\nE06000047,yes\n{code},no\n", encoding="utf-8")
     config = tmp_path / "c.toml"
     config.write_text('[region]\nname = "north-east"\n\n[readiness]\nfile = "readiness.csv"\n', encoding="utf-8")
     result = runner.invoke(app, ["validate", str(config)])
     assert result.exit_code == 2
-    assert (f"error: {config}:5: [readiness.file] council 'E08000025' (Birmingham) is not in the selected "
-            "region") in result.output, result.output
+    assert f"error: {config}:5: [readiness.file] {expected}" in result.output, result.output
 
 
 def test_a_complete_new_depth_is_still_allowed(tmp_path):
