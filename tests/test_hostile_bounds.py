@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from typer.testing import CliRunner
 
 import sharedopt as so
@@ -58,13 +59,17 @@ def test_a_device_as_costs_csv_is_refused_not_read(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-def test_a_device_as_readiness_file_or_config_is_refused(tmp_path):
+def test_a_device_as_readiness_file_boundary_file_or_config_is_refused(tmp_path):
     config = _config(tmp_path, '[region]\nname = "north-east"\n[readiness]\nfile = "/dev/zero"\n')
     _refused_before_work(runner.invoke(app, ["validate", str(config)]),
                          "error: /dev/zero: is not a regular file (a device, a pipe or a socket); give the path "
                          "of a readiness file saved as a file")
     _refused_before_work(runner.invoke(app, ["validate", "/dev/zero"]),
                          "error: /dev/zero: is not a regular file", "config file")
+    config = _config(tmp_path, '[region]\nboundary_file = "/dev/zero"\n')
+    _refused_before_work(runner.invoke(app, ["validate", str(config)]),
+                         "error: /dev/zero: is not a regular file (a device, a pipe or a socket); give the path "
+                         "of a boundary file saved as a file")
 
 
 def test_a_file_over_the_size_limit_is_refused_by_its_size(tmp_path):
@@ -174,6 +179,20 @@ def test_a_boundary_file_error_lists_a_bounded_number_of_fields(tmp_path):
     assert len(str(info.value)) < 600
     assert "field 'code' is missing (fields: column_0, column_1," in str(info.value)
     assert "and 4,988 more)" in str(info.value)
+
+
+def test_a_workbook_given_as_a_boundary_file_gets_a_short_message(tmp_path):
+    """A 1.1 MB workbook given as a boundary file produced a 25.9 MB message (every cell's field name)."""
+    workbook = Workbook()
+    for row in range(5):
+        workbook.active.append([f"value {row}.{column}" for column in range(40)])
+    path = tmp_path / "boundaries.xlsx"
+    workbook.save(path)
+    with pytest.raises(DataError) as info:
+        load_user_boundaries(path)
+    assert len(str(info.value)) < 400, str(info.value)
+    assert str(info.value).startswith(f"{path}: field 'code' is missing (fields: ")
+    assert " and 28 more); name the fields in [region] code_field/name_field/population_field" in str(info.value)
 
 
 # --------------------------------------------------------------------------- candidate ids

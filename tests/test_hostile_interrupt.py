@@ -14,6 +14,7 @@ import signal
 import threading
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import highspy
@@ -21,6 +22,7 @@ import pytest
 
 import sharedopt as so
 from sharedopt.pipeline.steps import solve_steps
+from sharedopt.report.run_result import write_result
 from sharedopt.solve.backends.highs import highs_status
 from sharedopt.solve.interrupt import interruptible
 from sharedopt.solve.progress import listening
@@ -162,3 +164,11 @@ def test_ctrl_c_while_pieces_solve_in_threads_stops_them_all(north_east_config, 
     assert sent and sent[0].startswith("ThreadPoolExecutor"), sent  # a piece's solver thread was running
     assert not any(e.step == "solve" and e.stage == "end" for e in events)  # the solve never 'ended'
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_result_of_an_interrupted_solve_is_never_written(north_east_k3_run, tmp_path):
+    interrupted = replace(north_east_k3_run, summary={**north_east_k3_run.summary, "status": Status.INTERRUPTED})
+    with pytest.raises(ValueError) as info:
+        write_result(interrupted, tmp_path / "out")
+    assert str(info.value) == f"{tmp_path / 'out'}: not written: the run was interrupted, so it has no result"
+    assert not (tmp_path / "out").exists()
