@@ -140,7 +140,7 @@ def test_a_misspelled_config_key_gets_a_did_you_mean_at_its_line(tmp_path):
     ('dist = "triangular"\nlow = 0.9\nmode = 0.5\nhigh = 1.0', 3, "a triangular distribution needs low <= high and "
                                                                 "low <= mode <= high, got low = 0.9, mode = 0.5, high = 1"),
     ('dist = "uniform"\nlow = 0.9\nhigh = 0.3', 3, "a uniform distribution needs low <= high, got low = 0.9, high = 0.3"),
-    ('dist = "normal"\nsd = -0.1', 3, "a normal distribution needs a positive sd, got -0.1"),
+    ('dist = "normal"\nsd = -0.1', 3, "a normal distribution needs sd >= 0 (0 draws the value itself), got -0.1"),
     ('dist = "unifrom"\nlow = 0.3\nhigh = 0.9', 4, "dist must be one of normal, lognormal, uniform, triangular, split, "
                                                   "got \"unifrom\"; did you mean 'uniform'?"),
     ('dist = "normal"\nsd = "0.1"', 5, "[uncertainty.distributions.model.realisation.base.sd] \"0.1\" is quoted text, "

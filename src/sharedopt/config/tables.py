@@ -194,7 +194,7 @@ def distribution_problems(specs: dict, root: type[BaseModel]) -> list[Problem]:
 
     A key must be a numeric ``model.`` or ``constraints.`` setting, or ``costs`` (which takes a
     lognormal ``sigma`` or a normal relative ``sd``); a spec gives exactly the parameters of its
-    ``dist`` (:data:`DIST_KEYS`), as numbers, with a positive spread and ``low <= mode <= high``.
+    ``dist`` (:data:`DIST_KEYS`), as numbers, with a spread of at least 0 and ``low <= mode <= high``.
 
     Parameters
     ----------
@@ -249,15 +249,15 @@ def _spec_problems(key: str, spec: dict) -> list[Problem]:
 
 
 def _parameter_problems(loc: tuple, dist: str, params: dict) -> list[Problem]:
-    """A distribution's parameters: numbers, a positive spread, ``low <= mode <= high``."""
+    """A distribution's parameters: numbers, a spread of at least 0, ``low <= mode <= high``."""
     bad = [Problem(loc + (k,), f"{_toml(v)} is {_kind(v)}, not a number; write a number without quotes")
            for k, v in params.items() if isinstance(v, (bool, str)) or not isinstance(v, (int, float))]
     if bad or len(params) < len(DIST_KEYS[dist]):
         return bad  # a missing parameter is said by the caller
     spread = params.get("sd", params.get("sigma"))
-    if spread is not None and not spread > 0:
-        return [Problem(loc, f"a {dist} distribution needs a positive {'sd' if 'sd' in params else 'sigma'}, "
-                             f"got {spread:g}")]
+    if spread is not None and not spread >= 0:  # 0 is a point mass, as low == high: every draw the same
+        name = "sd" if "sd" in params else "sigma"
+        return [Problem(loc, f"a {dist} distribution needs {name} >= 0 (0 draws the value itself), got {spread:g}")]
     order = [params[k] for k in ("low", "mode", "high") if k in params]
     if order and order != sorted(order):  # low == high is a point mass: every draw the same
         shown = ", ".join(f"{k} = {params[k]:g}" for k in ("low", "mode", "high") if k in params)
