@@ -175,8 +175,9 @@ def test_a_drawn_setting_outside_model_and_constraints_is_refused(tmp_path):
                     'dist = "normal"\nsd = 1.0\n', encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         load_config(path)
-    assert str(info.value).startswith(f"{path}:3: [uncertainty.distributions.solver.time_limit] 'solver.time_limit' "
-                                      "is not a numeric setting")
+    assert str(info.value) == (f"{path}:3: [uncertainty.distributions.solver.time_limit] 'solver.time_limit' "
+                               "cannot be drawn: Monte Carlo draws change settings under model. and constraints. "
+                               "(or 'costs')")
 
 
 def test_the_api_checks_distributions_with_the_same_rules_before_any_work(north_east_config):

@@ -210,8 +210,11 @@ def distribution_problems(specs: dict, root: type[BaseModel]) -> list[Problem]:
     """
     problems = []
     for key, spec in specs.items():
-        kind = _setting_type(root, key) if key != "costs" and key.startswith(_DRAWN) else None
-        if key != "costs" and kind not in (float, int):
+        kind = _setting_type(root, key) if key != "costs" else float
+        if kind in (float, int) and key != "costs" and not key.startswith(_DRAWN):
+            problems.append(Problem((key,), f"'{key}' cannot be drawn: Monte Carlo draws change settings under "
+                                            f"{' and '.join(_DRAWN)} (or 'costs')"))
+        elif kind not in (float, int):
             hint = did_you_mean(key, [p for p in _numeric_paths(root) if p.startswith(_DRAWN)])
             problems.append(Problem((key,), f"'{key}' is not a numeric setting{hint} (give a dotted key such as "
                                             "'model.realisation.base' or 'model.discount_rate', or 'costs')"))
