@@ -102,8 +102,9 @@ def test_sigint_while_monte_carlo_draws_run_in_worker_processes(previous_report,
     _stopped_and_kept(child, stdout, stderr, out, before)
 
 
-def test_the_api_raises_keyboard_interrupt_when_the_solve_is_interrupted():
-    config = so.load_config(SLOW)
+def test_the_api_raises_keyboard_interrupt_when_the_solve_is_interrupted(north_east_config):
+    """The signal is sent from inside a HiGHS callback, so it lands while HiGHS solves, however quick the solve."""
+    config = north_east_config
     events = []
 
     def on_event(event):
@@ -128,9 +129,9 @@ def test_interrupted_is_its_own_status_never_an_error():
     assert describe_status(Status.INTERRUPTED, None, 0.0) == "interrupted by the user"
 
 
-def test_a_sweep_stops_at_ctrl_c_during_a_solve_instead_of_writing_an_error_row():
+def test_a_sweep_stops_at_ctrl_c_during_a_solve_instead_of_writing_an_error_row(north_east_config):
     """Before, the interrupted variant became a row with status 'error' and the sweep went on."""
-    scenario = so.Scenario(so.load_config(SLOW))
+    scenario = so.Scenario(north_east_config)
     sent: list[bool] = []
 
     def hear(incumbent, bound, gap, pieces=None):  # HiGHS reports progress: it is solving now
