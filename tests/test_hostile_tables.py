@@ -228,3 +228,16 @@ def test_a_setting_the_data_refuses_is_named_at_its_line(tmp_path, text, line, e
     with pytest.raises(ConfigError) as info:
         load_inputs(load_config(path))
     assert str(info.value).startswith(f"{path}:{line}: {expected}"), str(info.value)
+
+
+def test_a_misspelled_solver_is_named_at_its_line_or_as_the_option(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[region]\nname = "north-east"\n[solver]\nname = "higs"\n', encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert (f"error: {path}:4: [solver.name] solver 'higs' is unknown; did you mean 'highs'? sharedopt solves with "
+            "'highs' (default) or 'cbc'") in result.output, result.output
+    result = runner.invoke(app, ["run", "--solver", "higs", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "error: --solver: solver 'higs' is unknown; did you mean 'highs'?" in result.output, result.output
+    assert not (tmp_path / "o").exists()

@@ -30,7 +30,7 @@ from sharedopt.pipeline.references import at_setting, check_references
 from sharedopt.pipeline.result import Inputs
 from sharedopt.solve.api import solve
 from sharedopt.solve.result import SolveResult
-from sharedopt.solve.backends.registry import check_solver
+from sharedopt.solve.backends.registry import SolverUnavailableError, check_solver
 from sharedopt.solve.budget import Budget
 from sharedopt.solve.generate import ColumnGenerator
 from sharedopt.solve.progress import listening
@@ -54,6 +54,22 @@ def load_inputs(config: RunConfig, on_event: OnEvent | None = None) -> Inputs:
     report_poolable(loaded.authorities, loaded.costs, config.model.services, quality)
     emit(on_event, "load", f"{len(loaded.authorities)} authorities, {len(loaded.costs)} cost rows", "end")
     return Inputs(loaded.authorities, loaded.costs, quality, loaded.graphs, loaded.sources)
+
+
+def check_config_solver(config: RunConfig) -> None:
+    """The config's solver is known and installed (before any data loads); a refusal names its config line.
+
+    Raises
+    ------
+    SolverUnavailableError
+        Unknown (with the config file and line of ``[solver] name``) or not installed.
+    """
+    try:
+        check_solver(config.solver.name)
+    except SolverUnavailableError as exc:
+        if exc.setting is None:
+            raise
+        raise SolverUnavailableError(str(at_setting(config, exc)), setting=exc.setting) from None
 
 
 def selection_of(config: RunConfig) -> Selection:
@@ -207,7 +223,7 @@ def solve_steps(config: RunConfig, on_event: OnEvent | None = None, *, inputs: I
     -------
     Solved
     """
-    check_solver(config.solver.name)  # before any data is loaded
+    check_config_solver(config)  # before any data is loaded
     emit(on_event, "check", f"solver {config.solver.name} available", "end")
     budget = Budget.starting_now(config.solver.time_limit)
     inputs = inputs if inputs is not None else load_inputs(config, on_event)
