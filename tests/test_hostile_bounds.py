@@ -233,6 +233,16 @@ def test_a_forced_group_that_cannot_be_is_refused_at_its_line(tmp_path, north_ea
     assert str(info.value) == f"{path}:6: [constraints.forced] {expected}"
 
 
+def test_generation_with_a_setting_it_cannot_honour_is_refused_at_its_line(tmp_path, north_east_inputs):
+    path = _config(tmp_path, '[region]\nname = "north-east"\n[model]\nmax_group_size = 3\ncandidates = "generate"\n'
+                             '[constraints]\nmax_payback_years = 5\n')
+    with pytest.raises(ConfigError) as info:
+        enumerate_candidates(north_east_inputs, load_config(path), with_shares=False)
+    assert str(info.value).startswith(f"{path}:5: [model.candidates] candidates = \"generate\" cannot be used with "), \
+        str(info.value)
+    assert "constraints.max_payback_years" in str(info.value)
+
+
 def test_a_forced_whole_organisation_id_is_accepted():
     assert _problems({"forced": ["Whole_Organisation|E06000001+E06000004"]}) == []
 

@@ -196,7 +196,7 @@ def at_setting(config, error: SharedoptError) -> ConfigError:
     ``c.toml:2: [region.name] unknown region 'north-eats'; did you mean 'north-east'? ...``.
     """
     section, key = error.setting[0], ".".join(error.setting[1:])
-    message = str(error).removeprefix(f"[{section}] {key}: ").removeprefix(f"{section}: ")
+    message = str(error).removeprefix(f"[{section}] {key}: ").removeprefix(f"[{section}] ").removeprefix(f"{section}: ")
     return ConfigError(format_problems(config, [Problem(error.setting, message)]), setting=error.setting)
 
 

@@ -98,10 +98,10 @@ def enumerate_candidates(inputs: Inputs, config: RunConfig, on_event: OnEvent | 
         emit(on_event, "enumerate", f"{label}: {count:,} candidates")
 
     constraints = effective_constraints(config.constraints, inputs.authorities.index)
-    candidates = build_candidates(inputs.authorities, inputs.costs, config.model,
-                                  graphs=inputs.graphs, progress=report, with_shares=with_shares,
-                                  constraints=constraints, solver=config.solver, generator=ColumnGenerator(budget))
-    try:
+    try:  # a setting the candidates cannot honour (forced ids, generation) is named at its config line
+        candidates = build_candidates(inputs.authorities, inputs.costs, config.model, graphs=inputs.graphs,
+                                      progress=report, with_shares=with_shares, constraints=constraints,
+                                      solver=config.solver, generator=ColumnGenerator(budget))
         candidates = ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
                                        inputs.costs, config.model, constraints)
     except ConfigError as exc:
