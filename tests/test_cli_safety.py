@@ -116,7 +116,8 @@ def test_section_names_in_messages_are_printed():
 def test_markup_in_a_council_code_is_printed_not_parsed():
     result = _invoke("validate", str(HOSTILE / "code_markup.toml"))
     assert result.exit_code == 2
-    assert "error: region: unknown GSS code(s) E06[/x]; run `sharedopt list regions`" in result.output
+    assert (f"error: {HOSTILE / 'code_markup.toml'}:3: [region.codes] unknown GSS code(s) E06[/x]; run "
+            "`sharedopt list regions`") in result.output
 
 
 def test_terminal_escapes_from_a_boundary_file_are_shown_escaped():

@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from typer.testing import CliRunner
 
 import sharedopt as so
@@ -25,6 +26,7 @@ from sharedopt.data import DataQuality, load_costs
 from sharedopt.data.authorities import load_user_boundaries
 from sharedopt.data.services import service_names
 from sharedopt.pipeline.references import reference_problems
+from sharedopt.pipeline.steps import enumerate_candidates
 from sharedopt.results.compare import compare_dirs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,13 +59,17 @@ def test_a_device_as_costs_csv_is_refused_not_read(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-def test_a_device_as_readiness_file_or_config_is_refused(tmp_path):
+def test_a_device_as_readiness_file_boundary_file_or_config_is_refused(tmp_path):
     config = _config(tmp_path, '[region]\nname = "north-east"\n[readiness]\nfile = "/dev/zero"\n')
     _refused_before_work(runner.invoke(app, ["validate", str(config)]),
                          "error: /dev/zero: is not a regular file (a device, a pipe or a socket); give the path "
                          "of a readiness file saved as a file")
     _refused_before_work(runner.invoke(app, ["validate", "/dev/zero"]),
                          "error: /dev/zero: is not a regular file", "config file")
+    config = _config(tmp_path, '[region]\nboundary_file = "/dev/zero"\n')
+    _refused_before_work(runner.invoke(app, ["validate", str(config)]),
+                         "error: /dev/zero: is not a regular file (a device, a pipe or a socket); give the path "
+                         "of a boundary file saved as a file")
 
 
 def test_a_file_over_the_size_limit_is_refused_by_its_size(tmp_path):
@@ -108,7 +114,7 @@ def test_spend_in_pounds_is_refused():
     """Spend in £ where £k is expected used to run to an NPV of £58bn, exit 0."""
     with pytest.raises(DataError) as info:
         load_costs("north-east", costs_csv=BAD / "spend_in_pounds.csv", quality=DataQuality())
-    assert str(info.value).startswith(f"{BAD / 'spend_in_pounds.csv'}: E06000001, field 'Environment': net spend "
+    assert str(info.value).startswith(f"{BAD / 'spend_in_pounds.csv'}: row 2 (E06000001), field 'Environment': net spend "
                                       "9,531,000 £k is £101,544 a resident, over 100 times the national range")
     assert "spend is in £ thousand: check the value and its units" in str(info.value)
 
@@ -175,6 +181,20 @@ def test_a_boundary_file_error_lists_a_bounded_number_of_fields(tmp_path):
     assert "and 4,988 more)" in str(info.value)
 
 
+def test_a_workbook_given_as_a_boundary_file_gets_a_short_message(tmp_path):
+    """A 1.1 MB workbook given as a boundary file produced a 25.9 MB message (every cell's field name)."""
+    workbook = Workbook()
+    for row in range(5):
+        workbook.active.append([f"value {row}.{column}" for column in range(40)])
+    path = tmp_path / "boundaries.xlsx"
+    workbook.save(path)
+    with pytest.raises(DataError) as info:
+        load_user_boundaries(path)
+    assert len(str(info.value)) < 400, str(info.value)
+    assert str(info.value).startswith(f"{path}: field 'code' is missing (fields: ")
+    assert " and 28 more); name the fields in [region] code_field/name_field/population_field" in str(info.value)
+
+
 # --------------------------------------------------------------------------- candidate ids
 
 
@@ -196,6 +216,31 @@ def test_an_override_with_its_councils_out_of_order_is_refused_with_the_fix():
     assert problems == ["candidate id 'Environment|E06000004+E06000001@pooled': its councils are out of order; "
                         "write 'Environment|E06000001+E06000004@pooled' (ids list the codes sorted, as in "
                         "candidates.csv)"]
+
+
+@pytest.mark.parametrize(("forced", "expected"), [
+    ("Environment|E06000001+E06000057", "candidate 'Environment|E06000001+E06000057' is not a connected group of "
+                                        "bodies delivering its service(s); check the id (see candidates.csv)"),
+    ("Whole_Organisation|E06000001+E06000057", "'Whole_Organisation|E06000001+E06000057' is not 2..3 neighbouring "
+                                               "councils of one tier class of this region (see candidates.csv)"),
+])
+def test_a_forced_group_that_cannot_be_is_refused_at_its_line(tmp_path, north_east_inputs, forced, expected):
+    """These named neither the file nor the line."""
+    path = _config(tmp_path, f'[region]\nname = "north-east"\n[model]\nmax_group_size = 3\n'
+                             f'[constraints]\nforced = ["{forced}"]\n')
+    with pytest.raises(ConfigError) as info:
+        enumerate_candidates(north_east_inputs, load_config(path), with_shares=False)
+    assert str(info.value) == f"{path}:6: [constraints.forced] {expected}"
+
+
+def test_generation_with_a_setting_it_cannot_honour_is_refused_at_its_line(tmp_path, north_east_inputs):
+    path = _config(tmp_path, '[region]\nname = "north-east"\n[model]\nmax_group_size = 3\ncandidates = "generate"\n'
+                             '[constraints]\nmax_payback_years = 5\n')
+    with pytest.raises(ConfigError) as info:
+        enumerate_candidates(north_east_inputs, load_config(path), with_shares=False)
+    assert str(info.value).startswith(f"{path}:5: [model.candidates] candidates = \"generate\" cannot be used with "), \
+        str(info.value)
+    assert "constraints.max_payback_years" in str(info.value)
 
 
 def test_a_forced_whole_organisation_id_is_accepted():
@@ -282,6 +327,22 @@ def test_a_long_header_is_not_echoed_whole(tmp_path):
     assert len(message) < 1000, len(message)
     assert message.startswith(f"{path}: line 2 has 1 fields but the header has 200 (column_0_xxx")
     assert "... and 188 more); fill in the missing values" in message
+
+
+def test_a_long_value_is_not_echoed_whole(tmp_path):
+    """A 50,000-character cell was echoed in full in the message."""
+    costs = tmp_path / "costs.csv"
+    costs.write_text("authority,service,year,net_expenditure_gbp_k\nE06000047," + "Q" * 50_000 + ",2023-24,5\n",
+                     encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_costs("north-east", costs_csv=costs)
+    assert str(info.value).startswith(f"{costs}: row 2, field 'service': unknown service '{'Q' * 60}... (50,000 "
+                                      "characters)'; use one of Education,")
+    (tmp_path / "r.csv").write_text("authority,sponsor\nE06000047," + "y" * 50_000 + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_config(_config(tmp_path, '[region]\nname = "north-east"\n[readiness]\nfile = "r.csv"\n'))
+    assert str(info.value) == (f"{tmp_path / 'r.csv'}: line 2, field sponsor: '{'y' * 60}... (50,000 characters)' "
+                               "is not yes, no or unknown; write one of those (blank = unknown)")
 
 
 def test_a_near_zero_area_boundary_is_refused(tmp_path):

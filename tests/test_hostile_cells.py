@@ -17,27 +17,13 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from cell_checks import lines_that_can_run
 from sharedopt.cli import app
-from sharedopt.report.cells import FORMULA_TRIGGERS, neutralise_frame, neutralise_text
+from sharedopt.report.cells import neutralise_frame, neutralise_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hostile_cells"
 DURHAM = "County Durham\r=cmd|' /C calc'!A0"
 runner = CliRunner(env={"COLUMNS": "250"})
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _lines_that_can_run(value) -> list[str]:
-    """The lines of a text cell that a spreadsheet would run as a formula."""
-    if not isinstance(value, str):
-        return []
-    return [part for part in value.split("\n") if part.startswith(FORMULA_TRIGGERS) and not _is_number(part)]
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +43,7 @@ def test_every_csv_keeps_its_rows_whole_for_the_csv_module(run_out):
         for line, row in enumerate(rows, start=1):
             for field in row:
                 assert "\r" not in field, f"{path.name}:{line}: {field!r}"
-                assert not _lines_that_can_run(field), f"{path.name}:{line}: {field!r}"
+                assert not lines_that_can_run(field), f"{path.name}:{line}: {field!r}"
 
 
 def test_every_csv_reads_back_with_pandas_without_a_formula(run_out):
@@ -65,7 +51,7 @@ def test_every_csv_reads_back_with_pandas_without_a_formula(run_out):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         with path.open(encoding="utf-8", newline="") as handle:
             assert len(frame) == sum(1 for _ in csv.reader(handle)) - 1, path.name
-        bad = [v for v in frame.to_numpy().ravel().tolist() + list(frame.columns) if _lines_that_can_run(v)]
+        bad = [v for v in frame.to_numpy().ravel().tolist() + list(frame.columns) if lines_that_can_run(v)]
         assert not bad, (path.name, bad)
 
 
@@ -86,7 +72,7 @@ def test_no_workbook_cell_or_line_can_run(run_out):
                 if cell.data_type == "f":  # the live formulas the report writes itself, over its own cells
                     assert "cmd" not in cell.value and "SUM(A1:A9)" not in cell.value, (ws.title, cell.coordinate)
                     continue
-                assert not _lines_that_can_run(cell.value), (ws.title, cell.coordinate, cell.value)
+                assert not lines_that_can_run(cell.value), (ws.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
                     assert "\r" not in cell.value and "\x1b" not in cell.value, (ws.title, cell.coordinate)
                     texts.append(cell.value)
@@ -120,3 +106,11 @@ def test_report_html_shows_control_and_bidi_characters_as_escapes(tmp_path):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert not [c for c in page if c in "\u202e\x1b\r"]
     assert "Gamma\\x1b[31m\\u202e" in page  # shown, not hidden
+    assert str(FIXTURES) not in page  # input files named without their folder
+
+
+def test_the_workbook_names_input_files_without_their_folder(run_out):
+    wb = load_workbook(run_out / "opportunities.xlsx")
+    texts = [cell.value for ws in wb for row in ws.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert any("boundaries.geojson" in text for text in texts)
+    assert not [text for text in texts if str(FIXTURES) in text]

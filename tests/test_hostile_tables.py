@@ -19,6 +19,8 @@ from sharedopt.cli import app
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.schema import ConfigNote, load_config
 from sharedopt.pipeline.scenario import Scenario
+from sharedopt.pipeline.steps import load_inputs
+from sharedopt.pipeline.uncertainty import uncertainty
 
 FIXTURES = Path(__file__).parent / "fixtures" / "strict_tables"
 runner = CliRunner(env={"COLUMNS": "250"})
@@ -96,14 +98,17 @@ def test_a_misspelled_readiness_council_is_refused_against_the_region():
     assert "'E06000047' (County Durham)" in result.output
 
 
-def test_readiness_file_rows_outside_the_region_are_refused(tmp_path):
-    (tmp_path / "readiness.csv").write_text("authority,sponsor\nE06000047,yes\nE08000025,no\n", encoding="utf-8")
+@pytest.mark.parametrize(("code", "expected"), [
+    ("E08000025", "council 'E08000025' (Birmingham) is not in the selected region"),
+    ("E06000999", "unknown council code 'E06000999' (give a GSS code of a council in the selected region)"),
+])
+def test_readiness_file_rows_outside_the_region_or_unknown_are_refused(tmp_path, code, expected):
+    (tmp_path / "readiness.csv").write_text(f"authority,sponsor\nE06000047,yes\n{code},no\n", encoding="utf-8")
     config = tmp_path / "c.toml"
     config.write_text('[region]\nname = "north-east"\n\n[readiness]\nfile = "readiness.csv"\n', encoding="utf-8")
     result = runner.invoke(app, ["validate", str(config)])
     assert result.exit_code == 2
-    assert (f"error: {config}:5: [readiness.file] council 'E08000025' (Birmingham) is not in the selected "
-            "region") in result.output, result.output
+    assert f"error: {config}:5: [readiness.file] {expected}" in result.output, result.output
 
 
 def test_a_complete_new_depth_is_still_allowed(tmp_path):
@@ -135,11 +140,12 @@ def test_a_misspelled_config_key_gets_a_did_you_mean_at_its_line(tmp_path):
     ('dist = "triangular"\nlow = 0.9\nmode = 0.5\nhigh = 1.0', 3, "a triangular distribution needs low <= high and "
                                                                 "low <= mode <= high, got low = 0.9, mode = 0.5, high = 1"),
     ('dist = "uniform"\nlow = 0.9\nhigh = 0.3', 3, "a uniform distribution needs low <= high, got low = 0.9, high = 0.3"),
-    ('dist = "normal"\nsd = -0.1', 3, "a normal distribution needs a positive sd, got -0.1"),
+    ('dist = "normal"\nsd = -0.1', 3, "a normal distribution needs sd >= 0 (0 draws the value itself), got -0.1"),
     ('dist = "unifrom"\nlow = 0.3\nhigh = 0.9', 4, "dist must be one of normal, lognormal, uniform, triangular, split, "
                                                   "got \"unifrom\"; did you mean 'uniform'?"),
     ('dist = "normal"\nsd = "0.1"', 5, "[uncertainty.distributions.model.realisation.base.sd] \"0.1\" is quoted text, "
                                     "not a number"),
+    ('dist = "triangular"\nlow = 0.3\nhigh = 0.9', 3, "a triangular distribution needs low, mode, high; add mode"),
 ])
 def test_an_impossible_distribution_is_refused_before_the_run(tmp_path, spec, line, expected):
     """These passed validate and failed after the main run with bare numpy messages."""
@@ -150,3 +156,88 @@ def test_an_impossible_distribution_is_refused_before_the_run(tmp_path, spec, li
         load_config(path)
     assert str(info.value).startswith(f"{path}:{line}: "), str(info.value)
     assert expected in str(info.value)
+
+
+def test_costs_take_only_a_lognormal_or_normal_draw(tmp_path):
+    """A uniform draw of costs passed validate and failed after the main run."""
+    path = tmp_path / "c.toml"
+    path.write_text('[region]\nname = "north-east"\n[uncertainty.distributions.costs]\ndist = "uniform"\n'
+                    'low = 0.9\nhigh = 1.1\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == (f'{path}:4: [uncertainty.distributions.costs.dist] costs take lognormal, normal, '
+                               'got "uniform"')
+
+
+def test_a_drawn_setting_outside_model_and_constraints_is_refused(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[region]\nname = "north-east"\n[uncertainty.distributions."solver.time_limit"]\n'
+                    'dist = "normal"\nsd = 1.0\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == (f"{path}:3: [uncertainty.distributions.solver.time_limit] 'solver.time_limit' "
+                               "cannot be drawn: Monte Carlo draws change settings under model. and constraints. "
+                               "(or 'costs')")
+
+
+def test_the_api_checks_distributions_with_the_same_rules_before_any_work(north_east_config):
+    with pytest.raises(ConfigError) as info:
+        uncertainty(Scenario(north_east_config), 2, {"model.realisation.base": {"dist": "uniform", "low": 0.9,
+                                                                                  "hihg": 0.3}})
+    assert str(info.value).splitlines() == [
+        "uncertainty(distributions=...): [model.realisation.base.hihg] unknown key 'hihg' for a uniform "
+        "distribution; did you mean 'high'? (a uniform distribution takes low, high)",
+        "uncertainty(distributions=...): [model.realisation.base] a uniform distribution needs low, high; add high"]
+
+
+@pytest.mark.parametrize(("text", "line", "expected"), [
+    ('[region]\nname = "north-east"\n[model]\ndepths = ["lead_council", "poold"]\n', 4,
+     "[model.depths] 'poold' is not a known depth; did you mean 'pooled'? (depths: coordination, lead_council, "
+     "pooled, merger; or define it under [model.depth_settings.poold])"),
+    ('[region]\nname = "north-east"\n[report]\nformats = ["cvs"]\n', 4,
+     "[report.formats.0] Input should be 'csv', 'json', 'xlsx', 'png', 'svg' or 'html', got 'cvs'; did you mean "
+     "'csv'?"),
+    ('[region]\nname = "north-east"\n[constraints]\nobjective = "npvv"\n', 4,
+     "[constraints.objective] Input should be 'npv', 'annual_net_saving' or 'general_fund_npv', got 'npvv'; "
+     "did you mean 'npv'?"),
+    ('[region]\nname = "north-east"\n[uncertainty.distributions."model.realisation.base"]\ndsit = "uniform"\n'
+     'low = 0.3\nhigh = 0.9\n', 3, "[uncertainty.distributions.model.realisation.base] the distribution needs "
+                                   "dist = one of normal, lognormal, uniform, triangular, split; 'dsit' is not a "
+                                   "parameter, did you mean 'dist'?"),
+])
+def test_a_misspelled_word_gets_a_did_you_mean_at_its_line(tmp_path, text, line, expected):
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == f"{path}:{line}: {expected}"
+
+
+@pytest.mark.parametrize(("text", "line", "expected"), [
+    ('[region]\nname = "north-eats"\n', 2, "[region.name] unknown region 'north-eats'; did you mean 'north-east'?; "
+                                           "use a nation, an English region, a county name"),
+    ('[region]\ncodes = ["E06000047", "E0600004"]\n', 2, "[region.codes] unknown GSS code(s) E0600004; run "
+                                                         "`sharedopt list regions`"),
+    ('[region]\nname = "north-east"\n[data]\nyear = "2032-24"\n', 4,
+     "[data.year] derived/costs_england.csv: no outturn for year '2032-24'; choose one of 2017-18,"),
+])
+def test_a_setting_the_data_refuses_is_named_at_its_line(tmp_path, text, line, expected):
+    """These named no file and no line (the data layer refused them after the config had passed)."""
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_inputs(load_config(path))
+    assert str(info.value).startswith(f"{path}:{line}: {expected}"), str(info.value)
+
+
+def test_a_misspelled_solver_is_named_at_its_line_or_as_the_option(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[region]\nname = "north-east"\n[solver]\nname = "higs"\n', encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert (f"error: {path}:4: [solver.name] solver 'higs' is unknown; did you mean 'highs'? sharedopt solves with "
+            "'highs' (default) or 'cbc'") in result.output, result.output
+    result = runner.invoke(app, ["run", "--solver", "higs", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "error: --solver: solver 'higs' is unknown; did you mean 'highs'?" in result.output, result.output
+    assert not (tmp_path / "o").exists()

@@ -108,6 +108,12 @@ def _formats(items: list[str]) -> list[str]:
 
 
 def _apply_overrides(config, time_limit, solver, formats):
+    if solver is not None:  # named as the option, not as the config's [solver] name
+        from sharedopt.solve.backends.registry import SolverUnavailableError, check_solver
+        try:
+            check_solver(solver)
+        except SolverUnavailableError as exc:
+            raise SolverUnavailableError(f"--solver: {exc}") from None
     updates = {}
     if time_limit is not None or solver is not None:
         solver_opts = config.solver.model_copy(update={k: v for k, v in (("time_limit", time_limit),
@@ -144,14 +150,14 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
     from sharedopt.report.run_result import write_result
     from sharedopt.pipeline.sequencer import run as run_pipeline
     from sharedopt.pipeline.uncertainty import check_draws
-    from sharedopt.solve.backends.registry import check_solver
+    from sharedopt.pipeline.steps import check_config_solver
 
     target = out_dir
     try:
         if uncertainty is not None:
             check_draws(uncertainty, "--uncertainty")  # the config's cap, before any work
         cfg = _apply_overrides(load_config(config or default_config()), time_limit, solver, formats)
-        check_solver(cfg.solver.name)  # before loading anything
+        check_config_solver(cfg)  # before loading anything
         target = out_dir or Path("reports") / cfg.name
         for note in prepare_output_dir(target, marker=MARKER):  # before loading anything
             _say(_console(), ("note: ", "yellow"), note)
@@ -254,12 +260,11 @@ def validate(config: Path = typer.Argument(..., help="scenario TOML")) -> None:
     import pandas as pd
 
     from sharedopt.config.schema import load_config
-    from sharedopt.pipeline.steps import load_inputs
-    from sharedopt.solve.backends.registry import check_solver
+    from sharedopt.pipeline.steps import check_config_solver, load_inputs
 
     try:
         cfg = load_config(config)
-        check_solver(cfg.solver.name)
+        check_config_solver(cfg)
         inputs = load_inputs(cfg)
     except SharedoptError as exc:
         _fail(exc)

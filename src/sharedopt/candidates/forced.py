@@ -54,7 +54,8 @@ def _named_row(cid: str, base: CostBase, params: ModelParams, graphs: dict) -> p
     codes = list(base.codes[members])
     if graph is None or not all(c in graph for c in codes) or not nx.is_connected(graph.subgraph(codes)):
         raise ConfigError(f"[constraints] forced: candidate '{cid}' is not a connected group of "
-                          "bodies delivering its service(s); check the id (see candidates.csv)")
+                          "bodies delivering its service(s); check the id (see candidates.csv)",
+                          setting=("constraints", "forced"))
     return _forced_row(base, params, services, members, depth, cid)
 
 
@@ -82,5 +83,5 @@ def _parse_id(cid: str, base: CostBase, params: ModelParams | None = None) -> tu
     except (ValueError, KeyError):
         raise ConfigError(f"[constraints] forced: '{cid}' is not a candidate id of this region "
                           "(format 'Service|E06000001+E06000002', optionally '@depth' such as "
-                          "'@pooled'; see candidates.csv)") from None
+                          "'@pooled'; see candidates.csv)", setting=("constraints", "forced")) from None
     return services, members, depth

@@ -176,7 +176,8 @@ def forced_whole_org(cid: str, base: CostBase, params: ModelParams, graphs: dict
     if not 2 <= len(codes) <= params.whole_org_max_group_size or not set(codes) <= known \
             or not set(codes) <= set(graph) or not nx.is_connected(graph.subgraph(codes)):
         raise ConfigError(f"[constraints] forced: '{cid}' is not 2..{params.whole_org_max_group_size} "
-                          "neighbouring councils of one tier class of this region (see candidates.csv)")
+                          "neighbouring councils of one tier class of this region (see candidates.csv)",
+                          setting=("constraints", "forced"))
     members = base.index_of(codes)[None, :]
     factor, checklist = _realisation(base, params, members)
     if cid in params.realisation_overrides:

@@ -2,7 +2,16 @@
 
 
 class SharedoptError(Exception):
-    """Base class for every error sharedopt raises on purpose."""
+    """Base class for every error sharedopt raises on purpose.
+
+    ``setting`` is the config key the problem comes from, as a path such as
+    ``("region", "name")``, when the raiser knows it: a caller that has the config
+    then names its file and line (:func:`sharedopt.pipeline.references.at_setting`).
+    """
+
+    def __init__(self, *args, setting: tuple[str, ...] | None = None):
+        super().__init__(*args)
+        self.setting = setting
 
 
 class DataError(SharedoptError, ValueError):

@@ -36,6 +36,22 @@ def clean(text: object) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
+#: the most characters of one input value a message shows (a whole file's worth is no help)
+SHOWN_CHARS = 60
+
+
+def cut(value: object, limit: int = SHOWN_CHARS) -> str:
+    """``str(value)``, cut after ``limit`` characters with how long it was (for values echoed in messages).
+
+    Examples
+    --------
+    >>> cut("y" * 5000, 5)
+    'yyyyy... (5,000 characters)'
+    """
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 def literal(text: object, style: str = "") -> Text:
     """A rich ``Text`` showing ``text`` exactly (no markup), control characters escaped."""
     return Text(clean(text), style=style)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from sharedopt.common.errors import DataError
 from sharedopt.common.files import check_input_file
+from sharedopt.common.literal import cut
 
 CONDITIONS = ("sponsor", "multi_level_engagement", "formal_reporting", "active_management")
 COLUMNS = (*CONDITIONS, "co_production")
@@ -75,7 +76,7 @@ def _status(path, line: int, field: str, value: str) -> str:
     if text == "":
         return "unknown"
     if text not in STATUSES:
-        raise DataError(f"{path}: line {line}, field {field}: {value!r} is not yes, no or unknown; "
+        raise DataError(f"{path}: line {line}, field {field}: {cut(value)!r} is not yes, no or unknown; "
                         "write one of those (blank = unknown)")
     return text
 

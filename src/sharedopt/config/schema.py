@@ -28,7 +28,7 @@ from sharedopt.config.params import ModelParams
 from sharedopt.config.readiness import inject_readiness
 from sharedopt.config.reorganisation import ReorganisationConfig
 from sharedopt.config.solver import SolverOptions
-from sharedopt.config.tables import DIST_KEYS, known_keys, merge_defaults, table_problems
+from sharedopt.config.tables import known_keys, merge_defaults, table_problems
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -103,15 +103,15 @@ class ReportConfig(BaseModel):
 #: the most Monte Carlo draws a run makes, from the config or the command line (bounded work)
 MAX_DRAWS = 100_000
 
-_DIST_KEYS = {kind: set(keys) for kind, keys in DIST_KEYS.items()}
-
 
 class UncertaintyConfig(BaseModel):
     """Monte Carlo over uncertain inputs (``[uncertainty]``; see :mod:`sharedopt.pipeline.uncertainty`).
 
     ``draws = 0`` is off. ``distributions`` maps a dotted config key (or ``"costs"``) to a
     spec such as ``{dist = "uniform", low = 0.3, high = 0.9}``; the default draws the
-    realisation base rate over its evidence range. Results depend only on ``seed``.
+    realisation base rate over its evidence range. Results depend only on ``seed``. The
+    distributions are checked as written, before validation, by
+    :func:`sharedopt.config.tables.distribution_problems` (their one check).
     """
 
     model_config = _STRICT
@@ -127,20 +127,6 @@ class UncertaintyConfig(BaseModel):
     max_workers: int | None = Field(default=None, ge=1)
     distributions: dict[str, dict[str, str | float]] = Field(
         default_factory=lambda: {k: dict(v) for k, v in UNCERTAINTY_DEFAULTS.items()})
-
-    @model_validator(mode="after")
-    def _known_specs(self):
-        for key, spec in self.distributions.items():
-            if key != "costs" and key.split(".")[0] not in ("model", "constraints"):
-                raise ValueError(f"distributions: '{key}' is not a model or constraints key (e.g. "
-                                 "'model.realisation.base') nor 'costs'")
-            kind = spec.get("dist")
-            if kind not in _DIST_KEYS:
-                raise ValueError(f"distributions.'{key}': dist must be one of {', '.join(_DIST_KEYS)}, got {kind!r}")
-            missing = _DIST_KEYS[kind] - set(spec)
-            if missing:
-                raise ValueError(f"distributions.'{key}': a {kind} distribution needs {', '.join(sorted(missing))}")
-        return self
 
 
 class RunConfig(BaseModel):
@@ -219,6 +205,9 @@ def format_validation_error(error: ValidationError, text: str, source: str) -> s
             message = f"unknown key '{loc[-1]}'{hint or ' (a typo? check the README config reference)'}"
         elif item["type"] == "too_short" and item.get("input") == []:
             message = "an empty list is not allowed: give at least one value, or leave the key out for the default"
+        elif item["type"] == "literal_error":  # one of a fixed set of words: the nearest, if close
+            choices = re.findall(r"'([^']*)'", str(item.get("ctx", {}).get("expected", "")))
+            message = f"{message}, got {item['input']!r}{did_you_mean(str(item['input']), choices, cutoff=0.6)}"
         lines.append(f"{where}: [{dotted}] {message}")
     return "\n".join(lines)
 

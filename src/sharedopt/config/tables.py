@@ -33,7 +33,7 @@ from sharedopt.config.assumptions import (
 )
 from sharedopt.config.readiness import COLUMNS as READINESS_COLUMNS
 
-__all__ = ["Problem", "TABLES", "known_keys", "merge_defaults", "table_problems"]
+__all__ = ["DIST_KEYS", "Problem", "TABLES", "distribution_problems", "known_keys", "merge_defaults", "table_problems"]
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,6 @@ TABLES: dict[tuple[str, ...], Table] = {
 #: Each Monte Carlo distribution and its parameters (sharedopt.pipeline.uncertainty.draw_value).
 DIST_KEYS = {"normal": ("sd",), "lognormal": ("sigma",), "uniform": ("low", "high"),
              "triangular": ("low", "mode", "high"), "split": ("low", "mode", "high")}
-_DIST_KEYS = DIST_KEYS
 
 
 def _tables_in(raw: dict) -> list[tuple[tuple, dict, Table]]:
@@ -113,13 +112,22 @@ def _unknown_keys(path: tuple, given: dict, spec: Table) -> list[Problem]:
             for key in given if key not in spec.keys]
 
 
+def _depth_list_problems(raw: dict, settings: dict) -> list[Problem]:
+    """Each name in ``[model] depths`` is a known depth or one defined under ``[model.depth_settings]``."""
+    depths = _section(raw, "model").get("depths")
+    known = [*DEPTH_DEFAULTS, *(k for k in settings if k not in DEPTH_DEFAULTS)]
+    return [Problem(("model", "depths"), f"'{name}' is not a known depth{did_you_mean(name, known)} (depths: "
+                                         f"{', '.join(known)}; or define it under [model.depth_settings.{name}])")
+            for name in (depths if isinstance(depths, list) else []) if isinstance(name, str) and name not in known]
+
+
 def _depth_problems(raw: dict, root: type[BaseModel]) -> list[Problem]:
     settings = _section(raw, "model").get("depth_settings")
     if not isinstance(settings, dict):
-        return []
+        settings = {}
     depth = get_args(root.model_fields["model"].annotation.model_fields["depth_settings"].annotation)[1]
     required = [name for name, field in depth.model_fields.items() if field.is_required()]
-    problems = []
+    problems = _depth_list_problems(raw, settings)
     for name, given in settings.items():
         missing = [f for f in required if f not in (given if isinstance(given, dict) else {})]
         if name not in DEPTH_DEFAULTS and missing:
@@ -178,39 +186,81 @@ def _distribution_problems(raw: dict, root: type[BaseModel]) -> list[Problem]:
     specs = _section(raw, "uncertainty").get("distributions")
     if not isinstance(specs, dict):
         return []
+    return [Problem(("uncertainty", "distributions") + p.loc, p.message) for p in distribution_problems(specs, root)]
+
+
+def distribution_problems(specs: dict, root: type[BaseModel]) -> list[Problem]:
+    """Every problem of Monte Carlo distributions ``{dotted key or "costs": spec}``: the one check of them.
+
+    A key must be a numeric ``model.`` or ``constraints.`` setting, or ``costs`` (which takes a
+    lognormal ``sigma`` or a normal relative ``sd``); a spec gives exactly the parameters of its
+    ``dist`` (:data:`DIST_KEYS`), as numbers, with a spread of at least 0 and ``low <= mode <= high``.
+
+    Parameters
+    ----------
+    specs : dict
+        ``[uncertainty] distributions`` as written (or as given to ``uncertainty()``).
+    root : type
+        The config model (:class:`sharedopt.config.schema.RunConfig`), for the settings' types.
+
+    Returns
+    -------
+    list of Problem
+        ``loc`` is ``(key,)`` or ``(key, parameter)``; empty when every spec passes.
+    """
     problems = []
     for key, spec in specs.items():
-        loc = ("uncertainty", "distributions", key)
         kind = _setting_type(root, key) if key != "costs" else float
-        if kind not in (float, int):
-            hint = did_you_mean(key, [p for p in _numeric_paths(root) if p.startswith(("model.", "constraints."))])
-            problems.append(Problem(loc, f"'{key}' is not a numeric setting{hint} (give a dotted key such as "
-                                         "'model.realisation.base' or 'model.discount_rate', or 'costs')"))
+        if kind in (float, int) and key != "costs" and not key.startswith(_DRAWN):
+            problems.append(Problem((key,), f"'{key}' cannot be drawn: Monte Carlo draws change settings under "
+                                            f"{' and '.join(_DRAWN)} (or 'costs')"))
+        elif kind not in (float, int):
+            hint = did_you_mean(key, [p for p in _numeric_paths(root) if p.startswith(_DRAWN)])
+            problems.append(Problem((key,), f"'{key}' is not a numeric setting{hint} (give a dotted key such as "
+                                            "'model.realisation.base' or 'model.discount_rate', or 'costs')"))
         if not isinstance(spec, dict):
+            problems.append(Problem((key,), f"{_toml(spec)} is not a table; write e.g. "
+                                            '{ dist = "uniform", low = 0.3, high = 0.9 }'))
             continue
-        dist = spec.get("dist")
-        if dist not in _DIST_KEYS:
-            problems.append(Problem(loc + ("dist",), f"dist must be one of {', '.join(_DIST_KEYS)}, got "
-                                                     f"{_toml(dist)}{did_you_mean(str(dist), _DIST_KEYS)}"))
-            continue
-        allowed = ("dist", *_DIST_KEYS[dist])
-        problems += [Problem(loc + (k,), f"unknown key '{k}' for a {dist} distribution{did_you_mean(k, allowed)} "
-                                         f"(a {dist} distribution takes {', '.join(_DIST_KEYS[dist])})")
-                     for k in spec if k not in allowed]
-        problems += _parameter_problems(loc, dist, {k: v for k, v in spec.items() if k in _DIST_KEYS[dist]})
+        problems += _spec_problems(key, spec)
     return problems
 
 
+_DRAWN = ("model.", "constraints.")  # the sections a Monte Carlo draw may change
+_COST_DISTS = ("lognormal", "normal")  # spend is multiplied by its own draw (pipeline.uncertainty.cost_factors)
+
+
+def _spec_problems(key: str, spec: dict) -> list[Problem]:
+    dist, loc = spec.get("dist"), (key,)
+    kinds = _COST_DISTS if key == "costs" else tuple(DIST_KEYS)
+    if "dist" not in spec:
+        typo = [f"; '{k}' is not a parameter, did you mean 'dist'?" for k in spec if did_you_mean(k, ["dist"])]
+        return [Problem(loc, f"the distribution needs dist = one of {', '.join(kinds)}{''.join(typo[:1])}")]
+    if dist not in kinds:
+        what = "costs take" if key == "costs" else "dist must be one of"
+        return [Problem(loc + ("dist",), f"{what} {', '.join(kinds)}, got {_toml(dist)}"
+                                         f"{did_you_mean(str(dist), kinds)}")]
+    allowed = ("dist", *DIST_KEYS[dist])
+    problems = [Problem(loc + (k,), f"unknown key '{k}' for a {dist} distribution{did_you_mean(k, allowed)} "
+                                    f"(a {dist} distribution takes {', '.join(DIST_KEYS[dist])})")
+                for k in spec if k not in allowed]
+    missing = [k for k in DIST_KEYS[dist] if k not in spec]
+    if missing:
+        problems.append(Problem(loc, f"a {dist} distribution needs {', '.join(DIST_KEYS[dist])}; "
+                                     f"add {', '.join(missing)}"))
+    return problems + _parameter_problems(loc, dist, {k: v for k, v in spec.items() if k in DIST_KEYS[dist]})
+
+
 def _parameter_problems(loc: tuple, dist: str, params: dict) -> list[Problem]:
-    """A distribution's parameters: numbers, a positive spread, ``low <= mode <= high``."""
+    """A distribution's parameters: numbers, a spread of at least 0, ``low <= mode <= high``."""
     bad = [Problem(loc + (k,), f"{_toml(v)} is {_kind(v)}, not a number; write a number without quotes")
            for k, v in params.items() if isinstance(v, (bool, str)) or not isinstance(v, (int, float))]
-    if bad or len(params) < len(_DIST_KEYS[dist]):
-        return bad  # a missing parameter is said by the config's own check
+    if bad or len(params) < len(DIST_KEYS[dist]):
+        return bad  # a missing parameter is said by the caller
     spread = params.get("sd", params.get("sigma"))
-    if spread is not None and not spread > 0:
-        return [Problem(loc, f"a {dist} distribution needs a positive {'sd' if 'sd' in params else 'sigma'}, "
-                             f"got {spread:g}")]
+    if spread is not None and not spread >= 0:  # 0 is a point mass, as low == high: every draw the same
+        name = "sd" if "sd" in params else "sigma"
+        return [Problem(loc, f"a {dist} distribution needs {name} >= 0 (0 draws the value itself), got {spread:g}")]
     order = [params[k] for k in ("low", "mode", "high") if k in params]
     if order and order != sorted(order):  # low == high is a point mass: every draw the same
         shown = ", ".join(f"{k} = {params[k]:g}" for k in ("low", "mode", "high") if k in params)

@@ -17,6 +17,7 @@ from sharedopt.data.validate import (
     require_file,
 )
 from sharedopt.common.errors import DataError
+from sharedopt.common.literal import cut
 from sharedopt.common.suggest import did_you_mean
 
 LAD_FILE = "raw/boundaries/lad_dec2024_uk_buc.topojson"
@@ -63,10 +64,12 @@ def resolve_region(region: str | list[str]) -> list[str]:
             hints = "".join(did_you_mean(c, table.index, dict(table["name"]), cutoff=0.85).replace(
                 "; did you mean", f"; for '{c}' did you mean") for c in unknown)
             raise DataError(f"region: unknown GSS code(s) {', '.join(unknown)}{hints}; "
-                            "run `sharedopt list regions` or check the code (e.g. E06000001)")
+                            "run `sharedopt list regions` or check the code (e.g. E06000001)",
+                            setting=("region", "codes"))
         if len(set(codes)) != len(codes):
             dups = sorted({c for c in codes if codes.count(c) > 1})
-            raise DataError(f"region: duplicate GSS code(s) {', '.join(dups)}; list each once")
+            raise DataError(f"region: duplicate GSS code(s) {', '.join(dups)}; list each once",
+                            setting=("region", "codes"))
         return sorted(codes)
     key = slug(region)
     if key in NATIONS:
@@ -76,9 +79,10 @@ def resolve_region(region: str | list[str]) -> list[str]:
     else:
         counties = table[(table["tier"] == "county") & (table["name"].map(slug) == key)]
         if counties.empty:
-            raise DataError(f"region: unknown region '{region}'{did_you_mean(key, region_names())}; "
+            raise DataError(f"region: unknown region '{cut(region)}'{did_you_mean(key, region_names())}; "
                             "use a nation, an English region, "
-                            f"a county name or a list of GSS codes (known: {', '.join(region_names())})")
+                            f"a county name or a list of GSS codes (known: {', '.join(region_names())})",
+                            setting=("region", "name"))
         code = counties.index[0]
         mask = (table.index == code) | (table["parent_county"] == code)
     return sorted(table.index[mask])

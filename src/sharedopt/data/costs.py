@@ -16,8 +16,8 @@ from sharedopt.data.plausibility import check_plausible
 from sharedopt.data.services import service_names
 from sharedopt.data.wales import NOT_WELSH_COUNCIL
 from sharedopt.data.validate import (
-    COST_COLUMNS, DataQuality, check_boolean, check_code_sets, check_codes, check_complete, check_known_services,
-    check_numeric, check_unique, read_csv_checked, require_columns, require_file,
+    COST_COLUMNS, FILE_ROW, DataQuality, check_boolean, check_code_sets, check_codes, check_complete,
+    check_known_services, check_numeric, check_unique, read_csv_checked, require_columns, require_file,
 )
 from sharedopt.common.errors import DataError
 from sharedopt.common.suggest import did_you_mean
@@ -54,7 +54,7 @@ def _embedded_costs(codes: list[str], year: str, quality: DataQuality) -> pd.Dat
         years = sorted(england["year"].unique())
         if year not in years:
             raise DataError(f"{ENGLAND_FILE}: no outturn for year '{year}'; choose one of "
-                            f"{', '.join(years)} ([data] year)")
+                            f"{', '.join(years)} ([data] year)", setting=("data", "year"))
         parts.append(england[(england["year"] == year) & england["authority"].isin(codes)])
         _aggregate_rows(quality)
     if (nations == "Wales").any():
@@ -62,7 +62,8 @@ def _embedded_costs(codes: list[str], year: str, quality: DataQuality) -> pd.Dat
         years = sorted(wales["year"].unique())
         if year not in years:
             raise DataError(f"{WALES_FILE}: the Welsh cost estimate exists for {', '.join(years)}; "
-                            "set [data] year to one of them or supply a StatsWales costs CSV ([data] costs_csv)")
+                            "set [data] year to one of them or supply a StatsWales costs CSV ([data] costs_csv)",
+                            setting=("data", "year"))
         wales = wales[(wales["year"] == year) & wales["authority"].isin(codes)]
         parts.append(wales.assign(provenance="estimated (" + wales["method"] + ")").drop(columns="method"))
         quality.add(file=WALES_FILE, code="W06*", field="net_expenditure_gbp_k",
@@ -87,7 +88,8 @@ def read_cost_csv(path: str | Path, year: str | None = None,
     Columns: ``authority`` (GSS code), ``service`` (catalogue name), ``year``
     (e.g. ``2023-24``), ``net_expenditure_gbp_k`` (£ thousand); an optional
     ``estimated`` column (true/false) marks estimated rows. ``check_authority_codes``
-    validates the code column (GSS codes by default).
+    validates the code column (GSS codes by default). The table is indexed by ``row``,
+    each row's line in the file (the header is row 1), so later checks can name it.
     """
     path = require_file(Path(path), "costs CSV")
     file = str(path)
@@ -106,7 +108,8 @@ def read_cost_csv(path: str | Path, year: str | None = None,
         if df.empty:
             raise DataError(f"{file}: no rows for year '{normalise_year(year)}'; check [data] year")
     df["provenance"] = np.where(df["estimated"], "estimated (user file)", "user file")
-    return df[COST_COLUMNS + ["estimated", "provenance"]].reset_index(drop=True)
+    out = df[COST_COLUMNS + ["estimated", "provenance"]]
+    return out.set_axis(pd.Index(out.index + 2, name=FILE_ROW))
 
 
 def _refuse_misspelled_columns(columns, file: str) -> None:

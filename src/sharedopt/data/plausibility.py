@@ -24,7 +24,7 @@ from sharedopt.config.assumptions import PLAUSIBILITY_RULE, SPEND_PLAUSIBILITY
 from sharedopt.data.authorities import authority_table
 from sharedopt.data.outturn import ENGLAND_FILE, embedded_table
 from sharedopt.data.panel import CLASSES, cost_panel
-from sharedopt.data.validate import DataQuality
+from sharedopt.data.validate import FILE_ROW, DataQuality
 from sharedopt.data.workday import service_population
 from sharedopt.common.errors import DataError
 
@@ -66,7 +66,8 @@ def check_plausible(costs: pd.DataFrame, population: pd.Series, file: str, quali
     Parameters
     ----------
     costs : pandas.DataFrame
-        ``authority, service, net_expenditure_gbp_k`` (NaN rows are skipped).
+        ``authority, service, net_expenditure_gbp_k`` (NaN rows are skipped); indexed by
+        :data:`~sharedopt.data.validate.FILE_ROW` when read from a file, so a refusal names the row.
     population : pandas.Series
         Residents by authority code.
     file : str
@@ -88,7 +89,8 @@ def check_plausible(costs: pd.DataFrame, population: pd.Series, file: str, quali
     if absurd.any():
         i = int(np.flatnonzero(absurd)[0])
         row = rows.iloc[i]
-        raise DataError(f"{file}: {row['authority']}, field '{row['service']}': net spend "
+        where = f"row {rows.index[i]} ({row['authority']})" if rows.index.name == FILE_ROW else row["authority"]
+        raise DataError(f"{file}: {where}, field '{row['service']}': net spend "
                         f"{row['net_expenditure_gbp_k']:,.0f} £k is £{per_head[i] * 1000:,.0f} a resident, "
                         f"over {_setting('refuse_multiple'):,.0f} times the national range for the service "
                         f"(99th percentile £{p99[i] * 1000:,.0f} a resident); spend is in £ thousand: "

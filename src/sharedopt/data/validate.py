@@ -20,8 +20,11 @@ import shapely
 
 from sharedopt.common.errors import DataError
 from sharedopt.common.files import check_input_file
+from sharedopt.common.literal import cut
 
 COST_COLUMNS = ["authority", "service", "year", "net_expenditure_gbp_k"]
+#: the index name of a table read from a CSV whose index is each row's line in the file (header = row 1)
+FILE_ROW = "row"
 GSS_PATTERN = r"^[EWSNK]\d{8}$"
 
 
@@ -170,7 +173,7 @@ def check_codes(codes: pd.Series, file: str, field: str = "authority") -> None:
     bad = ~codes.astype(str).str.match(GSS_PATTERN)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"{file}: row {i + 2}, field '{field}': '{codes.iloc[i]}' is not a GSS code "
+        raise DataError(f"{file}: row {i + 2}, field '{field}': '{cut(codes.iloc[i])}' is not a GSS code "
                         "(a letter and 8 digits, e.g. E06000001); fix or remove the row")
 
 
@@ -182,7 +185,7 @@ def check_numeric(df: pd.DataFrame, column: str, file: str) -> pd.Series:
         i = int(np.flatnonzero(bad.to_numpy())[0])
         code = df["authority"].iloc[i] if "authority" in df.columns else ""
         raise DataError(f"{file}: row {i + 2} ({code}), field '{column}': value "
-                        f"'{df[column].iloc[i]}' is missing or not a number; give a number in £ thousand "
+                        f"'{cut(df[column].iloc[i])}' is missing or not a number; give a number in £ thousand "
                         "(0 if the authority does not spend on the service)")
     return values.astype(float)
 
@@ -192,7 +195,7 @@ def check_unique(df: pd.DataFrame, keys: list[str], file: str) -> None:
     dup = df.duplicated(keys, keep="first")
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
-        key = ", ".join(f"{k}={df[k].iloc[i]}" for k in keys)
+        key = ", ".join(f"{k}={cut(df[k].iloc[i])}" for k in keys)
         raise DataError(f"{file}: row {i + 2}: duplicate entry ({key}); keep one row per "
                         f"{'/'.join(keys)}")
 
@@ -202,7 +205,7 @@ def check_known_services(services: pd.Series, known: list[str], file: str) -> No
     unknown = ~services.isin(known)
     if unknown.any():
         i = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise DataError(f"{file}: row {i + 2}, field 'service': unknown service '{services.iloc[i]}'; "
+        raise DataError(f"{file}: row {i + 2}, field 'service': unknown service '{cut(services.iloc[i])}'; "
                         f"use one of {', '.join(known)}")
 
 
@@ -257,7 +260,7 @@ def check_boolean(df: pd.DataFrame, column: str, file: str) -> pd.Series:
     bad = ~text.isin(TRUE_WORDS | FALSE_WORDS)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"{file}: row {i + 2}, field '{column}': '{df[column].iloc[i]}' is not true or false; "
+        raise DataError(f"{file}: row {i + 2}, field '{column}': '{cut(df[column].iloc[i])}' is not true or false; "
                         "write true or false (or leave it blank for false)")
     return text.isin(TRUE_WORDS)
 
@@ -371,5 +374,5 @@ def check_boundary_codes(codes: pd.Series, file: str, field: str) -> None:
     if dup.any():
         first = text[dup].iloc[0]
         rows = [str(i + 1) for i in np.flatnonzero((text == first).to_numpy())]
-        raise DataError(f"{file}: duplicate code '{first}' in field '{field}' (features {', '.join(rows)}); "
+        raise DataError(f"{file}: duplicate code '{cut(first)}' in field '{field}' (features {', '.join(rows)}); "
                         "each area once: merge the parts into one MultiPolygon or fix the code")

@@ -15,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sharedopt.candidates.table import WHOLE_ORGANISATION_LABEL, split_id
-from sharedopt.common.errors import ConfigError
+from sharedopt.common.errors import ConfigError, SharedoptError
 from sharedopt.common.suggest import did_you_mean
 from sharedopt.config.params import Realisation
 from sharedopt.config.schema import config_source, key_line
 from sharedopt.data.authorities import authority_table
 from sharedopt.data.services import service_names
 
-__all__ = ["Problem", "check_references", "reference_problems"]
+__all__ = ["Problem", "at_setting", "check_references", "reference_problems"]
 
 
 @dataclass(frozen=True)
@@ -187,6 +187,17 @@ def check_references(config, authorities, services: list[str] | None = None) -> 
     problems = reference_problems(config, region, services, everywhere)
     if problems:
         raise ConfigError(format_problems(config, problems))
+
+
+def at_setting(config, error: SharedoptError) -> ConfigError:
+    """``error`` (which names the setting it comes from) as a config error at that setting's file and line.
+
+    For example ``region: unknown region 'north-eats'`` becomes
+    ``c.toml:2: [region.name] unknown region 'north-eats'; did you mean 'north-east'? ...``.
+    """
+    section, key = error.setting[0], ".".join(error.setting[1:])
+    message = str(error).removeprefix(f"[{section}] {key}: ").removeprefix(f"[{section}] ").removeprefix(f"{section}: ")
+    return ConfigError(format_problems(config, [Problem(error.setting, message)]), setting=error.setting)
 
 
 def format_problems(config, problems: list[Problem]) -> str:

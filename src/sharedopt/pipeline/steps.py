@@ -16,6 +16,7 @@ import numpy as np
 from sharedopt.candidates.build import build_candidates
 from sharedopt.candidates.forced import ensure_candidates
 from sharedopt.candidates.table import CANDIDATE_ID, CandidateSet
+from sharedopt.common.errors import ConfigError, DataError
 from sharedopt.common.gaps import format_gap
 from sharedopt.config.schema import RunConfig
 from sharedopt.data import DataQuality
@@ -25,11 +26,11 @@ from sharedopt.data.region.selection import Selection
 from sharedopt.model.build import PortfolioModel, build_model
 from sharedopt.model.status_quo import effective_constraints, status_quo_table
 from sharedopt.pipeline.events import OnEvent, emit
-from sharedopt.pipeline.references import check_references
+from sharedopt.pipeline.references import at_setting, check_references
 from sharedopt.pipeline.result import Inputs
 from sharedopt.solve.api import solve
 from sharedopt.solve.result import SolveResult
-from sharedopt.solve.backends.registry import check_solver
+from sharedopt.solve.backends.registry import SolverUnavailableError, check_solver
 from sharedopt.solve.budget import Budget
 from sharedopt.solve.generate import ColumnGenerator
 from sharedopt.solve.progress import listening
@@ -43,13 +44,32 @@ def load_inputs(config: RunConfig, on_event: OnEvent | None = None) -> Inputs:
     """Step 1 (data): authorities, costs and the per-service neighbour graphs."""
     emit(on_event, "load", "loading data", "start")
     quality = DataQuality()
-    loaded = load_region(selection_of(config), quality,
-                         check_authorities=lambda found: check_references(config, found))
+    try:
+        loaded = load_region(selection_of(config), quality,
+                             check_authorities=lambda found: check_references(config, found))
+    except DataError as exc:  # a setting's value the data refused (a region name, a year): say where it is
+        raise (at_setting(config, exc) if exc.setting else exc) from None
     if config.constraints.status_quo and loaded.arrangements_on_record:
         status_quo_table(loaded.authorities.index, quality)
     report_poolable(loaded.authorities, loaded.costs, config.model.services, quality)
     emit(on_event, "load", f"{len(loaded.authorities)} authorities, {len(loaded.costs)} cost rows", "end")
     return Inputs(loaded.authorities, loaded.costs, quality, loaded.graphs, loaded.sources)
+
+
+def check_config_solver(config: RunConfig) -> None:
+    """The config's solver is known and installed (before any data loads); a refusal names its config line.
+
+    Raises
+    ------
+    SolverUnavailableError
+        Unknown (with the config file and line of ``[solver] name``) or not installed.
+    """
+    try:
+        check_solver(config.solver.name)
+    except SolverUnavailableError as exc:
+        if exc.setting is None:
+            raise
+        raise SolverUnavailableError(str(at_setting(config, exc)), setting=exc.setting) from None
 
 
 def selection_of(config: RunConfig) -> Selection:
@@ -78,11 +98,14 @@ def enumerate_candidates(inputs: Inputs, config: RunConfig, on_event: OnEvent | 
         emit(on_event, "enumerate", f"{label}: {count:,} candidates")
 
     constraints = effective_constraints(config.constraints, inputs.authorities.index)
-    candidates = build_candidates(inputs.authorities, inputs.costs, config.model,
-                                  graphs=inputs.graphs, progress=report, with_shares=with_shares,
-                                  constraints=constraints, solver=config.solver, generator=ColumnGenerator(budget))
-    candidates = ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
-                                   inputs.costs, config.model, constraints)
+    try:  # a setting the candidates cannot honour (forced ids, generation) is named at its config line
+        candidates = build_candidates(inputs.authorities, inputs.costs, config.model, graphs=inputs.graphs,
+                                      progress=report, with_shares=with_shares, constraints=constraints,
+                                      solver=config.solver, generator=ColumnGenerator(budget))
+        candidates = ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities,
+                                       inputs.costs, config.model, constraints)
+    except ConfigError as exc:
+        raise (at_setting(config, exc) if exc.setting else exc) from None
     _unmatched_overrides(candidates, config)
     generated = " (scale groups by column generation)" if candidates.generation is not None else ""
     pruned = int(candidates.enumeration["pruned_nonpositive_npv"].sum())
@@ -200,7 +223,7 @@ def solve_steps(config: RunConfig, on_event: OnEvent | None = None, *, inputs: I
     -------
     Solved
     """
-    check_solver(config.solver.name)  # before any data is loaded
+    check_config_solver(config)  # before any data is loaded
     emit(on_event, "check", f"solver {config.solver.name} available", "end")
     budget = Budget.starting_now(config.solver.time_limit)
     inputs = inputs if inputs is not None else load_inputs(config, on_event)

@@ -38,7 +38,8 @@ import pandas as pd
 from sharedopt.candidates.table import ANNUAL_NET_SAVING, CANDIDATE_ID, NPV, ONE_OFF_COST, split_codes
 from sharedopt.common.errors import ConfigError
 from sharedopt.common.jsonsafe import json_safe
-from sharedopt.config.schema import MAX_DRAWS
+from sharedopt.config.schema import MAX_DRAWS, RunConfig
+from sharedopt.config.tables import DIST_KEYS, distribution_problems
 from sharedopt.results.summary import SUMMARY_DIGITS
 from sharedopt.pipeline.draws import chunks, run_chunks
 from sharedopt.pipeline.events import OnEvent, emit, subscribers
@@ -47,9 +48,6 @@ from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import load_inputs
 from sharedopt.pipeline.whatif import task_bar
 from sharedopt.solve.interrupt import interruptible
-
-PARAM_DISTS = ("normal", "lognormal", "uniform", "triangular", "split")
-
 
 @dataclass(frozen=True)
 class UncertaintyResult:
@@ -86,7 +84,7 @@ def draw_value(base: float, spec: dict, rng: np.random.Generator) -> float:
         low, mode, high = spec["low"], spec["mode"], spec["high"]
         below = rng.uniform() < 0.5
         return float(rng.uniform(low, mode) if below else rng.uniform(mode, high))
-    raise ValueError(f"unknown distribution '{kind}'; use one of {', '.join(PARAM_DISTS)}")
+    raise ValueError(f"unknown distribution '{kind}'; use one of {', '.join(DIST_KEYS)}")
 
 
 def _typed(base, value: float):
@@ -134,6 +132,24 @@ def check_draws(n, what: str = "draws", least: int = 0) -> int:
     return int(n)
 
 
+def check_distributions(distributions) -> None:
+    """Refuse impossible distributions before any work (the rules: :func:`sharedopt.config.tables.distribution_problems`).
+
+    Raises
+    ------
+    ConfigError
+        One line per problem, naming the key, the parameter and the fix.
+    """
+    if not isinstance(distributions, dict):
+        raise ConfigError(f"uncertainty(distributions=...): give a dict of dotted key -> spec, e.g. "
+                          f"{{'model.realisation.base': {{'dist': 'uniform', 'low': 0.3, 'high': 0.9}}}}, "
+                          f"not {type(distributions).__name__}")
+    problems = distribution_problems(distributions, RunConfig)
+    if problems:
+        raise ConfigError("\n".join(f"uncertainty(distributions=...): [{'.'.join(map(str, p.loc))}] {p.message}"
+                                    for p in problems))
+
+
 def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, seed: int = 0,
                 engine="process", max_workers: int | None = None, progress: bool = True,
                 on_event: OnEvent | None = None, fast: bool = True) -> UncertaintyResult:
@@ -162,6 +178,7 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     UncertaintyResult
     """
     n = check_draws(n, "uncertainty(n=...)", least=1)
+    check_distributions(distributions)
     inputs = load_inputs(scenario.config)
     draws = make_draws(scenario, n, distributions, seed, len(inputs.costs))
     configs = [scenario.with_(changes).config if changes else scenario.config for changes, _ in draws]

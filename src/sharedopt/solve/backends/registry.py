@@ -22,6 +22,7 @@ import numpy as np
 import pulp
 
 from sharedopt.common.errors import SharedoptError
+from sharedopt.common.suggest import did_you_mean
 from sharedopt.config.solver import SolverOptions
 from sharedopt.model.build import PortfolioModel
 from sharedopt.solve.backends.highs import HighsBackend
@@ -111,9 +112,9 @@ def check_solver(name: str) -> str:
     key = str(name).strip().lower()
     if key not in SOLVERS:
         raise SolverUnavailableError(
-            f"solver {name!r} is unknown: sharedopt solves with 'highs' (default) or 'cbc'; "
-            f"installed here: {', '.join(available_solvers()) or 'none'}. "
-            f"Set [solver] name = \"highs\" or use --solver highs")
+            f"solver {name!r} is unknown{did_you_mean(key, SOLVERS) or ':'} sharedopt solves with 'highs' (default) or "
+            f"'cbc'; installed here: {', '.join(available_solvers()) or 'none'}. "
+            f"Set [solver] name = \"highs\" or use --solver highs", setting=("solver", "name"))
     found = pulp_name(key)
     if found is None:
         raise SolverUnavailableError(

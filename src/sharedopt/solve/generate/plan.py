@@ -107,7 +107,8 @@ def plan_generation(graphs: dict, params: ModelParams, constraints) -> Generatio
     blockers = generation_blockers(params, constraints) + realisation_blockers(params, graphs)
     if params.candidates == "generate" and blockers:
         raise ConfigError("[model] candidates = \"generate\" cannot be used with " + ", ".join(blockers)
-                          + ": set candidates = \"enumerate\" (or \"auto\"), or drop those settings")
+                          + ": set candidates = \"enumerate\" (or \"auto\"), or drop those settings",
+                          setting=("model", "candidates"))
     counts, exact, total = {}, {}, 0
     cap = max(int(params.generate_above), 0)
     for service, graph in sorted(graphs.items()):
