@@ -96,9 +96,9 @@ def test_sigint_while_monte_carlo_draws_run_in_worker_processes(previous_report,
     out = tmp_path / "report"
     shutil.copytree(previous_report, out)
     before = _digests(out)
-    # the first draw has come back from the pool: the workers are solving the next ones
-    child, stdout, stderr = _interrupt_when(["run", str(FIXTURES / "monte_carlo.toml"), "--uncertainty", "6"], out,
-                                            lambda line: line.startswith("TASKS Monte Carlo: 1/6"))
+    # the first chunk of draws has come back from the pool: the workers are solving the next ones
+    child, stdout, stderr = _interrupt_when(["run", str(FIXTURES / "monte_carlo.toml"), "--uncertainty", "16"], out,
+                                            lambda line: line.startswith("TASKS Monte Carlo draws: 4/16"))
     _stopped_and_kept(child, stdout, stderr, out, before)
 
 

@@ -121,7 +121,9 @@ class UncertaintyConfig(BaseModel):
     # a chosen partnership in the best portfolio of at least this share of draws is "robust"
     robust_share: float = Field(default=0.8, gt=0, le=1)
     seed: int = 0
-    engine: Literal["process", "serial"] = "process"
+    # "auto": the first chunk of draws runs here and a pool of processes starts only when the rest
+    # would take longer than starting it; "process": always the pool; "serial": never
+    engine: Literal["auto", "process", "serial"] = "auto"
     # a Dask scheduler ("tcp://host:8786"): the draws run there when dask.distributed is installed
     address: str | None = None
     max_workers: int | None = Field(default=None, ge=1)

@@ -103,18 +103,19 @@ def run_chunk(chunk: DrawChunk, seconds: list | None = None) -> list[dict]:
     return rows
 
 
-def run_chunks(tasks: list[DrawChunk], engine="process", max_workers: int | None = None,
+def run_chunks(tasks: list[DrawChunk], engine="auto", max_workers: int | None = None,
                on_event: OnEvent | None = None) -> list[dict]:
     """Every chunk's rows in draw order, on ``engine`` (see :func:`sharedopt.pipeline.whatif.map_tasks`).
 
-    With the local process pool, the first chunk runs here first: the pool starts only when the
+    With ``engine="auto"`` the first chunk runs here first: a local process pool starts only when the
     draws left would take longer here than :data:`POOL_STARTUP_SECONDS` per extra worker (a
     worker pays for its start and its first, cold draw). The rows are the same on any engine.
     """
     sizes = [len(task.configs) for task in tasks]
     total = sum(sizes)
-    if engine != "process" or len(tasks) <= 1:
-        parts = map_tasks(run_chunk, tasks, engine, max_workers, on_event, DESCRIPTION, sizes)
+    if engine != "auto" or len(tasks) <= 1:
+        parts = map_tasks(run_chunk, tasks, "serial" if engine == "auto" else engine, max_workers, on_event,
+                          DESCRIPTION, sizes)
         return [row for part in parts for row in part]
     seconds: list[float] = []
     first = run_chunk(tasks[0], seconds)

@@ -151,7 +151,7 @@ def check_distributions(distributions) -> None:
 
 
 def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, seed: int = 0,
-                engine="process", max_workers: int | None = None, progress: bool = True,
+                engine="auto", max_workers: int | None = None, progress: bool = True,
                 on_event: OnEvent | None = None, fast: bool = True) -> UncertaintyResult:
     """Monte Carlo over uncertain parameters; see the module docstring for ``distributions``.
 
@@ -163,7 +163,9 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     distributions : dict
         Dotted config key (or ``"costs"``) -> distribution spec.
     seed : int
-    engine : "process", "serial", distributed.Client or scheduler address
+    engine : "auto", "process", "serial", distributed.Client or scheduler address
+        ``"auto"`` (default) runs the first draws here and starts a local pool only when it pays;
+        ``"process"`` always uses the pool.
     max_workers : int, optional
     progress : bool
         Show a progress bar.

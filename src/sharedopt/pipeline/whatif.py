@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -203,13 +204,26 @@ def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | 
         context = multiprocessing.get_context("forkserver")
         # the server imports the package once; each worker forks from it with the modules loaded
         context.set_forkserver_preload(list(PRELOAD))
-        with ProcessPoolExecutor(max_workers=max_workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=max_workers, mp_context=context, initializer=quiet_interrupt) as pool:
             out = []
             for i, value in enumerate(pool.map(func, tasks, chunksize=max(1, len(tasks) // 32))):
                 out.append(value)
                 progress(i)
             return out
     return _map_dask(func, tasks, engine, progress)
+
+
+def quiet_interrupt() -> None:
+    """In a pool worker: Ctrl-C (sent to the whole process group) ends the worker quietly.
+
+    The parent process hears the same signal and stops the run; without this, a worker waiting
+    for its next task would print a KeyboardInterrupt traceback.
+    """
+    signal.signal(signal.SIGINT, _exit_quietly)
+
+
+def _exit_quietly(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _map_dask(func, tasks, engine, progress: Callable[[int], None]):
