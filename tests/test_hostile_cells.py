@@ -4,7 +4,7 @@ Council names come from a user's boundary file. A bare carriage return in one us
 written unquoted into ``portfolio.csv``: ``csv``, pandas, Excel and LibreOffice split the
 row there and the next "row" started with ``=cmd|...``. Now every line break is one
 ``\\n`` in a quoted cell, every other control character is escaped, and the formula guard
-applies to every line of a cell (:mod:`sharedopt.report.cells`).
+applies to every line of a cell (:mod:`sharedopt.report.tables.cells`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from sharedopt.cli import app
-from sharedopt.report.cells import FORMULA_TRIGGERS, neutralise_frame, neutralise_text
+from sharedopt.report.tables.cells import FORMULA_TRIGGERS, neutralise_frame, neutralise_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hostile_cells"
 DURHAM = "County Durham\r=cmd|' /C calc'!A0"

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from sharedopt.cli import app
 from sharedopt.data import DataQuality
 from sharedopt.report import write_outputs
-from sharedopt.report.cells import FORMULA_TRIGGERS, neutralise_frame, neutralise_text
+from sharedopt.report.tables.cells import FORMULA_TRIGGERS, neutralise_frame, neutralise_text
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 MINI = Path(__file__).parent / "fixtures" / "report_mini"

@@ -108,7 +108,7 @@ def test_static_map_caption_is_true_to_the_colouring(report):
 def test_kent_names_its_districts_not_the_county_drawn_under_them():
     from sharedopt.config.schema import load_config
     from sharedopt.pipeline.steps import load_inputs
-    from sharedopt.report.interactive import interactive_map
+    from sharedopt.report.html.interactive_map import interactive_map
 
     authorities = load_inputs(load_config(Path(__file__).resolve().parents[1] / "configs" / "kent.toml")).authorities
     empty = pd.DataFrame(columns=["candidate_id", "members", "services"])

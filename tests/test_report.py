@@ -20,9 +20,9 @@ import sharedopt.report as report
 from sharedopt.report import atomic_directory, plot_portfolio_map, write_outputs, write_text_atomic
 from sharedopt.config.schema import load_config
 from sharedopt.pipeline.result import Result
-from sharedopt.report.html_text import solver_status
+from sharedopt.report.html.text import solver_status
 from sharedopt.report.run_result import write_result
-from sharedopt.report.sheets import EXCEL_MAX_CHARS, EXCEL_MAX_COLS, EXCEL_MAX_ROWS, contents_note, workbook_tables
+from sharedopt.report.workbook.sheets import EXCEL_MAX_CHARS, EXCEL_MAX_COLS, EXCEL_MAX_ROWS, contents_note, workbook_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "report_mini"
@@ -496,7 +496,7 @@ def test_per_service_maps(tmp_path, inputs):
 
 
 def test_authority_savings_sum_the_default_share_over_chosen(inputs):
-    from sharedopt.report.map_data import authority_savings
+    from sharedopt.report.map.data import authority_savings
 
     savings = authority_savings(inputs["authorities"], inputs["portfolio"], inputs["shares"])
     assert savings["E06900001"] == pytest.approx(1529.2 + 1024.6 + 176.1)  # pooled-spend shares

@@ -112,7 +112,7 @@ def test_changing_the_discount_rate_moves_every_total_as_the_csv_says(written):
 
 
 def test_scenario_sheet_carries_the_uncertainty_band(tmp_path):
-    from sharedopt.report.workbook import write_xlsx
+    from sharedopt.report.workbook.book import write_xlsx
 
     band = {"draws": 20, "distributions": {"costs": {}}, "npv_gbp_k": {"p10": 100.0, "p50": 150.0, "p90": 210.0},
             "annual_net_saving_gbp_k": {"p10": 10.0, "p50": 15.0, "p90": 21.0}}

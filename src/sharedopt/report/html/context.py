@@ -1,7 +1,7 @@
 """What ``report.html`` shows, resolved to names and formatted text.
 
 :func:`build_context` collects the template's values from the run's tables and
-summary; the template (:mod:`sharedopt.report.html`) escapes them.
+summary; the template (:mod:`sharedopt.report.html.page`) escapes them.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, BETTER_OFF_ALONE, CANDIDATE_ID, DEFAULT_SHARE, ESTIMATED, GOVERNANCE_COST, MEMBER, MEMBERS,
     NPV, ONE_OFF_COST, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SERVICES, SHARE_RULES,
 )
-from sharedopt.report.html_unknowns import unknowns_context
-from sharedopt.report.html_sections import (
+from sharedopt.report.html.unknowns import unknowns_context
+from sharedopt.report.html.sections import (
     alternatives,
     council_rows,
     data_estimates,
@@ -25,7 +25,7 @@ from sharedopt.report.html_sections import (
     service_chart,
     uncertainty_rows,
 )
-from sharedopt.report.html_text import (
+from sharedopt.report.html.text import (
     DASH,
     finite_number,
     format_money,
@@ -35,10 +35,8 @@ from sharedopt.report.html_text import (
     relative_gap,
     solver_status,
 )
-from sharedopt.report.interactive import interactive_map
-from sharedopt.report.map_data import authority_savings
-from sharedopt.report.map_fill import split_list
-from sharedopt.report.map_furniture import ATTRIBUTION
+from sharedopt.report.html.interactive_map import interactive_map
+from sharedopt.report.map import ATTRIBUTION, authority_savings, split_list
 from sharedopt.results.cashflow import DISTANCE, GENERAL_FUND_NET, NET_CASH, RING_FENCED, SAVING, TERM_LABELS
 from sharedopt.results.facts import gap_text, service_label, services_label
 from sharedopt.results.why import binding_constraints, why_not_chosen

@@ -26,8 +26,8 @@ from sharedopt.candidates.table import (
 from sharedopt.results.cashflow import FLOW_COLUMNS, NET_CASH, NET_TERMS, TERM_LABELS, partnership_years
 from sharedopt.results.facts import gap_text
 
-from sharedopt.report.cell_values import cell_text, cell_value
-from sharedopt.report.sheets import SheetTable
+from sharedopt.report.workbook.cell_values import cell_text, cell_value
+from sharedopt.report.workbook.sheets import SheetTable
 from sharedopt.report.tables import MONEY_SUFFIX
 
 __all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_figures", "cashflow_tables", "npv_position", "council_table", "discount_rate", "money_header",

@@ -16,7 +16,7 @@ import pandas as pd
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from sharedopt.candidates.table import CANDIDATE_ID, NPV
-from sharedopt.report.finance_sheets import cashflow_figures, cashflow_tables, npv_position
+from sharedopt.report.workbook.finance_sheets import cashflow_figures, cashflow_tables, npv_position
 
 __all__ = ["council_npv_formulas", "npv_cells", "portfolio_npv_formulas", "total_npv_formula"]
 

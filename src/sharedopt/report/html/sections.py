@@ -19,7 +19,7 @@ from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, CANDIDATE_ID, ESTIMATED, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
 )
 from sharedopt.results.facts import gap_text, services_label
-from sharedopt.report.html_text import escape_visible as escape
+from sharedopt.report.html.text import escape_visible as escape
 
 __all__ = ["alternatives", "council_rows", "scenario_section", "service_chart", "uncertainty_rows"]
 
