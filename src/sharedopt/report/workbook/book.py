@@ -37,7 +37,7 @@ from sharedopt.report.workbook.finance_sheets import (
     discount_rate,
     money_header,
 )
-from sharedopt.report.workbook.live_totals import council_npv_formulas, npv_cells, portfolio_npv_formulas, total_npv_formula
+from sharedopt.report.workbook.live_totals import council_formulas, partnership_cells, portfolio_formulas, total_formulas
 from sharedopt.report.workbook.sheets import EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
 
 __all__ = ["MONEY_FORMAT", "fixed_timestamp", "write_xlsx"]
@@ -129,8 +129,8 @@ def write_xlsx(
     note = contents_note(tables, max_candidates, csv_written)
     workbook = new_workbook(path, title)
     styles = Styles(workbook)
-    cells = npv_cells(named_table(tables[0], names or {}).frame, (extra or {}).get("council_cashflows"))
-    write_scenario_sheet(workbook, styles, summary, note, total_npv_formula(cells))
+    cells = partnership_cells(named_table(tables[0], names or {}).frame, (extra or {}).get("council_cashflows"), summary)
+    write_scenario_sheet(workbook, styles, summary, note, total_formulas(cells))
     _write_summary_sheet(workbook.add_worksheet("summary"), styles, summary, note)
     _write_data_sheets(workbook, styles, {t.name: t for t in tables}, summary, names or {}, extra or {}, progress)
     workbook.close()
@@ -149,12 +149,12 @@ def _write_data_sheets(workbook: xlsxwriter.Workbook, styles: Styles, by_name: M
                        progress: SheetProgress | None) -> None:
     """The portfolio, its cash-flow sheets, the side tables, then the candidates and shares."""
     portfolio, flows = named_table(by_name["portfolio"], names), extra.get("council_cashflows")
-    cells = npv_cells(portfolio.frame, flows)
+    cells = partnership_cells(portfolio.frame, flows, summary)
     write_table_sheet(workbook.add_worksheet("portfolio"), styles, portfolio, progress,
-                       portfolio_npv_formulas(portfolio.frame, cells))
-    write_cashflow_sheets(workbook, styles, portfolio.frame, flows, discount_rate(summary))
+                       portfolio_formulas(portfolio.frame, cells))
+    write_cashflow_sheets(workbook, styles, portfolio.frame, flows, discount_rate(summary), summary)
     for name, frame in side_tables(summary, extra, names):
-        live = council_npv_formulas(frame, flows, cells) if name == "councils" else None
+        live = council_formulas(frame, flows, cells) if name == "councils" else None
         write_table_sheet(workbook.add_worksheet(name), styles, SheetTable(name, frame, len(frame), frame.shape[1]),
                            progress, live)
     for name in ("candidates", "shares"):
@@ -173,6 +173,13 @@ class Styles:
         self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         self.input = workbook.add_format({"num_format": "0.00%", "bg_color": "#FFF2CC", "border": 1})
         self._numbers: dict[str, Any] = {}
+        self._inputs: dict[str, Any] = {}
+
+    def input_cell(self, fmt: str):
+        """The format of a named input cell (filled and boxed) with the number format ``fmt``."""
+        if fmt not in self._inputs:
+            self._inputs[fmt] = self._workbook.add_format({"num_format": fmt, "bg_color": "#FFF2CC", "border": 1})
+        return self._inputs[fmt]
 
     def number(self, fmt: str | None):
         """The format for an Excel number format string (None: General, no format)."""

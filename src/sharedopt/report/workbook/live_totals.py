@@ -1,56 +1,98 @@
 """The workbook's totals as live formulas over the cash-flow sheets.
 
-Each chosen partnership's NPV is a formula on its cash-flow sheet (over the
-``discount_rate`` input of the Scenario sheet). The portfolio sheet's NPV column points
-at those cells, each council's NPV is its members' weights (shares of the pooled spend,
-the default rule) times them, and the Scenario sheet's headline NPV is their sum, so
-changing the rate moves every total. Each formula is written with its value computed in
-Python, so a viewer without a calculation engine shows the numbers.
+Each chosen partnership's figures are formulas on its cash-flow sheet (over the named inputs
+of the Scenario sheet: :mod:`sharedopt.report.workbook.inputs`). The portfolio sheet's money
+columns point at those cells, each council's money is its members' weights (shares of the
+pooled spend, the default rule) times its partnerships' yearly sums, and the Scenario sheet's
+headline figures are their sums, so changing an input moves every total. Each formula is
+written with its value computed in Python, so a viewer without a calculation engine shows
+the numbers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
-from sharedopt.candidates.table import CANDIDATE_ID, NPV
-from sharedopt.report.workbook.finance_sheets import cashflow_figures, cashflow_tables, npv_position
+from sharedopt.candidates.table import (
+    ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, NPV, ONE_OFF_COST, SUCCESS_PROBABILITY,
+)
+from sharedopt.results.cashflow import FLOW_COLUMNS
+from sharedopt.report.workbook.finance_sheets import cashflow_figures, cashflow_tables, sheet_layout
 
-__all__ = ["council_npv_formulas", "npv_cells", "portfolio_npv_formulas", "total_npv_formula"]
+__all__ = ["PartnershipCells", "council_formulas", "partnership_cells", "portfolio_formulas", "total_formulas"]
+
+#: Portfolio column -> the cash-flow sheet's block row it reads.
+_PORTFOLIO_BLOCK = {ANNUAL_SAVING: "saving", ONE_OFF_COST: "one_off", ANNUAL_NET_SAVING: "net_saving"}
+#: Councils-sheet column -> the cash-flow sheet's yearly column it sums (the same names).
+_COUNCIL_COLUMNS = {column: column for column in FLOW_COLUMNS}
 
 
-def npv_cells(portfolio: pd.DataFrame, flows: pd.DataFrame | None) -> dict[str, str]:
-    """Candidate id -> the absolute address of its NPV cell (``'cash flow 1'!$F$25``), in sheet order."""
+class PartnershipCells(dict):
+    """Candidate id -> {'npv': address, block keys: addresses, flow columns: yearly ranges}."""
+
+
+def partnership_cells(portfolio: pd.DataFrame, flows: pd.DataFrame | None,
+                      summary: Mapping[str, Any] | None) -> PartnershipCells:
+    """Where each partnership's figures sit on its cash-flow sheet (absolute, sheet-qualified), in sheet order.
+
+    The block's addresses are present only when the sheet is live (:func:`sheet_layout`).
+    """
     indexed = portfolio.set_index(CANDIDATE_ID) if CANDIDATE_ID in portfolio else portfolio
-    out = {}
+    out = PartnershipCells()
     for i, (cid, frame) in enumerate(cashflow_tables(portfolio, flows), start=1):
-        row, col = npv_position(len(cashflow_figures(indexed.loc[cid], cid)), len(frame))
-        out[cid] = f"{quote_sheetname(f'cash flow {i}')}!{xl_rowcol_to_cell(row, col, True, True)}"
+        layout = sheet_layout(cashflow_figures(indexed.loc[cid], cid), frame, summary)
+        sheet = quote_sheetname(f"cash flow {i}") + "!"
+        cells = {"npv": sheet + xl_rowcol_to_cell(layout.npv_row, len(FLOW_COLUMNS), True, True)}
+        cells.update({col: sheet + layout.year_range(j) for j, col in enumerate(FLOW_COLUMNS, start=1)})
+        if summary is not None and float(indexed.loc[cid].get(SUCCESS_PROBABILITY, 1.0)) > 0:
+            cells.update({key: sheet + layout.block_cell(key) for key in _PORTFOLIO_BLOCK.values()})
+        out[cid] = cells
     return out
 
 
-def total_npv_formula(cells: Mapping[str, str]) -> str | None:
-    """The headline NPV: the sum of every partnership's NPV cell (None without cash-flow sheets)."""
-    return "=" + "+".join(cells.values()) if cells else None
+def total_formulas(cells: PartnershipCells) -> dict[str, str]:
+    """The headline figures (NPV, annual net saving, one-off cost) as sums over the partnerships."""
+    out = {}
+    for key, part in ((NPV, "npv"), (ANNUAL_NET_SAVING, "net_saving"), (ONE_OFF_COST, "one_off")):
+        if cells and all(part in c for c in cells.values()):
+            out[key] = "=" + "+".join(c[part] for c in cells.values())
+    return out
 
 
-def portfolio_npv_formulas(portfolio: pd.DataFrame, cells: Mapping[str, str]) -> dict[str, list[str | None]]:
-    """The portfolio sheet's NPV column as references to the cash-flow sheets."""
-    if NPV not in portfolio or CANDIDATE_ID not in portfolio or not cells:
+def portfolio_formulas(portfolio: pd.DataFrame, cells: PartnershipCells) -> dict[str, list[str | None]]:
+    """The portfolio sheet's NPV and money columns as references to the cash-flow sheets."""
+    if CANDIDATE_ID not in portfolio or not cells:
         return {}
-    return {NPV: [f"={cells[c]}" if c in cells else None for c in portfolio[CANDIDATE_ID].astype(str)]}
+    ids = portfolio[CANDIDATE_ID].astype(str)
+    out = {NPV: [f"={cells[c]['npv']}" if c in cells else None for c in ids]} if NPV in portfolio else {}
+    for column, key in _PORTFOLIO_BLOCK.items():
+        if column in portfolio:
+            out[column] = [f"={cells[c][key]}" if key in cells.get(c, {}) else None for c in ids]
+    if SUCCESS_PROBABILITY in portfolio and any("saving" in c for c in cells.values()):
+        out[SUCCESS_PROBABILITY] = ["=success_probability" if "saving" in cells.get(c, {}) else None for c in ids]
+    return out
 
 
-def council_npv_formulas(councils: pd.DataFrame, flows: pd.DataFrame | None,
-                         cells: Mapping[str, str]) -> dict[str, list[str | None]]:
-    """Each council's NPV as the sum of its weight times each of its partnerships' NPV cells."""
-    if flows is None or not cells or NPV not in councils or "authority" not in councils:
+def council_formulas(councils: pd.DataFrame, flows: pd.DataFrame | None,
+                     cells: PartnershipCells) -> dict[str, list[str | None]]:
+    """Each council's NPV (weight times each partnership's NPV) and horizon sums (weight times yearly sums)."""
+    if flows is None or not cells or "authority" not in councils:
         return {}
     weights = flows.groupby(["authority", CANDIDATE_ID], sort=False)["member_weight"].first()
-    out = []
-    for code in councils["authority"].astype(str):
-        terms = [f"{float(w)!r}*{cells[cid]}" for (a, cid), w in weights.items() if a == code and cid in cells]
-        out.append("=" + "+".join(terms) if terms else None)
-    return {NPV: out}
+    out: dict[str, list[str | None]] = {}
+    for column, part in ((NPV, "npv"), *_COUNCIL_COLUMNS.items()):
+        if column not in councils:
+            continue
+        wrap = "{}" if part == "npv" else "SUM({})"
+        out[column] = [_weighted(code, weights, cells, part, wrap) for code in councils["authority"].astype(str)]
+    return out
+
+
+def _weighted(code: str, weights: pd.Series, cells: PartnershipCells, part: str, wrap: str) -> str | None:
+    terms = [f"{float(w)!r}*{wrap.format(cells[cid][part])}" for (a, cid), w in weights.items()
+             if a == code and cid in cells]
+    return "=" + "+".join(terms) if terms else None
