@@ -6,6 +6,7 @@ model's own valuation of the same partnerships at that input."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -40,6 +41,12 @@ _FUNCTIONS = {
 }
 
 
+@functools.lru_cache(maxsize=2)
+def _books(path: Path):
+    """The workbook with its formulas and with its cached values, loaded once per file."""
+    return load_workbook(path), load_workbook(path, data_only=True)
+
+
 class Recalc:
     """A small spreadsheet engine for the formulas the workbook writes: cell and range references
     (sheet-qualified or not), workbook names, + - * /, comparisons and IF, AND, MIN, MAX, SUM, NPV.
@@ -48,8 +55,7 @@ class Recalc:
     """
 
     def __init__(self, path: Path, inputs: dict[str, float] | None = None):
-        self.formulas = load_workbook(path)
-        self.cached = load_workbook(path, data_only=True)
+        self.formulas, self.cached = _books(path)
         self.names = {n: tuple(d.attr_text.replace("$", "").split("!")) for n, d in self.formulas.defined_names.items()}
         self.memo = {self.names[n]: float(v) for n, v in (inputs or {}).items()}
 
