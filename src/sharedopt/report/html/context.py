@@ -14,7 +14,7 @@ import pandas as pd
 
 from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, BETTER_OFF_ALONE, CANDIDATE_ID, DEFAULT_SHARE, ESTIMATED, GOVERNANCE_COST, MEMBER, MEMBERS,
-    NPV, ONE_OFF_COST, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SERVICES, SHARE_RULES,
+    NPV, ONE_OFF_COST, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SERVICES, SHARE_RULES, SUCCESS_PROBABILITY,
 )
 from sharedopt.report.html.unknowns import unknowns_context
 from sharedopt.report.html.sections import (
@@ -37,6 +37,7 @@ from sharedopt.report.html.text import (
 )
 from sharedopt.report.html.interactive_map import interactive_map
 from sharedopt.report.map import ATTRIBUTION, authority_savings, split_list
+from sharedopt.report.tables import assumption_rows
 from sharedopt.results.cashflow import DISTANCE, GENERAL_FUND_NET, NET_CASH, RING_FENCED, SAVING, TERM_LABELS
 from sharedopt.results.facts import gap_text, service_label, services_label
 from sharedopt.results.why import binding_constraints, why_not_chosen
@@ -103,7 +104,7 @@ def build_context(
         "by_service": _by_service(summary, portfolio),
         "by_authority": _by_authority(summary, authorities, portfolio, shares, names),
         "estimates": _estimates(summary, candidates, portfolio, estimated_count),
-        "assumptions": _records(summary.get("assumptions")),
+        "assumptions": assumption_rows(summary),
         "data_sources": _records(summary.get("data_sources")),
         "attribution": summary.get("attribution") or ATTRIBUTION,
         "config_hash": summary.get("config_hash"),
@@ -262,9 +263,16 @@ def _row(record: Mapping[str, Any], names: Mapping[str, str], alone: Mapping[str
         "one_off_cost": format_money(record.get(ONE_OFF_COST)),
         "npv": format_money(record.get(NPV)),
         "payback": format_years(record.get(PAYBACK_YEARS)),
-        "realisation": format_plain(record.get(REALISATION_FACTOR)),
+        "delivery_ratio": format_number(record.get(REALISATION_FACTOR), 2),
+        "success_probability": _percent(record.get(SUCCESS_PROBABILITY)),
         "alone": [names.get(code, code) for code in alone.get(cid, [])],
     }
+
+
+def _percent(value: Any) -> str:
+    """A probability as a whole percentage ('80%'), an em dash when missing."""
+    number = finite_number(value)
+    return DASH if number is None else f"{number:.0%}"
 
 
 def _portfolio_rows(portfolio: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame) -> list[dict[str, Any]]:

@@ -221,8 +221,13 @@ def _draw_partnerships(ax, layout: MapLayout, portfolio: pd.DataFrame, existing:
 def _partnership_labels(portfolio: pd.DataFrame, member_lists: list[list[str]]) -> list[str]:
     """Legend text per chosen partnership: number, services and size."""
     rows = zip(_column(portfolio, SERVICES), _column(portfolio, KIND), member_lists)
-    return [f"{i}. {services_label(services, kind)} ({len(m)} councils)"
+    return [f"{i}. {services_label(services, kind)} ({counted(len(m), 'council')})"
             for i, (services, kind, m) in enumerate(rows, start=1)]
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun in agreement with it: '1 council', '3 councils'."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 def _label_councils(ax, layout: MapLayout) -> list[tuple[int, str]]:

@@ -29,7 +29,7 @@ from sharedopt.report.workbook.cell_values import cell_text, cell_value
 from sharedopt.report.workbook.cashflow_sheet import SheetLayout, partnership_inputs, write_cashflow_sheet
 from sharedopt.report.workbook.inputs import NAMED_INPUTS, horizon_rows, input_values
 from sharedopt.report.workbook.sheets import SheetTable
-from sharedopt.report.tables import MONEY_SUFFIX
+from sharedopt.report.tables import MONEY_SUFFIX, assumption_rows, headline_levers
 
 __all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_figures", "cashflow_tables", "council_table", "discount_rate",
            "money_header", "named_table", "scenario_rows", "sheet_layout", "side_tables", "write_cashflow_sheets",
@@ -83,7 +83,7 @@ def scenario_rows(summary: Mapping[str, Any], note: str) -> list[tuple[str, Any,
                       (ONE_OFF_COST, "money"), (NPV, "money")):
         if key in totals:
             rows.append((_TOTAL_LABELS[key], totals[key], kind))
-    rows += _uncertainty_rows(summary)
+    rows += _uncertainty_rows(summary) + _robustness_rows(summary)
     rows.append(("Contents", note, None))
     return rows
 
@@ -104,6 +104,21 @@ def _uncertainty_rows(summary: Mapping[str, Any]) -> list[tuple[str, Any, str | 
             rows += [(f"{label}, {p.upper()} (£k)", figures[p], "money") for p in ("p10", "p50", "p90")
                      if isinstance(figures.get(p), (int, float))]
     return rows
+
+
+def _robustness_rows(summary: Mapping[str, Any]) -> list[tuple[str, Any, str | None]]:
+    """The robust core and the contingent partnerships, when the run drew a Monte Carlo."""
+    block = summary.get("robustness")
+    if not isinstance(block, Mapping):
+        return []
+    share = float(block.get("robust_share", 0.0))
+    head = block.get("headline") or {}
+    return [
+        (f"Robust core: partnerships chosen in at least {share:.0%} of the draws", block.get("n_robust"), "count"),
+        ("Robust core NPV (£k)", block.get("robust_npv_gbp_k"), "money"),
+        ("Contingent partnerships (chosen in fewer draws)", block.get("n_contingent"), "count"),
+        ("Headline band basis", head.get("basis"), None),
+    ]
 
 
 def cashflow_tables(portfolio: pd.DataFrame, flows: pd.DataFrame | None) -> list[tuple[str, pd.DataFrame]]:
@@ -190,7 +205,8 @@ def side_tables(summary: Mapping[str, Any], extra: Mapping[str, pd.DataFrame],
     existing = extra.get("existing_partnerships")
     if existing is not None and len(existing.columns):
         out.append(("existing partnerships", named_table(SheetTable("e", existing, 0, 0), names).frame))
-    out.append(("assumptions", pd.DataFrame(list(summary.get("assumptions") or []))))
+    out.append(("levers", headline_levers(summary)))
+    out.append(("assumptions", pd.DataFrame(assumption_rows(summary))))
     out.append(("unknowns", pd.DataFrame(list((summary.get("tornado") or {}).get("levers") or []))))
     out.append(("general fund 5 years", medium_term_table(summary)))
     quality = extra.get("data_quality")
