@@ -30,7 +30,7 @@ SOLVER_KEYS = {"status", "objective", "best_bound", "gap", "solver", "time_limit
                "n_variables", "n_constraints"}
 ALL_FILES = {"portfolio.csv", "candidates.csv", "shares.csv", "summary.json", "opportunities.xlsx",
              "map.png", "map.svg", "report.html"}
-SHEETS = ["Scenario", "summary", "portfolio", "councils", "assumptions", "candidates", "shares"]
+SHEETS = ["Scenario", "summary", "portfolio", "councils", "levers", "assumptions", "candidates", "shares"]
 
 
 def load_inputs() -> dict:
@@ -502,3 +502,15 @@ def test_authority_savings_sum_the_default_share_over_chosen(inputs):
     assert savings["E06900001"] == pytest.approx(1529.2 + 1024.6 + 176.1)  # pooled-spend shares
     assert savings["E06900003"] == 0.0  # in no chosen partnership
     assert not math.isnan(savings.sum())
+
+
+def test_assumptions_in_two_layers_and_the_delivery_ratio_and_success_probability_named(tmp_path, inputs):
+    html = render(tmp_path, inputs)
+    section = html[html.index('id="assumptions-heading"'):html.index('id="sources-heading"')]
+    levers, folded = section.index('<table id="levers">'), section.index('<details id="all-assumptions">')
+    assert levers < folded < section.index('<table id="assumptions">') < section.index("</details>")
+    rows = re.findall(r"<tr><td>.*?</tr>", table_body(section, "levers"), re.S)
+    assert rows and all(re.search(r"<td>(evidence: [a-z0-9-]+|assumption)", row) for row in rows)
+    header = re.search(r'<table id="portfolio">.*?<thead>(.*?)</thead>', html, re.S).group(1)
+    assert ">Delivery ratio</th>" in header and ">Success probability</th>" in header
+    assert ">Realisation</th>" not in header

@@ -41,10 +41,10 @@ BLOCK: tuple[tuple[str, str, str, str | None], ...] = (
      MONEY_FORMAT, None),
     ("delivered", "Delivered annual saving if it succeeds (£k)", MONEY_FORMAT, "{projected}*delivery_ratio"),
     ("saving", "Expected annual saving (£k)", MONEY_FORMAT, "{delivered}*success_probability"),
-    ("governance", "Governance and coordination if it succeeds (£k a year)", MONEY_FORMAT, None),
+    ("recurring_governance", "Governance and coordination if it succeeds (£k a year)", MONEY_FORMAT, None),
     ("distance", "Distance cost if it succeeds (£k a year)", MONEY_FORMAT, None),
     ("net_saving", "Expected annual net saving (£k)", MONEY_FORMAT,
-     "{saving}-({governance}+{distance})*success_probability"),
+     "{saving}-({recurring_governance}+{distance})*success_probability"),
     ("setup_other", "Set-up cost the set-up ratio does not drive, before optimism bias (£k)", MONEY_FORMAT, None),
     ("depth_setup", "This depth's multiplier on the set-up ratio", "0.00", None),
     ("optimism", "Optimism-bias uplift on costs", "0.00", None),
@@ -109,7 +109,7 @@ def partnership_inputs(row: pd.Series, frame: pd.DataFrame, inputs: Mapping[str,
     other = setup / (1.0 + optimism) - depth_setup * inputs["setup_ratio"] * max(delivered, 0.0)
     return PartnershipInputs({
         "projected": delivered / base, "delivered": delivered, "saving": saving,
-        "governance": governance / p, "distance": float(row.get(COST_DISTANCE, 0.0)) / p,
+        "recurring_governance": governance / p, "distance": float(row.get(COST_DISTANCE, 0.0)) / p,
         "net_saving": saving - governance - float(row.get(COST_DISTANCE, 0.0)),
         "setup_other": other, "depth_setup": depth_setup, "optimism": optimism, "setup": setup,
         "exit_rate": exit_rate, "one_off": float(row[ONE_OFF_COST]),
@@ -179,7 +179,7 @@ def _term_formula(name: str, row: int, layout: SheetLayout) -> str | None:
         return f"=IF({within},MIN(1,{year}/{layout.block_cell('ramp')})*{layout.block_cell('saving')},0)"
     if name == ONE_OFF_COST:
         return f"=IF({year}=0,{layout.block_cell('one_off')},0)"
-    key = {GOVERNANCE_COST: "governance", DISTANCE: "distance"}.get(name)
+    key = {GOVERNANCE_COST: "recurring_governance", DISTANCE: "distance"}.get(name)
     return f"=IF({within},{layout.block_cell(key)}*success_probability,0)" if key else None
 
 
