@@ -20,7 +20,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, NPV, ONE_OFF_COST, SUCCESS_PROBABILITY,
 )
-from sharedopt.results.cashflow import FLOW_COLUMNS
+from sharedopt.results.cashflow import FLOW_COLUMNS, GENERAL_FUND_NET, NET_CASH, RING_FENCED, SAVING
 from sharedopt.report.workbook.finance_sheets import cashflow_figures, cashflow_tables, sheet_layout
 
 __all__ = ["PartnershipCells", "council_formulas", "partnership_cells", "portfolio_formulas", "total_formulas"]
@@ -89,6 +89,26 @@ def council_formulas(councils: pd.DataFrame, flows: pd.DataFrame | None,
             continue
         wrap = "{}" if part == "npv" else "SUM({})"
         out[column] = [_weighted(code, weights, cells, part, wrap) for code in councils["authority"].astype(str)]
+    out.update(_general_fund_formulas(councils, flows, cells))
+    return out
+
+
+def _general_fund_formulas(councils: pd.DataFrame, flows: pd.DataFrame,
+                           cells: PartnershipCells) -> dict[str, list[str | None]]:
+    """Ring-fenced (weight x ring-fenced share x the partnership's saving) and the general fund
+    columns as the same row's saving and net cash less it."""
+    columns = list(councils.columns)
+    if not {RING_FENCED, SAVING, NET_CASH} <= set(columns) or RING_FENCED not in flows:
+        return {}
+    pairs = flows.groupby(["authority", CANDIDATE_ID], sort=False)[[RING_FENCED, SAVING]].sum()
+    share = (pairs[RING_FENCED] / pairs[SAVING].where(pairs[SAVING].abs() > 1e-12)).fillna(0.0)
+    weights = flows.groupby(["authority", CANDIDATE_ID], sort=False)["member_weight"].first() * share
+    codes = councils["authority"].astype(str)
+    out = {RING_FENCED: [_weighted(code, weights, cells, SAVING, "SUM({})") for code in codes]}
+    for column, base in (("general_fund_gbp_k", SAVING), (GENERAL_FUND_NET, NET_CASH)):
+        if column in columns:
+            out[column] = [f"={xl_rowcol_to_cell(r, columns.index(base))}-{xl_rowcol_to_cell(r, columns.index(RING_FENCED))}"
+                           for r in range(1, len(codes) + 1)]
     return out
 
 
