@@ -53,3 +53,12 @@ def test_with_a_tornado_the_levers_are_its_widest_first_with_their_swing():
 def test_counts_agree_with_their_noun():
     assert counted(1, "council") == "1 council" and counted(3, "council") == "3 councils"
     assert counted(0, "partnership") == "0 partnerships"
+
+
+def test_a_region_slug_reads_as_words():
+    from sharedopt.report.tables import region_label
+
+    assert region_label("north-east") == "North East" and region_label("wales") == "Wales"
+    assert region_label("cumbria-and-lancashire") == "Cumbria and Lancashire"
+    assert region_label("Hartlepool and Middlesbrough") == "Hartlepool and Middlesbrough"
+    assert region_label("boundaries.geojson") == "boundaries.geojson"

@@ -27,7 +27,7 @@ from sharedopt.report.map import (
     shared_geometry,
 )
 from sharedopt.report.parallel import start_workbook
-from sharedopt.report.tables import write_csv, write_json
+from sharedopt.report.tables import region_label, write_csv, write_json
 from sharedopt.report.workbook import MAX_CANDIDATE_ROWS, write_xlsx
 
 __all__ = [
@@ -222,7 +222,7 @@ def _authority_names(authorities: pd.DataFrame) -> dict[str, str]:
 
 def _map_title(title: str, summary: Mapping[str, Any]) -> str:
     """Map heading: report title plus region when known."""
-    region = summary.get("region")
+    region = region_label(summary.get("region"))
     return f"{title} \u2014 {region}" if region else title
 
 

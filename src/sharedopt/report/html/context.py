@@ -37,7 +37,7 @@ from sharedopt.report.html.text import (
 )
 from sharedopt.report.html.interactive_map import interactive_map
 from sharedopt.report.map import ATTRIBUTION, authority_savings, split_list
-from sharedopt.report.tables import assumption_rows
+from sharedopt.report.tables import assumption_rows, region_label
 from sharedopt.results.cashflow import DISTANCE, GENERAL_FUND_NET, NET_CASH, RING_FENCED, SAVING, TERM_LABELS
 from sharedopt.results.facts import gap_text, service_label, services_label
 from sharedopt.results.why import binding_constraints, why_not_chosen
@@ -84,7 +84,7 @@ def build_context(
     estimated_count = _count_true(candidates, ESTIMATED)
     return {
         "title": title,
-        "region": summary.get("region"),
+        "region": region_label(summary.get("region")),
         "headline": _headline(summary, portfolio),
         "status": solver_status(summary),
         "solver": _solver_facts(summary),
@@ -223,7 +223,7 @@ def _solver_facts(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def _map_alt(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> str:
     """Alt text for the map image."""
-    region = summary.get("region") or "the region"
+    region = region_label(summary.get("region")) or "the region"
     return (f"Map of {region}: authorities shaded by projected saving, with {len(portfolio)} chosen "
             "partnerships drawn as coloured links between member authorities.")
 
