@@ -510,7 +510,7 @@ def test_assumptions_in_two_layers_and_the_delivery_ratio_and_success_probabilit
     levers, folded = section.index('<table id="levers">'), section.index('<details id="all-assumptions">')
     assert levers < folded < section.index('<table id="assumptions">') < section.index("</details>")
     rows = re.findall(r"<tr><td>.*?</tr>", table_body(section, "levers"), re.S)
-    assert rows and all(re.search(r"<td>(evidence: [a-z0-9-]+|assumption)", row) for row in rows)
+    assert rows and all(re.search(r"<td[^>]*>(evidence: [a-z0-9-]+|assumption)", row) for row in rows)
     header = re.search(r'<table id="portfolio">.*?<thead>(.*?)</thead>', html, re.S).group(1)
     assert ">Delivery ratio</th>" in header and ">Success probability</th>" in header
     assert ">Realisation</th>" not in header

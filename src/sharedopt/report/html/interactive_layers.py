@@ -25,11 +25,20 @@ MAX_NAMES = 60
 _STEPS = (0.2, 0.4, 0.6, 0.8, 1.0)
 
 
+_GREEN = (30, 123, 52)
+
+
 def shade(value: float, top: float) -> str:
-    """The fill of a council with NPV share ``value`` when the largest is ``top`` (grey when none)."""
+    """The fill of a council with NPV share ``value`` when the largest is ``top`` (grey when none).
+
+    Opaque (the green's strength blended over white), so a district drawn over its county shows
+    its own shade, not the county's through it.
+    """
     if value <= 0 or top <= 0:
         return "#e3e3e3"
-    return f"rgba(30,123,52,{0.15 + 0.75 * min(value / top, 1.0):.2f})"
+    strength = 0.15 + 0.75 * min(value / top, 1.0)
+    red, green, blue = (round(255 - strength * (255 - c)) for c in _GREEN)
+    return f"#{red:02x}{green:02x}{blue:02x}"
 
 
 def council_labels(frame, names: Mapping[str, str]) -> str:

@@ -32,6 +32,7 @@ def add_colourbar(fig, cax, norm, cmap, label: str = "Projected saving: NPV shar
     """Colourbar of the shaded figure."""
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax)
     bar.set_label(label, fontsize=8)
+    bar.ax.yaxis.set_label_position("left")  # between the map and the bar: the ticks take the right edge
     bar.set_ticks(_colourbar_ticks(norm))
     per_head = "per head" in label
     bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_pound_tick if per_head else _money_tick))
