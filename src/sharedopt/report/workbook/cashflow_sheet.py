@@ -107,6 +107,7 @@ def partnership_inputs(row: pd.Series, frame: pd.DataFrame, inputs: Mapping[str,
     setup = float(row[ONE_OFF_COST]) / (1.0 + (1.0 - p) * exit_rate)
     depth_setup = float((DEPTH_DEFAULTS.get(row.get(DEPTH)) or {}).get("setup", 1.0))
     other = setup / (1.0 + optimism) - depth_setup * inputs["setup_ratio"] * max(delivered, 0.0)
+    other = 0.0 if abs(other) <= 1e-9 * max(abs(setup), 1.0) else other  # rounding residue, not a cost
     return PartnershipInputs({
         "projected": delivered / base, "delivered": delivered, "saving": saving,
         "recurring_governance": governance / p, "distance": float(row.get(COST_DISTANCE, 0.0)) / p,

@@ -3,9 +3,9 @@
 Money stays in £ thousand (as in the CSVs) and every money cell carries the
 number format :data:`MONEY_FORMAT` ('£#,##0"k"': 49,615 shows as '£49,615k',
 the same text as the HTML report). Each chosen partnership gets a year-by-year
-cash-flow sheet whose NPV is a live Excel formula,
-``=year0 + NPV(discount_rate, year1:yearN)``, on the ``discount_rate`` input
-cell of the Scenario sheet: change the rate and every NPV moves.
+cash-flow sheet (:mod:`sharedopt.report.workbook.cashflow_sheet`) whose figures are live Excel
+formulas over the named inputs of the Scenario sheet (:mod:`sharedopt.report.workbook.inputs`),
+its NPV ``=year0 + NPV(discount_rate, year1:yearN)``: change an input and every figure moves.
 
 The workbook has no wall-clock date: a run is dated by its data vintage and
 identified by its config hash (the Scenario sheet says so), so the same input
@@ -29,7 +29,7 @@ from sharedopt.report.workbook.cell_values import cell_text, cell_value
 from sharedopt.report.workbook.cashflow_sheet import SheetLayout, partnership_inputs, write_cashflow_sheet
 from sharedopt.report.workbook.inputs import NAMED_INPUTS, horizon_rows, input_values
 from sharedopt.report.workbook.sheets import SheetTable
-from sharedopt.report.tables import MONEY_SUFFIX, assumption_rows, headline_levers
+from sharedopt.report.tables import MONEY_SUFFIX, assumption_rows, headline_levers, region_label
 
 __all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_figures", "cashflow_tables", "council_table", "discount_rate",
            "money_header", "named_table", "scenario_rows", "sheet_layout", "side_tables", "write_cashflow_sheets",
@@ -65,7 +65,7 @@ def scenario_rows(summary: Mapping[str, Any], note: str) -> list[tuple[str, Any,
     rows: list[tuple[str, Any, str | None]] = [
         ("Scenario", summary.get("description") or summary.get("name"), None),
         ("Config name", summary.get("name"), None),
-        ("Region", summary.get("region"), None),
+        ("Region", region_label(summary.get("region")), None),
         ("Data vintage (the run's 'as of' date)", summary.get("data_vintage") or "not stated", None),
         ("Run identity", f"config hash {summary.get('config_hash', '?')}, sharedopt "
                          f"{summary.get('sharedopt_version', '?')}. No wall-clock date is written, so "
