@@ -45,7 +45,7 @@ def run_out(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("cells") / "out"
     result = runner.invoke(app, ["run", str(FIXTURES / "hostile_cells.toml"), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "1 partnerships" in result.output  # one group of all four hostile names reaches portfolio.csv
+    assert ": 1 partnership, " in result.output  # one group of all four hostile names reaches portfolio.csv
     return out
 
 
