@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sharedopt.report.cells import FORMULA_TRIGGERS
+from sharedopt.report.tables.cells import FORMULA_TRIGGERS
 
 
 def is_number(text: str) -> bool:

@@ -4,7 +4,7 @@ Council names come from a user's boundary file. A bare carriage return in one us
 written unquoted into ``portfolio.csv``: ``csv``, pandas, Excel and LibreOffice split the
 row there and the next "row" started with ``=cmd|...``. Now every line break is one
 ``\\n`` in a quoted cell, every other control character is escaped, and the formula guard
-applies to every line of a cell (:mod:`sharedopt.report.cells`).
+applies to every line of a cell (:mod:`sharedopt.report.tables.cells`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from cell_checks import lines_that_can_run
 from sharedopt.cli import app
-from sharedopt.report.cells import neutralise_frame, neutralise_text
+from sharedopt.report.tables.cells import FORMULA_TRIGGERS, neutralise_frame, neutralise_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hostile_cells"
 DURHAM = "County Durham\r=cmd|' /C calc'!A0"
@@ -31,7 +31,7 @@ def run_out(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("cells") / "out"
     result = runner.invoke(app, ["run", str(FIXTURES / "hostile_cells.toml"), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "1 partnerships" in result.output  # one group of all four hostile names reaches portfolio.csv
+    assert ": 1 partnership, " in result.output  # one group of all four hostile names reaches portfolio.csv
     return out
 
 

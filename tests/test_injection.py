@@ -21,7 +21,8 @@ from cell_checks import lines_that_can_run
 from sharedopt.cli import app
 from sharedopt.data import DataQuality
 from sharedopt.report import write_outputs
-from sharedopt.report.cells import FORMULA_TRIGGERS, neutralise_frame, neutralise_text
+from sharedopt.report.tables.cells import FORMULA_TRIGGERS, neutralise_frame, neutralise_text
+from sharedopt.report.workbook.inputs import NAMED_INPUTS
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 MINI = Path(__file__).parent / "fixtures" / "report_mini"
@@ -94,7 +95,8 @@ def test_hostile_boundary_names_are_quoted_in_the_workbook(hostile_run):
 
 
 # the report's own formulas: cell and sheet references ('cash flow N'!$F$21), NPV/SUM, arithmetic
-OWN_FORMULA = re.compile(r"=(?:[A-Z]+\(|'cash flow \d+'!|\$?[A-Z]+\$?\d+|discount_rate|[-+*/(),:.0-9 ])+")
+OWN_FORMULA = re.compile(r"=(?:[A-Z]+\(|'cash flow \d+'!|\$?[A-Z]+\$?\d+|"
+                         + "|".join(i.name for i in NAMED_INPUTS) + r"|[-+*/(),:.0-9 <>=])+")
 
 
 def test_no_workbook_cell_can_run(hostile_run):

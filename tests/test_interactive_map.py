@@ -108,7 +108,7 @@ def test_static_map_caption_is_true_to_the_colouring(report):
 def test_kent_names_its_districts_not_the_county_drawn_under_them():
     from sharedopt.config.schema import load_config
     from sharedopt.pipeline.steps import load_inputs
-    from sharedopt.report.interactive import interactive_map
+    from sharedopt.report.html.interactive_map import interactive_map
 
     authorities = load_inputs(load_config(Path(__file__).resolve().parents[1] / "configs" / "kent.toml")).authorities
     empty = pd.DataFrame(columns=["candidate_id", "members", "services"])
@@ -122,3 +122,11 @@ def test_kent_names_its_districts_not_the_county_drawn_under_them():
               float(y) + 0.6 * float(s)) for x, y, s, n in texts]
     for i, a in enumerate(boxes):  # no two names on top of each other
         assert not any(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3] for b in boxes[i + 1:])
+
+
+def test_council_fills_are_opaque_so_a_district_shows_its_own_shade_over_its_county():
+    from sharedopt.report.html.interactive_layers import shade
+
+    fills = [shade(v, 100.0) for v in (10.0, 50.0, 100.0)]
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", f) for f in fills), fills
+    assert len(set(fills)) == 3 and shade(0.0, 100.0) == "#e3e3e3"

@@ -15,8 +15,8 @@ from shapely.geometry import Point
 
 from sharedopt.config.schema import load_config
 from sharedopt.pipeline.steps import load_inputs
-from sharedopt.report.map_geometry import _projected_shapes
-from sharedopt.report.maps import plot_portfolio_map
+from sharedopt.report.map.geometry import projected_shapes
+from sharedopt.report.map.static import plot_portfolio_map
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 EMPTY = pd.DataFrame(columns=["candidate_id", "members", "services"])
@@ -47,7 +47,7 @@ def _labels(authorities):
 @pytest.mark.parametrize("config", ["north-east", "kent", "wales"])
 def test_every_named_label_sits_inside_its_own_council(config):
     authorities = load_inputs(load_config(CONFIGS / f"{config}.toml")).authorities
-    shapes = _projected_shapes(authorities)
+    shapes = projected_shapes(authorities)
     by_name = {str(authorities.loc[code, "name"]): shapes[code] for code in authorities.index}
     labels = _labels(authorities)
     assert len(labels) >= 0.5 * len(authorities)  # most councils are named on the map

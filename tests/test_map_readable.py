@@ -16,7 +16,7 @@ from sharedopt.config.schema import load_config
 from sharedopt.report.run_result import plot_result, write_result
 from sharedopt.pipeline.sequencer import run
 from sharedopt.pipeline.steps import load_inputs
-from sharedopt.report.maps import plot_portfolio_map
+from sharedopt.report.map.static import plot_portfolio_map
 
 ROOT = Path(__file__).resolve().parents[1]
 EMPTY = pd.DataFrame({"candidate_id": [], "members": [], "services": []})
@@ -102,7 +102,7 @@ def test_many_partnerships_get_one_panel_per_service(tmp_path):
     assert len(result.portfolio) > 6
     paths = write_result(result, tmp_path / "o", formats={"png", "html"})
     assert "map_by_service.png" in {p.name for p in paths.values()}
-    from sharedopt.report.map_panels import plot_service_panels
+    from sharedopt.report.map.panels import plot_service_panels
     fig = plot_service_panels(result.authorities, result.portfolio)
     services = {s for cell in result.portfolio["services"] for s in cell.split(";")}
     titles = {ax.get_title() for ax in fig.axes}

@@ -20,9 +20,9 @@ import sharedopt.report as report
 from sharedopt.report import atomic_directory, plot_portfolio_map, write_outputs, write_text_atomic
 from sharedopt.config.schema import load_config
 from sharedopt.pipeline.result import Result
-from sharedopt.report.html_text import solver_status
+from sharedopt.report.html.text import solver_status
 from sharedopt.report.run_result import write_result
-from sharedopt.report.sheets import EXCEL_MAX_CHARS, EXCEL_MAX_COLS, EXCEL_MAX_ROWS, contents_note, workbook_tables
+from sharedopt.report.workbook.sheets import EXCEL_MAX_CHARS, EXCEL_MAX_COLS, EXCEL_MAX_ROWS, contents_note, workbook_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "report_mini"
@@ -30,7 +30,7 @@ SOLVER_KEYS = {"status", "objective", "best_bound", "gap", "solver", "time_limit
                "n_variables", "n_constraints"}
 ALL_FILES = {"portfolio.csv", "candidates.csv", "shares.csv", "summary.json", "opportunities.xlsx",
              "map.png", "map.svg", "report.html"}
-SHEETS = ["Scenario", "summary", "portfolio", "councils", "assumptions", "candidates", "shares"]
+SHEETS = ["Scenario", "summary", "portfolio", "councils", "levers", "assumptions", "candidates", "shares"]
 
 
 def load_inputs() -> dict:
@@ -496,9 +496,21 @@ def test_per_service_maps(tmp_path, inputs):
 
 
 def test_authority_savings_sum_the_default_share_over_chosen(inputs):
-    from sharedopt.report.map_data import authority_savings
+    from sharedopt.report.map.data import authority_savings
 
     savings = authority_savings(inputs["authorities"], inputs["portfolio"], inputs["shares"])
     assert savings["E06900001"] == pytest.approx(1529.2 + 1024.6 + 176.1)  # pooled-spend shares
     assert savings["E06900003"] == 0.0  # in no chosen partnership
     assert not math.isnan(savings.sum())
+
+
+def test_assumptions_in_two_layers_and_the_delivery_ratio_and_success_probability_named(tmp_path, inputs):
+    html = render(tmp_path, inputs)
+    section = html[html.index('id="assumptions-heading"'):html.index('id="sources-heading"')]
+    levers, folded = section.index('<table id="levers">'), section.index('<details id="all-assumptions">')
+    assert levers < folded < section.index('<table id="assumptions">') < section.index("</details>")
+    rows = re.findall(r"<tr><td>.*?</tr>", table_body(section, "levers"), re.S)
+    assert rows and all(re.search(r"<td[^>]*>(evidence: [a-z0-9-]+|assumption)", row) for row in rows)
+    header = re.search(r'<table id="portfolio">.*?<thead>(.*?)</thead>', html, re.S).group(1)
+    assert ">Delivery ratio</th>" in header and ">Success probability</th>" in header
+    assert ">Realisation</th>" not in header

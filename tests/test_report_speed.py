@@ -20,10 +20,10 @@ import sharedopt.report.parallel as parallel
 from sharedopt.config.schema import load_config
 from sharedopt.pipeline.steps import load_inputs
 from sharedopt.report import write_outputs
-from sharedopt.report.map_fill import _covering
-from sharedopt.report.map_geometry import _has_shape, _layout, _projected_shapes, shared_geometry, simplified_shapes
-from sharedopt.report.map_panels import plot_service_panels
-from sharedopt.report.maps import plot_portfolio_map
+from sharedopt.report.map.fill import covering_codes
+from sharedopt.report.map.geometry import has_shape, map_layout, projected_shapes, shared_geometry, simplified_shapes
+from sharedopt.report.map.panels import plot_service_panels
+from sharedopt.report.map.static import plot_portfolio_map
 from tests.test_report import load_inputs as report_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,18 +53,18 @@ def test_building_a_map_renders_nothing_until_it_is_saved(monkeypatch, mini):
 
 
 def test_covering_areas_match_the_pairwise_definition(kent):
-    layout = _layout(kent)
+    layout = map_layout(kent)
     brute = {code for code, geom in layout.shapes.items()
-             if _has_shape(geom) and any(other != code and geom.contains(Point(xy))
-                                         and _has_shape(layout.shapes.get(other))
+             if has_shape(geom) and any(other != code and geom.contains(Point(xy))
+                                         and has_shape(layout.shapes.get(other))
                                          and layout.shapes[other].area < geom.area
                                          for other, xy in layout.anchors.items())}
-    assert brute == _covering(layout) and len(brute) == 1  # Kent County Council over its districts
+    assert brute == covering_codes(layout) and len(brute) == 1  # Kent County Council over its districts
 
 
 def test_simplified_councils_share_their_edges(kent):
     shapes = simplified_shapes(kent)
-    original = _projected_shapes(kent)
+    original = projected_shapes(kent)
     county = list(kent.index[kent["tier"] == "county"])
     lower = shapes.drop(county).to_numpy()
     assert len(county) == 1 and shapely.coverage_is_valid(lower)  # no gap or overlap between neighbours
@@ -76,10 +76,10 @@ def test_simplified_councils_share_their_edges(kent):
 
 def test_geometry_is_projected_once_inside_a_report_and_afresh_outside(kent):
     with shared_geometry():
-        assert _projected_shapes(kent) is _projected_shapes(kent)
+        assert projected_shapes(kent) is projected_shapes(kent)
         assert simplified_shapes(kent) is simplified_shapes(kent)
-        assert _projected_shapes(kent.copy()) is not _projected_shapes(kent)
-    assert _projected_shapes(kent) is not _projected_shapes(kent)
+        assert projected_shapes(kent.copy()) is not projected_shapes(kent)
+    assert projected_shapes(kent) is not projected_shapes(kent)
 
 
 def test_workbook_from_the_worker_is_byte_identical(monkeypatch, tmp_path, mini):

@@ -14,7 +14,7 @@ from sharedopt.pipeline.robustness import (
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.sequencer import run
 from sharedopt.pipeline.uncertainty import draw_value
-from sharedopt.report.workbook import _summary_rows
+from sharedopt.report.workbook.book import _summary_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -65,7 +65,7 @@ def __getattr__(name: str):
     if name not in _HOME:
         raise AttributeError(f"module 'sharedopt' has no attribute {name!r}")
     value = getattr(importlib.import_module(_HOME[name]), name)
-    importlib.import_module("sharedopt.report.notebook")  # registers Result.map()'s drawer
+    importlib.import_module("sharedopt.report.html.notebook")  # registers Result.map()'s drawer
     globals()[name] = value
     return value
 

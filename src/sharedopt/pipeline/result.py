@@ -108,7 +108,7 @@ class Result:
 
         Returns
         -------
-        sharedopt.report.notebook.InteractiveMap
+        sharedopt.report.html.notebook.InteractiveMap
             An object with ``_repr_html_`` and ``html`` (the SVG and its legend).
         """
         return map_view(self)

@@ -15,18 +15,20 @@ import pandas as pd
 
 from sharedopt.candidates.table import ESTIMATED, without_duplicates
 from sharedopt.report.atomic import atomic_directory, write_bytes_atomic, write_text_atomic
-from sharedopt.report.html import render_html
-from sharedopt.report.html_context import build_context
-from sharedopt.report.map_data import portfolio_services, service_slug
-from sharedopt.report.map_geometry import shared_geometry
-from sharedopt.report.map_panels import PANEL_THRESHOLD, plot_service_panels
-from sharedopt.report.map_render import figure_bytes
+from sharedopt.report.html import InteractiveMap, build_context, render_html
+from sharedopt.report.map import (
+    PANEL_THRESHOLD,
+    figure_bytes,
+    plot_portfolio_map,
+    plot_service_map,
+    plot_service_panels,
+    portfolio_services,
+    service_slug,
+    shared_geometry,
+)
 from sharedopt.report.parallel import start_workbook
-from sharedopt.report.maps import plot_portfolio_map, plot_service_map
-from sharedopt.report.notebook import InteractiveMap
-from sharedopt.report.sheets import MAX_CANDIDATE_ROWS
-from sharedopt.report.tables import write_csv, write_json
-from sharedopt.report.workbook import write_xlsx
+from sharedopt.report.tables import region_label, write_csv, write_json
+from sharedopt.report.workbook import MAX_CANDIDATE_ROWS, write_xlsx
 
 __all__ = [
     "ALL_FORMATS",
@@ -220,7 +222,7 @@ def _authority_names(authorities: pd.DataFrame) -> dict[str, str]:
 
 def _map_title(title: str, summary: Mapping[str, Any]) -> str:
     """Map heading: report title plus region when known."""
-    region = summary.get("region")
+    region = region_label(summary.get("region"))
     return f"{title} \u2014 {region}" if region else title
 
 

@@ -19,11 +19,18 @@ from sharedopt.candidates.appraise import GROUP
 from sharedopt.candidates.table import CANDIDATE_ID, NPV
 from sharedopt.pipeline.appraise import Appraisal
 from sharedopt.report.atomic import atomic_directory
-from sharedopt.report.cell_values import cell_text, cell_value
-from sharedopt.report.finance_sheets import RATE_NAME, named_table, write_cashflow_sheets
-from sharedopt.report.sheets import SheetTable
 from sharedopt.report.tables import write_csv, write_json
-from sharedopt.report.workbook import _new_workbook, _Styles, _write_table_sheet
+from sharedopt.report.workbook import (
+    RATE_NAME,
+    SheetTable,
+    Styles,
+    cell_text,
+    cell_value,
+    named_table,
+    new_workbook,
+    write_cashflow_sheets,
+    write_table_sheet,
+)
 
 __all__ = ["APPRAISAL_FORMATS", "write_appraisal"]
 
@@ -87,16 +94,16 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def _write_workbook(path: Path, appraisal: Appraisal, names: dict[str, str]) -> Path:
     """Settings (with the discount-rate input cell), groups, one cash-flow sheet per group, shares."""
-    workbook = _new_workbook(path, "sharedopt appraisal")
-    styles = _Styles(workbook)
+    workbook = new_workbook(path, "sharedopt appraisal")
+    styles = Styles(workbook)
     _write_settings(workbook, styles, appraisal.summary)
     groups = appraisal.groups
-    _write_table_sheet(workbook.add_worksheet("groups"), styles, _sheet("groups", groups, names), None)
+    write_table_sheet(workbook.add_worksheet("groups"), styles, _sheet("groups", groups, names), None)
     keyed = groups.assign(**{CANDIDATE_ID: _keys(groups)})
     flows = appraisal.cashflows.assign(**{CANDIDATE_ID: _keys(appraisal.cashflows)})
     write_cashflow_sheets(workbook, styles, keyed.drop(columns=[NPV]), flows,
                           float(appraisal.summary["discount_rate"]))
-    _write_table_sheet(workbook.add_worksheet("shares"), styles, _sheet("shares", appraisal.shares, names), None)
+    write_table_sheet(workbook.add_worksheet("shares"), styles, _sheet("shares", appraisal.shares, names), None)
     workbook.close()
     return path
 

@@ -19,7 +19,7 @@ def headline_lines(s: Mapping[str, Any], name: str, mip_gap: float) -> list[tupl
     """The run's headline, its estimated inputs and its alternatives."""
     t = s["totals"]
     quality = describe_status(s["status"], s.get("gap"), mip_gap)
-    lines = [((name, "bold"), f": {t['n_partnerships']} partnerships, annual net saving "
+    lines = [((name, "bold"), f": {t['n_partnerships']} partnership{'' if t['n_partnerships'] == 1 else 's'}, annual net saving "
               f"£{t[ANNUAL_NET_SAVING]:,.0f}k, NPV £{t[NPV]:,.0f}k, one-off cost £{t[ONE_OFF_COST]:,.0f}k; {quality}.")]
     if s.get(ESTIMATED):
         lines.append((("Uses ESTIMATED inputs: ", "yellow"), "; ".join(s.get("estimates", [])[:1])))

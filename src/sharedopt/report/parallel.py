@@ -72,7 +72,7 @@ def start_workbook(arguments: dict[str, Any], rows: int) -> PendingWorkbook | No
     Parameters
     ----------
     arguments : dict
-        Keyword arguments of :func:`sharedopt.report.workbook.write_xlsx` (no ``progress``).
+        Keyword arguments of :func:`sharedopt.report.workbook.book.write_xlsx` (no ``progress``).
     rows : int
         Candidate rows of the run.
 

@@ -13,7 +13,7 @@ import pandas as pd
 from sharedopt.common.jsonsafe import json_safe
 from sharedopt.reorganisation import ReorganisationResult, parameter_table
 from sharedopt.report.atomic import atomic_directory
-from sharedopt.report.reorganisation_maps import options_png, tornado_png
+from sharedopt.report.map import options_png, tornado_png
 from sharedopt.report.workbook import fixed_timestamp
 from sharedopt.solve.status import Status
 
@@ -39,7 +39,7 @@ def _frontier_rows(result: ReorganisationResult) -> list[dict]:
 def render_html(result: ReorganisationResult, png: bytes, tornado: bytes | None = None,
                 tornado_table: pd.DataFrame | None = None, uncertainty: pd.DataFrame | None = None) -> str:
     """The report page: maps, comparison, frontier, unitaries, sources, parameters, notes."""
-    env = jinja2.Environment(loader=jinja2.PackageLoader("sharedopt.report", "templates"),
+    env = jinja2.Environment(loader=jinja2.PackageLoader("sharedopt.report.html", "templates"),
                              autoescape=jinja2.select_autoescape(["html"]))
     low, high = result.bounds
     area = result.area

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sharedopt.report.maps import plot_portfolio_map
+from sharedopt.report.map import plot_portfolio_map
 from sharedopt.report import write_outputs
 from sharedopt.pipeline.result import Result
 from sharedopt.solve.status import Status

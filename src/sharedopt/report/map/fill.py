@@ -1,6 +1,6 @@
 """Map fills: which figure shades each council, the colour scale, the council shapes.
 
-Split out of :mod:`sharedopt.report.maps`. Counties are drawn under their
+Split out of :mod:`sharedopt.report.map.static`. Counties are drawn under their
 districts (largest area first) and outlined over them.
 """
 
@@ -13,8 +13,8 @@ import shapely
 from matplotlib import colors as mcolors
 
 from sharedopt.candidates.table import MEMBERS, split_codes
-from sharedopt.report.map_furniture import NO_PARTNERSHIP_COLOUR
-from sharedopt.report.map_geometry import _has_shape, _Layout
+from sharedopt.report.map.furniture import NO_PARTNERSHIP_COLOUR
+from sharedopt.report.map.geometry import has_shape, MapLayout
 
 __all__ = ["split_list"]
 
@@ -39,13 +39,13 @@ def split_list(value: object) -> list[str]:
     return split_codes(value)
 
 
-def _covering(layout: _Layout) -> set[str]:
+def covering_codes(layout: MapLayout) -> set[str]:
     """Codes of areas drawn under others (a county holding its districts' anchors): not labelled.
 
     An area covers when it contains the anchor of another, smaller area (one spatial-index
     query for all anchors at once).
     """
-    shaped = {code: geom for code, geom in layout.shapes.items() if _has_shape(geom)}
+    shaped = {code: geom for code, geom in layout.shapes.items() if has_shape(geom)}
     inner = [code for code in layout.anchors if code in shaped]
     if not shaped or not inner:
         return set()
@@ -57,17 +57,17 @@ def _covering(layout: _Layout) -> set[str]:
     return {codes[s] for p, s in zip(point_at, shape_at) if codes[s] != inner[p] and inner_area[p] < area[s]}
 
 
-def _outline_covering(ax, layout: _Layout, covering: set[str]) -> None:
+def outline_covering(ax, layout: MapLayout, covering: set[str]) -> None:
     """The outer boundary of each covering area (county), drawn over its districts."""
     for code in sorted(covering):
         layout.shapes[[code]].boundary.plot(ax=ax, color="#222222", linewidth=1.8, zorder=2)
 
 
-_SHADING_LABELS = {"total": "Projected saving: NPV share (£k)",
+SHADING_LABELS = {"total": "Projected saving: NPV share (£k)",
                    "per_head": "Projected saving per resident: NPV share (£ per head)"}
 
 
-def _shaded_values(savings: pd.Series, population, shading: str) -> pd.Series:
+def shaded_values(savings: pd.Series, population, shading: str) -> pd.Series:
     """The shaded figure: NPV share in £k ('total') or £ per resident ('per_head', needs population)."""
     if shading != "per_head" or population is None:
         return savings
@@ -76,14 +76,14 @@ def _shaded_values(savings: pd.Series, population, shading: str) -> pd.Series:
     return per_head.fillna(0.0)
 
 
-def _member_codes(portfolio: pd.DataFrame) -> set[str]:
+def member_codes(portfolio: pd.DataFrame) -> set[str]:
     """All authority codes that belong to a chosen partnership."""
     if MEMBERS not in portfolio:
         return set()
     return {code for cell in portfolio[MEMBERS] for code in split_list(cell)}
 
 
-def _colour_scale(values: pd.Series):
+def colour_scale(values: pd.Series):
     """Sequential scale from 0 (or diverging if some shares are negative)."""
     vmax = float(values.max()) if len(values) else 0.0
     vmin = float(values.min()) if len(values) else 0.0
@@ -93,16 +93,16 @@ def _colour_scale(values: pd.Series):
     return mcolors.Normalize(vmin=0.0, vmax=vmax), matplotlib.colormaps["YlGn"]
 
 
-def _face_colour(code, savings, members, norm, cmap):
+def face_colour(code, savings, members, norm, cmap):
     """Fill colour for one authority (grey when in no chosen partnership)."""
     if code not in members:
         return NO_PARTNERSHIP_COLOUR
     return mcolors.to_hex(cmap(norm(float(savings.get(code, 0.0)))))
 
 
-def _draw_shapes(ax, layout: _Layout, faces: dict) -> None:
+def draw_shapes(ax, layout: MapLayout, faces: dict) -> None:
     """Filled polygons with outlines; points for authorities with no shape."""
-    present = layout.shapes[[_has_shape(g) for g in layout.shapes]]
+    present = layout.shapes[[has_shape(g) for g in layout.shapes]]
     present = present.iloc[np.argsort(-present.area.to_numpy(), kind="stable")]  # counties under their districts
     if len(present):
         colours = [faces[code] for code in present.index]

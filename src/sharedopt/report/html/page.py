@@ -17,7 +17,7 @@ import jinja2
 import markupsafe
 
 from sharedopt.common.literal import clean
-from sharedopt.report.html_text import format_money, format_number, format_plain, format_years
+from sharedopt.report.html.text import format_money, format_number, format_plain, format_years
 
 __all__ = ["render_html"]
 
@@ -56,7 +56,7 @@ def render_html(context: Mapping[str, Any]) -> str:
     Parameters
     ----------
     context : Mapping
-        Output of :func:`sharedopt.report.html_context.build_context`.
+        Output of :func:`sharedopt.report.html.context.build_context`.
 
     Returns
     -------

@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from sharedopt.candidates.table import CANDIDATE_ID, DEFAULT_SHARE, MEMBER, SERVICES, SHARE_PROPORTIONAL, SHARE_SHAPLEY
-from sharedopt.report.map_fill import split_list
+from sharedopt.report.map.fill import split_list
 
 __all__ = ["authority_savings", "filter_service", "portfolio_services", "service_slug"]
 

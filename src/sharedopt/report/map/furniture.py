@@ -1,6 +1,6 @@
 """Map furniture: colourbar, scale bar, north arrow, legend, title, attribution, notes.
 
-Split out of :mod:`sharedopt.report.maps`; every figure element that is not
+Split out of :mod:`sharedopt.report.map.static`; every figure element that is not
 the councils or the partnerships themselves.
 """
 
@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 
-from sharedopt.report.map_geometry import _Layout
-from sharedopt.report.map_page import Page
+from sharedopt.report.map.geometry import MapLayout
+from sharedopt.report.map.page import Page
 
 __all__ = ["ATTRIBUTION", "NO_PARTNERSHIP_COLOUR", "mpl_text", "nice_length"]
 
@@ -28,10 +28,11 @@ ATTRIBUTION = (
 NO_PARTNERSHIP_COLOUR = "#d4d4d4"
 
 
-def _add_colourbar(fig, cax, norm, cmap, label: str = "Projected saving: NPV share (£k)") -> None:
+def add_colourbar(fig, cax, norm, cmap, label: str = "Projected saving: NPV share (£k)") -> None:
     """Colourbar of the shaded figure."""
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax)
     bar.set_label(label, fontsize=8)
+    bar.ax.yaxis.set_label_position("left")  # between the map and the bar: the ticks take the right edge
     bar.set_ticks(_colourbar_ticks(norm))
     per_head = "per head" in label
     bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_pound_tick if per_head else _money_tick))
@@ -76,7 +77,7 @@ def nice_length(target: float) -> float:
     return next(m * power for m in (5, 2, 1) if m * power <= target)
 
 
-def _add_scale_bar(ax) -> None:
+def add_scale_bar(ax) -> None:
     """Two-segment black/white scale bar in metres, bottom left."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     length = nice_length((x1 - x0) / 4)
@@ -104,7 +105,7 @@ def _km(metres: float) -> str:
     return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
 
 
-def _add_north_arrow(fig, page: Page) -> None:
+def add_north_arrow(fig, page: Page) -> None:
     """North arrow (grid north) above the colourbar, clear of the map."""
     _, bottom, _, height = page.colourbar_box
     base, inch = bottom + height + 0.06 / page.height, 1 / page.height
@@ -114,7 +115,7 @@ def _add_north_arrow(fig, page: Page) -> None:
                                    mutation_scale=16, color="black", linewidth=2.2))
 
 
-def _add_legend(fig, handles: list, key: list[tuple[int, str]], top: float) -> None:
+def add_legend(fig, handles: list, key: list[tuple[int, str]], top: float) -> None:
     """Legend: one outline per chosen partnership, the 'no partnership' fill, the numbered key."""
     handles = list(handles) + [Patch(facecolor=NO_PARTNERSHIP_COLOUR, edgecolor="#3b3b3b",
                                      label="Council in no chosen partnership")]
@@ -124,7 +125,7 @@ def _add_legend(fig, handles: list, key: list[tuple[int, str]], top: float) -> N
                title_fontsize=8.5)
 
 
-def _add_missing_note(ax, layout: _Layout) -> None:
+def add_missing_note(ax, layout: MapLayout) -> None:
     """Say how many authorities could not be placed on the map."""
     missing = len(layout.names) - len(layout.anchors)
     if missing:
@@ -132,7 +133,7 @@ def _add_missing_note(ax, layout: _Layout) -> None:
                 transform=ax.transAxes, ha="left", va="top", fontsize=7, color="#8a1c1c", zorder=6)
 
 
-def _add_text(fig, title: str, attribution: str | None) -> None:
+def add_text(fig, title: str, attribution: str | None) -> None:
     """Title at the top, attribution at the bottom (fixed distances in inches)."""
     height = fig.get_size_inches()[1]
     fig.suptitle(mpl_text(title), x=0.03, y=1 - 0.3 / height, ha="left", va="center", fontsize=12, fontweight="bold")
@@ -140,11 +141,11 @@ def _add_text(fig, title: str, attribution: str | None) -> None:
              color="#333333", wrap=True)
 
 
-def _placeholder(fig, title: str, attribution: str | None, message: str) -> Figure:
+def placeholder_figure(fig, title: str, attribution: str | None, message: str) -> Figure:
     """A figure that says why there is no map."""
     fig.set_size_inches(fig.get_size_inches()[0], 2.4)
     fig.text(0.5, 0.5, mpl_text(message), ha="center", va="center", fontsize=11, color="#555555", wrap=True)
-    _add_text(fig, title, attribution)
+    add_text(fig, title, attribution)
     return fig
 
 

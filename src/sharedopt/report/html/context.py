@@ -1,7 +1,7 @@
 """What ``report.html`` shows, resolved to names and formatted text.
 
 :func:`build_context` collects the template's values from the run's tables and
-summary; the template (:mod:`sharedopt.report.html`) escapes them.
+summary; the template (:mod:`sharedopt.report.html.page`) escapes them.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import pandas as pd
 
 from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, BETTER_OFF_ALONE, CANDIDATE_ID, DEFAULT_SHARE, ESTIMATED, GOVERNANCE_COST, MEMBER, MEMBERS,
-    NPV, ONE_OFF_COST, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SERVICES, SHARE_RULES,
+    NPV, ONE_OFF_COST, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SERVICES, SHARE_RULES, SUCCESS_PROBABILITY,
 )
-from sharedopt.report.html_unknowns import general_fund_cells, unknowns_context
-from sharedopt.report.html_sections import (
+from sharedopt.report.html.unknowns import general_fund_cells, unknowns_context
+from sharedopt.report.html.sections import (
     alternatives,
     council_rows,
     data_estimates,
@@ -25,7 +25,7 @@ from sharedopt.report.html_sections import (
     service_chart,
     uncertainty_rows,
 )
-from sharedopt.report.html_text import (
+from sharedopt.report.html.text import (
     DASH,
     finite_number,
     format_money,
@@ -35,10 +35,9 @@ from sharedopt.report.html_text import (
     relative_gap,
     solver_status,
 )
-from sharedopt.report.interactive import interactive_map
-from sharedopt.report.map_data import authority_savings
-from sharedopt.report.map_fill import split_list
-from sharedopt.report.map_furniture import ATTRIBUTION
+from sharedopt.report.html.interactive_map import interactive_map
+from sharedopt.report.map import ATTRIBUTION, authority_savings, split_list
+from sharedopt.report.tables import assumption_rows, region_label
 from sharedopt.results.cashflow import DISTANCE, GENERAL_FUND_NET, NET_CASH, RING_FENCED, SAVING, TERM_LABELS
 from sharedopt.results.facts import gap_text, service_label, services_label
 from sharedopt.results.why import binding_constraints, why_not_chosen
@@ -85,7 +84,7 @@ def build_context(
     estimated_count = _count_true(candidates, ESTIMATED)
     return {
         "title": title,
-        "region": summary.get("region"),
+        "region": region_label(summary.get("region")),
         "headline": _headline(summary, portfolio),
         "status": solver_status(summary),
         "solver": _solver_facts(summary),
@@ -105,7 +104,7 @@ def build_context(
         "by_service": _by_service(summary, portfolio),
         "by_authority": _by_authority(summary, authorities, portfolio, shares, names),
         "estimates": _estimates(summary, candidates, portfolio, estimated_count),
-        "assumptions": _records(summary.get("assumptions")),
+        "assumptions": assumption_rows(summary),
         "data_sources": _records(summary.get("data_sources")),
         "attribution": summary.get("attribution") or ATTRIBUTION,
         "config_hash": summary.get("config_hash"),
@@ -224,7 +223,7 @@ def _solver_facts(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def _map_alt(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> str:
     """Alt text for the map image."""
-    region = summary.get("region") or "the region"
+    region = region_label(summary.get("region")) or "the region"
     return (f"Map of {region}: authorities shaded by projected saving, with {len(portfolio)} chosen "
             "partnerships drawn as coloured links between member authorities.")
 
@@ -264,9 +263,16 @@ def _row(record: Mapping[str, Any], names: Mapping[str, str], alone: Mapping[str
         "one_off_cost": format_money(record.get(ONE_OFF_COST)),
         "npv": format_money(record.get(NPV)),
         "payback": format_years(record.get(PAYBACK_YEARS)),
-        "realisation": format_plain(record.get(REALISATION_FACTOR)),
+        "delivery_ratio": format_number(record.get(REALISATION_FACTOR), 2),
+        "success_probability": _percent(record.get(SUCCESS_PROBABILITY)),
         "alone": [names.get(code, code) for code in alone.get(cid, [])],
     }
+
+
+def _percent(value: Any) -> str:
+    """A probability as a whole percentage ('80%'), an em dash when missing."""
+    number = finite_number(value)
+    return DASH if number is None else f"{number:.0%}"
 
 
 def _portfolio_rows(portfolio: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ National Grid (EPSG:27700) so the hand-drawn scale bar is in true metres. No
 basemap tiles or other network resources are used.
 
 Figures are built with :class:`matplotlib.figure.Figure` on an Agg canvas
-(no pyplot state), under a fixed style (:mod:`sharedopt.report.map_render`).
+(no pyplot state), under a fixed style (:mod:`sharedopt.report.map.render`).
 """
 
 from __future__ import annotations
@@ -21,31 +21,31 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sharedopt.candidates.table import KIND, MEMBERS, SERVICES
-from sharedopt.report.map_data import authority_savings, filter_service
-from sharedopt.report.map_fill import (
-    _SHADING_LABELS,
-    _colour_scale,
-    _covering,
-    _draw_shapes,
-    _face_colour,
-    _member_codes,
-    _outline_covering,
-    _shaded_values,
+from sharedopt.report.map.data import authority_savings, filter_service
+from sharedopt.report.map.fill import (
+    SHADING_LABELS,
+    colour_scale,
+    covering_codes,
+    draw_shapes,
+    face_colour,
+    member_codes,
+    outline_covering,
+    shaded_values,
     split_list,
 )
-from sharedopt.report.map_furniture import (
-    _add_colourbar,
-    _add_legend,
-    _add_missing_note,
-    _add_north_arrow,
-    _add_scale_bar,
-    _add_text,
-    _placeholder,
+from sharedopt.report.map.furniture import (
+    add_colourbar,
+    add_legend,
+    add_missing_note,
+    add_north_arrow,
+    add_scale_bar,
+    add_text,
+    placeholder_figure,
 )
-from sharedopt.report.map_geometry import _has_shape, _layout, _Layout, _limits, _set_extent
-from sharedopt.report.map_layers import add_estimated_stamp, draw_existing_outlines, draw_partnership_outlines, place_labels
-from sharedopt.report.map_page import page_layout
-from sharedopt.report.map_render import STYLE, agg_figure
+from sharedopt.report.map.geometry import has_shape, map_layout, MapLayout, map_limits, set_extent
+from sharedopt.report.map.layers import add_estimated_stamp, draw_existing_outlines, draw_partnership_outlines, place_labels
+from sharedopt.report.map.page import page_layout
+from sharedopt.report.map.render import STYLE, agg_figure
 from sharedopt.results.facts import service_label, services_label
 
 __all__ = ["plot_portfolio_map", "plot_service_map"]
@@ -120,11 +120,11 @@ def plot_portfolio_map(
     """
     with matplotlib.style.context("default"), matplotlib.rc_context(STYLE):
         fig = agg_figure(figsize)
-        layout = _layout(authorities)
+        layout = map_layout(authorities)
         if not layout.anchors:
-            return _placeholder(fig, title, attribution, _NO_LOCATION)
+            return placeholder_figure(fig, title, attribution, _NO_LOCATION)
         chosen = filter_service(portfolio, service)
-        values = _shaded_values(authority_savings(authorities, chosen, shares), _population(authorities), shading)
+        values = shaded_values(authority_savings(authorities, chosen, shares), _population(authorities), shading)
         _draw_map(fig, layout, chosen, values, _captions(title, attribution, estimated, shading), existing)
         return fig
 
@@ -163,7 +163,7 @@ def _population(authorities: pd.DataFrame) -> pd.Series | None:
 
 def _captions(title: str, attribution: str | None, estimated: str | None, shading: str) -> _Captions:
     """The map's text, with the colourbar label for the shading."""
-    return _Captions(title, attribution, estimated, _SHADING_LABELS.get(shading, _SHADING_LABELS["total"]))
+    return _Captions(title, attribution, estimated, SHADING_LABELS.get(shading, SHADING_LABELS["total"]))
 
 
 def _column(frame: pd.DataFrame, name: str) -> list:
@@ -174,42 +174,42 @@ def _column(frame: pd.DataFrame, name: str) -> list:
 # --------------------------------------------------------------------------- drawing
 
 
-def _draw_map(fig: Figure, layout: _Layout, portfolio: pd.DataFrame, values: pd.Series, captions: _Captions,
+def _draw_map(fig: Figure, layout: MapLayout, portfolio: pd.DataFrame, values: pd.Series, captions: _Captions,
               existing: Sequence[Mapping]) -> None:
     """Compose the full map: shading, partnership outlines, labels, furniture and text."""
-    limits = _limits(layout)
+    limits = map_limits(layout)
     page = page_layout(limits, _legend_rows(layout, portfolio), tuple(fig.get_size_inches()))
     fig.set_size_inches(page.width, page.height)
     ax, cax = fig.add_axes(page.map_box), fig.add_axes(page.colourbar_box)
-    norm, cmap = _shade_councils(ax, layout, values, _member_codes(portfolio))
-    _set_extent(ax, limits)
+    norm, cmap = _shade_councils(ax, layout, values, member_codes(portfolio))
+    set_extent(ax, limits)
     extent = max(limits[0][1] - limits[0][0], limits[1][1] - limits[1][0])
     handles = _draw_partnerships(ax, layout, portfolio, existing, extent)
     key = _label_councils(ax, layout)
     if captions.estimated:
         add_estimated_stamp(ax, captions.estimated)
-    _add_colourbar(fig, cax, norm, cmap, captions.colourbar)
-    _add_scale_bar(ax)
-    _add_north_arrow(fig, page)
-    _add_legend(fig, handles, key, page.legend_top)
-    _add_missing_note(ax, layout)
-    _add_text(fig, captions.title, captions.attribution)
+    add_colourbar(fig, cax, norm, cmap, captions.colourbar)
+    add_scale_bar(ax)
+    add_north_arrow(fig, page)
+    add_legend(fig, handles, key, page.legend_top)
+    add_missing_note(ax, layout)
+    add_text(fig, captions.title, captions.attribution)
 
 
-def _legend_rows(layout: _Layout, portfolio: pd.DataFrame) -> int:
+def _legend_rows(layout: MapLayout, portfolio: pd.DataFrame) -> int:
     """Legend entries to make room for: partnerships, 'no partnership', and a share of the numbered key."""
     return len(portfolio) + 1 + (len(layout.anchors) // 4 if len(layout.anchors) <= _MAX_LABELS else 0)
 
 
-def _shade_councils(ax, layout: _Layout, values: pd.Series, members: set[str]):
+def _shade_councils(ax, layout: MapLayout, values: pd.Series, members: set[str]):
     """Fill each council by its value (grey outside every partnership); return the colour scale."""
-    norm, cmap = _colour_scale(values[values.index.isin(members)])
-    faces = {code: _face_colour(code, values, members, norm, cmap) for code in layout.names.index}
-    _draw_shapes(ax, layout, faces)
+    norm, cmap = colour_scale(values[values.index.isin(members)])
+    faces = {code: face_colour(code, values, members, norm, cmap) for code in layout.names.index}
+    draw_shapes(ax, layout, faces)
     return norm, cmap
 
 
-def _draw_partnerships(ax, layout: _Layout, portfolio: pd.DataFrame, existing: Sequence[Mapping],
+def _draw_partnerships(ax, layout: MapLayout, portfolio: pd.DataFrame, existing: Sequence[Mapping],
                        extent: float) -> list:
     """Outline the chosen partnerships, then the existing ones; return their legend handles."""
     member_lists = [split_list(m) for m in _column(portfolio, MEMBERS)]
@@ -221,17 +221,22 @@ def _draw_partnerships(ax, layout: _Layout, portfolio: pd.DataFrame, existing: S
 def _partnership_labels(portfolio: pd.DataFrame, member_lists: list[list[str]]) -> list[str]:
     """Legend text per chosen partnership: number, services and size."""
     rows = zip(_column(portfolio, SERVICES), _column(portfolio, KIND), member_lists)
-    return [f"{i}. {services_label(services, kind)} ({len(m)} councils)"
+    return [f"{i}. {services_label(services, kind)} ({counted(len(m), 'council')})"
             for i, (services, kind, m) in enumerate(rows, start=1)]
 
 
-def _label_councils(ax, layout: _Layout) -> list[tuple[int, str]]:
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun in agreement with it: '1 council', '3 councils'."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def _label_councils(ax, layout: MapLayout) -> list[tuple[int, str]]:
     """Outline counties over their districts and name the other councils; return the numbered key."""
-    covering = _covering(layout)
-    _outline_covering(ax, layout, covering)
+    covering = covering_codes(layout)
+    outline_covering(ax, layout, covering)
     if len(layout.anchors) > _MAX_LABELS:
         return []
     order = sorted((c for c in layout.anchors if c not in covering),  # smallest first: it has the least room
-                   key=lambda c: layout.shapes[c].area if _has_shape(layout.shapes.get(c)) else 0)
-    shapes = {c: layout.shapes[c] for c in order if _has_shape(layout.shapes.get(c))}
+                   key=lambda c: layout.shapes[c].area if has_shape(layout.shapes.get(c)) else 0)
+    shapes = {c: layout.shapes[c] for c in order if has_shape(layout.shapes.get(c))}
     return place_labels(ax, layout.names, layout.anchors, order, shapes=shapes)

@@ -1,6 +1,6 @@
 """Map geometry: projecting councils, anchor points, and the drawn extent.
 
-Split out of :mod:`sharedopt.report.maps`. Inside :func:`shared_geometry` (the report
+Split out of :mod:`sharedopt.report.map.static`. Inside :func:`shared_geometry` (the report
 writer opens it around all its maps), each authorities table is projected once and
 simplified once, and the static map, the per-service panels and the interactive map
 all reuse that work.
@@ -61,7 +61,7 @@ def _shared(kind: object, authorities: pd.DataFrame, make: Callable[[], gpd.GeoS
 
 
 @dataclass(frozen=True)
-class _Layout:
+class MapLayout:
     """Projected drawing inputs: one row per authority."""
 
     names: pd.Series  # display names, indexed by code
@@ -69,13 +69,13 @@ class _Layout:
     anchors: dict  # code -> (x, y) in metres, only for located authorities
 
 
-def _layout(authorities: pd.DataFrame) -> _Layout:
+def map_layout(authorities: pd.DataFrame) -> MapLayout:
     """Project geometry and find one anchor point per authority."""
-    shapes = _projected_shapes(authorities)
-    anchors = {code: _shape_anchor(geom) for code, geom in shapes.items() if _has_shape(geom)}
+    shapes = projected_shapes(authorities)
+    anchors = {code: shape_anchor(geom) for code, geom in shapes.items() if has_shape(geom)}
     for code, xy in _centroid_columns(authorities).items():
         anchors.setdefault(code, xy)
-    return _Layout(names=_display_names(authorities), shapes=shapes, anchors=anchors)
+    return MapLayout(names=_display_names(authorities), shapes=shapes, anchors=anchors)
 
 
 def _display_names(authorities: pd.DataFrame) -> pd.Series:
@@ -86,7 +86,7 @@ def _display_names(authorities: pd.DataFrame) -> pd.Series:
     return authorities["name"].where(authorities["name"].notna(), codes).astype(str)
 
 
-def _projected_shapes(authorities: pd.DataFrame) -> gpd.GeoSeries:
+def projected_shapes(authorities: pd.DataFrame) -> gpd.GeoSeries:
     """Authority geometry in the drawing CRS (all None if there is none); once per shared block."""
     return _shared("projected", authorities, lambda: _project(authorities))
 
@@ -126,12 +126,12 @@ def _guess_crs(bounds: Sequence[float]) -> str:
     return DRAW_CRS if finite and max(abs(b) for b in finite) > 360 else SOURCE_CRS
 
 
-def _has_shape(geom) -> bool:
+def has_shape(geom) -> bool:
     """True for a present, non-empty geometry."""
     return geom is not None and not geom.is_empty
 
 
-def _shape_anchor(geom) -> tuple[float, float]:
+def shape_anchor(geom) -> tuple[float, float]:
     """The label point of a shape: the pole of inaccessibility of its largest part (polylabel:
     the interior point farthest from the edge), never a centroid that may fall on a neighbour."""
     parts = getattr(geom, "geoms", [geom])
@@ -158,7 +158,7 @@ def _centroid_columns(authorities: pd.DataFrame) -> dict:
     return {code: (p.x, p.y) for code, p in points.items()}
 
 
-def _limits(layout: _Layout) -> tuple[tuple[float, float], tuple[float, float]]:
+def map_limits(layout: MapLayout) -> tuple[tuple[float, float], tuple[float, float]]:
     """Padded x and y limits around everything drawn (metres).
 
     The bottom margin is deeper to leave room for the scale bar; points
@@ -170,12 +170,12 @@ def _limits(layout: _Layout) -> tuple[tuple[float, float], tuple[float, float]]:
     return (min(xs) - pad, max(xs) + pad), (min(ys) - pad - 0.10 * span, max(ys) + pad)
 
 
-def _has_points(layout: _Layout) -> bool:
+def _has_points(layout: MapLayout) -> bool:
     """True if some located authority has no shape (drawn as a point)."""
-    return any(not _has_shape(layout.shapes.get(code)) for code in layout.anchors)
+    return any(not has_shape(layout.shapes.get(code)) for code in layout.anchors)
 
 
-def _set_extent(ax, limits) -> None:
+def set_extent(ax, limits) -> None:
     """Apply limits widened to the axes box's aspect, so equal aspect holds.
 
     Matplotlib would otherwise re-adjust one of the limits at draw time.
@@ -204,11 +204,11 @@ def _match_box(xlim, ylim, ratio: float):
     return (x0, x1), (y0 - grow, y1 + grow)
 
 
-def _extent_points(layout: _Layout) -> tuple[list[float], list[float]]:
+def _extent_points(layout: MapLayout) -> tuple[list[float], list[float]]:
     """x and y coordinates bounding everything drawn."""
     xs = [xy[0] for xy in layout.anchors.values()]
     ys = [xy[1] for xy in layout.anchors.values()]
-    present = [g for g in layout.shapes if _has_shape(g)]
+    present = [g for g in layout.shapes if has_shape(g)]
     if present:
         minx, miny, maxx, maxy = gpd.GeoSeries(present).total_bounds
         xs += [minx, maxx]
@@ -222,7 +222,7 @@ def simplified_shapes(authorities: pd.DataFrame, fraction: float = SIMPLIFY_FRAC
     Parameters
     ----------
     authorities : geopandas.GeoDataFrame
-        Indexed by code, with geometry (see :func:`_projected_shapes`).
+        Indexed by code, with geometry (see :func:`projected_shapes`).
     fraction : float, default :data:`SIMPLIFY_FRACTION`
         Tolerance as a fraction of the larger side of the shapes' bounding box.
 
@@ -236,12 +236,12 @@ def simplified_shapes(authorities: pd.DataFrame, fraction: float = SIMPLIFY_FRAC
         simplification leaves invalid, and any non-polygon, is simplified alone.
     """
     return _shared(("simplified", fraction), authorities,
-                   lambda: _coverage_simplified(_projected_shapes(authorities), fraction))
+                   lambda: _coverage_simplified(projected_shapes(authorities), fraction))
 
 
 def _coverage_simplified(shapes: gpd.GeoSeries, fraction: float) -> gpd.GeoSeries:
     """Coverage simplification per layer, with a per-shape fallback."""
-    present = shapes[[_has_shape(g) for g in shapes]]
+    present = shapes[[has_shape(g) for g in shapes]]
     if present.empty:
         return present
     geoms = np.asarray(present.array, dtype=object)

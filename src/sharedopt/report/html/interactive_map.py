@@ -26,13 +26,11 @@ from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, CANDIDATE_ID, DEFAULT_SHARE, MEMBERS, NPV, ONE_OFF_COST, SERVICES, SHARE_RULES,
 )
 from sharedopt.results.facts import service_label, services_label
-from sharedopt.report.map_data import authority_savings
-from sharedopt.report.map_fill import split_list
-from sharedopt.report.imap_layers import (
+from sharedopt.report.map import authority_savings, projected_shapes, simplified_shapes, split_list
+from sharedopt.report.html.interactive_layers import (
     council_labels, estimated_mark, estimated_sources, existing_outlines, shade, shading_legend,
 )
-from sharedopt.report.map_geometry import _projected_shapes, simplified_shapes
-from sharedopt.report.html_text import escape_visible as escape
+from sharedopt.report.html.text import escape_visible as escape
 
 __all__ = ["SCRIPT", "interactive_map", "script_hash"]
 
@@ -132,7 +130,7 @@ class _Frame:
     """The councils' projected shapes, simplified, and the view box they are drawn in."""
 
     def __init__(self, authorities: pd.DataFrame):
-        shapes = _projected_shapes(authorities)
+        shapes = projected_shapes(authorities)
         self.shapes = shapes[[g is not None and not g.is_empty for g in shapes]]
         if self.shapes.empty:
             self.height = 0

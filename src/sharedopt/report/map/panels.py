@@ -6,7 +6,7 @@ small panel (the same councils, the same colours per partnership as the main
 map), so every partnership can be read.
 
 Each council's outline is turned into a matplotlib path once (from the shared,
-coverage-simplified geometry, :func:`sharedopt.report.map_geometry.simplified_shapes`)
+coverage-simplified geometry, :func:`sharedopt.report.map.geometry.simplified_shapes`)
 and every panel draws the councils as one collection and its partnerships as a second;
 each partnership's label point is found once, not once per panel.
 """
@@ -26,11 +26,11 @@ from matplotlib.path import Path
 from sharedopt.candidates.table import MEMBERS, SERVICES
 from sharedopt.results.facts import service_label
 
-from sharedopt.report.map_data import portfolio_services
-from sharedopt.report.map_fill import split_list
-from sharedopt.report.map_geometry import simplified_shapes
-from sharedopt.report.map_layers import partnership_colours
-from sharedopt.report.map_render import STYLE, agg_figure
+from sharedopt.report.map.data import portfolio_services
+from sharedopt.report.map.fill import split_list
+from sharedopt.report.map.geometry import simplified_shapes
+from sharedopt.report.map.layers import partnership_colours
+from sharedopt.report.map.render import STYLE, agg_figure
 
 __all__ = ["PANEL_THRESHOLD", "plot_service_panels"]
 

@@ -19,7 +19,8 @@ from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, CANDIDATE_ID, ESTIMATED, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
 )
 from sharedopt.results.facts import gap_text, services_label
-from sharedopt.report.html_text import escape_visible as escape
+from sharedopt.report.html.text import escape_visible as escape
+from sharedopt.report.tables import region_label
 
 __all__ = ["alternatives", "council_rows", "scenario_section", "service_chart", "uncertainty_rows"]
 
@@ -39,7 +40,7 @@ def scenario_section(summary: Mapping[str, Any]) -> dict[str, Any]:
            if name in assumptions]
     return {
         "description": summary.get("description"),
-        "region": summary.get("region"),
+        "region": region_label(summary.get("region")),
         "constraints": [str(c.get("text")) for c in summary.get("constraints") or [] if isinstance(c, Mapping)],
         "assumptions": key,
         "vintage": summary.get("data_vintage"),

@@ -1,9 +1,9 @@
-"""Tabular outputs: CSV and JSON (the workbook is :mod:`sharedopt.report.workbook`).
+"""Tabular outputs: CSV and JSON (the workbook is :mod:`sharedopt.report.workbook.book`).
 
 Everything here is byte-deterministic for identical inputs: fixed float
 formatting and line endings in CSV, sorted keys in JSON. Every CSV cell of
 text is quoted against formula injection by
-:func:`sharedopt.report.cells.neutralise_frame`.
+:func:`sharedopt.report.tables.cells.neutralise_frame`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from sharedopt.common.jsonsafe import json_safe
-from sharedopt.report.cells import neutralise_frame
+from sharedopt.report.tables.cells import neutralise_frame
 
 __all__ = [
     "CSV_FLOAT_FORMAT",
@@ -51,7 +51,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     -----
     Floats use ``CSV_FLOAT_FORMAT`` ('%.3f'), lines end in ``\\n``, missing
     values are empty fields. Text starting with ``=``, ``+``, ``-``, ``@``, tab
-    or CR gets a leading ``'`` (:func:`sharedopt.report.cells.neutralise_frame`).
+    or CR gets a leading ``'`` (:func:`sharedopt.report.tables.cells.neutralise_frame`).
     """
     neutralise_frame(frame).to_csv(path, index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n",
                                    encoding="utf-8")

@@ -3,9 +3,9 @@
 Money stays in £ thousand (as in the CSVs) and every money cell carries the
 number format :data:`MONEY_FORMAT` ('£#,##0"k"': 49,615 shows as '£49,615k',
 the same text as the HTML report). Each chosen partnership gets a year-by-year
-cash-flow sheet whose NPV is a live Excel formula,
-``=year0 + NPV(discount_rate, year1:yearN)``, on the ``discount_rate`` input
-cell of the Scenario sheet: change the rate and every NPV moves.
+cash-flow sheet (:mod:`sharedopt.report.workbook.cashflow_sheet`) whose figures are live Excel
+formulas over the named inputs of the Scenario sheet (:mod:`sharedopt.report.workbook.inputs`),
+its NPV ``=year0 + NPV(discount_rate, year1:yearN)``: change an input and every figure moves.
 
 The workbook has no wall-clock date: a run is dated by its data vintage and
 identified by its config hash (the Scenario sheet says so), so the same input
@@ -18,20 +18,21 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, CANDIDATE_ID, ESTIMATED, MEMBER, MEMBERS, NPV, ONE_OFF_COST, SERVICES,
 )
-from sharedopt.results.cashflow import FLOW_COLUMNS, NET_CASH, NET_TERMS, TERM_LABELS, partnership_years
+from sharedopt.results.cashflow import FLOW_COLUMNS, partnership_years
 from sharedopt.results.facts import gap_text
 
-from sharedopt.report.cell_values import cell_text, cell_value
-from sharedopt.report.sheets import SheetTable
-from sharedopt.report.tables import MONEY_SUFFIX
+from sharedopt.report.workbook.cell_values import cell_text, cell_value
+from sharedopt.report.workbook.cashflow_sheet import SheetLayout, partnership_inputs, write_cashflow_sheet
+from sharedopt.report.workbook.inputs import NAMED_INPUTS, horizon_rows, input_values
+from sharedopt.report.workbook.sheets import SheetTable
+from sharedopt.report.tables import MONEY_SUFFIX, assumption_rows, headline_levers, region_label
 
-__all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_figures", "cashflow_tables", "npv_position", "council_table", "discount_rate", "money_header",
-           "named_table", "scenario_rows", "side_tables", "write_cashflow_sheet", "write_cashflow_sheets",
+__all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_figures", "cashflow_tables", "council_table", "discount_rate",
+           "money_header", "named_table", "scenario_rows", "sheet_layout", "side_tables", "write_cashflow_sheets",
            "write_scenario_sheet"]
 
 MONEY_FORMAT = '£#,##0"k"'
@@ -64,15 +65,16 @@ def scenario_rows(summary: Mapping[str, Any], note: str) -> list[tuple[str, Any,
     rows: list[tuple[str, Any, str | None]] = [
         ("Scenario", summary.get("description") or summary.get("name"), None),
         ("Config name", summary.get("name"), None),
-        ("Region", summary.get("region"), None),
+        ("Region", region_label(summary.get("region")), None),
         ("Data vintage (the run's 'as of' date)", summary.get("data_vintage") or "not stated", None),
         ("Run identity", f"config hash {summary.get('config_hash', '?')}, sharedopt "
                          f"{summary.get('sharedopt_version', '?')}. No wall-clock date is written, so "
                          "the same input gives the same bytes.", None),
         ("Solver status", summary.get("status"), None),
         ("Gap to the best bound", gap_text(summary), None),
-        ("Discount rate (input: change it and every cash-flow NPV recalculates)", discount_rate(summary), "rate"),
     ]
+    values = input_values(summary)
+    rows += [(f"Input {i.name}: {i.label}", values[i.parameter], f"input:{i.name}") for i in NAMED_INPUTS]
     for c in summary.get("constraints") or []:
         rows.append(("Constraint in force", c.get("text"), None))
     rows.append(("Estimated inputs", "; ".join(estimated) if estimated else "none: every input is published data",
@@ -81,7 +83,7 @@ def scenario_rows(summary: Mapping[str, Any], note: str) -> list[tuple[str, Any,
                       (ONE_OFF_COST, "money"), (NPV, "money")):
         if key in totals:
             rows.append((_TOTAL_LABELS[key], totals[key], kind))
-    rows += _uncertainty_rows(summary)
+    rows += _uncertainty_rows(summary) + _robustness_rows(summary)
     rows.append(("Contents", note, None))
     return rows
 
@@ -102,6 +104,21 @@ def _uncertainty_rows(summary: Mapping[str, Any]) -> list[tuple[str, Any, str | 
             rows += [(f"{label}, {p.upper()} (£k)", figures[p], "money") for p in ("p10", "p50", "p90")
                      if isinstance(figures.get(p), (int, float))]
     return rows
+
+
+def _robustness_rows(summary: Mapping[str, Any]) -> list[tuple[str, Any, str | None]]:
+    """The robust core and the contingent partnerships, when the run drew a Monte Carlo."""
+    block = summary.get("robustness")
+    if not isinstance(block, Mapping):
+        return []
+    share = float(block.get("robust_share", 0.0))
+    head = block.get("headline") or {}
+    return [
+        (f"Robust core: partnerships chosen in at least {share:.0%} of the draws", block.get("n_robust"), "count"),
+        ("Robust core NPV (£k)", block.get("robust_npv_gbp_k"), "money"),
+        ("Contingent partnerships (chosen in fewer draws)", block.get("n_contingent"), "count"),
+        ("Headline band basis", head.get("basis"), None),
+    ]
 
 
 def cashflow_tables(portfolio: pd.DataFrame, flows: pd.DataFrame | None) -> list[tuple[str, pd.DataFrame]]:
@@ -132,45 +149,6 @@ def cashflow_tables(portfolio: pd.DataFrame, flows: pd.DataFrame | None) -> list
     return out
 
 
-def write_cashflow_sheet(ws, styles, title: str, frame: pd.DataFrame, figures: Mapping[str, Any],
-                         rate: float = _DEFAULT_RATE) -> str:
-    """One partnership's cash flow with live net-cash and NPV formulas; returns the NPV cell's address.
-
-    Rows: a title, the partnership's members/services, the header, one row per
-    year (the terms, then net cash as a formula over them), then 'NPV (£k)' =
-    year-0 net cash + NPV(discount_rate, years 1..N). Cached values are written
-    with each formula, so a viewer without a calculation engine shows the numbers.
-    """
-    ws.write_string(0, 0, title, styles.bold)
-    for r, (label, value) in enumerate(figures.items(), start=1):
-        ws.write_string(r, 0, label)
-        ws.write(r, 1, value, styles.number(MONEY_FORMAT) if label.endswith("rate)") else None)
-    head = 2 + len(figures)
-    ws.write_row(head, 0, ["year"] + [TERM_LABELS[c] + " (£k)" for c in FLOW_COLUMNS], styles.header)
-    _write_flow_rows(ws, styles.number(MONEY_FORMAT), frame, head + 1)
-    first, last = head + 1, head + len(frame)
-    npv_row, net = npv_position(len(figures), len(frame))
-    year0 = xl_rowcol_to_cell(first, net)
-    later = f"{xl_rowcol_to_cell(first + 1, net)}:{xl_rowcol_to_cell(last, net)}"
-    ws.write_string(npv_row, net - 1, "NPV (£k)", styles.bold)
-    value = float(frame[NET_CASH].iloc[0]) + sum(
-        float(v) / (1 + rate) ** int(y) for y, v in zip(frame["year"].iloc[1:], frame[NET_CASH].iloc[1:]))
-    ws.write_formula(npv_row, net, f"={year0}+NPV({RATE_NAME},{later})", styles.number(MONEY_FORMAT), value)
-    ws.write_string(npv_row + 1, 0, "Net cash = saving - one-off cost - governance and coordination - distance "
-                                    f"cost. NPV = year-0 net cash + NPV({RATE_NAME}, years 1..{int(frame['year'].max())}); "
-                                    "the rate is the input cell on the Scenario sheet.", styles.note)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, net, 24)
-    ws.freeze_panes(head + 1, 1)
-    return xl_rowcol_to_cell(npv_row, net)
-
-
-def npv_position(n_figures: int, n_years: int) -> tuple[int, int]:
-    """(row, column), 0-based, of the NPV cell of a cash-flow sheet with ``n_figures`` figure rows
-    and ``n_years`` yearly rows (years 0..horizon)."""
-    return 2 + n_figures + n_years + 2, len(FLOW_COLUMNS)
-
-
 def cashflow_figures(row: pd.Series, cid: str) -> dict[str, Any]:
     """The figure rows above a partnership's cash flow: its id, services, members and NPV."""
     figures = {CANDIDATE_ID: cell_text(cid)}
@@ -178,19 +156,6 @@ def cashflow_figures(row: pd.Series, cid: str) -> dict[str, Any]:
         if key in row:
             figures[_FIGURE_LABELS[key]] = cell_value(row[key])
     return figures
-
-
-def _write_flow_rows(ws, money, frame: pd.DataFrame, start: int) -> None:
-    """The yearly rows: year, each term, and net cash as a formula over the terms (value cached)."""
-    terms = [name for name, _ in NET_TERMS]
-    for i, row in enumerate(frame.itertuples(index=False), start=start):
-        values = row._asdict()
-        ws.write_number(i, 0, int(values["year"]))
-        for j, col in enumerate(terms, start=1):
-            ws.write_number(i, j, float(values[col]), money)
-        formula = "=" + "".join(("+" if sign > 0 else "-") + xl_rowcol_to_cell(i, j)
-                                for j, (_, sign) in enumerate(NET_TERMS, start=1)).lstrip("+")
-        ws.write_formula(i, len(terms) + 1, formula, money, float(values[NET_CASH]))
 
 
 def council_table(summary: Mapping[str, Any]) -> pd.DataFrame:
@@ -240,7 +205,8 @@ def side_tables(summary: Mapping[str, Any], extra: Mapping[str, pd.DataFrame],
     existing = extra.get("existing_partnerships")
     if existing is not None and len(existing.columns):
         out.append(("existing partnerships", named_table(SheetTable("e", existing, 0, 0), names).frame))
-    out.append(("assumptions", pd.DataFrame(list(summary.get("assumptions") or []))))
+    out.append(("levers", headline_levers(summary)))
+    out.append(("assumptions", pd.DataFrame(assumption_rows(summary))))
     out.append(("unknowns", pd.DataFrame(list((summary.get("tornado") or {}).get("levers") or []))))
     out.append(("general fund 5 years", medium_term_table(summary)))
     quality = extra.get("data_quality")
@@ -254,32 +220,50 @@ _FIGURE_LABELS = {SERVICES: "services", MEMBERS: "members (GSS codes)", "member_
 
 
 def write_scenario_sheet(workbook, styles: Any, summary: Mapping[str, Any], note: str,
-                         npv_formula: str | None = None) -> None:
-    """What was asked and how it came out, with the discount-rate input cell (named ``discount_rate``).
+                         totals: Mapping[str, str] | None = None) -> None:
+    """What was asked and how it came out, with the named input cells (:data:`NAMED_INPUTS`).
 
-    ``npv_formula`` (the sum of the cash-flow sheets' NPV cells) makes the headline NPV live.
+    ``totals`` maps a total's key (``npv_gbp_k``, ...) to its formula over the cash-flow
+    sheets, which makes the headline live.
     """
     ws = workbook.add_worksheet("Scenario")
     ws.freeze_panes(1, 0)
     ws.write_row(0, 0, ["item", "value"], styles.header)
     ws.set_column(0, 0, 44)
     ws.set_column(1, 1, 90, styles.wrap)
-    kinds = {"money": styles.number(MONEY_FORMAT), "rate": styles.input, "count": styles.number("0")}
+    kinds = {"money": styles.number(MONEY_FORMAT), "count": styles.number("0")}
+    live = {_TOTAL_LABELS[key]: formula for key, formula in (totals or {}).items() if key in _TOTAL_LABELS}
+    formats = {i.name: i.number_format for i in NAMED_INPUTS}
     for r, (item, value, kind) in enumerate(scenario_rows(summary, note), start=1):
         ws.write_string(r, 0, cell_text(item), styles.bold)
-        if npv_formula and item == _TOTAL_LABELS[NPV]:
-            ws.write_formula(r, 1, npv_formula, kinds["money"], float(value))
-            continue
-        ws.write(r, 1, cell_value(value), kinds.get(kind, styles.wrap))
-        if kind == "rate":
-            workbook.define_name(RATE_NAME, f"=Scenario!$B${r + 1}")
+        if item in live:
+            ws.write_formula(r, 1, live[item], kinds["money"], float(value))
+        elif kind and kind.startswith("input:"):
+            name = kind.split(":", 1)[1]
+            ws.write_number(r, 1, float(value), styles.input_cell(formats[name]))
+            workbook.define_name(name, f"=Scenario!$B${r + 1}")
+        else:
+            ws.write(r, 1, cell_value(value), kinds.get(kind, styles.wrap))
 
 
 def write_cashflow_sheets(workbook, styles: Any, portfolio: pd.DataFrame, flows: pd.DataFrame | None,
-                           rate: float) -> None:
-    """One 'cash flow N' sheet per chosen partnership, in portfolio order."""
+                          rate: float, summary: Mapping[str, Any] | None = None) -> None:
+    """One 'cash flow N' sheet per chosen partnership, in portfolio order.
+
+    With ``summary`` (a run's), each sheet's figures are formulas over the Scenario sheet's named
+    inputs; without it (an appraisal) the yearly terms are values and only net cash and NPV are formulas.
+    """
     indexed = portfolio.set_index(CANDIDATE_ID) if CANDIDATE_ID in portfolio else portfolio
+    inputs = input_values(summary) if summary is not None else None
     for i, (cid, frame) in enumerate(cashflow_tables(portfolio, flows), start=1):
         figures = cashflow_figures(indexed.loc[cid], cid)
+        block = partnership_inputs(indexed.loc[cid], frame, inputs) if inputs is not None else None
+        layout = sheet_layout(figures, frame, summary if block is not None else None)
         write_cashflow_sheet(workbook.add_worksheet(f"cash flow {i}"), styles, f"Partnership {i}: year-by-year cash flow",
-                             frame, figures, rate)
+                             frame, figures, block, layout, rate)
+
+
+def sheet_layout(figures: Mapping[str, Any], frame: pd.DataFrame, summary: Mapping[str, Any] | None) -> SheetLayout:
+    """A cash-flow sheet's layout: years 0..the horizon's range top for a live sheet, else the frame's years."""
+    years = horizon_rows(summary) + 1 if summary is not None else len(frame)
+    return SheetLayout(len(figures), max(years, len(frame)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sharedopt.pipeline.notebook import register_map_view
-from sharedopt.report.interactive import interactive_map
+from sharedopt.report.html.interactive_map import interactive_map
 
 __all__ = ["InteractiveMap", "draw_map"]
 

@@ -14,15 +14,30 @@ from markupsafe import Markup
 
 from sharedopt.candidates.table import CANDIDATE_ID, GENERAL_FUND_NPV, NPV, parse_id
 from sharedopt.config.assumptions import DEPTH_REFERENCE
-from sharedopt.report.html_text import format_money
+from sharedopt.report.html.text import format_money, format_plain
+from sharedopt.report.tables import headline_levers
 
-__all__ = ["general_fund_cells", "headline_band", "medium_term_rows", "tornado_chart", "tornado_rows", "unknowns_context"]
+__all__ = ["general_fund_cells", "headline_band", "lever_rows", "medium_term_rows", "tornado_chart", "tornado_rows", "unknowns_context"]
 
 
 def unknowns_context(summary: Mapping[str, Any]) -> dict[str, Any]:
-    """The template's ``band``, ``tornado``, ``tornado_svg`` and ``medium_term``."""
+    """The template's ``band``, ``tornado``, ``tornado_svg``, ``medium_term`` and ``levers``."""
     return {"band": headline_band(summary), "tornado": tornado_rows(summary), "tornado_svg": tornado_chart(summary),
-            "medium_term": medium_term_rows(summary)}
+            "medium_term": medium_term_rows(summary), "levers": lever_rows(summary)}
+
+
+def lever_rows(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The first layer of the assumptions: the levers behind the headline, each with its evidence or 'assumption'.
+
+    ``ranked`` is True when the tornado ordered them by how far they move the NPV.
+    """
+    frame = headline_levers(summary)
+    ranked = frame["npv_swing_gbp_k"].notna().any() if len(frame) else False
+    rows = [{"lever": str(r["lever"]), "value": format_plain(r["value"]),
+             "range": f"{format_plain(r['low'])} to {format_plain(r['high'])}",
+             "swing": format_money(r["npv_swing_gbp_k"]) if ranked else None, "basis": str(r["basis"])}
+            for r in frame.to_dict("records")]
+    return {"rows": rows, "ranked": bool(ranked)}
 
 
 def headline_band(summary: Mapping[str, Any]) -> dict[str, Any] | None:

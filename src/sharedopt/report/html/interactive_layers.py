@@ -1,7 +1,7 @@
 """The interactive map's furniture: council names, existing partnerships, the ESTIMATED mark, the legend.
 
 Each function returns SVG (or, for the legend, HTML) markup drawn in the view box of
-:func:`sharedopt.report.interactive.interactive_map`; ``frame`` is its projected view (``shapes``,
+:func:`sharedopt.report.html.interactive_map.interactive_map`; ``frame`` is its projected view (``shapes``,
 ``simple``, ``path(geom)``, ``point(x, y)``). Text from input is escaped.
 """
 
@@ -14,8 +14,8 @@ from shapely.geometry import Point
 from shapely.ops import unary_union
 
 from sharedopt.candidates.table import DEFAULT_SHARE, ESTIMATED, MEMBERS, SHARE_RULES
-from sharedopt.report.html_text import escape_visible as escape
-from sharedopt.report.map_geometry import _shape_anchor
+from sharedopt.report.html.text import escape_visible as escape
+from sharedopt.report.map import shape_anchor
 
 __all__ = ["MAX_NAMES", "council_labels", "estimated_mark", "estimated_sources", "existing_outlines",
            "shade", "shading_legend"]
@@ -25,11 +25,20 @@ MAX_NAMES = 60
 _STEPS = (0.2, 0.4, 0.6, 0.8, 1.0)
 
 
+_GREEN = (30, 123, 52)
+
+
 def shade(value: float, top: float) -> str:
-    """The fill of a council with NPV share ``value`` when the largest is ``top`` (grey when none)."""
+    """The fill of a council with NPV share ``value`` when the largest is ``top`` (grey when none).
+
+    Opaque (the green's strength blended over white), so a district drawn over its county shows
+    its own shade, not the county's through it.
+    """
     if value <= 0 or top <= 0:
         return "#e3e3e3"
-    return f"rgba(30,123,52,{0.15 + 0.75 * min(value / top, 1.0):.2f})"
+    strength = 0.15 + 0.75 * min(value / top, 1.0)
+    red, green, blue = (round(255 - strength * (255 - c)) for c in _GREEN)
+    return f"#{red:02x}{green:02x}{blue:02x}"
 
 
 def council_labels(frame, names: Mapping[str, str]) -> str:
@@ -42,7 +51,7 @@ def council_labels(frame, names: Mapping[str, str]) -> str:
         return ""
     # a tall region is drawn narrower (the map's height is capped), so its text is set larger
     size = (11 if len(frame.shapes) > 20 else 13) * max(1.0, frame.height / 760)
-    anchors = {code: _shape_anchor(geom) for code, geom in frame.shapes.items()}
+    anchors = {code: shape_anchor(geom) for code, geom in frame.shapes.items()}
     placed: list[tuple[float, float, float, float]] = []
     out = []
     for code in sorted(frame.shapes.index, key=lambda c: -frame.shapes[c].area):

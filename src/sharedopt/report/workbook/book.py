@@ -1,7 +1,7 @@
 """The finance workbook ``opportunities.xlsx``, written with XlsxWriter.
 
 XlsxWriter's constant-memory mode streams each row to disk, so memory does not
-grow with the tables. Which rows each sheet holds is :mod:`sharedopt.report.sheets`
+grow with the tables. Which rows each sheet holds is :mod:`sharedopt.report.workbook.sheets`
 (the chosen portfolio, the best-ranked candidates and their shares; the CSVs hold
 every row, and the summary sheet's first row says so). No sheet passes Excel's
 limits (1,048,576 rows, 16,384 columns, 32,767 characters in a cell).
@@ -25,10 +25,10 @@ import pandas as pd
 import xlsxwriter
 
 from sharedopt.candidates.table import N_MEMBERS, PAYBACK_YEARS, POPULATION, REALISATION_FACTOR, SPAN, without_duplicates
-from sharedopt.report.cell_values import cell_text as _text
-from sharedopt.report.cell_values import cell_value as _cell
+from sharedopt.report.workbook.cell_values import cell_text as _text
+from sharedopt.report.workbook.cell_values import cell_value as _cell
 from sharedopt.report.tables import MONEY_SUFFIX
-from sharedopt.report.finance_sheets import (
+from sharedopt.report.workbook.finance_sheets import (
     MONEY_FORMAT,
     named_table,
     side_tables,
@@ -37,8 +37,8 @@ from sharedopt.report.finance_sheets import (
     discount_rate,
     money_header,
 )
-from sharedopt.report.live_totals import council_npv_formulas, npv_cells, portfolio_npv_formulas, total_npv_formula
-from sharedopt.report.sheets import EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
+from sharedopt.report.workbook.live_totals import council_formulas, partnership_cells, portfolio_formulas, total_formulas
+from sharedopt.report.workbook.sheets import EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
 
 __all__ = ["MONEY_FORMAT", "fixed_timestamp", "write_xlsx"]
 
@@ -123,45 +123,45 @@ def write_xlsx(
     name column, else at 'A2'), an autofilter, column widths fitted to content and '£#,##0' on money
     columns, with a note right of the header saying money is in £ thousand.
     Text from input is stored as text, never as a formula, and quoted by
-    :func:`sharedopt.report.cells.neutralise_text`.
+    :func:`sharedopt.report.tables.cells.neutralise_text`.
     """
     tables = workbook_tables(without_duplicates(portfolio), without_duplicates(candidates), shares, max_candidates)
     note = contents_note(tables, max_candidates, csv_written)
-    workbook = _new_workbook(path, title)
-    styles = _Styles(workbook)
-    cells = npv_cells(named_table(tables[0], names or {}).frame, (extra or {}).get("council_cashflows"))
-    write_scenario_sheet(workbook, styles, summary, note, total_npv_formula(cells))
+    workbook = new_workbook(path, title)
+    styles = Styles(workbook)
+    cells = partnership_cells(named_table(tables[0], names or {}).frame, (extra or {}).get("council_cashflows"), summary)
+    write_scenario_sheet(workbook, styles, summary, note, total_formulas(cells))
     _write_summary_sheet(workbook.add_worksheet("summary"), styles, summary, note)
     _write_data_sheets(workbook, styles, {t.name: t for t in tables}, summary, names or {}, extra or {}, progress)
     workbook.close()
     return path
 
 
-def _new_workbook(path: Path, title: str) -> xlsxwriter.Workbook:
+def new_workbook(path: Path, title: str) -> xlsxwriter.Workbook:
     """An empty streaming workbook whose document properties carry the fixed timestamp."""
     workbook = xlsxwriter.Workbook(str(path), _OPTIONS)
     workbook.set_properties({"title": title, "author": "sharedopt", "created": fixed_timestamp()})
     return workbook
 
 
-def _write_data_sheets(workbook: xlsxwriter.Workbook, styles: _Styles, by_name: Mapping[str, SheetTable],
+def _write_data_sheets(workbook: xlsxwriter.Workbook, styles: Styles, by_name: Mapping[str, SheetTable],
                        summary: Mapping[str, Any], names: Mapping[str, str], extra: Mapping[str, pd.DataFrame],
                        progress: SheetProgress | None) -> None:
     """The portfolio, its cash-flow sheets, the side tables, then the candidates and shares."""
     portfolio, flows = named_table(by_name["portfolio"], names), extra.get("council_cashflows")
-    cells = npv_cells(portfolio.frame, flows)
-    _write_table_sheet(workbook.add_worksheet("portfolio"), styles, portfolio, progress,
-                       portfolio_npv_formulas(portfolio.frame, cells))
-    write_cashflow_sheets(workbook, styles, portfolio.frame, flows, discount_rate(summary))
+    cells = partnership_cells(portfolio.frame, flows, summary)
+    write_table_sheet(workbook.add_worksheet("portfolio"), styles, portfolio, progress,
+                       portfolio_formulas(portfolio.frame, cells))
+    write_cashflow_sheets(workbook, styles, portfolio.frame, flows, discount_rate(summary), summary)
     for name, frame in side_tables(summary, extra, names):
-        live = council_npv_formulas(frame, flows, cells) if name == "councils" else None
-        _write_table_sheet(workbook.add_worksheet(name), styles, SheetTable(name, frame, len(frame), frame.shape[1]),
+        live = council_formulas(frame, flows, cells) if name == "councils" else None
+        write_table_sheet(workbook.add_worksheet(name), styles, SheetTable(name, frame, len(frame), frame.shape[1]),
                            progress, live)
     for name in ("candidates", "shares"):
-        _write_table_sheet(workbook.add_worksheet(name), styles, named_table(by_name[name], names), progress)
+        write_table_sheet(workbook.add_worksheet(name), styles, named_table(by_name[name], names), progress)
 
 
-class _Styles:
+class Styles:
     """XlsxWriter formats, made once per workbook."""
 
     def __init__(self, workbook: xlsxwriter.Workbook):
@@ -173,6 +173,13 @@ class _Styles:
         self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         self.input = workbook.add_format({"num_format": "0.00%", "bg_color": "#FFF2CC", "border": 1})
         self._numbers: dict[str, Any] = {}
+        self._inputs: dict[str, Any] = {}
+
+    def input_cell(self, fmt: str):
+        """The format of a named input cell (filled and boxed) with the number format ``fmt``."""
+        if fmt not in self._inputs:
+            self._inputs[fmt] = self._workbook.add_format({"num_format": fmt, "bg_color": "#FFF2CC", "border": 1})
+        return self._inputs[fmt]
 
     def number(self, fmt: str | None):
         """The format for an Excel number format string (None: General, no format)."""
@@ -190,7 +197,7 @@ def _number_format(column: str) -> str | None:
     return _OTHER_FORMATS.get(column)
 
 
-def _write_table_sheet(ws, styles: _Styles, table: SheetTable, progress: SheetProgress | None,
+def write_table_sheet(ws, styles: Styles, table: SheetTable, progress: SheetProgress | None,
                        formulas: Mapping[str, list] | None = None) -> None:
     """One DataFrame as a sheet: header, typed cells, formats, widths, filter and note.
 
@@ -243,7 +250,7 @@ def _formatted_blanks(columns: list[list[Any]], styles: list[Any]) -> dict[int, 
     return blanks
 
 
-def _write_header(ws, styles: _Styles, header: list[str], note: bool) -> None:
+def _write_header(ws, styles: Styles, header: list[str], note: bool) -> None:
     """Bold frozen header row, with the £k note right of the table when wanted."""
     ws.freeze_panes(1, 0)
     ws.write_row(0, 0, header, styles.header)
@@ -256,7 +263,7 @@ def _money(header: list[str]) -> list[str]:
     return [h for h in header if h.endswith("(£k)")]
 
 
-def _write_summary_sheet(ws, styles: _Styles, summary: Mapping[str, Any], note: str) -> None:
+def _write_summary_sheet(ws, styles: Styles, summary: Mapping[str, Any], note: str) -> None:
     """The contents note, key figures as item/value rows, then per-service and per-authority blocks."""
     items = [("contents", note)] + _summary_rows(summary)
     lines: list[list[tuple[Any, Any]]] = [
@@ -288,7 +295,7 @@ def _summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, Any]]:
     return rows
 
 
-def _block_lines(styles: _Styles, name: str, records: Any) -> list[list[tuple[Any, Any]]]:
+def _block_lines(styles: Styles, name: str, records: Any) -> list[list[tuple[Any, Any]]]:
     """A titled table of records: a blank line, the title, the header, the rows."""
     if not records:
         return []

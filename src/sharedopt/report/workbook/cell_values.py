@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 
-from sharedopt.report.cells import neutralise_text
-from sharedopt.report.sheets import EXCEL_MAX_CHARS
+from sharedopt.report.tables import neutralise_text
+from sharedopt.report.workbook.sheets import EXCEL_MAX_CHARS
 from sharedopt.common.jsonsafe import json_safe, json_scalar
 
 __all__ = ["CUT_MARK", "cell_value", "cell_text"]
