@@ -30,7 +30,7 @@ def attach_robustness(result: Result) -> Result:
 
     Returns ``result`` unchanged when the run had no Monte Carlo.
     """
-    band = result.summary.get("uncertainty")
+    band = result.summary.uncertainty
     if not band or result.portfolio.empty or "p_in_portfolio" not in result.portfolio:
         return result
     threshold = result.config.uncertainty.robust_share
@@ -41,9 +41,9 @@ def attach_robustness(result: Result) -> Result:
     block = {"robust_share": threshold, "n_robust": int(len(robust)),
              "n_contingent": int(len(portfolio) - len(robust)),
              "robust_npv_gbp_k": float(robust[NPV].sum()),
-             "headline": {NPV: float(result.summary["totals"][NPV]), "p10_gbp_k": q["p10"],
+             "headline": {NPV: float(result.summary.totals[NPV]), "p10_gbp_k": q["p10"],
                           "p50_gbp_k": q["p50"], "p90_gbp_k": q["p90"], "draws": band["draws"],
                           "basis": "the headline sets every lever at the median of the distribution the "
                                    "Monte Carlo draws it from; P10-P90 are the draws' portfolio NPVs"}}
     return replace(result, portfolio=portfolio,
-                   summary={**result.summary, "robustness": json_safe(block, SUMMARY_DIGITS)})
+                   summary=result.summary.with_blocks(robustness=json_safe(block, SUMMARY_DIGITS)))

@@ -98,7 +98,7 @@ def draw_existing_outlines(ax, shapes, existing: Sequence[Mapping], extent: floa
     shapes : geopandas.GeoSeries
         Projected council geometry by code.
     existing : sequence of mapping
-        ``summary['existing_partnerships']`` records (``members`` in the region, ``name``).
+        ``summary.existing_partnerships`` records (``members`` in the region, ``name``).
     extent : float
         Map extent (m).
 

@@ -125,12 +125,13 @@ def data_vintage(sources: Sequence[Mapping[str, Any]]) -> str:
     return "; ".join(dict.fromkeys(str(s["vintage"]) for s in chosen))
 
 
-def gap_text(summary: Mapping[str, Any]) -> str:
+def gap_text(report) -> str:
     """The optimality gap written one way: '0.00% (proven optimal)' or '3.83% (best bound ...)'.
 
     Parameters
     ----------
-    summary : mapping
+    report : SolveReport
+        The run summary's solver report (:attr:`~sharedopt.results.run_summary.RunSummary.solve`):
         ``status``, ``gap`` (a fraction, 0.01 = 1%) or ``objective`` and ``best_bound``.
 
     Returns
@@ -139,13 +140,13 @@ def gap_text(summary: Mapping[str, Any]) -> str:
         The gap as a percentage with two decimals, and what it means; 'unknown'
         when neither is given.
     """
-    gap = _fraction(summary.get("gap"))
+    gap = _fraction(report.gap)
     if gap is None:
-        objective, bound = _fraction(summary.get("objective")), _fraction(summary.get("best_bound"))
+        objective, bound = _fraction(report.objective), _fraction(report.best_bound)
         if objective is None or bound is None:
             return "unknown"
         gap = abs(bound - objective) / max(abs(objective), 1e-9)
-    if str(summary.get("status", "")).lower() == Status.OPTIMAL:
+    if str(report.status or "").lower() == Status.OPTIMAL:
         meaning = "proven optimal" if abs(gap) <= PROVEN_GAP else "optimal within the gap tolerance"
         return f"{format_gap(gap)} ({meaning})"
     return f"{format_gap(gap)} (distance from the best bound)"

@@ -1,0 +1,49 @@
+"""Contracts with one owner, read from the source (nothing is run): the run summary is read
+through :class:`~sharedopt.results.run_summary.RunSummary` only, and HiGHS is imported by the
+solver backends only. Each failure names the file and line to fix."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "sharedopt"
+# summaries that are not the run's: the appraisal's settings and a reorganisation's result
+OTHER_SUMMARIES = {PACKAGE / "report" / "appraisal.py", PACKAGE / "report" / "reorganisation.py"}
+
+
+def _files() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def _is_summary(node: ast.AST) -> bool:
+    """``summary`` or ``<anything>.summary``."""
+    return (isinstance(node, ast.Name) and node.id == "summary") or (
+        isinstance(node, ast.Attribute) and node.attr == "summary")
+
+
+def _keyed_reads(tree: ast.Module) -> list[int]:
+    """Lines where a summary is read by a string key (``summary["x"]``, ``summary.get("x")``)."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _is_summary(node.value) and isinstance(node.slice, ast.Constant):
+            lines.append(node.lineno)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+              and _is_summary(node.func.value)):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_the_run_summary_is_read_by_attribute_only():
+    """No module reads the run summary by string key: its fields are RunSummary's attributes."""
+    found = [f"{path.relative_to(ROOT)}:{line}" for path in _files()
+             if path.parent.name != "reorganisation" and path not in OTHER_SUMMARIES
+             for line in _keyed_reads(ast.parse(path.read_text(encoding="utf-8")))]
+    assert not found, "read these through RunSummary's attributes:\n" + "\n".join(found)
+
+
+def test_the_keyed_read_check_finds_one():
+    """The check above sees the reads it forbids (so that it can fail)."""
+    tree = ast.parse('a = result.summary["totals"]\nb = summary.get("status")\nc = summary.totals\n')
+    assert _keyed_reads(tree) == [1, 2]
