@@ -198,7 +198,7 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
     """
     core = json_safe(_core(config, portfolio, candidates, shares, authorities, enumeration, frontier, sources,
                            quality, generation), SUMMARY_DIGITS)
-    report = json_safe(solver.to_dict(wall_clock=False), SUMMARY_DIGITS)
+    report = json_safe(solver.to_dict(), SUMMARY_DIGITS)
     return RunSummary(
         solve=SolveReport(**report), **core, **status_quo_summary(config, existing),
         depths=depth_summary(config.model, portfolio), cash_flows=json_safe(cash_flows, SUMMARY_DIGITS),

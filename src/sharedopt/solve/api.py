@@ -22,7 +22,6 @@ explain an infeasible model.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 from time import perf_counter
 
@@ -41,7 +40,7 @@ from sharedopt.solve.lp_bounds import is_large
 from sharedopt.solve.pieces import Piece, solve_pieces
 from sharedopt.solve.reductions import n_fixed, reduce_model
 from sharedopt.solve.result import SolveResult, against_outer_bound, make_result
-from sharedopt.solve.status import SOLVED, Status
+from sharedopt.solve.status import SOLVED, Status, StoppedBy
 
 __all__ = ["solve"]
 
@@ -118,10 +117,10 @@ def _solve_within(model: PortfolioModel, options: SolverOptions, extra: ExtraHoo
 
 def _said_if_budget_stopped(result: SolveResult, cut: bool) -> SolveResult:
     """The result, its message saying so when a time limit the run's budget had cut stopped it."""
-    if not (cut and result.stopped_by == "time limit"):
+    if not (cut and result.stopped_by == StoppedBy.TIME_LIMIT):
         return result
     said = "stopped by the run's time budget (what was left of [solver] time_limit)"
-    return replace(result, message="; ".join(t for t in (result.message, said) if t))
+    return result.with_outcome(message="; ".join(t for t in (result.message, said) if t))
 
 
 def _answer(model: PortfolioModel, result: SolveResult, x: np.ndarray | None, options: SolverOptions,
