@@ -181,7 +181,7 @@ def test_no_highs_banner_from_a_solve_with_a_user_hook():
             "from sharedopt.model.build import build_model\n"
             "from sharedopt.solve.api import solve\n"
             "res, _ = solve(build_model(random_candidates(1, n_auth=8, n_services=2, max_candidates=12)),"
-            " extra=lambda p, xs: None)\n"
+            " pulp_extra=lambda p, xs: None)\n"
             "print(res.status)\n") % str(Path(__file__).parent)
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)

@@ -35,6 +35,7 @@ class RowGroup(enum.StrEnum):
     OBJECTIVE_FLOOR = "objective_floor"
     NO_GOOD = "no_good"
     ELASTIC = "elastic"
+    USER = "user"
 
 
 _EXCESS = "{label}: forced candidates {names} give {activity} > {upper}"
@@ -98,6 +99,7 @@ ROW_KINDS: dict[RowGroup, RowKind] = {
     RowGroup.OBJECTIVE_FLOOR: RowKind((), "{group} {key}"),
     RowGroup.NO_GOOD: RowKind((), "{group} {key}"),
     RowGroup.ELASTIC: RowKind((), "{group} {key}"),
+    RowGroup.USER: RowKind((), "user row {key}"),
 }
 
 

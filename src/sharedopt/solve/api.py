@@ -5,12 +5,14 @@ apply exact reductions, solve (whole, or piece by piece), assemble the result, a
 explain an infeasible model.
 
 * Backends (:mod:`sharedopt.solve.backends.registry`): HiGHS (default) is driven
-  directly through ``highspy`` from the model matrices; with a user ``extra`` hook the
-  PuLP problem is built and solved through PuLP instead. CBC runs through PuLP.
+  directly through ``highspy`` from the model matrices. CBC runs through PuLP. A user's own
+  rows belong in the model (:mod:`sharedopt.model.user_rows`), where every path sees them;
+  the ``pulp_extra`` hook on the PuLP problem is the escape hatch for what rows cannot say,
+  and it switches off the exact reductions, the decomposition and the large-model path.
 * Statuses are :class:`~sharedopt.solve.status.Status` values, never read back from
   message text (:mod:`sharedopt.solve.result`).
 * Before solving, exact reductions fix candidates that can never help
-  (:func:`sharedopt.solve.reductions.reduce_model`); skipped with a user hook.
+  (:func:`sharedopt.solve.reductions.reduce_model`); skipped with a ``pulp_extra`` hook.
 * A greedy feasible portfolio is kept as a safety net (:mod:`sharedopt.solve.outcome`).
 * With ``decompose=True`` the candidates are split into independent pieces
   (:func:`sharedopt.solve.pieces.solve_pieces`); tiny pieces are solved by enumeration.
@@ -42,13 +44,17 @@ from sharedopt.solve.reductions import n_fixed, reduce_model
 from sharedopt.solve.result import SolveResult, against_outer_bound, make_result
 from sharedopt.solve.status import SOLVED, Status, StoppedBy
 
-__all__ = ["solve"]
+__all__ = ["solve", "PULP_HOOK_NOTE"]
+
+#: what the result's message says when the PuLP hook was used
+PULP_HOOK_NOTE = ("PuLP hook: exact reductions, decomposition into pieces and the large-model path "
+                  "switched off (the PuLP problem was solved whole)")
 
 
 def solve(
     model: PortfolioModel,
     options: SolverOptions | None = None,
-    extra: ExtraHook | None = None,
+    pulp_extra: ExtraHook | None = None,
     *,
     warm_start: np.ndarray | None = None,
     budget: Budget | None = None,
@@ -61,10 +67,13 @@ def solve(
         From :func:`sharedopt.model.build.build_model`.
     options : SolverOptions, optional
         Defaults to ``SolverOptions()``.
-    extra : callable, optional
-        ``extra(prob, variables)`` edits the PuLP problem before solving
-        (``variables`` maps candidate id -> LpVariable).  Forces the PuLP path
-        and disables decomposition.
+    pulp_extra : callable, optional
+        The escape hatch: ``pulp_extra(prob, variables)`` edits the PuLP problem before solving
+        (``variables`` maps candidate id -> LpVariable). It switches off the exact reductions,
+        the decomposition into pieces and the large-model path (the PuLP problem is solved
+        whole), and the result's message says so. Rows a user can write as
+        ``lower <= A x <= upper`` go into the model instead
+        (:func:`sharedopt.model.user_rows.add_rows`), keeping all three.
     warm_start : ndarray, optional
         0/1 start vector aligned with candidates (used when feasible).
     budget : Budget, optional
@@ -93,7 +102,7 @@ def solve(
     if issues:
         raise InfeasibleError(issues)
     with budget.charging():
-        return _solve_within(model, options, extra, warm_start, budget, backend)
+        return _solve_within(model, options, pulp_extra, warm_start, budget, backend)
 
 
 def _solve_within(model: PortfolioModel, options: SolverOptions, extra: ExtraHook | None,
@@ -107,7 +116,7 @@ def _solve_within(model: PortfolioModel, options: SolverOptions, extra: ExtraHoo
                                                  backend.parallel_pieces, options, warm)
     else:
         piece = _solve_one(backend, reduced, time_limit, warm, extra)
-        pieces, x, n_pieces, note = [piece], piece.x, 1, ""
+        pieces, x, n_pieces, note = [piece], piece.x, 1, PULP_HOOK_NOTE if extra is not None else ""
     if fixed := n_fixed(model, reduced):
         note = "; ".join(t for t in (f"reductions fixed {fixed} dominated/unprofitable candidates to 0", note) if t)
     result = _said_if_budget_stopped(make_result(model, options, backend.name, pieces, n_pieces, note,
