@@ -47,3 +47,17 @@ def test_the_keyed_read_check_finds_one():
     """The check above sees the reads it forbids (so that it can fail)."""
     tree = ast.parse('a = result.summary["totals"]\nb = summary.get("status")\nc = summary.totals\n')
     assert _keyed_reads(tree) == [1, 2]
+
+
+def test_a_constraint_kind_is_one_entry():
+    """Each kind switched on by settings defines its rows and states every one of its settings."""
+    from sharedopt.model.rows import ROW_KINDS
+    from sharedopt.results.facts import constraints_in_force
+    from sharedopt.config.constraints import Constraints
+
+    for group, kind in ROW_KINDS.items():
+        if kind.settings:
+            assert kind.define is not None, group
+            assert set(kind.settings) == set(kind.sentences), group
+    stated = {row["constraint"] for row in constraints_in_force(Constraints(max_per_service=2, forced_pairs=[("a", "b")]))}
+    assert {"max_per_service", "forced_pairs", "governance_capacity", "one_partnership_per_slot"} <= stated
