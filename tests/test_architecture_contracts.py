@@ -61,3 +61,34 @@ def test_a_constraint_kind_is_one_entry():
             assert set(kind.settings) == set(kind.sentences), group
     stated = {row["constraint"] for row in constraints_in_force(Constraints(max_per_service=2, forced_pairs=[("a", "b")]))}
     assert {"max_per_service", "forced_pairs", "governance_capacity", "one_partnership_per_slot"} <= stated
+
+
+# the solver's own internals that drive HiGHS directly besides the backends (LP bounds, the
+# proof, the column-generation master, Ctrl-C), and the reorganisation optimiser's set partitioning
+HIGHS_USERS = {"solve/lp_bounds.py", "solve/bounds/proof.py", "solve/generate/master.py", "solve/interrupt.py",
+               "reorganisation/optimise.py"}
+
+
+def _imports_highspy(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                 else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        if any(n == "highspy" or n.startswith("highspy.") for n in names):
+            return True
+    return False
+
+
+def test_highspy_is_imported_by_the_solver_only():
+    """Results, pipeline and report reach HiGHS through the solver API (``solve.api.solve``), never directly."""
+    found = [str(p.relative_to(PACKAGE)) for p in _files() if _imports_highspy(p)]
+    outside = [f for f in found if not f.startswith("solve/backends/") and f not in HIGHS_USERS]
+    assert not outside, "go through sharedopt.solve.api.solve:\n" + "\n".join(outside)
+
+
+def test_no_private_solver_function_is_imported_outside_the_solver():
+    """No module outside ``solve/`` imports a private name of the solver (``from sharedopt.solve... import _x``)."""
+    found = [f"{p.relative_to(ROOT)}:{node.lineno}" for p in _files() if "solve" not in p.relative_to(PACKAGE).parts[:1]
+             for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sharedopt.solve")
+             and any(a.name.startswith("_") for a in node.names)]
+    assert not found, "\n".join(found)

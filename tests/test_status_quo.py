@@ -21,7 +21,7 @@ from sharedopt.common.errors import DataError
 from sharedopt.report.run_result import write_result
 from sharedopt.pipeline.sequencer import run
 from sharedopt.pipeline.steps import create_model, enumerate_candidates, load_inputs
-from sharedopt.model.status_quo import effective_constraints, existing_partnerships_table
+from sharedopt.candidates.status_quo import effective_constraints, existing_partnerships_table
 
 ROOT = Path(__file__).resolve().parents[1]
 EKS = {"E07000106", "E07000108", "E07000114"}  # Canterbury, Dover, Thanet

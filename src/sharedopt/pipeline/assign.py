@@ -18,7 +18,7 @@ from sharedopt.candidates.value import CostBase
 from sharedopt.config.schema import RunConfig
 from sharedopt.data.authorities import council_names
 from sharedopt.model.build import PortfolioModel
-from sharedopt.model.status_quo import effective_constraints, existing_partnerships_table
+from sharedopt.candidates.status_quo import effective_constraints, existing_partnerships_table
 from sharedopt.results.alternatives import alternatives_table, near_optimal_alternatives, stability
 from sharedopt.results.cashflow import cashflow_summary, council_cashflows
 from sharedopt.results.rank import rank_candidates

@@ -25,7 +25,7 @@ from sharedopt.data.region.selection import Selection
 from sharedopt.model.build import PortfolioModel, build_model
 from sharedopt.model.rows import RowGroup
 from sharedopt.model.user_rows import ModelHook, add_rows
-from sharedopt.model.status_quo import effective_constraints, status_quo_table
+from sharedopt.candidates.status_quo import effective_constraints, status_quo_table
 from sharedopt.pipeline.events import OnEvent, emit
 from sharedopt.pipeline.references import check_references
 from sharedopt.pipeline.result import Inputs

@@ -23,7 +23,7 @@ from sharedopt.candidates.table import (
 from sharedopt.candidates.depth import depth_summary
 from sharedopt.data.authorities import council_names
 from sharedopt.data.detail import fine_scope_rows
-from sharedopt.model.status_quo import existing_partnerships_json
+from sharedopt.candidates.status_quo import existing_partnerships_json
 from sharedopt.data.sources import estimate_notes
 from sharedopt.results.facts import constraints_in_force, data_vintage, region_title
 from sharedopt.results.run_summary import RunSummary, SolveReport
@@ -190,7 +190,7 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
     ``[solver] time_limit`` (its time budget, seconds); the solver's ``stopped_by`` and
     ``message`` say when a time limit or the budget stopped a step.
 
-    ``existing`` is the existing-partnerships table (:mod:`sharedopt.model.status_quo`),
+    ``existing`` is the existing-partnerships table (:mod:`sharedopt.candidates.status_quo`),
     ``cash_flows`` the councils' cash-flow block (:func:`sharedopt.results.cashflow.cashflow_summary`),
     ``alternatives`` the stability block of the near-optimal alternatives (None: none asked for).
     ``generation`` (a :class:`sharedopt.solve.generate.Generation`) is reported under

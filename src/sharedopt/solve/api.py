@@ -58,6 +58,7 @@ def solve(
     *,
     warm_start: np.ndarray | None = None,
     budget: Budget | None = None,
+    price_large: bool = True,
 ) -> tuple[SolveResult, np.ndarray]:
     """Solve the portfolio model.
 
@@ -80,6 +81,10 @@ def solve(
         The run's solver-time budget: the solve and an infeasibility diagnosis spend it and
         take at most what is left (and at most ``options.time_limit``). None:
         ``options.time_limit`` only.
+    price_large : bool, default True
+        False: a large model goes to the backend whole, never to column generation with
+        reduced-cost fixing (for models whose extra rows the restricted master cannot hold,
+        such as an objective floor).
 
     Returns
     -------
@@ -102,20 +107,22 @@ def solve(
     if issues:
         raise InfeasibleError(issues)
     with budget.charging():
-        return _solve_within(model, options, pulp_extra, warm_start, budget, backend)
+        return _solve_within(model, options, pulp_extra, warm_start, budget, backend, price_large)
 
 
 def _solve_within(model: PortfolioModel, options: SolverOptions, extra: ExtraHook | None,
-                  warm_start: np.ndarray | None, budget: Budget, backend) -> tuple[SolveResult, np.ndarray]:
+                  warm_start: np.ndarray | None, budget: Budget, backend,
+                  price_large: bool = True) -> tuple[SolveResult, np.ndarray]:
     """The solve itself, the budget's clock running: reductions, backend, pieces, result, diagnosis."""
     t0 = perf_counter()
     time_limit, cut = budget.limit(options.time_limit), budget.cuts(options.time_limit)
     reduced, warm = _reduced(model, extra, warm_start)
     if options.decompose and extra is None:
-        pieces, x, n_pieces, note = solve_pieces(reduced, partial(_solve_one, backend), time_limit, t0,
-                                                 backend.parallel_pieces, options, warm)
+        solve_one = partial(_solve_one, backend, price_large=price_large)
+        pieces, x, n_pieces, note = solve_pieces(reduced, solve_one, time_limit, t0, backend.parallel_pieces,
+                                                 options, warm)
     else:
-        piece = _solve_one(backend, reduced, time_limit, warm, extra)
+        piece = _solve_one(backend, reduced, time_limit, warm, extra, price_large)
         pieces, x, n_pieces, note = [piece], piece.x, 1, PULP_HOOK_NOTE if extra is not None else ""
     if fixed := n_fixed(model, reduced):
         note = "; ".join(t for t in (f"reductions fixed {fixed} dominated/unprofitable candidates to 0", note) if t)
@@ -151,13 +158,13 @@ def _reduced(model: PortfolioModel, extra: ExtraHook | None, warm_start) -> tupl
 
 
 def _solve_one(backend: Backend, model: PortfolioModel, time_limit: float | None, warm: np.ndarray | None,
-               extra: ExtraHook | None = None) -> Piece:
+               extra: ExtraHook | None = None, price_large: bool = True) -> Piece:
     """One model (or piece): the empty model directly, a large one by pricing, else the backend."""
     if extra is None and model.n_variables == 0:
         ok = is_feasible(model, np.zeros(0))
         return Piece(Status.OPTIMAL, "empty model", 0.0, 0.0, np.zeros(0)) if ok else \
             Piece(Status.INFEASIBLE, "empty model", None, None, None)
-    if extra is None and backend.prices_large_models and is_large(model):
+    if extra is None and price_large and backend.prices_large_models and is_large(model):
         return _solve_by_pricing(model, backend.options, time_limit, warm)
     return backend.solve(model, time_limit, warm, extra)
 
