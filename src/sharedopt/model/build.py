@@ -86,7 +86,7 @@ class PortfolioModel:
     objective_name : str
         'npv' or 'annual_net_saving'.
     build_seconds : float
-        Wall time of :func:`build_model`.
+        Wall time of :func:`build_model`, the dominance and packing searches included.
     dominated_by : ndarray of int or None
         ``k`` when candidate ``k`` dominates this one (members and services a
         subset, objective at least as high, every row coefficient at most as
@@ -225,12 +225,13 @@ def build_model(
     blocks = [b for kind in ROW_KINDS.values() if kind.define is not None for b in kind.define(facts)]
     block = _drop_redundant(_stack(blocks, n), lb, ub)
     c = pd.to_numeric(candidates[obj_col]).to_numpy(dtype=float)
+    dominated_by = verified_dominators(block, c, dominator_guesses(mem, svc, c))
+    packings = find_packings(mem, svc, c, block.A, block.lower, block.upper, lb, ub)
     return PortfolioModel(
         candidate_ids=ids.to_numpy(dtype=object), c=c, A=block.A, row_lower=block.lower,
         row_upper=block.upper, var_lower=lb, var_upper=ub, rows=block.rows, excluded=excluded,
-        objective_name=cons.objective, build_seconds=perf_counter() - t0,
-        dominated_by=verified_dominators(block, c, dominator_guesses(mem, svc, c)),
-        packings=find_packings(mem, svc, c, block.A, block.lower, block.upper, lb, ub),
+        objective_name=cons.objective, build_seconds=perf_counter() - t0,  # the dominance searches included
+        dominated_by=dominated_by, packings=packings,
     )
 
 

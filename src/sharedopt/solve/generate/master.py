@@ -18,7 +18,7 @@ from sharedopt.model.rows import ROW_KINDS, RowGroup, in_force
 from sharedopt.solve.backends.highs_quiet import new_highs
 from sharedopt.solve.generate.pricer import ServicePricer
 from sharedopt.solve.backends.highs import matrix_lp, set_threads
-from sharedopt.solve.lp_bounds import lagrangian_bound, solve_by_pricing
+from sharedopt.solve.lp_bounds import lp_dual_bound, solve_by_pricing
 from sharedopt.solve.interrupt import run_highs
 
 INF = highspy.kHighsInf
@@ -242,7 +242,7 @@ def _iterate(base: CostBase, params: ModelParams, pricers: list[ServicePricer], 
             break
         lp_obj, y = solved
         n = len(master.c)
-        bound, _ = lagrangian_bound(master.c, master.A, y, rl, rows.upper, np.zeros(n), np.ones(n))
+        bound, _ = lp_dual_bound(master.c, master.A, y, rl, rows.upper, np.zeros(n), np.ones(n))
         bound, all_complete, blocks, costs = _price_round(base, params, pricers, rows, master, y, bound, tol,
                                                           deadline, max_found, per_round)
         best_bound, y_bound = min(best_bound, bound), bound
