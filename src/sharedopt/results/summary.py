@@ -17,7 +17,7 @@ from sharedopt.config.assumptions import (
 from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, COST_COORDINATION, COST_DISTANCE, COST_GOVERNANCE, DEFAULT_SHARE, ESTIMATED,
     GOVERNANCE_COST, KIND, MEMBER, N_MEMBERS, NPV, ONE_OFF_COST, REALISATION_FACTOR, SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE,
-    SCALE_SAVING, SERVICES, SHARE_PROPORTIONAL, SHARE_RULES, SHARE_SHAPLEY, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL,
+    SERVICES, SHARE_PROPORTIONAL, SHARE_RULES, SHARE_SHAPLEY, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL,
     member_codes,
 )
 from sharedopt.candidates.depth import depth_summary
@@ -208,7 +208,7 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
 def _core(config, portfolio, candidates, shares, authorities, enumeration, frontier, sources, quality,
           generation) -> dict:
     """The summary's blocks made from the run's tables (before JSON rounding)."""
-    scale_captured = float(portfolio[SCALE_SAVING].sum()) if len(portfolio) else 0.0
+    scale_captured = float(portfolio[SAVING_SCALE].sum()) if len(portfolio) else 0.0
     frontier_annual = float(frontier["frontier_annual_gbp_k"].sum())
     return {
         "name": config.name,
