@@ -1,6 +1,6 @@
 """The layout is the pipeline: layers, module and function sizes, one owner per contract.
 
-These tests read the source (nothing is run): they keep issue #12's structure from
+These tests read the source (nothing is run): they keep the structure from
 drifting back. Each failure names the file and line to fix.
 """
 

@@ -5,6 +5,7 @@ solver backends only. Each failure names the file and line to fix."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,3 +93,14 @@ def test_no_private_solver_function_is_imported_outside_the_solver():
              if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sharedopt.solve")
              and any(a.name.startswith("_") for a in node.names)]
     assert not found, "\n".join(found)
+
+
+def test_no_issue_numbers_in_code_or_docs():
+    """Code and docs say what is, not which issue or session asked for it."""
+    pattern = re.compile(r"(?i)\bissue\s*#\d+|\bissue\s+\d+\b|\blast session\b")
+    paths = [*PACKAGE.rglob("*.py"), *(ROOT / "docs").glob("*.md"), ROOT / "ARCHITECTURE.md", ROOT / "README.md",
+             *(ROOT / "tests").glob("*.py"), *(ROOT / "benchmarks").glob("*.py")]
+    found = [f"{p.relative_to(ROOT)}:{i}" for p in paths if p.name != "test_architecture_contracts.py"
+             and p.name != "test_no_history_in_outputs.py"
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1) if pattern.search(line)]
+    assert not found, "say what the code does instead:\n" + "\n".join(found)

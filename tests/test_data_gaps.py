@@ -1,4 +1,4 @@
-"""Silent data gaps (issue 11, item 9): blank returns carried forward and labelled, implausible spend.
+"""Silent data gaps: blank returns carried forward and labelled, implausible spend.
 
 Fixtures: tests/fixtures/bad_inputs/absurd_spend.csv (1e12 £k) and spend_in_pounds.csv
 (Hartlepool's Environment spend entered in £, 1000 times too large).

@@ -1,4 +1,4 @@
-"""Spreadsheet injection (issue 11, item 11): input text never starts a formula in a CSV or XLSX cell.
+"""Spreadsheet injection: input text never starts a formula in a CSV or XLSX cell.
 
 The hostile fixture (``tests/fixtures/hostile``) is a scenario over invented boundaries whose
 names start with ``=``, ``+``, ``@`` and ``-``; it runs through the real CLI and writers.

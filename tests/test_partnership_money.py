@@ -53,7 +53,7 @@ def test_evidence_block_brackets_the_default_and_states_its_arithmetic():
 
 
 def test_default_realisation_is_the_evidence_base_times_the_mode_factor(result):
-    # issue 14 item 3: the default varies with each candidate's partnership mode (sharedopt.candidates.readiness)
+    # the default varies with each candidate's partnership mode (sharedopt.candidates.readiness)
     from sharedopt.config.assumptions import REALISATION_DEFAULTS
     f = REALISATION_DEFAULTS["mode_factors"]["value"]
     mode = {"creating": f["voluntary"] * f["trust"], "constraining": f["voluntary"] * f["contract"]}

@@ -1,4 +1,4 @@
-"""The Python objects read well (issue 15): short repr, variants named after what changed, typed tables."""
+"""The Python objects read well: short repr, variants named after what changed, typed tables."""
 
 from __future__ import annotations
 

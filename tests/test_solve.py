@@ -269,7 +269,7 @@ def test_unknown_solver_lists_available():
     with pytest.raises(SolverUnavailableError) as err:
         solve(build_model(df), SolverOptions(name="gurobi_magic"))
     msg = str(err.value)
-    # user-facing names only (issue 11 item 13: no internal PuLP class names)
+    # user-facing names only (no internal PuLP class names)
     assert "'highs'" in msg and "'cbc'" in msg and "gurobi_magic" in msg
     assert "PULP_CBC_CMD" not in msg and "COIN_CMD" not in msg
     assert isinstance(err.value, ValueError)

@@ -1,4 +1,4 @@
-"""The status quo: real arrangements in data/ kept as existing partnerships (issue 13, item 6).
+"""The status quo: real arrangements in data/ kept as existing partnerships.
 
 Real data: the arrangements file, the Kent two-tier area (East Kent Services, Mid Kent
 revenues and benefits, Dartford-Sevenoaks, Tonbridge & Malling-Gravesham all sit there)

@@ -133,7 +133,7 @@ def test_dask_and_local_pool_give_identical_results(base):
 def test_compare_results_tidy(base, deterministic):
     tight = run(base.with_({"constraints.governance_capacity": 1, "report.top_n": 0}, name="tight"))
     diff = compare(deterministic, tight)
-    assert list(diff.columns) == ["table", "key", "scenario", "value", "text"]  # issue 15: typed columns
+    assert list(diff.columns) == ["table", "key", "scenario", "value", "text"]  # typed columns
     assert diff["value"].dtype == "float64"
     assert diff.loc[(diff["table"] == "totals") & (diff["key"] == "status"), "text"].eq("optimal").all()
     assert (diff["table"] == "npv_by_service_gbp_k").any()

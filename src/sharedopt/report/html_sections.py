@@ -1,4 +1,4 @@
-"""Sections of ``report.html`` that say what the report shows (issue 15).
+"""Sections of ``report.html`` that say what the report shows.
 
 The Scenario section (what was asked), the best alternatives not chosen with
 near-duplicates collapsed, savings by service as an inline SVG bar chart, the

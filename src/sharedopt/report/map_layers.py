@@ -1,4 +1,4 @@
-"""Static-map layers that keep the map readable (issue 15).
+"""Static-map layers that keep the map readable.
 
 * :func:`draw_partnership_outlines`: each chosen partnership as ONE shape, the
   union of its members outlined in the partnership's colour (nested inward

@@ -30,7 +30,7 @@ from sharedopt.results.run_summary import RunSummary, SolveReport
 
 MONEY = [ANNUAL_SAVING, GOVERNANCE_COST, ANNUAL_NET_SAVING,
          ONE_OFF_COST, NPV]
-# the decomposition of annual_net_saving_gbp_k (issue 13); coordination is part of governance
+# the decomposition of annual_net_saving_gbp_k; coordination is part of governance
 DECOMPOSITION = [SAVING_SCALE, SAVING_EFFICIENCY, SAVING_SCOPE,
                  COST_DISTANCE, COST_GOVERNANCE, COST_COORDINATION]
 
