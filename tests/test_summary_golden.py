@@ -9,7 +9,9 @@ an intended one is made by rewriting the fixture with ``python tests/test_summar
 
 from __future__ import annotations
 
+import json
 import sys
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ import pytest
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.sequencer import run
 from sharedopt.report.run_result import write_result
+from sharedopt.results.run_summary import RunSummary
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden"
@@ -54,3 +57,15 @@ if __name__ == "__main__":  # rewrite the fixtures (an intended change only)
     for name, result in (("north-east-k3", ne), ("wales-k3", wales_run())):
         with tempfile.TemporaryDirectory() as tmp:
             (GOLDEN / f"{name}.summary.json").write_text(summary_text(result, Path(tmp)), encoding="utf-8")
+
+
+def test_summary_json_reads_back_into_its_owner():
+    """Every key of a real summary.json is a RunSummary field (strict), and it writes back the same."""
+    data = json.loads((GOLDEN / "wales-k3.summary.json").read_text(encoding="utf-8"))
+    summary = RunSummary.from_dict(data)
+    assert summary.to_dict() == data and summary.solve.status == data["status"]
+    assert summary.council_names == {r["authority"]: r["name"] for r in data["by_authority"]}
+    with pytest.raises(ValueError, match="'wall_seconds'"):
+        RunSummary.from_dict({**data, "wall_seconds": 1.0})
+    with pytest.raises(FrozenInstanceError):
+        summary.totals = {}
