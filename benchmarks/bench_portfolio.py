@@ -112,11 +112,11 @@ def _timed_model_and_solve(inputs, candidates, config, out: dict, report) -> Non
     t = time.perf_counter()
     result = assign_solution(inputs, candidates, model, solved, chosen, config)
     out["assign_s"] = time.perf_counter() - t
-    frontier = result.summary["frontier"]
+    frontier = result.summary.frontier
     out["frontier_annual_gbp_k"] = frontier["scale_frontier_annual_gbp_k"]
     out["portfolio_scale_saving_gbp_k"] = frontier["portfolio_scale_saving_gbp_k"]
     out["share_of_frontier"] = frontier["share_of_frontier_captured"]
-    out["n_partnerships"] = result.summary["totals"]["n_partnerships"]
+    out["n_partnerships"] = result.summary.totals["n_partnerships"]
 
 
 class PortfolioRuns:

@@ -78,8 +78,8 @@ def child(config_path: str, formats: str, out: str) -> dict:
             "timings": {k: v for k, v in result.timings.items() if k != "time_budget"},
             "report_seconds": round(done - ran, 2), "by_format": _format_seconds(files, done),
             "in_process_seconds": round(done - start, 2), "peak_rss_mb": peak,
-            "candidates": len(result.candidates), "status": result.summary.get("status"),
-            "gap": result.summary.get("gap"), "objective": result.summary.get("objective")}
+            "candidates": len(result.candidates), "status": result.summary.solve.status,
+            "gap": result.summary.solve.gap, "objective": result.summary.solve.objective}
 
 
 def _rss_mb() -> float:

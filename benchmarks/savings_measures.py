@@ -1,4 +1,4 @@
-"""Before/after measures of the savings model on a run's outputs (issue 13).
+"""Before/after measures of the savings model on a run's outputs.
 
 Usage: ``python benchmarks/savings_measures.py OUTDIR [OUTDIR ...]`` (folders written by
 ``sharedopt run --format csv,json``). Prints, per folder: headline NPV and annual net

@@ -26,13 +26,13 @@ DEFAULT = [ROOT / "configs" / "north-east.toml", ROOT / "configs" / "kent.toml"]
 def measure(path: Path) -> dict:
     """One config's headline and tornado (every lever at each end of its range)."""
     result = run(Scenario.from_config(path).with_({"report.top_n": 0}), tornado=True)
-    block = result.summary["tornado"]
-    base = float(result.summary["totals"][NPV])
+    block = result.summary.tornado
+    base = float(result.summary.totals[NPV])
     levers = [{**lever, "moves_over_10pct": max(abs(lever["npv_at_low_gbp_k"] - base),
                                                abs(lever["npv_at_high_gbp_k"] - base)) > 0.1 * abs(base)}
               for lever in block["levers"]]
-    return {"config": path.stem, "status": result.summary["status"], "npv_gbp_k": base,
-            "n_partnerships": result.summary["totals"]["n_partnerships"], "levers": levers,
+    return {"config": path.stem, "status": result.summary.solve.status, "npv_gbp_k": base,
+            "n_partnerships": result.summary.totals["n_partnerships"], "levers": levers,
             "hinges": block["hinges"]}
 
 

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     base = Scenario.from_config(ROOT / "configs" / "north-east.toml").with_({"report.top_n": 0})
     default = run(base)
-    print(f"default: NPV £{default.summary['totals']['npv_gbp_k']:,.0f}k ({default.solver.status})")
+    print(f"default: NPV £{default.summary.totals['npv_gbp_k']:,.0f}k ({default.solver.status})")
 
     capped = run(base.with_({"constraints.governance_capacity": 2}, name="capacity-2"))
     half_waste = run(base.with_({"model.services.Environment.e_down": 0.06}, name="half-waste-scale"))

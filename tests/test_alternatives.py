@@ -74,7 +74,7 @@ def test_run_with_alternatives_writes_alternatives_csv(tmp_path):
     result = run(sc)
     write_result(result, tmp_path, formats={"csv", "json"})
     table = pd.read_csv(tmp_path / "alternatives.csv")
-    summary = result.summary["alternatives"]
+    summary = result.summary.alternatives
     assert summary["alternatives"] == table["alternative"].max() >= 1
     best = result.solver.objective
     per_alt = table.groupby("alternative")["portfolio_objective_gbp_k"].first()

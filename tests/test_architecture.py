@@ -1,6 +1,6 @@
 """The layout is the pipeline: layers, module and function sizes, one owner per contract.
 
-These tests read the source (nothing is run): they keep issue #12's structure from
+These tests read the source (nothing is run): they keep the structure from
 drifting back. Each failure names the file and line to fix.
 """
 
@@ -185,8 +185,6 @@ def test_no_import_cycle_between_modules():
 # (a public name in its home module, or the code moved to where it is used).
 PRIVATE_IMPORTS_ALLOWED = {
     "candidates/wholeorg.py": {"_gather"},        # candidates.value's gathering of a group's spend
-    "results/alternatives.py": {"_mip"},          # solve.lp_bounds' HiGHS MIP, bypassing the solver API
-    "solve/bounds/proof.py": {"_mip", "_fixed_by_rc"},  # lp_bounds, read through the alias ``pr``
 }
 
 

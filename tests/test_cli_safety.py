@@ -1,4 +1,4 @@
-"""Hostile input at the command line (issue 11 items 2, 4, 7, 13).
+"""Hostile input at the command line.
 
 Each test runs the real CLI on a fixture from ``tests/fixtures/hostile/`` (see its
 README) or on a real run's output, and checks the message, not only the exit code.

@@ -230,17 +230,17 @@ def test_run_with_generated_candidates_reports_how_they_were_found(ne_inputs, tm
 
     config = _config("north-east.toml", {"candidates": "generate"}, None, {"mip_gap": 0.0})
     result = run(config)
-    gen = result.summary["candidate_generation"]
-    assert gen["complete"] and gen["lp_bound_over_all_groups"] >= result.summary["objective"] - 1e-6
-    assert result.summary["status"] == ("optimal" if gen["closed"] else result.summary["status"])
+    gen = result.summary.candidate_generation
+    assert gen["complete"] and gen["lp_bound_over_all_groups"] >= result.summary.solve.objective - 1e-6
+    assert result.summary.solve.status == ("optimal" if gen["closed"] else result.summary.solve.status)
     files = write_result(result, tmp_path, {"csv", "json"})
     written = json.loads(files["summary.json"].read_text())
     assert written["candidate_generation"]["note"].startswith("[model] candidates")
     enum = (tmp_path / "enumeration.csv").read_text()
     assert "generated" in enum
     enumerated = run(_config("north-east.toml", {"candidates": "enumerate"}, None, {"mip_gap": 0.0}))
-    assert enumerated.summary["candidate_generation"] is None
-    assert result.summary["objective"] == pytest.approx(enumerated.summary["objective"], rel=1e-9)
+    assert enumerated.summary.candidate_generation is None
+    assert result.summary.solve.objective == pytest.approx(enumerated.summary.solve.objective, rel=1e-9)
 
 
 def test_candidate_specific_realisation_blocks_generation():

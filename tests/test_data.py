@@ -198,7 +198,7 @@ def test_england_costs_cover_317_authorities_without_aggregates(england, england
     assert set(costs["year"]) == {"2023-24"}
     assert list(costs.columns) == ["authority", "service", "year", "net_expenditure_gbp_k",
                                    "estimated", "eligible", "provenance"]
-    # Only the councils with no 2023-24 return carry estimates (issue 11, item 9).
+    # Only the councils with no 2023-24 return carry estimates.
     carried = costs["provenance"].str.startswith("carried forward from")
     assert (costs["estimated"] == carried).all()
     assert set(costs.loc[~carried, "provenance"]) == {"reported", "no return for this year or any earlier year"}
@@ -371,8 +371,8 @@ def test_wales_costs_are_estimates_with_a_plausible_total(wales):
 
 
 def test_wales_estimate_uprated_to_the_run_year_and_without_public_health():
-    """Issue 13 item 7 (replaces the old 2023-24-only test): one estimate per English outturn
-    year, its level moving with the same English unitary lines; no Public Health line."""
+    """One estimate per English outturn year, its level moving with the same English unitary
+    lines; no Public Health line."""
     quality = DataQuality()
     new = load_costs("wales", year="2023-24", quality=quality)
     old = load_costs("wales", year=2019)

@@ -1,4 +1,4 @@
-"""Silent data gaps (issue 11, item 9): blank returns carried forward and labelled, implausible spend.
+"""Silent data gaps: blank returns carried forward and labelled, implausible spend.
 
 Fixtures: tests/fixtures/bad_inputs/absurd_spend.csv (1e12 £k) and spend_in_pounds.csv
 (Hartlepool's Environment spend entered in £, 1000 times too large).
@@ -83,8 +83,8 @@ def test_birmingham_is_carried_forward_and_partners_again(birmingham_run):
 
 def test_carried_forward_is_named_in_the_summary_and_data_quality(birmingham_run):
     result = birmingham_run
-    assert result.summary["estimated"] is True
-    notes = " ".join(result.summary["estimates"])
+    assert result.summary.estimated is True
+    notes = " ".join(result.summary.estimates)
     assert "Birmingham (E08000025): carried forward from 2021-22" in notes
     assert "1 council)" in notes
     lines = result.quality[result.quality["code"] == BIRMINGHAM]

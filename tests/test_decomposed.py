@@ -1,4 +1,4 @@
-"""Decomposed savings, span, efficiency convergence and whole-organisation sharing (issue 13)."""
+"""Decomposed savings, span, efficiency convergence and whole-organisation sharing."""
 
 from __future__ import annotations
 

@@ -212,5 +212,5 @@ def test_fine_run_on_lancashire_solves_and_says_it_is_estimated():
     assert used & set(FINE_SERVICES)
     fine_rows = result.candidates["services"].str.split(";").map(lambda s: bool(set(s) & fine_names))
     assert result.candidates.loc[fine_rows, "estimated"].all()
-    names = [s["name"] for s in result.summary["data_sources"] if s["estimated"]]
+    names = [s["name"] for s in result.summary.data_sources if s["estimated"]]
     assert "Central_Services split (ESTIMATE)" in names and "England sub-service spend (ESTIMATE)" in names

@@ -10,7 +10,7 @@ from rich.progress import Progress
 
 from sharedopt.candidates.revalue import Revaluer
 from sharedopt.cli import StepRows
-from sharedopt.model.status_quo import effective_constraints
+from sharedopt.candidates.status_quo import effective_constraints
 from sharedopt.pipeline.draws import DRAWS_PER_TASK, chunks, run_chunks, solve_draw
 from sharedopt.pipeline.events import Event
 from sharedopt.pipeline.scenario import Scenario

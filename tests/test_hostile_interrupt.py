@@ -168,7 +168,9 @@ def test_ctrl_c_while_pieces_solve_in_threads_stops_them_all(north_east_config, 
 
 
 def test_a_result_of_an_interrupted_solve_is_never_written(north_east_k3_run, tmp_path):
-    interrupted = replace(north_east_k3_run, summary={**north_east_k3_run.summary, "status": Status.INTERRUPTED})
+    summary = north_east_k3_run.summary
+    interrupted = replace(north_east_k3_run, summary=replace(summary, solve=replace(summary.solve,
+                                                                                    status=Status.INTERRUPTED)))
     with pytest.raises(ValueError) as info:
         write_result(interrupted, tmp_path / "out")
     assert str(info.value) == f"{tmp_path / 'out'}: not written: the run was interrupted, so it has no result"

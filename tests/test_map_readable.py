@@ -1,4 +1,4 @@
-"""The static map can be read (issue 15): districts over counties, no colliding labels, ESTIMATED stamp."""
+"""The static map can be read: districts over counties, no colliding labels, ESTIMATED stamp."""
 
 from __future__ import annotations
 

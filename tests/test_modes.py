@@ -24,7 +24,7 @@ from sharedopt.pipeline.steps import enumerate_candidates, load_inputs
 from sharedopt.candidates.readiness import candidate_realisation
 from sharedopt.config.readiness import load_readiness_csv
 from sharedopt.pipeline.scenario import Scenario
-from sharedopt.model.status_quo import status_quo_table
+from sharedopt.candidates.status_quo import status_quo_table
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = REALISATION_BASE["value"]

@@ -178,8 +178,8 @@ def test_one_rule_per_council_npv_everywhere_even_for_a_whole_organisation_partn
     from sharedopt.pipeline.sequencer import run
 
     result = run(load_config(Path(__file__).resolve().parents[1] / "configs" / "kent.toml"))
-    shares = {row["authority"]: row["npv_share_gbp_k"] for row in result.summary["by_authority"]}
-    flows = result.summary["cash_flows"]["by_authority"]
-    assert flows and all(row["share_rule"] == "pooled-spend share" for row in result.summary["by_authority"])
+    shares = {row["authority"]: row["npv_share_gbp_k"] for row in result.summary.by_authority}
+    flows = result.summary.cash_flows["by_authority"]
+    assert flows and all(row["share_rule"] == "pooled-spend share" for row in result.summary.by_authority)
     for row in flows:
         assert row["npv_gbp_k"] == pytest.approx(shares[row["authority"]], abs=0.01), row["authority"]

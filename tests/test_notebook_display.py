@@ -49,7 +49,7 @@ def test_scenario_shows_its_settings_as_dotted_keys():
 def test_result_shows_headline_and_partnerships(north_east_k3_run):
     result = north_east_k3_run
     cells = _cells(result._repr_html_())
-    npv = result.summary["totals"]["npv_gbp_k"]
+    npv = result.summary.totals["npv_gbp_k"]
     assert cells[cells.index("NPV") + 1] == f"£{npv:,.0f}k"
     assert cells[cells.index("Partnerships chosen") + 1] == str(len(result.portfolio))
     names = set(result.authorities["name"])

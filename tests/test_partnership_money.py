@@ -53,7 +53,7 @@ def test_evidence_block_brackets_the_default_and_states_its_arithmetic():
 
 
 def test_default_realisation_is_the_evidence_base_times_the_mode_factor(result):
-    # issue 14 item 3: the default varies with each candidate's partnership mode (sharedopt.candidates.readiness)
+    # the default varies with each candidate's partnership mode (sharedopt.candidates.readiness)
     from sharedopt.config.assumptions import REALISATION_DEFAULTS
     f = REALISATION_DEFAULTS["mode_factors"]["value"]
     mode = {"creating": f["voluntary"] * f["trust"], "constraining": f["voluntary"] * f["contract"]}
@@ -62,7 +62,7 @@ def test_default_realisation_is_the_evidence_base_times_the_mode_factor(result):
     np.testing.assert_allclose(factors, expected, rtol=0, atol=1e-12)
     # the mode follows the vehicle (the depth), not the kind: bundles and single services alike
     assert set(result.candidates["partnership_mode"]) == {"constraining"}
-    rows = {row["parameter"]: row for row in result.summary["assumptions"]}
+    rows = {row["parameter"]: row for row in result.summary.assumptions}
     assert rows["realisation.base"]["value"] == REALISATION_BASE["value"]
     assert rows["realisation.base"]["range"] == list(REALISATION_BASE["range"])
     assert "New York" in rows["realisation_evidence.new_york_cwssi_2018"]["source"]
@@ -101,7 +101,7 @@ def test_realisation_base_moves_savings_and_the_one_off_that_follows_them_not_re
     # the one-off cost is a ratio to the delivered saving, so it follows it; governance does not
     np.testing.assert_allclose(a["one_off_cost_gbp_k"], base * b["one_off_cost_gbp_k"], rtol=1e-9)
     np.testing.assert_allclose(a["governance_cost_gbp_k"], b["governance_cost_gbp_k"], rtol=1e-12)
-    assert result.summary["totals"]["npv_gbp_k"] < full.summary["totals"]["npv_gbp_k"]
+    assert result.summary.totals["npv_gbp_k"] < full.summary.totals["npv_gbp_k"]
 
 
 # --------------------------------------------------------------------------- cash flows
@@ -141,7 +141,7 @@ def test_council_cash_flows_discount_to_the_candidate_npv_and_the_proportional_s
     shares = result.shares.set_index(["candidate_id", "member"])["npv_share_proportional_gbp_k"]
     np.testing.assert_allclose(by_member.to_numpy(), shares.reindex(by_member.index).to_numpy(), rtol=1e-6)
     # per-council totals in the summary match the rows
-    totals = {row["authority"]: row for row in result.summary["cash_flows"]["by_authority"]}
+    totals = {row["authority"]: row for row in result.summary.cash_flows["by_authority"]}
     for code, frame in flows.groupby("authority"):
         assert totals[code]["npv_gbp_k"] == pytest.approx(frame["discounted_net_gbp_k"].sum(), rel=1e-6, abs=1e-6)
         assert totals[code]["one_off_cost_gbp_k"] == pytest.approx(frame["one_off_cost_gbp_k"].sum(), rel=1e-6)

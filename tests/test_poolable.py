@@ -14,7 +14,7 @@ from sharedopt.config.params import ModelParams
 from sharedopt.config.schema import load_config
 from sharedopt.data.poolable import derive_poolable_shares, load_poolable, poolable_table
 from sharedopt.model.exclusions import existing_slots
-from sharedopt.model.status_quo import effective_constraints
+from sharedopt.candidates.status_quo import effective_constraints
 from sharedopt.pipeline.steps import load_inputs
 
 FIXTURE = Path(__file__).parent / "fixtures" / "poolable"

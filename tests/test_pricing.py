@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from sharedopt.config.schema import load_config
 from sharedopt.model.build import Constraints, build_model
 from sharedopt.pipeline.steps import enumerate_candidates
-from sharedopt.solve.lp_bounds import greedy_solution, lagrangian_bound, solve_by_pricing
+from sharedopt.solve.lp_bounds import greedy_solution, lp_dual_bound, solve_by_pricing
 from sharedopt.config.solver import SolverOptions
 from sharedopt.solve.api import solve
 
@@ -42,14 +42,14 @@ def test_pricing_matches_plain_solve_on_wales(wales_candidates, capacity):
     assert np.all(act <= model.row_upper + 1e-9) and np.all(act >= model.row_lower - 1e-9)
 
 
-def test_lagrangian_bound_is_valid_for_any_duals(wales_candidates):
+def test_lp_dual_bound_is_valid_for_any_duals(wales_candidates):
     model = build_model(wales_candidates, Constraints(governance_capacity=2))
     optimum = solve(model, SolverOptions(mip_gap=0.0))[0].objective
     A = sp.csc_matrix(model.A)
     rng = np.random.default_rng(0)
     for _ in range(20):
         y = rng.exponential(scale=rng.uniform(1, 5000), size=model.n_constraints) * (rng.random(model.n_constraints) < 0.7)
-        bound, _ = lagrangian_bound(model.c, A, y, model.row_lower, model.row_upper, model.var_lower, model.var_upper)
+        bound, _ = lp_dual_bound(model.c, A, y, model.row_lower, model.row_upper, model.var_lower, model.var_upper)
         assert bound >= optimum - 1e-6 * abs(optimum)
 
 

@@ -1,4 +1,4 @@
-"""The Python objects read well (issue 15): short repr, variants named after what changed, typed tables."""
+"""The Python objects read well: short repr, variants named after what changed, typed tables."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_result_repr_is_short_and_says_status_objective_and_counts(tight):
     text = repr(tight)
     assert len(text) < 200
     assert "status='optimal'" in text and f"partnerships={len(tight.portfolio)}" in text
-    assert f"£{tight.summary['objective']:,.0f}k" in text and "councils=12" in text
+    assert f"£{tight.summary.solve.objective:,.0f}k" in text and "councils=12" in text
 
 
 def test_with_names_the_variant_after_what_changed():

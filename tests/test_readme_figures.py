@@ -36,6 +36,6 @@ def test_readme_states_figures_for_the_shipped_regional_configs():
 def test_readme_figures_are_reproduced(config):
     n, npv = readme_figures()[config]
     result = run(Scenario.from_config(ROOT / "configs" / f"{config}.toml").with_({"report.top_n": 0}))
-    assert result.summary["status"] == "optimal"
-    assert result.summary["totals"]["n_partnerships"] == n
-    assert round(result.summary["totals"][NPV]) == npv
+    assert result.summary.solve.status == "optimal"
+    assert result.summary.totals["n_partnerships"] == n
+    assert round(result.summary.totals[NPV]) == npv

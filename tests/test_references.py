@@ -1,4 +1,4 @@
-"""Every reference a config makes is checked against the region and the catalogue (issue 11, item 3).
+"""Every reference a config makes is checked against the region and the catalogue.
 
 The hostile configs are readable fixtures in tests/fixtures/bad_configs/; each passed
 ``validate`` and ran with exit code 0 (or crashed later with KeyError) before.

@@ -43,13 +43,13 @@ def test_identical_positive_draws_make_every_partnership_robust():
     result = run(_small(fixed), draws=3)
     assert len(result.portfolio) > 0
     assert (result.portfolio["recommendation"] == ROBUST).all()
-    block = result.summary["robustness"]
+    block = result.summary.robustness
     assert block["n_contingent"] == 0
-    assert block["robust_npv_gbp_k"] == pytest.approx(result.summary["totals"][NPV])
+    assert block["robust_npv_gbp_k"] == pytest.approx(result.summary.totals[NPV])
     band = block["headline"]
     assert band["p10_gbp_k"] == pytest.approx(band[NPV]) == pytest.approx(band["p90_gbp_k"])
     again = run(_small(fixed), draws=3)   # seeded: the same figures
-    assert again.summary["robustness"] == block
+    assert again.summary.robustness == block
     table = result.robustness   # the same split from Python
     assert list(table.columns[:3]) == ["candidate_id", "p_in_portfolio", "recommendation"]
     assert (table["recommendation"] == ROBUST).all() and len(table) == len(result.portfolio)
@@ -59,9 +59,9 @@ def test_identical_positive_draws_make_every_partnership_robust():
 def test_loss_making_draws_leave_no_robust_partnership():
     ruinous = {"model.success_probability": {"dist": "uniform", "low": 0.0, "high": 0.0}}  # every partnership fails
     result = run(_small(ruinous), draws=3)
-    assert len(result.portfolio) > 0 and result.summary["uncertainty"][NPV]["p90"] == 0
+    assert len(result.portfolio) > 0 and result.summary.uncertainty[NPV]["p90"] == 0
     assert (result.portfolio["recommendation"] == CONTINGENT).all()
-    assert result.summary["robustness"]["n_robust"] == 0
+    assert result.summary.robustness["n_robust"] == 0
 
 
 def test_no_monte_carlo_no_split(north_east_k3_run):
@@ -71,7 +71,7 @@ def test_no_monte_carlo_no_split(north_east_k3_run):
 
 def test_medium_term_view_is_the_general_fund_cash_of_the_first_five_years(north_east_k3_run):
     result = north_east_k3_run
-    view = result.summary["cash_flows"]["medium_term"]
+    view = result.summary.cash_flows["medium_term"]
     assert view["years"] == 5 and len(view["by_year"]) == 6
     assert view["by_year"][0] < 0   # year 0: the one-off costs
     assert view["cumulative"] == pytest.approx(sum(view["by_year"]), abs=1e-3)
@@ -91,7 +91,7 @@ def test_headline_states_its_band_and_where_it_sits():
 
 
 def test_general_fund_per_council_adds_up_and_judges_better_off_alone(north_east_k3_run):
-    councils = north_east_k3_run.summary["cash_flows"]["by_authority"]
+    councils = north_east_k3_run.summary.cash_flows["by_authority"]
     total = sum(r[GENERAL_FUND_NPV] for r in councils)
     assert total == pytest.approx(north_east_k3_run.portfolio[GENERAL_FUND_NPV].sum(), rel=1e-6, abs=0.01)
     assert all(r["better_off_alone_general_fund"] == (r[GENERAL_FUND_NPV] < 0) for r in councils)

@@ -55,7 +55,7 @@ def test_an_exhausted_budget_still_finishes_with_honest_statuses(north_east_conf
     assert ranked.loc[unproven, "loss_if_forced_gbp_k"].isna().all()
     spent = result.timings["time_budget"]  # wall clock: on the Result, not in the summary
     assert spent["budget_seconds"] == pytest.approx(0.01) and spent["left_seconds"] == 0.0
-    assert "time_budget" not in result.summary and result.summary["time_limit"] == pytest.approx(0.01)
+    assert "time_budget" not in result.summary.to_dict() and result.summary.time_limit == pytest.approx(0.01)
 
 
 def test_without_budget_pressure_the_outputs_equal_the_unbudgeted_steps(north_east_config, north_east_inputs):

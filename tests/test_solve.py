@@ -134,9 +134,9 @@ def test_extra_hook(solver):
         seen["n"] = len(xs)
         prob += xs[victim] <= 0, "user_forbid"
 
-    res, x = solve(model, SolverOptions(name=solver, mip_gap=0.0), extra=hook)
+    res, x = solve(model, SolverOptions(name=solver, mip_gap=0.0), pulp_extra=hook)
     expected, _ = brute_force(df, cons.model_copy(update={"forbidden": [victim]}))
-    assert seen["n"] == len(df)
+    assert seen["n"] == len(df) and "PuLP hook: exact reductions" in res.message  # says what it switched off
     assert res.objective == pytest.approx(expected, abs=1e-6)
     assert res.objective < base.objective
     assert x[list(model.candidate_ids).index(victim)] == 0
@@ -238,7 +238,7 @@ def hard_longer_run(hard_model):
 def test_time_limit_reports_feasible_with_gap(hard_model, hard_longer_run, solver, hook):
     """0.2 s cannot prove this instance optimal: never report 'optimal'."""
     opts = SolverOptions(name=solver, time_limit=0.2, mip_gap=0.0)
-    res, x = solve(hard_model, opts, extra=(lambda prob, xs: None) if hook else None)
+    res, x = solve(hard_model, opts, pulp_extra=(lambda prob, xs: None) if hook else None)
     assert res.status != "optimal"
     assert "time" in res.termination.lower()
     if hook and res.status == "time_limit_no_solution":  # possible on a loaded machine
@@ -269,7 +269,7 @@ def test_unknown_solver_lists_available():
     with pytest.raises(SolverUnavailableError) as err:
         solve(build_model(df), SolverOptions(name="gurobi_magic"))
     msg = str(err.value)
-    # user-facing names only (issue 11 item 13: no internal PuLP class names)
+    # user-facing names only (no internal PuLP class names)
     assert "'highs'" in msg and "'cbc'" in msg and "gurobi_magic" in msg
     assert "PULP_CBC_CMD" not in msg and "COIN_CMD" not in msg
     assert isinstance(err.value, ValueError)
@@ -292,7 +292,8 @@ def test_result_fields_and_json():
     assert d["n_constraints"] == model.n_constraints and d["n_nonzeros"] == model.n_nonzeros
     assert res.build_seconds >= model.build_seconds and res.solve_seconds >= 0
     assert "CBC" in res.solver_version or res.solver_version == "enumeration"
-    inf_res = SolveResult(**{**d, "best_bound": math.inf, "gap": math.nan})
+    assert not {"solve_seconds", "build_seconds", "seconds_by_phase"} & set(d)  # the timing is never serialised
+    inf_res = res.with_outcome(best_bound=math.inf, gap=math.nan)
     assert inf_res.to_dict()["best_bound"] is None and inf_res.to_dict()["gap"] is None
     with pytest.raises(AttributeError):
         res.status = "x"

@@ -181,7 +181,7 @@ def test_no_highs_banner_from_a_solve_with_a_user_hook():
             "from sharedopt.model.build import build_model\n"
             "from sharedopt.solve.api import solve\n"
             "res, _ = solve(build_model(random_candidates(1, n_auth=8, n_services=2, max_candidates=12)),"
-            " extra=lambda p, xs: None)\n"
+            " pulp_extra=lambda p, xs: None)\n"
             "print(res.status)\n") % str(Path(__file__).parent)
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
@@ -191,9 +191,10 @@ def test_no_highs_banner_from_a_solve_with_a_user_hook():
 def test_gap_is_written_one_way_in_the_cli_and_the_reports():
     """The headline's gap and the report's gap read the same (two decimals, one owner: sharedopt.common.gaps)."""
     from sharedopt.results.facts import gap_text
+    from sharedopt.results.run_summary import SolveReport
     for status, gap in [("feasible", 0.0099661), ("optimal", 4e-4), ("optimal", 0.0)]:
         words = describe_status(status, gap, 1e-3)
-        report = gap_text({"status": status, "gap": gap})
+        report = gap_text(SolveReport(status=status, gap=gap))
         assert report.split(" ")[0] in words or (gap == 0.0 and words == "proven optimal"), (words, report)
-    assert gap_text({"status": "optimal", "gap": 4e-4}) == "0.04% (optimal within the gap tolerance)"
-    assert gap_text({"status": "optimal", "gap": 0.0}) == "0.00% (proven optimal)"
+    assert gap_text(SolveReport(status="optimal", gap=4e-4)) == "0.04% (optimal within the gap tolerance)"
+    assert gap_text(SolveReport(status="optimal", gap=0.0)) == "0.00% (proven optimal)"

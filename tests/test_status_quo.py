@@ -1,4 +1,4 @@
-"""The status quo: real arrangements in data/ kept as existing partnerships (issue 13, item 6).
+"""The status quo: real arrangements in data/ kept as existing partnerships.
 
 Real data: the arrangements file, the Kent two-tier area (East Kent Services, Mid Kent
 revenues and benefits, Dartford-Sevenoaks, Tonbridge & Malling-Gravesham all sit there)
@@ -21,7 +21,7 @@ from sharedopt.common.errors import DataError
 from sharedopt.report.run_result import write_result
 from sharedopt.pipeline.sequencer import run
 from sharedopt.pipeline.steps import create_model, enumerate_candidates, load_inputs
-from sharedopt.model.status_quo import effective_constraints, existing_partnerships_table
+from sharedopt.candidates.status_quo import effective_constraints, existing_partnerships_table
 
 ROOT = Path(__file__).resolve().parents[1]
 EKS = {"E07000106", "E07000108", "E07000114"}  # Canterbury, Dover, Thanet
@@ -154,10 +154,10 @@ def _kent_whole_line(**constraints):
 @pytest.mark.slow
 def test_status_quo_members_are_never_reallocated_for_that_service(kent_runs):
     on, off = run(_kent_whole_line()), kent_runs[1]
-    held = {(m, ex["service"]) for ex in on.summary["existing_partnerships"] for m in ex["members"]
+    held = {(m, ex["service"]) for ex in on.summary.existing_partnerships for m in ex["members"]
             if not ex.get("function")}  # a function-level arrangement holds no slot
     assert {(m, "Central_Services") for m in EKS} <= held
-    assert all(ex.get("function") == "revenues_benefits" for ex in on.summary["existing_partnerships"]
+    assert all(ex.get("function") == "revenues_benefits" for ex in on.summary.existing_partnerships
                if "Revenues and Benefits" in ex["name"])
     assert not (_slots(on.portfolio) & held)
     # the blank sheet does use some of those slots, so the check above can fail
@@ -186,10 +186,10 @@ def test_status_quo_off_restores_the_blank_sheet(kent_runs):
     assert notes.str.contains("used by existing partnerships").any()
     assert not blank.rows["note"].astype(str).str.contains("existing").any()
     assert not off.candidates["excluded_reason"].fillna("").str.contains("existing partnership").any()
-    assert off.summary["existing_partnerships"] and all(
-        e["status"] == "not applied: status_quo = false" for e in off.summary["existing_partnerships"])
-    assert off.summary["status_quo"]["on"] is False
-    assert off.summary["totals"]["npv_gbp_k"] >= kent_runs[0].summary["totals"]["npv_gbp_k"] - 1e-6
+    assert off.summary.existing_partnerships and all(
+        e["status"] == "not applied: status_quo = false" for e in off.summary.existing_partnerships)
+    assert off.summary.status_quo["on"] is False
+    assert off.summary.totals["npv_gbp_k"] >= kent_runs[0].summary.totals["npv_gbp_k"] - 1e-6
 
 
 @pytest.mark.slow

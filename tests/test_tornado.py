@@ -28,19 +28,19 @@ def small():
 @pytest.mark.slow
 def test_bars_reproduce_single_parameter_reruns(small):
     scenario, base, result = small
-    levers = {row["parameter"]: row for row in result.summary["tornado"]["levers"]}
+    levers = {row["parameter"]: row for row in result.summary.tornado["levers"]}
     for parameter in ("setup_ratio", "success_probability"):
         row = levers[parameter]
         for end in ("low", "high"):
             rerun = run(scenario.with_({f"model.{parameter}": row[end]}))
-            assert rerun.summary["totals"][NPV] == pytest.approx(row[f"npv_at_{end}_gbp_k"], rel=1e-6)
-    assert result.summary["tornado"]["base_npv_gbp_k"] == pytest.approx(base.summary["totals"][NPV])
+            assert rerun.summary.totals[NPV] == pytest.approx(row[f"npv_at_{end}_gbp_k"], rel=1e-6)
+    assert result.summary.tornado["base_npv_gbp_k"] == pytest.approx(base.summary.totals[NPV])
 
 
 @pytest.mark.slow
 def test_levers_are_ranked_by_swing_and_move_the_headline_the_right_way(small):
     _, base, result = small
-    block = result.summary["tornado"]
+    block = result.summary.tornado
     rows = block["levers"]
     assert list(rows[0]) == TORNADO_COLUMNS
     assert list(result.tornado.columns) == TORNADO_COLUMNS and len(result.tornado) == len(rows)
@@ -60,7 +60,7 @@ def test_levers_are_ranked_by_swing_and_move_the_headline_the_right_way(small):
 
 def test_tornado_is_off_by_default(north_east_k3_run):
     assert attach_tornado(north_east_k3_run) is north_east_k3_run
-    assert "tornado" not in north_east_k3_run.summary
+    assert north_east_k3_run.summary.tornado is None
 
 
 @pytest.mark.slow
@@ -74,10 +74,10 @@ def test_workbook_holds_the_unknowns_and_the_general_fund_years(small, tmp_path)
     wb = load_workbook(tmp_path / "out" / "opportunities.xlsx")
     assert {"unknowns", "general fund 5 years"} <= set(wb.sheetnames)
     unknowns = [row for row in wb["unknowns"].iter_rows(min_row=2, values_only=True) if row[0]]
-    assert [r[0] for r in unknowns] == [lv["parameter"] for lv in result.summary["tornado"]["levers"]]
+    assert [r[0] for r in unknowns] == [lv["parameter"] for lv in result.summary.tornado["levers"]]
     sheet = list(wb["general fund 5 years"].iter_rows(values_only=True))
     header, rows = list(sheet[0]), [r for r in sheet[1:] if r[0]]
     column = next(i for i, h in enumerate(header) if h and str(h).startswith("cumulative"))
-    view = result.summary["cash_flows"]["medium_term"]
+    view = result.summary.cash_flows["medium_term"]
     assert len(rows) == len(view["by_partnership"])
     assert sum(r[column] for r in rows) == pytest.approx(view["cumulative"], abs=1e-3)

@@ -128,8 +128,8 @@ def test_synthetic_costs_are_seeded_positive_and_estimated(counties):
 def test_delaware_end_to_end(delaware_run):
     result = delaware_run
     assert result.solver.status == "optimal"
-    assert result.summary["estimated"] is True
-    assert any("SYNTHETIC" in s["name"] and s["estimated"] for s in result.summary["data_sources"])
+    assert result.summary.estimated is True
+    assert any("SYNTHETIC" in s["name"] and s["estimated"] for s in result.summary.data_sources)
     graph = us_county_graph(result.authorities)
     candidates = result.candidates
     assert len(candidates) > 0 and len(result.portfolio) > 0

@@ -210,7 +210,7 @@ def test_boundary_population_must_be_positive(tmp_path):
            "not positive")
 
 
-# --------------------------------------------------------------------------- parser errors (issue 11, item 8)
+# --------------------------------------------------------------------------- parser errors
 
 def test_zero_byte_costs_csv():
     """Was pandas' 'No columns to parse from file' with no file name."""
@@ -258,7 +258,7 @@ def test_utf8_bom_costs_csv_is_accepted(tmp_path):
     assert len(load_costs("north-east", costs_csv=path)) == 24
 
 
-# --------------------------------------------------------------------------- silent gaps (issue 11, item 9)
+# --------------------------------------------------------------------------- silent gaps
 
 def test_missing_authority_service_row_is_an_error():
     """One (authority, service) row removed used to load (23 rows) and drop that council's partnerships."""

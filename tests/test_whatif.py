@@ -78,7 +78,7 @@ def test_sweep_with_reuse_matches_from_scratch(base):
 
 def test_sweep_row_equals_a_full_run(base, deterministic):
     table = sweep(base, [{}], engine="serial", progress=False)
-    assert table.loc[0, "npv_gbp_k"] == pytest.approx(deterministic.summary["totals"]["npv_gbp_k"])
+    assert table.loc[0, "npv_gbp_k"] == pytest.approx(deterministic.summary.totals["npv_gbp_k"])
     assert table.loc[0, "chosen"] == ";".join(sorted(deterministic.portfolio["candidate_id"]))
 
 
@@ -96,7 +96,7 @@ def test_zero_variance_monte_carlo_reproduces_the_deterministic_portfolio(base, 
     assert not others & set(probability.index)
     p = result.totals.set_index("measure")
     assert p.loc["npv_gbp_k", "p10"] == p.loc["npv_gbp_k", "p90"] == pytest.approx(
-        deterministic.summary["totals"]["npv_gbp_k"])
+        deterministic.summary.totals["npv_gbp_k"])
 
 
 def test_draws_are_seeded_and_independent_of_count(base):
@@ -137,13 +137,13 @@ def test_dask_and_local_pool_give_identical_results(base):
 def test_compare_results_tidy(base, deterministic):
     tight = run(base.with_({"constraints.governance_capacity": 1, "report.top_n": 0}, name="tight"))
     diff = compare(deterministic, tight)
-    assert list(diff.columns) == ["table", "key", "scenario", "value", "text"]  # issue 15: typed columns
+    assert list(diff.columns) == ["table", "key", "scenario", "value", "text"]  # typed columns
     assert diff["value"].dtype == "float64"
     assert diff.loc[(diff["table"] == "totals") & (diff["key"] == "status"), "text"].eq("optimal").all()
     assert (diff["table"] == "npv_by_service_gbp_k").any()
     npv = diff[(diff["table"] == "totals") & (diff["key"] == "npv_gbp_k")].set_index("scenario")["value"]
     assert len(npv) == 2
-    assert npv.iloc[0] == pytest.approx(deterministic.summary["totals"]["npv_gbp_k"])
+    assert npv.iloc[0] == pytest.approx(deterministic.summary.totals["npv_gbp_k"])
     assert npv.iloc[1] < npv.iloc[0]  # capacity 1 binds
     assert (diff["table"] == "portfolio differences").any()
 

@@ -1,4 +1,4 @@
-"""The finance workbook read as an analyst would, cell by cell (issue 15), on a real run."""
+"""The finance workbook read as an analyst would, cell by cell, on a real run."""
 
 from __future__ import annotations
 

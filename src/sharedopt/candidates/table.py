@@ -90,9 +90,13 @@ SHARE_RULES = {SHARE_PROPORTIONAL: "pooled-spend share", SHARE_SHAPLEY: "Myerson
 #: The columns of the shares table, in order.
 SHARE_COLUMNS = (CANDIDATE_ID, MEMBER, SHARE_PROPORTIONAL, SHARE_SHAPLEY, STANDALONE_NPV, BETTER_OFF_ALONE)
 
-#: Columns that repeat another under an older name (old -> canonical). They stay in the candidate
-#: table for the code that reads them; user outputs (CSV, workbook) write only the canonical name.
+#: Columns that repeat another under an older name (old -> canonical: the same figure). The canonical
+#: names are ``saving_scale_gbp_k``, ``saving_scope_gbp_k`` and ``cost_governance_gbp_k``; read those.
+#: The old names stay in the candidate table (and ``governance_cost_gbp_k`` in the summary's totals)
+#: until sharedopt :data:`DUPLICATES_REMOVED_IN`; user outputs (CSV, workbook) write only the canonical name.
 DUPLICATE_COLUMNS = {SCALE_SAVING: SAVING_SCALE, SCOPE_SAVING: SAVING_SCOPE, GOVERNANCE_COST: COST_GOVERNANCE}
+#: The version that drops the old names of :data:`DUPLICATE_COLUMNS`.
+DUPLICATES_REMOVED_IN = "0.2.0"
 
 # kinds
 SCALE = "scale"

@@ -1,4 +1,4 @@
-"""The spatial and efficiency terms of the savings model (issue 13).
+"""The spatial and efficiency terms of the savings model.
 
 * ``span_km``: the group's spread, the length of a minimum spanning tree over the
   members' centroids (great-circle km on the centroid longitude/latitude; for ONS

@@ -310,7 +310,8 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
     n = (members >= 0).sum(axis=1)
     cols = [base.service_index(s) for s in services]
     baseline = sum(_gather(base.spend[:, c], members).sum(axis=1) for c in cols)
-    pooled_by = [_gather(asset_budget(base, params, s), members).sum(axis=1) for s in services]
+    assets = asset_budgets(base, params, services, members)  # gathered once: the pool and the general fund
+    pooled_by = [a.sum(axis=1) for a in assets]
     pooled = sum(pooled_by)
     terms = [scale_terms(base, params, s, members) for s in services]
     scale = sum(t[0] for t in terms)
@@ -323,7 +324,7 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
     coordination = sum(coordination_cost(base, params, s, p, n) for s, p in zip(services, pooled_by))
     out = money(params, n, scale, efficiency, scope, distance, setup_fixed, realisation, coordination,
                 client=np.where(n >= 2, params.governance_rate * pooled, 0.0))
-    out.update(banked(base, params, services, members, out))
+    out.update(banked(params, services, assets, members >= 0, out))
     est_any = np.zeros(len(members), dtype=bool)
     for c in cols:
         flags = base.estimated[np.where(members >= 0, members, 0), c] & (members >= 0)
@@ -332,12 +333,16 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
             BASELINE_SPEND: baseline, POOLED_SPEND: pooled, **out, ESTIMATED: est_any}
 
 
-def banked(base: CostBase, params: ModelParams, services, members: np.ndarray, out: dict) -> dict:
-    """General-fund NPV of each group and of its worst-off member (:mod:`sharedopt.candidates.general_fund`)."""
-    assets = np.stack([_gather(asset_budget(base, params, s), members) for s in services])
+def asset_budgets(base: CostBase, params: ModelParams, services, members: np.ndarray) -> np.ndarray:
+    """(services, m, k) poolable budget of each member of each group, per service (0 for padding)."""
+    return np.stack([_gather(asset_budget(base, params, s), members) for s in services])
+
+
+def banked(params: ModelParams, services, assets: np.ndarray, present: np.ndarray, out: dict) -> dict:
+    """General-fund NPV of each group and of its worst-off member (:mod:`sharedopt.candidates.general_fund`),
+    from the members' poolable budgets ``assets`` (:func:`asset_budgets`; ``present``: not padding)."""
     fenced = np.array([params.ring_fenced_shares.get(s, 0.0) for s in services])
-    return general_fund_columns(assets, fenced, members >= 0, out[NPV], out[ANNUAL_SAVING],
-                                annuity_factors(params)[0])
+    return general_fund_columns(assets, fenced, present, out[NPV], out[ANNUAL_SAVING], annuity_factors(params)[0])
 
 
 def governance_cost(params: ModelParams, n: np.ndarray) -> np.ndarray:

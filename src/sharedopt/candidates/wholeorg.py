@@ -39,7 +39,7 @@ from sharedopt.candidates.table import (
     BASELINE_SPEND, DEPTH_SEPARATOR, ESTIMATED, NPV, N_MEMBERS, POOLED_SPEND, POPULATION, SERVICES, SPAN,
     WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL, candidate_frame, join_codes, make_id, parse_id,
 )
-from sharedopt.candidates.value import CostBase, _gather, banked, distance_cost, money, span_km
+from sharedopt.candidates.value import CostBase, _gather, asset_budgets, banked, distance_cost, money, span_km
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.assumptions import WHOLE_ORG_DEPTH
 from sharedopt.config.params import ModelParams
@@ -84,7 +84,8 @@ def evaluate_whole_org(base: CostBase, params: ModelParams, members: np.ndarray,
     zero = np.zeros(len(members))
     out = money(params, n, gross, zero, zero, distance, setup_fixed, _undelivered(params, realisation),
                 setup_ratio=params.whole_org_transition_rate)
-    out.update(banked(base, params, [s for s in base.services if s in params.services], members, out))
+    services = [s for s in base.services if s in params.services]
+    out.update(banked(params, services, asset_budgets(base, params, services, members), members >= 0, out))
     estimated = (base.estimated[np.where(members >= 0, members, 0)].any(axis=2) & (members >= 0)).any(axis=1)
     return {N_MEMBERS: n, POPULATION: _gather(base.population, members).sum(axis=1), SPAN: span,
             BASELINE_SPEND: _gather(base.spend.sum(axis=1), members).sum(axis=1),

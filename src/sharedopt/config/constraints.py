@@ -92,7 +92,7 @@ class Constraints(BaseModel):
         Partnerships kept as they are; candidates using their slots are excluded.
     status_quo : bool
         Add the real arrangements in ``data/`` whose members are in the run's region
-        to ``existing`` (the pipeline does it: :mod:`sharedopt.model.status_quo`); False
+        to ``existing`` (the pipeline does it: :mod:`sharedopt.candidates.status_quo`); False
         gives the blank-sheet view.
     max_payback_years : float or None
         Candidates with a longer payback are excluded.

@@ -33,6 +33,16 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
 
 
+def council_names(authorities) -> dict[str, str]:
+    """Council code -> name of an authorities table (empty when it has no ``name`` column).
+
+    The one code -> name mapping: the summary, the report and the notebook view read it here.
+    """
+    if "name" not in getattr(authorities, "columns", ()):
+        return {}
+    return {str(k): str(v) for k, v in authorities["name"].items()}
+
+
 @lru_cache(maxsize=1)
 def authority_table() -> pd.DataFrame:
     """The embedded attribute table (no geometry), indexed by GSS code."""

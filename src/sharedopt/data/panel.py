@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from sharedopt.config.assumptions import FINE_SERVICE_DEFAULTS, COST_CURVE_RULE, DELIVERY_SHARE_THRESHOLD, SERVICE_DEFAULTS
+from sharedopt.config.assumptions import FINE_SERVICE_DEFAULTS, DELIVERY_SHARE_THRESHOLD, SERVICE_DEFAULTS
 from sharedopt.data.authorities import authority_table
 from sharedopt.data.paths import data_dir
 from sharedopt.data.validate import require_columns, require_file
@@ -119,40 +119,3 @@ def cost_panel() -> pd.DataFrame:
         raise DataError(f"{DEPRIVATION_FILE}: no density/deprivation for {missing['code'].iloc[0]}; "
                         "add the council's row (mySociety composite UK IMD)")
     return long.sort_values(["service", "code", "year"]).reset_index(drop=True)
-
-
-@lru_cache(maxsize=1)
-def panel_notes() -> pd.DataFrame:
-    """What the panel leaves out, and why (for the data-quality report and the README)."""
-    raw = _read_outturn()
-    england = authority_table()
-    england = england[england["nation"] == "England"]
-    authorities = raw[raw["ONS_code"].str.len() == 9]
-    gone = authorities[~authorities["ONS_code"].isin(england.index)]
-    panel = cost_panel()
-    rows = [dict(issue="codes not in the current register (abolished by reorganisation, or not a "
-                       "principal council: fire, police, parks, combined and waste authorities)",
-                 codes=gone["ONS_code"].nunique(), rows=len(gone), action="left out of the panel"),
-            dict(issue="aggregate or non-GSS rows (class totals such as 'E10 Shire Counties'; 'EOTH', 'CA', ...)",
-                 codes=raw.loc[raw["ONS_code"].str.len().ne(9), "ONS_code"].nunique(),
-                 rows=int(raw["ONS_code"].str.len().ne(9).sum()), action="left out")]
-    small = panel[panel["population"] < COST_CURVE_RULE["min_population"]["value"]]
-    rows.append(dict(issue=f"councils under {COST_CURVE_RULE['min_population']['value']:,} residents "
-                           "(COST_CURVE_RULE min_population)", codes=small["code"].nunique(),
-                     rows=int(small[["code", "year"]].drop_duplicates().shape[0]),
-                     action="left out of the fits (no efficiency ratio)"))
-    rows.append(dict(issue="members of statutory joint waste disposal authorities: their disposal levy is "
-                           "understated in Environment", codes=int(panel.loc[panel["joint_waste"] > 0, "code"].nunique()),
-                     rows=int(panel.loc[(panel["joint_waste"] > 0) & (panel["service"] == "Environment")].shape[0]),
-                     action="a membership dummy in the Environment fit"))
-    rows.append(dict(issue="population: ONS mid-2022 used for every outturn year",
-                     codes=int(panel["code"].nunique()), rows=int(len(panel)),
-                     action="stated defect; year fixed effects absorb inflation and common trends"))
-    for service, part in panel.groupby("service"):
-        nd = part[~part["delivers"]]
-        npos = part[part["delivers"] & ~(part["spend_gbp_k"] > 0)]
-        rows.append(dict(issue=f"{service}: class does not deliver it ({', '.join(sorted(nd['cls'].unique())) or '-'})",
-                         codes=nd["code"].nunique(), rows=len(nd), action="left out of the fit"))
-        rows.append(dict(issue=f"{service}: zero or negative net spend", codes=npos["code"].nunique(),
-                         rows=len(npos), action="left out of the log fit (counted)"))
-    return pd.DataFrame(rows)

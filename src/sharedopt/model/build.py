@@ -27,9 +27,9 @@ from sharedopt.candidates.table import (
 from sharedopt.config.constraints import Constraints, ExistingPartnership
 from sharedopt.model.dominance import dominator_guesses, verified_dominators
 from sharedopt.model.packing_dominance import Packings, find_packings
-from sharedopt.model.exclusions import exclusions, known_ids, pair_mask
+from sharedopt.model.exclusions import exclusions, known_ids
 from sharedopt.model.incidence import all_incidences, member_incidence, service_incidence, slot_incidence
-from sharedopt.model.rows import RowGroup
+from sharedopt.model.rows import ROW_KINDS, ModelFacts, RowBlock
 
 __all__ = [
     "ExistingPartnership",
@@ -86,7 +86,7 @@ class PortfolioModel:
     objective_name : str
         'npv' or 'annual_net_saving'.
     build_seconds : float
-        Wall time of :func:`build_model`.
+        Wall time of :func:`build_model`, the dominance and packing searches included.
     dominated_by : ndarray of int or None
         ``k`` when candidate ``k`` dominates this one (members and services a
         subset, objective at least as high, every row coefficient at most as
@@ -147,29 +147,6 @@ def row_activity_bounds(
 # --------------------------------------------------------------------------
 # build steps
 # --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Block:
-    A: sp.csr_matrix
-    lower: np.ndarray
-    upper: np.ndarray
-    rows: pd.DataFrame
-
-
-def _block(A, lower, upper, group: RowGroup, keys, limits, notes=None) -> _Block:
-    k = A.shape[0]
-    rows = pd.DataFrame(
-        {
-            "group": [group] * k,
-            "key": [str(x) for x in keys],
-            "limit": np.broadcast_to(np.asarray(limits, dtype=float), (k,)).copy(),
-            "note": list(notes) if notes is not None else [""] * k,
-        }
-    )
-    lower = np.broadcast_to(np.asarray(lower, dtype=float), (k,)).copy()
-    upper = np.broadcast_to(np.asarray(upper, dtype=float), (k,)).copy()
-    return _Block(sp.csr_matrix(A, dtype=np.float64), lower, upper, rows)
-
-
 def _check_candidates(candidates: pd.DataFrame, objective_col: str) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in candidates.columns]
     if missing:
@@ -184,93 +161,12 @@ def _check_candidates(candidates: pd.DataFrame, objective_col: str) -> None:
         raise ValueError(f"{objective_col} must be finite; bad candidates: {bad}")
 
 
-def _slot_rows(S: sp.csr_matrix, slots: pd.DataFrame, cons: Constraints) -> list[_Block]:
-    if not cons.one_partnership_per_slot or S.shape[1] == 0:
-        return []
-    keys = slots["authority"] + "|" + slots["service"]
-    return [_block(S.T.tocsr(), -np.inf, 1.0, RowGroup.SLOT, keys, 1.0)]
-
-
-def _existing_use(cons: Constraints) -> pd.Series:
-    counts: dict[str, int] = {}
-    for ex in cons.existing:
-        for m in {str(m).strip() for m in ex.members}:
-            counts[m] = counts.get(m, 0) + 1
-    return pd.Series(counts, dtype=float)
-
-
-def _capacities(
-    index: pd.Index, default: int | float | None, overrides: dict[str, int]
-) -> np.ndarray:
-    cap = np.full(len(index), np.nan if default is None else float(default))
-    pos = index.get_indexer(list(overrides))
-    vals = np.array(list(overrides.values()), dtype=float)
-    cap[pos[pos >= 0]] = vals[pos >= 0]
-    return cap
-
-
-def _capacity_block(incidence: sp.csr_matrix, index: pd.Index, cap: np.ndarray, used: np.ndarray | None,
-                    group: RowGroup, notes=None) -> list[_Block]:
-    """``sum of incidence columns <= cap - used`` for every entry of ``index`` with a capacity."""
-    keep = np.flatnonzero(~np.isnan(cap))
-    if not len(keep):
-        return []
-    used_keep = np.zeros(len(keep)) if used is None else used[keep]
-    upper = np.maximum(cap[keep] - used_keep, 0.0)
-    A = incidence[:, keep].T.tocsr()
-    return [_block(A, -np.inf, upper, group, index[keep], cap[keep],
-                   None if notes is None else [notes[i] for i in keep])]
-
-
-def _governance_rows(M: sp.csr_matrix, auth: pd.Index, cons: Constraints) -> list[_Block]:
-    cap = _capacities(auth, cons.governance_capacity, cons.governance_overrides)
-    used = _existing_use(cons).reindex(auth).fillna(0.0).to_numpy()
-    notes = [f"capacity {int(c)}" + (f", {int(u)} used by existing partnerships" if u else "")
-             if not np.isnan(c) else "" for c, u in zip(cap, used)]
-    return _capacity_block(M, auth, cap, used, RowGroup.GOVERNANCE, notes)
-
-
-def _budget_rows(
-    candidates: pd.DataFrame, M: sp.csr_matrix, auth: pd.Index, cons: Constraints
-) -> list[_Block]:
-    out: list[_Block] = []
-    if cons.budget_total_gbp_k is None and cons.budget_per_authority_gbp_k is None:
-        return out
-    cost = pd.to_numeric(candidates[ONE_OFF_COST], errors="coerce").to_numpy(float)
-    if len(cost) and not np.isfinite(cost).all():
-        raise ValueError("one_off_cost_gbp_k must be finite when a budget is set")
-    if cons.budget_total_gbp_k is not None:
-        b = cons.budget_total_gbp_k
-        out.append(_block(sp.csr_matrix(cost[None, :]), -np.inf, b, RowGroup.BUDGET_TOTAL, ["total"], b))
-    if cons.budget_per_authority_gbp_k is not None and len(auth):
-        b = cons.budget_per_authority_gbp_k
-        n_mem = pd.to_numeric(candidates[N_MEMBERS], errors="coerce").to_numpy(float)
-        n_mem = np.where(n_mem > 0, n_mem, np.asarray(M.sum(axis=1)).ravel())
-        share = cost / np.maximum(n_mem, 1.0)
-        A = M.multiply(share[:, None]).T.tocsr()
-        out.append(_block(A, -np.inf, b, RowGroup.BUDGET_AUTHORITY, auth, b))
-    return out
-
-
-def _service_rows(V: sp.csr_matrix, services: pd.Index, cons: Constraints) -> list[_Block]:
-    cap = _capacities(services, cons.max_per_service, cons.max_per_service_overrides)
-    return _capacity_block(V, services, cap, None, RowGroup.MAX_PER_SERVICE)
-
-
-def _forced_pair_rows(M: sp.csr_matrix, auth: pd.Index, cons: Constraints) -> list[_Block]:
-    if not cons.forced_pairs:
-        return []
-    masks = np.vstack([pair_mask(M, auth, p) for p in cons.forced_pairs]).astype(float)
-    keys = [f"{a}|{b}" for a, b in cons.forced_pairs]
-    return [_block(sp.csr_matrix(masks), 1.0, np.inf, RowGroup.FORCED_PAIR, keys, 1.0)]
-
-
-def _stack(blocks: list[_Block], n: int) -> _Block:
+def _stack(blocks: list[RowBlock], n: int) -> RowBlock:
     if not blocks:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in ROW_COLUMNS})
         empty["limit"] = empty["limit"].astype(float)
-        return _Block(sp.csr_matrix((0, n)), np.zeros(0), np.zeros(0), empty)
-    return _Block(
+        return RowBlock(sp.csr_matrix((0, n)), np.zeros(0), np.zeros(0), empty)
+    return RowBlock(
         sp.vstack([b.A for b in blocks], format="csr"),
         np.concatenate([b.lower for b in blocks]),
         np.concatenate([b.upper for b in blocks]),
@@ -278,7 +174,7 @@ def _stack(blocks: list[_Block], n: int) -> _Block:
     )
 
 
-def _drop_redundant(block: _Block, lb: np.ndarray, ub: np.ndarray, tol: float = 1e-9) -> _Block:
+def _drop_redundant(block: RowBlock, lb: np.ndarray, ub: np.ndarray, tol: float = 1e-9) -> RowBlock:
     """Remove rows that hold for every x in the variable box (never binding)."""
     if block.A.shape[0] == 0:
         return block
@@ -286,7 +182,7 @@ def _drop_redundant(block: _Block, lb: np.ndarray, ub: np.ndarray, tol: float = 
     keep = ~((lo >= block.lower - tol) & (hi <= block.upper + tol))
     A = block.A[keep]
     A.eliminate_zeros()
-    return _Block(
+    return RowBlock(
         A.tocsr(), block.lower[keep], block.upper[keep], block.rows[keep].reset_index(drop=True)
     )
 
@@ -325,16 +221,17 @@ def build_model(
     S, slots, M, auth, V, services, mem, svc = all_incidences(candidates)
     excluded = exclusions(candidates, cons, S, slots, M, auth)
     lb, ub = _variable_bounds(ids, excluded, cons)
-    blocks = (_slot_rows(S, slots, cons) + _governance_rows(M, auth, cons) + _budget_rows(candidates, M, auth, cons)
-              + _service_rows(V, services, cons) + _forced_pair_rows(M, auth, cons))
+    facts = ModelFacts(candidates, cons, S, slots, M, auth, V, services)
+    blocks = [b for kind in ROW_KINDS.values() if kind.define is not None for b in kind.define(facts)]
     block = _drop_redundant(_stack(blocks, n), lb, ub)
     c = pd.to_numeric(candidates[obj_col]).to_numpy(dtype=float)
+    dominated_by = verified_dominators(block, c, dominator_guesses(mem, svc, c))
+    packings = find_packings(mem, svc, c, block.A, block.lower, block.upper, lb, ub)
     return PortfolioModel(
         candidate_ids=ids.to_numpy(dtype=object), c=c, A=block.A, row_lower=block.lower,
         row_upper=block.upper, var_lower=lb, var_upper=ub, rows=block.rows, excluded=excluded,
-        objective_name=cons.objective, build_seconds=perf_counter() - t0,
-        dominated_by=verified_dominators(block, c, dominator_guesses(mem, svc, c)),
-        packings=find_packings(mem, svc, c, block.A, block.lower, block.upper, lb, ub),
+        objective_name=cons.objective, build_seconds=perf_counter() - t0,  # the dominance searches included
+        dominated_by=dominated_by, packings=packings,
     )
 
 

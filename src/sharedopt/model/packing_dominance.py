@@ -215,6 +215,29 @@ def find_packings(mem: Codes, svc: Codes, c: np.ndarray, A: sp.csr_matrix, lower
     return Packings(np.concatenate([[0], np.cumsum(lens)]), flat)
 
 
+def still_dominating(packings: Packings | None, A: sp.csr_matrix, lower: np.ndarray,
+                     upper: np.ndarray) -> Packings | None:
+    """The packings that still dominate after rows were added to the model (the rest dropped).
+
+    A candidate keeps its packing when it and every packing member are still eligible (no
+    negative coefficient, no row with a lower bound) and the packing still passes the row check
+    of :func:`find_packings` over all the rows ``A``, ``lower``, ``upper``.
+    """
+    if packings is None:
+        return None
+    n = len(packings.indptr) - 1
+    lens = np.diff(packings.indptr)
+    J = np.flatnonzero(lens > 0)
+    packs = [packings.members[packings.indptr[j]:packings.indptr[j + 1]].tolist() for j in J]
+    elig = _eligible(A, lower, n)
+    ok = elig[J] & np.array([bool(elig[p].all()) for p in packs], dtype=bool)
+    ok &= _verify(A.tocsr(), upper, J, packs)
+    keep = np.zeros(n, dtype=np.int64)
+    keep[J[ok]] = lens[J[ok]]
+    flat = np.array([k for j, p, good in zip(J, packs, ok) if good for k in p], dtype=np.int64)
+    return Packings(np.concatenate([[0], np.cumsum(keep)]), flat)
+
+
 def removable(packings: Packings | None, c: np.ndarray, var_lower: np.ndarray,
               var_upper: np.ndarray) -> np.ndarray:
     """Candidates that may be fixed to 0 under the current bounds: free, with every packing

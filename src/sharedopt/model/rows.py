@@ -5,23 +5,30 @@ in its ``group`` column. This module is the one place that says, per group, whic
 :class:`sharedopt.config.constraints.Constraints` fields switch the rows on and how a
 person reads a row: its label, and why it cannot hold when the forced candidates
 already break it (``<=`` rows) or the available candidates cannot meet it (``>=`` rows).
-The model builder tags rows with the groups, :mod:`sharedopt.solve.diagnose`
-explains rows with :func:`describe_row`, :func:`explain_excess` and
-:func:`explain_shortfall`, and the column-generation master names its row blocks by them.
+A kind of row is one entry of :data:`ROW_KINDS` (a :class:`RowKind`): the settings that switch
+it on, its ``define_*`` function (the model builder iterates the kinds, a table of contents of
+the programme), whether column generation's master has its rows, the sentences that state its
+settings in the outputs, and its words when it cannot hold (read by
+:mod:`sharedopt.model.row_words` for the diagnosis of an infeasible model).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ROW_KINDS", "RowFacts", "RowGroup", "RowKind", "describe_row", "explain_excess", "explain_shortfall",
-           "in_force", "setting"]
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
 
-MAX_LISTED = 10
+from sharedopt.candidates.table import N_MEMBERS, ONE_OFF_COST
+from sharedopt.model.exclusions import pair_mask
 
+__all__ = ["ROW_KINDS", "ModelFacts", "RowBlock", "RowGroup", "RowKind", "in_force", "row_block", "setting", "define_slot_rows", "define_governance_rows",
+           "define_budget_total_rows", "define_budget_authority_rows", "define_service_rows",
+           "define_forced_pair_rows"]
 
 class RowGroup(enum.StrEnum):
     """The kinds of constraint rows; each value is the ``group`` text of its rows."""
@@ -35,6 +42,132 @@ class RowGroup(enum.StrEnum):
     OBJECTIVE_FLOOR = "objective_floor"
     NO_GOOD = "no_good"
     ELASTIC = "elastic"
+    USER = "user"
+
+
+# --------------------------------------------------------------------------- the rows of each kind
+
+
+@dataclass(frozen=True)
+class RowBlock:
+    """Rows ``lower <= A x <= upper`` and their table (``group``, ``key``, ``limit``, ``note``)."""
+
+    A: sp.csr_matrix
+    lower: np.ndarray
+    upper: np.ndarray
+    rows: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    """What the ``define_*`` functions read: the candidates, the constraints and the incidences
+    (:func:`sharedopt.model.incidence.all_incidences`: slots ``S``, members ``M``, services ``V``)."""
+
+    candidates: pd.DataFrame
+    cons: Any
+    S: sp.csr_matrix
+    slots: pd.DataFrame
+    M: sp.csr_matrix
+    auth: pd.Index
+    V: sp.csr_matrix
+    services: pd.Index
+
+
+def row_block(A, lower, upper, group: RowGroup, keys, limits, notes=None) -> RowBlock:
+    """A :class:`RowBlock` of ``group`` (bounds and limits broadcast to one per row)."""
+    k = A.shape[0]
+    rows = pd.DataFrame({"group": [group] * k, "key": [str(x) for x in keys],
+                         "limit": np.broadcast_to(np.asarray(limits, dtype=float), (k,)).copy(),
+                         "note": list(notes) if notes is not None else [""] * k})
+    lower = np.broadcast_to(np.asarray(lower, dtype=float), (k,)).copy()
+    upper = np.broadcast_to(np.asarray(upper, dtype=float), (k,)).copy()
+    return RowBlock(sp.csr_matrix(A, dtype=np.float64), lower, upper, rows)
+
+
+def define_slot_rows(f: ModelFacts) -> list[RowBlock]:
+    """One partnership per authority-service slot."""
+    if not f.cons.one_partnership_per_slot or f.S.shape[1] == 0:
+        return []
+    keys = f.slots["authority"] + "|" + f.slots["service"]
+    return [row_block(f.S.T.tocsr(), -np.inf, 1.0, RowGroup.SLOT, keys, 1.0)]
+
+
+def _existing_use(cons) -> pd.Series:
+    counts: dict[str, int] = {}
+    for ex in cons.existing:
+        for m in {str(m).strip() for m in ex.members}:
+            counts[m] = counts.get(m, 0) + 1
+    return pd.Series(counts, dtype=float)
+
+
+def _capacities(index: pd.Index, default: int | float | None, overrides: dict[str, int]) -> np.ndarray:
+    cap = np.full(len(index), np.nan if default is None else float(default))
+    pos = index.get_indexer(list(overrides))
+    vals = np.array(list(overrides.values()), dtype=float)
+    cap[pos[pos >= 0]] = vals[pos >= 0]
+    return cap
+
+
+def _capacity_block(incidence: sp.csr_matrix, index: pd.Index, cap: np.ndarray, used: np.ndarray | None,
+                    group: RowGroup, notes=None) -> list[RowBlock]:
+    """``sum of incidence columns <= cap - used`` for every entry of ``index`` with a capacity."""
+    keep = np.flatnonzero(~np.isnan(cap))
+    if not len(keep):
+        return []
+    used_keep = np.zeros(len(keep)) if used is None else used[keep]
+    upper = np.maximum(cap[keep] - used_keep, 0.0)
+    return [row_block(incidence[:, keep].T.tocsr(), -np.inf, upper, group, index[keep], cap[keep],
+                      None if notes is None else [notes[i] for i in keep])]
+
+
+def define_governance_rows(f: ModelFacts) -> list[RowBlock]:
+    """At most the governance capacity of new partnerships per council (net of existing ones)."""
+    cap = _capacities(f.auth, f.cons.governance_capacity, f.cons.governance_overrides)
+    used = _existing_use(f.cons).reindex(f.auth).fillna(0.0).to_numpy()
+    notes = [f"capacity {int(c)}" + (f", {int(u)} used by existing partnerships" if u else "")
+             if not np.isnan(c) else "" for c, u in zip(cap, used)]
+    return _capacity_block(f.M, f.auth, cap, used, RowGroup.GOVERNANCE, notes)
+
+
+def _one_off_costs(f: ModelFacts) -> np.ndarray:
+    cost = pd.to_numeric(f.candidates[ONE_OFF_COST], errors="coerce").to_numpy(float)
+    if len(cost) and not np.isfinite(cost).all():
+        raise ValueError("one_off_cost_gbp_k must be finite when a budget is set")
+    return cost
+
+
+def define_budget_total_rows(f: ModelFacts) -> list[RowBlock]:
+    """The chosen partnerships' one-off costs at most the total budget."""
+    if f.cons.budget_total_gbp_k is None:
+        return []
+    b = f.cons.budget_total_gbp_k
+    return [row_block(sp.csr_matrix(_one_off_costs(f)[None, :]), -np.inf, b, RowGroup.BUDGET_TOTAL, ["total"], b)]
+
+
+def define_budget_authority_rows(f: ModelFacts) -> list[RowBlock]:
+    """Each council's share of one-off costs (cost / members) at most the per-council budget."""
+    if f.cons.budget_per_authority_gbp_k is None or not len(f.auth):
+        return []
+    b, cost = f.cons.budget_per_authority_gbp_k, _one_off_costs(f)
+    n_mem = pd.to_numeric(f.candidates[N_MEMBERS], errors="coerce").to_numpy(float)
+    n_mem = np.where(n_mem > 0, n_mem, np.asarray(f.M.sum(axis=1)).ravel())
+    A = f.M.multiply((cost / np.maximum(n_mem, 1.0))[:, None]).T.tocsr()
+    return [row_block(A, -np.inf, b, RowGroup.BUDGET_AUTHORITY, f.auth, b)]
+
+
+def define_service_rows(f: ModelFacts) -> list[RowBlock]:
+    """At most ``max_per_service`` partnerships per service (with overrides)."""
+    cap = _capacities(f.services, f.cons.max_per_service, f.cons.max_per_service_overrides)
+    return _capacity_block(f.V, f.services, cap, None, RowGroup.MAX_PER_SERVICE)
+
+
+def define_forced_pair_rows(f: ModelFacts) -> list[RowBlock]:
+    """At least one chosen partnership containing both councils of each forced pair."""
+    if not f.cons.forced_pairs:
+        return []
+    masks = np.vstack([pair_mask(f.M, f.auth, p) for p in f.cons.forced_pairs]).astype(float)
+    keys = [f"{a}|{b}" for a, b in f.cons.forced_pairs]
+    return [row_block(sp.csr_matrix(masks), 1.0, np.inf, RowGroup.FORCED_PAIR, keys, 1.0)]
 
 
 _EXCESS = "{label}: forced candidates {names} give {activity} > {upper}"
@@ -60,6 +193,14 @@ class RowKind:
         A ``>=`` row that even every available candidate cannot meet.
     shortfall_none_excluded : str or None
         As ``shortfall`` when no excluded candidate is in the row (None: the same text).
+    define : callable or None
+        ``define(facts: ModelFacts) -> list of RowBlock``: the rows of this kind in the model
+        (None: rows the solve and results steps add themselves).
+    in_master : bool
+        Column generation's master problem has rows of this kind.
+    sentences : dict of str to str
+        Per setting, the sentence that states it in the outputs (``{v}``: the value, ``{m}``:
+        an amount of money in words).
     """
 
     settings: tuple[str, ...]
@@ -67,37 +208,56 @@ class RowKind:
     excess: str = _EXCESS
     shortfall: str = _SHORTFALL
     shortfall_none_excluded: str | None = None
+    define: Callable[[ModelFacts], list[RowBlock]] | None = None
+    in_master: bool = False
+    sentences: Mapping[str, str] = field(default_factory=dict)
 
 
 _NO_PAIR = "forced pair {first} + {second}: no available candidate contains both authorities"
 
-ROW_KINDS: dict[RowGroup, RowKind] = {
+ROW_KINDS: dict[RowGroup, RowKind] = {  # the model's rows are defined in this order
     RowGroup.SLOT: RowKind(
         ("one_partnership_per_slot",), "one partnership per slot ({first}, {second})",
         excess="forced candidates {names} share the authority-service slot {key} ({first}, {second}); "
-               "only one partnership per slot is allowed"),
+               "only one partnership per slot is allowed",
+        define=define_slot_rows, in_master=True,
+        sentences={"one_partnership_per_slot": "each council joins at most one partnership per service"}),
     RowGroup.GOVERNANCE: RowKind(
         ("governance_capacity", "governance_overrides"), "governance capacity of {key} ({capacity})",
         excess="authority {key}: {n_forced} ({names}) exceed its governance capacity "
-               "({note}, {upper} left for new partnerships)"),
+               "({note}, {upper} left for new partnerships)",
+        define=define_governance_rows, in_master=True,
+        sentences={"governance_capacity": "governance capacity {v}: at most {v} new partnership(s) per council",
+                   "governance_overrides": "governance capacity overrides: {v}"}),
     RowGroup.BUDGET_TOTAL: RowKind(
         ("budget_total_gbp_k",), "total budget {limit} £k",
         excess="forced candidates cost {activity} £k in total ({costs}), above the total budget "
-               "{setting} = {upper} £k"),
+               "{setting} = {upper} £k",
+        define=define_budget_total_rows, in_master=True,
+        sentences={"budget_total_gbp_k": "transition budget £{m}: one-off costs of the chosen partnerships "
+                                         "at most £{m}"}),
     RowGroup.BUDGET_AUTHORITY: RowKind(
         ("budget_per_authority_gbp_k",), "per-authority budget {limit} £k at {key}",
         excess="authority {key}: forced candidates' per-member one-off costs ({member_costs}; total "
-               "{activity} £k) exceed the per-authority budget {setting} = {upper} £k"),
+               "{activity} £k) exceed the per-authority budget {setting} = {upper} £k",
+        define=define_budget_authority_rows,
+        sentences={"budget_per_authority_gbp_k": "budget per council £{m} (one-off cost / members)"}),
     RowGroup.MAX_PER_SERVICE: RowKind(
         ("max_per_service", "max_per_service_overrides"), "{setting} {limit} for {key}",
-        excess="service {key}: {n_forced} ({names}) exceed {setting} = {upper}"),
+        excess="service {key}: {n_forced} ({names}) exceed {setting} = {upper}",
+        define=define_service_rows, in_master=True,
+        sentences={"max_per_service": "at most {v} partnership(s) per service",
+                   "max_per_service_overrides": "per-service limits: {v}"}),
     RowGroup.FORCED_PAIR: RowKind(
         ("forced_pairs",), "forced pair {pair}",
         shortfall=_NO_PAIR + "; excluded candidates containing both: {names}",
-        shortfall_none_excluded=_NO_PAIR + " (no candidate contains both)"),
+        shortfall_none_excluded=_NO_PAIR + " (no candidate contains both)",
+        define=define_forced_pair_rows,
+        sentences={"forced_pairs": "councils that must share a partnership: {v}"}),
     RowGroup.OBJECTIVE_FLOOR: RowKind((), "{group} {key}"),
     RowGroup.NO_GOOD: RowKind((), "{group} {key}"),
     RowGroup.ELASTIC: RowKind((), "{group} {key}"),
+    RowGroup.USER: RowKind((), "user row {key}"),
 }
 
 
@@ -131,113 +291,3 @@ def in_force(group: RowGroup, constraints: Any) -> bool:
     """
     values = [getattr(constraints, name) for name in ROW_KINDS[group].settings]
     return any(not (v is None or v is False or (isinstance(v, (list, tuple, dict)) and not v)) for v in values)
-
-
-def _number(v: float) -> str:
-    return f"{v:,.2f}".rstrip("0").rstrip(".")
-
-
-def _listed(names: Sequence[str]) -> str:
-    shown = ", ".join(names[:MAX_LISTED])
-    return shown + (f" and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else "")
-
-
-def _count(k: int, noun: str) -> str:
-    return f"{k} {noun}" + ("" if k == 1 else "s")
-
-
-@dataclass(frozen=True)
-class RowFacts:
-    """One row and the candidates that decide it, as the diagnosis finds them.
-
-    Attributes
-    ----------
-    group : RowGroup
-    key : str
-        The row's key (an authority, a service, ``authority|service``, ``a|b``).
-    limit : float
-        The limit the user set.
-    note : str
-        The row's note ('' when none).
-    lower, upper : float
-        The row's bounds in the model (``upper`` net of existing partnerships).
-    activity : float
-        The smallest (``<=`` rows) or largest (``>=`` rows) reachable ``A x``.
-    names : sequence of str
-        Forced candidates in the row, or excluded ones with their reasons.
-    values : sequence of float
-        The row coefficients of ``names``.
-    """
-
-    group: RowGroup
-    key: str
-    limit: float
-    note: Any = ""
-    lower: float = float("-inf")
-    upper: float = float("inf")
-    activity: float = 0.0
-    names: Sequence[str] = ()
-    values: Sequence[float] = ()
-
-    def words(self) -> dict[str, Any]:
-        """The template fields of :class:`RowKind` for this row."""
-        key = str(self.key)
-        first, _, second = key.partition("|")
-        kind = ROW_KINDS[self.group]
-        out = {
-            "group": self.group, "key": key, "first": first, "second": second, "pair": key.replace("|", " + "), "limit": _number(self.limit), "note": self.note,
-            "capacity": self.note or f"capacity {_number(self.limit)}", "setting": (kind.settings or ("",))[0],
-            "lower": _number(self.lower), "upper": _number(self.upper), "activity": _number(self.activity),
-            "names": _listed(list(self.names)), "n_forced": _count(len(self.names), "forced candidate"),
-            "costs": ", ".join(f"{n} costs {_number(v)} £k" for n, v in zip(self.names, self.values)),
-            "member_costs": ", ".join(f"{n} costs {self.key} {_number(v)} £k" for n, v in zip(self.names, self.values)),
-        }
-        return out | {"label": kind.label.format(**out)}
-
-
-def describe_row(row: Any) -> str:
-    """A constraint row in user terms, e.g. 'governance capacity of E06000001 (capacity 3)'.
-
-    Parameters
-    ----------
-    row : pandas.Series or mapping
-        One row of ``PortfolioModel.rows``: ``group``, ``key``, ``limit``, optional ``note``.
-
-    Returns
-    -------
-    str
-    """
-    facts = RowFacts(RowGroup(row["group"]), row["key"], row["limit"], row.get("note", ""))
-    return facts.words()["label"]
-
-
-def explain_excess(facts: RowFacts) -> str:
-    """Why a ``<=`` row cannot hold: the forced candidates ``facts.names`` already exceed it.
-
-    Parameters
-    ----------
-    facts : RowFacts
-        ``activity``: what the forced candidates use; ``values``: their coefficients.
-
-    Returns
-    -------
-    str
-    """
-    return ROW_KINDS[facts.group].excess.format(**facts.words())
-
-
-def explain_shortfall(facts: RowFacts) -> str:
-    """Why a ``>=`` row cannot hold: even every available candidate falls short.
-
-    Parameters
-    ----------
-    facts : RowFacts
-        ``activity``: the most reachable; ``names``: excluded candidates in the row, with reasons.
-
-    Returns
-    -------
-    str
-    """
-    kind = ROW_KINDS[facts.group]
-    template = kind.shortfall_none_excluded if not facts.names and kind.shortfall_none_excluded else kind.shortfall
-    return template.format(**facts.words())

@@ -22,6 +22,7 @@ from sharedopt.candidates.value import CostBase
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.groups import GroupSpec, parse_group_option, read_group_file
 from sharedopt.config.schema import RunConfig, load_config
+from sharedopt.data.authorities import council_names
 from sharedopt.pipeline.result import Inputs
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import load_inputs
@@ -115,7 +116,7 @@ def appraise(config, groups: Iterable | str | Path, *, allow_unconnected: bool =
     specs = group_specs(groups)
     inputs = inputs if inputs is not None else load_inputs(config)
     base = CostBase.from_frames(inputs.authorities, inputs.costs, config.model)
-    names = inputs.authorities["name"].astype(str).to_dict() if "name" in inputs.authorities else {}
+    names = council_names(inputs.authorities)
     resolved = resolve_groups(specs, base, config.model, inputs.graphs, names, allow_unconnected)
     table = appraise_groups(base, config.model, resolved)
     flows = appraisal_cashflows(table, base, config.model)

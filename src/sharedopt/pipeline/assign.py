@@ -11,19 +11,18 @@ from time import perf_counter
 import numpy as np
 import pandas as pd
 
-from sharedopt.candidates.table import CandidateSet, MEMBERS, NPV, N_MEMBERS, ONE_OFF_COST, POPULATION
-from sharedopt.candidates.depth import depth_summary
+from sharedopt.candidates.table import CandidateSet, MEMBERS, NPV, ONE_OFF_COST, POPULATION
 from sharedopt.candidates.poolable import with_status_quo
 from sharedopt.candidates.frontier import scale_frontier
 from sharedopt.candidates.value import CostBase
 from sharedopt.config.schema import RunConfig
+from sharedopt.data.authorities import council_names
 from sharedopt.model.build import PortfolioModel
-from sharedopt.model.status_quo import effective_constraints, existing_partnerships_json, existing_partnerships_table
+from sharedopt.candidates.status_quo import effective_constraints, existing_partnerships_table
 from sharedopt.results.alternatives import alternatives_table, near_optimal_alternatives, stability
 from sharedopt.results.cashflow import cashflow_summary, council_cashflows
 from sharedopt.results.rank import rank_candidates
-from sharedopt.common.jsonsafe import json_safe
-from sharedopt.results.summary import SUMMARY_DIGITS, build_summary
+from sharedopt.results.summary import build_summary
 from sharedopt.pipeline.events import OnEvent, emit
 from sharedopt.pipeline.result import Inputs, Result
 from sharedopt.solve.budget import Budget
@@ -32,7 +31,7 @@ from sharedopt.solve.status import SOLVED, Status
 from sharedopt.solve.backends.registry import backend_for
 from sharedopt.solve.lp_bounds import is_large
 
-__all__ = ["assign_solution", "chosen_portfolio", "ranking_depth", "ranking_options", "status_quo_summary",
+__all__ = ["assign_solution", "chosen_portfolio", "ranking_depth", "ranking_options",
            "run_timings", "with_member_names"]
 
 
@@ -56,22 +55,20 @@ def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioMo
     base = with_status_quo(CostBase.from_frames(inputs.authorities, inputs.costs, config.model),
                            effective_constraints(config.constraints, inputs.authorities.index))
     frontier = scale_frontier(base, config.model)
-    summary = build_summary(config=config, solver=solved, portfolio=portfolio, candidates=ranked,
-                            shares=candidates.shares, authorities=inputs.authorities,
-                            enumeration=candidates.enumeration, frontier=frontier,
-                            sources=inputs.sources, quality=inputs.quality, generation=candidates.generation)
     existing = existing_partnerships_table(config.constraints, inputs.authorities.index)
-    summary.update(status_quo_summary(config, existing))
-    summary["depths"] = depth_summary(config.model, portfolio)
     flows = council_cashflows(portfolio, base, config.model, candidates.shares)
-    cash_flows = cashflow_summary(flows, inputs.authorities, config.model)
-    summary = {**summary, "cash_flows": json_safe(cash_flows, SUMMARY_DIGITS)}
-    alternatives = pd.DataFrame()
+    alternatives, stable = pd.DataFrame(), None
     phases = {"ranking_re_solves": round(t_rank, 3)}
     if config.solver.alternatives and solved.status in SOLVED:
         t_alt = perf_counter()
-        alternatives, summary["alternatives"] = _alternatives(model, solved, chosen, config, budget)
+        alternatives, stable = _alternatives(model, solved, chosen, config, budget)
         phases["alternatives"] = round(perf_counter() - t_alt, 3)
+    summary = build_summary(config=config, solver=solved, portfolio=portfolio, candidates=ranked,
+                            shares=candidates.shares, authorities=inputs.authorities,
+                            enumeration=candidates.enumeration, frontier=frontier,
+                            sources=inputs.sources, quality=inputs.quality, existing=existing,
+                            cash_flows=cashflow_summary(flows, inputs.authorities, config.model),
+                            generation=candidates.generation, alternatives=stable)
     emit(on_event, "assign", f"{len(portfolio)} partnerships chosen", "end")
     return Result(config, solved, ranked, portfolio, candidates.shares, summary,
                   inputs.quality.to_frame(), inputs.authorities, candidates.enumeration, existing, flows,
@@ -111,26 +108,7 @@ def _alternatives(model: PortfolioModel, solved: SolveResult, chosen: np.ndarray
     alts = near_optimal_alternatives(model, chosen, opts.alternatives, opts.alternatives_gap, opts, budget)
     table = alternatives_table(model, chosen, alts, solved.best_bound)
     proven = solved.status == Status.OPTIMAL and (solved.gap or 0.0) <= 1e-6
-    return table, json_safe(stability(chosen, alts, opts.alternatives_gap, proven), SUMMARY_DIGITS)
-
-
-def status_quo_summary(config: RunConfig, existing: pd.DataFrame) -> dict:
-    """``existing_partnerships`` (those with a member in the region) and a ``status_quo`` note."""
-    in_region = existing[existing[N_MEMBERS] > 0]
-    return {
-        "existing_partnerships": existing_partnerships_json(in_region),
-        "status_quo": {
-            "on": bool(config.constraints.status_quo),
-            "arrangements_in_data": int((existing["origin"] == "status quo data").sum()),
-            "with_members_in_region": int(((existing["origin"] == "status quo data")
-                                           & (existing[N_MEMBERS] > 0)).sum()),
-            "note": ("Savings are additional to the existing partnerships listed: their members are "
-                     "not re-allocated for that service, except that one running a separable function "
-                     "(its 'function' column) holds only that function's share of the members' "
-                     "poolable spend." if config.constraints.status_quo else
-                     "Blank-sheet view (status_quo = false): real arrangements are listed but not kept."),
-        },
-    }
+    return table, stability(chosen, alts, opts.alternatives_gap, proven)
 
 
 # "Loss if forced" re-solves stop on a deterministic work limit (branch-and-bound nodes per
@@ -176,7 +154,7 @@ def with_member_names(table: pd.DataFrame, authorities) -> pd.DataFrame:
     """The table with ``member_names`` (';'-joined council names) right after ``members``."""
     if MEMBERS not in table or "name" not in getattr(authorities, "columns", ()) or "member_names" in table:
         return table
-    names = authorities["name"].astype(str).to_dict()
+    names = council_names(authorities)
     out = table.copy()
     out.insert(list(out.columns).index(MEMBERS) + 1, "member_names",
                [";".join(names.get(code, code) for code in str(cell).split(";") if code) for cell in out[MEMBERS]])

@@ -28,7 +28,7 @@ from sharedopt.candidates.forced import ensure_candidates
 from sharedopt.candidates.revalue import Revaluer
 from sharedopt.config.schema import RunConfig
 from sharedopt.model.build import build_model
-from sharedopt.model.status_quo import effective_constraints
+from sharedopt.candidates.status_quo import effective_constraints
 from sharedopt.pipeline.events import Event, OnEvent, emit
 from sharedopt.pipeline.result import Inputs
 from sharedopt.pipeline.steps import region_of, solve_steps
@@ -211,7 +211,7 @@ def _generates(graphs: dict, params, constraints) -> bool:
 
 
 def _effective(constraints, codes) -> object:
-    """:func:`~sharedopt.model.status_quo.effective_constraints`, read once per process for each
+    """:func:`~sharedopt.candidates.status_quo.effective_constraints`, read once per process for each
     constraints and region (it reads the register of existing arrangements)."""
     key = (constraints.model_dump_json(), tuple(sorted(codes)))
     if key not in _EFFECTIVE:

@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from sharedopt.candidates.table import ANNUAL_NET_SAVING, MEMBERS, NPV, ONE_OFF_COST, SERVICES, split_codes
+from sharedopt.results.run_summary import RunSummary
 
 __all__ = ["html_table", "map_view", "register_map_view", "result_html", "scenario_html"]
 
@@ -51,10 +52,10 @@ def _money(value: Any) -> str:
     return f"£{value:,.0f}k" if isinstance(value, (int, float)) else "n/a"
 
 
-def result_html(summary: Mapping[str, Any], portfolio, names: Mapping[str, str]) -> str:
+def result_html(summary: RunSummary, portfolio, names: Mapping[str, str]) -> str:
     """The headline (status, totals) and the chosen partnerships as HTML tables."""
-    totals = summary.get("totals") or {}
-    headline = [("Region", summary.get("region")), ("Status", summary.get("status")),
+    totals = summary.totals or {}
+    headline = [("Region", summary.region), ("Status", summary.solve.status),
                 ("Partnerships chosen", len(portfolio))]
     headline += [(label, _money(totals.get(key))) for key, label in _MONEY]
     rows = []

@@ -9,7 +9,9 @@ import pandas as pd
 from sharedopt.candidates.table import CANDIDATE_ID
 from sharedopt.config.schema import RunConfig
 from sharedopt.data import DataQuality
+from sharedopt.data.authorities import council_names
 from sharedopt.pipeline.notebook import map_view, result_html
+from sharedopt.results.run_summary import RunSummary
 from sharedopt.solve.result import SolveResult
 
 __all__ = ["Inputs", "Result"]
@@ -43,8 +45,8 @@ class Result:
         The chosen candidates.
     shares : pandas.DataFrame
         Per-member shares of every candidate.
-    summary : dict
-        JSON-safe summary (solver report at the top level, totals, breakdowns).
+    summary : RunSummary
+        The run summary (what ``summary.json`` holds), read by attribute.
     quality : pandas.DataFrame
         Data-quality report.
     authorities : geopandas.GeoDataFrame
@@ -64,7 +66,7 @@ class Result:
     candidates: pd.DataFrame
     portfolio: pd.DataFrame
     shares: pd.DataFrame
-    summary: dict
+    summary: RunSummary
     quality: pd.DataFrame
     authorities: object
     enumeration: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -73,24 +75,25 @@ class Result:
     alternatives: pd.DataFrame = field(default_factory=pd.DataFrame)
     timings: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "summary", RunSummary.of(self.summary))  # its JSON form is read back
+
     def __repr__(self) -> str:
         """Short: name, solver status, objective and counts (the tables are attributes)."""
-        objective = self.summary.get("objective")
+        objective = self.summary.solve.objective
         shown = f"£{objective:,.0f}k" if isinstance(objective, (int, float)) else "n/a"
-        return (f"Result(name={self.config.name!r}, status={self.summary.get('status')!r}, objective={shown}, "
+        return (f"Result(name={self.config.name!r}, status={self.summary.solve.status!r}, objective={shown}, "
                 f"partnerships={len(self.portfolio)}, candidates={len(self.candidates):,}, "
                 f"councils={len(self.authorities)})")
 
     def _repr_html_(self) -> str:
         """The headline and the chosen partnerships as HTML tables (Jupyter shows this)."""
-        names = ({str(k): str(v) for k, v in self.authorities["name"].items()}
-                 if "name" in getattr(self.authorities, "columns", ()) else {})
-        return result_html(self.summary, self.portfolio, names)
+        return result_html(self.summary, self.portfolio, council_names(self.authorities))
 
     @property
     def tornado(self) -> pd.DataFrame:
         """The tornado of unknowns, one row per lever, widest swing first (empty without ``--tornado``)."""
-        block = self.summary.get("tornado") or {}
+        block = self.summary.tornado or {}
         return pd.DataFrame(block.get("levers", []))
 
     @property

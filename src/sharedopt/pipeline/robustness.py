@@ -30,7 +30,7 @@ def attach_robustness(result: Result) -> Result:
 
     Returns ``result`` unchanged when the run had no Monte Carlo.
     """
-    band = result.summary.get("uncertainty")
+    band = result.summary.uncertainty
     if not band or result.portfolio.empty or "p_in_portfolio" not in result.portfolio:
         return result
     threshold = result.config.uncertainty.robust_share
@@ -41,9 +41,9 @@ def attach_robustness(result: Result) -> Result:
     block = {"robust_share": threshold, "n_robust": int(len(robust)),
              "n_contingent": int(len(portfolio) - len(robust)),
              "robust_npv_gbp_k": float(robust[NPV].sum()),
-             "headline": _headline(float(result.summary["totals"][NPV]), band)}
+             "headline": _headline(float(result.summary.totals[NPV]), band)}
     return replace(result, portfolio=portfolio,
-                   summary={**result.summary, "robustness": json_safe(block, SUMMARY_DIGITS)})
+                   summary=result.summary.with_blocks(robustness=json_safe(block, SUMMARY_DIGITS)))
 
 
 def _headline(npv: float, band: dict) -> dict:

@@ -15,6 +15,7 @@ diagnosis, the ranking re-solves and alternatives: each takes its limit from wha
 from __future__ import annotations
 
 from sharedopt.config.schema import RunConfig
+from sharedopt.model.user_rows import ModelHook
 from sharedopt.pipeline.assign import assign_solution
 from sharedopt.pipeline.events import OnEvent
 from sharedopt.pipeline.result import Result
@@ -28,8 +29,8 @@ from sharedopt.solve.interrupt import interruptible
 __all__ = ["run"]
 
 
-def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra=None,
-        draws: int | None = None, tornado: bool | None = None) -> Result:
+def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra: ModelHook | None = None,
+        pulp_extra=None, draws: int | None = None, tornado: bool | None = None) -> Result:
     """Run the whole pipeline for one scenario (the solver is checked before any data is loaded).
 
     Parameters
@@ -39,7 +40,12 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra=
         Gets every step's :class:`~sharedopt.pipeline.events.Event` (the command line's progress
         bar subscribes here).
     extra : callable, optional
-        User hook ``extra(prob, variables)`` on the PuLP problem before the solve.
+        The native hook ``extra(model) -> UserRows``: the user's own rows, appended to the model
+        every backend receives, with the exact reductions and the decomposition kept
+        (:mod:`sharedopt.model.user_rows`).
+    pulp_extra : callable, optional
+        The escape hatch ``pulp_extra(prob, variables)`` on the PuLP problem before the solve; it
+        switches off the exact reductions, the decomposition and the large-model path.
     draws : int, optional
         Monte Carlo draws, overriding ``[uncertainty] draws`` (0 = none).
     tornado : bool, optional
@@ -63,7 +69,7 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra=
     if draws is not None:
         check_draws(draws, "draws")  # before any work
     with interruptible():
-        solved = solve_steps(config, on_event, extra=extra)  # check, load, candidates, model, hook, solve
+        solved = solve_steps(config, on_event, extra=extra, pulp_extra=pulp_extra)  # check, load, candidates, model, hook, solve
         result = assign_solution(solved.inputs, solved.candidates, solved.model, solved.solver, solved.chosen,
                                  config, on_event, budget=solved.budget)
         result = attach_tornado(attach_uncertainty(result, draws, on_event), on_event, enabled=tornado)

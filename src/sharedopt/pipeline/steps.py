@@ -24,7 +24,9 @@ from sharedopt.data.poolable import report_poolable
 from sharedopt.data.region.load import load_region
 from sharedopt.data.region.selection import Selection
 from sharedopt.model.build import PortfolioModel, build_model
-from sharedopt.model.status_quo import effective_constraints, status_quo_table
+from sharedopt.model.rows import RowGroup
+from sharedopt.model.user_rows import ModelHook, add_rows
+from sharedopt.candidates.status_quo import effective_constraints, status_quo_table
 from sharedopt.pipeline.events import OnEvent, emit
 from sharedopt.pipeline.references import at_setting, check_references
 from sharedopt.pipeline.result import Inputs
@@ -138,9 +140,11 @@ def create_model(candidates: CandidateSet, config: RunConfig, on_event: OnEvent 
     return model
 
 
-def solve_model(model: PortfolioModel, config: RunConfig, extra=None, on_event: OnEvent | None = None,
+def solve_model(model: PortfolioModel, config: RunConfig, pulp_extra=None, on_event: OnEvent | None = None,
                 budget: Budget | None = None) -> tuple[SolveResult, np.ndarray]:
-    """Step 4 (solve): solve with the configured solver; optional user hook ``extra``.
+    """Step 4 (solve): solve with the configured solver; optional PuLP hook ``pulp_extra`` (the
+    escape hatch of :func:`sharedopt.solve.api.solve`: it switches off the exact reductions, the
+    decomposition and the large-model path).
 
     The model is split into independent pieces first; large HiGHS pieces (many more
     candidates than constraints) go through column generation and reduced-cost fixing
@@ -151,14 +155,24 @@ def solve_model(model: PortfolioModel, config: RunConfig, extra=None, on_event: 
     """
     emit(on_event, "solve", "solving", "start")
     if on_event is None:
-        solved, chosen = solve(model, config.solver, extra=extra, budget=budget)
+        solved, chosen = solve(model, config.solver, pulp_extra=pulp_extra, budget=budget)
     else:
         with listening(_solver_listener(on_event), pieces=True):
-            solved, chosen = solve(model, config.solver, extra=extra, budget=budget)
+            solved, chosen = solve(model, config.solver, pulp_extra=pulp_extra, budget=budget)
     if solved.status == Status.INTERRUPTED:  # stopped by the user: no result, nothing written
         raise KeyboardInterrupt
     emit(on_event, "solve", f"{solved.status}, objective {solved.objective or 0:,.0f}, gap {_gap(solved.gap)}", "end")
     return solved, chosen
+
+
+def with_user_rows(model: PortfolioModel, extra: ModelHook | None, on_event: OnEvent | None = None) -> PortfolioModel:
+    """The user hook step: the rows ``extra(model)`` returns, appended to the model (no hook: the model)."""
+    if extra is None:
+        return model
+    model = add_rows(model, extra(model))
+    n_user = int((model.rows["group"] == RowGroup.USER).sum())
+    emit(on_event, "model", f"{n_user:,} user rows added by the hook")
+    return model
 
 
 def _gap(gap: float | None) -> str:
@@ -197,7 +211,8 @@ class Solved:
 
 
 def solve_steps(config: RunConfig, on_event: OnEvent | None = None, *, inputs: Inputs | None = None,
-                candidates: CandidateSet | None = None, with_shares: bool = True, extra=None) -> Solved:
+                candidates: CandidateSet | None = None, with_shares: bool = True, extra: ModelHook | None = None,
+                pulp_extra=None) -> Solved:
     """check -> load inputs -> candidates -> model -> user hook -> solve, in that order.
 
     One :class:`~sharedopt.solve.budget.Budget` of ``[solver] time_limit`` seconds of solver
@@ -217,7 +232,10 @@ def solve_steps(config: RunConfig, on_event: OnEvent | None = None, *, inputs: I
     with_shares : bool
         Compute every candidate's per-member shares (a full run reports them; a sweep row does not).
     extra : callable, optional
-        User hook ``extra(prob, variables)`` on the PuLP problem before the solve.
+        The native hook ``extra(model) -> UserRows``: rows appended to the model every backend
+        receives (:mod:`sharedopt.model.user_rows`); the ranking re-solves and alternatives keep them.
+    pulp_extra : callable, optional
+        The escape hatch ``pulp_extra(prob, variables)`` on the PuLP problem before the solve.
 
     Returns
     -------
@@ -229,6 +247,6 @@ def solve_steps(config: RunConfig, on_event: OnEvent | None = None, *, inputs: I
     inputs = inputs if inputs is not None else load_inputs(config, on_event)
     if candidates is None:
         candidates = enumerate_candidates(inputs, config, on_event, with_shares, budget)
-    model = create_model(candidates, config, on_event)
-    solved, chosen = solve_model(model, config, extra, on_event, budget)
+    model = with_user_rows(create_model(candidates, config, on_event), extra, on_event)
+    solved, chosen = solve_model(model, config, pulp_extra, on_event, budget)
     return Solved(inputs, candidates, model, solved, chosen, budget)

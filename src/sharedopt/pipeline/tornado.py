@@ -100,7 +100,7 @@ def attach_tornado(result: Result, on_event: OnEvent | None = None, *, enabled: 
         return result
     emit(on_event, "uncertainty", "tornado: each lever at the ends of its range", "start")
     chosen = set(result.portfolio[CANDIDATE_ID]) if len(result.portfolio) else set()
-    base_npv = float(result.summary["totals"][NPV])
+    base_npv = float(result.summary.totals[NPV])
     frame, hinges = tornado(Scenario(result.config), base_npv, chosen, engine=settings.engine,
                             max_workers=settings.max_workers, on_event=on_event)
     block = {"base_npv_gbp_k": base_npv, "levers": frame.to_dict("records"), "hinges": hinges,
@@ -112,4 +112,4 @@ def attach_tornado(result: Result, on_event: OnEvent | None = None, *, enabled: 
         portfolio = portfolio.assign(hinges_on=portfolio[CANDIDATE_ID].map(hinges).fillna("none of the levers"))
     emit(on_event, "uncertainty", "tornado done", "end")
     return replace(result, portfolio=portfolio,
-                   summary={**result.summary, "tornado": json_safe(block, SUMMARY_DIGITS)})
+                   summary=result.summary.with_blocks(tornado=json_safe(block, SUMMARY_DIGITS)))

@@ -275,9 +275,9 @@ def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEve
 
     known = set(result.candidates[CANDIDATE_ID]) if len(result.candidates) else set()
     spread = uncertainty_summary(mc, settings, n, known)
-    headline = float(result.summary["totals"][NPV])
+    headline = float(result.summary.totals[NPV])
     spread["npv_draws_below_headline"] = float((mc.draws[NPV].astype(float) < headline).mean())
-    summary = {**result.summary, "uncertainty": json_safe(spread, SUMMARY_DIGITS)}
+    summary = result.summary.with_blocks(uncertainty=json_safe(spread, SUMMARY_DIGITS))
     emit(on_event, "uncertainty", f"Monte Carlo: {n} draws done", "end")
     return replace(result, candidates=with_p(result.candidates), portfolio=with_p(result.portfolio),
                    summary=summary)

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from sharedopt.candidates.table import ESTIMATED, without_duplicates
+from sharedopt.data.authorities import council_names
 from sharedopt.report.atomic import atomic_directory, write_bytes_atomic, write_text_atomic
 from sharedopt.report.html import InteractiveMap, build_context, render_html
 from sharedopt.report.map import (
@@ -29,6 +30,7 @@ from sharedopt.report.map import (
 from sharedopt.report.parallel import start_workbook
 from sharedopt.report.tables import region_label, write_csv, write_json
 from sharedopt.report.workbook import MAX_CANDIDATE_ROWS, write_xlsx
+from sharedopt.results.run_summary import RunSummary
 
 __all__ = [
     "ALL_FORMATS",
@@ -46,7 +48,7 @@ MARKER = ".sharedopt-report"
 
 def write_outputs(
     out_dir: Path, *, authorities: pd.DataFrame, candidates: pd.DataFrame, portfolio: pd.DataFrame,
-    shares: pd.DataFrame, summary: Mapping[str, Any], formats: set[str] | None = None,
+    shares: pd.DataFrame, summary: RunSummary | Mapping[str, Any], formats: set[str] | None = None,
     per_service_maps: bool = False, title: str = "sharedopt report",
     extra_tables: Mapping[str, pd.DataFrame] | None = None, xlsx_max_candidates: int = MAX_CANDIDATE_ROWS,
     progress: Callable[[str], None] | None = None, map_shading: str = "per_head",
@@ -65,7 +67,7 @@ def write_outputs(
     candidates, portfolio, shares : pandas.DataFrame
         All ranked candidate partnerships; the chosen ones (same columns);
         per-member NPV shares of each partnership.
-    summary : Mapping
+    summary : RunSummary or Mapping
         JSON-safe run summary (solver keys, ``totals``, ``by_service``, ...).
     formats : set of str, optional
         Subset of ``{'csv', 'json', 'xlsx', 'png', 'svg', 'html'}``;
@@ -97,7 +99,7 @@ def write_outputs(
     FileExistsError
         If ``out_dir`` is a file or a foreign non-empty directory.
     """
-    wanted, out_dir = _resolve_formats(formats), Path(out_dir)
+    wanted, out_dir, summary = _resolve_formats(formats), Path(out_dir), RunSummary.of(summary)  # summary.json too
     inputs = {"authorities": authorities, "candidates": candidates, "portfolio": portfolio, "shares": shares,
               "summary": summary, "xlsx_max_candidates": xlsx_max_candidates, "progress": progress or _quiet,
               "extra": dict(extra_tables or {}), "map": _map_options(summary, map_shading)}
@@ -106,10 +108,10 @@ def write_outputs(
     return {name: out_dir / name for name in names}
 
 
-def _map_options(summary: Mapping[str, Any], shading: str) -> dict[str, Any]:
+def _map_options(summary: RunSummary, shading: str) -> dict[str, Any]:
     """What every static map shares: the shading, the ESTIMATED text and the existing partnerships."""
     return {"shading": shading, ESTIMATED: estimated_text(summary),
-            "existing": [r for r in summary.get("existing_partnerships") or [] if isinstance(r, Mapping)]}
+            "existing": [r for r in summary.existing_partnerships or [] if isinstance(r, Mapping)]}
 
 
 def _resolve_formats(formats: set[str] | None) -> frozenset[str]:
@@ -147,7 +149,7 @@ def _write_files(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: b
         written += _write_csvs(tmp, inputs)
     if "json" in wanted:
         inputs["progress"]("summary.json")
-        written.append(write_json(inputs["summary"], tmp / "summary.json").name)
+        written.append(write_json(inputs["summary"].to_dict(), tmp / "summary.json").name)
     if workbook is not None:
         written.append(_write_workbook(inputs, workbook).name)
     if wanted & {"png", "svg", "html"}:
@@ -181,7 +183,7 @@ def _workbook_arguments(tmp: Path, inputs: dict, title: str, csv_written: bool) 
     return {"path": tmp / "opportunities.xlsx", "summary": inputs["summary"], "portfolio": inputs["portfolio"],
             "candidates": inputs["candidates"], "shares": inputs["shares"], "title": title,
             "max_candidates": inputs["xlsx_max_candidates"], "csv_written": csv_written,
-            "names": _authority_names(inputs["authorities"]), "extra": inputs["extra"]}
+            "names": council_names(inputs["authorities"]), "extra": inputs["extra"]}
 
 
 def _write_workbook(inputs: dict, arguments: dict[str, Any]) -> Path:
@@ -195,7 +197,7 @@ def _sheet_progress(say: Callable[[str], None]) -> Callable[[str, int, int], Non
     return lambda sheet, done, total: say(f"opportunities.xlsx: {sheet} {done:,}/{total:,} rows")
 
 
-def estimated_text(summary: Mapping[str, Any]) -> str | None:
+def estimated_text(summary: RunSummary) -> str | None:
     """What a run estimated, for the map's ESTIMATED stamp (None when every input is data).
 
     Parameters
@@ -208,21 +210,14 @@ def estimated_text(summary: Mapping[str, Any]) -> str | None:
     str or None
         The estimated sources' names joined by '; '.
     """
-    names = [str(s.get("name")) for s in summary.get("data_sources") or []
+    names = [str(s.get("name")) for s in summary.data_sources or []
              if isinstance(s, Mapping) and s.get(ESTIMATED)]
     return "; ".join(names) if names else None
 
 
-def _authority_names(authorities: pd.DataFrame) -> dict[str, str]:
-    """GSS code -> council name (empty when the table has no ``name``)."""
-    if "name" not in getattr(authorities, "columns", ()):
-        return {}
-    return {str(k): str(v) for k, v in authorities["name"].items()}
-
-
-def _map_title(title: str, summary: Mapping[str, Any]) -> str:
+def _map_title(title: str, summary: RunSummary) -> str:
     """Map heading: report title plus region when known."""
-    region = region_label(summary.get("region"))
+    region = region_label(summary.region)
     return f"{title} \u2014 {region}" if region else title
 
 
@@ -249,7 +244,7 @@ def _portfolio_figure(inputs: dict, title: str):
     """The main map of the chosen portfolio."""
     summary = inputs["summary"]
     return plot_portfolio_map(inputs["authorities"], inputs["portfolio"], inputs["shares"],
-                              title=_map_title(title, summary), attribution=summary.get("attribution"),
+                              title=_map_title(title, summary), attribution=summary.attribution,
                               shading=inputs["map"]["shading"], estimated=inputs["map"][ESTIMATED],
                               existing=inputs["map"]["existing"])
 
@@ -273,7 +268,7 @@ def _service_panels(inputs: dict):
         return None
     return plot_service_panels(inputs["authorities"], inputs["portfolio"],
                                title="Chosen partnerships by service (numbers as in the main map's legend)",
-                               attribution=inputs["summary"].get("attribution"), estimated=inputs["map"][ESTIMATED])
+                               attribution=inputs["summary"].attribution, estimated=inputs["map"][ESTIMATED])
 
 
 def _write_report_html(tmp: Path, inputs: dict, title: str, png: bytes, panels) -> str:
@@ -289,7 +284,7 @@ def _write_report_html(tmp: Path, inputs: dict, title: str, png: bytes, panels) 
 def _write_service_maps(tmp: Path, inputs: dict) -> list[str]:
     """map_<service>.png, one small map per service in the portfolio."""
     written: list[str] = []
-    attribution = inputs["summary"].get("attribution")
+    attribution = inputs["summary"].attribution
     for service in portfolio_services(inputs["portfolio"]):
         name = _unique_name(f"map_{service_slug(service)}", written)
         fig = plot_service_map(inputs["authorities"], inputs["portfolio"], inputs["shares"], service,

@@ -38,7 +38,7 @@ def write_result(result: Result, path: str | Path, formats: set[str] | None = No
     ValueError
         The result is of an interrupted solve: it is no result, and the folder is left as it was.
     """
-    if result.summary.get("status") == Status.INTERRUPTED:
+    if result.summary.solve.status == Status.INTERRUPTED:
         raise ValueError(f"{path}: not written: the run was interrupted, so it has no result")
     config = result.config
     return write_outputs(
@@ -69,4 +69,4 @@ def plot_result(result: Result):
     matplotlib.figure.Figure
     """
     return plot_portfolio_map(result.authorities, result.portfolio, result.shares,
-                              attribution=result.summary.get("attribution"))
+                              attribution=result.summary.attribution)

@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from time import perf_counter
 
-import highspy
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -31,7 +30,7 @@ from sharedopt.solve.bounds.lagrange import build_services, lagrangian_bound
 from sharedopt.solve.diagnose import InfeasibleError
 from sharedopt.solve.api import solve
 from sharedopt.solve.budget import Budget
-from sharedopt.solve.lp_bounds import _mip, lp_by_column_pricing
+from sharedopt.solve.lp_bounds import lp_by_column_pricing
 from sharedopt.solve.status import SOLVED, Status
 
 #: objective tie-break: among equally different portfolios, prefer the higher objective
@@ -118,15 +117,17 @@ def _next_best(model, portfolios: list[np.ndarray], floor: float, options, budge
 
 
 def _solve_alternative(alt, options, start: np.ndarray | None, budget: Budget) -> tuple[Status, np.ndarray | None]:
-    """One HiGHS MIP over the open columns (the objective-floor row makes column
-    generation's restricted master infeasible, so the pricing path is not used)."""
-    A = sp.csc_matrix(alt.A)
-    cols = np.flatnonzero(alt.var_upper > 0.5)
-    x, _, _, status, _ = _mip(np.asarray(alt.c, float), A, cols, alt.row_lower, alt.row_upper, alt.var_lower,
-                              alt.var_upper, options, budget.limit(options.time_limit), start=start)
-    if x is None:
+    """The diversity MIP through the solver API with the configured backend, whole (the
+    objective-floor row links every candidate, and it makes column generation's restricted
+    master infeasible, so neither pieces nor the pricing path are used)."""
+    try:
+        result, x = solve(alt, options.model_copy(update={"decompose": False}), warm_start=start, budget=budget,
+                          price_large=False)
+    except InfeasibleError:
         return Status.TIME_LIMIT_NO_SOLUTION, None
-    return (Status.OPTIMAL if status == highspy.HighsModelStatus.kOptimal else Status.FEASIBLE), np.round(x).astype(np.int8)
+    if result.status not in SOLVED:
+        return Status.TIME_LIMIT_NO_SOLUTION, None
+    return result.status, x
 
 
 def near_optimal_alternatives(model, chosen: np.ndarray, n: int, gap: float, options,

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sharedopt.candidates.table import CANDIDATE_ID, NPV
 from sharedopt.common.errors import DataError
+from sharedopt.results.run_summary import RunSummary
 
 _RERUN = "run `sharedopt run` again to rewrite it"
 
@@ -59,7 +60,7 @@ def _read_portfolio(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _read_summary(path: Path) -> dict:
+def _read_summary(path: Path) -> RunSummary:
     """``summary.json``, checked for what a comparison reads; a damaged file is named with line and column."""
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))
@@ -79,10 +80,10 @@ def _read_summary(path: Path) -> dict:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
                              for e in exc.errors()[:3])
         raise DataError(f"{path}: not a complete sharedopt summary ({problems}); {_RERUN}") from None
-    return summary
+    return RunSummary.from_dict(summary, strict=False)
 
 
-def _read_run(folder: Path) -> tuple[pd.DataFrame, dict]:
+def _read_run(folder: Path) -> tuple[pd.DataFrame, RunSummary]:
     folder = _run_folder(Path(folder))
     portfolio_file, summary_file = folder / "portfolio.csv", folder / "summary.json"
     for f in (portfolio_file, summary_file):
@@ -92,7 +93,7 @@ def _read_run(folder: Path) -> tuple[pd.DataFrame, dict]:
     return _read_portfolio(portfolio_file), _read_summary(summary_file)
 
 
-def compare_tables(portfolios: dict[str, pd.DataFrame], summaries: dict[str, dict]) -> dict[str, pd.DataFrame]:
+def compare_tables(portfolios: dict[str, pd.DataFrame], summaries: dict[str, RunSummary]) -> dict[str, pd.DataFrame]:
     """Tidy difference tables between named runs (the first is the reference)."""
     names = list(portfolios)
     ref = names[0]
@@ -107,8 +108,8 @@ def compare_tables(portfolios: dict[str, pd.DataFrame], summaries: dict[str, dic
     membership = pd.DataFrame(rows, columns=[CANDIDATE_ID, *names])
     service = _pivot(summaries, "by_service", "service", NPV)
     authority = _pivot(summaries, "by_authority", "authority", "npv_share_gbp_k")
-    totals = pd.DataFrame({n: {**summaries[n]["totals"], "objective": summaries[n].get("objective"),
-                               "status": summaries[n].get("status")} for n in names})
+    totals = pd.DataFrame({n: {**summaries[n].totals, "objective": summaries[n].solve.objective,
+                               "status": summaries[n].solve.status} for n in names})
     totals = totals.rename_axis("measure").reset_index()
     for frame in (service, authority):
         for name in names[1:]:
@@ -117,10 +118,10 @@ def compare_tables(portfolios: dict[str, pd.DataFrame], summaries: dict[str, dic
             "NPV by service (£k)": service, "NPV share by authority (£k)": authority}
 
 
-def _pivot(summaries: dict[str, dict], key: str, index: str, value: str) -> pd.DataFrame:
+def _pivot(summaries: dict[str, RunSummary], key: str, index: str, value: str) -> pd.DataFrame:
     frames = []
     for name, summary in summaries.items():
-        items = summary.get(key, [])
+        items = getattr(summary, key)
         frames.append(pd.Series({item[index]: item[value] for item in items}, name=name, dtype=float))
     return pd.concat(frames, axis=1).fillna(0.0).sort_index().rename_axis(index).reset_index()
 

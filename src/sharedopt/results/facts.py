@@ -14,27 +14,27 @@ from typing import Any
 
 from sharedopt.candidates.table import WHOLE_ORGANISATION
 from sharedopt.common.gaps import PROVEN_GAP, format_gap
+from sharedopt.model.rows import ROW_KINDS
 from sharedopt.solve.status import Status
 
 __all__ = ["constraints_in_force", "data_vintage", "gap_text", "region_title"]
 
-_WORDS = {
-    "one_partnership_per_slot": "each council joins at most one partnership per service",
-    "governance_capacity": "governance capacity {v}: at most {v} new partnership(s) per council",
-    "governance_overrides": "governance capacity overrides: {v}",
-    "budget_total_gbp_k": "transition budget £{m}: one-off costs of the chosen partnerships at most £{m}",
-    "budget_per_authority_gbp_k": "budget per council £{m} (one-off cost / members)",
-    "max_per_service": "at most {v} partnership(s) per service",
-    "max_per_service_overrides": "per-service limits: {v}",
+#: the sentence of each setting that has no rows of its own (those of row kinds: ``RowKind.sentences``)
+_OWN_WORDS = {
     "forced": "forced partnerships: {v}",
     "forbidden": "forbidden partnerships: {v}",
-    "forced_pairs": "councils that must share a partnership: {v}",
     "forbidden_pairs": "councils that never share a partnership: {v}",
     "max_payback_years": "payback at most {v} years",
     "objective": "objective: maximise {v}",
     "status_quo": "existing partnerships kept (status quo)",
     "general_fund_no_worse": "no council's general fund worse off over the horizon",
 }
+_ROW_WORDS = {name: text for kind in ROW_KINDS.values() for name, text in kind.sentences.items()}
+#: the order the constraints are stated in
+_ORDER = ("one_partnership_per_slot", "governance_capacity", "governance_overrides", "budget_total_gbp_k",
+          "budget_per_authority_gbp_k", "max_per_service", "max_per_service_overrides", "forced", "forbidden",
+          "forced_pairs", "forbidden_pairs", "max_payback_years", "objective", "status_quo", "general_fund_no_worse")
+_WORDS = {name: {**_ROW_WORDS, **_OWN_WORDS}[name] for name in _ORDER}
 
 
 def _money_words(value_gbp_k: float) -> str:
@@ -125,12 +125,13 @@ def data_vintage(sources: Sequence[Mapping[str, Any]]) -> str:
     return "; ".join(dict.fromkeys(str(s["vintage"]) for s in chosen))
 
 
-def gap_text(summary: Mapping[str, Any]) -> str:
+def gap_text(report) -> str:
     """The optimality gap written one way: '0.00% (proven optimal)' or '3.83% (best bound ...)'.
 
     Parameters
     ----------
-    summary : mapping
+    report : SolveReport
+        The run summary's solver report (:attr:`~sharedopt.results.run_summary.RunSummary.solve`):
         ``status``, ``gap`` (a fraction, 0.01 = 1%) or ``objective`` and ``best_bound``.
 
     Returns
@@ -139,13 +140,13 @@ def gap_text(summary: Mapping[str, Any]) -> str:
         The gap as a percentage with two decimals, and what it means; 'unknown'
         when neither is given.
     """
-    gap = _fraction(summary.get("gap"))
+    gap = _fraction(report.gap)
     if gap is None:
-        objective, bound = _fraction(summary.get("objective")), _fraction(summary.get("best_bound"))
+        objective, bound = _fraction(report.objective), _fraction(report.best_bound)
         if objective is None or bound is None:
             return "unknown"
         gap = abs(bound - objective) / max(abs(objective), 1e-9)
-    if str(summary.get("status", "")).lower() == Status.OPTIMAL:
+    if str(report.status or "").lower() == Status.OPTIMAL:
         meaning = "proven optimal" if abs(gap) <= PROVEN_GAP else "optimal within the gap tolerance"
         return f"{format_gap(gap)} ({meaning})"
     return f"{format_gap(gap)} (distance from the best bound)"

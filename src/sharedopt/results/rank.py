@@ -27,7 +27,7 @@ from sharedopt.config.solver import SolverOptions
 from sharedopt.solve.api import solve
 from sharedopt.solve.budget import Budget
 from sharedopt.solve.pieces import piece_labels, submodel
-from sharedopt.solve.status import Status
+from sharedopt.solve.status import Status, StoppedBy
 
 __all__ = ["rank_candidates", "loss_if_forced", "forced_loss", "ForcedLoss", "conflicts_with"]
 
@@ -108,7 +108,7 @@ class _Resolve:
     value: float
     bound: float
     proven: bool
-    stopped_by: str
+    stopped_by: StoppedBy
 
 
 def _resolve(model: PortfolioModel, options: SolverOptions, start: np.ndarray | None,
@@ -122,7 +122,7 @@ def _resolve(model: PortfolioModel, options: SolverOptions, start: np.ndarray | 
         return None
     value = max(res.objective if res.objective is not None else -math.inf, floor)
     bound = res.best_bound if res.best_bound is not None else math.inf
-    stopped_by = "time budget" if cut and res.stopped_by == "time limit" else res.stopped_by
+    stopped_by = StoppedBy.TIME_BUDGET if cut and res.stopped_by == StoppedBy.TIME_LIMIT else res.stopped_by
     return _Resolve(value, max(bound, value), res.status == Status.OPTIMAL, stopped_by)
 
 
@@ -140,11 +140,11 @@ def _status(base: _Resolve, forced: _Resolve) -> str:
     if base.proven and forced.proven:
         return Status.OPTIMAL
     limits = {base.stopped_by, forced.stopped_by}
-    if "time budget" in limits:
-        return "bounds (time budget)"
-    if "time limit" in limits:
-        return "bounds (time limit: safety net)"
-    return "bounds (work limit)" if "work limit" in limits else "bounds"
+    if StoppedBy.TIME_BUDGET in limits:
+        return f"bounds ({StoppedBy.TIME_BUDGET})"
+    if StoppedBy.TIME_LIMIT in limits:
+        return f"bounds ({StoppedBy.TIME_LIMIT}: safety net)"
+    return f"bounds ({StoppedBy.WORK_LIMIT})" if StoppedBy.WORK_LIMIT in limits else "bounds"
 
 
 def forced_loss(

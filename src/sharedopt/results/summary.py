@@ -16,17 +16,21 @@ from sharedopt.config.assumptions import (
 )
 from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, COST_COORDINATION, COST_DISTANCE, COST_GOVERNANCE, DEFAULT_SHARE, ESTIMATED,
-    GOVERNANCE_COST, KIND, MEMBER, NPV, ONE_OFF_COST, REALISATION_FACTOR, SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE,
-    SCALE_SAVING, SERVICES, SHARE_PROPORTIONAL, SHARE_RULES, SHARE_SHAPLEY, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL,
+    GOVERNANCE_COST, KIND, MEMBER, N_MEMBERS, NPV, ONE_OFF_COST, REALISATION_FACTOR, SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE,
+    SERVICES, SHARE_PROPORTIONAL, SHARE_RULES, SHARE_SHAPLEY, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL,
     member_codes,
 )
+from sharedopt.candidates.depth import depth_summary
+from sharedopt.data.authorities import council_names
 from sharedopt.data.detail import fine_scope_rows
+from sharedopt.candidates.status_quo import existing_partnerships_json
 from sharedopt.data.sources import estimate_notes
 from sharedopt.results.facts import constraints_in_force, data_vintage, region_title
+from sharedopt.results.run_summary import RunSummary, SolveReport
 
 MONEY = [ANNUAL_SAVING, GOVERNANCE_COST, ANNUAL_NET_SAVING,
          ONE_OFF_COST, NPV]
-# the decomposition of annual_net_saving_gbp_k (issue 13); coordination is part of governance
+# the decomposition of annual_net_saving_gbp_k; coordination is part of governance
 DECOMPOSITION = [SAVING_SCALE, SAVING_EFFICIENCY, SAVING_SCOPE,
                  COST_DISTANCE, COST_GOVERNANCE, COST_COORDINATION]
 
@@ -177,25 +181,40 @@ def savings_term_rows(params) -> list[dict]:
 
 
 def build_summary(*, config, solver, portfolio, candidates, shares, authorities, enumeration,
-                  frontier, sources, quality, generation=None) -> dict:
-    """Assemble the JSON-safe summary of a run (solver report keys at the top level).
+                  frontier, sources, quality, existing, cash_flows, generation=None,
+                  alternatives=None) -> RunSummary:
+    """Build the run's :class:`~sharedopt.results.run_summary.RunSummary` (the one place it is made).
 
     No figure depends on the wall clock (the solver's seconds are left out): the same input
     gives the same summary on an idle or a busy machine. ``time_limit`` is the run's
     ``[solver] time_limit`` (its time budget, seconds); the solver's ``stopped_by`` and
     ``message`` say when a time limit or the budget stopped a step.
 
+    ``existing`` is the existing-partnerships table (:mod:`sharedopt.candidates.status_quo`),
+    ``cash_flows`` the councils' cash-flow block (:func:`sharedopt.results.cashflow.cashflow_summary`),
+    ``alternatives`` the stability block of the near-optimal alternatives (None: none asked for).
     ``generation`` (a :class:`sharedopt.solve.generate.Generation`) is reported under
     ``candidate_generation`` when the scale candidates were generated, not enumerated.
     """
-    summary = solver.to_dict(wall_clock=False)
-    scale_captured = float(portfolio[SCALE_SAVING].sum()) if len(portfolio) else 0.0
+    core = json_safe(_core(config, portfolio, candidates, shares, authorities, enumeration, frontier, sources,
+                           quality, generation), SUMMARY_DIGITS)
+    report = json_safe(solver.to_dict(), SUMMARY_DIGITS)
+    return RunSummary(
+        solve=SolveReport(**report), **core, **status_quo_summary(config, existing),
+        depths=depth_summary(config.model, portfolio), cash_flows=json_safe(cash_flows, SUMMARY_DIGITS),
+        alternatives=None if alternatives is None else json_safe(alternatives, SUMMARY_DIGITS))
+
+
+def _core(config, portfolio, candidates, shares, authorities, enumeration, frontier, sources, quality,
+          generation) -> dict:
+    """The summary's blocks made from the run's tables (before JSON rounding)."""
+    scale_captured = float(portfolio[SAVING_SCALE].sum()) if len(portfolio) else 0.0
     frontier_annual = float(frontier["frontier_annual_gbp_k"].sum())
-    summary.update({
+    return {
         "name": config.name,
         "time_limit": config.solver.time_limit,
         "description": config.description,
-        "region": region_title(config.region.name, config.region.codes, _names(authorities),
+        "region": region_title(config.region.name, config.region.codes, council_names(authorities),
                                _file_name(config.region.boundary_file)),
         "constraints": constraints_in_force(config.constraints),
         "data_vintage": data_vintage(sources),
@@ -221,8 +240,26 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
         "attribution": attribution_for(sources),
         "data_quality_issues": int(len(quality)),
         "candidate_generation": _generation(generation),
-    })
-    return json_safe(summary, SUMMARY_DIGITS)
+    }
+
+
+def status_quo_summary(config, existing: pd.DataFrame) -> dict:
+    """``existing_partnerships`` (those with a member in the region) and a ``status_quo`` note."""
+    in_region = existing[existing[N_MEMBERS] > 0]
+    from_data = existing["origin"] == "status quo data"
+    return {
+        "existing_partnerships": existing_partnerships_json(in_region),
+        "status_quo": {
+            "on": bool(config.constraints.status_quo),
+            "arrangements_in_data": int(from_data.sum()),
+            "with_members_in_region": int((from_data & (existing[N_MEMBERS] > 0)).sum()),
+            "note": ("Savings are additional to the existing partnerships listed: their members are "
+                     "not re-allocated for that service, except that one running a separable function "
+                     "(its 'function' column) holds only that function's share of the members' "
+                     "poolable spend." if config.constraints.status_quo else
+                     "Blank-sheet view (status_quo = false): real arrangements are listed but not kept."),
+        },
+    }
 
 
 def _generation(generation) -> dict | None:
@@ -263,10 +300,3 @@ def uk_attribution(sources: list[dict]) -> str:
 def _file_name(path) -> str:
     """A user file by its name only: an absolute path would tie the outputs to where the files are."""
     return path.name if path is not None else ""
-
-
-def _names(authorities: pd.DataFrame) -> dict[str, str]:
-    """GSS code -> council name (empty when the table has no names)."""
-    if "name" not in getattr(authorities, "columns", ()):
-        return {}
-    return {str(k): str(v) for k, v in authorities["name"].items()}

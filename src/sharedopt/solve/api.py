@@ -5,12 +5,14 @@ apply exact reductions, solve (whole, or piece by piece), assemble the result, a
 explain an infeasible model.
 
 * Backends (:mod:`sharedopt.solve.backends.registry`): HiGHS (default) is driven
-  directly through ``highspy`` from the model matrices; with a user ``extra`` hook the
-  PuLP problem is built and solved through PuLP instead. CBC runs through PuLP.
+  directly through ``highspy`` from the model matrices. CBC runs through PuLP. A user's own
+  rows belong in the model (:mod:`sharedopt.model.user_rows`), where every path sees them;
+  the ``pulp_extra`` hook on the PuLP problem is the escape hatch for what rows cannot say,
+  and it switches off the exact reductions, the decomposition and the large-model path.
 * Statuses are :class:`~sharedopt.solve.status.Status` values, never read back from
   message text (:mod:`sharedopt.solve.result`).
 * Before solving, exact reductions fix candidates that can never help
-  (:func:`sharedopt.solve.reductions.reduce_model`); skipped with a user hook.
+  (:func:`sharedopt.solve.reductions.reduce_model`); skipped with a ``pulp_extra`` hook.
 * A greedy feasible portfolio is kept as a safety net (:mod:`sharedopt.solve.outcome`).
 * With ``decompose=True`` the candidates are split into independent pieces
   (:func:`sharedopt.solve.pieces.solve_pieces`); tiny pieces are solved by enumeration.
@@ -22,7 +24,6 @@ explain an infeasible model.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 from time import perf_counter
 
@@ -41,18 +42,23 @@ from sharedopt.solve.lp_bounds import is_large
 from sharedopt.solve.pieces import Piece, solve_pieces
 from sharedopt.solve.reductions import n_fixed, reduce_model
 from sharedopt.solve.result import SolveResult, against_outer_bound, make_result
-from sharedopt.solve.status import SOLVED, Status
+from sharedopt.solve.status import SOLVED, Status, StoppedBy
 
-__all__ = ["solve"]
+__all__ = ["solve", "PULP_HOOK_NOTE"]
+
+#: what the result's message says when the PuLP hook was used
+PULP_HOOK_NOTE = ("PuLP hook: exact reductions, decomposition into pieces and the large-model path "
+                  "switched off (the PuLP problem was solved whole)")
 
 
 def solve(
     model: PortfolioModel,
     options: SolverOptions | None = None,
-    extra: ExtraHook | None = None,
+    pulp_extra: ExtraHook | None = None,
     *,
     warm_start: np.ndarray | None = None,
     budget: Budget | None = None,
+    price_large: bool = True,
 ) -> tuple[SolveResult, np.ndarray]:
     """Solve the portfolio model.
 
@@ -62,16 +68,23 @@ def solve(
         From :func:`sharedopt.model.build.build_model`.
     options : SolverOptions, optional
         Defaults to ``SolverOptions()``.
-    extra : callable, optional
-        ``extra(prob, variables)`` edits the PuLP problem before solving
-        (``variables`` maps candidate id -> LpVariable).  Forces the PuLP path
-        and disables decomposition.
+    pulp_extra : callable, optional
+        The escape hatch: ``pulp_extra(prob, variables)`` edits the PuLP problem before solving
+        (``variables`` maps candidate id -> LpVariable). It switches off the exact reductions,
+        the decomposition into pieces and the large-model path (the PuLP problem is solved
+        whole), and the result's message says so. Rows a user can write as
+        ``lower <= A x <= upper`` go into the model instead
+        (:func:`sharedopt.model.user_rows.add_rows`), keeping all three.
     warm_start : ndarray, optional
         0/1 start vector aligned with candidates (used when feasible).
     budget : Budget, optional
         The run's solver-time budget: the solve and an infeasibility diagnosis spend it and
         take at most what is left (and at most ``options.time_limit``). None:
         ``options.time_limit`` only.
+    price_large : bool, default True
+        False: a large model goes to the backend whole, never to column generation with
+        reduced-cost fixing (for models whose extra rows the restricted master cannot hold,
+        such as an objective floor).
 
     Returns
     -------
@@ -94,21 +107,23 @@ def solve(
     if issues:
         raise InfeasibleError(issues)
     with budget.charging():
-        return _solve_within(model, options, extra, warm_start, budget, backend)
+        return _solve_within(model, options, pulp_extra, warm_start, budget, backend, price_large)
 
 
 def _solve_within(model: PortfolioModel, options: SolverOptions, extra: ExtraHook | None,
-                  warm_start: np.ndarray | None, budget: Budget, backend) -> tuple[SolveResult, np.ndarray]:
+                  warm_start: np.ndarray | None, budget: Budget, backend,
+                  price_large: bool = True) -> tuple[SolveResult, np.ndarray]:
     """The solve itself, the budget's clock running: reductions, backend, pieces, result, diagnosis."""
     t0 = perf_counter()
     time_limit, cut = budget.limit(options.time_limit), budget.cuts(options.time_limit)
     reduced, warm = _reduced(model, extra, warm_start)
     if options.decompose and extra is None:
-        pieces, x, n_pieces, note = solve_pieces(reduced, partial(_solve_one, backend), time_limit, t0,
-                                                 backend.parallel_pieces, options, warm)
+        solve_one = partial(_solve_one, backend, price_large=price_large)
+        pieces, x, n_pieces, note = solve_pieces(reduced, solve_one, time_limit, t0, backend.parallel_pieces,
+                                                 options, warm)
     else:
-        piece = _solve_one(backend, reduced, time_limit, warm, extra)
-        pieces, x, n_pieces, note = [piece], piece.x, 1, ""
+        piece = _solve_one(backend, reduced, time_limit, warm, extra, price_large)
+        pieces, x, n_pieces, note = [piece], piece.x, 1, PULP_HOOK_NOTE if extra is not None else ""
     if fixed := n_fixed(model, reduced):
         note = "; ".join(t for t in (f"reductions fixed {fixed} dominated/unprofitable candidates to 0", note) if t)
     result = _said_if_budget_stopped(make_result(model, options, backend.name, pieces, n_pieces, note,
@@ -118,10 +133,10 @@ def _solve_within(model: PortfolioModel, options: SolverOptions, extra: ExtraHoo
 
 def _said_if_budget_stopped(result: SolveResult, cut: bool) -> SolveResult:
     """The result, its message saying so when a time limit the run's budget had cut stopped it."""
-    if not (cut and result.stopped_by == "time limit"):
+    if not (cut and result.stopped_by == StoppedBy.TIME_LIMIT):
         return result
     said = "stopped by the run's time budget (what was left of [solver] time_limit)"
-    return replace(result, message="; ".join(t for t in (result.message, said) if t))
+    return result.with_outcome(message="; ".join(t for t in (result.message, said) if t))
 
 
 def _answer(model: PortfolioModel, result: SolveResult, x: np.ndarray | None, options: SolverOptions,
@@ -143,13 +158,13 @@ def _reduced(model: PortfolioModel, extra: ExtraHook | None, warm_start) -> tupl
 
 
 def _solve_one(backend: Backend, model: PortfolioModel, time_limit: float | None, warm: np.ndarray | None,
-               extra: ExtraHook | None = None) -> Piece:
+               extra: ExtraHook | None = None, price_large: bool = True) -> Piece:
     """One model (or piece): the empty model directly, a large one by pricing, else the backend."""
     if extra is None and model.n_variables == 0:
         ok = is_feasible(model, np.zeros(0))
         return Piece(Status.OPTIMAL, "empty model", 0.0, 0.0, np.zeros(0)) if ok else \
             Piece(Status.INFEASIBLE, "empty model", None, None, None)
-    if extra is None and backend.prices_large_models and is_large(model):
+    if extra is None and price_large and backend.prices_large_models and is_large(model):
         return _solve_by_pricing(model, backend.options, time_limit, warm)
     return backend.solve(model, time_limit, warm, extra)
 

@@ -23,7 +23,8 @@ import scipy.sparse as sp
 from sharedopt.common.errors import SharedoptError
 from sharedopt.config.solver import SolverOptions
 from sharedopt.model.build import Constraints, PortfolioModel, member_incidence, row_activity_bounds
-from sharedopt.model.rows import RowFacts, RowGroup, describe_row, explain_excess, explain_shortfall
+from sharedopt.model.row_words import RowFacts, describe_row, explain_excess, explain_shortfall
+from sharedopt.model.rows import RowGroup
 from sharedopt.solve.backends.highs import solve_highs
 from sharedopt.solve.budget import Budget
 from sharedopt.solve.result import SolveResult

@@ -113,7 +113,7 @@ class PricingOutcome:
     limit: str = ""
 
 
-def lagrangian_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper) -> tuple[float, np.ndarray]:
+def lp_dual_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper) -> tuple[float, np.ndarray]:
     """Valid upper bound ``L(y)`` for ``max c.x, l <= Ax <= u, lb <= x <= ub`` and the reduced costs."""
     y = np.where((y > 0) & ~np.isfinite(row_upper), 0.0, y)
     y = np.where((y < 0) & ~np.isfinite(row_lower), 0.0, y)
@@ -173,7 +173,7 @@ def lp_by_column_pricing(c, A_csc, row_lower, row_upper, var_lower, var_upper, o
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return cols, best_y, best_bound, rounds, h.getModelStatus(), None
         y = np.asarray(h.getSolution().row_dual, dtype=float)
-        bound, rc = lagrangian_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper)
+        bound, rc = lp_dual_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper)
         if bound < best_bound:
             best_bound, best_y = bound, y
         pricing = np.flatnonzero(~in_master & (rc > tol * scale) & (var_upper > 0.5))
@@ -191,7 +191,7 @@ def lp_by_column_pricing(c, A_csc, row_lower, row_upper, var_lower, var_upper, o
         cols = np.concatenate([cols, add])
 
 
-def _mip(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, options, time_limit,
+def mip_over_columns(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, options, time_limit,
          start: np.ndarray | None = None, gap: float | None = None):
     h = _highs(options, time_limit)
     h.setOptionValue("mip_rel_gap", float(options.mip_gap if gap is None else gap))
@@ -252,14 +252,14 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
     rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
     starts = [x for x in (warm, rounded) if x is not None]
     x_inc = max(starts, key=lambda x: float(c @ x)) if starts else np.zeros(len(c))
-    _, rc = lagrangian_bound(c, A, y, rl, ru, lb, ub)
+    _, rc = lp_dual_bound(c, A, y, rl, ru, lb, ub)
     x_inc, kept, text, scope = _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options,
                                                    deadline, phases)
     t = perf_counter()
     if deadline - perf_counter() < 1.0:  # no time left for a second MIP
         x, z, bound, status, text2 = None, None, np.inf, highspy.HighsModelStatus.kTimeLimit, "not run (no time left)"
     else:
-        x, z, bound, status, text2 = _mip(c, A, kept, rl, ru, lb, ub, options,
+        x, z, bound, status, text2 = mip_over_columns(c, A, kept, rl, ru, lb, ub, options,
                                           max(0.01, deadline - perf_counter()), start=x_inc)
     phases["mip_after_fixing"] = perf_counter() - t
     z_inc = float(c @ x_inc)
@@ -295,7 +295,7 @@ def _judged(lp_bound: float, bound: float, z: float, status, mip_gap: float) -> 
     return proven, best, kind
 
 
-def _fixed_by_rc(rc, lp_bound, z_inc, x_inc, lb, ub) -> np.ndarray:
+def fixed_by_reduced_cost(rc, lp_bound, z_inc, x_inc, lb, ub) -> np.ndarray:
     """Columns that may still be in a solution better than ``z_inc`` (reduced-cost test), sorted."""
     eps = 1e-9 * max(1.0, abs(lp_bound))
     kept = np.flatnonzero(((rc >= -(lp_bound - z_inc + eps)) & (ub > 0.5)) | (lb > 0.5))
@@ -311,19 +311,19 @@ def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options, deadli
     for the whole problem. Returns (incumbent, kept columns, note, scope of the last MIP).
     """
     rl, ru, lb, ub = bounds
-    kept = _fixed_by_rc(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
+    kept = fixed_by_reduced_cost(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
     if len(kept) <= max(MAX_KEPT_FACTOR * len(cols), 20000):
         return x_inc, kept, "", "columns left after reduced-cost fixing"
     t = perf_counter()
     # far too many columns for a MIP after fixing (England): the working set gets all the time, as before
     frac = 1.0 if len(kept) > 3 * FINAL_MIP_MAX_COLUMNS else WORKING_SET_SHARE
     share = frac * max(0.01, deadline - perf_counter())
-    x, z, _, _, text = _mip(c, A, np.union1d(cols, np.flatnonzero(x_inc > 0.5)), rl, ru, lb, ub,
+    x, z, _, _, text = mip_over_columns(c, A, np.union1d(cols, np.flatnonzero(x_inc > 0.5)), rl, ru, lb, ub,
                             options, share, start=x_inc)
     phases["mip_working_set"] = perf_counter() - t
     if z is not None and z > float(c @ x_inc):
         x_inc = x
-    kept = _fixed_by_rc(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
+    kept = fixed_by_reduced_cost(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
     note = f"working-set MIP ({len(cols)} columns): {text}"
     if len(kept) > FINAL_MIP_MAX_COLUMNS:
         # still too many for one MIP within the limit (HiGHS's root LP alone can overrun

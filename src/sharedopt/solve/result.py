@@ -13,51 +13,32 @@ from typing import Any
 
 from sharedopt.model.build import PortfolioModel
 from sharedopt.solve.pieces import Piece
-from sharedopt.solve.status import SOLVED, Status, worst
+from sharedopt.solve.status import SOLVED, Status, StoppedBy, worst
 
-__all__ = ["SolveResult", "WALL_CLOCK_FIELDS", "make_result", "against_outer_bound"]
-
-#: the :class:`SolveResult` fields measured on the wall clock: never written to an output file
-WALL_CLOCK_FIELDS = ("solve_seconds", "build_seconds", "seconds_by_phase")
+__all__ = ["SolveResult", "SolveOutcome", "ModelSize", "SolveTiming", "make_result", "against_outer_bound"]
 
 
 @dataclass(frozen=True)
-class SolveResult:
-    """Outcome of :func:`solve` (never a mutated model).
+class SolveOutcome:
+    """How a solve ended.
 
     Attributes
     ----------
     status : Status
-        OPTIMAL (proven within ``mip_gap``), FEASIBLE (incumbent, not
-        proven), INFEASIBLE, TIME_LIMIT_NO_SOLUTION or ERROR.
+        OPTIMAL (proven within ``mip_gap``), FEASIBLE (incumbent, not proven), INFEASIBLE,
+        TIME_LIMIT_NO_SOLUTION or ERROR.
+    stopped_by : StoppedBy
+        Which limit stopped a solver call (NOTHING when none did).
     termination : str
         Raw solver termination text (';'-joined over pieces when they differ).
-    objective : float or None
-        Objective of the returned portfolio.
-    best_bound : float or None
-        Proven upper bound on the optimum (None if unknown).
+    objective, best_bound : float or None
+        Objective of the returned portfolio; proven upper bound on the optimum (None if unknown).
     gap : float or None
         ``(best_bound - objective) / max(1e-9, |objective|)``.
-    solve_seconds, build_seconds : float
-        Solver wall time; model build time (+ solver-model construction). Wall clock: on
-        this object only, never in an output file (see :data:`WALL_CLOCK_FIELDS`).
-    solver, solver_version : str
-        Solver used and its version.
-    n_variables, n_constraints, n_nonzeros : int
-        Size of the full problem.
-    seed : int
-        Random seed passed to the solver.
-    n_pieces : int
-        Independent pieces solved (1 when not decomposed).
     message : str
         Human-readable notes.
-    stopped_by : str
-        'time limit' when the wall-clock limit stopped a solver call (the result may
-        then depend on machine load), 'work limit' when only ``node_limit`` did, else ''.
-    seconds_by_phase : dict
-        Seconds per solve phase where the solver path has phases (column generation,
-        working-set MIP, MIP after reduced-cost fixing), summed over pieces. Wall clock,
-        like ``solve_seconds``.
+    n_pieces : int
+        Independent pieces solved (1 when not decomposed).
     """
 
     status: Status
@@ -65,39 +46,106 @@ class SolveResult:
     objective: float | None
     best_bound: float | None
     gap: float | None
-    solve_seconds: float
-    build_seconds: float
-    solver: str
-    solver_version: str
-    n_variables: int
-    n_constraints: int
-    n_nonzeros: int
-    seed: int
-    n_pieces: int
+    stopped_by: StoppedBy = StoppedBy.NOTHING
     message: str = ""
-    stopped_by: str = ""
-    seconds_by_phase: dict = field(default_factory=dict)
+    n_pieces: int = 1
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))
+        object.__setattr__(self, "stopped_by", StoppedBy(self.stopped_by))
 
-    def to_dict(self, wall_clock: bool = True) -> dict[str, Any]:
-        """JSON-safe dict (inf / NaN become None; the status as its plain string).
 
-        Parameters
-        ----------
-        wall_clock : bool, default True
-            False leaves out the :data:`WALL_CLOCK_FIELDS` (what output files carry: the same
-            input then gives the same dict on an idle or a busy machine).
+@dataclass(frozen=True)
+class ModelSize:
+    """Size of the full problem: variables, constraint rows, nonzeros."""
+
+    n_variables: int
+    n_constraints: int
+    n_nonzeros: int
+
+
+@dataclass(frozen=True)
+class SolveTiming:
+    """Wall-clock seconds of a solve: on the object only, never serialised (they vary run to run).
+
+    Attributes
+    ----------
+    solve_seconds, build_seconds : float
+        Solver wall time; model build time (+ solver-model construction).
+    seconds_by_phase : dict
+        Seconds per solve phase where the solver path has phases (column generation,
+        working-set MIP, MIP after reduced-cost fixing), summed over pieces.
+    """
+
+    solve_seconds: float = 0.0
+    build_seconds: float = 0.0
+    seconds_by_phase: dict = field(default_factory=dict)
+
+
+def _read(part: str, name: str) -> property:
+    """A read-only attribute of the result that reads ``self.<part>.<name>``."""
+    return property(lambda self: getattr(getattr(self, part), name),
+                    doc=f"``{part}.{name}`` (see :class:`SolveResult`).")
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """Outcome of :func:`solve` (never a mutated model): outcome, size, solver and timing.
+
+    :meth:`to_dict` writes the outcome, the size and the solver, never the timing: the same
+    input gives the same dict on an idle or a busy machine. Every field of the parts reads as
+    an attribute of the result too (``result.status``, ``result.n_variables``,
+    ``result.solve_seconds``, ...).
+
+    Attributes
+    ----------
+    outcome : SolveOutcome
+    size : ModelSize
+    solver, solver_version : str
+        Solver used and its version.
+    seed : int
+        Random seed passed to the solver.
+    timing : SolveTiming
+        Wall clock: on this object only, never in an output file.
+    """
+
+    outcome: SolveOutcome
+    size: ModelSize
+    solver: str
+    solver_version: str
+    seed: int
+    timing: SolveTiming = field(default_factory=SolveTiming)
+
+    status = _read("outcome", "status")
+    stopped_by = _read("outcome", "stopped_by")
+    termination = _read("outcome", "termination")
+    objective = _read("outcome", "objective")
+    best_bound = _read("outcome", "best_bound")
+    gap = _read("outcome", "gap")
+    message = _read("outcome", "message")
+    n_pieces = _read("outcome", "n_pieces")
+    n_variables = _read("size", "n_variables")
+    n_constraints = _read("size", "n_constraints")
+    n_nonzeros = _read("size", "n_nonzeros")
+    solve_seconds = _read("timing", "solve_seconds")
+    build_seconds = _read("timing", "build_seconds")
+    seconds_by_phase = _read("timing", "seconds_by_phase")
+
+    def with_outcome(self, **changes: Any) -> SolveResult:
+        """A copy with the outcome's fields changed (``status=...``, ``message=...``)."""
+        return replace(self, outcome=replace(self.outcome, **changes))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict of the outcome, the size and the solver (inf / NaN become None; enums as
+        their plain strings); the timing is never in it.
 
         Returns
         -------
         dict
         """
-        out = asdict(self)
-        if not wall_clock:
-            out = {k: v for k, v in out.items() if k not in WALL_CLOCK_FIELDS}
-        out["status"] = self.status.value
+        out = {**asdict(self.outcome), **asdict(self.size), "solver": self.solver,
+               "solver_version": self.solver_version, "seed": self.seed}
+        out["status"], out["stopped_by"] = self.status.value, self.stopped_by.value
         for k, v in out.items():
             if isinstance(v, float) and not math.isfinite(v):
                 out[k] = None
@@ -117,7 +165,8 @@ def _combine(pieces: list[Piece], n_pieces: int) -> dict[str, Any]:
     for p in pieces:
         for k, v in (p.phases or {}).items():
             phases[k] = round(phases.get(k, 0.0) + float(v), 3)
-    stopped_by = "time limit" if "time" in limits else ("work limit" if "work" in limits else "")
+    stopped_by = (StoppedBy.TIME_LIMIT if "time" in limits
+                  else StoppedBy.WORK_LIMIT if "work" in limits else StoppedBy.NOTHING)
     return dict(stopped_by=stopped_by, status=status, termination="; ".join(texts), objective=objective, best_bound=bound,
                 solver_version="; ".join(versions), message="; ".join(messages),
                 setup=sum(p.setup_seconds for p in pieces), n_pieces=max(n_pieces, 1), phases=phases)
@@ -144,7 +193,7 @@ def against_outer_bound(result: SolveResult, outer: float | None, mip_gap: float
             f" (the solver's bound over the generated candidates: {result.best_bound:,.1f})"
             if result.best_bound is not None else "")
     message = "; ".join(t for t in (result.message, note) if t)
-    return replace(result, status=status, best_bound=bound, gap=gap, message=message)
+    return result.with_outcome(status=status, best_bound=bound, gap=gap, message=message)
 
 
 def _within_gap(status: Status, gap: float | None, mip_gap: float) -> Status:
@@ -160,22 +209,15 @@ def make_result(model: PortfolioModel, options, solver: str, pieces: list[Piece]
     info = _combine(pieces, n_pieces)
     solved = info["status"] in SOLVED
     gap = _gap(info["objective"], info["best_bound"]) if solved else None
+    outcome = SolveOutcome(
+        status=_within_gap(info["status"], gap, options.mip_gap), termination=info["termination"],
+        objective=info["objective"] if solved else None, best_bound=info["best_bound"], gap=gap,
+        stopped_by=info["stopped_by"], message="; ".join(t for t in (note, info["message"]) if t),
+        n_pieces=info["n_pieces"])
     return SolveResult(
-        status=_within_gap(info["status"], gap, options.mip_gap),
-        termination=info["termination"],
-        objective=info["objective"] if solved else None,
-        best_bound=info["best_bound"],
-        gap=gap,
-        solve_seconds=max(elapsed - info["setup"], 0.0),
-        build_seconds=model.build_seconds + info["setup"],
-        solver=solver,
-        solver_version=info["solver_version"],
-        n_variables=model.n_variables,
-        n_constraints=model.n_constraints,
-        n_nonzeros=model.n_nonzeros,
-        seed=options.seed,
-        n_pieces=info["n_pieces"],
-        message="; ".join(t for t in (note, info["message"]) if t),
-        stopped_by=info["stopped_by"],
-        seconds_by_phase=info["phases"],
+        outcome=outcome,
+        size=ModelSize(model.n_variables, model.n_constraints, model.n_nonzeros),
+        solver=solver, solver_version=info["solver_version"], seed=options.seed,
+        timing=SolveTiming(solve_seconds=max(elapsed - info["setup"], 0.0),
+                           build_seconds=model.build_seconds + info["setup"], seconds_by_phase=info["phases"]),
     )

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from sharedopt.common.gaps import PROVEN_GAP, format_gap
 
-__all__ = ["Status", "SOLVED", "worst", "describe_status"]
+__all__ = ["Status", "StoppedBy", "SOLVED", "worst", "describe_status"]
 
 
 class Status(StrEnum):
@@ -41,6 +41,25 @@ class Status(StrEnum):
     INFEASIBLE = "infeasible"
     ERROR = "error"
     INTERRUPTED = "interrupted"
+
+
+class StoppedBy(StrEnum):
+    """Which limit stopped a solve (beside :class:`Status`: how it ended), written as its value.
+
+    NOTHING
+        No limit stopped it (``""``): the solver finished on its own.
+    TIME_LIMIT
+        The wall-clock limit stopped a solver call: the result may depend on machine load.
+    WORK_LIMIT
+        Only the deterministic work limit (``node_limit``) did.
+    TIME_BUDGET
+        The run's time budget was spent (a ranking re-solve cut short by what was left of it).
+    """
+
+    NOTHING = ""
+    TIME_LIMIT = "time limit"
+    WORK_LIMIT = "work limit"
+    TIME_BUDGET = "time budget"
 
 
 #: statuses that come with a portfolio

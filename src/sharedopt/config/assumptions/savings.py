@@ -6,7 +6,7 @@ Part of :mod:`sharedopt.config.assumptions`; import from there.
 from __future__ import annotations
 
 # ---------------------------------------------------------------------------
-# Decomposed savings (issue 13): efficiency convergence, distance/coordination
+# Decomposed savings: efficiency convergence, distance/coordination
 # cost, maximum span. Each entry: value, range, source.
 # ---------------------------------------------------------------------------
 SAVINGS_TERM_DEFAULTS: dict[str, dict] = {
@@ -86,7 +86,7 @@ SPATIAL_FALLBACK = dict(distance_rate_per_km=0.0005, max_span_km=None, range=((0
                                "no span limit.")
 
 # ---------------------------------------------------------------------------
-# Whole-organisation sharing (issue 13 item 3): one chief executive, management team
+# Whole-organisation sharing: one chief executive, management team
 # and back office for 2-3 neighbouring councils of the same tier, across all services.
 # ---------------------------------------------------------------------------
 WHOLE_ORG_DEFAULTS: dict[str, dict] = {

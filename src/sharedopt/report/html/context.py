@@ -41,6 +41,7 @@ from sharedopt.report.tables import assumption_rows, region_label
 from sharedopt.results.cashflow import DISTANCE, GENERAL_FUND_NET, NET_CASH, RING_FENCED, SAVING, TERM_LABELS
 from sharedopt.results.facts import gap_text, service_label, services_label
 from sharedopt.results.why import binding_constraints, why_not_chosen
+from sharedopt.results.run_summary import RunSummary
 
 __all__ = ["COUNCIL_MONEY", "build_context"]
 
@@ -56,7 +57,7 @@ def build_context(
     candidates: pd.DataFrame,
     portfolio: pd.DataFrame,
     shares: pd.DataFrame,
-    summary: Mapping[str, Any],
+    summary: RunSummary | Mapping[str, Any],
     title: str = "sharedopt report",
     map_png: bytes | None = None,
 ) -> dict[str, Any]:
@@ -68,7 +69,7 @@ def build_context(
         Indexed by code with a ``name`` column (used to show member names).
     candidates, portfolio, shares : pandas.DataFrame
         As for :func:`sharedopt.report.write_outputs`.
-    summary : Mapping
+    summary : RunSummary or Mapping
         Run summary; optional keys are read with ``.get``.
     title : str, default 'sharedopt report'
         Page title.
@@ -80,20 +81,20 @@ def build_context(
     dict
         Template context (plain Python values, raw unescaped text).
     """
-    names = _name_lookup(authorities)
+    summary, names = RunSummary.of(summary), _name_lookup(authorities)  # the JSON form (summary.json) too
     estimated_count = _count_true(candidates, ESTIMATED)
     return {
         "title": title,
-        "region": region_label(summary.get("region")),
+        "region": region_label(summary.region),
         "headline": _headline(summary, portfolio),
-        "status": solver_status(summary),
+        "status": solver_status(summary.solve),
         "solver": _solver_facts(summary),
         "map_data": base64.b64encode(map_png).decode("ascii") if map_png else None,
         "map_alt": _map_alt(summary, portfolio),
         "scenario": scenario_section(summary),
         "alternatives": _alternative_rows(candidates, names, shares, portfolio, summary),
-        "binding": binding_constraints(candidates, portfolio, summary.get("constraints") or [], names),
-        "service_chart": service_chart(summary.get("by_service") or _derive_by_service(portfolio)),
+        "binding": binding_constraints(candidates, portfolio, summary.constraints or [], names),
+        "service_chart": service_chart(summary.by_service or _derive_by_service(portfolio)),
         "uncertainty": uncertainty_rows(summary),
         **unknowns_context(summary),
         **_council_context(summary, names),
@@ -105,18 +106,18 @@ def build_context(
         "by_authority": _by_authority(summary, authorities, portfolio, shares, names),
         "estimates": _estimates(summary, candidates, portfolio, estimated_count),
         "assumptions": assumption_rows(summary),
-        "data_sources": _records(summary.get("data_sources")),
-        "attribution": summary.get("attribution") or ATTRIBUTION,
-        "config_hash": summary.get("config_hash"),
+        "data_sources": _records(summary.data_sources),
+        "attribution": summary.attribution or ATTRIBUTION,
+        "config_hash": summary.config_hash,
         "existing": _existing(summary, names),
     }
 
 
 def _alternative_rows(candidates: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame,
-                      portfolio: pd.DataFrame, summary: Mapping[str, Any]) -> list[dict]:
+                      portfolio: pd.DataFrame, summary: RunSummary) -> list[dict]:
     """The best alternatives not chosen, one row per group of near-duplicates, each with why and the cost of forcing."""
     alone = _better_off_alone(shares)
-    constraints = summary.get("constraints") or []
+    constraints = summary.constraints or []
     rows = []
     for group in alternatives(candidates):
         why = why_not_chosen(group["lead"], portfolio, constraints, names)
@@ -125,14 +126,14 @@ def _alternative_rows(candidates: pd.DataFrame, names: Mapping[str, str], shares
     return rows
 
 
-def _council_context(summary: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+def _council_context(summary: RunSummary, names: Mapping[str, str]) -> dict[str, Any]:
     """The council money table (rows and headers) and the names of the two share rules."""
     return {"councils": _council_rows(summary, names),
             "council_headers": [TERM_LABELS.get(k, "NPV") for k in COUNCIL_MONEY],
             "share_rule": SHARE_RULES[DEFAULT_SHARE], "other_rule": SHARE_RULES[_OTHER_SHARE]}
 
 
-def _council_rows(summary: Mapping[str, Any], names: Mapping[str, str]) -> list[dict[str, Any]]:
+def _council_rows(summary: RunSummary, names: Mapping[str, str]) -> list[dict[str, Any]]:
     """Per-council money rows, formatted."""
     rows = []
     for r in council_rows(summary):
@@ -143,19 +144,19 @@ def _council_rows(summary: Mapping[str, Any], names: Mapping[str, str]) -> list[
     return rows
 
 
-def _existing(summary: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any] | None:
+def _existing(summary: RunSummary, names: Mapping[str, str]) -> dict[str, Any] | None:
     """Existing partnerships with a member in the region, and whether the run kept them."""
-    rows = _records(summary.get("existing_partnerships"))
+    rows = _records(summary.existing_partnerships)
     if not rows:
-        in_data = (summary.get("status_quo") or {}).get("arrangements_in_data")
+        in_data = (summary.status_quo or {}).get("arrangements_in_data")
         if in_data is None:
             return None
         return {"on": True, "rows": [], "in_data": in_data}
-    on = bool((summary.get("status_quo") or {}).get("on", True))
+    on = bool((summary.status_quo or {}).get("on", True))
     return {"on": on, "rows": [{"name": format_plain(r.get("name")), "service": service_label(format_plain(r.get("service"))),
                                 MEMBERS: [names.get(m, m) for m in r.get(MEMBERS) or []],
                                 "status": format_plain(r.get("status")), "source": format_plain(r.get("source"))}
-                               for r in rows], "in_data": (summary.get("status_quo") or {}).get("arrangements_in_data")}
+                               for r in rows], "in_data": (summary.status_quo or {}).get("arrangements_in_data")}
 
 
 def _name_lookup(authorities: pd.DataFrame) -> dict[str, str]:
@@ -187,9 +188,9 @@ def _truthy(value: Any) -> bool:
         return bool(value)
 
 
-def _headline(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> dict[str, Any]:
-    """Totals from ``summary['totals']``, falling back to portfolio sums."""
-    totals = summary.get("totals") or {}
+def _headline(summary: RunSummary, portfolio: pd.DataFrame) -> dict[str, Any]:
+    """Totals from ``summary.totals``, falling back to portfolio sums."""
+    totals = summary.totals or {}
 
     def pick(key: str, column: str) -> Any:
         if totals.get(key) is not None:
@@ -204,26 +205,26 @@ def _headline(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> dict[str, 
     }
 
 
-def _solver_facts(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _solver_facts(summary: RunSummary) -> list[tuple[str, str]]:
     """(label, value) pairs for the solver details table."""
-    gap = relative_gap(summary)
+    gap = relative_gap(summary.solve)
     facts = [
-        ("Solver", format_plain(summary.get("solver"))),
-        ("Status reported", format_plain(summary.get("status"))),
-        ("Objective (NPV)", format_money(summary.get("objective"))),
-        ("Best bound", format_money(summary.get("best_bound"))),
-        ("Gap to the best bound", gap_text(summary) if gap is not None else DASH),
-        ("Model size", f"{format_number(summary.get('n_variables'))} variables, "
-                       f"{format_number(summary.get('n_constraints'))} constraints"),
+        ("Solver", format_plain(summary.solve.solver)),
+        ("Status reported", format_plain(summary.solve.status)),
+        ("Objective (NPV)", format_money(summary.solve.objective)),
+        ("Best bound", format_money(summary.solve.best_bound)),
+        ("Gap to the best bound", gap_text(summary.solve) if gap is not None else DASH),
+        ("Model size", f"{format_number(summary.solve.n_variables)} variables, "
+                       f"{format_number(summary.solve.n_constraints)} constraints"),
         ("Run times", "on the console after sharedopt run, in no file: "
                       "the same input gives the same report"),
     ]
     return facts
 
 
-def _map_alt(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> str:
+def _map_alt(summary: RunSummary, portfolio: pd.DataFrame) -> str:
     """Alt text for the map image."""
-    region = region_label(summary.get("region")) or "the region"
+    region = region_label(summary.region) or "the region"
     return (f"Map of {region}: authorities shaded by projected saving, with {len(portfolio)} chosen "
             "partnerships drawn as coloured links between member authorities.")
 
@@ -282,9 +283,9 @@ def _portfolio_rows(portfolio: pd.DataFrame, names: Mapping[str, str], shares: p
     return [{**_row(r, names, alone), "number": r["_number"]} for r in _ranked(numbered).to_dict("records")]
 
 
-def _by_service(summary: Mapping[str, Any], portfolio: pd.DataFrame) -> list[dict[str, Any]]:
+def _by_service(summary: RunSummary, portfolio: pd.DataFrame) -> list[dict[str, Any]]:
     """Per-service rows from the summary (or derived from the portfolio)."""
-    records = summary.get("by_service")
+    records = summary.by_service
     if records is None:
         records = _derive_by_service(portfolio)
     return [
@@ -313,11 +314,11 @@ def _derive_by_service(portfolio: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _by_authority(summary, authorities, portfolio, shares, names) -> list[dict[str, Any]]:
     """Per-authority rows from the summary (or Shapley shares)."""
-    records = summary.get("by_authority")
+    records = summary.by_authority
     if records is None:
         savings = authority_savings(authorities, portfolio, shares)
         records = [{"authority": str(code), "npv_share_gbp_k": value} for code, value in savings.items() if value]
-    funds = {r.get("authority"): r for r in (summary.get("cash_flows") or {}).get("by_authority") or []}
+    funds = {r.get("authority"): r for r in (summary.cash_flows or {}).get("by_authority") or []}
     return [
         {
             "authority": format_plain(r.get("authority")),
@@ -334,7 +335,7 @@ def _by_authority(summary, authorities, portfolio, shares, names) -> list[dict[s
 def _estimates(summary, candidates, portfolio, estimated_count: int) -> dict[str, Any] | None:
     """Contents of the 'Estimates' warning box, or None if nothing is estimated."""
     items = [format_plain(e) for e in data_estimates(summary)]
-    records = _records(summary.get("data_sources"))
+    records = _records(summary.data_sources)
     sources = [format_plain(s.get("name")) for s in records if _truthy(s.get(ESTIMATED))]
     if not items and not estimated_count:
         return None  # modelling assumptions are listed under Assumptions, not warned about

@@ -16,6 +16,7 @@ from shapely.ops import unary_union
 from sharedopt.candidates.table import DEFAULT_SHARE, ESTIMATED, MEMBERS, SHARE_RULES
 from sharedopt.report.html.text import escape_visible as escape
 from sharedopt.report.map import shape_anchor
+from sharedopt.results.run_summary import RunSummary
 
 __all__ = ["MAX_NAMES", "council_labels", "estimated_mark", "estimated_sources", "existing_outlines",
            "shade", "shading_legend"]
@@ -94,13 +95,13 @@ def existing_outlines(frame, existing: Sequence[Mapping[str, Any]]) -> str:
     return '<g class="existing-layer" pointer-events="none">' + "".join(out) + "</g>" if out else ""
 
 
-def estimated_sources(summary: Mapping[str, Any]) -> list[str]:
-    """Names of the estimated inputs (``summary['data_sources']``), empty when every input is data."""
-    return [str(s.get("name")) for s in summary.get("data_sources") or []
+def estimated_sources(summary: RunSummary) -> list[str]:
+    """Names of the estimated inputs (``summary.data_sources``), empty when every input is data."""
+    return [str(s.get("name")) for s in summary.data_sources or []
             if isinstance(s, Mapping) and s.get(ESTIMATED)]
 
 
-def estimated_mark(summary: Mapping[str, Any]) -> str:
+def estimated_mark(summary: RunSummary) -> str:
     """'ESTIMATED' across the top of the map when any input is estimated."""
     sources = estimated_sources(summary)
     if not sources:

@@ -31,6 +31,8 @@ from sharedopt.report.html.interactive_layers import (
     council_labels, estimated_mark, estimated_sources, existing_outlines, shade, shading_legend,
 )
 from sharedopt.report.html.text import escape_visible as escape
+from sharedopt.results.run_summary import RunSummary
+from sharedopt.data.authorities import council_names
 
 __all__ = ["SCRIPT", "interactive_map", "script_hash"]
 
@@ -207,7 +209,7 @@ def _buttons(portfolio: pd.DataFrame, existing: Sequence[Mapping[str, Any]], nam
 
 
 def interactive_map(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares: pd.DataFrame,
-                    summary: Mapping[str, Any]) -> dict[str, Any] | None:
+                    summary: RunSummary | Mapping[str, Any]) -> dict[str, Any] | None:
     """Markup of the interactive map (SVG, partnership buttons, service filter), or None without geometry.
 
     Parameters
@@ -216,7 +218,7 @@ def interactive_map(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares: 
         Indexed by code, ``name`` and geometry.
     portfolio, shares : pandas.DataFrame
         Chosen partnerships and members' shares.
-    summary : Mapping
+    summary : RunSummary or Mapping
         Run summary (``existing_partnerships``).
 
     Returns
@@ -224,14 +226,15 @@ def interactive_map(authorities: pd.DataFrame, portfolio: pd.DataFrame, shares: 
     dict or None
         ``svg``, ``buttons``, ``services`` ((value, label) pairs) as safe markup/values.
     """
+    summary = RunSummary.of(summary)  # the JSON form (a summary.json read back) too
     if not isinstance(authorities, gpd.GeoDataFrame) or authorities.geometry.isna().all():
         return None
     frame = _Frame(authorities)
     if not frame.height:
         return None
     paths = _area_paths(frame, authorities, portfolio, shares)
-    names = {str(k): str(v) for k, v in authorities["name"].items()} if "name" in authorities else {}
-    existing = [r for r in summary.get("existing_partnerships") or [] if isinstance(r, Mapping)]
+    names = council_names(authorities)
+    existing = [r for r in summary.existing_partnerships or [] if isinstance(r, Mapping)]
     services = sorted({s for cell in portfolio.get(SERVICES, []) for s in split_list(cell)}
                       | {str(r.get("service")) for r in existing if r.get(MEMBERS)})
     layers = paths + existing_outlines(frame, existing) + council_labels(frame, names) + estimated_mark(summary)

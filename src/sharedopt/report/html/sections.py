@@ -1,4 +1,4 @@
-"""Sections of ``report.html`` that say what the report shows (issue 15).
+"""Sections of ``report.html`` that say what the report shows.
 
 The Scenario section (what was asked), the best alternatives not chosen with
 near-duplicates collapsed, savings by service as an inline SVG bar chart, the
@@ -21,6 +21,7 @@ from sharedopt.candidates.table import (
 from sharedopt.results.facts import gap_text, services_label
 from sharedopt.report.html.text import escape_visible as escape
 from sharedopt.report.tables import region_label
+from sharedopt.results.run_summary import RunSummary
 
 __all__ = ["alternatives", "council_rows", "scenario_section", "service_chart", "uncertainty_rows"]
 
@@ -32,20 +33,20 @@ _KEY_ASSUMPTIONS = {"discount_rate": "Discount rate", "horizon_years": "Appraisa
 _MODELLING_NOTE = "All modelling parameters"
 
 
-def scenario_section(summary: Mapping[str, Any]) -> dict[str, Any]:
+def scenario_section(summary: RunSummary) -> dict[str, Any]:
     """What was asked: description, region, constraints, key assumptions, vintage, identity, gap."""
-    assumptions = {str(r.get("parameter")): r.get("value") for r in summary.get("assumptions") or []
+    assumptions = {str(r.get("parameter")): r.get("value") for r in summary.assumptions or []
                    if isinstance(r, Mapping)}
     key = [(label, _assumption_text(name, assumptions[name])) for name, label in _KEY_ASSUMPTIONS.items()
            if name in assumptions]
     return {
-        "description": summary.get("description"),
-        "region": region_label(summary.get("region")),
-        "constraints": [str(c.get("text")) for c in summary.get("constraints") or [] if isinstance(c, Mapping)],
+        "description": summary.description,
+        "region": region_label(summary.region),
+        "constraints": [str(c.get("text")) for c in summary.constraints or [] if isinstance(c, Mapping)],
         "assumptions": key,
-        "vintage": summary.get("data_vintage"),
-        "config_hash": summary.get("config_hash"),
-        "gap": gap_text(summary),
+        "vintage": summary.data_vintage,
+        "config_hash": summary.config_hash,
+        "gap": gap_text(summary.solve),
     }
 
 
@@ -56,10 +57,10 @@ def _assumption_text(name: str, value: Any) -> str:
     return str(value)
 
 
-def data_estimates(summary: Mapping[str, Any]) -> list[str]:
+def data_estimates(summary: RunSummary) -> list[str]:
     """The estimated DATA inputs (not the modelling assumptions), named."""
-    notes = [str(n) for n in summary.get("estimates") or [] if not str(n).startswith(_MODELLING_NOTE)]
-    sources = [f"{s.get('name')}: {s.get('source')}" for s in summary.get("data_sources") or []
+    notes = [str(n) for n in summary.estimates or [] if not str(n).startswith(_MODELLING_NOTE)]
+    sources = [f"{s.get('name')}: {s.get('source')}" for s in summary.data_sources or []
                if isinstance(s, Mapping) and s.get(ESTIMATED)]
     return list(dict.fromkeys(sources + notes))
 
@@ -119,7 +120,7 @@ def service_chart(rows: Sequence[Mapping[str, Any]], width: int = 720) -> Markup
     Parameters
     ----------
     rows : sequence of mapping
-        ``summary['by_service']`` records (``service``, ``annual_net_saving_gbp_k``).
+        ``summary.by_service`` records (``service``, ``annual_net_saving_gbp_k``).
     width : int, default 720
         Chart width in px.
 
@@ -151,9 +152,9 @@ def service_chart(rows: Sequence[Mapping[str, Any]], width: int = 720) -> Markup
     return Markup("".join(parts))
 
 
-def uncertainty_rows(summary: Mapping[str, Any]) -> dict[str, Any] | None:
+def uncertainty_rows(summary: RunSummary) -> dict[str, Any] | None:
     """P10/P50/P90 of the headline figures when the run drew them, else None."""
-    band = summary.get("uncertainty")
+    band = summary.uncertainty
     if not isinstance(band, Mapping):
         return None
     rows = []
@@ -164,7 +165,7 @@ def uncertainty_rows(summary: Mapping[str, Any]) -> dict[str, Any] | None:
     return {"rows": rows, "draws": band.get("draws"), "varied": sorted((band.get("distributions") or {}).keys())}
 
 
-def council_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
+def council_rows(summary: RunSummary) -> list[dict[str, Any]]:
     """Each council's partnerships, saving, costs and NPV (``cash_flows.by_authority``)."""
-    records = (summary.get("cash_flows") or {}).get("by_authority") or []
+    records = (summary.cash_flows or {}).get("by_authority") or []
     return [dict(r) for r in records if isinstance(r, Mapping)]

@@ -13,6 +13,7 @@ from typing import Any
 
 from sharedopt.common.literal import clean
 from sharedopt.solve.status import Status
+from sharedopt.results.run_summary import SolveReport
 
 __all__ = [
     "escape_visible",
@@ -151,13 +152,13 @@ def finite_number(value: Any) -> float | None:
 # --------------------------------------------------------------------------- solver status
 
 
-def solver_status(summary: Mapping[str, Any]) -> dict[str, str]:
+def solver_status(report: SolveReport) -> dict[str, str]:
     """Plain-language solver status.
 
     Parameters
     ----------
-    summary : Mapping
-        Run summary with ``status`` and ideally ``gap`` (a relative
+    report : SolveReport
+        The run summary's solver report: ``status`` and ideally ``gap`` (a relative
         fraction, 0.01 = 1%) or ``objective`` and ``best_bound``.
 
     Returns
@@ -167,9 +168,9 @@ def solver_status(summary: Mapping[str, Any]) -> dict[str, str]:
         and ``raw`` (the status as given). The word 'optimal' is used only
         when the status is 'optimal'.
     """
-    raw = str(summary.get("status") or "unknown").strip()
+    raw = str(report.status or "unknown").strip()
     status = raw.lower()
-    gap = relative_gap(summary)
+    gap = relative_gap(report)
     if status == Status.OPTIMAL:
         text, level = "Optimal: the solver proved no better portfolio exists under the model.", "ok"
     elif status == Status.FEASIBLE:
@@ -182,13 +183,13 @@ def solver_status(summary: Mapping[str, Any]) -> dict[str, str]:
     return {"text": text, "level": level, "raw": raw}
 
 
-def relative_gap(summary: Mapping[str, Any]) -> float | None:
+def relative_gap(report: SolveReport) -> float | None:
     """The solver's relative gap to its best bound.
 
     Parameters
     ----------
-    summary : Mapping
-        Run summary with ``gap`` or ``objective`` and ``best_bound``.
+    report : SolveReport
+        The run summary's solver report: ``gap`` or ``objective`` and ``best_bound``.
 
     Returns
     -------
@@ -196,10 +197,10 @@ def relative_gap(summary: Mapping[str, Any]) -> float | None:
         ``|gap|`` if given, else ``|bound - objective| / |objective|``;
         None when neither can be read.
     """
-    gap = finite_number(summary.get("gap"))
+    gap = finite_number(report.gap)
     if gap is not None:
         return abs(gap)
-    objective, bound = finite_number(summary.get("objective")), finite_number(summary.get("best_bound"))
+    objective, bound = finite_number(report.objective), finite_number(report.best_bound)
     if objective is None or bound is None:
         return None
     return abs(bound - objective) / max(abs(objective), 1e-9)

@@ -16,11 +16,12 @@ from sharedopt.candidates.table import CANDIDATE_ID, GENERAL_FUND_NPV, NPV, pars
 from sharedopt.config.assumptions import DEPTH_REFERENCE
 from sharedopt.report.html.text import format_money, format_plain
 from sharedopt.report.tables import headline_levers
+from sharedopt.results.run_summary import RunSummary
 
 __all__ = ["general_fund_cells", "headline_band", "lever_rows", "medium_term_rows", "tornado_chart", "tornado_rows", "unknowns_context"]
 
 
-def unknowns_context(summary: Mapping[str, Any]) -> dict[str, Any]:
+def unknowns_context(summary: RunSummary) -> dict[str, Any]:
     """The template's ``band``, ``tornado``, ``tornado_svg``, ``medium_term`` and ``levers``."""
     return {"band": headline_band(summary), "tornado": tornado_rows(summary), "tornado_svg": tornado_chart(summary),
             "medium_term": medium_term_rows(summary), "levers": lever_rows(summary)}
@@ -40,9 +41,9 @@ def lever_rows(summary: Mapping[str, Any]) -> dict[str, Any]:
     return {"rows": rows, "ranked": bool(ranked)}
 
 
-def headline_band(summary: Mapping[str, Any]) -> dict[str, Any] | None:
+def headline_band(summary: RunSummary) -> dict[str, Any] | None:
     """The headline NPV with its P10-P90 and the robust core, when the run drew a Monte Carlo."""
-    block = summary.get("robustness")
+    block = summary.robustness
     if not isinstance(block, Mapping):
         return None
     head = block["headline"]
@@ -53,18 +54,18 @@ def headline_band(summary: Mapping[str, Any]) -> dict[str, Any] | None:
             "robust_npv": block["robust_npv_gbp_k"]}
 
 
-def tornado_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
+def tornado_rows(summary: RunSummary) -> list[dict[str, Any]]:
     """The tornado's levers, widest swing first (empty when the run had none)."""
-    block = summary.get("tornado")
+    block = summary.tornado
     return [dict(row) for row in block.get("levers", [])] if isinstance(block, Mapping) else []
 
 
-def tornado_chart(summary: Mapping[str, Any], width: int = 640) -> Markup | None:
+def tornado_chart(summary: RunSummary, width: int = 640) -> Markup | None:
     """An inline SVG tornado: for each lever a bar from the NPV at one end of its range to the other."""
     rows = tornado_rows(summary)
     if not rows:
         return None
-    base = float(summary["tornado"]["base_npv_gbp_k"])
+    base = float(summary.tornado["base_npv_gbp_k"])
     ends = [float(r[k]) for r in rows for k in ("npv_at_low_gbp_k", "npv_at_high_gbp_k")] + [base]
     low, high = min(ends), max(ends)
     span = (high - low) or 1.0
@@ -98,12 +99,12 @@ def tornado_chart(summary: Mapping[str, Any], width: int = 640) -> Markup | None
     return Markup("".join(parts))
 
 
-def medium_term_rows(summary: Mapping[str, Any]) -> dict[str, Any] | None:
+def medium_term_rows(summary: RunSummary) -> dict[str, Any] | None:
     """The general fund's net cash, years 0..5, for the portfolio and per partnership."""
-    view = (summary.get("cash_flows") or {}).get("medium_term")
+    view = (summary.cash_flows or {}).get("medium_term")
     if not isinstance(view, Mapping) or not view.get("by_year"):
         return None
-    names = {r["authority"]: r["name"] for r in (summary.get("cash_flows") or {}).get("by_authority") or []}
+    names = {r["authority"]: r["name"] for r in (summary.cash_flows or {}).get("by_authority") or []}
     rows = [{**r, "label": _partnership_label(r[CANDIDATE_ID], names)} for r in view["by_partnership"]]
     return {"years": list(range(len(view["by_year"]))), "total": view["by_year"], "cumulative": view["cumulative"],
             "partnerships": rows}

@@ -1,4 +1,4 @@
-"""Static-map layers that keep the map readable (issue 15).
+"""Static-map layers that keep the map readable.
 
 * :func:`draw_partnership_outlines`: each chosen partnership as ONE shape, the
   union of its members outlined in the partnership's colour (nested inward
@@ -98,7 +98,7 @@ def draw_existing_outlines(ax, shapes, existing: Sequence[Mapping], extent: floa
     shapes : geopandas.GeoSeries
         Projected council geometry by code.
     existing : sequence of mapping
-        ``summary['existing_partnerships']`` records (``members`` in the region, ``name``).
+        ``summary.existing_partnerships`` records (``members`` in the region, ``name``).
     extent : float
         Map extent (m).
 

@@ -110,7 +110,7 @@ def plot_portfolio_map(
     estimated : str, optional
         What is estimated; when given, 'ESTIMATED: ...' is written on the map.
     existing : sequence of mapping, optional
-        Existing partnerships (``summary['existing_partnerships']``), drawn as dashed outlines.
+        Existing partnerships (``summary.existing_partnerships``), drawn as dashed outlines.
 
     Returns
     -------

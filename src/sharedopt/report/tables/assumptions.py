@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from sharedopt.results.run_summary import RunSummary
 from sharedopt.config.assumptions import unknowns
 
 __all__ = ["LEVER_COLUMNS", "TOP_LEVERS", "assumption_rows", "headline_levers", "public_text"]
@@ -55,21 +56,22 @@ def _evidence(basis: Any, ids: Any) -> str:
     return "assumption" + (f" (bracketed by {', '.join(ids)})" if ids else "")
 
 
-def headline_levers(summary: Mapping[str, Any], top: int = TOP_LEVERS) -> pd.DataFrame:
+def headline_levers(summary: RunSummary, top: int = TOP_LEVERS) -> pd.DataFrame:
     """The levers that move the headline (columns :data:`LEVER_COLUMNS`), the widest swing first.
 
     The ``top`` widest when the run drew a tornado; else every lever, in the order of the
     register of unknowns, with ``npv_swing_gbp_k`` (NPV at the high end less NPV at the low
     end) empty.
     """
-    block = summary.get("tornado")
+    summary = RunSummary.of(summary)
+    block = summary.tornado
     if isinstance(block, Mapping) and block.get("levers"):
         rows = [{"lever": r.get("label"), "parameter": r.get("parameter"), "value": r.get("default"),
                  "low": r.get("low"), "high": r.get("high"),
                  "npv_swing_gbp_k": _swing(r), "basis": _evidence(r.get("basis"), r.get("evidence"))}
                 for r in block["levers"][:top]]
         return pd.DataFrame(rows, columns=LEVER_COLUMNS)
-    values = {str(r.get("parameter")): r.get("value") for r in summary.get("assumptions") or []}
+    values = {str(r.get("parameter")): r.get("value") for r in summary.assumptions or []}
     rows = [{"lever": u["label"], "parameter": u["key"].removeprefix("model."),
              "value": values.get(u["key"].removeprefix("model."), u["default"]), "low": u["low"], "high": u["high"],
              "npv_swing_gbp_k": None, "basis": _evidence(u["basis"], u["evidence"])} for u in unknowns()]
@@ -81,7 +83,8 @@ def _swing(row: Mapping[str, Any]) -> float | None:
     return float(high) - float(low) if isinstance(high, (int, float)) and isinstance(low, (int, float)) else None
 
 
-def assumption_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
+def assumption_rows(summary: RunSummary) -> list[dict[str, Any]]:
     """Every parameter in force with its source in plain words (no internal references)."""
-    return [{**row, "source": public_text(row.get("source"))} for row in summary.get("assumptions") or []
+    summary = RunSummary.of(summary)
+    return [{**row, "source": public_text(row.get("source"))} for row in summary.assumptions or []
             if isinstance(row, Mapping)]

@@ -39,6 +39,7 @@ from sharedopt.report.workbook.finance_sheets import (
 )
 from sharedopt.report.workbook.live_totals import council_formulas, partnership_cells, portfolio_formulas, total_formulas
 from sharedopt.report.workbook.sheets import EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
+from sharedopt.results.run_summary import RunSummary
 
 __all__ = ["MONEY_FORMAT", "fixed_timestamp", "write_xlsx"]
 
@@ -81,7 +82,7 @@ def fixed_timestamp() -> dt.datetime:
 
 
 def write_xlsx(
-    path: Path, *, summary: Mapping[str, Any], portfolio: pd.DataFrame, candidates: pd.DataFrame,
+    path: Path, *, summary: RunSummary | Mapping[str, Any], portfolio: pd.DataFrame, candidates: pd.DataFrame,
     shares: pd.DataFrame, title: str = "sharedopt report", max_candidates: int = MAX_CANDIDATE_ROWS,
     csv_written: bool = True, progress: SheetProgress | None = None, names: Mapping[str, str] | None = None,
     extra: Mapping[str, pd.DataFrame] | None = None,
@@ -92,7 +93,7 @@ def write_xlsx(
     ----------
     path : pathlib.Path
         Destination ``.xlsx`` file.
-    summary : Mapping
+    summary : RunSummary or Mapping
         Run summary (see :func:`sharedopt.report.write_outputs`).
     portfolio, candidates, shares : pandas.DataFrame
         Full tables; the sheets hold what :func:`workbook_tables` selects.
@@ -125,6 +126,7 @@ def write_xlsx(
     Text from input is stored as text, never as a formula, and quoted by
     :func:`sharedopt.report.tables.cells.neutralise_text`.
     """
+    summary = RunSummary.of(summary)  # the JSON form (a summary.json read back) too
     tables = workbook_tables(without_duplicates(portfolio), without_duplicates(candidates), shares, max_candidates)
     note = contents_note(tables, max_candidates, csv_written)
     workbook = new_workbook(path, title)
@@ -145,7 +147,7 @@ def new_workbook(path: Path, title: str) -> xlsxwriter.Workbook:
 
 
 def _write_data_sheets(workbook: xlsxwriter.Workbook, styles: Styles, by_name: Mapping[str, SheetTable],
-                       summary: Mapping[str, Any], names: Mapping[str, str], extra: Mapping[str, pd.DataFrame],
+                       summary: RunSummary, names: Mapping[str, str], extra: Mapping[str, pd.DataFrame],
                        progress: SheetProgress | None) -> None:
     """The portfolio, its cash-flow sheets, the side tables, then the candidates and shares."""
     portfolio, flows = named_table(by_name["portfolio"], names), extra.get("council_cashflows")
@@ -263,13 +265,13 @@ def _money(header: list[str]) -> list[str]:
     return [h for h in header if h.endswith("(£k)")]
 
 
-def _write_summary_sheet(ws, styles: Styles, summary: Mapping[str, Any], note: str) -> None:
+def _write_summary_sheet(ws, styles: Styles, summary: RunSummary, note: str) -> None:
     """The contents note, key figures as item/value rows, then per-service and per-authority blocks."""
     items = [("contents", note)] + _summary_rows(summary)
     lines: list[list[tuple[Any, Any]]] = [
         [(item, None), (_cell(value), styles.number(_number_format(item.split(".")[-1])))] for item, value in items]
     for name in ("by_service", "by_authority"):
-        lines += _block_lines(styles, name, summary.get(name))
+        lines += _block_lines(styles, name, getattr(summary, name))
     for col, width in _summary_widths(lines).items():
         ws.set_column(col, col, width)
     _write_header(ws, styles, ["item", "value"], note=True)
@@ -282,14 +284,16 @@ def _write_summary_sheet(ws, styles: Styles, summary: Mapping[str, Any], note: s
     ws.autofilter(0, 0, len(items), 1)
 
 
-def _summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, Any]]:
+def _summary_rows(summary: RunSummary) -> list[tuple[str, Any]]:
     """Flatten the headline parts of the summary into (item, value) pairs (no wall-clock figures)."""
-    head = (summary.get("robustness") or {}).get("headline") or {}
+    summary = RunSummary.of(summary)
+    head = (summary.robustness or {}).get("headline") or {}
     rows = [("headline", f"{head['text']}. {head.get('position', '')}")] if head.get("text") else []
-    rows += [(k, summary.get(k)) for k in _SUMMARY_KEYS if k in summary]
-    totals = summary.get("totals") or {}
+    flat = summary.to_dict()  # the items as summary.json names them
+    rows += [(k, flat[k]) for k in _SUMMARY_KEYS if k in flat]
+    totals = summary.totals or {}
     rows += [(f"totals.{k}", totals[k]) for k in sorted(totals)]
-    estimates = summary.get("estimates") or []
+    estimates = summary.estimates or []
     if estimates:
         rows.append(("estimates", "; ".join(str(e) for e in estimates)))
     return rows

@@ -30,6 +30,7 @@ from sharedopt.report.workbook.cashflow_sheet import SheetLayout, partnership_in
 from sharedopt.report.workbook.inputs import NAMED_INPUTS, horizon_rows, input_values
 from sharedopt.report.workbook.sheets import SheetTable
 from sharedopt.report.tables import MONEY_SUFFIX, assumption_rows, headline_levers, region_label
+from sharedopt.results.run_summary import RunSummary
 
 __all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_figures", "cashflow_tables", "council_table", "discount_rate",
            "money_header", "named_table", "scenario_rows", "sheet_layout", "side_tables", "write_cashflow_sheets",
@@ -50,32 +51,32 @@ def money_header(column: str) -> str:
     return column
 
 
-def discount_rate(summary: Mapping[str, Any]) -> float:
-    """The run's discount rate from ``summary['assumptions']`` (3.5% when absent)."""
-    for row in summary.get("assumptions") or []:
+def discount_rate(summary: RunSummary) -> float:
+    """The run's discount rate from ``summary.assumptions`` (3.5% when absent)."""
+    for row in summary.assumptions or []:
         if row.get("parameter") == "discount_rate":
             return float(row["value"])
     return _DEFAULT_RATE
 
 
-def scenario_rows(summary: Mapping[str, Any], note: str) -> list[tuple[str, Any, str | None]]:
+def scenario_rows(summary: RunSummary, note: str) -> list[tuple[str, Any, str | None]]:
     """(item, value, kind) rows of the Scenario sheet; kind is 'money', 'rate', 'count' or None."""
-    totals = summary.get("totals") or {}
-    estimated = [f"{s['name']}: {s['source']}" for s in summary.get("data_sources") or [] if s.get(ESTIMATED)]
+    totals = summary.totals or {}
+    estimated = [f"{s['name']}: {s['source']}" for s in summary.data_sources or [] if s.get(ESTIMATED)]
     rows: list[tuple[str, Any, str | None]] = [
-        ("Scenario", summary.get("description") or summary.get("name"), None),
-        ("Config name", summary.get("name"), None),
-        ("Region", region_label(summary.get("region")), None),
-        ("Data vintage (the run's 'as of' date)", summary.get("data_vintage") or "not stated", None),
-        ("Run identity", f"config hash {summary.get('config_hash', '?')}, sharedopt "
-                         f"{summary.get('sharedopt_version', '?')}. No wall-clock date is written, so "
+        ("Scenario", summary.description or summary.name, None),
+        ("Config name", summary.name, None),
+        ("Region", region_label(summary.region), None),
+        ("Data vintage (the run's 'as of' date)", summary.data_vintage or "not stated", None),
+        ("Run identity", f"config hash {summary.config_hash or '?'}, sharedopt "
+                         f"{summary.sharedopt_version or '?'}. No wall-clock date is written, so "
                          "the same input gives the same bytes.", None),
-        ("Solver status", summary.get("status"), None),
-        ("Gap to the best bound", gap_text(summary), None),
+        ("Solver status", summary.solve.status, None),
+        ("Gap to the best bound", gap_text(summary.solve), None),
     ]
     values = input_values(summary)
     rows += [(f"Input {i.name}: {i.label}", values[i.parameter], f"input:{i.name}") for i in NAMED_INPUTS]
-    for c in summary.get("constraints") or []:
+    for c in summary.constraints or []:
         rows.append(("Constraint in force", c.get("text"), None))
     rows.append(("Estimated inputs", "; ".join(estimated) if estimated else "none: every input is published data",
                  None))
@@ -88,9 +89,9 @@ def scenario_rows(summary: Mapping[str, Any], note: str) -> list[tuple[str, Any,
     return rows
 
 
-def _uncertainty_rows(summary: Mapping[str, Any]) -> list[tuple[str, Any, str | None]]:
+def _uncertainty_rows(summary: RunSummary) -> list[tuple[str, Any, str | None]]:
     """The Monte Carlo band (P10, P50, P90 of each headline figure) when the run drew one."""
-    band = summary.get("uncertainty")
+    band = summary.uncertainty
     if not isinstance(band, Mapping):
         return []
     rows: list[tuple[str, Any, str | None]] = [
@@ -106,9 +107,9 @@ def _uncertainty_rows(summary: Mapping[str, Any]) -> list[tuple[str, Any, str | 
     return rows
 
 
-def _robustness_rows(summary: Mapping[str, Any]) -> list[tuple[str, Any, str | None]]:
+def _robustness_rows(summary: RunSummary) -> list[tuple[str, Any, str | None]]:
     """The robust core and the contingent partnerships, when the run drew a Monte Carlo."""
-    block = summary.get("robustness")
+    block = summary.robustness
     if not isinstance(block, Mapping):
         return []
     share = float(block.get("robust_share", 0.0))
@@ -158,9 +159,9 @@ def cashflow_figures(row: pd.Series, cid: str) -> dict[str, Any]:
     return figures
 
 
-def council_table(summary: Mapping[str, Any]) -> pd.DataFrame:
-    """Per-council figures: ``summary['cash_flows']['by_authority']``, else ``by_authority``."""
-    records = ((summary.get("cash_flows") or {}).get("by_authority")) or summary.get("by_authority") or []
+def council_table(summary: RunSummary) -> pd.DataFrame:
+    """Per-council figures: ``summary.cash_flows['by_authority']``, else ``by_authority``."""
+    records = ((summary.cash_flows or {}).get("by_authority")) or summary.by_authority or []
     frame = pd.DataFrame(list(records))
     if frame.empty:
         return frame
@@ -188,9 +189,9 @@ def _member_names(cell: Any, names: Mapping[str, str]) -> Any:
     return "; ".join(names.get(code, code) for code in cell.split(";") if code)
 
 
-def medium_term_table(summary: Mapping[str, Any]) -> pd.DataFrame:
+def medium_term_table(summary: RunSummary) -> pd.DataFrame:
     """The general fund's net cash of each chosen partnership in years 0..5, and the cumulative (£k)."""
-    view = (summary.get("cash_flows") or {}).get("medium_term") or {}
+    view = (summary.cash_flows or {}).get("medium_term") or {}
     rows = []
     for row in view.get("by_partnership") or []:
         years = {f"year_{y}_gbp_k": v for y, v in enumerate(row["by_year"])}
@@ -198,7 +199,7 @@ def medium_term_table(summary: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def side_tables(summary: Mapping[str, Any], extra: Mapping[str, pd.DataFrame],
+def side_tables(summary: RunSummary, extra: Mapping[str, pd.DataFrame],
                  names: Mapping[str, str]) -> list[tuple[str, pd.DataFrame]]:
     """The councils, existing partnerships, assumptions and data-quality sheets (when there is data)."""
     out = [("councils", council_table(summary))]
@@ -207,7 +208,7 @@ def side_tables(summary: Mapping[str, Any], extra: Mapping[str, pd.DataFrame],
         out.append(("existing partnerships", named_table(SheetTable("e", existing, 0, 0), names).frame))
     out.append(("levers", headline_levers(summary)))
     out.append(("assumptions", pd.DataFrame(assumption_rows(summary))))
-    out.append(("unknowns", pd.DataFrame(list((summary.get("tornado") or {}).get("levers") or []))))
+    out.append(("unknowns", pd.DataFrame(list((summary.tornado or {}).get("levers") or []))))
     out.append(("general fund 5 years", medium_term_table(summary)))
     quality = extra.get("data_quality")
     if quality is not None:
@@ -219,7 +220,7 @@ _FIGURE_LABELS = {SERVICES: "services", MEMBERS: "members (GSS codes)", "member_
                   NPV: "NPV in portfolio.csv (£k, at the run's rate)"}
 
 
-def write_scenario_sheet(workbook, styles: Any, summary: Mapping[str, Any], note: str,
+def write_scenario_sheet(workbook, styles: Any, summary: RunSummary, note: str,
                          totals: Mapping[str, str] | None = None) -> None:
     """What was asked and how it came out, with the named input cells (:data:`NAMED_INPUTS`).
 
@@ -247,7 +248,7 @@ def write_scenario_sheet(workbook, styles: Any, summary: Mapping[str, Any], note
 
 
 def write_cashflow_sheets(workbook, styles: Any, portfolio: pd.DataFrame, flows: pd.DataFrame | None,
-                          rate: float, summary: Mapping[str, Any] | None = None) -> None:
+                          rate: float, summary: RunSummary | None = None) -> None:
     """One 'cash flow N' sheet per chosen partnership, in portfolio order.
 
     With ``summary`` (a run's), each sheet's figures are formulas over the Scenario sheet's named
@@ -263,7 +264,7 @@ def write_cashflow_sheets(workbook, styles: Any, portfolio: pd.DataFrame, flows:
                              frame, figures, block, layout, rate)
 
 
-def sheet_layout(figures: Mapping[str, Any], frame: pd.DataFrame, summary: Mapping[str, Any] | None) -> SheetLayout:
+def sheet_layout(figures: Mapping[str, Any], frame: pd.DataFrame, summary: RunSummary | None) -> SheetLayout:
     """A cash-flow sheet's layout: years 0..the horizon's range top for a live sheet, else the frame's years."""
     years = horizon_rows(summary) + 1 if summary is not None else len(frame)
     return SheetLayout(len(figures), max(years, len(frame)))

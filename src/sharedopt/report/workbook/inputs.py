@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sharedopt.results.run_summary import RunSummary
 from sharedopt.config.params import ModelParams
 
 __all__ = ["NAMED_INPUTS", "NamedInput", "input_values", "horizon_rows"]
@@ -48,24 +49,24 @@ def _defaults() -> dict[str, float]:
             "optimism_bias_cost_uplift": params.optimism_bias_cost_uplift, "exit_cost_rate": params.exit_cost_rate}
 
 
-def input_values(summary: Mapping[str, Any]) -> dict[str, float]:
+def input_values(summary: RunSummary) -> dict[str, float]:
     """The run's value of each input parameter (``summary['assumptions']``; the model's default when absent).
 
     Keys are the summary's parameter names: those of :data:`NAMED_INPUTS` plus
     ``optimism_bias_cost_uplift`` and ``exit_cost_rate`` (shown on each cash-flow sheet).
     """
     values = _defaults()
-    for row in summary.get("assumptions") or []:
+    for row in summary.assumptions or []:
         if row.get("parameter") in values and isinstance(row.get("value"), (int, float)):
             values[row["parameter"]] = float(row["value"])
     return values
 
 
-def horizon_rows(summary: Mapping[str, Any]) -> int:
+def horizon_rows(summary: RunSummary) -> int:
     """Years the cash-flow sheets lay out (0..N): the horizon's range top, or the run's horizon if longer,
     so an analyst can lengthen the horizon up to its range without adding rows."""
     top = int(input_values(summary)["horizon_years"])
-    for row in summary.get("assumptions") or []:
+    for row in summary.assumptions or []:
         if row.get("parameter") == "horizon_years" and isinstance(row.get("range"), (list, tuple)):
             top = max(top, int(row["range"][-1]))
     return top

@@ -2,8 +2,8 @@
 with exact per-service subproblems -> fixing -> MIP over what is left.
 
 1. the LP relaxation by column generation (:func:`sharedopt.solve.lp_bounds.lp_by_column_pricing`);
-2. an incumbent: the better of the warm start and LP rounding, improved by a MIP over
-   the working set (node limit ``WORKING_SET_NODES``, a work limit);
+2. an incumbent: the better of the warm start and LP rounding (the Lagrangian's heuristic
+   improves it in step 3);
 3. the Lagrangian bound (:mod:`sharedopt.solve.bounds.lagrange`) from the LP duals, a fixed
    number of subgradient iterations, and its fixing: every column that neither the LP
    reduced cost nor the Lagrangian test excludes is kept;
@@ -25,36 +25,23 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from sharedopt.solve import lp_bounds as pr
+from sharedopt.solve.lp_bounds import (
+    PricingOutcome, fixed_by_reduced_cost, greedy_solution, lp_by_column_pricing, lp_dual_bound, mip_over_columns,
+    solve_by_pricing,
+)
 from sharedopt.solve.backends.highs import highs_limit
 from sharedopt.solve.bounds.lagrange import build_services, lagrangian_bound
 from sharedopt.solve.status import Status
 
-#: branch-and-bound nodes of the working-set MIP (a work limit: the incumbent does not depend on the clock)
-WORKING_SET_NODES = 200
-#: run a working-set MIP for the incumbent before the Lagrangian (else LP rounding and the Lagrangian heuristic)
-USE_WORKING_SET_MIP = False
 #: subgradient iterations of the Lagrangian bound
 LAGRANGE_ITERATIONS = 60
 
 
 def _rounded(c, A, x_lp, warm, bounds):
     rl, ru, lb, ub = bounds
-    rounded = pr.greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
+    rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
     starts = [x for x in (warm, rounded) if x is not None]
     return max(starts, key=lambda x: float(c @ x)) if starts else np.zeros(len(c))
-
-
-def _incumbent(c, A, cols, x_inc, bounds, options, deadline, phases):
-    rl, ru, lb, ub = bounds
-    t = perf_counter()
-    work = options.model_copy(update={"node_limit": min(options.node_limit or WORKING_SET_NODES, WORKING_SET_NODES)})
-    x, z, _, _, text = pr._mip(c, A, np.union1d(cols, np.flatnonzero(x_inc > 0.5)), rl, ru, lb, ub, work,
-                               max(0.01, pr.WORKING_SET_SHARE * (deadline - perf_counter())), start=x_inc)
-    phases["mip_working_set"] = perf_counter() - t
-    if z is not None and z > float(c @ x_inc):
-        x_inc = x
-    return x_inc, f"working-set MIP ({len(cols)} columns): {text}"
 
 
 def _bound_kind(best, lp_bound, lag_bound, mip_bound, z):
@@ -73,30 +60,27 @@ def solve_large(model, options, time_limit: float | None = None, warm: np.ndarra
     bounds = rl, ru, lb, ub = (np.asarray(model.row_lower, float), np.asarray(model.row_upper, float),
                                np.asarray(model.var_lower, float), np.asarray(model.var_upper, float))
     built = build_services(model, A, ub > 0.5)
-    if built is None:  # a service too large for the DP: LP bound, fixing and MIP (pricing.py)
-        return pr.solve_by_pricing(model, options, time_limit, warm)
+    if built is None:  # a service too large for the DP: LP bound, fixing and MIP (lp_bounds.solve_by_pricing)
+        return solve_by_pricing(model, options, time_limit, warm)
     t_graphs = perf_counter()
     if warm is None:
-        warm = pr.greedy_solution(c, A, rl, ru, lb, ub)
-    cols, y, lp_bound, rounds, lp_status, x_lp = pr.lp_by_column_pricing(c, A, rl, ru, lb, ub, options, deadline, warm)
+        warm = greedy_solution(c, A, rl, ru, lb, ub)
+    cols, y, lp_bound, rounds, lp_status, x_lp = lp_by_column_pricing(c, A, rl, ru, lb, ub, options, deadline, warm)
     if y is None:
-        return pr.solve_by_pricing(model, options, max(0.01, deadline - perf_counter()), warm)
+        return solve_by_pricing(model, options, max(0.01, deadline - perf_counter()), warm)
     phases = {"dp_state_graphs": t_graphs - t0, "lp_column_generation": perf_counter() - t_graphs}
     x_inc = _rounded(c, A, x_lp, warm, bounds)
-    text = ""
-    if USE_WORKING_SET_MIP:
-        x_inc, text = _incumbent(c, A, cols, x_inc, bounds, options, deadline, phases)
     t = perf_counter()
     lag = lagrangian_bound(model, A, y, float(c @ x_inc), iterations=LAGRANGE_ITERATIONS,
                            gap=min(options.mip_gap, 1e-4), x_inc=x_inc,
-                           repair=lambda p: pr.greedy_solution(c, A, rl, ru, lb, ub, priority=p), built=built)
+                           repair=lambda p: greedy_solution(c, A, rl, ru, lb, ub, priority=p), built=built)
     x_inc, z_inc = lag.x, lag.z
     phases["lagrangian_dp"] = perf_counter() - t
-    _, rc = pr.lagrangian_bound(c, A, y, rl, ru, lb, ub)
-    kept = pr._fixed_by_rc(rc, lp_bound, z_inc, x_inc, lb, ub)
+    _, rc = lp_dual_bound(c, A, y, rl, ru, lb, ub)
+    kept = fixed_by_reduced_cost(rc, lp_bound, z_inc, x_inc, lb, ub)
     kept = kept[~lag.fixable[kept] | (x_inc[kept] > 0.5) | (lb[kept] > 0.5)]
     t = perf_counter()
-    x, z, mip_bound, status, text2 = pr._mip(c, A, kept, rl, ru, lb, ub, options,
+    x, z, mip_bound, status, text2 = mip_over_columns(c, A, kept, rl, ru, lb, ub, options,
                                              max(0.01, deadline - perf_counter()), start=x_inc)
     phases["mip_after_fixing"] = perf_counter() - t
     if z is None or z < z_inc:
@@ -107,10 +91,10 @@ def solve_large(model, options, time_limit: float | None = None, warm: np.ndarra
     best = min(lp_bound, lag.bound, mip_b if mip_b is not None else np.inf)
     best = max(best, z)
     proven = (best - z) <= max(options.mip_gap, 1e-9) * max(1.0, abs(z)) + 1e-6
-    note = "; ".join(t for t in (f"column generation ({rounds} rounds, {len(cols)} columns)", text, lag.note) if t)
+    note = "; ".join(t for t in (f"column generation ({rounds} rounds, {len(cols)} columns)", lag.note) if t)
     note = (f"{note}; "
             f"{len(kept)} of {len(c)} columns left after fixing; MIP: {text2}")
-    return pr.PricingOutcome(x, z, best, lp_bound, proven, rounds, len(cols), len(kept), note,
+    return PricingOutcome(x, z, best, lp_bound, proven, rounds, len(cols), len(kept), note,
                              perf_counter() - t0, Status.OPTIMAL if proven else Status.FEASIBLE,
                              bound_kind=_bound_kind(best, lp_bound, lag.bound, mip_b, z),
                              phases={k: round(v, 3) for k, v in phases.items()}, limit=highs_limit(status))

@@ -14,11 +14,11 @@ from sharedopt.candidates.table import NPV, ONE_OFF_COST
 from sharedopt.candidates.value import CostBase, evaluate
 from sharedopt.config.params import ModelParams
 from sharedopt.config.solver import SolverOptions
-from sharedopt.model.rows import RowGroup, in_force
+from sharedopt.model.rows import ROW_KINDS, RowGroup, in_force
 from sharedopt.solve.backends.highs_quiet import new_highs
 from sharedopt.solve.generate.pricer import ServicePricer
 from sharedopt.solve.backends.highs import matrix_lp, set_threads
-from sharedopt.solve.lp_bounds import lagrangian_bound, solve_by_pricing
+from sharedopt.solve.lp_bounds import lp_dual_bound, solve_by_pricing
 from sharedopt.solve.interrupt import run_highs
 
 INF = highspy.kHighsInf
@@ -28,7 +28,7 @@ CLOSE_CAP = 300_000  # groups added by close_gap at most
 
 #: The master's row blocks, in this order: one row per authority-service slot, one
 #: governance row per authority, the total budget row, one limit row per service.
-MASTER_GROUPS = (RowGroup.SLOT, RowGroup.GOVERNANCE, RowGroup.BUDGET_TOTAL, RowGroup.MAX_PER_SERVICE)
+MASTER_GROUPS = tuple(group for group, kind in ROW_KINDS.items() if kind.in_master)
 
 
 @dataclass(frozen=True)
@@ -242,7 +242,7 @@ def _iterate(base: CostBase, params: ModelParams, pricers: list[ServicePricer], 
             break
         lp_obj, y = solved
         n = len(master.c)
-        bound, _ = lagrangian_bound(master.c, master.A, y, rl, rows.upper, np.zeros(n), np.ones(n))
+        bound, _ = lp_dual_bound(master.c, master.A, y, rl, rows.upper, np.zeros(n), np.ones(n))
         bound, all_complete, blocks, costs = _price_round(base, params, pricers, rows, master, y, bound, tol,
                                                           deadline, max_found, per_round)
         best_bound, y_bound = min(best_bound, bound), bound

@@ -1,0 +1,106 @@
+"""Contracts with one owner, read from the source (nothing is run): the run summary is read
+through :class:`~sharedopt.results.run_summary.RunSummary` only, and HiGHS is imported by the
+solver backends only. Each failure names the file and line to fix."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "sharedopt"
+# summaries that are not the run's: the appraisal's settings and a reorganisation's result
+OTHER_SUMMARIES = {PACKAGE / "report" / "appraisal.py", PACKAGE / "report" / "reorganisation.py"}
+
+
+def _files() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def _is_summary(node: ast.AST) -> bool:
+    """``summary`` or ``<anything>.summary``."""
+    return (isinstance(node, ast.Name) and node.id == "summary") or (
+        isinstance(node, ast.Attribute) and node.attr == "summary")
+
+
+def _keyed_reads(tree: ast.Module) -> list[int]:
+    """Lines where a summary is read by a string key (``summary["x"]``, ``summary.get("x")``)."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _is_summary(node.value) and isinstance(node.slice, ast.Constant):
+            lines.append(node.lineno)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+              and _is_summary(node.func.value)):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_the_run_summary_is_read_by_attribute_only():
+    """No module reads the run summary by string key: its fields are RunSummary's attributes."""
+    found = [f"{path.relative_to(ROOT)}:{line}" for path in _files()
+             if path.parent.name != "reorganisation" and path not in OTHER_SUMMARIES
+             for line in _keyed_reads(ast.parse(path.read_text(encoding="utf-8")))]
+    assert not found, "read these through RunSummary's attributes:\n" + "\n".join(found)
+
+
+def test_the_keyed_read_check_finds_one():
+    """The check above sees the reads it forbids (so that it can fail)."""
+    tree = ast.parse('a = result.summary["totals"]\nb = summary.get("status")\nc = summary.totals\n')
+    assert _keyed_reads(tree) == [1, 2]
+
+
+def test_a_constraint_kind_is_one_entry():
+    """Each kind switched on by settings defines its rows and states every one of its settings."""
+    from sharedopt.model.rows import ROW_KINDS
+    from sharedopt.results.facts import constraints_in_force
+    from sharedopt.config.constraints import Constraints
+
+    for group, kind in ROW_KINDS.items():
+        if kind.settings:
+            assert kind.define is not None, group
+            assert set(kind.settings) == set(kind.sentences), group
+    stated = {row["constraint"] for row in constraints_in_force(Constraints(max_per_service=2, forced_pairs=[("a", "b")]))}
+    assert {"max_per_service", "forced_pairs", "governance_capacity", "one_partnership_per_slot"} <= stated
+
+
+# the solver's own internals that drive HiGHS directly besides the backends (LP bounds, the
+# proof, the column-generation master, Ctrl-C), and the reorganisation optimiser's set partitioning
+HIGHS_USERS = {"solve/lp_bounds.py", "solve/bounds/proof.py", "solve/generate/master.py", "solve/interrupt.py",
+               "reorganisation/optimise.py"}
+
+
+def _imports_highspy(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                 else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        if any(n == "highspy" or n.startswith("highspy.") for n in names):
+            return True
+    return False
+
+
+def test_highspy_is_imported_by_the_solver_only():
+    """Results, pipeline and report reach HiGHS through the solver API (``solve.api.solve``), never directly."""
+    found = [str(p.relative_to(PACKAGE)) for p in _files() if _imports_highspy(p)]
+    outside = [f for f in found if not f.startswith("solve/backends/") and f not in HIGHS_USERS]
+    assert not outside, "go through sharedopt.solve.api.solve:\n" + "\n".join(outside)
+
+
+def test_no_private_solver_function_is_imported_outside_the_solver():
+    """No module outside ``solve/`` imports a private name of the solver (``from sharedopt.solve... import _x``)."""
+    found = [f"{p.relative_to(ROOT)}:{node.lineno}" for p in _files() if "solve" not in p.relative_to(PACKAGE).parts[:1]
+             for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sharedopt.solve")
+             and any(a.name.startswith("_") for a in node.names)]
+    assert not found, "\n".join(found)
+
+
+def test_no_issue_numbers_in_code_or_docs():
+    """Code and docs say what is, not which issue or session asked for it."""
+    pattern = re.compile(r"(?i)\bissue\s*#\d+|\bissue\s+\d+\b|\blast session\b")
+    paths = [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.html"), *(ROOT / "docs").glob("*.md"), ROOT / "ARCHITECTURE.md", ROOT / "README.md",
+             *(ROOT / "tests").glob("*.py"), *(ROOT / "benchmarks").glob("*.py")]
+    found = [f"{p.relative_to(ROOT)}:{i}" for p in paths if p.name != "test_architecture_contracts.py"
+             and p.name != "test_no_history_in_outputs.py"
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1) if pattern.search(line)]
+    assert not found, "say what the code does instead:\n" + "\n".join(found)
