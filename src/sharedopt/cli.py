@@ -324,6 +324,7 @@ def list_items(what: str = typer.Argument(..., help="regions or services")) -> N
     from sharedopt.candidates.value import rate_from_elasticity
     from sharedopt.config.params import ModelParams
     from sharedopt.data import load_services, region_names
+    from sharedopt.data.capital import capital_summary
     from sharedopt.data.poolable import poolable_summary
 
     if what == "regions":
@@ -345,14 +346,18 @@ def list_items(what: str = typer.Argument(..., help="regions or services")) -> N
             e = curves.loc[name, "elasticity"] if name in curves.index else -row["e_down"]
             return f"{rate_from_elasticity(e, best):.4f}"
 
-        pool = poolable_summary()
+        pool, capital = poolable_summary(), capital_summary(services=list(load_services().index))
 
         def poolable(name):
             if name not in pool.index:
                 return "-", "assumption (asset_intensity): no council of any class has outturn detail"
             return pool.loc[name, "measured_range"], pool.loc[name, "basis"]
 
-        rows = ([name, row["eligible"], f"{row['asset_intensity']:.2f}", *poolable(name), f"{row['e_down']:.2f}",
+        def split(name):
+            row = capital.loc[name]
+            return f"{row['physical_range']} / {row['human_range']}", row["basis"]
+
+        rows = ([name, row["eligible"], f"{row['asset_intensity']:.2f}", *poolable(name), *split(name), f"{row['e_down']:.2f}",
                  f"{row['mes']:,.0f}", f"{row['e_up']:.2f}", *elasticity(name), coordination(name, row),
                  curves.loc[name, "source"] if name in curves.index else row["source"]]
                 for name, row in load_services().iterrows())
@@ -360,9 +365,12 @@ def list_items(what: str = typer.Argument(..., help="regions or services")) -> N
                            "Elasticity of spend per head with population: fitted on England 2017-18..2023-24 "
                            "where identified, else literature; a cross-sectional association, not cause. "
                            f"Coordination rate: cost per pairwise link as a share of the two members' "
-                           f"poolable budgets, best size {best:g} ([model] coordination_best_size)",
+                           f"budgets scale acts on, best size {best:g} ([model] coordination_best_size). Scale acts "
+                           "on the physical capital and [model] scale_on_human of the human, scope on the human "
+                           "and [model] scope_on_physical of the physical",
                            ["service", "eligible", "asset_intensity (fallback)", "poolable share measured "
-                            "(range, councils)", "poolable basis", "e_down", "mes", "e_up",
+                            "(range, councils)", "poolable basis", "physical / human capital share of the poolable "
+                            "spend (range)", "capital basis", "e_down", "mes", "e_up",
                             "elasticity (95% CI)", "curve", "coordination rate", "source"], rows))
     else:
         _fail(ValueError(f"unknown list '{what}': use 'regions' or 'services'"))

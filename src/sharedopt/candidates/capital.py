@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sharedopt.config.assumptions import HUMAN_CAPITAL_FALLBACK
+from sharedopt.config.assumptions import CAPITAL_ACTION, HUMAN_CAPITAL_FALLBACK
 
 SCALE, SCOPE = "scale", "scope"
 
@@ -60,3 +60,22 @@ def acting_share(human: np.ndarray, params, economy: str) -> np.ndarray:
     if economy == SCOPE:
         return h + params.scope_on_physical * (1.0 - h)
     raise ValueError(f"economy must be '{SCALE}' or '{SCOPE}', got {economy!r}")
+
+
+def assumption_rows(params) -> list[dict]:
+    """The run's capital-action parameters and each service's human-capital share source (summary rows)."""
+    rows = []
+    for key in ("scale_on_human", "scope_on_physical"):
+        value, default = getattr(params, key), CAPITAL_ACTION["value"][key]
+        rows.append({"parameter": key, "value": value, "range": list(CAPITAL_ACTION["range"]),
+                     "evidence": list(CAPITAL_ACTION["evidence"]),
+                     "source": CAPITAL_ACTION["source"] if value == default else "config override"})
+    for service, sp in sorted(params.services.items()):
+        if sp.eligible:
+            rows.append({"parameter": f"{service}.human_capital_share", "value": sp.human_capital_share,
+                         "range": list(HUMAN_CAPITAL_FALLBACK["range"]), "source": (
+                             "data: each council's employees / (employees + running expenses) of its poolable "
+                             "lines (data/derived/capital_split.csv; class median or HUMAN_CAPITAL_FALLBACK "
+                             f"{HUMAN_CAPITAL_FALLBACK['value']:.2f} where none, labelled; counts in data_quality)"
+                             if sp.human_capital_share is None else "config override: used for every council")})
+    return rows

@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sharedopt.config.assumptions import HUMAN_CAPITAL_FALLBACK
+from sharedopt.config.assumptions import CAPITAL_COVERAGE_MIN, HUMAN_CAPITAL_FALLBACK
+from sharedopt.config.fine_services import parents
 from sharedopt.data.paths import data_dir
 from sharedopt.data.poolable import (
     ASSUMPTION, CLASS_GROUP, DETAIL_RAW, FALLBACK, MEASURED, PLURAL, SOURCE, TIER_GROUP, classified_detail,
@@ -50,14 +51,17 @@ def _highways_lines(raw: Path) -> pd.DataFrame:
 def measured_split(raw: Path) -> pd.DataFrame:
     """Per Lancashire council and service: employee and running expenses of the poolable lines, their split.
 
-    Only council-services whose poolable lines hold positive employee plus running expenses.
+    Only council-services whose poolable lines' employee plus running expenses are positive and
+    hold :data:`~sharedopt.config.assumptions.CAPITAL_COVERAGE_MIN` of the service's total expenditure.
     """
     detail = pd.concat([classified_detail(raw), _highways_lines(raw)], ignore_index=True)
     lines = detail[detail["poolable"] & ~detail["is_total"]]
     keys = ["ons_code", "class_group", "service"]
     sums = lines.groupby(keys)[[_EMPLOYEES, _RUNNING]].sum()
     both = sums[_EMPLOYEES] + sums[_RUNNING]
-    sums = sums[both > 0].assign(human_capital_share=lambda f: f[_EMPLOYEES] / (f[_EMPLOYEES] + f[_RUNNING]))
+    total = detail[detail["is_total"]].groupby(keys)["total_expenditure_gbp_k"].sum().reindex(sums.index)
+    total = total.fillna(both)  # Highways: the total line is the line
+    sums = sums[(both > 0) & (both >= CAPITAL_COVERAGE_MIN["value"] * total)].assign(human_capital_share=lambda f: f[_EMPLOYEES] / (f[_EMPLOYEES] + f[_RUNNING]))
     sums["physical_capital_share"] = 1.0 - sums["human_capital_share"]
     counts = lines.groupby(keys)["line"].size().reindex(sums.index)
     out = sums.reset_index().rename(columns={"ons_code": "authority"})
@@ -141,14 +145,24 @@ def capital_table() -> pd.DataFrame:
     return _table(str(data_dir() / CAPITAL_FILE)).copy()
 
 
+def _as_part(table: pd.DataFrame, line: str, part: str) -> pd.DataFrame:
+    """The rows of ``line`` relabelled as its fine part ``part`` (the detail has no split of the part alone)."""
+    rows = table[table["service"] == line]
+    return rows.assign(service=part, basis_detail="the split of its line " + line + ": " + rows["basis_detail"])
+
+
 def load_capital(codes, tiers, services) -> CapitalSplit:
     """The capital split of ``codes`` (tiers as in the authorities table) for ``services``.
 
     A council the table does not hold (a Welsh council, a user region) takes the median of the
-    measured councils of its class group, labelled; a service with no data is ``assumption``.
+    measured councils of its class group, labelled; a fine part of a line (``Waste_Collection``,
+    ``Revenues_Benefits``, ``Environment_Other``) takes its line's split, labelled; a service with
+    no data is ``assumption``.
     """
     codes, services = [str(c) for c in codes], list(services)
+    parent = {part: line for line, parts in parents().items() for part in parts}
     table = capital_table()
+    table = pd.concat([table] + [_as_part(table, parent[s], s) for s in services if s in parent], ignore_index=True)
     known = set(table["authority"])
     extra = pd.DataFrame({"authority": codes, "class_group": [TIER_GROUP.get(str(t)) for t in tiers]})
     extra = extra[~extra["authority"].isin(known)].dropna()
@@ -163,18 +177,60 @@ def load_capital(codes, tiers, services) -> CapitalSplit:
     return CapitalSplit(human, basis, detail)
 
 
-def capital_summary(codes=None) -> pd.DataFrame:
-    """Per service: the physical / human split's range across councils (``codes``, default all) and its basis."""
-    table = capital_table()
-    if codes is not None:
-        table = table[table["authority"].isin([str(c) for c in codes])]
+def capital_summary(codes=None, tiers=None, services=None) -> pd.DataFrame:
+    """Per service: the physical / human split's range across councils and what it rests on.
+
+    ``codes`` (with ``tiers``, as in the authorities table) and ``services`` default to every
+    council and service of the table (``sharedopt list services``); a run passes its own, and a
+    service no council of its class has detail for shows the assumption.
+    """
+    if codes is None:
+        table = capital_table()
+        services = sorted(table["service"].unique()) if services is None else list(services)
+        codes, tiers = list(table["authority"].unique()), [None] * table["authority"].nunique()
+    split = load_capital(codes, tiers, services)
+    fallback = float(HUMAN_CAPITAL_FALLBACK["value"])
     rows = []
-    for service, part in table.groupby("service"):
-        phys = part["physical_capital_share"]
-        counts = part["basis"].value_counts()
-        rows.append({"service": service,
-                     "physical_range": f"{phys.min():.2f}-{phys.max():.2f}",
-                     "human_range": f"{1 - phys.max():.2f}-{1 - phys.min():.2f}",
-                     "basis": "; ".join(f"{int(counts[b])} {b}" for b in (MEASURED, FALLBACK) if b in counts)
-                     + f" ({SOURCE}: employees vs running expenses)"})
+    for service in split.human.columns:
+        human = split.human[service].fillna(fallback)
+        counts = split.basis[service].value_counts()
+        rows.append({"service": service, "physical_range": _range(1.0 - human), "human_range": _range(human),
+                     "basis": "; ".join(f"{int(counts[b])} {b}" for b in (MEASURED, FALLBACK, ASSUMPTION) if b in counts)
+                     + (f" ({SOURCE}: employees vs running expenses)"
+                        if counts.get(ASSUMPTION, 0) < len(human) else
+                        f" (HUMAN_CAPITAL_FALLBACK {fallback:.2f}: no detail)")})
     return pd.DataFrame(rows, columns=["service", "physical_range", "human_range", "basis"]).set_index("service")
+
+
+def _range(values: pd.Series) -> str:
+    low, high = float(values.min()), float(values.max())
+    return f"{low:.2f}" if round(low, 2) == round(high, 2) else f"{low:.2f}-{high:.2f}"
+
+
+def report_capital(authorities: pd.DataFrame, costs: pd.DataFrame, services: dict, quality) -> None:
+    """One data-quality line per eligible service: how many councils' capital splits rest on each basis.
+
+    ``services`` maps a service name to its parameters (``eligible``, ``human_capital_share``);
+    only councils with positive spend on the service count.
+    """
+    spend = costs[costs["net_expenditure_gbp_k"] > 0]
+    names = [s for s in sorted(spend["service"].unique()) if s in services and services[s].eligible]
+    codes = sorted(set(spend["authority"]) & set(authorities.index))
+    if not names or not codes:
+        return
+    tiers = authorities["tier"].reindex(codes) if "tier" in authorities else [None] * len(codes)
+    split = load_capital(codes, tiers, names)
+    for service in names:
+        cells = sorted(set(spend.loc[spend["service"] == service, "authority"]) & set(codes))
+        override = services[service].human_capital_share
+        if override is not None:
+            quality.add(file=CAPITAL_FILE, code="*", field=service,
+                        issue=f"human-capital share set in the config ({override})",
+                        action=f"the config's value used for all {len(cells)} councils instead of the data")
+            continue
+        counts = split.basis.loc[cells, service].value_counts()
+        text = ", ".join(f"{int(counts.get(b, 0))} {b}" for b in (MEASURED, FALLBACK, ASSUMPTION))
+        quality.add(file=CAPITAL_FILE, code="*", field=service,
+                    issue=f"physical / human capital split of {len(cells)} councils: {text}",
+                    action=f"{(len(cells) - int(counts.get(MEASURED, 0))) / max(len(cells), 1):.0%} on a fallback "
+                           f"(class median, or the assumption {HUMAN_CAPITAL_FALLBACK['value']:.2f}), labelled as such")

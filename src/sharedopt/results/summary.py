@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sharedopt import __version__
+from sharedopt.candidates.capital import assumption_rows as capital_rows
 from sharedopt.candidates.costfit import assumption_rows
 from sharedopt.candidates.depth import readiness_depth_rows
 from sharedopt.common.jsonsafe import json_safe
@@ -18,8 +19,9 @@ from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, COST_COORDINATION, COST_DISTANCE, COST_GOVERNANCE, DEFAULT_SHARE, ESTIMATED,
     GOVERNANCE_COST, KIND, MEMBER, NPV, ONE_OFF_COST, REALISATION_FACTOR, SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE,
     SCALE_SAVING, SERVICES, SHARE_PROPORTIONAL, SHARE_RULES, SHARE_SHAPLEY, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL,
-    member_codes,
+    member_codes, split_codes,
 )
+from sharedopt.data.capital import capital_summary
 from sharedopt.data.detail import fine_scope_rows
 from sharedopt.data.sources import estimate_notes
 from sharedopt.results.facts import constraints_in_force, data_vintage, region_title
@@ -120,6 +122,7 @@ def assumptions_table(params) -> list[dict]:
     rows.append({"parameter": "max_group_size", "value": params.max_group_size,
                  "source": "config (largest partnership considered)"})
     rows.extend(assumption_rows(params.cost_curves))  # cost curves: rule, fallbacks (no fit is run here)
+    rows.extend(capital_rows(params))
     return rows
 
 
@@ -203,6 +206,7 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
         "config_hash": config.config_hash(),
         "totals": totals(portfolio),
         "by_service": by_service(portfolio),
+        "capital_split": capital_split(authorities, config.model, candidates),
         "by_authority": by_authority(portfolio, shares, authorities),
         "n_candidates": int(len(candidates)),
         "enumeration": enumeration.drop(columns=["seconds"], errors="ignore").to_dict("records"),
@@ -223,6 +227,21 @@ def build_summary(*, config, solver, portfolio, candidates, shares, authorities,
         "candidate_generation": _generation(generation),
     })
     return json_safe(summary, SUMMARY_DIGITS)
+
+
+def capital_split(authorities: pd.DataFrame, params, candidates: pd.DataFrame) -> list[dict]:
+    """Per service of the run's candidates: the physical / human capital share of its councils (range) and basis."""
+    named = {s for cell in candidates.get(SERVICES, pd.Series(dtype=object)) for s in split_codes(cell)}
+    services = sorted(s for s, sp in params.services.items() if sp.eligible and s in named)
+    codes = list(authorities.index)
+    tiers = authorities["tier"].tolist() if "tier" in authorities else [None] * len(codes)
+    table = capital_summary(codes, tiers, services).reset_index()
+    for service, sp in params.services.items():
+        if service in services and sp.human_capital_share is not None:
+            h = sp.human_capital_share
+            table.loc[table["service"] == service, ["physical_range", "human_range", "basis"]] = [
+                f"{1 - h:.2f}", f"{h:.2f}", "config override (every council)"]
+    return table.to_dict("records")
 
 
 def _generation(generation) -> dict | None:

@@ -198,3 +198,12 @@ HUMAN_CAPITAL_FALLBACK: dict = dict(
     source="Assumption, because no detail file here splits these services' spend into employees and "
            "running expenses: an even split, labelled 'assumption' wherever it is used.",
 )
+
+# A council's split is measured only when its poolable lines' employee and running expenses
+# hold at least this share of the service's total expenditure (else the class median).
+CAPITAL_COVERAGE_MIN: dict = dict(
+    value=0.10, range=(0.05, 0.25),
+    source="Assumption, because the detail file leaves large lines blank for several councils (sports "
+           "facilities, parks): a split resting on a few £k of a £7m Culture line (Burnley, Chorley: "
+           "£2k) says nothing about the service, so below a tenth of the total it is not called measured.",
+)
