@@ -361,7 +361,7 @@ def list_items(what: str = typer.Argument(..., help="regions or services")) -> N
                  f"{row['mes']:,.0f}", f"{row['e_up']:.2f}", *elasticity(name), coordination(name, row),
                  curves.loc[name, "source"] if name in curves.index else row["source"]]
                 for name, row in load_services().iterrows())
-        _out().print(table("Services (defaults are assumptions; override in [model.services.<name>]). "
+        listing = table("Services (defaults are assumptions; override in [model.services.<name>]). "
                            "Elasticity of spend per head with population: fitted on England 2017-18..2023-24 "
                            "where identified, else literature; a cross-sectional association, not cause. "
                            f"Coordination rate: cost per pairwise link as a share of the two members' "
@@ -371,7 +371,9 @@ def list_items(what: str = typer.Argument(..., help="regions or services")) -> N
                            ["service", "eligible", "asset_intensity (fallback)", "poolable share measured "
                             "(range, councils)", "poolable basis", "physical / human capital share of the poolable "
                             "spend (range)", "capital basis", "e_down", "mes", "e_up",
-                            "elasticity (95% CI)", "curve", "coordination rate", "source"], rows))
+                            "elasticity (95% CI)", "curve", "coordination rate", "source"], rows)
+        listing.columns[0].min_width = max(len(str(name)) for name in load_services().index)
+        _out().print(listing)
     else:
         _fail(ValueError(f"unknown list '{what}': use 'regions' or 'services'"))
 
