@@ -9,8 +9,8 @@ poolable share from outturn detail (:mod:`sharedopt.data.poolable`), ``asset_int
 there is none or the config sets it (:func:`asset_budget`). ``w_is`` / ``v_is``: the shares of it scale /
 scope act on (physical / human capital, :mod:`sharedopt.candidates.capital`, :func:`acting_budget`).
 
-* Scale: ``w_is * A_is * (1 - u(P_G)/u(P_i))`` with ``u`` the unit-cost curve of the service (fitted, :mod:`sharedopt.candidates.costfit`, or the literature U-shape
-  ``(P/mes)^-e_down`` below / ``(P/mes)^e_up`` above the minimum efficient scale).
+* Scale: ``w_is A_is (1 - u(P_G)/u(P_i))``, ``u`` the unit-cost curve (fitted, :mod:`sharedopt.candidates.costfit`,
+  or the literature U-shape ``(P/mes)^-e_down`` below / ``(P/mes)^e_up`` above the minimum efficient scale).
 * Efficiency convergence: ``theta * A_is * u(P_G)/u(P_i) * (1 - e_min/e_i)``, with
   ``e`` the member's actual/expected spend ratio (:mod:`sharedopt.candidates.curves`).
 * Scope: ``scope_rate * min(sum_i v_is A_is, sum_i v_it A_it)`` for two complementary services.
@@ -243,7 +243,7 @@ def reference_realisation() -> float:
 
 def coordination_cost(base: CostBase, params: ModelParams, service: str, pooled: np.ndarray,
                       n: np.ndarray) -> np.ndarray:
-    """Recurring coordination cost of pooling ``service``: ``rate * (n - 1) * pooled`` (the scale-acting budget), £k a year."""
+    """Recurring coordination cost of ``service``: ``rate * (n - 1) * pooled`` (scale-acting budget), £k a year."""
     return coordination_rate(base, params, service) * np.maximum(n - 1, 0) * pooled
 
 
@@ -328,8 +328,8 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
     distance = sum(distance_cost(span, p, params.distance_cost_per_km_gbp_k / len(services),
                                  params.services[s].distance_rate_per_km) for s, p in zip(services, pooled_by))
     setup_fixed = params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n + params.setup_rate * pooled
-    coordination = sum(coordination_cost(base, params, s, _gather(acting_budget(base, params, s, SCALE), members).sum(1), n)
-                       for s in services)  # on the budget scale acts on, so the curve's best size holds
+    coordination = sum(coordination_cost(base, params, s, _gather(acting_budget(base, params, s, SCALE), members).sum(1),
+                                         n) for s in services)  # on the scale-acting budget: the best size holds
     out = money(params, n, scale, efficiency, scope, distance, setup_fixed, realisation, coordination,
                 client=np.where(n >= 2, params.governance_rate * pooled, 0.0))
     out.update(banked(base, params, services, members, out))

@@ -61,7 +61,8 @@ def measured_split(raw: Path) -> pd.DataFrame:
     both = sums[_EMPLOYEES] + sums[_RUNNING]
     total = detail[detail["is_total"]].groupby(keys)["total_expenditure_gbp_k"].sum().reindex(sums.index)
     total = total.fillna(both)  # Highways: the total line is the line
-    sums = sums[(both > 0) & (both >= CAPITAL_COVERAGE_MIN["value"] * total)].assign(human_capital_share=lambda f: f[_EMPLOYEES] / (f[_EMPLOYEES] + f[_RUNNING]))
+    sums = sums[(both > 0) & (both >= CAPITAL_COVERAGE_MIN["value"] * total)].copy()
+    sums["human_capital_share"] = sums[_EMPLOYEES] / (sums[_EMPLOYEES] + sums[_RUNNING])
     sums["physical_capital_share"] = 1.0 - sums["human_capital_share"]
     counts = lines.groupby(keys)["line"].size().reindex(sums.index)
     out = sums.reset_index().rename(columns={"ons_code": "authority"})
@@ -91,7 +92,7 @@ def _fallback_rows(councils: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFra
 
 
 def derive_capital_split(raw: Path, councils: pd.DataFrame) -> pd.DataFrame:
-    """The capital-split table: the Lancashire councils measured, every other council of ``councils`` at its class median.
+    """The capital-split table: Lancashire councils measured, every other council of ``councils`` at its class median.
 
     Parameters
     ----------
