@@ -298,7 +298,7 @@ def _capital_cells(capital: Mapping[str, Any], cell: Any) -> dict[str, str]:
     """The physical / human capital share (range over the run's councils) and its basis, per service of ``cell``."""
     rows = [capital[s] for s in split_list(cell) if s in capital]
     return {"capital": "; ".join(f"{r['physical_range']} / {r['human_range']}" for r in rows) or "-",
-            "capital_basis": "; ".join(format_plain(r["basis"]) for r in rows) or "-"}
+            "capital_basis": "; ".join(dict.fromkeys(format_plain(r["basis"]) for r in rows)) or "-"}
 
 
 def _derive_by_service(portfolio: pd.DataFrame) -> list[dict[str, Any]]:
