@@ -7,7 +7,7 @@ import pytest
 
 from sharedopt.candidates.enumerate import connected_groups
 from sharedopt.candidates.table import COST_COORDINATION, COST_GOVERNANCE, N_MEMBERS, POOLED_SPEND
-from sharedopt.candidates.value import CostBase, coordination_rate, evaluate
+from sharedopt.candidates.value import CostBase, acting_budget, coordination_rate, evaluate
 from sharedopt.config.params import ModelParams
 from sharedopt.pipeline.sequencer import run
 
@@ -86,8 +86,8 @@ def test_best_size_must_be_zero_or_a_group():
 
 
 def test_coordination_is_the_stated_part_of_governance_on_real_data(north_east_inputs):
-    """Every connected North East group of 2-4 councils: coordination = rate x (n - 1) x pooled,
-    inside the governance cost, and the five terms still add up to the annual net saving."""
+    """Every connected North East group of 2-4 councils: coordination = rate x (n - 1) x the pooled budget
+    scale acts on, inside the governance cost, and the five terms still add up to the annual net saving."""
     params = ModelParams(coordination_best_size=3)
     inputs = north_east_inputs
     base = CostBase.from_frames(inputs.authorities, inputs.costs, params)
@@ -98,8 +98,11 @@ def test_coordination_is_the_stated_part_of_governance_on_real_data(north_east_i
     rate = coordination_rate(base, params, SERVICE)
     assert rate > 0
     # expected values: the cost is paid only if the partnership succeeds
+    budget = acting_budget(base, params, SERVICE, "scale")
+    acting = np.where(members >= 0, budget[np.maximum(members, 0)], 0.0).sum(axis=1)
+    assert (acting < out[POOLED_SPEND]).any() and (acting <= out[POOLED_SPEND] + 1e-9).all()
     np.testing.assert_allclose(out[COST_COORDINATION],
-                               params.success_probability * rate * (out[N_MEMBERS] - 1) * out[POOLED_SPEND], rtol=1e-12)
+                               params.success_probability * rate * (out[N_MEMBERS] - 1) * acting, rtol=1e-12)
     without = evaluate(base, params.model_copy(update={"coordination_best_size": 0.0}), (SERVICE,), members)
     np.testing.assert_allclose(out[COST_GOVERNANCE] - without[COST_GOVERNANCE], out[COST_COORDINATION], rtol=1e-12)
     terms = (out["saving_scale_gbp_k"] + out["saving_efficiency_gbp_k"] + out["saving_scope_gbp_k"]

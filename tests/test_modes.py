@@ -200,7 +200,8 @@ def test_depth_ids_round_trip():
 
 def test_depths_are_rows_with_their_multipliers(north_east):
     depths = ["coordination", "lead_council", "pooled", "merger"]
-    table = _candidates(north_east, depths=depths, coordination_best_size=0.0)  # every depth positive
+    # every depth positive: no coordination cost, and scale on the whole poolable budget
+    table = _candidates(north_east, depths=depths, coordination_best_size=0.0, scale_on_human=1.0)
     plain = "Central_Services|E06000001+E06000002+E06000004"  # Hartlepool, Middlesbrough, Stockton
     assert set(table.loc[[c for c in table.index if split_id(c)[0] == plain], "depth"]) == set(depths)
     ref, deep = table.loc[plain], table.loc[with_depth(plain, "pooled")]

@@ -41,8 +41,6 @@ def test_poolable_base_is_the_sum_of_its_named_lines(table):
     env = table.loc[(BURNLEY, "Environment", "")]
     assert env["share"] == pytest.approx(round(700 / 800, 6))
     assert env["coverage"] == pytest.approx(750 / 800)
-    # employees of the poolable lines: 150 + 80 of 700
-    assert env["human_capital_share"] == pytest.approx(round(230 / 700, 6))
     # functions: revenues and benefits 150 of the Central line, 100 of 400 in Housing (RO4)
     assert table.loc[(BURNLEY, "Central_Services", "revenues_benefits"), "share"] == pytest.approx(round(150 / 1050, 6))
     assert table.loc[(BURNLEY, "Housing", "revenues_benefits"), "share"] == pytest.approx(0.25)

@@ -38,7 +38,10 @@ COSTS = dict(setup_fixed_gbp_k=200, setup_per_member_gbp_k=50, setup_rate=0.1,
              optimism_bias_saving_reduction=0.0, coordination_best_size=3, governance_rate=0.0,
              # the hand examples value projected savings in full, as a certain success, with a
              # one-off cost from fixed amounts and pooled spend only (the risk model: below)
-             realisation=dict(base=1.0), success_probability=1.0, setup_ratio=0.0)
+             realisation=dict(base=1.0), success_probability=1.0, setup_ratio=0.0,
+             # scale and scope act on the whole poolable budget here (no physical / human
+             # distinction); the distinction is computed by hand in test_capital.py
+             scale_on_human=1.0, scope_on_physical=1.0)
 
 
 def hand_params(**extra) -> ModelParams:

@@ -347,50 +347,16 @@ def compare(out_a: Path = typer.Argument(..., help="first run's output folder"),
 @app.command("list")
 def list_items(what: str = typer.Argument(..., help="regions or services")) -> None:
     """List what the embedded data offers: regions or services."""
-    from sharedopt.candidates.costfit import curves_table, fit_cost_curves
-    from sharedopt.candidates.value import rate_from_elasticity
-    from sharedopt.config.params import ModelParams
     from sharedopt.data import load_services, region_names
-    from sharedopt.data.poolable import poolable_summary
+    from sharedopt.report.service_list import services_listing
 
     if what == "regions":
         _out().print(table("Regions (use as [region] name)", ["name", "what"], region_names().items()))
     elif what == "services":
-        curves = curves_table(fit_cost_curves()).set_index("service")
-
-        best = ModelParams().coordination_best_size
-
-        def elasticity(name):
-            if name not in curves.index:
-                return "-", "-"
-            c = curves.loc[name]
-            return f"{c['elasticity']:+.3f} ({c['ci_low']:+.3f}, {c['ci_high']:+.3f})", c["curve"]
-
-        def coordination(name, row):
-            if not row["eligible"]:
-                return "-"
-            e = curves.loc[name, "elasticity"] if name in curves.index else -row["e_down"]
-            return f"{rate_from_elasticity(e, best):.4f}"
-
-        pool = poolable_summary()
-
-        def poolable(name):
-            if name not in pool.index:
-                return "-", "assumption (asset_intensity): no council of any class has outturn detail"
-            return pool.loc[name, "measured_range"], pool.loc[name, "basis"]
-
-        rows = ([name, row["eligible"], f"{row['asset_intensity']:.2f}", *poolable(name), f"{row['e_down']:.2f}",
-                 f"{row['mes']:,.0f}", f"{row['e_up']:.2f}", *elasticity(name), coordination(name, row),
-                 curves.loc[name, "source"] if name in curves.index else row["source"]]
-                for name, row in load_services().iterrows())
-        _out().print(table("Services (defaults are assumptions; override in [model.services.<name>]). "
-                           "Elasticity of spend per head with population: fitted on England 2017-18..2023-24 "
-                           "where identified, else literature; a cross-sectional association, not cause. "
-                           f"Coordination rate: cost per pairwise link as a share of the two members' "
-                           f"poolable budgets, best size {best:g} ([model] coordination_best_size)",
-                           ["service", "eligible", "asset_intensity (fallback)", "poolable share measured "
-                            "(range, councils)", "poolable basis", "e_down", "mes", "e_up",
-                            "elasticity (95% CI)", "curve", "coordination rate", "source"], rows))
+        title, columns, rows = services_listing()
+        listing = table(title, columns, rows)
+        listing.columns[0].min_width = max(len(str(name)) for name in load_services().index)
+        _out().print(listing)
     else:
         _fail(ValueError(f"unknown list '{what}': use 'regions' or 'services'"))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sharedopt.candidates.value import CostBase, annuity_factors, asset_budget, service_unit_cost
+from sharedopt.candidates.capital import SCALE
+from sharedopt.candidates.value import CostBase, acting_budget, annuity_factors, service_unit_cost
 from sharedopt.config.params import ModelParams
 
 
@@ -19,7 +20,7 @@ def scale_frontier(base: CostBase, params: ModelParams) -> pd.DataFrame:
     ramp_annuity, _ = annuity_factors(params)
     rows = []
     for s in base.services:
-        asset = asset_budget(base, params, s)
+        asset = acting_budget(base, params, s, SCALE)  # the part of the budget scale economies act on
         u_own = service_unit_cost(base, params, s, np.maximum(base.population, 1.0))
         u_min = _curve_minimum(base, params, s)
         annual = (float((asset * (1.0 - u_min / u_own)).sum()) * params.realisation_factor() * params.scale_causal_share

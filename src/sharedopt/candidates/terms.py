@@ -127,3 +127,21 @@ def distance_cost(span: np.ndarray, pooled: np.ndarray, per_km_gbp_k: float,
                   rate_per_km: float) -> np.ndarray:
     """Recurring coordination cost of a group's spread, £k a year."""
     return span * (per_km_gbp_k + rate_per_km * pooled)
+
+
+def payback_years(saving: np.ndarray, governance: np.ndarray, one_off: np.ndarray, ramp_years: int) -> np.ndarray:
+    """Years until cumulative undiscounted net savings cover the one-off cost (inf if never)."""
+    result = np.full(len(saving), np.inf)
+    done = one_off <= 0
+    result[done] = 0.0
+    cumulative = np.zeros(len(saving))
+    for year in range(1, ramp_years + 1):
+        net = min(1.0, year / ramp_years) * saving - governance
+        crossing = ~done & (cumulative + net >= one_off) & (net > 0)
+        result[crossing] = year - 1 + (one_off[crossing] - cumulative[crossing]) / net[crossing]
+        done |= crossing
+        cumulative += net
+    steady = saving - governance
+    later = ~done & (steady > 0)
+    result[later] = ramp_years + (one_off[later] - cumulative[later]) / steady[later]
+    return result

@@ -6,20 +6,20 @@ Every formula is written out in README ("The savings model").
 
 Poolable budget of member *i* for service *s*: ``A_is = p_is * spend_is``, ``p_is`` the council's
 poolable share from outturn detail (:mod:`sharedopt.data.poolable`), ``asset_intensity_s`` where
-there is none or the config sets it (:func:`asset_budget`).
+there is none or the config sets it (:func:`asset_budget`). ``w_is`` / ``v_is``: the shares of it scale /
+scope act on (physical / human capital, :mod:`sharedopt.candidates.capital`, :func:`acting_budget`).
 
-* Scale: ``A_is * (1 - u(P_G)/u(P_i))`` with ``u`` the unit-cost curve of the
-  service (fitted, :mod:`sharedopt.candidates.costfit`, or the literature U-shape
-  ``(P/mes)^-e_down`` below / ``(P/mes)^e_up`` above the minimum efficient scale).
+* Scale: ``w_is A_is (1 - u(P_G)/u(P_i))``, ``u`` the unit-cost curve (fitted, :mod:`sharedopt.candidates.costfit`,
+  or the literature U-shape ``(P/mes)^-e_down`` below / ``(P/mes)^e_up`` above the minimum efficient scale).
 * Efficiency convergence: ``theta * A_is * u(P_G)/u(P_i) * (1 - e_min/e_i)``, with
   ``e`` the member's actual/expected spend ratio (:mod:`sharedopt.candidates.curves`).
-* Scope: ``scope_rate * min(sum_i A_is, sum_i A_it)`` for two complementary services.
+* Scope: ``scope_rate * min(sum_i v_is A_is, sum_i v_it A_it)`` for two complementary services.
 * Distance: ``span_km * (distance_cost_per_km + distance_rate_per_km_s * sum_i A_is)``,
   ``span_km`` the minimum spanning tree over member centroids (:mod:`sharedopt.candidates.terms`).
 * Governance (n >= 2): the client-side cost ``governance_rate * pooled`` (evidence register), plus
   ``governance_per_member * n + governance_per_pair * n(n-1)/2`` (0 by default), plus
-  coordination ``r_s * (n - 1) * sum_i A_is`` (each pairwise link costs ``r_s`` of the two
-  members' poolable budgets), ``r_s = -f * e_s * n*^(e_s - 1)`` with ``e_s`` the service's scale
+  coordination ``r_s * (n - 1) * sum_i w_is A_is`` (each pairwise link costs ``r_s`` of the two
+  members' scale-acting budgets), ``r_s = -f * e_s * n*^(e_s - 1)`` with ``e_s`` the service's scale
   elasticity, ``f`` the default realisation factor and ``n*`` = ``coordination_best_size``:
   for equal members the per-member net saving ``f (1 - n^e_s) - r_s (n - 1)`` then peaks at
   ``n*`` (:func:`coordination_rate`); ``n*`` = 0 (off) by default.
@@ -48,10 +48,12 @@ from sharedopt.candidates.table import (
     PAYBACK_YEARS, POOLED_SPEND, POPULATION, REALISATION_FACTOR, SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE,
     SCALE_SAVING, SCOPE_SAVING, SPAN, SUCCESS_PROBABILITY,
 )
+from sharedopt.candidates.capital import SCALE, SCOPE, acting_share, human_shares
 from sharedopt.candidates.curves import resolve_curves
 from sharedopt.candidates.general_fund import general_fund_columns
 from sharedopt.config.params import ModelParams
-from sharedopt.candidates.terms import convergence_saving, distance_cost, span_km, tier_class
+from sharedopt.candidates.terms import convergence_saving, distance_cost, payback_years, span_km, tier_class
+from sharedopt.data.capital import load_capital
 from sharedopt.data.poolable import load_poolable
 
 
@@ -94,6 +96,7 @@ class CostBase:
     curves: dict | None = None
     poolable: np.ndarray | None = None  # (authority, service) poolable share; NaN: asset_intensity
     occupied: np.ndarray | None = None  # (authority, service) share already pooled by existing arrangements
+    human: np.ndarray | None = None  # (authority, service) human-capital share; NaN: the assumption
 
     @classmethod
     def from_frames(cls, authorities: pd.DataFrame, costs: pd.DataFrame,
@@ -120,8 +123,9 @@ class CostBase:
         curves = resolved.curves if resolved.method == "fitted" else None
         tiers = authorities["tier"].reindex(codes) if "tier" in authorities else [None] * len(codes)
         poolable = load_poolable(codes, tiers, services).share.to_numpy(dtype=float)
+        human = load_capital(codes, tiers, services).human.to_numpy(dtype=float)
         return cls(codes, services, pop, wide.to_numpy(dtype=float), est.to_numpy(), lon, lat, tier, eff, curves,
-                   poolable)
+                   poolable, human=human)
 
     def index_of(self, labels) -> np.ndarray:
         """Authority indices of GSS codes."""
@@ -165,6 +169,12 @@ def asset_budget(base: CostBase, params: ModelParams, service: str) -> np.ndarra
     return base.spend[:, col] * np.minimum(1.0, share * params.poolable_factor)
 
 
+def acting_budget(base: CostBase, params: ModelParams, service: str, economy: str) -> np.ndarray:
+    """The part of the poolable budget ``economy`` (``"scale"`` / ``"scope"``) acts on, £k per authority."""
+    share = human_shares(base.human, base.service_index(service), len(base.codes), params, service)
+    return asset_budget(base, params, service) * acting_share(share, params, economy)
+
+
 def service_unit_cost(base: CostBase, params: ModelParams, service: str, population) -> np.ndarray:
     """Unit-cost index of a service: the fitted curve if the base has one, else the literature U."""
     if base.curves is not None and service in base.curves:
@@ -177,12 +187,13 @@ def scale_terms(base: CostBase, params: ModelParams, service: str,
                 members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Gross annual (scale, efficiency-convergence) savings of pooling ``service`` per group."""
     asset = _gather(asset_budget(base, params, service), members)
+    acting = _gather(acting_budget(base, params, service, SCALE), members)
     pop = _gather(base.population, members)
     group_pop = pop.sum(axis=1, keepdims=True)
     u_group = service_unit_cost(base, params, service, group_pop)
     u_own = service_unit_cost(base, params, service, np.where(members >= 0, pop, 1.0))
     after = asset * (u_group / u_own)
-    scale = (asset - after).sum(axis=1) * params.scale_causal_share
+    scale = (acting * (1.0 - u_group / u_own)).sum(axis=1) * params.scale_causal_share
     if base.efficiency is None or params.efficiency_theta == 0:
         return scale, np.zeros(len(members))
     low, high = params.efficiency_ratio_bounds
@@ -198,7 +209,7 @@ def scale_elasticity(base: CostBase, params: ModelParams, service: str) -> float
 
 
 def coordination_rate(base: CostBase, params: ModelParams, service: str) -> float:
-    """Coordination cost per pairwise link as a share of the two members' poolable budgets.
+    """Coordination cost per pairwise link as a share of the two members' budgets scale acts on.
 
     The service's ``coordination_rate`` if set; else ``-f * e * n*^(e - 1)`` with ``e`` the
     scale elasticity (:func:`scale_elasticity`), ``f`` the default realisation factor
@@ -232,7 +243,7 @@ def reference_realisation() -> float:
 
 def coordination_cost(base: CostBase, params: ModelParams, service: str, pooled: np.ndarray,
                       n: np.ndarray) -> np.ndarray:
-    """Recurring coordination cost of pooling ``service``: ``rate * (n - 1) * pooled``, £k a year."""
+    """Recurring coordination cost of ``service``: ``rate * (n - 1) * pooled`` (scale-acting budget), £k a year."""
     return coordination_rate(base, params, service) * np.maximum(n - 1, 0) * pooled
 
 
@@ -249,7 +260,7 @@ def scope_saving(base: CostBase, params: ModelParams, services: tuple[str, ...],
     rate = scope_rate(params, services)
     if rate == 0.0:
         return np.zeros(len(members))
-    pooled = [_gather(asset_budget(base, params, s), members).sum(axis=1) for s in services]
+    pooled = [_gather(acting_budget(base, params, s, SCOPE), members).sum(axis=1) for s in services]
     return rate * np.minimum(pooled[0], pooled[1])
 
 
@@ -259,24 +270,6 @@ def annuity_factors(params: ModelParams) -> tuple[float, float]:
     discount = (1.0 + params.discount_rate) ** -years
     ramp = np.minimum(1.0, years / params.ramp_years)
     return float((ramp * discount).sum()), float(discount.sum())
-
-
-def payback_years(saving: np.ndarray, governance: np.ndarray, one_off: np.ndarray, ramp_years: int) -> np.ndarray:
-    """Years until cumulative undiscounted net savings cover the one-off cost (inf if never)."""
-    result = np.full(len(saving), np.inf)
-    done = one_off <= 0
-    result[done] = 0.0
-    cumulative = np.zeros(len(saving))
-    for year in range(1, ramp_years + 1):
-        net = min(1.0, year / ramp_years) * saving - governance
-        crossing = ~done & (cumulative + net >= one_off) & (net > 0)
-        result[crossing] = year - 1 + (one_off[crossing] - cumulative[crossing]) / net[crossing]
-        done |= crossing
-        cumulative += net
-    steady = saving - governance
-    later = ~done & (steady > 0)
-    result[later] = ramp_years + (one_off[later] - cumulative[later]) / steady[later]
-    return result
 
 
 def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], members: np.ndarray,
@@ -314,14 +307,14 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
     pooled_by = [a.sum(axis=1) for a in assets]
     pooled = sum(pooled_by)
     terms = [scale_terms(base, params, s, members) for s in services]
-    scale = sum(t[0] for t in terms)
-    efficiency = sum(t[1] for t in terms)
+    scale, efficiency = (sum(t[i] for t in terms) for i in (0, 1))
     scope = scope_saving(base, params, services, members)
     span = span_km(base.lon, base.lat, members) if span is None else np.asarray(span, dtype=float)
     distance = sum(distance_cost(span, p, params.distance_cost_per_km_gbp_k / len(services),
                                  params.services[s].distance_rate_per_km) for s, p in zip(services, pooled_by))
     setup_fixed = params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n + params.setup_rate * pooled
-    coordination = sum(coordination_cost(base, params, s, p, n) for s, p in zip(services, pooled_by))
+    coordination = sum(coordination_cost(base, params, s, _gather(acting_budget(base, params, s, SCALE), members).sum(1),
+                                         n) for s in services)  # on the scale-acting budget: the best size holds
     out = money(params, n, scale, efficiency, scope, distance, setup_fixed, realisation, coordination,
                 client=np.where(n >= 2, params.governance_rate * pooled, 0.0))
     out.update(banked(params, services, assets, members >= 0, out))

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from sharedopt.common.suggest import did_you_mean
 from sharedopt.config.assumptions import (
-    APPRAISAL_DEFAULTS, COST_CURVE_RULE, MAX_GROUP_SIZE, COST_DEFAULTS, DEPTH_DEFAULTS, DEPTH_REFERENCE, READINESS_DEFAULTS,
+    APPRAISAL_DEFAULTS, CAPITAL_ACTION, COST_CURVE_RULE, MAX_GROUP_SIZE, COST_DEFAULTS, DEPTH_DEFAULTS, DEPTH_REFERENCE, READINESS_DEFAULTS,
     REALISATION_BASE, REALISATION_DEFAULTS, RING_FENCED_SHARES, SUCCESS_PROBABILITY, SAVINGS_TERM_DEFAULTS, SCOPE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_SPATIAL_DEFAULTS,
     SPATIAL_FALLBACK, WHOLE_ORG_DEFAULTS,
 )
@@ -34,6 +34,9 @@ class ServiceParams(BaseModel):
     max_span_km: float | None = Field(default=None, gt=0.0)
     # None: derived from the scale curve and model.coordination_best_size (sharedopt.candidates.value)
     coordination_rate: float | None = Field(default=None, ge=0.0, le=0.5)
+    # None: each council's human-capital share from the data (sharedopt.data.capital), else
+    # assumptions.HUMAN_CAPITAL_FALLBACK; a number: that share for every council.
+    human_capital_share: float | None = Field(default=None, ge=0.0, le=1.0)
 
 
 class ScopePair(BaseModel):
@@ -194,6 +197,9 @@ class ModelParams(BaseModel):
         default=_default(SAVINGS_TERM_DEFAULTS, "distance_cost_per_km_gbp_k"), ge=0)
     # Multiplier on every service's poolable share (capped at 1): a depth of integration's ``poolable``.
     poolable_factor: float = Field(default=1.0, gt=0.0, le=5.0)
+    # Which part of the poolable budget scale and scope economies act on (assumptions.CAPITAL_ACTION).
+    scale_on_human: float = Field(default=CAPITAL_ACTION["value"]["scale_on_human"], ge=0.0, le=1.0)
+    scope_on_physical: float = Field(default=CAPITAL_ACTION["value"]["scope_on_physical"], ge=0.0, le=1.0)
     coordination_best_size: float = Field(
         default=_default(SAVINGS_TERM_DEFAULTS, "coordination_best_size"), ge=0, le=20)
     # Whole-organisation sharing (assumptions.WHOLE_ORG_DEFAULTS).

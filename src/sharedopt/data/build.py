@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from sharedopt.data.capital import CAPITAL_FILE, derive_capital_split
 from sharedopt.data.carry import carry_forward
 from sharedopt.data.detail import derive_central_split, derive_subservice_shares
 from sharedopt.data.paths import data_dir
@@ -139,13 +140,15 @@ def derive_england_costs(raw: Path, current: list[str] | None = None) -> pd.Data
 
 
 def write_detail_tables(raw: Path, derived: Path, england: pd.DataFrame) -> None:
-    """The finer-service tables: RO5 sub-service shares and the Lancashire Central split."""
+    """The finer-service tables: RO5 sub-service shares, the Lancashire Central split, poolable shares, capital split."""
     shares = derive_subservice_shares(raw, england)
     shares.to_csv(derived / "subservice_shares_england.csv", index=False, lineterminator="\n")
     split = derive_central_split(raw)
     split.to_csv(derived / "central_split_lancashire.csv", index=False, lineterminator="\n")
     poolable = derive_poolable_shares(raw, shares)
     poolable.to_csv(derived.parent / POOLABLE_FILE, index=False, lineterminator="\n")
+    capital = derive_capital_split(raw, shares)
+    capital.to_csv(derived.parent / CAPITAL_FILE, index=False, lineterminator="\n")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -48,7 +48,7 @@ PLURAL = {"district": "districts", "county": "county councils", "single-tier": "
 MEASURED, PARTLY, FALLBACK, ASSUMPTION = "measured", "partly measured", "class-median fallback", "assumption"
 SOURCE = "MHCLG RO4/RO5/RO6 2024-25, 15 Lancashire councils"
 COLUMNS = ["authority", "class_group", "service", "function", "share", "basis", "basis_detail",
-           "coverage", "human_capital_share", "n_councils"]
+           "coverage", "n_councils"]
 NEVER_POOLED = {"Corporate_Democratic_Core": "the corporate and democratic core is never pooled (RO6)"}
 _EXPENDITURE, _EMPLOYEES, _RUNNING = "total_expenditure_gbp_k", "employees_gbp_k", "running_expenses_gbp_k"
 
@@ -67,17 +67,14 @@ def classified_detail(raw: Path) -> pd.DataFrame:
 
 
 def measured_shares(detail: pd.DataFrame) -> pd.DataFrame:
-    """Per Lancashire council and service: total, coverage, poolable share, human-capital share."""
+    """Per Lancashire council and service: total, coverage, poolable share."""
     keys = ["ons_code", "class_group", "service"]
     total = detail[detail["is_total"]].set_index(keys)[_EXPENDITURE]
     lines = detail[~detail["is_total"]]
     named = lines.groupby(keys)[_EXPENDITURE].sum()
-    pooled = lines[lines["poolable"]].groupby(keys)[[_EXPENDITURE, _EMPLOYEES, _RUNNING]].sum()
+    pooled = lines[lines["poolable"]].groupby(keys)[_EXPENDITURE].sum()
     out = pd.DataFrame({"total": total, "coverage": named.reindex(total.index) / total,
-                        "pooled": pooled[_EXPENDITURE].reindex(total.index).fillna(0.0)})
-    staff = pooled[_EMPLOYEES].reindex(total.index).fillna(0.0)
-    both = staff + pooled[_RUNNING].reindex(total.index).fillna(0.0)
-    out["human_capital_share"] = np.where(both > 0, staff / both.where(both > 0), np.nan)
+                        "pooled": pooled.reindex(total.index).fillna(0.0)})
     out["share"] = (out["pooled"] / total.where(total > 0)).clip(0.0, 1.0)
     out["measured"] = (total > 0) & (out["coverage"] >= POOLABLE_COVERAGE_MIN["value"])
     return out.reset_index().rename(columns={"ons_code": "authority"})
@@ -110,9 +107,7 @@ def function_shares(detail: pd.DataFrame) -> pd.DataFrame:
 
 def _median_rows(measured: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     grouped = measured.groupby(["class_group", *keys])
-    return pd.DataFrame({"share": grouped["share"].median(), "n_councils": grouped["share"].size(),
-                         "human_capital_share": grouped["human_capital_share"].median()
-                         if "human_capital_share" in measured else np.nan}).reset_index()
+    return pd.DataFrame({"share": grouped["share"].median(), "n_councils": grouped["share"].size()}).reset_index()
 
 
 def _median_label(n: int, group: str) -> str:
@@ -147,7 +142,7 @@ def _partly_rows(sub: pd.DataFrame, rest: pd.DataFrame) -> pd.DataFrame:
         for s, k, g, svc, c in zip(rows["sub"], n, rows["class_group"], rows["service"], fallback)]
     # no sub-line spend and no measured rest: nothing is measured, the share is the assumption
     basis = np.where((rows["sub"].to_numpy() > 0) | ~np.isnan(rest_share), PARTLY, ASSUMPTION)
-    return rows.assign(function="", basis=basis, coverage=np.nan, human_capital_share=np.nan, n_councils=1)
+    return rows.assign(function="", basis=basis, coverage=np.nan, n_councils=1)
 
 
 def derive_poolable_shares(raw: Path, sub: pd.DataFrame) -> pd.DataFrame:
@@ -171,8 +166,7 @@ def derive_poolable_shares(raw: Path, sub: pd.DataFrame) -> pd.DataFrame:
         function="", basis=MEASURED, n_councils=1,
         basis_detail=lambda f: [f"{SOURCE}: named lines cover {c:.0%} of the total" for c in f["coverage"]])
     partly = _partly_rows(sub, rest_shares(detail))
-    functions = function_shares(detail).assign(basis=MEASURED, basis_detail=SOURCE, coverage=np.nan,
-                                               human_capital_share=np.nan, n_councils=1)
+    functions = function_shares(detail).assign(basis=MEASURED, basis_detail=SOURCE, coverage=np.nan, n_councils=1)
     councils = sub[["authority", "class"]].drop_duplicates().assign(class_group=lambda f: f["class"].map(CLASS_GROUP))
     pieces = [done, functions]
     have = set(zip(done["authority"], done["service"]))
@@ -182,7 +176,7 @@ def derive_poolable_shares(raw: Path, sub: pd.DataFrame) -> pd.DataFrame:
     pieces.append(_fallback_rows(councils, functions, ["service", "function"], pieces))
     out = pd.concat([p.reindex(columns=COLUMNS) for p in pieces], ignore_index=True)
     out["function"] = out["function"].fillna("")
-    for col in ("share", "coverage", "human_capital_share"):
+    for col in ("share", "coverage"):
         out[col] = out[col].astype(float).round(6)
     return out.sort_values(["authority", "service", "function"]).reset_index(drop=True)
 

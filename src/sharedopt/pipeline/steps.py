@@ -20,6 +20,7 @@ from sharedopt.common.errors import ConfigError, DataError
 from sharedopt.common.gaps import format_gap
 from sharedopt.config.schema import RunConfig
 from sharedopt.data import DataQuality
+from sharedopt.data.capital import report_capital
 from sharedopt.data.poolable import report_poolable
 from sharedopt.data.region.load import load_region
 from sharedopt.data.region.selection import Selection
@@ -54,6 +55,7 @@ def load_inputs(config: RunConfig, on_event: OnEvent | None = None) -> Inputs:
     if config.constraints.status_quo and loaded.arrangements_on_record:
         status_quo_table(loaded.authorities.index, quality)
     report_poolable(loaded.authorities, loaded.costs, config.model.services, quality)
+    report_capital(loaded.authorities, loaded.costs, config.model.services, quality)
     emit(on_event, "load", f"{len(loaded.authorities)} authorities, {len(loaded.costs)} cost rows", "end")
     return Inputs(loaded.authorities, loaded.costs, quality, loaded.graphs, loaded.sources)
 

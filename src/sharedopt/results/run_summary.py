@@ -71,6 +71,9 @@ class RunSummary:
         Portfolio totals keyed by candidate column name, with ``n_partnerships`` and ``members_involved``.
     by_service, by_authority : list of dict
         Totals per service; each council's partnerships and NPV shares (``authority``, ``name``, ...).
+    capital_split : list of dict
+        Per service in the run: the physical/human capital split of its poolable spend (range across
+        councils) and its basis.
     n_candidates, data_quality_issues : int
     enumeration : list of dict
         Enumeration statistics per service (no seconds).
@@ -104,6 +107,7 @@ class RunSummary:
     config_hash: str | None = None
     totals: dict = field(default_factory=dict)
     by_service: list = field(default_factory=list)
+    capital_split: list = field(default_factory=list)
     by_authority: list = field(default_factory=list)
     n_candidates: int = 0
     enumeration: list = field(default_factory=list)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sharedopt import __version__
+from sharedopt.candidates.capital import assumption_rows as capital_rows
 from sharedopt.candidates.costfit import assumption_rows
 from sharedopt.candidates.depth import readiness_depth_rows
 from sharedopt.common.jsonsafe import json_safe
@@ -16,12 +17,13 @@ from sharedopt.config.assumptions import (
 )
 from sharedopt.candidates.table import (
     ANNUAL_NET_SAVING, ANNUAL_SAVING, CANDIDATE_ID, COST_COORDINATION, COST_DISTANCE, COST_GOVERNANCE, DEFAULT_SHARE, ESTIMATED,
-    GOVERNANCE_COST, KIND, MEMBER, N_MEMBERS, NPV, ONE_OFF_COST, REALISATION_FACTOR, SAVING_EFFICIENCY, SAVING_SCALE, SAVING_SCOPE,
-    SERVICES, SHARE_PROPORTIONAL, SHARE_RULES, SHARE_SHAPLEY, WHOLE_ORGANISATION, WHOLE_ORGANISATION_LABEL,
-    member_codes,
+    GOVERNANCE_COST, KIND, MEMBER, N_MEMBERS, NPV, ONE_OFF_COST, REALISATION_FACTOR, SAVING_EFFICIENCY, SAVING_SCALE,
+    SAVING_SCOPE, SERVICES, SHARE_PROPORTIONAL, SHARE_RULES, SHARE_SHAPLEY, WHOLE_ORGANISATION,
+    WHOLE_ORGANISATION_LABEL, member_codes, split_codes,
 )
 from sharedopt.candidates.depth import depth_summary
 from sharedopt.data.authorities import council_names
+from sharedopt.data.capital import capital_summary
 from sharedopt.data.detail import fine_scope_rows
 from sharedopt.candidates.status_quo import existing_partnerships_json
 from sharedopt.data.sources import estimate_notes
@@ -124,6 +126,7 @@ def assumptions_table(params) -> list[dict]:
     rows.append({"parameter": "max_group_size", "value": params.max_group_size,
                  "source": "config (largest partnership considered)"})
     rows.extend(assumption_rows(params.cost_curves))  # cost curves: rule, fallbacks (no fit is run here)
+    rows.extend(capital_rows(params))
     return rows
 
 
@@ -222,6 +225,7 @@ def _core(config, portfolio, candidates, shares, authorities, enumeration, front
         "config_hash": config.config_hash(),
         "totals": totals(portfolio),
         "by_service": by_service(portfolio),
+        "capital_split": capital_split(authorities, config.model, candidates),
         "by_authority": by_authority(portfolio, shares, authorities),
         "n_candidates": int(len(candidates)),
         "enumeration": enumeration.drop(columns=["seconds"], errors="ignore").to_dict("records"),
@@ -260,6 +264,21 @@ def status_quo_summary(config, existing: pd.DataFrame) -> dict:
                      "Blank-sheet view (status_quo = false): real arrangements are listed but not kept."),
         },
     }
+
+
+def capital_split(authorities: pd.DataFrame, params, candidates: pd.DataFrame) -> list[dict]:
+    """Per service of the run's candidates: the physical / human capital share of its councils (range) and basis."""
+    named = {s for cell in candidates.get(SERVICES, pd.Series(dtype=object)) for s in split_codes(cell)}
+    services = sorted(s for s, sp in params.services.items() if sp.eligible and s in named)
+    codes = list(authorities.index)
+    tiers = authorities["tier"].tolist() if "tier" in authorities else [None] * len(codes)
+    table = capital_summary(codes, tiers, services).reset_index()
+    for service, sp in params.services.items():
+        if service in services and sp.human_capital_share is not None:
+            h = sp.human_capital_share
+            table.loc[table["service"] == service, ["physical_range", "human_range", "basis"]] = [
+                f"{1 - h:.2f}", f"{h:.2f}", "config override (every council)"]
+    return table.to_dict("records")
 
 
 def _generation(generation) -> dict | None:

@@ -19,7 +19,8 @@ the defaults by theme:
 * :mod:`~sharedopt.config.assumptions.data_quality`: plausibility checks of spend;
 * :mod:`~sharedopt.config.assumptions.reorganisation`: unitary size guidance, aggregation and
   disaggregation, transition costs of reorganisation.
-* :mod:`~sharedopt.config.assumptions.poolable`: which outturn lines a partnership can pool.
+* :mod:`~sharedopt.config.assumptions.poolable`: which outturn lines a partnership can pool, and
+  which part of them (physical / human capital) each economy acts on.
 
 These are **assumptions**, not data. They are calibrated against published
 evidence where there is some (cited), and otherwise stated as judgement. Every
@@ -57,7 +58,7 @@ from sharedopt.config.assumptions.reorganisation import (
 )
 from sharedopt.config.assumptions.poolable import (
     POOLABLE_TOTALS, POOLABLE_LINES, RO5_POOLABLE_COLUMNS, SUPPORT_FUNCTION_SPLIT, ARRANGEMENT_FUNCTIONS,
-    POOLABLE_COVERAGE_MIN,
+    POOLABLE_COVERAGE_MIN, CAPITAL_ACTION, HUMAN_CAPITAL_FALLBACK, CAPITAL_COVERAGE_MIN,
 )
 
 __all__ = [
@@ -73,5 +74,5 @@ __all__ = [
     "SAVING_TERMS", "COST_TERMS", "COUNCIL_TAX_NOTE", "FIXED_TERMS",
     "DAYTIME_SERVICE_WEIGHTS", "SPEND_PLAUSIBILITY", "PLAUSIBILITY_RULE", "POOLABLE_TOTALS",
     "POOLABLE_LINES", "RO5_POOLABLE_COLUMNS", "SUPPORT_FUNCTION_SPLIT", "ARRANGEMENT_FUNCTIONS",
-    "POOLABLE_COVERAGE_MIN",
+    "POOLABLE_COVERAGE_MIN", "CAPITAL_ACTION", "HUMAN_CAPITAL_FALLBACK", "CAPITAL_COVERAGE_MIN",
 ]

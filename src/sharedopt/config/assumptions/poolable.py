@@ -163,3 +163,47 @@ ARRANGEMENT_FUNCTIONS: dict[str, dict[str, str]] = {
     "revenues_benefits": {"Central_Services": "revenues_benefits", "Housing": "revenues_benefits"},
     **{f: {"Central_Services": f} for f in SUPPORT_FUNCTION_SPLIT["value"]},
 }
+
+# ---------------------------------------------------------------- physical and human capital
+# The poolable budget splits into the part tied to specialist staff (human capital: the
+# poolable lines' employee expenses) and the part tied to plant, property and contracts
+# (physical capital: their running expenses, which hold premises, transport, supplies and
+# services and third-party payments such as waste and leisure contracts). The detail file
+# has no finer subjective split, and capital charges are outside revenue outturn, so the
+# physical part of council-owned plant is understated (its depreciation is not in the line).
+#
+# Which part each economy acts on. The research (Public Policy Institute for Wales,
+# "Collaboration and Public Services Improvement") puts economies of scale with the same
+# service's specific assets shared across neighbours (waste disposal: physical capital) and
+# economies of scope with complementary services run together (health and social care:
+# shared staff and management). Scale economies act on the whole physical part and on this
+# share of the human part; scope economies on the whole human part and on this share of the
+# physical part.
+CAPITAL_ACTION: dict = dict(
+    value={"scale_on_human": 0.5, "scope_on_physical": 0.5},
+    range=(0.0, 1.0),
+    evidence=("niaounakis-blank-2017-small-inefficiency", "bel-fageda-galicia-threshold"),
+    source="Assumption, because the research names the capital each economy rests on but not the "
+           "share of the other: staff-heavy functions also show scale economies (Dutch municipal tax "
+           "departments: units of about 10,000 residents up to 30% inefficient, Niaounakis & Blank "
+           "2017), and shared depots and fleets are the scope pair Environment-Highways (street "
+           "scene). Half of the other capital is the middle of 0 (the research read strictly) and 1 "
+           "(no distinction).",
+)
+
+# Human-capital share of a service's poolable spend where no council of the class has
+# employee / running-expense detail for it (education, social care, public health).
+HUMAN_CAPITAL_FALLBACK: dict = dict(
+    value=0.5, range=(0.2, 0.8),
+    source="Assumption, because no detail file here splits these services' spend into employees and "
+           "running expenses: an even split, labelled 'assumption' wherever it is used.",
+)
+
+# A council's split is measured only when its poolable lines' employee and running expenses
+# hold at least this share of the service's total expenditure (else the class median).
+CAPITAL_COVERAGE_MIN: dict = dict(
+    value=0.10, range=(0.05, 0.25),
+    source="Assumption, because the detail file leaves large lines blank for several councils (sports "
+           "facilities, parks): a split resting on a few £k of a £7m Culture line (Burnley, Chorley: "
+           "£2k) says nothing about the service, so below a tenth of the total it is not called measured.",
+)

@@ -288,15 +288,24 @@ def _by_service(summary: RunSummary, portfolio: pd.DataFrame) -> list[dict[str, 
     records = summary.by_service
     if records is None:
         records = _derive_by_service(portfolio)
+    capital = {c["service"]: c for c in summary.capital_split or []}
     return [
         {
             "service": services_label(r.get("service")) or format_plain(r.get("service")),
             "n_partnerships": format_number(r.get("n_partnerships")),
             "annual_net_saving": format_money(r.get(ANNUAL_NET_SAVING)),
             "npv": format_money(r.get(NPV)),
+            **_capital_cells(capital, r.get("service")),
         }
         for r in records
     ]
+
+
+def _capital_cells(capital: Mapping[str, Any], cell: Any) -> dict[str, str]:
+    """The physical / human capital share (range over the run's councils) and its basis, per service of ``cell``."""
+    rows = [capital[s] for s in split_list(cell) if s in capital]
+    return {"capital": "; ".join(f"{r['physical_range']} / {r['human_range']}" for r in rows) or "-",
+            "capital_basis": "; ".join(dict.fromkeys(format_plain(r["basis"]) for r in rows)) or "-"}
 
 
 def _derive_by_service(portfolio: pd.DataFrame) -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ _PATHS = (
     (re.compile(r"(Evidence register \()data/raw/evidence/register\.csv,\s*"), r"\1"),
     (re.compile(r"data/raw/evidence/register\.csv"), "the evidence register"),
     (re.compile(r"data/derived/poolable_shares\.csv"), "the councils' outturn detail"),
+    (re.compile(r"data/derived/capital_split\.csv"), "the councils' outturn detail (employees and running expenses)"),
     (re.compile(r"data/raw/arrangements\b"), "the register of existing arrangements"),
 )
 _MODULES = re.compile(r"\s*\((?:sharedopt(?:\.\w+)+(?:,\s*)?)+\)|\s*\((?:tests|src|benchmarks)/[\w./-]+[^)]*\)"

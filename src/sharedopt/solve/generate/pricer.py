@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sharedopt.candidates.enumerate import GroupArrays, adjacency_bitsets, connected_groups, index_nodes
-from sharedopt.candidates.value import CostBase, annuity_factors, asset_budget, unit_cost
+from sharedopt.candidates.capital import SCALE
+from sharedopt.candidates.value import CostBase, acting_budget, annuity_factors, asset_budget, unit_cost
 from sharedopt.config.params import ModelParams
 from sharedopt.solve.generate.kernel import price_seeds, seed_bounds
 from sharedopt.solve.generate.plan import savings_blockers
@@ -55,7 +56,9 @@ class ServicePricer:
         self.mes, self.e_down, self.e_up = float(sp_.mes), float(sp_.e_down), float(sp_.e_up)
         self.asset = np.ascontiguousarray(asset_budget(base, params, service)[self.to_global], dtype=float)
         self.pop = np.ascontiguousarray(base.population[self.to_global], dtype=float)
-        self.ratio = self.asset / unit_cost(self.pop, self.mes, self.e_down, self.e_up)
+        # scale acts on its share of the budget (physical / human capital); costs on the whole budget
+        self.scale_asset = np.ascontiguousarray(acting_budget(base, params, service, SCALE)[self.to_global], dtype=float)
+        self.ratio = self.scale_asset / unit_cost(self.pop, self.mes, self.e_down, self.e_up)
         self.ramp_annuity, self.annuity = annuity_factors(params)
         self.delivery, self.p = params.realisation_factor(), float(params.success_probability)
         self.setup_ratio, self.causal = params.setup_ratio, params.scale_causal_share
@@ -98,7 +101,7 @@ class ServicePricer:
         const = scale * self.setup_fixed + lam
         pair_cost = np.array([ann * self.gov_pair * n * (n - 1) / 2 for n in range(k + 1)])
         consts = (1.0 / self.mes, self.e_down, self.e_up)
-        top_w, ub = seed_bounds(self.ball_ptr, self.ball_idx, self.asset, self.ratio, K, self.pop,
+        top_w, ub = seed_bounds(self.ball_ptr, self.ball_idx, self.scale_asset, self.ratio, K, self.pop,
                                 self.top_pop, F, const, pair_cost[2], *consts, k)
         order = np.argsort(-ub, kind="stable")
         live = order[ub[order] > tol]
@@ -112,7 +115,7 @@ class ServicePricer:
             if time.perf_counter() > deadline or n_found >= max_found:
                 break
             chunk = live[pos:pos + self.CHUNK]
-            found, seen, done = price_seeds(chunk, self.indptr, self.indices, self.asset, self.ratio, K,
+            found, seen, done = price_seeds(chunk, self.indptr, self.indices, self.scale_asset, self.ratio, K,
                                             self.pop, self.top_pop, top_w, F, const, pair_cost, *consts, k,
                                             self.seed_size, tol, members[n_found:], rcs[n_found:],
                                             best[pos:pos + len(chunk)], max_found - n_found)
