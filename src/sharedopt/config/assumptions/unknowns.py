@@ -11,6 +11,7 @@ switched on at its strongest and weakest best size.
 from __future__ import annotations
 
 from sharedopt.config.assumptions.money import APPRAISAL_DEFAULTS, COST_DEFAULTS
+from sharedopt.config.assumptions.poolable import CAPITAL_ACTION
 from sharedopt.config.assumptions.realisation import (
     READINESS_DEFAULTS, REALISATION_BASE, SUCCESS_PROBABILITY, UNCERTAINTY_DEFAULTS,
 )
@@ -34,6 +35,10 @@ _LEVERS: list[tuple] = [
     ("model.scale_causal_share", "share of the scale association pooling realises",
      SAVINGS_TERM_DEFAULTS["scale_causal_share"]),
     ("model.efficiency_theta", "share of the efficiency gap closed", SAVINGS_TERM_DEFAULTS["efficiency_theta"]),
+    ("model.scale_on_human", "share of the human capital scale economies act on",
+     {**CAPITAL_ACTION, "value": CAPITAL_ACTION["value"]["scale_on_human"]}),
+    ("model.scope_on_physical", "share of the physical capital scope economies act on",
+     {**CAPITAL_ACTION, "value": CAPITAL_ACTION["value"]["scope_on_physical"]}),
     ("model.distance_cost_per_km_gbp_k", "coordination cost per km of span (£k a year)",
      SAVINGS_TERM_DEFAULTS["distance_cost_per_km_gbp_k"]),
     ("model.coordination_best_size", "coordination cost per partner (best size; 0 = off)",
