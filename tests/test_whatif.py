@@ -12,7 +12,7 @@ from sharedopt.common.errors import ConfigError
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.uncertainty import make_draws, uncertainty
 from sharedopt.pipeline.sequencer import run
-from sharedopt.pipeline.whatif import compare, expand_grid, reuse_level, sweep
+from sharedopt.pipeline.whatif import compare, expand_grid, map_tasks, reuse_level, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -177,3 +177,9 @@ def test_sweep_over_generated_candidates_regenerates_per_variant(base, monkeypat
     assert calls.count("enumerate") == 1  # enumerated once, reused by both variants
     np.testing.assert_allclose(a["objective"], b["objective"], rtol=1e-9)
     assert list(a["chosen"]) == list(b["chosen"])
+
+
+def test_the_default_engine_auto_runs_sweeps_and_the_tornado_on_the_local_pool():
+    """``[uncertainty] engine = "auto"`` (the default) reaches sweeps and the tornado too: the pool, not a
+    Dask address called 'auto'."""
+    assert map_tasks(abs, [-1, -2, 3], engine="auto", max_workers=2) == [1, 2, 3]

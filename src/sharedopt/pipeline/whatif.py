@@ -180,8 +180,8 @@ def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | 
               on_event: OnEvent | None = None, description: str = "tasks", sizes: list[int] | None = None) -> list:
     """Run ``func`` over ``tasks`` on the chosen engine; results in task order.
 
-    ``engine``: ``"serial"``, ``"process"`` (local pool), a ``distributed.Client``, or a
-    Dask scheduler address such as ``"tcp://127.0.0.1:8786"``. Each finished task is a
+    ``engine``: ``"serial"``, ``"process"`` (local pool; ``"auto"`` means the same here), a
+    ``distributed.Client``, or a Dask scheduler address such as ``"tcp://127.0.0.1:8786"``. Each finished task is a
     'tasks' :class:`~sharedopt.pipeline.events.Event` (``done`` of ``total``) to ``on_event``;
     with ``sizes`` (units of work per task, e.g. draws), ``done`` and ``total`` count units.
     """
@@ -192,6 +192,8 @@ def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | 
         counted["done"] += sizes[i]
         emit(on_event, "tasks", f"{description}: {counted['done']}/{total}", done=counted["done"], total=total)
 
+    if engine == "auto":
+        engine = "process"
     if engine == "serial" or len(tasks) <= 1:
         out = []
         for i, task in enumerate(tasks):
