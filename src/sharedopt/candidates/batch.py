@@ -37,11 +37,10 @@ def value_groups(base: CostBase, params: ModelParams, services: tuple[str, ...],
         return pd.DataFrame(), pd.DataFrame(), {SERVICES: label, "enumerated": 0, "kept": 0,
                                                 "pruned_nonpositive_npv": 0, "pruned_beyond_max_span": 0,
                                                 "coordination_rate": rates}
-    to_global = base.index_of(groups.nodes.tolist())
-    members = np.where(groups.members >= 0, to_global[np.maximum(groups.members, 0)], -1)
+    members = global_members(base, groups)
     limit = max_span(params, services)
     spans = span_km(base.lon, base.lat, members)
-    within = spans <= limit if limit is not None else np.ones(len(members), bool)
+    within = within_span(params, services, spans)
     tables, shares, kept, pruned = [], [], 0, 0
     shared = spans, readiness_common(base, params, members)
     for depth in params.depths:
@@ -53,6 +52,18 @@ def value_groups(base: CostBase, params: ModelParams, services: tuple[str, ...],
              "pruned_nonpositive_npv": pruned,
              "pruned_beyond_max_span": int((~within).sum()), "max_span_km": limit, "coordination_rate": rates}
     return concat_frames(tables), concat_frames(shares), stats
+
+
+def global_members(base: CostBase, groups) -> np.ndarray:
+    """The groups' members as the cost base's authority indices (padding stays -1)."""
+    to_global = base.index_of(groups.nodes.tolist())
+    return np.where(groups.members >= 0, to_global[np.maximum(groups.members, 0)], -1)
+
+
+def within_span(params: ModelParams, services: tuple[str, ...], spans: np.ndarray) -> np.ndarray:
+    """Which groups lie within the tightest span limit of ``services`` (all when none has one)."""
+    limit = max_span(params, services)
+    return spans <= limit if limit is not None else np.ones(len(spans), bool)
 
 
 def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:

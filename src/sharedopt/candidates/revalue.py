@@ -23,11 +23,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from sharedopt.candidates.batch import group_table, max_span, value_at_depth
+from sharedopt.candidates.batch import global_members, group_table, value_at_depth, within_span
 from sharedopt.candidates.enumerate import connected_groups
 from sharedopt.candidates.finish import finish_table
 from sharedopt.candidates.graphs import intersection_graph
 from sharedopt.candidates.poolable import with_status_quo
+from sharedopt.candidates.readiness import readiness_common
 from sharedopt.candidates.table import CandidateSet
 from sharedopt.candidates.value import CostBase, span_km
 from sharedopt.candidates.wholeorg import whole_org_candidates
@@ -116,11 +117,12 @@ class Revaluer:
         groups = self._enumerated(base, services, graph, min_size, max_size)
         if groups is None:
             return [pd.DataFrame()]
-        limit = max_span(params, services)
-        within = groups.span <= limit if limit is not None else np.ones(len(groups.members), bool)
+        within = within_span(params, services, groups.span)
+        common = readiness_common(base, params, groups.members)  # the same at every depth
         frames, first = [], None
         for depth in params.depths:
-            values, _, keep = value_at_depth(base, params, services, groups.members, within, depth)
+            values, _, keep = value_at_depth(base, params, services, groups.members, within, depth, groups.span,
+                                             common)
             first = first or (values, depth)
             if keep.any():
                 frames.append(group_table(base, services, groups.members[keep],
@@ -145,7 +147,6 @@ class Revaluer:
             if groups is None or len(groups) == 0:
                 self._groups[key] = None
             else:
-                to_global = base.index_of(groups.nodes.tolist())
-                members = np.where(groups.members >= 0, to_global[np.maximum(groups.members, 0)], -1)
+                members = global_members(base, groups)
                 self._groups[key] = _Groups(members, span_km(base.lon, base.lat, members))
         return self._groups[key]
