@@ -171,8 +171,13 @@ def asset_budget(base: CostBase, params: ModelParams, service: str) -> np.ndarra
 
 def acting_budget(base: CostBase, params: ModelParams, service: str, economy: str) -> np.ndarray:
     """The part of the poolable budget ``economy`` (``"scale"`` / ``"scope"``) acts on, £k per authority."""
+    return asset_budget(base, params, service) * economy_share(base, params, service, economy)
+
+
+def economy_share(base: CostBase, params: ModelParams, service: str, economy: str) -> np.ndarray:
+    """Share of each authority's poolable budget ``economy`` acts on (:func:`~sharedopt.candidates.capital.acting_share`)."""
     share = human_shares(base.human, base.service_index(service), len(base.codes), params, service)
-    return asset_budget(base, params, service) * acting_share(share, params, economy)
+    return acting_share(share, params, economy)
 
 
 def service_unit_cost(base: CostBase, params: ModelParams, service: str, population) -> np.ndarray:
@@ -187,7 +192,7 @@ def scale_terms(base: CostBase, params: ModelParams, service: str,
                 members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Gross annual (scale, efficiency-convergence) savings of pooling ``service`` per group."""
     asset = _gather(asset_budget(base, params, service), members)
-    acting = _gather(acting_budget(base, params, service, SCALE), members)
+    acting = asset * _gather(economy_share(base, params, service, SCALE), members)
     pop = _gather(base.population, members)
     group_pop = pop.sum(axis=1, keepdims=True)
     u_group = service_unit_cost(base, params, service, group_pop)
@@ -313,8 +318,10 @@ def evaluate(base: CostBase, params: ModelParams, services: tuple[str, ...], mem
     distance = sum(distance_cost(span, p, params.distance_cost_per_km_gbp_k / len(services),
                                  params.services[s].distance_rate_per_km) for s, p in zip(services, pooled_by))
     setup_fixed = params.setup_fixed_gbp_k + params.setup_per_member_gbp_k * n + params.setup_rate * pooled
-    coordination = sum(coordination_cost(base, params, s, _gather(acting_budget(base, params, s, SCALE), members).sum(1),
-                                         n) for s in services)  # on the scale-acting budget: the best size holds
+    # on the scale-acting budget (the best size holds); nothing to gather when the cost is off (the default)
+    coordination = sum(coordination_cost(base, params, s, (a * _gather(economy_share(base, params, s, SCALE),
+                                                                       members)).sum(1), n)
+                       for s, a in zip(services, assets) if coordination_rate(base, params, s))
     out = money(params, n, scale, efficiency, scope, distance, setup_fixed, realisation, coordination,
                 client=np.where(n >= 2, params.governance_rate * pooled, 0.0))
     out.update(banked(params, services, assets, members >= 0, out))
