@@ -70,13 +70,40 @@ HIGHS_USERS = {"solve/lp_bounds.py", "solve/bounds/proof.py", "solve/generate/ma
                "reorganisation/optimise.py"}
 
 
-def _imports_highspy(path: Path) -> bool:
+def _imports(path: Path, package: str) -> bool:
+    """Whether ``path`` imports ``package`` (or a module of it), anywhere in the file."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                  else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-        if any(n == "highspy" or n.startswith("highspy.") for n in names):
+        if any(n == package or n.startswith(package + ".") for n in names):
             return True
     return False
+
+
+def _imports_highspy(path: Path) -> bool:
+    return _imports(path, "highspy")
+
+
+#: the layers below the presentation (pipeline and reorganisation, and every layer under them)
+BELOW_PRESENTATION = ("pipeline", "reorganisation", "results", "solve", "model", "candidates", "data", "config",
+                      "common")
+
+
+def test_rich_is_imported_by_the_presentation_only():
+    """The pipeline and the layers under it emit events and return text; drawing (rich) is the CLI's and
+    :mod:`sharedopt.console`'s."""
+    found = [str(p.relative_to(PACKAGE)) for p in _files()
+             if p.relative_to(PACKAGE).parts[0] in BELOW_PRESENTATION and _imports(p, "rich")]
+    assert not found, "emit events (sharedopt.pipeline.events) and draw them in sharedopt.console:\n" + "\n".join(found)
+
+
+def test_the_import_check_sees_a_rich_import(tmp_path):
+    """The check above finds an import of rich however it is spelled (so that it can fail)."""
+    for text in ("import rich\n", "from rich.progress import Progress\n", "def f():\n    import rich.text\n"):
+        (tmp_path / "m.py").write_text(text, encoding="utf-8")
+        assert _imports(tmp_path / "m.py", "rich")
+    (tmp_path / "m.py").write_text("import richer\nfrom sharedopt.console import line\n", encoding="utf-8")
+    assert not _imports(tmp_path / "m.py", "rich")
 
 
 def test_highspy_is_imported_by_the_solver_only():

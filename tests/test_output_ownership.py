@@ -10,8 +10,9 @@ import warnings
 import pytest
 
 from sharedopt.common.errors import OutputError
-from sharedopt.common.literal import clean, line
+from sharedopt.common.literal import clean
 from sharedopt.config.names import name_problem, safe_name
+from sharedopt.console import line
 from sharedopt.report.atomic import atomic_directory, prepare_output_dir
 from sharedopt.report.ownership import clean_leftovers, foreign_entries
 
@@ -140,7 +141,7 @@ def test_tables_show_titles_headers_and_cells_literally():
 
     from rich.console import Console
 
-    from sharedopt.common.literal import table
+    from sharedopt.console import table
 
     buffer = io.StringIO()
     Console(file=buffer, width=200).print(table("[data] quality", ["[/x]", "name"],

@@ -183,3 +183,31 @@ def test_the_default_engine_auto_runs_sweeps_and_the_tornado_on_the_local_pool()
     """``[uncertainty] engine = "auto"`` (the default) reaches sweeps and the tornado too: the pool, not a
     Dask address called 'auto'."""
     assert map_tasks(abs, [-1, -2, 3], engine="auto", max_workers=2) == [1, 2, 3]
+
+
+def test_progress_is_drawn_by_the_console_with_draws_done_and_time_left():
+    """The pipeline shows counted work through the registered display: the console's bar, which
+    shows units done of all and an ETA column."""
+    import io
+
+    from rich.console import Console
+    from rich.progress import MofNCompleteColumn, TimeRemainingColumn
+
+    import sharedopt as so
+    from sharedopt.console import task_bar, task_columns
+    from sharedopt.pipeline.events import Event, task_display
+
+    assert so.uncertainty is uncertainty  # first use of a public name registers the console's display
+    with task_display("Monte Carlo", 10, show=False) as hidden:
+        assert hidden is None
+    with task_display("Monte Carlo", 10, show=True) as follow:
+        assert follow is not None
+        follow(Event("tasks", "Monte Carlo: 3/10", done=3, total=10))
+    assert any(isinstance(c, MofNCompleteColumn) for c in task_columns())
+    assert any(isinstance(c, TimeRemainingColumn) for c in task_columns())
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=120, color_system=None)
+    with task_bar("[draws] Monte Carlo", 10, console=console) as follow:
+        follow(Event("tasks", "Monte Carlo: 3/10", done=3, total=10))
+    drawn = buffer.getvalue()
+    assert "[draws] Monte Carlo" in drawn and "3/10" in drawn and "30%" in drawn

@@ -66,6 +66,7 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'sharedopt' has no attribute {name!r}")
     value = getattr(importlib.import_module(_HOME[name]), name)
     importlib.import_module("sharedopt.report.html.notebook")  # registers Result.map()'s drawer
+    importlib.import_module("sharedopt.console")  # registers the progress bar of sweep and uncertainty
     globals()[name] = value
     return value
 

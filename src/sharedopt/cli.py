@@ -15,7 +15,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from sharedopt import __version__
 from sharedopt.common.errors import ConfigError, SharedoptError
-from sharedopt.common.literal import clean, line, table
+from sharedopt.common.literal import clean
+from sharedopt.console import line, table
 from sharedopt.pipeline.events import Event
 
 # The pipeline's modules load numpy, pandas, scipy, statsmodels, numba and matplotlib (~5 s);

@@ -3,17 +3,14 @@
 Messages and tables carry text from input files (council names, codes, paths,
 config values). Printed through rich markup, ``[region]`` would vanish and
 ``[/x]`` would crash; printed raw, an ANSI escape in a boundary file would drive
-the terminal. Everything the CLI prints goes through these helpers: rich ``Text``
-(never markup) with every control character shown as a visible escape (``\\x1b``).
+the terminal. :func:`clean` shows every control character as a visible escape
+(``\\x1b``); the terminal's rich ``Text`` and tables built from it are
+:mod:`sharedopt.console`'s.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-
-from rich.table import Table
-from rich.text import Text
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidirectional
 # overrides and isolates that can make text display in another order than it reads.
@@ -50,33 +47,3 @@ def cut(value: object, limit: int = SHOWN_CHARS) -> str:
     """
     text = str(value)
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
-
-
-def literal(text: object, style: str = "") -> Text:
-    """A rich ``Text`` showing ``text`` exactly (no markup), control characters escaped."""
-    return Text(clean(text), style=style)
-
-
-def line(*parts: object | tuple[object, str]) -> Text:
-    """One message from parts: plain values, or ``(value, style)`` pairs; all shown literally.
-
-    Examples
-    --------
-    >>> line(("error: ", "bold red"), "typo.toml:5: [constraints] unknown key").plain
-    'error: typo.toml:5: [constraints] unknown key'
-    """
-    text = Text()
-    for part in parts:
-        value, style = part if isinstance(part, tuple) else (part, "")
-        text.append(clean(value), style=style)
-    return text
-
-
-def table(title: object, columns: Iterable[object], rows: Iterable[Iterable[object]]) -> Table:
-    """A rich ``Table`` whose title, headers and cells are all shown literally."""
-    out = Table(title=literal(title))
-    for column in columns:
-        out.add_column(literal(column))
-    for row in rows:
-        out.add_row(*[literal(cell) for cell in row])
-    return out

@@ -7,15 +7,22 @@ progress bars and any script subscribe the same way::
     from sharedopt.pipeline.sequencer import run
 
     result = run(config, on_event=lambda e: print(e.step, e.stage, e.message))
+
+The pipeline draws nothing. Counted work (sweep variants, Monte Carlo draws) is shown by
+the task display the presentation layer registers (:func:`register_task_display`;
+:mod:`sharedopt.console` registers its progress bar when imported, which ``import sharedopt``
+does on first use of a public name); :func:`task_display` is how ``progress=True`` uses it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["STEPS", "Event", "OnEvent", "emit", "subscribers"]
+__all__ = ["STEPS", "Event", "OnEvent", "TaskDisplay", "emit", "register_task_display", "subscribers", "task_display"]
 
 # The steps of a run, in order: "tasks" is a what-if sweep's or a Monte Carlo's variants.
 STEPS = ("check", "load", "enumerate", "model", "solve", "assign", "uncertainty", "tasks")
@@ -86,3 +93,46 @@ def subscribers(*listeners: OnEvent | None) -> OnEvent | None:
             listener(event)
 
     return fan_out
+
+
+#: ``display(description, total)``: a context manager that shows counted work while it runs and
+#: yields the subscriber that follows its 'tasks' events.
+TaskDisplay = Callable[[str, int], AbstractContextManager[OnEvent]]
+_DISPLAYS: dict[str, TaskDisplay] = {}
+
+
+def register_task_display(display: TaskDisplay) -> None:
+    """Set how counted work is shown (the presentation layer calls this; the last one registered is used).
+
+    Parameters
+    ----------
+    display : callable
+        ``display(description, total)`` -> context manager yielding an event subscriber.
+    """
+    _DISPLAYS["tasks"] = display
+
+
+@contextlib.contextmanager
+def task_display(description: str, total: int, show: bool) -> Iterator[OnEvent | None]:
+    """The registered task display while the block runs, when ``show`` and one is registered.
+
+    Parameters
+    ----------
+    description : str
+        What is counted (the display's label).
+    total : int
+        Units of work in all.
+    show : bool
+        Whether to show anything.
+
+    Yields
+    ------
+    callable or None
+        The display's event subscriber (None when nothing is shown).
+    """
+    display = _DISPLAYS.get("tasks")
+    if not show or display is None:
+        yield None
+        return
+    with display(description, total) as follow:
+        yield follow

@@ -42,11 +42,10 @@ from sharedopt.config.schema import MAX_DRAWS, RunConfig
 from sharedopt.config.tables import DIST_KEYS, distribution_problems
 from sharedopt.results.summary import SUMMARY_DIGITS
 from sharedopt.pipeline.draws import chunks, run_chunks
-from sharedopt.pipeline.events import OnEvent, emit, subscribers
+from sharedopt.pipeline.events import OnEvent, emit, subscribers, task_display
 from sharedopt.pipeline.result import Result
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import load_inputs
-from sharedopt.pipeline.whatif import task_bar
 from sharedopt.solve.interrupt import interruptible
 
 @dataclass(frozen=True)
@@ -168,7 +167,8 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
         ``"process"`` always uses the pool.
     max_workers : int, optional
     progress : bool
-        Show a progress bar.
+        Show a progress bar (draws done, time left) through the registered task display
+        (:func:`sharedopt.pipeline.events.task_display`).
     on_event : callable, optional
         Gets a 'tasks' :class:`~sharedopt.pipeline.events.Event` (draws done of all) as draws finish.
     fast : bool
@@ -186,7 +186,7 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     configs = [scenario.with_(changes).config if changes else scenario.config for changes, _ in draws]
     # the token only lets a worker keep its enumerated groups across chunks: no result depends on it
     tasks = chunks(configs, [factors for _, factors in draws], inputs, fast, uuid.uuid4().hex)
-    with interruptible(), task_bar("Monte Carlo", n, progress) as bar:
+    with interruptible(), task_display("Monte Carlo", n, progress) as bar:
         rows = run_chunks(tasks, engine, max_workers, subscribers(bar, on_event))
     frame = pd.concat([pd.DataFrame([c for c, _ in draws], index=range(n)),
                        pd.DataFrame(rows).drop(columns="index")], axis=1)

@@ -14,22 +14,20 @@ reuse the data only.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import multiprocessing
 import signal
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from rich.progress import Progress
 
 from sharedopt.candidates.table import ANNUAL_NET_SAVING, CANDIDATE_ID, NPV, ONE_OFF_COST, join_codes
 from sharedopt.results.compare import compare_tables
-from sharedopt.pipeline.events import Event, OnEvent, emit, subscribers
+from sharedopt.pipeline.events import OnEvent, emit, subscribers, task_display
 from sharedopt.pipeline.result import Inputs, Result
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import enumerate_candidates, load_inputs, solve_steps
@@ -243,49 +241,14 @@ def _map_dask(func, tasks, engine, progress: Callable[[int], None]):
     return results
 
 
-@contextlib.contextmanager
-def task_bar(description: str, total: int, show: bool) -> Iterator[OnEvent | None]:
-    """A transient rich progress bar that follows 'tasks' events.
-
-    Parameters
-    ----------
-    description : str
-        The bar's label.
-    total : int
-        Number of tasks.
-    show : bool
-        Whether to show a bar at all.
-
-    Yields
-    ------
-    callable or None
-        The bar's event subscriber (None when not shown).
-    """
-    if not show:
-        yield None
-        return
-    bar = Progress(transient=True)
-    task = bar.add_task(description, total=total)
-
-    def follow(event: Event) -> None:
-        if event.step == "tasks" and event.done is not None:
-            bar.update(task, completed=event.done)
-
-    bar.start()
-    try:
-        yield follow
-    finally:
-        bar.stop()
-
-
 def run_tasks(tasks: list, description: str, engine, max_workers: int | None, progress: bool,
               on_event: OnEvent | None = None) -> list[dict]:
-    """Run scenario tasks on the engine, with an optional progress bar; rows in task order.
+    """Run scenario tasks on the engine, shown by the task display when ``progress``; rows in task order.
 
     Ctrl-C stops them all with ``KeyboardInterrupt`` (:func:`sharedopt.solve.interrupt.interruptible`):
     an interrupted solve is never a row.
     """
-    with interruptible(), task_bar(description, len(tasks), progress) as bar:
+    with interruptible(), task_display(description, len(tasks), progress) as bar:
         return map_tasks(run_task, tasks, engine, max_workers, subscribers(bar, on_event), description)
 
 
@@ -310,7 +273,8 @@ def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="pro
     engine : "process", "serial", distributed.Client or scheduler address
     max_workers : int, optional
     progress : bool
-        Show a progress bar.
+        Show a progress bar (variants done, time left) through the registered task display
+        (:func:`sharedopt.pipeline.events.task_display`).
     reuse : bool
         Reuse loaded data / enumerated candidates across variants where the changes
         allow it (set False to re-run everything from scratch).
