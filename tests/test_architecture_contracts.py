@@ -51,15 +51,21 @@ def test_the_keyed_read_check_finds_one():
 
 
 def test_a_constraint_kind_is_one_entry():
-    """Each kind switched on by settings defines its rows and states every one of its settings."""
+    """Each kind switched on by settings defines its rows or excludes candidates, and states its settings."""
     from sharedopt.model.rows import ROW_KINDS
     from sharedopt.results.facts import constraints_in_force
     from sharedopt.config.constraints import Constraints
 
+    from sharedopt.model import exclusions as rules
+
     for group, kind in ROW_KINDS.items():
-        if kind.settings:
-            assert kind.define is not None, group
-            assert set(kind.settings) == set(kind.sentences), group
+        if kind.settings:  # rows or excluded candidates, one of the two
+            assert (kind.define is None) != (kind.exclude is None), group
+            # existing partnerships are stated by their own table (existing_partnerships), not a sentence
+            assert set(kind.settings) - {"existing"} == set(kind.sentences), group
+    reached = [kind.exclude.__name__ for kind in ROW_KINDS.values() if kind.exclude is not None]
+    assert sorted(reached) == sorted(name for name in vars(rules) if name.startswith("exclude_")), \
+        "every exclusion rule is reached through one kind, once"
     stated = {row["constraint"] for row in constraints_in_force(Constraints(max_per_service=2, forced_pairs=[("a", "b")]))}
     assert {"max_per_service", "forced_pairs", "governance_capacity", "one_partnership_per_slot"} <= stated
 

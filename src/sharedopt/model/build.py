@@ -27,9 +27,9 @@ from sharedopt.candidates.table import (
 from sharedopt.config.constraints import Constraints, ExistingPartnership
 from sharedopt.model.dominance import dominator_guesses, verified_dominators
 from sharedopt.model.packing_dominance import Packings, find_packings
-from sharedopt.model.exclusions import exclusions, known_ids
+from sharedopt.model.exclusions import known_ids
 from sharedopt.model.incidence import all_incidences, member_incidence, service_incidence, slot_incidence
-from sharedopt.model.rows import ROW_KINDS, ModelFacts, RowBlock
+from sharedopt.model.rows import ROW_KINDS, ModelFacts, RowBlock, exclusions
 
 __all__ = [
     "ExistingPartnership",
@@ -219,9 +219,9 @@ def build_model(
     ids = pd.Index(candidates[CANDIDATE_ID].astype(str))
 
     S, slots, M, auth, V, services, mem, svc = all_incidences(candidates)
-    excluded = exclusions(candidates, cons, S, slots, M, auth)
-    lb, ub = _variable_bounds(ids, excluded, cons)
     facts = ModelFacts(candidates, cons, S, slots, M, auth, V, services)
+    excluded = exclusions(facts)
+    lb, ub = _variable_bounds(ids, excluded, cons)
     blocks = [b for kind in ROW_KINDS.values() if kind.define is not None for b in kind.define(facts)]
     block = _drop_redundant(_stack(blocks, n), lb, ub)
     c = pd.to_numeric(candidates[obj_col]).to_numpy(dtype=float)

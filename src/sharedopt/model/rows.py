@@ -5,10 +5,11 @@ in its ``group`` column. This module is the one place that says, per group, whic
 :class:`sharedopt.config.constraints.Constraints` fields switch the rows on and how a
 person reads a row: its label, and why it cannot hold when the forced candidates
 already break it (``<=`` rows) or the available candidates cannot meet it (``>=`` rows).
-A kind of row is one entry of :data:`ROW_KINDS` (a :class:`RowKind`): the settings that switch
-it on, its ``define_*`` function (the model builder iterates the kinds, a table of contents of
-the programme), whether column generation's master has its rows, the sentences that state its
-settings in the outputs, and its words when it cannot hold (read by
+A kind of constraint is one entry of :data:`ROW_KINDS` (a :class:`RowKind`): the settings that
+switch it on, its ``define_*`` function (the model builder iterates the kinds, a table of contents
+of the programme), or its ``exclude_*`` rule for the kinds that fix candidates to 0 instead of
+adding rows (:func:`exclusions` applies them), whether column generation's master has its rows,
+the sentences that state its settings in the outputs, and its words when it cannot hold (read by
 :mod:`sharedopt.model.row_words` for the diagnosis of an infeasible model).
 """
 
@@ -23,15 +24,21 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from sharedopt.candidates.table import N_MEMBERS, ONE_OFF_COST
-from sharedopt.model.exclusions import pair_mask
+from sharedopt.candidates.table import CANDIDATE_ID, N_MEMBERS, ONE_OFF_COST
+from sharedopt.model.exclusions import (Excluded, exclude_existing, exclude_forbidden, exclude_forbidden_pairs,
+                                        exclude_general_fund, exclude_payback, pair_mask, reasons)
 
-__all__ = ["ROW_KINDS", "ModelFacts", "RowBlock", "RowGroup", "RowKind", "in_force", "row_block", "setting", "define_slot_rows", "define_governance_rows",
+__all__ = ["ROW_KINDS", "ModelFacts", "RowBlock", "RowGroup", "RowKind", "exclusions", "in_force", "row_block",
+           "setting", "define_slot_rows", "define_governance_rows",
            "define_budget_total_rows", "define_budget_authority_rows", "define_service_rows",
            "define_forced_pair_rows"]
 
 class RowGroup(enum.StrEnum):
-    """The kinds of constraint rows; each value is the ``group`` text of its rows."""
+    """The kinds of constraint rows; each value is the ``group`` text of its rows.
+
+    ``FORBIDDEN`` to ``FORBIDDEN_PAIR`` are the kinds that exclude candidates (fix them to 0)
+    instead of adding rows.
+    """
 
     SLOT = "slot"
     GOVERNANCE = "governance"
@@ -39,6 +46,11 @@ class RowGroup(enum.StrEnum):
     BUDGET_AUTHORITY = "budget_authority"
     MAX_PER_SERVICE = "max_per_service"
     FORCED_PAIR = "forced_pair"
+    FORBIDDEN = "forbidden_candidate"
+    EXISTING = "existing_partnership"
+    MAX_PAYBACK = "max_payback"
+    GENERAL_FUND = "general_fund"
+    FORBIDDEN_PAIR = "forbidden_pair"
     OBJECTIVE_FLOOR = "objective_floor"
     NO_GOOD = "no_good"
     ELASTIC = "elastic"
@@ -195,7 +207,10 @@ class RowKind:
         As ``shortfall`` when no excluded candidate is in the row (None: the same text).
     define : callable or None
         ``define(facts: ModelFacts) -> list of RowBlock``: the rows of this kind in the model
-        (None: rows the solve and results steps add themselves).
+        (None: rows the solve and results steps add themselves, or a kind that excludes candidates).
+    exclude : callable or None
+        ``exclude(facts: ModelFacts) -> list of (positions, reason)``: the candidates this kind
+        fixes to 0 and why (:data:`sharedopt.model.exclusions.Excluded`); None: it excludes none.
     in_master : bool
         Column generation's master problem has rows of this kind.
     sentences : dict of str to str
@@ -209,6 +224,7 @@ class RowKind:
     shortfall: str = _SHORTFALL
     shortfall_none_excluded: str | None = None
     define: Callable[[ModelFacts], list[RowBlock]] | None = None
+    exclude: Callable[[ModelFacts], list[Excluded]] | None = None
     in_master: bool = False
     sentences: Mapping[str, str] = field(default_factory=dict)
 
@@ -254,6 +270,17 @@ ROW_KINDS: dict[RowGroup, RowKind] = {  # the model's rows are defined in this o
         shortfall_none_excluded=_NO_PAIR + " (no candidate contains both)",
         define=define_forced_pair_rows,
         sentences={"forced_pairs": "councils that must share a partnership: {v}"}),
+    # the kinds that exclude candidates, in the order their reasons are given
+    RowGroup.FORBIDDEN: RowKind(("forbidden",), "{group} {key}", exclude=exclude_forbidden,
+                                sentences={"forbidden": "forbidden partnerships: {v}"}),
+    RowGroup.EXISTING: RowKind(("existing",), "{group} {key}", exclude=exclude_existing),
+    RowGroup.MAX_PAYBACK: RowKind(("max_payback_years",), "{group} {key}", exclude=exclude_payback,
+                                  sentences={"max_payback_years": "payback at most {v} years"}),
+    RowGroup.GENERAL_FUND: RowKind(
+        ("general_fund_no_worse",), "{group} {key}", exclude=exclude_general_fund,
+        sentences={"general_fund_no_worse": "no council's general fund worse off over the horizon"}),
+    RowGroup.FORBIDDEN_PAIR: RowKind(("forbidden_pairs",), "{group} {key}", exclude=exclude_forbidden_pairs,
+                                     sentences={"forbidden_pairs": "councils that never share a partnership: {v}"}),
     RowGroup.OBJECTIVE_FLOOR: RowKind((), "{group} {key}"),
     RowGroup.NO_GOOD: RowKind((), "{group} {key}"),
     RowGroup.ELASTIC: RowKind((), "{group} {key}"),
@@ -291,3 +318,25 @@ def in_force(group: RowGroup, constraints: Any) -> bool:
     """
     values = [getattr(constraints, name) for name in ROW_KINDS[group].settings]
     return any(not (v is None or v is False or (isinstance(v, (list, tuple, dict)) and not v)) for v in values)
+
+
+def exclusions(facts: ModelFacts) -> pd.Series:
+    """Why each candidate is excluded ('' = available): every kind's ``exclude`` rule, in :data:`ROW_KINDS` order.
+
+    Parameters
+    ----------
+    facts : ModelFacts
+
+    Returns
+    -------
+    pandas.Series
+        ``excluded`` (object), indexed by candidate id; a candidate's reasons joined by '; '.
+
+    Raises
+    ------
+    ValueError
+        A forbidden candidate id that is not among the candidates.
+    """
+    ids = pd.Index(facts.candidates[CANDIDATE_ID].astype(str))
+    return reasons(ids, [hit for kind in ROW_KINDS.values() if kind.exclude is not None
+                         for hit in kind.exclude(facts)])

@@ -19,15 +19,11 @@ from sharedopt.solve.status import Status
 
 __all__ = ["constraints_in_force", "data_vintage", "gap_text", "region_title"]
 
-#: the sentence of each setting that has no rows of its own (those of row kinds: ``RowKind.sentences``)
+#: the sentence of each setting of no constraint kind (the kinds' own: ``RowKind.sentences``)
 _OWN_WORDS = {
     "forced": "forced partnerships: {v}",
-    "forbidden": "forbidden partnerships: {v}",
-    "forbidden_pairs": "councils that never share a partnership: {v}",
-    "max_payback_years": "payback at most {v} years",
     "objective": "objective: maximise {v}",
     "status_quo": "existing partnerships kept (status quo)",
-    "general_fund_no_worse": "no council's general fund worse off over the horizon",
 }
 _ROW_WORDS = {name: text for kind in ROW_KINDS.values() for name, text in kind.sentences.items()}
 #: the order the constraints are stated in

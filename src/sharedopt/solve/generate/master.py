@@ -103,7 +103,7 @@ class MasterRows:
 def _existing_rows(base: CostBase, constraints, slots: np.ndarray, gov: np.ndarray) -> None:
     """Existing partnerships: their slots closed (upper 0), one governance unit used per member.
 
-    The same rules as :func:`sharedopt.model.exclusions.exclusions` and the model's governance
+    The same rules as :func:`sharedopt.model.rows.exclusions` and the model's governance
     rows, so the LP bound over all groups holds with them (a closed slot's dual prices
     out every group using it).
     """
