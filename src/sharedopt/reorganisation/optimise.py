@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 import scipy.sparse as sp
 
 from sharedopt.reorganisation.groups import Groups
-from sharedopt.solve.backends.highs import highs_status, matrix_lp, set_threads
-from sharedopt.solve.backends.highs_quiet import new_highs
+from sharedopt.solve.backends.highs import highs_status, matrix_lp
+from sharedopt.solve.backends.highs_api import solve_mip
 from sharedopt.solve.status import SOLVED, Status
 
 
@@ -105,25 +104,17 @@ def solve_partition(groups: Groups, value: np.ndarray, k: int, *, exclude: list[
     cols = np.arange(len(groups))
     lp = matrix_lp(np.asarray(value, float), A, cols, np.concatenate(lower), np.concatenate(upper),
                    np.zeros(len(groups)), np.ones(len(groups)), integer=True)
-    h = new_highs(False)
-    set_threads(h, threads)
-    h.setOptionValue("time_limit", float(time_limit))
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("random_seed", 0)
     # pure set partitioning: HiGHS's presolve costs more than it saves (Lancashire k = 2: 2.8 s with
     # it, 0.6 s without); with the alternatives' cuts it pays (Essex k = 5: 1.1 s with, 43 s without)
-    h.setOptionValue("presolve", "on" if exclude else "off")
-    h.passModel(lp)
-    h.run()
-    info = h.getInfo()
-    has_solution = info.primal_solution_status == highspy.kSolutionStatusFeasible
-    status = highs_status(h.getModelStatus(), has_solution)
+    options = {"time_limit": float(time_limit), "mip_rel_gap": 0.0, "random_seed": 0,
+               "presolve": "on" if exclude else "off"}
+    answer = solve_mip(lp, options, threads=threads, interruptible=False)  # HiGHS directly, no Ctrl-C hooks
+    status = highs_status(answer.status, answer.values is not None)
     if status not in SOLVED:
         return Partition(k=k, chosen=(), objective=float("nan"), bound=float("nan"), status=status)
-    x = np.asarray(h.getSolution().col_value)
-    chosen = tuple(int(j) for j in np.flatnonzero(x > 0.5))
+    chosen = tuple(int(j) for j in np.flatnonzero(answer.values > 0.5))
     objective = float(np.asarray(value)[list(chosen)].sum())
-    bound = max(float(info.mip_dual_bound), objective) if status == Status.OPTIMAL else float(info.mip_dual_bound)
+    bound = max(answer.dual_bound, objective) if status == Status.OPTIMAL else answer.dual_bound
     return Partition(k=k, chosen=chosen, objective=objective, bound=bound, status=status)
 
 

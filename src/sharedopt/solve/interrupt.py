@@ -1,4 +1,5 @@
-"""Ctrl-C is an interrupt, whatever is running: :func:`interruptible` and :func:`run_highs`.
+"""Ctrl-C is an interrupt, whatever is running: :func:`interruptible`, and the hooks a solver run
+uses (:func:`armed`, :func:`solving`; HiGHS's are in :func:`sharedopt.solve.backends.highs_interrupt.run_highs`).
 
 Python turns SIGINT into ``KeyboardInterrupt`` at the next bytecode of the main thread.
 During a HiGHS solve that bytecode is one of sharedopt's progress callbacks: the
@@ -8,17 +9,17 @@ on to write an empty portfolio as if it were a result. So, while a run is under 
 
 - SIGINT sets a process-wide flag. Outside a HiGHS solve it also raises
   ``KeyboardInterrupt`` at once (Python's usual behaviour);
-- inside a solve (:func:`run_highs`, which every sharedopt HiGHS run goes through) it
+- inside a solve (:func:`~sharedopt.solve.backends.highs_interrupt.run_highs`, which every sharedopt HiGHS run goes through) it
   raises nothing: HiGHS's interrupt callbacks see the flag and stop the solver cleanly
   (HiGHS reports ``kInterrupt``, mapped to :attr:`~sharedopt.solve.status.Status.INTERRUPTED`),
-  and :func:`run_highs` then raises ``KeyboardInterrupt`` in the caller's thread;
+  and :func:`~sharedopt.solve.backends.highs_interrupt.run_highs` then raises ``KeyboardInterrupt`` in the caller's thread;
 - when the run ends with the flag set, :func:`interruptible` raises ``KeyboardInterrupt``
   (the safety net for a solver that swallowed the signal, such as a CBC child process).
 
 An interrupted solve is therefore never a result: the caller gets ``KeyboardInterrupt``
 and nothing is written. Outside the main thread (where Python cannot install signal
 handlers) :func:`interruptible` changes nothing, and outside an :func:`interruptible`
-block :func:`run_highs` attaches no callback (Python's own handling applies).
+block :func:`~sharedopt.solve.backends.highs_interrupt.run_highs` attaches no callback (Python's own handling applies).
 :func:`sharedopt.pipeline.sequencer.run`, ``sweep`` and ``uncertainty`` install it.
 """
 
@@ -29,9 +30,7 @@ import signal
 import threading
 from collections.abc import Iterator
 
-import highspy
-
-__all__ = ["interruptible", "interrupt_requested", "run_highs"]
+__all__ = ["armed", "interruptible", "interrupt_requested", "solving"]
 
 _ASKED = threading.Event()
 _LOCK = threading.Lock()
@@ -79,30 +78,20 @@ def interruptible() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def _stop_if_asked(event) -> None:
-    if _ASKED.is_set():
-        event.interrupt()
+def armed() -> bool:
+    """Whether SIGINT is handled by :func:`interruptible` now: a solver run should then attach its
+    stop hooks (outside such a block Python's own handling applies)."""
+    return signal.getsignal(signal.SIGINT) is _on_sigint
 
 
-def run_highs(h: highspy.Highs) -> None:
-    """``h.run()``, stopped by SIGINT (see the module docstring).
-
-    Raises
-    ------
-    KeyboardInterrupt
-        SIGINT arrived before or during the solve; the solver's answer is discarded.
-    """
-    if signal.getsignal(signal.SIGINT) is _on_sigint:  # within interruptible(); else Python's own handling
-        h.cbMipInterrupt += _stop_if_asked
-        h.cbSimplexInterrupt += _stop_if_asked
-        h.cbIpmInterrupt += _stop_if_asked
+@contextlib.contextmanager
+def solving() -> Iterator[None]:
+    """Mark a solver run under way (any thread): SIGINT then only sets the flag, which the
+    solver's stop hooks see (:func:`sharedopt.solve.backends.highs_interrupt.run_highs`)."""
     with _LOCK:
         _SOLVING[0] += 1
     try:
-        if not _ASKED.is_set():
-            h.run()
+        yield
     finally:
         with _LOCK:
             _SOLVING[0] -= 1
-    if _ASKED.is_set():
-        raise KeyboardInterrupt

@@ -19,8 +19,8 @@ are dominated. This module
    the full problem (any solution using a fixed column is worse than ``z``), and an
    optimal answer on the reduced set is optimal for the full problem.
 
-Only ``numpy``/``scipy`` and ``highspy`` are used; the model is handed to HiGHS as
-matrices.
+Only ``numpy``/``scipy`` and HiGHS (through :mod:`sharedopt.solve.backends.highs_api`) are
+used; the model is handed to HiGHS as matrices.
 """
 
 from __future__ import annotations
@@ -28,17 +28,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from time import perf_counter
 
-import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from sharedopt.solve.backends.highs import highs_limit, matrix_lp, set_threads
-from sharedopt.solve.backends.highs_quiet import new_highs
-from sharedopt.solve.progress import attach
+from sharedopt.solve.backends.highs import highs_limit, matrix_lp
+from sharedopt.solve.backends.highs_api import NOT_FEASIBLE, OPTIMAL, TIME_LIMIT, GrowingLp, solve_mip, status_text
 from sharedopt.solve.status import Status
-from sharedopt.solve.interrupt import run_highs
 
-INF = highspy.kHighsInf
 PRESOLVE_OFF_ABOVE = 5000  # columns
 MAX_KEPT_FACTOR = 3  # fall back to the working set when fixing keeps more than this x its size
 
@@ -124,13 +120,10 @@ def lp_dual_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper) -> tu
     return float(row_part + col_part), rc
 
 
-def _highs(options, time_limit: float | None) -> highspy.Highs:
-    h = new_highs(bool(getattr(options, "msg", False)))
-    set_threads(h, getattr(options, "threads", 1))
-    h.setOptionValue("random_seed", int(getattr(options, "seed", 0)))
-    if time_limit is not None:
-        h.setOptionValue("time_limit", max(0.01, float(time_limit)))
-    return h
+def _highs_settings(options) -> dict:
+    """The settings every HiGHS run here shares: log, threads, seed."""
+    return {"msg": bool(getattr(options, "msg", False)), "threads": getattr(options, "threads", 1),
+            "seed": int(getattr(options, "seed", 0))}
 
 
 def initial_columns(c, A_csc, var_lower, var_upper, warm: np.ndarray | None, per_row: int = 3) -> np.ndarray:
@@ -163,59 +156,51 @@ def lp_by_column_pricing(c, A_csc, row_lower, row_upper, var_lower, var_upper, o
     scale = max(1.0, float(np.abs(c).max(initial=1.0)))
     in_master = np.zeros(len(c), dtype=bool)
     in_master[cols] = True
-    h = _highs(options, None)
-    h.passModel(matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=False))
+    lp = GrowingLp(matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=False),
+                   **_highs_settings(options))
     rounds, best_bound, best_y = 0, np.inf, None
     while True:
         rounds += 1
-        h.setOptionValue("time_limit", max(0.01, deadline - perf_counter()))
-        run_highs(h)
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return cols, best_y, best_bound, rounds, h.getModelStatus(), None
-        y = np.asarray(h.getSolution().row_dual, dtype=float)
+        status = lp.solve(max(0.01, deadline - perf_counter()))
+        if status != OPTIMAL:
+            return cols, best_y, best_bound, rounds, status, None
+        y = lp.row_duals()
         bound, rc = lp_dual_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper)
         if bound < best_bound:
             best_bound, best_y = bound, y
         pricing = np.flatnonzero(~in_master & (rc > tol * scale) & (var_upper > 0.5))
         if len(pricing) == 0 or perf_counter() >= deadline:
-            status = highspy.HighsModelStatus.kOptimal if len(pricing) == 0 else highspy.HighsModelStatus.kTimeLimit
+            status = OPTIMAL if len(pricing) == 0 else TIME_LIMIT
             x_lp = np.zeros(len(c))
-            x_lp[cols] = np.asarray(h.getSolution().col_value)
+            x_lp[cols] = lp.column_values()
             return cols, best_y, best_bound, rounds, status, x_lp
         add = np.sort(pricing[np.argsort(-rc[pricing], kind="stable")[:batch]])
-        sub = A_csc[:, add]
-        h.addCols(len(add), c[add].astype(np.float64), var_lower[add].astype(np.float64),
-                  var_upper[add].astype(np.float64), int(sub.nnz), sub.indptr[:-1].astype(np.int32),
-                  sub.indices.astype(np.int32), sub.data.astype(np.float64))
+        lp.add_columns(c[add], var_lower[add], var_upper[add], A_csc[:, add])
         in_master[add] = True
         cols = np.concatenate([cols, add])
 
 
 def mip_over_columns(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, options, time_limit,
          start: np.ndarray | None = None, gap: float | None = None):
-    h = _highs(options, time_limit)
-    h.setOptionValue("mip_rel_gap", float(options.mip_gap if gap is None else gap))
+    settings = _highs_settings(options)
+    highs_options = {"random_seed": settings["seed"]}
+    if time_limit is not None:
+        highs_options["time_limit"] = max(0.01, float(time_limit))
+    highs_options["mip_rel_gap"] = float(options.mip_gap if gap is None else gap)
     if getattr(options, "node_limit", None):  # deterministic work limit (wall clock is the safety net)
-        h.setOptionValue("mip_max_nodes", int(options.node_limit))
+        highs_options["mip_max_nodes"] = int(options.node_limit)
     if len(cols) > PRESOLVE_OFF_ABOVE:
         # HiGHS's MIP presolve spends minutes on large set-packing models (dominated
         # columns, probing) without finding anything; branch-and-cut alone does better.
-        h.setOptionValue("presolve", "off")
-    h.passModel(matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=True))
-    attach(h)
-    if start is not None:
-        sol = highspy.HighsSolution()
-        sol.col_value = start[cols].astype(float).tolist()
-        h.setSolution(sol)
-    run_highs(h)
-    info = h.getInfo()
-    has = info.primal_solution_status == highspy.kSolutionStatusFeasible
+        highs_options["presolve"] = "off"
+    answer = solve_mip(matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=True),
+                       highs_options, threads=settings["threads"], msg=settings["msg"],
+                       start=start[cols].astype(float).tolist() if start is not None else None, progress=True)
     x = None
-    if has:
+    if answer.values is not None:
         x = np.zeros(len(c))
-        x[cols] = np.round(np.asarray(h.getSolution().col_value))
-    status = h.getModelStatus()
-    return x, (float(c @ x) if x is not None else None), float(info.mip_dual_bound), status, h.modelStatusToString(status)
+        x[cols] = np.round(answer.values)
+    return x, (float(c @ x) if x is not None else None), answer.dual_bound, answer.status, answer.text
 
 
 def solve_by_pricing(model, options, time_limit: float | None = None,
@@ -257,7 +242,7 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
                                                    deadline, phases)
     t = perf_counter()
     if deadline - perf_counter() < 1.0:  # no time left for a second MIP
-        x, z, bound, status, text2 = None, None, np.inf, highspy.HighsModelStatus.kTimeLimit, "not run (no time left)"
+        x, z, bound, status, text2 = None, None, np.inf, TIME_LIMIT, "not run (no time left)"
     else:
         x, z, bound, status, text2 = mip_over_columns(c, A, kept, rl, ru, lb, ub, options,
                                           max(0.01, deadline - perf_counter()), start=x_inc)
@@ -277,17 +262,17 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
 def _without_lp(c, warm, lp_status, rounds: int, n_master: int, seconds: float) -> PricingOutcome:
     """Outcome when the LP relaxation was not solved: the warm (greedy) start, if any."""
     z = float(c @ warm) if warm is not None else None
-    infeasible = lp_status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+    infeasible = lp_status in NOT_FEASIBLE
     status = Status.FEASIBLE if warm is not None else (
         Status.INFEASIBLE if infeasible else Status.TIME_LIMIT_NO_SOLUTION)
     return PricingOutcome(warm, z, np.inf, np.inf, False, rounds, n_master, 0,
-                          f"LP relaxation not solved: {new_highs().modelStatusToString(lp_status)}",
+                          f"LP relaxation not solved: {status_text(lp_status)}",
                           seconds, status)
 
 
 def _judged(lp_bound: float, bound: float, z: float, status, mip_gap: float) -> tuple[bool, float, str]:
     """(proven, best bound, which bound it is) from the LP bound and the final MIP's dual bound."""
-    proven = status == highspy.HighsModelStatus.kOptimal and np.isfinite(bound)
+    proven = status == OPTIMAL and np.isfinite(bound)
     best = min(lp_bound, max(bound, z)) if np.isfinite(bound) else lp_bound
     kind = ("MIP dual bound over the columns left after reduced-cost fixing (valid for all columns)"
             if np.isfinite(bound) and max(bound, z) < lp_bound else "LP bound (column generation)")

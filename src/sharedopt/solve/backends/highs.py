@@ -34,7 +34,7 @@ from sharedopt.solve.outcome import fallback, finish
 from sharedopt.solve.pieces import Piece
 from sharedopt.solve.progress import attach
 from sharedopt.solve.status import SOLVED, Status
-from sharedopt.solve.interrupt import run_highs
+from sharedopt.solve.backends.highs_interrupt import run_highs
 
 __all__ = ["HighsBackend", "highs_status", "highs_limit", "set_threads", "start_scheduler", "solve_highs"]
 

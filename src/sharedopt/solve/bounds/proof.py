@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from time import perf_counter
 
-import highspy
 import numpy as np
 import scipy.sparse as sp
 
@@ -30,6 +29,7 @@ from sharedopt.solve.lp_bounds import (
     solve_by_pricing,
 )
 from sharedopt.solve.backends.highs import highs_limit
+from sharedopt.solve.backends.highs_api import dual_bound_valid
 from sharedopt.solve.bounds.lagrange import build_services, lagrangian_bound
 from sharedopt.solve.status import Status
 
@@ -85,8 +85,7 @@ def solve_large(model, options, time_limit: float | None = None, warm: np.ndarra
     phases["mip_after_fixing"] = perf_counter() - t
     if z is None or z < z_inc:
         x, z = x_inc, z_inc
-    mip_ok = np.isfinite(mip_bound) and status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit,
-                                                   highspy.HighsModelStatus.kSolutionLimit)
+    mip_ok = np.isfinite(mip_bound) and dual_bound_valid(status)
     mip_b = max(mip_bound, z) if mip_ok else None
     best = min(lp_bound, lag.bound, mip_b if mip_b is not None else np.inf)
     best = max(best, z)

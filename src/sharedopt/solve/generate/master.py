@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-import highspy
 import numpy as np
 import scipy.sparse as sp
 
@@ -15,13 +14,11 @@ from sharedopt.candidates.value import CostBase, evaluate
 from sharedopt.config.params import ModelParams
 from sharedopt.config.solver import SolverOptions
 from sharedopt.model.rows import ROW_KINDS, RowGroup, in_force
-from sharedopt.solve.backends.highs_quiet import new_highs
 from sharedopt.solve.generate.pricer import ServicePricer
-from sharedopt.solve.backends.highs import matrix_lp, set_threads
+from sharedopt.solve.backends.highs import matrix_lp
+from sharedopt.solve.backends.highs_api import OPTIMAL, GrowingLp
 from sharedopt.solve.lp_bounds import lp_dual_bound, solve_by_pricing
-from sharedopt.solve.interrupt import run_highs
 
-INF = highspy.kHighsInf
 INCUMBENT_SECONDS = 30.0  # MIP over the master, for the incumbent that closes the gap
 CLOSE_CAP = 300_000  # groups added by close_gap at most
 
@@ -156,16 +153,10 @@ class Generation:
     note: str = ""
 
 
-def _master_lp(c: np.ndarray, A: sp.csc_matrix, upper: np.ndarray) -> highspy.HighsLp:
+def _master_lp(c: np.ndarray, A: sp.csc_matrix, upper: np.ndarray):
     """The master LP as matrices: ``max c x, A x <= upper, 0 <= x <= 1``."""
     n = A.shape[1]
     return matrix_lp(c, A, np.arange(n), np.full(A.shape[0], -np.inf), upper, np.zeros(n), np.ones(n), False)
-
-
-def _add_columns(h: highspy.Highs, c: np.ndarray, block: sp.csc_matrix) -> None:
-    n = block.shape[1]
-    h.addCols(n, c.astype(np.float64), np.zeros(n), np.ones(n), int(block.nnz),
-              block.indptr[:-1].astype(np.int32), block.indices.astype(np.int32), block.data.astype(np.float64))
 
 
 def column_generation(base: CostBase, params: ModelParams, constraints, pricers: list[ServicePricer],
@@ -237,7 +228,7 @@ def _iterate(base: CostBase, params: ModelParams, pricers: list[ServicePricer], 
     rl = np.full(len(rows.upper), -np.inf)
     while True:
         rounds += 1
-        solved = _solve_master(master.highs, rows.upper, deadline)
+        solved = _solve_master(master.lp, rows.upper, deadline)
         if solved is None:
             break
         lp_obj, y = solved
@@ -260,17 +251,18 @@ def _iterate(base: CostBase, params: ModelParams, pricers: list[ServicePricer], 
 @dataclass
 class _GrowingMaster:
     """The restricted master while it grows: objective, columns, groups held and added per
-    service, and the HiGHS model (columns appended, so each re-solve starts from the last basis)."""
+    service, and the LP (columns appended, so each re-solve starts from the last basis)."""
 
     c: np.ndarray
     A: sp.csc_matrix
     known: dict
     generated: dict
-    highs: highspy.Highs
+    lp: GrowingLp
 
     def extend(self, block: sp.csc_matrix, cost: np.ndarray) -> None:
         """Append a column block with its objective."""
-        _add_columns(self.highs, cost, block)
+        n = block.shape[1]
+        self.lp.add_columns(cost, np.zeros(n), np.ones(n), block)
         self.A, self.c = sp.hstack([self.A, block], format="csc"), np.concatenate([self.c, cost])
 
     def generated_groups(self) -> dict[str, np.ndarray]:
@@ -291,20 +283,16 @@ def _start_master(base: CostBase, rows: MasterRows, pricers: list[ServicePricer]
         service = base.services[svc[0, 0]]
         if svc.shape[1] == 1 and service in known:
             known[service].update(tuple(row[row >= 0].tolist()) for row in members)
-    h = new_highs()
-    set_threads(h, getattr(solver, "threads", 2))
-    h.passModel(_master_lp(c, A, rows.upper))
-    return _GrowingMaster(c, A, known, {p.service: [] for p in pricers}, h)
+    lp = GrowingLp(_master_lp(c, A, rows.upper), threads=getattr(solver, "threads", 2))
+    return _GrowingMaster(c, A, known, {p.service: [] for p in pricers}, lp)
 
 
-def _solve_master(h: highspy.Highs, upper: np.ndarray, deadline: float) -> tuple[float, np.ndarray] | None:
+def _solve_master(lp: GrowingLp, upper: np.ndarray, deadline: float) -> tuple[float, np.ndarray] | None:
     """Re-solve the master LP: its optimum and row duals (0 on rows without a limit); None if not optimal."""
-    h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
-    run_highs(h)
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    if lp.solve(max(0.01, deadline - time.perf_counter())) != OPTIMAL:
         return None
-    lp_obj = float(h.getInfo().objective_function_value)
-    y = np.asarray(h.getSolution().row_dual, dtype=float)
+    lp_obj = lp.objective()
+    y = lp.row_duals()
     return lp_obj, np.where(np.isfinite(upper) & (y > 0), y, 0.0)
 
 
