@@ -109,3 +109,26 @@ def test_lagrangian_bound_is_tighter_than_the_lp_somewhere():
         assert out.bound <= lp + 1e-6 * max(1.0, abs(lp)) or out.bound >= best
         tighter += out.bound < lp - 1e-6 * max(1.0, abs(lp))
     assert tighter >= 1
+
+
+def test_a_growing_lp_reaches_the_optimum_of_the_whole_lp():
+    """Columns appended to the HiGHS interface's LP: the re-solve has the optimum, duals and values
+    of the LP over every column at once (a small set packing whose optimum is worked out by hand)."""
+    from sharedopt.solve.backends.highs import matrix_lp
+    from sharedopt.solve.backends.highs_api import OPTIMAL, GrowingLp, solve_mip
+
+    # rows: items a, b, c each in at most one chosen set; sets {a,b}=3, {b,c}=3, {a,c}=3, {a}=1
+    A = sp.csc_matrix(np.array([[1, 0, 1, 1], [1, 1, 0, 0], [0, 1, 1, 0]], dtype=float))
+    c, lower, upper = np.array([3.0, 3.0, 3.0, 1.0]), np.zeros(4), np.ones(4)
+    rows_lo, rows_up = np.full(3, -np.inf), np.ones(3)
+    lp = GrowingLp(matrix_lp(c, A, np.array([0, 3]), rows_lo, rows_up, lower, upper, integer=False), threads=1)
+    assert lp.solve(10.0) == OPTIMAL and lp.objective() == pytest.approx(3.0)
+    lp.add_columns(c[1:3], lower[1:3], upper[1:3], A[:, [1, 2]])
+    assert lp.solve(10.0) == OPTIMAL
+    assert lp.objective() == pytest.approx(4.5)  # every triangle set at one half
+    assert lp.column_values() == pytest.approx([0.5, 0.0, 0.5, 0.5])  # in the order added: 0, 3, 1, 2
+    assert lp.row_duals() @ rows_up == pytest.approx(4.5)  # strong duality
+    mip = solve_mip(matrix_lp(c, A, np.arange(4), rows_lo, rows_up, lower, upper, integer=True),
+                    {"mip_rel_gap": 0.0}, threads=1, start=[0.0, 0.0, 0.0, 1.0])
+    assert mip.status == OPTIMAL and mip.dual_bound == pytest.approx(4.0)  # {a} and {b,c}
+    assert mip.values == pytest.approx([0.0, 1.0, 0.0, 1.0])
