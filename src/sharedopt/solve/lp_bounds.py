@@ -32,7 +32,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from sharedopt.solve.backends.highs import highs_limit, matrix_lp
-from sharedopt.solve.backends.highs_api import NOT_FEASIBLE, OPTIMAL, TIME_LIMIT, GrowingLp, solve_mip, status_text
+from sharedopt.solve.backends.highs_api import (
+    NOT_FEASIBLE, OPTIMAL, TIME_LIMIT, GrowingLp, dual_bound_valid, solve_mip, status_text,
+)
+from sharedopt.solve.dive import lp_dive
 from sharedopt.solve.status import Status
 
 PRESOLVE_OFF_ABOVE = 5000  # columns
@@ -181,7 +184,7 @@ def lp_by_column_pricing(c, A_csc, row_lower, row_upper, var_lower, var_upper, o
 
 
 def mip_over_columns(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, options, time_limit,
-         start: np.ndarray | None = None, gap: float | None = None):
+         start: np.ndarray | None = None, gap: float | None = None, target: float | None = None):
     settings = _highs_settings(options)
     highs_options = {"random_seed": settings["seed"]}
     if time_limit is not None:
@@ -195,12 +198,30 @@ def mip_over_columns(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper,
         highs_options["presolve"] = "off"
     answer = solve_mip(matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=True),
                        highs_options, threads=settings["threads"], msg=settings["msg"],
-                       start=start[cols].astype(float).tolist() if start is not None else None, progress=True)
+                       start=start[cols].astype(float).tolist() if start is not None else None, progress=True,
+                       target=target)
     x = None
     if answer.values is not None:
         x = np.zeros(len(c))
         x[cols] = np.round(answer.values)
-    return x, (float(c @ x) if x is not None else None), answer.dual_bound, answer.status, answer.text
+    text = f"{answer.text} (stopped at the gap target against the LP bound)" if answer.reached_target else answer.text
+    return x, (float(c @ x) if x is not None else None), answer.dual_bound, answer.status, text
+
+
+def gap_target(lp_bound: float, mip_gap: float) -> float:
+    """The objective at which the relative gap to ``lp_bound`` is ``mip_gap`` (the judgement of
+    :func:`_judged`): an incumbent at least this good needs no further search."""
+    return lp_bound - max(mip_gap, 1e-9) * max(1.0, abs(lp_bound)) / (1.0 + max(mip_gap, 1e-9)) + 1e-6
+
+
+def best_start(c, A, cols, x_lp, warm, bounds, options, deadline) -> np.ndarray:
+    """The incumbent a large solve starts from: the best of the warm start, LP rounding (greedy in
+    order of LP value) and the LP dive with pricing (:func:`sharedopt.solve.dive.lp_dive`)."""
+    rl, ru, lb, ub = bounds
+    rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
+    dived = lp_dive(c, A, cols, bounds, _highs_settings(options), deadline)
+    starts = [x for x in (warm, rounded, dived) if x is not None]
+    return max(starts, key=lambda x: float(c @ x)) if starts else np.zeros(len(c))
 
 
 def solve_by_pricing(model, options, time_limit: float | None = None,
@@ -233,19 +254,23 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
     if y is None:  # no LP solution (time limit, or infeasible forced columns): greedy start only
         return _without_lp(c, warm, lp_status, rounds, len(cols), perf_counter() - t0)
     phases = {"lp_column_generation": perf_counter() - t0}
-    # incumbent: LP rounding (greedy in order of LP value), the better of it and the warm start
-    rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
-    starts = [x for x in (warm, rounded) if x is not None]
-    x_inc = max(starts, key=lambda x: float(c @ x)) if starts else np.zeros(len(c))
+    t = perf_counter()
+    x_inc = best_start(c, A, cols, x_lp, warm, bounds, options, deadline)
+    phases["lp_dive"] = perf_counter() - t
     _, rc = lp_dual_bound(c, A, y, rl, ru, lb, ub)
     x_inc, kept, text, scope = _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options,
                                                    deadline, phases)
     t = perf_counter()
-    if deadline - perf_counter() < 1.0:  # no time left for a second MIP
+    if float(c @ x_inc) >= gap_target(lp_bound, options.mip_gap):  # within the gap of the LP bound already
+        x, z, bound, status, text2 = None, None, np.inf, OPTIMAL, "not needed (the incumbent meets the gap target)"
+    elif deadline - perf_counter() < 1.0:  # no time left for a second MIP
         x, z, bound, status, text2 = None, None, np.inf, TIME_LIMIT, "not run (no time left)"
     else:
+        subset = scope == _SUBSET_SCOPE  # its own gap is not the problem's: stop at the target instead
         x, z, bound, status, text2 = mip_over_columns(c, A, kept, rl, ru, lb, ub, options,
-                                          max(0.01, deadline - perf_counter()), start=x_inc)
+                                          max(0.01, deadline - perf_counter()), start=x_inc,
+                                          gap=SUBSET_GAP if subset else None,
+                                          target=gap_target(lp_bound, options.mip_gap) if subset else None)
     phases["mip_after_fixing"] = perf_counter() - t
     z_inc = float(c @ x_inc)
     if z is None or z < z_inc:
@@ -271,12 +296,13 @@ def _without_lp(c, warm, lp_status, rounds: int, n_master: int, seconds: float) 
 
 
 def _judged(lp_bound: float, bound: float, z: float, status, mip_gap: float) -> tuple[bool, float, str]:
-    """(proven, best bound, which bound it is) from the LP bound and the final MIP's dual bound."""
-    proven = status == OPTIMAL and np.isfinite(bound)
-    best = min(lp_bound, max(bound, z)) if np.isfinite(bound) else lp_bound
+    """(proven, best bound, which bound it is) from the LP bound and the final MIP's dual bound
+    (``inf`` when the final MIP gave none valid for every column): proven when the best valid
+    bound is within ``mip_gap`` of ``z``."""
+    best = min(lp_bound, max(bound, z)) if np.isfinite(bound) and dual_bound_valid(status) else lp_bound
     kind = ("MIP dual bound over the columns left after reduced-cost fixing (valid for all columns)"
-            if np.isfinite(bound) and max(bound, z) < lp_bound else "LP bound (column generation)")
-    proven = proven and (best - z) <= max(mip_gap, 1e-9) * max(1.0, abs(z)) + 1e-6
+            if best < lp_bound else "LP bound (column generation)")
+    proven = (best - z) <= max(mip_gap, 1e-9) * max(1.0, abs(z)) + 1e-6
     return proven, best, kind
 
 
@@ -297,14 +323,15 @@ def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options, deadli
     """
     rl, ru, lb, ub = bounds
     kept = fixed_by_reduced_cost(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
-    if len(kept) <= max(MAX_KEPT_FACTOR * len(cols), 20000):
+    target = gap_target(lp_bound, options.mip_gap)
+    if len(kept) <= max(MAX_KEPT_FACTOR * len(cols), 20000) or float(c @ x_inc) >= target:
         return x_inc, kept, "", "columns left after reduced-cost fixing"
     t = perf_counter()
     # far too many columns for a MIP after fixing (England): the working set gets all the time, as before
     frac = 1.0 if len(kept) > 3 * FINAL_MIP_MAX_COLUMNS else WORKING_SET_SHARE
     share = frac * max(0.01, deadline - perf_counter())
     x, z, _, _, text = mip_over_columns(c, A, np.union1d(cols, np.flatnonzero(x_inc > 0.5)), rl, ru, lb, ub,
-                            options, share, start=x_inc)
+                            options, share, start=x_inc, gap=SUBSET_GAP, target=target)
     phases["mip_working_set"] = perf_counter() - t
     if z is not None and z > float(c @ x_inc):
         x_inc = x
@@ -322,6 +349,9 @@ def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options, deadli
 #: largest MIP after fixing; above it the MIP runs on a subset and its bound is not used
 FINAL_MIP_MAX_COLUMNS = 40000
 _SUBSET_SCOPE = "the working set and the best-pricing columns (its bound covers only them)"
+#: HiGHS's own gap in a MIP over a subset of the columns, whose bound covers only them: tight, so
+#: that it stops at the gap target against the LP bound (or its work limit), not at its own gap
+SUBSET_GAP = 1e-4
 #: share of the remaining time a working-set MIP may take before fixing is redone
 WORKING_SET_SHARE = 0.5
 

@@ -97,6 +97,16 @@ class GrowingLp:
         """The column values of the last solution, in the order the columns were added."""
         return np.asarray(self._highs.getSolution().col_value)
 
+    @property
+    def n_columns(self) -> int:
+        """How many columns the LP has."""
+        return int(self._highs.getNumCol())
+
+    def fix_at_one(self, positions: np.ndarray) -> None:
+        """Fix the columns at ``positions`` (in the order they were added) to 1."""
+        for position in np.asarray(positions, dtype=np.int64):
+            self._highs.changeColBounds(int(position), 1.0, 1.0)
+
     def add_columns(self, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, block: sp.csc_matrix) -> None:
         """Append the columns of ``block`` (CSC, one column per new variable) with their costs and bounds."""
         self._highs.addCols(block.shape[1], cost.astype(np.float64), lower.astype(np.float64),
@@ -118,16 +128,19 @@ class MipAnswer:
         HiGHS's MIP dual bound.
     text : str
         HiGHS's words for ``status``.
+    reached_target : bool
+        The run stopped because a solution reached the caller's target.
     """
 
     values: np.ndarray | None
     status: Any
     dual_bound: float
     text: str
+    reached_target: bool = False
 
 
 def solve_mip(lp, options: Mapping[str, Any], *, threads: int, msg: bool = False, start: list | None = None,
-              progress: bool = False, interruptible: bool = True) -> MipAnswer:
+              progress: bool = False, interruptible: bool = True, target: float | None = None) -> MipAnswer:
     """Solve a MIP from matrices with HiGHS.
 
     Parameters
@@ -148,6 +161,10 @@ def solve_mip(lp, options: Mapping[str, Any], *, threads: int, msg: bool = False
     interruptible : bool
         Run through :func:`~sharedopt.solve.backends.highs_interrupt.run_highs` (Ctrl-C stops
         it); False runs HiGHS directly.
+    target : float, optional
+        Stop as soon as a solution with objective at least ``target`` is found (a maximisation;
+        the answer's ``reached_target`` says so). HiGHS's own gap only sees this model's bound; the
+        caller's target can come from a bound over a larger model.
 
     Returns
     -------
@@ -160,6 +177,7 @@ def solve_mip(lp, options: Mapping[str, Any], *, threads: int, msg: bool = False
     h.passModel(lp)
     if progress:
         attach(h)
+    reached = _stop_at(h, target) if target is not None else None
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = start
@@ -169,4 +187,22 @@ def solve_mip(lp, options: Mapping[str, Any], *, threads: int, msg: bool = False
     has = info.primal_solution_status == highspy.kSolutionStatusFeasible
     values = np.asarray(h.getSolution().col_value) if has else None
     status = h.getModelStatus()
-    return MipAnswer(values, status, float(info.mip_dual_bound), h.modelStatusToString(status))
+    return MipAnswer(values, status, float(info.mip_dual_bound), h.modelStatusToString(status),
+                     bool(reached and reached[0]))
+
+
+def _stop_at(h: highspy.Highs, target: float) -> list[bool]:
+    """Interrupt ``h``'s MIP once a solution reaches ``target``; the returned flag says whether it did."""
+    reached = [False]
+
+    def note(event) -> None:
+        if event.data_out.objective_function_value >= target:
+            reached[0] = True
+
+    def stop(event) -> None:
+        if reached[0]:
+            event.interrupt()
+
+    h.cbMipImprovingSolution += note
+    h.cbMipInterrupt += stop
+    return reached

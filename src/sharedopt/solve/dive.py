@@ -1,0 +1,93 @@
+"""An incumbent for large models by diving on the LP relaxation with column pricing.
+
+:func:`lp_dive` starts from the working set of column generation
+(:func:`sharedopt.solve.lp_bounds.lp_by_column_pricing`), solves the LP over it, prices the
+columns outside it back in until none has a positive reduced cost, then fixes the fractional
+column with the largest LP value to 1 and repeats, each re-solve starting from the last basis,
+until the LP solution is integral. That solution is feasible for the whole model, and it is
+found by a fixed sequence of LP solves (no clock in the result): on England it is within about
+1% of the LP bound after some 70 dives of a few seconds in all, where the greedy start is 5-6%
+below it, so the MIPs that follow start from it (and may stop at once when the run's gap
+target is met against the LP bound).
+"""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+import numpy as np
+import scipy.sparse as sp
+
+from sharedopt.solve.backends.highs import matrix_lp
+from sharedopt.solve.backends.highs_api import OPTIMAL, GrowingLp
+
+__all__ = ["lp_dive"]
+
+#: LP values within this of 0 or 1 count as integral
+INTEGRAL_TOL = 1e-6
+
+
+def lp_dive(c: np.ndarray, A_csc: sp.csc_matrix, cols: np.ndarray, bounds: tuple, settings: dict,
+            deadline: float, tol: float = 1e-7) -> np.ndarray | None:
+    """A feasible 0/1 solution by LP diving with pricing (see the module docstring).
+
+    Parameters
+    ----------
+    c : ndarray
+        Objective (maximised).
+    A_csc : scipy.sparse.csc_matrix
+        Constraint matrix.
+    cols : ndarray of int
+        The starting working set (column generation's master columns).
+    bounds : tuple of ndarray
+        ``(row_lower, row_upper, var_lower, var_upper)``.
+    settings : dict
+        :class:`~sharedopt.solve.backends.highs_api.GrowingLp` keywords (threads, msg, seed).
+    deadline : float
+        ``perf_counter()`` time after which the dive gives up (a safety net only).
+    tol : float
+        Reduced costs above ``tol`` times the largest objective coefficient are priced in.
+
+    Returns
+    -------
+    ndarray or None
+        0/1 values aligned with ``c``; None when an LP was not solved to optimality (time
+        limit, or an infeasible fixing, which the packing rows rule out).
+    """
+    rl, ru, lb, ub = bounds
+    cols = np.asarray(cols, dtype=np.int64)
+    lp = GrowingLp(matrix_lp(c, A_csc, cols, rl, ru, lb, ub, integer=False), **settings)
+    position = np.full(len(c), -1, dtype=np.int64)
+    position[cols] = np.arange(len(cols))
+    scale = tol * max(1.0, float(np.abs(c).max(initial=1.0)))
+    while True:
+        x = _priced_solution(lp, c, A_csc, position, (lb, ub), scale, deadline)
+        if x is None:
+            return None
+        fractional = np.flatnonzero((x > INTEGRAL_TOL) & (x < 1.0 - INTEGRAL_TOL))
+        if len(fractional) == 0:
+            return np.round(x)
+        largest = fractional[np.argsort(-x[fractional], kind="stable")[0]]
+        lp.fix_at_one(position[[largest]])
+
+
+def _priced_solution(lp: GrowingLp, c, A_csc, position, var_bounds, scale: float,
+                     deadline: float) -> np.ndarray | None:
+    """Re-solve ``lp``, pricing columns in until none has a positive reduced cost; the LP
+    values aligned with ``c`` (None when an LP is not solved to optimality)."""
+    lb, ub = var_bounds
+    while True:
+        if lp.solve(max(0.01, deadline - perf_counter())) != OPTIMAL:
+            return None
+        reduced = c - A_csc.T @ lp.row_duals()
+        pricing = np.flatnonzero((position < 0) & (reduced > scale) & (ub > 0.5))
+        if len(pricing) == 0 or perf_counter() >= deadline:
+            break
+        add = np.sort(pricing)
+        position[add] = lp.n_columns + np.arange(len(add))
+        lp.add_columns(c[add], lb[add], ub[add], A_csc[:, add])
+    values = lp.column_values()
+    x = np.zeros(len(c))
+    in_lp = np.flatnonzero(position >= 0)
+    x[in_lp] = values[position[in_lp]]
+    return x
