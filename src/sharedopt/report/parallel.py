@@ -26,9 +26,10 @@ from sharedopt.report.workbook import write_xlsx
 
 __all__ = ["PARALLEL_MIN_ROWS", "PendingWorkbook", "start_workbook"]
 
-#: candidate rows from which the workbook is written in a second process (below that, the
-#: workbook takes about as long as starting and joining the worker)
-PARALLEL_MIN_ROWS = 5_000
+#: candidate rows from which the workbook is written in a second process. Starting and joining
+#: the forked worker costs a few hundredths of a second; the workbook of a run this size (its
+#: cash-flow sheets and tables) takes about half a second or more, which then overlaps the maps.
+PARALLEL_MIN_ROWS = 500
 
 
 @dataclass
