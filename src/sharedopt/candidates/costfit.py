@@ -321,9 +321,9 @@ FIT_LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "formulaic", "patsy"
 
 
 def fit_key(panel: pd.DataFrame, mode: str) -> str:
-    """Hash of everything :func:`fit_cost_curves` depends on: the panel's content (values, index,
-    columns, dtypes), ``mode``, this module's source, the cost-curve settings, Python's and the
-    libraries' versions."""
+    """sha256 of everything :func:`fit_cost_curves` depends on: ``panel`` (values, index, columns,
+    dtypes), ``mode``, this module's source, the cost-curve settings, Python's and :data:`FIT_LIBRARIES`'
+    versions."""
     rows = pd.util.hash_pandas_object(panel, index=True).to_numpy().tobytes()
     return digest([rows, repr(list(panel.columns)), repr(list(panel.dtypes.astype(str))), mode,
                    Path(__file__).read_bytes(), repr(COST_CURVE_RULE), repr(COST_CURVE_FALLBACK),
@@ -331,6 +331,7 @@ def fit_key(panel: pd.DataFrame, mode: str) -> str:
 
 
 def _version(package: str) -> str:
+    """The installed version of ``package`` ('absent' when it is not installed)."""
     try:
         return version(package)
     except PackageNotFoundError:
