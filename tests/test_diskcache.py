@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from sharedopt.candidates import costfit
-from sharedopt.common.diskcache import cache_dir, cached, digest
+from sharedopt.common.diskcache import KEEP, cache_dir, cached, digest
 
 
 def test_a_result_is_computed_once_then_read_back(tmp_path):
@@ -36,6 +36,15 @@ def test_a_broken_or_unwritable_cache_only_costs_a_computation(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("a file where the folder would be")
     assert cached("thing", key, lambda: 3, folder=blocked / "cache") == 3
+
+
+def test_only_the_newest_results_of_a_name_are_kept(tmp_path):
+    for n in range(KEEP + 2):
+        cached("thing", digest([str(n)]), lambda: n, folder=tmp_path)
+        cached("other", digest([str(n)]), lambda: n, folder=tmp_path) if n == 0 else None
+    assert len(list(tmp_path.glob("thing-*.pkl"))) == KEEP
+    assert len(list(tmp_path.glob("other-*.pkl"))) == 1
+    assert cached("thing", digest([str(KEEP + 1)]), lambda: -1, folder=tmp_path) == KEEP + 1  # the newest stays
 
 
 def test_digest_separates_its_parts():

@@ -9,7 +9,8 @@ in every output). The cache can only make a run faster: a file that cannot be re
 written is ignored and the result is computed.
 
 Where: ``$SHAREDOPT_CACHE`` if set (``off`` or ``0`` turns the cache off), else
-``$XDG_CACHE_HOME/sharedopt``, else ``~/.cache/sharedopt``. Deleting the folder is always safe.
+``$XDG_CACHE_HOME/sharedopt``, else ``~/.cache/sharedopt``; the :data:`KEEP` newest results of
+each name are kept. Deleting the folder is always safe.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ __all__ = ["cache_dir", "cached", "digest"]
 
 T = TypeVar("T")
 OFF = {"off", "0", "no", "false"}
+#: stored results kept per name (the newest): older keys are of code or data since changed
+KEEP = 4
 
 
 def cache_dir() -> Path | None:
@@ -91,6 +94,7 @@ def cached(name: str, key: str, compute: Callable[[], T], folder: Path | None = 
         return found[0]
     value = compute()
     _write(path, value)
+    _prune(folder, name)
     return value
 
 
@@ -101,6 +105,16 @@ def _read(path: Path) -> tuple[object] | None:
             return (pickle.load(handle),)
     except Exception:  # noqa: BLE001 - a missing, partial or stale file: compute instead
         return None
+
+
+def _prune(folder: Path, name: str) -> None:
+    """Remove all but the :data:`KEEP` newest results stored under ``name``."""
+    try:
+        stored = sorted(folder.glob(f"{name}-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in stored[KEEP:]:
+            old.unlink()
+    except OSError:
+        pass
 
 
 def _write(path: Path, value: object) -> None:
