@@ -113,10 +113,12 @@ def measure(config: Path, formats: str, timeout: float) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(config), "--formats", formats,
            "--out", str(work / "out"), "--report", str(report)]
     load_before = os.getloadavg()
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     wall = time.perf_counter() - started
     row = {"formats": formats, "end_to_end_seconds": round(wall, 2), "exit_status": proc.returncode,
+           "cpu_seconds": round(_children_cpu() - cpu_before, 2),
            "load_before": [round(x, 2) for x in load_before], "load_after": [round(x, 2) for x in os.getloadavg()]}
     if proc.returncode == 0:
         row.update(json.loads(report.read_text()))
@@ -124,6 +126,12 @@ def measure(config: Path, formats: str, timeout: float) -> dict:
         row["error_tail"] = proc.stderr.strip().splitlines()[-5:]
     shutil.rmtree(work, ignore_errors=True)
     return row
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's finished children (the child and its workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def bench(config: Path, timeout: float) -> dict:
@@ -144,32 +152,37 @@ def _cell(value) -> str:
 
 def markdown(rows: list[dict], machine: dict) -> str:
     """The phase table and the side-by-side ratios."""
-    head = ["config", "formats", "load", "enumerate", "model", "solve", "rank (assign)", "csv", "json", "xlsx",
-            "png", "svg", "html", "report", "end to end", "peak RSS MB", "load avg (1 min) before/after"]
+    head = ["config", "formats", "imports", "load", "enumerate", "model", "solve", "rank (assign)", "csv", "json", "xlsx",
+            "png", "svg", "html", "report", "end to end", "CPU s", "peak RSS MB", "load avg (1 min) before/after"]
     lines = ["# Phases of a run, per shipped config", "",
              f"Measured with `benchmarks/phases.py` on {machine['cores']} cores shared with other jobs "
              f"({machine['platform']}, Python {machine['python']}). Seconds of wall clock; load average is "
              "`os.getloadavg()` (runnable processes; above the core count means the machine was shared). "
              "Step seconds come from the run's event stream (start to end event), output seconds from the "
              "report writer's progress texts (one per file), end to end from the parent around a fresh "
-             "process (Python start-up and imports included).", "",
+             "process (Python start-up and imports included); CPU s is the child's user + system CPU "
+             "(`resource.getrusage(RUSAGE_CHILDREN)`, its workers included), which the machine's load "
+             "changes far less than the wall clock; imports is the child's time to import the run's modules.", "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         for key in ("default", "csv_json"):
             r = row[key]
             steps, fmt = r.get("steps", {}), r.get("by_format", {})
-            cells = [Path(row["config"]).stem, r["formats"]] + [_cell(steps.get(s)) for s in STEPS] + \
+            cells = [Path(row["config"]).stem, r["formats"], _cell(r.get("imports_seconds"))] + \
+                [_cell(steps.get(s)) for s in STEPS] + \
                 [_cell(fmt.get(f)) for f in ("csv", "json", "xlsx", "png", "svg", "html")] + \
-                [_cell(r.get("report_seconds")), _cell(r["end_to_end_seconds"]),
+                [_cell(r.get("report_seconds")), _cell(r["end_to_end_seconds"]), _cell(r.get("cpu_seconds")),
                  _cell(max((r.get("peak_rss_mb") or {0: None}).values(), default=None)),
                  f"{r['load_before'][0]:.1f} / {r['load_after'][0]:.1f}"]
             lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "## End to end: default formats / csv,json (same machine, back to back)", "",
-              "| config | default (s) | csv,json (s) | ratio | status |", "|---|---|---|---|---|"]
+              "| config | default (s) | csv,json (s) | ratio | CPU default / csv,json (s) | status |",
+              "|---|---|---|---|---|---|"]
     for row in rows:
         d, c = row["default"], row["csv_json"]
         lines.append(f"| {Path(row['config']).stem} | {d['end_to_end_seconds']} | {c['end_to_end_seconds']} | "
-                     f"{_cell(row['ratio_default_to_csv_json'])} | {d.get('status', 'exit ' + str(d['exit_status']))} |")
+                     f"{_cell(row['ratio_default_to_csv_json'])} | {_cell(d.get('cpu_seconds'))} / {_cell(c.get('cpu_seconds'))} | "
+                     f"{d.get('status', 'exit ' + str(d['exit_status']))} |")
     return "\n".join(lines) + "\n"
 
 

@@ -23,6 +23,7 @@ from sharedopt.report import write_outputs
 from sharedopt.report.map.fill import covering_codes
 from sharedopt.report.map.geometry import has_shape, map_layout, projected_shapes, shared_geometry, simplified_shapes
 from sharedopt.report.map.panels import plot_service_panels
+from sharedopt.report.map.render import agg_figure, figure_bytes, wrapped_text
 from sharedopt.report.map.static import plot_portfolio_map
 from tests.test_report import load_inputs as report_inputs
 
@@ -94,3 +95,23 @@ def test_workbook_from_the_worker_is_byte_identical(monkeypatch, tmp_path, mini)
     for name in ("opportunities.xlsx", "map.png"):
         assert serial[name].read_bytes() == both[name].read_bytes()
     assert f"opportunities.xlsx: shares {len(mini['shares'])}/{len(mini['shares'])} rows" in said
+
+
+@pytest.mark.parametrize("width, breaks", [(1.2, range(4, 99)), (3.0, [2]), (9.0, [1])])
+def test_wrapped_text_breaks_lines_where_matplotlib_does(width, breaks):
+    """The bisecting wrap gives matplotlib's own lines (one long line, several, a single-word line), in PNG and SVG."""
+    text = ("Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+            "Contains OS data \u00a9 Crown copyright 2024. Contains MHCLG data (OGL v3.0).\n"
+            "A second paragraph: supercalifragilisticexpialidocious words, and short ones.")
+    drawn = {}
+    for kind in ("matplotlib", "bisecting"):
+        fig = agg_figure((width, 1.5))
+        if kind == "matplotlib":
+            fig.text(0.03, 0.1, text, fontsize=6.5, wrap=True)
+        else:
+            wrapped_text(fig, 0.03, 0.1, text, fontsize=6.5)
+        drawn[kind] = [figure_bytes(fig, "png", dpi=dpi) for dpi in (90, 150)] + [figure_bytes(fig, "svg")]
+        drawn[kind + " lines"] = fig.texts[0]._get_wrapped_text()
+    assert drawn["bisecting lines"] == drawn["matplotlib lines"]
+    assert drawn["bisecting lines"].count("\n") in breaks  # the paragraph break, and any wrapping
+    assert drawn["bisecting"] == drawn["matplotlib"]

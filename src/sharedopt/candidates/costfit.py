@@ -15,15 +15,17 @@ falls back to a literature value (:data:`sharedopt.config.assumptions.COST_CURVE
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import statsmodels.formula.api as smf
-from scipy import stats
 from threadpoolctl import threadpool_limits
 
+from sharedopt.common.diskcache import cached, digest
 from sharedopt.config.assumptions import (
     COST_CURVE_FALLBACK, COST_CURVE_RULE, DAYTIME_SERVICE_WEIGHTS, PLAUSIBILITY_RULE,
 )
@@ -101,6 +103,10 @@ def fit_frame(panel: pd.DataFrame, service: str) -> pd.DataFrame:
 
 
 def _ols(frame: pd.DataFrame, formula: str):
+    # statsmodels (and scipy.stats under it) takes a second to import: only a fit imports it,
+    # and a run whose fitted curves are in the cache (fit_cost_curves) fits nothing
+    import statsmodels.formula.api as smf
+
     groups = pd.factorize(frame["code"])[0]
     # small matrices: a multi-threaded BLAS only contends for busy cores (0.5 s vs 2 ms a QR)
     with threadpool_limits(limits=1, user_api="blas"):
@@ -164,6 +170,8 @@ def fit_service(frame: pd.DataFrame, service: str) -> tuple[ServiceCurve, pd.Ser
     (ServiceCurve, pandas.Series)
         The curve (``identified`` by :data:`COST_CURVE_RULE`) and the residuals.
     """
+    from scipy import stats  # as for statsmodels: only a fit needs it
+
     z = float(stats.norm.ppf(0.5 + COST_CURVE_RULE["ci_level"]["value"] / 2))
     councils = frame.drop_duplicates("code")
     centre = float(np.log(councils["population"].median()))
@@ -283,6 +291,11 @@ def _count_nonpositive(panel: pd.DataFrame, service: str) -> int:
 def fit_cost_curves(mode: str = "fitted") -> CostCurves:
     """Fit every council service on the embedded England panel (cached, deterministic).
 
+    The fits depend only on the embedded panel, this module and the cost-curve settings, so
+    their result is kept on disk (:func:`sharedopt.common.diskcache.cached`) under a hash of
+    the panel's content, this module's source, the settings and the library versions: a run
+    reads back exactly the objects a fit returns, and any change to those inputs refits.
+
     Parameters
     ----------
     mode : {"fitted", "literature"}
@@ -300,6 +313,33 @@ def fit_cost_curves(mode: str = "fitted") -> CostCurves:
     if mode not in COST_CURVE_RULE["mode"]["choices"]:
         raise ValueError(f"cost_curves: '{mode}' is not one of {', '.join(COST_CURVE_RULE['mode']['choices'])}")
     panel = cost_panel()
+    return cached(f"costfit-{mode}", fit_key(panel, mode), lambda: _fit_all(panel, mode))
+
+
+#: libraries whose versions can change a fit's numbers
+FIT_LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "formulaic", "patsy")
+
+
+def fit_key(panel: pd.DataFrame, mode: str) -> str:
+    """sha256 of everything :func:`fit_cost_curves` depends on: ``panel`` (values, index, columns,
+    dtypes), ``mode``, this module's source, the cost-curve settings, Python's and :data:`FIT_LIBRARIES`'
+    versions."""
+    rows = pd.util.hash_pandas_object(panel, index=True).to_numpy().tobytes()
+    return digest([rows, repr(list(panel.columns)), repr(list(panel.dtypes.astype(str))), mode,
+                   Path(__file__).read_bytes(), repr(COST_CURVE_RULE), repr(COST_CURVE_FALLBACK),
+                   repr(PANEL_SERVICES), sys.version, *(f"{lib}={_version(lib)}" for lib in FIT_LIBRARIES)])
+
+
+def _version(package: str) -> str:
+    """The installed version of ``package`` ('absent' when it is not installed)."""
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "absent"
+
+
+def _fit_all(panel: pd.DataFrame, mode: str) -> CostCurves:
+    """Fit every service on ``panel`` (what :func:`fit_cost_curves` returns)."""
     curves, eff, resid = {}, {}, []
     for service in PANEL_SERVICES:
         frame = fit_frame(panel, service)

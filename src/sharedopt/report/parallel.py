@@ -26,9 +26,11 @@ from sharedopt.report.workbook import write_xlsx
 
 __all__ = ["PARALLEL_MIN_ROWS", "PendingWorkbook", "start_workbook"]
 
-#: candidate rows from which the workbook is written in a second process (below that, the
-#: workbook takes about as long as starting and joining the worker)
-PARALLEL_MIN_ROWS = 5_000
+#: candidate rows from which the workbook is written in a second process. Starting and joining
+#: the forked worker costs a few hundredths of a second; a workbook takes 0.2 s and more even for
+#: a few dozen candidates (its scenario, summary, assumption and cash-flow sheets), about half a
+#: second from a hundred (Lancashire), which then overlaps the maps.
+PARALLEL_MIN_ROWS = 100
 
 
 @dataclass

@@ -18,6 +18,7 @@ from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 
 from sharedopt.report.map.geometry import MapLayout
 from sharedopt.report.map.page import Page
+from sharedopt.report.map.render import wrapped_text
 
 __all__ = ["ATTRIBUTION", "NO_PARTNERSHIP_COLOUR", "mpl_text", "nice_length"]
 
@@ -137,14 +138,14 @@ def add_text(fig, title: str, attribution: str | None) -> None:
     """Title at the top, attribution at the bottom (fixed distances in inches)."""
     height = fig.get_size_inches()[1]
     fig.suptitle(mpl_text(title), x=0.03, y=1 - 0.3 / height, ha="left", va="center", fontsize=12, fontweight="bold")
-    fig.text(0.03, 0.12 / height, mpl_text(attribution or ATTRIBUTION), ha="left", va="bottom", fontsize=6.5,
-             color="#333333", wrap=True)
+    wrapped_text(fig, 0.03, 0.12 / height, mpl_text(attribution or ATTRIBUTION), ha="left", va="bottom",
+                 fontsize=6.5, color="#333333")
 
 
 def placeholder_figure(fig, title: str, attribution: str | None, message: str) -> Figure:
     """A figure that says why there is no map."""
     fig.set_size_inches(fig.get_size_inches()[0], 2.4)
-    fig.text(0.5, 0.5, mpl_text(message), ha="center", va="center", fontsize=11, color="#555555", wrap=True)
+    wrapped_text(fig, 0.5, 0.5, mpl_text(message), ha="center", va="center", fontsize=11, color="#555555")
     add_text(fig, title, attribution)
     return fig
 

@@ -30,7 +30,7 @@ from sharedopt.report.map.data import portfolio_services
 from sharedopt.report.map.fill import split_list
 from sharedopt.report.map.geometry import simplified_shapes
 from sharedopt.report.map.layers import partnership_colours
-from sharedopt.report.map.render import STYLE, agg_figure
+from sharedopt.report.map.render import STYLE, agg_figure, wrapped_text
 
 __all__ = ["PANEL_THRESHOLD", "plot_service_panels"]
 
@@ -86,10 +86,19 @@ def plot_service_panels(authorities: pd.DataFrame, portfolio: pd.DataFrame, titl
             ax = fig.add_subplot(rows, cols, i + 1)
             _draw_panel(ax, paths, [p for p in partnerships if service in p.services])
             ax.set_title(service_label(service), fontsize=9)
-            ax.set_axis_off()
+            _no_axes(ax)
         _add_captions(fig, title, attribution, estimated)
         fig.tight_layout(rect=(0, 0.04, 1, 0.94))
         return fig
+
+
+def _no_axes(ax) -> None:
+    """No frame, ticks or tick labels. The axis objects are hidden too: hidden only by
+    ``set_axis_off`` they would still work out their ticks every time the panel's title is
+    placed (each draw and each ``tight_layout`` pass), for labels that are never drawn."""
+    ax.set_axis_off()
+    ax.xaxis.set_visible(False)
+    ax.yaxis.set_visible(False)
 
 
 def _geometry_path(geom) -> Path:
@@ -136,4 +145,4 @@ def _add_captions(fig, title: str, attribution: str | None, estimated: str | Non
     fig.suptitle(heading.replace("$", r"\$"), fontsize=11, fontweight="bold",
                  color="#a61b1b" if estimated else "black")
     if attribution:
-        fig.text(0.01, 0.005, attribution.replace("$", r"\$"), fontsize=5.5, color="#333333", wrap=True)
+        wrapped_text(fig, 0.01, 0.005, attribution.replace("$", r"\$"), fontsize=5.5, color="#333333")

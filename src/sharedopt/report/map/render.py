@@ -16,8 +16,9 @@ import io
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
-__all__ = ["PNG_DPI", "STYLE", "DeferredCanvas", "agg_figure", "figure_bytes"]
+__all__ = ["PNG_DPI", "STYLE", "DeferredCanvas", "WrappedText", "agg_figure", "figure_bytes", "wrapped_text"]
 
 PNG_DPI = 150
 _SVG_SALT = "sharedopt-report"
@@ -40,6 +41,66 @@ class DeferredCanvas(FigureCanvasAgg):
 
     def draw_idle(self, *args, **kwargs) -> None:
         """Do nothing: the figure is rendered once, when it is saved."""
+
+
+class WrappedText(Text):
+    """Figure text wrapped to the figure's width, as matplotlib wraps it, with fewer measurements.
+
+    matplotlib (``wrap=True``) measures every run of words from a line's start (one text
+    layout each, a long string each time) to find where a line breaks, and does so at every
+    render. The width of a run only grows as words are added, so the first run too wide is
+    found here by bisection: the same lines from a few measurements (one when the whole text
+    fits, as an attribution line usually does).
+    """
+
+    def _get_wrapped_text(self) -> str:
+        if not self.get_wrap() or self.get_usetex():
+            return self.get_text()
+        width = self._get_wrap_line_width()
+        lines: list[str] = []
+        for line in self.get_text().split("\n"):
+            words = line.split(" ")
+            while words:
+                cut = self._first_too_wide(words, width)
+                lines.append(" ".join(words[:cut]))
+                words = words[cut:]
+        return "\n".join(lines)
+
+    def _first_too_wide(self, words: list[str], width: float) -> int:
+        """How many words the next line takes: all if they fit, else one fewer than the first
+        run (of two or more words) wider than ``width``."""
+        if len(words) == 1 or self._get_rendered_text_width(" ".join(words)) <= width:
+            return len(words)
+        lo, hi = 2, len(words)  # the run of hi words is too wide; find the shortest such run
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._get_rendered_text_width(" ".join(words[:mid])) > width:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo - 1
+
+
+def wrapped_text(fig: Figure, x: float, y: float, text: str, **kwargs) -> Text:
+    """``fig.text(x, y, text, wrap=True, **kwargs)``, wrapped by :class:`WrappedText`.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    x, y : float
+        Position in figure coordinates.
+    text : str
+        The text (already made literal for matplotlib).
+    **kwargs
+        Text properties.
+
+    Returns
+    -------
+    matplotlib.text.Text
+    """
+    artist = fig.text(x, y, text, wrap=True, **kwargs)
+    artist.__class__ = WrappedText  # the same artist (same place among the figure's texts), wrapped faster
+    return artist
 
 
 def agg_figure(figsize: tuple[float, float]) -> Figure:

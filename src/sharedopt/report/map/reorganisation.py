@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import matplotlib
@@ -10,7 +11,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
 
-from sharedopt.reorganisation import ReorganisationResult  # noqa: E402
+if TYPE_CHECKING:  # a name for the annotations: a run that draws no options loads no optimiser
+    from sharedopt.reorganisation import ReorganisationResult
 
 PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
            "#1f78b4", "#b2df8a"]

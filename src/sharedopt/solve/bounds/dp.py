@@ -18,15 +18,18 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from numba import njit, types
-from numba.typed import Dict
 from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+from sharedopt.common.lazyjit import lazy_njit
+
+#: numba's typed dictionary and types, bound when :func:`build_graph` is first compiled
+Dict = types = None
 
 #: kinds of transition besides a group index
 SKIP, COVERED = -1, -2
 
 
-@njit(cache=True)
+@lazy_njit()
 def _grow(arr, size):
     if size < len(arr):
         return arr
@@ -35,7 +38,7 @@ def _grow(arr, size):
     return out
 
 
-@njit(cache=True)
+@lazy_njit(Dict="numba.typed:Dict", types="numba:types")
 def build_graph(n, cmask, cstart, start_mask, max_states):
     """State graph of the profile DP.
 
@@ -87,7 +90,7 @@ def build_graph(n, cmask, cstart, start_mask, max_states):
     return trans_ptr[: hi + 1].copy(), trans_cand[:n_tr].copy(), trans_next[:n_tr].copy(), hi
 
 
-@njit(cache=True)
+@lazy_njit()
 def best_packing(trans_ptr, trans_cand, trans_next, n_states, w):
     """Backward pass: V (best value from each state) and the chosen groups from the start."""
     V = np.zeros(n_states)
@@ -113,7 +116,7 @@ def best_packing(trans_ptr, trans_cand, trans_next, n_states, w):
     return V, chosen
 
 
-@njit(cache=True)
+@lazy_njit()
 def best_with_each(trans_ptr, trans_cand, trans_next, n_states, w, V):
     """Forward pass: for each group, the best packing value that contains it (-inf if none)."""
     F = np.full(n_states, -np.inf)

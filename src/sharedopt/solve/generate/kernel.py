@@ -8,10 +8,11 @@ on graphs of any size. See :meth:`sharedopt.solve.generate.ServicePricer.price` 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from sharedopt.common.lazyjit import lazy_njit
 
 
-@njit(cache=True)
+@lazy_njit()
 def _unit_cost(population, inv_mes, e_down, e_up):
     ratio = population * inv_mes
     if ratio <= 1.0:
@@ -19,7 +20,7 @@ def _unit_cost(population, inv_mes, e_down, e_up):
     return ratio ** e_up
 
 
-@njit(cache=True)
+@lazy_njit()
 def _u_low(population, reach, inv_mes, e_down, e_up):
     """Smallest unit-cost index over populations in [population, population + reach]."""
     if population * inv_mes >= 1.0:
@@ -29,7 +30,7 @@ def _u_low(population, reach, inv_mes, e_down, e_up):
     return 1.0
 
 
-@njit(cache=True)
+@lazy_njit()
 def seed_bounds(ball_ptr, ball_idx, A, R, K, P, top_pop, F, const, pair2, inv_mes, e_down, e_up, k):
     """Per seed: the sums of its best 0..k-1 additions (``top_w``, n x k) and a bound on
     the reduced cost of any group it roots (``ub``)."""
@@ -55,7 +56,7 @@ def seed_bounds(ball_ptr, ball_idx, A, R, K, P, top_pop, F, const, pair2, inv_me
     return top_w, ub
 
 
-@njit(cache=True)
+@lazy_njit()
 def price_seeds(seeds, indptr, indices, A, R, K, P, top_pop, top_w, F, const, pair_cost,
                 inv_mes, e_down, e_up, k, seed_size, tol, out_members, out_rc, best, max_found):
     """Search the groups rooted at each of ``seeds`` (in order).
@@ -94,7 +95,7 @@ def price_seeds(seeds, indptr, indices, A, R, K, P, top_pop, top_w, F, const, pa
     return n_found, visited, len(seeds)
 
 
-@njit(cache=True)
+@lazy_njit()
 def _search_seed(seed, indptr, indices, A, R, K, P, top_pop, top_w, F, const, pair_cost, inv_mes, e_down, e_up,
                  k, seed_size, tol, out_members, out_rc, n_found, mark, members, ext, ext_len, ext_pos, sums):
     """Depth-first ESU over the groups rooted at ``seed``, pruned by the reduced-cost bound.
@@ -141,7 +142,7 @@ def _search_seed(seed, indptr, indices, A, R, K, P, top_pop, top_w, F, const, pa
     return n_found, visited, seed_best, False
 
 
-@njit(cache=True)
+@lazy_njit()
 def _open_seed(seed, indptr, indices, mark, members, ext, ext_len, ext_pos):
     """Depth 1: the seed marked with its neighbours; its extension set the neighbours above it."""
     members[0] = seed
@@ -156,7 +157,7 @@ def _open_seed(seed, indptr, indices, mark, members, ext, ext_len, ext_pos):
     ext_len[1], ext_pos[1] = L, 0
 
 
-@njit(cache=True)
+@lazy_njit()
 def _unmark(w, indptr, indices, mark):
     """Take member ``w`` and its neighbours out of the marks."""
     mark[w] -= 1
@@ -164,7 +165,7 @@ def _unmark(w, indptr, indices, mark):
         mark[indices[e]] -= 1
 
 
-@njit(cache=True)
+@lazy_njit()
 def _descend(d, w, seed, indptr, indices, mark, members, ext, ext_len, ext_pos):
     """Add ``w`` as member ``d``: the next extension set is the rest of this one plus
     ``w``'s unmarked neighbours above the seed (ESU's exclusive extension)."""
@@ -184,7 +185,7 @@ def _descend(d, w, seed, indptr, indices, mark, members, ext, ext_len, ext_pos):
     ext_len[d + 1], ext_pos[d + 1] = L, 0
 
 
-@njit(cache=True)
+@lazy_njit()
 def _record(out_members, out_rc, row, members, d, w, k, rc):
     """Write the group ``members[:d] + [w]`` (padded with -1) and its reduced cost at ``row``."""
     for i in range(d):
