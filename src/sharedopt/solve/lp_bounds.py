@@ -204,7 +204,7 @@ def mip_over_columns(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper,
     if answer.values is not None:
         x = np.zeros(len(c))
         x[cols] = np.round(answer.values)
-    text = f"{answer.text} (stopped at the gap target against the LP bound)" if answer.reached_target else answer.text
+    text = "stopped at the gap target against the LP bound" if answer.reached_target else answer.text
     return x, (float(c @ x) if x is not None else None), answer.dual_bound, answer.status, text
 
 
