@@ -107,6 +107,11 @@ class Revaluer:
         table = finish_table(self._stack(parts) if parts else pd.DataFrame(), params, base)
         return CandidateSet(table, pd.DataFrame(), pd.DataFrame(), self.graphs, None)
 
+    def __setstate__(self, state: dict) -> None:
+        """A copy (in another process) keys the empty frames' signatures by its own objects' ids."""
+        self.__dict__.update(state)
+        self._signatures = {id(frame): _signature(frame) for frame in self._empties.values()}
+
     def _intersection(self, services: tuple[str, ...]) -> nx.Graph:
         """The bodies delivering both services, adjacent in both graphs (made once per pair)."""
         if services not in self._graphs:

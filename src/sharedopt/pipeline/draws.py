@@ -71,6 +71,9 @@ class DrawChunk:
         Revalue the enumerated groups and warm-start (False: every step from scratch, per draw).
     token : str
         Names the Monte Carlo, so a worker enumerates its groups once for all its chunks.
+    revaluer : Revaluer or None
+        The Monte Carlo's revaluer as made here (shared by every chunk): a worker process gets a copy
+        with the groups enumerated and the cost base built, so it does not fit the cost curves again.
     """
 
     first: int
@@ -79,12 +82,14 @@ class DrawChunk:
     inputs: Inputs
     fast: bool = True
     token: str = ""
+    revaluer: Revaluer | None = None
 
 
 def chunks(configs: list, factors: list, inputs: Inputs, fast: bool, token: str) -> list[DrawChunk]:
-    """The draws in chunks of :data:`DRAWS_PER_TASK`, in order."""
+    """The draws in chunks of :data:`DRAWS_PER_TASK`, in order (one revaluer for all when ``fast``)."""
+    revaluer = Revaluer(inputs.authorities, inputs.costs, inputs.graphs) if fast else None
     return [DrawChunk(i, tuple(configs[i:i + DRAWS_PER_TASK]), tuple(factors[i:i + DRAWS_PER_TASK]), inputs,
-                      fast, token) for i in range(0, len(configs), DRAWS_PER_TASK)]
+                      fast, token, revaluer) for i in range(0, len(configs), DRAWS_PER_TASK)]
 
 
 def run_chunk(chunk: DrawChunk, seconds: list | None = None) -> list[dict]:
@@ -115,6 +120,8 @@ def run_chunks(tasks: list[DrawChunk], engine="auto", max_workers: int | None = 
     """
     sizes = [len(task.configs) for task in tasks]
     total = sum(sizes)
+    if engine not in ("auto", "serial") and tasks and tasks[0].fast:
+        _ready(tasks[0])   # before the revaluer is copied to the workers
     if engine != "auto" or len(tasks) <= 1:
         parts = map_tasks(run_chunk, tasks, "serial" if engine == "auto" else engine, max_workers, on_event,
                           DESCRIPTION, sizes)
@@ -147,12 +154,18 @@ def _shifted(on_event: OnEvent | None, done: int, total: int) -> OnEvent | None:
 
 
 def _revaluer(chunk: DrawChunk) -> Revaluer:
-    """This Monte Carlo's revaluer in this process, made on its first chunk."""
+    """This Monte Carlo's revaluer in this process: the chunk's (a copy in a worker process), kept on its first chunk."""
     if chunk.token not in _REVALUER:
         _REVALUER.clear()
         inputs = chunk.inputs
-        _REVALUER[chunk.token] = Revaluer(inputs.authorities, inputs.costs, inputs.graphs)
+        _REVALUER[chunk.token] = chunk.revaluer or Revaluer(inputs.authorities, inputs.costs, inputs.graphs)
     return _REVALUER[chunk.token]
+
+
+def _ready(chunk: DrawChunk) -> None:
+    """Value the chunk's first draw's groups here (enumerating them and building the cost base), unperturbed."""
+    config = light(chunk.configs[0])
+    _revaluer(chunk).candidates(config.model, _effective(config.constraints, chunk.inputs.authorities.index))
 
 
 def solve_draw(config: RunConfig, inputs: Inputs, factors: np.ndarray | None, revaluer: Revaluer | None,
