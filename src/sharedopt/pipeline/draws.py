@@ -129,7 +129,8 @@ def run_chunks(tasks: list[DrawChunk], engine="auto", max_workers: int | None = 
     seconds: list[float] = []
     first = run_chunk(tasks[0], seconds)
     emit(on_event, "tasks", f"{DESCRIPTION}: {sizes[0]}/{total}", done=sizes[0], total=total)
-    per_draw = min(seconds)  # the first draw in a process is cold
+    warm = seconds[1:] or seconds   # the first draw in a process is cold
+    per_draw = sum(warm) / len(warm)  # the mean: the fastest of a few varied draws understates the work left
     workers = max_workers or os.cpu_count() or 1
     pays = workers > 1 and per_draw * (total - sizes[0]) * (1 - 1 / workers) > POOL_STARTUP_SECONDS
     here = "threads" if workers > 1 and len(tasks) > 2 and _idle_cores() >= 1 else "serial"
