@@ -42,18 +42,19 @@ def scenario_of(config: str) -> Scenario:
     return scenario
 
 
-def measure(config: str, draws: int, workers: int, seed: int) -> dict:
+def measure(config: str, draws: int, workers: int, seed: int, engine: str = "process") -> dict:
     """One Monte Carlo of ``draws`` on ``config``: wall time, draws per second and the NPV band."""
     import sharedopt
 
     scenario = scenario_of(config)
     load = os.getloadavg()[0]
     start = time.perf_counter()
-    mc = uncertainty(scenario, draws, scenario.config.uncertainty.distributions, seed=seed, engine="process",
+    mc = uncertainty(scenario, draws, scenario.config.uncertainty.distributions, seed=seed, engine=engine,
                      max_workers=workers, progress=False)
     seconds = time.perf_counter() - start
     npv = mc.totals.set_index("measure").loc["npv_gbp_k"]
-    return {"config": config, "draws": draws, "workers": workers, "seed": seed, "seconds": round(seconds, 2),
+    return {"config": config, "draws": draws, "workers": workers, "engine": engine, "seed": seed,
+            "seconds": round(seconds, 2),
             "draws_per_second": round(draws / seconds, 3), "npv_p10": round(float(npv["p10"]), 1),
             "npv_p50": round(float(npv["p50"]), 1), "npv_p90": round(float(npv["p90"]), 1),
             "statuses": {str(k): int(v) for k, v in mc.draws["status"].value_counts().items()},
@@ -75,12 +76,14 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--engine", default="process", choices=["process", "auto", "serial"],
+                        help="'auto' is what `sharedopt run --uncertainty N` uses (a pool only when it pays)")
     parser.add_argument("--label", default="")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     configs = args.configs + (["england.toml"] if args.england else [])
     for config in configs:
-        row = {"label": args.label, **measure(config, args.draws, args.workers, args.seed)}
+        row = {"label": args.label, **measure(config, args.draws, args.workers, args.seed, args.engine)}
         print(json.dumps(row), flush=True)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with args.out.open("a") as out:

@@ -11,7 +11,7 @@ from rich.progress import Progress
 from sharedopt.candidates.revalue import Revaluer
 from sharedopt.cli import StepRows
 from sharedopt.candidates.status_quo import effective_constraints
-from sharedopt.pipeline.draws import DRAWS_PER_TASK, chunks, run_chunks, solve_draw
+from sharedopt.pipeline.draws import DRAWS_PER_TASK, chunks, run_chunk, run_chunks, solve_draw
 from sharedopt.pipeline.events import Event
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import solve_steps
@@ -83,3 +83,19 @@ def test_command_line_counts_draws_and_the_time_left():
     assert (task.completed, task.total) == (4, 8) and task.fields["info"].startswith("4/8, about 0:00:")
     rows.on_event(Event("tasks", "Monte Carlo draws: 8/8", done=8, total=8))
     assert task.completed == 8 and task.fields["info"] == "8/8"
+
+
+def test_chunks_in_threads_give_the_rows_of_chunks_in_turn(sample, north_east_inputs):
+    configs = [c for c, _ in sample] + [sample[1][0], sample[0][0]]   # two chunks: 4 draws, then 1
+    tasks = chunks(configs, [None] * len(configs), north_east_inputs, True, "threads")
+    assert len(tasks) == 2
+    in_turn = map_tasks(run_chunk, tasks, "serial")
+    assert map_tasks(run_chunk, tasks, "threads", 2) == in_turn   # the solves overlapped; the rows did not change
+
+
+def test_a_pattern_of_parts_seen_before_is_stacked_as_arrays_into_the_same_table(sample, north_east_inputs):
+    revaluer = Revaluer(north_east_inputs.authorities, north_east_inputs.costs, north_east_inputs.graphs)
+    params = sample[0][0].model
+    first = revaluer.candidates(params).table   # pandas stacks the parts' frames; the arrays are checked against it
+    assert len(revaluer._stacks) == 1           # they agreed, so the pattern is stacked as arrays from now on
+    pd.testing.assert_frame_equal(revaluer.candidates(params).table, first)

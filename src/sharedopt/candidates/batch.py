@@ -17,8 +17,8 @@ from sharedopt.candidates.readiness import candidate_realisation, readiness_comm
 from sharedopt.candidates.shares import internal_edge_masks, myerson_shares
 from sharedopt.candidates.table import (
     BETTER_OFF_ALONE, CANDIDATE_ID, ID_CODE_SEPARATOR, MEMBER, NPV, PARTNERSHIP_MODE, SERVICES,
-    SHARE_PROPORTIONAL, SHARE_SHAPLEY, STANDALONE_NPV, candidate_frame, group_kinds, join_codes, make_id,
-    with_depth,
+    SHARE_PROPORTIONAL, SHARE_SHAPLEY, STANDALONE_NPV, candidate_columns, candidate_frame, group_kinds, join_codes,
+    make_id, with_depth,
 )
 from sharedopt.candidates.value import CostBase, asset_budget, coordination_rate, evaluate, span_km
 from sharedopt.config.params import ModelParams
@@ -146,6 +146,15 @@ def group_table(base: CostBase, services: tuple[str, ...], members: np.ndarray, 
     ids = [with_depth(make_id(services, c), depth) for c in codes]
     kinds = group_kinds(len(services), (members >= 0).sum(axis=1))
     return candidate_frame(ids, kinds, join_codes(services), codes, values)
+
+
+def group_labels(base: CostBase, services: tuple[str, ...], members: np.ndarray, depth: str) -> dict:
+    """The leading columns :func:`group_table` gives groups ``members`` at ``depth``, as object arrays."""
+    codes = [[base.codes[i] for i in row if i >= 0] for row in members.tolist()]
+    ids = [with_depth(make_id(services, c), depth) for c in codes]
+    kinds = group_kinds(len(services), (members >= 0).sum(axis=1))
+    cells = candidate_columns(ids, kinds, [join_codes(services)] * len(codes), [join_codes(c) for c in codes])
+    return {key: np.asarray(value, dtype=object) for key, value in cells.items()}
 
 
 def member_shares(base, params, services, graph, groups, members, keep, realisation, table,

@@ -209,21 +209,36 @@ def candidate_realisation(base, params: ModelParams, services: tuple[str, ...], 
     return factor, columns
 
 
-def readiness_common(base, params: ModelParams, members: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def group_statuses(base, params: ModelParams, members: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Each group's status (:func:`group_status`) per readiness column, and its prior collaboration.
+
+    They depend on the groups and the councils' stated readiness (``params.readiness.councils``),
+    not on any rate: a caller valuing the same groups again may keep them.
+    """
+    members = np.atleast_2d(members)
+    statuses = {column: group_status(council_codes(params, base.codes, column), members) for column in COLUMNS}
+    return statuses, prior_collaboration(base.codes, members)
+
+
+def readiness_common(base, params: ModelParams, members: np.ndarray,
+                     statuses: tuple | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The part of :func:`candidate_realisation` no depth or mode changes: the base rate times the
-    condition, co-production and prior-collaboration multipliers, and the checklist columns."""
+    condition, co-production and prior-collaboration multipliers, and the checklist columns.
+
+    ``statuses``: the groups' :func:`group_statuses`, when already known.
+    """
     members = np.atleast_2d(members)
     rule, ready = params.realisation, params.readiness
     factor = np.full(len(members), rule.base_rate() * (1.0 - params.optimism_bias_saving_reduction))
     columns: dict[str, np.ndarray] = {}
+    by_column, prior = statuses if statuses is not None else group_statuses(base, params, members)
     for column in COLUMNS:
-        status = group_status(council_codes(params, base.codes, column), members)
+        status = by_column[column]
         columns[column] = _LABEL[status]
         if column in CONDITIONS:
             factor = factor * condition_multiplier(params, column, status)
         else:
             factor = factor * np.where(status == 1, 1.0 + ready.co_production_uplift, 1.0)
-    prior = prior_collaboration(base.codes, members)
     factor = factor * np.where(prior, 1.0 + ready.prior_collaboration_uplift, 1.0)
     columns["prior_collaboration"] = prior
     return factor, columns

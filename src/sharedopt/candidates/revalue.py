@@ -23,12 +23,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from sharedopt.candidates.batch import global_members, group_table, value_at_depth, within_span
+from sharedopt.candidates.batch import global_members, group_labels, group_table, value_at_depth, within_span
 from sharedopt.candidates.enumerate import connected_groups
 from sharedopt.candidates.finish import finish_table
 from sharedopt.candidates.graphs import intersection_graph
 from sharedopt.candidates.poolable import with_status_quo
-from sharedopt.candidates.readiness import readiness_common
+from sharedopt.candidates.readiness import group_statuses, readiness_common
 from sharedopt.candidates.table import CandidateSet
 from sharedopt.candidates.value import CostBase, span_km
 from sharedopt.candidates.wholeorg import whole_org_candidates
@@ -37,10 +37,17 @@ from sharedopt.config.params import ModelParams
 
 @dataclass
 class _Groups:
-    """One service (pair)'s connected groups as global member indices, and their spans (km)."""
+    """One service (pair)'s connected groups as global member indices, and their spans (km).
+
+    ``labels`` (per depth: the id, kind, services and members cells of every group) and
+    ``statuses`` (per stated readiness: :func:`~sharedopt.candidates.readiness.group_statuses`)
+    are kept once made: a draw changes neither.
+    """
 
     members: np.ndarray
     span: np.ndarray
+    labels: dict = field(default_factory=dict)
+    statuses: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -65,6 +72,9 @@ class Revaluer:
     _groups: dict = field(default_factory=dict, repr=False)
     _bases: dict = field(default_factory=dict, repr=False)
     _empties: dict = field(default_factory=dict, repr=False)
+    _graphs: dict = field(default_factory=dict, repr=False)
+    _stacks: dict = field(default_factory=dict, repr=False)
+    _signatures: dict = field(default_factory=dict, repr=False)  # of the kept empty frames, by id
 
     def candidates(self, params: ModelParams, constraints=None, costs: pd.DataFrame | None = None) -> CandidateSet:
         """The candidate table (no shares) of ``params``, as a full enumeration would build it.
@@ -83,19 +93,50 @@ class Revaluer:
             ``shares`` and ``enumeration`` empty, ``generation`` None.
         """
         base = self._base(params, constraints, costs)
-        tables = []
+        parts = []
         if params.include_scale:
             for service, graph in sorted(self.graphs.items()):
-                tables += self._valued(base, params, (service,), graph, 2, params.max_group_size)
+                parts += self._valued(base, params, (service,), graph, 2, params.max_group_size)
         if params.include_scope:
             for pair in params.scope_pairs:
                 if all(s in self.graphs for s in pair.services):
-                    graph = intersection_graph(self.graphs[pair.services[0]], self.graphs[pair.services[1]])
-                    tables += self._valued(base, params, pair.services, graph, 1, params.scope_max_group_size)
+                    parts += self._valued(base, params, pair.services, self._intersection(pair.services), 1,
+                                          params.scope_max_group_size)
         if params.whole_organisation:
-            tables.append(whole_org_candidates(base, params, self.graphs, False)[0])
-        table = finish_table(pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(), params, base)
+            parts.append(whole_org_candidates(base, params, self.graphs, False)[0])
+        table = finish_table(self._stack(parts) if parts else pd.DataFrame(), params, base)
         return CandidateSet(table, pd.DataFrame(), pd.DataFrame(), self.graphs, None)
+
+    def __setstate__(self, state: dict) -> None:
+        """A copy (in another process) keys the empty frames' signatures by its own objects' ids."""
+        self.__dict__.update(state)
+        self._signatures = {id(frame): _signature(frame) for frame in self._empties.values()}
+
+    def _intersection(self, services: tuple[str, ...]) -> nx.Graph:
+        """The bodies delivering both services, adjacent in both graphs (made once per pair)."""
+        if services not in self._graphs:
+            self._graphs[services] = intersection_graph(self.graphs[services[0]], self.graphs[services[1]])
+        return self._graphs[services]
+
+    def _stack(self, parts: list) -> pd.DataFrame:
+        """The parts stacked as ``pandas.concat(frames, ignore_index=True)`` stacks their frames.
+
+        A part is a frame or a dict of column arrays. The first time a pattern of parts (each
+        one's columns, types and emptiness) is seen, the frames are stacked by pandas and the
+        result is compared with the arrays stacked column by column and given pandas' column types
+        (:func:`_stacked`); when they are equal, later parts of the same pattern are stacked that
+        way, without building a frame per part.
+        """
+        key = tuple(self._signatures.get(id(part)) or _signature(part) for part in parts)
+        dtypes = self._stacks.get(key)
+        if dtypes is not None:
+            return _stacked(parts, dtypes)
+        slow = pd.concat([part if isinstance(part, pd.DataFrame) else pd.DataFrame(part) for part in parts],
+                         ignore_index=True)
+        fast = _stacked(parts, slow.dtypes)
+        if fast is not None and fast.columns.equals(slow.columns) and fast.equals(slow):
+            self._stacks[key] = slow.dtypes
+        return slow
 
     def _base(self, params: ModelParams, constraints, costs: pd.DataFrame | None) -> CostBase:
         """The cost base, built once per curve setting and constraints unless the costs are a draw's own."""
@@ -108,8 +149,9 @@ class Revaluer:
         return self._bases[key]
 
     def _valued(self, base: CostBase, params: ModelParams, services: tuple[str, ...], graph: nx.Graph,
-                min_size: int, max_size: int) -> list[pd.DataFrame]:
-        """The kept (positive-NPV) candidates of one service (pair) at every depth.
+                min_size: int, max_size: int) -> list:
+        """The kept (positive-NPV) candidates of one service (pair) at every depth: one dict of column
+        arrays per depth with any (the rows :func:`~sharedopt.candidates.batch.group_table` makes).
 
         Stacked as :func:`~sharedopt.candidates.batch.value_groups` stacks them (a service with none
         kept adds an empty frame, which sets the stacked table's column types as it does there).
@@ -118,16 +160,21 @@ class Revaluer:
         if groups is None:
             return [pd.DataFrame()]
         within = within_span(params, services, groups.span)
-        common = readiness_common(base, params, groups.members)  # the same at every depth
-        frames, first = [], None
+        stated = repr(sorted(params.readiness.councils.items()))
+        if stated not in groups.statuses:
+            groups.statuses[stated] = group_statuses(base, params, groups.members)
+        common = readiness_common(base, params, groups.members, groups.statuses[stated])  # the same at every depth
+        parts, first = [], None
         for depth in params.depths:
             values, _, keep = value_at_depth(base, params, services, groups.members, within, depth, groups.span,
                                              common)
             first = first or (values, depth)
             if keep.any():
-                frames.append(group_table(base, services, groups.members[keep],
-                                          {k: v[keep] for k, v in values.items()}, depth))
-        return frames or [self._empty(base, services, *first)]
+                if depth not in groups.labels:
+                    groups.labels[depth] = group_labels(base, services, groups.members, depth)
+                parts.append({**{k: v[keep] for k, v in groups.labels[depth].items()},
+                              **{k: v[keep] for k, v in values.items()}})
+        return parts or [self._empty(base, services, *first)]
 
     def _empty(self, base: CostBase, services: tuple[str, ...], values: dict, depth: str) -> pd.DataFrame:
         """An empty candidate frame with the columns and types of ``values`` (made once per signature)."""
@@ -135,6 +182,7 @@ class Revaluer:
         if key not in self._empties:
             self._empties[key] = group_table(base, services, np.zeros((0, 1), dtype=np.int64),
                                              {k: np.asarray(v)[:0] for k, v in values.items()}, depth)
+            self._signatures[id(self._empties[key])] = _signature(self._empties[key])
         return self._empties[key]
 
     def _enumerated(self, base: CostBase, services: tuple[str, ...], graph: nx.Graph, min_size: int,
@@ -150,3 +198,27 @@ class Revaluer:
                 members = global_members(base, groups)
                 self._groups[key] = _Groups(members, span_km(base.lon, base.lat, members))
         return self._groups[key]
+
+
+def _signature(part) -> tuple:
+    """What decides the column types pandas gives a stack of parts: each part's columns, types, emptiness."""
+    if isinstance(part, pd.DataFrame):
+        return "frame", len(part) > 0, tuple(part.columns), tuple(map(str, part.dtypes.tolist()))
+    return "arrays", len(next(iter(part.values()))) > 0, tuple((name, array.dtype.str) for name, array in part.items())
+
+
+def _stacked(parts: list, dtypes: pd.Series) -> pd.DataFrame | None:
+    """The non-empty parts stacked column by column, with the column types ``dtypes`` (None: the parts'
+    columns differ, or none has rows)."""
+    arrays = [_arrays(part) for part in parts if len(part if isinstance(part, pd.DataFrame)
+                                                     else next(iter(part.values())))]
+    names = list(dtypes.index)
+    if not arrays or any(list(part) != names for part in arrays):
+        return None
+    return pd.DataFrame({name: pd.Series(np.concatenate([part[name] for part in arrays]), dtype=dtype, copy=False)
+                         for name, dtype in dtypes.items()})
+
+
+def _arrays(part) -> dict:
+    """A part as column arrays."""
+    return {name: part[name].to_numpy() for name in part.columns} if isinstance(part, pd.DataFrame) else part

@@ -349,6 +349,23 @@ def candidate_frame(ids: list[str], kinds, services, codes: list[list[str]], val
     -------
     pandas.DataFrame
     """
-    columns = {CANDIDATE_ID: ids, KIND: kinds, SERVICES: services, MEMBERS: [join_codes(c) for c in codes]}
+    columns = candidate_columns(ids, kinds, services, [join_codes(c) for c in codes])
     columns.update(values)  # in one go: a column at a time copies the frame's blocks each time
     return pd.DataFrame(columns)
+
+
+def candidate_columns(ids, kinds, services, members) -> dict:
+    """The leading columns of a candidate table, in its order: id, kind, services and members cells.
+
+    Parameters
+    ----------
+    ids, kinds, services, members : array-like or str
+        One value per row (``kinds`` and ``services`` may be one value for all rows); ``members``
+        holds the joined member cells (:func:`join_codes`).
+
+    Returns
+    -------
+    dict
+        Column name -> values.
+    """
+    return {CANDIDATE_ID: ids, KIND: kinds, SERVICES: services, MEMBERS: members}

@@ -71,6 +71,9 @@ class DrawChunk:
         Revalue the enumerated groups and warm-start (False: every step from scratch, per draw).
     token : str
         Names the Monte Carlo, so a worker enumerates its groups once for all its chunks.
+    revaluer : Revaluer or None
+        The Monte Carlo's revaluer as made here (shared by every chunk): a worker process gets a copy
+        with the groups enumerated and the cost base built, so it does not fit the cost curves again.
     """
 
     first: int
@@ -79,12 +82,14 @@ class DrawChunk:
     inputs: Inputs
     fast: bool = True
     token: str = ""
+    revaluer: Revaluer | None = None
 
 
 def chunks(configs: list, factors: list, inputs: Inputs, fast: bool, token: str) -> list[DrawChunk]:
-    """The draws in chunks of :data:`DRAWS_PER_TASK`, in order."""
+    """The draws in chunks of :data:`DRAWS_PER_TASK`, in order (one revaluer for all when ``fast``)."""
+    revaluer = Revaluer(inputs.authorities, inputs.costs, inputs.graphs) if fast else None
     return [DrawChunk(i, tuple(configs[i:i + DRAWS_PER_TASK]), tuple(factors[i:i + DRAWS_PER_TASK]), inputs,
-                      fast, token) for i in range(0, len(configs), DRAWS_PER_TASK)]
+                      fast, token, revaluer) for i in range(0, len(configs), DRAWS_PER_TASK)]
 
 
 def run_chunk(chunk: DrawChunk, seconds: list | None = None) -> list[dict]:
@@ -109,10 +114,14 @@ def run_chunks(tasks: list[DrawChunk], engine="auto", max_workers: int | None = 
 
     With ``engine="auto"`` the first chunk runs here first: a local process pool starts only when the
     draws left would take longer here than :data:`POOL_STARTUP_SECONDS` per extra worker (a
-    worker pays for its start and its first, cold draw). The rows are the same on any engine.
+    worker pays for its start and its first, cold draw); otherwise, when a core is idle, the chunks
+    left run in a thread per worker here, which start at once and overlap one chunk's solve (HiGHS
+    releases the GIL) with another's valuation. The rows are the same on any engine.
     """
     sizes = [len(task.configs) for task in tasks]
     total = sum(sizes)
+    if engine not in ("auto", "serial") and tasks and tasks[0].fast:
+        _ready(tasks[0])   # before the revaluer is copied to the workers
     if engine != "auto" or len(tasks) <= 1:
         parts = map_tasks(run_chunk, tasks, "serial" if engine == "auto" else engine, max_workers, on_event,
                           DESCRIPTION, sizes)
@@ -120,12 +129,24 @@ def run_chunks(tasks: list[DrawChunk], engine="auto", max_workers: int | None = 
     seconds: list[float] = []
     first = run_chunk(tasks[0], seconds)
     emit(on_event, "tasks", f"{DESCRIPTION}: {sizes[0]}/{total}", done=sizes[0], total=total)
-    per_draw = min(seconds)  # the first draw in a process is cold
+    warm = seconds[1:] or seconds   # the first draw in a process is cold
+    per_draw = sum(warm) / len(warm)  # the mean: the fastest of a few varied draws understates the work left
     workers = max_workers or os.cpu_count() or 1
     pays = workers > 1 and per_draw * (total - sizes[0]) * (1 - 1 / workers) > POOL_STARTUP_SECONDS
-    parts = map_tasks(run_chunk, tasks[1:], "process" if pays else "serial", max_workers,
+    here = "threads" if workers > 1 and len(tasks) > 2 and _idle_cores() >= 1 else "serial"
+    parts = map_tasks(run_chunk, tasks[1:], "process" if pays else here, workers,
                       _shifted(on_event, sizes[0], total), DESCRIPTION, sizes[1:])
     return first + [row for part in parts for row in part]
+
+
+def _idle_cores() -> float:
+    """Cores no process is using (one-minute load average; all of them where the OS has none).
+
+    Threads only pay where a core is idle: on busy cores HiGHS's own threads and a second chunk's
+    contend, and the draws ran about 10% slower in threads than in turn (2 cores, load average 3).
+    """
+    cores = os.cpu_count() or 1
+    return cores - os.getloadavg()[0] if hasattr(os, "getloadavg") else float(cores)
 
 
 def _shifted(on_event: OnEvent | None, done: int, total: int) -> OnEvent | None:
@@ -144,12 +165,18 @@ def _shifted(on_event: OnEvent | None, done: int, total: int) -> OnEvent | None:
 
 
 def _revaluer(chunk: DrawChunk) -> Revaluer:
-    """This Monte Carlo's revaluer in this process, made on its first chunk."""
+    """This Monte Carlo's revaluer in this process: the chunk's (a copy in a worker process), kept on its first chunk."""
     if chunk.token not in _REVALUER:
         _REVALUER.clear()
         inputs = chunk.inputs
-        _REVALUER[chunk.token] = Revaluer(inputs.authorities, inputs.costs, inputs.graphs)
+        _REVALUER[chunk.token] = chunk.revaluer or Revaluer(inputs.authorities, inputs.costs, inputs.graphs)
     return _REVALUER[chunk.token]
+
+
+def _ready(chunk: DrawChunk) -> None:
+    """Value the chunk's first draw's groups here (enumerating them and building the cost base), unperturbed."""
+    config = light(chunk.configs[0])
+    _revaluer(chunk).candidates(config.model, _effective(config.constraints, chunk.inputs.authorities.index))
 
 
 def solve_draw(config: RunConfig, inputs: Inputs, factors: np.ndarray | None, revaluer: Revaluer | None,

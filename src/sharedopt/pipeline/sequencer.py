@@ -72,5 +72,6 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra:
         solved = solve_steps(config, on_event, extra=extra, pulp_extra=pulp_extra)  # check, load, candidates, model, hook, solve
         result = assign_solution(solved.inputs, solved.candidates, solved.model, solved.solver, solved.chosen,
                                  config, on_event, budget=solved.budget)
-        result = attach_tornado(attach_uncertainty(result, draws, on_event), on_event, enabled=tornado)
+        result = attach_uncertainty(result, draws, on_event, inputs=solved.inputs)
+        result = attach_tornado(result, on_event, enabled=tornado)
         return attach_robustness(result)

@@ -43,7 +43,7 @@ from sharedopt.config.tables import DIST_KEYS, distribution_problems
 from sharedopt.results.summary import SUMMARY_DIGITS
 from sharedopt.pipeline.draws import chunks, run_chunks
 from sharedopt.pipeline.events import OnEvent, emit, subscribers, task_display
-from sharedopt.pipeline.result import Result
+from sharedopt.pipeline.result import Inputs, Result
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import load_inputs
 from sharedopt.solve.interrupt import interruptible
@@ -151,7 +151,7 @@ def check_distributions(distributions) -> None:
 
 def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, seed: int = 0,
                 engine="auto", max_workers: int | None = None, progress: bool = True,
-                on_event: OnEvent | None = None, fast: bool = True) -> UncertaintyResult:
+                on_event: OnEvent | None = None, fast: bool = True, inputs: Inputs | None = None) -> UncertaintyResult:
     """Monte Carlo over uncertain parameters; see the module docstring for ``distributions``.
 
     Parameters
@@ -174,6 +174,8 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     fast : bool
         Value the enumerated groups again per draw and warm-start its solve
         (:mod:`sharedopt.pipeline.draws`); False re-runs every step per draw (same results, slower).
+    inputs : Inputs, optional
+        The scenario's loaded data, when the caller has it (a run's Monte Carlo); loaded here otherwise.
 
     Returns
     -------
@@ -181,7 +183,7 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     """
     n = check_draws(n, "uncertainty(n=...)", least=1)
     check_distributions(distributions)
-    inputs = load_inputs(scenario.config)
+    inputs = load_inputs(scenario.config) if inputs is None else inputs
     draws = make_draws(scenario, n, distributions, seed, len(inputs.costs))
     configs = [scenario.with_(changes).config if changes else scenario.config for changes, _ in draws]
     # the token only lets a worker keep its enumerated groups across chunks: no result depends on it
@@ -248,13 +250,15 @@ def engine_of(settings) -> str:
     return settings.address
 
 
-def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEvent | None = None) -> Result:
+def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEvent | None = None,
+                       inputs: Inputs | None = None) -> Result:
     """A run's :class:`~sharedopt.pipeline.result.Result` with its Monte Carlo added.
 
     Uses the config's ``[uncertainty]`` section (``draws`` overridden by ``draws``):
     adds ``p_in_portfolio`` to the candidates and portfolio and ``uncertainty`` to the
     summary. Returns ``result`` unchanged when there are no draws. ``on_event`` gets an
-    'uncertainty' start and end and a 'tasks' event per finished draw.
+    'uncertainty' start and end and a 'tasks' event per finished draw. ``inputs``: the run's loaded
+    data (loaded again when not given).
     """
     settings = result.config.uncertainty
     n = settings.draws if draws is None else int(draws)
@@ -265,7 +269,7 @@ def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEve
     if "model.realisation.base" in settings.distributions and scenario.get("model.realisation.base") is None:
         scenario = scenario.with_({"model.realisation.base": result.config.model.realisation.base_rate()})
     mc = uncertainty(scenario, n, settings.distributions, seed=settings.seed, engine=engine_of(settings),
-                     max_workers=settings.max_workers, progress=False, on_event=on_event)
+                     max_workers=settings.max_workers, progress=False, on_event=on_event, inputs=inputs)
     share = mc.candidates.set_index(CANDIDATE_ID)["probability_chosen"]
 
     def with_p(frame: pd.DataFrame) -> pd.DataFrame:

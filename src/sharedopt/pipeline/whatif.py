@@ -18,7 +18,7 @@ import itertools
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,7 +178,8 @@ def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | 
               on_event: OnEvent | None = None, description: str = "tasks", sizes: list[int] | None = None) -> list:
     """Run ``func`` over ``tasks`` on the chosen engine; results in task order.
 
-    ``engine``: ``"serial"``, ``"process"`` (local pool; ``"auto"`` means the same here), a
+    ``engine``: ``"serial"``, ``"threads"`` (a thread pool here: for tasks whose time is mostly in a
+    solver that releases the GIL), ``"process"`` (local pool; ``"auto"`` means the same here), a
     ``distributed.Client``, or a Dask scheduler address such as ``"tcp://127.0.0.1:8786"``. Each finished task is a
     'tasks' :class:`~sharedopt.pipeline.events.Event` (``done`` of ``total``) to ``on_event``;
     with ``sizes`` (units of work per task, e.g. draws), ``done`` and ``total`` count units.
@@ -198,6 +199,14 @@ def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | 
             out.append(func(task))
             progress(i)
         return out
+    if engine == "threads":
+        # for tasks whose work is mostly in a solver that releases the GIL (HiGHS does): no start cost
+        with ThreadPoolExecutor(max_workers=max_workers) as pool:
+            out = []
+            for i, value in enumerate(pool.map(func, tasks)):
+                out.append(value)
+                progress(i)
+            return out
     if engine == "process":
         # forkserver: workers fork from a clean process, never from one whose solver
         # threads may hold locks (fork-after-threads deadlocks)
