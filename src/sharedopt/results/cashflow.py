@@ -173,9 +173,19 @@ def council_cashflows(portfolio: pd.DataFrame, base: CostBase, params: ModelPara
     """
     if portfolio is None or len(portfolio) == 0:
         return pd.DataFrame(columns=COLUMNS)
-    frames = [partnership_flows(row, base, params, shares) for _, row in portfolio.iterrows()]
+    by_candidate = _shares_by_candidate(shares, portfolio[CANDIDATE_ID])
+    frames = [partnership_flows(row, base, params, by_candidate.get(row[CANDIDATE_ID])) if shares is not None
+              else partnership_flows(row, base, params) for _, row in portfolio.iterrows()]
     table = pd.concat(frames, ignore_index=True)
     return table.sort_values(["authority", CANDIDATE_ID, "year"], kind="stable").reset_index(drop=True)
+
+
+def _shares_by_candidate(shares: pd.DataFrame | None, ids: pd.Series) -> dict[str, pd.DataFrame]:
+    """The shares table's rows of each of ``ids``, found in one pass (not one scan per partnership)."""
+    if shares is None or not len(shares):
+        return {}
+    mine = shares[shares[CANDIDATE_ID].isin(set(ids))]
+    return {cid: rows for cid, rows in mine.groupby(CANDIDATE_ID, sort=False)}
 
 
 def council_totals(flows: pd.DataFrame, authorities) -> list[dict]:
