@@ -107,3 +107,20 @@ def test_a_loose_gap_ends_the_large_solve_without_a_final_mip(wales_model):
     assert loose.lp_bound - loose.objective <= 0.2 * loose.objective + 1e-6
     assert loose.objective <= exact + 1e-6 * abs(exact)
     assert "not needed" in loose.termination
+
+
+def test_neighbourhood_mip_improves_a_greedy_start_and_stays_feasible(wales_model):
+    from sharedopt.solve.lp_bounds import _neighbourhood_mip, greedy_solution, lp_dual_bound
+
+    c, A, bounds = _arrays(wales_model)
+    options = SolverOptions(mip_gap=0.0)
+    cols, y, lp_bound, _, _, x_lp = lp_by_column_pricing(c, A, *bounds, options, perf_counter() + 600)
+    _, rc = lp_dual_bound(c, A, y, *bounds)
+    greedy = greedy_solution(c, A, *bounds)
+    phases: dict = {}
+    x, note = _neighbourhood_mip(c, A, x_lp, rc, greedy, bounds, options, perf_counter() + 600, np.inf, phases)
+    assert _feasible(A, bounds, x) and c @ x >= c @ greedy
+    assert c @ x <= lp_bound + 1e-6 * abs(lp_bound) and "neighbourhood MIP" in note and "mip_neighbourhood" in phases
+    stopped, _ = _neighbourhood_mip(c, A, x_lp, rc, greedy, bounds, options, perf_counter() + 600,
+                                    float(c @ greedy), {})   # the start already meets the target
+    assert c @ stopped >= c @ greedy

@@ -13,11 +13,17 @@ are dominated. This module
    + sum_j (rc_j > 0 ? rc_j ub_j : rc_j lb_j)``, a valid upper bound on the whole
    problem for any ``y`` (computed here, not taken from the solver, so it stays valid
    whatever the LP's numerical accuracy);
-3. finds an incumbent ``z`` (MIP over the working set) and **fixes to 0** every column
+3. finds an incumbent ``z`` (the best of the warm start, LP rounding and an LP dive with
+   pricing, :mod:`sharedopt.solve.dive`; then, when fixing keeps too many columns, a MIP over
+   the LP's neighbourhood and one over the working set) and **fixes to 0** every column
    with ``L(y) + rc_j < z``: no solution that uses it can beat the incumbent;
 4. solves the MIP over the remaining columns. Its dual bound is a true bound for
    the full problem (any solution using a fixed column is worse than ``z``), and an
    optimal answer on the reduced set is optimal for the full problem.
+
+Each search stops as soon as its incumbent is within ``mip_gap`` of the LP bound
+(:func:`gap_target`): that proves the gap for the whole problem, whatever the search's own
+bound, and the MIPs that follow are not run.
 
 Only ``numpy``/``scipy`` and HiGHS (through :mod:`sharedopt.solve.backends.highs_api`) are
 used; the model is handed to HiGHS as matrices.
@@ -258,7 +264,7 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
     x_inc = best_start(c, A, cols, x_lp, warm, bounds, options, deadline)
     phases["lp_dive"] = perf_counter() - t
     _, rc = lp_dual_bound(c, A, y, rl, ru, lb, ub)
-    x_inc, kept, text, scope = _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options,
+    x_inc, kept, text, scope = _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, x_lp, bounds, options,
                                                    deadline, phases)
     t = perf_counter()
     if float(c @ x_inc) >= gap_target(lp_bound, options.mip_gap):  # within the gap of the LP bound already
@@ -313,9 +319,10 @@ def fixed_by_reduced_cost(rc, lp_bound, z_inc, x_inc, lb, ub) -> np.ndarray:
     return np.union1d(kept, np.flatnonzero(x_inc > 0.5))
 
 
-def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options, deadline, phases):
+def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, x_lp, bounds, options, deadline, phases):
     """Reduced-cost fixing against the best incumbent; when the first fixing keeps too many
-    columns, a short MIP over the working set improves the incumbent and fixing is redone.
+    columns, a MIP over the LP's neighbourhood (:func:`_neighbourhood_mip`) and, unless it meets
+    the gap target, a short MIP over the working set improve the incumbent and fixing is redone.
 
     The working-set MIP gets at most ``WORKING_SET_SHARE`` of the remaining time (and the
     user's node limit), so the rest goes to the MIP after fixing, whose dual bound is valid
@@ -326,6 +333,10 @@ def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options, deadli
     target = gap_target(lp_bound, options.mip_gap)
     if len(kept) <= max(MAX_KEPT_FACTOR * len(cols), 20000) or float(c @ x_inc) >= target:
         return x_inc, kept, "", "columns left after reduced-cost fixing"
+    x_inc, first = _neighbourhood_mip(c, A, x_lp, rc, x_inc, bounds, options, deadline, target, phases)
+    if float(c @ x_inc) >= target:
+        kept = fixed_by_reduced_cost(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
+        return x_inc, kept, first, "columns left after reduced-cost fixing"
     t = perf_counter()
     # far too many columns for a MIP after fixing (England): the working set gets all the time, as before
     frac = 1.0 if len(kept) > 3 * FINAL_MIP_MAX_COLUMNS else WORKING_SET_SHARE
@@ -336,7 +347,7 @@ def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options, deadli
     if z is not None and z > float(c @ x_inc):
         x_inc = x
     kept = fixed_by_reduced_cost(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
-    note = f"working-set MIP ({len(cols)} columns): {text}"
+    note = f"{first}; working-set MIP ({len(cols)} columns): {text}"
     if len(kept) > FINAL_MIP_MAX_COLUMNS:
         # still too many for one MIP within the limit (HiGHS's root LP alone can overrun
         # it): search the working set plus the best-pricing kept columns; the bound stays the LP's
@@ -346,6 +357,24 @@ def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, bounds, options, deadli
     return x_inc, kept, note, "columns left after reduced-cost fixing with the working-set incumbent"
 
 
+def _neighbourhood_mip(c, A, x_lp, rc, x_inc, bounds, options, deadline, target, phases):
+    """A MIP over the LP's support, the incumbent and the best-pricing columns
+    (``NEIGHBOURHOOD_PER_ROW`` per row), from the incumbent, stopped at the gap ``target`` or the
+    node limit (a RINS-like search); returns the better incumbent and a note."""
+    rl, ru, lb, ub = bounds
+    open_cols = np.flatnonzero(ub > 0.5)
+    top = open_cols[np.argsort(-rc[open_cols], kind="stable")[:NEIGHBOURHOOD_PER_ROW * A.shape[0]]]
+    cols = np.union1d(np.union1d(np.flatnonzero(x_lp > 1e-6), np.flatnonzero(x_inc > 0.5)), top)
+    t = perf_counter()
+    x, z, _, _, text = mip_over_columns(c, A, cols, rl, ru, lb, ub, options, max(0.01, deadline - perf_counter()),
+                                        start=x_inc, gap=SUBSET_GAP, target=target)
+    phases["mip_neighbourhood"] = perf_counter() - t
+    better = x if z is not None and z > float(c @ x_inc) else x_inc
+    return better, f"neighbourhood MIP ({len(cols)} columns): {text}"
+
+
+#: best-pricing columns per row in the neighbourhood MIP (with the LP's support and the incumbent)
+NEIGHBOURHOOD_PER_ROW = 4
 #: largest MIP after fixing; above it the MIP runs on a subset and its bound is not used
 FINAL_MIP_MAX_COLUMNS = 40000
 _SUBSET_SCOPE = "the working set and the best-pricing columns (its bound covers only them)"
