@@ -220,13 +220,16 @@ def gap_target(lp_bound: float, mip_gap: float) -> float:
     return lp_bound - max(mip_gap, 1e-9) * max(1.0, abs(lp_bound)) / (1.0 + max(mip_gap, 1e-9)) + 1e-6
 
 
-def best_start(c, A, cols, x_lp, warm, bounds, options, deadline) -> np.ndarray:
+def best_start(c, A, cols, x_lp, warm, bounds, options, deadline, target: float) -> np.ndarray:
     """The incumbent a large solve starts from: the best of the warm start, LP rounding (greedy in
-    order of LP value) and the LP dive with pricing (:func:`sharedopt.solve.dive.lp_dive`)."""
+    order of LP value) and, unless one of those meets the gap ``target``, the LP dive with pricing
+    (:func:`sharedopt.solve.dive.lp_dive`)."""
     rl, ru, lb, ub = bounds
     rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
-    dived = lp_dive(c, A, cols, bounds, _highs_settings(options), deadline)
-    starts = [x for x in (warm, rounded, dived) if x is not None]
+    starts = [x for x in (warm, rounded) if x is not None]
+    if not any(float(c @ x) >= target for x in starts):
+        starts.append(lp_dive(c, A, cols, bounds, _highs_settings(options), deadline))
+    starts = [x for x in starts if x is not None]
     return max(starts, key=lambda x: float(c @ x)) if starts else np.zeros(len(c))
 
 
@@ -261,7 +264,7 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
         return _without_lp(c, warm, lp_status, rounds, len(cols), perf_counter() - t0)
     phases = {"lp_column_generation": perf_counter() - t0}
     t = perf_counter()
-    x_inc = best_start(c, A, cols, x_lp, warm, bounds, options, deadline)
+    x_inc = best_start(c, A, cols, x_lp, warm, bounds, options, deadline, gap_target(lp_bound, options.mip_gap))
     phases["lp_dive"] = perf_counter() - t
     _, rc = lp_dual_bound(c, A, y, rl, ru, lb, ub)
     x_inc, kept, text, scope = _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, x_lp, bounds, options,
