@@ -159,7 +159,8 @@ def test_changing_the_discount_rate_moves_every_total_as_the_csv_says(written):
 def test_scenario_sheet_carries_the_uncertainty_band_and_the_robust_core(tmp_path):
     from sharedopt.report.workbook.book import write_xlsx
 
-    band = {"draws": 20, "distributions": {"costs": {}}, "npv_gbp_k": {"p10": 100.0, "p50": 150.0, "p90": 210.0},
+    band = {"draws": 20, "distributions": {"costs": {}, "model.efficiency_theta": {},
+                                           "model.depth_settings.merger.realisation": {}}, "npv_gbp_k": {"p10": 100.0, "p50": 150.0, "p90": 210.0},
             "annual_net_saving_gbp_k": {"p10": 10.0, "p50": 15.0, "p90": 21.0}}
     robust = {"robust_share": 0.8, "n_robust": 3, "n_contingent": 2, "robust_npv_gbp_k": 120.0,
               "headline": {"npv_gbp_k": 150.0, "p10_gbp_k": 100.0, "p50_gbp_k": 150.0, "p90_gbp_k": 210.0,
@@ -170,7 +171,9 @@ def test_scenario_sheet_carries_the_uncertainty_band_and_the_robust_core(tmp_pat
     items = {a: b for a, b in load_workbook(path)["Scenario"].iter_rows(min_row=2, max_col=2, values_only=True)}
     assert items["NPV, P10 (£k)"] == 100.0 and items["NPV, P90 (£k)"] == 210.0
     assert items["Annual net saving, P50 (£k)"] == 15.0
-    assert items["Uncertainty band"].startswith("20 Monte Carlo draws of costs")
+    assert items["Uncertainty band"].startswith("20 Monte Carlo draws of delivery ratio of merger partnerships, "
+                                                "every spend figure, share of the efficiency gap closed;")
+    assert "model." not in items["Uncertainty band"]   # plain words, not config keys
     assert items["Robust core: partnerships chosen in at least 80% of the draws"] == 3
     assert items["Robust core NPV (£k)"] == 120.0 and items["Contingent partnerships (chosen in fewer draws)"] == 2
 

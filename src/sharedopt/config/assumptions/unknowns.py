@@ -73,6 +73,18 @@ def unknowns() -> list[dict]:
     return rows
 
 
+def plain_label(key: str) -> str:
+    """A drawn or tested input's plain-words label: the lever's label, the delivery ratio of a
+    depth for ``model.depth_settings.<depth>.realisation``, else the key itself."""
+    labels = {lever[0]: lever[1] for lever in _LEVERS}
+    if key in labels:
+        return labels[key]
+    parts = key.split(".")
+    if len(parts) == 4 and parts[:2] == ["model", "depth_settings"] and parts[3] == "realisation":
+        return f"delivery ratio of {parts[2]} partnerships"
+    return {"costs": "every spend figure"}.get(key, key)
+
+
 def lever_distributions() -> dict[str, dict]:
     """The Monte Carlo's default distribution of every lever whose default lies in its range.
 

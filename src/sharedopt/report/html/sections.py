@@ -20,7 +20,7 @@ from sharedopt.candidates.table import (
 )
 from sharedopt.results.facts import gap_text, services_label
 from sharedopt.report.html.text import escape_visible as escape
-from sharedopt.report.tables import region_label
+from sharedopt.report.tables import drawn_inputs, region_label
 from sharedopt.results.run_summary import RunSummary
 
 __all__ = ["alternatives", "council_rows", "scenario_section", "service_chart", "uncertainty_rows"]
@@ -162,7 +162,7 @@ def uncertainty_rows(summary: RunSummary) -> dict[str, Any] | None:
                        (ONE_OFF_COST, "One-off cost")):
         if isinstance(band.get(key), Mapping):
             rows.append({"label": label, **{p: band[key].get(p) for p in ("p10", "p50", "p90")}})
-    return {"rows": rows, "draws": band.get("draws"), "varied": sorted((band.get("distributions") or {}).keys())}
+    return {"rows": rows, "draws": band.get("draws"), "varied": drawn_inputs(band)}
 
 
 def council_rows(summary: RunSummary) -> list[dict[str, Any]]:

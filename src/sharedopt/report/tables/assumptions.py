@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from sharedopt.results.run_summary import RunSummary
-from sharedopt.config.assumptions import unknowns
+from sharedopt.config.assumptions import plain_label, unknowns
 
 __all__ = ["LEVER_COLUMNS", "TOP_LEVERS", "assumption_rows", "headline_levers", "public_text"]
 
@@ -89,3 +89,8 @@ def assumption_rows(summary: RunSummary) -> list[dict[str, Any]]:
     summary = RunSummary.of(summary)
     return [{**row, "source": public_text(row.get("source"))} for row in summary.assumptions or []
             if isinstance(row, Mapping)]
+
+
+def drawn_inputs(band: Mapping) -> list[str]:
+    """The inputs a Monte Carlo drew (``summary.uncertainty``), in plain words, sorted."""
+    return sorted(plain_label(key) for key in (band.get("distributions") or {}))

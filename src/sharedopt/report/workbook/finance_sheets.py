@@ -29,7 +29,7 @@ from sharedopt.report.workbook.cell_values import cell_text, cell_value
 from sharedopt.report.workbook.cashflow_sheet import SheetLayout, partnership_inputs, write_cashflow_sheet
 from sharedopt.report.workbook.inputs import NAMED_INPUTS, horizon_rows, input_values
 from sharedopt.report.workbook.sheets import SheetTable
-from sharedopt.report.tables import MONEY_SUFFIX, assumption_rows, headline_levers, region_label
+from sharedopt.report.tables import MONEY_SUFFIX, assumption_rows, drawn_inputs, headline_levers, region_label
 from sharedopt.results.run_summary import RunSummary
 
 __all__ = ["MONEY_FORMAT", "RATE_NAME", "cashflow_figures", "cashflow_tables", "council_table", "discount_rate",
@@ -96,7 +96,7 @@ def _uncertainty_rows(summary: RunSummary) -> list[tuple[str, Any, str | None]]:
         return []
     rows: list[tuple[str, Any, str | None]] = [
         ("Uncertainty band", f"{band.get('draws')} Monte Carlo draws of "
-                             f"{', '.join(sorted((band.get('distributions') or {}).keys())) or 'the inputs'}; "
+                             f"{', '.join(drawn_inputs(band)) or 'the inputs'}; "
                              "each draw re-solves the portfolio", None)]
     for key in (ANNUAL_NET_SAVING, NPV, ONE_OFF_COST):
         figures = band.get(key)
