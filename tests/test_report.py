@@ -515,3 +515,10 @@ def test_assumptions_in_two_layers_and_the_delivery_ratio_and_success_probabilit
     header = re.search(r'<table id="portfolio">.*?<thead>(.*?)</thead>', html, re.S).group(1)
     assert ">Delivery ratio</th>" in header and ">Success probability</th>" in header
     assert ">Realisation</th>" not in header
+
+
+def test_optimal_within_a_gap_never_reads_as_proven():
+    within = solver_status(SolveReport(status="optimal", objective=100.0, best_bound=101.0))
+    assert "proven within 1.00%" in within["text"] and "no better portfolio exists" not in within["text"]
+    proven = solver_status(SolveReport(status="optimal", objective=100.0, best_bound=100.0))
+    assert "no better portfolio exists" in proven["text"]

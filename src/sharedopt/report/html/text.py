@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from sharedopt.common.gaps import PROVEN_GAP, format_gap
 from sharedopt.common.literal import clean
 from sharedopt.solve.status import Status
 from sharedopt.results.run_summary import SolveReport
@@ -171,7 +172,10 @@ def solver_status(report: SolveReport) -> dict[str, str]:
     raw = str(report.status or "unknown").strip()
     status = raw.lower()
     gap = relative_gap(report)
-    if status == Status.OPTIMAL:
+    if status == Status.OPTIMAL and gap is not None and abs(gap) > PROVEN_GAP:
+        text, level = (f"Optimal within the gap tolerance: proven within {format_gap(gap)} of the best "
+                       "portfolio possible under the model.", "ok")
+    elif status == Status.OPTIMAL:
         text, level = "Optimal: the solver proved no better portfolio exists under the model.", "ok"
     elif status == Status.FEASIBLE:
         where = f"within {_percent(gap)} of the bound" if gap is not None else "distance from the bound unknown"
