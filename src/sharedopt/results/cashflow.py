@@ -174,8 +174,8 @@ def council_cashflows(portfolio: pd.DataFrame, base: CostBase, params: ModelPara
     if portfolio is None or len(portfolio) == 0:
         return pd.DataFrame(columns=COLUMNS)
     by_candidate = _shares_by_candidate(shares, portfolio[CANDIDATE_ID])
-    frames = [partnership_flows(row, base, params, by_candidate.get(row[CANDIDATE_ID])) if shares is not None
-              else partnership_flows(row, base, params) for _, row in portfolio.iterrows()]
+    frames = [partnership_flows(row, base, params, by_candidate.get(row[CANDIDATE_ID]))
+              for _, row in portfolio.iterrows()]
     table = pd.concat(frames, ignore_index=True)
     return table.sort_values(["authority", CANDIDATE_ID, "year"], kind="stable").reset_index(drop=True)
 

@@ -83,9 +83,8 @@ def _priced_solution(lp: GrowingLp, c, A_csc, position, var_bounds, scale: float
         pricing = np.flatnonzero((position < 0) & (reduced > scale) & (ub > 0.5))
         if len(pricing) == 0 or perf_counter() >= deadline:
             break
-        add = np.sort(pricing)
-        position[add] = lp.n_columns + np.arange(len(add))
-        lp.add_columns(c[add], lb[add], ub[add], A_csc[:, add])
+        position[pricing] = lp.n_columns + np.arange(len(pricing))   # flatnonzero: already in order
+        lp.add_columns(c[pricing], lb[pricing], ub[pricing], A_csc[:, pricing])
     values = lp.column_values()
     x = np.zeros(len(c))
     in_lp = np.flatnonzero(position >= 0)

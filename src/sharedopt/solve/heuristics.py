@@ -12,7 +12,7 @@ import numpy as np
 from sharedopt.model.build import PortfolioModel
 from sharedopt.solve.pieces import FEAS_TOL
 
-__all__ = ["is_feasible", "trivial_bound", "cheap_bound", "greedy_start", "usable_start"]
+__all__ = ["is_feasible", "trivial_bound", "cheap_bound", "greedy_start", "greedy_solution", "usable_start"]
 
 
 def is_feasible(model: PortfolioModel, x: np.ndarray, tol: float = FEAS_TOL) -> bool:
@@ -94,6 +94,29 @@ def greedy_start(model: PortfolioModel) -> np.ndarray | None:
             chosen.append(j)
     x[chosen] = 1.0
     return x if is_feasible(model, x) else None
+
+
+def greedy_solution(c, A_csc, row_lower, row_upper, var_lower, var_upper,
+                    priority: np.ndarray | None = None) -> np.ndarray | None:
+    """A feasible 0/1 start: forced columns, then the best columns that keep every row within bounds.
+
+    Only for packing rows (non-negative coefficients, lower bounds <= 0); returns None
+    when the start violates a row (e.g. a forced pair that greed does not satisfy).
+    """
+    A_csr = A_csc.tocsr()
+    x = (var_lower > 0.5).astype(float)
+    activity = A_csr @ x
+    order = np.lexsort((-c, -priority)) if priority is not None else np.argsort(-c, kind="stable")
+    for j in order:
+        if x[j] or var_upper[j] < 0.5 or c[j] <= 0:
+            continue
+        rows = A_csc.indices[A_csc.indptr[j]:A_csc.indptr[j + 1]]
+        vals = A_csc.data[A_csc.indptr[j]:A_csc.indptr[j + 1]]
+        if np.all(activity[rows] + vals <= row_upper[rows] + 1e-9):
+            x[j] = 1.0
+            activity[rows] += vals
+    ok = np.all(activity >= row_lower - 1e-9) and np.all(activity <= row_upper + 1e-9)
+    return x if ok else None
 
 
 def usable_start(model: PortfolioModel, warm_start) -> np.ndarray | None:

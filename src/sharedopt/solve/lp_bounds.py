@@ -42,33 +42,11 @@ from sharedopt.solve.backends.highs_api import (
     NOT_FEASIBLE, OPTIMAL, TIME_LIMIT, GrowingLp, dual_bound_valid, solve_mip, status_text,
 )
 from sharedopt.solve.dive import lp_dive
+from sharedopt.solve.heuristics import greedy_solution
 from sharedopt.solve.status import Status
 
 PRESOLVE_OFF_ABOVE = 5000  # columns
 MAX_KEPT_FACTOR = 3  # fall back to the working set when fixing keeps more than this x its size
-
-
-def greedy_solution(c, A_csc, row_lower, row_upper, var_lower, var_upper,
-                    priority: np.ndarray | None = None) -> np.ndarray | None:
-    """A feasible 0/1 start: forced columns, then the best columns that keep every row within bounds.
-
-    Only for packing rows (non-negative coefficients, lower bounds <= 0); returns None
-    when the start violates a row (e.g. a forced pair that greed does not satisfy).
-    """
-    A_csr = A_csc.tocsr()
-    x = (var_lower > 0.5).astype(float)
-    activity = A_csr @ x
-    order = np.lexsort((-c, -priority)) if priority is not None else np.argsort(-c, kind="stable")
-    for j in order:
-        if x[j] or var_upper[j] < 0.5 or c[j] <= 0:
-            continue
-        rows = A_csc.indices[A_csc.indptr[j]:A_csc.indptr[j + 1]]
-        vals = A_csc.data[A_csc.indptr[j]:A_csc.indptr[j + 1]]
-        if np.all(activity[rows] + vals <= row_upper[rows] + 1e-9):
-            x[j] = 1.0
-            activity[rows] += vals
-    ok = np.all(activity >= row_lower - 1e-9) and np.all(activity <= row_upper + 1e-9)
-    return x if ok else None
 
 
 @dataclass(frozen=True)
@@ -220,17 +198,23 @@ def gap_target(lp_bound: float, mip_gap: float) -> float:
     return lp_bound - max(mip_gap, 1e-9) * max(1.0, abs(lp_bound)) / (1.0 + max(mip_gap, 1e-9)) + 1e-6
 
 
-def best_start(c, A, cols, x_lp, warm, bounds, options, deadline, target: float) -> np.ndarray:
-    """The incumbent a large solve starts from: the best of the warm start, LP rounding (greedy in
-    order of LP value) and, unless one of those meets the gap ``target``, the LP dive with pricing
-    (:func:`sharedopt.solve.dive.lp_dive`)."""
+def rounded_start(c, A, x_lp, warm, bounds) -> np.ndarray:
+    """The better of the warm start and LP rounding (greedy in order of LP value); zeros when
+    there is neither."""
     rl, ru, lb, ub = bounds
     rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
     starts = [x for x in (warm, rounded) if x is not None]
-    if not any(float(c @ x) >= target for x in starts):
-        starts.append(lp_dive(c, A, cols, bounds, _highs_settings(options), deadline))
-    starts = [x for x in starts if x is not None]
     return max(starts, key=lambda x: float(c @ x)) if starts else np.zeros(len(c))
+
+
+def best_start(c, A, cols, x_lp, warm, bounds, options, deadline, target: float) -> np.ndarray:
+    """The incumbent a large solve starts from: :func:`rounded_start` or, when that does not meet
+    the gap ``target``, the LP dive with pricing (:func:`sharedopt.solve.dive.lp_dive`) if better."""
+    start = rounded_start(c, A, x_lp, warm, bounds)
+    if float(c @ start) >= target:
+        return start
+    dived = lp_dive(c, A, cols, bounds, _highs_settings(options), deadline)
+    return dived if dived is not None and float(c @ dived) > float(c @ start) else start
 
 
 def solve_by_pricing(model, options, time_limit: float | None = None,
@@ -263,14 +247,14 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
     if y is None:  # no LP solution (time limit, or infeasible forced columns): greedy start only
         return _without_lp(c, warm, lp_status, rounds, len(cols), perf_counter() - t0)
     phases = {"lp_column_generation": perf_counter() - t0}
-    t = perf_counter()
-    x_inc = best_start(c, A, cols, x_lp, warm, bounds, options, deadline, gap_target(lp_bound, options.mip_gap))
+    t, target = perf_counter(), gap_target(lp_bound, options.mip_gap)
+    x_inc = best_start(c, A, cols, x_lp, warm, bounds, options, deadline, target)
     phases["lp_dive"] = perf_counter() - t
     _, rc = lp_dual_bound(c, A, y, rl, ru, lb, ub)
     x_inc, kept, text, scope = _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, x_lp, bounds, options,
-                                                   deadline, phases)
+                                                   deadline, phases, target)
     t = perf_counter()
-    if float(c @ x_inc) >= gap_target(lp_bound, options.mip_gap):  # within the gap of the LP bound already
+    if float(c @ x_inc) >= target:  # within the gap of the LP bound already
         x, z, bound, status, text2 = None, None, np.inf, OPTIMAL, "not needed (the incumbent meets the gap target)"
     elif deadline - perf_counter() < 1.0:  # no time left for a second MIP
         x, z, bound, status, text2 = None, None, np.inf, TIME_LIMIT, "not run (no time left)"
@@ -279,7 +263,7 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
         x, z, bound, status, text2 = mip_over_columns(c, A, kept, rl, ru, lb, ub, options,
                                           max(0.01, deadline - perf_counter()), start=x_inc,
                                           gap=SUBSET_GAP if subset else None,
-                                          target=gap_target(lp_bound, options.mip_gap) if subset else None)
+                                          target=target if subset else None)
     phases["mip_after_fixing"] = perf_counter() - t
     z_inc = float(c @ x_inc)
     if z is None or z < z_inc:
@@ -322,7 +306,7 @@ def fixed_by_reduced_cost(rc, lp_bound, z_inc, x_inc, lb, ub) -> np.ndarray:
     return np.union1d(kept, np.flatnonzero(x_inc > 0.5))
 
 
-def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, x_lp, bounds, options, deadline, phases):
+def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, x_lp, bounds, options, deadline, phases, target):
     """Reduced-cost fixing against the best incumbent; when the first fixing keeps too many
     columns, a MIP over the LP's neighbourhood (:func:`_neighbourhood_mip`) and, unless it meets
     the gap target, a short MIP over the working set improve the incumbent and fixing is redone.
@@ -333,7 +317,6 @@ def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, x_lp, bounds, options, 
     """
     rl, ru, lb, ub = bounds
     kept = fixed_by_reduced_cost(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
-    target = gap_target(lp_bound, options.mip_gap)
     if len(kept) <= max(MAX_KEPT_FACTOR * len(cols), 20000) or float(c @ x_inc) >= target:
         return x_inc, kept, "", "columns left after reduced-cost fixing"
     x_inc, first = _neighbourhood_mip(c, A, x_lp, rc, x_inc, bounds, options, deadline, target, phases)

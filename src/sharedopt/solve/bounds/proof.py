@@ -25,9 +25,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from sharedopt.solve.lp_bounds import (
-    PricingOutcome, fixed_by_reduced_cost, greedy_solution, lp_by_column_pricing, lp_dual_bound, mip_over_columns,
+    PricingOutcome, fixed_by_reduced_cost, lp_by_column_pricing, lp_dual_bound, mip_over_columns, rounded_start,
     solve_by_pricing,
 )
+from sharedopt.solve.heuristics import greedy_solution
 from sharedopt.solve.backends.highs import highs_limit
 from sharedopt.solve.backends.highs_api import dual_bound_valid
 from sharedopt.solve.bounds.lagrange import build_services, lagrangian_bound
@@ -35,13 +36,6 @@ from sharedopt.solve.status import Status
 
 #: subgradient iterations of the Lagrangian bound
 LAGRANGE_ITERATIONS = 60
-
-
-def _rounded(c, A, x_lp, warm, bounds):
-    rl, ru, lb, ub = bounds
-    rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
-    starts = [x for x in (warm, rounded) if x is not None]
-    return max(starts, key=lambda x: float(c @ x)) if starts else np.zeros(len(c))
 
 
 def _bound_kind(best, lp_bound, lag_bound, mip_bound, z):
@@ -69,7 +63,7 @@ def solve_large(model, options, time_limit: float | None = None, warm: np.ndarra
     if y is None:
         return solve_by_pricing(model, options, max(0.01, deadline - perf_counter()), warm)
     phases = {"dp_state_graphs": t_graphs - t0, "lp_column_generation": perf_counter() - t_graphs}
-    x_inc = _rounded(c, A, x_lp, warm, bounds)
+    x_inc = rounded_start(c, A, x_lp, warm, bounds)
     t = perf_counter()
     lag = lagrangian_bound(model, A, y, float(c @ x_inc), iterations=LAGRANGE_ITERATIONS,
                            gap=min(options.mip_gap, 1e-4), x_inc=x_inc,
