@@ -175,3 +175,19 @@ def test_a_result_of_an_interrupted_solve_is_never_written(north_east_k3_run, tm
         write_result(interrupted, tmp_path / "out")
     assert str(info.value) == f"{tmp_path / 'out'}: not written: the run was interrupted, so it has no result"
     assert not (tmp_path / "out").exists()
+
+
+def test_an_error_raised_after_ctrl_c_ends_as_the_interrupt():
+    """An exception the interrupt itself causes (CPython 3.13's Condition.wait inside a process pool
+    can end in 'cannot release un-acquired lock') stops the run as interrupted, not as a crash;
+    without a Ctrl-C the same error propagates unchanged."""
+    with pytest.raises(KeyboardInterrupt):
+        with interruptible():
+            try:
+                signal.raise_signal(signal.SIGINT)
+            except KeyboardInterrupt:
+                pass
+            raise RuntimeError("cannot release un-acquired lock")
+    with pytest.raises(RuntimeError, match="un-acquired"):
+        with interruptible():
+            raise RuntimeError("cannot release un-acquired lock")

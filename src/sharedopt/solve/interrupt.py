@@ -57,7 +57,8 @@ def interruptible() -> Iterator[None]:
     Raises
     ------
     KeyboardInterrupt
-        SIGINT arrived during the block (also when the code inside swallowed it).
+        SIGINT arrived during the block (also when the code inside swallowed it, or failed
+        with another exception after it).
     """
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.getsignal(signal.SIGINT) if in_main else None
@@ -69,6 +70,13 @@ def interruptible() -> Iterator[None]:
     asked = False
     try:
         yield
+    except Exception:
+        # an error raised after Ctrl-C is the interrupt's doing (e.g. CPython 3.13's Condition.wait,
+        # interrupted inside concurrent.futures, ends in "cannot release un-acquired lock"): the
+        # user asked to stop, so the run stops as interrupted
+        if ours and _ASKED.is_set():
+            raise KeyboardInterrupt from None
+        raise
     finally:
         if ours:
             signal.signal(signal.SIGINT, previous)
