@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sharedopt.common.lazyjit import lazy_njit
 from sharedopt.model.build import PortfolioModel
 from sharedopt.solve.pieces import FEAS_TOL
 
@@ -103,20 +104,31 @@ def greedy_solution(c, A_csc, row_lower, row_upper, var_lower, var_upper,
     Only for packing rows (non-negative coefficients, lower bounds <= 0); returns None
     when the start violates a row (e.g. a forced pair that greed does not satisfy).
     """
-    A_csr = A_csc.tocsr()
     x = (var_lower > 0.5).astype(float)
-    activity = A_csr @ x
+    activity = A_csc.tocsr() @ x
     order = np.lexsort((-c, -priority)) if priority is not None else np.argsort(-c, kind="stable")
-    for j in order:
-        if x[j] or var_upper[j] < 0.5 or c[j] <= 0:
-            continue
-        rows = A_csc.indices[A_csc.indptr[j]:A_csc.indptr[j + 1]]
-        vals = A_csc.data[A_csc.indptr[j]:A_csc.indptr[j + 1]]
-        if np.all(activity[rows] + vals <= row_upper[rows] + 1e-9):
-            x[j] = 1.0
-            activity[rows] += vals
+    _greedy_fill(A_csc.indptr, A_csc.indices, A_csc.data.astype(float), order.astype(np.int64), x, activity,
+                 np.asarray(row_upper, dtype=float), np.asarray(var_upper, dtype=float), np.asarray(c, dtype=float))
     ok = np.all(activity >= row_lower - 1e-9) and np.all(activity <= row_upper + 1e-9)
     return x if ok else None
+
+
+@lazy_njit()
+def _greedy_fill(indptr, indices, data, order, x, activity, row_upper, var_upper, c):
+    """Set ``x[j] = 1`` in ``order`` for every column with ``c[j] > 0`` that keeps its rows
+    within ``row_upper`` (``activity`` updated in place): the loop of :func:`greedy_solution`."""
+    for j in order:
+        if x[j] > 0.0 or var_upper[j] < 0.5 or c[j] <= 0.0:
+            continue
+        fits = True
+        for k in range(indptr[j], indptr[j + 1]):
+            if activity[indices[k]] + data[k] > row_upper[indices[k]] + 1e-9:
+                fits = False
+                break
+        if fits:
+            x[j] = 1.0
+            for k in range(indptr[j], indptr[j + 1]):
+                activity[indices[k]] += data[k]
 
 
 def usable_start(model: PortfolioModel, warm_start) -> np.ndarray | None:

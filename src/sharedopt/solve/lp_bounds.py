@@ -14,7 +14,8 @@ are dominated. This module
    problem for any ``y`` (computed here, not taken from the solver, so it stays valid
    whatever the LP's numerical accuracy);
 3. finds an incumbent ``z`` (the best of the warm start, LP rounding and an LP dive with
-   pricing, :mod:`sharedopt.solve.dive`; then, when fixing keeps too many columns, a MIP over
+   pricing, :mod:`sharedopt.solve.dive`, each polished by swap moves,
+   :mod:`sharedopt.solve.local_search`; then, when fixing keeps too many columns, a MIP over
    the LP's neighbourhood and one over the working set) and **fixes to 0** every column
    with ``L(y) + rc_j < z``: no solution that uses it can beat the incumbent;
 4. solves the MIP over the remaining columns. Its dual bound is a true bound for
@@ -43,6 +44,7 @@ from sharedopt.solve.backends.highs_api import (
 )
 from sharedopt.solve.dive import lp_dive
 from sharedopt.solve.heuristics import greedy_solution
+from sharedopt.solve.local_search import improve_by_swaps
 from sharedopt.solve.status import Status
 
 PRESOLVE_OFF_ABOVE = 5000  # columns
@@ -209,12 +211,16 @@ def rounded_start(c, A, x_lp, warm, bounds) -> np.ndarray:
 
 def best_start(c, A, cols, x_lp, warm, bounds, options, deadline, target: float) -> np.ndarray:
     """The incumbent a large solve starts from: :func:`rounded_start` or, when that does not meet
-    the gap ``target``, the LP dive with pricing (:func:`sharedopt.solve.dive.lp_dive`) if better."""
-    start = rounded_start(c, A, x_lp, warm, bounds)
+    the gap ``target``, the LP dive with pricing (:func:`sharedopt.solve.dive.lp_dive`) if better,
+    each polished by swap moves (:func:`sharedopt.solve.local_search.improve_by_swaps`)."""
+    start = improve_by_swaps(c, A, rounded_start(c, A, x_lp, warm, bounds), bounds)
     if float(c @ start) >= target:
         return start
     dived = lp_dive(c, A, cols, bounds, _highs_settings(options), deadline)
-    return dived if dived is not None and float(c @ dived) > float(c @ start) else start
+    if dived is None:
+        return start
+    dived = improve_by_swaps(c, A, dived, bounds)
+    return dived if float(c @ dived) > float(c @ start) else start
 
 
 def solve_by_pricing(model, options, time_limit: float | None = None,
@@ -331,7 +337,7 @@ def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, x_lp, bounds, options, 
                             options, share, start=x_inc, gap=SUBSET_GAP, target=target)
     phases["mip_working_set"] = perf_counter() - t
     if z is not None and z > float(c @ x_inc):
-        x_inc = x
+        x_inc = improve_by_swaps(c, A, x, bounds)
     kept = fixed_by_reduced_cost(rc, lp_bound, float(c @ x_inc), x_inc, lb, ub)
     note = f"{first}; working-set MIP ({len(cols)} columns): {text}"
     if len(kept) > FINAL_MIP_MAX_COLUMNS:
@@ -355,7 +361,7 @@ def _neighbourhood_mip(c, A, x_lp, rc, x_inc, bounds, options, deadline, target,
     x, z, _, _, text = mip_over_columns(c, A, cols, rl, ru, lb, ub, options, max(0.01, deadline - perf_counter()),
                                         start=x_inc, gap=SUBSET_GAP, target=target)
     phases["mip_neighbourhood"] = perf_counter() - t
-    better = x if z is not None and z > float(c @ x_inc) else x_inc
+    better = improve_by_swaps(c, A, x, bounds) if z is not None and z > float(c @ x_inc) else x_inc
     return better, f"neighbourhood MIP ({len(cols)} columns): {text}"
 
 
