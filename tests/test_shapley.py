@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sharedopt.candidates.batch import distinct_rows
 from sharedopt.candidates.shares import (
     graph_restricted,
     internal_edge_masks,
@@ -269,3 +270,16 @@ def test_property_vectorised_equals_bruteforce(batch: tuple) -> None:
         assert np.isnan(shares[g, len(group) :]).all()
         assert np.nansum(shares[g]) == pytest.approx(restricted(frozenset(group)))
     assert all(nx.is_connected(graph.subgraph(s)) for s in game.coalitions_asked())
+
+
+@pytest.mark.parametrize("width, largest", [(3, 20), (8, 400)])   # one integer per row; too wide for one
+def test_distinct_rows_groups_equal_member_rows_and_factors(width, largest):
+    rng = np.random.default_rng(width)
+    pool = rng.integers(-1, largest, size=(15, width))
+    members = pool[rng.integers(0, 15, size=400)]
+    factor = rng.choice([0.5, 0.75], size=400)
+    first, inverse = distinct_rows(members, factor)
+    assert np.array_equal(members[first][inverse], members) and np.array_equal(factor[first][inverse], factor)
+    pairs = {(tuple(row), f) for row, f in zip(members.tolist(), factor.tolist())}
+    assert len(first) == len(pairs)
+    assert all(first[inverse[i]] <= i for i in range(400))   # each pair valued at its first row

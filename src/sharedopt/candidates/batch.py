@@ -201,11 +201,34 @@ def _value_function(base: CostBase, params: ModelParams, services: tuple[str, ..
     """v(S) for Myerson shares: NPV of the sub-group; a lone member gets its standalone value."""
 
     def subset_value(rows: np.ndarray, sub: np.ndarray) -> np.ndarray:
-        values = evaluator(base, params, services, sub, realisation[rows])[NPV]
+        # the same sub-group (same members in the same order, same realisation) recurs in many
+        # groups: each distinct one is valued once (a row's value depends on that row alone)
+        first, inverse = distinct_rows(sub, np.asarray(realisation[rows], dtype=float))
+        values = np.asarray(evaluator(base, params, services, sub[first], realisation[rows][first])[NPV])[inverse]
         alone = (sub >= 0).sum(axis=1) == 1
         return np.where(alone, _standalone(values, services), values)
 
     return subset_value
+
+
+def distinct_rows(members: np.ndarray, factor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, inverse): the first row of each distinct (member row, factor) pair, in the order the
+    pairs sort, and each row's position among them (``members`` are indices >= -1)."""
+    radix = int(members.max(initial=0)) + 2
+    if radix ** members.shape[1] < 2 ** 62:   # each row as one integer: one sort, not a row-wise unique
+        packed = np.zeros(len(members), dtype=np.int64)
+        for column in members.T:
+            packed = packed * radix + (column.astype(np.int64) + 1)
+        keys = (factor.view(np.int64), packed)
+    else:
+        keys = tuple(factor.view(np.int64)[None]) + tuple(members.T[::-1])
+    order = np.lexsort(keys)
+    ordered = np.column_stack([k[order] for k in keys])
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+    inverse = np.empty(len(order), dtype=np.int64)
+    inverse[order] = np.cumsum(starts) - 1
+    return order[starts], inverse
 
 
 def _standalone(values: np.ndarray, services: tuple[str, ...]) -> np.ndarray:
