@@ -170,7 +170,8 @@ def lp_by_column_pricing(c, A_csc, row_lower, row_upper, var_lower, var_upper, o
 
 
 def mip_over_columns(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, options, time_limit,
-         start: np.ndarray | None = None, gap: float | None = None, target: float | None = None):
+         start: np.ndarray | None = None, gap: float | None = None, target: float | None = None,
+         presolve: bool | None = None):
     settings = _highs_settings(options)
     highs_options = {"random_seed": settings["seed"]}
     if time_limit is not None:
@@ -178,7 +179,7 @@ def mip_over_columns(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper,
     highs_options["mip_rel_gap"] = float(options.mip_gap if gap is None else gap)
     if getattr(options, "node_limit", None):  # deterministic work limit (wall clock is the safety net)
         highs_options["mip_max_nodes"] = int(options.node_limit)
-    if len(cols) > PRESOLVE_OFF_ABOVE:
+    if presolve is False or (presolve is None and len(cols) > PRESOLVE_OFF_ABOVE):
         # HiGHS's MIP presolve spends minutes on large set-packing models (dominated
         # columns, probing) without finding anything; branch-and-cut alone does better.
         highs_options["presolve"] = "off"
@@ -351,15 +352,18 @@ def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, x_lp, bounds, options, 
 
 def _neighbourhood_mip(c, A, x_lp, rc, x_inc, bounds, options, deadline, target, phases):
     """A MIP over the LP's support, the incumbent and the best-pricing columns
-    (``NEIGHBOURHOOD_PER_ROW`` per row), from the incumbent, stopped at the gap ``target`` or the
-    node limit (a RINS-like search); returns the better incumbent and a note."""
+    (``NEIGHBOURHOOD_PER_ROW`` per row), from the incumbent, with the candidates chosen both by the
+    incumbent and (at 1) by the LP fixed at 1 and HiGHS's presolve on, stopped at the gap ``target``
+    or the node limit (RINS: relaxation-induced neighbourhood search); returns the better
+    incumbent and a note."""
     rl, ru, lb, ub = bounds
     open_cols = np.flatnonzero(ub > 0.5)
     top = open_cols[np.argsort(-rc[open_cols], kind="stable")[:NEIGHBOURHOOD_PER_ROW * A.shape[0]]]
     cols = np.union1d(np.union1d(np.flatnonzero(x_lp > 1e-6), np.flatnonzero(x_inc > 0.5)), top)
+    agreed = np.where((x_lp >= 1.0 - 1e-6) & (x_inc > 0.5), 1.0, lb)   # the fixing shrinks the MIP presolve sees
     t = perf_counter()
-    x, z, _, _, text = mip_over_columns(c, A, cols, rl, ru, lb, ub, options, max(0.01, deadline - perf_counter()),
-                                        start=x_inc, gap=SUBSET_GAP, target=target)
+    x, z, _, _, text = mip_over_columns(c, A, cols, rl, ru, agreed, ub, options, max(0.01, deadline - perf_counter()),
+                                        start=x_inc, gap=SUBSET_GAP, target=target, presolve=True)
     phases["mip_neighbourhood"] = perf_counter() - t
     better = improve_by_swaps(c, A, x, bounds) if z is not None and z > float(c @ x_inc) else x_inc
     return better, f"neighbourhood MIP ({len(cols)} columns): {text}"
