@@ -110,24 +110,29 @@ def _pattern_values(idx, members, smask, c, keys: _Keys, m: int):
 
 
 def _best_packing(val: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """Subset DP: f[mask] = best disjoint packing of patterns within mask; returns (f, choice)."""
+    """Subset DP: f[mask] = best disjoint packing of patterns within mask; returns (f, choice).
+
+    The tables are kept pattern-major (one contiguous row of candidates per mask) while they
+    are filled, and returned candidate-major like ``val``.
+    """
     n_pat = 1 << m
-    f = np.zeros((val.shape[0], n_pat))
-    choice = np.zeros((val.shape[0], n_pat), dtype=np.int64)  # 0: lowest member left out
+    values = np.ascontiguousarray(val.T)
+    f = np.zeros((n_pat, val.shape[0]))
+    choice = np.zeros((n_pat, val.shape[0]), dtype=np.int64)  # 0: lowest member left out
     for mask in range(1, n_pat):
         low = mask & -mask
-        f[:, mask] = f[:, mask ^ low]
+        f[mask] = f[mask ^ low]
         rest = mask ^ low
         sub = rest
         while True:
             p = sub | low
-            cand = val[:, p] + f[:, mask ^ p]
-            better = cand > f[:, mask]
-            f[better, mask], choice[better, mask] = cand[better], p
+            cand = values[p] + f[mask ^ p]
+            better = cand > f[mask]
+            f[mask, better], choice[mask, better] = cand[better], p
             if sub == 0:
                 break
             sub = (sub - 1) & rest
-    return f, choice
+    return f.T, choice.T
 
 
 def _unwind(choice_row: np.ndarray, arg_row: np.ndarray, m: int) -> list[int]:
