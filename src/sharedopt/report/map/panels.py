@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib.collections import PathCollection
-from matplotlib.figure import Figure
-from matplotlib.path import Path
 
 from sharedopt.candidates.table import MEMBERS, SERVICES
 from sharedopt.results.facts import service_label
@@ -31,6 +28,10 @@ from sharedopt.report.map.fill import split_list
 from sharedopt.report.map.geometry import simplified_shapes
 from sharedopt.report.map.layers import partnership_colours
 from sharedopt.report.map.render import STYLE, agg_figure, wrapped_text
+
+if TYPE_CHECKING:  # matplotlib loads when a map is drawn (see sharedopt.report.map.render)
+    from matplotlib.figure import Figure
+    from matplotlib.path import Path
 
 __all__ = ["PANEL_THRESHOLD", "plot_service_panels"]
 
@@ -70,6 +71,7 @@ def plot_service_panels(authorities: pd.DataFrame, portfolio: pd.DataFrame, titl
     matplotlib.figure.Figure or None
         None when there is no geometry or no partnership.
     """
+    import matplotlib.style
     shapes = simplified_shapes(authorities)
     services = portfolio_services(portfolio)
     if shapes.empty or not services:
@@ -103,6 +105,7 @@ def _no_axes(ax) -> None:
 
 def _geometry_path(geom) -> Path:
     """One compound path of every ring of a (multi)polygon, as geopandas draws it."""
+    from matplotlib.path import Path
     rings = []
     for polygon in getattr(geom, "geoms", [geom]):
         if polygon.is_empty or not hasattr(polygon, "exterior"):
@@ -127,6 +130,7 @@ def _partnerships(portfolio: pd.DataFrame, shapes) -> list[_Partnership]:
 
 def _draw_panel(ax, paths: dict[str, Path], partnerships: list[_Partnership]) -> None:
     """Every council in grey, then the service's partnerships in their colours, each numbered."""
+    from matplotlib.collections import PathCollection
     ax.set_aspect("equal")
     ax.add_collection(PathCollection(list(paths.values()), facecolors="#eeeeee", edgecolors="#999999",
                                      linewidths=0.3), autolim=True)

@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import matplotlib
-import matplotlib.style
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from matplotlib.figure import Figure
 
 from sharedopt.candidates.table import KIND, MEMBERS, SERVICES
 from sharedopt.report.map.data import authority_savings, filter_service
@@ -47,6 +46,9 @@ from sharedopt.report.map.layers import add_estimated_stamp, draw_existing_outli
 from sharedopt.report.map.page import page_layout
 from sharedopt.report.map.render import STYLE, agg_figure
 from sharedopt.results.facts import service_label, services_label
+
+if TYPE_CHECKING:  # matplotlib loads when a map is drawn (see sharedopt.report.map.render)
+    from matplotlib.figure import Figure
 
 __all__ = ["plot_portfolio_map", "plot_service_map"]
 
@@ -118,6 +120,7 @@ def plot_portfolio_map(
         A figure on an Agg canvas. If no authority can be located a
         placeholder figure with an explanatory note is returned instead.
     """
+    import matplotlib.style
     with matplotlib.style.context("default"), matplotlib.rc_context(STYLE):
         fig = agg_figure(figsize)
         layout = map_layout(authorities)
