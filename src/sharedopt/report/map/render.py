@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # names for the annotations only: matplotlib loads when a map
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
-__all__ = ["PNG_DPI", "STYLE", "agg_classes", "agg_figure", "figure_bytes", "wrapped_text"]
+__all__ = ["PNG_DPI", "STYLE", "agg_classes", "agg_figure", "figure_bytes", "preload", "wrapped_text"]
 
 PNG_DPI = 150
 _SVG_SALT = "sharedopt-report"
@@ -99,6 +99,12 @@ def agg_classes() -> tuple[type, type]:
     from matplotlib.text import Text
     return (type("DeferredCanvas", (_Deferred, FigureCanvasAgg), {"__doc__": _Deferred.__doc__}),
             type("WrappedText", (_FewerMeasurements, Text), {"__doc__": _FewerMeasurements.__doc__}))
+
+
+def preload() -> None:
+    """Load matplotlib and the map's classes now (before forking processes that draw, so each has them)."""
+    import matplotlib.style  # noqa: F401 - loaded for the maps drawn next
+    agg_classes()
 
 
 def wrapped_text(fig: Figure, x: float, y: float, text: str, **kwargs) -> Text:
