@@ -103,7 +103,8 @@ def agg_classes() -> tuple[type, type]:
 
 def preload() -> None:
     """Load matplotlib and the map's classes now (before forking processes that draw, so each has them)."""
-    import matplotlib.style  # noqa: F401 - loaded for the maps drawn next
+    import matplotlib.figure  # noqa: F401 - loaded for the maps drawn next
+    import matplotlib.style  # noqa: F401
     agg_classes()
 
 
