@@ -27,7 +27,7 @@ from sharedopt.report.map.data import portfolio_services
 from sharedopt.report.map.fill import split_list
 from sharedopt.report.map.geometry import simplified_shapes
 from sharedopt.report.map.layers import partnership_colours
-from sharedopt.report.map.render import STYLE, agg_figure, wrapped_text
+from sharedopt.report.map.render import agg_figure, map_style, wrapped_text
 
 if TYPE_CHECKING:  # matplotlib loads when a map is drawn (see sharedopt.report.map.render)
     from matplotlib.figure import Figure
@@ -71,7 +71,6 @@ def plot_service_panels(authorities: pd.DataFrame, portfolio: pd.DataFrame, titl
     matplotlib.figure.Figure or None
         None when there is no geometry or no partnership.
     """
-    import matplotlib.style
     shapes = simplified_shapes(authorities)
     services = portfolio_services(portfolio)
     if shapes.empty or not services:
@@ -82,7 +81,7 @@ def plot_service_panels(authorities: pd.DataFrame, portfolio: pd.DataFrame, titl
     rows = math.ceil(len(services) / cols)
     x0, y0, x1, y1 = shapes.total_bounds
     aspect = (y1 - y0) / max(x1 - x0, 1e-9)
-    with matplotlib.style.context("default"), matplotlib.rc_context(STYLE):
+    with map_style():
         fig = agg_figure((3.2 * cols, 3.2 * rows * aspect + 1.1))
         for i, service in enumerate(services):
             ax = fig.add_subplot(rows, cols, i + 1)

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import functools
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # names for the annotations only: matplotlib loads when a map is drawn
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
-__all__ = ["PNG_DPI", "STYLE", "agg_classes", "agg_figure", "figure_bytes", "preload", "wrapped_text"]
+__all__ = ["PNG_DPI", "STYLE", "agg_classes", "agg_figure", "figure_bytes", "map_style", "preload", "wrapped_text"]
 
 PNG_DPI = 150
 _SVG_SALT = "sharedopt-report"
@@ -99,6 +101,19 @@ def agg_classes() -> tuple[type, type]:
     from matplotlib.text import Text
     return (type("DeferredCanvas", (_Deferred, FigureCanvasAgg), {"__doc__": _Deferred.__doc__}),
             type("WrappedText", (_FewerMeasurements, Text), {"__doc__": _FewerMeasurements.__doc__}))
+
+
+@contextmanager
+def map_style() -> Iterator[None]:
+    """Within the block, matplotlib's default style under :data:`STYLE` (every map is built inside it).
+
+    Yields
+    ------
+    None
+    """
+    import matplotlib.style
+    with matplotlib.style.context("default"), matplotlib.rc_context(STYLE):
+        yield
 
 
 def preload() -> None:
