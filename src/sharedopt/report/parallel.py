@@ -163,14 +163,14 @@ def start_job(function: Callable[..., Any], *arguments: Any) -> ForkedJob | None
     ForkedJob or None
         None when no second process can run alongside or none could be started: call it here.
     """
-    if not sys.platform.startswith("linux") or not two_cores():
-        return None
+    if not sys.platform.startswith("linux") or not two_cores() or multiprocessing.current_process().daemon:
+        return None  # (a daemonic process, such as a multiprocessing.Pool worker, may not start one)
     context = multiprocessing.get_context("fork")
     try:
         answer, sender = context.Pipe(duplex=False)
         process = context.Process(target=_job_in_worker, args=(sender, function, arguments), daemon=True)
         process.start()
-    except (OSError, RuntimeError, ValueError):
+    except (OSError, RuntimeError, ValueError, AssertionError):
         return None
     sender.close()
     return ForkedJob(process, answer, lambda: function(*arguments))
