@@ -1,20 +1,16 @@
 """Write the workbook and the main map in other processes while this one writes the rest.
 
-The workbook (XlsxWriter, pure Python) and the maps (matplotlib) are the two slow parts of
-a large report and need nothing from each other, so for a large run on Linux the workbook
-is written by a forked worker process into the same temporary report folder (forked, so the
-tables are not copied and the caller's script is not run again, as a fresh "spawn" process
-would; elsewhere, where forking is not the safe default, the workbook is written serially). The bytes are
-those of a serial write: the same function writes the same file from the same tables; only
-the order in which files appear changes, and the marker lists them sorted. The worker's
-progress texts are passed on when it finishes. If no worker can be started, or the worker
-fails in any way (it dies, a table cannot be sent to it, the workbook raises), the workbook is
-written here, serially, so any error is the one a serial write raises.
-
-:func:`start_job` runs any other part of the report (the main map's PNG and SVG) the same way,
-in a process forked from this one: it starts with this process's memory (the run's tables, the
-modules loaded), so nothing is sent to it but its answer back. Same function, same input, same
-bytes; a job that fails or cannot start is run here instead.
+The workbook (XlsxWriter, pure Python) and the maps (matplotlib) are the slow parts of a
+report and need nothing from each other, so on Linux they are written by processes forked
+from this one (:func:`start_job`) into the same temporary report folder. A forked process
+starts with this process's memory (the run's tables, the modules loaded), so nothing is sent
+to it but its answer back, and the caller's script is not run again, as a fresh "spawn"
+process would; elsewhere, where forking is not the safe default, everything is written
+serially. The bytes are those of a serial write: the same function writes the same file from
+the same tables; only the order in which files appear changes, and the marker lists them
+sorted. If no worker can be started, or a worker fails in any way (it dies, its answer cannot
+be sent back, the function raises), the job is run here, serially, so any error is the one a
+serial write raises. The workbook's progress texts are passed on when its worker finishes.
 """
 
 from __future__ import annotations
@@ -23,7 +19,6 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,8 +38,7 @@ PARALLEL_MIN_ROWS = 100
 class PendingWorkbook:
     """A workbook being written by a worker process."""
 
-    pool: ProcessPoolExecutor
-    future: Future
+    job: ForkedJob
     arguments: dict[str, Any]
 
     def finish(self, say: Callable[[str, int, int], None]) -> Path:
@@ -59,19 +53,14 @@ class PendingWorkbook:
         -------
         pathlib.Path
         """
-        try:
-            path, said = self.future.result()
-        except Exception:  # noqa: BLE001 - any failure: write it here, raising what a serial write raises
-            return write_xlsx(**self.arguments, progress=say)
-        finally:
-            self.pool.shutdown(wait=True)
+        path, said = self.job.result()
         for sheet, done, total in said:
             say(sheet, done, total)
         return path
 
     def abandon(self) -> None:
-        """The report failed elsewhere: let the worker end (its file is thrown away with the folder)."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """The report failed elsewhere: end the worker (its file is thrown away with the folder)."""
+        self.job.abandon()
 
 
 def start_workbook(arguments: dict[str, Any], rows: int) -> PendingWorkbook | None:
@@ -89,17 +78,14 @@ def start_workbook(arguments: dict[str, Any], rows: int) -> PendingWorkbook | No
     PendingWorkbook or None
         None when the run is small or no worker could be started (write it serially).
     """
-    if rows < PARALLEL_MIN_ROWS or not sys.platform.startswith("linux"):
+    if rows < PARALLEL_MIN_ROWS:
         return None
-    try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        return PendingWorkbook(pool, pool.submit(_write_in_worker, arguments), arguments)
-    except (OSError, RuntimeError, ValueError):
-        return None
+    job = start_job(_write_keeping_progress, arguments)
+    return PendingWorkbook(job, arguments) if job is not None else None
 
 
-def _write_in_worker(arguments: dict[str, Any]) -> tuple[Path, list[tuple[str, int, int]]]:
-    """The worker's job: write the workbook, keep the progress texts."""
+def _write_keeping_progress(arguments: dict[str, Any]) -> tuple[Path, list[tuple[str, int, int]]]:
+    """Write the workbook; keep the progress texts (a worker cannot show them)."""
     said: list[tuple[str, int, int]] = []
     path = write_xlsx(**arguments, progress=lambda sheet, done, total: said.append((sheet, done, total)))
     return path, said
