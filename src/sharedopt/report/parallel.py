@@ -11,6 +11,8 @@ the same tables; only the order in which files appear changes, and the marker li
 sorted. If no worker can be started, or a worker fails in any way (it dies, its answer cannot
 be sent back, the function raises), the job is run here, serially, so any error is the one a
 serial write raises. The workbook's progress texts are passed on when its worker finishes.
+Workers are started only when a core is idle (:func:`spare_core`): on a busy machine they
+would only take turns with this process.
 """
 
 from __future__ import annotations
@@ -25,13 +27,16 @@ from typing import Any
 
 from sharedopt.report.workbook import write_xlsx
 
-__all__ = ["PARALLEL_MIN_ROWS", "ForkedJob", "PendingWorkbook", "start_job", "start_workbook"]
+__all__ = ["PARALLEL_MIN_ROWS", "SPARE_LOAD", "ForkedJob", "PendingWorkbook", "spare_core", "start_job",
+           "start_workbook"]
 
 #: candidate rows from which the workbook is written in a second process. Starting and joining
 #: the forked worker costs a few hundredths of a second; a workbook takes 0.2 s and more even for
 #: a few dozen candidates (its scenario, summary, assumption and cash-flow sheets), about half a
 #: second from a hundred (Lancashire), which then overlaps the maps.
 PARALLEL_MIN_ROWS = 100
+#: load above ``cores - 1`` (runnable processes, averaged over a minute) still taken as a spare core
+SPARE_LOAD = 0.5
 
 
 @dataclass
@@ -123,19 +128,24 @@ class ForkedJob:
         self.answer.close()
 
 
-def two_cores() -> bool:
-    """True when this process may run on two cores or more (a second process then runs alongside).
+def spare_core() -> bool:
+    """True when a second process would have a core to itself: this process may run on two cores
+    or more, and the last minute's load average (this process included) leaves one idle.
+
+    On a machine already busy, a worker only takes turns with this process on the same cores,
+    and both pay for the switching: measured on 2 cores at load 3 to 4.7, North East's report
+    took 3.1-5.2 s written serially and 3.4-8.2 s with its workers.
 
     Returns
     -------
     bool
     """
-    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
-    return len(cores) >= 2
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores >= 2 and os.getloadavg()[0] <= cores - 1 + SPARE_LOAD
 
 
 def start_job(function: Callable[..., Any], *arguments: Any) -> ForkedJob | None:
-    """Start ``function(*arguments)`` in a forked process (Linux, two cores or more).
+    """Start ``function(*arguments)`` in a forked process (Linux, a spare core).
 
     Parameters
     ----------
@@ -147,9 +157,10 @@ def start_job(function: Callable[..., Any], *arguments: Any) -> ForkedJob | None
     Returns
     -------
     ForkedJob or None
-        None when no second process can run alongside or none could be started: call it here.
+        None when no second process can run alongside (not Linux, a daemonic process, no
+        :func:`spare_core`) or none could be started: call it here.
     """
-    if not sys.platform.startswith("linux") or not two_cores() or multiprocessing.current_process().daemon:
+    if not sys.platform.startswith("linux") or multiprocessing.current_process().daemon or not spare_core():
         return None  # (a daemonic process, such as a multiprocessing.Pool worker, may not start one)
     context = multiprocessing.get_context("fork")
     try:
