@@ -63,7 +63,8 @@ def _map_inputs(inputs: dict) -> dict:
     return {key: inputs[key] for key in ("authorities", "portfolio", "shares", "summary", "map")}
 
 
-def main_map(tmp: Path, inputs: dict, wanted: frozenset[str], title: str) -> bytes:
+def main_map(tmp: Path, inputs: dict, wanted: frozenset[str], title: str,
+             say: Callable[[str], None] | None = None) -> bytes:
     """Draw the main map; write map.png and map.svg as requested; return its PNG (for the page).
 
     Parameters
@@ -76,6 +77,8 @@ def main_map(tmp: Path, inputs: dict, wanted: frozenset[str], title: str) -> byt
         Requested formats.
     title : str
         Report title.
+    say : callable, optional
+        Gets 'map.svg' when the SVG is started (a worker says nothing).
 
     Returns
     -------
@@ -90,6 +93,8 @@ def main_map(tmp: Path, inputs: dict, wanted: frozenset[str], title: str) -> byt
     if "png" in wanted:
         (tmp / "map.png").write_bytes(png)
     if "svg" in wanted:
+        if say is not None:
+            say("map.svg")
         (tmp / "map.svg").write_bytes(figure_bytes(fig, "svg"))
     return png
 
@@ -123,9 +128,7 @@ def write_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], title: 
     """
     say = inputs["progress"]
     say("map.png")
-    png = main_map(tmp, inputs, wanted, title) if job is None else None
-    if job is None and "svg" in wanted:
-        say("map.svg")
+    png = main_map(tmp, inputs, wanted, title, say) if job is None else None
     panels = _panel_files(tmp, inputs, wanted, say)
     context = _page_context(inputs, title) if "html" in wanted else None
     png = job.result() if job is not None else png
