@@ -35,6 +35,8 @@ __all__ = ["PARALLEL_MIN_ROWS", "SPARE_LOAD", "ForkedJob", "PendingWorkbook", "s
 #: a few dozen candidates (its scenario, summary, assumption and cash-flow sheets), about half a
 #: second from a hundred (Lancashire), which then overlaps the maps.
 PARALLEL_MIN_ROWS = 100
+#: seconds a worker that has answered is given to end before it is stopped
+EXIT_WAIT = 5.0
 #: load above ``cores - 1`` (runnable processes, averaged over a minute) still taken as a spare core
 SPARE_LOAD = 0.5
 
@@ -114,6 +116,7 @@ class ForkedJob:
         """
         try:
             done, value = self.answer.recv()
+            self.process.join(timeout=EXIT_WAIT)  # it has answered: let it end on its own
         except (EOFError, OSError):  # the worker died before answering
             done, value = False, None
         finally:
