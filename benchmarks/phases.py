@@ -53,9 +53,11 @@ FORMAT_OF = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", "map.png": "png", 
 def child(config_path: str, formats: str, out: str) -> dict:
     """Run one config in this process; return its phase seconds and peak memory."""
     start = time.perf_counter()
-    from sharedopt.config.schema import load_config
-    from sharedopt.pipeline.sequencer import run
-    from sharedopt.report.run_result import write_result
+    from sharedopt.common.collector import loading
+    with loading():  # as the CLI's run loads them
+        from sharedopt.config.schema import load_config
+        from sharedopt.pipeline.sequencer import run
+        from sharedopt.report.run_result import write_result
     imported = time.perf_counter()
     config = load_config(config_path)
     marks: dict[str, dict[str, float]] = {}

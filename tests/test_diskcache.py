@@ -9,6 +9,8 @@ import pytest
 
 from sharedopt.candidates import costfit
 from sharedopt.common.diskcache import KEEP, cache_dir, cached, digest
+from sharedopt.data import panel
+from sharedopt.data.paths import data_dir
 
 
 def test_a_result_is_computed_once_then_read_back(tmp_path):
@@ -78,3 +80,28 @@ def test_stored_cost_curves_are_the_fitted_ones(tmp_path):
     pd.testing.assert_frame_equal(back.efficiency, fitted.efficiency, check_exact=True)
     pd.testing.assert_frame_equal(back.residuals, fitted.residuals, check_exact=True)
     assert pickle.dumps(back.curves) == pickle.dumps(fitted.curves)
+
+
+def test_the_panel_key_follows_every_input_file(monkeypatch, tmp_path):
+    """A changed byte in any file the panel is built from is a new key; a missing file is no key (built afresh)."""
+    for name in panel.PANEL_INPUTS:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes((data_dir() / name).read_bytes())
+    monkeypatch.setattr(panel, "data_dir", lambda: tmp_path)
+    key = panel.panel_key()
+    assert key == panel.panel_key() and key is not None
+    for name in panel.PANEL_INPUTS:
+        original = (tmp_path / name).read_bytes()
+        (tmp_path / name).write_bytes(original + b"\n")
+        assert panel.panel_key() != key, name
+        (tmp_path / name).write_bytes(original)
+    (tmp_path / panel.PANEL_FILE).unlink()
+    assert panel.panel_key() is None
+
+
+def test_the_stored_panel_is_the_built_one(tmp_path):
+    built = panel._build_panel()
+    cached("panel", "k", panel._build_panel, folder=tmp_path)
+    back = cached("panel", "k", lambda: pytest.fail("not read back"), folder=tmp_path)
+    pd.testing.assert_frame_equal(back, built, check_exact=True)
+    assert costfit.fit_key(back, "fitted") == costfit.fit_key(built, "fitted")  # the cost fits' cache still hits

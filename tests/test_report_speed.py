@@ -87,6 +87,7 @@ def test_workbook_from_the_worker_is_byte_identical(monkeypatch, tmp_path, mini)
     serial = write_outputs(tmp_path / "serial", formats={"xlsx", "png"}, **mini)
     said: list[str] = []
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(parallel, "spare_core", lambda: True)  # a worker however busy the machine
     started = []
     monkeypatch.setattr("sharedopt.report.start_workbook",
                         lambda *a: started.append(parallel.start_workbook(*a)) or started[-1])
@@ -115,3 +116,19 @@ def test_wrapped_text_breaks_lines_where_matplotlib_does(width, breaks):
     assert drawn["bisecting lines"] == drawn["matplotlib lines"]
     assert drawn["bisecting lines"].count("\n") in breaks  # the paragraph break, and any wrapping
     assert drawn["bisecting"] == drawn["matplotlib"]
+
+
+def test_maps_drawn_in_a_forked_process_are_byte_identical(monkeypatch, tmp_path, mini):
+    """The main map drawn by a forked worker, and everything beside it, as a serial write gives them."""
+    monkeypatch.setattr("sharedopt.report.map_files.start_job", lambda *a: None)
+    serial = write_outputs(tmp_path / "serial", formats={"png", "svg", "html"}, **mini)
+    monkeypatch.undo()
+    monkeypatch.setattr(parallel, "spare_core", lambda: True)  # a worker however busy the machine
+    started = []
+    monkeypatch.setattr("sharedopt.report.map_files.start_job",
+                        lambda *a: started.append(parallel.start_job(*a)) or started[-1])
+    forked = write_outputs(tmp_path / "forked", formats={"png", "svg", "html"}, **mini)
+    assert started and started[0] is not None  # the worker ran
+    assert sorted(serial) == sorted(forked) == ["map.png", "map.svg", "report.html"]
+    for name in serial:
+        assert serial[name].read_bytes() == forked[name].read_bytes(), name

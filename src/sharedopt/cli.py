@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from sharedopt import __version__
+from sharedopt.common.collector import loading
 from sharedopt.common.errors import ConfigError, SharedoptError
 from sharedopt.common.literal import clean
 from sharedopt.console import line, table
@@ -145,13 +146,14 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
         tornado: Optional[bool] = typer.Option(None, "--tornado/--no-tornado",
                                                help="the tornado of unknowns (default: [uncertainty] tornado)")) -> None:
     """Run a scenario end to end and write its report."""
-    from sharedopt.config.schema import load_config
-    from sharedopt.report import MARKER
-    from sharedopt.report.atomic import prepare_output_dir
-    from sharedopt.report.run_result import write_result
-    from sharedopt.pipeline.sequencer import run as run_pipeline
-    from sharedopt.pipeline.uncertainty import check_draws
-    from sharedopt.pipeline.steps import check_config_solver
+    with loading():  # the collector paused while the modules load (sharedopt.common.collector)
+        from sharedopt.config.schema import load_config
+        from sharedopt.report import MARKER
+        from sharedopt.report.atomic import prepare_output_dir
+        from sharedopt.report.run_result import write_result
+        from sharedopt.pipeline.sequencer import run as run_pipeline
+        from sharedopt.pipeline.uncertainty import check_draws
+        from sharedopt.pipeline.steps import check_config_solver
 
     target = out_dir
     try:

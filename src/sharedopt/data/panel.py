@@ -10,16 +10,24 @@ class of council (GSS prefix).
 from __future__ import annotations
 
 import json
+import sys
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sharedopt.config.assumptions import FINE_SERVICE_DEFAULTS, DELIVERY_SHARE_THRESHOLD, SERVICE_DEFAULTS
-from sharedopt.data.authorities import authority_table
+from sharedopt.common.diskcache import cached, digest
+from sharedopt.config.assumptions import (
+    DAYTIME_SERVICE_WEIGHTS,
+    DELIVERY_SHARE_THRESHOLD,
+    FINE_SERVICE_DEFAULTS,
+    SERVICE_DEFAULTS,
+)
+from sharedopt.data.authorities import ATTRIBUTES_FILE, authority_table
 from sharedopt.data.paths import data_dir
 from sharedopt.data.validate import require_columns, require_file
-from sharedopt.data.workday import served_ratio, workday_ratios
+from sharedopt.data.workday import REGISTER_FILE, WORKDAY_FILE, served_ratio, workday_ratios
 from sharedopt.common.errors import DataError
 
 PANEL_FILE = "raw/finance/england_revenue_outturn_net_by_service_2017_2024.json"
@@ -76,7 +84,13 @@ def _delivering_classes(long: pd.DataFrame) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def cost_panel() -> pd.DataFrame:
-    """The long England panel, one row per (council, year, service).
+    """The long England panel, one row per (council, year, service) (kept on disk between runs).
+
+    The panel depends only on the embedded files it is built from, the code that builds it and
+    the settings it reads, so it is kept on disk (:func:`sharedopt.common.diskcache.cached`) under a
+    hash of those (:func:`panel_key`): a run reads back exactly the table a build returns, and a
+    changed file, module or setting builds it afresh. A file that cannot be read is not hashed:
+    the table is built, and the build says what is wrong with the file.
 
     Only codes of the current register with a population are kept (councils
     abolished by the 2019-2023 reorganisations drop out; their successors enter
@@ -91,6 +105,37 @@ def cost_panel() -> pd.DataFrame:
         spend_per_head, spend_per_served_head, density, deprivation, workday_ratio,
         joint_waste, delivers``.
     """
+    key = panel_key()
+    return _build_panel() if key is None else cached("panel", key, _build_panel)
+
+
+#: the embedded files the panel is built from
+PANEL_INPUTS = (PANEL_FILE, DEPRIVATION_FILE, ARRANGEMENTS_FILE, WORKDAY_FILE, REGISTER_FILE, ATTRIBUTES_FILE)
+
+
+def panel_key() -> str | None:
+    """sha256 of everything :func:`cost_panel` depends on, or None when an input file cannot be read.
+
+    The bytes of :data:`PANEL_INPUTS`, the source of the modules that build the table (this one,
+    :mod:`~sharedopt.data.workday`, :mod:`~sharedopt.data.authorities`), the settings they read,
+    and Python's, numpy's and pandas' versions.
+
+    Returns
+    -------
+    str or None
+    """
+    try:
+        files = [(data_dir() / name).read_bytes() for name in PANEL_INPUTS]
+        code = [Path(sys.modules[f.__module__].__file__).read_bytes()
+                for f in (_build_panel, workday_ratios, authority_table)]
+    except OSError:
+        return None
+    settings = repr((SERVICE_DEFAULTS, FINE_SERVICE_DEFAULTS, DELIVERY_SHARE_THRESHOLD, DAYTIME_SERVICE_WEIGHTS))
+    return digest([*PANEL_INPUTS, *files, *code, settings, sys.version, np.__version__, pd.__version__])
+
+
+def _build_panel() -> pd.DataFrame:
+    """The panel, built from the files (what :func:`cost_panel` returns)."""
     raw = _read_outturn()
     table = authority_table()
     england = table[table["nation"] == "England"]

@@ -6,7 +6,6 @@ builds the map figure without writing anything.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,19 +15,11 @@ import pandas as pd
 from sharedopt.candidates.table import ESTIMATED, without_duplicates
 from sharedopt.data.authorities import council_names
 from sharedopt.report.atomic import atomic_directory, write_bytes_atomic, write_text_atomic
-from sharedopt.report.html import InteractiveMap, build_context, render_html
-from sharedopt.report.map import (
-    PANEL_THRESHOLD,
-    figure_bytes,
-    plot_portfolio_map,
-    plot_service_map,
-    plot_service_panels,
-    portfolio_services,
-    service_slug,
-    shared_geometry,
-)
+from sharedopt.report.html import InteractiveMap
+from sharedopt.report.map import plot_portfolio_map, shared_geometry
+from sharedopt.report.map_files import MAP_FORMATS, start_main_map, write_maps_and_html, write_service_maps
 from sharedopt.report.parallel import start_workbook
-from sharedopt.report.tables import region_label, write_csv, write_json
+from sharedopt.report.tables import write_csv, write_json
 from sharedopt.report.workbook import MAX_CANDIDATE_ROWS, write_xlsx
 from sharedopt.results.run_summary import RunSummary
 
@@ -126,15 +117,20 @@ def _resolve_formats(formats: set[str] | None) -> frozenset[str]:
 
 
 def _write_all(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: bool, title: str) -> list[str]:
-    """Write every requested file into ``tmp`` (a large workbook in a worker, alongside); return the names."""
-    maps = wanted & {"png", "svg", "html"}
+    """Write every requested file into ``tmp`` (a large workbook and the main map in workers, alongside);
+    return the names."""
+    maps = wanted & MAP_FORMATS
     workbook = _workbook_arguments(tmp, inputs, title, csv_written="csv" in wanted) if "xlsx" in wanted else None
     pending = start_workbook(workbook, len(inputs["candidates"])) if workbook and maps else None
+    main_map = None
     try:
-        written = _write_files(tmp, inputs, wanted, per_service, title, workbook if pending is None else None)
+        main_map = start_main_map(tmp, inputs, wanted, title) if maps else None
+        written = _write_files(tmp, inputs, wanted, per_service, title, workbook if pending is None else None,
+                               main_map)
     except BaseException:
-        if pending is not None:
-            pending.abandon()
+        for job in (pending, main_map):
+            if job is not None:
+                job.abandon()
         raise
     if pending is not None:
         written.append(pending.finish(_sheet_progress(inputs["progress"])).name)
@@ -142,8 +138,8 @@ def _write_all(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: boo
 
 
 def _write_files(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: bool, title: str,
-                 workbook: dict[str, Any] | None) -> list[str]:
-    """Every requested file but a workbook being written by a worker."""
+                 workbook: dict[str, Any] | None, main_map) -> list[str]:
+    """Every requested file but a workbook being written by a worker (``main_map``: the main map's job, if any)."""
     written: list[str] = []
     if "csv" in wanted:
         written += _write_csvs(tmp, inputs)
@@ -152,10 +148,10 @@ def _write_files(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: b
         written.append(write_json(inputs["summary"].to_dict(), tmp / "summary.json").name)
     if workbook is not None:
         written.append(_write_workbook(inputs, workbook).name)
-    if wanted & {"png", "svg", "html"}:
-        written += _write_maps_and_html(tmp, inputs, wanted, title)
+    if wanted & MAP_FORMATS:
+        written += write_maps_and_html(tmp, inputs, wanted, title, main_map)
     if per_service and "png" in wanted:
-        written += _write_service_maps(tmp, inputs)
+        written += write_service_maps(tmp, inputs)
     if "csv" in wanted:
         written += [_csv(inputs, frame, tmp / f"{name}.csv") for name, frame in sorted(inputs["extra"].items())]
     return written
@@ -213,92 +209,3 @@ def estimated_text(summary: RunSummary) -> str | None:
     names = [str(s.get("name")) for s in summary.data_sources or []
              if isinstance(s, Mapping) and s.get(ESTIMATED)]
     return "; ".join(names) if names else None
-
-
-def _map_title(title: str, summary: RunSummary) -> str:
-    """Map heading: report title plus region when known."""
-    region = region_label(summary.region)
-    return f"{title} \u2014 {region}" if region else title
-
-
-def _write_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], title: str) -> list[str]:
-    """map.png, map.svg, map_by_service.png and report.html (which embeds the PNGs)."""
-    say = inputs["progress"]
-    say("map.png")
-    fig = _portfolio_figure(inputs, title)
-    png = figure_bytes(fig, "png")
-    written = _write_map_files(tmp, fig, png, wanted, say)
-    if "png" in wanted and len(inputs["portfolio"]) > PANEL_THRESHOLD:
-        say("map_by_service.png")
-    panels = _service_panels(inputs) if wanted & {"png", "html"} else None
-    if panels is not None and "png" in wanted:
-        (tmp / "map_by_service.png").write_bytes(figure_bytes(panels, "png", dpi=110))
-        written.append("map_by_service.png")
-    if "html" in wanted:
-        say("report.html")
-        written.append(_write_report_html(tmp, inputs, title, png, panels))
-    return written
-
-
-def _portfolio_figure(inputs: dict, title: str):
-    """The main map of the chosen portfolio."""
-    summary = inputs["summary"]
-    return plot_portfolio_map(inputs["authorities"], inputs["portfolio"], inputs["shares"],
-                              title=_map_title(title, summary), attribution=summary.attribution,
-                              shading=inputs["map"]["shading"], estimated=inputs["map"][ESTIMATED],
-                              existing=inputs["map"]["existing"])
-
-
-def _write_map_files(tmp: Path, fig, png: bytes, wanted: frozenset[str], say: Callable[[str], None]) -> list[str]:
-    """map.png and map.svg, as requested."""
-    written = []
-    if "png" in wanted:
-        (tmp / "map.png").write_bytes(png)
-        written.append("map.png")
-    if "svg" in wanted:
-        say("map.svg")
-        (tmp / "map.svg").write_bytes(figure_bytes(fig, "svg"))
-        written.append("map.svg")
-    return written
-
-
-def _service_panels(inputs: dict):
-    """One small map per service when the portfolio is too big for one map to read (else None)."""
-    if len(inputs["portfolio"]) <= PANEL_THRESHOLD:
-        return None
-    return plot_service_panels(inputs["authorities"], inputs["portfolio"],
-                               title="Chosen partnerships by service (numbers as in the main map's legend)",
-                               attribution=inputs["summary"].attribution, estimated=inputs["map"][ESTIMATED])
-
-
-def _write_report_html(tmp: Path, inputs: dict, title: str, png: bytes, panels) -> str:
-    """report.html, with the main map and the service panels embedded; return its name."""
-    tables = {k: inputs[k] for k in ("authorities", "candidates", "portfolio", "shares", "summary")}
-    context = build_context(**tables, title=title, map_png=png)
-    context["panels_png"] = (base64.b64encode(figure_bytes(panels, "png", dpi=90)).decode("ascii")
-                             if panels is not None else None)
-    (tmp / "report.html").write_text(render_html(context), encoding="utf-8")
-    return "report.html"
-
-
-def _write_service_maps(tmp: Path, inputs: dict) -> list[str]:
-    """map_<service>.png, one small map per service in the portfolio."""
-    written: list[str] = []
-    attribution = inputs["summary"].attribution
-    for service in portfolio_services(inputs["portfolio"]):
-        name = _unique_name(f"map_{service_slug(service)}", written)
-        fig = plot_service_map(inputs["authorities"], inputs["portfolio"], inputs["shares"], service,
-                               attribution=attribution, shading=inputs["map"]["shading"],
-                               estimated=inputs["map"][ESTIMATED])
-        (tmp / name).write_bytes(figure_bytes(fig, "png", dpi=110))
-        written.append(name)
-    return written
-
-
-def _unique_name(stem: str, taken: list[str]) -> str:
-    """``stem.png``, or ``stem_2.png`` etc. if two services slug the same."""
-    name, n = f"{stem}.png", 1
-    while name in taken:
-        n += 1
-        name = f"{stem}_{n}.png"
-    return name

@@ -6,11 +6,9 @@ districts (largest area first) and outlined over them.
 
 from __future__ import annotations
 
-import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
-from matplotlib import colors as mcolors
 
 from sharedopt.candidates.table import MEMBERS, split_codes
 from sharedopt.report.map.furniture import NO_PARTNERSHIP_COLOUR
@@ -88,6 +86,8 @@ def colour_scale(values: pd.Series):
     vmax = float(values.max()) if len(values) else 0.0
     vmin = float(values.min()) if len(values) else 0.0
     vmax = vmax if vmax > 0 else 1.0
+    import matplotlib  # loaded by the maps only
+    from matplotlib import colors as mcolors
     if vmin < 0:
         return mcolors.TwoSlopeNorm(vmin=vmin, vcenter=0.0, vmax=vmax), matplotlib.colormaps["RdYlGn"]
     return mcolors.Normalize(vmin=0.0, vmax=vmax), matplotlib.colormaps["YlGn"]
@@ -97,6 +97,7 @@ def face_colour(code, savings, members, norm, cmap):
     """Fill colour for one authority (grey when in no chosen partnership)."""
     if code not in members:
         return NO_PARTNERSHIP_COLOUR
+    from matplotlib import colors as mcolors
     return mcolors.to_hex(cmap(norm(float(savings.get(code, 0.0)))))
 
 

@@ -7,14 +7,10 @@ the councils or the partnerships themselves.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import matplotlib
-import matplotlib.ticker
-from matplotlib import patheffects
-from matplotlib.cm import ScalarMappable
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
+if TYPE_CHECKING:  # matplotlib loads when a map is drawn (see sharedopt.report.map.render)
+    from matplotlib.figure import Figure
 
 from sharedopt.report.map.geometry import MapLayout
 from sharedopt.report.map.page import Page
@@ -31,6 +27,8 @@ NO_PARTNERSHIP_COLOUR = "#d4d4d4"
 
 def add_colourbar(fig, cax, norm, cmap, label: str = "Projected saving: NPV share (£k)") -> None:
     """Colourbar of the shaded figure."""
+    import matplotlib.ticker
+    from matplotlib.cm import ScalarMappable
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax)
     bar.set_label(label, fontsize=8)
     bar.ax.yaxis.set_label_position("left")  # between the map and the bar: the ticks take the right edge
@@ -42,6 +40,7 @@ def add_colourbar(fig, cax, norm, cmap, label: str = "Projected saving: NPV shar
 
 def _colourbar_ticks(norm) -> list[float]:
     """Round ticks from 0 to vmax, plus vmin and 0 when the scale diverges."""
+    import matplotlib.ticker
     positive = matplotlib.ticker.MaxNLocator(5).tick_values(0.0, norm.vmax)
     ticks = [float(t) for t in positive if 0.0 <= t <= norm.vmax * (1 + 1e-9)]
     if norm.vmin < 0:
@@ -80,6 +79,8 @@ def nice_length(target: float) -> float:
 
 def add_scale_bar(ax) -> None:
     """Two-segment black/white scale bar in metres, bottom left."""
+    from matplotlib import patheffects
+    from matplotlib.patches import Rectangle
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     length = nice_length((x1 - x0) / 4)
     left, base, height = x0 + 0.04 * (x1 - x0), y0 + 0.04 * (y1 - y0), 0.012 * (y1 - y0)
@@ -108,6 +109,7 @@ def _km(metres: float) -> str:
 
 def add_north_arrow(fig, page: Page) -> None:
     """North arrow (grid north) above the colourbar, clear of the map."""
+    from matplotlib.patches import FancyArrowPatch
     _, bottom, _, height = page.colourbar_box
     base, inch = bottom + height + 0.06 / page.height, 1 / page.height
     fig.text(0.8825, base, "N", ha="center", va="bottom", fontsize=10, fontweight="bold")
@@ -118,6 +120,8 @@ def add_north_arrow(fig, page: Page) -> None:
 
 def add_legend(fig, handles: list, key: list[tuple[int, str]], top: float) -> None:
     """Legend: one outline per chosen partnership, the 'no partnership' fill, the numbered key."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
     handles = list(handles) + [Patch(facecolor=NO_PARTNERSHIP_COLOUR, edgecolor="#3b3b3b",
                                      label="Council in no chosen partnership")]
     handles += [Line2D([0], [0], linestyle="none", label=mpl_text(f"{n}: {name}")) for n, name in key]

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib
-from matplotlib import colors as mcolors
-from matplotlib import patheffects
-from matplotlib.lines import Line2D
-from matplotlib.text import Text
+from typing import TYPE_CHECKING
+
 from shapely.geometry import Point
 from shapely.ops import unary_union
 
 from sharedopt.candidates.table import MEMBERS
+
+if TYPE_CHECKING:  # matplotlib loads when a map is drawn (see sharedopt.report.map.render)
+    from matplotlib.lines import Line2D
 
 __all__ = ["add_estimated_stamp", "draw_existing_outlines", "draw_partnership_outlines", "place_labels"]
 
@@ -33,11 +33,14 @@ _ALIGN = {(0, 0): ("center", "center"), (0, -1): ("center", "top"), (0, 1): ("ce
           (1, 1): ("left", "bottom"), (-1, -1): ("right", "top")}
 _FAR = [(dx * k, dy * k) for k in (2, 3, 4) for dx, dy in _OFFSETS[:4] + _OFFSETS[6:]]  # leader-line numbers
 _LEADER = {"arrowstyle": "-", "color": "#111111", "linewidth": 0.6, "shrinkA": 0, "shrinkB": 0}
-_HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+#: the white halo behind a label (a matplotlib path effect), as ``withStroke``'s arguments
+_HALO = {"linewidth": 2.5, "foreground": "white"}
 
 
 def partnership_colours(n: int) -> list[str]:
     """One distinct colour per partnership (tab10, then tab20)."""
+    import matplotlib  # loaded by the maps only
+    from matplotlib import colors as mcolors
     palette = matplotlib.colormaps["tab10" if n <= 10 else "tab20"]
     return [mcolors.to_hex(palette(i % palette.N)) for i in range(n)]
 
@@ -64,6 +67,8 @@ def draw_partnership_outlines(ax, shapes, members: Sequence[Sequence[str]], labe
     list of matplotlib.lines.Line2D
         Legend handles, one per partnership drawn.
     """
+    from matplotlib import patheffects
+    from matplotlib.lines import Line2D
     colours = partnership_colours(len(members))
     step = extent * 0.006
     depth: dict[str, int] = {}
@@ -107,6 +112,7 @@ def draw_existing_outlines(ax, shapes, existing: Sequence[Mapping], extent: floa
     list of matplotlib.lines.Line2D
         One legend handle when anything was drawn, else empty.
     """
+    from matplotlib.lines import Line2D
     drawn = False
     for record in existing:
         codes = [c for c in record.get(MEMBERS) or [] if c in shapes.index and shapes[c] is not None]
@@ -181,11 +187,14 @@ def _try_place(ax, renderer, placed: list, xy, text: str, fontsize: float, bold:
     With ``within`` (a shape) only offsets whose text centre lies inside it count, the
     centred one first; ``leader`` draws a line from the text to ``xy`` (a number beside its council).
     """
+    from matplotlib import patheffects
+    from matplotlib.text import Text
+    halo = [patheffects.withStroke(**_HALO)]
     offsets = [(0, 0)] + _OFFSETS if within is not None else _OFFSETS + (_FAR if leader else [])
     for dx, dy in offsets:
         ha, va = _ALIGN[(_sign(dx), _sign(dy))]
         artist = ax.annotate(text.replace("$", r"\$"), xy, xytext=(dx, dy), textcoords="offset points", ha=ha,
-                             va=va, fontsize=fontsize, color="#111111", path_effects=_HALO, zorder=5,
+                             va=va, fontsize=fontsize, color="#111111", path_effects=halo, zorder=5,
                              fontweight="bold" if bold else "normal", annotation_clip=False,
                              arrowprops=_LEADER if leader else None)
         artist.update_positions(renderer)

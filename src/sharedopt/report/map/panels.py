@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib.collections import PathCollection
-from matplotlib.figure import Figure
-from matplotlib.path import Path
 
 from sharedopt.candidates.table import MEMBERS, SERVICES
 from sharedopt.results.facts import service_label
@@ -30,7 +27,11 @@ from sharedopt.report.map.data import portfolio_services
 from sharedopt.report.map.fill import split_list
 from sharedopt.report.map.geometry import simplified_shapes
 from sharedopt.report.map.layers import partnership_colours
-from sharedopt.report.map.render import STYLE, agg_figure, wrapped_text
+from sharedopt.report.map.render import agg_figure, map_style, wrapped_text
+
+if TYPE_CHECKING:  # matplotlib loads when a map is drawn (see sharedopt.report.map.render)
+    from matplotlib.figure import Figure
+    from matplotlib.path import Path
 
 __all__ = ["PANEL_THRESHOLD", "plot_service_panels"]
 
@@ -80,7 +81,7 @@ def plot_service_panels(authorities: pd.DataFrame, portfolio: pd.DataFrame, titl
     rows = math.ceil(len(services) / cols)
     x0, y0, x1, y1 = shapes.total_bounds
     aspect = (y1 - y0) / max(x1 - x0, 1e-9)
-    with matplotlib.style.context("default"), matplotlib.rc_context(STYLE):
+    with map_style():
         fig = agg_figure((3.2 * cols, 3.2 * rows * aspect + 1.1))
         for i, service in enumerate(services):
             ax = fig.add_subplot(rows, cols, i + 1)
@@ -103,6 +104,7 @@ def _no_axes(ax) -> None:
 
 def _geometry_path(geom) -> Path:
     """One compound path of every ring of a (multi)polygon, as geopandas draws it."""
+    from matplotlib.path import Path
     rings = []
     for polygon in getattr(geom, "geoms", [geom]):
         if polygon.is_empty or not hasattr(polygon, "exterior"):
@@ -127,6 +129,7 @@ def _partnerships(portfolio: pd.DataFrame, shapes) -> list[_Partnership]:
 
 def _draw_panel(ax, paths: dict[str, Path], partnerships: list[_Partnership]) -> None:
     """Every council in grey, then the service's partnerships in their colours, each numbered."""
+    from matplotlib.collections import PathCollection
     ax.set_aspect("equal")
     ax.add_collection(PathCollection(list(paths.values()), facecolors="#eeeeee", edgecolors="#999999",
                                      linewidths=0.3), autolim=True)

@@ -3,22 +3,29 @@
 Figures are drawn under :data:`STYLE` and saved without timestamps, so PNG and
 SVG output is byte-deterministic for identical inputs and library versions.
 
-A map figure is built on a :class:`DeferredCanvas` (:func:`agg_figure`): every artist is
+A map figure is built on a deferred canvas (:func:`agg_figure`): every artist is
 added first and the figure is rendered once, when it is saved. Plotting helpers that ask
 the canvas to redraw after each call (``GeoSeries.plot`` calls ``draw_idle``, which on a
 plain Agg canvas renders the whole figure) then cost nothing while the figure is built.
+
+matplotlib is imported by the functions that draw (a third of a second of start-up), so a
+run that writes no map never loads it; the two matplotlib subclasses below are made on
+first use (:func:`agg_classes`).
 """
 
 from __future__ import annotations
 
+import functools
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.text import Text
+if TYPE_CHECKING:  # names for the annotations only: matplotlib loads when a map is drawn
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
-__all__ = ["PNG_DPI", "STYLE", "DeferredCanvas", "WrappedText", "agg_figure", "figure_bytes", "wrapped_text"]
+__all__ = ["PNG_DPI", "STYLE", "agg_classes", "agg_figure", "figure_bytes", "map_style", "preload", "wrapped_text"]
 
 PNG_DPI = 150
 _SVG_SALT = "sharedopt-report"
@@ -32,7 +39,7 @@ STYLE = {
 }
 
 
-class DeferredCanvas(FigureCanvasAgg):
+class _Deferred:
     """An Agg canvas that renders only when asked to draw or save, never on ``draw_idle``.
 
     Text extents (``get_window_extent``) and layout (``tight_layout``) still work: they use
@@ -43,7 +50,7 @@ class DeferredCanvas(FigureCanvasAgg):
         """Do nothing: the figure is rendered once, when it is saved."""
 
 
-class WrappedText(Text):
+class _FewerMeasurements:
     """Figure text wrapped to the figure's width, as matplotlib wraps it, with fewer measurements.
 
     matplotlib (``wrap=True``) measures every run of words from a line's start (one text
@@ -81,8 +88,43 @@ class WrappedText(Text):
         return lo - 1
 
 
+@functools.cache
+def agg_classes() -> tuple[type, type]:
+    """The deferred Agg canvas and the faster-wrapping text, as matplotlib subclasses (made once).
+
+    Returns
+    -------
+    tuple of type
+        ``(DeferredCanvas, WrappedText)``: ``FigureCanvasAgg`` and ``Text`` with the behaviour above.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+    return (type("DeferredCanvas", (_Deferred, FigureCanvasAgg), {"__doc__": _Deferred.__doc__}),
+            type("WrappedText", (_FewerMeasurements, Text), {"__doc__": _FewerMeasurements.__doc__}))
+
+
+@contextmanager
+def map_style() -> Iterator[None]:
+    """Within the block, matplotlib's default style under :data:`STYLE` (every map is built inside it).
+
+    Yields
+    ------
+    None
+    """
+    import matplotlib.style
+    with matplotlib.style.context("default"), matplotlib.rc_context(STYLE):
+        yield
+
+
+def preload() -> None:
+    """Load matplotlib and the map's classes now (before forking processes that draw, so each has them)."""
+    import matplotlib.figure  # noqa: F401 - loaded for the maps drawn next
+    import matplotlib.style  # noqa: F401
+    agg_classes()
+
+
 def wrapped_text(fig: Figure, x: float, y: float, text: str, **kwargs) -> Text:
-    """``fig.text(x, y, text, wrap=True, **kwargs)``, wrapped by :class:`WrappedText`.
+    """``fig.text(x, y, text, wrap=True, **kwargs)``, wrapped with fewer measurements (:func:`agg_classes`).
 
     Parameters
     ----------
@@ -99,12 +141,12 @@ def wrapped_text(fig: Figure, x: float, y: float, text: str, **kwargs) -> Text:
     matplotlib.text.Text
     """
     artist = fig.text(x, y, text, wrap=True, **kwargs)
-    artist.__class__ = WrappedText  # the same artist (same place among the figure's texts), wrapped faster
+    artist.__class__ = agg_classes()[1]  # the same artist (same place among the figure's texts), wrapped faster
     return artist
 
 
 def agg_figure(figsize: tuple[float, float]) -> Figure:
-    """An empty figure on its own :class:`DeferredCanvas` (no pyplot state).
+    """An empty figure on its own deferred Agg canvas (no pyplot state).
 
     Parameters
     ----------
@@ -115,8 +157,9 @@ def agg_figure(figsize: tuple[float, float]) -> Figure:
     -------
     matplotlib.figure.Figure
     """
+    from matplotlib.figure import Figure
     fig = Figure(figsize=figsize)
-    DeferredCanvas(fig)
+    agg_classes()[0](fig)
     return fig
 
 
@@ -137,6 +180,8 @@ def figure_bytes(fig: Figure, fmt: str, dpi: int = PNG_DPI) -> bytes:
     bytes
         The encoded image; identical for identical figures.
     """
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": "sharedopt"}
     buffer = io.BytesIO()
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)

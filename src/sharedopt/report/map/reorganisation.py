@@ -6,10 +6,6 @@ import io
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
 
 if TYPE_CHECKING:  # a name for the annotations: a run that draws no options loads no optimiser
     from sharedopt.reorganisation import ReorganisationResult
@@ -17,6 +13,14 @@ if TYPE_CHECKING:  # a name for the annotations: a run that draws no options loa
 PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
            "#1f78b4", "#b2df8a"]
 METRIC_CRS = "EPSG:27700"
+
+
+def _pyplot():
+    """matplotlib's pyplot on the Agg backend (loaded when a chart is drawn, not with the report package)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
 
 
 def _panel(ax, geometry: gpd.GeoSeries, appraisal, npv: float) -> None:
@@ -39,6 +43,7 @@ def options_figure(result: ReorganisationResult, labels: list[str] | None = None
     """A matplotlib figure with one map per option (all options, or those in ``labels``)."""
     chosen = [a for a in result.appraisals if labels is None or a.structure.label in labels]
     rows = max(1, -(-len(chosen) // columns))
+    plt = _pyplot()
     fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 3.4 * rows), squeeze=False)
     for ax, appraisal in zip(axes.flat, chosen):
         _panel(ax, result.area.geometry, appraisal, appraisal.npv)
@@ -50,7 +55,7 @@ def options_figure(result: ReorganisationResult, labels: list[str] | None = None
 
 def options_png(result: ReorganisationResult, labels: list[str] | None = None) -> bytes:
     """The small multiples as PNG bytes (no timestamp in the file: same input, same bytes)."""
-    fig = options_figure(result, labels)
+    fig, plt = options_figure(result, labels), _pyplot()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
     plt.close(fig)
@@ -59,7 +64,7 @@ def options_png(result: ReorganisationResult, labels: list[str] | None = None) -
 
 def tornado_png(table) -> bytes:
     """Tornado chart (PNG bytes): the leader's margin over the runner-up with each parameter at each end."""
-    rows = table.iloc[::-1]
+    rows, plt = table.iloc[::-1], _pyplot()
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.4))
     for y, r in enumerate(rows.itertuples()):
         low, high = r.low_margin_gbp_k / 1000, r.high_margin_gbp_k / 1000

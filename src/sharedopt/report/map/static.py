@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import matplotlib
-import matplotlib.style
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from matplotlib.figure import Figure
 
 from sharedopt.candidates.table import KIND, MEMBERS, SERVICES
 from sharedopt.report.map.data import authority_savings, filter_service
@@ -45,8 +44,11 @@ from sharedopt.report.map.furniture import (
 from sharedopt.report.map.geometry import has_shape, map_layout, MapLayout, map_limits, set_extent
 from sharedopt.report.map.layers import add_estimated_stamp, draw_existing_outlines, draw_partnership_outlines, place_labels
 from sharedopt.report.map.page import page_layout
-from sharedopt.report.map.render import STYLE, agg_figure
+from sharedopt.report.map.render import agg_figure, map_style
 from sharedopt.results.facts import service_label, services_label
+
+if TYPE_CHECKING:  # matplotlib loads when a map is drawn (see sharedopt.report.map.render)
+    from matplotlib.figure import Figure
 
 __all__ = ["plot_portfolio_map", "plot_service_map"]
 
@@ -118,7 +120,7 @@ def plot_portfolio_map(
         A figure on an Agg canvas. If no authority can be located a
         placeholder figure with an explanatory note is returned instead.
     """
-    with matplotlib.style.context("default"), matplotlib.rc_context(STYLE):
+    with map_style():
         fig = agg_figure(figsize)
         layout = map_layout(authorities)
         if not layout.anchors:

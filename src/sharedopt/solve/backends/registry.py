@@ -15,6 +15,7 @@ solver's own codes to :class:`~sharedopt.solve.status.Status`.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Protocol
 
@@ -74,10 +75,17 @@ class Backend(Protocol):
         ...
 
 
-def _pulp_available() -> list[str]:
+def _pulp_available() -> tuple[str, ...]:
+    """PuLP's installed solvers, asked once per process (PuLP searches the PATH for each solver's
+    program, a few milliseconds every time, and every solve and re-solve checks its solver)."""
+    return _installed()
+
+
+@functools.lru_cache(maxsize=1)
+def _installed() -> tuple[str, ...]:
     with warnings.catch_warnings():  # PuLP 3.3 warns that PULP_CBC_CMD goes away in PuLP 4
         warnings.simplefilter("ignore", DeprecationWarning)
-        return pulp.listSolvers(onlyAvailable=True)
+        return tuple(pulp.listSolvers(onlyAvailable=True))
 
 
 def pulp_name(name: str) -> str | None:
