@@ -1,4 +1,4 @@
-"""The bulk CSV formatter writes the bytes pandas' ``to_csv`` writes, on awkward values."""
+"""The bulk CSV formatter writes the bytes pandas' ``to_csv`` writes, on awkward values; and so do workers."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import sharedopt.report.parallel as parallel
+from sharedopt.report import write_outputs
 from sharedopt.report.tables import csvtext, neutralise_frame, write_csv
 from sharedopt.report.tables.files import CSV_FLOAT_FORMAT
+from tests.test_report import load_inputs as report_inputs
 
 #: floats whose '%.3f' text is easy to get wrong: signs of zero, ties, tiny and huge values, non-finite
 AWKWARD = [np.nan, -0.0, 0.0, 1e-7, -1e-7, -0.0004999, 0.0005, 0.0625, 2.5, 3.0, -1234.5675,
@@ -65,3 +68,27 @@ def test_other_tables_are_written_by_pandas(tmp_path, odd):
 def test_empty_table_is_its_header(tmp_path):
     frame = _awkward_frame().iloc[:0]
     assert write_csv(frame, tmp_path / "empty.csv").read_bytes() == _pandas_bytes(frame, tmp_path)
+
+
+def test_tables_from_a_worker_are_the_serial_bytes(monkeypatch, tmp_path):
+    """Large CSVs written by a forked worker (every table counted large here) are the serial bytes,
+    in a csv-only report (the largest written here, the others aside) and beside the maps."""
+    inputs = report_inputs()
+    serial = write_outputs(tmp_path / "serial", formats={"csv", "png"}, **inputs)
+    monkeypatch.setattr("sharedopt.report.CSV_MIN_CELLS", 0)
+    started = []
+    monkeypatch.setattr("sharedopt.report.start_tables",
+                        lambda tables: started.append(sorted(tables)) or parallel.start_tables(tables))
+    for formats in ({"csv"}, {"csv", "png"}):
+        aside = write_outputs(tmp_path / "-".join(sorted(formats)), formats=formats, **inputs)
+        assert {name: path.read_bytes() for name, path in aside.items()} == {
+            name: serial[name].read_bytes() for name in aside}
+    assert started == [["portfolio.csv", "shares.csv"], ["candidates.csv", "portfolio.csv", "shares.csv"]]
+
+
+def test_a_failed_worker_is_written_again_here_and_raises_as_a_serial_write(tmp_path):
+    frame = _awkward_frame()
+    pending = parallel.start_tables({"x.csv": (frame, tmp_path / "missing" / "x.csv")})
+    assert pending is not None
+    with pytest.raises(FileNotFoundError, match="missing"):  # the worker failed; the serial write says why
+        pending.finish()

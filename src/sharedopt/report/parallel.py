@@ -1,44 +1,135 @@
-"""Write the workbook in a second process while this one writes the CSVs and draws the maps.
+"""Write the slow files of a large report in forked worker processes while this one does the rest.
 
-The workbook (XlsxWriter, pure Python) and the maps (matplotlib) are the two slow parts of
-a large report and need nothing from each other, so for a large run on Linux the workbook
-is written by a forked worker process into the same temporary report folder (forked, so the
-tables are not copied and the caller's script is not run again, as a fresh "spawn" process
-would; elsewhere, where forking is not the safe default, the workbook is written serially). The bytes are
-those of a serial write: the same function writes the same file from the same tables; only
-the order in which files appear changes, and the marker lists them sorted. The worker's
-progress texts are passed on when it finishes. If no worker can be started, or the worker
-fails in any way (it dies, a table cannot be sent to it, the workbook raises), the workbook is
-written here, serially, so any error is the one a serial write raises.
+The workbook (XlsxWriter, pure Python), the large CSV tables (millions of cells) and the maps
+(matplotlib) are the slow parts of a large report and need nothing from each other. So, for a
+large run on Linux, the workbook and the large CSVs are written by forked child processes into
+the same temporary report folder while this process draws the maps and writes the HTML.
+
+Forked, so the tables are neither copied nor sent (the child reads the parent's memory, copied
+only where it is written) and the caller's script is not run again, as a fresh "spawn" process
+would; elsewhere, where forking is not the safe default, everything is written serially. Only
+a small answer comes back through a pipe: the names written, or the workbook's progress texts.
+The bytes are those of a serial write (the same function writes the same file from the same
+tables); only the order in which files appear changes, and the marker lists them sorted. If no
+child can be started, or it fails in any way (it dies, or its write raises), the file is written
+here, serially, so any error is the one a serial write raises.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from sharedopt.report.tables import write_csv
 from sharedopt.report.workbook import write_xlsx
 
-__all__ = ["PARALLEL_MIN_ROWS", "PendingWorkbook", "start_workbook"]
+__all__ = ["CSV_MIN_CELLS", "PARALLEL_MIN_ROWS", "ForkedJob", "PendingTables", "PendingWorkbook", "start_job",
+           "start_tables", "start_workbook"]
 
 #: candidate rows from which the workbook is written in a second process. Starting and joining
 #: the forked worker costs a few hundredths of a second; a workbook takes 0.2 s and more even for
 #: a few dozen candidates (its scenario, summary, assumption and cash-flow sheets), about half a
 #: second from a hundred (Lancashire), which then overlaps the maps.
 PARALLEL_MIN_ROWS = 100
+#: cells (rows x columns) from which a CSV table is written in a second process: about a third of
+#: a second of formatting (England's shares table has 10.6 million cells, its candidates 16.3 million)
+CSV_MIN_CELLS = 1_000_000
+
+
+class WorkerFailed(Exception):
+    """A forked job did not give its answer (it raised, or its process died)."""
+
+
+class ForkedJob:
+    """One job run in a forked child process; its small, picklable answer comes back through a pipe.
+
+    Parameters
+    ----------
+    job : callable
+        Run in the child with no arguments; it sees this process's memory as it was at the fork.
+    """
+
+    def __init__(self, job: Callable[[], Any]):
+        context = multiprocessing.get_context("fork")
+        self._answer, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_run, args=(job, send), daemon=True)
+        gc.freeze()  # the child's collector leaves the parent's objects alone (no copies of their pages)
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
+            send.close()
+
+    def result(self) -> Any:
+        """Wait for the child; its answer.
+
+        Raises
+        ------
+        WorkerFailed
+            The job raised in the child, or the child died.
+        """
+        try:
+            ok, answer = self._answer.recv()
+        except (EOFError, OSError) as error:
+            raise WorkerFailed(f"the worker process ended without an answer ({error!r})") from None
+        finally:
+            self._answer.close()
+            self._process.join()
+        if not ok:
+            raise WorkerFailed(answer)
+        return answer
+
+    def abandon(self) -> None:
+        """The report failed elsewhere: stop the child (its files are thrown away with the folder)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._answer.close()
+
+
+def _run(job: Callable[[], Any], send) -> None:
+    """The child's work: run the job, send ``(True, answer)`` or ``(False, what it raised)``."""
+    try:
+        answer = (True, job())
+    except BaseException as error:  # noqa: BLE001 - any failure goes back to the parent, which writes serially
+        answer = (False, repr(error))
+    send.send(answer)
+    send.close()
+
+
+def start_job(job: Callable[[], Any]) -> ForkedJob | None:
+    """Start ``job`` in a forked child process (on Linux).
+
+    Parameters
+    ----------
+    job : callable
+        See :class:`ForkedJob`.
+
+    Returns
+    -------
+    ForkedJob or None
+        None where forking is not the safe default or no child could be started (run it serially).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ForkedJob(job)
+    except (OSError, RuntimeError, ValueError):
+        return None
 
 
 @dataclass
 class PendingWorkbook:
     """A workbook being written by a worker process."""
 
-    pool: ProcessPoolExecutor
-    future: Future
+    job: ForkedJob
     arguments: dict[str, Any]
 
     def finish(self, say: Callable[[str, int, int], None]) -> Path:
@@ -54,18 +145,16 @@ class PendingWorkbook:
         pathlib.Path
         """
         try:
-            path, said = self.future.result()
-        except Exception:  # noqa: BLE001 - any failure: write it here, raising what a serial write raises
+            path, said = self.job.result()
+        except WorkerFailed:  # any failure: write it here, raising what a serial write raises
             return write_xlsx(**self.arguments, progress=say)
-        finally:
-            self.pool.shutdown(wait=True)
         for sheet, done, total in said:
             say(sheet, done, total)
         return path
 
     def abandon(self) -> None:
-        """The report failed elsewhere: let the worker end (its file is thrown away with the folder)."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """The report failed elsewhere: stop the worker (its file is thrown away with the folder)."""
+        self.job.abandon()
 
 
 def start_workbook(arguments: dict[str, Any], rows: int) -> PendingWorkbook | None:
@@ -83,13 +172,10 @@ def start_workbook(arguments: dict[str, Any], rows: int) -> PendingWorkbook | No
     PendingWorkbook or None
         None when the run is small or no worker could be started (write it serially).
     """
-    if rows < PARALLEL_MIN_ROWS or not sys.platform.startswith("linux"):
+    if rows < PARALLEL_MIN_ROWS:
         return None
-    try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        return PendingWorkbook(pool, pool.submit(_write_in_worker, arguments), arguments)
-    except (OSError, RuntimeError, ValueError):
-        return None
+    job = start_job(lambda: _write_in_worker(arguments))
+    return PendingWorkbook(job, arguments) if job is not None else None
 
 
 def _write_in_worker(arguments: dict[str, Any]) -> tuple[Path, list[tuple[str, int, int]]]:
@@ -97,3 +183,44 @@ def _write_in_worker(arguments: dict[str, Any]) -> tuple[Path, list[tuple[str, i
     said: list[tuple[str, int, int]] = []
     path = write_xlsx(**arguments, progress=lambda sheet, done, total: said.append((sheet, done, total)))
     return path, said
+
+
+@dataclass
+class PendingTables:
+    """CSV tables being written by a worker process."""
+
+    job: ForkedJob
+    tables: dict[str, tuple[pd.DataFrame, Path]]
+
+    def finish(self) -> list[str]:
+        """Wait for the worker; the names of the files written (written here if the worker failed)."""
+        try:
+            return self.job.result()
+        except WorkerFailed:  # any failure: write them here, raising what a serial write raises
+            return _write_tables(self.tables)
+
+    def abandon(self) -> None:
+        """The report failed elsewhere: stop the worker (its files are thrown away with the folder)."""
+        self.job.abandon()
+
+
+def start_tables(tables: dict[str, tuple[pd.DataFrame, Path]]) -> PendingTables | None:
+    """Start writing CSV tables, one after the other, in a worker process.
+
+    Parameters
+    ----------
+    tables : dict of str to (DataFrame, pathlib.Path)
+        Each table and its file (written with :func:`sharedopt.report.tables.write_csv`).
+
+    Returns
+    -------
+    PendingTables or None
+        None when there is no table or no worker could be started (write them serially).
+    """
+    job = start_job(lambda: _write_tables(tables)) if tables else None
+    return PendingTables(job, tables) if job is not None else None
+
+
+def _write_tables(tables: dict[str, tuple[pd.DataFrame, Path]]) -> list[str]:
+    """Write the tables; their file names."""
+    return [write_csv(frame, path).name for frame, path in tables.values()]

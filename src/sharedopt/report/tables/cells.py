@@ -114,18 +114,22 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _all_safe(texts: list[str]) -> bool:
-    """Whether no text of a column needs :func:`neutralise_text` (checked on the joined text, in bulk).
+def _all_safe(texts: list[str], block: int = 65_536) -> bool:
+    """Whether no text of a column needs :func:`neutralise_text` (checked in bulk, a block of cells at a time).
 
     Joined with nothing, the text is printable (no control character, no bidirectional
     override, no line or paragraph separator) iff every cell is; then, joined with line breaks,
     a line starts with a trigger iff a cell does. Text that is not printable is checked as before.
     """
-    joined = "".join(texts)
-    if not joined.isprintable() and _NEEDS_WORK.search(joined):
-        return False
-    lines = "\n" + "\n".join(texts)
-    return not any("\n" + trigger in lines for trigger in _LINE_TRIGGERS)
+    for start in range(0, len(texts), block):
+        part = texts[start:start + block]
+        joined = "".join(part)
+        if not joined.isprintable() and _NEEDS_WORK.search(joined):
+            return False
+        lines = "\n" + "\n".join(part)
+        if any("\n" + trigger in lines for trigger in _LINE_TRIGGERS):
+            return False
+    return True
 
 
 def _may_hold_text(series: pd.Series) -> bool:
