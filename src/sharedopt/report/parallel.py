@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -95,13 +96,17 @@ class ForkedJob:
 
 
 def _run(job: Callable[[], Any], send) -> None:
-    """The child's work: run the job, send ``(True, answer)`` or ``(False, what it raised)``."""
+    """The child's work: run the job, send ``(True, answer)`` or ``(False, what it raised)``, and end
+    at once (no exit handlers, no flush of the standard streams a parent's thread may have held)."""
     try:
         answer = (True, job())
     except BaseException as error:  # noqa: BLE001 - any failure goes back to the parent, which writes serially
         answer = (False, repr(error))
-    send.send(answer)
-    send.close()
+    try:
+        send.send(answer)
+        send.close()
+    finally:
+        os._exit(0)
 
 
 def start_job(job: Callable[[], Any]) -> ForkedJob | None:
