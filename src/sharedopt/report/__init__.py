@@ -131,23 +131,24 @@ def _write_all(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: boo
     maps = wanted & {"png", "svg", "html"}
     workbook = _workbook_arguments(tmp, inputs, title, csv_written="csv" in wanted) if "xlsx" in wanted else None
     book = start_workbook(workbook, len(inputs["candidates"])) if workbook and maps else None
-    tables = _csv_tables(tmp, inputs) if "csv" in wanted else {}
-    aside = start_tables(_tables_aside(tables, busy=bool(maps)))
-    if aside is not None:
-        for name, (frame, _) in aside.tables.items():
-            inputs["progress"](f"{name}: {len(frame):,} rows")
-        tables = {name: table for name, table in tables.items() if name not in aside.tables}
+    aside = None
     try:
+        tables = _csv_tables(tmp, inputs) if "csv" in wanted else {}
+        aside = start_tables(_tables_aside(tables, busy=bool(maps)))
+        if aside is not None:
+            for name, (frame, _) in aside.tables.items():
+                inputs["progress"](f"{name}: {len(frame):,} rows")
+            tables = {name: table for name, table in tables.items() if name not in aside.tables}
         written = _write_files(tmp, inputs, wanted, per_service, title, workbook if book is None else None, tables)
+        if aside is not None:
+            written += aside.finish()
+        if book is not None:
+            written.append(book.finish(_sheet_progress(inputs["progress"])).name)
     except BaseException:
         for pending in (book, aside):
             if pending is not None:
                 pending.abandon()
         raise
-    if aside is not None:
-        written += aside.finish()
-    if book is not None:
-        written.append(book.finish(_sheet_progress(inputs["progress"])).name)
     return written
 
 
