@@ -30,9 +30,10 @@ import pandas as pd
 
 __all__ = ["BLOCK_CELLS", "csv_blocks"]
 
-#: cells formatted at once: the rows of a block are about this many cells (a few tens of MB of text)
+#: cells formatted at once: the rows of a block hold about this many cells (a few MB of text)
 BLOCK_CELLS = 250_000
-#: characters after which the ``csv`` module decides whether a cell is quoted (a superset of its own rule)
+#: a text cell holding one of these goes through the ``csv`` module, which decides whether to quote it
+#: (a superset of the characters that make it quote)
 _SPECIAL_CHARACTERS = ',"\r\n'
 _SPECIAL = re.compile(f"[{_SPECIAL_CHARACTERS}]")
 _BOOLEAN = {True: "True", False: "False"}
