@@ -18,7 +18,7 @@ from sharedopt.report.atomic import atomic_directory, write_bytes_atomic, write_
 from sharedopt.report.html import InteractiveMap
 from sharedopt.report.map import plot_portfolio_map, shared_geometry
 from sharedopt.report.map_files import MAP_FORMATS, start_main_map, write_maps_and_html, write_service_maps
-from sharedopt.report.parallel import start_workbook
+from sharedopt.report.parallel import CSV_MIN_CELLS, start_tables, start_workbook
 from sharedopt.report.tables import write_csv, write_json
 from sharedopt.report.workbook import MAX_CANDIDATE_ROWS, write_xlsx
 from sharedopt.results.run_summary import RunSummary
@@ -117,32 +117,51 @@ def _resolve_formats(formats: set[str] | None) -> frozenset[str]:
 
 
 def _write_all(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: bool, title: str) -> list[str]:
-    """Write every requested file into ``tmp`` (a large workbook and the main map in workers, alongside);
-    return the names."""
+    """Write every requested file into ``tmp`` (a large workbook, large CSVs and the main map in
+    workers, alongside); return the names."""
     maps = wanted & MAP_FORMATS
     workbook = _workbook_arguments(tmp, inputs, title, csv_written="csv" in wanted) if "xlsx" in wanted else None
-    pending = start_workbook(workbook, len(inputs["candidates"])) if workbook and maps else None
-    main_map = None
+    book = start_workbook(workbook, len(inputs["candidates"])) if workbook and maps else None
+    aside = main_map = None
     try:
+        tables = _csv_tables(tmp, inputs) if "csv" in wanted else {}
+        aside = start_tables(_tables_aside(tables, busy=bool(maps)))
+        if aside is not None:
+            for name, (frame, _) in aside.tables.items():
+                inputs["progress"](f"{name}: {len(frame):,} rows")
+            tables = {name: table for name, table in tables.items() if name not in aside.tables}
         main_map = start_main_map(tmp, inputs, wanted, title) if maps else None
-        written = _write_files(tmp, inputs, wanted, per_service, title, workbook if pending is None else None,
-                               main_map)
+        written = _write_files(tmp, inputs, wanted, per_service, title, workbook if book is None else None,
+                               tables, main_map)
+        if aside is not None:
+            written += aside.finish()
+        if book is not None:
+            written.append(book.finish(_sheet_progress(inputs["progress"])).name)
     except BaseException:
-        for job in (pending, main_map):
+        for job in (book, aside, main_map):
             if job is not None:
                 job.abandon()
         raise
-    if pending is not None:
-        written.append(pending.finish(_sheet_progress(inputs["progress"])).name)
     return written
 
 
+def _tables_aside(tables: dict[str, tuple[pd.DataFrame, Path]], busy: bool) -> dict[str, tuple[pd.DataFrame, Path]]:
+    """The large CSV tables a worker writes: every one while this process draws maps (``busy``),
+    else all but the largest, which this process writes meanwhile."""
+    large = {name: table for name, table in tables.items() if table[0].size >= CSV_MIN_CELLS}
+    if not busy and large:
+        del large[max(large, key=lambda name: large[name][0].size)]
+    return large
+
+
 def _write_files(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: bool, title: str,
-                 workbook: dict[str, Any] | None, main_map) -> list[str]:
-    """Every requested file but a workbook being written by a worker (``main_map``: the main map's job, if any)."""
+                 workbook: dict[str, Any] | None, tables: dict[str, tuple[pd.DataFrame, Path]],
+                 main_map) -> list[str]:
+    """Every requested file but a workbook and CSV tables being written by workers (``main_map``:
+    the main map's job, if any)."""
     written: list[str] = []
     if "csv" in wanted:
-        written += _write_csvs(tmp, inputs)
+        written += [_csv(inputs, frame, path) for frame, path in tables.values()]
     if "json" in wanted:
         inputs["progress"]("summary.json")
         written.append(write_json(inputs["summary"].to_dict(), tmp / "summary.json").name)
@@ -167,10 +186,10 @@ def _csv(inputs: dict, frame: pd.DataFrame, path: Path) -> str:
     return write_csv(frame, path).name
 
 
-def _write_csvs(tmp: Path, inputs: dict) -> list[str]:
-    """portfolio.csv, candidates.csv and shares.csv."""
-    return [_csv(inputs, without_duplicates(inputs[key]), tmp / f"{key}.csv")
-            for key in ("portfolio", "candidates", "shares")]
+def _csv_tables(tmp: Path, inputs: dict) -> dict[str, tuple[pd.DataFrame, Path]]:
+    """portfolio.csv, candidates.csv and shares.csv: each table and its file."""
+    return {f"{key}.csv": (without_duplicates(inputs[key]), tmp / f"{key}.csv")
+            for key in ("portfolio", "candidates", "shares")}
 
 
 def _workbook_arguments(tmp: Path, inputs: dict, title: str, csv_written: bool) -> dict[str, Any]:

@@ -55,7 +55,8 @@ def start_main_map(tmp: Path, inputs: dict, wanted: frozenset[str], title: str) 
         None when no second process runs: :func:`write_maps_and_html` draws it here.
     """
     preload()
-    return start_job(main_map, tmp, _map_inputs(inputs), wanted, title)
+    arguments = (tmp, _map_inputs(inputs), wanted, title)
+    return start_job(lambda: main_map(*arguments))
 
 
 def _map_inputs(inputs: dict) -> dict:
@@ -131,7 +132,7 @@ def write_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], title: 
     png = main_map(tmp, inputs, wanted, title, say) if job is None else None
     panels = _panel_files(tmp, inputs, wanted, say)
     context = _page_context(inputs, title) if "html" in wanted else None
-    png = job.result() if job is not None else png
+    png = job.result_or(lambda: main_map(tmp, inputs, wanted, title)) if job is not None else png
     written = [name for name, fmt in (("map.png", "png"), ("map.svg", "svg")) if fmt in wanted]
     written += ["map_by_service.png"] if panels is not None and "png" in wanted else []
     if context is not None:

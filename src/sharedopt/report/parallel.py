@@ -1,22 +1,25 @@
-"""Write the workbook and the main map in other processes while this one writes the rest.
+"""Write the slow files of a report in forked worker processes while this one does the rest.
 
-The workbook (XlsxWriter, pure Python) and the maps (matplotlib) are the slow parts of a
-report and need nothing from each other, so on Linux they are written by processes forked
-from this one (:func:`start_job`) into the same temporary report folder. A forked process
-starts with this process's memory (the run's tables, the modules loaded), so nothing is sent
-to it but its answer back, and the caller's script is not run again, as a fresh "spawn"
-process would; elsewhere, where forking is not the safe default, everything is written
-serially. The bytes are those of a serial write: the same function writes the same file from
-the same tables; only the order in which files appear changes, and the marker lists them
-sorted. If no worker can be started, or a worker fails in any way (it dies, its answer cannot
-be sent back, the function raises), the job is run here, serially, so any error is the one a
-serial write raises. The workbook's progress texts are passed on when its worker finishes.
-Workers are started only when a core is idle (:func:`spare_core`): on a busy machine they
-would only take turns with this process.
+The workbook (XlsxWriter, pure Python), the large CSV tables (millions of cells) and the main
+map (matplotlib, :mod:`sharedopt.report.map_files`) are the slow parts of a report and need
+nothing from each other. So, on Linux with a core to spare (:func:`spare_core`), they are
+written by forked child processes into the same temporary report folder while this process
+draws the service panels and writes the HTML. On a machine already busy a worker would only
+take turns with this process on the same cores, so everything is then written here.
+
+Forked, so the tables are neither copied nor sent (the child reads the parent's memory, copied
+only where it is written) and the caller's script is not run again, as a fresh "spawn" process
+would; elsewhere, where forking is not the safe default, everything is written serially. Only
+a small answer comes back through a pipe: the names written, or the workbook's progress texts.
+The bytes are those of a serial write (the same function writes the same file from the same
+tables); only the order in which files appear changes, and the marker lists them sorted. If no
+child can be started, or it fails in any way (it dies, or its write raises), the file is written
+here, serially, so any error is the one a serial write raises.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -25,20 +28,135 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from sharedopt.report.tables import write_csv
 from sharedopt.report.workbook import write_xlsx
 
-__all__ = ["PARALLEL_MIN_ROWS", "SPARE_LOAD", "ForkedJob", "PendingWorkbook", "spare_core", "start_job",
-           "start_workbook"]
+__all__ = ["CSV_MIN_CELLS", "PARALLEL_MIN_ROWS", "SPARE_LOAD", "ForkedJob", "PendingTables", "PendingWorkbook",
+           "WorkerFailed", "spare_core", "start_job", "start_tables", "start_workbook"]
 
 #: candidate rows from which the workbook is written in a second process. Starting and joining
 #: the forked worker costs a few hundredths of a second; a workbook takes 0.2 s and more even for
 #: a few dozen candidates (its scenario, summary, assumption and cash-flow sheets), about half a
 #: second from a hundred (Lancashire), which then overlaps the maps.
 PARALLEL_MIN_ROWS = 100
-#: seconds a worker that has answered is given to end before it is stopped
-EXIT_WAIT = 5.0
+#: cells (rows x columns) from which a CSV table is written in a second process: about a third of
+#: a second of formatting (England's shares table has 10.6 million cells, its candidates 16.3 million)
+CSV_MIN_CELLS = 1_000_000
 #: load above ``cores - 1`` (runnable processes, averaged over a minute) still taken as a spare core
 SPARE_LOAD = 0.5
+
+
+class WorkerFailed(Exception):
+    """A forked job did not give its answer (it raised, or its process died)."""
+
+
+class ForkedJob:
+    """One job run in a forked child process; its small, picklable answer comes back through a pipe.
+
+    Parameters
+    ----------
+    job : callable
+        Run in the child with no arguments; it sees this process's memory as it was at the fork.
+    """
+
+    def __init__(self, job: Callable[[], Any]):
+        context = multiprocessing.get_context("fork")
+        self._answer, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_run, args=(job, send), daemon=True)
+        gc.freeze()  # the child's collector leaves the parent's objects alone (no copies of their pages)
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
+            send.close()
+
+    def result(self) -> Any:
+        """Wait for the child; its answer.
+
+        Raises
+        ------
+        WorkerFailed
+            The job raised in the child, or the child died.
+        """
+        try:
+            ok, answer = self._answer.recv()
+        except (EOFError, OSError) as error:
+            raise WorkerFailed(f"the worker process ended without an answer ({error!r})") from None
+        finally:
+            self._answer.close()
+            self._process.join()
+        if not ok:
+            raise WorkerFailed(answer)
+        return answer
+
+    def result_or(self, fallback: Callable[[], Any]) -> Any:
+        """The child's answer, or (when it failed) ``fallback()`` run here, raising what a serial run raises."""
+        try:
+            return self.result()
+        except WorkerFailed:
+            return fallback()
+
+    def abandon(self) -> None:
+        """The report failed elsewhere: stop the child (its files are thrown away with the folder)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._answer.close()
+
+
+def _run(job: Callable[[], Any], send) -> None:
+    """The child's work: run the job, send ``(True, answer)`` or ``(False, what it raised)``, and end
+    at once (no exit handlers, no flush of the standard streams a parent's thread may have held)."""
+    try:
+        answer = (True, job())
+    except BaseException as error:  # noqa: BLE001 - any failure goes back to the parent, which writes serially
+        answer = (False, repr(error))
+    try:
+        send.send(answer)
+        send.close()
+    finally:
+        os._exit(0)
+
+
+def spare_core() -> bool:
+    """True when a second process would have a core to itself: this process may run on two cores
+    or more, and the last minute's load average (this process included) leaves one idle.
+
+    On a machine already busy, a worker only takes turns with this process on the same cores,
+    and both pay for the switching: measured on 2 cores at load 3 to 4.7, North East's report
+    took 3.1-5.2 s written serially and 3.4-8.2 s with its workers.
+
+    Returns
+    -------
+    bool
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores >= 2 and os.getloadavg()[0] <= cores - 1 + SPARE_LOAD
+
+
+def start_job(job: Callable[[], Any]) -> ForkedJob | None:
+    """Start ``job`` in a forked child process (on Linux, with a spare core).
+
+    Parameters
+    ----------
+    job : callable
+        See :class:`ForkedJob`.
+
+    Returns
+    -------
+    ForkedJob or None
+        None when no second process should run alongside (not Linux, where forking is not the safe
+        default; a daemonic process, such as a ``multiprocessing.Pool`` worker, which may not start
+        one; no :func:`spare_core`) or none could be started: run it here.
+    """
+    if not sys.platform.startswith("linux") or multiprocessing.current_process().daemon or not spare_core():
+        return None
+    try:
+        return ForkedJob(job)
+    except (OSError, RuntimeError, ValueError, AssertionError):
+        return None
 
 
 @dataclass
@@ -60,13 +178,16 @@ class PendingWorkbook:
         -------
         pathlib.Path
         """
-        path, said = self.job.result()
+        try:
+            path, said = self.job.result()
+        except WorkerFailed:  # any failure: write it here, raising what a serial write raises
+            return write_xlsx(**self.arguments, progress=say)
         for sheet, done, total in said:
             say(sheet, done, total)
         return path
 
     def abandon(self) -> None:
-        """The report failed elsewhere: end the worker (its file is thrown away with the folder)."""
+        """The report failed elsewhere: stop the worker (its file is thrown away with the folder)."""
         self.job.abandon()
 
 
@@ -87,103 +208,53 @@ def start_workbook(arguments: dict[str, Any], rows: int) -> PendingWorkbook | No
     """
     if rows < PARALLEL_MIN_ROWS:
         return None
-    job = start_job(_write_keeping_progress, arguments)
+    job = start_job(lambda: _write_in_worker(arguments))
     return PendingWorkbook(job, arguments) if job is not None else None
 
 
-def _write_keeping_progress(arguments: dict[str, Any]) -> tuple[Path, list[tuple[str, int, int]]]:
-    """Write the workbook; keep the progress texts (a worker cannot show them)."""
+def _write_in_worker(arguments: dict[str, Any]) -> tuple[Path, list[tuple[str, int, int]]]:
+    """The worker's job: write the workbook, keep the progress texts."""
     said: list[tuple[str, int, int]] = []
     path = write_xlsx(**arguments, progress=lambda sheet, done, total: said.append((sheet, done, total)))
     return path, said
 
 
 @dataclass
-class ForkedJob:
-    """A function running in a forked process; its answer comes back through a pipe."""
+class PendingTables:
+    """CSV tables being written by a worker process."""
 
-    process: Any
-    answer: Any
-    call: Callable[[], Any]
+    job: ForkedJob
+    tables: dict[str, tuple[pd.DataFrame, Path]]
 
-    def result(self) -> Any:
-        """Wait for the job; its value, or (when the worker failed or died) the value of running it here.
-
-        Returns
-        -------
-        object
-            What the function returned.
-        """
+    def finish(self) -> list[str]:
+        """Wait for the worker; the names of the files written (written here if the worker failed)."""
         try:
-            done, value = self.answer.recv()
-            self.process.join(timeout=EXIT_WAIT)  # it has answered: let it end on its own
-        except (EOFError, OSError):  # the worker died before answering
-            done, value = False, None
-        finally:
-            self.abandon()
-        return value if done else self.call()
+            return self.job.result()
+        except WorkerFailed:  # any failure: write them here, raising what a serial write raises
+            return _write_tables(self.tables)
 
     def abandon(self) -> None:
-        """Stop waiting: end the worker (its files are thrown away with the report's folder)."""
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.answer.close()
+        """The report failed elsewhere: stop the worker (its files are thrown away with the folder)."""
+        self.job.abandon()
 
 
-def spare_core() -> bool:
-    """True when a second process would have a core to itself: this process may run on two cores
-    or more, and the last minute's load average (this process included) leaves one idle.
-
-    On a machine already busy, a worker only takes turns with this process on the same cores,
-    and both pay for the switching: measured on 2 cores at load 3 to 4.7, North East's report
-    took 3.1-5.2 s written serially and 3.4-8.2 s with its workers.
-
-    Returns
-    -------
-    bool
-    """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return cores >= 2 and os.getloadavg()[0] <= cores - 1 + SPARE_LOAD
-
-
-def start_job(function: Callable[..., Any], *arguments: Any) -> ForkedJob | None:
-    """Start ``function(*arguments)`` in a forked process (Linux, a spare core).
+def start_tables(tables: dict[str, tuple[pd.DataFrame, Path]]) -> PendingTables | None:
+    """Start writing CSV tables, one after the other, in a worker process.
 
     Parameters
     ----------
-    function : callable
-        Writes its files and returns something small (it is sent back pickled).
-    *arguments
-        Its arguments (not sent: the forked process has them already).
+    tables : dict of str to (DataFrame, pathlib.Path)
+        Each table and its file (written with :func:`sharedopt.report.tables.write_csv`).
 
     Returns
     -------
-    ForkedJob or None
-        None when no second process can run alongside (not Linux, a daemonic process, no
-        :func:`spare_core`) or none could be started: call it here.
+    PendingTables or None
+        None when there is no table or no worker could be started (write them serially).
     """
-    if not sys.platform.startswith("linux") or multiprocessing.current_process().daemon or not spare_core():
-        return None  # (a daemonic process, such as a multiprocessing.Pool worker, may not start one)
-    context = multiprocessing.get_context("fork")
-    try:
-        answer, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_job_in_worker, args=(sender, function, arguments), daemon=True)
-        process.start()
-    except (OSError, RuntimeError, ValueError, AssertionError):
-        return None
-    sender.close()
-    return ForkedJob(process, answer, lambda: function(*arguments))
+    job = start_job(lambda: _write_tables(tables)) if tables else None
+    return PendingTables(job, tables) if job is not None else None
 
 
-def _job_in_worker(sender, function: Callable[..., Any], arguments: tuple) -> None:
-    """The worker's side: run the job, send back ``(True, value)``, or ``(False, None)`` on any failure."""
-    try:
-        answer = (True, function(*arguments))
-    except BaseException:  # noqa: BLE001 - any failure (even Ctrl-C): the caller runs the job itself
-        answer = (False, None)
-    try:
-        sender.send(answer)
-    except Exception:  # noqa: BLE001 - the value cannot be sent: the caller runs the job itself
-        sender.send((False, None))
-    sender.close()
+def _write_tables(tables: dict[str, tuple[pd.DataFrame, Path]]) -> list[str]:
+    """Write the tables; their file names."""
+    return [write_csv(frame, path).name for frame, path in tables.values()]

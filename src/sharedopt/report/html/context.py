@@ -116,10 +116,11 @@ def build_context(
 def _alternative_rows(candidates: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame,
                       portfolio: pd.DataFrame, summary: RunSummary) -> list[dict]:
     """The best alternatives not chosen, one row per group of near-duplicates, each with why and the cost of forcing."""
-    alone = _better_off_alone(shares)
+    groups = alternatives(candidates)
+    alone = _better_off_alone(shares, [g["lead"].get(CANDIDATE_ID, "") for g in groups])
     constraints = summary.constraints or []
     rows = []
-    for group in alternatives(candidates):
+    for group in groups:
         why = why_not_chosen(group["lead"], portfolio, constraints, names)
         rows.append({**_row(group["lead"], names, alone), "n_similar": group["n_similar"], "why": why["reason"],
                      "forcing": format_money(why["loss_if_forced_gbp_k"])})
@@ -175,7 +176,12 @@ def _count_true(frame: pd.DataFrame, column: str) -> int:
     """Number of truthy values in a boolean-ish column (0 if absent)."""
     if column not in frame:
         return 0
-    return int(frame[column].map(_truthy).sum())
+    return int(_truthy_mask(frame[column]).sum())
+
+
+def _truthy_mask(column: pd.Series) -> Any:
+    """:func:`_truthy` of every value (a boolean column as it is, without a call per row)."""
+    return column.to_numpy() if column.dtype == bool else column.map(_truthy)
 
 
 def _truthy(value: Any) -> bool:
@@ -229,12 +235,15 @@ def _map_alt(summary: RunSummary, portfolio: pd.DataFrame) -> str:
             "partnerships drawn as coloured links between member authorities.")
 
 
-def _better_off_alone(shares: pd.DataFrame) -> dict[str, list[str]]:
-    """candidate_id -> member codes flagged better off alone."""
+def _better_off_alone(shares: pd.DataFrame, ids: Sequence[Any]) -> dict[str, list[str]]:
+    """candidate_id -> member codes flagged better off alone, for the candidates ``ids`` (as text)."""
     needed = {CANDIDATE_ID, MEMBER, BETTER_OFF_ALONE}
     if not needed <= set(shares.columns):
         return {}
-    flagged = shares[shares[BETTER_OFF_ALONE].map(_truthy)]
+    keys = shares[CANDIDATE_ID]
+    keys = keys if isinstance(keys.dtype, pd.StringDtype) else keys.astype(str)
+    shares = shares[keys.isin({str(i) for i in ids}).to_numpy()]  # only the rows of those candidates
+    flagged = shares[_truthy_mask(shares[BETTER_OFF_ALONE])]
     out: dict[str, list[str]] = {}
     for cid, member in zip(flagged[CANDIDATE_ID], flagged[MEMBER]):  # rows in table order within each candidate
         out.setdefault(str(cid), []).append(str(member))
@@ -278,9 +287,9 @@ def _percent(value: Any) -> str:
 
 def _portfolio_rows(portfolio: pd.DataFrame, names: Mapping[str, str], shares: pd.DataFrame) -> list[dict[str, Any]]:
     """All chosen partnerships, by rank."""
-    alone = _better_off_alone(shares)
-    numbered = portfolio.assign(_number=range(1, len(portfolio) + 1))
-    return [{**_row(r, names, alone), "number": r["_number"]} for r in _ranked(numbered).to_dict("records")]
+    records = _ranked(portfolio.assign(_number=range(1, len(portfolio) + 1))).to_dict("records")
+    alone = _better_off_alone(shares, [r.get(CANDIDATE_ID, "") for r in records])
+    return [{**_row(r, names, alone), "number": r["_number"]} for r in records]
 
 
 def _by_service(summary: RunSummary, portfolio: pd.DataFrame) -> list[dict[str, Any]]:

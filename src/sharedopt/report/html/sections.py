@@ -74,6 +74,53 @@ def _cells(frame: pd.DataFrame, column: str) -> list:
     return frame[column].tolist() if column in frame else [None] * len(frame)
 
 
+class _GroupIndex:
+    """The groups of each services cell, in the order they were formed, and which hold each member."""
+
+    def __init__(self) -> None:
+        self._groups: dict[str, list[dict[str, Any]]] = {}
+        self._holding: dict[str, dict[str, list[int]]] = {}  # services -> member -> group positions
+
+    def has(self, services: str) -> bool:
+        """Whether a group covers these services."""
+        return services in self._groups
+
+    def add(self, group: dict[str, Any]) -> None:
+        """A new group (its lead's members and services)."""
+        same = self._groups.setdefault(group[SERVICES], [])
+        holding = self._holding.setdefault(group[SERVICES], {})
+        for member in group[MEMBERS]:
+            holding.setdefault(member, []).append(len(same))
+        same.append(group)
+
+    def home(self, services: str, members: frozenset[str]) -> dict[str, Any] | None:
+        """The first group of these services sharing at least :data:`SIMILAR_OVERLAP` of the smaller
+        member set (only a group that shares a member can: the overlap is above zero)."""
+        shared: dict[int, int] = {}
+        holding = self._holding.get(services, {})
+        for member in members:
+            for position in holding.get(member, ()):
+                shared[position] = shared.get(position, 0) + 1
+        same = self._groups.get(services, [])
+        return next((same[p] for p in sorted(shared)
+                     if shared[p] / min(len(members), len(same[p][MEMBERS])) >= SIMILAR_OVERLAP), None)
+
+
+def _ranked_left_out(candidates: pd.DataFrame) -> pd.DataFrame:
+    """The candidates not chosen, by rank (missing ranks last, stable)."""
+    frame = candidates
+    if "chosen" in frame:
+        chosen = frame["chosen"]
+        if chosen.dtype == bool:  # the same test as for text, without a call per row
+            frame = frame[~chosen.to_numpy()]
+        else:
+            frame = frame[~chosen.map(lambda v: str(v).strip().lower() in {"true", "1"})]
+    if "rank" in frame:
+        frame = frame.assign(_r=pd.to_numeric(frame["rank"], errors="coerce")).sort_values(
+            "_r", kind="mergesort", na_position="last")
+    return frame
+
+
 def alternatives(candidates: pd.DataFrame, limit: int = MAX_ALTERNATIVES) -> list[dict[str, Any]]:
     """The best-ranked candidates not chosen, near-duplicates collapsed.
 
@@ -93,24 +140,22 @@ def alternatives(candidates: pd.DataFrame, limit: int = MAX_ALTERNATIVES) -> lis
     list of dict
         ``{"lead": record, "n_similar": int, "similar": [candidate ids]}`` by rank of the lead.
     """
-    frame = candidates
-    if "chosen" in frame:
-        frame = frame[~frame["chosen"].map(lambda v: str(v).strip().lower() in {"true", "1"})]
-    if "rank" in frame:
-        frame = frame.assign(_r=pd.to_numeric(frame["rank"], errors="coerce")).sort_values(
-            "_r", kind="mergesort", na_position="last")
+    frame = _ranked_left_out(candidates)
     groups: list[dict[str, Any]] = []
+    index = _GroupIndex()
     for row, (cid, cell, services) in enumerate(zip(_cells(frame, CANDIDATE_ID), _cells(frame, MEMBERS),
                                                      _cells(frame, SERVICES))):
-        members, services = _members(cell), str(services)
-        home = next((g for g in groups if g[SERVICES] == services and members and g[MEMBERS]
-                     and len(members & g[MEMBERS]) / min(len(members), len(g[MEMBERS])) >= SIMILAR_OVERLAP),
-                    None)
+        services = str(services)
+        if len(groups) >= limit and not index.has(services):
+            continue  # no group to join and no room for a new one
+        members = _members(cell)
+        home = index.home(services, members)
         if home is not None:
             home["similar"].append(str(cid))
         elif len(groups) < limit:  # only a lead becomes a whole record
             lead = frame.iloc[[row]].to_dict("records")[0]
             groups.append({"lead": lead, MEMBERS: members, SERVICES: services, "similar": []})
+            index.add(groups[-1])
     return [{"lead": g["lead"], "n_similar": len(g["similar"]), "similar": g["similar"]} for g in groups]
 
 

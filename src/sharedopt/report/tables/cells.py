@@ -37,6 +37,8 @@ _TRIGGER_SET = frozenset(FORMULA_TRIGGERS)
 _BREAKS = re.compile("\r\n|\r")
 #: text that needs more than the first-character check: a line break or any other control character
 _NEEDS_WORK = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: the triggers that are not control characters (tab and CR are, found by ``_NEEDS_WORK``)
+_LINE_TRIGGERS = tuple(t for t in FORMULA_TRIGGERS if not _NEEDS_WORK.match(t))
 
 
 def neutralise_text(value: Any) -> Any:
@@ -98,6 +100,8 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if not _may_hold_text(series):
             continue
         values = series.astype(object).tolist()
+        if _all_safe([v for v in values if isinstance(v, str)]):
+            continue
         risky = [_risky(v) for v in values]
         if any(risky):
             out = frame.copy() if out is frame else out
@@ -108,6 +112,24 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         out = frame.copy() if out is frame else out
         out.columns = names
     return out
+
+
+def _all_safe(texts: list[str], block: int = 65_536) -> bool:
+    """Whether no text of a column needs :func:`neutralise_text` (checked in bulk, a block of cells at a time).
+
+    Joined with nothing, the text is printable (no control character, no bidirectional
+    override, no line or paragraph separator) iff every cell is; then, joined with line breaks,
+    a line starts with a trigger iff a cell does. Text that is not printable is checked as before.
+    """
+    for start in range(0, len(texts), block):
+        part = texts[start:start + block]
+        joined = "".join(part)
+        if not joined.isprintable() and _NEEDS_WORK.search(joined):
+            return False
+        lines = "\n" + "\n".join(part)
+        if any("\n" + trigger in lines for trigger in _LINE_TRIGGERS):
+            return False
+    return True
 
 
 def _may_hold_text(series: pd.Series) -> bool:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sharedopt.common.jsonsafe import json_safe
 from sharedopt.report.tables.cells import neutralise_frame
+from sharedopt.report.tables.csvtext import csv_blocks
 
 __all__ = [
     "CSV_FLOAT_FORMAT",
@@ -52,9 +53,16 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     Floats use ``CSV_FLOAT_FORMAT`` ('%.3f'), lines end in ``\\n``, missing
     values are empty fields. Text starting with ``=``, ``+``, ``-``, ``@``, tab
     or CR gets a leading ``'`` (:func:`sharedopt.report.tables.cells.neutralise_frame`).
+    The text is formatted in bulk (:mod:`sharedopt.report.tables.csvtext`, the bytes pandas
+    writes); pandas writes a table with a column of another kind.
     """
-    neutralise_frame(frame).to_csv(path, index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n",
-                                   encoding="utf-8")
+    frame = neutralise_frame(frame)
+    blocks = csv_blocks(frame, CSV_FLOAT_FORMAT)
+    if blocks is None:
+        frame.to_csv(path, index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n", encoding="utf-8")
+        return path
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.writelines(blocks)
     return path
 
 
