@@ -50,13 +50,13 @@ def conflicts_with(candidates: pd.DataFrame, chosen: np.ndarray) -> list[str]:
     ids = candidates[CANDIDATE_ID].astype(str).to_numpy()
     chosen = np.asarray(chosen).astype(bool)
     chosen_idx = np.flatnonzero(chosen)
+    chosen_idx = chosen_idx[np.argsort(ids[chosen_idx], kind="stable")]   # by id: each row's hits come sorted
     C = (S @ S[chosen_idx].T).tocsr()
     C.eliminate_zeros()
-    out = []
-    for j in range(len(ids)):
-        hits = chosen_idx[C.indices[C.indptr[j] : C.indptr[j + 1]]]
-        out.append("" if chosen[j] else ";".join(sorted(ids[hits])))
-    return out
+    C.sort_indices()
+    names, hits, ptr = ids[chosen_idx].tolist(), C.indices.tolist(), C.indptr.tolist()
+    return ["" if is_chosen else ";".join([names[k] for k in hits[ptr[j]:ptr[j + 1]]])
+            for j, is_chosen in enumerate(chosen.tolist())]
 
 
 def _repaired_start(model: PortfolioModel, x: np.ndarray, j: int) -> np.ndarray | None:
