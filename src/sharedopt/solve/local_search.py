@@ -63,15 +63,15 @@ def improve_by_swaps(c: np.ndarray, A_csc: sp.csc_matrix, x: np.ndarray, bounds:
     min_gain = MIN_GAIN_SHARE * max(1.0, float(np.abs(c).max(initial=1.0)))
     addable = (var_upper > 0.5) & (c > min_gain)
     for _ in range(MAX_ROUNDS):
-        swaps = _improving_swaps(c, A_csc, chosen, addable & ~chosen, row_upper, var_lower > 0.5, min_gain)
-        if swaps is None or not _apply_disjoint(A_csc, chosen, swaps, row_upper):
+        activity = A_csc @ chosen.astype(float)
+        swaps = _improving_swaps(c, A_csc, chosen, activity, addable & ~chosen, row_upper, var_lower > 0.5, min_gain)
+        if swaps is None or not _apply_disjoint(A_csc, chosen, activity, swaps, row_upper):
             break
     return chosen.astype(float)
 
 
-def _improving_swaps(c, A_csc, chosen, addable, row_upper, forced, min_gain):
+def _improving_swaps(c, A_csc, chosen, activity, addable, row_upper, forced, min_gain):
     """(columns to add, removal matrix, gains) of the improving swaps, best first; None if none."""
-    activity = A_csc @ chosen.astype(float)
     cheapest = _cheapest_removable(c, A_csc, chosen & ~forced)
     adds = np.flatnonzero(addable)
     block = A_csc[:, adds].tocoo()
@@ -105,11 +105,11 @@ def _cheapest_removable(c, A_csc, removable) -> np.ndarray:
     return cheapest
 
 
-def _apply_disjoint(A_csc, chosen, swaps, row_upper) -> bool:
+def _apply_disjoint(A_csc, chosen, activity, swaps, row_upper) -> bool:
     """Apply the swaps in order while their rows are disjoint from those already changed and
-    every row of the added column stays within its bound; whether any was applied."""
+    every row of the added column stays within its bound (``activity``: the rows' activity before
+    them); whether any was applied."""
     adds, removal, _ = swaps
-    activity = A_csc @ chosen.astype(float)
     touched = np.zeros(A_csc.shape[0], dtype=bool)
     applied = False
     for k, j in enumerate(adds):
