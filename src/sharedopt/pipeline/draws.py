@@ -211,7 +211,7 @@ def solve_draw(config: RunConfig, inputs: Inputs, factors: np.ndarray | None, re
     candidates = ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities, drawn.costs,
                                    config.model, constraints)
     model = build_model(candidates.table, _effective(config.constraints, region_of(candidates)))
-    warm = None if not previous else np.isin(model.candidate_ids, sorted(previous)).astype(float)
+    warm = None if not previous else _indicator(model.candidate_ids, previous)
     solved, chosen = solve(model, config.solver, warm_start=warm, budget=Budget.starting_now(config.solver.time_limit))
     if solved.status == Status.INTERRUPTED:
         raise KeyboardInterrupt
@@ -244,6 +244,12 @@ def _effective(constraints, codes) -> object:
     if key not in _EFFECTIVE:
         _EFFECTIVE[key] = effective_constraints(constraints, codes)
     return _EFFECTIVE[key]
+
+
+def _indicator(ids: np.ndarray, chosen: set[str]) -> np.ndarray:
+    """1.0 where ``ids[j]`` is in ``chosen``, else 0.0 (a hash lookup per id: ``np.isin`` sorts the
+    object array, about 2 s on England's 371,164 ids)."""
+    return np.fromiter((cid in chosen for cid in ids), dtype=float, count=len(ids))
 
 
 def _chosen(model, chosen: np.ndarray) -> set[str]:
