@@ -43,6 +43,8 @@ def write_result(result: Result, path: str | Path, formats: set[str] | None = No
         The result is of an interrupted solve: it is no result, and the folder is left as it was.
     """
     if result.summary.solve.status == Status.INTERRUPTED:
+        if early_maps is not None:
+            early_maps.abandon()
         raise ValueError(f"{path}: not written: the run was interrupted, so it has no result")
     options = report_options(result.config, formats)
     return write_outputs(
