@@ -230,8 +230,8 @@ def write_drawn_maps_and_html(tmp: Path, inputs: dict, wanted: frozenset[str], t
     list of str
     """
     say = inputs["progress"]
-    context = _page_context(inputs, title) if "html" in wanted else None
     say("map.png")
+    context = _page_context(inputs, title) if "html" in wanted else None
     maps = drawn()
     for name, data in maps.files.items():
         if name != "map.png":
