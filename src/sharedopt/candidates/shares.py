@@ -52,8 +52,7 @@ SubsetValue = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 #: Largest group size supported (edge masks are int64: 8*7/2 = 28 bits).
 MAX_GROUP_SIZE = 8
-#: sub-coalition rows valued per call of ``subset_value`` (several sub-masks together): the calls'
-#: fixed cost is paid a few times per group size, not once per sub-mask, and memory stays bounded
+#: sub-coalition rows valued per call of ``subset_value`` (several sub-masks: few calls, bounded memory)
 CALL_ROWS = 100_000
 
 
@@ -272,16 +271,14 @@ def _connected_values(
 ) -> np.ndarray:
     """``(2**n, k)`` values ``v(S)`` of connected sub-masks (NaN elsewhere, 0 at S=0).
 
-    ``lead`` is the per-pattern table of :func:`_lead_components` and
-    ``inverse`` maps each of the ``k`` rows to its pattern. The connected sub-coalitions of
-    several sub-masks are valued in one call of ``subset_value`` (a row's value depends on that
-    row alone), up to :data:`CALL_ROWS` rows a call.
+    ``lead`` is the per-pattern table of :func:`_lead_components`, ``inverse`` maps each of the ``k``
+    rows to its pattern. Several sub-masks are valued per call, up to :data:`CALL_ROWS` rows.
     """
     n_masks = lead.shape[1]
     values = np.full((n_masks, len(rows)), np.nan)
     values[0] = 0.0
     picked = [(mask, np.flatnonzero((lead[:, mask] == mask)[inverse])) for mask in range(1, n_masks)]
-    chunk: list[tuple[int, np.ndarray]] = []
+    chunk: list[tuple[int, np.ndarray]] = []  # a row's value depends on that row alone (see myerson_shares)
     for k, (mask, selected) in enumerate(picked):
         chunk += [(mask, selected)] if selected.size else []
         if chunk and (k == len(picked) - 1 or sum(len(sel) for _, sel in chunk) >= CALL_ROWS):
@@ -292,29 +289,20 @@ def _connected_values(
 
 def _value_masks(values: np.ndarray, members: np.ndarray, rows: np.ndarray, chunk: list[tuple[int, np.ndarray]],
                  subset_value: SubsetValue) -> None:
-    """Fill ``values[mask, selected]`` for each (mask, selected rows) of ``chunk``, in one call of ``subset_value``."""
-    subs = np.concatenate([_sub_members(members, rows[selected], mask) for mask, selected in chunk])
-    result = _call_value(np.concatenate([rows[selected] for _, selected in chunk]), subs, subset_value)
-    end = 0
-    for mask, selected in chunk:
-        values[mask, selected] = result[end:end + len(selected)]
-        end += len(selected)
-
-
-def _sub_members(members: np.ndarray, rows: np.ndarray, mask: int) -> np.ndarray:
-    """The sub-coalition ``mask`` of each row (its members in the group's column order, padded with -1)."""
-    positions = [c for c in range(members.shape[1]) if mask >> c & 1]
-    sub_members = np.full((len(rows), members.shape[1]), -1, dtype=members.dtype)
-    sub_members[:, : len(positions)] = members[np.ix_(rows, positions)]
-    return sub_members
-
-
-def _call_value(rows: np.ndarray, sub_members: np.ndarray, subset_value: SubsetValue) -> np.ndarray:
-    """``subset_value`` of the given sub-coalitions, checked to give one value per row."""
-    result = np.asarray(subset_value(rows, sub_members), dtype=float).reshape(-1)
-    if result.shape != (len(rows),):
-        raise ValueError(f"subset_value returned {result.shape[0]} values for {len(rows)} rows")
-    return result
+    """Fill ``values[mask, selected]`` for each (mask, selected rows) of ``chunk``: one call of ``subset_value``."""
+    width, subs = members.shape[1], []
+    for mask, selected in chunk:  # each row's sub-coalition: its members in the group's column order, -1 padded
+        positions = [c for c in range(width) if mask >> c & 1]
+        sub = np.full((len(selected), width), -1, dtype=members.dtype)
+        sub[:, : len(positions)] = members[np.ix_(rows[selected], positions)]
+        subs.append(sub)
+    asked = np.concatenate([rows[selected] for _, selected in chunk])
+    result = np.asarray(subset_value(asked, np.concatenate(subs)), dtype=float).reshape(-1)
+    if result.shape != (len(asked),):
+        raise ValueError(f"subset_value returned {result.shape[0]} values for {len(asked)} rows")
+    ends = np.cumsum([len(selected) for _, selected in chunk]).tolist()
+    for (mask, selected), end in zip(chunk, ends):
+        values[mask, selected] = result[end - len(selected):end]
 
 
 def _restricted_values(values: np.ndarray, lead: np.ndarray, inverse: np.ndarray) -> np.ndarray:

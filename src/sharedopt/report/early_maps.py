@@ -21,7 +21,6 @@ title); otherwise, or when the worker failed, the maps are drawn in this process
 from __future__ import annotations
 
 import multiprocessing
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -123,17 +122,16 @@ class EarlyMaps:
         """Send the worker the tables its maps are drawn from."""
         if self._send is None:
             return
-        options = report_options(preview.config, self._formats)
-        sent = {"portfolio": preview.portfolio, "shares": _chosen_shares(preview.shares, preview.portfolio),
-                "summary": preview.summary, "map": map_options(preview.summary, options.shading)}
         try:
+            options = report_options(preview.config, self._formats)
+            sent = {"portfolio": preview.portfolio, "shares": _chosen_shares(preview.shares, preview.portfolio),
+                    "summary": preview.summary, "map": map_options(preview.summary, options.shading)}
             self._send.send((sent, options.formats, options.title, options.per_service))
-        except (OSError, ValueError, pickle.PicklingError):
+        except Exception:  # noqa: BLE001 - the maps are then drawn at the end, as without the worker
             self.abandon()
             return
-        finally:
-            self._send.close()
-            self._send = None
+        self._send.close()
+        self._send = None
         self._sent = _Sent(preview.authorities, preview.portfolio, preview.shares, options, sent["map"],
                            map_title(options.title, preview.summary), preview.summary.attribution)
 
