@@ -57,6 +57,7 @@ def child(config_path: str, formats: str, out: str) -> dict:
     with loading():  # as the CLI's run loads them
         from sharedopt.config.schema import load_config
         from sharedopt.pipeline.sequencer import run
+        from sharedopt.report.early_maps import EarlyMaps
         from sharedopt.report.run_result import write_result
     imported = time.perf_counter()
     config = load_config(config_path)
@@ -69,18 +70,21 @@ def child(config_path: str, formats: str, out: str) -> dict:
             if event.stage == "end":
                 peak[event.step] = _rss_mb()
 
-    result = run(config, on_event)
+    wanted = set(formats.split(",")) if formats != "default" else None
+    maps = EarlyMaps(config, wanted)  # as the CLI's run: the maps drawn in a worker while the run runs
+    result = run(config, on_event, watcher=maps)
     ran = time.perf_counter()
     files: list[tuple[str, float]] = []
-    wanted = set(formats.split(",")) if formats != "default" else None
-    write_result(result, out, formats=wanted, progress=lambda text: files.append((text, time.perf_counter())))
+    early = maps.started
+    write_result(result, out, formats=wanted, progress=lambda text: files.append((text, time.perf_counter())),
+                 early_maps=maps)
     done = time.perf_counter()
     peak["report"] = _rss_mb()
     return {"imports_seconds": round(imported - start, 2), "steps": _step_seconds(marks),
             "timings": {k: v for k, v in result.timings.items() if k != "time_budget"},
             "report_seconds": round(done - ran, 2), "by_format": _format_seconds(files, done),
             "in_process_seconds": round(done - start, 2), "peak_rss_mb": peak,
-            "candidates": len(result.candidates), "status": result.summary.solve.status,
+            "candidates": len(result.candidates), "status": result.summary.solve.status, "early_maps": early,
             "gap": result.summary.solve.gap, "objective": result.summary.solve.objective}
 
 

@@ -150,6 +150,7 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
         from sharedopt.config.schema import load_config
         from sharedopt.report import MARKER
         from sharedopt.report.atomic import prepare_output_dir
+        from sharedopt.report.early_maps import EarlyMaps
         from sharedopt.report.run_result import write_result
         from sharedopt.pipeline.sequencer import run as run_pipeline
         from sharedopt.pipeline.uncertainty import check_draws
@@ -167,9 +168,9 @@ def run(config: Optional[Path] = typer.Argument(None, help="scenario TOML (defau
         with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
                       TextColumn("{task.fields[info]}", markup=False), TimeElapsedColumn(),
                       console=_console(), transient=False) as bar:
-            rows = StepRows(bar)
-            result = run_pipeline(cfg, rows.on_event, draws=uncertainty, tornado=tornado)
-            write_result(result, target, progress=lambda text: rows.say("report", f"writing {text}"))
+            rows, maps = StepRows(bar), EarlyMaps(cfg)  # the maps drawn in a worker while the run runs
+            result = run_pipeline(cfg, rows.on_event, draws=uncertainty, tornado=tornado, watcher=maps)
+            write_result(result, target, progress=lambda text: rows.say("report", f"writing {text}"), early_maps=maps)
             rows.finish("report", str(target))
         _print_headline(result, target)
         _print_spread(result)

@@ -52,6 +52,8 @@ SubsetValue = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 #: Largest group size supported (edge masks are int64: 8*7/2 = 28 bits).
 MAX_GROUP_SIZE = 8
+#: sub-coalition rows valued per call of ``subset_value`` (several sub-masks: few calls, bounded memory)
+CALL_ROWS = 100_000
 
 
 def pair_index(i: int, j: int) -> int:
@@ -181,8 +183,9 @@ def myerson_shares(
         those rows, a non-empty **connected** sub-coalition of that
         row's group (members in the group's column order, padded with
         ``-1``).  Must return ``(k,)`` values ``v`` of the sub-coalitions.
-        Called once per (group size, sub-mask), singletons and whole
-        groups included; never for disconnected sub-coalitions.
+        Called once per group size, with every connected sub-coalition of
+        every group of that size (singletons and whole groups included;
+        never a disconnected one), so a row's value must depend on that row alone.
 
     Returns
     -------
@@ -268,28 +271,38 @@ def _connected_values(
 ) -> np.ndarray:
     """``(2**n, k)`` values ``v(S)`` of connected sub-masks (NaN elsewhere, 0 at S=0).
 
-    ``lead`` is the per-pattern table of :func:`_lead_components` and
-    ``inverse`` maps each of the ``k`` rows to its pattern.
+    ``lead`` is the per-pattern table of :func:`_lead_components`, ``inverse`` maps each of the ``k``
+    rows to its pattern. Several sub-masks are valued per call, up to :data:`CALL_ROWS` rows.
     """
     n_masks = lead.shape[1]
     values = np.full((n_masks, len(rows)), np.nan)
     values[0] = 0.0
-    for mask in range(1, n_masks):
-        selected = np.flatnonzero((lead[:, mask] == mask)[inverse])
-        if selected.size:
-            values[mask, selected] = _call_value(members, rows[selected], mask, subset_value)
+    picked = [(mask, np.flatnonzero((lead[:, mask] == mask)[inverse])) for mask in range(1, n_masks)]
+    chunk: list[tuple[int, np.ndarray]] = []  # a row's value depends on that row alone (see myerson_shares)
+    for k, (mask, selected) in enumerate(picked):
+        chunk += [(mask, selected)] if selected.size else []
+        if chunk and (k == len(picked) - 1 or sum(len(sel) for _, sel in chunk) >= CALL_ROWS):
+            _value_masks(values, members, rows, chunk, subset_value)
+            chunk = []
     return values
 
 
-def _call_value(members: np.ndarray, rows: np.ndarray, mask: int, subset_value: SubsetValue) -> np.ndarray:
-    """Evaluate ``subset_value`` on the sub-coalition ``mask`` of each row."""
-    positions = [c for c in range(members.shape[1]) if mask >> c & 1]
-    sub_members = np.full((len(rows), members.shape[1]), -1, dtype=members.dtype)
-    sub_members[:, : len(positions)] = members[np.ix_(rows, positions)]
-    result = np.asarray(subset_value(rows, sub_members), dtype=float).reshape(-1)
-    if result.shape != (len(rows),):
-        raise ValueError(f"subset_value returned {result.shape[0]} values for {len(rows)} rows")
-    return result
+def _value_masks(values: np.ndarray, members: np.ndarray, rows: np.ndarray, chunk: list[tuple[int, np.ndarray]],
+                 subset_value: SubsetValue) -> None:
+    """Fill ``values[mask, selected]`` for each (mask, selected rows) of ``chunk``: one call of ``subset_value``."""
+    width, subs = members.shape[1], []
+    for mask, selected in chunk:  # each row's sub-coalition: its members in the group's column order, -1 padded
+        positions = [c for c in range(width) if mask >> c & 1]
+        sub = np.full((len(selected), width), -1, dtype=members.dtype)
+        sub[:, : len(positions)] = members[np.ix_(rows[selected], positions)]
+        subs.append(sub)
+    asked = np.concatenate([rows[selected] for _, selected in chunk])
+    result = np.asarray(subset_value(asked, np.concatenate(subs)), dtype=float).reshape(-1)
+    if result.shape != (len(asked),):
+        raise ValueError(f"subset_value returned {result.shape[0]} values for {len(asked)} rows")
+    ends = np.cumsum([len(selected) for _, selected in chunk]).tolist()
+    for (mask, selected), end in zip(chunk, ends):
+        values[mask, selected] = result[end - len(selected):end]
 
 
 def _restricted_values(values: np.ndarray, lead: np.ndarray, inverse: np.ndarray) -> np.ndarray:

@@ -21,9 +21,11 @@ from sharedopt.model.build import PortfolioModel
 from sharedopt.candidates.status_quo import effective_constraints, existing_partnerships_table
 from sharedopt.results.alternatives import alternatives_table, near_optimal_alternatives, stability
 from sharedopt.results.cashflow import cashflow_summary, council_cashflows
-from sharedopt.results.rank import rank_candidates
-from sharedopt.results.summary import build_summary
+from sharedopt.results.rank import by_rank, ranked_table, with_forced_losses
+from sharedopt.results.run_summary import RunSummary
+from sharedopt.results.summary import build_summary, map_blocks
 from sharedopt.pipeline.events import OnEvent, emit
+from sharedopt.pipeline.preview import Preview, Watcher
 from sharedopt.pipeline.result import Inputs, Result
 from sharedopt.solve.budget import Budget
 from sharedopt.solve.result import SolveResult
@@ -31,31 +33,35 @@ from sharedopt.solve.status import SOLVED, Status
 from sharedopt.solve.backends.registry import backend_for
 from sharedopt.solve.lp_bounds import is_large
 
-__all__ = ["assign_solution", "chosen_portfolio", "ranking_depth", "ranking_options",
+__all__ = ["assign_solution", "chosen_portfolio", "preview_of", "ranking_depth", "ranking_options",
            "run_timings", "with_member_names"]
 
 
 def assign_solution(inputs: Inputs, candidates: CandidateSet, model: PortfolioModel, solved: SolveResult,
                     chosen: np.ndarray, config: RunConfig, on_event: OnEvent | None = None,
-                    budget: Budget | None = None) -> Result:
+                    budget: Budget | None = None, watcher: Watcher | None = None) -> Result:
     """Step 5: rank candidates, pick the portfolio, build the summary.
 
     With the run's ``budget`` (:attr:`~sharedopt.pipeline.steps.Solved.budget`), the ranking
     re-solves and alternatives take their time limits from what is left of it; None: their own
     limits only. The wall-clock figures go to :attr:`~sharedopt.pipeline.result.Result.timings`,
-    never to the summary (see :func:`run_timings`).
+    never to the summary (see :func:`run_timings`). A ``watcher`` is shown the portfolio
+    before the re-solves (:func:`preview_of`).
     """
     emit(on_event, "assign", "ranking candidates and building the summary", "start")
+    table = ranked_table(candidates.table, chosen, model)
+    existing = existing_partnerships_table(config.constraints, inputs.authorities.index)
+    if watcher is not None:
+        watcher.chosen(preview_of(config, inputs, table, candidates.shares, existing))
     t_rank = perf_counter()
-    ranked = rank_candidates(candidates.table, chosen, model, ranking_options(config, model),
-                             top_n=ranking_depth(config, model), budget=budget)
+    ranked = by_rank(with_forced_losses(table, model, ranking_options(config, model),
+                                        top_n=ranking_depth(config, model), budget=budget))
     t_rank = perf_counter() - t_rank
     ranked = _integer_counts(ranked)
     portfolio = with_member_names(chosen_portfolio(ranked), inputs.authorities)
     base = with_status_quo(CostBase.from_frames(inputs.authorities, inputs.costs, config.model),
                            effective_constraints(config.constraints, inputs.authorities.index))
     frontier = scale_frontier(base, config.model)
-    existing = existing_partnerships_table(config.constraints, inputs.authorities.index)
     flows = council_cashflows(portfolio, base, config.model, candidates.shares)
     alternatives, stable = pd.DataFrame(), None
     phases = {"ranking_re_solves": round(t_rank, 3)}
@@ -140,14 +146,39 @@ def ranking_depth(config: RunConfig, model: PortfolioModel) -> int:
     return min(top_n, LARGE_RANKING_DEPTH) if priced else top_n
 
 
-def _integer_counts(table: pd.DataFrame) -> pd.DataFrame:
-    """Population as whole people (int64) when every value is a whole number."""
-    column = table.get(POPULATION)
+def _integer_counts(table: pd.DataFrame, whole: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Population as whole people (int64) when every value is a whole number (of ``whole``, default the table)."""
+    column = (table if whole is None else whole).get(POPULATION)
     if column is None or not pd.api.types.is_float_dtype(column) or column.isna().any():
         return table
     if not (column == column.round()).all():
         return table
-    return table.assign(population=column.astype("int64"))
+    return table.assign(population=table[POPULATION].astype("int64"))
+
+
+def preview_of(config: RunConfig, inputs: Inputs, table: pd.DataFrame, shares: pd.DataFrame,
+               existing: pd.DataFrame) -> Preview:
+    """The portfolio as :func:`assign_solution` will return it, from the ranking's table before its re-solves.
+
+    Parameters
+    ----------
+    config : RunConfig
+    inputs : Inputs
+    table : DataFrame
+        :func:`~sharedopt.results.rank.ranked_table`'s (no chosen row gets a loss-if-forced figure).
+    shares : DataFrame
+        Every candidate's shares.
+    existing : DataFrame
+        The existing-partnerships table.
+
+    Returns
+    -------
+    Preview
+    """
+    chosen = _integer_counts(table[table["chosen"].astype(bool)], whole=table)
+    portfolio = with_member_names(chosen_portfolio(chosen), inputs.authorities)
+    summary = RunSummary(**map_blocks(config, inputs.authorities, inputs.sources, existing))
+    return Preview(config, inputs.authorities, portfolio, shares, summary)
 
 
 def with_member_names(table: pd.DataFrame, authorities) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from sharedopt.config.schema import RunConfig
 from sharedopt.model.user_rows import ModelHook
 from sharedopt.pipeline.assign import assign_solution
 from sharedopt.pipeline.events import OnEvent
+from sharedopt.pipeline.preview import Watcher
 from sharedopt.pipeline.result import Result
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import solve_steps
@@ -30,7 +31,8 @@ __all__ = ["run"]
 
 
 def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra: ModelHook | None = None,
-        pulp_extra=None, draws: int | None = None, tornado: bool | None = None) -> Result:
+        pulp_extra=None, draws: int | None = None, tornado: bool | None = None,
+        watcher: Watcher | None = None) -> Result:
     """Run the whole pipeline for one scenario (the solver is checked before any data is loaded).
 
     Parameters
@@ -51,6 +53,9 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra:
     tornado : bool, optional
         Add the tornado of unknowns (:mod:`sharedopt.pipeline.tornado`), overriding
         ``[uncertainty] tornado``.
+    watcher : Watcher, optional
+        Told when the inputs are loaded and which portfolio the solve chose, before the ranking's
+        re-solves (:mod:`sharedopt.pipeline.preview`; the report writer draws its maps meanwhile).
 
     Returns
     -------
@@ -69,9 +74,10 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra:
     if draws is not None:
         check_draws(draws, "draws")  # before any work
     with interruptible():
-        solved = solve_steps(config, on_event, extra=extra, pulp_extra=pulp_extra)  # check, load, candidates, model, hook, solve
+        solved = solve_steps(config, on_event, extra=extra, pulp_extra=pulp_extra,
+                             watcher=watcher)  # check, load, candidates, model, hook, solve
         result = assign_solution(solved.inputs, solved.candidates, solved.model, solved.solver, solved.chosen,
-                                 config, on_event, budget=solved.budget)
+                                 config, on_event, budget=solved.budget, watcher=watcher)
         result = attach_uncertainty(result, draws, on_event, inputs=solved.inputs)
         result = attach_tornado(result, on_event, enabled=tornado)
         return attach_robustness(result)

@@ -29,6 +29,7 @@ from sharedopt.model.rows import RowGroup
 from sharedopt.model.user_rows import ModelHook, add_rows
 from sharedopt.candidates.status_quo import effective_constraints, status_quo_table
 from sharedopt.pipeline.events import OnEvent, emit
+from sharedopt.pipeline.preview import Watcher
 from sharedopt.pipeline.references import at_setting, check_references
 from sharedopt.pipeline.result import Inputs
 from sharedopt.solve.api import solve
@@ -214,7 +215,7 @@ class Solved:
 
 def solve_steps(config: RunConfig, on_event: OnEvent | None = None, *, inputs: Inputs | None = None,
                 candidates: CandidateSet | None = None, with_shares: bool = True, extra: ModelHook | None = None,
-                pulp_extra=None) -> Solved:
+                pulp_extra=None, watcher: Watcher | None = None) -> Solved:
     """check -> load inputs -> candidates -> model -> user hook -> solve, in that order.
 
     One :class:`~sharedopt.solve.budget.Budget` of ``[solver] time_limit`` seconds of solver
@@ -238,6 +239,8 @@ def solve_steps(config: RunConfig, on_event: OnEvent | None = None, *, inputs: I
         receives (:mod:`sharedopt.model.user_rows`); the ranking re-solves and alternatives keep them.
     pulp_extra : callable, optional
         The escape hatch ``pulp_extra(prob, variables)`` on the PuLP problem before the solve.
+    watcher : Watcher, optional
+        Told when the inputs are loaded (:mod:`sharedopt.pipeline.preview`).
 
     Returns
     -------
@@ -247,6 +250,8 @@ def solve_steps(config: RunConfig, on_event: OnEvent | None = None, *, inputs: I
     emit(on_event, "check", f"solver {config.solver.name} available", "end")
     budget = Budget.starting_now(config.solver.time_limit)
     inputs = inputs if inputs is not None else load_inputs(config, on_event)
+    if watcher is not None:
+        watcher.loaded(inputs)
     if candidates is None:
         candidates = enumerate_candidates(inputs, config, on_event, with_shares, budget)
     model = with_user_rows(create_model(candidates, config, on_event), extra, on_event)

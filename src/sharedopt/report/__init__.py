@@ -15,9 +15,19 @@ import pandas as pd
 from sharedopt.candidates.table import ESTIMATED, without_duplicates
 from sharedopt.data.authorities import council_names
 from sharedopt.report.atomic import atomic_directory, write_bytes_atomic, write_text_atomic
+from sharedopt.report.early_maps import EarlyMaps
 from sharedopt.report.html import InteractiveMap
 from sharedopt.report.map import plot_portfolio_map, shared_geometry
-from sharedopt.report.map_files import MAP_FORMATS, start_main_map, write_maps_and_html, write_service_maps
+from sharedopt.report.map_files import (
+    MAP_FORMATS,
+    draw_maps,
+    estimated_text,
+    map_options,
+    start_main_map,
+    write_drawn_maps_and_html,
+    write_maps_and_html,
+    write_service_maps,
+)
 from sharedopt.report.parallel import CSV_MIN_CELLS, start_tables, start_workbook
 from sharedopt.report.tables import write_csv, write_json
 from sharedopt.report.workbook import MAX_CANDIDATE_ROWS, write_xlsx
@@ -42,7 +52,7 @@ def write_outputs(
     shares: pd.DataFrame, summary: RunSummary | Mapping[str, Any], formats: set[str] | None = None,
     per_service_maps: bool = False, title: str = "sharedopt report",
     extra_tables: Mapping[str, pd.DataFrame] | None = None, xlsx_max_candidates: int = MAX_CANDIDATE_ROWS,
-    progress: Callable[[str], None] | None = None, map_shading: str = "per_head",
+    progress: Callable[[str], None] | None = None, map_shading: str = "per_head", early_maps: EarlyMaps | None = None,
 ) -> dict[str, Path]:
     """Write all report files into ``out_dir``, atomically.
 
@@ -61,8 +71,7 @@ def write_outputs(
     summary : RunSummary or Mapping
         JSON-safe run summary (solver keys, ``totals``, ``by_service``, ...).
     formats : set of str, optional
-        Subset of ``{'csv', 'json', 'xlsx', 'png', 'svg', 'html'}``;
-        default all. The HTML always embeds the map, even without 'png'.
+        Subset of ``{'csv', 'json', 'xlsx', 'png', 'svg', 'html'}`` (default all; the HTML embeds the map).
     per_service_maps : bool, default False
         Also write ``map_<service>.png`` per service (needs 'png').
     title : str, default 'sharedopt report'
@@ -70,13 +79,14 @@ def write_outputs(
     extra_tables : mapping of str to DataFrame, optional
         More CSV files written with 'csv' (``{'data_quality': frame}`` gives ``data_quality.csv``).
     xlsx_max_candidates : int, default 10,000
-        Best-ranked candidates the workbook holds (plus every chosen one and
-        every one with a loss-if-forced figure) and whose shares it holds; the
-        CSVs hold every row, and the workbook's summary sheet says so.
+        Best-ranked candidates the workbook holds (plus every chosen one and every one with a
+        loss-if-forced figure) with their shares; the CSVs hold every row, as its summary sheet says.
     progress : callable, optional
         Called with a short text (file being written, rows done) as files are written.
     map_shading : {'per_head', 'total'}, default 'per_head'
         Static-map shading (``[report] map_shading``): NPV share per resident or in £k.
+    early_maps : EarlyMaps, optional
+        Maps drawn during the run (:mod:`sharedopt.report.early_maps`), used when drawn from these tables.
 
     Returns
     -------
@@ -93,16 +103,10 @@ def write_outputs(
     wanted, out_dir, summary = _resolve_formats(formats), Path(out_dir), RunSummary.of(summary)  # summary.json too
     inputs = {"authorities": authorities, "candidates": candidates, "portfolio": portfolio, "shares": shares,
               "summary": summary, "xlsx_max_candidates": xlsx_max_candidates, "progress": progress or _quiet,
-              "extra": dict(extra_tables or {}), "map": _map_options(summary, map_shading)}
+              "extra": dict(extra_tables or {}), "map": map_options(summary, map_shading)}
     with atomic_directory(out_dir, marker=MARKER) as tmp, shared_geometry():  # every map projects once
-        names = _write_all(tmp, inputs, wanted, per_service_maps, title)
+        names = _write_all(tmp, inputs, wanted, per_service_maps, title, early_maps)
     return {name: out_dir / name for name in names}
-
-
-def _map_options(summary: RunSummary, shading: str) -> dict[str, Any]:
-    """What every static map shares: the shading, the ESTIMATED text and the existing partnerships."""
-    return {"shading": shading, ESTIMATED: estimated_text(summary),
-            "existing": [r for r in summary.existing_partnerships or [] if isinstance(r, Mapping)]}
 
 
 def _resolve_formats(formats: set[str] | None) -> frozenset[str]:
@@ -116,10 +120,14 @@ def _resolve_formats(formats: set[str] | None) -> frozenset[str]:
     return wanted
 
 
-def _write_all(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: bool, title: str) -> list[str]:
+def _write_all(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: bool, title: str,
+               early: EarlyMaps | None) -> list[str]:
     """Write every requested file into ``tmp`` (a large workbook, large CSVs and the main map in
-    workers, alongside); return the names."""
+    workers, alongside; the maps of ``early`` when usable); return the names."""
     maps = wanted & MAP_FORMATS
+    if early is not None and not (maps and early.usable(inputs, wanted, title, per_service)):
+        early.abandon()
+        early = None
     workbook = _workbook_arguments(tmp, inputs, title, csv_written="csv" in wanted) if "xlsx" in wanted else None
     book = start_workbook(workbook, len(inputs["candidates"])) if workbook and maps else None
     aside = main_map = None
@@ -130,15 +138,15 @@ def _write_all(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: boo
             for name, (frame, _) in aside.tables.items():
                 inputs["progress"](f"{name}: {len(frame):,} rows")
             tables = {name: table for name, table in tables.items() if name not in aside.tables}
-        main_map = start_main_map(tmp, inputs, wanted, title) if maps else None
-        written = _write_files(tmp, inputs, wanted, per_service, title, workbook if book is None else None,
-                               tables, main_map)
+        main_map = start_main_map(tmp, inputs, wanted, title) if maps and early is None else None
+        written = _write_files(tmp, inputs, wanted, (per_service, title), workbook if book is None else None,
+                               tables, main_map, early)
         if aside is not None:
             written += aside.finish()
         if book is not None:
             written.append(book.finish(_sheet_progress(inputs["progress"])).name)
     except BaseException:
-        for job in (book, aside, main_map):
+        for job in (book, aside, main_map, early):
             if job is not None:
                 job.abandon()
         raise
@@ -154,12 +162,13 @@ def _tables_aside(tables: dict[str, tuple[pd.DataFrame, Path]], busy: bool) -> d
     return large
 
 
-def _write_files(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: bool, title: str,
+def _write_files(tmp: Path, inputs: dict, wanted: frozenset[str], page: tuple[bool, str],
                  workbook: dict[str, Any] | None, tables: dict[str, tuple[pd.DataFrame, Path]],
-                 main_map) -> list[str]:
-    """Every requested file but a workbook and CSV tables being written by workers (``main_map``:
-    the main map's job, if any)."""
-    written: list[str] = []
+                 main_map, early: EarlyMaps | None) -> list[str]:
+    """Every requested file but a workbook and CSV tables being written by workers (``page``: per-service
+    maps or not, and the title; ``main_map``: the main map's job, if any; ``early``: the maps drawn
+    during the run)."""
+    (per_service, title), written = page, []
     if "csv" in wanted:
         written += [_csv(inputs, frame, path) for frame, path in tables.values()]
     if "json" in wanted:
@@ -167,9 +176,12 @@ def _write_files(tmp: Path, inputs: dict, wanted: frozenset[str], per_service: b
         written.append(write_json(inputs["summary"].to_dict(), tmp / "summary.json").name)
     if workbook is not None:
         written.append(_write_workbook(inputs, workbook).name)
-    if wanted & MAP_FORMATS:
+    if early is not None:
+        written += write_drawn_maps_and_html(
+            tmp, inputs, wanted, title, lambda: early.drawn_or(lambda: draw_maps(inputs, wanted, title, per_service)))
+    elif wanted & MAP_FORMATS:
         written += write_maps_and_html(tmp, inputs, wanted, title, main_map)
-    if per_service and "png" in wanted:
+    if per_service and "png" in wanted and early is None:
         written += write_service_maps(tmp, inputs)
     if "csv" in wanted:
         written += [_csv(inputs, frame, tmp / f"{name}.csv") for name, frame in sorted(inputs["extra"].items())]
@@ -210,21 +222,3 @@ def _write_workbook(inputs: dict, arguments: dict[str, Any]) -> Path:
 def _sheet_progress(say: Callable[[str], None]) -> Callable[[str, int, int], None]:
     """The workbook's progress as text."""
     return lambda sheet, done, total: say(f"opportunities.xlsx: {sheet} {done:,}/{total:,} rows")
-
-
-def estimated_text(summary: RunSummary) -> str | None:
-    """What a run estimated, for the map's ESTIMATED stamp (None when every input is data).
-
-    Parameters
-    ----------
-    summary : Mapping
-        Run summary (``data_sources`` with ``estimated`` flags).
-
-    Returns
-    -------
-    str or None
-        The estimated sources' names joined by '; '.
-    """
-    names = [str(s.get("name")) for s in summary.data_sources or []
-             if isinstance(s, Mapping) and s.get(ESTIMATED)]
-    return "; ".join(names) if names else None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sharedopt.report.map import plot_portfolio_map
 from sharedopt.report import write_outputs
+from sharedopt.report.early_maps import EarlyMaps, report_options
 from sharedopt.pipeline.result import Result
 from sharedopt.solve.status import Status
 
@@ -14,7 +15,7 @@ __all__ = ["plot_result", "write_result"]
 
 
 def write_result(result: Result, path: str | Path, formats: set[str] | None = None,
-                 progress: Callable[[str], None] | None = None) -> dict[str, Path]:
+                 progress: Callable[[str], None] | None = None, early_maps: EarlyMaps | None = None) -> dict[str, Path]:
     """Write a run's outputs (CSV, JSON, XLSX, map, HTML) atomically into ``path``.
 
     Parameters
@@ -27,6 +28,9 @@ def write_result(result: Result, path: str | Path, formats: set[str] | None = No
         Default: the config's ``[report] formats``.
     progress : callable, optional
         Gets a short text per file (and per 5,000 workbook rows).
+    early_maps : EarlyMaps, optional
+        The run's watcher, whose worker drew the maps while the run ran (used when drawn from
+        this result's tables; see :mod:`sharedopt.report.early_maps`).
 
     Returns
     -------
@@ -39,14 +43,15 @@ def write_result(result: Result, path: str | Path, formats: set[str] | None = No
         The result is of an interrupted solve: it is no result, and the folder is left as it was.
     """
     if result.summary.solve.status == Status.INTERRUPTED:
+        if early_maps is not None:
+            early_maps.abandon()
         raise ValueError(f"{path}: not written: the run was interrupted, so it has no result")
-    config = result.config
+    options = report_options(result.config, formats)
     return write_outputs(
         Path(path), authorities=result.authorities, candidates=result.candidates,
         portfolio=result.portfolio, shares=result.shares, summary=result.summary,
-        formats=formats or set(config.report.formats), per_service_maps=config.report.per_service_maps,
-        map_shading=config.report.map_shading,
-        title=config.report.title or "Shared-services opportunities",
+        formats=set(options.formats), per_service_maps=options.per_service,
+        map_shading=options.shading, title=options.title, early_maps=early_maps,
         extra_tables={"data_quality": result.quality,
                       "enumeration": result.enumeration.drop(columns=["seconds"], errors="ignore"),
                       "council_cashflows": result.cashflows,

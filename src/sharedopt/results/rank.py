@@ -29,9 +29,12 @@ from sharedopt.solve.budget import Budget
 from sharedopt.solve.pieces import piece_labels, submodel
 from sharedopt.solve.status import Status, StoppedBy
 
-__all__ = ["rank_candidates", "loss_if_forced", "forced_loss", "ForcedLoss", "conflicts_with"]
+__all__ = ["by_rank", "rank_candidates", "ranked_table", "with_forced_losses", "loss_if_forced", "forced_loss", "ForcedLoss",
+           "conflicts_with"]
 
 _TOL = 1e-6
+#: the loss-if-forced columns (the status column aside), filled by :func:`with_forced_losses`
+LOSS_COLUMNS = ("loss_if_forced_gbp_k", "loss_if_forced_low_gbp_k", "loss_if_forced_high_gbp_k")
 
 
 def _aligned(candidates: pd.DataFrame, model: PortfolioModel, chosen) -> np.ndarray:
@@ -270,28 +273,77 @@ def rank_candidates(
         ``loss_if_forced_low_gbp_k`` / ``loss_if_forced_high_gbp_k`` (the proven
         interval, see :func:`forced_loss`) and ``forced_status``; sorted by rank.
     """
+    return by_rank(with_forced_losses(ranked_table(candidates, chosen, model), model, options, top_n, budget))
+
+
+def by_rank(table: pd.DataFrame) -> pd.DataFrame:
+    """The ranked table sorted by ``rank`` (a fresh 0..n-1 index)."""
+    return table.sort_values("rank", kind="stable").reset_index(drop=True)
+
+
+def ranked_table(candidates: pd.DataFrame, chosen: np.ndarray, model: PortfolioModel) -> pd.DataFrame:
+    """:func:`rank_candidates` before its re-solves: every loss column empty (NaN, status ''), table order.
+
+    The chosen rows are final here: no chosen candidate gets a loss-if-forced figure.
+
+    Parameters
+    ----------
+    candidates : DataFrame
+        The table the model was built from (same order).
+    chosen : array-like of 0/1
+    model : PortfolioModel
+
+    Returns
+    -------
+    DataFrame
+        In the candidates' order (not sorted by rank).
+    """
     chosen = _aligned(candidates, model, chosen)
     ids = candidates[CANDIDATE_ID].astype(str).to_numpy()
     npv = pd.to_numeric(candidates[NPV]).to_numpy(float)
-    order = np.lexsort((ids, -npv))
     rank = np.empty(len(ids), dtype=np.int64)
-    rank[order] = np.arange(1, len(ids) + 1)
-
+    rank[np.lexsort((ids, -npv))] = np.arange(1, len(ids) + 1)
     out = candidates.reset_index(drop=True).copy()
     out["rank"] = rank
     out["chosen"] = chosen
     out["conflicts_with"] = conflicts_with(candidates, chosen)
     out["excluded_reason"] = model.excluded.to_numpy()
-    loss, low, high = (np.full(len(ids), np.nan) for _ in range(3))
-    status = np.full(len(ids), "", dtype=object)
+    for column in LOSS_COLUMNS:
+        out[column] = np.full(len(ids), np.nan)
+    out["forced_status"] = np.full(len(ids), "", dtype=object)
+    return out
+
+
+def with_forced_losses(table: pd.DataFrame, model: PortfolioModel, options: SolverOptions | None = None,
+                       top_n: int = 20, budget: Budget | None = None) -> pd.DataFrame:
+    """Fill :func:`ranked_table`'s loss-if-forced columns for its best ``top_n`` candidates not chosen.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`ranked_table` (table order).
+    model : PortfolioModel
+    options : SolverOptions, optional
+    top_n : int
+    budget : Budget, optional
+        See :func:`rank_candidates`.
+
+    Returns
+    -------
+    DataFrame
+        ``table`` with its loss columns filled (the same frame, table order).
+    """
+    chosen = table["chosen"].to_numpy(bool)
+    order = np.argsort(table["rank"].to_numpy(), kind="stable")
+    loss, low, high = (table[column].to_numpy(float).copy() for column in LOSS_COLUMNS)
+    status = table["forced_status"].to_numpy(object).copy()
     eligible = [j for j in order if not chosen[j] and model.var_upper[j] > 0][: max(top_n, 0)]
     labels = piece_labels(model) if (options or SolverOptions()).decompose and eligible else None
     cache: dict = {}
     for j in eligible:
         got = forced_loss(model, chosen, int(j), options, labels, cache, budget)
         loss[j], low[j], high[j], status[j] = got.point, got.low, got.high, got.status
-    out["loss_if_forced_gbp_k"] = loss
-    out["loss_if_forced_low_gbp_k"] = low
-    out["loss_if_forced_high_gbp_k"] = high
-    out["forced_status"] = status
-    return out.sort_values("rank", kind="stable").reset_index(drop=True)
+    for column, values in zip(LOSS_COLUMNS, (loss, low, high)):
+        table[column] = values
+    table["forced_status"] = status
+    return table

@@ -217,8 +217,7 @@ def _core(config, portfolio, candidates, shares, authorities, enumeration, front
         "name": config.name,
         "time_limit": config.solver.time_limit,
         "description": config.description,
-        "region": region_title(config.region.name, config.region.codes, council_names(authorities),
-                               _file_name(config.region.boundary_file)),
+        "region": _region(config, authorities),
         "constraints": constraints_in_force(config.constraints),
         "data_vintage": data_vintage(sources),
         "sharedopt_version": __version__,
@@ -245,6 +244,34 @@ def _core(config, portfolio, candidates, shares, authorities, enumeration, front
         "data_quality_issues": int(len(quality)),
         "candidate_generation": _generation(generation),
     }
+
+
+def _region(config, authorities) -> str | None:
+    """The region's title (the summary's ``region``)."""
+    return region_title(config.region.name, config.region.codes, council_names(authorities),
+                        _file_name(config.region.boundary_file))
+
+
+def map_blocks(config, authorities, sources: list[dict], existing: pd.DataFrame) -> dict:
+    """The summary's blocks a map is drawn from, as :func:`build_summary` gives them, known before the ranking.
+
+    Parameters
+    ----------
+    config : RunConfig
+    authorities : DataFrame
+    sources : list of dict
+        The run's data sources.
+    existing : DataFrame
+        The existing-partnerships table (:mod:`sharedopt.candidates.status_quo`).
+
+    Returns
+    -------
+    dict
+        ``region``, ``data_sources``, ``attribution`` and ``existing_partnerships``.
+    """
+    blocks = json_safe({"region": _region(config, authorities), "data_sources": sources,
+                        "attribution": attribution_for(sources)}, SUMMARY_DIGITS)
+    return {**blocks, "existing_partnerships": status_quo_summary(config, existing)["existing_partnerships"]}
 
 
 def status_quo_summary(config, existing: pd.DataFrame) -> dict:
