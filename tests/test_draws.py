@@ -99,3 +99,16 @@ def test_a_pattern_of_parts_seen_before_is_stacked_as_arrays_into_the_same_table
     first = revaluer.candidates(params).table   # pandas stacks the parts' frames; the arrays are checked against it
     assert len(revaluer._stacks) == 1           # they agreed, so the pattern is stacked as arrays from now on
     pd.testing.assert_frame_equal(revaluer.candidates(params).table, first)
+
+
+def test_warm_start_indicator_marks_exactly_the_previous_portfolio():
+    """The previous draw's portfolio as a 0/1 start: a hash lookup per id, as ``np.isin`` would mark it."""
+    from sharedopt.pipeline.draws import _indicator
+
+    rng = np.random.default_rng(3)
+    ids = np.array([f"scale|Waste|E0{n:05d}" for n in rng.permutation(5000)], dtype=object)
+    previous = set(ids[rng.choice(len(ids), 40, replace=False)]) | {"not-a-candidate"}
+    marked = _indicator(ids, previous)
+    assert marked.dtype == float and marked.sum() == 40
+    assert np.array_equal(marked, np.isin(ids, sorted(previous)).astype(float))
+    assert not _indicator(ids, set()).any()
