@@ -86,6 +86,24 @@ def test_member_incidence(small):
     np.testing.assert_array_equal(M.toarray().sum(axis=0), [2, 2, 2, 1])
 
 
+def test_codes_of_repeated_and_ragged_cells_match_a_split_per_cell():
+    """Each distinct cell is split once and gathered per row: the same entries as splitting every
+    row's cell on its own (blanks and spaces dropped, codes numbered in sorted order)."""
+    from sharedopt.model.incidence import _explode_codes
+
+    rng = np.random.default_rng(7)
+    pool = ["E06000001;E06000002", " E06000003 ; E06000001", "", "E06000002", ";", "E06000004;;E06000002",
+            "E06000005;E06000001;E06000003"]
+    cells = pd.Series([pool[i] for i in rng.integers(0, len(pool), 400)], dtype=object)
+    codes = _explode_codes(cells, "authority")
+    expected = [(row, part.strip()) for row, cell in enumerate(cells) for part in cell.split(";") if part.strip()]
+    assert list(codes.index) == sorted({code for _, code in expected}) and codes.index.name == "authority"
+    assert list(zip(codes.row.tolist(), codes.index[codes.code].tolist())) == expected
+    assert codes.row.dtype == codes.code.dtype == np.int64
+    empty = _explode_codes(pd.Series([], dtype=object), "service")
+    assert len(empty.row) == len(empty.code) == len(empty.index) == 0
+
+
 # -------------------------------------------------------------------- validation
 @pytest.mark.parametrize(
     "kw, text",

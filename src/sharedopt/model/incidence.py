@@ -21,15 +21,25 @@ class Codes:
 
 
 def _explode_codes(series: pd.Series, name: str) -> Codes:
-    values = series.astype(str).tolist()
-    # one join + split is much cheaper than a split per row (fewer list objects)
+    """The codes of every cell: each distinct cell is split once (groups recur across services and
+    depths, and a service cell across most candidates), and the rows gather their cell's codes."""
+    cells, distinct = pd.factorize(np.asarray(series.astype(str), dtype=object), sort=False)
+    values = [str(v) for v in distinct]
+    # one join + split is much cheaper than a split per cell (fewer list objects)
     lens = np.fromiter((v.count(CODE_SEPARATOR) + 1 for v in values), dtype=np.int64, count=len(values))
     flat = join_codes(values).split(CODE_SEPARATOR) if values else []
     flat = np.array([p.strip() for p in flat], dtype=object)
-    rows = np.repeat(np.arange(len(values), dtype=np.int64), lens)
+    part_code = np.full(len(flat), -1, dtype=np.int64)
     keep = flat != ""
     codes, uniques = pd.factorize(flat[keep], sort=True)
-    return Codes(rows[keep], codes.astype(np.int64), pd.Index(uniques, dtype=object, name=name))
+    part_code[keep] = codes
+    row_lens = lens[cells]
+    rows = np.repeat(np.arange(len(cells), dtype=np.int64), row_lens)
+    starts = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64)
+    within = np.arange(int(row_lens.sum()), dtype=np.int64) - np.repeat(np.cumsum(row_lens) - row_lens, row_lens)
+    gathered = part_code[np.repeat(starts[cells], row_lens) + within]
+    present = gathered >= 0
+    return Codes(rows[present], gathered[present], pd.Index(uniques, dtype=object, name=name))
 
 
 def _incidence(rows: np.ndarray, codes: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
