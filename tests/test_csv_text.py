@@ -99,3 +99,48 @@ def test_a_failed_worker_is_written_again_here_and_raises_as_a_serial_write(monk
     assert pending is not None
     with pytest.raises(FileNotFoundError, match="missing"):  # the worker failed; the serial write says why
         pending.finish()
+
+
+def _near_ties(rng: np.random.Generator, n: int, places: int) -> np.ndarray:
+    """Floats at, just beside and far from the rounding ties of ``places`` decimals, of every size."""
+    halves = (rng.integers(-10**6, 10**6, n) + 0.5) / 10.0**places
+    nudged = np.nextafter(halves, rng.choice([-np.inf, np.inf], n))
+    sizes = rng.normal(0, 1, n) * 10.0 ** rng.integers(-12, 16, n)
+    return np.concatenate([halves, nudged, sizes, np.nextafter(sizes, np.inf)])
+
+
+@pytest.mark.parametrize("places", [0, 1, 3, 6])
+def test_float_cells_are_the_percent_format_of_every_value(places):
+    """The byte-matrix floats equal '%.Nf' % value for ties, near-ties and values of every size."""
+    from sharedopt.report.tables.csvbytes import float_bytes, joined_rows
+
+    rng = np.random.default_rng(places)
+    values = np.concatenate([_near_ties(rng, 2000, places), np.array(AWKWARD[1:]), [np.nan]])
+    fmt = f"%.{places}f"
+    expected = "".join(("" if v != v else fmt % v) + "\n" for v in values.tolist())
+    got = joined_rows([float_bytes(values, places, fmt)]).decode()
+    assert got == expected
+
+
+def test_integer_and_text_cells_are_their_text():
+    from sharedopt.report.tables.csvbytes import int_bytes, joined_rows, text_bytes
+
+    ints = np.array([0, 7, -7, 999, 1000, -1001, 10**18, np.iinfo(np.int64).max, np.iinfo(np.int64).min])
+    assert joined_rows([int_bytes(ints)]).decode() == "".join(f"{v}\n" for v in ints.tolist())
+    texts = ["", "a", "Ynys Môn", "x" * 300, "E06000001,E06000002", "€"]
+    assert joined_rows([text_bytes(texts)]).decode() == "".join(f"{t}\n" for t in texts)
+    assert text_bytes(["nul\0inside"]) is None  # a zero byte would be dropped: left to the text path
+    assert int_bytes(np.array([2**64 - 1], dtype=np.uint64)) is None
+
+
+def test_safety_check_on_ascii_bytes_agrees_with_the_check_on_text():
+    """The check on ASCII bytes gives the answer of the check on text, on ASCII and other text,
+    and a column it calls safe has no cell the guard would change."""
+    from sharedopt.report.tables.cells import _all_safe, _texts_safe, neutralise_text
+
+    cases = [["a", "b"], ["a", "=b"], ["", "-1"], ["x\ty"], ["x\x7fy"], ["Môn", "@x"], ["Môn", "\u202e"],
+             ["ok", None, "fine"], ["ok", None, "+1"], ["\u00adsoft"], [], ["", ""], ["a\nb"], ["ab", "=" * 3]]
+    for values in cases:
+        texts = [v for v in values if isinstance(v, str)]
+        assert _all_safe(values) == _texts_safe(texts), values
+        assert not _all_safe(values) or all(neutralise_text(t) == t for t in texts), values

@@ -29,6 +29,7 @@ from sharedopt.candidates.revalue import Revaluer
 from sharedopt.config.schema import RunConfig
 from sharedopt.model.build import build_model
 from sharedopt.candidates.status_quo import effective_constraints
+from sharedopt.common.cpuload import idle_cores
 from sharedopt.pipeline.events import Event, OnEvent, emit
 from sharedopt.pipeline.result import Inputs
 from sharedopt.pipeline.steps import region_of, solve_steps
@@ -140,13 +141,12 @@ def run_chunks(tasks: list[DrawChunk], engine="auto", max_workers: int | None = 
 
 
 def _idle_cores() -> float:
-    """Cores no process is using (one-minute load average; all of them where the OS has none).
+    """Cores no process is using since the run began (:func:`sharedopt.common.cpuload.idle_cores`).
 
     Threads only pay where a core is idle: on busy cores HiGHS's own threads and a second chunk's
     contend, and the draws ran about 10% slower in threads than in turn (2 cores, load average 3).
     """
-    cores = os.cpu_count() or 1
-    return cores - os.getloadavg()[0] if hasattr(os, "getloadavg") else float(cores)
+    return idle_cores()
 
 
 def _shifted(on_event: OnEvent | None, done: int, total: int) -> OnEvent | None:

@@ -14,6 +14,7 @@ diagnosis, the ranking re-solves and alternatives: each takes its limit from wha
 
 from __future__ import annotations
 
+from sharedopt.common.cpuload import mark as mark_cpu_idle
 from sharedopt.config.schema import RunConfig
 from sharedopt.model.user_rows import ModelHook
 from sharedopt.pipeline.assign import assign_solution
@@ -73,6 +74,7 @@ def run(config: RunConfig | Scenario, on_event: OnEvent | None = None, *, extra:
                         f"{str(config)[:80]!r}; load a config file first: run(load_config(path))")
     if draws is not None:
         check_draws(draws, "draws")  # before any work
+    mark_cpu_idle()  # whether a second process pays is judged on the machine since now
     with interruptible():
         solved = solve_steps(config, on_event, extra=extra, pulp_extra=pulp_extra,
                              watcher=watcher)  # check, load, candidates, model, hook, solve

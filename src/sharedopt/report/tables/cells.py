@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sharedopt.common.literal import clean
@@ -39,6 +40,7 @@ _BREAKS = re.compile("\r\n|\r")
 _NEEDS_WORK = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 #: the triggers that are not control characters (tab and CR are, found by ``_NEEDS_WORK``)
 _LINE_TRIGGERS = tuple(t for t in FORMULA_TRIGGERS if not _NEEDS_WORK.match(t))
+_ASCII_TRIGGERS = np.frombuffer("".join(_LINE_TRIGGERS).encode("ascii"), dtype=np.uint8)
 
 
 def neutralise_text(value: Any) -> Any:
@@ -100,7 +102,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if not _may_hold_text(series):
             continue
         values = series.astype(object).tolist()
-        if _all_safe([v for v in values if isinstance(v, str)]):
+        if _all_safe(values):
             continue
         risky = [_risky(v) for v in values]
         if any(risky):
@@ -114,8 +116,32 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _all_safe(texts: list[str], block: int = 65_536) -> bool:
-    """Whether no text of a column needs :func:`neutralise_text` (checked in bulk, a block of cells at a time).
+def _all_safe(values: list[Any]) -> bool:
+    """Whether no text among ``values`` needs :func:`neutralise_text` (other values never do).
+
+    ASCII text is checked on its bytes at once (:func:`_ascii_safe`), other text a block at a
+    time (:func:`_texts_safe`).
+    """
+    try:
+        joined = "".join(values)
+    except TypeError:  # missing values or other objects among the text
+        return _texts_safe([value for value in values if isinstance(value, str)])
+    return _ascii_safe(joined, values) if joined.isascii() else _texts_safe(values)
+
+
+def _ascii_safe(joined: str, texts: list[str]) -> bool:
+    """:func:`_all_safe` for ASCII ``texts`` (``joined`` is their concatenation): no control
+    character, and no cell's first character a formula trigger."""
+    codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    if ((codes < 0x20) | (codes == 0x7F)).any():
+        return False
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    firsts = codes[(np.cumsum(lengths) - lengths)[lengths > 0]]
+    return not np.isin(firsts, _ASCII_TRIGGERS).any()
+
+
+def _texts_safe(texts: list[str], block: int = 65_536) -> bool:
+    """:func:`_all_safe` for any text, in bulk, a block of cells at a time.
 
     Joined with nothing, the text is printable (no control character, no bidirectional
     override, no line or paragraph separator) iff every cell is; then, joined with line breaks,

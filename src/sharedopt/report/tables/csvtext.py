@@ -2,9 +2,12 @@
 
 pandas formats a table for CSV cell by cell (a Python call per float, a boxed object per
 cell, then the ``csv`` module per row); a national run's candidate and share tables have
-millions of cells. Here each column becomes its cells' text in bulk (floats by one
-``%``-format per value, integers by ``str``, booleans by a look-up), and rows are joined
-with ``,`` and ``\\n``, a block of rows at a time (the memory of one block, not of the file).
+millions of cells. Here each column of a block of rows becomes its cells' bytes in bulk, as a
+byte matrix (:mod:`~sharedopt.report.tables.csvbytes`: floats and integers by integer arithmetic
+on whole columns, booleans by a look-up, text encoded once), and the matrices are joined with
+``,`` and ``\\n`` (the memory of one block, not of the file). A block the matrices cannot hold
+(a float format other than ``%.Nf``, text with a zero byte) is formatted cell by cell, floats by
+one ``%``-format per value, integers by ``str``.
 
 The bytes are those of ``frame.to_csv(index=False, float_format=..., lineterminator="\\n")``:
 a missing value is an empty field; a float is ``float_format % value`` (``-0.0`` is
@@ -28,6 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sharedopt.report.tables.csvbytes import bool_bytes, decimals, float_bytes, int_bytes, joined_rows, text_bytes
+
 __all__ = ["BLOCK_CELLS", "csv_blocks"]
 
 #: cells formatted at once: the rows of a block hold about this many cells (a few MB of text)
@@ -39,7 +44,7 @@ _SPECIAL = re.compile(f"[{_SPECIAL_CHARACTERS}]")
 _BOOLEAN = {True: "True", False: "False"}
 
 
-def csv_blocks(frame: pd.DataFrame, float_format: str) -> Iterator[str] | None:
+def csv_blocks(frame: pd.DataFrame, float_format: str) -> Iterator[bytes] | None:
     """The CSV text of ``frame`` (no index), in blocks, or None when pandas must write it.
 
     Parameters
@@ -51,9 +56,9 @@ def csv_blocks(frame: pd.DataFrame, float_format: str) -> Iterator[str] | None:
 
     Returns
     -------
-    iterator of str or None
-        The header line, then blocks of whole lines, each ending in ``\\n``; None for a table
-        with a column this module does not format.
+    iterator of bytes or None
+        The header line, then blocks of whole lines, each ending in ``\\n``, in UTF-8; None for a
+        table with a column this module does not format.
     """
     labels = list(frame.columns)
     if len(labels) < 2 or not all(isinstance(label, str) for label in labels):
@@ -65,13 +70,38 @@ def csv_blocks(frame: pd.DataFrame, float_format: str) -> Iterator[str] | None:
 
 
 def _blocks(labels: list[str], columns: list[tuple[str, np.ndarray]], rows: int,
-            float_format: str) -> Iterator[str]:
-    """The header line, then the rows, a block at a time."""
-    yield _csv_line(labels)
+            float_format: str) -> Iterator[bytes]:
+    """The header line, then the rows, a block at a time (UTF-8)."""
+    yield _csv_line(labels).encode()
     step = max(1, BLOCK_CELLS // len(columns))
+    places = decimals(float_format)
     for start in range(0, rows, step):
-        cells = [_cells(kind, values[start:start + step], float_format) for kind, values in columns]
-        yield "\n".join(map(",".join, zip(*cells))) + "\n"
+        block = [(kind, values[start:start + step]) for kind, values in columns]
+        matrices = None if places is None else _matrices(block, places, float_format)
+        if matrices is not None:
+            yield joined_rows(matrices)
+        else:
+            cells = [_cells(kind, values, float_format) for kind, values in block]
+            yield ("\n".join(map(",".join, zip(*cells))) + "\n").encode()
+
+
+def _matrices(block: list[tuple[str, np.ndarray]], places: int, float_format: str) -> list[np.ndarray] | None:
+    """Each column's cells as a byte matrix (:mod:`~sharedopt.report.tables.csvbytes`); None when
+    one column cannot be (then the block is formatted as text)."""
+    matrices = []
+    for kind, values in block:
+        if kind == "float":
+            cells = float_bytes(values, places, float_format)
+        elif kind == "int":
+            cells = int_bytes(values)
+        elif kind == "bool":
+            cells = bool_bytes(values)
+        else:
+            cells = text_bytes(_text_cells(values.tolist()))
+        if cells is None:
+            return None
+        matrices.append(cells)
+    return matrices
 
 
 def _column(series: pd.Series) -> tuple[str, np.ndarray] | None:

@@ -61,7 +61,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     if blocks is None:
         frame.to_csv(path, index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n", encoding="utf-8")
         return path
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+    with open(path, "wb") as handle:
         handle.writelines(blocks)
     return path
 
