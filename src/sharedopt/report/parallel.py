@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from sharedopt.common.cpuload import idle_cores
+from sharedopt.common.cpuload import others_busy
 from sharedopt.report.tables import write_csv
 from sharedopt.report.workbook import write_xlsx
 
@@ -45,7 +45,7 @@ PARALLEL_MIN_ROWS = 100
 #: cells (rows x columns) from which a CSV table is written in a second process: about a third of
 #: a second of formatting (England's shares table has 10.6 million cells, its candidates 16.3 million)
 CSV_MIN_CELLS = 1_000_000
-#: busy share of the one core a worker would take that still leaves it spare (idle cores >= 1 - this)
+#: cores other processes may keep busy beyond ``cores - 1`` with a worker still started
 SPARE_LOAD = 0.5
 
 
@@ -122,10 +122,10 @@ def _run(job: Callable[[], Any], send) -> None:
 
 
 def spare_core() -> bool:
-    """True when a second process would have a core to itself: this process may run on two cores
-    or more, and on average at least ``1 - SPARE_LOAD`` of them has been idle since the run began
-    (:func:`sharedopt.common.cpuload.idle_cores`: every process counted, this one too; the load
-    average without a run's mark).
+    """True when a second process would have a core's share: this process may run on two cores
+    or more, and other processes kept at most ``cores - 1 + SPARE_LOAD`` of them busy on average
+    since the run began (:func:`sharedopt.common.cpuload.others_busy`, which leaves this process
+    out; the load average without a run's mark).
 
     On a machine already busy, a worker only takes turns with this process on the same cores,
     and both pay for the switching: measured on 2 cores at load 3 to 4.7, North East's report
@@ -136,7 +136,7 @@ def spare_core() -> bool:
     bool
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return cores >= 2 and idle_cores() >= 1 - SPARE_LOAD
+    return cores >= 2 and others_busy() <= cores - 1 + SPARE_LOAD
 
 
 def start_job(job: Callable[[], Any]) -> ForkedJob | None:
