@@ -238,3 +238,32 @@ def test_ranking_identical_under_a_cpu_hog(cpu_hogs):
     assert idle == loaded
     assert any(row[-1] == "bounds (work limit)" for row in idle)  # the limit did bind
     assert not any("time limit" in row[-1] for row in idle)
+
+
+@pytest.mark.parametrize("case", ["pieces", "work_limit"])
+def test_re_solves_in_parallel_threads_give_the_serial_figures(monkeypatch, case):
+    """The loss-if-forced re-solves run up to ``threads`` at once; every figure and status is the
+    serial one, on pieces solved by HiGHS and on re-solves stopped by the node limit."""
+    import sharedopt.results.rank as rank_mod
+
+    if case == "pieces":
+        monkeypatch.setattr(pieces_mod, "ENUMERATE_MAX_VARS", 1)
+        df = disjoint_candidates(3, parts=3, per_part=7)
+        cons, options, top_n = Constraints(governance_capacity=1), SolverOptions(mip_gap=0.0, threads=2), 9
+    else:
+        df = hard_instance(1, n_auth=24, n_cand=250)
+        cons = Constraints(governance_capacity=2, budget_total_gbp_k=float(df.one_off_cost_gbp_k.sum() * 0.02))
+        options, top_n = SolverOptions(mip_gap=0.0, node_limit=2, threads=2), 4
+    model = build_model(df, cons)
+    _, x = solve(model, SolverOptions(mip_gap=0.0, node_limit=20))
+    used = []
+    workers = rank_mod.piece_workers
+    monkeypatch.setattr(rank_mod, "piece_workers", lambda *a: used.append(workers(*a)) or used[-1])
+    parallel = rank_candidates(df, x, model, options, top_n=top_n)
+    monkeypatch.setattr(rank_mod, "piece_workers", lambda *a: 1)
+    serial = rank_candidates(df, x, model, options, top_n=top_n)
+    assert used == [2]
+    pd.testing.assert_frame_equal(parallel, serial)
+    assert parallel["forced_status"].ne("").sum() == top_n
+    if case == "work_limit":
+        assert parallel["forced_status"].eq("bounds (work limit)").any()  # the limit did bind

@@ -26,7 +26,8 @@ from sharedopt.model.build import PortfolioModel, slot_incidence
 from sharedopt.config.solver import SolverOptions
 from sharedopt.solve.api import solve
 from sharedopt.solve.budget import Budget
-from sharedopt.solve.pieces import piece_labels, submodel
+from sharedopt.solve.backends.registry import backend_for
+from sharedopt.solve.pieces import map_pieces, piece_labels, piece_workers, submodel
 from sharedopt.solve.status import Status, StoppedBy
 
 __all__ = ["by_rank", "rank_candidates", "ranked_table", "with_forced_losses", "loss_if_forced", "forced_loss", "ForcedLoss",
@@ -127,6 +128,29 @@ def _resolve(model: PortfolioModel, options: SolverOptions, start: np.ndarray | 
     bound = res.best_bound if res.best_bound is not None else math.inf
     stopped_by = StoppedBy.TIME_BUDGET if cut and res.stopped_by == StoppedBy.TIME_LIMIT else res.stopped_by
     return _Resolve(value, max(bound, value), res.status == Status.OPTIMAL, stopped_by)
+
+
+def _base_resolves(model: PortfolioModel, chosen: np.ndarray, eligible: list[int], options: SolverOptions,
+                   labels, budget: Budget | None, workers: int) -> dict:
+    """The base re-solve of each piece holding an eligible candidate, ``workers`` at a time, keyed as
+    :func:`forced_loss` keys its cache (by the piece's first column)."""
+    x = np.asarray(chosen, dtype=float)
+    firsts = {_piece_key(model, j, options, labels): j for j in reversed(eligible)}
+    pieces = {key: _piece_of(model, firsts[key], options, labels) for key in sorted(firsts)}
+
+    def base(key: int) -> _Resolve | None:
+        cols, sub = pieces[key]
+        return _resolve(sub, options, x[cols], float(model.c[cols] @ x[cols]), budget)
+
+    return dict(zip(pieces, map_pieces(base, list(pieces), workers)))
+
+
+def _piece_key(model: PortfolioModel, j: int, options: SolverOptions, labels) -> int:
+    """The first column of the piece holding ``j`` (without building the piece)."""
+    if not options.decompose:
+        return 0 if model.n_variables else -1
+    col_lab = (labels if labels is not None else piece_labels(model))[0]
+    return int(np.flatnonzero(col_lab == col_lab[j])[0]) if col_lab[j] >= 0 else j
 
 
 def _piece_of(model: PortfolioModel, j: int, options: SolverOptions, labels):
@@ -337,11 +361,13 @@ def with_forced_losses(table: pd.DataFrame, model: PortfolioModel, options: Solv
     order = np.argsort(table["rank"].to_numpy(), kind="stable")
     loss, low, high = (table[column].to_numpy(float).copy() for column in LOSS_COLUMNS)
     status = table["forced_status"].to_numpy(object).copy()
-    eligible = [j for j in order if not chosen[j] and model.var_upper[j] > 0][: max(top_n, 0)]
-    labels = piece_labels(model) if (options or SolverOptions()).decompose and eligible else None
-    cache: dict = {}
-    for j in eligible:
-        got = forced_loss(model, chosen, int(j), options, labels, cache, budget)
+    eligible = [int(j) for j in order if not chosen[j] and model.var_upper[j] > 0][: max(top_n, 0)]
+    options = options or SolverOptions()
+    labels = piece_labels(model) if options.decompose and eligible else None
+    workers = piece_workers(options, backend_for(options).parallel_pieces, len(eligible))
+    cache = _base_resolves(model, chosen, eligible, options, labels, budget, workers)
+    found = map_pieces(lambda j: forced_loss(model, chosen, j, options, labels, cache, budget), eligible, workers)
+    for j, got in zip(eligible, found):
         loss[j], low[j], high[j], status[j] = got.point, got.low, got.high, got.status
     for column, values in zip(LOSS_COLUMNS, (loss, low, high)):
         table[column] = values
