@@ -44,8 +44,9 @@ PARALLEL_MIN_ROWS = 100
 #: cells (rows x columns) from which a CSV table is written in a second process: about a third of
 #: a second of formatting (England's shares table has 10.6 million cells, its candidates 16.3 million)
 CSV_MIN_CELLS = 1_000_000
-#: load above ``cores - 1`` (runnable processes, averaged over a minute) still taken as a spare core
-SPARE_LOAD = 0.5
+#: load above ``cores - 1`` (runnable processes, averaged over a minute) still taken as a spare core: with the
+#: load average at the core count, a worker still shortens a run (measured on 2 cores, see :func:`spare_core`)
+SPARE_LOAD = 1.0
 
 
 class WorkerFailed(Exception):
@@ -121,12 +122,16 @@ def _run(job: Callable[[], Any], send) -> None:
 
 
 def spare_core() -> bool:
-    """True when a second process would have a core to itself: this process may run on two cores
-    or more, and the last minute's load average (this process included) leaves one idle.
+    """True when a second process would get a core's share: this process may run on two cores or
+    more, and the last minute's load average (this process included) is at most the core count.
 
     On a machine already busy, a worker only takes turns with this process on the same cores,
     and both pay for the switching: measured on 2 cores at load 3 to 4.7, North East's report
-    took 3.1-5.2 s written serially and 3.4-8.2 s with its workers.
+    took 3.1-5.2 s written serially and 3.4-8.2 s with its workers. Up to the core count the
+    workers still win: North East end to end, workers against serial, run alternately, took
+    4.70 and 5.52 s against 6.23 and 6.19 s at load 1.3, and 11.8-13.7 s against 13.7-16.6 s at
+    load 1.8-2.9. A one-minute average also still holds the runs just finished (this machine
+    idles at about 1.0-1.4), so a bar of ``cores - 0.5`` turned the workers off for runs in a row.
 
     Returns
     -------
