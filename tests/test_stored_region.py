@@ -3,6 +3,7 @@ sources and data-quality notes; the config's check still runs; a load that warne
 
 from __future__ import annotations
 
+import threading
 import warnings
 from pathlib import Path
 
@@ -81,3 +82,20 @@ def test_a_users_costs_file_is_always_loaded(north_east_config):
     selection = selection_of(north_east_config)
     assert region_key(selection) is not None
     assert region_key(selection.__class__(**{**vars(selection), "costs_csv": Path("spend.csv")})) is None
+
+
+def test_a_load_in_another_thread_is_read_back_but_never_stored(cache, monkeypatch, north_east_config):
+    selection = selection_of(north_east_config)
+    found = {}
+
+    def load_in_thread(name):
+        found[name] = load_region(selection, DataQuality())
+
+    worker = threading.Thread(target=load_in_thread, args=("first",))
+    worker.start(), worker.join()
+    assert "first" in found and not list(cache.glob("region-*.pkl"))  # loaded, not stored
+    load_region(selection, DataQuality())  # the main thread stores it
+    monkeypatch.setattr(register.RegisterRegion, "authorities", lambda *a, **k: 1 / 0)  # read back, not loaded
+    worker = threading.Thread(target=load_in_thread, args=("again",))
+    worker.start(), worker.join()
+    pd.testing.assert_frame_equal(found["again"].costs, found["first"].costs, check_exact=True)

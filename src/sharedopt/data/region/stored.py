@@ -13,14 +13,17 @@ caller's, in their order), the same bytes in every output.
 
 What is never read back: a user's own files (a boundary file or a costs CSV: loaded every time),
 a load that raised (nothing is stored, so the error is raised again), and a load that warned (not
-stored, so its warnings are shown every time). The config's reference check still runs on every
-run, on the authorities read back. ``SHAREDOPT_CACHE=off`` turns the cache off.
+stored, so its warnings are shown every time) and a load in a thread other than the main one (its
+warnings are not recorded: :func:`warnings.catch_warnings` changes the whole process's state; a
+stored load is still read back there). The config's reference check still runs on every run, on
+the authorities read back. ``SHAREDOPT_CACHE=off`` turns the cache off.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -114,15 +117,19 @@ def stored_load(selection: Selection, quality: DataQuality, load: Load,
     if key is None:
         return load(quality, check_authorities)
     ran: list[bool] = []
+    # the warnings' state is the process's: a load is recorded (and kept) only on the main thread
+    main = threading.current_thread() is threading.main_thread()
 
     def compute() -> _Loaded:
         ran.append(True)
+        if not main:
+            return _Loaded(load(quality, check_authorities), [], [])
         first = len(quality.entries)
         with warnings.catch_warnings(record=True) as said:
             data = load(quality, check_authorities)
         return _Loaded(data, quality.entries[first:], [(w.message, w.category, w.filename, w.lineno) for w in said])
 
-    loaded = cached(_name(selection), key, compute, keep=lambda found: not found.said)
+    loaded = cached(_name(selection), key, compute, keep=lambda found: main and not found.said)
     if ran:  # loaded here: its warnings were recorded, show them now
         for message, category, filename, lineno in loaded.said:
             warnings.showwarning(message, category, filename, lineno)
