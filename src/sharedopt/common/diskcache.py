@@ -66,7 +66,8 @@ def digest(parts: Iterable[bytes | str]) -> str:
     return h.hexdigest()
 
 
-def cached(name: str, key: str, compute: Callable[[], T], folder: Path | None = None) -> T:
+def cached(name: str, key: str, compute: Callable[[], T], folder: Path | None = None,
+           keep: Callable[[T], bool] | None = None) -> T:
     """The result stored under ``name`` and ``key``, else ``compute()`` (stored for next time).
 
     Parameters
@@ -79,6 +80,8 @@ def cached(name: str, key: str, compute: Callable[[], T], folder: Path | None = 
         Computes the result when there is no readable stored one.
     folder : pathlib.Path, optional
         Default :func:`cache_dir`.
+    keep : callable, optional
+        ``keep(value)`` says whether a computed result is stored (default: always).
 
     Returns
     -------
@@ -93,8 +96,9 @@ def cached(name: str, key: str, compute: Callable[[], T], folder: Path | None = 
     if found is not None:
         return found[0]
     value = compute()
-    _write(path, value)
-    _prune(folder, name)
+    if keep is None or keep(value):
+        _write(path, value)
+        _prune(folder, name)
     return value
 
 

@@ -19,9 +19,9 @@ from time import perf_counter
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from sharedopt.model.build import PortfolioModel
+from sharedopt.solve.components import connected_components
 from sharedopt.solve.progress import PieceProgress, listening, wants_pieces
 from sharedopt.solve.progress import current as current_listener
 from sharedopt.solve.status import Status
@@ -71,7 +71,7 @@ def piece_labels(model: PortfolioModel) -> tuple[np.ndarray, np.ndarray]:
         graph = sp.bmat([[None, B.T], [B, None]], format="csr")
     else:
         graph = sp.csr_matrix((k + m, k + m))
-    n_comp, lab = connected_components(graph, directed=False)
+    n_comp, lab = connected_components(graph)
     col_comp, row_comp = lab[:k], lab[k:]
     dense = np.full(n_comp, -1, dtype=np.int64)
     uniq = np.unique(col_comp)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from sharedopt.data.region.register import RegisterRegion
 from sharedopt.data.region.selection import RegionData, RegionSource, Selection
+from sharedopt.data.region.stored import stored_load
 from sharedopt.data.region.us import UsCountyRegion
 from sharedopt.data.region.user import UserBoundaryRegion
 from sharedopt.data.us_regions import is_us_region
@@ -43,6 +44,15 @@ def load_region(selection: Selection, quality: DataQuality,
     RegionData
     """
     source = region_source(selection)
+    if isinstance(source, RegisterRegion):  # the embedded register: the same load each time, kept on disk
+        return stored_load(selection, quality, lambda notes, check: _load(source, selection, notes, check),
+                           check_authorities)
+    return _load(source, selection, quality, check_authorities)
+
+
+def _load(source: RegionSource, selection: Selection, quality: DataQuality,
+          check_authorities: Callable[[pd.DataFrame], None] | None) -> RegionData:
+    """The load itself (see :func:`load_region`)."""
     authorities = source.authorities(selection, quality)
     if check_authorities is not None:
         check_authorities(authorities)

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 import markupsafe
 
 from sharedopt.common.literal import clean
 from sharedopt.report.html.text import format_money, format_number, format_plain, format_years
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["render_html"]
 
@@ -36,7 +38,10 @@ def _visible(value: Any) -> Any:
 
 
 def _environment() -> jinja2.Environment:
-    """Jinja2 environment with autoescape on and the report filters."""
+    """Jinja2 environment with autoescape on and the report filters (jinja2 loaded here: a run's start-up
+    does without it, and only the page, written last, needs it)."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=True,

@@ -37,7 +37,8 @@ from sharedopt.report.workbook.finance_sheets import (
     discount_rate,
     money_header,
 )
-from sharedopt.report.workbook.live_totals import council_formulas, partnership_cells, portfolio_formulas, total_formulas
+from sharedopt.report.workbook.live_totals import (PartnershipCells, council_formulas, partnership_cells,
+                                                   portfolio_formulas, total_formulas)
 from sharedopt.report.workbook.sheets import EXCEL_MAX_COLS, MAX_CANDIDATE_ROWS, SheetTable, contents_note, workbook_tables
 from sharedopt.results.run_summary import RunSummary
 
@@ -131,10 +132,12 @@ def write_xlsx(
     note = contents_note(tables, max_candidates, csv_written)
     workbook = new_workbook(path, title)
     styles = Styles(workbook)
-    cells = partnership_cells(named_table(tables[0], names or {}).frame, (extra or {}).get("council_cashflows"), summary)
+    portfolio = named_table(tables[0], names or {})
+    cells = partnership_cells(portfolio.frame, (extra or {}).get("council_cashflows"), summary)
     write_scenario_sheet(workbook, styles, summary, note, total_formulas(cells))
     _write_summary_sheet(workbook.add_worksheet("summary"), styles, summary, note)
-    _write_data_sheets(workbook, styles, {t.name: t for t in tables}, summary, names or {}, extra or {}, progress)
+    _write_data_sheets(workbook, styles, {t.name: t for t in tables}, summary, names or {}, extra or {}, progress,
+                       (portfolio, cells))
     workbook.close()
     return path
 
@@ -148,10 +151,10 @@ def new_workbook(path: Path, title: str) -> xlsxwriter.Workbook:
 
 def _write_data_sheets(workbook: xlsxwriter.Workbook, styles: Styles, by_name: Mapping[str, SheetTable],
                        summary: RunSummary, names: Mapping[str, str], extra: Mapping[str, pd.DataFrame],
-                       progress: SheetProgress | None) -> None:
-    """The portfolio, its cash-flow sheets, the side tables, then the candidates and shares."""
-    portfolio, flows = named_table(by_name["portfolio"], names), extra.get("council_cashflows")
-    cells = partnership_cells(portfolio.frame, flows, summary)
+                       progress: SheetProgress | None, named: tuple[SheetTable, PartnershipCells]) -> None:
+    """The portfolio (``named``: with the council names, and where its figures sit on the cash-flow
+    sheets), its cash-flow sheets, the side tables, then the candidates and shares."""
+    (portfolio, cells), flows = named, extra.get("council_cashflows")
     write_table_sheet(workbook.add_worksheet("portfolio"), styles, portfolio, progress,
                        portfolio_formulas(portfolio.frame, cells))
     write_cashflow_sheets(workbook, styles, portfolio.frame, flows, discount_rate(summary), summary)

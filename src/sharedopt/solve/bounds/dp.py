@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from sharedopt.common.lazyjit import lazy_njit
 
@@ -144,4 +143,5 @@ def element_order(masks_rows: list[np.ndarray], n: int) -> np.ndarray:
             r.extend([a] * len(rows))
             c.extend(rows)
     G = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(n, n))
+    from scipy.sparse.csgraph import reverse_cuthill_mckee  # imports scipy.linalg: only when this bound runs
     return np.asarray(reverse_cuthill_mckee(G, symmetric_mode=True), dtype=np.int64)
