@@ -135,7 +135,7 @@ def _base_resolves(model: PortfolioModel, chosen: np.ndarray, eligible: list[int
     """The base re-solve of each piece holding an eligible candidate, ``workers`` at a time, keyed as
     :func:`forced_loss` keys its cache (by the piece's first column)."""
     x = np.asarray(chosen, dtype=float)
-    firsts = {_piece_key(model, j, options, labels): j for j in reversed(eligible)}
+    firsts = {int(_piece_columns(model, j, options, labels)[0]): j for j in reversed(eligible)}
     pieces = {key: _piece_of(model, firsts[key], options, labels) for key in sorted(firsts)}
 
     def base(key: int) -> _Resolve | None:
@@ -145,20 +145,20 @@ def _base_resolves(model: PortfolioModel, chosen: np.ndarray, eligible: list[int
     return dict(zip(pieces, map_pieces(base, list(pieces), workers)))
 
 
-def _piece_key(model: PortfolioModel, j: int, options: SolverOptions, labels) -> int:
-    """The first column of the piece holding ``j`` (without building the piece)."""
+def _piece_columns(model: PortfolioModel, j: int, options: SolverOptions, labels) -> np.ndarray:
+    """Columns of the piece holding ``j``, sorted (all of them without decomposition)."""
     if not options.decompose:
-        return 0 if model.n_variables else -1
+        return np.arange(model.n_variables)
     col_lab = (labels if labels is not None else piece_labels(model))[0]
-    return int(np.flatnonzero(col_lab == col_lab[j])[0]) if col_lab[j] >= 0 else j
+    return np.flatnonzero(col_lab == col_lab[j]) if col_lab[j] >= 0 else np.array([j])
 
 
 def _piece_of(model: PortfolioModel, j: int, options: SolverOptions, labels):
     """(columns, submodel) of the piece holding ``j`` (the whole model without decomposition)."""
     if not options.decompose:
-        return np.arange(model.n_variables), model
-    col_lab, row_lab = labels if labels is not None else piece_labels(model)
-    cols = np.flatnonzero(col_lab == col_lab[j]) if col_lab[j] >= 0 else np.array([j])
+        return _piece_columns(model, j, options, labels), model
+    labels = labels if labels is not None else piece_labels(model)
+    cols, (col_lab, row_lab) = _piece_columns(model, j, options, labels), labels
     rows = np.flatnonzero(row_lab == col_lab[j]) if col_lab[j] >= 0 else None
     return cols, submodel(model, cols, rows)
 
