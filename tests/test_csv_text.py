@@ -144,3 +144,16 @@ def test_safety_check_on_ascii_bytes_agrees_with_the_check_on_text():
         texts = [v for v in values if isinstance(v, str)]
         assert _all_safe(values) == _texts_safe(texts), values
         assert not _all_safe(values) or all(neutralise_text(t) == t for t in texts), values
+
+
+def test_a_block_too_wide_for_a_matrix_is_written_as_text(tmp_path, monkeypatch):
+    """A text cell too long for the byte matrix of its block is refused before the matrix is built,
+    and the block is formatted cell by cell: the same bytes."""
+    from sharedopt.report.tables import csvbytes
+
+    frame = pd.DataFrame({"text": ["short", "x" * 500, "Môn " * 40], "value": [1.25, -0.5, 3.0]})
+    monkeypatch.setattr(csvbytes, "MATRIX_MAX_BYTES", 550)
+    assert csvbytes.text_bytes(frame["text"].tolist()) is None
+    assert csvbytes.text_bytes(["Môn " * 40] * 3) is None  # 480 characters fit, 600 UTF-8 bytes do not
+    assert csvbytes.text_bytes(["Mon " * 40] * 3) is not None  # 480 ASCII bytes fit
+    assert write_csv(frame, tmp_path / "wide.csv").read_bytes() == _pandas_bytes(frame, tmp_path)

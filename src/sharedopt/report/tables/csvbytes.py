@@ -147,14 +147,12 @@ def text_bytes(texts: list[str]) -> np.ndarray | None:
     other text is encoded cell by cell.
     """
     joined = "".join(texts)
-    if "\0" in joined:
+    width = max(map(len, texts), default=0)  # characters: in UTF-8 at most 4 bytes each
+    if "\0" in joined or width * len(texts) > MATRIX_MAX_BYTES:
         return None
     if joined.isascii():
-        array = np.array(texts, dtype=str)
-        width = array.dtype.itemsize // 4
-        if width * len(texts) > MATRIX_MAX_BYTES:
-            return None
-        return array.view(np.uint32).reshape(len(texts), width).astype(np.uint8)
+        array = np.array(texts, dtype=f"U{max(width, 1)}")
+        return array.view(np.uint32).reshape(len(texts), array.dtype.itemsize // 4).astype(np.uint8)
     try:
         encoded = [text.encode() for text in texts]
     except UnicodeEncodeError:
