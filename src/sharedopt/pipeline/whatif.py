@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import multiprocessing.queues
 import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -229,10 +230,27 @@ def quiet_interrupt() -> None:
     for its next task would print a KeyboardInterrupt traceback.
     """
     signal.signal(signal.SIGINT, _exit_quietly)
+    _end_quietly_at_queue_end()
 
 
 def _exit_quietly(signum, frame) -> None:
     raise SystemExit(128 + signum)
+
+
+def _end_quietly_at_queue_end() -> None:
+    """In a pool worker: when the interrupted parent tears the pool down while the worker waits
+    for its next task, the task queue ends (``EOFError``) before the worker's own Ctrl-C handler
+    runs; the worker then ends quietly too, instead of printing that ``EOFError``. Only this
+    process's queues change (a worker runs nothing but the pool's tasks, which use no queue)."""
+    get = multiprocessing.queues.Queue.get
+
+    def get_or_end(self, *args, **kwargs):
+        try:
+            return get(self, *args, **kwargs)
+        except EOFError:
+            raise SystemExit(128 + signal.SIGINT) from None
+
+    multiprocessing.queues.Queue.get = get_or_end
 
 
 def _map_dask(func, tasks, engine, progress: Callable[[int], None]):
