@@ -1,8 +1,9 @@
 """Column generation over implicit connected groups (sharedopt.solve.generate) against full enumeration.
 
-Real data (North East, Wales); the pricing search is checked against brute force over
-every connected group, the generated portfolio against the enumerated optimum, and the
-reported bound against the true optimum.
+Real data (North East, Wales) and the full savings model (fitted curves, efficiency
+convergence, distance, span limits, readiness, every depth); the pricing search is checked
+against brute force over every connected group at every depth, the generated portfolio
+against the enumerated optimum, and the reported bound against the true optimum.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from priced_terms import priced_terms_only
 from sharedopt.solve.generate import ServicePricer, generation_blockers, plan_generation
 from sharedopt.config.schema import load_config
 from sharedopt.candidates.counting import count_connected_groups, count_groups_capped
@@ -21,14 +21,16 @@ from sharedopt.common.errors import ConfigError
 from sharedopt.model.build import Constraints, ExistingPartnership
 from sharedopt.report.run_result import write_result
 from sharedopt.pipeline.steps import create_model, enumerate_candidates, load_inputs, solve_model
-from sharedopt.candidates.value import CostBase, evaluate
+from sharedopt.candidates.batch import value_at_depth, within_span
+from sharedopt.candidates.value import CostBase, span_km
 
 ROOT = Path(__file__).resolve().parents[1]
+DEPTHS = ["coordination", "lead_council", "pooled", "merger"]
 
 
 def _config(name: str, model: dict | None = None, constraints: dict | None = None, solver: dict | None = None):
     config = load_config(ROOT / "configs" / name)
-    config = config.model_copy(update={"model": priced_terms_only(config.model)})
+    config = config.model_copy(update={"model": config.model.model_copy(update={"depths": DEPTHS})})
     updates = {}
     if model:
         updates["model"] = config.model.model_copy(update=model)
@@ -60,68 +62,92 @@ def _solve(inputs, config):
 # pricing search = brute force
 # --------------------------------------------------------------------------
 def _brute_force_rc(base, params, service, graph, k, d_local, beta, lam, nodes_global):
+    """Every connected group at every depth: ``{(members, depth index): reduced cost}`` of those
+    with a positive NPV, and each group's size."""
     groups = connected_groups(graph, k, min_size=2)
     members = np.where(groups.members >= 0, nodes_global[np.maximum(groups.members, 0)], -1)
-    values = evaluate(base, params, (service,), members)
+    members = np.where(members >= 0, members, np.iinfo(np.int64).max)
+    members.sort(axis=1)
+    members[members == np.iinfo(np.int64).max] = -1
     d_sum = np.where(groups.members >= 0, d_local[np.maximum(groups.members, 0)], 0.0).sum(axis=1)
-    rc = values["npv_gbp_k"] - beta * values["one_off_cost_gbp_k"] - d_sum - lam
-    return members, groups.sizes, rc
+    spans = span_km(base.lon, base.lat, members)
+    within = within_span(params, (service,), spans)
+    out, sizes = {}, {}
+    for d, depth in enumerate(params.depths):
+        values, _, keep = value_at_depth(base, params, (service,), members, within, depth, spans)
+        rc = values["npv_gbp_k"] - beta * values["one_off_cost_gbp_k"] - d_sum - lam
+        for m, size, r, ok in zip(members, groups.sizes, rc, keep):
+            key = tuple(m[m >= 0].tolist())
+            sizes[key] = int(size)
+            if ok:
+                out[(key, d)] = float(r)
+    return out, sizes
+
+
+def _readiness_params(params, base):
+    """``params`` with readiness answers for some councils (yes and no) and a statutory-free mode mix."""
+    codes = base.codes.tolist()
+    councils = {codes[0]: {"sponsor": "yes", "formal_reporting": "yes", "co_production": "yes"},
+                codes[1]: {"sponsor": "yes", "active_management": "no"},
+                codes[2]: {"multi_level_engagement": "no"}}
+    return params.model_copy(update={"readiness": params.readiness.model_copy(update={"councils": councils})})
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("service,k,seed_size,dual_scale,beta,lam", [
-    ("Environment", 5, 2, 0.0, 0.0, 0.0),
-    ("Environment", 5, 3, 0.5, 0.1, 50.0),
-    ("Housing", 6, 3, 1.0, 0.0, 0.0),
-    ("Central_Services", 6, 2, 2.0, 0.3, 10.0),
+@pytest.mark.parametrize("service,k,seed_size,dual_scale,beta,lam,answers", [
+    ("Highways_Transport", 5, 2, 0.0, 0.0, 0.0, False),
+    ("Central_Services", 5, 3, 0.5, 0.1, 50.0, True),
+    ("Children_Social_Care", 6, 3, 0.2, 0.0, 0.0, False),
+    ("Central_Services", 6, 2, 2.0, 0.3, 10.0, False),
 ])
-def test_pricing_finds_exactly_the_groups_that_price_out(wales_inputs, service, k, seed_size, dual_scale, beta, lam):
+def test_pricing_finds_exactly_the_groups_that_price_out(wales_inputs, service, k, seed_size, dual_scale, beta, lam,
+                                                       answers):
     params = _config("wales.toml").model
     base = CostBase.from_frames(wales_inputs.authorities, wales_inputs.costs, params)
+    if answers:
+        params = _readiness_params(params, base)
     graph = wales_inputs.graphs[service]
     pricer = ServicePricer(base, params, service, graph, k, seed_size)
     rng = np.random.default_rng(7)
     spend = base.spend[pricer.to_global, base.service_index(service)]
     d = dual_scale * rng.uniform(0.0, 0.05, len(spend)) * spend
-    members, sizes, rc = _brute_force_rc(base, params, service, graph, k, d, beta, lam, pricer.to_global)
+    exact, sizes = _brute_force_rc(base, params, service, graph, k, d, beta, lam, pricer.to_global)
     tol = 1e-6
     res = pricer.price(d, beta, lam, known=set(), tol=tol, deadline=float("inf"), max_found=10**9)
     assert res.complete
-    want = {tuple(m[m >= 0].tolist()) for m, s, r in zip(members, sizes, rc) if s > seed_size and r > tol}
-    got = {tuple(g[g >= 0].tolist()) for g in res.groups}
-    assert got == want
+    want = {key for key, r in exact.items() if sizes[key[0]] > seed_size and r > tol}
+    got = {(tuple(g[g >= 0].tolist()), int(depth)) for g, depth in zip(res.groups, res.depths)}
+    assert want and got == want
     # the reduced costs it reports are the exact ones
-    exact = {tuple(m[m >= 0].tolist()): r for m, r in zip(members, rc)}
-    for g, r in zip(res.groups, res.reduced_costs):
-        assert r == pytest.approx(exact[tuple(g[g >= 0].tolist())], rel=1e-9, abs=1e-6)
-    # the bound covers the best group of every seed (smallest member)
+    for g, depth, r in zip(res.groups, res.depths, res.reduced_costs):
+        assert r == pytest.approx(exact[(tuple(g[g >= 0].tolist()), int(depth))], rel=1e-9, abs=1e-6)
+    # the bound covers the best group (at any depth) of every seed (smallest member)
     best = {}
-    for m, s, r in zip(members, sizes, rc):
-        if s > seed_size:
-            best[m[0]] = max(best.get(m[0], 0.0), r)
+    for (key, _), r in exact.items():
+        if sizes[key] > seed_size:
+            best[key[0]] = max(best.get(key[0], 0.0), r)
     assert res.bound >= sum(max(v, 0.0) for v in best.values()) - 1e-6
-    # known groups are never returned
-    if res.groups.size:
-        known = {tuple(res.groups[0][res.groups[0] >= 0].tolist())}
-        again = pricer.price(d, beta, lam, known=known, tol=tol, deadline=float("inf"), max_found=10**9)
-        assert {tuple(g[g >= 0].tolist()) for g in again.groups} == got - known
+    # known (group, depth) pairs are never returned
+    first = (tuple(res.groups[0][res.groups[0] >= 0].tolist()), int(res.depths[0]))
+    again = pricer.price(d, beta, lam, known={first}, tol=tol, deadline=float("inf"), max_found=10**9)
+    assert {(tuple(g[g >= 0].tolist()), int(depth)) for g, depth in zip(again.groups, again.depths)} == got - {first}
 
 
 def test_pricing_bound_holds_when_stopped_early(wales_inputs):
     params = _config("wales.toml").model
     base = CostBase.from_frames(wales_inputs.authorities, wales_inputs.costs, params)
-    graph = wales_inputs.graphs["Environment"]
-    pricer = ServicePricer(base, params, "Environment", graph, 5, 2)
+    graph = wales_inputs.graphs["Central_Services"]
+    pricer = ServicePricer(base, params, "Central_Services", graph, 4, 2)
     d = np.zeros(len(pricer.nodes))
-    members, sizes, rc = _brute_force_rc(base, params, "Environment", graph, 5, d, 0.0, 0.0, pricer.to_global)
+    exact, sizes = _brute_force_rc(base, params, "Central_Services", graph, 4, d, 0.0, 0.0, pricer.to_global)
     res = pricer.price(d, 0.0, 0.0, known=set(), tol=1e-6, deadline=float("inf"), max_found=1)
     assert not res.complete
-    found = {tuple(g[g >= 0].tolist()) for g in res.groups}
+    found = {(tuple(g[g >= 0].tolist()), int(depth)) for g, depth in zip(res.groups, res.depths)}
     best = {}
-    for m, s, r in zip(members, sizes, rc):
-        if s > 2 and tuple(m[m >= 0].tolist()) not in found:
-            best[m[0]] = max(best.get(m[0], 0.0), r)
-    assert res.bound >= sum(max(v, 0.0) for v in best.values()) - 1e-6
+    for (key, depth), r in exact.items():
+        if sizes[key] > 2 and (key, depth) not in found:
+            best[key[0]] = max(best.get(key[0], 0.0), r)
+    assert best and res.bound >= sum(max(v, 0.0) for v in best.values()) - 1e-6
 
 
 def test_capped_count_matches_full_count(wales_inputs):
@@ -206,20 +232,13 @@ def test_generation_refuses_constraints_it_does_not_model(ne_inputs):
     assert not plan_generation(ne_inputs.graphs, auto, constraints).generate
 
 
-def test_generation_refuses_savings_terms_it_does_not_price():
-    """Efficiency convergence, coordination, distance, span limits and whole-organisation candidates are not
-    sums over members: with any of them on, the generated path refuses and 'auto' enumerates."""
-    full = load_config(ROOT / "configs" / "north-east.toml").model
-    blockers = generation_blockers(full, Constraints())
-    assert any("efficiency_theta" in b for b in blockers)
-    assert any("distance" in b for b in blockers)
-    assert any("max_span_km" in b for b in blockers)
-    assert any("whole_organisation" in b for b in blockers)
-    assert generation_blockers(priced_terms_only(full), Constraints()) == []
-    one = priced_terms_only(full).model_copy(update={"efficiency_theta": 0.1})
-    assert len(generation_blockers(one, Constraints())) == 1
-    coordinated = priced_terms_only(full).model_copy(update={"coordination_best_size": 3.0})
-    assert len(generation_blockers(coordinated, Constraints())) == 1
+def test_every_savings_term_is_priced_and_exclusions_still_block():
+    """The shipped valuation (fitted curves, efficiency convergence, distance, span limits,
+    whole-organisation candidates, every depth) needs no enumeration; a rule that excludes
+    candidates the master does not model (general fund no worse) still does."""
+    full = load_config(ROOT / "configs" / "north-east.toml").model.model_copy(update={"depths": DEPTHS})
+    assert generation_blockers(full, Constraints()) == []
+    assert generation_blockers(full, Constraints(general_fund_no_worse=True)) == ["constraints.general_fund_no_worse"]
 
 
 @pytest.mark.slow
@@ -243,25 +262,25 @@ def test_run_with_generated_candidates_reports_how_they_were_found(ne_inputs, tm
     assert result.summary.solve.objective == pytest.approx(enumerated.summary.solve.objective, rel=1e-9)
 
 
-def test_candidate_specific_realisation_blocks_generation():
-    """The pricing prices one realisation factor: depths, readiness answers and the
-    prior-collaboration uplift (where real arrangements join two bodies) send a run to
-    full enumeration, with the reason named."""
-    import networkx as nx
+def test_realisation_ceiling_and_governance_floor_bound_every_group(wales_inputs):
+    """The pricing's realisation ceiling is at least, and its governance factor at most, what
+    any group of the service has at that depth, with readiness answers and prior collaboration."""
+    from sharedopt.candidates.pricing_terms import governance_floor, realisation_ceiling
+    from sharedopt.candidates.readiness import candidate_realisation
 
-    from sharedopt.config.params import ModelParams
-    from sharedopt.data.arrangements import load_arrangements
-    from sharedopt.solve.generate.plan import realisation_blockers
-
-    members = next(list(m) for m in load_arrangements()["members"] if len(m) >= 2)
-    joined = {"Environment": nx.path_graph(members)}
-    apart = {"Environment": nx.path_graph(["X00000001", "X00000002"])}
-    plain = ModelParams(readiness={"prior_collaboration_uplift": 0.0})
-    assert realisation_blockers(plain, joined) == []
-    assert realisation_blockers(ModelParams(), apart) == []
-    assert any("prior_collaboration_uplift" in why for why in realisation_blockers(ModelParams(), joined))
-    deep = plain.model_copy(update={"depths": ["coordination", "lead_council"]})
-    assert any("depths" in why for why in realisation_blockers(deep, joined))
-    answered = ModelParams(readiness={"prior_collaboration_uplift": 0.0,
-                                      "councils": {members[0]: {"sponsor": "yes"}}})
-    assert any("readiness answers" in why for why in realisation_blockers(answered, joined))
+    params = _config("wales.toml").model
+    base = CostBase.from_frames(wales_inputs.authorities, wales_inputs.costs, params)
+    params = _readiness_params(params, base)
+    params = params.model_copy(update={"readiness": params.readiness.model_copy(
+        update={"mode_governance_factors": {"complying": 1.2, "constraining": 0.9, "creating": 0.8}})})
+    for service in ("Environment", "Central_Services"):
+        groups = connected_groups(wales_inputs.graphs[service], 4, min_size=2)
+        members = base.index_of(groups.nodes.tolist())[np.maximum(groups.members, 0)]
+        members = np.where(groups.members >= 0, members, -1)
+        for depth in DEPTHS:
+            factor, columns = candidate_realisation(base, params, (service,), members, depth)
+            ceiling = realisation_ceiling(base, params, service, depth)
+            assert factor.max() <= ceiling + 1e-12
+            floor = governance_floor(params, service, depth)
+            factors = params.readiness.mode_governance_factors
+            assert min(factors.get(m, 1.0) for m in set(columns["partnership_mode"])) >= floor

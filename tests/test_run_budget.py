@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from portfolio_instances import hard_instance
-from priced_terms import priced_terms_only
 from sharedopt.config.constraints import Constraints
 from sharedopt.config.solver import SolverOptions
 from sharedopt.model.build import build_model
@@ -101,7 +100,7 @@ def test_ranking_re_solves_stopped_by_a_spent_budget_say_time_budget():
 
 
 def test_column_generation_stops_with_the_budget(north_east_config):
-    priced = priced_terms_only(north_east_config.model).model_copy(update={"candidates": "generate"})
+    priced = north_east_config.model.model_copy(update={"candidates": "generate"})
     config = north_east_config.model_copy(update={"model": priced})
     t0 = perf_counter()
     candidates = enumerate_candidates(load_inputs(config), config, with_shares=False, budget=Budget(0.0))

@@ -127,6 +127,14 @@ def default_modes(params: ModelParams, codes, services, members, depth: str) -> 
     return np.where(statutory(codes, services, members), "complying", default).astype(object)
 
 
+def possible_modes(params: ModelParams, service: str, depth: str) -> list[str]:
+    """Partnership modes a group of one service can have at ``depth`` (as :func:`default_modes` assigns)."""
+    if _scenario_mode(params.realisation):
+        return [MODE_OF[_parts(params.realisation)]]
+    default = params.depth_settings[depth].mode if depth in params.depth_settings else "creating"
+    return sorted({default} | ({"complying"} if _statutory_bodies(service) else set()))
+
+
 def _parts(rule: Realisation) -> tuple[str, str]:
     return rule.mode or "voluntary", rule.relationship or "trust"
 

@@ -36,7 +36,7 @@ from sharedopt.pipeline.steps import region_of, solve_steps
 from sharedopt.pipeline.whatif import light, map_tasks, perturb_costs, summary_row
 from sharedopt.solve.api import solve
 from sharedopt.solve.budget import Budget
-from sharedopt.solve.generate.plan import generation_blockers, plan_generation, realisation_blockers
+from sharedopt.solve.generate.plan import generation_blockers, plan_generation
 from sharedopt.solve.status import Status
 
 #: Consecutive draws per task: fixed, so the warm starts (and so the results) never depend on
@@ -224,8 +224,7 @@ def _generates(graphs: dict, params, constraints) -> bool:
     and size bound, and not at all when a blocker rules generation out."""
     if not params.include_scale or params.candidates == "enumerate":
         return False
-    if params.candidates == "auto" and (generation_blockers(params, constraints)
-                                        or realisation_blockers(params, graphs)):
+    if params.candidates == "auto" and generation_blockers(params, constraints):
         return False
     if params.candidates == "generate":
         return plan_generation(graphs, params, constraints).generate   # raises when a blocker forbids it

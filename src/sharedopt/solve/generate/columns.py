@@ -8,9 +8,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from sharedopt.candidates.batch import value_groups
+from sharedopt.candidates.batch import value_at_depth, value_groups, within_span
 from sharedopt.candidates.table import MEMBERS, NPV, ONE_OFF_COST, SERVICES, split_codes
-from sharedopt.candidates.value import CostBase, evaluate
+from sharedopt.candidates.value import CostBase, span_km
 from sharedopt.config.params import ModelParams
 from sharedopt.solve.budget import Budget
 from sharedopt.solve.generate.master import CLOSE_CAP, INCUMBENT_SECONDS, Generation, close_gap, column_generation, master_incumbent
@@ -26,7 +26,7 @@ def _table_columns(base: CostBase, table: pd.DataFrame, width: int) -> tuple:
         members[i, :len(idx)] = idx
     services = [tuple(base.service_index(s) for s in split_codes(text)) for text in table[SERVICES].tolist()]
     return (members, np.array(services, dtype=np.int64), table[NPV].to_numpy(float),
-            table[ONE_OFF_COST].to_numpy(float))
+            table[ONE_OFF_COST].to_numpy(float), None)
 
 
 def generate_scale_candidates(base: CostBase, params: ModelParams, constraints, graphs: dict,
@@ -63,15 +63,20 @@ def generate_scale_candidates(base: CostBase, params: ModelParams, constraints, 
 
 
 def _seed_columns(base: CostBase, params: ModelParams, graphs: dict, pricers: dict) -> tuple[list, dict]:
-    """The valued small scale groups (2..seed_size) with a positive NPV: master columns, and per service."""
+    """The small scale groups (2..seed_size) with a positive NPV at some depth: master columns
+    (one per group and depth), and per service the groups."""
     initial, seeds = [], {}
     for service, pricer in pricers.items():
         members = to_global(initial_groups(pricer, graphs[service]), pricer, params.max_group_size)
-        values = evaluate(base, params, (service,), members)
-        keep = values[NPV] > 0
-        seeds[service] = members[keep]
-        initial.append((members[keep], np.full((int(keep.sum()), 1), base.service_index(service)),
-                        values[NPV][keep], values[ONE_OFF_COST][keep]))
+        spans = span_km(base.lon, base.lat, members)
+        within = within_span(params, (service,), spans)
+        kept = np.zeros(len(members), dtype=bool)
+        for d, depth in enumerate(params.depths):
+            values, _, keep = value_at_depth(base, params, (service,), members, within, depth, spans)
+            kept |= keep
+            initial.append((members[keep], np.full((int(keep.sum()), 1), base.service_index(service)),
+                            values[NPV][keep], values[ONE_OFF_COST][keep], np.full(int(keep.sum()), d)))
+        seeds[service] = members[kept]
     return initial, seeds
 
 
@@ -109,7 +114,8 @@ def _value_generated(base: CostBase, params: ModelParams, graphs: dict, pricers:
     for service, pricer in pricers.items():
         start = time.perf_counter()
         found = generated.get(service)
-        allg = seeds[service] if found is None or not len(found) else np.vstack([seeds[service], found])
+        allg = seeds[service] if found is None or not len(found) else np.unique(np.vstack([seeds[service], found]),
+                                                                                axis=0)
         table, share, stat = value_groups(base, params, (service,), graphs[service],
                                           groups_to_local(allg, pricer), with_shares)
         stat.update(seconds=time.perf_counter() - start, method="generated",

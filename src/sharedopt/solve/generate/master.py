@@ -9,8 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 import scipy.sparse as sp
 
-from sharedopt.candidates.table import NPV, ONE_OFF_COST
-from sharedopt.candidates.value import CostBase, evaluate
+from sharedopt.candidates.value import CostBase
 from sharedopt.config.params import ModelParams
 from sharedopt.config.solver import SolverOptions
 from sharedopt.model.rows import ROW_KINDS, RowGroup, in_force
@@ -160,7 +159,7 @@ def _master_lp(c: np.ndarray, A: sp.csc_matrix, upper: np.ndarray):
 
 
 def column_generation(base: CostBase, params: ModelParams, constraints, pricers: list[ServicePricer],
-                      initial: list[tuple[np.ndarray, np.ndarray]], *, time_limit: float | None = None,
+                      initial: list[tuple], *, time_limit: float | None = None,
                       max_found: int | None = None, per_round: int | None = None, progress=None,
                       solver=None) -> tuple[dict[str, np.ndarray], "Generation", "Master"]:
     """Solve the portfolio LP over every connected group by pricing; return the generated groups.
@@ -171,10 +170,11 @@ def column_generation(base: CostBase, params: ModelParams, constraints, pricers:
         Cost base, model parameters, portfolio constraints.
     pricers : list of ServicePricer
         One per service whose scale groups are generated.
-    initial : list of (members, service_idx, npv, one_off)
+    initial : list of (members, service_idx, npv, one_off, depths)
         Master columns to start from (global indices, padded with -1; service
-        columns of ``base.spend``; their NPV and one-off cost): small scale groups
-        and every scope candidate, valued already.
+        columns of ``base.spend``; their NPV and one-off cost; for scale groups the index
+        of their depth in ``params.depths``, else None): small scale groups at every depth,
+        and every scope and whole-organisation candidate, valued already.
     time_limit : float, optional
         Seconds; when reached, the bound so far (still valid) is returned.
     max_found : int, optional
@@ -275,14 +275,14 @@ def _start_master(base: CostBase, rows: MasterRows, pricers: list[ServicePricer]
                   solver) -> _GrowingMaster:
     """The master over the initial columns, passed to a new HiGHS model."""
     initial = [block for block in initial if len(block[0])]
-    blocks = [rows.columns(members, svc, one_off) for members, svc, _, one_off in initial]
+    blocks = [rows.columns(members, svc, one_off) for members, svc, _, one_off, _ in initial]
     A = sp.hstack(blocks, format="csc") if blocks else sp.csc_matrix((len(rows.upper), 0))
-    c = np.concatenate([npv for _, _, npv, _ in initial]) if initial else np.zeros(0)
+    c = np.concatenate([block[2] for block in initial]) if initial else np.zeros(0)
     known = {p.service: set() for p in pricers}
-    for members, svc, _, _ in initial:
+    for members, svc, _, _, depths in initial:
         service = base.services[svc[0, 0]]
-        if svc.shape[1] == 1 and service in known:
-            known[service].update(tuple(row[row >= 0].tolist()) for row in members)
+        if depths is not None and svc.shape[1] == 1 and service in known:
+            known[service].update(zip(_group_keys(members), depths.tolist()))
     lp = GrowingLp(_master_lp(c, A, rows.upper), threads=getattr(solver, "threads", 2))
     return _GrowingMaster(c, A, known, {p.service: [] for p in pricers}, lp)
 
@@ -314,14 +314,17 @@ def _price_round(base: CostBase, params: ModelParams, pricers: list[ServicePrice
         all_complete &= res.complete
         if len(res.groups):
             best = np.argsort(-res.reduced_costs, kind="stable")[:per_round]
-            values = evaluate(base, params, (p.service,), res.groups[best])
-            ok = values[NPV] > 0
-            groups = res.groups[best][ok]
+            groups = res.groups[best]
             master.generated[p.service].append(groups)
-            master.known[p.service].update(tuple(row[row >= 0].tolist()) for row in groups)
-            blocks.append(rows.columns(groups, np.full((len(groups), 1), s), values[ONE_OFF_COST][ok]))
-            costs.append(values[NPV][ok])
+            master.known[p.service].update(zip(_group_keys(groups), res.depths[best].tolist()))
+            blocks.append(rows.columns(groups, np.full((len(groups), 1), s), res.one_off[best]))
+            costs.append(res.npv[best])
     return bound, all_complete, blocks, costs
+
+
+def _group_keys(groups: np.ndarray) -> list[tuple]:
+    """Each group (global indices, padded with -1) as the tuple of its members."""
+    return [tuple(row[row >= 0].tolist()) for row in groups]
 
 
 @dataclass(frozen=True)
@@ -373,7 +376,6 @@ def close_gap(base: CostBase, params: ModelParams, pricers: list[ServicePricer],
         if not res.complete or total + len(res.groups) > cap:
             return None
         if len(res.groups):
-            ok = evaluate(base, params, (p.service,), res.groups)[NPV] > 0
-            out[p.service] = res.groups[ok]
-            total += int(ok.sum())
+            out[p.service] = res.groups
+            total += len(res.groups)
     return out

@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sharedopt.candidates.counting import count_groups_capped
-from sharedopt.candidates.curves import uses_fitted
-from sharedopt.candidates.readiness import any_prior_collaboration
 from sharedopt.common.errors import ConfigError
-from sharedopt.config.assumptions import DEPTH_REFERENCE
 from sharedopt.config.params import ModelParams
 from sharedopt.model.rows import RowGroup, in_force, setting
 
@@ -24,7 +21,8 @@ def generation_blockers(params: ModelParams, constraints) -> list[str]:
     The master models only the row groups of
     :data:`sharedopt.solve.generate.master.MASTER_GROUPS`: its slot rows are required,
     and forced-pair and per-authority budget rows block generation, as do the settings
-    that fix or exclude candidates and a non-NPV objective.
+    that fix or exclude candidates, per-candidate realisation and a non-NPV objective.
+    Every term of the savings model is priced (:mod:`sharedopt.candidates.pricing_terms`).
     """
     c = constraints
     checks = [
@@ -35,53 +33,9 @@ def generation_blockers(params: ModelParams, constraints) -> list[str]:
         (bool(c.forbidden_pairs), "constraints.forbidden_pairs"),
         (c.max_payback_years is not None, "constraints.max_payback_years"),
         (in_force(RowGroup.BUDGET_AUTHORITY, c), _rows(RowGroup.BUDGET_AUTHORITY)),
+        (in_force(RowGroup.GENERAL_FUND, c), _rows(RowGroup.GENERAL_FUND)),
         (bool(params.realisation_overrides), "model.realisation_overrides"),
         (not params.include_scale, "model.include_scale is off"),
-    ]
-    return [why for bad, why in checks if bad] + savings_blockers(params)
-
-
-def savings_blockers(params: ModelParams) -> list[str]:
-    """Savings terms the pricing does not price (it prices scale, set-up and governance only).
-
-    Efficiency convergence depends on the group's most efficient member, the coordination
-    cost on the group's size times its pooled budget, the distance
-    cost and the span limit on the group's minimum spanning tree, whole-organisation
-    candidates span every service, and a fitted curve is not the kernel's U-shape: none
-    is a sum over members, so the generated path is not exact with them and the run
-    enumerates instead.
-    """
-    services = params.services.values()
-    checks = [
-        (params.efficiency_theta > 0, "model.efficiency_theta > 0 (efficiency convergence)"),
-        (params.distance_cost_per_km_gbp_k > 0 or any(s.distance_rate_per_km > 0 for s in services),
-         "model distance cost (distance_cost_per_km_gbp_k, services' distance_rate_per_km)"),
-        (any(s.max_span_km is not None for s in services), "model services' max_span_km"),
-        (params.coordination_best_size > 0 or any(s.coordination_rate for s in services),
-         "model.coordination_best_size > 0 (coordination cost; or a service's coordination_rate)"),
-        (params.whole_organisation, "model.whole_organisation"),
-        (uses_fitted(params), "model.cost_curves: fitted curves (not the kernel's U-shape)"),
-    ]
-    return [why for bad, why in checks if bad]
-
-
-def realisation_blockers(params: ModelParams, graphs: dict) -> list[str]:
-    """Candidate-specific realisation the pricing does not price (it prices one factor for all).
-
-    A realisation above the scenario's factor for some groups would make the pricing
-    under-value them, and the bound over all groups would no longer hold: depths other
-    than the reference one, councils' readiness answers (``yes`` lifts a group), and the
-    prior-collaboration uplift where real arrangements join two of the region's bodies.
-    """
-    codes = tuple(sorted({code for graph in graphs.values() for code in graph}))
-    answered = [code for code, answers in params.readiness.councils.items()
-                if code in codes and any(value != "unknown" for value in answers.values())]
-    shared = params.readiness.prior_collaboration_uplift > 0 and any_prior_collaboration(codes)
-    checks = [
-        (list(params.depths) != [DEPTH_REFERENCE], "model.depths other than the reference depth"),
-        (bool(answered), "readiness answers for the region's councils"),
-        (shared,
-         "readiness.prior_collaboration_uplift > 0 with real arrangements between the region's bodies"),
     ]
     return [why for bad, why in checks if bad]
 
@@ -104,7 +58,7 @@ def plan_generation(graphs: dict, params: ModelParams, constraints) -> Generatio
     ConfigError
         ``candidates = "generate"`` with a constraint the pricing does not model.
     """
-    blockers = generation_blockers(params, constraints) + realisation_blockers(params, graphs)
+    blockers = generation_blockers(params, constraints)
     if params.candidates == "generate" and blockers:
         raise ConfigError("[model] candidates = \"generate\" cannot be used with " + ", ".join(blockers)
                           + ": set candidates = \"enumerate\" (or \"auto\"), or drop those settings",

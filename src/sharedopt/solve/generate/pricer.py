@@ -1,4 +1,4 @@
-"""Pricing connected groups of one service against LP duals (the search runs in :mod:`.kernel`)."""
+"""Pricing connected groups of one service against LP duals (the search runs in :mod:`.search`)."""
 
 from __future__ import annotations
 
@@ -7,71 +7,66 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sharedopt.candidates.batch import value_at_depth, within_span
 from sharedopt.candidates.enumerate import GroupArrays, adjacency_bitsets, connected_groups, index_nodes
-from sharedopt.candidates.capital import SCALE
-from sharedopt.candidates.value import CostBase, acting_budget, annuity_factors, asset_budget, unit_cost
+from sharedopt.candidates.pricing_terms import pricing_terms
+from sharedopt.candidates.table import NPV, ONE_OFF_COST
+from sharedopt.candidates.value import CostBase, span_km
 from sharedopt.config.params import ModelParams
-from sharedopt.solve.generate.kernel import price_seeds, seed_bounds
-from sharedopt.solve.generate.plan import savings_blockers
+from sharedopt.solve.generate.search import price_seeds, seed_bounds
 
 
 @dataclass(frozen=True)
 class PricingResult:
-    """Groups of one service with a positive reduced cost, and a bound on the rest.
+    """Groups of one service with a positive reduced cost at some depth, and a bound on the rest.
 
-    ``groups`` are global authority indices (sorted, padded with -1 to ``k``);
-    ``bound`` is an upper bound on the sum over seeds of the largest positive reduced
-    cost of a group (larger than ``seed_size``) not returned; ``complete`` is False
-    when the search stopped early (then ``bound`` uses the seed-level bounds).
+    ``groups`` are global authority indices (sorted, padded with -1 to ``k``), one row per
+    (group, depth) with ``depths`` the index into ``params.depths``; ``reduced_costs``, ``npv``
+    and ``one_off`` their exact values. ``bound`` is an upper bound on the sum over seeds of
+    the largest positive reduced cost of a group (larger than ``seed_size``, at any depth) not
+    returned and not known; ``complete`` is False when the search stopped early (then
+    ``bound`` uses the seed-level bounds).
     """
 
     groups: np.ndarray
+    depths: np.ndarray
     reduced_costs: np.ndarray
+    npv: np.ndarray
+    one_off: np.ndarray
     bound: float
     complete: bool
     visited: int
 
 
 class ServicePricer:
-    """Prices connected groups of one service against LP duals (see module docstring).
+    """Prices connected groups of one service, at every offered depth, against LP duals.
 
-    The search itself runs compiled (:mod:`sharedopt.solve.generate.kernel`); this class holds
-    the service's graph (CSR), each seed's reach (the nodes above it within ``k-1``
-    steps through nodes above it, as ESU can add them) and the savings constants.
+    The search runs compiled (:mod:`sharedopt.solve.generate.search`) on the member-wise
+    bound of :mod:`sharedopt.candidates.pricing_terms`; every group it lets through is valued
+    exactly (:func:`sharedopt.candidates.batch.value_at_depth`), so the reduced costs returned
+    are those of the candidate table. This class holds the service's graph (CSR), each seed's
+    reach (the nodes above it within ``k-1`` steps through nodes above it, as ESU can add them)
+    and the member-wise terms.
     """
 
     CHUNK = 256  # seeds per compiled call (the deadline is checked between calls)
 
     def __init__(self, base: CostBase, params: ModelParams, service: str, graph, k: int, seed_size: int):
-        if base.curves is not None or savings_blockers(params):
-            raise ValueError("ServicePricer prices scale (the parameters' U-shape), set-up and governance "
-                             "only; switch off: " + ", ".join(savings_blockers(params) or ["fitted curves"]))
+        self.base, self.params = base, params
         self.service, self.k, self.seed_size = service, int(k), int(seed_size)
         nodes = index_nodes(graph)
         self.nodes = nodes
         self.to_global = base.index_of(nodes.tolist())
         bits = adjacency_bitsets(graph, nodes)
         self.indptr, self.indices = _csr_from_bits(bits)
-        sp_ = params.services[service]
-        self.mes, self.e_down, self.e_up = float(sp_.mes), float(sp_.e_down), float(sp_.e_up)
-        self.asset = np.ascontiguousarray(asset_budget(base, params, service)[self.to_global], dtype=float)
-        self.pop = np.ascontiguousarray(base.population[self.to_global], dtype=float)
-        # scale acts on its share of the budget (physical / human capital); costs on the whole budget
-        self.scale_asset = np.ascontiguousarray(acting_budget(base, params, service, SCALE)[self.to_global], dtype=float)
-        self.ratio = self.scale_asset / unit_cost(self.pop, self.mes, self.e_down, self.e_up)
-        self.ramp_annuity, self.annuity = annuity_factors(params)
-        self.delivery, self.p = params.realisation_factor(), float(params.success_probability)
-        self.setup_ratio, self.causal = params.setup_ratio, params.scale_causal_share
-        self.fail = 1.0 + (1.0 - self.p) * params.exit_cost_rate  # set-up plus the expected exit cost
-        self.ob = 1.0 + params.optimism_bias_cost_uplift
-        self.setup_fixed, self.setup_member = params.setup_fixed_gbp_k, params.setup_per_member_gbp_k
-        self.setup_rate = params.setup_rate
-        self.gov_member, self.gov_pair = params.governance_per_member_gbp_k, params.governance_per_pair_gbp_k
-        self.gov_rate = params.governance_rate
+        self.terms = pricing_terms(base, params, service, self.to_global)
+        self.kind, self.curve = self.terms.curve
         balls = [_reach(bits, v, self.k) for v in range(len(nodes))]
         self.ball_ptr = np.concatenate([[0], np.cumsum([len(b) for b in balls])]).astype(np.int64)
         self.ball_idx = np.concatenate(balls).astype(np.int64) if balls else np.zeros(0, dtype=np.int64)
-        self.top_pop = np.array([_top_prefix(self.pop[b], self.k) for b in balls]).reshape(len(nodes), self.k)
+        pop, eff = self.terms.population, self.terms.efficiency
+        self.top_pop = np.array([_top_prefix(pop[b], self.k) for b in balls]).reshape(len(nodes), self.k)
+        self.e_low = np.array([min([eff[v]] + eff[b].tolist()) for v, b in enumerate(balls)], dtype=float)
 
     def price(self, node_dual: np.ndarray, beta: float, lam: float, known: set, tol: float,
               deadline: float, max_found: int) -> PricingResult:
@@ -84,56 +79,118 @@ class ServicePricer:
         beta, lam : float
             Budget-row dual (multiplies the one-off cost) and service-limit dual.
         known : set of tuple
-            Groups already in the master (sorted global indices).
+            ``(group, depth)`` already in the master: the group's sorted global indices, the
+            depth's index.
         tol : float
             Reduced costs at or below ``tol`` do not price out.
         deadline : float
             ``time.perf_counter()`` value after which remaining seeds are bounded, not searched.
         max_found : int
-            Stop searching further seeds once this many groups were found.
+            Stop searching further seeds once this many groups priced out.
         """
-        k, ann = self.k, self.annuity * self.p
-        scale = (1.0 + beta) * self.ob * self.fail
-        # value of a pound of gross scale saving: expected ramped saving less the one-off it brings
-        F = self.delivery * self.causal * (self.p * self.ramp_annuity - scale * self.setup_ratio)
-        K = np.ascontiguousarray(scale * (self.setup_member + self.setup_rate * self.asset)
-                                 + ann * (self.gov_member + self.gov_rate * self.asset) + node_dual, dtype=float)
-        const = scale * self.setup_fixed + lam
-        pair_cost = np.array([ann * self.gov_pair * n * (n - 1) / 2 for n in range(k + 1)])
-        consts = (1.0 / self.mes, self.e_down, self.e_up)
-        top_w, ub = seed_bounds(self.ball_ptr, self.ball_idx, self.scale_asset, self.ratio, K, self.pop,
-                                self.top_pop, F, const, pair_cost[2], *consts, k)
+        args = self._round(node_dual, beta, lam)
+        slack = 1e-9 * max(1.0, float(np.abs(args[5]).max(initial=1.0)), float(np.abs(args[7]).max(initial=1.0)))
+        top_w, ub = seed_bounds(self.ball_ptr, self.ball_idx, self.top_pop, self.e_low, *args,
+                                self.kind, self.curve, self.k)
         order = np.argsort(-ub, kind="stable")
-        live = order[ub[order] > tol]
-        # seeds that cannot price out still add their (<= tol) bound
-        bound = float(np.maximum(ub[np.isfinite(ub) & (ub <= tol)], 0.0).sum())
-        members = np.empty((int(min(max(2 * max_found, 1024), 1 << 20)), k), dtype=np.int64)
-        rcs = np.empty(len(members))
-        best = np.full(len(live), -np.inf)
-        pos = n_found = visited = 0
-        while pos < len(live):
-            if time.perf_counter() > deadline or n_found >= max_found:
-                break
+        live = order[ub[order] > tol - slack]
+        bound = float(np.maximum(ub[np.isfinite(ub) & (ub <= tol - slack)], 0.0).sum())
+        search = _Search(self, args, top_w, tol - slack)
+        pos = visited = 0
+        parts, best = [], np.full(len(live), max(tol, 0.0))
+        found = 0
+        while pos < len(live) and time.perf_counter() <= deadline and found < max_found:
             chunk = live[pos:pos + self.CHUNK]
-            found, seen, done = price_seeds(chunk, self.indptr, self.indices, self.scale_asset, self.ratio, K,
-                                            self.pop, self.top_pop, top_w, F, const, pair_cost, *consts, k,
-                                            self.seed_size, tol, members[n_found:], rcs[n_found:],
-                                            best[pos:pos + len(chunk)], max_found - n_found)
-            n_found, visited, pos = n_found + found, visited + seen, pos + done
-            if done < len(chunk) and n_found < max_found:  # output buffer full: grow it, redo that seed
-                members = np.vstack([members, np.empty_like(members)])
-                rcs = np.concatenate([rcs, np.empty_like(rcs)])
-        complete = pos >= len(live)
-        bound += float(np.maximum(best[:pos], max(tol, 0.0)).sum())
-        bound += float(np.maximum(ub[live[pos:]], 0.0).sum())
-        groups, rc = self._new_groups(members[:n_found], rcs[:n_found], known)
-        return PricingResult(groups, rc, bound, complete, int(visited))
+            local, depth, seen, done = search.run(chunk, max_found - found)
+            visited += seen
+            part = self._exact(local, depth, node_dual, beta, lam, known, tol)
+            parts.append(part)
+            _best_per_seed(best, pos, chunk[:done], part[4], part[2])
+            pos, found = pos + done, found + len(part[0])
+        bound += float(best[:pos].sum()) + float(np.maximum(ub[live[pos:]], 0.0).sum())
+        groups, depths, rc, npv, _, one_off = _stack(parts, self.k)
+        return PricingResult(groups, depths, rc, npv, one_off, bound, pos >= len(live), int(visited))
 
-    def _new_groups(self, local: np.ndarray, rc: np.ndarray, known: set) -> tuple[np.ndarray, np.ndarray]:
-        """Local groups -> sorted global indices (padded with -1), without the known ones."""
+    def _round(self, node_dual: np.ndarray, beta: float, lam: float) -> tuple:
+        """The kernel's arrays for duals ``node_dual``, ``beta`` and ``lam``."""
+        t, k = self.terms, self.k
+        K = np.ascontiguousarray(t.governance_member + (1.0 + beta) * t.setup_member + node_dual[None, :])
+        fixed = np.ascontiguousarray((1.0 + beta) * t.setup_fixed + lam)
+        sizes = np.arange(k + 1, dtype=float)
+        pair = np.ascontiguousarray(t.governance_pair[:, None] * (sizes * (sizes - 1.0) / 2.0)[None, :])
+        return (t.scale, t.convergence, t.efficiency, t.own_unit_cost, t.population, K,
+                np.ascontiguousarray(t.coefficient(beta)), fixed, pair)
+
+    def _exact(self, local: np.ndarray, depth: np.ndarray, node_dual: np.ndarray, beta: float, lam: float,
+               known: set, tol: float) -> tuple:
+        """The exact reduced costs of the groups the bound let through; those above ``tol`` and
+        not ``known``: ``(global groups, depths, reduced costs, npv, roots, one_off)``."""
+        out = [np.zeros((0, self.k), dtype=np.int64), np.zeros(0, dtype=np.int64)] + [np.zeros(0)] * 2 \
+            + [np.zeros(0, dtype=np.int64), np.zeros(0)]
+        if not len(local):
+            return tuple(out)
         glob = sort_padded(np.where(local >= 0, self.to_global[np.maximum(local, 0)], -1))
-        keep = np.array([tuple(row[row >= 0].tolist()) not in known for row in glob], dtype=bool)
-        return glob[keep] if len(glob) else glob.reshape(0, self.k), rc[keep] if len(rc) else rc
+        duals = np.where(local >= 0, node_dual[np.maximum(local, 0)], 0.0).sum(axis=1)
+        npv, one_off = np.zeros(len(local)), np.zeros(len(local))
+        spans = span_km(self.base.lon, self.base.lat, glob)
+        within = within_span(self.params, (self.service,), spans)
+        for d, name in enumerate(self.terms.depths):
+            rows = np.flatnonzero(depth == d)
+            if len(rows):
+                values, _, keep = value_at_depth(self.base, self.params, (self.service,), glob[rows],
+                                                 within[rows], name, spans[rows])
+                npv[rows] = np.where(keep, values[NPV], -np.inf)
+                one_off[rows] = values[ONE_OFF_COST]
+        rc = npv - beta * one_off - duals - lam
+        fresh = np.array([(tuple(g[g >= 0].tolist()), int(d)) not in known for g, d in zip(glob, depth)], dtype=bool)
+        ok = (rc > tol) & fresh
+        return glob[ok], depth[ok].astype(np.int64), rc[ok], npv[ok], local[ok, 0].astype(np.int64), one_off[ok]
+
+
+class _Search:
+    """The compiled search over chunks of seeds, with an output buffer that grows when full."""
+
+    def __init__(self, pricer: ServicePricer, args: tuple, top_w: np.ndarray, tol: float):
+        self.p, self.args, self.top_w, self.tol = pricer, args, top_w, tol
+        self.members = np.empty((4096, pricer.k), dtype=np.int64)
+        self.depth, self.value = np.empty(4096, dtype=np.int64), np.empty(4096)
+
+    def run(self, seeds: np.ndarray, max_found: int) -> tuple[np.ndarray, np.ndarray, int, int]:
+        """The (group, depth) pairs rooted at the first seeds of ``seeds`` whose bound is above the
+        tolerance (local indices), searching seeds until ``max_found`` pairs are found; returns
+        ``(groups, depths, visited, seeds searched)``."""
+        p, found, visited, pos, total = self.p, [], 0, 0, 0
+        while pos < len(seeds) and total < max_found:
+            n, seen, done = price_seeds(seeds[pos:], p.indptr, p.indices, p.top_pop, self.top_w, p.e_low,
+                                        *self.args, p.kind, p.curve, p.k, p.seed_size, self.tol, self.members,
+                                        self.depth, self.value, max_found - total)
+            visited += seen
+            found.append((self.members[:n].copy(), self.depth[:n].copy()))
+            pos, total = pos + done, total + n
+            if pos < len(seeds) and done == 0:  # one seed fills the buffer: grow it
+                self.members = np.vstack([self.members, np.empty_like(self.members)])
+                self.depth = np.concatenate([self.depth, np.empty_like(self.depth)])
+                self.value = np.concatenate([self.value, np.empty_like(self.value)])
+        groups = np.concatenate([f[0] for f in found]) if found else np.zeros((0, p.k), dtype=np.int64)
+        depths = np.concatenate([f[1] for f in found]) if found else np.zeros(0, dtype=np.int64)
+        return groups, depths, visited, pos
+
+
+def _best_per_seed(best: np.ndarray, pos: int, chunk: np.ndarray, roots: np.ndarray, rc: np.ndarray) -> None:
+    """Raise ``best[pos + i]`` (seed ``chunk[i]``) to the largest reduced cost of a group it roots."""
+    if len(roots):
+        where = {int(s): i for i, s in enumerate(chunk.tolist())}
+        for root, value in zip(roots.tolist(), rc.tolist()):
+            i = pos + where[root]
+            best[i] = max(best[i], value)
+
+
+def _stack(parts: list, k: int) -> tuple:
+    """The chunks' exact results, stacked."""
+    if not parts:
+        return (np.zeros((0, k), dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0),
+                np.zeros(0, dtype=np.int64), np.zeros(0))
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(6))
 
 
 def sort_padded(rows: np.ndarray) -> np.ndarray:
