@@ -14,7 +14,11 @@ for one service is either a sum over members or bounded by one:
 * **set-up and governance**: per-member parts (``setup_per_member``, ``setup_rate * A_i``,
   ``governance_per_member``, ``governance_rate * A_i``) and fixed parts; governance at the
   smallest partnership-mode factor that can occur (:func:`governance_floor`).
-* **distance and coordination costs** are not negative, so leaving them out only raises the bound.
+* **distance**: ``span * (per_km + rate * sum_i A_i)``; the span (the members' minimum spanning
+  tree) is at least the largest distance between any two members, so a partial group's diameter
+  bounds every larger group's distance cost from below, and a diameter over the span limit
+  rules out every larger group.
+* **coordination** is a cost that is never negative, so leaving it out only raises the bound.
 
 :class:`PricingTerms` holds these per member and depth; the exact NPV of a group the bound
 lets through is always taken from :func:`sharedopt.candidates.batch.value_at_depth`.
@@ -119,6 +123,11 @@ class PricingTerms:
     setup_fixed: np.ndarray    # (D,) fail x ob x setup_fixed
     governance_member: np.ndarray  # (D, n) p x annuity x floor x (governance_per_member + governance_rate A_i)
     governance_pair: np.ndarray    # (D,) p x annuity x floor x governance_per_pair
+    distance_fixed: np.ndarray     # (D,) p x annuity x distance_cost_per_km
+    distance_member: np.ndarray    # (D, n) p x annuity x distance_rate_per_km x A_i
+    lon: np.ndarray                # (n,) centroid longitude, radians (NaN: unknown; spans then 0)
+    lat: np.ndarray                # (n,) centroid latitude, radians
+    max_span: float                # the service's span limit, km (inf: none)
 
     def coefficient(self, beta: float) -> np.ndarray:
         """(D,) value of a pound of gross saving, at most: ``fmax (p RA - (1 + beta) setup_loss)^+``."""
@@ -138,7 +147,8 @@ def pricing_terms(base: CostBase, params: ModelParams, service: str, members: np
     theta = params.efficiency_theta if base.efficiency is not None else 0.0
     efficiency = _convergence_ratio(base, params, service)[members]
     p, fail = float(params.success_probability), 1.0 + (1.0 - float(params.success_probability)) * params.exit_cost_rate
-    rows = {name: [] for name in ("scale", "conv", "gain", "loss", "smem", "sfix", "gmem", "gpair", "ceil")}
+    rows = {name: [] for name in ("scale", "conv", "gain", "loss", "smem", "sfix", "gmem", "gpair", "ceil",
+                                  "dfix", "dmem")}
     for depth in depths:
         at = depth_params(params, depth, governance_floor(params, service, depth))
         asset = asset_budget(base, at, service)[members]
@@ -154,11 +164,28 @@ def pricing_terms(base: CostBase, params: ModelParams, service: str, members: np
         rows["gmem"].append(gov * (at.governance_per_member_gbp_k + at.governance_rate * asset))
         rows["gpair"].append(gov * at.governance_per_pair_gbp_k)
         rows["ceil"].append(realisation_ceiling(base, params, service, depth))
+        rows["dfix"].append(gov * at.distance_cost_per_km_gbp_k)
+        rows["dmem"].append(gov * at.services[service].distance_rate_per_km * asset)
     a = {k: np.ascontiguousarray(np.array(v, dtype=float)) for k, v in rows.items()}
     return PricingTerms(depths, a["scale"], a["conv"], np.ascontiguousarray(efficiency), np.ascontiguousarray(pop),
                         np.ascontiguousarray(service_unit_cost(base, params, service, pop), dtype=float),
                         curve_spec(base, params, service), a["ceil"], a["gain"], a["loss"], a["smem"], a["sfix"],
-                        a["gmem"], a["gpair"])
+                        a["gmem"], a["gpair"], a["dfix"], a["dmem"], *_radians(base, members),
+                        _span_limit(params, service))
+
+
+def _radians(base: CostBase, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Centroid longitude and latitude of ``members`` in radians (NaN without centroids: spans 0)."""
+    if base.lon is None or base.lat is None:
+        return np.full(len(members), np.nan), np.full(len(members), np.nan)
+    return (np.ascontiguousarray(np.radians(np.asarray(base.lon, dtype=float)[members])),
+            np.ascontiguousarray(np.radians(np.asarray(base.lat, dtype=float)[members])))
+
+
+def _span_limit(params: ModelParams, service: str) -> float:
+    """The service's span limit in km (inf when it has none)."""
+    limit = params.services[service].max_span_km
+    return float("inf") if limit is None else float(limit)
 
 
 def _convergence_ratio(base: CostBase, params: ModelParams, service: str) -> np.ndarray:

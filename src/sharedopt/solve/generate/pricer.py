@@ -50,6 +50,7 @@ class ServicePricer:
     """
 
     CHUNK = 256  # seeds per compiled call (the deadline is checked between calls)
+    BATCH = 50_000  # (group, depth) pairs the bound lets through per exact valuation (bounds memory)
 
     def __init__(self, base: CostBase, params: ModelParams, service: str, graph, k: int, seed_size: int):
         self.base, self.params = base, params
@@ -67,6 +68,8 @@ class ServicePricer:
         pop, eff = self.terms.population, self.terms.efficiency
         self.top_pop = np.array([_top_prefix(pop[b], self.k) for b in balls]).reshape(len(nodes), self.k)
         self.e_low = np.array([min([eff[v]] + eff[b].tolist()) for v, b in enumerate(balls)], dtype=float)
+        known_at = np.isfinite(self.terms.lon) & np.isfinite(self.terms.lat)
+        self.located = np.array([bool(known_at[v]) and bool(known_at[b].all()) for v, b in enumerate(balls)])
 
     def price(self, node_dual: np.ndarray, beta: float, lam: float, known: set, tol: float,
               deadline: float, max_found: int) -> PricingResult:
@@ -101,7 +104,7 @@ class ServicePricer:
         found = 0
         while pos < len(live) and time.perf_counter() <= deadline and found < max_found:
             chunk = live[pos:pos + self.CHUNK]
-            local, depth, seen, done = search.run(chunk, max_found - found)
+            local, depth, seen, done = search.run(chunk, min(max_found - found, self.BATCH))
             visited += seen
             part = self._exact(local, depth, node_dual, beta, lam, known, tol)
             parts.append(part)
@@ -119,7 +122,8 @@ class ServicePricer:
         sizes = np.arange(k + 1, dtype=float)
         pair = np.ascontiguousarray(t.governance_pair[:, None] * (sizes * (sizes - 1.0) / 2.0)[None, :])
         return (t.scale, t.convergence, t.efficiency, t.own_unit_cost, t.population, K,
-                np.ascontiguousarray(t.coefficient(beta)), fixed, pair)
+                np.ascontiguousarray(t.coefficient(beta)), fixed, pair, t.lon, t.lat, t.distance_fixed,
+                t.distance_member, t.max_span)
 
     def _exact(self, local: np.ndarray, depth: np.ndarray, node_dual: np.ndarray, beta: float, lam: float,
                known: set, tol: float) -> tuple:
@@ -142,8 +146,8 @@ class ServicePricer:
                 npv[rows] = np.where(keep, values[NPV], -np.inf)
                 one_off[rows] = values[ONE_OFF_COST]
         rc = npv - beta * one_off - duals - lam
-        fresh = np.array([(tuple(g[g >= 0].tolist()), int(d)) not in known for g, d in zip(glob, depth)], dtype=bool)
-        ok = (rc > tol) & fresh
+        ok = np.flatnonzero(rc > tol)
+        ok = ok[[(tuple(g[g >= 0].tolist()), int(d)) not in known for g, d in zip(glob[ok], depth[ok])]]
         return glob[ok], depth[ok].astype(np.int64), rc[ok], npv[ok], local[ok, 0].astype(np.int64), one_off[ok]
 
 
@@ -162,7 +166,7 @@ class _Search:
         p, found, visited, pos, total = self.p, [], 0, 0, 0
         while pos < len(seeds) and total < max_found:
             n, seen, done = price_seeds(seeds[pos:], p.indptr, p.indices, p.top_pop, self.top_w, p.e_low,
-                                        *self.args, p.kind, p.curve, p.k, p.seed_size, self.tol, self.members,
+                                        p.located, *self.args, p.kind, p.curve, p.k, p.seed_size, self.tol, self.members,
                                         self.depth, self.value, max_found - total)
             visited += seen
             found.append((self.members[:n].copy(), self.depth[:n].copy()))
