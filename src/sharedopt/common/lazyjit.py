@@ -30,12 +30,15 @@ class LazyKernel:
         The kernel's Python source (``py_func``).
     names : dict of str to str
         Global names the kernel uses, bound before it compiles, each to ``"module:attribute"``.
+    nogil : bool
+        Compile with ``nogil=True``: the kernel releases the GIL, so threads run it at once.
     """
 
-    def __init__(self, function: Callable, names: dict[str, str]):
+    def __init__(self, function: Callable, names: dict[str, str], nogil: bool = False):
         functools.update_wrapper(self, function)
         self.py_func = function
         self._names = names
+        self._nogil = nogil
         self._compiled: Any = None
 
     def __call__(self, *args):
@@ -59,15 +62,17 @@ class LazyKernel:
                 for name in self.py_func.__code__.co_names:  # kernels it calls: compiled before it
                     if isinstance(scope.get(name), LazyKernel):
                         scope[name] = scope[name].compile()
-                self._compiled = njit(cache=True)(self.py_func)
+                self._compiled = njit(cache=True, nogil=self._nogil)(self.py_func)
         return self._compiled
 
 
-def lazy_njit(**names: str) -> Callable[[Callable], LazyKernel]:
+def lazy_njit(*, nogil: bool = False, **names: str) -> Callable[[Callable], LazyKernel]:
     """Decorator: ``@lazy_njit()`` compiles on first call, as ``@numba.njit(cache=True)`` at import.
 
     Parameters
     ----------
+    nogil : bool
+        Release the GIL while the kernel runs (``numba.njit(nogil=True)``).
     **names : str
         Global names the kernel needs from numba, e.g. ``Dict="numba.typed:Dict"``.
 
@@ -76,4 +81,4 @@ def lazy_njit(**names: str) -> Callable[[Callable], LazyKernel]:
     callable
         Turns a function into a :class:`LazyKernel`.
     """
-    return lambda function: LazyKernel(function, names)
+    return lambda function: LazyKernel(function, names, nogil)

@@ -42,13 +42,13 @@ what they are worth in ways the pricing does not model: such runs enumerate in f
 
 from sharedopt.solve.generate.columns import ColumnGenerator, generate_scale_candidates
 from sharedopt.solve.generate.master import (
-    CLOSE_CAP, INCUMBENT_SECONDS, Generation, Master, MasterRows, close_gap, column_generation, master_incumbent,
+    CLOSE_CAP, Generation, Master, MasterRows, close_gap, column_generation, master_incumbent,
 )
 from sharedopt.solve.generate.plan import GenerationPlan, generation_blockers, plan_generation
 from sharedopt.solve.generate.pricer import PricingResult, ServicePricer, groups_to_local, initial_groups, to_global
 
 __all__ = [
-    "CLOSE_CAP", "ColumnGenerator", "INCUMBENT_SECONDS", "Generation", "GenerationPlan", "Master", "MasterRows", "PricingResult",
+    "CLOSE_CAP", "ColumnGenerator", "Generation", "GenerationPlan", "Master", "MasterRows", "PricingResult",
     "ServicePricer", "close_gap", "column_generation", "generate_scale_candidates",
     "generation_blockers", "groups_to_local", "initial_groups", "master_incumbent", "plan_generation",
     "to_global",

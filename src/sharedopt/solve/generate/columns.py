@@ -13,7 +13,7 @@ from sharedopt.candidates.table import MEMBERS, NPV, ONE_OFF_COST, SERVICES, spl
 from sharedopt.candidates.value import CostBase, span_km
 from sharedopt.config.params import ModelParams
 from sharedopt.solve.budget import Budget
-from sharedopt.solve.generate.master import CLOSE_CAP, INCUMBENT_SECONDS, Generation, close_gap, column_generation, master_incumbent
+from sharedopt.solve.generate.master import CLOSE_CAP, Generation, close_gap, column_generation, master_incumbent
 from sharedopt.solve.generate.plan import GenerationPlan, plan_generation
 from sharedopt.solve.generate.pricer import ServicePricer, groups_to_local, initial_groups, to_global
 
@@ -51,7 +51,7 @@ def generate_scale_candidates(base: CostBase, params: ModelParams, constraints, 
             solver=solver)
         closed, close_note = False, ""
         if generation.complete:
-            closed, close_note = _close(base, params, pricers, master, generated, limit, t0, solver)
+            closed, close_note = _close(base, params, pricers, master, generated, plan, limit, t0)
     if cut and not generation.complete and generation.seconds >= limit:
         close_note += "; stopped by the run's time budget ([solver] time_limit)"
     tables, shares, stats = _value_generated(base, params, graphs, pricers, seeds, generated, plan, with_shares)
@@ -90,16 +90,26 @@ def _scope_columns(base: CostBase, params: ModelParams, scope_tables: list[pd.Da
     return out
 
 
-def _close(base: CostBase, params: ModelParams, pricers: dict, master, generated: dict, limit, t0: float,
-           solver) -> tuple[bool, str]:
-    """Add every group that could beat the master's incumbent (into ``generated``); returns (closed, note)."""
+def _close(base: CostBase, params: ModelParams, pricers: dict, master, generated: dict, plan: GenerationPlan,
+           limit, t0: float) -> tuple[bool, str]:
+    """Add every group that could beat a greedy incumbent (into ``generated``); returns (closed, note).
+
+    Tried only when the whole space (connected groups times depths) is at most
+    :data:`~sharedopt.solve.generate.master.CLOSE_CAP`, so it always fits; on a larger space
+    the groups that could beat even a good incumbent run into millions, and the run's gap is
+    against the LP bound over all groups instead.
+    """
+    space = sum(plan.counts.values()) * len(params.depths)
+    if not all(plan.exact.values()) or space > CLOSE_CAP:
+        return False, (f"; not closed: {'more than ' if not all(plan.exact.values()) else ''}{space:,} groups "
+                       f"and depths in all, over the {CLOSE_CAP:,} that closing the gap may add, so the gap is "
+                       "against the LP bound over all groups")
     left = (limit - (time.perf_counter() - t0)) if limit is not None else 60.0
-    z, _ = master_incumbent(master, min(max(left / 2, 1.0), INCUMBENT_SECONDS), solver)
-    extra = close_gap(base, params, list(pricers.values()), master, z,
-                      CLOSE_CAP, time.perf_counter() + max(left / 2, 1.0))
+    z = master_incumbent(master)
+    extra = close_gap(base, params, list(pricers.values()), master, z, CLOSE_CAP,
+                      time.perf_counter() + max(left, 1.0))
     if extra is None:
-        return False, (f"; not closed: with the incumbent {z:,.1f} more than {CLOSE_CAP:,} groups "
-                       "could still beat it, or time ran out")
+        return False, f"; not closed: time ran out adding the groups that could beat the incumbent {z:,.1f}"
     added = sum(len(g) for g in extra.values())
     for service, groups in extra.items():
         generated[service] = np.vstack([generated[service], groups]) if len(generated[service]) else groups

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 import numpy as np
 import scipy.sparse as sp
 
 from sharedopt.candidates.value import CostBase
 from sharedopt.config.params import ModelParams
-from sharedopt.config.solver import SolverOptions
 from sharedopt.model.rows import ROW_KINDS, RowGroup, in_force
-from sharedopt.solve.generate.pricer import ServicePricer
+from sharedopt.solve.generate.pricer import PricingResult, ServicePricer
 from sharedopt.solve.backends.highs import matrix_lp
 from sharedopt.solve.backends.highs_api import OPTIMAL, GrowingLp
-from sharedopt.solve.lp_bounds import lp_dual_bound, solve_by_pricing
+from sharedopt.solve.heuristics import greedy_solution
+from sharedopt.solve.lp_bounds import lp_dual_bound
 
-INCUMBENT_SECONDS = 30.0  # MIP over the master, for the incumbent that closes the gap
-CLOSE_CAP = 300_000  # groups added by close_gap at most
+CLOSE_CAP = 300_000  # groups and depths in the whole space at most, for close_gap to be tried
 
 
 #: The master's row blocks, in this order: one row per authority-service slot, one
@@ -205,8 +204,9 @@ def column_generation(base: CostBase, params: ModelParams, constraints, pricers:
     if per_round is None:
         per_round = max(200, 2 * int(np.count_nonzero(np.isfinite(rows.upper))) // max(1, len(pricers)))
     max_found = max_found or 3 * per_round
-    rounds, complete, lp_obj, y, y_bound, best_bound = _iterate(base, params, pricers, rows, master, tol, deadline,
-                                                                max_found, per_round, progress)
+    workers = max(1, int(getattr(solver, "threads", 1) or 1))
+    rounds, complete, lp_obj, y, y_bound, best_bound = _iterate(base, pricers, rows, master, tol, deadline,
+                                                                (max_found, per_round, workers), progress)
     if np.isfinite(lp_obj):
         best_bound = max(best_bound, lp_obj) if complete else best_bound
     status = "complete" if complete else ("time limit" if time.perf_counter() >= deadline else "stopped")
@@ -217,9 +217,12 @@ def column_generation(base: CostBase, params: ModelParams, constraints, pricers:
         seconds=time.perf_counter() - t0, note=note), Master(master.c, master.A, rows, y, y_bound, master.known)
 
 
-def _iterate(base: CostBase, params: ModelParams, pricers: list[ServicePricer], rows: MasterRows,
-             master: "_GrowingMaster", tol: float, deadline: float, max_found: int, per_round: int, progress):
+def _iterate(base: CostBase, pricers: list[ServicePricer], rows: MasterRows, master: "_GrowingMaster", tol: float,
+             deadline: float, limits: tuple[int, int, int], progress):
     """Solve, price, add columns until nothing prices out (or time runs out).
+
+    ``limits``: groups found per service before its search stops, columns added per service
+    and round, and threads pricing services at once.
 
     Returns ``(rounds, complete, lp_objective, y, L(y), best bound)`` (``y``: the last
     optimal round's duals).
@@ -234,8 +237,8 @@ def _iterate(base: CostBase, params: ModelParams, pricers: list[ServicePricer], 
         lp_obj, y = solved
         n = len(master.c)
         bound, _ = lp_dual_bound(master.c, master.A, y, rl, rows.upper, np.zeros(n), np.ones(n))
-        bound, all_complete, blocks, costs = _price_round(base, params, pricers, rows, master, y, bound, tol,
-                                                          deadline, max_found, per_round)
+        bound, all_complete, blocks, costs = _price_round(base, pricers, rows, master, y, bound, tol, deadline,
+                                                          limits)
         best_bound, y_bound = min(best_bound, bound), bound
         if progress is not None:
             progress(rounds, master.A.shape[1], lp_obj, best_bound)
@@ -296,20 +299,29 @@ def _solve_master(lp: GrowingLp, upper: np.ndarray, deadline: float) -> tuple[fl
     return lp_obj, np.where(np.isfinite(upper) & (y > 0), y, 0.0)
 
 
-def _price_round(base: CostBase, params: ModelParams, pricers: list[ServicePricer], rows: MasterRows,
-                 master: _GrowingMaster, y: np.ndarray, bound: float, tol: float, deadline: float,
-                 max_found: int, per_round: int) -> tuple[float, bool, list, list]:
-    """Price every service against ``y``; the best new groups with a positive NPV become columns.
+def _price_round(base: CostBase, pricers: list[ServicePricer], rows: MasterRows, master: _GrowingMaster,
+                 y: np.ndarray, bound: float, tol: float, deadline: float,
+                 limits: tuple[int, int, int]) -> tuple[float, bool, list, list]:
+    """Price every service against ``y`` (``limits[2]`` services at once, in threads: the search
+    releases the GIL); the best new groups become columns.
 
     Returns the bound (``bound`` plus each service's pricing bound), whether every
     search completed, and the new column blocks with their objectives (the groups are
-    recorded in ``master.generated`` and ``master.known``).
+    recorded in ``master.generated`` and ``master.known``), in the pricers' order.
     """
+    max_found, per_round, workers = limits
+
+    def price(p: ServicePricer) -> PricingResult:
+        d, beta, lam = rows.node_duals(y, p.to_global, base.service_index(p.service))
+        return p.price(d, beta, lam, master.known[p.service], tol, deadline, max_found)
+
+    if workers > 1 and len(pricers) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(price, pricers))
+    else:
+        results = [price(p) for p in pricers]
     blocks, costs, all_complete = [], [], True
-    for p in pricers:
-        s = base.service_index(p.service)
-        d, beta, lam = rows.node_duals(y, p.to_global, s)
-        res = p.price(d, beta, lam, master.known[p.service], tol, deadline, max_found)
+    for p, res in zip(pricers, results):
         bound += res.bound
         all_complete &= res.complete
         if len(res.groups):
@@ -317,7 +329,8 @@ def _price_round(base: CostBase, params: ModelParams, pricers: list[ServicePrice
             groups = res.groups[best]
             master.generated[p.service].append(groups)
             master.known[p.service].update(zip(_group_keys(groups), res.depths[best].tolist()))
-            blocks.append(rows.columns(groups, np.full((len(groups), 1), s), res.one_off[best]))
+            blocks.append(rows.columns(groups, np.full((len(groups), 1), base.service_index(p.service)),
+                                       res.one_off[best]))
             costs.append(res.npv[best])
     return bound, all_complete, blocks, costs
 
@@ -340,17 +353,13 @@ class Master:
     known: dict
 
 
-def master_incumbent(master: Master, time_limit: float, solver=None) -> tuple[float, np.ndarray | None]:
-    """A good portfolio over the master's columns: pricing, reduced-cost fixing and a
-    short MIP (:func:`sharedopt.solve.lp_bounds.solve_by_pricing`), greedy start included."""
-    options = (solver or SolverOptions()).model_copy(update={"mip_gap": 1e-4})
+def master_incumbent(master: Master) -> float:
+    """The NPV of a greedy portfolio over the master's columns (best columns first, every row kept
+    within its limit): a deterministic incumbent for :func:`close_gap`."""
     n = len(master.c)
-    model = SimpleNamespace(c=master.c, A=master.A, row_lower=np.full(len(master.rows.upper), -np.inf),
-                            row_upper=master.rows.upper, var_lower=np.zeros(n), var_upper=np.ones(n))
-    out = solve_by_pricing(model, options, time_limit)
-    if out.x is None:
-        return 0.0, None
-    return float(out.objective), out.x
+    x = greedy_solution(master.c, master.A, np.full(len(master.rows.upper), -np.inf), master.rows.upper,
+                        np.zeros(n), np.ones(n))
+    return 0.0 if x is None else float(master.c @ x)
 
 
 def close_gap(base: CostBase, params: ModelParams, pricers: list[ServicePricer], master: Master,

@@ -103,7 +103,7 @@ def _member_bound(j, d, u_lo, u_hi, e_low, S, C, E, U, coef, K):
     return coef[d] * x - K[d, j]
 
 
-@lazy_njit()
+@lazy_njit(nogil=True)
 def seed_bounds(ball_ptr, ball_idx, top_pop, e_low, S, C, E, U, P, K, coef, fixed, pair, lon, lat, dfix, dmem,
                 span_max, kind, cc, k):
     """Per seed and depth: the sums of its best 0..k-1 additions (``top_w``, D x n x k), and a
@@ -134,7 +134,7 @@ def seed_bounds(ball_ptr, ball_idx, top_pop, e_low, S, C, E, U, P, K, coef, fixe
     return top_w, ub
 
 
-@lazy_njit()
+@lazy_njit(nogil=True)
 def price_seeds(seeds, indptr, indices, top_pop, top_w, e_low, located, S, C, E, U, P, K, coef, fixed, pair, lon, lat,
                 dfix, dmem, span_max, kind, cc, k, seed_size, tol, out_members, out_depth, out_value, max_found):
     """Search the groups rooted at each of ``seeds`` (in order).
