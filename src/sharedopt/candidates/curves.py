@@ -74,7 +74,7 @@ def resolve_curves(params, authorities: pd.DataFrame, costs: pd.DataFrame) -> Cu
     curves (each service's fit where identified, else costfit's literature fallback); a
     service outside the fitted panel (the fine services) takes the parameters' U-shape.
     ``"literature"``: the U-shape of the parameters (``mes``, ``e_down``, ``e_up``; the
-    documented fallback, and the only curve column generation prices). Efficiency ratios
+    documented fallback). Efficiency ratios
     come from costfit (English councils in its panel; others NaN: no convergence term).
     """
     fit = costfit.fit_cost_curves("fitted")
