@@ -186,6 +186,10 @@ def test_capped_count_matches_full_count(wales_inputs):
     {"governance_capacity": 2, "existing": [
         ExistingPartnership(service="Environment", members=["E08000021", "E08000022"], name="x"),
         ExistingPartnership(service="Central_Services", members=["E06000047", "E06000001"], name="y")]},
+    # a separable function's partnership holds no slot (it occupies a share of the poolable base)
+    {"governance_capacity": 3, "existing": [
+        ExistingPartnership(service="Central_Services", members=["E06000047", "E06000001", "E06000005"], name="rb",
+                            function="revenues_benefits")]},
 ])
 def test_generated_candidates_reach_the_enumerated_optimum(ne_inputs, constraints):
     solver = {"mip_gap": 0.0, "time_limit": 120}

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 
 from sharedopt.candidates.value import CostBase
 from sharedopt.config.params import ModelParams
+from sharedopt.model.exclusions import existing_slots
 from sharedopt.model.rows import ROW_KINDS, RowGroup, in_force
 from sharedopt.solve.generate.pricer import PricingResult, ServicePricer
 from sharedopt.solve.backends.highs import matrix_lp
@@ -96,19 +97,21 @@ class MasterRows:
 
 
 def _existing_rows(base: CostBase, constraints, slots: np.ndarray, gov: np.ndarray) -> None:
-    """Existing partnerships: their slots closed (upper 0), one governance unit used per member.
+    """Existing partnerships: the slots they hold closed (upper 0), one governance unit used per member.
 
-    The same rules as :func:`sharedopt.model.rows.exclusions` and the model's governance
-    rows, so the LP bound over all groups holds with them (a closed slot's dual prices
-    out every group using it).
+    The slots are the model's (:func:`sharedopt.model.exclusions.existing_slots`: a partnership
+    of a separable function holds none, it occupies a share of the poolable base instead), and
+    the governance use its governance rows', so the LP bound over all groups holds with them (a
+    closed slot's dual prices out every group using it).
     """
     n_s = len(base.services)
     for ex in getattr(constraints, "existing", []):
         for code in {str(m).strip() for m in ex.members}:
             hit = np.flatnonzero(base.codes == code)
             gov[hit] = np.maximum(gov[hit] - 1.0, 0.0)
-            if ex.service in base.services:
-                slots[hit * n_s + base.service_index(ex.service)] = 0.0
+    for code, service in existing_slots(constraints) if getattr(constraints, "existing", None) else ():
+        if service in base.services:
+            slots[np.flatnonzero(base.codes == code) * n_s + base.service_index(service)] = 0.0
 
 
 @dataclass(frozen=True)
