@@ -13,7 +13,8 @@ from sharedopt.candidates.table import MEMBERS, NPV, ONE_OFF_COST, SERVICES, spl
 from sharedopt.candidates.value import CostBase, span_km
 from sharedopt.config.params import ModelParams
 from sharedopt.solve.budget import Budget
-from sharedopt.solve.generate.master import CLOSE_CAP, Generation, close_gap, column_generation, master_incumbent
+from sharedopt.solve.generate.close import CLOSE_CAP, close_gap, master_incumbent
+from sharedopt.solve.generate.master import Generation, column_generation
 from sharedopt.solve.generate.plan import GenerationPlan, plan_generation
 from sharedopt.solve.generate.pricer import ServicePricer, groups_to_local, initial_groups, to_global
 
@@ -95,7 +96,7 @@ def _close(base: CostBase, params: ModelParams, pricers: dict, master, generated
     """Add every group that could beat a greedy incumbent (into ``generated``); returns (closed, note).
 
     Tried only when the whole space (connected groups times depths) is at most
-    :data:`~sharedopt.solve.generate.master.CLOSE_CAP`, so it always fits; on a larger space
+    :data:`~sharedopt.solve.generate.close.CLOSE_CAP`, so it always fits; on a larger space
     the groups that could beat even a good incumbent run into millions, and the run's gap is
     against the LP bound over all groups instead.
     """

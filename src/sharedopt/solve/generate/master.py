@@ -16,10 +16,8 @@ from sharedopt.model.rows import ROW_KINDS, RowGroup, in_force
 from sharedopt.solve.generate.pricer import PricingResult, ServicePricer
 from sharedopt.solve.backends.highs import matrix_lp
 from sharedopt.solve.backends.highs_api import OPTIMAL, GrowingLp
-from sharedopt.solve.heuristics import greedy_solution
 from sharedopt.solve.lp_bounds import lp_dual_bound
 
-CLOSE_CAP = 300_000  # groups and depths in the whole space at most, for close_gap to be tried
 
 
 #: The master's row blocks, in this order: one row per authority-service slot, one
@@ -224,34 +222,51 @@ def _iterate(base: CostBase, pricers: list[ServicePricer], rows: MasterRows, mas
              deadline: float, limits: tuple[int, int, int], progress):
     """Solve, price, add columns until nothing prices out (or time runs out).
 
-    ``limits``: groups found per service before its search stops, columns added per service
-    and round, and threads pricing services at once.
+    After a round, only the services that found groups are priced again, until none does; then
+    every service is priced against the same duals (a full round). Only a full round gives a
+    bound, and only a full round that finds nothing completes. ``limits``: groups found per
+    service before its search stops, columns added per service and round, and threads pricing
+    services at once.
 
-    Returns ``(rounds, complete, lp_objective, y, L(y), best bound)`` (``y``: the last
-    optimal round's duals).
+    Returns ``(rounds, complete, lp_objective, y, L(y), best bound)`` (``y``: the last full
+    round's duals).
     """
-    best_bound, rounds, complete, lp_obj, y, y_bound = np.inf, 0, False, np.nan, None, np.inf
-    rl = np.full(len(rows.upper), -np.inf)
+    best_bound, rounds, complete, lp_obj, y, y_full, y_bound = np.inf, 0, False, np.nan, None, None, np.inf
+    active = pricers
     while True:
+        if y is None:  # first round, or columns were added: re-solve the master
+            solved = _solve_master(master.lp, rows.upper, deadline)
+            if solved is None:
+                break
+            lp_obj, y = solved
         rounds += 1
-        solved = _solve_master(master.lp, rows.upper, deadline)
-        if solved is None:
-            break
-        lp_obj, y = solved
-        n = len(master.c)
-        bound, _ = lp_dual_bound(master.c, master.A, y, rl, rows.upper, np.zeros(n), np.ones(n))
-        bound, all_complete, blocks, costs = _price_round(base, pricers, rows, master, y, bound, tol, deadline,
-                                                          limits)
-        best_bound, y_bound = min(best_bound, bound), bound
+        full = len(active) == len(pricers)
+        bound = _master_bound(master, rows, y) if full else np.inf
+        bound, all_complete, blocks, costs, found = _price_round(base, active, rows, master, y, bound, tol, deadline,
+                                                                 limits)
+        if full:
+            best_bound, y_bound, y_full = min(best_bound, bound), bound, y
         if progress is not None:
             progress(rounds, master.A.shape[1], lp_obj, best_bound)
-        if not blocks:
+        if blocks:
+            master.extend(sp.hstack(blocks, format="csc"), np.concatenate(costs))
+            active, y = [p for p, n in zip(active, found) if n], None
+        elif full:
             complete = all_complete
             break
-        master.extend(sp.hstack(blocks, format="csc"), np.concatenate(costs))
+        else:
+            active = pricers
         if time.perf_counter() >= deadline:
             break
-    return rounds, complete, lp_obj, y, y_bound, best_bound
+    return rounds, complete, lp_obj, y_full, y_bound, best_bound
+
+
+def _master_bound(master: "_GrowingMaster", rows: MasterRows, y: np.ndarray) -> float:
+    """The Lagrangian bound of duals ``y`` over the master's columns (pricing adds the rest)."""
+    n = len(master.c)
+    bound, _ = lp_dual_bound(master.c, master.A, y, np.full(len(rows.upper), -np.inf), rows.upper, np.zeros(n),
+                             np.ones(n))
+    return bound
 
 
 @dataclass
@@ -304,13 +319,14 @@ def _solve_master(lp: GrowingLp, upper: np.ndarray, deadline: float) -> tuple[fl
 
 def _price_round(base: CostBase, pricers: list[ServicePricer], rows: MasterRows, master: _GrowingMaster,
                  y: np.ndarray, bound: float, tol: float, deadline: float,
-                 limits: tuple[int, int, int]) -> tuple[float, bool, list, list]:
+                 limits: tuple[int, int, int]) -> tuple[float, bool, list, list, list]:
     """Price every service against ``y`` (``limits[2]`` services at once, in threads: the search
     releases the GIL); the best new groups become columns.
 
     Returns the bound (``bound`` plus each service's pricing bound), whether every
-    search completed, and the new column blocks with their objectives (the groups are
-    recorded in ``master.generated`` and ``master.known``), in the pricers' order.
+    search completed, the new column blocks with their objectives (the groups are
+    recorded in ``master.generated`` and ``master.known``), in the pricers' order, and how
+    many groups each service found.
     """
     max_found, per_round, workers = limits
 
@@ -335,7 +351,7 @@ def _price_round(base: CostBase, pricers: list[ServicePricer], rows: MasterRows,
             blocks.append(rows.columns(groups, np.full((len(groups), 1), base.service_index(p.service)),
                                        res.one_off[best]))
             costs.append(res.npv[best])
-    return bound, all_complete, blocks, costs
+    return bound, all_complete, blocks, costs, [len(res.groups) for res in results]
 
 
 def _group_keys(groups: np.ndarray) -> list[tuple]:
@@ -354,40 +370,3 @@ class Master:
     y: np.ndarray | None
     y_bound: float
     known: dict
-
-
-def master_incumbent(master: Master) -> float:
-    """The NPV of a greedy portfolio over the master's columns (best columns first, every row kept
-    within its limit): a deterministic incumbent for :func:`close_gap`."""
-    n = len(master.c)
-    x = greedy_solution(master.c, master.A, np.full(len(master.rows.upper), -np.inf), master.rows.upper,
-                        np.zeros(n), np.ones(n))
-    return 0.0 if x is None else float(master.c @ x)
-
-
-def close_gap(base: CostBase, params: ModelParams, pricers: list[ServicePricer], master: Master,
-              incumbent: float, cap: int, deadline: float) -> dict[str, np.ndarray] | None:
-    """Every group outside the master whose reduced cost exceeds ``incumbent - L(y)``.
-
-    For the master's duals ``y``, any portfolio that uses a group ``j`` is worth at most
-    ``L(y) + rc_j(y)`` (Lagrangian bound; bound and reduced costs from the same ``y``),
-    so groups with ``rc_j <= incumbent - L(y)`` cannot be in a portfolio better than the
-    incumbent. With the returned groups added, the MIP over the candidates is exact for
-    the full space: its own bound is a true bound. Returns None when there are more than
-    ``cap`` such groups or time runs out.
-    """
-    lp_bound = master.y_bound
-    if master.y is None or not np.isfinite(lp_bound):
-        return None
-    tol = incumbent - lp_bound - 1e-9 * max(1.0, abs(lp_bound))
-    out, total = {}, 0
-    for p in pricers:
-        s = base.service_index(p.service)
-        d, beta, lam = master.rows.node_duals(master.y, p.to_global, s)
-        res = p.price(d, beta, lam, master.known[p.service], min(tol, 0.0), deadline, cap - total + 1)
-        if not res.complete or total + len(res.groups) > cap:
-            return None
-        if len(res.groups):
-            out[p.service] = res.groups
-            total += len(res.groups)
-    return out
