@@ -154,18 +154,18 @@ def pricing_terms(base: CostBase, params: ModelParams, service: str, members: np
         asset = asset_budget(base, at, service)[members]
         ramp_annuity, annuity = annuity_factors(at)
         ob = fail * (1.0 + at.optimism_bias_cost_uplift)
-        gov = p * annuity
+        recurring = p * annuity  # a recurring cost's expected present value, per £k a year
         rows["scale"].append(at.scale_causal_share * asset * economy_share(base, at, service, SCALE)[members])
         rows["conv"].append(theta * asset)
         rows["gain"].append(p * ramp_annuity)
         rows["loss"].append(ob * at.setup_ratio)
         rows["smem"].append(ob * (at.setup_per_member_gbp_k + at.setup_rate * asset))
         rows["sfix"].append(ob * at.setup_fixed_gbp_k)
-        rows["gmem"].append(gov * (at.governance_per_member_gbp_k + at.governance_rate * asset))
-        rows["gpair"].append(gov * at.governance_per_pair_gbp_k)
+        rows["gmem"].append(recurring * (at.governance_per_member_gbp_k + at.governance_rate * asset))
+        rows["gpair"].append(recurring * at.governance_per_pair_gbp_k)
         rows["ceil"].append(realisation_ceiling(base, params, service, depth))
-        rows["dfix"].append(gov * at.distance_cost_per_km_gbp_k)
-        rows["dmem"].append(gov * at.services[service].distance_rate_per_km * asset)
+        rows["dfix"].append(recurring * at.distance_cost_per_km_gbp_k)
+        rows["dmem"].append(recurring * at.services[service].distance_rate_per_km * asset)
     a = {k: np.ascontiguousarray(np.array(v, dtype=float)) for k, v in rows.items()}
     return PricingTerms(depths, a["scale"], a["conv"], np.ascontiguousarray(efficiency), np.ascontiguousarray(pop),
                         np.ascontiguousarray(service_unit_cost(base, params, service, pop), dtype=float),

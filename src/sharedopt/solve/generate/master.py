@@ -13,7 +13,7 @@ from sharedopt.candidates.value import CostBase
 from sharedopt.config.params import ModelParams
 from sharedopt.model.exclusions import existing_slots
 from sharedopt.model.rows import ROW_KINDS, RowGroup, in_force
-from sharedopt.solve.generate.pricer import PricingResult, ServicePricer
+from sharedopt.solve.generate.pricer import PricingResult, ServicePricer, group_keys
 from sharedopt.solve.backends.highs import matrix_lp
 from sharedopt.solve.backends.highs_api import OPTIMAL, GrowingLp
 from sharedopt.solve.lp_bounds import lp_dual_bound
@@ -303,7 +303,7 @@ def _start_master(base: CostBase, rows: MasterRows, pricers: list[ServicePricer]
     for members, svc, _, _, depths in initial:
         service = base.services[svc[0, 0]]
         if depths is not None and svc.shape[1] == 1 and service in known:
-            known[service].update(zip(_group_keys(members), depths.tolist()))
+            known[service].update(zip(group_keys(members), depths.tolist()))
     lp = GrowingLp(_master_lp(c, A, rows.upper), threads=getattr(solver, "threads", 2))
     return _GrowingMaster(c, A, known, {p.service: [] for p in pricers}, lp)
 
@@ -347,16 +347,11 @@ def _price_round(base: CostBase, pricers: list[ServicePricer], rows: MasterRows,
             best = np.argsort(-res.reduced_costs, kind="stable")[:per_round]
             groups = res.groups[best]
             master.generated[p.service].append(groups)
-            master.known[p.service].update(zip(_group_keys(groups), res.depths[best].tolist()))
+            master.known[p.service].update(zip(group_keys(groups), res.depths[best].tolist()))
             blocks.append(rows.columns(groups, np.full((len(groups), 1), base.service_index(p.service)),
                                        res.one_off[best]))
             costs.append(res.npv[best])
     return bound, all_complete, blocks, costs, [len(res.groups) for res in results]
-
-
-def _group_keys(groups: np.ndarray) -> list[tuple]:
-    """Each group (global indices, padded with -1) as the tuple of its members."""
-    return [tuple(row[row >= 0].tolist()) for row in groups]
 
 
 @dataclass(frozen=True)

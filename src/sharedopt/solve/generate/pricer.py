@@ -129,10 +129,8 @@ class ServicePricer:
                known: set, tol: float) -> tuple:
         """The exact reduced costs of the groups the bound let through; those above ``tol`` and
         not ``known``: ``(global groups, depths, reduced costs, npv, roots, one_off)``."""
-        out = [np.zeros((0, self.k), dtype=np.int64), np.zeros(0, dtype=np.int64)] + [np.zeros(0)] * 2 \
-            + [np.zeros(0, dtype=np.int64), np.zeros(0)]
         if not len(local):
-            return tuple(out)
+            return _no_groups(self.k)
         glob = sort_padded(np.where(local >= 0, self.to_global[np.maximum(local, 0)], -1))
         duals = np.where(local >= 0, node_dual[np.maximum(local, 0)], 0.0).sum(axis=1)
         npv, one_off = np.zeros(len(local)), np.zeros(len(local))
@@ -147,7 +145,7 @@ class ServicePricer:
                 one_off[rows] = values[ONE_OFF_COST]
         rc = npv - beta * one_off - duals - lam
         ok = np.flatnonzero(rc > tol)
-        ok = ok[[(tuple(g[g >= 0].tolist()), int(d)) not in known for g, d in zip(glob[ok], depth[ok])]]
+        ok = ok[[key not in known for key in zip(group_keys(glob[ok]), depth[ok].tolist())]]
         return glob[ok], depth[ok].astype(np.int64), rc[ok], npv[ok], local[ok, 0].astype(np.int64), one_off[ok]
 
 
@@ -157,7 +155,7 @@ class _Search:
     def __init__(self, pricer: ServicePricer, args: tuple, top_w: np.ndarray, tol: float):
         self.p, self.args, self.top_w, self.tol = pricer, args, top_w, tol
         self.members = np.empty((4096, pricer.k), dtype=np.int64)
-        self.depth, self.value = np.empty(4096, dtype=np.int64), np.empty(4096)
+        self.depth = np.empty(4096, dtype=np.int64)
 
     def run(self, seeds: np.ndarray, max_found: int) -> tuple[np.ndarray, np.ndarray, int, int]:
         """The (group, depth) pairs rooted at the first seeds of ``seeds`` whose bound is above the
@@ -167,14 +165,13 @@ class _Search:
         while pos < len(seeds) and total < max_found:
             n, seen, done = price_seeds(seeds[pos:], p.indptr, p.indices, p.top_pop, self.top_w, p.e_low,
                                         p.located, *self.args, p.kind, p.curve, p.k, p.seed_size, self.tol, self.members,
-                                        self.depth, self.value, max_found - total)
+                                        self.depth, max_found - total)
             visited += seen
             found.append((self.members[:n].copy(), self.depth[:n].copy()))
             pos, total = pos + done, total + n
             if pos < len(seeds) and done == 0:  # one seed fills the buffer: grow it
                 self.members = np.vstack([self.members, np.empty_like(self.members)])
                 self.depth = np.concatenate([self.depth, np.empty_like(self.depth)])
-                self.value = np.concatenate([self.value, np.empty_like(self.value)])
         groups = np.concatenate([f[0] for f in found]) if found else np.zeros((0, p.k), dtype=np.int64)
         depths = np.concatenate([f[1] for f in found]) if found else np.zeros(0, dtype=np.int64)
         return groups, depths, visited, pos
@@ -192,9 +189,19 @@ def _best_per_seed(best: np.ndarray, pos: int, chunk: np.ndarray, roots: np.ndar
 def _stack(parts: list, k: int) -> tuple:
     """The chunks' exact results, stacked."""
     if not parts:
-        return (np.zeros((0, k), dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0),
-                np.zeros(0, dtype=np.int64), np.zeros(0))
+        return _no_groups(k)
     return tuple(np.concatenate([p[i] for p in parts]) for i in range(6))
+
+
+def _no_groups(k: int) -> tuple:
+    """An empty :meth:`ServicePricer._exact` result: groups, depths, reduced costs, npv, roots, one-off."""
+    return (np.zeros((0, k), dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0),
+            np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+def group_keys(groups: np.ndarray) -> list[tuple]:
+    """Each group (global indices, padded with -1) as the tuple of its members (the key of ``known``)."""
+    return [tuple(row[row >= 0].tolist()) for row in groups]
 
 
 def sort_padded(rows: np.ndarray) -> np.ndarray:

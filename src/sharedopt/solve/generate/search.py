@@ -116,19 +116,21 @@ def seed_bounds(ball_ptr, ball_idx, top_pop, e_low, S, C, E, U, P, K, coef, fixe
         if b1 == b0:
             continue
         p_max = P[seed] + top_pop[seed, k - 1]
+        u_lo, u_hi = np.empty(b1 - b0), np.empty(b1 - b0)  # the same at every depth
+        for i in range(b0, b1):
+            u_lo[i - b0], u_hi[i - b0] = _unit_range(P[seed] + P[ball_idx[i]], p_max, kind, cc)
+        lo, hi = _unit_range(P[seed], p_max, kind, cc)
         w = np.empty(b1 - b0)
         for d in range(D):
             for i in range(b0, b1):
-                j = ball_idx[i]
-                lo, hi = _unit_range(P[seed] + P[j], p_max, kind, cc)
-                w[i - b0] = _member_bound(j, d, lo, hi, e_low[seed], S, C, E, U, coef, K)
+                w[i - b0] = _member_bound(ball_idx[i], d, u_lo[i - b0], u_hi[i - b0], e_low[seed], S, C, E, U,
+                                          coef, K)
             w = -np.sort(-w)
             acc = 0.0
             for r in range(1, k):
                 if r - 1 < len(w) and w[r - 1] > 0.0:
                     acc += w[r - 1]
                 top_w[d, seed, r] = acc
-            lo, hi = _unit_range(P[seed], p_max, kind, cc)
             own = _member_bound(seed, d, lo, hi, e_low[seed], S, C, E, U, coef, K)
             ub[seed] = max(ub[seed], own + top_w[d, seed, k - 1] - fixed[d] - pair[d, 2])
     return top_w, ub
@@ -136,11 +138,11 @@ def seed_bounds(ball_ptr, ball_idx, top_pop, e_low, S, C, E, U, P, K, coef, fixe
 
 @lazy_njit(nogil=True)
 def price_seeds(seeds, indptr, indices, top_pop, top_w, e_low, located, S, C, E, U, P, K, coef, fixed, pair, lon, lat,
-                dfix, dmem, span_max, kind, cc, k, seed_size, tol, out_members, out_depth, out_value, max_found):
+                dfix, dmem, span_max, kind, cc, k, seed_size, tol, out_members, out_depth, max_found):
     """Search the groups rooted at each of ``seeds`` (in order).
 
     Records every group larger than ``seed_size`` and each depth at which its bound is above
-    ``tol`` in ``out_members``/``out_depth``/``out_value``. Stops after the seed at which
+    ``tol`` in ``out_members``/``out_depth``. Stops after the seed at which
     ``max_found`` groups were reached, or when the output buffer is full (that seed then
     counts as not searched).
 
@@ -162,7 +164,7 @@ def price_seeds(seeds, indptr, indices, top_pop, top_w, e_low, located, S, C, E,
     for si in range(len(seeds)):
         found, seen, overflow = _search_seed(
             seeds[si], indptr, indices, top_pop, top_w, e_low, located, S, C, E, U, P, K, coef, fixed, pair, lon, lat,
-            dfix, dmem, span_max, kind, cc, k, seed_size, tol, out_members, out_depth, out_value, n_found, mark,
+            dfix, dmem, span_max, kind, cc, k, seed_size, tol, out_members, out_depth, n_found, mark,
             members, ext, ext_len, ext_pos, level)
         visited += seen
         if overflow:
@@ -175,7 +177,7 @@ def price_seeds(seeds, indptr, indices, top_pop, top_w, e_low, located, S, C, E,
 
 @lazy_njit()
 def _search_seed(seed, indptr, indices, top_pop, top_w, e_low, located, S, C, E, U, P, K, coef, fixed, pair, lon,
-                 lat, dfix, dmem, span_max, kind, cc, k, seed_size, tol, out_members, out_depth, out_value, n_found,
+                 lat, dfix, dmem, span_max, kind, cc, k, seed_size, tol, out_members, out_depth, n_found,
                  mark, members, ext, ext_len, ext_pos, level):
     """Depth-first ESU over the groups rooted at ``seed``, pruned by the bound.
 
@@ -208,7 +210,7 @@ def _search_seed(seed, indptr, indices, top_pop, top_w, e_low, located, S, C, E,
             continue  # every group containing these members spans more than the limit
         if m > seed_size:
             n_found = _report(members, m, pop, eff, S, C, E, U, K, coef, fixed, pair, lon, lat, dfix, dmem,
-                              span_max, kind, cc, k, tol, out_members, out_depth, out_value, n_found)
+                              span_max, kind, cc, k, tol, out_members, out_depth, n_found)
             if n_found < 0:
                 while d >= 1:  # unwind the marks of the partial search
                     unmark(members[d - 1], indptr, indices, mark)
@@ -242,7 +244,7 @@ def _grows(members, m, pop, diam, seed, top_pop, top_w, e_low, S, C, E, U, K, co
 
 @lazy_njit()
 def _report(members, m, pop, eff, S, C, E, U, K, coef, fixed, pair, lon, lat, dfix, dmem, span_max, kind, cc, k,
-            tol, out_members, out_depth, out_value, n_found):
+            tol, out_members, out_depth, n_found):
     """Record ``members[:m]`` at each depth whose bound is above ``tol``; returns the new count,
     or ``-(count) - 1`` when the output buffer is full. A group over the span limit is no candidate."""
     span = _span(members, m, lon, lat) * (1.0 - SPAN_SLACK)
@@ -265,6 +267,6 @@ def _report(members, m, pop, eff, S, C, E, U, K, coef, fixed, pair, lon, lat, df
                 out_members[n_found, i] = members[i]
             for i in range(m, k):
                 out_members[n_found, i] = -1
-            out_depth[n_found], out_value[n_found] = d, value
+            out_depth[n_found] = d
             n_found += 1
     return n_found
