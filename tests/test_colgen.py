@@ -85,6 +85,20 @@ def _brute_force_rc(base, params, service, graph, k, d_local, beta, lam, nodes_g
     return out, sizes
 
 
+def _cuts(rng, nodes_global, exact: dict) -> tuple:
+    """Odd-cycle cuts on random sets of 3 and 5 of the service's councils with random duals, and
+    ``exact`` lowered in place by what they take off each group (``floor(|group & T| / 2)`` each)."""
+    members = np.full((40, 5), -1)
+    for t in range(40):
+        size = 3 if t % 2 else 5
+        members[t, :size] = np.sort(rng.choice(nodes_global, size, replace=False))
+    sigma = rng.uniform(0.0, 3000.0, 40)
+    for key in exact:
+        group = set(key[0])
+        exact[key] -= sum(s * (len(group & set(m[m >= 0].tolist())) // 2) for m, s in zip(members, sigma))
+    return members, sigma
+
+
 def _readiness_params(params, base):
     """``params`` with readiness answers for some councils (yes and no) and a statutory-free mode mix."""
     codes = base.codes.tolist()
@@ -110,6 +124,7 @@ def _without_centroid(base, index):
     ("Central_Services", 6, 2, 2.0, 0.3, 10.0, ""),
     ("Highways_Transport", 5, 2, 0.0, 0.0, 0.0, "no centroid"),
     ("Central_Services", 5, 2, 1.0, 0.0, 0.0, "no centroid"),
+    ("Central_Services", 5, 2, 0.5, 0.0, 0.0, "cuts"),
 ])
 def test_pricing_finds_exactly_the_groups_that_price_out(wales_inputs, service, k, seed_size, dual_scale, beta, lam,
                                                        variant):
@@ -125,8 +140,9 @@ def test_pricing_finds_exactly_the_groups_that_price_out(wales_inputs, service, 
     spend = base.spend[pricer.to_global, base.service_index(service)]
     d = dual_scale * rng.uniform(0.0, 0.05, len(spend)) * spend
     exact, sizes = _brute_force_rc(base, params, service, graph, k, d, beta, lam, pricer.to_global)
+    cuts = _cuts(rng, pricer.to_global, exact) if variant == "cuts" else None
     tol = 1e-6
-    res = pricer.price(d, beta, lam, known=set(), tol=tol, deadline=float("inf"), max_found=10**9)
+    res = pricer.price(d, beta, lam, known=set(), tol=tol, deadline=float("inf"), max_found=10**9, cuts=cuts)
     assert res.complete
     want = {key for key, r in exact.items() if sizes[key[0]] > seed_size and r > tol}
     got = {(tuple(g[g >= 0].tolist()), int(depth)) for g, depth in zip(res.groups, res.depths)}
@@ -142,7 +158,7 @@ def test_pricing_finds_exactly_the_groups_that_price_out(wales_inputs, service, 
     assert res.bound >= sum(max(v, 0.0) for v in best.values()) - 1e-6
     # known (group, depth) pairs are never returned
     first = (tuple(res.groups[0][res.groups[0] >= 0].tolist()), int(res.depths[0]))
-    again = pricer.price(d, beta, lam, known={first}, tol=tol, deadline=float("inf"), max_found=10**9)
+    again = pricer.price(d, beta, lam, known={first}, tol=tol, deadline=float("inf"), max_found=10**9, cuts=cuts)
     assert {(tuple(g[g >= 0].tolist()), int(depth)) for g, depth in zip(again.groups, again.depths)} == got - {first}
 
 
@@ -207,6 +223,24 @@ def test_generated_candidates_reach_the_enumerated_optimum(ne_inputs, constraint
     assert len(cands.table) <= len(enumerate_candidates(ne_inputs, full, with_shares=False).table)
     act = model.A @ chosen
     assert np.all(act <= model.row_upper + 1e-9)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("capacity", [3, 1])
+def test_odd_cycle_cuts_lower_the_bound_over_all_groups_and_keep_it_true(ne_inputs, monkeypatch, capacity):
+    from sharedopt.solve.generate import master
+
+    solver = {"mip_gap": 0.0, "time_limit": 120}
+    gen = _config("north-east.toml", {"candidates": "generate", "generation_seed_size": 2},
+                  {"governance_capacity": capacity}, solver)
+    cut = enumerate_candidates(ne_inputs, gen, with_shares=False).generation
+    monkeypatch.setattr(master, "MAX_CUT_ROUNDS", 0)
+    plain = enumerate_candidates(ne_inputs, gen, with_shares=False).generation
+    _, _, r_full, _ = _solve(ne_inputs, _config("north-east.toml", {"candidates": "enumerate"},
+                                                {"governance_capacity": capacity}, solver))
+    assert "odd-cycle cuts" in cut.note and "odd-cycle cuts" not in plain.note
+    assert r_full.status == "optimal"
+    assert r_full.objective - 1e-6 <= cut.lp_bound < plain.lp_bound - 1.0
 
 
 @pytest.mark.slow

@@ -113,6 +113,14 @@ class GrowingLp:
                             upper.astype(np.float64), int(block.nnz), block.indptr[:-1].astype(np.int32),
                             block.indices.astype(np.int32), block.data.astype(np.float64))
 
+    def add_rows(self, lower: np.ndarray, upper: np.ndarray, block: sp.csr_matrix) -> None:
+        """Append the rows of ``block`` (CSR over the columns so far, one row per new constraint)
+        with their bounds; the next solve starts from the last basis, the new rows basic."""
+        block = sp.csr_matrix(block)
+        self._highs.addRows(block.shape[0], lower.astype(np.float64), upper.astype(np.float64), int(block.nnz),
+                            block.indptr[:-1].astype(np.int32), block.indices.astype(np.int32),
+                            block.data.astype(np.float64))
+
 
 @dataclass(frozen=True)
 class MipAnswer:

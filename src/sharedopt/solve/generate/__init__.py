@@ -42,7 +42,8 @@ what they are worth in ways the pricing does not model: such runs enumerate in f
 
 from sharedopt.solve.generate.columns import ColumnGenerator, generate_scale_candidates
 from sharedopt.solve.generate.close import CLOSE_CAP, close_gap, master_incumbent
-from sharedopt.solve.generate.master import Generation, Master, MasterRows, column_generation
+from sharedopt.solve.generate.layout import MasterRows
+from sharedopt.solve.generate.master import Generation, Master, column_generation
 from sharedopt.solve.generate.plan import GenerationPlan, generation_blockers, plan_generation
 from sharedopt.solve.generate.pricer import PricingResult, ServicePricer, groups_to_local, initial_groups, to_global
 

@@ -17,7 +17,7 @@ def master_incumbent(master: Master) -> float:
     """The NPV of a greedy portfolio over the master's columns (best columns first, every row kept
     within its limit): a deterministic incumbent for :func:`close_gap`."""
     n = len(master.c)
-    x = greedy_solution(master.c, master.A, np.full(len(master.rows.upper), -np.inf), master.rows.upper,
+    x = greedy_solution(master.c, master.A, np.full(len(master.upper), -np.inf), master.upper,
                         np.zeros(n), np.ones(n))
     return 0.0 if x is None else float(master.c @ x)
 
@@ -27,7 +27,8 @@ def close_gap(base: CostBase, params: ModelParams, pricers: list[ServicePricer],
     """Every group outside the master whose reduced cost exceeds ``incumbent - L(y)``.
 
     For the master's duals ``y``, any portfolio that uses a group ``j`` is worth at most
-    ``L(y) + rc_j(y)`` (Lagrangian bound; bound and reduced costs from the same ``y``),
+    ``L(y) + rc_j(y)`` (Lagrangian bound; bound and reduced costs, the cuts' duals included, from
+    the same ``y``),
     so groups with ``rc_j <= incumbent - L(y)`` cannot be in a portfolio better than the
     incumbent. With the returned groups added, the MIP over the candidates is exact for
     the full space: its own bound is a true bound. Returns None when there are more than
@@ -41,7 +42,8 @@ def close_gap(base: CostBase, params: ModelParams, pricers: list[ServicePricer],
     for p in pricers:
         s = base.service_index(p.service)
         d, beta, lam = master.rows.node_duals(master.y, p.to_global, s)
-        res = p.price(d, beta, lam, master.known[p.service], min(tol, 0.0), deadline, cap - total + 1)
+        res = p.price(d, beta, lam, master.known[p.service], min(tol, 0.0), deadline, cap - total + 1,
+                      master.cuts.for_service(s, master.y))
         if not res.complete or total + len(res.groups) > cap:
             return None
         if len(res.groups):

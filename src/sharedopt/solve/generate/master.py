@@ -11,105 +11,13 @@ import scipy.sparse as sp
 
 from sharedopt.candidates.value import CostBase
 from sharedopt.config.params import ModelParams
-from sharedopt.model.exclusions import existing_slots
-from sharedopt.model.rows import ROW_KINDS, RowGroup, in_force
+from sharedopt.solve.generate.cutting import MAX_CUT_ROUNDS, MasterCuts
+from sharedopt.solve.generate.layout import MasterRows
 from sharedopt.solve.generate.pricer import PricingResult, ServicePricer, group_keys
 from sharedopt.solve.backends.highs import matrix_lp
 from sharedopt.solve.backends.highs_api import OPTIMAL, GrowingLp
 from sharedopt.solve.lp_bounds import lp_dual_bound
 
-
-
-#: The master's row blocks, in this order: one row per authority-service slot, one
-#: governance row per authority, the total budget row, one limit row per service.
-MASTER_GROUPS = tuple(group for group, kind in ROW_KINDS.items() if kind.in_master)
-
-
-@dataclass(frozen=True)
-class MasterRows:
-    """Row layout of the master LP: one block per group of :data:`MASTER_GROUPS`, in order.
-
-    Slot ``(a, s)`` is row ``start(SLOT) + a * n_services + s``; authority ``a``'s
-    governance row is ``start(GOVERNANCE) + a``; the budget row is ``start(BUDGET_TOTAL)``;
-    service ``s``'s limit row ``start(MAX_PER_SERVICE) + s``. Rows without a limit have an
-    infinite upper bound (their dual is 0).
-    """
-
-    n_authorities: int
-    n_services: int
-    upper: np.ndarray
-    budget_on: bool
-
-    def start(self, group: RowGroup) -> int:
-        """First row of the block of ``group``."""
-        sizes = {RowGroup.SLOT: self.n_authorities * self.n_services, RowGroup.GOVERNANCE: self.n_authorities,
-                 RowGroup.BUDGET_TOTAL: 1, RowGroup.MAX_PER_SERVICE: self.n_services}
-        return sum(sizes[g] for g in MASTER_GROUPS[:MASTER_GROUPS.index(group)])
-
-    @classmethod
-    def build(cls, base: CostBase, constraints) -> "MasterRows":
-        """The layout and row limits for ``constraints`` over the authorities and services of ``base``."""
-        n_a, n_s = len(base.codes), len(base.services)
-        slots = np.ones(n_a * n_s)
-        gov = np.full(n_a, np.inf if constraints.governance_capacity is None
-                      else float(constraints.governance_capacity))
-        for code, cap in constraints.governance_overrides.items():
-            hit = np.flatnonzero(base.codes == code)
-            gov[hit] = float(cap)
-        budget = np.inf if constraints.budget_total_gbp_k is None else float(constraints.budget_total_gbp_k)
-        svc = np.full(n_s, np.inf if constraints.max_per_service is None else float(constraints.max_per_service))
-        for name, cap in constraints.max_per_service_overrides.items():
-            if name in base.services:
-                svc[base.service_index(name)] = float(cap)
-        _existing_rows(base, constraints, slots, gov)
-        limits = {RowGroup.SLOT: slots, RowGroup.GOVERNANCE: gov, RowGroup.BUDGET_TOTAL: [budget],
-                  RowGroup.MAX_PER_SERVICE: svc}
-        upper = np.concatenate([limits[g] for g in MASTER_GROUPS])
-        return cls(n_a, n_s, upper, in_force(RowGroup.BUDGET_TOTAL, constraints))
-
-    def columns(self, members: np.ndarray, service_idx: np.ndarray, one_off: np.ndarray) -> sp.csc_matrix:
-        """Column block of candidates: ``members`` (n, w) global indices padded with -1,
-        ``service_idx`` (n, t) service columns, ``one_off`` (n,) costs."""
-        n = len(members)
-        rows, cols, vals = [], [], []
-        alive = members >= 0
-        slot0, gov0, budget, svc0 = (self.start(g) for g in MASTER_GROUPS)
-        for t in range(service_idx.shape[1]):
-            slot = slot0 + members * self.n_services + service_idx[:, [t]]
-            r, c = np.nonzero(alive)
-            rows.append(slot[r, c]), cols.append(r), vals.append(np.ones(len(r)))
-            rows.append(svc0 + service_idx[:, t]), cols.append(np.arange(n)), vals.append(np.ones(n))
-        r, c = np.nonzero(alive)
-        rows.append(gov0 + members[r, c]), cols.append(r), vals.append(np.ones(len(r)))
-        if self.budget_on:
-            rows.append(np.full(n, budget)), cols.append(np.arange(n)), vals.append(one_off)
-        return sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                             shape=(len(self.upper), n))
-
-    def node_duals(self, y: np.ndarray, to_global: np.ndarray, service: int) -> tuple[np.ndarray, float, float]:
-        """(slot + governance dual per node, budget dual, service-limit dual) for one service."""
-        slot0, gov0, budget, svc0 = (self.start(g) for g in MASTER_GROUPS)
-        d = y[slot0 + to_global * self.n_services + service] + y[gov0 + to_global]
-        beta = y[budget] if self.budget_on else 0.0
-        return d, float(beta), float(y[svc0 + service])
-
-
-def _existing_rows(base: CostBase, constraints, slots: np.ndarray, gov: np.ndarray) -> None:
-    """Existing partnerships: the slots they hold closed (upper 0), one governance unit used per member.
-
-    The slots are the model's (:func:`sharedopt.model.exclusions.existing_slots`: a partnership
-    of a separable function holds none, it occupies a share of the poolable base instead), and
-    the governance use its governance rows', so the LP bound over all groups holds with them (a
-    closed slot's dual prices out every group using it).
-    """
-    n_s = len(base.services)
-    for ex in getattr(constraints, "existing", []):
-        for code in {str(m).strip() for m in ex.members}:
-            hit = np.flatnonzero(base.codes == code)
-            gov[hit] = np.maximum(gov[hit] - 1.0, 0.0)
-    for code, service in existing_slots(constraints) if getattr(constraints, "existing", None) else ():
-        if service in base.services:
-            slots[np.flatnonzero(base.codes == code) * n_s + base.service_index(service)] = 0.0
 
 
 @dataclass(frozen=True)
@@ -206,42 +114,51 @@ def column_generation(base: CostBase, params: ModelParams, constraints, pricers:
         per_round = max(200, 2 * int(np.count_nonzero(np.isfinite(rows.upper))) // max(1, len(pricers)))
     max_found = max_found or 3 * per_round
     workers = max(1, int(getattr(solver, "threads", 1) or 1))
-    rounds, complete, lp_obj, y, y_bound, best_bound = _iterate(base, pricers, rows, master, tol, deadline,
-                                                                (max_found, per_round, workers), progress)
+    limits = (max_found, per_round, workers)
+    state = _iterate(base, pricers, rows, master, tol, deadline, limits, progress)
+    rounds, complete, lp_obj, y, y_bound, best_bound, cut_rounds = _cut_rounds(
+        base, pricers, rows, master, (tol, deadline, limits, progress), state)
     if np.isfinite(lp_obj):
         best_bound = max(best_bound, lp_obj) if complete else best_bound
     status = "complete" if complete else ("time limit" if time.perf_counter() >= deadline else "stopped")
-    note = (f"column generation: {rounds} rounds, {master.A.shape[1]:,} master columns, {status}; "
-            f"LP {lp_obj:,.1f}, bound {best_bound:,.1f}")
+    note = _note(master, rounds, cut_rounds, status, lp_obj, best_bound)
     return master.generated_groups(), Generation(
         float(best_bound), float(lp_obj), complete, rounds, int(master.A.shape[1]),
-        seconds=time.perf_counter() - t0, note=note), Master(master.c, master.A, rows, y, y_bound, master.known)
+        seconds=time.perf_counter() - t0, note=note), Master(master.c, master.A, rows, y, y_bound, master.known,
+                                                                master.upper, master.cuts)
+
+
+def _note(master: "_GrowingMaster", rounds: int, cut_rounds: int, status: str, lp_obj: float, bound: float) -> str:
+    """What column generation did, in a line."""
+    cuts = f", {len(master.cuts.sets):,} odd-cycle cuts in {cut_rounds} rounds" if cut_rounds else ""
+    return (f"column generation: {rounds} rounds, {master.A.shape[1]:,} master columns{cuts}, {status}; "
+            f"LP {lp_obj:,.1f}, bound {bound:,.1f}")
 
 
 def _iterate(base: CostBase, pricers: list[ServicePricer], rows: MasterRows, master: "_GrowingMaster", tol: float,
-             deadline: float, limits: tuple[int, int, int], progress):
+             deadline: float, limits: tuple[int, int, int], progress, rounds: int = 0):
     """Solve, price, add columns until nothing prices out (or time runs out).
 
     After a round, only the services that found groups are priced again, until none does; then
     every service is priced against the same duals (a full round). Only a full round gives a
     bound, and only a full round that finds nothing completes. ``limits``: groups found per
     service before its search stops, columns added per service and round, and threads pricing
-    services at once.
+    services at once. ``rounds`` counts on from an earlier call (for ``progress``).
 
     Returns ``(rounds, complete, lp_objective, y, L(y), best bound)`` (``y``: the last full
     round's duals).
     """
-    best_bound, rounds, complete, lp_obj, y, y_full, y_bound = np.inf, 0, False, np.nan, None, None, np.inf
-    active = pricers
+    best_bound, complete, lp_obj, y, y_full, y_bound = np.inf, False, np.nan, None, None, np.inf
+    start, active = rounds, pricers
     while True:
         if y is None:  # first round, or columns were added: re-solve the master
-            solved = _solve_master(master.lp, rows.upper, deadline)
+            solved = _solve_master(master.lp, master.upper, deadline)
             if solved is None:
                 break
             lp_obj, y = solved
         rounds += 1
         full = len(active) == len(pricers)
-        bound = _master_bound(master, rows, y) if full else np.inf
+        bound = _master_bound(master, y) if full else np.inf
         bound, all_complete, blocks, costs, found = _price_round(base, active, rows, master, y, bound, tol, deadline,
                                                                  limits)
         if full:
@@ -258,13 +175,38 @@ def _iterate(base: CostBase, pricers: list[ServicePricer], rows: MasterRows, mas
             active = pricers
         if time.perf_counter() >= deadline:
             break
-    return rounds, complete, lp_obj, y_full, y_bound, best_bound
+    return rounds - start, complete, lp_obj, y_full, y_bound, best_bound
 
 
-def _master_bound(master: "_GrowingMaster", rows: MasterRows, y: np.ndarray) -> float:
+def _cut_rounds(base: CostBase, pricers: list[ServicePricer], rows: MasterRows, master: "_GrowingMaster",
+                settings: tuple, state: tuple) -> tuple:
+    """Odd-cycle cuts on a converged master (:mod:`sharedopt.solve.generate.cutting`): separate at
+    the master's LP values, add the violated cuts, price again with their duals; until none is
+    violated, :data:`MAX_CUT_ROUNDS` rounds or the deadline. Every full round's bound holds for all
+    groups, so the best bound is the smallest.
+
+    ``settings``: (tol, deadline, limits, progress) of :func:`_iterate`; ``state``: what it
+    returned. Returns the state after the cuts (none unless ``complete``) and the cut rounds.
+    """
+    tol, deadline, limits, progress = settings
+    rounds, complete, lp_obj, y, y_bound, best_bound = state
+    cut_rounds = 0
+    while complete and cut_rounds < MAX_CUT_ROUNDS and time.perf_counter() < deadline:
+        cuts = master.cuts.separate(master.A, master.lp.column_values())
+        if not cuts:
+            break
+        master.add_cuts(cuts)
+        cut_rounds += 1
+        more, complete, lp_obj, y, y_bound, bound = _iterate(base, pricers, rows, master, tol, deadline, limits,
+                                                             progress, rounds)
+        rounds, best_bound = rounds + more, min(best_bound, bound)
+    return rounds, complete, lp_obj, y, y_bound, best_bound, cut_rounds
+
+
+def _master_bound(master: "_GrowingMaster", y: np.ndarray) -> float:
     """The Lagrangian bound of duals ``y`` over the master's columns (pricing adds the rest)."""
     n = len(master.c)
-    bound, _ = lp_dual_bound(master.c, master.A, y, np.full(len(rows.upper), -np.inf), rows.upper, np.zeros(n),
+    bound, _ = lp_dual_bound(master.c, master.A, y, np.full(len(master.upper), -np.inf), master.upper, np.zeros(n),
                              np.ones(n))
     return bound
 
@@ -272,19 +214,32 @@ def _master_bound(master: "_GrowingMaster", rows: MasterRows, y: np.ndarray) -> 
 @dataclass
 class _GrowingMaster:
     """The restricted master while it grows: objective, columns, groups held and added per
-    service, and the LP (columns appended, so each re-solve starts from the last basis)."""
+    service, the LP (columns appended, so each re-solve starts from the last basis), its cuts and
+    every row's upper limit (the layout's, then the cuts')."""
 
     c: np.ndarray
     A: sp.csc_matrix
     known: dict
     generated: dict
     lp: GrowingLp
+    cuts: MasterCuts
+    upper: np.ndarray
 
     def extend(self, block: sp.csc_matrix, cost: np.ndarray) -> None:
-        """Append a column block with its objective."""
+        """Append a column block (the layout's rows) with its objective; the cuts' rows are added."""
         n = block.shape[1]
+        if self.cuts.sets:
+            block = sp.vstack([block, self.cuts.coefficients(block)], format="csc")
         self.lp.add_columns(cost, np.zeros(n), np.ones(n), block)
         self.A, self.c = sp.hstack([self.A, block], format="csc"), np.concatenate([self.c, cost])
+
+    def add_cuts(self, cuts: list[tuple]) -> None:
+        """Append the rows of ``cuts`` over the columns so far."""
+        block = self.cuts.add(cuts, self.A)
+        rhs = self.cuts.rhs[-len(cuts):]
+        self.lp.add_rows(np.full(len(cuts), -np.inf), rhs, block)
+        self.A = sp.vstack([self.A, block], format="csc")
+        self.upper = np.concatenate([self.upper, rhs])
 
     def generated_groups(self) -> dict[str, np.ndarray]:
         """Per service, the groups added by pricing (global indices, padded)."""
@@ -305,7 +260,8 @@ def _start_master(base: CostBase, rows: MasterRows, pricers: list[ServicePricer]
         if depths is not None and svc.shape[1] == 1 and service in known:
             known[service].update(zip(group_keys(members), depths.tolist()))
     lp = GrowingLp(_master_lp(c, A, rows.upper), threads=getattr(solver, "threads", 2))
-    return _GrowingMaster(c, A, known, {p.service: [] for p in pricers}, lp)
+    cuts = MasterCuts(len(rows.upper), rows.n_services, rows.n_authorities * rows.n_services)
+    return _GrowingMaster(c, A, known, {p.service: [] for p in pricers}, lp, cuts, rows.upper.copy())
 
 
 def _solve_master(lp: GrowingLp, upper: np.ndarray, deadline: float) -> tuple[float, np.ndarray] | None:
@@ -331,8 +287,10 @@ def _price_round(base: CostBase, pricers: list[ServicePricer], rows: MasterRows,
     max_found, per_round, workers = limits
 
     def price(p: ServicePricer) -> PricingResult:
-        d, beta, lam = rows.node_duals(y, p.to_global, base.service_index(p.service))
-        return p.price(d, beta, lam, master.known[p.service], tol, deadline, max_found)
+        service = base.service_index(p.service)
+        d, beta, lam = rows.node_duals(y, p.to_global, service)
+        return p.price(d, beta, lam, master.known[p.service], tol, deadline, max_found,
+                       master.cuts.for_service(service, y))
 
     if workers > 1 and len(pricers) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -356,8 +314,9 @@ def _price_round(base: CostBase, pricers: list[ServicePricer], rows: MasterRows,
 
 @dataclass(frozen=True)
 class Master:
-    """The final restricted master: objective, columns, row layout, known groups, and the
-    last optimal round's duals ``y`` with the bound ``L(y)`` they give over all groups."""
+    """The final restricted master: objective, columns, row layout, known groups, the
+    last optimal round's duals ``y`` with the bound ``L(y)`` they give over all groups, every
+    row's upper limit and the cuts (rows after the layout's)."""
 
     c: np.ndarray
     A: sp.csc_matrix
@@ -365,3 +324,5 @@ class Master:
     y: np.ndarray | None
     y_bound: float
     known: dict
+    upper: np.ndarray
+    cuts: MasterCuts

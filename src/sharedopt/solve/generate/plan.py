@@ -19,7 +19,7 @@ def generation_blockers(params: ModelParams, constraints) -> list[str]:
     """Reasons column generation cannot be used for this scenario ([] when it can).
 
     The master models only the row groups of
-    :data:`sharedopt.solve.generate.master.MASTER_GROUPS`: its slot rows are required,
+    :data:`sharedopt.solve.generate.layout.MASTER_GROUPS`: its slot rows are required,
     and forced-pair and per-authority budget rows block generation, as do the settings
     that fix or exclude candidates, per-candidate realisation and a non-NPV objective.
     Every term of the savings model is priced (:mod:`sharedopt.candidates.pricing_terms`).

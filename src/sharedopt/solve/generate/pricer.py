@@ -13,6 +13,7 @@ from sharedopt.candidates.pricing_terms import pricing_terms
 from sharedopt.candidates.table import NPV, ONE_OFF_COST
 from sharedopt.candidates.value import CostBase, span_km
 from sharedopt.config.params import ModelParams
+from sharedopt.solve.bounds.odd_cycles import group_penalty
 from sharedopt.solve.generate.search import price_seeds, seed_bounds
 
 
@@ -72,7 +73,7 @@ class ServicePricer:
         self.located = np.array([bool(known_at[v]) and bool(known_at[b].all()) for v, b in enumerate(balls)])
 
     def price(self, node_dual: np.ndarray, beta: float, lam: float, known: set, tol: float,
-              deadline: float, max_found: int) -> PricingResult:
+              deadline: float, max_found: int, cuts: tuple | None = None) -> PricingResult:
         """Groups of ``seed_size+1..k`` members with reduced cost above ``tol``, not in ``known``.
 
         Parameters
@@ -90,6 +91,11 @@ class ServicePricer:
             ``time.perf_counter()`` value after which remaining seeds are bounded, not searched.
         max_found : int
             Stop searching further seeds once this many groups priced out.
+        cuts : (numpy.ndarray, numpy.ndarray), optional
+            The service's odd-cycle cuts with a positive dual: their members (global indices,
+            padded with -1) and duals (:meth:`~sharedopt.solve.generate.cutting.MasterCuts.for_service`).
+            They only lower a group's reduced cost, so the search's bound, which leaves them
+            out, still holds; the exact reduced costs take them off.
         """
         args = self._round(node_dual, beta, lam)
         slack = 1e-9 * max(1.0, float(np.abs(args[5]).max(initial=1.0)), float(np.abs(args[7]).max(initial=1.0)))
@@ -106,7 +112,7 @@ class ServicePricer:
             chunk = live[pos:pos + self.CHUNK]
             local, depth, seen, done = search.run(chunk, min(max_found - found, self.BATCH))
             visited += seen
-            part = self._exact(local, depth, node_dual, beta, lam, known, tol)
+            part = self._exact(local, depth, (node_dual, beta, lam, cuts), known, tol)
             parts.append(part)
             _best_per_seed(best, pos, chunk[:done], part[4], part[2])
             pos, found = pos + done, found + len(part[0])
@@ -125,14 +131,17 @@ class ServicePricer:
                 np.ascontiguousarray(t.coefficient(beta)), fixed, pair, t.lon, t.lat, t.distance_fixed,
                 t.distance_member, t.max_span)
 
-    def _exact(self, local: np.ndarray, depth: np.ndarray, node_dual: np.ndarray, beta: float, lam: float,
-               known: set, tol: float) -> tuple:
-        """The exact reduced costs of the groups the bound let through; those above ``tol`` and
-        not ``known``: ``(global groups, depths, reduced costs, npv, roots, one_off)``."""
+    def _exact(self, local: np.ndarray, depth: np.ndarray, duals: tuple, known: set, tol: float) -> tuple:
+        """The exact reduced costs of the groups the bound let through, at ``duals`` (node duals,
+        budget dual, service-limit dual, cuts); those above ``tol`` and not ``known``:
+        ``(global groups, depths, reduced costs, npv, roots, one_off)``."""
+        node_dual, beta, lam, cuts = duals
         if not len(local):
             return _no_groups(self.k)
         glob = sort_padded(np.where(local >= 0, self.to_global[np.maximum(local, 0)], -1))
-        duals = np.where(local >= 0, node_dual[np.maximum(local, 0)], 0.0).sum(axis=1)
+        held = np.where(local >= 0, node_dual[np.maximum(local, 0)], 0.0).sum(axis=1)
+        if cuts is not None:
+            held = held + group_penalty(glob, cuts[0], cuts[1], len(self.base.codes))
         npv, one_off = np.zeros(len(local)), np.zeros(len(local))
         spans = span_km(self.base.lon, self.base.lat, glob)
         within = within_span(self.params, (self.service,), spans)
@@ -143,7 +152,7 @@ class ServicePricer:
                                                  within[rows], name, spans[rows])
                 npv[rows] = np.where(keep, values[NPV], -np.inf)
                 one_off[rows] = values[ONE_OFF_COST]
-        rc = npv - beta * one_off - duals - lam
+        rc = npv - beta * one_off - held - lam
         ok = np.flatnonzero(rc > tol)
         ok = ok[[key not in known for key in zip(group_keys(glob[ok]), depth[ok].tolist())]]
         return glob[ok], depth[ok].astype(np.int64), rc[ok], npv[ok], local[ok, 0].astype(np.int64), one_off[ok]
