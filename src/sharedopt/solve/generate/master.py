@@ -180,27 +180,41 @@ def _iterate(base: CostBase, pricers: list[ServicePricer], rows: MasterRows, mas
 
 def _cut_rounds(base: CostBase, pricers: list[ServicePricer], rows: MasterRows, master: "_GrowingMaster",
                 settings: tuple, state: tuple) -> tuple:
-    """Odd-cycle cuts on a converged master (:mod:`sharedopt.solve.generate.cutting`): separate at
-    the master's LP values, add the violated cuts, price again with their duals; until none is
-    violated, :data:`MAX_CUT_ROUNDS` rounds or the deadline. Every full round's bound holds for all
-    groups, so the best bound is the smallest.
+    """Odd-cycle cuts on a converged master (:mod:`sharedopt.solve.generate.cutting`): cut the
+    master LP until no cut is violated (:func:`_cut_master`), then price again with the cuts'
+    duals; until pricing finds nothing new to cut, :data:`MAX_CUT_ROUNDS` separations or the
+    deadline. Every full round's bound holds for all groups, so the best bound is the smallest.
 
     ``settings``: (tol, deadline, limits, progress) of :func:`_iterate`; ``state``: what it
-    returned. Returns the state after the cuts (none unless ``complete``) and the cut rounds.
+    returned. Returns the state after the cuts (none unless ``complete``) and the separations.
     """
     tol, deadline, limits, progress = settings
     rounds, complete, lp_obj, y, y_bound, best_bound = state
     cut_rounds = 0
     while complete and cut_rounds < MAX_CUT_ROUNDS and time.perf_counter() < deadline:
-        cuts = master.cuts.separate(master.A, master.lp.column_values())
-        if not cuts:
+        added = _cut_master(master, MAX_CUT_ROUNDS - cut_rounds, deadline)
+        if not added:
             break
-        master.add_cuts(cuts)
-        cut_rounds += 1
+        cut_rounds += added
         more, complete, lp_obj, y, y_bound, bound = _iterate(base, pricers, rows, master, tol, deadline, limits,
                                                              progress, rounds)
         rounds, best_bound = rounds + more, min(best_bound, bound)
     return rounds, complete, lp_obj, y, y_bound, best_bound, cut_rounds
+
+
+def _cut_master(master: "_GrowingMaster", most: int, deadline: float) -> int:
+    """Separate at the master's LP values, add the violated cuts and re-solve, at most ``most``
+    times or until none is violated; how many separations added cuts."""
+    done = 0
+    while done < most and time.perf_counter() < deadline:
+        cuts = master.cuts.separate(master.A, master.lp.column_values())
+        if not cuts:
+            break
+        master.add_cuts(cuts)
+        done += 1
+        if _solve_master(master.lp, master.upper, deadline) is None:
+            break
+    return done
 
 
 def _master_bound(master: "_GrowingMaster", y: np.ndarray) -> float:
