@@ -1,1 +1,1 @@
-"""Bounds that follow the model structure: per-service exact DP and a Lagrangian (DW) bound."""
+"""Bounds that follow the model structure: per-service exact DP, a Lagrangian (DW) bound and odd-cycle cuts on slot rows."""

@@ -1,4 +1,4 @@
-"""The restricted master LP, its column-generation loop, the incumbent and gap closing."""
+"""The restricted master LP, its column-generation loop and its odd-cycle cut rounds."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ class Generation:
     Attributes
     ----------
     lp_bound : float
-        Upper bound on the best portfolio NPV over **all** connected groups (£k).
+        Upper bound on the best portfolio NPV over **all** connected groups (£k): the LP
+        relaxation with the odd-cycle cuts, which hold for every group.
     lp_objective : float
         Master LP optimum at the last round (equal to the full LP optimum when
         ``complete``).
