@@ -29,8 +29,9 @@ __all__ = ["cut_coefficients", "cut_indicator", "cut_rhs", "group_penalty", "sep
 
 #: LP values within this of 0 or 1 count as integral
 INTEGRAL_TOL = 1e-6
-#: partial cycles extended per service and separation (a work limit: the search stops there)
-MAX_PATHS = 200_000
+#: partial cycles extended per start node of the search for cycles of length 5 and more (a work
+#: limit, so every start is searched; triangles are all listed)
+MAX_PATHS = 2_000
 
 
 def separate_odd_cycles(A: sp.csc_matrix, row_service: np.ndarray, x: np.ndarray, seen: set, *,
@@ -82,22 +83,31 @@ def _support_by_service(A: sp.csc_matrix, row_service: np.ndarray, x: np.ndarray
 
 def _violated(columns: list, seen: set, max_length: int, tol: float) -> list:
     """(violation, rows) of every violated cut over the cycles of the fractional pair graph."""
-    neighbours: dict = defaultdict(set)
+    weight: dict = defaultdict(float)
     on_row: dict = defaultdict(list)
     for k, (rows, value) in enumerate(columns):
         for r in rows:
             on_row[r].append(k)
         if value < 1.0 - INTEGRAL_TOL:
-            for a, b in combinations(rows, 2):
-                neighbours[a].add(b), neighbours[b].add(a)
+            for pair in combinations(rows, 2):
+                weight[pair] += value
     out = []
-    for cycle in _odd_cycles({v: sorted(n) for v, n in neighbours.items()}, max_length):
+    for cycle in _odd_cycles(_heaviest_first(weight), max_length):
         if cycle in seen:
             continue
         excess = _lhs(cycle, columns, on_row) - len(cycle) // 2
         if excess > tol:
             out.append((excess, cycle))
     return out
+
+
+def _heaviest_first(weight: dict) -> dict:
+    """Each node's neighbours in the pair graph, by the fractional weight of the pair (heaviest
+    first, then by node)."""
+    around: dict = defaultdict(list)
+    for (a, b), w in weight.items():
+        around[a].append((-w, b)), around[b].append((-w, a))
+    return {v: [u for _, u in sorted(pairs)] for v, pairs in around.items()}
 
 
 def _lhs(cycle: tuple, columns: list, on_row: dict) -> float:
@@ -110,20 +120,22 @@ def _lhs(cycle: tuple, columns: list, on_row: dict) -> float:
 
 
 def _odd_cycles(neighbours: dict, max_length: int) -> list[tuple]:
-    """Node sets of the simple cycles of length 3, 5, ... up to ``max_length`` (each once, sorted),
-    from each start through larger nodes only; stops after :data:`MAX_PATHS` extensions."""
-    found, paths = set(), 0
+    """Node sets of the graph's triangles (all of them) and of its simple cycles of length 5 .. up to
+    ``max_length`` (each once, sorted): a depth-first search from each start through larger
+    nodes only, heaviest pairs first, at most :data:`MAX_PATHS` extensions per start."""
     adjacent = {v: set(n) for v, n in neighbours.items()}
-    for start in sorted(neighbours):
-        stack = [(start,)]
+    found = {tuple(sorted((a, b, c))) for a in adjacent for b in adjacent[a] if b > a
+             for c in adjacent[a] & adjacent[b] if c > b}
+    for start in sorted(neighbours) if max_length >= 5 else ():
+        stack, paths = [(start,)], 0
         while stack and paths < MAX_PATHS:
             path = stack.pop()
-            for v in neighbours[path[-1]]:
+            for v in reversed(neighbours[path[-1]]):   # the heaviest pair is popped first
                 if v <= start or v in path:
                     continue
                 longer = path + (v,)
                 paths += 1
-                if len(longer) % 2 == 1 and len(longer) >= 3 and start in adjacent[v]:
+                if len(longer) >= 5 and len(longer) % 2 == 1 and start in adjacent[v]:
                     found.add(tuple(sorted(longer)))
                 if len(longer) < max_length:
                     stack.append(longer)
