@@ -158,10 +158,7 @@ def cut_indicator(cuts: list[tuple], n_rows: int) -> sp.csr_matrix:
 def cut_coefficients(indicator: sp.csr_matrix, block: sp.spmatrix) -> sp.csr_matrix:
     """The cuts' coefficients of the columns of ``block`` (rows as ``indicator``'s columns, slot
     entries 1): ``floor(|T & slots(j)| / 2)``."""
-    counts = sp.csr_matrix(indicator @ sp.csc_matrix(block))
-    counts.data = np.floor(counts.data / 2.0 + 1e-9)
-    counts.eliminate_zeros()
-    return counts
+    return _halved(indicator @ sp.csc_matrix(block))
 
 
 def group_penalty(groups: np.ndarray, members: np.ndarray, sigma: np.ndarray, n_nodes: int) -> np.ndarray:
@@ -183,9 +180,16 @@ def group_penalty(groups: np.ndarray, members: np.ndarray, sigma: np.ndarray, n_
         return np.zeros(len(groups))
     G = _membership(groups, n_nodes)
     Q = _membership(members, n_nodes).T.tocsr()
-    counts = sp.csr_matrix(G @ Q)
-    counts.data = np.floor(counts.data / 2.0 + 1e-9)
-    return np.asarray(counts @ sigma, dtype=float).ravel()
+    return np.asarray(_halved(G @ Q) @ sigma, dtype=float).ravel()
+
+
+def _halved(counts: sp.spmatrix) -> sp.csr_matrix:
+    """``floor(n / 2)`` of every count (how many of a cut's councils a column holds -> its
+    coefficient), zeros dropped."""
+    out = sp.csr_matrix(counts)
+    out.data = np.floor(out.data / 2.0 + 1e-9)
+    out.eliminate_zeros()
+    return out
 
 
 def _membership(padded: np.ndarray, n_nodes: int) -> sp.csr_matrix:

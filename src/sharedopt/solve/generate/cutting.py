@@ -42,6 +42,7 @@ class MasterCuts:
     n_slots: int
     sets: list = field(default_factory=list)
     _seen: set = field(default_factory=set)
+    _indicator: sp.csr_matrix | None = None  # every cut's slot rows, kept as cuts are added
 
     @property
     def rhs(self) -> np.ndarray:
@@ -62,11 +63,13 @@ class MasterCuts:
         """Record ``cuts``; their rows over the master's columns ``A`` (layout rows first)."""
         self.sets.extend(cuts)
         self._seen.update(cuts)
-        return cut_coefficients(cut_indicator(cuts, self.n_base), A[:self.n_base])
+        new = cut_indicator(cuts, self.n_base)
+        self._indicator = new if self._indicator is None else sp.vstack([self._indicator, new], format="csr")
+        return cut_coefficients(new, A[:self.n_base])
 
     def coefficients(self, block: sp.csc_matrix) -> sp.csr_matrix:
         """Every cut's row over a block of new columns (rows of the layout)."""
-        return cut_coefficients(cut_indicator(self.sets, self.n_base), block)
+        return cut_coefficients(self._indicator, block)
 
     def for_service(self, service: int, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """The cuts of ``service`` with a positive dual in ``y``: (members, global authority indices
