@@ -31,7 +31,7 @@ from sharedopt.model.exclusions import (Excluded, exclude_existing, exclude_forb
 __all__ = ["ROW_KINDS", "ModelFacts", "RowBlock", "RowGroup", "RowKind", "exclusions", "in_force", "row_block",
            "setting", "define_slot_rows", "define_governance_rows",
            "define_budget_total_rows", "define_budget_authority_rows", "define_service_rows",
-           "define_forced_pair_rows"]
+           "define_forced_pair_rows", "slot_services"]
 
 class RowGroup(enum.StrEnum):
     """The kinds of constraint rows; each value is the ``group`` text of its rows.
@@ -102,6 +102,22 @@ def define_slot_rows(f: ModelFacts) -> list[RowBlock]:
         return []
     keys = f.slots["authority"] + "|" + f.slots["service"]
     return [row_block(f.S.T.tocsr(), -np.inf, 1.0, RowGroup.SLOT, keys, 1.0)]
+
+
+def slot_services(rows: pd.DataFrame) -> np.ndarray:
+    """Per row of a model, a code for the service of a slot row (the same code for every council's
+    slot of one service), -1 for every other row.
+
+    The codes number the services in sorted order; only equality matters (the odd-cycle cuts of
+    :mod:`sharedopt.solve.bounds.odd_cycles` combine slot rows of one service).
+    """
+    out = np.full(len(rows), -1, dtype=np.int64)
+    slot = (rows["group"] == RowGroup.SLOT).to_numpy()
+    if slot.any():
+        services = rows["key"][slot].str.split("|", n=1).str[1]   # the key is "authority|service"
+        _, codes = np.unique(services.to_numpy(dtype=str), return_inverse=True)
+        out[slot] = codes
+    return out
 
 
 def _existing_use(cons) -> pd.Series:

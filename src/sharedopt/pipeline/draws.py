@@ -210,7 +210,7 @@ def solve_draw(config: RunConfig, inputs: Inputs, factors: np.ndarray | None, re
     candidates = revaluer.candidates(config.model, constraints, None if factors is None else drawn.costs)
     candidates = ensure_candidates(candidates, list(config.constraints.forced), inputs.authorities, drawn.costs,
                                    config.model, constraints)
-    model = build_model(candidates.table, _effective(config.constraints, region_of(candidates)))
+    model = build_model(candidates.table, _effective(config.constraints, region_of(candidates)), packings=False)
     warm = None if not previous else _indicator(model.candidate_ids, previous)
     solved, chosen = solve(model, config.solver, warm_start=warm, budget=Budget.starting_now(config.solver.time_limit))
     if solved.status == Status.INTERRUPTED:

@@ -38,11 +38,13 @@ from time import perf_counter
 import numpy as np
 import scipy.sparse as sp
 
-from sharedopt.solve.backends.highs import highs_limit, matrix_lp
+from sharedopt.solve.backends.highs import highs_limit, highs_settings, matrix_lp
 from sharedopt.solve.backends.highs_api import (
     NOT_FEASIBLE, OPTIMAL, TIME_LIMIT, GrowingLp, dual_bound_valid, solve_mip, status_text,
 )
-from sharedopt.solve.dive import lp_dive
+from sharedopt.solve.bounds.dual import lp_dual_bound
+from sharedopt.solve.cut_lp import CutLp, cut_master
+from sharedopt.solve.incumbent import best_start, diving
 from sharedopt.solve.heuristics import greedy_solution
 from sharedopt.solve.local_search import improve_by_swaps
 from sharedopt.solve.status import Status
@@ -98,23 +100,6 @@ class PricingOutcome:
     limit: str = ""
 
 
-def lp_dual_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper) -> tuple[float, np.ndarray]:
-    """Valid upper bound ``L(y)`` for ``max c.x, l <= Ax <= u, lb <= x <= ub`` and the reduced costs."""
-    y = np.where((y > 0) & ~np.isfinite(row_upper), 0.0, y)
-    y = np.where((y < 0) & ~np.isfinite(row_lower), 0.0, y)
-    rc = c - A_csc.T @ y
-    row_part = np.where(y > 0, y * np.where(np.isfinite(row_upper), row_upper, 0.0),
-                        y * np.where(np.isfinite(row_lower), row_lower, 0.0)).sum()
-    col_part = np.where(rc > 0, rc * var_upper, rc * var_lower).sum()
-    return float(row_part + col_part), rc
-
-
-def _highs_settings(options) -> dict:
-    """The settings every HiGHS run here shares: log, threads, seed."""
-    return {"msg": bool(getattr(options, "msg", False)), "threads": getattr(options, "threads", 1),
-            "seed": int(getattr(options, "seed", 0))}
-
-
 def initial_columns(c, A_csc, var_lower, var_upper, warm: np.ndarray | None, per_row: int = 3) -> np.ndarray:
     """A starting working set: forced and warm-start columns plus the best few columns of every row."""
     keep = set(np.flatnonzero(var_lower > 0.5).tolist())
@@ -140,19 +125,26 @@ def lp_by_column_pricing(c, A_csc, row_lower, row_upper, var_lower, var_upper, o
     One HiGHS instance is kept across rounds and priced-in columns are appended with
     ``addCols``, so every re-solve starts from the previous optimal basis.
     """
+    return master_by_pricing(c, A_csc, row_lower, row_upper, var_lower, var_upper, options, deadline, warm,
+                             batch, tol)[1:]
+
+
+def master_by_pricing(c, A_csc, row_lower, row_upper, var_lower, var_upper, options, deadline: float,
+                      warm: np.ndarray | None = None, batch: int | None = None, tol: float = 1e-7):
+    """:func:`lp_by_column_pricing`, its master LP (a GrowingLp, to go on from) first."""
     cols = initial_columns(c, A_csc, var_lower, var_upper, warm)
     batch = batch or max(1000, 5 * A_csc.shape[0])
     scale = max(1.0, float(np.abs(c).max(initial=1.0)))
     in_master = np.zeros(len(c), dtype=bool)
     in_master[cols] = True
     lp = GrowingLp(matrix_lp(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, integer=False),
-                   **_highs_settings(options))
+                   **highs_settings(options))
     rounds, best_bound, best_y = 0, np.inf, None
     while True:
         rounds += 1
         status = lp.solve(max(0.01, deadline - perf_counter()))
         if status != OPTIMAL:
-            return cols, best_y, best_bound, rounds, status, None
+            return lp, cols, best_y, best_bound, rounds, status, None
         y = lp.row_duals()
         bound, rc = lp_dual_bound(c, A_csc, y, row_lower, row_upper, var_lower, var_upper)
         if bound < best_bound:
@@ -162,7 +154,7 @@ def lp_by_column_pricing(c, A_csc, row_lower, row_upper, var_lower, var_upper, o
             status = OPTIMAL if len(pricing) == 0 else TIME_LIMIT
             x_lp = np.zeros(len(c))
             x_lp[cols] = lp.column_values()
-            return cols, best_y, best_bound, rounds, status, x_lp
+            return lp, cols, best_y, best_bound, rounds, status, x_lp
         add = np.sort(pricing[np.argsort(-rc[pricing], kind="stable")[:batch]])
         lp.add_columns(c[add], var_lower[add], var_upper[add], A_csc[:, add])
         in_master[add] = True
@@ -172,7 +164,7 @@ def lp_by_column_pricing(c, A_csc, row_lower, row_upper, var_lower, var_upper, o
 def mip_over_columns(c, A_csc, cols, row_lower, row_upper, var_lower, var_upper, options, time_limit,
          start: np.ndarray | None = None, gap: float | None = None, target: float | None = None,
          presolve: bool | None = None):
-    settings = _highs_settings(options)
+    settings = highs_settings(options)
     highs_options = {"random_seed": settings["seed"]}
     if time_limit is not None:
         highs_options["time_limit"] = max(0.01, float(time_limit))
@@ -201,29 +193,6 @@ def gap_target(lp_bound: float, mip_gap: float) -> float:
     return lp_bound - max(mip_gap, 1e-9) * max(1.0, abs(lp_bound)) / (1.0 + max(mip_gap, 1e-9)) + 1e-6
 
 
-def rounded_start(c, A, x_lp, warm, bounds) -> np.ndarray:
-    """The better of the warm start and LP rounding (greedy in order of LP value); zeros when
-    there is neither."""
-    rl, ru, lb, ub = bounds
-    rounded = greedy_solution(c, A, rl, ru, lb, ub, priority=x_lp) if x_lp is not None else None
-    starts = [x for x in (warm, rounded) if x is not None]
-    return max(starts, key=lambda x: float(c @ x)) if starts else np.zeros(len(c))
-
-
-def best_start(c, A, cols, x_lp, warm, bounds, options, deadline, target: float) -> np.ndarray:
-    """The incumbent a large solve starts from: :func:`rounded_start` or, when that does not meet
-    the gap ``target``, the LP dive with pricing (:func:`sharedopt.solve.dive.lp_dive`) if better,
-    each polished by swap moves (:func:`sharedopt.solve.local_search.improve_by_swaps`)."""
-    start = improve_by_swaps(c, A, rounded_start(c, A, x_lp, warm, bounds), bounds)
-    if float(c @ start) >= target:
-        return start
-    dived = lp_dive(c, A, cols, bounds, _highs_settings(options), deadline)
-    if dived is None:
-        return start
-    dived = improve_by_swaps(c, A, dived, bounds)
-    return dived if float(c @ dived) > float(c @ start) else start
-
-
 def solve_by_pricing(model, options, time_limit: float | None = None,
                      warm: np.ndarray | None = None) -> PricingOutcome:
     """Solve a large :class:`~sharedopt.model.build.PortfolioModel` exactly by pricing and fixing.
@@ -250,14 +219,15 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
                                np.asarray(model.var_lower, float), np.asarray(model.var_upper, float))
     if warm is None:
         warm = greedy_solution(c, A, rl, ru, lb, ub)
-    cols, y, lp_bound, rounds, lp_status, x_lp = lp_by_column_pricing(c, A, rl, ru, lb, ub, options, deadline, warm)
+    lp, cols, y, lp_bound, rounds, lp_status, x_lp = master_by_pricing(c, A, rl, ru, lb, ub, options, deadline, warm)
     if y is None:  # no LP solution (time limit, or infeasible forced columns): greedy start only
         return _without_lp(c, warm, lp_status, rounds, len(cols), perf_counter() - t0)
     phases = {"lp_column_generation": perf_counter() - t0}
+    cut = cut_master(lp, c, A, cols, bounds, model.rows, deadline) if lp_status == OPTIMAL else None
+    lp_bound, rc, x_lp, cols = _tightened(c, A, y, bounds, (lp_bound, x_lp, cols), cut, phases, t0)
     t, target = perf_counter(), gap_target(lp_bound, options.mip_gap)
-    x_inc = best_start(c, A, cols, x_lp, warm, bounds, options, deadline, target)
+    x_inc = best_start(c, A, x_lp, warm, bounds, target, diving(c, A, cols, bounds, options, deadline, cut))
     phases["lp_dive"] = perf_counter() - t
-    _, rc = lp_dual_bound(c, A, y, rl, ru, lb, ub)
     x_inc, kept, text, scope = _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, x_lp, bounds, options,
                                                    deadline, phases, target)
     t = perf_counter()
@@ -275,13 +245,29 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
     z_inc = float(c @ x_inc)
     if z is None or z < z_inc:
         x, z = x_inc, z_inc
-    proven, best, kind = _judged(lp_bound, np.inf if scope == _SUBSET_SCOPE else bound, z, status, options.mip_gap)
+    proven, best, kind = _judged(lp_bound, np.inf if scope == _SUBSET_SCOPE else bound, z, status, options.mip_gap,
+                                 "LP bound with odd-cycle cuts (column generation)" if cut else "LP bound (column generation)")
     text = "; ".join(t for t in (text, f"MIP on {scope}: {text2}") if t)
     return PricingOutcome(x, z, best, lp_bound, proven, rounds, len(cols), len(kept),
-                          f"column generation ({rounds} rounds, {len(cols)} columns), "
+                          f"column generation ({rounds} rounds, {len(cols)} columns{_cuts_said(cut)}), "
                           f"{len(kept)} of {len(c)} columns left after reduced-cost fixing; {text}",
                           perf_counter() - t0, Status.OPTIMAL if proven else Status.FEASIBLE, bound_kind=kind,
                           phases=phases, limit=highs_limit(status))
+
+
+def _tightened(c, A, y, bounds, relaxation: tuple, cut: CutLp | None, phases: dict, t0: float) -> tuple:
+    """(bound, reduced costs, LP values, working set): the cut LP's when there is one (they hold for
+    every column), else the LP's ``relaxation`` (bound, values, working set) with ``y``'s reduced
+    costs; the cuts' seconds go into ``phases``."""
+    if cut is None:
+        return relaxation[0], lp_dual_bound(c, A, y, *bounds)[1], relaxation[1], relaxation[2]
+    phases["odd_cycle_cuts"] = perf_counter() - t0 - phases["lp_column_generation"]
+    return min(relaxation[0], cut.bound), cut.reduced, cut.x, cut.columns
+
+
+def _cuts_said(cut: CutLp | None) -> str:
+    """", n odd-cycle cuts in r rounds" for the termination text ('' without a cut LP)."""
+    return "" if cut is None else f", {cut.n_cuts} odd-cycle cuts in {cut.rounds} rounds"
 
 
 def _without_lp(c, warm, lp_status, rounds: int, n_master: int, seconds: float) -> PricingOutcome:
@@ -295,13 +281,14 @@ def _without_lp(c, warm, lp_status, rounds: int, n_master: int, seconds: float) 
                           seconds, status)
 
 
-def _judged(lp_bound: float, bound: float, z: float, status, mip_gap: float) -> tuple[bool, float, str]:
-    """(proven, best bound, which bound it is) from the LP bound and the final MIP's dual bound
-    (``inf`` when the final MIP gave none valid for every column): proven when the best valid
-    bound is within ``mip_gap`` of ``z``."""
+def _judged(lp_bound: float, bound: float, z: float, status, mip_gap: float,
+            lp_kind: str = "LP bound (column generation)") -> tuple[bool, float, str]:
+    """(proven, best bound, which bound it is) from the LP bound (of kind ``lp_kind``) and the final
+    MIP's dual bound (``inf`` when the final MIP gave none valid for every column): proven when the
+    best valid bound is within ``mip_gap`` of ``z``."""
     best = min(lp_bound, max(bound, z)) if np.isfinite(bound) and dual_bound_valid(status) else lp_bound
     kind = ("MIP dual bound over the columns left after reduced-cost fixing (valid for all columns)"
-            if best < lp_bound else "LP bound (column generation)")
+            if best < lp_bound else lp_kind)
     proven = (best - z) <= max(mip_gap, 1e-9) * max(1.0, abs(z)) + 1e-6
     return proven, best, kind
 

@@ -226,3 +226,9 @@ class HighsBackend:
         has_sol = info.primal_solution_status == highspy.kSolutionStatusFeasible
         return Outcome(highs_status(ms, has_sol), h.modelStatusToString(ms), highs_pulp_bound(prob),
                        f"HiGHS {h.version()} (PuLP)", limit=highs_limit(ms)), ""
+
+
+def highs_settings(options) -> dict:
+    """The settings every HiGHS run here shares: log, threads, seed."""
+    return {"msg": bool(getattr(options, "msg", False)), "threads": getattr(options, "threads", 1),
+            "seed": int(getattr(options, "seed", 0))}

@@ -107,6 +107,11 @@ class GrowingLp:
         for position in np.asarray(positions, dtype=np.int64):
             self._highs.changeColBounds(int(position), 1.0, 1.0)
 
+    def set_bounds(self, positions: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Give the columns at ``positions`` the bounds ``lower`` and ``upper`` (e.g. undo a fixing)."""
+        for position, low, high in zip(np.asarray(positions, dtype=np.int64), lower, upper):
+            self._highs.changeColBounds(int(position), float(low), float(high))
+
     def add_columns(self, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, block: sp.csc_matrix) -> None:
         """Append the columns of ``block`` (CSC, one column per new variable) with their costs and bounds."""
         self._highs.addCols(block.shape[1], cost.astype(np.float64), lower.astype(np.float64),

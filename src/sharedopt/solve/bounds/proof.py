@@ -24,9 +24,9 @@ from time import perf_counter
 import numpy as np
 import scipy.sparse as sp
 
+from sharedopt.solve.incumbent import rounded_start
 from sharedopt.solve.lp_bounds import (
-    PricingOutcome, fixed_by_reduced_cost, lp_by_column_pricing, lp_dual_bound, mip_over_columns, rounded_start,
-    solve_by_pricing,
+    PricingOutcome, fixed_by_reduced_cost, lp_by_column_pricing, lp_dual_bound, mip_over_columns, solve_by_pricing,
 )
 from sharedopt.solve.heuristics import greedy_solution
 from sharedopt.solve.backends.highs import highs_limit

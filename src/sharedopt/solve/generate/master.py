@@ -16,7 +16,7 @@ from sharedopt.solve.generate.layout import MasterRows
 from sharedopt.solve.generate.pricer import PricingResult, ServicePricer, group_keys
 from sharedopt.solve.backends.highs import matrix_lp
 from sharedopt.solve.backends.highs_api import OPTIMAL, GrowingLp
-from sharedopt.solve.lp_bounds import lp_dual_bound
+from sharedopt.solve.bounds.dual import lp_dual_bound
 
 
 
