@@ -18,6 +18,7 @@ from sharedopt.results.cashflow import council_cashflows, member_weights
 from sharedopt.cli import app
 from sharedopt.common.errors import ConfigError
 from sharedopt.config.params import ModelParams
+from sharedopt.config.solver import SolverOptions
 from sharedopt.candidates.value import CostBase
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.report.run_result import write_result
@@ -228,6 +229,9 @@ def test_seeded_uncertainty_is_identical_between_runs(mc_runs):
     a, b = (json.loads((out / "summary.json").read_text())["uncertainty"] for out in mc_runs)
     assert a == b
     assert a["draws"] == 6 and a["seed"] == 11
+    # no [uncertainty] draw_gap: each draw is solved to the run's gap, and every draw met it
+    assert a["draw_gap"] == SolverOptions().mip_gap and a["solver_status"] == {"optimal": 6}
+    assert 0.0 <= a["largest_draw_gap"] <= a["draw_gap"]
     q = a["npv_gbp_k"]
     assert q["p10"] <= q["p50"] <= q["p90"] and q["p10"] < q["p90"]  # the base rate is drawn
     low, high = REALISATION_BASE["range"]

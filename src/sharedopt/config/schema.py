@@ -121,6 +121,9 @@ class UncertaintyConfig(BaseModel):
     # a chosen partnership in the best portfolio of at least this share of draws is "robust"
     robust_share: float = Field(default=0.8, gt=0, le=1)
     seed: int = 0
+    # each draw's solve stops within this relative gap of its own bound (None: [solver] mip_gap); the
+    # summary says the largest gap of any draw
+    draw_gap: float | None = Field(default=None, ge=0, lt=1)
     # "auto": the first chunk of draws runs here and a pool of processes starts only when the rest
     # would take longer than starting it; "process": always the pool; "serial": never
     engine: Literal["auto", "process", "serial"] = "auto"

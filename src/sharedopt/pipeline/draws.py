@@ -201,7 +201,7 @@ def solve_draw(config: RunConfig, inputs: Inputs, factors: np.ndarray | None, re
     -------
     (dict, set of str)
     """
-    config = light(config)
+    config = _at_draw_gap(light(config))
     drawn = perturb_costs(inputs, factors)
     constraints = _effective(config.constraints, inputs.authorities.index)
     if revaluer is None or _generates(inputs.graphs, config.model, constraints):
@@ -216,6 +216,14 @@ def solve_draw(config: RunConfig, inputs: Inputs, factors: np.ndarray | None, re
     if solved.status == Status.INTERRUPTED:
         raise KeyboardInterrupt
     return summary_row(solved, candidates.table, chosen), _chosen(model, chosen)
+
+
+def _at_draw_gap(config: RunConfig) -> RunConfig:
+    """``config`` with ``[solver] mip_gap`` set to ``[uncertainty] draw_gap``, when that is set."""
+    gap = config.uncertainty.draw_gap
+    if gap is None:
+        return config
+    return config.model_copy(update={"solver": config.solver.model_copy(update={"mip_gap": gap})})
 
 
 def _generates(graphs: dict, params, constraints) -> bool:

@@ -219,8 +219,9 @@ def _quantiles(values: pd.Series) -> dict:
             "p90": float(values.quantile(0.9)), "mean": float(values.mean())}
 
 
-def uncertainty_summary(mc: UncertaintyResult, settings, n: int, known: set) -> dict:
-    """The ``uncertainty`` block of summary.json: P10/P50/P90 of the totals and of the drawn inputs."""
+def uncertainty_summary(mc: UncertaintyResult, settings, n: int, known: set, mip_gap: float) -> dict:
+    """The ``uncertainty`` block of summary.json: P10/P50/P90 of the totals and of the drawn inputs, and
+    the gap each draw was solved to (``[uncertainty] draw_gap``, else the run's ``mip_gap``)."""
     draws = mc.draws
     chosen = set(mc.candidates[CANDIDATE_ID])
     out = {"draws": int(n), "seed": int(settings.seed),
@@ -229,6 +230,8 @@ def uncertainty_summary(mc: UncertaintyResult, settings, n: int, known: set) -> 
         out[col] = _quantiles(draws[col])
     out["drawn"] = {k: _quantiles(draws[k]) for k in sorted(settings.distributions) if k in draws}
     out["solver_status"] = {str(k): int(v) for k, v in sorted(draws["status"].value_counts().items())}
+    out["draw_gap"] = float(settings.draw_gap if settings.draw_gap is not None else mip_gap)
+    out["largest_draw_gap"] = float(draws["gap"].astype(float).max()) if draws["gap"].notna().any() else None
     out["candidates_chosen_in_some_draw"] = len(chosen)
     out["chosen_but_not_in_candidates_csv"] = len(chosen - known)
     out["note"] = ("Each draw values the enumerated groups with the drawn inputs and re-solves; p_in_portfolio in "
@@ -278,7 +281,7 @@ def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEve
         return frame.assign(p_in_portfolio=frame[CANDIDATE_ID].map(share).fillna(0.0).astype(float))
 
     known = set(result.candidates[CANDIDATE_ID]) if len(result.candidates) else set()
-    spread = uncertainty_summary(mc, settings, n, known)
+    spread = uncertainty_summary(mc, settings, n, known, result.config.solver.mip_gap)
     headline = float(result.summary.totals[NPV])
     spread["npv_draws_below_headline"] = float((mc.draws[NPV].astype(float) < headline).mean())
     summary = result.summary.with_blocks(uncertainty=json_safe(spread, SUMMARY_DIGITS))
