@@ -246,7 +246,7 @@ def solve_by_pricing(model, options, time_limit: float | None = None,
     if z is None or z < z_inc:
         x, z = x_inc, z_inc
     proven, best, kind = _judged(lp_bound, np.inf if scope == _SUBSET_SCOPE else bound, z, status, options.mip_gap,
-                                 "LP bound with odd-cycle cuts (column generation)" if cut else "LP bound (column generation)")
+                                 cut is not None)
     text = "; ".join(t for t in (text, f"MIP on {scope}: {text2}") if t)
     return PricingOutcome(x, z, best, lp_bound, proven, rounds, len(cols), len(kept),
                           f"column generation ({rounds} rounds, {len(cols)} columns{_cuts_said(cut)}), "
@@ -259,10 +259,11 @@ def _tightened(c, A, y, bounds, relaxation: tuple, cut: CutLp | None, phases: di
     """(bound, reduced costs, LP values, working set): the cut LP's when there is one (they hold for
     every column), else the LP's ``relaxation`` (bound, values, working set) with ``y``'s reduced
     costs; the cuts' seconds go into ``phases``."""
-    if cut is None:
+    if cut is not None:
+        phases["odd_cycle_cuts"] = perf_counter() - t0 - phases["lp_column_generation"]
+    if cut is None or cut.bound > relaxation[0]:
         return relaxation[0], lp_dual_bound(c, A, y, *bounds)[1], relaxation[1], relaxation[2]
-    phases["odd_cycle_cuts"] = perf_counter() - t0 - phases["lp_column_generation"]
-    return min(relaxation[0], cut.bound), cut.reduced, cut.x, cut.columns
+    return cut.bound, cut.reduced, cut.x, cut.columns
 
 
 def _cuts_said(cut: CutLp | None) -> str:
@@ -282,10 +283,11 @@ def _without_lp(c, warm, lp_status, rounds: int, n_master: int, seconds: float) 
 
 
 def _judged(lp_bound: float, bound: float, z: float, status, mip_gap: float,
-            lp_kind: str = "LP bound (column generation)") -> tuple[bool, float, str]:
-    """(proven, best bound, which bound it is) from the LP bound (of kind ``lp_kind``) and the final
-    MIP's dual bound (``inf`` when the final MIP gave none valid for every column): proven when the
-    best valid bound is within ``mip_gap`` of ``z``."""
+            cut: bool = False) -> tuple[bool, float, str]:
+    """(proven, best bound, which bound it is) from the LP bound (with odd-cycle cuts when ``cut``)
+    and the final MIP's dual bound (``inf`` when the final MIP gave none valid for every column):
+    proven when the best valid bound is within ``mip_gap`` of ``z``."""
+    lp_kind = f"LP bound{' with odd-cycle cuts' if cut else ''} (column generation)"
     best = min(lp_bound, max(bound, z)) if np.isfinite(bound) and dual_bound_valid(status) else lp_bound
     kind = ("MIP dual bound over the columns left after reduced-cost fixing (valid for all columns)"
             if best < lp_bound else lp_kind)
