@@ -13,9 +13,9 @@ target is met against the LP bound).
 :func:`dive_from` dives from an LP already made, such as the cut LP of
 :mod:`sharedopt.solve.cut_lp` (whose extra rows the pricing then includes), and can fix a batch of
 columns per re-solve: every fractional column of LP value at least one half that fits beside those
-fixed before it. On England's Monte Carlo draws a batch dive takes 15-20 re-solves where the
-one-column dive takes 100-140, and ends a little further from the bound (0.9-1.7% against
-0.7-1.0% of the cut LP's bound on four draws).
+fixed before it. On four of England's Monte Carlo draws a batch dive took 8-19 re-solves where the
+one-column dive took 107-139, and ended a little further from the bound (0.9-1.7% against
+0.7-1.0% below the cut LP's bound).
 """
 
 from __future__ import annotations
