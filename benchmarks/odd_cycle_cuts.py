@@ -28,7 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sharedopt.config.schema import load_config
-from sharedopt.model.rows import RowGroup
+from sharedopt.model.rows import slot_services
 from sharedopt.pipeline.steps import create_model, enumerate_candidates, load_inputs
 from sharedopt.solve.bounds.odd_cycles import cut_coefficients, cut_indicator, cut_rhs, separate_odd_cycles
 from sharedopt.solve.lp_bounds import lp_by_column_pricing, mip_over_columns
@@ -37,21 +37,11 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "odd_cycle_cuts"
 
 
-def slot_services(model) -> np.ndarray:
-    """Per model row, an index of the slot row's service (-1 for every other row)."""
-    names: dict = {}
-    out = np.full(model.n_constraints, -1, dtype=np.int64)
-    for i, (group, key) in enumerate(zip(model.rows["group"], model.rows["key"])):
-        if group == RowGroup.SLOT:
-            out[i] = names.setdefault(str(key).split("|")[1], len(names))
-    return out
-
-
 def cut_rounds(model, max_length: int, rounds: int) -> tuple[list[dict], tuple]:
     """Rows of (round, LP bound, cuts, seconds) and the last LP's (matrix, row bounds, working set)."""
     options = SimpleNamespace(mip_gap=1e-4, threads=1, seed=0, msg=False, node_limit=None)
     c, base = np.asarray(model.c, float), sp.csc_matrix(model.A)
-    service = slot_services(model)
+    service = slot_services(model.rows)
     A, rl, ru, cuts, out = base, model.row_lower, model.row_upper, [], []
     for r in range(rounds + 1):
         start = time.perf_counter()

@@ -173,6 +173,5 @@ def tighten_with_cuts(lp: GrowingLp, c: np.ndarray, A: sp.csc_matrix, cols: np.n
         lp.add_rows(np.full(len(new), -np.inf), cut_rhs(new), entries[:, in_lp[np.argsort(position[in_lp])]])
         cuts += new
         matrix = sp.vstack([matrix, entries], format="csc")
-    full = (np.concatenate([rl, np.full(len(cuts), -np.inf)]), np.concatenate([ru, cut_rhs(cuts)]), lb, ub)
-    return CutLp(lp, position, matrix, full, best, reduced, x, len(cuts), rounds)
+    return CutLp(lp, position, matrix, (*row_bounds, lb, ub), best, reduced, x, len(cuts), rounds)
 

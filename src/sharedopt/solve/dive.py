@@ -108,7 +108,7 @@ def dive_from(lp: GrowingLp, c: np.ndarray, matrix: sp.csc_matrix, position: np.
     """
     rl, ru, lb, ub = bounds
     batch = batch and bool(np.all(matrix.data >= 0) and not np.isfinite(rl).any())
-    activity = matrix @ (lb > 0.5).astype(float)   # the rows' activity of the columns fixed at 1
+    activity = matrix @ (lb > 0.5).astype(float) if batch else None   # the rows' activity of the columns fixed at 1
     scale = tol * max(1.0, float(np.abs(c).max(initial=1.0)))
     while True:
         x = priced_solution(lp, c, matrix, position, (lb, ub), scale, deadline)
@@ -120,7 +120,8 @@ def dive_from(lp: GrowingLp, c: np.ndarray, matrix: sp.csc_matrix, position: np.
         order = fractional[np.argsort(-x[fractional], kind="stable")]
         chosen = _fitting(matrix, order[x[order] >= BATCH_VALUE], activity, ru) if batch else []
         chosen = chosen or [int(order[0])]
-        activity = activity + matrix[:, chosen] @ np.ones(len(chosen))
+        if batch:   # only a batch needs the fixed columns' activity
+            activity = activity + matrix[:, chosen] @ np.ones(len(chosen))
         lp.fix_at_one(position[chosen])
         if fixed is not None:
             fixed.extend(chosen)
