@@ -53,12 +53,13 @@ def main() -> None:
     inputs = load_inputs(scenario.config)
     drawn = make_draws(scenario, args.draws, scenario.config.uncertainty.distributions, 0, len(inputs.costs))
     configs = [scenario.with_(changes).config if changes else scenario.config for changes, _ in drawn]
-    tasks = draws.chunks(configs, [factors for _, factors in drawn], inputs, True, "steps")
-    draws.run_chunk(tasks[0])
+    tasks = draws.chunks(configs, [factors for _, factors in drawn])
+    data = draws.draw_data(inputs)
+    draws.run_chunk(tasks[0], data)
     WALL.clear(), CPU.clear()
     wall, cpu = time.perf_counter(), time.thread_time()
     for task in tasks[1:]:
-        draws.run_chunk(task)
+        draws.run_chunk(task, data)
     n = args.draws - len(tasks[0].configs)
     print(f"{args.config}: {n} warm draws, {(time.perf_counter() - wall) / n * 1000:.0f} ms wall and "
           f"{(time.thread_time() - cpu) / n * 1000:.0f} ms main-thread CPU per draw")

@@ -11,7 +11,7 @@ from rich.progress import Progress
 from sharedopt.candidates.revalue import Revaluer
 from sharedopt.cli import StepRows
 from sharedopt.candidates.status_quo import effective_constraints
-from sharedopt.pipeline.draws import DRAWS_PER_TASK, chunks, run_chunk, run_chunks, solve_draw
+from sharedopt.pipeline.draws import DRAWS_PER_TASK, chunks, draw_data, run_chunk, run_chunks, solve_draw
 from sharedopt.pipeline.events import Event
 from sharedopt.pipeline.scenario import Scenario
 from sharedopt.pipeline.steps import solve_steps
@@ -52,7 +52,7 @@ def test_each_draw_revalued_and_warm_started_equals_a_full_rerun(sample, north_e
 
 def test_chunks_depend_on_the_draw_index_only(sample, north_east_inputs):
     configs = [c for c, _ in sample] * 4
-    tasks = chunks(configs, [None] * len(configs), north_east_inputs, True, "t")
+    tasks = chunks(configs, [None] * len(configs))
     assert [t.first for t in tasks] == list(range(0, len(configs), DRAWS_PER_TASK))
     assert sum(len(t.configs) for t in tasks) == len(configs)
 
@@ -66,9 +66,9 @@ def test_progress_counts_draws_not_tasks():
 
 def test_draws_rows_come_back_in_draw_order(sample, north_east_inputs):
     configs = [c for c, _ in sample[:2]]
-    tasks = chunks(configs, [None, None], north_east_inputs, True, "order")
+    tasks = chunks(configs, [None, None])
     seen = []
-    rows = run_chunks(tasks, "serial", on_event=seen.append)
+    rows = run_chunks(tasks, draw_data(north_east_inputs), "serial", on_event=seen.append)
     assert [r["index"] for r in rows] == [0, 1]
     assert seen[-1].done == seen[-1].total == 2
     assert np.isfinite([r["npv_gbp_k"] for r in rows]).all()
@@ -87,10 +87,11 @@ def test_command_line_counts_draws_and_the_time_left():
 
 def test_chunks_in_threads_give_the_rows_of_chunks_in_turn(sample, north_east_inputs):
     configs = [c for c, _ in sample] + [sample[1][0], sample[0][0]]   # two chunks: 4 draws, then 1
-    tasks = chunks(configs, [None] * len(configs), north_east_inputs, True, "threads")
+    tasks = chunks(configs, [None] * len(configs))
     assert len(tasks) == 2
-    in_turn = map_tasks(run_chunk, tasks, "serial")
-    assert map_tasks(run_chunk, tasks, "threads", 2) == in_turn   # the solves overlapped; the rows did not change
+    data = draw_data(north_east_inputs)
+    in_turn = map_tasks(run_chunk, tasks, "serial", shared=data)
+    assert map_tasks(run_chunk, tasks, "threads", 2, shared=data) == in_turn   # the solves overlapped; the rows did not change
 
 
 def test_a_pattern_of_parts_seen_before_is_stacked_as_arrays_into_the_same_table(sample, north_east_inputs):
@@ -112,3 +113,23 @@ def test_warm_start_indicator_marks_exactly_the_previous_portfolio():
     assert marked.dtype == float and marked.sum() == 40
     assert np.array_equal(marked, np.isin(ids, sorted(previous)).astype(float))
     assert not _indicator(ids, set()).any()
+
+
+def test_the_draw_data_goes_to_each_pool_worker_once_not_with_each_chunk(sample, north_east_inputs, monkeypatch):
+    """England's enumerated groups pickle to about 150 MB: they travel once per worker, not once per chunk."""
+    pickled = []
+
+    def counted(self):
+        pickled.append(self)
+        return self.__dict__
+
+    monkeypatch.setattr(Revaluer, "__getstate__", counted, raising=False)
+    monkeypatch.setattr("sharedopt.pipeline.draws.DRAWS_PER_TASK", 1)
+    configs = [c for c, _ in sample] * 2
+    tasks = chunks(configs, [None] * len(configs))
+    data = draw_data(north_east_inputs)
+    assert len(tasks) == 6
+    in_turn = map_tasks(run_chunk, tasks, "serial", shared=data)
+    assert not pickled
+    assert map_tasks(run_chunk, tasks, "process", 2, shared=data) == in_turn
+    assert 1 <= len(pickled) <= 2   # once per worker started (six chunks)

@@ -10,7 +10,8 @@ candidates then depend on the drawn prices.
 
 Draws run in fixed chunks of :data:`DRAWS_PER_TASK` consecutive draws, whatever the number of
 workers: each chunk is one task for the local process pool or a Dask cluster
-(:func:`sharedopt.pipeline.whatif.map_tasks`), and within a chunk each solve is warm-started
+(:func:`sharedopt.pipeline.whatif.map_tasks`; the loaded data and the enumerated groups,
+:class:`DrawData`, go to each worker once), and within a chunk each solve is warm-started
 (HiGHS ``setSolution``, when the start is feasible) from the previous draw's portfolio. The first
 draw of a chunk starts cold. Which draws share a chunk depends only on their index, so the
 results do not depend on the engine, the number of workers or their timing.
@@ -48,8 +49,6 @@ DRAWS_PER_TASK = 4
 POOL_STARTUP_SECONDS = 30.0
 DESCRIPTION = "Monte Carlo draws"
 
-#: The worker's revaluer of the current Monte Carlo (one at a time), by the Monte Carlo's token.
-_REVALUER: dict[str, Revaluer] = {}
 _EFFECTIVE: dict[tuple, object] = {}
 _PLANS: dict[tuple, bool] = {}
 
@@ -66,69 +65,78 @@ class DrawChunk:
         Each draw's config (the drawn parameters set).
     factors : tuple
         Each draw's spend factors per cost row (None: the costs as loaded).
-    inputs : Inputs
-        The loaded data, shared by every draw.
-    fast : bool
-        Revalue the enumerated groups and warm-start (False: every step from scratch, per draw).
-    token : str
-        Names the Monte Carlo, so a worker enumerates its groups once for all its chunks.
-    revaluer : Revaluer or None
-        The Monte Carlo's revaluer as made here (shared by every chunk): a worker process gets a copy
-        with the groups enumerated and the cost base built, so it does not fit the cost curves again.
     """
 
     first: int
     configs: tuple
     factors: tuple
+
+
+@dataclass(frozen=True)
+class DrawData:
+    """What every chunk of one Monte Carlo reads: sent to each worker once, not with each chunk.
+
+    Attributes
+    ----------
+    inputs : Inputs
+        The loaded data, shared by every draw.
+    revaluer : Revaluer or None
+        Values the enumerated groups again per draw (None: every step from scratch, per draw). Its
+        groups are enumerated and its cost base built on first use; a worker gets a copy made after
+        that (:func:`run_chunks`), so it does neither again.
+    """
+
     inputs: Inputs
-    fast: bool = True
-    token: str = ""
     revaluer: Revaluer | None = None
 
 
-def chunks(configs: list, factors: list, inputs: Inputs, fast: bool, token: str) -> list[DrawChunk]:
-    """The draws in chunks of :data:`DRAWS_PER_TASK`, in order (one revaluer for all when ``fast``)."""
-    revaluer = Revaluer(inputs.authorities, inputs.costs, inputs.graphs) if fast else None
-    return [DrawChunk(i, tuple(configs[i:i + DRAWS_PER_TASK]), tuple(factors[i:i + DRAWS_PER_TASK]), inputs,
-                      fast, token, revaluer) for i in range(0, len(configs), DRAWS_PER_TASK)]
+def chunks(configs: list, factors: list) -> list[DrawChunk]:
+    """The draws in chunks of :data:`DRAWS_PER_TASK`, in order."""
+    return [DrawChunk(i, tuple(configs[i:i + DRAWS_PER_TASK]), tuple(factors[i:i + DRAWS_PER_TASK]))
+            for i in range(0, len(configs), DRAWS_PER_TASK)]
 
 
-def run_chunk(chunk: DrawChunk, seconds: list | None = None) -> list[dict]:
+def draw_data(inputs: Inputs, fast: bool = True) -> DrawData:
+    """The data of a Monte Carlo's draws: with a revaluer of the enumerated groups when ``fast``."""
+    return DrawData(inputs, Revaluer(inputs.authorities, inputs.costs, inputs.graphs) if fast else None)
+
+
+def run_chunk(chunk: DrawChunk, data: DrawData, seconds: list | None = None) -> list[dict]:
     """Solve each draw of ``chunk`` in order; one sweep row (with ``index``) per draw.
 
     ``seconds``, when given, gets each draw's wall time (for choosing an engine; never in a result).
     """
-    revaluer = _revaluer(chunk) if chunk.fast else None
     rows, previous = [], None
     for offset, (config, factors) in enumerate(zip(chunk.configs, chunk.factors)):
         start = perf_counter()
-        row, previous = solve_draw(config, chunk.inputs, factors, revaluer, previous)
+        row, previous = solve_draw(config, data.inputs, factors, data.revaluer, previous)
         rows.append({"index": chunk.first + offset, **row})
         if seconds is not None:
             seconds.append(perf_counter() - start)
     return rows
 
 
-def run_chunks(tasks: list[DrawChunk], engine="auto", max_workers: int | None = None,
+def run_chunks(tasks: list[DrawChunk], data: DrawData, engine="auto", max_workers: int | None = None,
                on_event: OnEvent | None = None) -> list[dict]:
     """Every chunk's rows in draw order, on ``engine`` (see :func:`sharedopt.pipeline.whatif.map_tasks`).
 
-    With ``engine="auto"`` the first chunk runs here first: a local process pool starts only when the
-    draws left would take longer here than :data:`POOL_STARTUP_SECONDS` per extra worker (a
-    worker pays for its start and its first, cold draw); otherwise, when a core is idle, the chunks
-    left run in a thread per worker here, which start at once and overlap one chunk's solve (HiGHS
-    releases the GIL) with another's valuation. The rows are the same on any engine.
+    ``data`` goes to each worker once. With ``engine="auto"`` the first chunk runs here first: a
+    local process pool starts only when the draws left would take longer here than
+    :data:`POOL_STARTUP_SECONDS` per extra worker (a worker pays for its start and its first, cold
+    draw); otherwise, when a core is idle, the chunks left run in a thread per worker here, which
+    start at once and overlap one chunk's solve (HiGHS releases the GIL) with another's valuation.
+    The rows are the same on any engine.
     """
     sizes = [len(task.configs) for task in tasks]
     total = sum(sizes)
-    if engine not in ("auto", "serial") and tasks and tasks[0].fast:
-        _ready(tasks[0])   # before the revaluer is copied to the workers
+    if engine not in ("auto", "serial") and tasks and data.revaluer is not None:
+        _ready(tasks[0], data)   # before the revaluer is copied to the workers
     if engine != "auto" or len(tasks) <= 1:
         parts = map_tasks(run_chunk, tasks, "serial" if engine == "auto" else engine, max_workers, on_event,
-                          DESCRIPTION, sizes)
+                          DESCRIPTION, sizes, shared=data)
         return [row for part in parts for row in part]
     seconds: list[float] = []
-    first = run_chunk(tasks[0], seconds)
+    first = run_chunk(tasks[0], data, seconds)
     emit(on_event, "tasks", f"{DESCRIPTION}: {sizes[0]}/{total}", done=sizes[0], total=total)
     warm = seconds[1:] or seconds   # the first draw in a process is cold
     per_draw = sum(warm) / len(warm)  # the mean: the fastest of a few varied draws understates the work left
@@ -136,7 +144,7 @@ def run_chunks(tasks: list[DrawChunk], engine="auto", max_workers: int | None = 
     pays = workers > 1 and per_draw * (total - sizes[0]) * (1 - 1 / workers) > POOL_STARTUP_SECONDS
     here = "threads" if workers > 1 and len(tasks) > 2 and _idle_cores() >= 1 else "serial"
     parts = map_tasks(run_chunk, tasks[1:], "process" if pays else here, workers,
-                      _shifted(on_event, sizes[0], total), DESCRIPTION, sizes[1:])
+                      _shifted(on_event, sizes[0], total), DESCRIPTION, sizes[1:], shared=data)
     return first + [row for part in parts for row in part]
 
 
@@ -164,19 +172,10 @@ def _shifted(on_event: OnEvent | None, done: int, total: int) -> OnEvent | None:
     return listen
 
 
-def _revaluer(chunk: DrawChunk) -> Revaluer:
-    """This Monte Carlo's revaluer in this process: the chunk's (a copy in a worker process), kept on its first chunk."""
-    if chunk.token not in _REVALUER:
-        _REVALUER.clear()
-        inputs = chunk.inputs
-        _REVALUER[chunk.token] = chunk.revaluer or Revaluer(inputs.authorities, inputs.costs, inputs.graphs)
-    return _REVALUER[chunk.token]
-
-
-def _ready(chunk: DrawChunk) -> None:
+def _ready(chunk: DrawChunk, data: DrawData) -> None:
     """Value the chunk's first draw's groups here (enumerating them and building the cost base), unperturbed."""
     config = light(chunk.configs[0])
-    _revaluer(chunk).candidates(config.model, _effective(config.constraints, chunk.inputs.authorities.index))
+    data.revaluer.candidates(config.model, _effective(config.constraints, data.inputs.authorities.index))
 
 
 def solve_draw(config: RunConfig, inputs: Inputs, factors: np.ndarray | None, revaluer: Revaluer | None,

@@ -28,7 +28,6 @@ deterministic run exactly.
 from __future__ import annotations
 
 import importlib.util
-import uuid
 import warnings
 from dataclasses import dataclass, replace
 
@@ -41,7 +40,7 @@ from sharedopt.common.jsonsafe import json_safe
 from sharedopt.config.schema import MAX_DRAWS, RunConfig
 from sharedopt.config.tables import DIST_KEYS, distribution_problems
 from sharedopt.results.summary import SUMMARY_DIGITS
-from sharedopt.pipeline.draws import chunks, run_chunks
+from sharedopt.pipeline.draws import chunks, draw_data, run_chunks
 from sharedopt.pipeline.events import OnEvent, emit, subscribers, task_display
 from sharedopt.pipeline.result import Inputs, Result
 from sharedopt.pipeline.scenario import Scenario
@@ -186,10 +185,9 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     inputs = load_inputs(scenario.config) if inputs is None else inputs
     draws = make_draws(scenario, n, distributions, seed, len(inputs.costs))
     configs = [scenario.with_(changes).config if changes else scenario.config for changes, _ in draws]
-    # the token only lets a worker keep its enumerated groups across chunks: no result depends on it
-    tasks = chunks(configs, [factors for _, factors in draws], inputs, fast, uuid.uuid4().hex)
+    tasks = chunks(configs, [factors for _, factors in draws])
     with interruptible(), task_display("Monte Carlo", n, progress) as bar:
-        rows = run_chunks(tasks, engine, max_workers, subscribers(bar, on_event))
+        rows = run_chunks(tasks, draw_data(inputs, fast), engine, max_workers, subscribers(bar, on_event))
     frame = pd.concat([pd.DataFrame([c for c, _ in draws], index=range(n)),
                        pd.DataFrame(rows).drop(columns="index")], axis=1)
     return UncertaintyResult(frame, candidate_probabilities(frame), total_quantiles(frame))

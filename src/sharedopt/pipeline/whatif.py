@@ -14,6 +14,7 @@ reuse the data only.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import multiprocessing
 import multiprocessing.queues
@@ -115,16 +116,13 @@ def reuse_level(changes: Iterable[dict]) -> str:
 class Task:
     """One variant to solve: its config and what it reuses (``level``: 'candidates', 'inputs' or 'none').
 
-    ``shared`` is ``(inputs, candidates)`` at level 'candidates', the loaded inputs at level
-    'inputs' (a Monte Carlo draw, which perturbs their costs by ``draw['costs_factor']``),
-    else None.
+    What it reuses is not in the task but shared by all (:func:`run_tasks`): ``(inputs,
+    candidates)`` at level 'candidates', the loaded inputs at level 'inputs', else None.
     """
 
     index: int
     config: object
-    shared: object  # Inputs, CandidateSet, or None
     level: str
-    draw: dict | None = None
 
 
 def summary_row(solved, table: pd.DataFrame, chosen: np.ndarray) -> dict:
@@ -147,21 +145,21 @@ def light(config):
     return config.model_copy(update={"report": report})
 
 
-def run_task(task: Task) -> dict:
+def run_task(task: Task, shared=None) -> dict:
     """Solve one variant through :func:`~sharedopt.pipeline.steps.solve_steps` (no shares, no ranking).
 
     Parameters
     ----------
     task : Task
+    shared : tuple, Inputs or None
+        What the variants reuse (see :class:`Task`).
 
     Returns
     -------
     dict
         ``index`` and the sweep row: status, objective, bound, gap and the portfolio's totals.
     """
-    inputs, candidates = task.shared if task.level == "candidates" else (task.shared, None)
-    if task.draw is not None:
-        inputs = perturb_costs(inputs, task.draw.get("costs_factor"))
+    inputs, candidates = shared if task.level == "candidates" else (shared, None)
     run = solve_steps(light(task.config), inputs=inputs, candidates=candidates, with_shares=False)
     return {"index": task.index, **summary_row(run.solver, run.candidates.table, run.chosen)}
 
@@ -176,7 +174,8 @@ def perturb_costs(inputs: Inputs, factor: np.ndarray | None) -> Inputs:
 
 
 def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | None = None,
-              on_event: OnEvent | None = None, description: str = "tasks", sizes: list[int] | None = None) -> list:
+              on_event: OnEvent | None = None, description: str = "tasks", sizes: list[int] | None = None,
+              shared: Any = None) -> list:
     """Run ``func`` over ``tasks`` on the chosen engine; results in task order.
 
     ``engine``: ``"serial"``, ``"threads"`` (a thread pool here: for tasks whose time is mostly in a
@@ -184,6 +183,11 @@ def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | 
     ``distributed.Client``, or a Dask scheduler address such as ``"tcp://127.0.0.1:8786"``. Each finished task is a
     'tasks' :class:`~sharedopt.pipeline.events.Event` (``done`` of ``total``) to ``on_event``;
     with ``sizes`` (units of work per task, e.g. draws), ``done`` and ``total`` count units.
+
+    ``shared``, when given, is what every task reads (the loaded data, the enumerated groups):
+    ``func`` is called as ``func(task, shared)``, and ``shared`` goes to each worker once (a pool
+    worker's initialiser, a Dask broadcast), not with every task. England's enumerated groups
+    pickle to about 150 MB: sent with each of 50 tasks, pickling them took 90 s of the parent's CPU.
     """
     sizes = list(sizes) if sizes is not None else [1] * len(tasks)
     total, counted = sum(sizes), {"done": 0}
@@ -194,33 +198,66 @@ def map_tasks(func: Callable, tasks: list, engine="process", max_workers: int | 
 
     if engine == "auto":
         engine = "process"
-    if engine == "serial" or len(tasks) <= 1:
+    if engine in ("serial", "threads") or len(tasks) <= 1:
+        call = func if shared is None else functools.partial(_call_with, func=func, shared=shared)
+        return _map_here(call, tasks, engine if len(tasks) > 1 else "serial", max_workers, progress)
+    if engine == "process":
+        return _map_pool(func, tasks, max_workers, progress, shared)
+    return _map_dask(func, tasks, engine, progress, shared)
+
+
+def _call_with(task, func: Callable, shared):
+    return func(task, shared)
+
+
+def _map_here(func: Callable, tasks: list, engine: str, max_workers: int | None,
+              progress: Callable[[int], None]) -> list:
+    """``func`` over ``tasks`` in this process: in turn, or on a thread pool (``engine="threads"``)."""
+    if engine == "serial":
         out = []
         for i, task in enumerate(tasks):
             out.append(func(task))
             progress(i)
         return out
-    if engine == "threads":
-        # for tasks whose work is mostly in a solver that releases the GIL (HiGHS does): no start cost
-        with ThreadPoolExecutor(max_workers=max_workers) as pool:
-            out = []
-            for i, value in enumerate(pool.map(func, tasks)):
-                out.append(value)
-                progress(i)
-            return out
-    if engine == "process":
-        # forkserver: workers fork from a clean process, never from one whose solver
-        # threads may hold locks (fork-after-threads deadlocks)
-        context = multiprocessing.get_context("forkserver")
-        # the server imports the package once; each worker forks from it with the modules loaded
-        context.set_forkserver_preload(list(PRELOAD))
-        with ProcessPoolExecutor(max_workers=max_workers, mp_context=context, initializer=quiet_interrupt) as pool:
-            out = []
-            for i, value in enumerate(pool.map(func, tasks, chunksize=max(1, len(tasks) // 32))):
-                out.append(value)
-                progress(i)
-            return out
-    return _map_dask(func, tasks, engine, progress)
+    # for tasks whose work is mostly in a solver that releases the GIL (HiGHS does): no start cost
+    with ThreadPoolExecutor(max_workers=max_workers) as pool:
+        out = []
+        for i, value in enumerate(pool.map(func, tasks)):
+            out.append(value)
+            progress(i)
+        return out
+
+
+def _map_pool(func: Callable, tasks: list, max_workers: int | None, progress: Callable[[int], None],
+              shared=None) -> list:
+    """``func`` over ``tasks`` on a local process pool; ``shared`` goes to each worker as it starts."""
+    # forkserver: workers fork from a clean process, never from one whose solver
+    # threads may hold locks (fork-after-threads deadlocks)
+    context = multiprocessing.get_context("forkserver")
+    # the server imports the package once; each worker forks from it with the modules loaded
+    context.set_forkserver_preload(list(PRELOAD))
+    call = func if shared is None else functools.partial(_call_with_worker_shared, func)
+    with ProcessPoolExecutor(max_workers=max_workers, mp_context=context, initializer=start_worker,
+                             initargs=(shared,)) as pool:
+        out = []
+        for i, value in enumerate(pool.map(call, tasks, chunksize=max(1, len(tasks) // 32))):
+            out.append(value)
+            progress(i)
+        return out
+
+
+#: In a pool worker: the ``shared`` object of :func:`map_tasks`, set once as the worker starts.
+_WORKER_SHARED: list = [None]
+
+
+def start_worker(shared=None) -> None:
+    """A pool worker's initialiser: keep ``shared`` (see :func:`map_tasks`); end quietly on Ctrl-C."""
+    _WORKER_SHARED[0] = shared
+    quiet_interrupt()
+
+
+def _call_with_worker_shared(func: Callable, task):
+    return func(task, _WORKER_SHARED[0])
 
 
 def quiet_interrupt() -> None:
@@ -253,12 +290,16 @@ def _end_quietly_at_queue_end() -> None:
     multiprocessing.queues.Queue.get = get_or_end
 
 
-def _map_dask(func, tasks, engine, progress: Callable[[int], None]):
+def _map_dask(func, tasks, engine, progress: Callable[[int], None], shared=None):
     # imported only for a Dask engine: importing distributed takes ~0.8 s, which every run would pay
     from distributed import Client, as_completed
 
     client = Client(engine) if isinstance(engine, str) else engine
-    futures = client.map(func, tasks, pure=False)
+    if shared is None:
+        futures = client.map(func, tasks, pure=False)
+    else:   # sent once to every worker; each task then names it
+        futures = client.map(functools.partial(_call_with, func=func), tasks,
+                             shared=client.scatter(shared, broadcast=True), pure=False)
     position = {future.key: i for i, future in enumerate(futures)}
     for future in as_completed(futures):
         progress(position[future.key])
@@ -268,15 +309,18 @@ def _map_dask(func, tasks, engine, progress: Callable[[int], None]):
     return results
 
 
-def run_tasks(tasks: list, description: str, engine, max_workers: int | None, progress: bool,
+def run_tasks(tasks: list, shared, description: str, engine, max_workers: int | None, progress: bool,
               on_event: OnEvent | None = None) -> list[dict]:
     """Run scenario tasks on the engine, shown by the task display when ``progress``; rows in task order.
+
+    ``shared`` (what every task reuses, see :class:`Task`) goes to each worker once.
 
     Ctrl-C stops them all with ``KeyboardInterrupt`` (:func:`sharedopt.solve.interrupt.interruptible`):
     an interrupted solve is never a row.
     """
     with interruptible(), task_display(description, len(tasks), progress) as bar:
-        return map_tasks(run_task, tasks, engine, max_workers, subscribers(bar, on_event), description)
+        return map_tasks(run_task, tasks, engine, max_workers, subscribers(bar, on_event), description,
+                         shared=shared)
 
 
 def _shared_for(scenario: Scenario, level: str):
@@ -325,7 +369,7 @@ def sweep(scenario: Scenario, grid: dict[str, list] | list[dict], *, engine="pro
         # generated candidates are priced against this scenario's constraints: with other
         # constraints they are a valid subset but their bound is not, so each variant generates its own
         level, shared = "inputs", shared[0]
-    tasks = [Task(i, scenario.with_(c).config, shared, level) for i, c in enumerate(changes)]
-    rows = run_tasks(tasks, "sweep", engine, max_workers, progress, on_event)
+    tasks = [Task(i, scenario.with_(c).config, level) for i, c in enumerate(changes)]
+    rows = run_tasks(tasks, shared, "sweep", engine, max_workers, progress, on_event)
     frame = pd.DataFrame(changes)
     return pd.concat([frame, pd.DataFrame(rows).drop(columns="index")], axis=1)
