@@ -133,3 +133,30 @@ def test_the_draw_data_goes_to_each_pool_worker_once_not_with_each_chunk(sample,
     assert not pickled
     assert map_tasks(run_chunk, tasks, "process", 2, shared=data) == in_turn
     assert 1 <= len(pickled) <= 2   # once per worker started (six chunks)
+
+
+def test_a_clear_hint_starts_the_pool_at_once_and_a_small_one_times_a_first_chunk_here(
+        sample, north_east_inputs, monkeypatch):
+    import sharedopt.pipeline.draws as draws
+
+    sent = []
+
+    def recorded(func, tasks, engine, *args, **kwargs):
+        sent.append((engine, [t.first for t in tasks]))
+        return [[{"index": t.first}] for t in tasks]
+
+    monkeypatch.setattr(draws, "map_tasks", recorded)
+    configs = [c for c, _ in sample] * 3
+    tasks = chunks(configs, [None] * len(configs))
+    firsts = [t.first for t in tasks]
+    data = draw_data(north_east_inputs)
+    draws.run_chunks(tasks, data, "auto", 2, seconds_hint=3600.0)
+    assert sent == [("process", firsts)]   # every chunk to the pool: none ran here
+    assert data.revaluer.enumerations > 0   # the groups were enumerated before the workers got a copy
+    sent.clear()
+    rows = draws.run_chunks(tasks, data, "auto", 1, seconds_hint=3600.0)   # one worker: no pool pays
+    assert sent[0][1] == firsts[1:] and sent[0][0] != "process"
+    assert [r["index"] for r in rows[:len(tasks[0].configs)]] == list(range(len(tasks[0].configs)))
+    sent.clear()
+    draws.run_chunks(tasks, data, "auto", 2, seconds_hint=1e-6)   # no clear case: the first chunk runs here
+    assert sent[0][1] == firsts[1:]

@@ -47,6 +47,10 @@ DRAWS_PER_TASK = 4
 #: Seconds a local process pool takes to start a worker and warm it up (imports, data caches, a cold
 #: first draw), measured on 2 shared cores; below this much work per extra worker, draws stay in process.
 POOL_STARTUP_SECONDS = 30.0
+#: How many times :data:`POOL_STARTUP_SECONDS` the draws must be expected to save (from a hint: the
+#: deterministic run's own time) before the pool starts at once, without timing a first chunk here.
+#: The hint is a cold solve with its extras, so it overstates a warm draw: only a clear case counts.
+CLEAR_GAIN = 10.0
 DESCRIPTION = "Monte Carlo draws"
 
 _EFFECTIVE: dict[tuple, object] = {}
@@ -117,7 +121,7 @@ def run_chunk(chunk: DrawChunk, data: DrawData, seconds: list | None = None) -> 
 
 
 def run_chunks(tasks: list[DrawChunk], data: DrawData, engine="auto", max_workers: int | None = None,
-               on_event: OnEvent | None = None) -> list[dict]:
+               on_event: OnEvent | None = None, seconds_hint: float | None = None) -> list[dict]:
     """Every chunk's rows in draw order, on ``engine`` (see :func:`sharedopt.pipeline.whatif.map_tasks`).
 
     ``data`` goes to each worker once. With ``engine="auto"`` the first chunk runs here first: a
@@ -125,10 +129,17 @@ def run_chunks(tasks: list[DrawChunk], data: DrawData, engine="auto", max_worker
     :data:`POOL_STARTUP_SECONDS` per extra worker (a worker pays for its start and its first, cold
     draw); otherwise, when a core is idle, the chunks left run in a thread per worker here, which
     start at once and overlap one chunk's solve (HiGHS releases the GIL) with another's valuation.
+    ``seconds_hint`` (seconds a draw may take, e.g. the deterministic run's) starts the pool at once,
+    before any chunk, when at that rate the pool would save :data:`CLEAR_GAIN` times its start-up
+    (England: the first chunk alone, here, left a core idle for half a minute).
     The rows are the same on any engine.
     """
     sizes = [len(task.configs) for task in tasks]
     total = sum(sizes)
+    workers = max_workers or os.cpu_count() or 1
+    if engine == "auto" and seconds_hint is not None and len(tasks) > 1 and \
+            _saved(seconds_hint, total, workers) > CLEAR_GAIN * POOL_STARTUP_SECONDS:
+        engine = "process"
     if engine not in ("auto", "serial") and tasks and data.revaluer is not None:
         _ready(tasks[0], data)   # before the revaluer is copied to the workers
     if engine != "auto" or len(tasks) <= 1:
@@ -140,12 +151,16 @@ def run_chunks(tasks: list[DrawChunk], data: DrawData, engine="auto", max_worker
     emit(on_event, "tasks", f"{DESCRIPTION}: {sizes[0]}/{total}", done=sizes[0], total=total)
     warm = seconds[1:] or seconds   # the first draw in a process is cold
     per_draw = sum(warm) / len(warm)  # the mean: the fastest of a few varied draws understates the work left
-    workers = max_workers or os.cpu_count() or 1
-    pays = workers > 1 and per_draw * (total - sizes[0]) * (1 - 1 / workers) > POOL_STARTUP_SECONDS
+    pays = _saved(per_draw, total - sizes[0], workers) > POOL_STARTUP_SECONDS
     here = "threads" if workers > 1 and len(tasks) > 2 and _idle_cores() >= 1 else "serial"
     parts = map_tasks(run_chunk, tasks[1:], "process" if pays else here, workers,
                       _shifted(on_event, sizes[0], total), DESCRIPTION, sizes[1:], shared=data)
     return first + [row for part in parts for row in part]
+
+
+def _saved(per_draw: float, draws: int, workers: int) -> float:
+    """Seconds ``workers`` processes would save on ``draws`` draws of ``per_draw`` seconds (0 with one)."""
+    return per_draw * draws * (1 - 1 / workers) if workers > 1 else 0.0
 
 
 def _idle_cores() -> float:

@@ -150,7 +150,8 @@ def check_distributions(distributions) -> None:
 
 def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, seed: int = 0,
                 engine="auto", max_workers: int | None = None, progress: bool = True,
-                on_event: OnEvent | None = None, fast: bool = True, inputs: Inputs | None = None) -> UncertaintyResult:
+                on_event: OnEvent | None = None, fast: bool = True, inputs: Inputs | None = None,
+                seconds_hint: float | None = None) -> UncertaintyResult:
     """Monte Carlo over uncertain parameters; see the module docstring for ``distributions``.
 
     Parameters
@@ -175,6 +176,10 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
         (:mod:`sharedopt.pipeline.draws`); False re-runs every step per draw (same results, slower).
     inputs : Inputs, optional
         The scenario's loaded data, when the caller has it (a run's Monte Carlo); loaded here otherwise.
+    seconds_hint : float, optional
+        Seconds a draw may take (a run's Monte Carlo: the deterministic run's model build and solve):
+        with ``engine="auto"``, a clear case for the local pool starts it at once
+        (:func:`sharedopt.pipeline.draws.run_chunks`). No result depends on it.
 
     Returns
     -------
@@ -187,7 +192,8 @@ def uncertainty(scenario: Scenario, n: int, distributions: dict[str, dict], *, s
     configs = [scenario.with_(changes).config if changes else scenario.config for changes, _ in draws]
     tasks = chunks(configs, [factors for _, factors in draws])
     with interruptible(), task_display("Monte Carlo", n, progress) as bar:
-        rows = run_chunks(tasks, draw_data(inputs, fast), engine, max_workers, subscribers(bar, on_event))
+        rows = run_chunks(tasks, draw_data(inputs, fast), engine, max_workers, subscribers(bar, on_event),
+                          seconds_hint)
     frame = pd.concat([pd.DataFrame([c for c, _ in draws], index=range(n)),
                        pd.DataFrame(rows).drop(columns="index")], axis=1)
     return UncertaintyResult(frame, candidate_probabilities(frame), total_quantiles(frame))
@@ -270,7 +276,8 @@ def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEve
     if "model.realisation.base" in settings.distributions and scenario.get("model.realisation.base") is None:
         scenario = scenario.with_({"model.realisation.base": result.config.model.realisation.base_rate()})
     mc = uncertainty(scenario, n, settings.distributions, seed=settings.seed, engine=engine_of(settings),
-                     max_workers=settings.max_workers, progress=False, on_event=on_event, inputs=inputs)
+                     max_workers=settings.max_workers, progress=False, on_event=on_event, inputs=inputs,
+                     seconds_hint=_seconds_of(result))
     share = mc.candidates.set_index(CANDIDATE_ID)["probability_chosen"]
 
     def with_p(frame: pd.DataFrame) -> pd.DataFrame:
@@ -286,3 +293,11 @@ def attach_uncertainty(result: Result, draws: int | None = None, on_event: OnEve
     emit(on_event, "uncertainty", f"Monte Carlo: {n} draws done", "end")
     return replace(result, candidates=with_p(result.candidates), portfolio=with_p(result.portfolio),
                    summary=summary)
+
+
+def _seconds_of(result: Result) -> float | None:
+    """The deterministic run's model build and solve, seconds (None when not timed): a draw's hint."""
+    timings = result.timings or {}
+    if "solve_seconds" not in timings:
+        return None
+    return float(timings.get("solve_seconds") or 0.0) + float(timings.get("build_seconds") or 0.0)
