@@ -3,21 +3,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 from rich.progress import Progress
 
-from sharedopt.candidates.revalue import Revaluer
+from sharedopt.candidates.revalue import Revaluer, table_order
+from sharedopt.candidates.table import KIND, MEMBERS, N_MEMBERS, SERVICES, WHOLE_ORGANISATION
 from sharedopt.cli import StepRows
 from sharedopt.candidates.status_quo import effective_constraints
 from sharedopt.pipeline.draws import DRAWS_PER_TASK, chunks, draw_data, run_chunk, run_chunks, solve_draw
 from sharedopt.pipeline.events import Event
 from sharedopt.pipeline.scenario import Scenario
-from sharedopt.pipeline.steps import solve_steps
+from sharedopt.pipeline.steps import enumerate_candidates, load_inputs, solve_steps
 from sharedopt.pipeline.uncertainty import make_draws
 from sharedopt.pipeline.whatif import light, map_tasks, perturb_costs, summary_row
 
+
+ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def sample(north_east_config, north_east_inputs):
@@ -160,3 +165,40 @@ def test_a_clear_hint_starts_the_pool_at_once_and_a_small_one_times_a_first_chun
     sent.clear()
     draws.run_chunks(tasks, data, "auto", 2, seconds_hint=1e-6)   # no clear case: the first chunk runs here
     assert sent[0][1] == firsts[1:]
+
+
+@pytest.fixture(scope="module")
+def kent():
+    config = Scenario.from_config(ROOT / "configs" / "kent.toml").config
+    return config, load_inputs(config)
+
+
+def test_revalued_table_of_a_region_with_districts_is_the_enumerated_one_in_its_order(kent):
+    """Kent's districts add whole-organisation rows (a frame, ranked on the spot) beside the groups'."""
+    config, inputs = kent
+    full = enumerate_candidates(inputs, config, with_shares=False).table
+    assert (full[KIND] == WHOLE_ORGANISATION).any()
+    revaluer = Revaluer(inputs.authorities, inputs.costs, inputs.graphs)
+    constraints = effective_constraints(config.constraints, inputs.authorities.index)
+    pd.testing.assert_frame_equal(revaluer.candidates(config.model, constraints).table, full)
+
+
+def test_table_order_is_the_stable_sort_by_services_size_and_members():
+    """The same group at two depths keeps its parts' order; a frame is ranked on the spot."""
+    def part(label, members, rank=None, source=1):
+        cells = {SERVICES: np.array([label] * len(members), dtype=object),
+                 N_MEMBERS: np.array([m.count("|") + 1 for m in members]),
+                 MEMBERS: np.array(members, dtype=object)}
+        return cells, None if rank is None else (source, np.asarray(rank))
+
+    groups = ["b|c", "a|b", "a|b|c"]   # ranked by size, then members: a|b, b|c, a|b|c
+    parts = [part("waste", groups, [1, 0, 2]), part("waste", groups[:2], [1, 0]), part("arts", ["x|y"], [0], 2)]
+    frame = pd.DataFrame(part("whole", ["q|r|s", "p|q"])[0])
+    cells = [p for p, _ in parts] + [frame]
+    ranks = [r for _, r in parts] + [None]
+    stacked = pd.concat([pd.DataFrame(c) for c in cells], ignore_index=True)
+    expected = stacked.sort_values([SERVICES, N_MEMBERS, MEMBERS], kind="stable").index.to_numpy()
+    assert np.array_equal(table_order(cells, ranks), expected)
+    assert table_order(cells[:2] + [part("waste", ["a|b"], [0], 3)[0]], ranks[:2] + [(3, np.array([0]))]) is None
+    mixed = pd.DataFrame({SERVICES: ["u", "v"], N_MEMBERS: [2, 2], MEMBERS: ["a|b", "a|c"]})
+    assert table_order([mixed], [None]) is None

@@ -81,15 +81,18 @@ def _mode_params(params: ModelParams, depth: str, mode) -> ModelParams:
 
 def value_at_depth(base: CostBase, params: ModelParams, services: tuple[str, ...], members: np.ndarray,
                    within: np.ndarray, depth: str, spans: np.ndarray | None = None,
-                   common: tuple | None = None) -> tuple[dict, np.ndarray, np.ndarray]:
+                   common: tuple | None = None, inside: np.ndarray | None = None) -> tuple[dict, np.ndarray, np.ndarray]:
     """Value groups at one depth, none pruned: realisation, checklist, mode-specific governance.
 
     Returns the valued and checklist columns (one entry per group; zero outside ``within``,
     the span limit), the realisation factor per group and which groups have a positive NPV.
     The candidate table (:func:`value_groups`) and the appraisal of named groups
-    (:mod:`sharedopt.candidates.appraise`) both value through here.
+    (:mod:`sharedopt.candidates.appraise`) both value through here. ``common`` and ``inside``: the
+    groups' :func:`~sharedopt.candidates.readiness.readiness_common` and
+    :func:`~sharedopt.candidates.readiness.statutory`, when the caller keeps them.
     """
-    realisation, checklist = candidate_realisation(base, params, services, members, depth, common=common)
+    realisation, checklist = candidate_realisation(base, params, services, members, depth, common=common,
+                                                   inside=inside)
     modes = checklist[PARTNERSHIP_MODE]
     values, keep = _value_by_mode(base, params, services, members, within, realisation, modes, depth, spans)
     return {**values, **checklist}, realisation, keep
@@ -123,8 +126,12 @@ def _value_by_mode(base, params, services, members, within, realisation, modes, 
     which groups have a positive NPV.
     """
     values, keep = {}, np.zeros(len(members), dtype=bool)
-    for mode in sorted(set(modes[within].tolist())):
-        rows = np.flatnonzero(within & (modes == mode))
+    index, labels = pd.factorize(modes)   # each group's mode as a number: no string comparisons per mode
+    for k in sorted(range(len(labels)), key=lambda k: labels[k]):
+        rows = np.flatnonzero(within & (index == k))
+        if len(rows) == 0:
+            continue
+        mode = labels[k]
         part = evaluate(base, _mode_params(params, depth, mode), services, members[rows], realisation[rows],
                         span=None if spans is None else spans[rows])
         for key, array in part.items():

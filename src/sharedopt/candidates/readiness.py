@@ -118,13 +118,25 @@ def _statutory_bodies(service: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(body) for body in rows[MEMBERS])
 
 
-def default_modes(params: ModelParams, codes, services, members, depth: str) -> np.ndarray:
-    """Partnership mode per group: the scenario's if set, complying inside a statutory body, else the depth's."""
+def default_modes(params: ModelParams, codes, services, members, depth: str,
+                  inside: np.ndarray | None = None) -> np.ndarray:
+    """Partnership mode per group: the scenario's if set, complying inside a statutory body, else the depth's.
+
+    ``inside``: :func:`statutory` of the groups, when the caller keeps it (it depends on the groups only).
+    """
+    labels, index = _mode_index(params, codes, services, members, depth, inside)
+    return np.asarray(labels, dtype=object)[index]
+
+
+def _mode_index(params: ModelParams, codes, services, members, depth: str,
+                inside: np.ndarray | None) -> tuple[list[str], np.ndarray]:
+    """:func:`default_modes` as its distinct modes and each group's index among them."""
     rule = params.realisation
     if _scenario_mode(rule):
-        return np.full(len(members), MODE_OF[_parts(rule)], dtype=object)
+        return [MODE_OF[_parts(rule)]], np.zeros(len(members), dtype=np.intp)
     default = params.depth_settings[depth].mode if depth in params.depth_settings else "creating"
-    return np.where(statutory(codes, services, members), "complying", default).astype(object)
+    inside = statutory(codes, services, members) if inside is None else inside
+    return [default, "complying"], np.asarray(inside, dtype=np.intp)
 
 
 def possible_modes(params: ModelParams, service: str, depth: str) -> list[str]:
@@ -153,17 +165,6 @@ def mode_factor(params: ModelParams, mode: str) -> float:
     return rule.mode_factors[legal] * rule.mode_factors[basis]
 
 
-def mode_factors(params: ModelParams, modes: np.ndarray) -> np.ndarray:
-    """:func:`mode_factor` of each group's mode (computed once per distinct mode)."""
-    modes = np.asarray(modes, dtype=object)
-    if len(modes) == 0:
-        return np.ones(0)
-    out = np.empty(len(modes))
-    for mode in set(modes.tolist()):
-        out[modes == mode] = mode_factor(params, mode)
-    return out
-
-
 def condition_multiplier(params: ModelParams, condition: str, status: np.ndarray) -> np.ndarray:
     """Multiplier of one condition per group: yes 1 + uplift, no 1 - penalty, unknown the scenario's prior."""
     rule = params.realisation
@@ -174,8 +175,8 @@ def condition_multiplier(params: ModelParams, condition: str, status: np.ndarray
 
 
 def candidate_realisation(base, params: ModelParams, services: tuple[str, ...], members: np.ndarray,
-                          depth: str, kind: str | None = None,
-                          common: tuple | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+                          depth: str, kind: str | None = None, common: tuple | None = None,
+                          inside: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Realisation factor per group and the checklist columns that explain it.
 
     Parameters
@@ -191,6 +192,8 @@ def candidate_realisation(base, params: ModelParams, services: tuple[str, ...], 
         ``"whole_organisation"``: a voluntary, trust-based shared management team (creating).
     common : tuple, optional
         :func:`readiness_common` of the same groups, when the caller values them at several depths.
+    inside : numpy.ndarray, optional
+        :func:`statutory` of the same groups, when the caller keeps it.
 
     Returns
     -------
@@ -205,11 +208,11 @@ def candidate_realisation(base, params: ModelParams, services: tuple[str, ...], 
     factor, columns = common if common is not None else readiness_common(base, params, members)
     columns = dict(columns)
     if kind == WHOLE_ORGANISATION:
-        label = MODE_OF[_parts(rule)] if _scenario_mode(rule) else "creating"
-        modes = np.full(len(members), label, dtype=object)
+        labels, index = [MODE_OF[_parts(rule)] if _scenario_mode(rule) else "creating"], np.zeros(len(members), np.intp)
     else:
-        modes = default_modes(params, base.codes, services, members, depth)
-    factor = factor * mode_factors(params, modes)
+        labels, index = _mode_index(params, base.codes, services, members, depth, inside)
+    modes = np.asarray(labels, dtype=object)[index]
+    factor = factor * np.array([mode_factor(params, mode) for mode in labels])[index]
     if depth in params.depth_settings:
         factor = factor * params.depth_settings[depth].realisation
     columns.update(partnership_mode=modes,

@@ -28,8 +28,8 @@ from sharedopt.candidates.enumerate import connected_groups
 from sharedopt.candidates.finish import finish_table
 from sharedopt.candidates.graphs import intersection_graph
 from sharedopt.candidates.poolable import with_status_quo
-from sharedopt.candidates.readiness import group_statuses, readiness_common
-from sharedopt.candidates.table import CandidateSet
+from sharedopt.candidates.readiness import group_statuses, readiness_common, statutory
+from sharedopt.candidates.table import MEMBERS, N_MEMBERS, SERVICES, CandidateSet
 from sharedopt.candidates.value import CostBase, span_km
 from sharedopt.candidates.wholeorg import whole_org_candidates
 from sharedopt.config.params import ModelParams
@@ -48,6 +48,8 @@ class _Groups:
     span: np.ndarray
     labels: dict = field(default_factory=dict)
     statuses: dict = field(default_factory=dict)
+    rank: np.ndarray | None = None   # each group's place in the table's order (by size, then members)
+    inside: np.ndarray | None = None   # each group inside one statutory body (readiness.statutory)
 
 
 @dataclass
@@ -93,19 +95,27 @@ class Revaluer:
             ``shares`` and ``enumeration`` empty, ``generation`` None.
         """
         base = self._base(params, constraints, costs)
-        parts = []
+        parts, ranks = [], []
         if params.include_scale:
             for service, graph in sorted(self.graphs.items()):
-                parts += self._valued(base, params, (service,), graph, 2, params.max_group_size)
+                self._add(parts, ranks, self._valued(base, params, (service,), graph, 2, params.max_group_size))
         if params.include_scope:
             for pair in params.scope_pairs:
                 if all(s in self.graphs for s in pair.services):
-                    parts += self._valued(base, params, pair.services, self._intersection(pair.services), 1,
-                                          params.scope_max_group_size)
+                    self._add(parts, ranks, self._valued(base, params, pair.services,
+                                                         self._intersection(pair.services), 1,
+                                                         params.scope_max_group_size))
         if params.whole_organisation:
-            parts.append(whole_org_candidates(base, params, self.graphs, False)[0])
-        table = finish_table(self._stack(parts) if parts else pd.DataFrame(), params, base)
+            self._add(parts, ranks, [(whole_org_candidates(base, params, self.graphs, False)[0], None)])
+        table = self._stack(parts) if parts else pd.DataFrame()
+        table = finish_table(table, params, base, order=table_order(parts, ranks))
         return CandidateSet(table, pd.DataFrame(), pd.DataFrame(), self.graphs, None)
+
+    @staticmethod
+    def _add(parts: list, ranks: list, valued: list) -> None:
+        for part, rank in valued:
+            parts.append(part)
+            ranks.append(rank)
 
     def __setstate__(self, state: dict) -> None:
         """A copy (in another process) keys the empty frames' signatures by its own objects' ids."""
@@ -149,32 +159,37 @@ class Revaluer:
         return self._bases[key]
 
     def _valued(self, base: CostBase, params: ModelParams, services: tuple[str, ...], graph: nx.Graph,
-                min_size: int, max_size: int) -> list:
+                min_size: int, max_size: int) -> list[tuple]:
         """The kept (positive-NPV) candidates of one service (pair) at every depth: one dict of column
-        arrays per depth with any (the rows :func:`~sharedopt.candidates.batch.group_table` makes).
+        arrays per depth with any (the rows :func:`~sharedopt.candidates.batch.group_table` makes),
+        each with ``(id of the group list, its rows' group_ranks)`` (None for a frame; :func:`table_order`).
 
         Stacked as :func:`~sharedopt.candidates.batch.value_groups` stacks them (a service with none
         kept adds an empty frame, which sets the stacked table's column types as it does there).
         """
         groups = self._enumerated(base, services, graph, min_size, max_size)
         if groups is None:
-            return [pd.DataFrame()]
+            return [(pd.DataFrame(), None)]
         within = within_span(params, services, groups.span)
         stated = repr(sorted(params.readiness.councils.items()))
         if stated not in groups.statuses:
             groups.statuses[stated] = group_statuses(base, params, groups.members)
         common = readiness_common(base, params, groups.members, groups.statuses[stated])  # the same at every depth
+        if groups.inside is None:
+            groups.inside = statutory(base.codes, services, groups.members)
         parts, first = [], None
         for depth in params.depths:
             values, _, keep = value_at_depth(base, params, services, groups.members, within, depth, groups.span,
-                                             common)
+                                             common, groups.inside)
             first = first or (values, depth)
             if keep.any():
                 if depth not in groups.labels:
                     groups.labels[depth] = group_labels(base, services, groups.members, depth)
-                parts.append({**{k: v[keep] for k, v in groups.labels[depth].items()},
-                              **{k: v[keep] for k, v in values.items()}})
-        return parts or [self._empty(base, services, *first)]
+                if groups.rank is None:
+                    groups.rank = group_ranks((groups.members >= 0).sum(axis=1), groups.labels[depth][MEMBERS])
+                parts.append(({**{k: v[keep] for k, v in groups.labels[depth].items()},
+                               **{k: v[keep] for k, v in values.items()}}, (id(groups), groups.rank[keep])))
+        return parts or [(self._empty(base, services, *first), None)]
 
     def _empty(self, base: CostBase, services: tuple[str, ...], values: dict, depth: str) -> pd.DataFrame:
         """An empty candidate frame with the columns and types of ``values`` (made once per signature)."""
@@ -222,3 +237,42 @@ def _stacked(parts: list, dtypes: pd.Series) -> pd.DataFrame | None:
 def _arrays(part) -> dict:
     """A part as column arrays."""
     return {name: part[name].to_numpy() for name in part.columns} if isinstance(part, pd.DataFrame) else part
+
+
+def group_ranks(sizes: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Each group's place when sorted by size, then by its members cell (the table's order within
+    one ``services`` cell, :func:`~sharedopt.candidates.finish.finish_table`)."""
+    order = pd.DataFrame({"n": sizes, "m": members}).sort_values(["n", "m"], kind="stable").index.to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def table_order(parts: list, ranks: list) -> np.ndarray | None:
+    """The rows of the stacked ``parts`` in the table's order (by services, size, members; stable),
+    without sorting the text cells again.
+
+    ``ranks[i]`` is ``(source, ranks)`` for a part of enumerated groups (``source`` names the group
+    list; its rows' :func:`group_ranks`), or None for a frame, ranked here. None when a frame has
+    several services cells or two sources share one (then the caller sorts the table itself).
+    """
+    sources, keys = {}, []
+    for index, (part, rank) in enumerate(zip(parts, ranks)):
+        if not len(part if isinstance(part, pd.DataFrame) else next(iter(part.values()))):
+            continue
+        if rank is None:   # a frame: whole-organisation candidates
+            cells = part[SERVICES].unique()
+            if len(cells) != 1:
+                return None
+            rank = (id(part), group_ranks(part[N_MEMBERS].to_numpy(), part[MEMBERS].to_numpy()))
+        label = part[SERVICES][0]
+        if sources.setdefault(label, rank[0]) != rank[0]:
+            return None
+        keys.append((label, rank[1], index))
+    if not keys:
+        return None
+    place = {label: i for i, label in enumerate(sorted(sources))}
+    label_rank = np.concatenate([np.full(len(rank), place[label]) for label, rank, _ in keys])
+    group = np.concatenate([rank for _, rank, _ in keys])
+    part = np.concatenate([np.full(len(rank), index) for _, rank, index in keys])
+    return np.lexsort((part, group, label_rank))

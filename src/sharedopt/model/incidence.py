@@ -57,9 +57,9 @@ def _slots_from(
     pairs = pd.DataFrame({"row": mem.row, "a": mem.code}).merge(
         pd.DataFrame({"row": svc.row, "s": svc.code}), on="row", how="inner"
     )
-    key = pairs["a"].to_numpy() * max(len(svc.index), 1) + pairs["s"].to_numpy()
-    uniq, inverse = np.unique(key, return_inverse=True)  # sorted by (authority, service)
     n_s = max(len(svc.index), 1)
+    key = pairs["a"].to_numpy() * n_s + pairs["s"].to_numpy()
+    uniq, inverse = _dense_unique(key, max(len(mem.index), 1) * n_s)  # sorted by (authority, service)
     slots = pd.DataFrame(
         {
             "authority": np.asarray(mem.index, dtype=object)[uniq // n_s].astype(str),
@@ -67,6 +67,16 @@ def _slots_from(
         }
     )
     return _incidence(pairs["row"].to_numpy(), inverse.ravel(), n, len(slots)), slots
+
+
+def _dense_unique(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True)`` for keys in ``range(size)``: marked, not sorted
+    (one pass; the sort took 0.2 s of each England draw's model)."""
+    present = np.zeros(size, dtype=bool)
+    present[key] = True
+    uniq = np.flatnonzero(present)
+    place = np.cumsum(present) - 1
+    return uniq, place[key]
 
 
 def slot_incidence(candidates: pd.DataFrame) -> tuple[sp.csr_matrix, pd.DataFrame]:

@@ -298,8 +298,7 @@ def _judged(lp_bound: float, bound: float, z: float, status, mip_gap: float,
 def fixed_by_reduced_cost(rc, lp_bound, z_inc, x_inc, lb, ub) -> np.ndarray:
     """Columns that may still be in a solution better than ``z_inc`` (reduced-cost test), sorted."""
     eps = 1e-9 * max(1.0, abs(lp_bound))
-    kept = np.flatnonzero(((rc >= -(lp_bound - z_inc + eps)) & (ub > 0.5)) | (lb > 0.5))
-    return np.union1d(kept, np.flatnonzero(x_inc > 0.5))
+    return np.flatnonzero(((rc >= -(lp_bound - z_inc + eps)) & (ub > 0.5)) | (lb > 0.5) | (x_inc > 0.5))
 
 
 def _incumbent_then_fix(c, A, cols, rc, lp_bound, x_inc, x_lp, bounds, options, deadline, phases, target):
