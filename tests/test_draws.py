@@ -200,5 +200,6 @@ def test_table_order_is_the_stable_sort_by_services_size_and_members():
     expected = stacked.sort_values([SERVICES, N_MEMBERS, MEMBERS], kind="stable").index.to_numpy()
     assert np.array_equal(table_order(cells, ranks), expected)
     assert table_order(cells[:2] + [part("waste", ["a|b"], [0], 3)[0]], ranks[:2] + [(3, np.array([0]))]) is None
-    mixed = pd.DataFrame({SERVICES: ["u", "v"], N_MEMBERS: [2, 2], MEMBERS: ["a|b", "a|c"]})
-    assert table_order([mixed], [None]) is None
+    mixed = pd.DataFrame({SERVICES: ["v", "u", "v"], N_MEMBERS: [2, 2, 1], MEMBERS: ["a|b", "a|c", "d"]})
+    assert np.array_equal(table_order([mixed], [None]), [1, 2, 0])   # a frame of several services cells
+    assert table_order([mixed, part("u", ["e"], [0], 4)[0]], [None, (4, np.array([0]))]) is None

@@ -253,26 +253,27 @@ def table_order(parts: list, ranks: list) -> np.ndarray | None:
     without sorting the text cells again.
 
     ``ranks[i]`` is ``(source, ranks)`` for a part of enumerated groups (``source`` names the group
-    list; its rows' :func:`group_ranks`), or None for a frame, ranked here. None when a frame has
-    several services cells or two sources share one (then the caller sorts the table itself).
+    list; its rows' :func:`group_ranks`), or None for a frame (whole-organisation candidates),
+    ranked here. None when two sources share a services cell (the caller then sorts the table).
     """
     sources, keys = {}, []
     for index, (part, rank) in enumerate(zip(parts, ranks)):
         if not len(part if isinstance(part, pd.DataFrame) else next(iter(part.values()))):
             continue
-        if rank is None:   # a frame: whole-organisation candidates
-            cells = part[SERVICES].unique()
-            if len(cells) != 1:
-                return None
+        if rank is None:
+            cells = np.asarray(part[SERVICES], dtype=object)
             rank = (id(part), group_ranks(part[N_MEMBERS].to_numpy(), part[MEMBERS].to_numpy()))
-        label = part[SERVICES][0]
-        if sources.setdefault(label, rank[0]) != rank[0]:
-            return None
-        keys.append((label, rank[1], index))
+        else:
+            cells = part[SERVICES][:1]   # one cell for every row
+        for label in pd.unique(cells):
+            if sources.setdefault(label, rank[0]) != rank[0]:
+                return None
+        keys.append((cells, rank[1], index))
     if not keys:
         return None
     place = {label: i for i, label in enumerate(sorted(sources))}
-    label_rank = np.concatenate([np.full(len(rank), place[label]) for label, rank, _ in keys])
+    label_rank = np.concatenate([np.fromiter((place[c] for c in cells), np.int64, len(cells)) if len(cells) > 1
+                                 else np.full(len(rank), place[cells[0]]) for cells, rank, _ in keys])
     group = np.concatenate([rank for _, rank, _ in keys])
     part = np.concatenate([np.full(len(rank), index) for _, rank, index in keys])
     return np.lexsort((part, group, label_rank))
