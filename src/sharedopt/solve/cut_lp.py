@@ -30,7 +30,7 @@ from sharedopt.model.rows import slot_services
 from sharedopt.solve.backends.highs_api import GrowingLp
 from sharedopt.solve.bounds.dual import lp_dual_bound
 from sharedopt.solve.bounds.odd_cycles import cut_coefficients, cut_indicator, cut_rhs, separate_odd_cycles
-from sharedopt.solve.dive import BATCH_VALUE, dive_from, priced_solution
+from sharedopt.solve.dive import dive_from, priced_solution
 
 __all__ = ["CutLp", "cut_master", "cut_rows", "tighten_with_cuts", "MAX_CUT_ROUNDS", "CUTS_PER_ROUND", "CYCLE_LENGTH"]
 
@@ -80,13 +80,12 @@ class CutLp:
     n_cuts: int
     rounds: int
 
-    def dive(self, c: np.ndarray, deadline: float, batch: bool, batch_value: float = BATCH_VALUE) -> np.ndarray | None:
+    def dive(self, c: np.ndarray, deadline: float, batch: bool) -> np.ndarray | None:
         """A 0/1 solution by diving from the cut LP (:func:`sharedopt.solve.dive.dive_from`); the
         fixings are undone afterwards, so the next dive starts from the cut LP again."""
         fixed: list = []
         try:
-            return dive_from(self.lp, c, self.matrix, self.position, self.bounds, deadline, batch=batch, fixed=fixed,
-                             batch_value=batch_value)
+            return dive_from(self.lp, c, self.matrix, self.position, self.bounds, deadline, batch=batch, fixed=fixed)
         finally:
             lb, ub = self.bounds[2], self.bounds[3]
             self.lp.set_bounds(self.position[fixed], lb[fixed], ub[fixed])

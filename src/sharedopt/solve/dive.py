@@ -74,7 +74,7 @@ def lp_dive(c: np.ndarray, A_csc: sp.csc_matrix, cols: np.ndarray, bounds: tuple
 
 def dive_from(lp: GrowingLp, c: np.ndarray, matrix: sp.csc_matrix, position: np.ndarray, bounds: tuple,
               deadline: float, tol: float = 1e-7, batch: bool = False,
-              fixed: list | None = None, batch_value: float = BATCH_VALUE) -> np.ndarray | None:
+              fixed: list | None = None) -> np.ndarray | None:
     """Dive from an LP already made (see :func:`lp_dive`); ``lp`` is changed (columns fixed, added).
 
     Parameters
@@ -100,8 +100,6 @@ def dive_from(lp: GrowingLp, c: np.ndarray, matrix: sp.csc_matrix, position: np.
         programme (no row with a lower bound, no negative entry), where such a fixing stays feasible.
     fixed : list, optional
         Gets the columns the dive fixes, in order (to undo the fixings).
-    batch_value : float
-        The least LP value of a column a batch fixes (default :data:`BATCH_VALUE`).
 
     Returns
     -------
@@ -120,7 +118,7 @@ def dive_from(lp: GrowingLp, c: np.ndarray, matrix: sp.csc_matrix, position: np.
         if len(fractional) == 0:
             return np.round(x)
         order = fractional[np.argsort(-x[fractional], kind="stable")]
-        chosen = _fitting(matrix, order[x[order] >= batch_value], activity, ru) if batch else []
+        chosen = _fitting(matrix, order[x[order] >= BATCH_VALUE], activity, ru) if batch else []
         chosen = chosen or [int(order[0])]
         if batch:   # only a batch needs the fixed columns' activity
             activity = activity + matrix[:, chosen] @ np.ones(len(chosen))

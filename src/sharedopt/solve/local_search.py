@@ -62,21 +62,34 @@ def improve_by_swaps(c: np.ndarray, A_csc: sp.csc_matrix, x: np.ndarray, bounds:
         return chosen.astype(float)
     min_gain = MIN_GAIN_SHARE * max(1.0, float(np.abs(c).max(initial=1.0)))
     addable = (var_upper > 0.5) & (c > min_gain)
+    entries = _column_entries(A_csc, np.flatnonzero(addable))   # once: each round filters them
     for _ in range(MAX_ROUNDS):
         activity = A_csc @ chosen.astype(float)
-        swaps = _improving_swaps(c, A_csc, chosen, activity, addable & ~chosen, row_upper, var_lower > 0.5, min_gain)
+        swaps = _improving_swaps(c, A_csc, chosen, activity, (addable, entries), row_upper, var_lower > 0.5,
+                                 min_gain)
         if swaps is None or not _apply_disjoint(A_csc, chosen, activity, swaps, row_upper):
             break
     return chosen.astype(float)
 
 
+def _column_entries(A_csc: sp.csc_matrix, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, value) of every entry of the columns ``cols``, column by column."""
+    block = A_csc[:, cols].tocoo()
+    return block.row, cols[block.col], block.data
+
+
 def _improving_swaps(c, A_csc, chosen, activity, addable, row_upper, forced, min_gain):
-    """(columns to add, removal matrix, gains) of the improving swaps, best first; None if none."""
+    """(columns to add, removal matrix, gains) of the improving swaps, best first; None if none.
+
+    ``addable``: the columns that may be added and their :func:`_column_entries` (the chosen
+    ones among them are skipped here)."""
+    addable, (entry_row, entry_col, entry_value) = addable
     cheapest = _cheapest_removable(c, A_csc, chosen & ~forced)
-    adds = np.flatnonzero(addable)
-    block = A_csc[:, adds].tocoo()
-    over = activity[block.row] + block.data > row_upper[block.row] + FEASIBILITY_TOL
-    rows, which = block.row[over], block.col[over]
+    adds = np.flatnonzero(addable & ~chosen)
+    place = np.full(len(c), -1, dtype=np.int64)
+    place[adds] = np.arange(len(adds))
+    over = (activity[entry_row] + entry_value > row_upper[entry_row] + FEASIBILITY_TOL) & ~chosen[entry_col]
+    rows, which = entry_row[over], place[entry_col[over]]
     blocked = np.zeros(len(adds), dtype=bool)
     blocked[which[cheapest[rows] < 0]] = True      # an overfilled row with nothing to remove
     keep = cheapest[rows] >= 0
