@@ -1,4 +1,4 @@
-"""England's Monte Carlo end to end, as a user runs it: the issue-24 target (200 draws in under 10 minutes).
+"""England's Monte Carlo end to end, as a user runs it, against its target: 200 draws in under 10 minutes.
 
 Runs ``sharedopt run configs/england.toml --uncertainty N --format csv,json`` in a fresh process
 (imports, data load, the deterministic run, the draws and the outputs: everything a user waits
