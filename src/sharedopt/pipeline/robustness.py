@@ -37,7 +37,6 @@ def attach_robustness(result: Result) -> Result:
     portfolio = result.portfolio.assign(
         recommendation=[recommendation(p, threshold) for p in result.portfolio["p_in_portfolio"]])
     robust = portfolio[portfolio["recommendation"] == ROBUST]
-    q = band[NPV]
     block = {"robust_share": threshold, "n_robust": int(len(robust)),
              "n_contingent": int(len(portfolio) - len(robust)),
              "robust_npv_gbp_k": float(robust[NPV].sum()),
