@@ -119,18 +119,12 @@ def _statutory_bodies(service: str) -> tuple[tuple[str, ...], ...]:
 
 
 def default_modes(params: ModelParams, codes, services, members, depth: str,
-                  inside: np.ndarray | None = None) -> np.ndarray:
-    """Partnership mode per group: the scenario's if set, complying inside a statutory body, else the depth's.
+                  inside: np.ndarray | None = None) -> tuple[list[str], np.ndarray]:
+    """Partnership mode per group: the scenario's if set, complying inside a statutory body, else the
+    depth's; as the distinct modes and each group's index among them.
 
     ``inside``: :func:`statutory` of the groups, when the caller keeps it (it depends on the groups only).
     """
-    labels, index = _mode_index(params, codes, services, members, depth, inside)
-    return np.asarray(labels, dtype=object)[index]
-
-
-def _mode_index(params: ModelParams, codes, services, members, depth: str,
-                inside: np.ndarray | None) -> tuple[list[str], np.ndarray]:
-    """:func:`default_modes` as its distinct modes and each group's index among them."""
     rule = params.realisation
     if _scenario_mode(rule):
         return [MODE_OF[_parts(rule)]], np.zeros(len(members), dtype=np.intp)
@@ -210,7 +204,7 @@ def candidate_realisation(base, params: ModelParams, services: tuple[str, ...], 
     if kind == WHOLE_ORGANISATION:
         labels, index = [MODE_OF[_parts(rule)] if _scenario_mode(rule) else "creating"], np.zeros(len(members), np.intp)
     else:
-        labels, index = _mode_index(params, base.codes, services, members, depth, inside)
+        labels, index = default_modes(params, base.codes, services, members, depth, inside)
     modes = np.asarray(labels, dtype=object)[index]
     factor = factor * np.array([mode_factor(params, mode) for mode in labels])[index]
     if depth in params.depth_settings:

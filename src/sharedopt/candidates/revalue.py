@@ -95,27 +95,21 @@ class Revaluer:
             ``shares`` and ``enumeration`` empty, ``generation`` None.
         """
         base = self._base(params, constraints, costs)
-        parts, ranks = [], []
+        ranked = []   # (part, its ranks) pairs
         if params.include_scale:
             for service, graph in sorted(self.graphs.items()):
-                self._add(parts, ranks, self._valued(base, params, (service,), graph, 2, params.max_group_size))
+                ranked += self._valued(base, params, (service,), graph, 2, params.max_group_size)
         if params.include_scope:
             for pair in params.scope_pairs:
                 if all(s in self.graphs for s in pair.services):
-                    self._add(parts, ranks, self._valued(base, params, pair.services,
-                                                         self._intersection(pair.services), 1,
-                                                         params.scope_max_group_size))
+                    ranked += self._valued(base, params, pair.services, self._intersection(pair.services), 1,
+                                           params.scope_max_group_size)
         if params.whole_organisation:
-            self._add(parts, ranks, [(whole_org_candidates(base, params, self.graphs, False)[0], None)])
+            ranked.append((whole_org_candidates(base, params, self.graphs, False)[0], None))
+        parts, ranks = [part for part, _ in ranked], [rank for _, rank in ranked]
         table = self._stack(parts) if parts else pd.DataFrame()
         table = finish_table(table, params, base, order=table_order(parts, ranks))
         return CandidateSet(table, pd.DataFrame(), pd.DataFrame(), self.graphs, None)
-
-    @staticmethod
-    def _add(parts: list, ranks: list, valued: list) -> None:
-        for part, rank in valued:
-            parts.append(part)
-            ranks.append(rank)
 
     def __setstate__(self, state: dict) -> None:
         """A copy (in another process) keys the empty frames' signatures by its own objects' ids."""

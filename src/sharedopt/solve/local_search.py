@@ -65,7 +65,7 @@ def improve_by_swaps(c: np.ndarray, A_csc: sp.csc_matrix, x: np.ndarray, bounds:
     entries = _column_entries(A_csc, np.flatnonzero(addable))   # once: each round filters them
     for _ in range(MAX_ROUNDS):
         activity = A_csc @ chosen.astype(float)
-        swaps = _improving_swaps(c, A_csc, chosen, activity, (addable, entries), row_upper, var_lower > 0.5,
+        swaps = _improving_swaps(c, A_csc, chosen, activity, addable, entries, row_upper, var_lower > 0.5,
                                  min_gain)
         if swaps is None or not _apply_disjoint(A_csc, chosen, activity, swaps, row_upper):
             break
@@ -78,12 +78,12 @@ def _column_entries(A_csc: sp.csc_matrix, cols: np.ndarray) -> tuple[np.ndarray,
     return block.row, cols[block.col], block.data
 
 
-def _improving_swaps(c, A_csc, chosen, activity, addable, row_upper, forced, min_gain):
+def _improving_swaps(c, A_csc, chosen, activity, addable, entries, row_upper, forced, min_gain):
     """(columns to add, removal matrix, gains) of the improving swaps, best first; None if none.
 
-    ``addable``: the columns that may be added and their :func:`_column_entries` (the chosen
-    ones among them are skipped here)."""
-    addable, (entry_row, entry_col, entry_value) = addable
+    ``entries``: the :func:`_column_entries` of the ``addable`` columns (the chosen ones among
+    them are skipped here)."""
+    entry_row, entry_col, entry_value = entries
     cheapest = _cheapest_removable(c, A_csc, chosen & ~forced)
     adds = np.flatnonzero(addable & ~chosen)
     place = np.full(len(c), -1, dtype=np.int64)
